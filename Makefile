@@ -1,0 +1,55 @@
+# Threshold: the two commands are `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+export PORT
+
+.PHONY: install demo serve test test-fast lint clean
+
+## install: Python and npm dependencies (pinned), and the compiled front-end assets. Quick when nothing changed.
+install: $(VENV)/.installed node_modules/.installed threshold/static/build/.built
+
+$(VENV)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Threshold needs Python 3.11 or newer.")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Threshold needs Node 20 and npm."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+threshold/static/build/.built: node_modules/.installed assets/build.mjs $(shell find assets -type f)
+	npm run --silent build
+	@touch $@
+
+## demo: set up, load the demo world into SQLite under data/, and serve with the task worker.
+demo: install
+	./scripts/demo.sh
+
+## serve: the same, without loading the demo world.
+serve: install
+	LOAD_DEMO=0 ./scripts/demo.sh
+
+## test: every test, browser journeys included (on PostgreSQL when DATABASE_URL is set).
+test: install
+	@test -x "$(CHROMIUM)" || { echo "The browser tests need Debian's chromium at $(CHROMIUM): run 'sudo apt-get update && sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)."; exit 1; }
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n 2 --dist loadgroup -q
+
+## test-fast: every test except the browser journeys.
+test-fast: install
+	$(PY) -m pytest -q -m "not browser"
+
+## lint: ruff (lint and format), mypy and the access lint (scripts/lint_access.py).
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy threshold tests bench
+	$(PY) scripts/lint_access.py
+
+clean:
+	rm -rf $(VENV) node_modules threshold/static/build staticfiles

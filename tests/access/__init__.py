@@ -1,0 +1,1 @@
+"""Access rules and the access matrix."""

@@ -1,0 +1,64 @@
+"""Rows for sharing concerns, triage, low-level concern records and pattern reviews (issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from threshold.accounts.models import Organisation, User
+from threshold.concerns import services
+from threshold.core import demo
+
+
+def _user(key: str) -> User:
+    return User.objects.get(email=demo.PERSONAS_BY_KEY[key].email)
+
+
+def _oakfield(ids: dict[str, int]) -> list[Any]:
+    return [Organisation.objects.get(name=demo.OAKFIELD).pk]
+
+
+def _low_level_concern(ids: dict[str, int]) -> list[Any]:
+    concern = services.concern_share(
+        actor=_user("tom"), organisation=Organisation.objects.get(name=demo.OAKFIELD), subject_user=None,
+        subject_name="Chris Coach", subject_role="Sports coach", anonymous=False,
+        raised_on=timezone.localdate() - dt.timedelta(days=1), how_arose="suspicion",
+        details="Chris stood too close to a pupil.", headteacher_conflict=False,
+    )  # fmt: skip
+    services.concern_triage(
+        actor=_user("hana"), concern=concern, expected_version=concern.version,
+        raw_facts={"inconsistent_with_code_of_conduct": True}, decision="low_level", rationale="Tier 2.",
+    )  # fmt: skip
+    return [concern.pk]
+
+
+def _review(ids: dict[str, int]) -> list[Any]:
+    review = services.pattern_review_start(
+        actor=_user("hana"), organisation=Organisation.objects.get(name=demo.OAKFIELD),
+        period_start=dt.date(2026, 9, 1), period_end=dt.date(2026, 12, 31),
+    )  # fmt: skip
+    return [review.pk]
+
+
+ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
+    "concern_triage": lambda ids: [ids["concern_anonymous"]],
+    "concern_low_level": _low_level_concern,
+    "pattern_review_start": _oakfield,
+    "pattern_review_detail": _review,
+    "pattern_finding_escalate": lambda ids: [1],
+}
+
+TABLE = """
+url                       lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid
+concern_my_reports        200   200   200   200   200   200   200   200   200   200   200   200   200   200
+concern_share             403   403   403   200   200   200   200   200   200   403   403   403   403   403
+concern_triage            404   404   404   200   200   404   200   404   404   404   404   404   404   404
+concern_low_level         404   404   404   200   200   404   200   404   404   404   404   404   404   404
+pattern_review_list       403   403   403   200   200   403   200   403   200   403   403   403   403   403
+pattern_review_start      403   403   403   200   200   403   404   403   404   403   403   403   403   403
+pattern_review_detail     404   404   404   200   200   404   404   404   404   404   404   404   404   404
+pattern_finding_escalate  405   405   405   405   405   405   405   405   405   405   405   405   405   405
+"""

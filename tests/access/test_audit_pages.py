@@ -1,0 +1,95 @@
+"""The auditor's pages: who looked at a record, a person's access log, an organisation's events and their export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from threshold.audit.models import AuditEvent
+from threshold.lado.models import Case
+from threshold.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ada_can_see_who_has_looked_at_a_case(records, signed_in) -> None:
+    signed_in("lara").get(reverse("case_detail", args=[records["case_chris"]]))
+    page = signed_in("ada").get(reverse("audit_record_events", args=["case", records["case_chris"]]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Lara Lado" in text
+    assert "record.view" in text
+
+
+def test_mo_sees_the_access_log_of_a_persons_records(records, signed_in) -> None:
+    signed_in("cara").get(reverse("case_detail", args=[records["case_chris"]]))
+    signed_in("lara").get(reverse("person_detail", args=[records["person_la_chris"]]))
+    page = signed_in("mo").get(reverse("audit_person_access_log", args=[records["person_la_chris"]]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Cara Csc" in text
+    assert "Lara Lado" in text
+    assert AuditEvent.objects.filter(action="audit.access_log_viewed").exists()
+
+
+def test_the_organisation_events_page_filters_by_person_action_and_date(records, signed_in, persona) -> None:
+    signed_in("lara").get(reverse("case_detail", args=[records["case_chris"]]))
+    signed_in("mo").get(reverse("contact_detail", args=[records["contact_chris"]]))
+    ada = signed_in("ada")
+    today = timezone.localdate()
+    response = ada.get(
+        reverse("audit_events"),
+        {
+            "actor": persona("lara").pk,
+            "action": "record.view",
+            "from_day": today.day, "from_month": today.month, "from_year": today.year,
+            "to_day": today.day, "to_month": today.month, "to_year": today.year,
+        },
+    )  # fmt: skip
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Lara Lado" in text
+    assert "Mo Manager</td>" not in text
+
+
+def test_a_half_filled_date_is_an_error_beside_the_field(records, signed_in) -> None:
+    response = signed_in("ada").get(reverse("audit_events"), {"from_day": "3"})
+    text = response.content.decode()
+    assert "There is a problem" in text
+    assert "The start date must include a day, month and year" in text
+
+
+def test_the_events_export_is_itself_audited(records, signed_in, persona) -> None:
+    signed_in("lara").get(reverse("case_detail", args=[records["case_chris"]]))
+    response = signed_in("ada").get(reverse("audit_events_csv"))
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Sequence", "When (UTC)", "Who"]
+    assert any(row[2] == "Lara Lado" for row in rows[1:])
+    assert AuditEvent.objects.filter(action="audit.events_exported", actor=persona("ada")).exists()
+
+
+def test_the_audit_trail_hides_records_about_the_auditor_themselves(records, signed_in, persona) -> None:
+    mo = persona("mo")
+    about_mo = Person.objects.create(
+        organisation=Case.objects.get(pk=records["case_chris"]).local_authority, full_name="Mo Manager", user=mo
+    )
+    case = Case.objects.create(local_authority=about_mo.organisation, subject=about_mo, summary="About Mo")
+    signed_in("lara").get(reverse("case_detail", args=[case.pk]))
+    assert AuditEvent.objects.filter(record_type="case", record_id=str(case.pk)).exists()
+    text = signed_in("mo").get(reverse("audit_events")).content.decode()
+    assert f"case {case.pk}<" not in text
+    assert signed_in("mo").get(reverse("audit_record_events", args=["case", case.pk])).status_code == 404
+    # Ada, who is not the subject, does see it.
+    assert f"case {case.pk}<" in signed_in("ada").get(reverse("audit_events")).content.decode()
+
+
+@pytest.mark.parametrize("key", ["lara", "hana", "pat", "sid", "olu"])
+def test_people_who_are_not_auditors_cannot_read_the_audit_trail(key: str, records, signed_in) -> None:
+    client = signed_in(key)
+    assert client.get(reverse("audit_events")).status_code == 403
+    assert client.get(reverse("audit_events_csv")).status_code == 403

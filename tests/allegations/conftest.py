@@ -1,0 +1,20 @@
+"""Fixtures for the allegations tests: the demo world with its records."""
+
+from __future__ import annotations
+
+import pytest
+
+from threshold.allegations.models import Allegation
+from threshold.core.demo_records import load_demo_records
+
+
+@pytest.fixture
+def ids(demo_world: None) -> dict[str, int]:
+    """The demo records' ids."""
+    return load_demo_records().ids
+
+
+@pytest.fixture
+def chris_allegation(ids: dict[str, int]) -> Allegation:
+    """The demo allegation about Chris Coach at Oakfield, managed by Hana."""
+    return Allegation.objects.get(pk=ids["allegation_chris"])

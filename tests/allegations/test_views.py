@@ -1,0 +1,303 @@
+"""The allegation pages: forms post to services, errors sit beside fields, a stale form gets a conflict page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.urls import reverse
+
+from threshold.allegations.models import Allegation, OutcomeRecord, Referral, Step, StepRecord
+from threshold.allegations.services import referral_make
+
+
+def _date(prefix: str, day: dt.date) -> dict[str, str]:
+    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
+
+
+def _details(allegation: Allegation, **overrides: str) -> dict[str, str]:
+    data = {
+        "version": str(allegation.version),
+        "case_manager": str(allegation.case_manager_id),
+        **_date("came_to_attention_on", allegation.attention_date()),
+        "subject_employment": "employed",
+        "agency": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_allegation_page_shows_the_checklist_with_due_dates(signed_in, chris_allegation) -> None:
+    page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk]))
+    html = page.content.decode()
+    assert "The case manager's steps" in html
+    for step in Step:
+        assert f'id="step-{step.value}"' in html
+    assert "Settlement agreements must not be used" in html
+
+
+def test_a_stale_details_form_gets_the_conflict_page_showing_what_changed(signed_in, chris_allegation) -> None:
+    client = signed_in("hana")
+    url = reverse("allegation_edit", args=[chris_allegation.pk])
+    first = client.post(url, _details(chris_allegation, subject_is_teacher="on"))
+    assert first.status_code == 302
+    stale = client.post(url, _details(chris_allegation, interim_prohibition_order="on"))
+    assert stale.status_code == 409
+    assert "Someone else changed this allegation" in stale.content.decode()
+    chris_allegation.refresh_from_db()
+    assert chris_allegation.subject_is_teacher
+    assert not chris_allegation.interim_prohibition_order
+
+
+def test_the_reporting_restriction_banner_shows_on_every_allegation_page(signed_in, chris_allegation) -> None:
+    client = signed_in("hana")
+    client.post(
+        reverse("allegation_edit", args=[chris_allegation.pk]),
+        _details(chris_allegation, subject_is_teacher="on", accused_by_pupil="on"),
+    )
+    for name in ("allegation_detail", "allegation_referral", "allegation_outcome", "allegation_support"):
+        html = client.get(reverse(name, args=[chris_allegation.pk])).content.decode()
+        assert "Education Act 2002, section 141F" in html, name
+
+
+def test_the_referral_form_is_prefilled_and_refuses_to_send_without_the_required_fields(
+    signed_in, chris_allegation
+) -> None:
+    client = signed_in("hana")
+    url = reverse("allegation_referral", args=[chris_allegation.pk])
+    form = client.get(url).content.decode()
+    assert 'value="Chris Coach"' in form
+    assert 'value="Oakfield Primary School"' in form
+    response = client.post(url, {"adult_name": "Chris Coach", "child_0_gender": "female"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "Choose how the allegation came to light" in html
+    assert "Choose at least one category of abuse" in html
+    assert not Referral.objects.exists()
+
+
+def test_a_complete_referral_is_sent_with_a_child(signed_in, chris_allegation) -> None:
+    response = signed_in("hana").post(
+        reverse("allegation_referral", args=[chris_allegation.pk]),
+        {
+            "adult_name": "Chris Coach",
+            "adult_role": "PE coach",
+            "employer_name": "Oakfield Primary School",
+            "referring_organisation": "Oakfield Primary School",
+            "referrer_name": "Hana Head",
+            "came_to_light": "disclosure_child",
+            "abuse_categories": ["physical"],
+            "summary": "Grabbed a pupil's arm; red mark.",
+            "risk_managed": "suspended",
+            "child_1_full_name": "Pupil B",
+            **_date("child_1_date_of_birth", dt.date(2017, 5, 4)),
+        },
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.children.get().date_of_birth == dt.date(2017, 5, 4)
+
+
+def test_a_child_without_a_name_gets_the_error_beside_its_own_row(signed_in, chris_allegation) -> None:
+    response = signed_in("hana").post(
+        reverse("allegation_referral", args=[chris_allegation.pk]),
+        {"child_2_gender": "male"},
+    )
+    html = response.content.decode()
+    assert 'href="#id_child_2_full_name"' in html
+    assert "Enter the child&#39;s name" in html
+
+
+def test_a_step_form_with_errors_saves_nothing(signed_in, chris_allegation) -> None:
+    response = signed_in("hana").post(
+        reverse("allegation_step", args=[chris_allegation.pk, "no-further-action"]),
+        {**_date("done_on", dt.date.today()), "decision": "No further action."},
+    )
+    assert response.status_code == 200
+    assert "Enter the justification for taking no further action" in response.content.decode()
+    assert not StepRecord.objects.exists()
+
+
+def test_an_unknown_step_is_not_found(signed_in, chris_allegation) -> None:
+    assert signed_in("hana").get(f"/allegations/{chris_allegation.pk}/steps/nonsense/").status_code == 404
+
+
+def test_the_outcome_form_shows_each_outcome_with_the_packs_definition(signed_in, chris_allegation) -> None:
+    html = signed_in("hana").get(reverse("allegation_outcome", args=[chris_allegation.pk])).content.decode()
+    assert "there is sufficient evidence to prove the allegation." in html
+    assert "there has been a deliberate act to deceive" in html
+    assert "Settlement agreements must not be used" in html
+
+
+def test_posting_an_outcome_concludes_the_allegation(signed_in, chris_allegation) -> None:
+    today = dt.date.today()
+    response = signed_in("hana").post(
+        reverse("allegation_outcome", args=[chris_allegation.pk]),
+        {
+            "report": "Evidence proves it.",
+            "outcome": "substantiated",
+            **_date("concluded_on", today),
+            "removed_from_regulated_activity": "on",
+            "disciplinary_route": "Dismissed after a hearing.",
+            **_date("dbs_referred_on", today),
+            "dbs_reference": "DBS-77",
+        },
+    )
+    assert response.status_code == 302
+    assert OutcomeRecord.objects.get().dbs_reference == "DBS-77"
+
+
+def test_tom_cannot_post_to_any_allegation_form(signed_in, chris_allegation) -> None:
+    client = signed_in("tom")
+    for name in ("allegation_referral", "allegation_outcome", "allegation_lesson", "allegation_edit"):
+        assert client.post(reverse(name, args=[chris_allegation.pk]), {"text": "x"}).status_code == 404
+    assert not Referral.objects.exists()
+
+
+def test_the_home_panel_lists_open_allegations_and_overdue_steps(
+    signed_in, persona, chris_allegation, settings
+) -> None:
+    settings.HOME_PANELS = ["threshold.allegations.home.panel"]
+    Allegation.objects.filter(pk=chris_allegation.pk).update(came_to_attention_on=dt.date(2026, 1, 2))
+    html = signed_in("hana").get("/").content.decode()
+    assert f"A-{chris_allegation.pk}" in html
+    assert "Overdue" in html
+    referral_make(actor=persona("hana"), allegation=chris_allegation)
+    assert "Allegations" not in signed_in("tom").get("/").content.decode().split("Your account")[0].split("Home")[-1]
+
+
+def test_a_started_referral_asks_for_the_data_set_on_the_allegation_page(signed_in, persona, chris_allegation) -> None:
+    referral_make(actor=persona("hana"), allegation=chris_allegation)
+    html = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    assert "Referral started: complete the data set." in html
+    assert 'id="referral-started"' in html
+    assert f'href="{reverse("allegation_referral", args=[chris_allegation.pk])}">Complete the referral</a>' in html
+
+
+def test_a_referral_form_loaded_before_someone_else_referred_gets_a_conflict_page(
+    signed_in, persona, chris_allegation
+) -> None:
+    client = signed_in("hana")
+    url = reverse("allegation_referral", args=[chris_allegation.pk])
+    assert 'name="previous" value=""' in client.get(url).content.decode()
+    referral_make(actor=persona("dev"), allegation=chris_allegation)
+    response = client.post(
+        url,
+        {
+            "previous": "",
+            "adult_name": "Chris Coach",
+            "adult_role": "PE coach",
+            "employer_name": "Oakfield Primary School",
+            "referring_organisation": "Oakfield Primary School",
+            "referrer_name": "Hana Head",
+            "came_to_light": "disclosure_child",
+            "abuse_categories": ["physical"],
+            "summary": "Grabbed a pupil's arm.",
+            "risk_managed": "suspended",
+        },
+    )
+    assert response.status_code == 409
+    assert "Dev Dsl sent referral" in response.content.decode()
+    assert Referral.objects.count() == 1
+
+
+def test_the_allegation_page_prompts_a_dbs_referral_when_the_adult_resigned_before_the_end(
+    signed_in, chris_allegation
+) -> None:
+    today = dt.date.today()
+    client = signed_in("hana")
+    client.post(
+        reverse("allegation_outcome", args=[chris_allegation.pk]),
+        {
+            "report": "Evidence proves it.",
+            "outcome": "substantiated",
+            **_date("concluded_on", today),
+            "resigned_before_conclusion": "on",
+            "disciplinary_route": "Hearing cancelled: resigned.",
+        },
+    )
+    html = client.get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    assert 'id="prompt-dbs"' in html
+    assert "resigned before the process concluded" in html
+
+
+def test_the_allegation_list_shows_what_each_person_may_see(signed_in, chris_allegation, ids) -> None:
+    assert f"A-{chris_allegation.pk}" in signed_in("hana").get(reverse("allegation_list")).content.decode()
+    assert f"A-{ids['allegation_nell']}" not in signed_in("hana").get(reverse("allegation_list")).content.decode()
+    tom = signed_in("tom").get(reverse("allegation_list")).content.decode()
+    assert "0 allegations" in tom
+
+
+def test_the_case_manager_can_be_changed_on_the_details_page(signed_in, persona, chris_allegation) -> None:
+    client = signed_in("hana")
+    url = reverse("allegation_edit", args=[chris_allegation.pk])
+    form = client.get(url).content.decode()
+    assert "Priya" in form
+    assert "Tom Teacher" not in form
+    refused = client.post(url, _details(chris_allegation, case_manager=str(persona("tom").pk)))
+    assert "Choose a case manager from the list" in refused.content.decode()
+    response = client.post(url, _details(chris_allegation, case_manager=str(persona("priya").pk)))
+    assert response.status_code == 302
+    chris_allegation.refresh_from_db()
+    assert chris_allegation.case_manager == persona("priya")
+
+
+def test_the_paused_investigation_shows_on_the_checklist_and_step_8_is_refused(
+    signed_in, persona, chris_allegation
+) -> None:
+    client = signed_in("hana")
+    client.post(
+        reverse("allegation_police", args=[chris_allegation.pk]),
+        {"involved": "yes", "consent_to_share": "requested"},
+    )
+    html = client.get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    assert "Paused (police investigation)" in html
+    response = client.post(
+        reverse("allegation_step", args=[chris_allegation.pk, "investigation"]),
+        {**_date("done_on", dt.date.today()), "decision": "Start."},
+    )
+    assert response.status_code == 200
+    assert "authorised the case manager to commence internal proceedings" in response.content.decode()
+    assert not StepRecord.objects.exists()
+
+
+def test_the_settlement_warning_comes_from_the_organisations_pack(signed_in, ids) -> None:
+    html = signed_in("nina").get(reverse("allegation_outcome", args=[ids["allegation_nell"]])).content.decode()
+    assert "Settlement agreements must not be used" not in html
+    assert "Summarised from Keeping children safe in education, part 4: the kcsie policy pack has no rule" in html
+
+
+def test_showing_a_form_page_is_an_audited_read(signed_in, chris_allegation) -> None:
+    from threshold.audit.models import AuditEvent
+
+    client = signed_in("hana")
+    for name in ("allegation_edit", "allegation_referral", "allegation_outcome", "allegation_lesson"):
+        before = AuditEvent.objects.filter(action="record.view", record_id=str(chris_allegation.pk)).count()
+        assert client.get(reverse(name, args=[chris_allegation.pk])).status_code == 200
+        after = AuditEvent.objects.filter(action="record.view", record_id=str(chris_allegation.pk)).count()
+        assert after == before + 1, name
+
+
+def test_paused_steps_are_not_overdue_on_the_home_page_or_the_list(
+    signed_in, persona, chris_allegation, settings
+) -> None:
+    from threshold.allegations import services
+
+    settings.HOME_PANELS = ["threshold.allegations.home.panel"]
+    Allegation.objects.filter(pk=chris_allegation.pk).update(came_to_attention_on=dt.date(2026, 1, 2))
+    client = signed_in("hana")
+    assert "8. Investigate the allegation" in client.get("/").content.decode()
+    listed = client.get(reverse("allegation_list")).content.decode()
+    services.police_record(
+        actor=persona("hana"),
+        allegation=chris_allegation,
+        involved=True,
+        police_reference="",
+        consent_to_share="requested",
+        notes="",
+    )
+    assert "8. Investigate the allegation" not in client.get("/").content.decode()
+    after = client.get(reverse("allegation_list")).content.decode()
+    overdue = re.compile(r"(\d+) overdue</strong>")
+    assert int(overdue.findall(after)[0]) == int(overdue.findall(listed)[0]) - 1

@@ -1,0 +1,1 @@
+"""Tests for chronologies: manual entries, corrections and access."""

@@ -1,0 +1,1 @@
+"""Tests for documents: upload checks, storage, download and access."""

@@ -1,0 +1,77 @@
+"""Journey: an organisation admin invites someone, who creates an account and sets up MFA; axe on every page."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from tests.system.conftest import Accessibility, sign_in_quickly
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_olu_invites_a_dsl_who_signs_up_and_sets_up_an_authenticator(
+    page: Page, live_demo: str, axe: Accessibility
+) -> None:
+    # Given Olu, Riverside's organisation admin
+    sign_in_quickly(page, live_demo, "olu")
+    page.goto(f"{live_demo}/")
+    page.get_by_role("link", name="Users", exact=True).click()
+    expect(page.get_by_role("heading", name="Users")).to_be_visible()
+    axe.check(page)
+
+    # When Olu looks at Henry's account
+    page.get_by_role("link", name="Henry Hr").click()
+    expect(page.get_by_role("heading", name="Henry Hr")).to_be_visible()
+    axe.check(page)
+
+    # And invites a new trust DSL, first forgetting the email address
+    page.goto(f"{live_demo}/users/invite/")
+    page.get_by_label("Full name").fill("Una Newcomer")
+    page.get_by_label("Organisation").select_option(label="Riverside Learning Trust")
+    page.get_by_label("Role").select_option(label="Designated safeguarding lead (DSL)")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the person's email address")
+    axe.check(page)
+    page.get_by_label("Email address").fill("una.newcomer@riverside.example")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("Invitation sent to Una Newcomer.")).to_be_visible()
+    axe.check(page)
+
+    # Then Una opens the emailed link, creates her account and signs in
+    path = re.search(r"https?://[^/]+(/invitations/[^/\s]+/)", str(mail.outbox[-1].body))
+    assert path
+    page.context.clear_cookies()
+    page.goto(f"{live_demo}{path.group(1)}")
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Create a password").fill("mellow-harbour-lantern")
+    page.get_by_label("Confirm your password").fill("mellow-harbour-lantern")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_label("Email address").fill("una.newcomer@riverside.example")
+    page.get_by_label("Password", exact=True).fill("mellow-harbour-lantern")
+    page.get_by_role("button", name="Continue").click()
+
+    # And is sent to set up her authenticator app before anything else
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    axe.check(page)
+    secret = page.locator("#totp-secret").inner_text()
+    while time.time() % 30 > 27:
+        time.sleep(0.5)
+    page.get_by_label("Security code").fill(format_hotp_value(hotp_value(secret, int(time.time() // 30))))
+    page.get_by_role("button", name="Continue").click()
+
+    # Then she sees her recovery codes, and her account page
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Continue to Threshold").click()
+    expect(page.locator("#current-organisation")).to_contain_text("Riverside Learning Trust")
+    axe.check(page)
+    page.get_by_role("link", name="Your account", exact=True).click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    axe.check(page)

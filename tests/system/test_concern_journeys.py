@@ -1,0 +1,192 @@
+"""Journeys through sharing concerns, triage, the low-level record and pattern reviews, each page checked with axe."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from tests.system.conftest import Accessibility, sign_in_quickly
+from threshold.accounts.models import Organisation, User
+from threshold.concerns import services
+from threshold.concerns.models import Concern
+from threshold.core import demo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def home_panel(settings) -> None:
+    settings.HOME_PANELS = ["threshold.concerns.home.panel"]
+
+
+def _share(page: Page, base: str, axe: Accessibility, *, about: str, anonymous: bool = False, name: str = "") -> str:
+    page.goto(f"{base}/concerns/")
+    axe.check(page)
+    page.get_by_role("link", name="Share a concern").click()
+    expect(page.get_by_role("heading", name="Share a concern")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Share it anonymously" if anonymous else "Share it with my name").check()
+    page.get_by_label(about).check()
+    if name:
+        page.get_by_label("If someone else: their name").fill(name)
+        page.get_by_label("Their role").fill("Sports coach")
+    page.get_by_label("A suspicion").check()
+    page.get_by_label("4. Details of the concern").fill(
+        "On Monday after PE I saw the adult keep a Year 5 pupil alone in the store room with the door shut."
+    )
+    page.get_by_label("I confirm that this is accurate to the best of my knowledge").check()
+    page.get_by_role("button", name="Share the concern").click()
+    expect(page.get_by_role("heading", name="Concern shared")).to_be_visible()
+    axe.check(page)
+    return page.locator(".govuk-panel strong").inner_text()
+
+
+def test_tom_raises_a_low_level_concern_and_hana_triages_it_with_the_tier_2_advice(
+    page: Page, live_demo: str, axe: Accessibility, home_panel: None
+) -> None:
+    # Given Tom, a teacher at Oakfield, shares a concern about Dev, a colleague
+    sign_in_quickly(page, live_demo, "tom")
+    reference = _share(page, live_demo, axe, about="Dev Dsl (Designated safeguarding lead (DSL))")
+    # Then he can see his own report, and nothing else about it
+    page.get_by_role("link", name=f"See your report {reference}").click()
+    expect(page.get_by_role("heading", name=f"Your report {reference}")).to_be_visible()
+    axe.check(page)
+
+    # Given Hana, the headteacher: the concern awaits triage on her home page
+    page.context.clear_cookies()
+    sign_in_quickly(page, live_demo, "hana")
+    page.goto(f"{live_demo}/")
+    expect(page.get_by_role("heading", name="Awaiting triage")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", name=f"Triage concern {reference}")).to_be_visible()
+    axe.check(page)
+    # When she answers what she knows and asks for the advice
+    page.locator("#id_inconsistent_with_code_of_conduct").check()
+    for limb in (
+        "harmed_or_may_have_harmed_child",
+        "possible_criminal_offence",
+        "behaviour_indicates_risk_of_harm",
+        "may_be_unsuitable_to_work_with_children",
+    ):
+        page.locator(f"#id_{limb}-2").check()
+    page.locator("#id_incident_pattern").check()
+    page.get_by_role("button", name="See the advice").click()
+    # Then the pack advises Tier 2 with the response matrix row
+    expect(page.locator("#advice")).to_contain_text("Tier 2: Low Level concern")
+    expect(page.locator("#advice")).to_contain_text("Meeting with individual")
+    axe.check(page)
+    # When she records a low-level decision with her reasons
+    page.get_by_label("Low-level concern", exact=True).check()
+    page.get_by_label("Your reasons for the decision").fill("Inappropriate but not harmful: Tier 2.")
+    page.get_by_label("Advice taken from the HR business partner").check()
+    page.get_by_role("button", name="Record the decision").click()
+    # Then she completes the low-level concern record
+    expect(page.get_by_role("heading", name=f"Low-level concern record {reference}")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("I spoke to the person the concern is about").check()
+    page.get_by_label("Details of the steps taken").fill("Spoke to Tom and to Dev separately on Tuesday.")
+    page.get_by_label("One-to-one contact in a secluded area or behind a closed door").check()
+    page.get_by_label("A conversation to discuss the concern").check()
+    page.get_by_label("Who owns the further action").fill("Hana Head")
+    page.locator("#id_action_due_on_day").fill("4")
+    page.locator("#id_action_due_on_month").fill("12")
+    page.locator("#id_action_due_on_year").fill("2026")
+    page.get_by_role("button", name="Save the record").click()
+    expect(page.get_by_role("heading", name=f"Concern {reference}")).to_be_visible()
+    expect(page.locator("#triage")).to_be_visible()
+    expect(page.get_by_text("Not to be mentioned.")).to_be_visible()
+    axe.check(page)
+
+
+def test_an_anonymous_concern_stores_no_name(page: Page, live_demo: str, axe: Accessibility) -> None:
+    # Given Tom shares a concern about a coach without an account, anonymously
+    sign_in_quickly(page, live_demo, "tom")
+    reference = _share(
+        page, live_demo, axe, about="Someone else (type their name and role)", anonymous=True, name="Chris Coach"
+    )
+    # Then the receipt offers no way back to it, and no reporter is stored
+    expect(page.get_by_text("You shared it anonymously")).to_be_visible()
+    expect(page.get_by_role("link", name=f"See your report {reference}")).to_have_count(0)
+    concern = Concern.objects.get(pk=int(reference.removeprefix("C-")))
+    assert concern.reporter is None
+    assert concern.details.signed_name == ""
+
+
+def test_a_concern_about_hana_goes_to_priya_and_hana_never_sees_it(
+    page: Page, live_demo: str, axe: Accessibility
+) -> None:
+    # Given Tom shares a concern about Hana, the headteacher
+    sign_in_quickly(page, live_demo, "tom")
+    reference = _share(page, live_demo, axe, about="Hana Head (Headteacher or manager (case manager))")
+    expect(page.get_by_text("The trust's director of school and trust DSLs")).to_be_visible()
+    # Then Hana never sees it
+    page.context.clear_cookies()
+    sign_in_quickly(page, live_demo, "hana")
+    page.goto(f"{live_demo}/concerns/")
+    expect(page.get_by_role("link", name=reference)).to_have_count(0)
+    axe.check(page)
+    page.goto(f"{live_demo}/concerns/{reference.removeprefix('C-')}/")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    axe.check(page)
+    # And Priya, the trust's director of school, triages it
+    page.context.clear_cookies()
+    sign_in_quickly(page, live_demo, "priya")
+    page.goto(f"{live_demo}/concerns/")
+    axe.check(page)
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_text("The trust (the concern is about the headteacher)")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Triage this concern").click()
+    expect(page.get_by_role("heading", name=f"Triage concern {reference}")).to_be_visible()
+    axe.check(page)
+
+
+def test_dev_escalates_a_pattern_after_a_termly_review(page: Page, live_demo: str, axe: Accessibility) -> None:
+    # Given two concerns about Chris Coach at Oakfield this term
+    oakfield = Organisation.objects.get(name=demo.OAKFIELD)
+    tom = User.objects.get(email=demo.PERSONAS_BY_KEY["tom"].email)
+    for details in ("Kept a pupil alone in the store room.", "Gave a pupil a lift home without permission."):
+        services.concern_share(
+            actor=tom, organisation=oakfield, subject_user=None, subject_name="Chris Coach",
+            subject_role="Sports coach", anonymous=False, raised_on=timezone.localdate() - dt.timedelta(days=1),
+            how_arose="suspicion", details=details, headteacher_conflict=False,
+        )  # fmt: skip
+    # When Dev, the DSL, starts this term's review of Oakfield
+    sign_in_quickly(page, live_demo, "dev")
+    page.goto(f"{live_demo}/concerns/reviews/")
+    axe.check(page)
+    page.get_by_role("button", name=f"Start a review of {demo.OAKFIELD}").click()
+    axe.check(page)
+    page.get_by_role("button", name="Start the review").click()
+    expect(page.get_by_role("heading", name=f"Pattern review of {demo.OAKFIELD}")).to_be_visible()
+    expect(page.get_by_role("heading", name="Chris Coach")).to_be_visible()
+    axe.check(page)
+    # And records a pattern in the concerns about Chris
+    page.get_by_label("A pattern of concerning behaviour").check()
+    page.get_by_label("Findings about Chris Coach").fill("Two concerns about being alone with pupils this term.")
+    page.get_by_role("button", name="Record the findings about Chris Coach").click()
+    axe.check(page)
+    review_url = page.url
+    # Then he escalates it to an allegation and lands on its referral to the LADO, pre-filled
+    page.get_by_role("button", name="Escalate this pattern to an allegation and LADO referral").click()
+    expect(page.get_by_text("Complete the referral to the LADO")).to_be_visible()
+    expect(page.locator("#id_adult_name")).to_have_value("Chris Coach")
+    axe.check(page)
+    # And completes the referral's data set and sends it
+    page.locator("#id_came_to_light").select_option("disclosure_adult")
+    page.get_by_label("Physical").check()
+    page.locator("#id_risk_managed").select_option("none")
+    page.get_by_role("button", name="Send the referral").click()
+    expect(page.get_by_text("Referral sent to the LADO of Northshire Council")).to_be_visible()
+    axe.check(page)
+    # And completes the review
+    page.goto(review_url)
+    axe.check(page)
+    page.get_by_label("Summary of the review").fill("One pattern found and escalated.")
+    page.get_by_role("button", name="Complete the review").click()
+    expect(page.get_by_text("Review completed.")).to_be_visible()
+    axe.check(page)

@@ -1,0 +1,110 @@
+"""Journeys through the protected record pages, each page checked with axe."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.system.conftest import Accessibility, sign_in_quickly
+from threshold.core.demo_records import load_demo_records
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_records(live_demo: str) -> dict[str, int]:
+    return load_demo_records().ids
+
+
+def test_priya_handles_the_concern_about_hana_that_hana_never_sees(
+    page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
+) -> None:
+    # Given Hana, the headteacher, signed in
+    sign_in_quickly(page, live_demo, "hana")
+    page.goto(f"{live_demo}/")
+    page.get_by_role("link", name="Concerns", exact=True).click()
+    # Then her list shows Oakfield's concerns but not the one about her
+    expect(page.get_by_role("heading", name="Concerns")).to_be_visible()
+    expect(page.locator("#result-count")).to_have_text("3 concerns")
+    expect(page.get_by_text("Hana Head")).to_have_count(0)
+    axe.check(page)
+    # And she can open the allegation about Chris and its documents
+    page.goto(f"{live_demo}/allegations/{demo_records['allegation_chris']}/")
+    expect(page.get_by_role("link", name="Investigation notes")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Chris Coach").click()
+    expect(page.get_by_role("heading", name="Chris Coach", exact=True)).to_be_visible()
+    axe.check(page)
+
+    # Given Priya, the trust's director of school
+    page.context.clear_cookies()
+    sign_in_quickly(page, live_demo, "priya")
+    page.goto(f"{live_demo}/concerns/")
+    page.get_by_label("Search by the name of the adult concerned").fill("Hana")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#result-count")).to_contain_text("1 concern")
+    axe.check(page)
+    page.get_by_role("link", name=f"C-{demo_records['concern_about_hana']}").click()
+    expect(page.get_by_text("The trust (the concern is about the headteacher)")).to_be_visible()
+    axe.check(page)
+
+
+def test_tom_sees_only_his_own_report(
+    page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
+) -> None:
+    sign_in_quickly(page, live_demo, "tom")
+    page.goto(f"{live_demo}/concerns/{demo_records['concern_by_tom']}/")
+    expect(page.get_by_role("heading", name=f"Your report C-{demo_records['concern_by_tom']}")).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_demo}/concerns/{demo_records['concern_about_tom']}/")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    axe.check(page)
+
+
+def test_lara_and_pat_see_the_case_each_as_their_role_allows(
+    page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
+) -> None:
+    sign_in_quickly(page, live_demo, "lara")
+    page.goto(f"{live_demo}/")
+    page.get_by_role("link", name="LADO cases", exact=True).click()
+    expect(page.locator("#result-count")).to_have_text("1 case")
+    axe.check(page)
+    page.get_by_role("link", name=f"L-{demo_records['case_chris']}").click()
+    expect(page.get_by_role("link", name="Strategy meeting minutes")).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_demo}/lado/contacts/{demo_records['contact_chris']}/")
+    expect(page.get_by_role("heading", name=f"Contact R-{demo_records['contact_chris']}")).to_be_visible()
+    axe.check(page)
+
+    page.context.clear_cookies()
+    sign_in_quickly(page, live_demo, "pat")
+    page.goto(f"{live_demo}/lado/meetings/{demo_records['meeting_chris']}/")
+    expect(page.get_by_role("heading", name="Strategy meeting")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name=f"L-{demo_records['case_chris']}").click()
+    expect(page.get_by_text("one of its meetings has been shared with you")).to_be_visible()
+    expect(page.get_by_role("link", name="Strategy meeting minutes")).to_have_count(0)
+    axe.check(page)
+
+
+def test_ada_finds_out_who_has_looked_at_a_case(
+    page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
+) -> None:
+    sign_in_quickly(page, live_demo, "ada")
+    page.goto(f"{live_demo}/lado/cases/{demo_records['case_chris']}/")
+    page.get_by_role("link", name="Who has looked at or changed this record").click()
+    expect(page.get_by_role("cell", name="Ada Auditor").first).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_demo}/people/{demo_records['person_la_chris']}/")
+    page.get_by_role("link", name="Who has looked at Chris Coach's records").click()
+    expect(page.get_by_role("heading", name="Who has looked at Chris Coach's records")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Audit trail", exact=True).click()
+    page.get_by_label("Action").select_option("record.view")
+    page.get_by_role("button", name="Filter events").click()
+    expect(page.get_by_role("cell", name="record.view").first).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Day").first.fill("31")
+    page.get_by_role("button", name="Filter events").click()
+    expect(page.get_by_role("alert")).to_contain_text("The start date must include a day, month and year")
+    axe.check(page)

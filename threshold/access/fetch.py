@@ -1,0 +1,205 @@
+"""The only door to protected records: ``access_<thing>`` for one, ``visible_<things>`` for many.
+
+``access_*`` returns the record or raises ``Http404`` — the same answer for
+"does not exist" and "not yours", so an id from another organisation reveals
+nothing. Every read (``view``, ``view_report``, ``view_summary``,
+``download``) writes exactly one access event to the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from threshold.access import policies
+from threshold.access.scope import Scope, scope_for
+from threshold.accounts.models import Organisation, User
+from threshold.allegations.models import Allegation
+from threshold.audit.services import audit_record
+from threshold.concerns.models import Concern
+from threshold.documents.models import Document
+from threshold.lado.models import Case, Contact, Meeting
+from threshold.people.models import Person
+
+M = TypeVar("M", bound=Model)
+
+
+def _scope(user: Any) -> Scope:
+    return scope_for(user)
+
+
+def _visible(model: type[M], condition: Q) -> QuerySet[M]:
+    # Conditions that follow many-valued relations (shares) can repeat a row.
+    return model._default_manager.filter(condition).distinct()
+
+
+def _fetch(
+    user: Any,
+    queryset: QuerySet[M],
+    record_id: object,
+    action: str,
+    record_type: str,
+    request: HttpRequest | None,
+) -> M:
+    try:
+        record = queryset.get(pk=int(str(record_id)))
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404("No such record.") from None
+    if action in policies.READ_ACTIONS:
+        audit_record(
+            actor=user,
+            action=f"record.{action}",
+            record_type=record_type,
+            record_id=record.pk,
+            # The record's own organisation, so its auditors see every look at
+            # it, whichever organisation the reader was acting for.
+            organisation=owning_organisation(record),
+            request=request,
+        )
+    return record
+
+
+def owning_organisation(record: Model) -> Organisation | None:
+    """The organisation (or local authority) that owns a protected record."""
+    if isinstance(record, Meeting):
+        return record.case.local_authority
+    for attribute in ("organisation", "local_authority"):
+        if hasattr(record, attribute):
+            return getattr(record, attribute)
+    return None
+
+
+def visible_concerns(user: User, action: str = "view") -> QuerySet[Concern]:
+    """Concerns the user may see (``view``) or whose report they raised (``view_report``)."""
+    return _visible(Concern, policies.concern_condition(_scope(user), action))
+
+
+def access_concern(user: User, concern_id: object, action: str, *, request: HttpRequest | None = None) -> Concern:
+    """One concern, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_concerns(user, action), concern_id, action, "concern", request)
+
+
+def visible_allegations(user: User, action: str = "view") -> QuerySet[Allegation]:
+    """Allegations the user may see or act on."""
+    return _visible(Allegation, policies.allegation_condition(_scope(user), action))
+
+
+def access_allegation(
+    user: User, allegation_id: object, action: str, *, request: HttpRequest | None = None
+) -> Allegation:
+    """One allegation, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_allegations(user, action), allegation_id, action, "allegation", request)
+
+
+def visible_contacts(user: User, action: str = "view") -> QuerySet[Contact]:
+    """LADO contacts the user may see or act on."""
+    return _visible(Contact, policies.contact_condition(_scope(user), action))
+
+
+def access_contact(user: User, contact_id: object, action: str, *, request: HttpRequest | None = None) -> Contact:
+    """One LADO contact, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_contacts(user, action), contact_id, action, "contact", request)
+
+
+def visible_cases(user: User, action: str = "view") -> QuerySet[Case]:
+    """LADO cases the user may see or act on."""
+    return _visible(Case, policies.case_condition(_scope(user), action))
+
+
+def access_case(user: User, case_id: object, action: str, *, request: HttpRequest | None = None) -> Case:
+    """One LADO case, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_cases(user, action), case_id, action, "case", request)
+
+
+def visible_meetings(user: User, action: str = "view") -> QuerySet[Meeting]:
+    """Meetings the user may see or act on."""
+    return _visible(Meeting, policies.meeting_condition(_scope(user), action))
+
+
+def access_meeting(user: User, meeting_id: object, action: str, *, request: HttpRequest | None = None) -> Meeting:
+    """One meeting, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_meetings(user, action), meeting_id, action, "meeting", request)
+
+
+def visible_people(user: User, action: str = "view") -> QuerySet[Person]:
+    """Person records the user may see or change."""
+    return _visible(Person, policies.person_condition(_scope(user), action))
+
+
+def access_person(user: User, person_id: object, action: str, *, request: HttpRequest | None = None) -> Person:
+    """One person record, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_people(user, action), person_id, action, "person", request)
+
+
+def visible_documents(user: User) -> QuerySet[Document]:
+    """Documents on records the user may see in full: a document follows its record."""
+    scope = _scope(user)
+    condition = (
+        Q(concern__in=Concern.objects.filter(policies.concern_condition(scope, "view")))
+        | Q(allegation__in=Allegation.objects.filter(policies.allegation_condition(scope, "view")))
+        | Q(case__in=Case.objects.filter(policies.case_condition(scope, "view")))
+        | Q(meeting__in=Meeting.objects.filter(policies.meeting_condition(scope, "view")))
+    )
+    return _visible(Document, condition)
+
+
+def access_document(
+    user: User, document_id: object, action: str = "download", *, request: HttpRequest | None = None
+) -> Document:
+    """One document, if the user may see the record it belongs to."""
+    if action not in ("view", "download"):
+        raise Http404("No such record.")
+    return _fetch(user, visible_documents(user), document_id, action, "document", request)
+
+
+def records_about(user: User) -> dict[str, set[str]]:
+    """Ids of every protected record about this user, by record type.
+
+    Used to keep the audit pages from revealing, through event rows, that a
+    record about the viewer exists (rule 2 reaches the audit trail too).
+    """
+    people = Person.objects.filter(Q(user=user) | (Q(email__iexact=user.email) if user.email else policies.NOTHING))
+    person_ids = list(people.values_list("pk", flat=True))
+    about = {
+        "person": person_ids,
+        "concern": Concern.objects.filter(subject__in=person_ids).values_list("pk", flat=True),
+        "allegation": Allegation.objects.filter(subject__in=person_ids).values_list("pk", flat=True),
+        "contact": Contact.objects.filter(subject__in=person_ids).values_list("pk", flat=True),
+        "case": Case.objects.filter(subject__in=person_ids).values_list("pk", flat=True),
+        "meeting": Meeting.objects.filter(case__subject__in=person_ids).values_list("pk", flat=True),
+        "document": Document.objects.filter(
+            Q(concern__subject__in=person_ids)
+            | Q(allegation__subject__in=person_ids)
+            | Q(case__subject__in=person_ids)
+            | Q(meeting__case__subject__in=person_ids)
+        ).values_list("pk", flat=True),
+    }
+    return {kind: {str(pk) for pk in ids} for kind, ids in about.items()}
+
+
+def can(user: User, action: str, record: Model) -> bool:
+    """Whether the user may perform ``action`` on a record they already hold (for showing buttons).
+
+    Does not audit: it answers a question about a record already fetched
+    through ``access_*``.
+    """
+    if isinstance(record, Document):
+        return visible_documents(user).filter(pk=record.pk).exists()
+    visible: dict[type[Model], Callable[[User, str], QuerySet[Any]]] = {
+        Concern: visible_concerns,
+        Allegation: visible_allegations,
+        Contact: visible_contacts,
+        Case: visible_cases,
+        Meeting: visible_meetings,
+        Person: visible_people,
+    }
+    return visible[type(record)](user, action).filter(pk=record.pk).exists()
+
+
+def audit_scope(user: User) -> set[int]:
+    """Organisations whose audit trail this user may read (auditors and LADO managers)."""
+    return _scope(user).audit_orgs

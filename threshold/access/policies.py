@@ -1,0 +1,153 @@
+"""The access rules, each a query condition over one protected model.
+
+A condition is a Django ``Q`` so the very same rule decides a single record
+(``access_*``) and a list, count, search or export (``visible_*``): there is no
+second implementation to drift. Each function says which rule of
+``docs/access.md`` (and DESIGN.md, "Who sees what") it enforces.
+
+Actions: ``view`` (the whole record), ``view_report`` (a reporter's own
+report only), ``view_summary`` (a case's summary, for partners invited to one
+of its meetings), ``change`` and ``add_update`` (partners on shared meetings).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from threshold.access.scope import Scope
+
+NOTHING = Q(pk__in=[])
+
+READ_ACTIONS = frozenset({"view", "view_report", "view_summary", "download"})
+
+
+def not_about_user(scope: Scope, prefix: str = "subject__") -> Q:
+    """Rule 2, subject exclusion: never a record about the user, whatever their role.
+
+    A record is about the user when its subject is linked to their account or
+    carries their email address. Applied to every protected model, in every
+    list, count, search, export and single-record fetch.
+    """
+    user = scope.user
+    about_user = Q(**{f"{prefix}user": user})
+    if user.email:
+        about_user |= Q(**{f"{prefix}email__iexact": user.email})
+    return ~about_user
+
+
+def _employer_scope(plain: set[int], routed: set[int]) -> Q:
+    """Rule 1 for employer records: the setting's own handlers, or the trust's for routed ones.
+
+    A concern about the headteacher is routed to the trust: the setting's
+    handlers do not see it, the trust's director of school and DSLs do.
+    """
+    condition = NOTHING
+    if plain:
+        condition |= Q(organisation_id__in=plain, routed_to_trust=False)
+    if routed:
+        condition |= Q(organisation_id__in=routed)
+    return condition
+
+
+def concern_condition(scope: Scope, action: str) -> Q:
+    """Who may do what with a concern (rules 1, 2, 3 and 5)."""
+    if action == "change":
+        reach = _employer_scope(scope.concern_change_plain, scope.concern_change_routed)
+    elif action in ("view", "download"):
+        reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed)
+    elif action == "view_report":
+        # Rule 3: the person who raised a concern sees their own report, not
+        # what followed. Anonymous reports store no reporter, so match nobody.
+        reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed) | Q(reporter=scope.user)
+    else:
+        return NOTHING
+    return reach & not_about_user(scope)
+
+
+def allegation_condition(scope: Scope, action: str) -> Q:
+    """Who may do what with an allegation (rules 1, 2 and 5); reporters do not follow it (rule 3)."""
+    if action == "change":
+        reach = _employer_scope(scope.allegation_change_plain, scope.allegation_change_routed)
+    elif action in ("view", "download"):
+        reach = _employer_scope(scope.allegation_read_plain, scope.allegation_read_routed)
+    else:
+        return NOTHING
+    return reach & not_about_user(scope)
+
+
+def contact_condition(scope: Scope, action: str) -> Q:
+    """LADO contacts: the local authority's LADO service and auditors (rules 1, 2 and 5)."""
+    if action == "change":
+        reach = Q(local_authority_id__in=scope.lado_contact_change) if scope.lado_contact_change else NOTHING
+    elif action in ("view", "download"):
+        reach = Q(local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
+    else:
+        return NOTHING
+    return reach & not_about_user(scope)
+
+
+def _shared_case(scope: Scope, prefix: str = "") -> Q:
+    """Rule 1 for partners: a case shared with this police or social care user, while shared."""
+    return Q(**{f"{prefix}shares__user": scope.user, f"{prefix}shares__ended_at__isnull": True})
+
+
+def _case_of_shared_meeting(scope: Scope) -> Q:
+    """A case one of whose meetings is shared with this partner user, while shared."""
+    return Q(meetings__shares__user=scope.user, meetings__shares__ended_at__isnull=True)
+
+
+def case_condition(scope: Scope, action: str) -> Q:
+    """LADO cases: the LADO service in its area; partners only while shared (rules 1, 2 and 5)."""
+    lado_read = Q(local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
+    if action == "change":
+        reach = Q(local_authority_id__in=scope.lado_change) if scope.lado_change else NOTHING
+    elif action in ("view", "download"):
+        reach = lado_read | (_shared_case(scope) if scope.is_partner else NOTHING)
+    elif action == "view_summary":
+        reach = lado_read
+        if scope.is_partner:
+            reach |= _shared_case(scope) | _case_of_shared_meeting(scope)
+    else:
+        return NOTHING
+    return reach & not_about_user(scope)
+
+
+def meeting_condition(scope: Scope, action: str) -> Q:
+    """Meetings: the LADO service; partners on meetings shared with them, while shared."""
+    lado_read = Q(case__local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
+    shared = (
+        Q(shares__user=scope.user, shares__ended_at__isnull=True) | _shared_case(scope, "case__")
+        if scope.is_partner
+        else NOTHING
+    )
+    if action == "change":
+        reach = Q(case__local_authority_id__in=scope.lado_change) if scope.lado_change else NOTHING
+    elif action in ("view", "download"):
+        reach = lado_read | shared
+    elif action == "add_update":
+        reach = shared | (Q(case__local_authority_id__in=scope.lado_change) if scope.lado_change else NOTHING)
+    else:
+        return NOTHING
+    return reach & not_about_user(scope, "case__subject__")
+
+
+def person_condition(scope: Scope, action: str) -> Q:
+    """People: recorded by an organisation the user handles records for (rules 1, 2 and 4).
+
+    Partners see the adult a shared case is about, and nobody else.
+    """
+    orgs = (
+        scope.concern_read_plain
+        | scope.concern_read_routed
+        | scope.allegation_read_plain
+        | scope.allegation_read_routed
+        | scope.lado_read
+    )
+    if action == "change":
+        orgs = scope.concern_change_plain | scope.concern_change_routed | scope.lado_change
+    elif action not in ("view", "download"):
+        return NOTHING
+    reach = Q(organisation_id__in=orgs) if orgs else NOTHING
+    if scope.is_partner and action == "view":
+        reach |= Q(lado_cases__shares__user=scope.user, lado_cases__shares__ended_at__isnull=True)
+    return reach & not_about_user(scope, "")

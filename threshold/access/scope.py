@@ -1,0 +1,107 @@
+"""What a user's memberships let them reach: organisation scope by role (rule 1).
+
+Each active membership contributes according to its role and the kind of
+organisation (see the table in ``docs/access.md``). System administrators and
+organisation admins contribute nothing (rule 4); auditors contribute read-only
+reach (rule 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.roles import LADO_ROLES, OrganisationKind, Role
+
+SETTING_HANDLERS = frozenset({Role.CASE_MANAGER, Role.DSL})
+TRUST_HANDLERS = frozenset({Role.DIRECTOR_OF_SCHOOL, Role.DSL})
+LADO_CHANGE_ROLES = frozenset({Role.LADO, Role.LADO_MANAGER})
+PARTNER_ROLES = frozenset({Role.POLICE_LIAISON, Role.CSC_MANAGER})
+
+
+@dataclass
+class Scope:
+    """Organisation ids a user reaches, split by what they may do there."""
+
+    user: User
+    # Employer side. "plain" excludes concerns routed away from the setting
+    # (about the headteacher); "routed" includes them.
+    concern_read_plain: set[int] = field(default_factory=set)
+    concern_read_routed: set[int] = field(default_factory=set)
+    concern_change_plain: set[int] = field(default_factory=set)
+    concern_change_routed: set[int] = field(default_factory=set)
+    allegation_read_plain: set[int] = field(default_factory=set)
+    allegation_read_routed: set[int] = field(default_factory=set)
+    allegation_change_plain: set[int] = field(default_factory=set)
+    allegation_change_routed: set[int] = field(default_factory=set)
+    # LADO side: local authority ids.
+    lado_read: set[int] = field(default_factory=set)
+    lado_change: set[int] = field(default_factory=set)
+    lado_contact_change: set[int] = field(default_factory=set)
+    lado_manage: set[int] = field(default_factory=set)
+    is_partner: bool = False
+    # Where the user may read the audit trail (auditors and LADO managers).
+    audit_orgs: set[int] = field(default_factory=set)
+
+
+def _trust_members(trust_id: int) -> set[int]:
+    """The trust itself and the schools that belong to it."""
+    ids = set(Organisation.objects.filter(trust_id=trust_id).values_list("pk", flat=True))
+    ids.add(trust_id)
+    return ids
+
+
+def scope_for(user: User) -> Scope:
+    """Work out a user's reach from their active memberships."""
+    scope = Scope(user=user)
+    # Rule 4: a system administrator reaches no case data, whatever memberships
+    # the account may have been given.
+    if not user.is_authenticated or not user.is_active or user.is_system_admin:
+        return scope
+    memberships = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).select_related(
+        "organisation"
+    )
+    for membership in memberships:
+        org = membership.organisation
+        role = membership.role
+        is_trust = org.kind == OrganisationKind.ACADEMY_TRUST
+        covered = _trust_members(org.pk) if is_trust else {org.pk}
+        if org.kind == OrganisationKind.LOCAL_AUTHORITY:
+            if role in LADO_ROLES or role == Role.AUDITOR:
+                scope.lado_read.add(org.pk)
+            if role in LADO_CHANGE_ROLES:
+                scope.lado_change.add(org.pk)
+            if role in LADO_ROLES:
+                scope.lado_contact_change.add(org.pk)
+            if role in (Role.LADO_MANAGER, Role.AUDITOR):
+                scope.audit_orgs.add(org.pk)
+            if role == Role.LADO_MANAGER:
+                scope.lado_manage.add(org.pk)
+            continue
+        if role in PARTNER_ROLES:
+            scope.is_partner = True
+            continue
+        if is_trust and role in TRUST_HANDLERS:
+            scope.concern_read_routed |= covered
+            scope.concern_change_routed |= covered
+            scope.allegation_read_routed |= covered
+            scope.allegation_change_routed |= covered
+        elif not is_trust and role in SETTING_HANDLERS:
+            scope.concern_read_plain |= covered
+            scope.concern_change_plain |= covered
+            scope.allegation_read_plain |= covered
+            scope.allegation_change_plain |= covered
+        if role == Role.HR_BUSINESS_PARTNER:
+            # HR advise on allegations, not on low-level concerns.
+            target_read, target_change = (
+                (scope.allegation_read_routed, scope.allegation_change_routed)
+                if is_trust
+                else (scope.allegation_read_plain, scope.allegation_change_plain)
+            )
+            target_read |= covered
+            target_change |= covered
+        if role == Role.AUDITOR:
+            scope.concern_read_routed |= covered
+            scope.allegation_read_routed |= covered
+            scope.audit_orgs |= covered
+    return scope

@@ -1,0 +1,138 @@
+"""Session timeouts, the MFA requirement and the current organisation, for every request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import resolve, reverse
+from django.urls.exceptions import Resolver404
+
+from threshold.accounts import selectors
+from threshold.audit.services import Actor, audit_record
+
+SESSION_STARTED_KEY = "threshold_session_started"
+SESSION_LAST_SEEN_KEY = "threshold_session_last_seen"
+MFA_VERIFIED_KEY = "threshold_mfa_verified_user"
+CURRENT_ORGANISATION_KEY = "threshold_current_organisation"
+
+# Pages a signed-in user may reach before finishing MFA: setting it up, the
+# re-authentication it may ask for, signing out, and the public pages.
+MFA_EXEMPT_URL_NAMES = frozenset(
+    {
+        "mfa_activate_totp",
+        "account_reauthenticate",
+        "mfa_reauthenticate",
+        "account_logout",
+        "accessibility",
+        "privacy",
+        "health",
+    }
+)
+
+
+class SessionTimeoutMiddleware:
+    """End a session after an idle period or an absolute lifetime, whichever comes first.
+
+    Both limits are settings (``SESSION_IDLE_TIMEOUT_MINUTES``, default 30;
+    ``SESSION_ABSOLUTE_TIMEOUT_HOURS``, default 10). Ending a session flushes it
+    on the server, so the old cookie is worthless.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Handle one request."""
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED_KEY)
+            last_seen = request.session.get(SESSION_LAST_SEEN_KEY)
+            if started is None or last_seen is None:
+                request.session[SESSION_STARTED_KEY] = started = now
+                last_seen = now
+            idle_limit = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+            absolute_limit = settings.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
+            reason = ""
+            if now - float(last_seen) > idle_limit:
+                reason = "idle"
+            elif now - float(started) > absolute_limit:
+                reason = "absolute"
+            if reason:
+                audit_record(
+                    actor=Actor.for_user(user),
+                    action="auth.session_expired",
+                    record_type="user",
+                    record_id=user.pk,
+                    request=request,
+                    details={"reason": reason},
+                )
+                logout(request)
+                return HttpResponseRedirect(f"{reverse('account_login')}?timed_out=1")
+            request.session[SESSION_LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def _url_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).url_name
+    except Resolver404:
+        return None
+
+
+class MFARequiredMiddleware:
+    """Send a signed-in user who has not completed MFA in this session to set it up.
+
+    allauth's login flow already asks for a code when the user has TOTP; this
+    middleware is the backstop that makes MFA a requirement rather than an
+    option, and that refuses a session which signed in by any route that did
+    not verify a second factor.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Handle one request."""
+        user = request.user
+        if user.is_authenticated and request.session.get(MFA_VERIFIED_KEY) != str(user.pk):
+            name = _url_name(request)
+            if name not in MFA_EXEMPT_URL_NAMES and not request.path_info.startswith(settings.STATIC_URL):
+                if selectors.user_has_totp(user=user):
+                    # Signed in without the second factor (should not happen
+                    # through allauth): start again rather than trust it.
+                    logout(request)
+                    return HttpResponseRedirect(reverse("account_login"))
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class CurrentOrganisationMiddleware:
+    """Attach the membership the user is acting through as ``request.membership``.
+
+    The choice is kept in the session and re-checked on every request, so a
+    membership ended by an administrator stops working at once.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Handle one request."""
+        request.membership = None  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated:
+            memberships = list(selectors.active_memberships(user=user))
+            request.memberships = memberships  # type: ignore[attr-defined]
+            chosen = request.session.get(CURRENT_ORGANISATION_KEY)
+            current = next((m for m in memberships if m.pk == chosen), None)
+            if current is None and memberships:
+                current = memberships[0]
+                request.session[CURRENT_ORGANISATION_KEY] = current.pk
+            request.membership = current  # type: ignore[attr-defined]
+        return self.get_response(request)

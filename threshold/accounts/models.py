@@ -1,0 +1,212 @@
+"""Users, organisations, memberships, invitations and the sessions a user holds."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from threshold.accounts.roles import ROLES_BY_KIND, SETTING_KINDS, OrganisationKind, Role
+
+DEFAULT_POLICY_PACK = "kcsie"
+
+
+class UserManager(BaseUserManager["User"]):
+    """Creates users keyed by email address; there are no usernames."""
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        """Create a user with a normalised email and (optionally) a password."""
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser):
+    """A person who signs in to Threshold.
+
+    A user's organisations and roles come from their memberships. System
+    administrators (``is_system_admin``) manage accounts and organisations
+    across the service but hold no role that reads case data (ADR 0004).
+    """
+
+    # Always stored in lower case (the manager and services normalise it), so
+    # a plain unique constraint is case-insensitive in effect.
+    email = models.EmailField(max_length=254, unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_system_admin = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or f"User {self.pk}"
+
+    def clean(self) -> None:
+        """Store email addresses in lower case so uniqueness is case-insensitive."""
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    @property
+    def is_staff(self) -> bool:
+        """Nobody uses Django's admin site: it would bypass the access rules."""
+        return False
+
+    def get_full_name(self) -> str:
+        """Return the name shown in the header and the audit trail."""
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        """Return the first word of the full name."""
+        return self.full_name.split(" ")[0] if self.full_name else ""
+
+
+class Organisation(models.Model):
+    """A local authority, police force, children's social care, trust, school or other employer."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    trust = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members_of_trust",
+        help_text="The academy trust a school belongs to, if any.",
+    )
+    local_authority = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settings_in_area",
+        help_text="The local authority area the setting lies in; its LADO receives referrals.",
+    )
+    policy_pack = models.CharField(
+        max_length=64,
+        default=DEFAULT_POLICY_PACK,
+        help_text="The id of the policy pack this organisation works under.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """A trust link must point at a trust, an area link at a local authority."""
+        errors: dict[str, str] = {}
+        if self.trust_id is not None:
+            if self.trust is None or self.trust.kind != OrganisationKind.ACADEMY_TRUST:
+                errors["trust"] = "A school can only belong to an academy trust."
+            elif self.kind == OrganisationKind.ACADEMY_TRUST:
+                errors["trust"] = "A trust cannot belong to another trust."
+        if self.local_authority_id is not None:
+            if self.local_authority is None or self.local_authority.kind != OrganisationKind.LOCAL_AUTHORITY:
+                errors["local_authority"] = "Choose a local authority."
+        elif self.kind in SETTING_KINDS and self.kind not in {
+            OrganisationKind.ACADEMY_TRUST,
+            OrganisationKind.AGENCY,
+        }:
+            errors["local_authority"] = "Choose the local authority area the setting lies in."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. Ending a membership keeps the row for the record."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: a role change names the version it was made against.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(is_active=True),
+                name="accounts_membership_one_active_per_org",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.organisation}"
+
+    def clean(self) -> None:
+        """The role must make sense for the kind of organisation."""
+        allowed = ROLES_BY_KIND.get(self.organisation.kind, frozenset())
+        if self.role not in allowed:
+            raise ValidationError({"role": "That role does not exist in this kind of organisation."})
+
+
+def token_digest(token: str) -> str:
+    """Return the SHA-256 digest we store instead of a secret token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Invitation(models.Model):
+    """A one-time, expiring invitation to join an organisation in a role.
+
+    Only a digest of the token is stored, so a copy of the database does not
+    let anyone accept an outstanding invitation.
+    """
+
+    email = models.EmailField(max_length=254)
+    full_name = models.CharField(max_length=150)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations_accepted"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}"
+
+    def is_usable(self, now: Any = None) -> bool:
+        """True while the invitation is neither used, revoked nor expired."""
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class UserSession(models.Model):
+    """Which server-side sessions belong to which user, so deactivation can end them all."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Session of user {self.user_id}"

@@ -1,0 +1,94 @@
+"""Reads about users, memberships and organisations, scoped to what the reader may manage."""
+
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from django.db.models import QuerySet
+from django.http import Http404
+
+from threshold.accounts.models import Invitation, Membership, Organisation, User
+from threshold.accounts.roles import Role
+
+
+def active_memberships(*, user: User) -> QuerySet[Membership]:
+    """The memberships a user can act through now, by organisation name."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation", "organisation__trust", "organisation__local_authority")
+        .order_by("organisation__name")
+    )
+
+
+def user_has_totp(*, user: User) -> bool:
+    """True when the user has an authenticator app set up."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def administered_organisations(*, user: User) -> QuerySet[Organisation]:
+    """Organisations whose people this user may invite, change and deactivate."""
+    if user.is_system_admin:
+        return Organisation.objects.filter(is_active=True)
+    return Organisation.objects.filter(
+        is_active=True,
+        memberships__user=user,
+        memberships__role=Role.ORG_ADMIN,
+        memberships__is_active=True,
+    ).distinct()
+
+
+def can_administer(*, user: User) -> bool:
+    """True for system administrators and organisation admins."""
+    return user.is_system_admin or administered_organisations(user=user).exists()
+
+
+def managed_users(*, user: User) -> QuerySet[User]:
+    """People this administrator may see in the user list: members of the organisations they run."""
+    if user.is_system_admin:
+        return User.objects.all().order_by("full_name")
+    return (
+        User.objects.filter(memberships__organisation__in=administered_organisations(user=user))
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def managed_user(*, user: User, user_id: int) -> User:
+    """One user this administrator may manage, or 404 whether it exists or not."""
+    try:
+        return managed_users(user=user).get(pk=user_id)
+    except User.DoesNotExist:
+        raise Http404("No such user.") from None
+
+
+def managed_membership(*, user: User, membership_id: int) -> Membership:
+    """One active membership in an organisation this administrator runs, or 404."""
+    try:
+        return Membership.objects.select_related("organisation", "user").get(
+            pk=membership_id,
+            is_active=True,
+            organisation__in=administered_organisations(user=user),
+        )
+    except Membership.DoesNotExist:
+        raise Http404("No such membership.") from None
+
+
+def user_memberships_for_admin(*, admin: User, subject: User) -> QuerySet[Membership]:
+    """The subject's active memberships in organisations the administrator runs."""
+    return (
+        Membership.objects.filter(
+            user=subject,
+            is_active=True,
+            organisation__in=administered_organisations(user=admin),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def pending_invitations(*, user: User) -> QuerySet[Invitation]:
+    """Invitations not yet accepted or revoked, for the organisations this administrator runs."""
+    return Invitation.objects.filter(
+        organisation__in=administered_organisations(user=user),
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).select_related("organisation")

@@ -1,0 +1,351 @@
+"""Every change to users, memberships and invitations: one transaction, one audit event each."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from threshold.accounts import selectors
+from threshold.accounts.models import Invitation, Membership, Organisation, User, UserSession, token_digest
+from threshold.accounts.roles import ROLES_BY_KIND, Role
+from threshold.audit.services import Actor, audit_record
+from threshold.core.errors import ConflictError
+
+
+def _require_admin_of(*, actor: User, organisation: Organisation) -> None:
+    if not selectors.administered_organisations(user=actor).filter(pk=organisation.pk).exists():
+        raise PermissionError("You do not manage people in that organisation.")
+
+
+def _check_role(*, organisation: Organisation, role: str) -> None:
+    if role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
+        raise ValidationError({"role": "Choose a role that exists in this kind of organisation."})
+
+
+def invitation_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: str,
+    request: HttpRequest | None = None,
+) -> tuple[Invitation, str]:
+    """Invite someone to an organisation in a role; email them a one-time link.
+
+    Returns the invitation and its raw token (shown nowhere else: only its
+    digest is stored). The email is sent only once the invitation is committed.
+    """
+    _require_admin_of(actor=actor, organisation=organisation)
+    _check_role(organisation=organisation, role=role)
+    email = email.strip().lower()
+    if Membership.objects.filter(user__email__iexact=email, organisation=organisation, is_active=True).exists():
+        raise ValidationError({"email": "This person already belongs to the organisation."})
+    if User.objects.filter(email__iexact=email, is_system_admin=True).exists():
+        # ADR 0004: a system administrator never holds a role that reads case data.
+        raise ValidationError({"email": "A system administrator's account cannot join an organisation."})
+    if Invitation.objects.filter(
+        email__iexact=email,
+        organisation=organisation,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists():
+        raise ValidationError({"email": "This person already has an invitation to the organisation waiting."})
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email,
+            full_name=full_name.strip(),
+            organisation=organisation,
+            role=role,
+            token_digest=token_digest(token),
+            invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            action="account.invited",
+            record_type="invitation",
+            record_id=invitation.pk,
+            organisation=organisation,
+            request=request,
+            details={"role": role},
+        )
+        link = reverse("invitation_open", args=[token])
+        if request is not None:
+            link = request.build_absolute_uri(link)
+        transaction.on_commit(lambda: _send_invitation(invitation=invitation, link=link))
+    return invitation, token
+
+
+def _send_invitation(*, invitation: Invitation, link: str) -> None:
+    expires = timezone.localtime(invitation.expires_at)
+    send_mail(
+        subject="Threshold: you have been invited",
+        message=(
+            f"Hello {invitation.full_name},\n\n"
+            f"You have been invited to join {invitation.organisation.name} on Threshold as "
+            f"{invitation.get_role_display()}.\n\n"
+            f"Open this link to choose a password and set up your authenticator app:\n{link}\n\n"
+            f"The link works once and expires on {expires:%d %B %Y at %H:%M}.\n"
+            "If you were not expecting this, ignore this email.\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def invitation_find(*, token: str) -> Invitation | None:
+    """Return the usable invitation for a token, or None (expired, used, revoked or unknown)."""
+    invitation = Invitation.objects.select_related("organisation").filter(token_digest=token_digest(token)).first()
+    if invitation is None or not invitation.is_usable():
+        return None
+    return invitation
+
+
+def invitation_accept(
+    *,
+    token: str,
+    password: str,
+    request: HttpRequest | None = None,
+) -> User:
+    """Accept an invitation: create the account (or reuse it) and the membership, in one step.
+
+    An existing account with the invited email gets the new membership; its
+    password is left alone. The invitation cannot be used twice.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation")
+            .filter(token_digest=token_digest(token))
+            .first()
+        )
+        if invitation is None or not invitation.is_usable():
+            raise ValidationError("This invitation link has expired or has already been used.")
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is None:
+            candidate = User(email=invitation.email, full_name=invitation.full_name)
+            validate_password(password, user=candidate)
+            user = User.objects.create_user(email=invitation.email, password=password, full_name=invitation.full_name)
+            # The invitation link proved the address: record it as verified, so
+            # a later change of address waits for the new one to be confirmed.
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        elif not user.is_active:
+            raise ValidationError("This account has been deactivated. Ask your administrator.")
+        elif user.is_system_admin:
+            raise ValidationError("A system administrator's account cannot join an organisation.")
+        if Membership.objects.filter(user=user, organisation=invitation.organisation, is_active=True).exists():
+            raise ValidationError("You already belong to this organisation.")
+        membership = Membership(user=user, organisation=invitation.organisation, role=invitation.role)
+        membership.full_clean(exclude=["user"])
+        membership.save()
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_record(
+            actor=user,
+            action="account.invitation_accepted",
+            record_type="membership",
+            record_id=membership.pk,
+            organisation=invitation.organisation,
+            request=request,
+            details={"invitation": invitation.pk, "role": invitation.role},
+        )
+    return user
+
+
+def invitation_revoke(*, actor: User, invitation: Invitation, request: HttpRequest | None = None) -> None:
+    """Withdraw an invitation that has not been accepted."""
+    _require_admin_of(actor=actor, organisation=invitation.organisation)
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="account.invitation_revoked",
+            record_type="invitation",
+            record_id=invitation.pk,
+            organisation=invitation.organisation,
+            request=request,
+        )
+
+
+def membership_change_role(
+    *,
+    actor: User,
+    membership: Membership,
+    role: str,
+    expected_version: int,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Change the role a person holds in an organisation.
+
+    ``expected_version`` is the version the administrator was looking at; if
+    someone changed the membership since, ``ConflictError`` carries the
+    current state instead of silently overwriting it.
+    """
+    _require_admin_of(actor=actor, organisation=membership.organisation)
+    _check_role(organisation=membership.organisation, role=role)
+    with transaction.atomic():
+        current = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+        if current.version != expected_version or not current.is_active:
+            raise ConflictError(current)
+        old_role = current.role
+        if old_role == role:
+            return current
+        if current.user_id == actor.pk and old_role == Role.ORG_ADMIN and not actor.is_system_admin:
+            raise ValidationError({"role": "You cannot remove your own administrator role."})
+        current.role = role
+        current.version += 1
+        current.save(update_fields=["role", "version"])
+        audit_record(
+            actor=actor,
+            action="membership.role_changed",
+            record_type="membership",
+            record_id=current.pk,
+            organisation=current.organisation,
+            request=request,
+            changes={"role": (old_role, role)},
+        )
+    return current
+
+
+def sessions_end(*, user: User) -> int:
+    """End every server-side session of a user; returns how many were ended."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def user_deactivate(*, actor: User, user: User, request: HttpRequest | None = None) -> User:
+    """Deactivate an account and end its sessions at once.
+
+    A system administrator may deactivate anyone but themselves; an
+    organisation admin only people all of whose memberships are in
+    organisations they run (otherwise they end the membership instead).
+    """
+    if actor.pk == user.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    if not actor.is_system_admin:
+        if user.is_system_admin:
+            raise PermissionError("Only a system administrator can deactivate another administrator.")
+        managed = set(selectors.administered_organisations(user=actor).values_list("pk", flat=True))
+        theirs = set(selectors.active_memberships(user=user).values_list("organisation_id", flat=True))
+        if not theirs or not theirs <= managed:
+            raise PermissionError("This person also belongs to organisations you do not manage.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.is_active:
+            return locked
+        locked.is_active = False
+        locked.deactivated_at = timezone.now()
+        locked.save(update_fields=["is_active", "deactivated_at"])
+        ended = sessions_end(user=locked)
+        audit_record(
+            actor=actor,
+            action="user.deactivated",
+            record_type="user",
+            record_id=locked.pk,
+            request=request,
+            changes={"is_active": (True, False)},
+            details={"sessions_ended": ended},
+        )
+    return locked
+
+
+def user_reactivate(*, actor: User, user: User, request: HttpRequest | None = None) -> User:
+    """Let a deactivated person sign in again (system administrators only)."""
+    if not actor.is_system_admin:
+        raise PermissionError("Only a system administrator can reactivate an account.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            return locked
+        locked.is_active = True
+        locked.deactivated_at = None
+        locked.save(update_fields=["is_active", "deactivated_at"])
+        audit_record(
+            actor=actor,
+            action="user.reactivated",
+            record_type="user",
+            record_id=locked.pk,
+            request=request,
+            changes={"is_active": (False, True)},
+        )
+    return locked
+
+
+def membership_end(*, actor: User, membership: Membership, request: HttpRequest | None = None) -> None:
+    """Remove a person from one organisation, keeping the row for the record."""
+    _require_admin_of(actor=actor, organisation=membership.organisation)
+    if membership.user_id == actor.pk:
+        raise ValidationError("You cannot remove yourself from an organisation.")
+    with transaction.atomic():
+        current = Membership.objects.select_for_update().get(pk=membership.pk)
+        if not current.is_active:
+            return
+        current.is_active = False
+        current.ended_at = timezone.now()
+        current.version += 1
+        current.save(update_fields=["is_active", "ended_at", "version"])
+        ended_shares = _end_partner_shares_if_no_longer_a_partner(user=current.user)
+        audit_record(
+            actor=actor,
+            action="membership.ended",
+            record_type="membership",
+            record_id=current.pk,
+            organisation=membership.organisation,
+            request=request,
+            changes={"is_active": (True, False)},
+            details={"shares_ended": ended_shares},
+        )
+
+
+def _end_partner_shares_if_no_longer_a_partner(*, user: User) -> int:
+    """End the cases and meetings shared with someone who no longer works for a partner agency.
+
+    Shares name a person, so a police liaison who leaves the force must not
+    keep what was shared with them in that role.
+    """
+    from threshold.access.scope import PARTNER_ROLES
+    from threshold.lado.models import CaseShare, MeetingShare
+
+    if Membership.objects.filter(user=user, is_active=True, role__in=PARTNER_ROLES).exists():
+        return 0
+    now = timezone.now()
+    ended = CaseShare.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
+    ended += MeetingShare.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
+    return ended
+
+
+def organisation_switch(*, user: User, membership_id: int, request: HttpRequest) -> Membership:
+    """Make one of the user's own memberships the one they act through."""
+    from threshold.accounts.middleware import CURRENT_ORGANISATION_KEY
+
+    membership = selectors.active_memberships(user=user).filter(pk=membership_id).first()
+    if membership is None:
+        raise ValidationError({"membership": "Choose one of your organisations."})
+    request.session[CURRENT_ORGANISATION_KEY] = membership.pk
+    audit_record(
+        actor=Actor.for_user(user),
+        action="auth.organisation_switched",
+        record_type="membership",
+        record_id=membership.pk,
+        organisation=membership.organisation,
+        request=request,
+    )
+    return membership

@@ -1,0 +1,282 @@
+"""Pages for administrators (people and invitations), invitation acceptance and switching organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from allauth.mfa.totp import views as allauth_totp_views
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from threshold.accounts import selectors, services
+from threshold.accounts.forms import AcceptInvitationForm, InvitationForm, RoleChangeForm, SwitchOrganisationForm
+from threshold.accounts.middleware import MFA_VERIFIED_KEY
+from threshold.accounts.models import User
+from threshold.accounts.roles import ROLE_DESCRIPTIONS
+from threshold.core.forms import apply_validation_error
+
+View = Callable[..., HttpResponse]
+
+
+def administrator_required(view: View) -> View:
+    """Allow system administrators and organisation admins; refuse everyone else."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.can_administer(user=request.user):  # type: ignore[arg-type]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@administrator_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    """The people in the organisations this administrator runs, with pending invitations."""
+    admin: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "people": selectors.managed_users(user=admin).prefetch_related("memberships__organisation"),
+            # Show only the roles held in organisations this administrator runs.
+            "administered_ids": set(selectors.administered_organisations(user=admin).values_list("pk", flat=True)),
+            "invitations": selectors.pending_invitations(user=admin).filter(expires_at__gt=timezone.now()),
+        },
+    )
+
+
+@administrator_required
+def user_invite(request: HttpRequest) -> HttpResponse:
+    """Invite someone by email to an organisation in a role."""
+    admin: User = request.user  # type: ignore[assignment]
+    organisations = selectors.administered_organisations(user=admin).order_by("name")
+    form = InvitationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                actor=admin,
+                organisation=form.cleaned_data["organisation"],
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.full_name}.")
+            return redirect("user_list")
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@administrator_required
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One person's account and memberships, with the actions the administrator may take."""
+    admin: User = request.user  # type: ignore[assignment]
+    subject = selectors.managed_user(user=admin, user_id=user_id)
+    memberships = selectors.user_memberships_for_admin(admin=admin, subject=subject)
+    role_forms = [
+        (m, RoleChangeForm(initial={"role": m.role, "version": m.version}, organisation=m.organisation))
+        for m in memberships
+    ]
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"subject": subject, "role_forms": role_forms, "is_self": subject.pk == admin.pk},
+    )
+
+
+@administrator_required
+@require_POST
+def membership_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Change a membership's role; a stale form gets the conflict page."""
+    admin: User = request.user  # type: ignore[assignment]
+    membership = selectors.managed_membership(user=admin, membership_id=membership_id)
+    form = RoleChangeForm(request.POST, organisation=membership.organisation)
+    if form.is_valid():
+        try:
+            services.membership_change_role(
+                actor=admin,
+                membership=membership,
+                role=form.cleaned_data["role"],
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except services.ConflictError as conflict:
+            return render(
+                request,
+                "accounts/conflict.html",
+                {"current": conflict.current, "submitted_role": form.cleaned_data["role"]},
+                status=409,
+            )
+        except (ValidationError, PermissionError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, "Role changed.")
+    else:
+        messages.error(request, "Choose a role.")
+    return redirect("user_detail", user_id=membership.user_id)
+
+
+@administrator_required
+@require_POST
+def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Remove a person from one organisation."""
+    admin: User = request.user  # type: ignore[assignment]
+    membership = selectors.managed_membership(user=admin, membership_id=membership_id)
+    try:
+        services.membership_end(actor=admin, membership=membership, request=request)
+    except (ValidationError, PermissionError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"Removed from {membership.organisation.name}.")
+    return redirect("user_detail", user_id=membership.user_id)
+
+
+@administrator_required
+@require_POST
+def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Deactivate an account; its sessions end at once."""
+    admin: User = request.user  # type: ignore[assignment]
+    subject = selectors.managed_user(user=admin, user_id=user_id)
+    try:
+        services.user_deactivate(actor=admin, user=subject, request=request)
+    except (ValidationError, PermissionError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"{subject.full_name} has been deactivated and signed out everywhere.")
+    return redirect("user_detail", user_id=subject.pk)
+
+
+@administrator_required
+@require_POST
+def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Reactivate an account (system administrators only)."""
+    admin: User = request.user  # type: ignore[assignment]
+    subject = selectors.managed_user(user=admin, user_id=user_id)
+    try:
+        services.user_reactivate(actor=admin, user=subject, request=request)
+    except PermissionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{subject.full_name} can sign in again.")
+    return redirect("user_detail", user_id=subject.pk)
+
+
+INVITATION_SESSION_KEY = "threshold_invitation_token"
+
+
+def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: keep the token in the session and move to a URL without it.
+
+    The token then appears in one request line only, not in the browser's
+    history or in the Referer of anything the acceptance page loads.
+    """
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect("invitation_accept")
+
+
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    """Accept an invitation: choose a password, then sign in and set up MFA."""
+    token = str(request.session.get(INVITATION_SESSION_KEY, ""))
+    invitation = services.invitation_find(token=token) if token else None
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None:
+        # An existing account joins with its own credentials: accepting needs
+        # that person signed in, not a new password.
+        if request.user.is_authenticated and request.user.pk == existing.pk:
+            if request.method == "POST":
+                try:
+                    services.invitation_accept(token=token, password="", request=request)
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("home")
+                request.session.pop(INVITATION_SESSION_KEY, None)
+                messages.success(request, f"You have joined {invitation.organisation.name}.")
+                return redirect("home")
+            return render(request, "accounts/invitation_join.html", {"invitation": invitation})
+        return render(request, "accounts/invitation_sign_in_first.html", {"invitation": invitation})
+    candidate = User(email=invitation.email, full_name=invitation.full_name)
+    form = AcceptInvitationForm(request.POST or None, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(token=token, password=form.cleaned_data["password1"], request=request)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
+            messages.success(request, "Your account is ready. Sign in, then set up your authenticator app.")
+            return redirect("account_login")
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@administrator_required
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Withdraw an invitation that has not been accepted (for example, sent to the wrong address)."""
+    admin: User = request.user  # type: ignore[assignment]
+    invitation = selectors.pending_invitations(user=admin).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    services.invitation_revoke(actor=admin, invitation=invitation, request=request)
+    messages.success(request, f"The invitation to {invitation.full_name} has been withdrawn.")
+    return redirect("user_list")
+
+
+@login_required
+@require_POST
+def organisation_switch(request: HttpRequest) -> HttpResponse:
+    """Act through another of the user's organisations."""
+    user: User = request.user  # type: ignore[assignment]
+    form = SwitchOrganisationForm(request.POST, memberships=selectors.active_memberships(user=user))
+    if form.is_valid():
+        membership = services.organisation_switch(
+            user=user, membership_id=form.cleaned_data["membership"], request=request
+        )
+        messages.success(request, f"You are now working as {membership.organisation.name}.")
+    else:
+        messages.error(request, "Choose one of your organisations.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("home")
+    return HttpResponseRedirect(target)
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """What django-axes shows when a username and address pair is locked."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+def role_description(role: str) -> str:
+    """A sentence saying what a role does, for the home page."""
+    return ROLE_DESCRIPTIONS.get(role, "")
+
+
+class ActivateTOTPView(allauth_totp_views.ActivateTOTPView):
+    """allauth's TOTP set-up, which also marks this session as having passed MFA.
+
+    Entering a correct code from the new authenticator proves the second
+    factor, so the person goes straight on rather than signing in again.
+    """
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Activate the authenticator, then mark the session."""
+        response = super().form_valid(form)
+        self.request.session[MFA_VERIFIED_KEY] = str(self.request.user.pk)
+        return response
+
+
+activate_totp = ActivateTOTPView.as_view()

@@ -1,0 +1,413 @@
+"""Forms for the case manager's pages: GOV.UK date inputs, the referral data set, the appendix 3 table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from threshold.accounts.models import Organisation, User
+from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.models import (
+    AbuseCategory,
+    CameToLight,
+    ConsentToShare,
+    Employment,
+    Ethnicity,
+    Gender,
+    Outcome,
+    RiskManaged,
+    SuspensionDecision,
+)
+from threshold.chronology.forms import parse_time
+from threshold.core.forms import apply_validation_error
+
+RISK_ROWS = 3
+CHILD_ROWS = 3
+RISK_FIELDS = ("area", "responsibilities", "potential_risks", "mitigation", "monitoring")
+CHILD_FIELDS = ("full_name", "gender", "ethnicity")
+
+
+def _text(label: str, required_message: str | None = None, max_length: int = 5000) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required_message is not None,
+        max_length=max_length,
+        error_messages={
+            "required": required_message or "",
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+def _choice(label: str, choices: Any, required_message: str | None = None) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", ""), *list(choices)],
+        required=required_message is not None,
+        error_messages={"required": required_message or "", "invalid_choice": required_message or "Choose an option"},
+    )
+
+
+class CaseForm(forms.Form):
+    """A form with GOV.UK date inputs: each date is three boxes, ``<name>_day``, ``_month`` and ``_year``.
+
+    ``DATES`` maps a date's name to (its label, the message when it is
+    required and missing, or None when it is optional). The cleaned date is
+    ``cleaned_data[name]``; errors go beside the day box.
+    """
+
+    DATES: dict[str, tuple[str, str | None]] = {}
+    # A service's error about a value the form asks for in other boxes.
+    ERROR_FIELDS: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = dict(kwargs.get("initial") or {})
+        initial_dates = {name: kwargs["initial"].get(name) for name in self.DATES}
+        super().__init__(*args, **kwargs)
+        for name in self.DATES:
+            for part, size in (("day", 2), ("month", 2), ("year", 4)):
+                self.fields[f"{name}_{part}"] = forms.CharField(required=False, max_length=size)
+            value = initial_dates.get(name)
+            if isinstance(value, dt.date):
+                self.initial.update(
+                    {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
+                )
+
+    def clean(self) -> dict[str, Any]:
+        """Turn each date's three boxes into a real date, or an error beside them."""
+        data = super().clean() or {}
+        for name, (label, required) in self.DATES.items():
+            raw = [str(data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")]
+            data[name] = None
+            if not any(raw):
+                if required:
+                    self.add_error(f"{name}_day", required)
+                continue
+            if not all(raw):
+                missing = [n for n, v in zip(("a day", "a month", "a year"), raw, strict=True) if not v]
+                self.add_error(f"{name}_day", f"{label} must include {' and '.join(missing)}")
+                continue
+            try:
+                if not all(part.isdigit() for part in raw) or int(raw[2]) < 1900:
+                    raise ValueError
+                data[name] = dt.date(int(raw[2]), int(raw[1]), int(raw[0]))
+            except ValueError:
+                self.add_error(f"{name}_day", f"{label} must be a real date")
+        return data
+
+    def apply_errors(self, error: ValidationError) -> None:
+        """Put a service's validation errors beside the fields (or date boxes) they belong to."""
+        apply_validation_error(self, error, self._error_field)
+
+    def _error_field(self, name: str) -> str:
+        if name in self.ERROR_FIELDS:
+            return self.ERROR_FIELDS[name]
+        return f"{name}_day" if name in self.DATES else name
+
+
+class AllegationDetailsForm(CaseForm):
+    """The allegation's own facts: when it came to attention, employment, agency, restrictions, IPO."""
+
+    DATES = {
+        "came_to_attention_on": ("The date it came to attention", "Enter the date it came to attention"),
+        "reporting_restriction_ended_on": ("The date the restriction ended", None),
+    }
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    subject_employment = _choice("How the adult is engaged", Employment.choices, "Choose how the adult is engaged")
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.AGENCY, is_active=True),
+        required=False,
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
+    case_manager = forms.ModelChoiceField(
+        label="Case manager",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Choose the case manager",
+            "invalid_choice": "Choose a case manager from the list",
+        },
+    )
+    barred_from_trust = forms.BooleanField(required=False)
+    subject_is_teacher = forms.BooleanField(required=False)
+    accused_by_pupil = forms.BooleanField(required=False)
+    interim_prohibition_order = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, case_managers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["case_manager"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = case_managers
+
+
+class ReferralForm(CaseForm):
+    """The LADO recording data set, pre-filled from the allegation and the person."""
+
+    DATES = {
+        "adult_date_of_birth": ("The adult's date of birth", None),
+        "incident_date": ("The date of the incident", None),
+        **{f"child_{i}_date_of_birth": ("The child's date of birth", None) for i in range(CHILD_ROWS)},
+    }
+    previous = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    adult_name = _text("Full name", "Enter the adult's name", 200)
+    adult_address = _text("Address")
+    adult_gender = _choice("Gender", Gender.choices)
+    adult_ethnicity = _choice("Ethnicity", Ethnicity.choices)
+    adult_role = _text("Role or occupation", "Enter the adult's role or occupation", 200)
+    employer_name = _text("Employing organisation", "Enter the employing organisation", 200)
+    agency_name = _text("Agency (supply staff)", None, 200)
+    referring_organisation = _text("Referring organisation", "Enter the referring organisation", 200)
+    referrer_name = _text("Referrer's name", "Enter the referrer's name", 200)
+    referrer_contact = _text("Referrer's contact details", None, 200)
+    came_to_light = _choice(
+        "How did the allegation come to light?", CameToLight.choices, "Choose how the allegation came to light"
+    )
+    abuse_categories = forms.MultipleChoiceField(
+        choices=AbuseCategory.choices,
+        error_messages={"required": "Choose at least one category of abuse", "invalid_choice": "Choose a category"},
+    )
+    summary = _text("Summary of the allegation", "Enter a summary of the allegation")
+    risk_managed = _choice(
+        "How has the risk been managed so far?", RiskManaged.choices, "Choose how the risk has been managed so far"
+    )
+    police_involved = forms.BooleanField(required=False)
+    childrens_social_care_involved = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(CHILD_ROWS):
+            self.fields[f"child_{i}_full_name"] = _text("Child's name", None, 200)
+            self.fields[f"child_{i}_gender"] = _choice("Gender", Gender.choices)
+            self.fields[f"child_{i}_ethnicity"] = _choice("Ethnicity", Ethnicity.choices)
+
+    def clean(self) -> dict[str, Any]:
+        """A child row with anything in it needs the child's name."""
+        data = super().clean()
+        for i in range(CHILD_ROWS):
+            others = [data.get(f"child_{i}_{f}") for f in ("gender", "ethnicity", "date_of_birth")]
+            others.append(any(self.data.get(f"child_{i}_date_of_birth_{p}") for p in ("day", "month", "year")))
+            if any(others) and not data.get(f"child_{i}_full_name"):
+                self.add_error(f"child_{i}_full_name", "Enter the child's name")
+        return data
+
+    def children(self) -> list[dict[str, Any]]:
+        """The children rows that hold anything."""
+        rows = []
+        for i in range(CHILD_ROWS):
+            row = {field: self.cleaned_data.get(f"child_{i}_{field}") for field in CHILD_FIELDS}
+            row["date_of_birth"] = self.cleaned_data.get(f"child_{i}_date_of_birth")
+            if any(row.values()):
+                rows.append((i, row))
+        return [row for _, row in rows]
+
+    def child_indexes(self) -> list[int]:
+        """The form row of each child returned by ``children`` (for errors)."""
+        return [
+            i
+            for i in range(CHILD_ROWS)
+            if any(self.cleaned_data.get(f"child_{i}_{f}") for f in (*CHILD_FIELDS, "date_of_birth"))
+        ]
+
+    def details(self) -> dict[str, Any]:
+        """The data set fields, as the service takes them."""
+        names = [
+            "adult_name",
+            "adult_address",
+            "adult_date_of_birth",
+            "adult_gender",
+            "adult_ethnicity",
+            "adult_role",
+            "employer_name",
+            "agency_name",
+            "referring_organisation",
+            "referrer_name",
+            "referrer_contact",
+            "came_to_light",
+            "abuse_categories",
+            "incident_date",
+            "summary",
+            "risk_managed",
+            "police_involved",
+            "childrens_social_care_involved",
+        ]
+        return {name: self.cleaned_data.get(name) for name in names}
+
+
+class StepForm(CaseForm):
+    """What was done or decided at one step; step 7 also asks the justification and what goes in writing."""
+
+    DATES = {"done_on": ("The date it was done", "Enter the date it was done")}
+    decision = _text("What was done or decided", "Enter what was done or decided")
+    justification = _text("Justification for taking no further action")
+    written_information = _text("What information is put in writing to the individual")
+    written_to = _text("To whom", None, 200)
+    written_by = _text("By whom", None, 200)
+
+
+class RiskAssessmentForm(CaseForm):
+    """Appendix 3: the risk table, the alternatives to suspension and the decision."""
+
+    DATES = {
+        "review_on": ("The agreed review date", "Enter the agreed review date"),
+        "decided_on": ("The date of the decision", "Enter the date of the decision"),
+    }
+    additional_notes = _text("Additional notes")
+    period_for_measures = _text("Period for measures", "Enter the period for the measures", 200)
+    decision = _choice("The suspension decision", SuspensionDecision.choices, "Choose the decision")
+    decision_reason = _text("Why this decision was taken", "Enter why the decision was taken")
+
+    def __init__(self, *args: Any, alternatives: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alternative_texts = alternatives
+        for i in range(RISK_ROWS):
+            for field in RISK_FIELDS:
+                self.fields[f"row_{i}_{field}"] = _text(field.replace("_", " ").capitalize())
+        for i in range(len(alternatives)):
+            self.fields[f"alternative_{i}_used"] = forms.BooleanField(required=False)
+            self.fields[f"alternative_{i}_reason"] = _text("Why it was or was not used")
+
+    def rows(self) -> list[dict[str, str]]:
+        """The appendix 3 rows, as typed."""
+        return [
+            {field: self.cleaned_data.get(f"row_{i}_{field}", "") for field in RISK_FIELDS} for i in range(RISK_ROWS)
+        ]
+
+    def alternatives(self) -> list[dict[str, Any]]:
+        """Each alternative with whether it was used and why."""
+        rows = [
+            {
+                "text": text,
+                "used": self.cleaned_data.get(f"alternative_{i}_used"),
+                "reason": self.cleaned_data.get(f"alternative_{i}_reason", ""),
+            }
+            for i, text in enumerate(self.alternative_texts)
+        ]
+        # The last row is the case manager's own option: left out when left empty.
+        if rows and not rows[-1]["used"] and not rows[-1]["reason"]:
+            rows.pop()
+        return rows
+
+
+class SupportForm(CaseForm):
+    """Section 6.2: informing and supporting the adult."""
+
+    DATES = {"informed_on": ("The date the adult was informed", None)}
+    informed_of = _text("What the adult was told")
+    representative_name = _text("Named representative", "Enter the named representative", 200)
+    representative_contact = _text(
+        "Representative's contact details", "Enter the representative's contact details", 200
+    )
+    union_advised = forms.BooleanField(required=False)
+    eap_offered = forms.BooleanField(required=False)
+    occupational_health_offered = forms.BooleanField(required=False)
+
+
+class ProgressUpdateForm(CaseForm):
+    """A progress update given to the adult."""
+
+    DATES = {"given_on": ("The date of the update", "Enter the date of the update")}
+    text = _text("What the adult was told", "Enter what the adult was told")
+
+
+class PoliceForm(forms.Form):
+    """Police involvement and consent to share statements."""
+
+    involved = forms.TypedChoiceField(
+        label="Are the police involved?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": "Choose whether the police are involved"},
+    )
+    police_reference = _text("Police reference", None, 100)
+    consent_to_share = _choice(
+        "Consent to share statements and evidence",
+        ConsentToShare.choices,
+        "Choose whether consent to share statements was obtained",
+    )
+    proceedings_authorised = forms.BooleanField(required=False)
+    notes = _text("Notes")
+
+
+class OutcomeForm(CaseForm):
+    """Section 6.3 and 6.5: the report, the outcome and the specific actions."""
+
+    DATES = {
+        "concluded_on": ("The date of the outcome", "Enter the date of the outcome"),
+        "dbs_referred_on": ("The date of the DBS referral", None),
+        "tra_referred_on": ("The date of the TRA referral", None),
+    }
+    report = _text("The case manager's report", "Enter the case manager's report", 20000)
+    outcome = _choice("Outcome", Outcome.choices, "Choose the outcome")
+    removed_from_regulated_activity = forms.BooleanField(required=False)
+    resigned_before_conclusion = forms.BooleanField(required=False)
+    disciplinary_route = _text("Disciplinary route")
+    dbs_reference = _text("DBS referral reference", None, 100)
+    tra_reference = _text("TRA referral reference", None, 100)
+    return_to_work = _text("Return to work after suspension")
+    malicious_action = _text("Action regarding a malicious allegation")
+    child_support = _text("Support for the child")
+
+
+class FileRecordForm(CaseForm):
+    """Section 8: what is kept on the adult's confidential file."""
+
+    DATES = {"copy_given_on": ("The date the copy was given", None)}
+    summary = _text(
+        "A clear and comprehensive summary of the allegation",
+        "Enter a clear and comprehensive summary of the allegation",
+    )
+    follow_up = _text(
+        "Details of how the allegation was followed up and resolved",
+        "Enter how the allegation was followed up and resolved",
+    )
+    actions = _text(
+        "Notes of any action taken, decisions reached and the outcome",
+        "Enter the actions taken, decisions reached and the outcome",
+    )
+
+
+class LessonForm(forms.Form):
+    """Section 11: a lesson learned."""
+
+    reviewed_with = _text("Reviewed with", None, 200)
+    text = _text("Improvements to procedures or practice", "Enter the lesson learned")
+
+
+class AgencyForm(CaseForm):
+    """Appendix 4: the agency's part."""
+
+    DATES = {
+        "notified_on": ("The date the agency was notified", "Enter the date the agency was notified"),
+        "removed_on": ("The date the worker was suspended or removed", None),
+        "cover_arranged_on": ("The date replacement cover was arranged", None),
+        "notes_sent_on": ("The date the investigation notes were sent", None),
+        "outcome_sent_on": ("The date the outcome was sent", None),
+    }
+    ERROR_FIELDS = {"notified_at": "notified_on_day"}
+    notified_time = _text("Time notified", "Enter the time the agency was notified", 10)
+    suspension_discussed = _text(
+        "What was agreed with the agency about suspension or redeployment",
+        "Enter what was agreed with the agency about suspension or redeployment",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """Combine the date and time notified into one moment in Europe/London."""
+        from django.utils import timezone
+
+        from threshold.chronology.forms import LONDON
+
+        data = super().clean()
+        time_text = str(data.get("notified_time") or "")
+        if time_text:
+            time = parse_time(time_text)
+            if time is None:
+                self.add_error("notified_time", "Enter the time like 2:30pm or 14:30")
+            elif data.get("notified_on"):
+                moment = dt.datetime.combine(data["notified_on"], time, tzinfo=LONDON)
+                data["notified_at"] = moment.astimezone(dt.UTC)
+                if data["notified_at"] > timezone.now():
+                    self.add_error("notified_time", "The time must be now or in the past")
+        return data

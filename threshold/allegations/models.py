@@ -1,0 +1,499 @@
+"""Allegations the employer manages with a case manager. Protected: fetch only through ``threshold.access``.
+
+The allegation itself carries a ``version`` for the few facts that are edited
+(employment, reporting restriction, interim prohibition order). Everything the
+case manager records after that — each step of section 6, the suspension risk
+assessment, support, police involvement, the outcome, the record kept on file,
+the agency's part — is an immutable row with who and when: a later row
+supersedes an earlier one, nothing is edited in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AllegationStatus(models.TextChoices):
+    """Where an allegation has got to."""
+
+    OPEN = "open", "Open"
+    REFERRED = "referred", "Referred to the LADO"
+    CONCLUDED = "concluded", "Concluded"
+
+
+class Employment(models.TextChoices):
+    """How the adult is engaged (appendix 4 treats supply staff, contractors and volunteers apart)."""
+
+    EMPLOYED = "employed", "Employed by the setting"
+    SUPPLY = "supply", "Supply worker (through an agency)"
+    CONTRACTOR = "contractor", "Contractor"
+    VOLUNTEER = "volunteer", "Volunteer"
+
+
+class Allegation(models.Model):
+    """An allegation the employer manages, with a case manager."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="allegations")
+    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="allegations")
+    concern = models.ForeignKey(
+        "concerns.Concern", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations"
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="allegations_managed"
+    )
+    routed_to_trust = models.BooleanField(default=False)
+    summary = models.TextField()
+    status = models.CharField(max_length=16, choices=AllegationStatus.choices, default=AllegationStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    came_to_attention_on = models.DateField(
+        null=True, blank=True, help_text="When it came to the organisation's attention; the pack's clocks start here."
+    )
+    subject_employment = models.CharField(max_length=16, choices=Employment.choices, default=Employment.EMPLOYED)
+    agency = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allegations_as_agency",
+        help_text="The agency that supplies the adult (supply workers).",
+    )
+    subject_is_teacher = models.BooleanField(default=False)
+    accused_by_pupil = models.BooleanField(default=False)
+    reporting_restriction_ended_on = models.DateField(null=True, blank=True)
+    interim_prohibition_order = models.BooleanField(default=False)
+    # Appendix 4: a supply worker, contractor or volunteer not to be accepted in any of the trust's
+    # academies while under investigation. The trust's schools see the name as a restriction.
+    barred_from_trust = models.BooleanField(default=False)
+    barred_from_trust_since = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Allegation {self.pk}"
+
+    @property
+    def reporting_restricted(self) -> bool:
+        """Education Act 2002 s141F: a teacher accused by a pupil, until charge or the restriction ends."""
+        return self.subject_is_teacher and self.accused_by_pupil and self.reporting_restriction_ended_on is None
+
+    def attention_date(self) -> Any:
+        """The date the pack's clocks count from."""
+        return self.came_to_attention_on or timezone.localdate(self.created_at)
+
+
+class Immutable(models.Model):
+    """A row written once by a service and never changed or deleted."""
+
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert once; a later record supersedes this one."""
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("Case records are never edited: record again to supersede.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refuse: the case history keeps everything."""
+        raise PermissionError("Case records are never deleted.")
+
+
+# ---------------------------------------------------------------- the LADO referral
+
+
+class Gender(models.TextChoices):
+    """Gender as recorded for the LADO data set."""
+
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Described in another way"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    """Ethnic group, England and Wales census 2021 categories."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian or Asian British: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian or Asian British: Chinese"
+    ASIAN_INDIAN = "asian_indian", "Asian or Asian British: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian or Asian British: Pakistani"
+    ASIAN_OTHER = "asian_other", "Asian or Asian British: any other Asian background"
+    BLACK_AFRICAN = "black_african", "Black, Black British, Caribbean or African: African"
+    BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Caribbean or African: Caribbean"
+    BLACK_OTHER = "black_other", "Black, Black British, Caribbean or African: any other Black background"
+    MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or multiple ethnic groups: White and Asian"
+    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed or multiple ethnic groups: White and Black African"
+    MIXED_WHITE_BLACK_CARIBBEAN = (
+        "mixed_white_black_caribbean",
+        "Mixed or multiple ethnic groups: White and Black Caribbean",
+    )
+    MIXED_OTHER = "mixed_other", "Mixed or multiple ethnic groups: any other mixed background"
+    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_GYPSY = "white_gypsy", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: any other White background"
+    OTHER_ARAB = "other_arab", "Other ethnic group: Arab"
+    OTHER_ANY = "other_any", "Other ethnic group: any other ethnic group"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class CameToLight(models.TextChoices):
+    """How the allegation came to light."""
+
+    DISCLOSURE_CHILD = "disclosure_child", "Disclosure by a child"
+    DISCLOSURE_PARENT = "disclosure_parent", "Disclosure by a parent or carer"
+    DISCLOSURE_ADULT = "disclosure_adult", "Disclosure by another adult"
+    COMPLAINT = "complaint", "Complaint"
+    OBSERVED = "observed", "Observed by staff"
+    SUSPICION = "suspicion", "Suspicion"
+    VETTING = "vetting", "Pre-employment vetting checks"
+    POLICE = "police", "Information from the police"
+    OTHER = "other", "Other"
+
+
+class AbuseCategory(models.TextChoices):
+    """Category of abuse (the LADO data set)."""
+
+    PHYSICAL = "physical", "Physical"
+    SEXUAL = "sexual", "Sexual"
+    EMOTIONAL = "emotional", "Emotional"
+    NEGLECT = "neglect", "Neglect"
+    CONDUCT = "conduct", "Conduct"
+
+
+class RiskManaged(models.TextChoices):
+    """How the risk has been managed so far."""
+
+    SUSPENDED = "suspended", "Suspended"
+    RESTRICTED = "restricted", "Restricted duties"
+    REDEPLOYED = "redeployed", "Redeployed"
+    NONE = "none", "No action yet"
+
+
+class Referral(Immutable):
+    """A referral to the LADO of the setting's local authority, with the recording data set.
+
+    The LADO side receives it (``local_authority``); the employer sees it on
+    the allegation page. A referral is never edited: a corrected referral is
+    a new one that supersedes it.
+    """
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="referrals")
+    local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    adult_name = models.CharField(max_length=200)
+    adult_address = models.TextField(blank=True)
+    adult_date_of_birth = models.DateField(null=True, blank=True)
+    adult_gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
+    adult_ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
+    adult_role = models.CharField("role or occupation", max_length=200, blank=True)
+    employer_name = models.CharField("employing organisation", max_length=200)
+    agency_name = models.CharField("agency (supply staff)", max_length=200, blank=True)
+    referring_organisation = models.CharField(max_length=200)
+    referrer_name = models.CharField(max_length=200)
+    referrer_contact = models.CharField(max_length=200, blank=True)
+    came_to_light = models.CharField(max_length=32, choices=CameToLight.choices, blank=True)
+    abuse_categories = models.JSONField(default=list)
+    incident_date = models.DateField(null=True, blank=True)
+    non_recent = models.BooleanField(null=True)
+    summary = models.TextField()
+    risk_managed = models.CharField(max_length=16, choices=RiskManaged.choices, blank=True)
+    police_involved = models.BooleanField(default=False)
+    childrens_social_care_involved = models.BooleanField(default=False)
+    pack = models.CharField(max_length=64)
+    pack_version = models.CharField(max_length=32)
+    pack_digest = models.CharField(max_length=80)  # "sha256:" and 64 hex digits
+    facts = models.JSONField(default=dict)
+    assessment = models.JSONField(default=dict)
+    # A referral made in one step (a pattern review escalated) carries only what was known: it is
+    # incomplete until the case manager submits the data set, and only then is step 2 done.
+    is_complete = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk}"
+
+    def abuse_category_labels(self) -> list[str]:
+        """The categories in words."""
+        labels = dict(AbuseCategory.choices)
+        return [str(labels.get(value, value)) for value in self.abuse_categories]
+
+
+class ReferralChild(models.Model):
+    """A child involved, as the referral records them."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="children")
+    full_name = models.CharField(max_length=200)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"Child on referral {self.referral_id}"
+
+
+# ---------------------------------------------------------------- the case manager's steps (section 6)
+
+
+class Step(models.TextChoices):
+    """The case manager's steps, section 6 (1–9)."""
+
+    BASIC_ENQUIRIES = "basic-enquiries", "1. Conduct basic enquiries"
+    DISCUSS_WITH_LADO = "discuss-with-lado", "2. Discuss the allegation with the LADO"
+    SUSPENSION_CONSIDERED = "suspension-considered", "3. Discuss suspension or alternative arrangements"
+    PARENTS_INFORMED = "parents-informed", "4. Inform the parents or carers"
+    HR_STRATEGY = "hr-strategy", "5. Discuss with HR and define a strategy"
+    SUSPENSION_CONFIRMED = "suspension-written-confirmation", "6. Confirm suspension in writing"
+    NO_FURTHER_ACTION = "no-further-action", "7. No further action: record the decision"
+    INVESTIGATION = "investigation", "8. Investigate the allegation"
+    PARENTS_KEPT_INFORMED = "parents-kept-informed", "9. Keep the parents or carers informed"
+
+
+class StepRecord(Immutable):
+    """What the case manager did or decided at one step; the latest record of a step stands."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="step_records")
+    step = models.CharField(max_length=40, choices=Step.choices)
+    done_on = models.DateField()
+    decision = models.TextField()
+    justification = models.TextField(blank=True)
+    written_information = models.TextField(blank=True)
+    written_to = models.CharField(max_length=200, blank=True)
+    written_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Step {self.step} on allegation {self.allegation_id}"
+
+
+# ---------------------------------------------------------------- suspension (6.1, appendix 3)
+
+
+class SuspensionDecision(models.TextChoices):
+    """What was decided after the risk assessment."""
+
+    SUSPEND = "suspend", "Suspend"
+    ALTERNATIVES = "alternatives", "Alternative arrangements instead of suspension"
+    NO_CHANGE = "no_change", "No suspension or restriction needed"
+
+
+class RiskAssessment(Immutable):
+    """The appendix 3 suspension risk assessment and the decision it led to."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="risk_assessments")
+    additional_notes = models.TextField(blank=True)
+    period_for_measures = models.CharField(max_length=200)
+    review_on = models.DateField("agreed review date")
+    alternatives = models.JSONField(default=list, help_text="Each 6.1 alternative: text, used, reason.")
+    decision = models.CharField(max_length=16, choices=SuspensionDecision.choices)
+    decided_on = models.DateField()
+    decision_reason = models.TextField()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Risk assessment {self.pk}"
+
+
+class RiskRow(models.Model):
+    """One row of the appendix 3 table."""
+
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="rows")
+    area = models.CharField("area of potential risk", max_length=300)
+    responsibilities = models.TextField("main responsibilities", blank=True)
+    potential_risks = models.TextField("potential risks to pupils, school or employee")
+    mitigation = models.TextField("method of potential mitigation")
+    monitoring = models.TextField("monitoring or action", blank=True)
+
+    def __str__(self) -> str:
+        return f"Risk row {self.pk}"
+
+
+# ---------------------------------------------------------------- support (6.2) and police
+
+
+class SupportRecord(Immutable):
+    """How the adult is supported (section 6.2); the latest record stands."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="support_records")
+    informed_on = models.DateField(null=True, blank=True)
+    informed_of = models.TextField(blank=True)
+    representative_name = models.CharField(max_length=200)
+    representative_contact = models.CharField(max_length=200)
+    union_advised = models.BooleanField(default=False)
+    eap_offered = models.BooleanField(default=False)
+    occupational_health_offered = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Support record {self.pk}"
+
+
+class ProgressUpdate(Immutable):
+    """A progress update given to the adult by the named representative."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="progress_updates")
+    given_on = models.DateField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["given_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Progress update {self.pk}"
+
+
+class ConsentToShare(models.TextChoices):
+    """Whether the police obtained consent to share statements for internal processes."""
+
+    NOT_ASKED = "not_asked", "Not yet asked"
+    REQUESTED = "requested", "Asked the police to obtain consent"
+    GIVEN = "given", "Consent given"
+    REFUSED = "refused", "Consent refused"
+
+
+class PoliceInvolvement(Immutable):
+    """Police involvement: while involved, the internal investigation is paused."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="police_records")
+    involved = models.BooleanField()
+    police_reference = models.CharField(max_length=100, blank=True)
+    consent_to_share = models.CharField(max_length=16, choices=ConsentToShare.choices, default=ConsentToShare.NOT_ASKED)
+    proceedings_authorised = models.BooleanField(
+        default=False, help_text="The police have authorised the case manager to commence internal proceedings."
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Police record {self.pk}"
+
+
+# ---------------------------------------------------------------- outcome (6.3, 6.5) and records (8)
+
+
+class Outcome(models.TextChoices):
+    """The five outcomes (section 6.3)."""
+
+    SUBSTANTIATED = "substantiated", "Substantiated"
+    MALICIOUS = "malicious", "Malicious"
+    FALSE = "false", "False"
+    UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated"
+    UNFOUNDED = "unfounded", "Unfounded"
+
+
+class OutcomeRecord(Immutable):
+    """The case manager's report, the outcome and the specific actions of section 6.5."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="outcomes")
+    report = models.TextField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    concluded_on = models.DateField()
+    removed_from_regulated_activity = models.BooleanField(default=False)
+    resigned_before_conclusion = models.BooleanField(default=False)
+    disciplinary_route = models.TextField(blank=True)
+    dbs_referred_on = models.DateField(null=True, blank=True)
+    dbs_reference = models.CharField(max_length=100, blank=True)
+    tra_referred_on = models.DateField(null=True, blank=True)
+    tra_reference = models.CharField(max_length=100, blank=True)
+    return_to_work = models.TextField(blank=True)
+    malicious_action = models.TextField(blank=True)
+    child_support = models.TextField(blank=True)
+    pack = models.CharField(max_length=64)
+    pack_version = models.CharField(max_length=32)
+    pack_digest = models.CharField(max_length=80)  # "sha256:" and 64 hex digits
+    facts = models.JSONField(default=dict)
+    assessment = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Outcome {self.pk}"
+
+
+class FileRecord(Immutable):
+    """What is kept on the adult's confidential file (section 8), with the pack's reference and retention."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="file_records")
+    summary = models.TextField("a clear and comprehensive summary of the allegation")
+    follow_up = models.TextField("how the allegation was followed up and resolved")
+    actions = models.TextField("notes of any action taken, decisions reached and the outcome")
+    may_mention_in_references = models.BooleanField(null=True)
+    reference_reasons = models.JSONField(default=dict)
+    remove_from_personnel_file = models.BooleanField(default=False)
+    retention = models.JSONField(default=dict)
+    copy_given_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"File record {self.pk}"
+
+    def keep_until(self) -> dt.date | None:
+        """Until when the pack said the record is kept (None: preserved with no end date)."""
+        value = self.retention.get("keep_until")
+        return dt.date.fromisoformat(value) if value else None
+
+
+class Lesson(Immutable):
+    """A lesson learned from a case (section 11)."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="lessons")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    reviewed_with = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Lesson {self.pk}"
+
+
+# ---------------------------------------------------------------- supply workers (appendix 4)
+
+
+class AgencyRecord(Immutable):
+    """The agency's part in a supply worker's allegation; the latest record stands."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="agency_records")
+    agency = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    notified_at = models.DateTimeField()
+    suspension_discussed = models.TextField()
+    removed_on = models.DateField(
+        "date suspended or removed from the placement",
+        null=True,
+        blank=True,
+        help_text="Replacement cover is expected within 48 hours of this date (supply staff).",
+    )
+    cover_arranged_on = models.DateField("date replacement cover was arranged", null=True, blank=True)
+    notes_sent_on = models.DateField(null=True, blank=True)
+    outcome_sent_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Agency record {self.pk}"

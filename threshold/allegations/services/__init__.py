@@ -1,0 +1,75 @@
+"""Every change to an allegation: one transaction, one audit event, one chronology line each.
+
+Each service checks, through ``threshold.access``, that the actor may change
+the allegation (the case manager, DSLs and trust roles of the organisation,
+and HR), validates with ``ValidationError({field: message})``, writes an
+immutable row and records it in the audit trail and the chronology.
+
+The services are split by part of the policy; every name is importable from
+``threshold.allegations.services``.
+"""
+
+from __future__ import annotations
+
+from threshold.allegations.services.agency import agency_record
+from threshold.allegations.services.allegation import allegation_open, allegation_update
+from threshold.allegations.services.common import (
+    MANAGING_ROLES,
+    allegation_facts,
+    case_manager_candidates,
+    checked_facts,
+    investigation_paused,
+    pack_for,
+    require_change,
+)
+from threshold.allegations.services.outcome import (
+    file_advice,
+    file_record_make,
+    lesson_record,
+    outcome_advice,
+    outcome_record,
+)
+from threshold.allegations.services.referral import (
+    REFERRAL_REQUIRED,
+    ReferralConflict,
+    referral_initial,
+    referral_local_authority,
+    referral_make,
+)
+from threshold.allegations.services.steps import step_record
+from threshold.allegations.services.suspension import (
+    police_record,
+    progress_update_add,
+    risk_assessment_record,
+    support_record,
+)
+from threshold.core.errors import ConflictError
+
+__all__ = [
+    "MANAGING_ROLES",
+    "REFERRAL_REQUIRED",
+    "ConflictError",
+    "ReferralConflict",
+    "agency_record",
+    "allegation_facts",
+    "allegation_open",
+    "allegation_update",
+    "case_manager_candidates",
+    "checked_facts",
+    "file_advice",
+    "file_record_make",
+    "investigation_paused",
+    "lesson_record",
+    "outcome_advice",
+    "outcome_record",
+    "pack_for",
+    "police_record",
+    "progress_update_add",
+    "referral_initial",
+    "referral_local_authority",
+    "referral_make",
+    "require_change",
+    "risk_assessment_record",
+    "step_record",
+    "support_record",
+]

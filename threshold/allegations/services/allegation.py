@@ -1,0 +1,152 @@
+"""Opening an allegation and changing its own (versioned) facts: employment, bar, restrictions, case manager."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import Organisation, User
+from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.models import Allegation, Employment
+from threshold.allegations.services.common import _record, case_manager_candidates, require_change
+from threshold.audit.services import audit_record
+from threshold.chronology.services import chronology_record_event
+from threshold.concerns.models import Concern
+from threshold.core.errors import ConflictError
+from threshold.people.models import Person
+
+
+def allegation_open(
+    *,
+    actor: User,
+    organisation: Organisation,
+    subject: Person,
+    summary: str,
+    concern: Concern | None = None,
+    routed_to_trust: bool = False,
+    request: HttpRequest | None = None,
+    case_manager: User | None = None,
+) -> Allegation:
+    """Open an allegation for the employer to manage (from triage, a pattern review, or directly).
+
+    The caller has checked, through ``threshold.access``, that the actor may
+    handle records of this organisation. The actor becomes the case manager
+    unless another is given; the details page can hand the case over.
+    """
+    with transaction.atomic():
+        allegation = Allegation.objects.create(
+            organisation=organisation,
+            subject=subject,
+            concern=concern,
+            case_manager=case_manager or actor,
+            summary=summary.strip(),
+            routed_to_trust=routed_to_trust or bool(concern and concern.routed_to_trust),
+            came_to_attention_on=timezone.localdate(concern.created_at) if concern else timezone.localdate(),
+        )
+        audit_record(
+            actor=actor,
+            action="allegation.opened",
+            record_type="allegation",
+            record_id=allegation.pk,
+            organisation=organisation,
+            request=request,
+            details={"concern": concern.pk if concern else None},
+        )
+        chronology_record_event(record=allegation, text="Allegation opened.", actor=actor)
+    return allegation
+
+
+def allegation_update(
+    *,
+    actor: User,
+    allegation: Allegation,
+    expected_version: int,
+    came_to_attention_on: dt.date | None,
+    subject_employment: str,
+    agency: Organisation | None,
+    subject_is_teacher: bool,
+    accused_by_pupil: bool,
+    reporting_restriction_ended_on: dt.date | None,
+    interim_prohibition_order: bool,
+    request: HttpRequest | None = None,
+    case_manager: User | None = None,
+    barred_from_trust: bool | None = None,
+) -> Allegation:
+    """Change the allegation's facts: employment and agency, reporting restriction, interim prohibition order.
+
+    ``case_manager`` hands the case to another person who may manage it;
+    ``barred_from_trust`` bars a supply worker, contractor or volunteer from
+    all the trust's academies while under investigation (appendix 4). Either
+    left as None is unchanged.
+    """
+    require_change(actor=actor, allegation=allegation)
+    errors: dict[str, str] = {}
+    if case_manager is not None and not case_manager_candidates(allegation).filter(pk=case_manager.pk).exists():
+        errors["case_manager"] = "Choose a case manager, DSL, director or HR partner of this setting or its trust"
+    if barred_from_trust:
+        if subject_employment == Employment.EMPLOYED:
+            errors["barred_from_trust"] = "Only supply workers, contractors and volunteers are barred this way"
+        elif allegation.organisation.trust_id is None:
+            errors["barred_from_trust"] = "This setting is not part of a trust"
+    if subject_employment not in Employment.values:
+        errors["subject_employment"] = "Choose how the adult is engaged"
+    if subject_employment == Employment.SUPPLY and agency is None:
+        errors["agency"] = "Choose the agency that supplies the adult"
+    if agency is not None and agency.kind != OrganisationKind.AGENCY:
+        errors["agency"] = "Choose a supply or recruitment agency"
+    if came_to_attention_on and came_to_attention_on > timezone.localdate():
+        errors["came_to_attention_on"] = "The date it came to attention must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Allegation.objects.select_for_update().get(pk=allegation.pk)
+        if current.version != expected_version:
+            raise ConflictError(current)
+        new = {
+            "came_to_attention_on": came_to_attention_on,
+            "subject_employment": subject_employment,
+            "agency_id": agency.pk if agency else None,
+            "subject_is_teacher": subject_is_teacher,
+            "accused_by_pupil": accused_by_pupil,
+            "reporting_restriction_ended_on": reporting_restriction_ended_on,
+            "interim_prohibition_order": interim_prohibition_order,
+        }
+        if case_manager is not None:
+            new["case_manager_id"] = case_manager.pk
+        if barred_from_trust is not None:
+            new["barred_from_trust"] = barred_from_trust
+            if barred_from_trust and not current.barred_from_trust:
+                new["barred_from_trust_since"] = timezone.now()
+            elif not barred_from_trust:
+                new["barred_from_trust_since"] = None
+        changes = {
+            name: (getattr(current, name), value) for name, value in new.items() if getattr(current, name) != value
+        }
+        for name, value in new.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.save()
+        text = "Allegation details changed."
+        if "interim_prohibition_order" in changes and interim_prohibition_order:
+            text = "Interim prohibition order recorded: the adult must be suspended immediately."
+        elif "barred_from_trust" in changes:
+            text = (
+                "Not to be accepted in the Trust's academies until further notice."
+                if barred_from_trust
+                else "The bar from the Trust's academies was lifted."
+            )
+        elif "case_manager_id" in changes and case_manager is not None:
+            text = f"Case manager changed to {case_manager.full_name}."
+        _record(
+            actor=actor,
+            allegation=current,
+            action="allegation.updated",
+            text=text,
+            request=request,
+            changes=changes,
+        )
+    return current

@@ -1,0 +1,162 @@
+"""Shared by the allegation services: who may change, the pack and its facts, audit and chronology together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.access import fetch
+from threshold.accounts.models import Organisation, User
+from threshold.accounts.roles import OrganisationKind, Role
+from threshold.allegations.models import Allegation, AllegationStatus
+from threshold.audit.services import audit_record
+from threshold.chronology.services import chronology_record_event
+from threshold.policy import Facts, FactsError, get_pack, parse_facts
+from threshold.policy.pack import Pack
+
+
+def require_change(*, actor: User, allegation: Allegation) -> None:
+    """Refuse anyone who may not change this allegation (the same rule the pages use)."""
+    if not fetch.visible_allegations(actor, "change").filter(pk=allegation.pk).exists():
+        raise PermissionDenied("You may not change this allegation.")
+
+
+# Who may manage an allegation as its case manager (and see the trust's restrictions).
+MANAGING_ROLES = frozenset({Role.CASE_MANAGER, Role.DSL, Role.DIRECTOR_OF_SCHOOL, Role.HR_BUSINESS_PARTNER})
+
+
+def case_manager_candidates(allegation: Allegation) -> QuerySet[User]:
+    """Who may take the case over: active case managers, DSLs, directors and HR of the setting or its trust.
+
+    Never the adult the allegation is about.
+    """
+    organisations = Q(memberships__organisation=allegation.organisation)
+    if allegation.organisation.trust_id:
+        organisations |= Q(memberships__organisation_id=allegation.organisation.trust_id)
+    candidates = User.objects.filter(
+        organisations, is_active=True, memberships__is_active=True, memberships__role__in=MANAGING_ROLES
+    )
+    subject = allegation.subject
+    if subject.user_id is not None:
+        candidates = candidates.exclude(pk=subject.user_id)
+    if subject.email:
+        candidates = candidates.exclude(email__iexact=subject.email)
+    return candidates.distinct().order_by("full_name")
+
+
+def investigation_paused(allegation: Allegation) -> bool:
+    """Whether the police are involved and have not yet authorised internal proceedings."""
+    if allegation.status == AllegationStatus.CONCLUDED:
+        return False
+    police = allegation.police_records.order_by("recorded_at", "pk").last()
+    return bool(police and police.involved and not police.proceedings_authorised)
+
+
+def pack_for(allegation: Allegation) -> Pack:
+    """The organisation's policy pack, as in force today."""
+    return get_pack(allegation.organisation.policy_pack, on=timezone.localdate())
+
+
+def _setting_type(organisation: Organisation) -> str:
+    return {
+        OrganisationKind.SCHOOL: "school",
+        OrganisationKind.ACADEMY_TRUST: "school",
+        OrganisationKind.EARLY_YEARS: "early_years",
+    }.get(organisation.kind, "other")  # type: ignore[call-overload]
+
+
+def _concern_part(allegation: Allegation, name: str) -> Any:
+    """The concern's triage or details (one-to-one records of the concerns app), if there are any."""
+    if allegation.concern is None:
+        return None
+    try:
+        return getattr(allegation.concern, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def allegation_facts(allegation: Allegation, **extra: Any) -> dict[str, Any]:
+    """The facts the policy engine is given about this allegation.
+
+    Starts from the facts the concern was triaged on (harm-threshold limbs,
+    injury, pattern …), then adds what the allegation itself records.
+    """
+    triage = _concern_part(allegation, "triage")
+    facts: dict[str, Any] = dict(triage.facts) if triage is not None and isinstance(triage.facts, dict) else {}
+    facts |= {
+        "works_with_children": True,
+        "adult_identified": True,
+        "subject_is_teacher": allegation.subject_is_teacher,
+        "subject_employment": allegation.subject_employment,
+        "setting_type": _setting_type(allegation.organisation),
+        "interim_prohibition_order": allegation.interim_prohibition_order,
+        "reported_on": allegation.attention_date().isoformat(),
+        "allegation_date": allegation.attention_date().isoformat(),
+    }
+    if allegation.subject.date_of_birth:
+        facts["subject_date_of_birth"] = allegation.subject.date_of_birth.isoformat()
+    facts.update({key: value for key, value in extra.items() if value is not None})
+    return facts
+
+
+def checked_facts(allegation: Allegation, **extra: Any) -> Facts:
+    """The facts, checked by the engine; the triage facts are dropped if they no longer fit together."""
+    try:
+        return parse_facts(allegation_facts(allegation, **extra))
+    except FactsError:
+        triage = _concern_part(allegation, "triage")
+        own = allegation_facts(allegation, **extra)
+        for key in triage.facts if triage is not None and isinstance(triage.facts, dict) else ():
+            if key not in extra and key not in _OWN_FACTS:
+                own.pop(key, None)
+        return parse_facts(own)
+
+
+_OWN_FACTS = {
+    "works_with_children",
+    "adult_identified",
+    "subject_is_teacher",
+    "subject_employment",
+    "setting_type",
+    "interim_prohibition_order",
+    "reported_on",
+    "allegation_date",
+    "subject_date_of_birth",
+}
+
+
+def _record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    action: str,
+    text: str,
+    request: HttpRequest | None,
+    record_id: object = None,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        record_type="allegation",
+        record_id=allegation.pk,
+        organisation=allegation.organisation,
+        request=request,
+        changes=changes,
+        details={**(details or {}), **({"row": record_id} if record_id is not None else {})},
+    )
+    chronology_record_event(record=allegation, text=text, actor=actor)
+
+
+def _text(value: object) -> str:
+    return str(value or "").strip()
+
+
+def _required(data: Mapping[str, Any], messages: Mapping[str, str]) -> dict[str, str]:
+    return {field: message for field, message in messages.items() if not data.get(field)}

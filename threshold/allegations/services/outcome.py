@@ -1,0 +1,218 @@
+"""The outcome and section 6.5 actions, the record kept on file (section 8) and lessons learned (section 11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.allegations.models import Allegation, AllegationStatus, FileRecord, Lesson, Outcome, OutcomeRecord
+from threshold.allegations.services.common import _record, _required, _text, checked_facts, pack_for, require_change
+from threshold.policy import assess, decide_reference, decide_retention
+
+
+def outcome_advice(*, allegation: Allegation, outcome: str, removed: bool, resigned: bool) -> dict[str, Any]:
+    """The pack's DBS and TRA advice for an outcome (shown on the form and stored with it)."""
+    pack = pack_for(allegation)
+    facts = checked_facts(
+        allegation,
+        outcome=outcome or None,
+        removed_from_regulated_activity=removed,
+        resigned_before_conclusion=resigned,
+    )
+    return {"pack": pack, "facts": facts, "assessment": assess(pack, facts)}
+
+
+def outcome_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    report: str,
+    outcome: str,
+    concluded_on: dt.date | None,
+    removed_from_regulated_activity: bool = False,
+    resigned_before_conclusion: bool = False,
+    disciplinary_route: str = "",
+    dbs_referred_on: dt.date | None = None,
+    dbs_reference: str = "",
+    tra_referred_on: dt.date | None = None,
+    tra_reference: str = "",
+    return_to_work: str = "",
+    malicious_action: str = "",
+    child_support: str = "",
+    request: HttpRequest | None = None,
+) -> OutcomeRecord:
+    """Record the case manager's report, the outcome and the section 6.5 actions; concludes the allegation."""
+    require_change(actor=actor, allegation=allegation)
+    errors: dict[str, str] = {}
+    if not _text(report):
+        errors["report"] = "Enter the case manager's report"
+    if outcome not in Outcome.values:
+        errors["outcome"] = "Choose the outcome"
+    today = timezone.localdate()
+    if concluded_on is None:
+        errors["concluded_on"] = "Enter the date of the outcome"
+    elif concluded_on > today:
+        errors["concluded_on"] = "The date of the outcome must be today or in the past"
+    for field, value in (("dbs_referred_on", dbs_referred_on), ("tra_referred_on", tra_referred_on)):
+        if value and value > today:
+            errors[field] = "The date of the referral must be today or in the past"
+    if dbs_reference and not dbs_referred_on:
+        errors["dbs_referred_on"] = "Enter the date of the DBS referral"
+    if tra_reference and not tra_referred_on:
+        errors["tra_referred_on"] = "Enter the date of the TRA referral"
+    if (tra_referred_on or tra_reference) and not allegation.subject_is_teacher:
+        errors["tra_referred_on"] = "TRA referrals are for teachers: record the adult as a teacher first"
+    if outcome == Outcome.SUBSTANTIATED and not _text(disciplinary_route):
+        errors["disciplinary_route"] = "Enter the disciplinary route for a substantiated allegation"
+    if outcome == Outcome.MALICIOUS and not _text(malicious_action):
+        errors["malicious_action"] = "Enter the action regarding the malicious allegation"
+    if errors:
+        raise ValidationError(errors)
+    assert concluded_on is not None
+    advice = outcome_advice(
+        allegation=allegation,
+        outcome=outcome,
+        removed=removed_from_regulated_activity,
+        resigned=resigned_before_conclusion,
+    )
+    pack, facts, assessment = advice["pack"], advice["facts"], advice["assessment"]
+    with transaction.atomic():
+        record = OutcomeRecord.objects.create(
+            allegation=allegation,
+            report=_text(report),
+            outcome=outcome,
+            concluded_on=concluded_on,
+            removed_from_regulated_activity=removed_from_regulated_activity,
+            resigned_before_conclusion=resigned_before_conclusion,
+            disciplinary_route=_text(disciplinary_route),
+            dbs_referred_on=dbs_referred_on,
+            dbs_reference=_text(dbs_reference),
+            tra_referred_on=tra_referred_on,
+            tra_reference=_text(tra_reference),
+            return_to_work=_text(return_to_work),
+            malicious_action=_text(malicious_action),
+            child_support=_text(child_support),
+            pack=pack.id,
+            pack_version=pack.version,
+            pack_digest=pack.digest,
+            facts=facts.as_json(),
+            assessment=assessment.as_dict(),
+            recorded_by=actor,
+        )
+        old_status = allegation.status
+        Allegation.objects.filter(pk=allegation.pk).update(status=AllegationStatus.CONCLUDED)
+        allegation.status = AllegationStatus.CONCLUDED
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.concluded",
+            text=f"Outcome: {Outcome(outcome).label.lower()}.",
+            request=request,
+            record_id=record.pk,
+            changes={"status": (old_status, AllegationStatus.CONCLUDED)},
+            details={"outcome": outcome, "dbs": bool(dbs_referred_on), "tra": bool(tra_referred_on)},
+        )
+    return record
+
+
+def file_advice(*, allegation: Allegation) -> dict[str, Any]:
+    """The pack's reference and retention decisions for the latest outcome."""
+    latest = allegation.outcomes.last()
+    pack = pack_for(allegation)
+    extra: dict[str, Any] = {"record_type": "allegation"}
+    if latest is not None:
+        extra["outcome"] = latest.outcome
+    abuse = allegation.referrals.first()
+    if abuse is not None and abuse.abuse_categories:
+        extra["abuse_categories"] = abuse.abuse_categories
+    facts = checked_facts(allegation, **extra)
+    return {
+        "outcome": latest,
+        "reference": decide_reference(pack, facts),
+        "retention": decide_retention(pack, facts),
+    }
+
+
+def file_record_make(
+    *,
+    actor: User,
+    allegation: Allegation,
+    summary: str,
+    follow_up: str,
+    actions: str,
+    copy_given_on: dt.date | None,
+    request: HttpRequest | None = None,
+) -> FileRecord:
+    """Record what is kept on the adult's confidential file, with the pack's reference and retention decisions."""
+    require_change(actor=actor, allegation=allegation)
+    errors = _required(
+        {"summary": _text(summary), "follow_up": _text(follow_up), "actions": _text(actions)},
+        {
+            "summary": "Enter a clear and comprehensive summary of the allegation",
+            "follow_up": "Enter how the allegation was followed up and resolved",
+            "actions": "Enter the actions taken, decisions reached and the outcome",
+        },
+    )
+    if allegation.outcomes.last() is None:
+        errors["summary"] = "Record the outcome before the summary kept on file"
+    if copy_given_on and copy_given_on > timezone.localdate():
+        errors["copy_given_on"] = "The date must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    advice = file_advice(allegation=allegation)
+    reference, retention = advice["reference"], advice["retention"]
+    with transaction.atomic():
+        record = FileRecord.objects.create(
+            allegation=allegation,
+            summary=_text(summary),
+            follow_up=_text(follow_up),
+            actions=_text(actions),
+            may_mention_in_references=reference.may_mention,
+            reference_reasons=reference.as_dict(),
+            remove_from_personnel_file=bool(retention.remove_from_personnel_file),
+            retention=retention.as_dict(),
+            copy_given_on=copy_given_on,
+            recorded_by=actor,
+        )
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.file_recorded",
+            text="Summary for the confidential file recorded"
+            + (" (to be removed from the personnel file)." if record.remove_from_personnel_file else "."),
+            request=request,
+            record_id=record.pk,
+        )
+    return record
+
+
+def lesson_record(
+    *, actor: User, allegation: Allegation, text: str, reviewed_with: str, request: HttpRequest | None = None
+) -> Lesson:
+    """Log a lesson learned from the case (section 11)."""
+    require_change(actor=actor, allegation=allegation)
+    if not _text(text):
+        raise ValidationError({"text": "Enter the lesson learned"})
+    with transaction.atomic():
+        lesson = Lesson.objects.create(
+            allegation=allegation,
+            organisation=allegation.organisation,
+            text=_text(text),
+            reviewed_with=_text(reviewed_with),
+            recorded_by=actor,
+        )
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.lesson_recorded",
+            text="Lesson learned recorded.",
+            request=request,
+            record_id=lesson.pk,
+        )
+    return lesson

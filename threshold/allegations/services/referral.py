@@ -1,0 +1,241 @@
+"""The LADO referral with its recording data set: started in one step, completed from the referral page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import Organisation, User
+from threshold.allegations.models import (
+    AbuseCategory,
+    Allegation,
+    AllegationStatus,
+    CameToLight,
+    Employment,
+    Referral,
+    ReferralChild,
+    Step,
+    StepRecord,
+)
+from threshold.allegations.services.common import (
+    _concern_part,
+    _record,
+    _required,
+    _text,
+    checked_facts,
+    pack_for,
+    require_change,
+)
+from threshold.policy import assess, non_recent
+
+
+class ReferralConflict(Exception):
+    """Someone else sent a referral since the referral form was loaded."""
+
+    def __init__(self, current: Referral | None) -> None:
+        super().__init__("A referral was made since you loaded the form.")
+        self.current = current
+
+
+def referral_local_authority(allegation: Allegation) -> Organisation | None:
+    """The local authority whose LADO receives the referral: the setting's, or for a trust record the school's."""
+    organisation = allegation.organisation
+    if organisation.local_authority_id:
+        return organisation.local_authority
+    employer = allegation.subject.employer
+    if employer is not None and employer.local_authority_id:
+        return employer.local_authority
+    return None
+
+
+def referral_initial(*, actor: User, allegation: Allegation) -> dict[str, Any]:
+    """The referral data set as far as the allegation and the person already tell it."""
+    subject = allegation.subject
+    latest = allegation.referrals.first()
+    if latest is not None:
+        fields = [f.name for f in Referral._meta.concrete_fields if f.name not in _REFERRAL_META]
+        initial = {name: getattr(latest, name) for name in fields}
+        initial["abuse_categories"] = list(latest.abuse_categories)
+        return initial
+    concern = allegation.concern
+    details = _concern_part(allegation, "details")
+    triage = _concern_part(allegation, "triage")
+    triage_facts = triage.facts if triage is not None and isinstance(triage.facts, dict) else {}
+    return {
+        "came_to_light": details.how_arose if details is not None and details.how_arose in CameToLight.values else "",
+        "abuse_categories": [c for c in triage_facts.get("abuse_categories") or [] if c in AbuseCategory.values],
+        "adult_name": subject.full_name,
+        "adult_date_of_birth": subject.date_of_birth,
+        "adult_role": subject.role_title or (details.subject_role if details is not None else ""),
+        "employer_name": (subject.employer or allegation.organisation).name,
+        "agency_name": allegation.agency.name if allegation.agency else "",
+        "referring_organisation": allegation.organisation.name,
+        "referrer_name": actor.full_name,
+        "referrer_contact": actor.email,
+        "summary": (concern.summary if concern else allegation.summary) or allegation.summary,
+    }
+
+
+_REFERRAL_META = {
+    "id",
+    "allegation",
+    "local_authority",
+    "supersedes",
+    "recorded_at",
+    "recorded_by",
+    "non_recent",
+    "pack",
+    "pack_version",
+    "pack_digest",
+    "facts",
+    "assessment",
+}
+
+REFERRAL_REQUIRED = {
+    "adult_name": "Enter the adult's name",
+    "adult_role": "Enter the adult's role or occupation",
+    "employer_name": "Enter the employing organisation",
+    "referring_organisation": "Enter the referring organisation",
+    "referrer_name": "Enter the referrer's name",
+    "came_to_light": "Choose how the allegation came to light",
+    "abuse_categories": "Choose at least one category of abuse",
+    "summary": "Enter a summary of the allegation",
+    "risk_managed": "Choose how the risk has been managed so far",
+}
+
+
+def referral_make(
+    *,
+    actor: User,
+    allegation: Allegation,
+    request: HttpRequest | None = None,
+    details: Mapping[str, Any] | None = None,
+    children: Sequence[Mapping[str, Any]] = (),
+    expected_previous: int | str | None = "any",
+) -> Referral:
+    """Refer the allegation to the LADO of the setting's local authority, with the recording data set.
+
+    Without ``details`` (a pattern review or triage escalating in one step)
+    the referral carries what the allegation and the person already say; the
+    case manager completes it on the referral page, which calls this again
+    with ``details`` (every field of the data set; the required ones checked)
+    and supersedes the first. Either way the organisation's policy pack
+    assesses the facts and the referral keeps the pack, facts and result.
+
+    ``expected_previous`` is the id of the referral the form was loaded
+    with (None: none yet); if another referral has been made since, the
+    form is stale and ``ReferralConflict`` is raised with the current one.
+    """
+    require_change(actor=actor, allegation=allegation)
+    local_authority = referral_local_authority(allegation)
+    if local_authority is None:
+        raise ValidationError({"local_authority": "The setting has no local authority area, so no LADO to refer to"})
+    data = dict(referral_initial(actor=actor, allegation=allegation))
+    complete = details is not None
+    if details is not None:
+        data.update(details)
+        errors = _required(data, REFERRAL_REQUIRED)
+        if allegation.subject_employment == Employment.SUPPLY and not _text(data.get("agency_name")):
+            errors["agency_name"] = "Enter the agency that supplies the adult"
+    else:
+        errors = _required(data, {key: REFERRAL_REQUIRED[key] for key in ("adult_name", "employer_name", "summary")})
+    categories = [value for value in data.get("abuse_categories") or [] if value in AbuseCategory.values]
+    incident_date = data.get("incident_date")
+    if incident_date and incident_date > allegation.attention_date():
+        errors["incident_date"] = "The date of the incident must be on or before the date it came to attention"
+    cleaned_children = []
+    for index, child in enumerate(children):
+        if not _text(child.get("full_name")):
+            errors[f"child_{index}_full_name"] = "Enter the child's name"
+        cleaned_children.append(child)
+    if errors:
+        raise ValidationError(errors)
+    pack = pack_for(allegation)
+    facts = checked_facts(
+        allegation,
+        abuse_categories=categories or None,
+        incident_date=incident_date.isoformat() if incident_date else None,
+    )
+    assessment = assess(pack, facts)
+    with transaction.atomic():
+        Allegation.objects.select_for_update().filter(pk=allegation.pk).first()
+        previous = allegation.referrals.first()
+        if expected_previous != "any" and (previous.pk if previous else None) != expected_previous:
+            raise ReferralConflict(previous)
+        referral = Referral.objects.create(
+            allegation=allegation,
+            local_authority=local_authority,
+            supersedes=previous,
+            recorded_by=actor,
+            adult_name=_text(data.get("adult_name")),
+            adult_address=_text(data.get("adult_address")),
+            adult_date_of_birth=data.get("adult_date_of_birth"),
+            adult_gender=_text(data.get("adult_gender")),
+            adult_ethnicity=_text(data.get("adult_ethnicity")),
+            adult_role=_text(data.get("adult_role")),
+            employer_name=_text(data.get("employer_name")),
+            agency_name=_text(data.get("agency_name")),
+            referring_organisation=_text(data.get("referring_organisation")),
+            referrer_name=_text(data.get("referrer_name")),
+            referrer_contact=_text(data.get("referrer_contact")),
+            came_to_light=_text(data.get("came_to_light")),
+            abuse_categories=categories,
+            incident_date=incident_date,
+            non_recent=non_recent(pack, facts),
+            summary=_text(data.get("summary")),
+            risk_managed=_text(data.get("risk_managed")),
+            police_involved=bool(data.get("police_involved")),
+            childrens_social_care_involved=bool(data.get("childrens_social_care_involved")),
+            pack=pack.id,
+            pack_version=pack.version,
+            pack_digest=pack.digest,
+            facts=facts.as_json(),
+            assessment=assessment.as_dict(),
+            is_complete=complete,
+        )
+        for child in cleaned_children:
+            ReferralChild.objects.create(
+                referral=referral,
+                full_name=_text(child.get("full_name")),
+                date_of_birth=child.get("date_of_birth"),
+                gender=_text(child.get("gender")),
+                ethnicity=_text(child.get("ethnicity")),
+            )
+        if allegation.status == AllegationStatus.OPEN:
+            Allegation.objects.filter(pk=allegation.pk).update(status=AllegationStatus.REFERRED)
+            allegation.status = AllegationStatus.REFERRED
+        if complete:
+            # Only a referral with the data set completes step 2; a started one waits for it.
+            StepRecord.objects.create(
+                allegation=allegation,
+                step=Step.DISCUSS_WITH_LADO,
+                done_on=timezone.localdate(),
+                decision=(
+                    f"Referral {'updated' if previous else 'made'} to the LADO of {local_authority.name}"
+                    f" (referral R-{referral.pk})."
+                ),
+                recorded_by=actor,
+            )
+        if complete:
+            text = f"{'Updated referral' if previous else 'Referred'} to the LADO of {local_authority.name}."
+        else:
+            text = f"Referral to the LADO of {local_authority.name} started: the data set is to be completed."
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.referred",
+            text=text,
+            request=request,
+            record_id=referral.pk,
+            details={
+                "local_authority": local_authority.pk,
+                "supersedes": previous.pk if previous else None,
+                "complete": complete,
+            },
+        )
+    return referral

@@ -1,0 +1,263 @@
+"""Suspension (section 6.1, appendix 3), support for the adult (section 6.2) and police involvement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.allegations.models import (
+    Allegation,
+    ConsentToShare,
+    PoliceInvolvement,
+    ProgressUpdate,
+    RiskAssessment,
+    RiskRow,
+    Step,
+    StepRecord,
+    SupportRecord,
+    SuspensionDecision,
+)
+from threshold.allegations.services.common import _record, _required, _text, require_change
+
+
+def risk_assessment_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    rows: Sequence[Mapping[str, str]],
+    additional_notes: str,
+    period_for_measures: str,
+    review_on: dt.date | None,
+    alternatives: Sequence[Mapping[str, Any]],
+    decision: str,
+    decided_on: dt.date | None,
+    decision_reason: str,
+    request: HttpRequest | None = None,
+) -> RiskAssessment:
+    """Record the suspension risk assessment, the alternatives weighed and the decision."""
+    require_change(actor=actor, allegation=allegation)
+    errors: dict[str, str] = {}
+    filled = [row for row in rows if any(_text(value) for value in row.values())]
+    if not filled:
+        errors["row_0_area"] = "Enter at least one area of potential risk"
+    for index, row in enumerate(rows):
+        if row in filled:
+            for field, message in (
+                ("area", "Enter the area of potential risk"),
+                ("potential_risks", "Enter the potential risks to pupils, school or employee"),
+                ("mitigation", "Enter the method of potential mitigation"),
+            ):
+                if not _text(row.get(field)):
+                    errors[f"row_{index}_{field}"] = message
+    for index, alternative in enumerate(alternatives):
+        if not _text(alternative.get("reason")):
+            errors[f"alternative_{index}_reason"] = "Say why this alternative was or was not used"
+    if not _text(period_for_measures):
+        errors["period_for_measures"] = "Enter the period for the measures"
+    if review_on is None:
+        errors["review_on"] = "Enter the agreed review date"
+    if decision not in SuspensionDecision.values:
+        errors["decision"] = "Choose the decision"
+    if decided_on is None:
+        errors["decided_on"] = "Enter the date of the decision"
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = "The date of the decision must be today or in the past"
+    if review_on and decided_on and review_on < decided_on:
+        errors["review_on"] = "The review date must be on or after the decision"
+    if not _text(decision_reason):
+        errors["decision_reason"] = "Enter why the decision was taken"
+    if allegation.interim_prohibition_order and decision != SuspensionDecision.SUSPEND:
+        errors["decision"] = "An interim prohibition order has been made: the adult must be suspended immediately"
+    if errors:
+        raise ValidationError(errors)
+    assert review_on is not None
+    assert decided_on is not None
+    with transaction.atomic():
+        assessment = RiskAssessment.objects.create(
+            allegation=allegation,
+            additional_notes=_text(additional_notes),
+            period_for_measures=_text(period_for_measures),
+            review_on=review_on,
+            alternatives=[
+                {"text": _text(a.get("text")), "used": bool(a.get("used")), "reason": _text(a.get("reason"))}
+                for a in alternatives
+            ],
+            decision=decision,
+            decided_on=decided_on,
+            decision_reason=_text(decision_reason),
+            recorded_by=actor,
+        )
+        for row in filled:
+            RiskRow.objects.create(
+                assessment=assessment,
+                area=_text(row.get("area")),
+                responsibilities=_text(row.get("responsibilities")),
+                potential_risks=_text(row.get("potential_risks")),
+                mitigation=_text(row.get("mitigation")),
+                monitoring=_text(row.get("monitoring")),
+            )
+        StepRecord.objects.create(
+            allegation=allegation,
+            step=Step.SUSPENSION_CONSIDERED,
+            done_on=decided_on,
+            decision=f"Risk assessment recorded: {SuspensionDecision(decision).label}. {assessment.decision_reason}",
+            recorded_by=actor,
+        )
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.risk_assessed",
+            text=(
+                f"Suspension risk assessment: {SuspensionDecision(decision).label.lower()};"
+                f" review on {review_on:%d %B %Y}."
+            ),
+            request=request,
+            record_id=assessment.pk,
+            details={"decision": decision},
+        )
+    return assessment
+
+
+def support_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    informed_on: dt.date | None,
+    informed_of: str,
+    representative_name: str,
+    representative_contact: str,
+    union_advised: bool,
+    eap_offered: bool,
+    occupational_health_offered: bool,
+    request: HttpRequest | None = None,
+) -> SupportRecord:
+    """Record how the adult is informed and supported; a later record supersedes."""
+    require_change(actor=actor, allegation=allegation)
+    errors = _required(
+        {"representative_name": _text(representative_name), "representative_contact": _text(representative_contact)},
+        {
+            "representative_name": "Enter the named representative",
+            "representative_contact": "Enter the representative's contact details",
+        },
+    )
+    if informed_on and not _text(informed_of):
+        errors["informed_of"] = "Enter what the adult was told"
+    if informed_on and informed_on > timezone.localdate():
+        errors["informed_on"] = "The date must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = SupportRecord.objects.create(
+            allegation=allegation,
+            informed_on=informed_on,
+            informed_of=_text(informed_of),
+            representative_name=_text(representative_name),
+            representative_contact=_text(representative_contact),
+            union_advised=union_advised,
+            eap_offered=eap_offered,
+            occupational_health_offered=occupational_health_offered,
+            recorded_by=actor,
+        )
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.support_recorded",
+            text=f"Support for the adult recorded; named representative {record.representative_name}.",
+            request=request,
+            record_id=record.pk,
+        )
+    return record
+
+
+def progress_update_add(
+    *, actor: User, allegation: Allegation, given_on: dt.date | None, text: str, request: HttpRequest | None = None
+) -> ProgressUpdate:
+    """Log a progress update given to the adult."""
+    require_change(actor=actor, allegation=allegation)
+    errors: dict[str, str] = {}
+    if given_on is None:
+        errors["given_on"] = "Enter the date of the update"
+    elif given_on > timezone.localdate():
+        errors["given_on"] = "The date must be today or in the past"
+    if not _text(text):
+        errors["text"] = "Enter what the adult was told"
+    if errors:
+        raise ValidationError(errors)
+    assert given_on is not None
+    with transaction.atomic():
+        update = ProgressUpdate.objects.create(
+            allegation=allegation, given_on=given_on, text=_text(text), recorded_by=actor
+        )
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.progress_update",
+            text="Progress update given to the adult.",
+            request=request,
+            record_id=update.pk,
+        )
+    return update
+
+
+def police_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    involved: bool,
+    police_reference: str,
+    consent_to_share: str,
+    notes: str,
+    proceedings_authorised: bool = False,
+    request: HttpRequest | None = None,
+) -> PoliceInvolvement:
+    """Record police involvement: while the police are involved the internal investigation is paused.
+
+    Internal investigations may be delayed until the case manager is
+    authorised to commence proceedings: ``proceedings_authorised`` records
+    that the police have given that authority, which ends the pause.
+    """
+    require_change(actor=actor, allegation=allegation)
+    errors: dict[str, str] = {}
+    if consent_to_share not in ConsentToShare.values:
+        errors["consent_to_share"] = "Choose whether consent to share statements was obtained"
+    if proceedings_authorised and not involved:
+        errors["proceedings_authorised"] = "Only the police's authority matters while the police are involved"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = PoliceInvolvement.objects.create(
+            allegation=allegation,
+            involved=involved,
+            police_reference=_text(police_reference),
+            consent_to_share=consent_to_share,
+            proceedings_authorised=proceedings_authorised,
+            notes=_text(notes),
+            recorded_by=actor,
+        )
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.police_recorded",
+            text=(
+                "Police no longer involved: the internal investigation may proceed."
+                if not involved
+                else "Police involved: they have authorised internal proceedings, which may proceed."
+                if proceedings_authorised
+                else "Police involved: the internal investigation is paused."
+            ),
+            request=request,
+            record_id=record.pk,
+            details={
+                "involved": involved,
+                "consent_to_share": consent_to_share,
+                "proceedings_authorised": proceedings_authorised,
+            },
+        )
+    return record

@@ -1,0 +1,25 @@
+"""URLs for allegations the employer manages."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from threshold.allegations import views
+
+urlpatterns = [
+    path("", views.allegation_list, name="allegation_list"),
+    path("<int:allegation_id>/", views.allegation_detail, name="allegation_detail"),
+    path("<int:allegation_id>/details/", views.allegation_edit, name="allegation_edit"),
+    path("<int:allegation_id>/referral/", views.allegation_referral, name="allegation_referral"),
+    path("<int:allegation_id>/steps/<str:step>/", views.allegation_step, name="allegation_step"),
+    path("<int:allegation_id>/suspension/", views.allegation_risk_assessment, name="allegation_risk_assessment"),
+    path("<int:allegation_id>/support/", views.allegation_support, name="allegation_support"),
+    path("<int:allegation_id>/support/update/", views.allegation_progress_update, name="allegation_progress_update"),
+    path("<int:allegation_id>/police/", views.allegation_police, name="allegation_police"),
+    path("<int:allegation_id>/outcome/", views.allegation_outcome, name="allegation_outcome"),
+    path("<int:allegation_id>/file/", views.allegation_file_record, name="allegation_file_record"),
+    path("<int:allegation_id>/lessons/", views.allegation_lesson, name="allegation_lesson"),
+    path("<int:allegation_id>/agency/", views.allegation_agency, name="allegation_agency"),
+    path("lessons/", views.lessons_learned, name="lessons_learned"),
+    path("restrictions/", views.restrictions, name="allegation_restrictions"),
+]

@@ -1,0 +1,80 @@
+"""Supply workers, contractors and volunteers (appendix 4): the agency's part and the trust's restrictions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.allegations import selectors, services
+from threshold.allegations.forms import AgencyForm
+from threshold.allegations.models import Allegation
+from threshold.allegations.views.common import form_page
+from threshold.audit.services import audit_record
+from threshold.core.http import signed_in_user
+
+
+@login_required
+def allegation_agency(request: HttpRequest, allegation_id: int) -> HttpResponse:
+    """Appendix 4: the agency notified, suspension discussed, the trust-wide bar, what was sent."""
+
+    def save(user: User, allegation: Allegation, form: Any) -> object:
+        data = form.cleaned_data
+        return services.agency_record(
+            actor=user,
+            allegation=allegation,
+            notified_at=data.get("notified_at"),
+            suspension_discussed=data["suspension_discussed"],
+            removed_on=data["removed_on"],
+            cover_arranged_on=data["cover_arranged_on"],
+            notes_sent_on=data["notes_sent_on"],
+            outcome_sent_on=data["outcome_sent_on"],
+            request=request,
+        )
+
+    def make_form(allegation: Allegation, data: Any) -> AgencyForm:
+        current = selectors.latest(allegation.agency_records.all())
+        initial: dict[str, Any] = {"notified_on": timezone.localdate()}
+        if current is not None:
+            local = timezone.localtime(current.notified_at)
+            initial = {
+                "notified_on": local.date(),
+                "notified_time": local.strftime("%H:%M"),
+                "suspension_discussed": current.suspension_discussed,
+                "removed_on": current.removed_on,
+                "cover_arranged_on": current.cover_arranged_on,
+                "notes_sent_on": current.notes_sent_on,
+                "outcome_sent_on": current.outcome_sent_on,
+            }
+        return AgencyForm(data, initial=initial)
+
+    return form_page(
+        request,
+        allegation_id,
+        make_form=make_form,
+        save=save,
+        template="allegations/agency_form.html",
+        message="Agency record saved.",
+        anchor="agency",
+    )
+
+
+@login_required
+def restrictions(request: HttpRequest) -> HttpResponse:
+    """People not to be accepted in the trust's academies until further notice (appendix 4): names only."""
+    user = signed_in_user(request)
+    if not selectors.restriction_trusts(user):
+        raise Http404("No such page.")
+    rows = selectors.trust_restrictions(user)
+    audit_record(
+        actor=user,
+        action="restrictions.viewed",
+        record_type="restriction",
+        request=request,
+        details={"count": len(rows)},
+    )
+    return render(request, "allegations/restrictions.html", {"restrictions": rows})

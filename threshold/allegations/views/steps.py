@@ -1,0 +1,57 @@
+"""The case manager's steps of section 6."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.allegations import selectors, services
+from threshold.allegations.forms import StepForm
+from threshold.allegations.models import Allegation, Step
+from threshold.allegations.views.common import form_page
+
+
+@login_required
+def allegation_step(request: HttpRequest, allegation_id: int, step: str) -> HttpResponse:
+    """Record what was done or decided at one of the case manager's steps."""
+    if step not in Step.values:
+        raise Http404("No such step.")
+
+    def save(user: User, allegation: Allegation, form: Any) -> object:
+        data = form.cleaned_data
+        return services.step_record(
+            actor=user,
+            allegation=allegation,
+            step=step,
+            done_on=data["done_on"],
+            decision=data["decision"],
+            justification=data["justification"],
+            written_information=data["written_information"],
+            written_to=data["written_to"],
+            written_by=data["written_by"],
+            request=request,
+        )
+
+    def context(allegation: Allegation, form: Any) -> dict[str, Any]:
+        item = next(i for i in selectors.checklist(allegation) if i.step == step)
+        return {
+            "item": item,
+            "step": step,
+            "guidance": selectors.STEP_GUIDANCE[Step(step)],
+            "no_further_action": step == Step.NO_FURTHER_ACTION,
+        }
+
+    return form_page(
+        request,
+        allegation_id,
+        make_form=lambda allegation, data: StepForm(data, initial={"done_on": timezone.localdate()}),
+        save=save,
+        template="allegations/step_form.html",
+        message=f"{Step(step).label} recorded.",
+        anchor=f"step-{step}",
+        context=context,
+    )

@@ -1,0 +1,1 @@
+"""``python manage.py audit verify`` and ``python manage.py audit checkpoint``."""

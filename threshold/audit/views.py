@@ -1,0 +1,143 @@
+"""Pages for auditors and LADO managers: a record's events, a person's access log, an organisation's events."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from threshold.access import fetch
+from threshold.audit import selectors
+from threshold.audit.forms import EventFilterForm
+from threshold.audit.models import AuditEvent
+from threshold.audit.services import audit_record
+from threshold.core.exports import csv_safe
+from threshold.core.http import signed_in_user
+
+PAGE_SIZE = 50
+
+
+def _require_auditor(request: HttpRequest) -> None:
+    if not fetch.audit_scope(signed_in_user(request)):
+        raise PermissionDenied
+
+
+@login_required
+def record_events(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
+    """Who has looked at or changed this record, and when."""
+    _require_auditor(request)
+    viewer = signed_in_user(request)
+    visible = selectors.RECORD_MODELS.get(record_type)
+    if visible is None:
+        raise Http404("No such record.")
+    record = visible(viewer, "view_summary" if record_type == "case" else "view").filter(pk=record_id).first()
+    if record is None or selectors.record_organisation_id(record) not in fetch.audit_scope(viewer):
+        raise Http404("No such record.")
+    # Record the look first: the page then lists it too, and the paginator's
+    # count matches what it slices.
+    audit_record(
+        actor=viewer, action="audit.record_events_viewed", record_type=record_type, record_id=record_id, request=request
+    )
+    events = selectors.record_events(record_type=record_type, record_id=record_id)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/record_events.html",
+        {"page": page, "record_type": record_type, "record_id": record_id},
+    )
+
+
+@login_required
+def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Every look at this person's records: who, what and when."""
+    _require_auditor(request)
+    viewer = signed_in_user(request)
+    person = fetch.visible_people(viewer).filter(pk=person_id).first()
+    if person is None or person.organisation_id not in fetch.audit_scope(viewer):
+        raise Http404("No such record.")
+    audit_record(
+        actor=viewer, action="audit.access_log_viewed", record_type="person", record_id=person.pk, request=request
+    )
+    page = Paginator(selectors.person_access_log(person=person), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audit/person_access_log.html", {"page": page, "person": person})
+
+
+def _filtered(request: HttpRequest) -> tuple[EventFilterForm, QuerySet[AuditEvent]]:
+    viewer = signed_in_user(request)
+    choices = selectors.filter_choices(viewer=viewer)
+    form = EventFilterForm(request.GET or None, actors=choices["actors"], actions=choices["actions"])
+    events = selectors.organisation_events(viewer=viewer)
+    if form.is_bound and not form.is_valid():
+        # A filter with mistakes shows the errors, not every event as if unfiltered.
+        return form, events.none()
+    if form.is_bound and form.is_valid():
+        events = selectors.organisation_events(
+            viewer=viewer,
+            actor_id=form.cleaned_data.get("actor"),
+            action=form.cleaned_data.get("action") or "",
+            date_from=form.cleaned_data.get("date_from"),
+            date_to=form.cleaned_data.get("date_to"),
+        )
+    return form, events
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def organisation_events(request: HttpRequest) -> HttpResponse:
+    """The organisation's audit events, filterable by person, action and date."""
+    _require_auditor(request)
+    audit_record(
+        actor=signed_in_user(request),
+        action="audit.events_viewed",
+        request=request,
+        details={key: value for key, value in request.GET.items() if key != "page"},
+    )
+    form, events = _filtered(request)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/organisation_events.html",
+        {"form": form, "page": page, "querystring": _without_page(request)},
+    )
+
+
+@login_required
+def organisation_events_csv(request: HttpRequest) -> HttpResponse:
+    """The same events as CSV. The export is itself an audit event."""
+    _require_auditor(request)
+    _form, events = _filtered(request)
+    rows = list(events[:100_000])
+    audit_record(
+        actor=signed_in_user(request),
+        action="audit.events_exported",
+        request=request,
+        details={"count": len(rows), **{key: value for key, value in request.GET.items()}},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Sequence", "When (UTC)", "Who", "Organisation", "Action", "Record type", "Record id", "Address"])
+    for event in rows:
+        writer.writerow(
+            [
+                event.sequence,
+                event.occurred_at.isoformat(),
+                csv_safe(event.actor.full_name if event.actor else event.actor_label),
+                csv_safe(event.organisation.name if event.organisation else ""),
+                event.action,
+                event.record_type,
+                event.record_id,
+                event.source_ip or "",
+            ]
+        )
+    return response

@@ -1,0 +1,1 @@
+"""The chronology of a record: what happened, in order, never edited in place."""

@@ -1,0 +1,12 @@
+"""URLs for adding to and correcting a record's chronology."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from threshold.chronology import views
+
+urlpatterns = [
+    path("add/<str:record_type>/<int:record_id>/", views.chronology_add, name="chronology_add"),
+    path("entries/<int:entry_id>/correct/", views.chronology_correct, name="chronology_correct"),
+]

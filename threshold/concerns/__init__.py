@@ -1,0 +1,1 @@
+"""The employer side: low-level concerns and allegations, from the staff room to the LADO."""

@@ -1,0 +1,222 @@
+"""Concerns shared by staff and what the setting decides about them. Protected: fetch through ``threshold.access``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ConcernStatus(models.TextChoices):
+    """Where a concern has got to."""
+
+    NEW = "new", "New"
+    LOW_LEVEL = "low_level", "Low-level concern"
+    ALLEGATION = "allegation", "Allegation"
+    APPROPRIATE = "appropriate", "Appropriate conduct"
+    CLOSED = "closed", "Closed"
+
+
+class Concern(models.Model):
+    """A concern shared by a member of staff (or anonymously) about an adult in the setting.
+
+    ``reporter`` is empty for an anonymous concern: the identity is not stored
+    at all. ``routed_to_trust`` is set when the concern is about the
+    headteacher (or the headteacher has a conflict of interest): then only the
+    trust's director of school and trust DSLs handle it.
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="concerns")
+    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="concerns")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns_reported"
+    )
+    is_anonymous = models.BooleanField(default=False)
+    routed_to_trust = models.BooleanField(default=False)
+    summary = models.TextField()
+    raised_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=16, choices=ConcernStatus.choices, default=ConcernStatus.NEW)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_anonymous=False) | models.Q(reporter__isnull=True),
+                name="concerns_anonymous_has_no_reporter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern {self.pk}"
+
+
+class HowArose(models.TextChoices):
+    """How the concern came to light (policy section 4: suspicion, complaint, disclosure, vetting)."""
+
+    SUSPICION = "suspicion", "A suspicion"
+    COMPLAINT = "complaint", "A complaint"
+    DISCLOSURE_CHILD = "disclosure_child", "A disclosure by a child"
+    DISCLOSURE_PARENT = "disclosure_parent", "A disclosure by a parent or carer"
+    DISCLOSURE_ADULT = "disclosure_adult", "A disclosure by another adult"
+    VETTING = "vetting", "Pre-employment vetting checks"
+
+
+class Routing(models.TextChoices):
+    """Who handles a concern: the setting, the trust, or the role the pack names where there is no trust."""
+
+    SETTING = "setting", "The setting's headteacher and designated safeguarding lead"
+    TRUST = "trust", "The trust's director of school and trust DSLs"
+    GOVERNANCE = "governance", "The chair of governors, chair of the management committee or proprietor"
+
+
+class ConcernDetails(models.Model):
+    """What the person who shared a concern told us: appendix 2, questions 1 to 4, signed, timed and dated.
+
+    Kept beside ``Concern`` so the existing record stays small. For an
+    anonymous concern ``signed_name`` is empty and nothing else names the
+    person who shared it.
+    """
+
+    concern = models.OneToOneField(Concern, on_delete=models.PROTECT, related_name="details")
+    subject_role = models.CharField("role of the person concerned", max_length=200, blank=True)
+    is_self_referral = models.BooleanField(default=False)
+    how_arose = models.CharField(max_length=24, choices=HowArose.choices)
+    headteacher_conflict = models.BooleanField(default=False)
+    routing = models.CharField(max_length=16, choices=Routing.choices, default=Routing.SETTING)
+    signed_name = models.CharField(max_length=150, blank=True)
+    signed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Details of concern {self.concern_id}"
+
+
+class Decision(models.TextChoices):
+    """Appendix 2, question 7: where the concern sits on the spectrum of behaviour."""
+
+    LOW_LEVEL = "low_level", "Low-level concern"
+    ALLEGATION = "allegation", "Allegation (meets the harm threshold)"
+    APPROPRIATE = "appropriate", "Appropriate conduct"
+
+
+class Triage(models.Model):
+    """The triage decision on a concern, with the pack's advice it was made against. Never edited."""
+
+    concern = models.OneToOneField(Concern, on_delete=models.PROTECT, related_name="triage")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    advised_decision = models.CharField(max_length=16, choices=Decision.choices)
+    rationale = models.TextField()
+    override_reason = models.TextField(blank=True)
+    advice_hr = models.BooleanField("advice from the HR business partner", default=False)
+    advice_trust = models.BooleanField("advice from the trust directors or DSL", default=False)
+    advice_lado = models.BooleanField("consultation with the LADO", default=False)
+    advice_notes = models.TextField(blank=True)
+    previous_concerns = models.BooleanField(default=False)
+    pack_id = models.CharField(max_length=64)
+    pack_version = models.CharField(max_length=32)
+    pack_digest = models.CharField(max_length=80)  # "sha256:" and 64 hex digits
+    facts = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    allegation = models.ForeignKey(
+        "allegations.Allegation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Triage of concern {self.concern_id}"
+
+
+class BreachCategory(models.TextChoices):
+    """How the behaviour sits against the code of conduct (policy section 13.3)."""
+
+    NO_BREACH = "no_breach", "No breach of the code of conduct"
+    BOUNDARIES = "boundaries", "Professional boundaries with children"
+    LANGUAGE = "language", "Inappropriate, sexualised, intimidating or offensive language"
+    DEVICES = "devices", "Photographs or personal devices"
+    ONE_TO_ONE = "one_to_one", "One-to-one contact in a secluded area or behind a closed door"
+    OUTSIDE_WORK = "outside_work", "Conduct outside work"
+    OTHER = "other", "Another part of the code of conduct"
+
+
+class FurtherAction(models.TextChoices):
+    """What happens next (appendix 2, 'details of further action required')."""
+
+    NONE = "none", "No further action"
+    CONVERSATION = "conversation", "A conversation to discuss the concern"
+    FORMAL_PLAN = "formal_plan", "A formal plan for addressing the behaviour"
+    DISCIPLINARY = "disciplinary", "Disciplinary action, with the HR business partner"
+
+
+class LowLevelRecord(models.Model):
+    """Appendix 2, questions 5, 6 and further action, for a concern triaged as low level."""
+
+    concern = models.OneToOneField(Concern, on_delete=models.PROTECT, related_name="low_level_record")
+    spoke_to_raiser = models.BooleanField(default=False)
+    spoke_to_person = models.BooleanField(default=False)
+    spoke_to_witnesses = models.BooleanField(default=False)
+    investigation_steps = models.TextField(blank=True)
+    individual_response = models.TextField(blank=True)
+    breach_category = models.CharField(max_length=16, choices=BreachCategory.choices, blank=True)
+    further_action = models.CharField(max_length=16, choices=FurtherAction.choices, blank=True)
+    action_owner = models.CharField(max_length=150, blank=True)
+    action_due_on = models.DateField(null=True, blank=True)
+    action_done_on = models.DateField(null=True, blank=True)
+    left_employment_on = models.DateField(null=True, blank=True)
+    substantiated = models.BooleanField(default=False)
+    # The pack's retention and reference decisions as they were when the record was saved.
+    pack_id = models.CharField(max_length=64, blank=True)
+    pack_version = models.CharField(max_length=32, blank=True)
+    pack_digest = models.CharField(max_length=80, blank=True)  # "sha256:" and 64 hex digits
+    retention_facts = models.JSONField(default=dict, blank=True)
+    retention_result = models.JSONField(default=dict, blank=True)
+    reference_facts = models.JSONField(default=dict, blank=True)
+    reference_result = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Low-level concern record {self.concern_id}"
+
+
+class PatternReview(models.Model):
+    """A review of the concerns raised in a period, at least once a term (policy section 13.4)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Pattern review {self.pk}"
+
+
+class PatternFinding(models.Model):
+    """What a review found about one person; a pattern may be escalated to an allegation."""
+
+    review = models.ForeignKey(PatternReview, on_delete=models.PROTECT, related_name="findings")
+    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    pattern_found = models.BooleanField(default=False)
+    findings = models.TextField()
+    allegation = models.ForeignKey(
+        "allegations.Allegation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Pattern finding {self.pk}"

@@ -1,0 +1,38 @@
+"""Every change to a concern: one transaction, one audit event, one chronology line each.
+
+An anonymous concern is recorded with the audit actor "anonymous", without the
+request (so no address or request id) and without a chronology author, and its
+own times (created, signed, its chronology entry, a new person record) keep the
+day only: nothing stored names the person who shared it or pins it to a moment.
+The audit events still carry their own time and sequence (the audit trail sets
+them), and record ids rise in order: those remain the residual links.
+"""
+
+from __future__ import annotations
+
+from threshold.concerns.services.common import LONDON
+from threshold.concerns.services.low_level import low_level_decision_facts, low_level_record_save
+from threshold.concerns.services.patterns import (
+    pattern_finding_escalate,
+    pattern_finding_record,
+    pattern_review_complete,
+    pattern_review_start,
+)
+from threshold.concerns.services.share import concern_share
+from threshold.concerns.services.triage import advised_decision, concern_assess, concern_triage
+from threshold.core.errors import ConflictError
+
+__all__ = [
+    "LONDON",
+    "ConflictError",
+    "advised_decision",
+    "concern_assess",
+    "concern_share",
+    "concern_triage",
+    "low_level_decision_facts",
+    "low_level_record_save",
+    "pattern_finding_escalate",
+    "pattern_finding_record",
+    "pattern_review_complete",
+    "pattern_review_start",
+]

@@ -1,0 +1,75 @@
+"""Shared by the concern services: times, conflicts, the subject person and routing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import Organisation, User
+from threshold.accounts.roles import OrganisationKind
+from threshold.audit.services import Actor, audit_record
+from threshold.concerns import selectors
+from threshold.concerns.models import (
+    Routing,
+)
+from threshold.people.models import Person, PersonKind
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _subject_person(
+    *,
+    organisation: Organisation,
+    user: User | None,
+    name: str,
+    role: str,
+    actor: Actor | User,
+    recorded_at: dt.datetime,
+    request: HttpRequest | None,
+) -> Person:
+    """The organisation's record of the person concerned, reused when it exists; a new record is audited."""
+    if user is not None:
+        person = Person.objects.filter(organisation=organisation, user=user).first()
+    else:
+        person = Person.objects.filter(organisation=organisation, user__isnull=True, full_name__iexact=name).first()
+    if person is not None:
+        return person
+    person = Person.objects.create(
+        organisation=organisation,
+        kind=PersonKind.ADULT,
+        full_name=user.full_name if user else name,
+        email=user.email if user else "",
+        role_title=role,
+        user=user,
+        employer=organisation,
+        created_at=recorded_at,
+    )
+    audit_record(
+        actor=actor,
+        action="person.recorded",
+        record_type="person",
+        record_id=person.pk,
+        organisation=organisation,
+        request=request,
+        details={"kind": PersonKind.ADULT, "linked_to_account": user is not None},
+    )
+    return person
+
+
+def _day_only(moment: dt.datetime) -> dt.datetime:
+    """Midnight (Europe/London) of the day of ``moment``, in UTC: a date that cannot single out a sender by time."""
+    day = timezone.localdate(moment)
+    return dt.datetime.combine(day, dt.time(), tzinfo=LONDON).astimezone(dt.UTC)
+
+
+def _routing(*, organisation: Organisation, subject_user: User | None, headteacher_conflict: bool) -> str:
+    """Section 13.3: a concern about the headteacher, or where they have a conflict, goes above them."""
+    about_head = subject_user is not None and selectors.is_headteacher(user=subject_user, organisation=organisation)
+    if not (about_head or headteacher_conflict):
+        return Routing.SETTING
+    if organisation.trust_id or organisation.kind == OrganisationKind.ACADEMY_TRUST:
+        return Routing.TRUST
+    return Routing.GOVERNANCE

@@ -1,0 +1,140 @@
+"""The low-level concern record: appendix 2, with retention and reference decisions from the pack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.audit.services import audit_record
+from threshold.chronology.services import chronology_record_event
+from threshold.concerns.models import (
+    BreachCategory,
+    Concern,
+    ConcernStatus,
+    FurtherAction,
+    LowLevelRecord,
+)
+from threshold.core.errors import ConflictError
+from threshold.policy import (
+    Facts,
+    decide_reference,
+    decide_retention,
+    get_pack,
+    parse_facts,
+)
+
+_RECORD_FIELDS = (
+    "spoke_to_raiser",
+    "spoke_to_person",
+    "spoke_to_witnesses",
+    "investigation_steps",
+    "individual_response",
+    "breach_category",
+    "further_action",
+    "action_owner",
+    "action_due_on",
+    "action_done_on",
+    "left_employment_on",
+    "substantiated",
+)
+
+
+def low_level_decision_facts(record: LowLevelRecord) -> tuple[Facts, Facts]:
+    """The facts the pack's retention and reference decisions about a low-level concern record look at."""
+    left = {"left_employment_on": record.left_employment_on.isoformat()} if record.left_employment_on else {}
+    outcome = {"outcome": "substantiated"} if record.substantiated else {}
+    return (
+        parse_facts({"record_type": "low_level_concern", **left}),
+        parse_facts({"record_type": "low_level_concern", **outcome}),
+    )
+
+
+def _record_decisions(record: LowLevelRecord) -> None:
+    """Keep the pack's retention and reference decisions, with the pack and facts, on the record."""
+    pack = get_pack(record.concern.organisation.policy_pack)
+    retention_facts, reference_facts = low_level_decision_facts(record)
+    record.pack_id, record.pack_version, record.pack_digest = pack.id, pack.version, pack.digest
+    record.retention_facts = retention_facts.as_json()
+    record.retention_result = decide_retention(pack, retention_facts).as_dict()
+    record.reference_facts = reference_facts.as_json()
+    record.reference_result = decide_reference(pack, reference_facts).as_dict()
+
+
+def low_level_record_save(
+    *,
+    actor: User,
+    concern: Concern,
+    expected_version: int,
+    values: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> LowLevelRecord:
+    """Record the rest of appendix 2 for a low-level concern; version 0 creates the record.
+
+    The caller has fetched the concern with the "change" action.
+    """
+    values = {name: values.get(name) for name in _RECORD_FIELDS}
+    for name in ("investigation_steps", "individual_response", "action_owner"):
+        values[name] = (values[name] or "").strip()
+    for name in ("spoke_to_raiser", "spoke_to_person", "spoke_to_witnesses", "substantiated"):
+        values[name] = bool(values[name])
+    errors = {}
+    if concern.status != ConcernStatus.LOW_LEVEL:
+        errors["__all__"] = "Only a concern triaged as low level has a low-level concern record"
+    if not values["investigation_steps"]:
+        errors["investigation_steps"] = "Enter the steps taken to investigate the concern"
+    if values["breach_category"] not in BreachCategory.values:
+        errors["breach_category"] = "Choose how the behaviour sits against the code of conduct"
+    if values["further_action"] not in FurtherAction.values:
+        errors["further_action"] = "Choose the further action"
+    elif values["further_action"] != FurtherAction.NONE:
+        if not values["action_owner"]:
+            errors["action_owner"] = "Enter who owns the further action"
+        if not values["action_due_on"]:
+            errors["action_due_on"] = "Enter the date the action is due"
+    if values["action_done_on"] and values["action_done_on"] > timezone.localdate():
+        errors["action_done_on"] = "The date the action was completed must be today or in the past"
+    if concern.is_anonymous and values["spoke_to_raiser"]:
+        errors["spoke_to_raiser"] = "The concern was shared anonymously, so there is nobody to speak to"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = LowLevelRecord.objects.select_for_update().filter(concern=concern).first()
+        if (record.version if record else 0) != expected_version:
+            raise ConflictError(record)
+        old = {name: getattr(record, name) for name in _RECORD_FIELDS} if record else {}
+        if record is None:
+            record = LowLevelRecord(concern=concern, updated_by=actor)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.updated_by = actor
+        record.updated_at = timezone.now()
+        record.version = expected_version + 1
+        _record_decisions(record)
+        record.save()
+        changes = {name: (old.get(name), value) for name, value in values.items() if old.get(name) != value}
+        audit_record(
+            actor=actor,
+            action="concern.low_level_record_saved",
+            record_type="concern",
+            record_id=concern.pk,
+            organisation=concern.organisation,
+            request=request,
+            changes=changes,
+            details={
+                "pack": f"{record.pack_id}@{record.pack_version}",
+                "keep_until": record.retention_result.get("keep_until"),
+                "may_mention_in_references": record.reference_result.get("may_mention"),
+            },
+        )
+        action = FurtherAction(values["further_action"]).label
+        chronology_record_event(
+            record=concern,
+            text=f"Low-level concern record {'created' if expected_version == 0 else 'updated'}: {action}.",
+            actor=actor,
+        )
+    return record

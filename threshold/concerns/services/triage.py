@@ -1,0 +1,147 @@
+"""Triage: the policy engine advises, the case manager or DSL decides, with reasons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from threshold.accounts.models import User
+from threshold.allegations import services as allegation_services
+from threshold.audit.services import audit_record
+from threshold.chronology.services import chronology_record_event
+from threshold.concerns.models import (
+    Concern,
+    ConcernStatus,
+    Decision,
+    Triage,
+)
+from threshold.core.errors import ConflictError
+from threshold.policy import (
+    FactsError,
+    assess,
+    get_pack,
+    parse_facts,
+)
+from threshold.policy.results import Assessment
+
+
+def advised_decision(assessment: Assessment) -> str:
+    """What the pack's answer means for appendix 2, question 7."""
+    if assessment.meets_harm_threshold or assessment.refer_to_lado:
+        return Decision.ALLEGATION
+    if assessment.spectrum is not None and assessment.spectrum.id == "appropriate-conduct":
+        return Decision.APPROPRIATE
+    return Decision.LOW_LEVEL
+
+
+def concern_assess(*, concern: Concern, raw_facts: dict[str, Any]) -> tuple[Any, Assessment]:
+    """The pack's advice for a concern (the organisation's pack on the day the concern was raised)."""
+    pack = get_pack(concern.organisation.policy_pack, on=concern.raised_on)
+    try:
+        facts = parse_facts({**raw_facts, "reported_on": concern.raised_on.isoformat()})
+    except FactsError as error:
+        raise ValidationError({"__all__": str(error)}) from error
+    return facts, assess(pack, facts)
+
+
+_STATUS_FOR_DECISION = {
+    Decision.LOW_LEVEL: ConcernStatus.LOW_LEVEL,
+    Decision.ALLEGATION: ConcernStatus.ALLEGATION,
+    Decision.APPROPRIATE: ConcernStatus.APPROPRIATE,
+}
+
+
+def concern_triage(
+    *,
+    actor: User,
+    concern: Concern,
+    expected_version: int,
+    raw_facts: dict[str, Any],
+    decision: str,
+    rationale: str,
+    override_reason: str = "",
+    advice_hr: bool = False,
+    advice_trust: bool = False,
+    advice_lado: bool = False,
+    advice_notes: str = "",
+    previous_concerns: bool = False,
+    request: HttpRequest | None = None,
+) -> Triage:
+    """Record the triage decision with the pack's advice; an allegation is opened for the case manager.
+
+    The caller has fetched the concern with the "change" action. Choosing
+    other than the pack advises needs a written reason.
+    """
+    facts, assessment = concern_assess(concern=concern, raw_facts=raw_facts)
+    advised = advised_decision(assessment)
+    errors = {}
+    if decision not in Decision.values:
+        errors["decision"] = "Choose whether this is a low-level concern, an allegation or appropriate conduct"
+    if not rationale.strip():
+        errors["rationale"] = "Enter the reasons for the decision"
+    if decision in Decision.values and decision != advised and not override_reason.strip():
+        errors["override_reason"] = (
+            f"Explain why you decided differently from the policy's advice ({Decision(advised).label.lower()})"
+        )
+    if errors:
+        raise ValidationError(errors)
+    result = assessment.as_dict()
+    with transaction.atomic():
+        current = Concern.objects.select_for_update().get(pk=concern.pk)
+        if current.version != expected_version or current.status != ConcernStatus.NEW:
+            raise ConflictError(current)
+        allegation = None
+        if decision == Decision.ALLEGATION:
+            allegation = allegation_services.allegation_open(
+                actor=actor,
+                organisation=current.organisation,
+                subject=current.subject,
+                summary=current.summary,
+                concern=current,
+                request=request,
+            )
+        triage = Triage.objects.create(
+            concern=current,
+            decision=decision,
+            advised_decision=advised,
+            rationale=rationale.strip(),
+            override_reason=override_reason.strip() if decision != advised else "",
+            advice_hr=advice_hr,
+            advice_trust=advice_trust,
+            advice_lado=advice_lado,
+            advice_notes=advice_notes.strip(),
+            previous_concerns=previous_concerns,
+            pack_id=assessment.pack.id,
+            pack_version=assessment.pack.version,
+            pack_digest=assessment.pack.digest,
+            facts=facts.as_json(),
+            result=result,
+            allegation=allegation,
+            decided_by=actor,
+        )
+        old_status = current.status
+        current.status = _STATUS_FOR_DECISION[Decision(decision)]
+        current.version += 1
+        current.save(update_fields=["status", "version"])
+        audit_record(
+            actor=actor,
+            action="concern.triaged",
+            record_type="concern",
+            record_id=current.pk,
+            organisation=current.organisation,
+            request=request,
+            changes={"status": (old_status, current.status)},
+            details={
+                "decision": decision,
+                "advised": advised,
+                "level": assessment.level,
+                "pack": f"{assessment.pack.id}@{assessment.pack.version}",
+                "allegation": allegation.pk if allegation else None,
+            },
+        )
+        text = f"Triaged as {Decision(decision).label.lower()} (the policy advised {assessment.level_title})."
+        chronology_record_event(record=current, text=text, actor=actor)
+    return triage

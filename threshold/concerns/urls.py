@@ -1,0 +1,23 @@
+"""URLs for concerns: raising, triage, low-level concern records and pattern reviews."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from threshold.concerns import views
+
+urlpatterns = [
+    path("", views.concern_list, name="concern_list"),
+    path("export.csv", views.concern_export, name="concern_export"),
+    path("share/", views.concern_share, name="concern_share"),
+    path("mine/", views.concern_my_reports, name="concern_my_reports"),
+    path("<int:concern_id>/", views.concern_detail, name="concern_detail"),
+    path("<int:concern_id>/triage/", views.concern_triage, name="concern_triage"),
+    path("<int:concern_id>/low-level/", views.concern_low_level, name="concern_low_level"),
+    path("reviews/", views.pattern_review_list, name="pattern_review_list"),
+    path("reviews/start/<int:organisation_id>/", views.pattern_review_start, name="pattern_review_start"),
+    path("reviews/<int:review_id>/", views.pattern_review_detail, name="pattern_review_detail"),
+    path(
+        "reviews/findings/<int:finding_id>/escalate/", views.pattern_finding_escalate, name="pattern_finding_escalate"
+    ),
+]

@@ -1,0 +1,402 @@
+"""Pages for concerns: sharing one, triage, the low-level concern record and pattern reviews."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from threshold.access import fetch
+from threshold.accounts.models import Membership
+from threshold.audit.services import audit_record
+from threshold.chronology.panels import chronology_context
+from threshold.concerns import presenters, selectors, services
+from threshold.concerns.forms import (
+    MYSELF,
+    SOMEONE_ELSE,
+    LowLevelRecordForm,
+    PatternFindingForm,
+    PatternReviewCompleteForm,
+    PatternReviewStartForm,
+    ShareConcernForm,
+    TriageForm,
+)
+from threshold.concerns.models import ConcernStatus, Decision, Routing
+from threshold.core.exports import csv_safe
+from threshold.core.forms import apply_validation_error
+from threshold.core.http import signed_in_user
+from threshold.documents.panels import documents_context
+
+
+@login_required
+def concern_list(request: HttpRequest) -> HttpResponse:
+    """The concerns this person handles, searchable by the name of the adult concerned."""
+    # Searches are POSTed: an adult's name must never sit in a URL, a log line or browser history.
+    query = request.POST.get("q", "").replace("\x00", "").strip()[:200] if request.method == "POST" else ""
+    concerns = fetch.visible_concerns(signed_in_user(request)).select_related("subject", "organisation")
+    if query:
+        concerns = concerns.filter(subject__full_name__icontains=query)
+    rows = list(concerns[:200])
+    audit_record(
+        actor=signed_in_user(request),
+        action="records.searched" if query else "records.listed",
+        record_type="concern",
+        request=request,
+        details={"query": query, "count": len(rows), "ids": [row.pk for row in rows]},
+    )
+    membership = getattr(request, "membership", None)
+    return render(
+        request,
+        "concerns/concern_list.html",
+        {
+            "concerns": rows,
+            "query": query,
+            "count": len(rows),
+            "may_share": selectors.may_share(membership),
+            "may_review": bool(selectors.review_organisations(signed_in_user(request))),
+        },
+    )
+
+
+@login_required
+def concern_export(request: HttpRequest) -> HttpResponse:
+    """The concerns this person handles, as CSV. The export itself is audited."""
+    concerns = list(fetch.visible_concerns(signed_in_user(request)).select_related("subject", "organisation"))
+    audit_record(
+        actor=signed_in_user(request),
+        action="records.exported",
+        record_type="concern",
+        request=request,
+        details={"count": len(concerns), "ids": [concern.pk for concern in concerns]},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="concerns.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Reference", "Organisation", "Adult concerned", "Raised on", "Status"])
+    for concern in concerns:
+        writer.writerow(
+            [
+                f"C-{concern.pk}",
+                csv_safe(concern.organisation.name),
+                csv_safe(concern.subject.full_name),
+                concern.raised_on.isoformat(),
+                concern.get_status_display(),
+            ]
+        )
+    return response
+
+
+@login_required
+def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+    """One concern: in full for those who handle it, or the reporter's own report only."""
+    user = signed_in_user(request)
+    if fetch.visible_concerns(user, "view").filter(pk=concern_id).exists():
+        concern = fetch.access_concern(user, concern_id, "view", request=request)
+        may_change = fetch.can(user, "change", concern)
+        context = {
+            "concern": concern,
+            "may_change": may_change,
+            "prior": selectors.prior_concerns(user=user, concern=concern),
+            **presenters.concern_record(concern),
+            **chronology_context(record=concern, record_type="concern", can_add=may_change),
+            **documents_context(user=user, record=concern, record_type="concern", can_upload=may_change),
+        }
+        return render(request, "concerns/concern_detail.html", context)
+    concern = fetch.access_concern(user, concern_id, "view_report", request=request)
+    governance = getattr(concern, "details", None) is not None and concern.details.routing == Routing.GOVERNANCE
+    lado_note = presenters.lado_note(concern.organisation) if governance else ""
+    return render(request, "concerns/concern_report.html", {"concern": concern, "lado_note": lado_note})
+
+
+@login_required
+def concern_my_reports(request: HttpRequest) -> HttpResponse:
+    """The concerns this person shared with their name; anonymous ones store no reporter, so never appear."""
+    user = signed_in_user(request)
+    reports = list(
+        fetch.visible_concerns(user, "view_report")
+        .filter(reporter=user)
+        .select_related("subject", "organisation")
+        .order_by("-raised_on", "-pk")
+    )
+    audit_record(
+        actor=user,
+        action="records.listed",
+        record_type="concern",
+        request=request,
+        details={"list": "my_reports", "count": len(reports), "ids": [report.pk for report in reports]},
+    )
+    return render(request, "concerns/concern_my_reports.html", {"reports": reports})
+
+
+def _concern_to_change(request: HttpRequest, concern_id: int) -> Any:
+    """A concern the user may change, with the read of it audited like any other (the page shows it)."""
+    user = signed_in_user(request)
+    fetch.access_concern(user, concern_id, "change")
+    return fetch.access_concern(user, concern_id, "view", request=request)
+
+
+def _sharing_membership(request: HttpRequest) -> Membership:
+    membership = getattr(request, "membership", None)
+    if not selectors.may_share(membership):
+        raise PermissionDenied("Only staff of a setting or trust share concerns here.")
+    assert membership is not None
+    return membership
+
+
+@login_required
+def concern_share(request: HttpRequest) -> HttpResponse:
+    """Share a concern about an adult (appendix 2): a few minutes, with the spectrum of behaviour as guidance."""
+    user = signed_in_user(request)
+    membership = _sharing_membership(request)
+    organisation = membership.organisation
+    colleagues = {str(m.user_id): m for m in selectors.colleagues(organisation=organisation, actor=user)}
+    choices = [(key, f"{m.user.full_name} ({m.get_role_display()})") for key, m in colleagues.items()]
+    form = ShareConcernForm(request.POST or None, colleagues=choices, initial={"raised_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        about = data["about"]
+        subject_user = user if about == MYSELF else (None if about == SOMEONE_ELSE else colleagues[about].user)
+        try:
+            concern = services.concern_share(
+                actor=user,
+                organisation=organisation,
+                subject_user=subject_user,
+                subject_name=data["subject_name"],
+                subject_role=data["subject_role"]
+                or (colleagues[about].get_role_display() if about in colleagues else ""),
+                anonymous=data["anonymous"] == "yes",
+                raised_on=data["raised_on"],
+                how_arose=data["how_arose"],
+                details=data["details"],
+                headteacher_conflict=data["headteacher_conflict"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error, getattr(form, "error_field", None))
+        else:
+            # The receipt is shown in answer to the form rather than after a
+            # redirect: nothing (not even the session) keeps the link between
+            # an anonymous reporter and the reference.
+            return render(
+                request,
+                "concerns/concern_receipt.html",
+                {"reference": f"C-{concern.pk}", "routing": concern.details.get_routing_display(),
+                 "routing_value": concern.details.routing, "anonymous": concern.is_anonymous,
+                 "concern_id": concern.pk, "self_referral": concern.details.is_self_referral,
+                 "lado_note": presenters.lado_note(organisation)},
+            )  # fmt: skip
+    return render(
+        request,
+        "concerns/concern_share.html",
+        {"form": form, "organisation": organisation, **presenters.guidance(organisation)},
+    )
+
+
+@login_required
+def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
+    """Triage: the facts, the pack's advice, and the decision with its reasons (appendix 2, 7 and 8)."""
+    user = signed_in_user(request)
+    concern = _concern_to_change(request, concern_id)
+    if concern.status != ConcernStatus.NEW:
+        return redirect("concern_detail", concern_id=concern.pk)
+    prior = selectors.prior_concerns(user=user, concern=concern)
+    form = TriageForm(request.POST or None, initial={"version": concern.version})
+    advice = None
+    if request.method == "POST" and form.is_valid():
+        raw = form.raw_facts()
+        try:
+            _, assessment = services.concern_assess(concern=concern, raw_facts=raw)
+            advice = presenters.advice(assessment)
+            if request.POST.get("step") == "decide":
+                data = form.cleaned_data
+                triage = services.concern_triage(
+                    actor=user,
+                    concern=concern,
+                    expected_version=data["version"],
+                    raw_facts=raw,
+                    decision=data["decision"],
+                    rationale=data["rationale"],
+                    override_reason=data["override_reason"],
+                    advice_hr=data["advice_hr"],
+                    advice_trust=data["advice_trust"],
+                    advice_lado=data["advice_lado"],
+                    advice_notes=data["advice_notes"],
+                    previous_concerns=bool(prior),
+                    request=request,
+                )
+                messages.success(request, f"Decision recorded: {triage.get_decision_display().lower()}.")
+                if triage.decision == Decision.LOW_LEVEL:
+                    return redirect("concern_low_level", concern_id=concern.pk)
+                return redirect("concern_detail", concern_id=concern.pk)
+        except services.ConflictError as conflict:
+            return render(request, "concerns/conflict.html", {"concern": conflict.current}, status=409)
+        except ValidationError as error:
+            apply_validation_error(form, error, getattr(form, "error_field", None))
+    return render(
+        request,
+        "concerns/concern_triage.html",
+        {"concern": concern, "form": form, "advice": advice, "prior": prior, "decisions": Decision.choices},
+    )
+
+
+@login_required
+def concern_low_level(request: HttpRequest, concern_id: int) -> HttpResponse:
+    """The low-level concern record: investigation, response, breach, further action."""
+    user = signed_in_user(request)
+    concern = _concern_to_change(request, concern_id)
+    if concern.status != ConcernStatus.LOW_LEVEL:
+        raise Http404("No such record.")
+    record = getattr(concern, "low_level_record", None)
+    initial: dict[str, Any] = {"version": record.version if record else 0}
+    if record is not None:
+        for name in [*LowLevelRecordForm.base_fields, *LowLevelRecordForm.DATES]:
+            if name != "version":
+                initial[name] = getattr(record, name)
+    form = LowLevelRecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.low_level_record_save(
+                actor=user,
+                concern=concern,
+                expected_version=form.cleaned_data["version"],
+                values=form.cleaned_data,
+                request=request,
+            )
+        except services.ConflictError as conflict:
+            return render(
+                request,
+                "concerns/conflict.html",
+                {"concern": concern, "current": conflict.current, **presenters.concern_record(concern)},
+                status=409,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error, getattr(form, "error_field", None))
+        else:
+            messages.success(request, "Low-level concern record saved.")
+            return redirect("concern_detail", concern_id=concern.pk)
+    return render(
+        request,
+        "concerns/concern_low_level.html",
+        {"concern": concern, "form": form, **presenters.concern_record(concern)},
+    )
+
+
+def _reviewer_organisations(request: HttpRequest) -> list[Any]:
+    organisations = selectors.review_organisations(signed_in_user(request))
+    if not organisations:
+        raise PermissionDenied("Only headteachers, DSLs and directors of school review concerns.")
+    return organisations
+
+
+@login_required
+def pattern_review_list(request: HttpRequest) -> HttpResponse:
+    """Pattern reviews for each organisation this person reviews, and when the next is due."""
+    organisations = _reviewer_organisations(request)
+    rows = [
+        {
+            "organisation": organisation,
+            "due": selectors.next_review_due(organisation=organisation),
+            "reviews": selectors.reviews_of(organisation),
+        }
+        for organisation in organisations
+    ]
+    return render(request, "concerns/pattern_review_list.html", {"rows": rows})
+
+
+@login_required
+def pattern_review_start(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Start a review of a period (by default, the current school term)."""
+    organisations = {org.pk: org for org in _reviewer_organisations(request)}
+    if organisation_id not in organisations:
+        raise Http404("No such organisation.")
+    organisation = organisations[organisation_id]
+    term = selectors.term_of(timezone.localdate())
+    form = PatternReviewStartForm(
+        request.POST or None,
+        initial={"period_start": term.start, "period_end": term.end},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.pattern_review_start(
+                actor=signed_in_user(request),
+                organisation=organisation,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error, getattr(form, "error_field", None))
+        else:
+            return redirect("pattern_review_detail", review_id=review.pk)
+    return render(
+        request, "concerns/pattern_review_start.html", {"form": form, "organisation": organisation, "term": term}
+    )
+
+
+@login_required
+def pattern_review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
+    """One review: the people with concerns in its period, a finding for each, and completing it."""
+    user = signed_in_user(request)
+    review = selectors.access_review(user=user, review_id=review_id)
+    people = selectors.people_in_period(user=user, review=review)
+    form: Any = None
+    if request.method == "POST" and review.completed_at is None:
+        if request.POST.get("action") == "complete":
+            form = PatternReviewCompleteForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.pattern_review_complete(
+                        actor=user, review=review, summary=form.cleaned_data["summary"], request=request
+                    )
+                except ValidationError as error:
+                    apply_validation_error(form, error, getattr(form, "error_field", None))
+                else:
+                    messages.success(request, "Review completed.")
+                    return redirect("pattern_review_detail", review_id=review.pk)
+        else:
+            form = PatternFindingForm(request.POST)
+            if form.is_valid():
+                person = next((row.subject for row in people if row.subject.pk == form.cleaned_data["subject"]), None)
+                if person is None:
+                    raise Http404("No such person in this review.")
+                try:
+                    services.pattern_finding_record(
+                        actor=user,
+                        review=review,
+                        subject=person,
+                        pattern_found=form.cleaned_data["pattern_found"] == "yes",
+                        findings=form.cleaned_data["findings"],
+                        request=request,
+                    )
+                except ValidationError as error:
+                    apply_validation_error(form, error, getattr(form, "error_field", None))
+                else:
+                    messages.success(request, f"Findings about {person.full_name} recorded.")
+                    return redirect("pattern_review_detail", review_id=review.pk)
+    return render(
+        request,
+        "concerns/pattern_review_detail.html",
+        {"review": review, "people": people, "form": form, "posted_subject": request.POST.get("subject")},
+    )
+
+
+@login_required
+@require_POST
+def pattern_finding_escalate(request: HttpRequest, finding_id: int) -> HttpResponse:
+    """Escalate a pattern to an allegation, then complete its LADO referral on the pre-filled referral form."""
+    user = signed_in_user(request)
+    finding = selectors.access_finding(user=user, finding_id=finding_id)
+    try:
+        allegation = services.pattern_finding_escalate(actor=user, finding=finding, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pattern_review_detail", review_id=finding.review_id)
+    messages.success(request, f"Allegation A-{allegation.pk} opened. Complete the referral to the LADO.")
+    return redirect("allegation_referral", allegation_id=allegation.pk)

@@ -1,0 +1,1 @@
+"""``load_demo``, ``demo_totp`` and friends."""

@@ -1,0 +1,112 @@
+"""The home page, the public information pages and the error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
+
+from threshold.accounts import selectors
+from threshold.accounts.forms import SwitchOrganisationForm
+from threshold.accounts.roles import ROLE_DESCRIPTIONS
+
+
+def home_panels(request: HttpRequest) -> list[str]:
+    """The home page's panels from each feature (``settings.HOME_PANELS``), rendered, in order.
+
+    Each provider is a function ``(request) -> dict | None``; a dict names its
+    ``template`` and carries that template's context (available both by name
+    and as ``panel``). Features add their own panel (what is due, what is
+    overdue) without editing the home page.
+    """
+    rendered: list[str] = []
+    for dotted in settings.HOME_PANELS:
+        panel = import_string(dotted)(request)
+        if panel:
+            rendered.append(render_to_string(panel["template"], {**panel, "panel": panel}, request=request))
+    return rendered
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each person's starting page: who they are acting as, what is due, and what they can do here."""
+    user = request.user
+    membership = getattr(request, "membership", None)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "membership": membership,
+            "role_description": ROLE_DESCRIPTIONS.get(membership.role, "") if membership else "",
+            "can_administer": selectors.can_administer(user=user),  # type: ignore[arg-type]
+            "panels": home_panels(request),
+        },
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (public)."""
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice (public)."""
+    return render(request, "core/privacy.html")
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """A load balancer's check: the database answers. Says nothing else about the system."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def switch_form(request: HttpRequest) -> SwitchOrganisationForm | None:
+    """The header's organisation switcher, for people with more than one membership."""
+    memberships = getattr(request, "memberships", [])
+    if len(memberships) < 2:
+        return None
+    current = getattr(request, "membership", None)
+    return SwitchOrganisationForm(initial={"membership": current.pk if current else None}, memberships=memberships)
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    # Error pages render without the signed-in header: they must work even
+    # when the failure is in the code that builds it, and say nothing about
+    # the system or the person.
+    return render(request, template, {"bare": True}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    """400: the request could not be understood."""
+    return _error(request, "errors/400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    """403: not allowed."""
+    return _error(request, "errors/403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    """404: not found (also what someone sees for a record they may not see)."""
+    return _error(request, "errors/404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: something went wrong; no traceback, no detail.
+
+    Rendered without the request so that no context processor (and so no
+    database query) runs: the failure may be the database itself.
+    """
+    return HttpResponse(render_to_string("errors/500.html", {"bare": True}), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """403 for a form that was open too long or came from elsewhere."""
+    return render(request, "errors/csrf.html", {"bare": True}, status=403)

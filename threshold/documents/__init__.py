@@ -1,0 +1,1 @@
+"""Documents uploaded to concerns, allegations, cases and meetings."""

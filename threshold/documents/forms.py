@@ -1,0 +1,37 @@
+"""The form for uploading a document; the service decides whether the file is acceptable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from threshold.documents.services import MAX_TITLE_LENGTH, too_large_message
+
+
+class DocumentUploadForm(forms.Form):
+    """A title and a file. Size, type and name are checked by ``document_upload``."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=MAX_TITLE_LENGTH,
+        error_messages={
+            "required": "Enter a title for the document",
+            "max_length": f"The title must be {MAX_TITLE_LENGTH} characters or fewer",
+        },
+    )
+    uploaded_file = forms.FileField(
+        label="Upload a file",
+        allow_empty_file=True,
+        error_messages={
+            "required": "Select a file",
+            "invalid": "Select a file",
+            "missing": "Select a file",
+        },
+    )
+
+    def __init__(self, *args: Any, file_too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if file_too_large:
+            # The upload handler stopped receiving the file, so it arrives missing: say why.
+            self.fields["uploaded_file"].error_messages["required"] = too_large_message()

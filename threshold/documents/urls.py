@@ -1,0 +1,12 @@
+"""URLs for documents: upload to a record, download as an attachment."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from threshold.documents import views
+
+urlpatterns = [
+    path("upload/<str:record_type>/<int:record_id>/", views.document_upload, name="document_upload"),
+    path("<int:document_id>/download/", views.document_download, name="document_download"),
+]

@@ -1,0 +1,89 @@
+"""Uploading documents to a record, and downloading them: always as an attachment, always audited."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from threshold.access import fetch
+from threshold.core.forms import apply_validation_error
+from threshold.core.http import signed_in_user
+from threshold.documents import services
+from threshold.documents.forms import DocumentUploadForm
+from threshold.documents.records import record_for_change, record_label, record_page
+from threshold.documents.uploads import SizeLimitUploadHandler
+
+
+@login_required
+@csrf_exempt
+def document_upload(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
+    """Upload investigation notes, minutes or a letter to a record the user may change.
+
+    The size limit is enforced while the upload arrives, which means adding an
+    upload handler before the CSRF check reads the body: the view is exempted
+    from the middleware and ``csrf_protect`` checks the token inside, as
+    Django's documentation on modifying upload handlers describes.
+    """
+    limiter = SizeLimitUploadHandler(request, limit=services.max_upload_bytes())
+    request.upload_handlers = [limiter, *request.upload_handlers]
+    return _document_upload(request, record_type, record_id, limiter)
+
+
+@csrf_protect
+def _document_upload(
+    request: HttpRequest, record_type: str, record_id: int, limiter: SizeLimitUploadHandler
+) -> HttpResponse:
+    user = signed_in_user(request)
+    record = record_for_change(
+        user=user, record_type=record_type, record_id=record_id, allowed=services.RECORD_TYPES, request=request
+    )
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, file_too_large=limiter.exceeded)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_upload(
+                actor=user,
+                record=record,
+                title=form.cleaned_data["title"],
+                uploaded_file=form.cleaned_data["uploaded_file"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Document uploaded: {document.title}.")
+            return HttpResponseRedirect(record_page(record_type, record.pk, "documents"))
+    return render(
+        request,
+        "documents/document_upload.html",
+        {
+            "form": form,
+            "record_label": record_label(record_type, record),
+            "record_url": record_page(record_type, record.pk, "documents"),
+            "max_size": services.max_upload_bytes(),
+            "accepted_extensions": services.ACCEPTED_EXTENSIONS,
+        },
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, document_id: int) -> FileResponse:
+    """Send the file with a safe name, never rendered inline by the browser."""
+    document = fetch.access_document(signed_in_user(request), document_id, "download", request=request)
+    path = settings.DOCUMENT_ROOT / document.stored_name
+    if not path.is_file():
+        raise Http404("No such record.")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=services.document_download_name(document),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,1 @@
+"""The LADO side: contacts, consultations, referrals, cases and meetings."""

@@ -1,0 +1,1 @@
+"""Person records: the adults concerns are about, children, referrers and contacts."""

@@ -1,0 +1,84 @@
+"""Retention: how long a record is kept, what holds override deletion, and the personnel file.
+
+For each record type the pack lists periods ("keep until the later of"): typically
+State Pension age and ten years from the allegation for allegation records, and a
+number of years after the person leaves for low-level concerns. ``keep_until`` is the
+earliest date the record may be reviewed for deletion; a hold (such as the
+preservation instruction for records about child sexual abuse) overrides it, with no
+end date, until the pack says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from .calendar import add_years_rolling_forward
+from .conditions import evaluate
+from .engine import situation_for, stamp
+from .errors import FactsError
+from .facts import Facts, parse_facts, to_json
+from .pack import Pack, Period
+from .pension import state_pension_date
+from .results import Quoted, Reason, RetentionDecision
+
+
+def decide_retention(pack: Pack, facts: Facts | Mapping[str, object]) -> RetentionDecision:
+    """Decide retention for the record the facts describe; ``record_type`` is required.
+
+    Raises ``FactsError`` if the facts are invalid or ``record_type`` is missing:
+    guessing the type of a record could delete it years early.
+    """
+    checked = parse_facts(facts)
+    record_type = checked.get("record_type")
+    if not isinstance(record_type, str):
+        raise FactsError("record_type", "is required for retention (allegation, low_level_concern or consultation)")
+    rule = pack.retention.records[record_type]
+    situation = situation_for(pack, checked)
+    reasons = [Reason(f"retention-{record_type.replace('_', '-')}", rule.text, rule.source)]
+    candidates: list[date] = []
+    for period in rule.periods:
+        until, explanation = _period_end(period, checked)
+        if until is not None:
+            candidates.append(until)
+        reasons.append(Reason(f"period-{period.start.replace('_', '-')}", explanation, "Threshold"))
+    keep_until = max(candidates, default=None)
+    if not rule.periods:
+        reasons.append(Reason("no-period", "The pack sets no retention period for this type of record.", "Threshold"))
+    elif keep_until is None:
+        reasons.append(Reason("not-computable", "No period could be worked out from the facts given.", "Threshold"))
+    holds = []
+    for hold in pack.retention.holds:
+        match = evaluate(hold.when, situation)
+        if match.matched:
+            holds.append(Quoted(hold.id, hold.text, hold.source, hold.items))
+            reasons.append(Reason(hold.id, hold.text, hold.source, match.evidence, effect="hold"))
+    remove = False
+    for statement in pack.retention.personnel_file:
+        match = evaluate(statement.when, situation)
+        if match.matched:
+            remove = True
+            reasons.append(Reason(statement.id, statement.text, statement.source, match.evidence))
+    return RetentionDecision(stamp(pack), record_type, keep_until, tuple(holds), remove, tuple(reasons))
+
+
+def _period_end(period: Period, facts: Facts) -> tuple[date | None, str]:
+    """Return the end of one period and a sentence saying how it was worked out."""
+    if period.start == "state_pension_date":
+        born = facts.get("subject_date_of_birth")
+        if not isinstance(born, date):
+            return None, (
+                "State Pension age not worked out: subject_date_of_birth was not given,"
+                " so the record is kept by the other period(s) only."
+            )
+        until = add_years_rolling_forward(state_pension_date(born), period.years)
+        return until, f"State Pension age for a person born {born.isoformat()} is reached on {until.isoformat()}."
+    start, used = facts.get(period.start), period.start
+    if not isinstance(start, date) and period.fallback:
+        start, used = facts.get(period.fallback), period.fallback
+    if not isinstance(start, date):
+        wanted = " or ".join(filter(None, (period.start, period.fallback)))
+        return None, f"{period.years} years from {period.start} not worked out: {wanted} was not given."
+    until = add_years_rolling_forward(start, period.years)
+    instead = f" ({period.start} was not given, so {used} was used)" if used != period.start else ""
+    return until, f"{period.years} years from {used} {to_json(start)}{instead} is {until.isoformat()}."

@@ -1,0 +1,35 @@
+"""Production settings: everything secret or site-specific must come from the environment.
+
+Required: ``SECRET_KEY`` (or ``SECRET_KEY_FILE``) and ``ALLOWED_HOSTS``;
+``DATABASE_URL`` for PostgreSQL. Runs behind TLS.
+"""
+
+from __future__ import annotations
+
+from threshold.settings.base import *  # noqa: F403
+from threshold.settings.env import env_bool, env_int, env_list, env_str
+
+SECRET_KEY = env_str("SECRET_KEY")
+# Required: events hashed with a key derived from a rotated SECRET_KEY would no
+# longer verify (ADR 0005).
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+DEMO_MODE = env_bool("THRESHOLD_DEMO_MODE", False)
+if DEMO_MODE:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Demo mode must not be switched on in production.")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Sending "preload" does not submit the domain; the operator decides that.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-threshold_session"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+if env_int("TRUSTED_PROXY_COUNT", 0) > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -1,0 +1,55 @@
+"""The project's URLs. Every page here is covered by the URL walker and access tests."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from threshold.accounts import views as account_views
+from threshold.audit import views as audit_views
+from threshold.core import views as core_views
+from threshold.lado import views as lado_views
+from threshold.people import views as people_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("health/", core_views.health, name="health"),
+    path("accounts/", include("allauth.account.urls")),
+    # Our TOTP set-up view comes first so it wins over allauth's of the same name.
+    path("accounts/2fa/totp/activate/", account_views.activate_totp, name="mfa_activate_totp"),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("organisation/switch/", account_views.organisation_switch, name="organisation_switch"),
+    path("invitations/accept/", account_views.invitation_accept, name="invitation_accept"),
+    path("invitations/<int:invitation_id>/revoke/", account_views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<str:token>/", account_views.invitation_open, name="invitation_open"),
+    path("users/", account_views.user_list, name="user_list"),
+    path("users/invite/", account_views.user_invite, name="user_invite"),
+    path("users/<int:user_id>/", account_views.user_detail, name="user_detail"),
+    path("users/<int:user_id>/deactivate/", account_views.user_deactivate, name="user_deactivate"),
+    path("users/<int:user_id>/reactivate/", account_views.user_reactivate, name="user_reactivate"),
+    path("memberships/<int:membership_id>/role/", account_views.membership_role, name="membership_role"),
+    path("memberships/<int:membership_id>/end/", account_views.membership_end, name="membership_end"),
+    path("concerns/", include("threshold.concerns.urls")),
+    path("allegations/", include("threshold.allegations.urls")),
+    path("chronology/", include("threshold.chronology.urls")),
+    path("people/<int:person_id>/", people_views.person_detail, name="person_detail"),
+    path("lado/cases/", lado_views.case_list, name="case_list"),
+    path("lado/contacts/<int:contact_id>/", lado_views.contact_detail, name="contact_detail"),
+    path("lado/cases/<int:case_id>/", lado_views.case_detail, name="case_detail"),
+    path("lado/meetings/<int:meeting_id>/", lado_views.meeting_detail, name="meeting_detail"),
+    path("documents/", include("threshold.documents.urls")),
+    path("audit/events/", audit_views.organisation_events, name="audit_events"),
+    path("audit/events.csv", audit_views.organisation_events_csv, name="audit_events_csv"),
+    path(
+        "audit/records/<str:record_type>/<int:record_id>/",
+        audit_views.record_events,
+        name="audit_record_events",
+    ),
+    path("audit/people/<int:person_id>/access-log/", audit_views.person_access_log, name="audit_person_access_log"),
+]
+
+handler400 = "threshold.core.views.bad_request"
+handler403 = "threshold.core.views.permission_denied"
+handler404 = "threshold.core.views.page_not_found"
+handler500 = "threshold.core.views.server_error"
