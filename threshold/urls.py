@@ -7,7 +7,6 @@ from django.urls import include, path
 from threshold.accounts import views as account_views
 from threshold.audit import views as audit_views
 from threshold.core import views as core_views
-from threshold.lado import views as lado_views
 from threshold.people import views as people_views
 
 urlpatterns = [
@@ -34,10 +33,7 @@ urlpatterns = [
     path("allegations/", include("threshold.allegations.urls")),
     path("chronology/", include("threshold.chronology.urls")),
     path("people/<int:person_id>/", people_views.person_detail, name="person_detail"),
-    path("lado/cases/", lado_views.case_list, name="case_list"),
-    path("lado/contacts/<int:contact_id>/", lado_views.contact_detail, name="contact_detail"),
-    path("lado/cases/<int:case_id>/", lado_views.case_detail, name="case_detail"),
-    path("lado/meetings/<int:meeting_id>/", lado_views.meeting_detail, name="meeting_detail"),
+    path("", include("threshold.lado.urls")),
     path("documents/", include("threshold.documents.urls")),
     path("audit/events/", audit_views.organisation_events, name="audit_events"),
     path("audit/events.csv", audit_views.organisation_events_csv, name="audit_events_csv"),

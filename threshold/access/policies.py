@@ -7,7 +7,9 @@ second implementation to drift. Each function says which rule of
 
 Actions: ``view`` (the whole record), ``view_report`` (a reporter's own
 report only), ``view_summary`` (a case's summary, for partners invited to one
-of its meetings), ``change`` and ``add_update`` (partners on shared meetings).
+of its meetings), ``view_referred`` (an allegation, for the LADO service it
+was referred to), ``change``, ``manage`` (LADO managers reassigning cases)
+and ``add_update`` (partners on shared meetings).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from threshold.access.scope import Scope
 
 NOTHING = Q(pk__in=[])
 
-READ_ACTIONS = frozenset({"view", "view_report", "view_summary", "download"})
+READ_ACTIONS = frozenset({"view", "view_report", "view_summary", "view_referred", "download"})
 
 
 def not_about_user(scope: Scope, prefix: str = "subject__") -> Q:
@@ -70,6 +72,11 @@ def allegation_condition(scope: Scope, action: str) -> Q:
         reach = _employer_scope(scope.allegation_change_plain, scope.allegation_change_routed)
     elif action in ("view", "download"):
         reach = _employer_scope(scope.allegation_read_plain, scope.allegation_read_routed)
+    elif action == "view_referred":
+        # The LADO service of the area an allegation was referred to follows the
+        # employer's progress (protocol, Tier 2: the LADO "actively monitors
+        # timescales and quality assures the outcome"); it changes nothing there.
+        reach = Q(referrals__local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
     else:
         return NOTHING
     return reach & not_about_user(scope)
@@ -101,6 +108,9 @@ def case_condition(scope: Scope, action: str) -> Q:
     lado_read = Q(local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
     if action == "change":
         reach = Q(local_authority_id__in=scope.lado_change) if scope.lado_change else NOTHING
+    elif action == "manage":
+        # LADO managers allocate and reassign cases between LADOs.
+        reach = Q(local_authority_id__in=scope.lado_manage) if scope.lado_manage else NOTHING
     elif action in ("view", "download"):
         reach = lado_read | (_shared_case(scope) if scope.is_partner else NOTHING)
     elif action == "view_summary":

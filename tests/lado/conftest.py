@@ -1,0 +1,34 @@
+"""Fixtures for the LADO tests: the demo world with its records."""
+
+from __future__ import annotations
+
+import pytest
+
+from threshold.accounts.models import Organisation
+from threshold.core import demo
+from threshold.core.demo_records import load_demo_records
+from threshold.lado.models import Case, Contact
+
+
+@pytest.fixture
+def ids(demo_world: None) -> dict[str, int]:
+    """The demo records' ids."""
+    return load_demo_records().ids
+
+
+@pytest.fixture
+def northshire(demo_world: None) -> Organisation:
+    """Northshire Council, whose LADO service Lara and Mo work in."""
+    return Organisation.objects.get(name=demo.NORTHSHIRE)
+
+
+@pytest.fixture
+def chris_case(ids: dict[str, int]) -> Case:
+    """The demo Tier 1 case about Chris Coach, allocated to Lara."""
+    return Case.objects.get(pk=ids["case_chris"])
+
+
+@pytest.fixture
+def chris_contact(ids: dict[str, int]) -> Contact:
+    """The demo contact (Oakfield's referral) that opened Chris's case."""
+    return Contact.objects.get(pk=ids["contact_chris"])

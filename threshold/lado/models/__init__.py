@@ -1,0 +1,67 @@
+"""LADO side: contacts and decisions, cases with the recording data set, meetings.
+
+Every model here is protected: fetch only through ``threshold.access``
+(sub-records through the case or meeting they belong to).
+"""
+
+from threshold.lado.models.cases import (
+    Allocation,
+    BodyReferral,
+    Case,
+    CaseChild,
+    CaseShare,
+    CaseStatus,
+    Conclusion,
+    DelayReview,
+    Investigation,
+    MonitoringReview,
+    QualityAssurance,
+    RiskMeasure,
+    TierChange,
+)
+from threshold.lado.models.contacts import (
+    ConsultationReason,
+    Contact,
+    ContactMethod,
+    ContactSource,
+    ContactStatus,
+    Decision,
+    Level,
+)
+from threshold.lado.models.meetings import (
+    Meeting,
+    MeetingAction,
+    MeetingAttendee,
+    MeetingKind,
+    MeetingShare,
+    MeetingUpdate,
+)
+
+__all__ = [
+    "Allocation",
+    "BodyReferral",
+    "Case",
+    "CaseChild",
+    "CaseShare",
+    "CaseStatus",
+    "Conclusion",
+    "ConsultationReason",
+    "Contact",
+    "ContactMethod",
+    "ContactSource",
+    "ContactStatus",
+    "Decision",
+    "DelayReview",
+    "Investigation",
+    "Level",
+    "Meeting",
+    "MeetingAction",
+    "MeetingAttendee",
+    "MeetingKind",
+    "MeetingShare",
+    "MeetingUpdate",
+    "MonitoringReview",
+    "QualityAssurance",
+    "RiskMeasure",
+    "TierChange",
+]

@@ -1,0 +1,314 @@
+"""LADO cases (Tier 1 and Tier 2) with the protocol's Suggested Recording Data Set.
+
+The data set fields on ``Case`` are kept current by services (each change
+audited and written to the chronology); tier changes, allocations, reviews,
+quality assurance and the conclusion are append-only rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from threshold.allegations.models import (
+    CameToLight,
+    Ethnicity,
+    Gender,
+    Immutable,
+    Outcome,
+)
+
+
+class CaseStatus(models.TextChoices):
+    """Where a case is."""
+
+    OPEN = "open", "Open"
+    CONCLUDED = "concluded", "Concluded"
+    CLOSED = "closed", "Closed"
+
+
+class Sector(models.TextChoices):
+    """The employer's sector, for the manager's filters and the returns."""
+
+    SCHOOL = "school", "School or academy"
+    EARLY_YEARS = "early_years", "Early years"
+    FURTHER_EDUCATION = "further_education", "Further education"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Social care"
+    FOSTER_CARE = "foster_care", "Foster care"
+    POLICE = "police", "Police"
+    FAITH = "faith", "Faith group"
+    SPORT = "sport", "Sport and leisure"
+    TRANSPORT = "transport", "Transport"
+    VOLUNTARY = "voluntary", "Voluntary or charity"
+    OTHER = "other", "Other"
+
+
+class Case(models.Model):
+    """A LADO case about one adult, with the recording data set."""
+
+    reference = models.CharField(max_length=32, blank=True, db_index=True)
+    local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="lado_cases")
+    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="lado_cases")
+    contact = models.ForeignKey("lado.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    lado = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="lado_cases_allocated"
+    )
+    tier = models.CharField(max_length=16, blank=True)
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    summary = models.TextField(help_text="Summary of the allegation.")
+    received_on = models.DateField(default=timezone.localdate, help_text="When the referral was received.")
+    opened_at = models.DateTimeField(default=timezone.now)
+    # The adult
+    adult_name = models.CharField(max_length=200, blank=True)
+    adult_address = models.TextField(blank=True)
+    adult_date_of_birth = models.DateField(null=True, blank=True)
+    adult_gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
+    adult_ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
+    adult_role = models.CharField("role or occupation", max_length=200, blank=True)
+    # Agencies
+    referring_agency = models.CharField(max_length=200, blank=True)
+    employer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="lado_cases_as_employer"
+    )
+    employer_name = models.CharField("employing agency", max_length=200, blank=True)
+    sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
+    # The allegation
+    came_to_light = models.CharField(max_length=32, choices=CameToLight.choices, blank=True)
+    abuse_categories = models.JSONField(default=list)
+    incident_date = models.DateField(null=True, blank=True)
+    non_recent = models.BooleanField(null=True)
+    # The conclusion (kept current from the latest Conclusion row, for lists and filters)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    concluded_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    pack = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["local_authority", "status"], name="lado_case_la_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}"
+
+
+class CaseChild(models.Model):
+    """A child (victim) in the data set: name, address, date of birth, gender and ethnicity."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="children")
+    full_name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"Child on case {self.case_id}"
+
+
+class RiskMeasureKind(models.TextChoices):
+    """'How the risk was managed – ie suspended /restricted duties'."""
+
+    SUSPENDED = "suspended", "Suspended"
+    RESTRICTED = "restricted", "Restricted duties"
+    REDEPLOYED = "redeployed", "Redeployed"
+    NONE = "none", "None"
+
+
+class RiskMeasure(Immutable):
+    """How the risk was managed, from when to when."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="risk_measures")
+    kind = models.CharField(max_length=16, choices=RiskMeasureKind.choices)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Risk measure {self.pk}"
+
+
+class InvestigationKind(models.TextChoices):
+    """'How allegation was investigated – criminal S47; disciplinary etc'."""
+
+    CRIMINAL = "criminal", "Criminal (police)"
+    SECTION_47 = "section_47", "Section 47 enquiry (children's social care)"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion (children's social care)"
+    DISCIPLINARY = "disciplinary", "Disciplinary (employer)"
+    OTHER = "other", "Other"
+
+
+class Investigation(Immutable):
+    """One line of investigation and its outcome; a later row for the same line supersedes it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="investigations")
+    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=32, choices=InvestigationKind.choices)
+    referred_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    lead = models.CharField("investigating officer or lead", max_length=200, blank=True)
+    outcome = models.CharField(max_length=32, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    dbs_information = models.TextField(
+        blank=True, help_text="What the police hold that may inform future DBS disclosures."
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Investigation {self.pk}"
+
+
+class Body(models.TextChoices):
+    """Bodies a case may be referred to."""
+
+    DBS = "dbs", "Disclosure and Barring Service (DBS)"
+    TRA = "tra", "Teaching Regulation Agency (TRA)"
+    OFSTED = "ofsted", "Ofsted"
+    REGULATOR = "regulator", "Professional regulator"
+    OTHER = "other", "Other body"
+
+
+class BodyReferral(Immutable):
+    """'Referral to and date of DBS referral – and details of referral to any other body', or why not."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="body_referrals")
+    body = models.CharField(max_length=16, choices=Body.choices)
+    body_name = models.CharField(max_length=200, blank=True)
+    referred = models.BooleanField(default=True)
+    referred_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    explanation = models.TextField(blank=True, help_text="Why no referral was made.")
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Body referral {self.pk}"
+
+
+class TierChange(Immutable):
+    """A case moved between Tier 1 and Tier 2, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tier_changes")
+    from_tier = models.CharField(max_length=16)
+    to_tier = models.CharField(max_length=16)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Tier change {self.pk}"
+
+
+class Allocation(Immutable):
+    """Who the case was allocated to, and by whom (the manager reassigns)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
+    lado = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Allocation {self.pk}"
+
+
+class MonitoringReview(models.Model):
+    """A Tier 2 monitoring review: due on a date, then done with notes of the employer's progress."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="monitoring_reviews")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Monitoring review {self.pk}"
+
+
+class QualityAssuranceDecision(models.TextChoices):
+    """The LADO's quality assurance of the employer's outcome (protocol, Tier 2)."""
+
+    ACCEPTED = "accepted", "Accepted"
+    CHALLENGED = "challenged", "Challenged"
+
+
+class QualityAssurance(Immutable):
+    """The LADO accepted or challenged the employer's outcome, with reasons."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="quality_assurances")
+    decision = models.CharField(max_length=16, choices=QualityAssuranceDecision.choices)
+    reasons = models.TextField()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Quality assurance {self.pk}"
+
+
+class DelayReview(Immutable):
+    """A monthly review once a case is past three months, with the reason for delay."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="delay_reviews")
+    reviewed_on = models.DateField()
+    reason = models.TextField()
+    next_review_on = models.DateField()
+
+    class Meta:
+        ordering = ["reviewed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Delay review {self.pk}"
+
+
+class Conclusion(Immutable):
+    """The conclusion: outcome and date, referrals confirmed or explained, lessons; then closure."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="conclusions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    concluded_on = models.DateField()
+    summary = models.TextField(blank=True)
+    lessons = models.TextField(blank=True)
+    pack = models.CharField(max_length=64, blank=True)
+    pack_version = models.CharField(max_length=32, blank=True)
+    definition = models.TextField(blank=True, help_text="The pack's definition of the outcome, as shown.")
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Conclusion {self.pk}"
+
+
+class CaseShare(models.Model):
+    """A case shared with a named police or children's social care user, until ended."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_shares")
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Case share {self.pk}"

@@ -1,0 +1,167 @@
+"""Contacts into the LADO service and the decisions taken on them (protocol, Case Management Model)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from threshold.allegations.models import Immutable
+
+
+class ContactSource(models.TextChoices):
+    """Who made the contact: 'the name of the professional and agency making the contact'."""
+
+    THRESHOLD = "threshold", "Employer, by referral in Threshold"
+    EMPLOYER = "employer", "Employer"
+    POLICE = "police", "Police"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    HEALTH = "health", "Health"
+    OFSTED = "ofsted", "Ofsted"
+    OTHER_LOCAL_AUTHORITY = "other_local_authority", "Another local authority"
+    PARENT = "parent", "Parent or carer"
+    PUBLIC = "public", "Member of the public"
+    OTHER = "other", "Other professional or agency"
+
+
+class ContactMethod(models.TextChoices):
+    """How the contact reached the LADO service."""
+
+    THRESHOLD = "threshold", "Threshold referral"
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    ONLINE = "online", "Online form"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    MEETING = "meeting", "At a meeting"
+
+
+class ContactStatus(models.TextChoices):
+    """Where a contact is: new in the inbox, advised, or decided."""
+
+    NEW = "new", "New"
+    ADVISED = "advised", "Advice given"
+    DECIDED = "decided", "Decided"
+
+
+class Level(models.TextChoices):
+    """The protocol's case management model."""
+
+    CONSULTATION = "consultation", "Consultation"
+    TIER_2 = "tier-2", "Tier 2"
+    TIER_1 = "tier-1", "Tier 1"
+
+
+class ConsultationReason(models.TextChoices):
+    """Why a referral was 'deemed not to meet the definition of an allegation/concern' (protocol, 1)."""
+
+    NOT_WORKING_WITH_CHILDREN = (
+        "not_working_with_children",
+        "The subject of the allegation/concern cannot be considered to be ‘an adult who works with children’",
+    )
+    NO_SAFEGUARDING_CONCERN = "no_safeguarding_concern", "There is no identifiable safeguarding children concern"
+    NOT_IDENTIFIED = "not_identified", "The adult concerned cannot be identified"
+    PRACTICE_ISSUE = (
+        "practice_issue",
+        "The allegation/concern is more appropriately described as a practice issue and should be dealt with "
+        "by the employer",
+    )
+    OTHER = "other", "Another reason (explained below)"
+
+
+class Contact(models.Model):
+    """A contact into the LADO service: a referral from an employer in Threshold, or from anyone else.
+
+    ``subject`` is the adult as the local authority records them (a person of
+    the local authority); ``referral`` links a contact that arrived from an
+    employer's allegation in Threshold.
+    """
+
+    local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="lado_contacts")
+    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="lado_contacts")
+    employer = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lado_contacts_as_employer",
+    )
+    allegation = models.ForeignKey(
+        "allegations.Allegation", on_delete=models.PROTECT, null=True, blank=True, related_name="lado_contacts"
+    )
+    referral = models.ForeignKey(
+        "allegations.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="lado_contacts"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(max_length=16, choices=ContactMethod.choices, default=ContactMethod.PHONE)
+    source = models.CharField(max_length=32, choices=ContactSource.choices, default=ContactSource.EMPLOYER)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_agency = models.CharField(max_length=200, blank=True)
+    referrer_contact = models.CharField("referrer's phone or email", max_length=200, blank=True)
+    adult_name = models.CharField(max_length=200, blank=True)
+    adult_date_of_birth = models.DateField(null=True, blank=True)
+    adult_role = models.CharField("role or occupation", max_length=200, blank=True)
+    employer_name = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(help_text="Brief details of the circumstances.")
+    status = models.CharField(max_length=16, choices=ContactStatus.choices, default=ContactStatus.NEW)
+    advice = models.TextField(blank=True)
+    advice_given_at = models.DateTimeField(null=True, blank=True)
+    advice_given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["local_authority", "status"], name="lado_contact_la_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Contact {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        """The reference people quote: C and the number."""
+        return f"C-{self.pk}"
+
+
+class Decision(Immutable):
+    """The LADO's decision on a contact: consultation, Tier 2 or Tier 1, with the pack's advice.
+
+    Never edited. A later decision (a consultation reopened as a referral)
+    supersedes the earlier one; the latest is the contact's current decision.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="decisions")
+    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    advised_level = models.CharField(max_length=16, blank=True)
+    override_reason = models.TextField(blank=True)
+    consultation_reason = models.CharField(max_length=32, choices=ConsultationReason.choices, blank=True)
+    rationale = models.TextField(blank=True, help_text="Why the definition was or was not met.")
+    police_advised = models.BooleanField(default=False)
+    childrens_social_care_advised = models.BooleanField(default=False)
+    prompted_by = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The later contact that led to reopening this one.",
+    )  # fmt: skip
+    case = models.ForeignKey("lado.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
+    pack = models.CharField(max_length=64)
+    pack_version = models.CharField(max_length=32)
+    pack_digest = models.CharField(max_length=80)
+    facts = models.JSONField(default=dict)
+    assessment = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk}"
+
+    @property
+    def overridden(self) -> bool:
+        """The LADO decided a different level from the pack's advice."""
+        return bool(self.advised_level) and self.advised_level != self.level

@@ -1,0 +1,12 @@
+"""LADO URLs: each views module owns its patterns (names are global, as elsewhere in the project)."""
+
+from __future__ import annotations
+
+from threshold.lado.views import cases, contacts, meetings, monitoring
+
+urlpatterns = [
+    *contacts.urlpatterns,
+    *cases.urlpatterns,
+    *meetings.urlpatterns,
+    *monitoring.urlpatterns,
+]

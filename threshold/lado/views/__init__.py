@@ -1,0 +1,1 @@
+"""LADO pages, one module per part of the work; each module lists its own ``urlpatterns``."""
