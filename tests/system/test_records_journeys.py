@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
 from threshold.core.demo_records import load_demo_records
+from threshold.lado.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,16 +65,17 @@ def test_tom_sees_only_his_own_report(
 def test_lara_and_pat_see_the_case_each_as_their_role_allows(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
+    reference = Case.objects.get(pk=demo_records["case_chris"]).reference
     sign_in_quickly(page, live_demo, "lara")
     page.goto(f"{live_demo}/")
     page.get_by_role("link", name="LADO cases", exact=True).click()
     expect(page.locator("#result-count")).to_have_text("1 case")
     axe.check(page)
-    page.get_by_role("link", name=f"L-{demo_records['case_chris']}").click()
+    page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("link", name="Strategy meeting minutes")).to_be_visible()
     axe.check(page)
     page.goto(f"{live_demo}/lado/contacts/{demo_records['contact_chris']}/")
-    expect(page.get_by_role("heading", name=f"Contact R-{demo_records['contact_chris']}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Contact C-{demo_records['contact_chris']}")).to_be_visible()
     axe.check(page)
 
     page.context.clear_cookies()
@@ -81,7 +83,7 @@ def test_lara_and_pat_see_the_case_each_as_their_role_allows(
     page.goto(f"{live_demo}/lado/meetings/{demo_records['meeting_chris']}/")
     expect(page.get_by_role("heading", name="Strategy meeting")).to_be_visible()
     axe.check(page)
-    page.get_by_role("link", name=f"L-{demo_records['case_chris']}").click()
+    page.get_by_role("link", name=reference).click()
     expect(page.get_by_text("one of its meetings has been shared with you")).to_be_visible()
     expect(page.get_by_role("link", name="Strategy meeting minutes")).to_have_count(0)
     axe.check(page)

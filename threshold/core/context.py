@@ -29,8 +29,12 @@ def navigation(request: HttpRequest, user: User, scope: Scope) -> list[dict[str,
         items.append(_item(request, "Concerns", "concern_list"))
     if scope.allegation_read_plain or scope.allegation_read_routed:
         items.append(_item(request, "Allegations", "allegation_list"))
+    if scope.lado_read:
+        items.append(_item(request, "Inbox", "lado_inbox"))
     if scope.lado_read or scope.is_partner:
         items.append(_item(request, "LADO cases", "case_list"))
+    if scope.lado_read:
+        items.append(_item(request, "Search", "lado_search"))
     if scope.audit_orgs:
         items.append(_item(request, "Audit trail", "audit_events"))
     if selectors.can_administer(user=user):

@@ -23,8 +23,22 @@ from threshold.audit.services import Actor, audit_record
 from threshold.concerns.models import Concern, ConcernStatus
 from threshold.core import demo
 from threshold.documents.models import Document
-from threshold.lado.models import Case, CaseShare, Contact, Meeting, MeetingShare
+from threshold.lado.models import (
+    Case,
+    CaseShare,
+    ConsultationReason,
+    Contact,
+    ContactMethod,
+    ContactSource,
+    ContactStatus,
+    Decision,
+    Level,
+    Meeting,
+    MeetingShare,
+)
+from threshold.lado.services.common import case_reference
 from threshold.people.models import Person, PersonKind
+from threshold.policy import assess, get_pack
 
 DEMO_DOCUMENT = b"%PDF-1.4\n% Synthetic demo document: investigation notes (no real person).\n%%EOF\n"
 
@@ -86,6 +100,7 @@ def load_demo_records() -> DemoRecords:
         )  # fmt: skip
         if existing:
             ids.update(_existing_ids())
+            ids.update(_lado_details(ids))
             return DemoRecords(ids)
         oakfield = _org(demo.OAKFIELD)
         about_tom = Concern.objects.create(
@@ -150,6 +165,7 @@ def load_demo_records() -> DemoRecords:
             contact_southvale=southvale_contact.pk, case_southvale=southvale_case.pk,
             document_allegation=allegation_document.pk, document_case=case_document.pk,
         )  # fmt: skip
+        ids.update(_lado_details(ids))
         audit_record(actor=Actor.system("load_demo"), action="demo.records_loaded", details={"records": len(ids)})
     return DemoRecords(ids)
 
@@ -168,7 +184,7 @@ def _existing_ids() -> dict[str, int]:
         "allegation_nell": Allegation.objects.get(summary__contains="nappy change").pk,
         "contact_chris": case.contact_id or 0,
         "case_chris": case.pk,
-        "meeting_chris": case.meetings.get().pk,
+        "meeting_chris": case.meetings.order_by("pk").values_list("pk", flat=True)[0],
         "contact_southvale": southvale_case.contact_id or 0,
         "case_southvale": southvale_case.pk,
         # By title: people may have uploaded more documents to these records since.
@@ -183,3 +199,112 @@ def _demo_document_id(**filters: object) -> int:
     if document is None:
         raise LookupError(f"The demo document {filters} is missing.")
     return document.pk
+
+
+CONSULTATION_SUMMARY = "[demo] Phone call from Northshire Youth Club"
+
+
+def _decide(
+    contact: Contact, *, by: str, level: str, facts: dict[str, object], case: Case | None, **extra: object
+) -> None:
+    """The demo contact's decision, with the pack's advice on the facts, as a LADO would have recorded it."""
+    if contact.decisions.exists():
+        return
+    pack = get_pack(contact.local_authority.policy_pack)
+    facts = {**facts, "reported_on": timezone.localdate(contact.received_at).isoformat()}
+    assessment = assess(pack, facts) if pack.id == "bedford-luton-lado" else None
+    Decision.objects.create(
+        contact=contact, level=level, advised_level=assessment.level if assessment else "", case=case,
+        pack=pack.id, pack_version=pack.version, pack_digest=pack.digest, facts=facts,
+        assessment=assessment.as_dict() if assessment else {}, recorded_by=_user(by),
+        police_advised=bool(assessment and assessment.referrals["police"].required), **extra,
+    )  # fmt: skip
+    Contact.objects.filter(pk=contact.pk).update(status=ContactStatus.DECIDED)
+
+
+def _lado_details(ids: dict[str, int]) -> dict[str, int]:
+    """The LADO demo records' data set, their decisions and a Northshire consultation (idempotent).
+
+    Run on every load, so a database loaded before these fields existed gets them too.
+    """
+    oakfield = _org(demo.OAKFIELD)
+    contact = Contact.objects.get(pk=ids["contact_chris"])
+    case = Case.objects.get(pk=ids["case_chris"])
+    chris_born = dt.date(1990, 6, 21)
+    if not contact.adult_name:
+        Contact.objects.filter(pk=contact.pk).update(
+            method=ContactMethod.PHONE, source=ContactSource.EMPLOYER, referrer_name="Hana Head",
+            referrer_agency=demo.OAKFIELD, referrer_contact="hana.head@oakfield.example", adult_name="Chris Coach",
+            adult_date_of_birth=chris_born, adult_role="Sports coach", employer_name=demo.OAKFIELD,
+            advice="Consult the police (a red mark is an injury); Chris not to coach until the strategy meeting.",
+            advice_given_at=contact.received_at + dt.timedelta(hours=2), advice_given_by=_user("lara"),
+            recorded_by=_user("lara"),
+        )  # fmt: skip
+    if not case.reference:
+        Case.objects.filter(pk=case.pk).update(
+            reference=case_reference(case), adult_name="Chris Coach", adult_date_of_birth=chris_born,
+            adult_role="Sports coach", referring_agency=demo.OAKFIELD, employer=oakfield,
+            employer_name=demo.OAKFIELD, sector="school", came_to_light="observed", abuse_categories=["physical"],
+            received_on=timezone.localdate(contact.received_at),
+        )  # fmt: skip
+    contact.refresh_from_db()
+    _decide(
+        contact, by="lara", level=Level.TIER_1, case=case,
+        facts={"works_with_children": True, "adult_identified": True, "safeguarding_concern": True,
+               "harmed_or_may_have_harmed_child": True, "abuse_categories": ["physical"], "injury": "visible",
+               "setting_type": "school"},
+    )  # fmt: skip
+    southvale = Contact.objects.get(pk=ids["contact_southvale"])
+    southvale_case = Case.objects.get(pk=ids["case_southvale"])
+    if not southvale.adult_name:
+        Contact.objects.filter(pk=southvale.pk).update(
+            method=ContactMethod.PHONE, source=ContactSource.EMPLOYER, referrer_name="Ash Clubleader",
+            referrer_agency="Southvale Youth Club", adult_name="Jo Youthworker", adult_role="Youth worker",
+            employer_name="Southvale Youth Club", recorded_by=_user("sam"),
+        )  # fmt: skip
+        Case.objects.filter(pk=southvale_case.pk).update(
+            reference=case_reference(southvale_case), adult_name="Jo Youthworker", adult_role="Youth worker",
+            employer_name="Southvale Youth Club", referring_agency="Southvale Youth Club", sector="voluntary",
+        )  # fmt: skip
+    southvale.refresh_from_db()
+    _decide(
+        southvale,
+        by="sam",
+        level=Level.TIER_2,
+        case=southvale_case,
+        facts={},
+        rationale="The club manages; Sam monitors.",
+    )
+    return {"contact_consultation": _consultation().pk}
+
+
+def _consultation() -> Contact:
+    """A phone consultation from a youth club that did not meet the threshold: 'a risk was not identified'."""
+    existing = Contact.objects.filter(summary__startswith=CONSULTATION_SUMMARY).first()
+    if existing is not None:
+        return existing
+    northshire = _org(demo.NORTHSHIRE)
+    born = dt.date(1996, 2, 11)
+    robin = Person.objects.create(
+        organisation=northshire, kind=PersonKind.ADULT, full_name="Robin Youthleader", date_of_birth=born,
+        role_title="Youth club volunteer",
+    )  # fmt: skip
+    received = timezone.now() - dt.timedelta(days=20)
+    contact = Contact.objects.create(
+        local_authority=northshire, subject=robin, received_at=received, method=ContactMethod.PHONE,
+        source=ContactSource.EMPLOYER, referrer_name="Kim Clubmanager", referrer_agency="Northshire Youth Club",
+        referrer_contact="01632 960 123", adult_name="Robin Youthleader", adult_date_of_birth=born,
+        adult_role="Youth club volunteer", employer_name="Northshire Youth Club",
+        summary=f"{CONSULTATION_SUMMARY}: a volunteer gave a young person a lift home after a session without "
+        "telling the club. The young person was safe and says nothing happened.",
+        advice="Remind volunteers of the club's transport policy; call again if anything else comes up.",
+        advice_given_at=received + dt.timedelta(minutes=30), advice_given_by=_user("lara"), recorded_by=_user("lara"),
+    )  # fmt: skip
+    _decide(
+        contact, by="lara", level=Level.CONSULTATION, case=None,
+        facts={"works_with_children": True, "adult_identified": True, "safeguarding_concern": False,
+               "practice_issue_only": True},
+        consultation_reason=ConsultationReason.PRACTICE_ISSUE,
+        rationale="A practice issue for the club to deal with: a risk was not identified.",
+    )  # fmt: skip
+    return contact

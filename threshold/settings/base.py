@@ -288,4 +288,5 @@ CACHES = {
 HOME_PANELS: list[str] = [
     "threshold.concerns.home.panel",
     "threshold.allegations.home.panel",
+    "threshold.lado.home.panel",
 ]

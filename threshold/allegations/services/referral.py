@@ -206,6 +206,11 @@ def referral_make(
                 gender=_text(child.get("gender")),
                 ethnicity=_text(child.get("ethnicity")),
             )
+        # The referral arrives in the LADO service's inbox in the same transaction (issue 6).
+        # Imported here: the LADO services import the access module, which imports this app's models.
+        from threshold.lado.services.contacts import contact_from_referral
+
+        contact_from_referral(referral=referral)
         if allegation.status == AllegationStatus.OPEN:
             Allegation.objects.filter(pk=allegation.pk).update(status=AllegationStatus.REFERRED)
             allegation.status = AllegationStatus.REFERRED

@@ -18,6 +18,7 @@ from threshold.audit.services import audit_record
 from threshold.chronology.panels import chronology_context
 from threshold.core.http import signed_in_user
 from threshold.documents.panels import documents_context
+from threshold.lado.services.conclusion import lado_conclusion_for
 
 DETAIL_LABELS = {
     "case_manager": "Case manager",
@@ -69,6 +70,8 @@ def allegation_detail(request: HttpRequest, allegation_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "outcome_definitions": {key: value.text for key, value in pack.outcomes.items()},
             "settlement_warning": selectors.settlement_warning(pack),
+            # What the LADO sent back when the case opened from this allegation's referral concluded.
+            "lado_conclusion": lado_conclusion_for(allegation),
             **selectors.allegation_state(allegation),
             **chronology_context(record=allegation, record_type="allegation", can_add=can_change),
             **documents_context(user=user, record=allegation, record_type="allegation", can_upload=can_change),

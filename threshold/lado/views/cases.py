@@ -1,39 +1,140 @@
-"""LADO cases: lists with filters, the case page with its data set, and changes to the data set."""
+"""LADO cases: my cases, all cases for the manager with filters, and the case page with its data set."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 
 from threshold.access import fetch
+from threshold.access.scope import scope_for
+from threshold.accounts.models import User
 from threshold.audit.services import audit_record
 from threshold.chronology.panels import chronology_context
 from threshold.core.http import signed_in_user
 from threshold.documents.panels import documents_context
+from threshold.lado.forms.cases import CaseFilterForm, ReassignForm
+from threshold.lado.models import Case, CaseStatus
+from threshold.lado.services.cases import lado_candidates
+from threshold.lado.services.timescales import case_overdue
+from threshold.lado.views import case_changes
+from threshold.lado.views.case_dataset import dataset_cards, tier_label
 from threshold.lado.views.contacts import decisions_panel
 from threshold.lado.views.meetings import meetings_panel
 from threshold.lado.views.monitoring import monitoring_panel
 
+LIST_LIMIT = 200
+
+
+def _open_first(cases: Iterable[Case]) -> list[Case]:
+    """Open cases first, then concluded, then closed; newest first within each (the query's order)."""
+    rank = {CaseStatus.OPEN: 0, CaseStatus.CONCLUDED: 1, CaseStatus.CLOSED: 2}
+    return sorted(cases, key=lambda case: rank.get(case.status, 3))  # type: ignore[call-overload]
+
+
+def _rows(cases: list[Case]) -> list[dict[str, Any]]:
+    """What each list row shows: reference, adult, tier, status, LADO, opened, overdue."""
+    today = timezone.localdate()
+    return [
+        {
+            "case": case,
+            "reference": case.reference or f"L-{case.pk}",
+            "tier": tier_label(case.tier),
+            "overdue": case.status == CaseStatus.OPEN and case_overdue(case, today),
+        }
+        for case in cases
+    ]
+
+
+def _audit_list(user: User, request: HttpRequest, cases: list[Case], details: dict[str, Any]) -> None:
+    audit_record(
+        actor=user,
+        action="records.listed",
+        record_type="case",
+        request=request,
+        details={**details, "count": len(cases), "ids": [case.pk for case in cases]},
+    )
+
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The LADO cases this person may see, searchable by the adult's name."""
-    # Searches are POSTed: an adult's name must never sit in a URL, a log line or browser history.
-    query = request.POST.get("q", "").replace("\x00", "").strip()[:200] if request.method == "POST" else ""
-    cases = fetch.visible_cases(signed_in_user(request), "view_summary").select_related("subject", "local_authority")
-    if query:
-        cases = cases.filter(subject__full_name__icontains=query)
-    rows = list(cases[:200])
-    audit_record(
-        actor=signed_in_user(request),
-        action="records.searched" if query else "records.listed",
-        record_type="case",
-        request=request,
-        details={"query": query, "count": len(rows), "ids": [row.pk for row in rows]},
+    """My cases: a LADO's own allocated cases, open first; anyone else sees the cases they may see.
+
+    Partners see the cases shared with them (or whose meetings are), auditors
+    and business support the local authority's. The search by the adult's name
+    is on the LADO search page, where it is POSTed.
+    """
+    user = signed_in_user(request)
+    scope = scope_for(user)
+    cases = fetch.visible_cases(user, "view_summary").select_related("subject", "lado", "local_authority")
+    mine = bool(scope.lado_change)
+    if mine:
+        cases = cases.filter(lado=user)
+    rows = _open_first(cases[:LIST_LIMIT])
+    _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
+    return render(
+        request,
+        "lado/case_list.html",
+        {
+            "heading": "My cases" if mine else "LADO cases",
+            "rows": _rows(rows),
+            "count": len(rows),
+            "is_manager": bool(scope.lado_manage),
+            "filters": None,
+        },
     )
-    return render(request, "lado/case_list.html", {"cases": rows, "query": query, "count": len(rows)})
+
+
+@login_required
+def case_list_all(request: HttpRequest) -> HttpResponse:
+    """All cases of the manager's local authority, filtered by tier, status, category, employer, sector, overdue.
+
+    The filters are GET parameters (bookmarkable) and hold no personal data:
+    never the adult's name.
+    """
+    user = signed_in_user(request)
+    if not scope_for(user).lado_manage:
+        raise PermissionDenied("Only a LADO manager sees all cases.")
+    cases = fetch.visible_cases(user, "manage").select_related("subject", "lado", "local_authority")
+    employers = sorted({name for name in cases.values_list("employer_name", flat=True) if name})
+    form = CaseFilterForm(request.GET or None, statuses=CaseStatus.choices, employers=employers)
+    chosen: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    for name in ("tier", "status", "sector"):
+        if chosen.get(name):
+            cases = cases.filter(**{name: chosen[name]})
+    if chosen.get("employer"):
+        cases = cases.filter(employer_name=chosen["employer"])
+    today = timezone.localdate()
+    rows: list[Case] = []
+    # Categories live in a JSON list and "overdue" is the pack's timescales: both are checked per case.
+    for case in cases.iterator():
+        if chosen.get("category") and chosen["category"] not in (case.abuse_categories or []):
+            continue
+        if chosen.get("overdue") and not (case.status == CaseStatus.OPEN and case_overdue(case, today)):
+            continue
+        rows.append(case)
+        if len(rows) >= LIST_LIMIT:
+            break
+    rows = _open_first(rows)
+    _audit_list(user, request, rows, {"list": "all", "filters": {k: v for k, v in chosen.items() if v}})
+    return render(
+        request,
+        "lado/case_list.html",
+        {
+            "heading": "All cases",
+            "rows": _rows(rows),
+            "count": len(rows),
+            "is_manager": True,
+            "filters": form,
+            "show_lado": True,
+        },
+    )
 
 
 @login_required
@@ -43,7 +144,22 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     if fetch.visible_cases(user, "view").filter(pk=case_id).exists():
         case = fetch.access_case(user, case_id, "view", request=request)
         may_change = fetch.can(user, "change", case)
-        context = {"case": case, "full": True, "may_change": may_change}
+        may_manage = fetch.can(user, "manage", case)
+        context: dict[str, Any] = {
+            "case": case,
+            "full": True,
+            "may_change": may_change,
+            "dataset_cards": [
+                {"anchor": card.anchor, "params": card.params()} for card in dataset_cards(case, may_change=may_change)
+            ],
+            "tier": tier_label(case.tier),
+            "reassign_form": (
+                ReassignForm(initial={"version": case.version}, candidates=lado_candidates(case))
+                if may_manage and case.status != CaseStatus.CLOSED
+                else None
+            ),
+            "allocations": list(case.allocations.select_related("lado", "previous", "recorded_by")),
+        }
         context.update(decisions_panel(user, case))
         context.update(meetings_panel(user, case))
         context.update(monitoring_panel(user, case))
@@ -51,12 +167,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         context.update(chronology_context(record=case, record_type="case", can_add=may_change))
         return render(request, "lado/case_detail.html", context)
     case = fetch.access_case(user, case_id, "view_summary", request=request)
-    context = {"case": case, "full": False, "may_change": False}
+    context = {"case": case, "full": False, "may_change": False, "tier": tier_label(case.tier)}
     context.update(meetings_panel(user, case))
     return render(request, "lado/case_detail.html", context)
 
 
 urlpatterns = [
     path("lado/cases/", case_list, name="case_list"),
+    path("lado/cases/all/", case_list_all, name="case_list_all"),
     path("lado/cases/<int:case_id>/", case_detail, name="case_detail"),
+    *case_changes.urlpatterns,
 ]

@@ -1,32 +1,222 @@
-"""Contacts into the LADO service: the inbox, recording a contact, advice, the decision, search."""
+"""Contacts into the LADO service: the inbox, recording a contact, the contact page, advice, consultations.
+
+The decision and reopening pages live in ``views/decisions.py`` and the
+search page in ``views/search.py``; their URL patterns are listed here, so
+the LADO URLs stay one list per part of the work.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
 
 from threshold.access import fetch
-from threshold.accounts.models import User
+from threshold.access.scope import scope_for
+from threshold.accounts.models import Organisation, User
+from threshold.audit.services import audit_record
+from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
-from threshold.lado.models import Case
+from threshold.lado.forms.contacts import AdviceForm, ContactForm
+from threshold.lado.models import Case, Contact, ContactStatus, Level
+from threshold.lado.services.contacts import (
+    advice_due,
+    contact_record,
+    contact_record_advice,
+    recording_local_authorities,
+)
+from threshold.lado.services.decisions import current_decision
+from threshold.lado.views import decisions as decision_views
+from threshold.lado.views import search as search_views
+from threshold.people.matching import previous_about
+
+OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.ADVISED)
+
+
+def require_lado_reader(user: User) -> None:
+    """The inbox, consultations and search are the LADO service's pages (and its auditors')."""
+    if not scope_for(user).lado_read:
+        raise PermissionDenied
+
+
+def contact_page(contact: Contact, anchor: str = "") -> str:
+    """The contact's page, at a section."""
+    return reverse("contact_detail", args=[contact.pk]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """New contacts and those with advice given, newest first, each with its one-working-day clock."""
+    user = signed_in_user(request)
+    require_lado_reader(user)
+    contacts = list(
+        fetch.visible_contacts(user, "view")
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("referral", "local_authority")
+        .order_by("-received_at")[:200]
+    )
+    today = timezone.localdate()
+    rows = [{"contact": contact, "clock": advice_due(contact, today)} for contact in contacts]
+    audit_record(
+        actor=user,
+        action="records.listed",
+        record_type="contact",
+        request=request,
+        details={"list": "inbox", "count": len(rows), "ids": [contact.pk for contact in contacts]},
+    )
+    return render(
+        request,
+        "lado/inbox.html",
+        {"rows": rows, "may_record": bool(scope_for(user).lado_contact_change)},
+    )
+
+
+def _recording_authority(request: HttpRequest, user: User) -> Organisation:
+    """The LADO service a contact is recorded for: the one the person is working as, else their only one."""
+    authorities = recording_local_authorities(user)
+    membership = getattr(request, "membership", None)
+    for authority in authorities:
+        if membership is not None and membership.organisation_id == authority.pk:
+            return authority
+    if len(authorities) == 1:
+        return authorities[0]
+    raise PermissionDenied
+
+
+@login_required
+def contact_new(request: HttpRequest) -> HttpResponse:
+    """Record a contact from anyone other than an employer in Threshold."""
+    user = signed_in_user(request)
+    local_authority = _recording_authority(request, user)
+    form = ContactForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = contact_record(
+                actor=user, local_authority=local_authority, data=form.data_for_service(), request=request
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, f"Contact {contact.reference} recorded.")
+            return redirect(contact_page(contact))
+    return render(request, "lado/contact_new.html", {"form": form, "local_authority": local_authority})
 
 
 @login_required
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
-    """One contact into the LADO service."""
-    contact = fetch.access_contact(signed_in_user(request), contact_id, "view", request=request)
-    return render(request, "lado/contact_detail.html", {"contact": contact})
+    """One contact: what was said, the advice clock, the decision, and earlier records about the same adult."""
+    user = signed_in_user(request)
+    contact = fetch.access_contact(user, contact_id, "view", request=request)
+    may_change = fetch.can(user, "change", contact)
+    decision = current_decision(contact)
+    matches = previous_about(
+        user,
+        local_authority=contact.local_authority,
+        name=contact.adult_name or contact.subject.full_name,
+        date_of_birth=contact.adult_date_of_birth or contact.subject.date_of_birth,
+        employer_name=contact.employer_name,
+        exclude_contact=contact.pk,
+    )
+    context: dict[str, Any] = {
+        "contact": contact,
+        "may_change": may_change,
+        "decision": decision,
+        "decisions": list(contact.decisions.select_related("case", "recorded_by", "prompted_by")),
+        "clock": advice_due(contact),
+        "matches": matches,
+        "open": contact.status in OPEN_STATUSES,
+        "is_consultation": decision is not None and decision.level == Level.CONSULTATION,
+    }
+    return render(request, "lado/contact_detail.html", context)
+
+
+@login_required
+def contact_advice(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Record the advice given on a contact (stops the one-working-day clock)."""
+    user = signed_in_user(request)
+    contact = fetch.access_contact(user, contact_id, "change", request=request)
+    if request.method != "POST":
+        fetch.access_contact(user, contact_id, "view", request=request)
+    form = AdviceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": contact.version, "advice": contact.advice},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_record_advice(
+                actor=user,
+                contact=contact,
+                advice=form.cleaned_data["advice"],
+                given_at=form.cleaned_data.get("given_at"),
+                request=request,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError:
+            return render(request, "lado/contact_conflict.html", {"contact": contact}, status=409)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, "Advice recorded.")
+            return redirect(contact_page(contact, "advice"))
+    return render(request, "lado/contact_advice.html", {"contact": contact, "form": form, "clock": advice_due(contact)})
+
+
+@login_required
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    """Consultations stay findable: each with who made contact and why the definition was not met."""
+    user = signed_in_user(request)
+    require_lado_reader(user)
+    contacts = (
+        fetch.visible_contacts(user, "view")
+        .filter(status=ContactStatus.DECIDED, decisions__level=Level.CONSULTATION)
+        .distinct()
+        .prefetch_related("decisions")
+        .order_by("-received_at")
+    )
+    rows = []
+    for contact in contacts[:500]:
+        decision = contact.decisions.first()
+        if decision is not None and decision.level == Level.CONSULTATION:
+            rows.append({"contact": contact, "decision": decision})
+    audit_record(
+        actor=user,
+        action="records.listed",
+        record_type="contact",
+        request=request,
+        details={"list": "consultations", "count": len(rows), "ids": [row["contact"].pk for row in rows]},
+    )
+    return render(request, "lado/contact_consultations.html", {"rows": rows})
 
 
 def decisions_panel(user: User, case: Case) -> dict[str, Any]:
-    """Context for ``lado/case/_decisions.html``: the contact and decisions that opened the case."""
-    return {"decisions_case": case}
+    """Context for ``lado/case/_decisions.html``: the contacts and decisions that opened the case.
+
+    Reached through the case the viewer already holds: its decisions, and
+    the contacts they were taken on if the viewer may see those too.
+    """
+    decisions = list(case.decisions.select_related("contact", "recorded_by", "prompted_by").order_by("recorded_at"))
+    visible = set(
+        fetch.visible_contacts(user, "view")
+        .filter(pk__in=[d.contact_id for d in decisions])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "decisions_rows": [{"decision": d, "contact_visible": d.contact_id in visible} for d in decisions],
+    }
 
 
 urlpatterns = [
+    path("lado/inbox/", inbox, name="lado_inbox"),
+    path("lado/contacts/new/", contact_new, name="contact_new"),
     path("lado/contacts/<int:contact_id>/", contact_detail, name="contact_detail"),
+    path("lado/contacts/<int:contact_id>/advice/", contact_advice, name="contact_advice"),
+    path("lado/consultations/", consultation_list, name="consultation_list"),
+    *decision_views.urlpatterns,
+    *search_views.urlpatterns,
 ]

@@ -1,24 +1,119 @@
-"""Meetings of a case, and sharing them (and cases) with police and children's social care."""
+"""Meetings of a case: recording one, its attendees, actions and minutes, and partners' updates.
+
+Sharing meetings and cases with the police and children's social care is in
+``threshold.lado.views.sharing``; its URLs are listed here too, so the LADO
+URL list keeps one entry per part of the work.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.accounts.models import User
+from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
 from threshold.documents.panels import documents_context
-from threshold.lado.models import Case
+from threshold.lado.forms.meetings import (
+    ActionForm,
+    AttendanceForm,
+    AttendeeForm,
+    CompleteActionForm,
+    MeetingForm,
+    UpdateForm,
+)
+from threshold.lado.models import Case, Meeting, MeetingKind
+from threshold.lado.services import meetings as services
+from threshold.lado.services.sharing import meeting_add_update, shared_case_users, shared_meeting_users
+from threshold.lado.views import sharing
+from threshold.lado.views.meeting_pages import case_name, form_context, meeting_page
+
+# What the conflict page compares when someone else changed the meeting first.
+MEETING_LABELS = {
+    "kind": "Kind of meeting",
+    "held_at": "Date and time",
+    "chair_name": "Chair",
+    "chair_agency": "Chair's agency",
+    "information_shared": "Information shared",
+    "decisions": "Decisions",
+    "minutes": "Minutes",
+}
+
+
+def _shown(name: str, value: Any) -> Any:
+    """A value as the conflict page shows it: the kind of meeting by its name, not its code."""
+    return dict(MeetingKind.choices).get(str(value), value) if name == "kind" else value
 
 
 def meetings_panel(user: User, case: Case) -> dict[str, Any]:
-    """Context for ``lado/case/_meetings.html``: the case's meetings this viewer may see."""
-    return {"meetings": fetch.visible_meetings(user).filter(case=case)}
+    """Context for ``lado/case/_meetings.html``: the meetings this viewer may see, and the LADO's controls.
+
+    Partners who see only the case summary see only the meetings shared with them.
+    """
+    may_change = fetch.can(user, "change", case)
+    meetings = fetch.visible_meetings(user).filter(case=case).order_by("held_at", "pk")
+    return {
+        "meetings_list": [(meeting, services.meeting_label(meeting)) for meeting in meetings],
+        "meetings_may_change": may_change,
+        "meetings_case_shares": list(shared_case_users(case)) if may_change else [],
+        "meetings_case": case,
+    }
+
+
+def _fetch_for_change(request: HttpRequest, user: User, meeting_id: int) -> Meeting:
+    """The meeting for a form page: may be changed by this user; showing the form is an audited read."""
+    meeting = fetch.access_meeting(user, meeting_id, "change", request=request)
+    if request.method != "POST":
+        fetch.access_meeting(user, meeting_id, "view", request=request)
+    return meeting
+
+
+def _meeting_initial(meeting: Meeting) -> dict[str, Any]:
+    held = timezone.localtime(meeting.held_at)
+    return {
+        "version": meeting.version,
+        "kind": meeting.kind,
+        "held_on": held.date(),
+        "held_time": held.strftime("%H:%M"),
+        "chair_name": meeting.chair_name,
+        "chair_agency": meeting.chair_agency,
+        "information_shared": meeting.information_shared,
+        "decisions": meeting.decisions,
+        "minutes": meeting.minutes,
+    }
+
+
+@login_required
+def meeting_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record a strategy meeting, an allegations management meeting or a review for a case."""
+    user = signed_in_user(request)
+    case = fetch.access_case(user, case_id, "change", request=request)
+    if request.method != "POST":
+        fetch.access_case(user, case_id, "view", request=request)
+    form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_record(actor=user, case=case, data=form.service_data(), request=request)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, "Meeting recorded.")
+            return redirect(meeting_page(meeting))
+    back = reverse("case_detail", args=[case.pk]) + "#meetings"
+    return render(
+        request,
+        "lado/meeting_form.html",
+        {"form": form, "case": case, "case_name": case_name(case), "back": back, "editing": False},
+    )
 
 
 @login_required
@@ -26,15 +121,186 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """One meeting, for the LADO service and the partners it is shared with."""
     user = signed_in_user(request)
     meeting = fetch.access_meeting(user, meeting_id, "view", request=request)
-    context = {"meeting": meeting}
-    context.update(
-        documents_context(
-            user=user, record=meeting, record_type="meeting", can_upload=fetch.can(user, "change", meeting)
-        )
-    )
+    may_change = fetch.can(user, "change", meeting)
+    context = {
+        "meeting": meeting,
+        "meeting_title": services.meeting_label(meeting),
+        "case_name": case_name(meeting.case),
+        "may_change": may_change,
+        "may_add_update": fetch.can(user, "add_update", meeting),
+        "attendees": list(meeting.attendees.all()),
+        "actions": list(meeting.actions.all()),
+        "updates": list(meeting.updates.select_related("recorded_by")),
+        "shares": list(shared_meeting_users(meeting)) if may_change else [],
+        "today": timezone.localdate(),
+    }
+    context.update(documents_context(user=user, record=meeting, record_type="meeting", can_upload=may_change))
     return render(request, "lado/meeting_detail.html", context)
 
 
+@login_required
+def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Change a meeting's details and minutes; a stale form gets the conflict page and saves nothing."""
+    user = signed_in_user(request)
+    meeting = _fetch_for_change(request, user, meeting_id)
+    form = MeetingForm(request.POST or None, initial=_meeting_initial(meeting))
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            services.meeting_update(
+                actor=user, meeting=meeting, data=data, expected_version=form.cleaned_data["version"], request=request
+            )
+        except ConflictError as conflict:
+            current = conflict.current
+            changed = [
+                (label, _shown(name, getattr(current, name)), _shown(name, data.get(name)))
+                for name, label in MEETING_LABELS.items()
+                if getattr(current, name) != data.get(name)
+            ]
+            context = {"meeting": current, "meeting_title": services.meeting_label(current), "changed": changed}
+            return render(request, "lado/meeting_conflict.html", context, status=409)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, "Meeting details saved.")
+            return redirect(meeting_page(meeting))
+    context = {
+        "form": form,
+        "case": meeting.case,
+        "case_name": case_name(meeting.case),
+        "meeting": meeting,
+        "back": meeting_page(meeting),
+        "editing": True,
+    }
+    return render(request, "lado/meeting_form.html", context)
+
+
+@login_required
+def meeting_attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Add someone invited to the meeting, by agency, and whether they came."""
+    user = signed_in_user(request)
+    meeting = _fetch_for_change(request, user, meeting_id)
+    form = AttendeeForm(request.POST or None, initial={"status": "invited"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_add_attendee(
+                actor=user,
+                meeting=meeting,
+                name=data["name"],
+                agency=data["agency"],
+                status=data["status"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, f"{data['name']} added to the meeting.")
+            return redirect(meeting_page(meeting, "attendees"))
+    return render(request, "lado/meeting_attendee_form.html", form_context(meeting, form))
+
+
+@login_required
+@require_POST
+def meeting_attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Record whether one invitee attended or sent apologies (a button on their row)."""
+    user = signed_in_user(request)
+    meeting = fetch.access_meeting(user, meeting_id, "change", request=request)
+    form = AttendanceForm(request.POST)
+    attendee = meeting.attendees.filter(pk=form.cleaned_data["attendee"]).first() if form.is_valid() else None
+    if attendee is None:
+        raise Http404("No such attendee.")
+    try:
+        services.meeting_set_attendance(
+            actor=user, meeting=meeting, attendee=attendee, status=form.cleaned_data["status"], request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Attendance of {attendee.name} saved.")
+    return redirect(meeting_page(meeting, "attendees"))
+
+
+@login_required
+def meeting_action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Add an action agreed at the meeting, with its owner and due date."""
+    user = signed_in_user(request)
+    meeting = _fetch_for_change(request, user, meeting_id)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_add_action(
+                actor=user,
+                meeting=meeting,
+                description=data["description"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, "Action added.")
+            return redirect(meeting_page(meeting, "actions"))
+    return render(request, "lado/meeting_action_form.html", form_context(meeting, form))
+
+
+@login_required
+@require_POST
+def meeting_action_complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Mark one of the meeting's actions done today (a button on its row)."""
+    user = signed_in_user(request)
+    meeting = fetch.access_meeting(user, meeting_id, "change", request=request)
+    form = CompleteActionForm(request.POST)
+    action = meeting.actions.filter(pk=form.cleaned_data["action"]).first() if form.is_valid() else None
+    if action is None:
+        raise Http404("No such action.")
+    try:
+        services.meeting_complete_action(
+            actor=user,
+            meeting=meeting,
+            action=action,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+    except ConflictError:
+        messages.error(request, "Someone else changed this action first: check it below.")
+        return redirect(meeting_page(meeting, "actions"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Action marked as done.")
+    return redirect(meeting_page(meeting, "actions"))
+
+
+@login_required
+def meeting_update_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """A partner agency's update on a meeting shared with them (the police update path, for example)."""
+    user = signed_in_user(request)
+    meeting = fetch.access_meeting(user, meeting_id, "add_update", request=request)
+    if request.method != "POST":
+        fetch.access_meeting(user, meeting_id, "view", request=request)
+    form = UpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_add_update(actor=user, meeting=meeting, text=form.cleaned_data["text"], request=request)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, "Update added.")
+            return redirect(meeting_page(meeting, "updates"))
+    return render(request, "lado/meeting_update_form.html", form_context(meeting, form))
+
+
 urlpatterns = [
+    path("lado/cases/<int:case_id>/meetings/new/", meeting_new, name="meeting_new"),
     path("lado/meetings/<int:meeting_id>/", meeting_detail, name="meeting_detail"),
+    path("lado/meetings/<int:meeting_id>/edit/", meeting_edit, name="meeting_edit"),
+    path("lado/meetings/<int:meeting_id>/attendees/new/", meeting_attendee_add, name="meeting_attendee_add"),
+    path("lado/meetings/<int:meeting_id>/attendance/", meeting_attendance, name="meeting_attendance"),
+    path("lado/meetings/<int:meeting_id>/actions/new/", meeting_action_add, name="meeting_action_add"),
+    path("lado/meetings/<int:meeting_id>/actions/done/", meeting_action_complete, name="meeting_action_complete"),
+    path("lado/meetings/<int:meeting_id>/updates/new/", meeting_update_add, name="meeting_update_add"),
+    *sharing.urlpatterns,
 ]

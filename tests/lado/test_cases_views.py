@@ -1,0 +1,206 @@
+"""The case pages: the data set as the protocol lists it, change pages, lists with filters, reassignment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from threshold.audit.models import AuditEvent
+from threshold.lado.models import Case
+from threshold.lado.services import cases as services
+
+SEED_HEADINGS = (
+    "Name, Address, Date of Birth, gender and ethnicity of the adult",
+    "Details of the referring agency",
+    "Details of the employing agency; role/occupation",
+    "How did allegation come to light",
+    "Category of abuse (physical, sexual, neglect, conduct etc); date of incident (historic if over 12 months ago)",
+    "Case management Tier (ie 1,2 )",
+    "How the risk was managed – ie suspended /restricted duties",
+    "How allegation was investigated – criminal S47; disciplinary etc and outcome of investigations",
+    "Referral to and date of DBS referral – and details of referral to any other body",
+    "Conclusion category and date of conclusion timescale for case",
+    "Summary of the allegation.",
+)
+
+
+def _date(prefix: str, day: dt.date) -> dict[str, str]:
+    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
+
+
+def _adult(case: Case, **overrides: str) -> dict[str, str]:
+    data = {
+        "version": str(case.version),
+        "adult_name": "Chris Coach",
+        "adult_address": "1 Synthetic Street",
+        "adult_gender": "male",
+        "adult_ethnicity": "white_british",
+        **_date("adult_date_of_birth", dt.date(1990, 6, 21)),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_case_page_shows_the_recording_data_set_under_the_protocols_headings(signed_in, chris_case) -> None:
+    html = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    for heading in SEED_HEADINGS:
+        assert heading in html, heading
+    assert reverse("case_change_dataset", args=[chris_case.pk, "adult"]) in html
+    assert reverse("case_record_investigation", args=[chris_case.pk, "criminal"]) in html
+
+
+def test_an_auditor_reads_the_data_set_without_change_links(signed_in, chris_case) -> None:
+    html = signed_in("ada").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    assert SEED_HEADINGS[0] in html
+    assert reverse("case_change_dataset", args=[chris_case.pk, "adult"]) not in html
+    assert reverse("case_reassign", args=[chris_case.pk]) not in html
+
+
+def test_a_partner_invited_to_a_meeting_sees_the_summary_only(signed_in, chris_case) -> None:
+    html = signed_in("pat").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    assert chris_case.summary in html
+    assert "Recording data set" not in html
+
+
+def test_only_the_manager_sees_the_reassign_form_on_the_case_page(signed_in, chris_case) -> None:
+    action = reverse("case_reassign", args=[chris_case.pk])
+    assert action in signed_in("mo").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    assert action not in signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+
+
+def test_the_adults_details_are_changed_and_the_case_page_says_so(signed_in, chris_case) -> None:
+    client = signed_in("lara")
+    url = reverse("case_change_dataset", args=[chris_case.pk, "adult"])
+    response = client.post(url, _adult(chris_case))
+    assert response.status_code == 302
+    assert response["Location"].endswith("#dataset-adult")
+    chris_case.refresh_from_db()
+    assert chris_case.adult_address == "1 Synthetic Street"
+    page = client.get(response["Location"]).content.decode()
+    assert "Data set saved." in page
+    assert "White: English, Welsh, Scottish, Northern Irish or British" in page
+
+
+def test_an_error_sits_beside_its_field_and_nothing_is_saved(signed_in, chris_case) -> None:
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = signed_in("lara").post(
+        reverse("case_change_dataset", args=[chris_case.pk, "allegation"]),
+        {"version": str(chris_case.version), "summary": "New summary", **_date("incident_date", tomorrow)},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "The date of the incident must be today or in the past" in html
+    chris_case.refresh_from_db()
+    assert chris_case.summary != "New summary"
+
+
+def test_a_stale_form_gets_the_conflict_page(signed_in, chris_case) -> None:
+    client = signed_in("lara")
+    url = reverse("case_change_dataset", args=[chris_case.pk, "adult"])
+    assert client.post(url, _adult(chris_case)).status_code == 302
+    stale = client.post(url, _adult(chris_case, adult_address="3 Other Road"))
+    assert stale.status_code == 409
+    assert "Someone else changed this case" in stale.content.decode()
+    chris_case.refresh_from_db()
+    assert chris_case.adult_address == "1 Synthetic Street"
+
+
+def test_an_unknown_part_of_the_data_set_or_line_of_investigation_is_not_found(signed_in, chris_case) -> None:
+    client = signed_in("lara")
+    assert client.get(reverse("case_change_dataset", args=[chris_case.pk, "nothing"])).status_code == 404
+    assert client.get(reverse("case_record_investigation", args=[chris_case.pk, "nothing"])).status_code == 404
+
+
+def test_a_police_outcome_is_recorded_with_the_dbs_update(signed_in, chris_case) -> None:
+    today = timezone.localdate()
+    response = signed_in("lara").post(
+        reverse("case_record_investigation", args=[chris_case.pk, "criminal"]),
+        {
+            "version": str(chris_case.version),
+            **_date("referred_on", today),
+            **_date("outcome_on", today),
+            "outcome": "no_further_action",
+            "lead": "DC Synthetic",
+            "dbs_information": "Intelligence recorded for future disclosure.",
+        },
+    )
+    assert response.status_code == 302
+    row = chris_case.investigations.get()
+    assert (row.outcome, row.lead, row.dbs_information) == (
+        "no_further_action",
+        "DC Synthetic",
+        "Intelligence recorded for future disclosure.",
+    )
+
+
+def test_the_tier_changes_with_a_reason_from_its_page(signed_in, chris_case) -> None:
+    url = reverse("case_change_tier", args=[chris_case.pk])
+    client = signed_in("lara")
+    missing = client.post(url, {"version": str(chris_case.version), "tier": "tier-2"})
+    assert "Enter why the case moves tier" in missing.content.decode()
+    moved = client.post(url, {"version": str(chris_case.version), "tier": "tier-2", "reason": "Employer manages."})
+    assert moved.status_code == 302
+    chris_case.refresh_from_db()
+    assert chris_case.tier == "tier-2"
+
+
+def test_mo_reassigns_a_case_and_lara_cannot(signed_in, persona, chris_case) -> None:
+    url = reverse("case_reassign", args=[chris_case.pk])
+    data = {"version": str(chris_case.version), "lado": str(persona("mo").pk), "reason": "Leave"}
+    assert signed_in("lara").post(url, data).status_code == 404
+    assert signed_in("mo").post(url, data).status_code == 302
+    chris_case.refresh_from_db()
+    assert chris_case.lado == persona("mo")
+
+
+def test_my_cases_lists_the_cases_allocated_to_me_and_is_audited(signed_in, persona, chris_case) -> None:
+    before = AuditEvent.objects.count()
+    html = signed_in("lara").get(reverse("case_list")).content.decode()
+    assert "My cases" in html
+    assert reverse("case_detail", args=[chris_case.pk]) in html
+    listed = AuditEvent.objects.filter(sequence__gt=before, action="records.listed").get()
+    assert listed.actor == persona("lara")
+    assert chris_case.pk in listed.details["ids"]
+    mine = signed_in("mo").get(reverse("case_list")).content.decode()
+    assert reverse("case_detail", args=[chris_case.pk]) not in mine
+    assert reverse("case_list_all") in mine
+
+
+def test_partners_and_other_areas_see_only_what_is_theirs_in_the_list(signed_in, chris_case, ids) -> None:
+    detail = reverse("case_detail", args=[chris_case.pk])
+    assert detail in signed_in("pat").get(reverse("case_list")).content.decode()
+    assert detail in signed_in("cara").get(reverse("case_list")).content.decode()
+    southvale = signed_in("sam").get(reverse("case_list")).content.decode()
+    assert detail not in southvale
+    assert reverse("case_detail", args=[ids["case_southvale"]]) in southvale
+
+
+def test_the_manager_filters_all_cases_without_personal_data_in_the_address(signed_in, chris_case) -> None:
+    client = signed_in("mo")
+    detail = reverse("case_detail", args=[chris_case.pk])
+    page = client.get(reverse("case_list_all")).content.decode()
+    assert detail in page
+    assert 'name="q"' not in page  # the adult's name is searched (POSTed) on the search page, never here
+    assert detail in client.get(reverse("case_list_all"), {"tier": "tier-1", "status": "open"}).content.decode()
+    assert detail not in client.get(reverse("case_list_all"), {"tier": "tier-2"}).content.decode()
+    assert detail not in client.get(reverse("case_list_all"), {"category": "sexual"}).content.decode()
+    assert client.get(reverse("case_list_all"), {"overdue": "on", "sector": "school"}).status_code == 200
+
+
+def test_all_cases_is_the_managers_list(signed_in) -> None:
+    for key in ("lara", "sam", "ada", "pat"):
+        assert signed_in(key).get(reverse("case_list_all")).status_code == 403
+
+
+def test_an_incident_over_12_months_before_the_referral_reads_as_non_recent(signed_in, persona, chris_case) -> None:
+    services.case_update_dataset(
+        actor=persona("lara"),
+        case=chris_case,
+        data={"incident_date": chris_case.received_on - dt.timedelta(days=500)},
+        expected_version=chris_case.version,
+    )
+    html = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    assert "non-recent: over 12 months before the referral" in html

@@ -1,0 +1,229 @@
+"""The LADO contact pages: inbox, recording a contact, the contact page, advice, the decision, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from threshold.accounts.models import Organisation
+from threshold.audit.models import AuditEvent
+from threshold.lado.models import Case, Contact, ContactStatus, Level
+from threshold.lado.services.contacts import contact_record
+
+ROBYN = {
+    "method": "email",
+    "source": "police",
+    "referrer_name": "Pat Police",
+    "referrer_agency": "Northshire Police",
+    "adult_name": "Robyn Youthleader",
+    "adult_date_of_birth": dt.date(1996, 2, 11),
+    "employer_name": "Northshire Youth Club",
+    "summary": "A parent told the police the volunteer messages their child late at night.",
+}
+
+
+@pytest.fixture
+def second_concern(persona, ids: dict[str, int], northshire: Organisation) -> Contact:
+    """A later contact about the adult of the demo consultation, spelled differently, received three days ago."""
+    received = timezone.now() - dt.timedelta(days=3)
+    return contact_record(actor=persona("lara"), local_authority=northshire, data={**ROBYN, "received_at": received})
+
+
+def text_of(response) -> str:
+    """The page's text with tags removed and spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_the_inbox_lists_new_contacts_with_the_one_working_day_clock(signed_in, second_concern: Contact) -> None:
+    page = signed_in("lara").get("/lado/inbox/")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert second_concern.reference in text
+    assert "Overdue" in text
+    assert "Robyn Youthleader" in text
+
+
+def test_sam_of_southvale_sees_nothing_of_northshire_in_his_inbox(signed_in, second_concern: Contact) -> None:
+    assert second_concern.reference not in text_of(signed_in("sam").get("/lado/inbox/"))
+
+
+def test_recording_a_contact_shows_each_problem_beside_its_field_and_saves_nothing(signed_in) -> None:
+    before = Contact.objects.count()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    when = {"received_day": tomorrow.day, "received_month": tomorrow.month, "received_year": tomorrow.year}
+    page = signed_in("lara").post(
+        "/lado/contacts/new/", {**when, "received_time": "9am", "method": "phone", "source": "employer"}
+    )
+    text = text_of(page)
+    assert "There is a problem" in text
+    assert "The date and time the contact was received must be in the past" in text
+    assert "Enter brief details of the circumstances" in text
+    today = timezone.localdate()
+    when = {"received_day": today.day, "received_month": today.month, "received_year": today.year}
+    page = signed_in("lara").post(
+        "/lado/contacts/new/",
+        {**when, "received_time": "00:01", "method": "phone", "source": "employer", "summary": "A concern."},
+    )
+    text = text_of(page)
+    assert "Enter the name of the professional making the contact" in text
+    assert "Enter the agency making the contact" in text
+    assert Contact.objects.count() == before
+
+
+def test_lara_records_a_phone_contact_and_lands_on_its_page(signed_in) -> None:
+    today = timezone.localdate()
+    page = signed_in("lara").post(
+        "/lado/contacts/new/",
+        {
+            "received_day": today.day,
+            "received_month": today.month,
+            "received_year": today.year,
+            "received_time": "00:01",
+            "method": "phone",
+            "source": "parent",
+            "adult_name": "Dale Dinnerlady",
+            "summary": "A parent says a lunchtime supervisor shouted at their child.",
+        },
+    )
+    contact = Contact.objects.get(adult_name="Dale Dinnerlady")
+    assert page.status_code == 302
+    assert page.url == f"/lado/contacts/{contact.pk}/"
+
+
+def test_a_new_contact_shows_the_earlier_consultation_about_the_same_adult_and_why(
+    signed_in, ids: dict[str, int], second_concern: Contact
+) -> None:
+    text = text_of(signed_in("lara").get(f"/lado/contacts/{second_concern.pk}/"))
+    assert "Previous contacts, consultations and cases about this adult" in text
+    assert f"Consultation C-{ids['contact_consultation']}" in text
+    assert "Same date of birth" in text
+    assert "Similar name (Robin Youthleader)" in text
+    assert f"Reopen C-{ids['contact_consultation']} as a referral" in text
+
+
+def test_advice_is_recorded_from_the_contact_page(signed_in, second_concern: Contact) -> None:
+    page = signed_in("lara").post(
+        f"/lado/contacts/{second_concern.pk}/advice/", {"version": 1, "advice": "Keep the volunteer off rota."}
+    )
+    assert page.status_code == 302
+    second_concern.refresh_from_db()
+    assert second_concern.status == ContactStatus.ADVISED
+
+
+def test_stale_advice_is_refused_with_409(signed_in, second_concern: Contact) -> None:
+    client = signed_in("lara")
+    client.post(f"/lado/contacts/{second_concern.pk}/advice/", {"version": 1, "advice": "First."})
+    page = client.post(f"/lado/contacts/{second_concern.pk}/advice/", {"version": 1, "advice": "Second."})
+    assert page.status_code == 409
+    second_concern.refresh_from_db()
+    assert second_concern.advice == "First."
+
+
+INJURY_ANSWERS = {
+    "version": 1,
+    "works_with_children": "yes",
+    "definition": ["harmed_or_may_have_harmed_child"],
+    "abuse_categories": ["physical"],
+    "injury": "visible",
+}
+
+
+def test_assess_shows_the_advice_with_the_criteria_and_police_advice_and_saves_nothing(
+    signed_in, second_concern: Contact
+) -> None:
+    page = signed_in("lara").post(
+        f"/lado/contacts/{second_concern.pk}/decision/", {**INJURY_ANSWERS, "action": "assess"}
+    )
+    text = text_of(page)
+    assert "The pack's advice: Tier 1 referral (active case)" in text
+    assert "There is injury or reported injury" in text
+    assert "Refer to the police" in text
+    assert "Record the decision" in text
+    assert not second_concern.decisions.exists()
+
+
+def test_a_decision_on_answers_changed_since_the_advice_is_refused(signed_in, second_concern: Contact) -> None:
+    client = signed_in("lara")
+    client.post(f"/lado/contacts/{second_concern.pk}/decision/", {**INJURY_ANSWERS, "action": "assess"})
+    page = client.post(
+        f"/lado/contacts/{second_concern.pk}/decision/",
+        {**INJURY_ANSWERS, "injury": "none", "assessed": "stale", "level": "tier-1", "action": "decide"},
+    )
+    assert "The answers changed since the advice was shown" in text_of(page)
+    assert not second_concern.decisions.exists()
+
+
+def test_recording_tier_1_opens_the_case_and_goes_to_its_page(signed_in, second_concern: Contact) -> None:
+    client = signed_in("lara")
+    assessed = client.post(f"/lado/contacts/{second_concern.pk}/decision/", {**INJURY_ANSWERS, "action": "assess"})
+    digest = re.search(r'name="assessed" value="([0-9a-f]+)"', assessed.content.decode())
+    assert digest is not None
+    page = client.post(
+        f"/lado/contacts/{second_concern.pk}/decision/",
+        {**INJURY_ANSWERS, "assessed": digest.group(1), "level": "tier-1", "action": "decide"},
+    )
+    case = Case.objects.get(contact=second_concern)
+    assert page.status_code == 302
+    assert page.url == f"/lado/cases/{case.pk}/"
+    assert case.tier == Level.TIER_1
+
+
+def test_reopening_the_consultation_from_the_later_contact_opens_a_case(
+    signed_in, ids: dict[str, int], second_concern: Contact
+) -> None:
+    consultation = ids["contact_consultation"]
+    client = signed_in("lara")
+    form = client.get(f"/lado/contacts/{consultation}/reopen/?prompted_by={second_concern.pk}")
+    assert second_concern.reference in text_of(form)
+    page = client.post(
+        f"/lado/contacts/{consultation}/reopen/",
+        {"prompted_by": second_concern.pk, "level": "tier-2", "reason": "A second concern: a pattern is emerging."},
+    )
+    case = Case.objects.get(contact_id=consultation)
+    assert page.url == f"/lado/cases/{case.pk}/"
+    assert "Reopened from a consultation" in text_of(client.get(page.url))
+
+
+def test_consultations_stay_findable(signed_in, ids: dict[str, int]) -> None:
+    text = text_of(signed_in("lara").get("/lado/consultations/"))
+    assert f"C-{ids['contact_consultation']}" in text
+    assert "more appropriately described as a practice issue" in text
+    assert f"C-{ids['contact_consultation']}" not in text_of(signed_in("sam").get("/lado/consultations/"))
+
+
+def test_search_is_posted_tolerant_of_spelling_and_audited(signed_in, persona, ids: dict[str, int]) -> None:
+    client = signed_in("lara")
+    assert "found" not in text_of(client.get("/lado/search/"))
+    page = client.post("/lado/search/", {"name": "Christopher Coach"})
+    text = text_of(page)
+    assert "2 records found" in text
+    assert "Similar name (Chris Coach)" in text
+    event = AuditEvent.objects.filter(action="records.searched", actor=persona("lara")).latest("sequence")
+    assert event.details["name"] == "Christopher Coach"
+    assert sorted(event.details["records"]) == sorted([f"case:{ids['case_chris']}", f"contact:{ids['contact_chris']}"])
+
+
+def test_search_needs_something_to_search_for(signed_in) -> None:
+    assert "Enter a name, a reference or an employer to search for" in text_of(
+        signed_in("lara").post("/lado/search/", {})
+    )
+
+
+def test_the_home_page_shows_lara_her_inbox_and_what_is_overdue(signed_in, second_concern: Contact) -> None:
+    client: Client = signed_in("lara")
+    text = text_of(client.get("/"))
+    assert "LADO service" in text
+    assert "1 contact waiting" in text
+    assert "1 overdue" in text
+
+
+def test_lados_have_inbox_and_search_in_the_navigation_and_others_do_not(signed_in, ids: dict[str, int]) -> None:
+    lara = signed_in("lara").get("/").content.decode()
+    assert 'href="/lado/inbox/"' in lara
+    assert 'href="/lado/search/"' in lara
+    hana = signed_in("hana").get("/").content.decode()
+    assert 'href="/lado/inbox/"' not in hana

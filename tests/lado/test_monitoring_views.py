@@ -1,0 +1,214 @@
+"""The monitoring, quality assurance, delay, conclusion and closure pages: thin, behind access, errors beside fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.lado.nursery import nursery_allegation, open_nursery_case
+from threshold.allegations.services import outcome_record
+from threshold.audit.models import AuditEvent
+from threshold.lado.models import Case, CaseShare, CaseStatus, MonitoringReview
+from threshold.lado.services.monitoring import monitoring_schedule_review
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def nursery_case(persona, ids: dict[str, int]) -> Case:
+    """Little Acorns' referral about Nell, decided Tier 2 by Lara."""
+    return open_nursery_case(persona, ids)
+
+
+def _date(name: str, day: dt.date) -> dict[str, str]:
+    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+
+
+def _nina_records_the_outcome(persona, ids) -> None:
+    outcome_record(
+        actor=persona("nina"),
+        allegation=nursery_allegation(ids),
+        report="Two staff witnessed the nappy change; no rough handling seen.",
+        outcome="unsubstantiated",
+        concluded_on=TODAY(),
+    )
+
+
+def test_the_case_page_shows_the_timescales_and_the_tier_2_monitoring(signed_in, nursery_case: Case) -> None:
+    page = signed_in("lara").get(reverse("case_detail", args=[nursery_case.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Timescales" in html
+    assert "Resolved within three months" in html
+    assert "actively monitors timescales and quality assures the outcome" in html
+    assert reverse("monitoring_schedule", args=[nursery_case.pk]) in html
+    assert reverse("case_employer_progress", args=[nursery_case.pk]) in html
+    assert reverse("case_conclusion", args=[nursery_case.pk]) in html
+
+
+def test_the_case_page_offers_no_changes_to_ada_the_auditor(signed_in, nursery_case: Case) -> None:
+    html = signed_in("ada").get(reverse("case_detail", args=[nursery_case.pk])).content.decode()
+    assert "Timescales" in html
+    assert reverse("case_conclusion", args=[nursery_case.pk]) not in html
+
+
+def test_lara_schedules_a_review_and_a_missing_date_is_shown_beside_the_field(signed_in, nursery_case) -> None:
+    client = signed_in("lara")
+    url = reverse("monitoring_schedule", args=[nursery_case.pk])
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {})
+    assert refused.status_code == 200
+    assert "There is a problem" in refused.content.decode()
+    assert "Enter the date of the review" in refused.content.decode()
+    done = client.post(url, _date("due_on", TODAY() + dt.timedelta(days=7)))
+    assert done.status_code == 302
+    assert done["Location"].endswith("#monitoring")
+    assert MonitoringReview.objects.filter(case=nursery_case).count() == 1
+
+
+def test_a_stale_review_form_gets_the_conflict_page(persona, signed_in, nursery_case) -> None:
+    review = monitoring_schedule_review(actor=persona("lara"), case=nursery_case, due_on=TODAY())
+    url = reverse("monitoring_complete", args=[nursery_case.pk, review.pk])
+    client = signed_in("lara")
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"version": 1, "notes": "On track.", **_date("done_on", TODAY())}).status_code == 302
+    stale = client.post(url, {"version": 1, "notes": "Also on track.", **_date("done_on", TODAY())})
+    assert stale.status_code == 409
+    assert "Someone else recorded this review" in stale.content.decode()
+    assert MonitoringReview.objects.get(pk=review.pk).notes == "On track."
+
+
+def test_a_review_of_another_case_is_not_found(persona, signed_in, nursery_case, chris_case) -> None:
+    review = monitoring_schedule_review(actor=persona("lara"), case=nursery_case, due_on=TODAY())
+    url = reverse("monitoring_complete", args=[chris_case.pk, review.pk])
+    assert signed_in("lara").get(url).status_code == 404
+
+
+def test_lara_reads_the_nurserys_progress_and_outcome(persona, signed_in, ids, nursery_case) -> None:
+    _nina_records_the_outcome(persona, ids)
+    page = signed_in("lara").get(reverse("case_employer_progress", args=[nursery_case.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Little Acorns Nursery" in html
+    assert "2. Discuss the allegation with the LADO" in html
+    assert "Two staff witnessed the nappy change" in html
+
+
+def test_the_quality_assurance_page_shows_the_employers_outcome_and_records_a_challenge(
+    persona, signed_in, ids, nursery_case
+) -> None:
+    _nina_records_the_outcome(persona, ids)
+    client = signed_in("lara")
+    url = reverse("case_quality_assurance", args=[nursery_case.pk])
+    assert "Two staff witnessed the nappy change" in client.get(url).content.decode()
+    refused = client.post(url, {"decision": "challenged"})
+    assert "Enter the reasons for your decision" in refused.content.decode()
+    assert client.post(url, {"decision": "challenged", "reasons": "Ask the parents."}).status_code == 302
+    assert nursery_case.quality_assurances.get().decision == "challenged"
+
+
+def test_the_conclusion_page_shows_each_outcome_with_its_definition(signed_in, nursery_case) -> None:
+    html = signed_in("lara").get(reverse("case_conclusion", args=[nursery_case.pk])).content.decode()
+    assert "There is sufficient evidence to disprove the allegation and there has been a deliberate act" in html
+    assert "Was a referral made to the Disclosure and Barring Service (DBS)?" in html
+    assert "Was a referral made to Ofsted?" in html
+    assert "Teaching Regulation Agency" not in html
+
+
+def test_lara_concludes_and_nina_sees_the_lados_conclusion_on_her_allegation(signed_in, ids, nursery_case) -> None:
+    client = signed_in("lara")
+    url = reverse("case_conclusion", args=[nursery_case.pk])
+    answers = {
+        "version": nursery_case.version,
+        "outcome": "unsubstantiated",
+        **_date("concluded_on", TODAY()),
+        "summary": "Not enough evidence either way; training refreshed.",
+        "dbs_referred": "no",
+        "dbs_explanation": "Not removed from regulated activity.",
+        "ofsted_referred": "yes",
+    }
+    refused = client.post(url, answers)
+    assert refused.status_code == 200
+    assert "Enter the date of the referral to Ofsted" in refused.content.decode()
+    done = client.post(url, {**answers, **_date("ofsted_referred_on", TODAY())})
+    assert done.status_code == 302
+    nursery_case.refresh_from_db()
+    assert nursery_case.status == CaseStatus.CONCLUDED
+    page = signed_in("nina").get(reverse("allegation_detail", args=[ids["allegation_nell"]])).content.decode()
+    assert "The LADO&#39;s conclusion" in page or "The LADO's conclusion" in page
+    assert "Not enough evidence either way; training refreshed." in page
+
+
+def test_a_stale_conclusion_form_gets_the_conflict_page(signed_in, nursery_case) -> None:
+    response = signed_in("lara").post(
+        reverse("case_conclusion", args=[nursery_case.pk]),
+        {
+            "version": nursery_case.version + 5,
+            "outcome": "false",
+            **_date("concluded_on", TODAY()),
+            "summary": "Disproved.",
+            "dbs_referred": "no",
+            "dbs_explanation": "No harm.",
+            "ofsted_referred": "no",
+            "ofsted_explanation": "No harm.",
+        },
+    )
+    assert response.status_code == 409
+    nursery_case.refresh_from_db()
+    assert nursery_case.status == CaseStatus.OPEN
+
+
+def test_the_close_page_asks_for_the_conclusion_first_then_closes(persona, signed_in, nursery_case) -> None:
+    client = signed_in("lara")
+    url = reverse("case_closure", args=[nursery_case.pk])
+    first = client.get(url).content.decode()
+    assert "Conclude the case" in first
+    assert '<form method="post" novalidate>' not in first
+    Case.objects.filter(pk=nursery_case.pk).update(status=CaseStatus.CONCLUDED)
+    nursery_case.refresh_from_db()
+    assert client.post(url, {"version": nursery_case.version}).status_code == 302
+    nursery_case.refresh_from_db()
+    assert nursery_case.status == CaseStatus.CLOSED
+
+
+def test_the_delay_review_page_refuses_a_case_not_yet_past_three_months(signed_in, nursery_case) -> None:
+    response = signed_in("lara").post(
+        reverse("case_delay_review", args=[nursery_case.pk]), {"reason": "Police.", **_date("reviewed_on", TODAY())}
+    )
+    assert response.status_code == 200
+    assert "past three months" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["monitoring_schedule", "case_quality_assurance", "case_delay_review", "case_conclusion", "case_closure"]
+)
+def test_sam_of_southvale_and_pat_of_the_police_find_nothing(signed_in, nursery_case, name) -> None:
+    url = reverse(name, args=[nursery_case.pk])
+    for key in ("sam", "pat", "nina"):
+        assert signed_in(key).get(url).status_code == 404
+        assert signed_in(key).post(url, {}).status_code == 404
+
+
+def test_each_look_at_the_employers_progress_is_an_audited_read_of_the_allegation(
+    persona, signed_in, ids, nursery_case
+) -> None:
+    before = AuditEvent.objects.filter(action="record.view_referred").count()
+    signed_in("lara").get(reverse("case_employer_progress", args=[nursery_case.pk]))
+    read = AuditEvent.objects.filter(action="record.view_referred").order_by("-sequence").first()
+    assert AuditEvent.objects.filter(action="record.view_referred").count() == before + 1
+    assert read is not None
+    assert read.actor == persona("lara")
+    assert read.record_id == str(ids["allegation_nell"])
+
+
+def test_cara_reads_a_case_shared_with_her_but_not_the_employers_allegation(persona, signed_in, nursery_case) -> None:
+    CaseShare.objects.create(case=nursery_case, user=persona("cara"), shared_by=persona("lara"))
+    page = signed_in("cara").get(reverse("case_employer_progress", args=[nursery_case.pk]))
+    assert page.status_code == 200
+    assert "did not come from an employer" in page.content.decode()
+    assert not AuditEvent.objects.filter(action="record.view_referred", actor=persona("cara")).exists()
+    case_page = signed_in("cara").get(reverse("case_detail", args=[nursery_case.pk])).content.decode()
+    assert reverse("case_employer_progress", args=[nursery_case.pk]) not in case_page

@@ -1,0 +1,173 @@
+"""A Tier 2 case where the nursery manages and the LADO monitors, quality assures the outcome, concludes and closes.
+
+Protocol, Tier 2: "In such cases the employer is best placed to manage the
+matter to its conclusions. The LADO is however available and actively
+monitors timescales and quality assures the outcome." Every page is checked
+with axe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.system.conftest import Accessibility, sign_in_quickly
+from threshold.core.demo_records import load_demo_records
+from threshold.lado.models import Case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_records(live_demo: str) -> dict[str, int]:
+    return load_demo_records().ids
+
+
+def _fill_date(page: Page, name: str, day: dt.date) -> None:
+    page.locator(f"#id_{name}_day").fill(str(day.day))
+    page.locator(f"#id_{name}_month").fill(str(day.month))
+    page.locator(f"#id_{name}_year").fill(str(day.year))
+
+
+def _choose(page: Page, name: str, value: str) -> None:
+    page.locator(f'input[name="{name}"][value="{value}"]').check()
+
+
+def test_the_nursery_manages_a_tier_2_case_and_lara_quality_assures_concludes_and_closes_it(
+    page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
+) -> None:
+    today = dt.date.today()
+    allegation = f"{live_demo}/allegations/{demo_records['allegation_nell']}/"
+
+    # Given Nina, the nursery's case manager, refers the allegation about Nell to the LADO
+    sign_in_quickly(page, live_demo, "nina")
+    page.goto(allegation)
+    axe.check(page)
+    page.get_by_role("link", name="Refer to the LADO").first.click()
+    axe.check(page)
+    page.locator("#id_adult_role").fill("Nursery practitioner")
+    page.locator("#id_came_to_light").select_option("observed")
+    page.locator("#id_risk_managed").select_option("restricted")
+    page.get_by_label("Physical").check()
+    page.locator("#id_child_0_full_name").fill("Child B")
+    page.get_by_role("button", name="Send the referral").click()
+    expect(page.get_by_text("Referral sent to the LADO of Northshire Council")).to_be_visible()
+    axe.check(page)
+
+    # When Lara finds it in her inbox and decides Tier 2: the nursery manages, the LADO monitors
+    sign_in_quickly(page, live_demo, "lara")
+    page.goto(f"{live_demo}/lado/inbox/")
+    axe.check(page)
+    page.get_by_role("row").filter(has_text="Nell Nurseryworker").get_by_role("link").first.click()
+    axe.check(page)
+    page.get_by_role("button", name="Decide: consultation, Tier 2 or Tier 1").click()
+    axe.check(page)
+    _choose(page, "works_with_children", "yes")
+    _choose(page, "adult_identified", "yes")
+    _choose(page, "safeguarding_concern", "yes")
+    page.locator('input[name="definition"][value="harmed_or_may_have_harmed_child"]').check()
+    _choose(page, "injury", "none")
+    _choose(page, "setting_type", "early_years")
+    page.get_by_role("button", name="Assess").click()
+    expect(page.get_by_role("heading", name="Your decision", exact=True)).to_be_visible()
+    axe.check(page)
+    _choose(page, "level", "tier-2")
+    page.get_by_label("Why you decided differently from the advice").fill(
+        "No injury and no previous concerns: the nursery is best placed to manage it."
+    )
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("The LADO case is open.")).to_be_visible()
+    case_url = page.url.split("#")[0]
+    # Then the case shows its timescales from the pack and the Tier 2 monitoring
+    expect(page.get_by_role("heading", name="Timescales")).to_be_visible()
+    expect(page.locator("#timescale-resolve-target-three-months")).to_contain_text("Due")
+    expect(page.get_by_text("actively monitors timescales and quality assures the outcome").first).to_be_visible()
+    axe.check(page)
+
+    # When she schedules a monitoring review a week on
+    page.get_by_role("link", name="Schedule a monitoring review").click()
+    axe.check(page)
+    page.get_by_role("button", name="Schedule the review").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date of the review")
+    axe.check(page)
+    _fill_date(page, "due_on", today + dt.timedelta(days=7))
+    page.get_by_role("button", name="Schedule the review").click()
+    expect(page.get_by_text("Monitoring review scheduled.", exact=True)).to_be_visible()
+    axe.check(page)
+
+    # And Nina records the nursery's outcome on her allegation
+    sign_in_quickly(page, live_demo, "nina")
+    page.goto(allegation)
+    page.get_by_role("link", name="Record the outcome").click()
+    axe.check(page)
+    page.get_by_label("The case manager's report").fill("Two staff saw the nappy change: firm but not rough handling.")
+    page.get_by_label("Unsubstantiated", exact=True).check()
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_text("Outcome recorded.", exact=True)).to_be_visible()
+    axe.check(page)
+
+    # Then Lara sees the nursery's progress and outcome from the case
+    sign_in_quickly(page, live_demo, "lara")
+    page.goto(case_url)
+    axe.check(page)
+    page.get_by_role("link", name="See the employer's progress and outcome").click()
+    expect(page.get_by_text("Little Acorns Nursery has recorded")).to_be_visible()
+    expect(page.get_by_text("firm but not rough handling")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Back to the case").click()
+
+    # When she records the monitoring review and accepts the nursery's outcome
+    page.get_by_role("link", name="Record the review due").click()
+    axe.check(page)
+    page.get_by_label("What the review found").fill("Outcome recorded within the month; training refreshed.")
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_text("Monitoring review recorded.", exact=True)).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Quality assure the employer's outcome").click()
+    expect(page.get_by_text("firm but not rough handling")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Accepted").check()
+    page.get_by_label("Reasons").fill("Two witnesses; proportionate; the parents were kept informed.")
+    page.get_by_role("button", name="Record the quality assurance").click()
+    expect(page.locator("#quality-assurance ~ dl").first).to_contain_text("Accepted")
+    axe.check(page)
+
+    # And concludes the case with the DBS explained and Ofsted's notification confirmed
+    page.get_by_role("link", name="Conclude the case").click()
+    expect(
+        page.get_by_text("There is insufficient evidence to either prove or disprove the allegation.")
+    ).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Unsubstantiated", exact=True).check()
+    page.get_by_label("Summary of the conclusion, for the employer").fill(
+        "Unsubstantiated; the nursery's outcome stands."
+    )
+    _choose(page, "dbs_referred", "no")
+    page.locator("#id_dbs_explanation").fill("Not removed from regulated activity.")
+    _choose(page, "ofsted_referred", "yes")
+    page.get_by_role("button", name="Conclude the case").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date of the referral to Ofsted")
+    axe.check(page)
+    _fill_date(page, "ofsted_referred_on", today)
+    page.get_by_role("button", name="Conclude the case").click()
+    expect(page.get_by_text("Case concluded.")).to_be_visible()
+    axe.check(page)
+
+    # And closes it
+    page.get_by_role("link", name="Close the case").click()
+    axe.check(page)
+    page.get_by_role("button", name="Close the case").click()
+    expect(page.get_by_text("Case closed.", exact=True)).to_be_visible()
+    axe.check(page)
+    case = Case.objects.get(pk=int(case_url.rstrip("/").split("/")[-1]))
+    assert case.status == "closed"
+    assert case.outcome == "unsubstantiated"
+
+    # Then Nina sees the LADO's conclusion on her allegation
+    sign_in_quickly(page, live_demo, "nina")
+    page.goto(allegation)
+    expect(page.get_by_role("heading", name="The LADO's conclusion")).to_be_visible()
+    expect(page.get_by_text("Unsubstantiated; the nursery's outcome stands.")).to_be_visible()
+    axe.check(page)

@@ -1,0 +1,1 @@
+"""Forms of the LADO pages, one module per part of the work."""

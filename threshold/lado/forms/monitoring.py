@@ -1,0 +1,128 @@
+"""Forms for Tier 2 monitoring, quality assurance, reviews of delay, the conclusion and closure.
+
+Dates are GOV.UK date inputs (three boxes each), as on the employer's forms:
+``CaseForm`` from the allegations app turns them into dates and puts a
+service's errors beside the boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from threshold.allegations.forms import CaseForm
+from threshold.allegations.models import Outcome
+from threshold.core.forms import apply_validation_error
+from threshold.lado.models.cases import QualityAssuranceDecision
+
+
+def _text(label: str, required_message: str | None = None, max_length: int = 10000) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required_message is not None,
+        max_length=max_length,
+        error_messages={
+            "required": required_message or "",
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+def _choice(label: str, choices: Any, required_message: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=list(choices),
+        error_messages={"required": required_message, "invalid_choice": required_message},
+    )
+
+
+class ScheduleReviewForm(CaseForm):
+    """When the next Tier 2 monitoring review is due."""
+
+    DATES = {"due_on": ("The date of the review", "Enter the date of the review")}
+
+
+class CompleteReviewForm(CaseForm):
+    """A monitoring review done: when, and what it found about the employer's progress."""
+
+    DATES = {"done_on": ("The date of the review", "Enter the date of the review")}
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    notes = _text("What the review found", "Enter what the review found about the employer's progress")
+
+
+class QualityAssuranceForm(forms.Form):
+    """The LADO accepts or challenges the employer's outcome, with reasons."""
+
+    decision = _choice(
+        "Your decision on the employer's outcome",
+        QualityAssuranceDecision.choices,
+        "Choose whether you accept or challenge the employer's outcome",
+    )
+    reasons = _text("Reasons", "Enter the reasons for your decision")
+
+    def apply_errors(self, error: ValidationError) -> None:
+        """Put a service's validation errors beside the fields."""
+        apply_validation_error(self, error)
+
+
+class DelayReviewForm(CaseForm):
+    """The monthly review of a case past three months, with the reason for delay."""
+
+    DATES = {"reviewed_on": ("The date of the review", "Enter the date of the review")}
+    reason = _text("Reason for the delay", "Enter the reason for the delay")
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ConclusionForm(CaseForm):
+    """The conclusion: outcome, date, summary for the employer, lessons, and each referral confirmed or explained.
+
+    ``bodies`` are the bodies to ask about (``body_questions``): each has
+    ``<body>_referred`` (yes or no), ``<body>_referred_on``,
+    ``<body>_reference`` and ``<body>_explanation``.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = _choice("Outcome", Outcome.choices, "Choose the outcome")
+    summary = _text("Summary of the conclusion, for the employer", "Enter a summary of the conclusion for the employer")
+    lessons = _text("Lessons learned")
+
+    def __init__(self, *args: Any, bodies: Sequence[str], **kwargs: Any) -> None:
+        self.bodies = list(bodies)
+        # Each form has its own dates: the class's would be shared between requests.
+        self.DATES = {
+            "concluded_on": ("The date the case concluded", "Enter the date the case concluded"),
+            **{f"{body}_referred_on": ("The date of the referral", None) for body in self.bodies},
+        }
+        super().__init__(*args, **kwargs)
+        for body in self.bodies:
+            self.fields[f"{body}_referred"] = forms.ChoiceField(choices=YES_NO, required=False)
+            self.fields[f"{body}_reference"] = _text("Reference", None, 100)
+            self.fields[f"{body}_explanation"] = _text("Why no referral was made")
+
+    def referrals(self) -> list[dict[str, Any]]:
+        """One entry per body, as ``case_conclude`` takes them (``referred`` None when not answered)."""
+        data = self.cleaned_data
+        entries = []
+        for body in self.bodies:
+            answer = data.get(f"{body}_referred")
+            entries.append(
+                {
+                    "body": body,
+                    "referred": {"yes": True, "no": False}.get(answer or ""),
+                    "referred_on": data.get(f"{body}_referred_on"),
+                    "reference": data.get(f"{body}_reference", ""),
+                    "explanation": data.get(f"{body}_explanation", ""),
+                }
+            )
+        return entries
+
+
+class CloseForm(forms.Form):
+    """Closing a concluded case: only the version it was loaded with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,124 @@
+"""Tier changes and allocation of a LADO case: a case moves tier with a reason; the manager reassigns it.
+
+Both are append-only rows (``TierChange``, ``Allocation``) with the case's
+current tier and LADO kept on the case for lists and filters.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+
+from threshold.accounts.models import Membership, User
+from threshold.accounts.roles import Role
+from threshold.lado.models import Allocation, Case, CaseStatus, TierChange
+from threshold.lado.services.case_rules import CASE_TIERS, require_not_closed
+from threshold.lado.services.common import bump_version, record_case_event, require_case, text
+
+
+def case_change_tier(
+    *,
+    actor: User,
+    case: Case,
+    tier: str,
+    reason: str,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> TierChange:
+    """Move an open case between Tier 1 and Tier 2 (for example, a pattern of concerns emerges), with the reason."""
+    require_case(actor, case, "change")
+    errors: dict[str, str] = {}
+    if case.status != CaseStatus.OPEN:
+        errors["__all__"] = "Only an open case can move tier"
+    if tier not in CASE_TIERS:
+        errors["tier"] = "Choose Tier 1 or Tier 2"
+    elif tier == case.tier:
+        errors["tier"] = f"The case is already at {CASE_TIERS[tier]}"
+    if not text(reason):
+        errors["reason"] = "Enter why the case moves tier"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        bump_version(current, expected_version)
+        change = TierChange.objects.create(
+            case=current, from_tier=current.tier, to_tier=tier, reason=text(reason), recorded_by=actor
+        )
+        previous = current.tier
+        current.tier = tier
+        current.save(update_fields=["tier"])
+        record_case_event(
+            actor=actor,
+            case=current,
+            action="case.tier_changed",
+            text=f"Moved from {CASE_TIERS.get(previous, previous or 'no tier')} to {CASE_TIERS[tier]}: {text(reason)}",
+            request=request,
+            row=change.pk,
+            changes={"tier": (previous, tier)},
+        )
+    case.refresh_from_db()
+    return change
+
+
+def lado_candidates(case: Case) -> list[User]:
+    """Who a case may be allocated to: active LADOs and LADO managers of its local authority, never its subject."""
+    users = User.objects.filter(
+        is_active=True,
+        memberships__organisation=case.local_authority,
+        memberships__is_active=True,
+        memberships__role__in=(Role.LADO, Role.LADO_MANAGER),
+    )
+    subject = case.subject
+    about = Q(pk=subject.user_id) if subject.user_id else Q(pk__in=[])
+    if subject.email:
+        about |= Q(email__iexact=subject.email)
+    return list(users.exclude(about).distinct().order_by("full_name"))
+
+
+def case_reassign(
+    *,
+    actor: User,
+    case: Case,
+    lado: User,
+    reason: str = "",
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Allocation:
+    """The LADO manager allocates the case to another LADO of the same local authority (an Allocation row)."""
+    require_case(actor, case, "manage")
+    require_not_closed(case)
+    errors: dict[str, str] = {}
+    if lado not in lado_candidates(case):
+        errors["lado"] = "Choose a LADO or LADO manager of this local authority"
+    elif lado.pk == case.lado_id:
+        errors["lado"] = f"The case is already allocated to {lado.full_name}"
+    if errors:
+        raise ValidationError(errors)
+    # The membership must still be active as the allocation is written.
+    with transaction.atomic():
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        if not Membership.objects.filter(
+            user=lado, organisation=current.local_authority, is_active=True, role__in=(Role.LADO, Role.LADO_MANAGER)
+        ).exists():
+            raise ValidationError({"lado": "Choose a LADO or LADO manager of this local authority"})
+        bump_version(current, expected_version)
+        previous = current.lado
+        allocation = Allocation.objects.create(
+            case=current, lado=lado, previous=previous, reason=text(reason), recorded_by=actor
+        )
+        current.lado = lado
+        current.save(update_fields=["lado"])
+        record_case_event(
+            actor=actor,
+            case=current,
+            action="case.reassigned",
+            text=f"Reassigned from {previous.full_name if previous else 'nobody'} to {lado.full_name}"
+            + (f": {text(reason)}" if text(reason) else "."),
+            request=request,
+            row=allocation.pk,
+            changes={"lado": (previous.pk if previous else None, lado.pk)},
+        )
+    case.refresh_from_db()
+    return allocation

@@ -1,0 +1,339 @@
+"""LADO cases: opening one from a contact and the recording data set (the adult, agencies, children).
+
+The protocol's "Suggested Recording Data Set" lives on the case; each change is
+one service here (audited with the names of the fields it changed, with a
+chronology line, under optimistic locking). The agencies' part of the data set
+(risk measures, investigations, referrals to other bodies) is in
+``threshold.lado.services.case_agencies``, tier changes and reassignment in
+``threshold.lado.services.case_allocation``; all are importable from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import Organisation, User
+from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.models import AbuseCategory, CameToLight, Ethnicity, Gender
+from threshold.lado.models import Allocation, Case, CaseChild, Contact, RiskMeasure
+from threshold.lado.models.cases import RiskMeasureKind, Sector
+from threshold.lado.services.case_agencies import (
+    INVESTIGATION_OUTCOMES,
+    case_add_risk_measure,
+    case_record_body_referral,
+    case_record_investigation,
+    current_investigations,
+)
+from threshold.lado.services.case_allocation import case_change_tier, case_reassign, lado_candidates
+from threshold.lado.services.case_rules import CASE_TIERS, require_not_closed
+from threshold.lado.services.common import (
+    bump_version,
+    case_reference,
+    lado_pack,
+    record_case_event,
+    require_case,
+    require_contact,
+    text,
+)
+from threshold.policy import FactsError, Pack, non_recent, parse_facts
+
+__all__ = [
+    "CASE_TIERS",
+    "DATASET_FIELDS",
+    "INVESTIGATION_OUTCOMES",
+    "case_add_child",
+    "case_add_risk_measure",
+    "case_change_tier",
+    "case_open_from_contact",
+    "case_reassign",
+    "case_record_body_referral",
+    "case_record_investigation",
+    "case_update_dataset",
+    "current_investigations",
+    "lado_candidates",
+    "require_not_closed",
+]
+
+# The employer's kind of organisation tells its sector when Threshold knows the employer.
+SECTOR_BY_KIND = {
+    OrganisationKind.SCHOOL: Sector.SCHOOL,
+    OrganisationKind.ACADEMY_TRUST: Sector.SCHOOL,
+    OrganisationKind.EARLY_YEARS: Sector.EARLY_YEARS,
+    OrganisationKind.POLICE: Sector.POLICE,
+    OrganisationKind.CHILDRENS_SOCIAL_CARE: Sector.SOCIAL_CARE,
+}
+
+# Fields of the data set that ``case_update_dataset`` may change, in the protocol's order.
+DATASET_FIELDS = (
+    "adult_name",
+    "adult_address",
+    "adult_date_of_birth",
+    "adult_gender",
+    "adult_ethnicity",
+    "adult_role",
+    "referring_agency",
+    "employer_name",
+    "sector",
+    "came_to_light",
+    "abuse_categories",
+    "incident_date",
+    "summary",
+)
+_DATE_FIELDS = {"adult_date_of_birth", "incident_date"}
+_CHOICES: dict[str, set[str]] = {
+    "adult_gender": set(Gender.values),
+    "adult_ethnicity": set(Ethnicity.values),
+    "sector": set(Sector.values),
+    "came_to_light": set(CameToLight.values),
+}
+_CHOICE_MESSAGES = {
+    "adult_gender": "Choose the adult's gender from the list",
+    "adult_ethnicity": "Choose the adult's ethnicity from the list",
+    "sector": "Choose the employer's sector from the list",
+    "came_to_light": "Choose how the allegation came to light from the list",
+}
+
+
+def _non_recent(pack: Pack, incident_date: dt.date | None, received_on: dt.date) -> bool | None:
+    """The pack's answer to "historic if over 12 months ago", counted back from the referral."""
+    if incident_date is None:
+        return None
+    try:
+        facts = parse_facts({"incident_date": incident_date.isoformat(), "reported_on": received_on.isoformat()})
+    except FactsError:
+        return None
+    return non_recent(pack, facts)
+
+
+def _sector_for(employer: Organisation | None) -> str:
+    return str(SECTOR_BY_KIND.get(employer.kind, "")) if employer is not None else ""  # type: ignore[call-overload]
+
+
+def case_open_from_contact(*, actor: User, contact: Contact, tier: str, request: HttpRequest | None = None) -> Case:
+    """Open a Tier 1 or Tier 2 case from a contact, with the data set the contact (and its referral) carry.
+
+    A contact from an employer's referral in Threshold brings the whole data
+    set the employer recorded: the adult, the children (victims), the
+    agencies, how it came to light, the categories of abuse, the incident
+    date and how the risk was managed so far (the case's first risk measure).
+    The actor becomes the case's LADO; the first allocation is recorded.
+    """
+    require_contact(actor, contact)
+    if tier not in CASE_TIERS:
+        raise ValidationError({"tier": "A case is opened at Tier 1 or Tier 2"})
+    pack = lado_pack(contact.local_authority)
+    referral = contact.referral
+    subject = contact.subject
+    received_on = timezone.localdate(contact.received_at)
+    employer = contact.employer
+    incident_date = referral.incident_date if referral else None
+    historic = _non_recent(pack, incident_date, received_on)
+    with transaction.atomic():
+        case = Case.objects.create(
+            local_authority=contact.local_authority,
+            subject=subject,
+            contact=contact,
+            lado=actor,
+            tier=tier,
+            summary=(referral.summary if referral else "") or contact.summary,
+            received_on=received_on,
+            adult_name=(referral.adult_name if referral else "") or contact.adult_name or subject.full_name,
+            adult_address=referral.adult_address if referral else "",
+            adult_date_of_birth=(referral.adult_date_of_birth if referral else None)
+            or contact.adult_date_of_birth
+            or subject.date_of_birth,
+            adult_gender=referral.adult_gender if referral else "",
+            adult_ethnicity=referral.adult_ethnicity if referral else "",
+            adult_role=(referral.adult_role if referral else "") or contact.adult_role or subject.role_title,
+            referring_agency=(referral.referring_organisation if referral else "") or contact.referrer_agency,
+            employer=employer,
+            employer_name=(referral.employer_name if referral else "")
+            or contact.employer_name
+            or (employer.name if employer else ""),
+            sector=_sector_for(employer),
+            came_to_light=referral.came_to_light if referral else "",
+            abuse_categories=list(referral.abuse_categories) if referral else [],
+            incident_date=incident_date,
+            non_recent=historic if historic is not None else (referral.non_recent if referral else None),
+            pack=pack.id,
+        )
+        case.reference = case_reference(case)
+        case.save(update_fields=["reference"])
+        if referral is not None:
+            for child in referral.children.all():
+                CaseChild.objects.create(
+                    case=case,
+                    full_name=child.full_name,
+                    date_of_birth=child.date_of_birth,
+                    gender=child.gender,
+                    ethnicity=child.ethnicity,
+                )
+            if referral.risk_managed in RiskMeasureKind.values:
+                RiskMeasure.objects.create(
+                    case=case,
+                    kind=referral.risk_managed,
+                    recorded_by=actor,
+                    notes="As the employer's referral of "
+                    f"{timezone.localdate(referral.recorded_at):%d/%m/%Y} recorded it.",
+                )
+        Allocation.objects.create(case=case, lado=actor, recorded_by=actor, reason="Opened the case.")
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="case.opened",
+            text=f"{CASE_TIERS[tier]} case opened from contact {contact.reference}; allocated to {actor.full_name}.",
+            request=request,
+            details={"contact": contact.pk, "tier": tier, "referral": referral.pk if referral else None},
+        )
+    return case
+
+
+def _clean_dataset(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The data set values given, cleaned, and the errors found in them."""
+    today = timezone.localdate()
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in DATASET_FIELDS:
+        if name not in data:
+            continue
+        raw = data[name]
+        if name in _DATE_FIELDS:
+            values[name] = raw or None
+        elif name == "abuse_categories":
+            chosen = list(dict.fromkeys(raw or []))
+            if any(value not in AbuseCategory.values for value in chosen):
+                errors[name] = "Choose categories of abuse from the list"
+            values[name] = chosen
+        else:
+            values[name] = text(raw)
+            if name in _CHOICES and values[name] and values[name] not in _CHOICES[name]:
+                errors[name] = _CHOICE_MESSAGES[name]
+    if "summary" in values and not values["summary"]:
+        errors["summary"] = "Enter a summary of the allegation"
+    if "adult_name" in values and not values["adult_name"]:
+        errors["adult_name"] = "Enter the adult's name"
+    if values.get("incident_date") and values["incident_date"] > today:
+        errors["incident_date"] = "The date of the incident must be today or in the past"
+    if values.get("adult_date_of_birth") and values["adult_date_of_birth"] >= today:
+        errors["adult_date_of_birth"] = "The adult's date of birth must be in the past"
+    return values, errors
+
+
+def case_update_dataset(
+    *,
+    actor: User,
+    case: Case,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Change the case's data set: the adult, the agencies, the allegation's details, the summary.
+
+    Only the fields named in ``data`` change (each page of the case changes
+    one group). A changed incident date recomputes "non-recent" with the
+    LADO service's pack, counting back from the date the referral was received.
+    """
+    require_case(actor, case, "change")
+    require_not_closed(case)
+    values, errors = _clean_dataset(data)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        bump_version(current, expected_version)
+        if "incident_date" in values:
+            values["non_recent"] = _non_recent(
+                lado_pack(current.local_authority), values["incident_date"], current.received_on
+            )
+        changes = {
+            name: (getattr(current, name), value) for name, value in values.items() if getattr(current, name) != value
+        }
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.save(update_fields=[*values, "version"] if values else ["version"])
+        record_case_event(
+            actor=actor,
+            case=current,
+            action="case.dataset_changed",
+            text="Data set changed: " + (", ".join(_label(name) for name in changes) or "nothing changed") + ".",
+            request=request,
+            changes=changes,
+            details={"fields": sorted(changes)},
+        )
+    return current
+
+
+_LABELS = {
+    "adult_name": "the adult's name",
+    "adult_address": "the adult's address",
+    "adult_date_of_birth": "the adult's date of birth",
+    "adult_gender": "the adult's gender",
+    "adult_ethnicity": "the adult's ethnicity",
+    "adult_role": "role or occupation",
+    "referring_agency": "referring agency",
+    "employer_name": "employing agency",
+    "sector": "sector",
+    "came_to_light": "how it came to light",
+    "abuse_categories": "category of abuse",
+    "incident_date": "date of incident",
+    "summary": "summary",
+}
+
+
+def _label(name: str) -> str:
+    return _LABELS.get(name, name)
+
+
+def case_add_child(
+    *,
+    actor: User,
+    case: Case,
+    full_name: str,
+    address: str = "",
+    date_of_birth: dt.date | None = None,
+    gender: str = "",
+    ethnicity: str = "",
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> CaseChild:
+    """Add a child (victim) to the data set: name, address, date of birth, gender and ethnicity."""
+    require_case(actor, case, "change")
+    require_not_closed(case)
+    errors: dict[str, str] = {}
+    if not text(full_name):
+        errors["full_name"] = "Enter the child's name"
+    if date_of_birth and date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = "The child's date of birth must be today or in the past"
+    if gender and gender not in Gender.values:
+        errors["gender"] = "Choose the child's gender from the list"
+    if ethnicity and ethnicity not in Ethnicity.values:
+        errors["ethnicity"] = "Choose the child's ethnicity from the list"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        bump_version(case, expected_version)
+        child = CaseChild.objects.create(
+            case=case,
+            full_name=text(full_name),
+            address=text(address),
+            date_of_birth=date_of_birth,
+            gender=gender,
+            ethnicity=ethnicity,
+        )
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="case.child_added",
+            text="A child (victim) was added to the data set.",
+            request=request,
+            row=child.pk,
+            details={"fields": [name for name in ("full_name", "address", "date_of_birth", "gender", "ethnicity")]},
+        )
+    return child

@@ -1,0 +1,326 @@
+"""The conclusion of a case and its closure; the outcome sent to the employer's linked allegation.
+
+The data set asks for the "Conclusion category and date of conclusion" and the
+"Referral to and date of DBS referral – and details of referral to any other
+body". The outcome is one of KCSIE's five, shown with the definitions of the
+LADO's pack (or KCSIE's, saying so, when the pack has none). The DBS is always
+asked about; the TRA for a teacher and Ofsted for an early years setting, or
+whenever the pack's referral advice raises them. Each is confirmed with a date
+or explained.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.models import Allegation, Outcome
+from threshold.audit.services import audit_record
+from threshold.chronology.services import chronology_record_event
+from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion
+from threshold.lado.models.cases import Body, Sector
+from threshold.lado.services.common import bump_version, lado_pack, record_case_event, require_case, text
+from threshold.policy import Advice, FactsError, Pack, assess, get_pack, parse_facts
+from threshold.policy.pack import Definition
+
+ASKED_BODIES = (Body.DBS, Body.TRA, Body.OFSTED)
+# The bodies as a sentence names them ("a referral to Ofsted", "to the DBS").
+BODY_NAMES: dict[str, str] = {
+    Body.DBS: "the Disclosure and Barring Service (DBS)",
+    Body.TRA: "the Teaching Regulation Agency (TRA)",
+    Body.OFSTED: "Ofsted",
+}
+FALLBACK_PACK = "kcsie"
+
+
+@dataclass(frozen=True)
+class OutcomeChoice:
+    """An outcome with the definition shown beside it."""
+
+    value: str
+    label: str
+    definition: str
+    source: str
+
+
+@dataclass(frozen=True)
+class BodyQuestion:
+    """A body the LADO must confirm a referral to (with its date) or explain why not."""
+
+    body: str
+    label: str
+    name: str
+    why_asked: str
+    advice: Advice | None
+    earlier: BodyReferral | None
+
+
+def outcome_definitions(pack: Pack) -> tuple[list[OutcomeChoice], str]:
+    """The five outcomes with the pack's definitions, or KCSIE's when the pack has none (and a note saying so)."""
+    definitions: Mapping[str, Definition] = pack.outcomes
+    note = ""
+    if not definitions:
+        definitions = get_pack(FALLBACK_PACK).outcomes
+        note = f"The LADO's pack ({pack.title}) does not define the outcomes: these are KCSIE's definitions."
+    choices = []
+    for value, label in Outcome.choices:
+        definition = definitions.get(value)
+        choices.append(
+            OutcomeChoice(
+                value=value,
+                label=str(label),
+                definition=definition.text if definition else "",
+                source=definition.source if definition else "",
+            )
+        )
+    return choices, note
+
+
+def _is_teacher(case: Case) -> bool:
+    allegation = case.contact.allegation if case.contact is not None else None
+    if allegation is not None and allegation.subject_is_teacher:
+        return True
+    return "teacher" in case.adult_role.lower()
+
+
+def _is_early_years(case: Case) -> bool:
+    return case.sector == Sector.EARLY_YEARS or (
+        case.employer is not None and case.employer.kind == OrganisationKind.EARLY_YEARS
+    )
+
+
+def referral_advice(case: Case, outcome: str = "") -> dict[str, Advice]:
+    """The pack's advice on DBS, TRA and Ofsted referrals, from the facts the case was decided on and the outcome."""
+    own: dict[str, Any] = {}
+    if outcome in Outcome.values:
+        own["outcome"] = outcome
+    if _is_early_years(case):
+        own["setting_type"] = "early_years"
+    if _is_teacher(case):
+        own["subject_is_teacher"] = True
+    decision = case.decisions.order_by("-recorded_at", "-pk").first()
+    decided = dict(decision.facts) if decision is not None and isinstance(decision.facts, dict) else {}
+    try:
+        facts = parse_facts({**decided, **own})
+    except FactsError:
+        # Facts stored under an older pack version no longer fit: advise on what the case itself says.
+        facts = parse_facts(own)
+    assessment = assess(lado_pack(case.local_authority), facts)
+    return {body: assessment.referrals[body] for body in ASKED_BODIES}
+
+
+def body_questions(case: Case, outcome: str = "") -> list[BodyQuestion]:
+    """Which referrals the conclusion must confirm or explain, with the pack's advice and any earlier record."""
+    advice = referral_advice(case, outcome)
+    earlier = {row.body: row for row in case.body_referrals.all()}
+    asked = {Body.DBS: "The recording data set asks for the referral to the DBS and its date."}
+    if _is_teacher(case):
+        asked[Body.TRA] = "The adult is a teacher."
+    if _is_early_years(case):
+        asked[Body.OFSTED] = "The employer is an early years setting."
+    for body in ASKED_BODIES:
+        if body not in asked and advice[body].consider:
+            asked[body] = "The pack's referral advice raises it."
+    return [
+        BodyQuestion(
+            body=body,
+            label=str(Body(body).label),
+            name=BODY_NAMES[body],
+            why_asked=asked[body],
+            advice=advice[body],
+            earlier=earlier.get(body),
+        )
+        for body in ASKED_BODIES
+        if body in asked
+    ]
+
+
+def _check_referrals(referrals: Sequence[Mapping[str, Any]], asked: Sequence[str], today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    given = {str(entry.get("body")): entry for entry in referrals}
+    for body in given:
+        if body not in ASKED_BODIES:
+            errors["__all__"] = "Referrals at conclusion are to the DBS, the TRA or Ofsted"
+    for body in sorted(set(asked) | (set(given) & set(ASKED_BODIES)), key=ASKED_BODIES.index):
+        entry = given.get(body, {})
+        name = BODY_NAMES[body]
+        referred = entry.get("referred")
+        if referred is None:
+            errors[f"{body}_referred"] = f"Say whether a referral was made to {name}"
+        elif referred:
+            referred_on = entry.get("referred_on")
+            if referred_on is None:
+                errors[f"{body}_referred_on"] = f"Enter the date of the referral to {name}"
+            elif referred_on > today:
+                errors[f"{body}_referred_on"] = "The date of the referral must be today or in the past"
+        elif not text(entry.get("explanation")):
+            errors[f"{body}_explanation"] = f"Explain why no referral was made to {name}"
+    return errors
+
+
+def case_conclude(
+    *,
+    actor: User,
+    case: Case,
+    outcome: str,
+    concluded_on: dt.date | None,
+    summary: str,
+    lessons: str,
+    referrals: Sequence[Mapping[str, Any]],
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Conclusion:
+    """Conclude the case: outcome and date, referrals confirmed or explained, lessons; sent to the employer.
+
+    ``referrals`` holds one ``{body, referred, referred_on, reference,
+    explanation}`` per body (DBS always; TRA, Ofsted as ``body_questions``
+    asks). A case is concluded once: a second attempt, or a stale form, is refused.
+    """
+    require_case(actor, case, "change")
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if case.status != CaseStatus.OPEN:
+        errors["__all__"] = "This case has already been concluded"
+    if outcome not in Outcome.values:
+        errors["outcome"] = "Choose the outcome"
+    if concluded_on is None:
+        errors["concluded_on"] = "Enter the date the case concluded"
+    elif concluded_on > today:
+        errors["concluded_on"] = "The date the case concluded must be today or in the past"
+    elif concluded_on < case.received_on:
+        errors["concluded_on"] = "The date the case concluded must be on or after the referral was received"
+    if not text(summary):
+        errors["summary"] = "Enter a summary of the conclusion for the employer"
+    questions = body_questions(case, outcome)
+    errors.update(_check_referrals(referrals, [question.body for question in questions], today))
+    if errors:
+        raise ValidationError(errors)
+    assert concluded_on is not None
+    pack = lado_pack(case.local_authority)
+    choices, _ = outcome_definitions(pack)
+    definition = next(choice.definition for choice in choices if choice.value == outcome)
+    with transaction.atomic():
+        bump_version(case, expected_version)
+        if not Case.objects.filter(pk=case.pk, status=CaseStatus.OPEN).update(
+            status=CaseStatus.CONCLUDED, outcome=outcome, concluded_on=concluded_on
+        ):
+            raise ValidationError({"__all__": "This case has already been concluded"})
+        case.status, case.outcome, case.concluded_on = CaseStatus.CONCLUDED, outcome, concluded_on
+        conclusion = Conclusion.objects.create(
+            case=case,
+            outcome=outcome,
+            concluded_on=concluded_on,
+            summary=text(summary),
+            lessons=text(lessons),
+            pack=pack.id,
+            pack_version=pack.version,
+            definition=definition,
+            recorded_by=actor,
+        )
+        rows = [_body_referral(actor, case, entry) for entry in referrals]
+        label = Outcome(outcome).label.lower()
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="case.concluded",
+            text=f"Concluded on {concluded_on:%d/%m/%Y}: {label}. " + " ".join(_referral_line(row) for row in rows),
+            request=request,
+            row=conclusion.pk,
+            changes={"status": (CaseStatus.OPEN, CaseStatus.CONCLUDED), "outcome": ("", outcome)},
+            details={"body_referrals": [row.pk for row in rows], "pack": pack.ref},
+        )
+        _send_to_employer(actor=actor, case=case, conclusion=conclusion, request=request)
+    return conclusion
+
+
+def _body_referral(actor: User, case: Case, entry: Mapping[str, Any]) -> BodyReferral:
+    referred = bool(entry.get("referred"))
+    return BodyReferral.objects.create(
+        case=case,
+        body=str(entry["body"]),
+        referred=referred,
+        referred_on=entry.get("referred_on") if referred else None,
+        reference=text(entry.get("reference")) if referred else "",
+        explanation="" if referred else text(entry.get("explanation")),
+        recorded_by=actor,
+    )
+
+
+def _referral_line(row: BodyReferral) -> str:
+    name = BODY_NAMES.get(row.body, Body(row.body).label)
+    if row.referred and row.referred_on:
+        return f"Referred to {name} on {row.referred_on:%d/%m/%Y}."
+    return f"Not referred to {name}: {row.explanation}"
+
+
+def _send_to_employer(*, actor: User, case: Case, conclusion: Conclusion, request: HttpRequest | None) -> None:
+    """The outcome goes to the employer's linked allegation: a chronology line there and an audit event."""
+    allegation = case.contact.allegation if case.contact is not None else None
+    if allegation is None:
+        return
+    label = Outcome(conclusion.outcome).label.lower()
+    chronology_record_event(
+        record=allegation,
+        text=f"The LADO of {case.local_authority.name} concluded case {case.reference or case.pk}"
+        f" on {conclusion.concluded_on:%d/%m/%Y}: {label}.",
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="allegation.lado_concluded",
+        record_type="allegation",
+        record_id=allegation.pk,
+        organisation=allegation.organisation,
+        request=request,
+        details={"case": case.pk, "conclusion": conclusion.pk, "outcome": conclusion.outcome},
+    )
+
+
+def case_close(
+    *, actor: User, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
+) -> Case:
+    """Close a concluded case; its record is then complete. A case cannot be closed before it is concluded."""
+    require_case(actor, case, "change")
+    if case.status == CaseStatus.OPEN:
+        raise ValidationError({"__all__": "Conclude the case before closing it"})
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError({"__all__": "This case is already closed"})
+    today = timezone.localdate()
+    with transaction.atomic():
+        bump_version(case, expected_version)
+        if not Case.objects.filter(pk=case.pk, status=CaseStatus.CONCLUDED).update(
+            status=CaseStatus.CLOSED, closed_on=today
+        ):
+            raise ValidationError({"__all__": "This case is already closed"})
+        case.status, case.closed_on = CaseStatus.CLOSED, today
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="case.closed",
+            text="Case closed.",
+            request=request,
+            changes={"status": (CaseStatus.CONCLUDED, CaseStatus.CLOSED)},
+        )
+    return case
+
+
+def lado_conclusion_for(allegation: Allegation) -> Conclusion | None:
+    """The LADO's latest conclusion on a case opened from this allegation's referral (for the employer's page).
+
+    The caller has fetched the allegation through ``threshold.access``; the
+    conclusion is reached through it, and says only what was sent to the employer.
+    """
+    return (
+        Conclusion.objects.filter(case__contact__in=allegation.lado_contacts.all())
+        .select_related("case", "case__local_authority")
+        .first()
+    )

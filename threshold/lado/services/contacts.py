@@ -1,0 +1,312 @@
+"""Contacts into the LADO service: from an employer's referral in Threshold, or recorded from anyone else.
+
+The protocol asks the LADO to record, for every contact, "the name of the
+professional and agency making the contact, brief details of the
+circumstances and basic details of the adult under discussion", so that
+"these details are recorded and could be drawn upon if further concerns come
+about in relation to that individual". Advice is given within one working
+day (National LADO Network minimum standards); ``advice_due`` is that clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.access.scope import scope_for
+from threshold.accounts.models import Organisation, User
+from threshold.allegations.models import Referral
+from threshold.lado.models import Contact, ContactMethod, ContactSource, ContactStatus
+from threshold.lado.services.common import (
+    bump_version,
+    record_case_event,
+    record_contact_event,
+    require_contact,
+    text,
+)
+from threshold.people.models import Person, PersonKind
+from threshold.policy import add_working_days
+
+# Sources that are a member of the public rather than a professional: no agency to name.
+PUBLIC_SOURCES = frozenset({ContactSource.PARENT, ContactSource.PUBLIC})
+
+# What a superseding referral may change on the contact it updates.
+REFERRAL_FIELDS = (
+    "referrer_name",
+    "referrer_agency",
+    "referrer_contact",
+    "adult_name",
+    "adult_date_of_birth",
+    "adult_role",
+    "employer_name",
+    "summary",
+)
+
+
+@dataclass(frozen=True)
+class AdviceClock:
+    """The one-working-day clock on a contact: when advice is due, and whether it was met."""
+
+    due: dt.date
+    given_on: dt.date | None
+    overdue: bool
+
+    @property
+    def met(self) -> bool:
+        """Advice was given on or before the day it was due."""
+        return self.given_on is not None and self.given_on <= self.due
+
+
+def advice_due(contact: Contact, today: dt.date | None = None) -> AdviceClock:
+    """The LADO's one-working-day clock: due the working day after the contact was received.
+
+    Counts England's bank holidays (``threshold.policy.add_working_days``):
+    a contact received on a Friday is due on the Monday.
+    """
+    today = today or timezone.localdate()
+    due = add_working_days(timezone.localdate(contact.received_at), 1)
+    given_on = timezone.localdate(contact.advice_given_at) if contact.advice_given_at else None
+    return AdviceClock(due=due, given_on=given_on, overdue=given_on is None and today > due)
+
+
+def _adult_person(*, local_authority: Organisation, name: str, born: dt.date | None, role: str, **extra: Any) -> Person:
+    """The local authority's own record of the adult: each organisation records people once, for itself."""
+    return Person.objects.create(
+        organisation=local_authority,
+        kind=PersonKind.ADULT,
+        full_name=name,
+        date_of_birth=born,
+        role_title=role,
+        **extra,
+    )
+
+
+def contact_from_referral(*, referral: Referral) -> Contact:
+    """Put an employer's referral in the inbox of the LADO service it was made to (inside ``referral_make``).
+
+    The contact carries what the employer recorded. The local authority
+    records the adult as its own person, keeping the employer person's
+    account link and email so the adult never sees the contact (subject
+    exclusion). A superseding referral updates the contact already made for
+    the allegation rather than adding a second one. A referral started
+    without its data set arrives too: ``referral.is_complete`` tells the
+    LADO it is awaiting the data set.
+    """
+    allegation = referral.allegation
+    local_authority = referral.local_authority
+    employer_person = allegation.subject
+    values = {
+        "referrer_name": referral.referrer_name,
+        "referrer_agency": referral.referring_organisation,
+        "referrer_contact": referral.referrer_contact,
+        "adult_name": referral.adult_name,
+        "adult_date_of_birth": referral.adult_date_of_birth,
+        "adult_role": referral.adult_role,
+        "employer_name": referral.employer_name,
+        "summary": referral.summary,
+    }
+    with transaction.atomic():
+        contact = (
+            Contact.objects.select_for_update()
+            .filter(allegation=allegation, local_authority=local_authority)
+            .order_by("pk")
+            .first()
+        )
+        if contact is None:
+            subject = _adult_person(
+                local_authority=local_authority,
+                name=referral.adult_name,
+                born=referral.adult_date_of_birth,
+                role=referral.adult_role,
+                employer=employer_person.employer or allegation.organisation,
+                user=employer_person.user,
+                email=employer_person.email,
+            )
+            contact = Contact.objects.create(
+                local_authority=local_authority,
+                subject=subject,
+                employer=employer_person.employer or allegation.organisation,
+                allegation=allegation,
+                referral=referral,
+                received_at=referral.recorded_at,
+                method=ContactMethod.THRESHOLD,
+                source=ContactSource.THRESHOLD,
+                recorded_by=referral.recorded_by,
+                **values,
+            )
+            record_contact_event(
+                actor=referral.recorded_by,
+                contact=contact,
+                action="contact.received",
+                details={"referral": referral.pk, "allegation": allegation.pk, "complete": referral.is_complete},
+            )
+            return contact
+        changes = {
+            name: (getattr(contact, name), value) for name, value in values.items() if getattr(contact, name) != value
+        }
+        for name, value in values.items():
+            setattr(contact, name, value)
+        contact.referral = referral
+        contact.save(update_fields=[*values, "referral"])
+        Contact.objects.filter(pk=contact.pk).update(version=F("version") + 1)
+        contact.refresh_from_db(fields=["version"])
+        # The adult's own record follows the latest referral, keeping its account link.
+        Person.objects.filter(pk=contact.subject_id).update(
+            full_name=referral.adult_name,
+            date_of_birth=referral.adult_date_of_birth,
+            role_title=referral.adult_role,
+            version=F("version") + 1,
+        )
+        record_contact_event(
+            actor=referral.recorded_by,
+            contact=contact,
+            action="contact.referral_updated",
+            changes=changes,
+            details={"referral": referral.pk, "supersedes": referral.supersedes_id, "complete": referral.is_complete},
+        )
+        # Already decided: the case shows the update in its chronology and the LADO decides what it changes.
+        for case in contact.cases.all():
+            record_case_event(
+                actor=referral.recorded_by,
+                case=case,
+                action="case.referral_updated",
+                text=f"The employer updated the referral (R-{referral.pk}): "
+                + (", ".join(name.replace("_", " ") for name in changes) or "no change to the details")
+                + ".",
+                details={"referral": referral.pk, "contact": contact.pk},
+            )
+    return contact
+
+
+def recording_local_authorities(actor: User) -> list[Organisation]:
+    """The local authorities whose LADO service this person may record contacts for."""
+    ids = scope_for(actor).lado_contact_change
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def contact_record(
+    *, actor: User, local_authority: Organisation, data: Mapping[str, Any], request: HttpRequest | None = None
+) -> Contact:
+    """Record a contact from anyone other than an employer in Threshold (phone, email, police, a parent...).
+
+    ``data``: ``received_at`` (an aware datetime), ``method``, ``source``,
+    ``referrer_name``, ``referrer_agency``, ``referrer_contact``,
+    ``adult_name``, ``adult_date_of_birth``, ``adult_role``,
+    ``adult_email`` (so the adult, if they use Threshold, never sees it),
+    ``employer_name`` and ``summary``. LADOs and LADO business support only.
+    """
+    if local_authority.pk not in scope_for(actor).lado_contact_change:
+        raise PermissionDenied("You cannot record contacts for this LADO service.")
+    errors: dict[str, str] = {}
+    received_at = data.get("received_at")
+    now = timezone.now()
+    if not isinstance(received_at, dt.datetime):
+        errors["received_at"] = "Enter the date and time the contact was received"
+    elif received_at > now:
+        errors["received_at"] = "The date and time received must be in the past"
+    method = text(data.get("method"))
+    if method not in ContactMethod.values or method == ContactMethod.THRESHOLD:
+        errors["method"] = "Choose how the contact was made"
+    source = text(data.get("source"))
+    if source not in ContactSource.values or source == ContactSource.THRESHOLD:
+        errors["source"] = "Choose who made the contact"
+    elif source not in PUBLIC_SOURCES:
+        if not text(data.get("referrer_name")):
+            errors["referrer_name"] = "Enter the name of the professional making the contact"
+        if not text(data.get("referrer_agency")):
+            errors["referrer_agency"] = "Enter the agency making the contact"
+    born = data.get("adult_date_of_birth")
+    if born is not None and (not isinstance(born, dt.date) or born >= timezone.localdate()):
+        errors["adult_date_of_birth"] = "The adult's date of birth must be in the past"
+    if not text(data.get("summary")):
+        errors["summary"] = "Enter brief details of the circumstances"
+    if errors or not isinstance(received_at, dt.datetime):
+        raise ValidationError(errors)
+    with transaction.atomic():
+        subject = _adult_person(
+            local_authority=local_authority,
+            name=text(data.get("adult_name")),
+            born=born,
+            role=text(data.get("adult_role")),
+            email=text(data.get("adult_email")),
+        )
+        contact = Contact.objects.create(
+            local_authority=local_authority,
+            subject=subject,
+            received_at=received_at,
+            method=method,
+            source=source,
+            referrer_name=text(data.get("referrer_name")),
+            referrer_agency=text(data.get("referrer_agency")),
+            referrer_contact=text(data.get("referrer_contact")),
+            adult_name=subject.full_name,
+            adult_date_of_birth=born,
+            adult_role=subject.role_title,
+            employer_name=text(data.get("employer_name")),
+            summary=text(data.get("summary")),
+            recorded_by=actor,
+        )
+        record_contact_event(
+            actor=actor,
+            contact=contact,
+            action="contact.recorded",
+            request=request,
+            details={"method": method, "source": source},
+        )
+    return contact
+
+
+def contact_record_advice(
+    *,
+    actor: User,
+    contact: Contact,
+    advice: str,
+    given_at: dt.datetime | None = None,
+    request: HttpRequest | None = None,
+    expected_version: int | None = None,
+) -> Contact:
+    """Record the advice the LADO gave on a contact, and when (the one-working-day clock stops).
+
+    A contact still new becomes "advice given"; a decided one keeps its
+    decision. ``expected_version`` is the version the form was loaded with.
+    """
+    require_contact(actor, contact)
+    errors: dict[str, str] = {}
+    given_at = given_at or timezone.now()
+    if not text(advice):
+        errors["advice"] = "Enter the advice given"
+    if given_at > timezone.now():
+        errors["given_at"] = "The date and time advice was given must be in the past"
+    elif given_at < contact.received_at:
+        errors["given_at"] = "Advice cannot be given before the contact was received"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        bump_version(contact, expected_version)
+        before = (contact.advice, contact.advice_given_at, contact.status)
+        contact.advice = text(advice)
+        contact.advice_given_at = given_at
+        contact.advice_given_by = actor
+        if contact.status == ContactStatus.NEW:
+            contact.status = ContactStatus.ADVISED
+        contact.save(update_fields=["advice", "advice_given_at", "advice_given_by", "status"])
+        record_contact_event(
+            actor=actor,
+            contact=contact,
+            action="contact.advice_recorded",
+            request=request,
+            changes={
+                "advice": (before[0], contact.advice),
+                "advice_given_at": (before[1], contact.advice_given_at),
+                "status": (before[2], contact.status),
+            },
+        )
+    return contact

@@ -1,0 +1,240 @@
+"""The LADO's decision on a contact: consultation, Tier 2 or Tier 1 (protocol, Case Management Model).
+
+The local authority's policy pack advises a level from the facts the LADO
+gives, with the criteria that fired and the police and children's social
+care advice; the LADO confirms or overrides it with a recorded reason. Every
+decision keeps the pack id, version and digest, the facts and the
+assessment. Tier 1 and Tier 2 open a LADO case; a consultation records why
+"a risk was not identified", and can later be reopened as a referral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.lado.models import ConsultationReason, Contact, ContactStatus, Decision, Level
+from threshold.lado.services.common import bump_version, lado_pack, record_contact_event, require_contact, text
+from threshold.policy import Assessment, FactsError, assess, parse_facts
+from threshold.policy.pack import Pack
+
+TIERS = frozenset({Level.TIER_1, Level.TIER_2})
+
+
+def decision_facts(contact: Contact, facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts as the engine reads them: the LADO's answers, dated from when the contact was received.
+
+    ``reported_on`` is "when the referral reached the LADO service" (the
+    pack's note): deadlines count from it, so it is never typed in.
+    """
+    return {**facts, "reported_on": timezone.localdate(contact.received_at).isoformat()}
+
+
+def decision_advice(contact: Contact, facts: Mapping[str, Any]) -> tuple[Pack, Assessment]:
+    """The pack's advice on a contact's facts, without recording anything (the "Assess" button).
+
+    Raises ``ValidationError`` naming the fact when the facts are invalid
+    (for example an incident date after the contact was received).
+    """
+    pack = lado_pack(contact.local_authority)
+    try:
+        checked = parse_facts(decision_facts(contact, facts))
+    except FactsError as error:
+        raise ValidationError({error.fact or "facts": _facts_message(error)}) from None
+    return pack, assess(pack, checked)
+
+
+def _facts_message(error: FactsError) -> str:
+    if error.fact == "incident_date":
+        return "The date of the incident must be on or before the date the contact was received"
+    return f"Check this answer: {error.problem}"
+
+
+def current_decision(contact: Contact) -> Decision | None:
+    """The contact's decision now: the latest, which supersedes any earlier one."""
+    return contact.decisions.select_related("case", "recorded_by").first()
+
+
+def _police_and_csc(assessment: Assessment) -> dict[str, bool]:
+    return {
+        "police_advised": assessment.referrals["police"].required,
+        "childrens_social_care_advised": assessment.referrals["childrens_social_care"].required,
+    }
+
+
+def _open_case(*, actor: User, contact: Contact, tier: str, request: HttpRequest | None) -> Any:
+    # Helper B's service opens the case and copies the data set from the contact (and referral).
+    from threshold.lado.services.cases import case_open_from_contact
+
+    return case_open_from_contact(actor=actor, contact=contact, tier=tier, request=request)
+
+
+def contact_decide(
+    *,
+    actor: User,
+    contact: Contact,
+    facts: Mapping[str, Any],
+    level: str,
+    override_reason: str = "",
+    consultation_reason: str = "",
+    rationale: str = "",
+    request: HttpRequest | None = None,
+    expected_version: int | None = None,
+) -> Decision:
+    """Decide a contact: consultation, Tier 2 or Tier 1, with the pack's advice kept beside the decision.
+
+    The advice is worked out again here from ``facts`` (never taken from the
+    page). A level other than the advice needs ``override_reason``. A
+    consultation needs ``consultation_reason`` (the protocol's four, or
+    another) and ``rationale``: the record that "a risk was not identified".
+    Tier 1 and Tier 2 open a LADO case, which the decision links to.
+    """
+    require_contact(actor, contact)
+    pack, assessment = decision_advice(contact, facts)
+    errors: dict[str, str] = {}
+    if contact.status == ContactStatus.DECIDED:
+        errors["level"] = "This contact has already been decided"
+    if level not in Level.values:
+        errors["level"] = "Choose consultation, Tier 2 or Tier 1"
+    elif level != assessment.level and not text(override_reason):
+        errors["override_reason"] = "Enter why you decided differently from the advice"
+    if level == Level.CONSULTATION:
+        if consultation_reason not in ConsultationReason.values:
+            errors["consultation_reason"] = "Choose why the definition of an allegation was not met"
+        if not text(rationale):
+            errors["rationale"] = "Enter why a risk was not identified"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        bump_version(contact, expected_version)
+        previous_status = contact.status
+        case = _open_case(actor=actor, contact=contact, tier=level, request=request) if level in TIERS else None
+        decision = Decision.objects.create(
+            contact=contact,
+            level=level,
+            advised_level=assessment.level,
+            override_reason=text(override_reason) if level != assessment.level else "",
+            consultation_reason=consultation_reason if level == Level.CONSULTATION else "",
+            rationale=text(rationale),
+            case=case,
+            pack=pack.id,
+            pack_version=pack.version,
+            pack_digest=pack.digest,
+            facts=parse_facts(decision_facts(contact, facts)).as_json(),
+            assessment=assessment.as_dict(),
+            recorded_by=actor,
+            **_police_and_csc(assessment),
+        )
+        contact.status = ContactStatus.DECIDED
+        contact.save(update_fields=["status"])
+        record_contact_event(
+            actor=actor,
+            contact=contact,
+            action="contact.decided",
+            request=request,
+            changes={"status": (previous_status, contact.status)},
+            details={
+                "decision": decision.pk,
+                "level": level,
+                "advised_level": assessment.level,
+                "overridden": decision.overridden,
+                "case": case.pk if case else None,
+                "pack": pack.id,
+                "pack_version": pack.version,
+            },
+        )
+    return decision
+
+
+def contact_reopen(
+    *,
+    actor: User,
+    contact: Contact,
+    prompted_by: Contact | None,
+    level: str,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Decision:
+    """Reopen a consultation as a referral (Tier 1 or Tier 2), for example when a second concern arrives.
+
+    A new decision supersedes the consultation's, with the reason and the
+    later contact that prompted it; a LADO case opens from the consultation.
+    The prompting contact, if still undecided, is decided into the same
+    case so it leaves the inbox.
+    """
+    require_contact(actor, contact)
+    if prompted_by is not None:
+        require_contact(actor, prompted_by)
+        if prompted_by.local_authority_id != contact.local_authority_id:
+            raise PermissionDenied("The later contact belongs to another LADO service.")
+    earlier = current_decision(contact)
+    errors: dict[str, str] = {}
+    if earlier is None or earlier.level != Level.CONSULTATION:
+        errors["level"] = "Only a consultation can be reopened as a referral"
+    elif level not in TIERS:
+        errors["level"] = "Choose Tier 2 or Tier 1"
+    if not text(reason):
+        errors["reason"] = "Enter why the consultation is reopened as a referral"
+    if prompted_by is not None and prompted_by.pk == contact.pk:
+        errors["prompted_by"] = "A consultation cannot prompt its own reopening"
+    if errors:
+        raise ValidationError(errors)
+    assert earlier is not None  # for the type checker: checked just above
+    pack = lado_pack(contact.local_authority)
+    with transaction.atomic():
+        bump_version(contact, None)
+        case = _open_case(actor=actor, contact=contact, tier=level, request=request)
+        stamp = {"pack": pack.id, "pack_version": pack.version, "pack_digest": pack.digest}
+        decision = Decision.objects.create(
+            contact=contact,
+            supersedes=earlier,
+            level=level,
+            rationale=text(reason),
+            prompted_by=prompted_by,
+            case=case,
+            facts=earlier.facts,
+            assessment=earlier.assessment,
+            recorded_by=actor,
+            **stamp,
+        )
+        record_contact_event(
+            actor=actor,
+            contact=contact,
+            action="contact.reopened",
+            request=request,
+            details={
+                "decision": decision.pk,
+                "supersedes": earlier.pk,
+                "level": level,
+                "prompted_by": prompted_by.pk if prompted_by else None,
+                "case": case.pk,
+            },
+        )
+        if prompted_by is not None and prompted_by.status != ContactStatus.DECIDED:
+            bump_version(prompted_by, None)
+            Decision.objects.create(
+                contact=prompted_by,
+                level=level,
+                rationale=f"Led to reopening consultation {contact.reference} as a referral: {text(reason)}",
+                case=case,
+                recorded_by=actor,
+                **stamp,
+            )
+            previous_status = prompted_by.status
+            prompted_by.status = ContactStatus.DECIDED
+            prompted_by.save(update_fields=["status"])
+            record_contact_event(
+                actor=actor,
+                contact=prompted_by,
+                action="contact.decided",
+                request=request,
+                changes={"status": (previous_status, prompted_by.status)},
+                details={"level": level, "case": case.pk, "reopened": contact.pk},
+            )
+    return decision

@@ -1,0 +1,195 @@
+"""Sharing a meeting or a case with named police and children's social care users, and their updates.
+
+The protocol expects both agencies at the table: police "would be expected to
+contribute to the meeting chaired by the LADO", and "information recorded by
+police may be used to inform future Disclosure and Barring Service
+disclosures". A partner sees nothing by default (access rule 1): the LADO
+shares one meeting (the partner then sees it and the case summary) or the whole
+case with a named person holding an active police liaison or children's social
+care manager membership. Stopping sharing sets ``ended_at``; the share row is
+kept, so who could see what, and when, stays answerable.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from threshold.access import fetch
+from threshold.access.scope import PARTNER_ROLES
+from threshold.accounts.models import Membership, User
+from threshold.lado.models import Case, CaseShare, Meeting, MeetingShare, MeetingUpdate
+from threshold.lado.services.common import record_case_event, require_case
+from threshold.lado.services.common import text as clean_text
+from threshold.lado.services.meetings import meeting_label
+
+UPDATE_LENGTH = 10000
+
+
+def partner_candidates(case: Case) -> QuerySet[User]:
+    """Who a case or its meetings may be shared with: active police liaison and CSC manager users.
+
+    Never the adult the case is about, and never a system administrator
+    (rule 4: they read no case data).
+    """
+    candidates = User.objects.filter(
+        is_active=True,
+        is_system_admin=False,
+        memberships__is_active=True,
+        memberships__organisation__is_active=True,
+        memberships__role__in=PARTNER_ROLES,
+    )
+    subject = case.subject
+    if subject.user_id is not None:
+        candidates = candidates.exclude(pk=subject.user_id)
+    if subject.email:
+        candidates = candidates.exclude(email__iexact=subject.email)
+    return candidates.distinct().order_by("full_name")
+
+
+def partner_agency(user: User) -> str:
+    """The partner organisation a user acts for (the first by name, if they hold several)."""
+    membership = (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True, role__in=PARTNER_ROLES)
+        .select_related("organisation")
+        .order_by("organisation__name")
+        .first()
+    )
+    return membership.organisation.name if membership else ""
+
+
+def _require_partner(case: Case, user: User) -> str:
+    """The partner's agency, or ``ValidationError`` beside the user field when they may not be shared with."""
+    if not partner_candidates(case).filter(pk=user.pk).exists():
+        raise ValidationError(
+            {"user": "Choose someone from the police or children's social care with an active account"}
+        )
+    return partner_agency(user)
+
+
+def meeting_share(*, actor: User, meeting: Meeting, user: User, request: HttpRequest | None = None) -> MeetingShare:
+    """Share a meeting with a named partner: they see it and the case summary, and may add their update."""
+    case = meeting.case
+    require_case(actor, case, "change")
+    agency = _require_partner(case, user)
+    with transaction.atomic():
+        if meeting.shares.filter(user=user, ended_at__isnull=True).exists():
+            raise ValidationError({"user": f"The meeting is already shared with {user.full_name}"})
+        share = MeetingShare.objects.create(meeting=meeting, user=user, shared_by=actor)
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="meeting.shared",
+            text=f"{meeting_label(meeting)} shared with {user.full_name} ({agency}).",
+            request=request,
+            row=share.pk,
+            details={"meeting": meeting.pk, "user": user.pk},
+        )
+    return share
+
+
+def meeting_unshare(*, actor: User, meeting: Meeting, user: User, request: HttpRequest | None = None) -> MeetingShare:
+    """Stop sharing a meeting with a partner: they lose it (and the summary) at once; the share row is kept."""
+    case = meeting.case
+    require_case(actor, case, "change")
+    with transaction.atomic():
+        share = meeting.shares.filter(user=user, ended_at__isnull=True).first()
+        if share is None:
+            raise ValidationError({"user": "The meeting is not shared with this person"})
+        share.ended_at = timezone.now()
+        share.save(update_fields=["ended_at"])
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="meeting.unshared",
+            text=f"{meeting_label(meeting)} no longer shared with {user.full_name}.",
+            request=request,
+            row=share.pk,
+            details={"meeting": meeting.pk, "user": user.pk},
+        )
+    return share
+
+
+def case_share(*, actor: User, case: Case, user: User, request: HttpRequest | None = None) -> CaseShare:
+    """Share a whole case with a named partner: they see the case and all its meetings while it is shared."""
+    require_case(actor, case, "change")
+    agency = _require_partner(case, user)
+    with transaction.atomic():
+        if case.shares.filter(user=user, ended_at__isnull=True).exists():
+            raise ValidationError({"user": f"The case is already shared with {user.full_name}"})
+        share = CaseShare.objects.create(case=case, user=user, shared_by=actor)
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="case.shared",
+            text=f"Case shared with {user.full_name} ({agency}).",
+            request=request,
+            row=share.pk,
+            details={"user": user.pk},
+        )
+    return share
+
+
+def case_unshare(*, actor: User, case: Case, user: User, request: HttpRequest | None = None) -> CaseShare:
+    """Stop sharing a case with a partner; the share row is kept with the time it ended."""
+    require_case(actor, case, "change")
+    with transaction.atomic():
+        share = case.shares.filter(user=user, ended_at__isnull=True).first()
+        if share is None:
+            raise ValidationError({"user": "The case is not shared with this person"})
+        share.ended_at = timezone.now()
+        share.save(update_fields=["ended_at"])
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="case.unshared",
+            text=f"Case no longer shared with {user.full_name}.",
+            request=request,
+            row=share.pk,
+            details={"user": user.pk},
+        )
+    return share
+
+
+def meeting_add_update(
+    *, actor: User, meeting: Meeting, text: str, request: HttpRequest | None = None
+) -> MeetingUpdate:
+    """Add an agency's update to a meeting: a partner it is shared with, or the LADO service.
+
+    The agency is the partner's organisation (for the LADO service, its local
+    authority). Updates are never edited: a later one supersedes.
+    """
+    if not fetch.visible_meetings(actor, "add_update").filter(pk=meeting.pk).exists():
+        raise PermissionDenied("You cannot add an update to this meeting.")
+    body = clean_text(text)
+    if not body:
+        raise ValidationError({"text": "Enter your agency's update"})
+    if len(body) > UPDATE_LENGTH:
+        raise ValidationError({"text": f"The update must be {UPDATE_LENGTH:,} characters or fewer"})
+    case = meeting.case
+    agency = partner_agency(actor) or case.local_authority.name
+    with transaction.atomic():
+        update = MeetingUpdate.objects.create(meeting=meeting, agency=agency, text=body, recorded_by=actor)
+        record_case_event(
+            actor=actor,
+            case=case,
+            action="meeting.update_added",
+            text=f"{meeting_label(meeting)}: update from {agency} added by {actor.full_name}.",
+            request=request,
+            row=update.pk,
+            details={"meeting": meeting.pk, "agency": agency},
+        )
+    return update
+
+
+def shared_meeting_users(meeting: Meeting) -> QuerySet[MeetingShare]:
+    """The meeting's current shares, for the meeting page's "Stop sharing" list."""
+    return meeting.shares.filter(ended_at__isnull=True).select_related("user", "shared_by").order_by("shared_at")
+
+
+def shared_case_users(case: Case) -> QuerySet[CaseShare]:
+    """The case's current shares, for the case page's sharing controls."""
+    return case.shares.filter(ended_at__isnull=True).select_related("user", "shared_by").order_by("shared_at")

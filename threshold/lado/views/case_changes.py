@@ -1,0 +1,310 @@
+"""The case's change pages: the data set's groups, a child, risk, investigations, other bodies, tier, reassignment.
+
+Each page fetches the case through ``threshold.access`` for ``change`` (or
+``manage`` to reassign), parses its form, calls one service and goes back to
+the case page with a success message; a service's errors go beside the fields,
+and a form loaded before someone else changed the case gets the conflict page
+(HTTP 409) with nothing saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from threshold.access import fetch
+from threshold.accounts.models import User
+from threshold.core.errors import ConflictError
+from threshold.core.http import signed_in_user
+from threshold.lado.forms.cases import (
+    DATASET_GROUPS,
+    BodyReferralForm,
+    ChildForm,
+    InvestigationForm,
+    ReassignForm,
+    RiskMeasureForm,
+    TierForm,
+    VersionedForm,
+)
+from threshold.lado.models import Case
+from threshold.lado.models.cases import InvestigationKind
+from threshold.lado.services import cases as services
+from threshold.lado.views.case_dataset import INVESTIGATION_NAMES
+
+
+def _case_page(case: Case, anchor: str = "") -> str:
+    """The case's page, at a section."""
+    return reverse("case_detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _fetch(request: HttpRequest, user: User, case_id: int, action: str) -> Case:
+    """The case, if this user may ``action`` it; showing the form is an audited read of the case."""
+    case = fetch.access_case(user, case_id, action, request=request)
+    if request.method != "POST":
+        fetch.access_case(user, case_id, "view", request=request)
+    return case
+
+
+def _form_page(
+    request: HttpRequest,
+    case_id: int,
+    *,
+    make_form: Callable[[Case, Any], VersionedForm],
+    save: Callable[[User, Case, VersionedForm], object],
+    template: str,
+    heading: str,
+    message: str,
+    anchor: str,
+    action: str = "change",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A page that changes a case: fetched for ``action``, the form, the service, back to the case page."""
+    user = signed_in_user(request)
+    case = _fetch(request, user, case_id, action)
+    form = make_form(case, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(user, case, form)
+        except ConflictError as conflict:
+            return render(
+                request,
+                "lado/case/conflict.html",
+                {"case": conflict.current, "again": request.path, "back": _case_page(case)},
+                status=409,
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, message)
+            return redirect(_case_page(case, anchor))
+    return render(
+        request,
+        template,
+        {"case": case, "form": form, "heading": heading, "back": _case_page(case), **(context or {})},
+    )
+
+
+def _version(case: Case) -> dict[str, Any]:
+    return {"version": case.version}
+
+
+@login_required
+def case_change_dataset(request: HttpRequest, case_id: int, group: str) -> HttpResponse:
+    """Change one group of the data set: the adult, the agencies, or the allegation and its summary."""
+    if group not in DATASET_GROUPS:
+        raise Http404("No such part of the data set.")
+    heading, form_class, names = DATASET_GROUPS[group]
+
+    def make_form(case: Case, data: Any) -> VersionedForm:
+        initial = {name: getattr(case, name) for name in names} | _version(case)
+        return form_class(data, initial=initial)
+
+    def save(user: User, case: Case, form: VersionedForm) -> object:
+        return services.case_update_dataset(
+            actor=user,
+            case=case,
+            data={name: form.cleaned_data[name] for name in names},
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+
+    return _form_page(
+        request,
+        case_id,
+        make_form=make_form,
+        save=save,
+        template=f"lado/case/dataset_{group}.html",
+        heading=heading,
+        message="Data set saved.",
+        anchor=f"dataset-{group}",
+    )
+
+
+@login_required
+def case_add_child(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Add a child (victim) to the data set."""
+    return _form_page(
+        request,
+        case_id,
+        make_form=lambda case, data: ChildForm(data, initial=_version(case)),
+        save=lambda user, case, form: services.case_add_child(
+            actor=user,
+            case=case,
+            full_name=form.cleaned_data["full_name"],
+            address=form.cleaned_data["address"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            gender=form.cleaned_data["gender"],
+            ethnicity=form.cleaned_data["ethnicity"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        template="lado/case/child_form.html",
+        heading="Add a child (victim)",
+        message="Child added.",
+        anchor="dataset-children",
+    )
+
+
+@login_required
+def case_add_risk_measure(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record how the risk is managed, with dates."""
+    return _form_page(
+        request,
+        case_id,
+        make_form=lambda case, data: RiskMeasureForm(data, initial=_version(case)),
+        save=lambda user, case, form: services.case_add_risk_measure(
+            actor=user,
+            case=case,
+            kind=form.cleaned_data["kind"],
+            started_on=form.cleaned_data["started_on"],
+            ended_on=form.cleaned_data["ended_on"],
+            notes=form.cleaned_data["notes"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        template="lado/case/risk_measure_form.html",
+        heading="How the risk is managed",
+        message="How the risk is managed recorded.",
+        anchor="dataset-risk",
+    )
+
+
+@login_required
+def case_record_investigation(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    """Record or update one line of investigation and its outcome."""
+    if kind not in INVESTIGATION_NAMES:
+        raise Http404("No such line of investigation.")
+
+    def make_form(case: Case, data: Any) -> VersionedForm:
+        current = next((row for row in services.current_investigations(case) if row.kind == kind), None)
+        initial = _version(case)
+        if current is not None:
+            initial |= {
+                name: getattr(current, name)
+                for name in ("referred_on", "reference", "lead", "outcome", "outcome_on", "notes", "dbs_information")
+            }
+        return InvestigationForm(data, initial=initial, kind=kind)
+
+    def save(user: User, case: Case, form: VersionedForm) -> object:
+        data = form.cleaned_data
+        return services.case_record_investigation(
+            actor=user,
+            case=case,
+            kind=kind,
+            outcome=data["outcome"],
+            referred_on=data["referred_on"],
+            reference=data["reference"],
+            lead=data["lead"],
+            outcome_on=data["outcome_on"],
+            notes=data["notes"],
+            dbs_information=data["dbs_information"] if kind == InvestigationKind.CRIMINAL else "",
+            expected_version=data["version"],
+            request=request,
+        )
+
+    return _form_page(
+        request,
+        case_id,
+        make_form=make_form,
+        save=save,
+        template="lado/case/investigation_form.html",
+        heading=f"Record the {INVESTIGATION_NAMES[kind]}",
+        message="Investigation recorded.",
+        anchor="dataset-investigations",
+        context={"criminal": kind == InvestigationKind.CRIMINAL, "line": InvestigationKind(kind).label},
+    )
+
+
+@login_required
+def case_record_body_referral(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record a referral to the DBS or another body, or why none was made."""
+    return _form_page(
+        request,
+        case_id,
+        make_form=lambda case, data: BodyReferralForm(data, initial=_version(case)),
+        save=lambda user, case, form: services.case_record_body_referral(
+            actor=user,
+            case=case,
+            body=form.cleaned_data["body"],
+            referred=form.cleaned_data["referred"],
+            referred_on=form.cleaned_data["referred_on"],
+            reference=form.cleaned_data["reference"],
+            body_name=form.cleaned_data["body_name"],
+            explanation=form.cleaned_data["explanation"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        template="lado/case/body_referral_form.html",
+        heading="Referral to the DBS or another body",
+        message="Referral recorded.",
+        anchor="dataset-bodies",
+    )
+
+
+@login_required
+def case_change_tier(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Move the case between Tier 1 and Tier 2, with the reason."""
+    return _form_page(
+        request,
+        case_id,
+        make_form=lambda case, data: TierForm(data, initial=_version(case)),
+        save=lambda user, case, form: services.case_change_tier(
+            actor=user,
+            case=case,
+            tier=form.cleaned_data["tier"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        template="lado/case/tier_form.html",
+        heading="Change the tier",
+        message="Tier changed.",
+        anchor="dataset-tier",
+    )
+
+
+@login_required
+def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The LADO manager allocates the case to another LADO."""
+    return _form_page(
+        request,
+        case_id,
+        make_form=lambda case, data: ReassignForm(
+            data, initial=_version(case), candidates=services.lado_candidates(case)
+        ),
+        save=lambda user, case, form: services.case_reassign(
+            actor=user,
+            case=case,
+            lado=form.cleaned_data["lado"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        template="lado/case/reassign_form.html",
+        heading="Reassign the case",
+        message="Case reassigned.",
+        anchor="allocation",
+        action="manage",
+    )
+
+
+urlpatterns = [
+    path("lado/cases/<int:case_id>/change/<slug:group>/", case_change_dataset, name="case_change_dataset"),
+    path("lado/cases/<int:case_id>/children/add/", case_add_child, name="case_add_child"),
+    path("lado/cases/<int:case_id>/risk/add/", case_add_risk_measure, name="case_add_risk_measure"),
+    path(
+        "lado/cases/<int:case_id>/investigations/<slug:kind>/",
+        case_record_investigation,
+        name="case_record_investigation",
+    ),
+    path("lado/cases/<int:case_id>/bodies/add/", case_record_body_referral, name="case_record_body_referral"),
+    path("lado/cases/<int:case_id>/tier/", case_change_tier, name="case_change_tier"),
+    path("lado/cases/<int:case_id>/reassign/", case_reassign, name="case_reassign"),
+]

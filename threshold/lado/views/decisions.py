@@ -1,0 +1,164 @@
+"""The decision page (facts, the pack's advice, the LADO's decision) and reopening a consultation.
+
+Works without JavaScript: "Assess" posts the facts and the page comes back
+with the advice; "Record the decision" posts again and saves. The advice is
+recomputed from the posted facts every time, and a decision is refused if
+the facts changed after the advice was shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from threshold.access import fetch
+from threshold.core.errors import ConflictError
+from threshold.core.http import signed_in_user
+from threshold.lado.forms.contacts import DecisionForm, ReopenForm, facts_digest, initial_from_facts
+from threshold.lado.models import Contact, ContactStatus, Level
+from threshold.lado.services.common import lado_pack
+from threshold.lado.services.decisions import contact_decide, contact_reopen, current_decision, decision_advice
+
+# The protocol's "we would always refer to the police in cases where:" rules, by id prefix in the pack.
+ALWAYS_POLICE = "always-"
+
+
+def _contact_for_change(request: HttpRequest, contact_id: int) -> Contact:
+    """The contact for a form page: changeable by this user; showing the form is an audited read."""
+    user = signed_in_user(request)
+    contact = fetch.access_contact(user, contact_id, "change", request=request)
+    if request.method != "POST":
+        fetch.access_contact(user, contact_id, "view", request=request)
+    return contact
+
+
+def _after_decision(request: HttpRequest, contact: Contact) -> HttpResponse:
+    decision = current_decision(contact)
+    if decision is not None and decision.case_id:
+        messages.success(request, f"Decision recorded: {decision.get_level_display()}. The LADO case is open.")
+        return redirect("case_detail", decision.case_id)
+    messages.success(request, "Decision recorded: consultation.")
+    return redirect(reverse("contact_detail", args=[contact.pk]) + "#decision")
+
+
+@login_required
+def contact_decide_page(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Ask the facts, show the pack's advice, record the LADO's decision."""
+    user = signed_in_user(request)
+    contact = _contact_for_change(request, contact_id)
+    if contact.status == ContactStatus.DECIDED:
+        messages.info(request, "This contact has already been decided.")
+        return redirect(reverse("contact_detail", args=[contact.pk]) + "#decision")
+    initial = {"version": contact.version, **initial_from_facts(contact.referral.facts if contact.referral else {})}
+    form = DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
+    assessment = None
+    if request.method == "POST" and form.is_valid():
+        facts = form.facts()
+        try:
+            _pack, assessment = decision_advice(contact, facts)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            action = request.POST.get("action")
+            if action == "decide" and form.cleaned_data.get("assessed") != facts_digest(facts):
+                form.add_error(None, "The answers changed since the advice was shown: check the advice, then decide")
+            elif action == "decide":
+                try:
+                    contact_decide(
+                        actor=user,
+                        contact=contact,
+                        facts=facts,
+                        level=form.cleaned_data.get("level") or "",
+                        override_reason=form.cleaned_data.get("override_reason") or "",
+                        consultation_reason=form.cleaned_data.get("consultation_reason") or "",
+                        rationale=form.cleaned_data.get("rationale") or "",
+                        request=request,
+                        expected_version=form.cleaned_data["version"],
+                    )
+                except ConflictError:
+                    return render(request, "lado/contact_conflict.html", {"contact": contact}, status=409)
+                except ValidationError as error:
+                    form.apply_errors(error)
+                else:
+                    return _after_decision(request, contact)
+            # Shown with the advice: the next "Record" is checked against these facts.
+            shown = request.POST.copy()
+            shown["assessed"] = facts_digest(facts)
+            if not shown.get("level"):
+                shown["level"] = assessment.level
+            form.data = shown
+    return render(request, "lado/contact_decide.html", _context(contact, form, assessment))
+
+
+def _context(contact: Contact, form: DecisionForm, assessment: Any) -> dict[str, Any]:
+    pack = lado_pack(contact.local_authority)
+    police_rules = [rule for rule in pack.referrals["police"] if rule.id.startswith(ALWAYS_POLICE)]
+    advice = None
+    if assessment is not None:
+        advice = {
+            "level": assessment.level,
+            "title": assessment.level_title,
+            "description": assessment.level_description,
+            "action": assessment.level_action,
+            "reasons": assessment.reasons,
+            "police": assessment.referrals["police"],
+            "social_care": assessment.referrals["childrens_social_care"],
+            "other_referrals": {
+                agency: assessment.referrals[agency]
+                for agency in ("ofsted", "dbs", "tra")
+                if assessment.referrals[agency].consider
+            },
+            "guidance": assessment.guidance,
+            "deadlines": assessment.deadlines,
+        }
+    return {"contact": contact, "form": form, "advice": advice, "pack": pack, "police_rules": police_rules}
+
+
+@login_required
+def contact_reopen_page(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Reopen a consultation as a referral, usually because a later contact about the same adult came in."""
+    user = signed_in_user(request)
+    contact = _contact_for_change(request, contact_id)
+    decision = current_decision(contact)
+    if decision is None or decision.level != Level.CONSULTATION:
+        messages.info(request, "Only a consultation can be reopened as a referral.")
+        return redirect("contact_detail", contact.pk)
+    source = request.POST if request.method == "POST" else request.GET
+    form = ReopenForm(source if request.method == "POST" else None, initial={"prompted_by": source.get("prompted_by")})
+    prompted_id = source.get("prompted_by") or None
+    prompted_by = fetch.access_contact(user, prompted_id, "change", request=request) if prompted_id else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = contact_reopen(
+                actor=user,
+                contact=contact,
+                prompted_by=prompted_by,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        else:
+            messages.success(
+                request, f"Consultation {contact.reference} reopened as a {new.get_level_display()} referral."
+            )
+            return redirect("case_detail", new.case_id)
+    return render(
+        request,
+        "lado/contact_reopen.html",
+        {"contact": contact, "decision": decision, "prompted_by": prompted_by, "form": form},
+    )
+
+
+urlpatterns = [
+    path("lado/contacts/<int:contact_id>/decision/", contact_decide_page, name="contact_decide"),
+    path("lado/contacts/<int:contact_id>/reopen/", contact_reopen_page, name="contact_reopen"),
+]

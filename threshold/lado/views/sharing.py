@@ -1,0 +1,119 @@
+"""Sharing a meeting or a case with named police and children's social care users, and stopping.
+
+The LADO picks the person from a list of active police liaison and children's
+social care manager users (never typed). Stopping is a button beside each
+current share; the share is ended, not deleted.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from threshold.access import fetch
+from threshold.core.http import signed_in_user
+from threshold.lado.forms.meetings import ShareForm, UnshareForm
+from threshold.lado.services import sharing as services
+from threshold.lado.views.meeting_pages import case_name, case_page, form_context, meeting_page
+
+
+@login_required
+def meeting_share(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Share a meeting with a named police or children's social care user."""
+    user = signed_in_user(request)
+    meeting = fetch.access_meeting(user, meeting_id, "change", request=request)
+    if request.method != "POST":
+        fetch.access_meeting(user, meeting_id, "view", request=request)
+    candidates = services.partner_candidates(meeting.case)
+    form = ShareForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        partner = form.cleaned_data["user"]
+        try:
+            services.meeting_share(actor=user, meeting=meeting, user=partner, request=request)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, f"Meeting shared with {partner.full_name}.")
+            return redirect(meeting_page(meeting, "sharing"))
+    context = form_context(meeting, form)
+    context["agencies"] = {candidate.pk: services.partner_agency(candidate) for candidate in candidates}
+    return render(request, "lado/meeting_share_form.html", context)
+
+
+@login_required
+@require_POST
+def meeting_unshare(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Stop sharing a meeting with one partner (the button beside their name)."""
+    user = signed_in_user(request)
+    meeting = fetch.access_meeting(user, meeting_id, "change", request=request)
+    form = UnshareForm(request.POST)
+    share = (
+        meeting.shares.filter(user_id=form.cleaned_data["user"], ended_at__isnull=True).select_related("user").first()
+        if form.is_valid()
+        else None
+    )
+    if share is None:
+        raise Http404("No such share.")
+    services.meeting_unshare(actor=user, meeting=meeting, user=share.user, request=request)
+    messages.success(request, f"Meeting no longer shared with {share.user.full_name}.")
+    return redirect(meeting_page(meeting, "sharing"))
+
+
+@login_required
+def case_share(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Share a whole case with a named police or children's social care user."""
+    user = signed_in_user(request)
+    case = fetch.access_case(user, case_id, "change", request=request)
+    if request.method != "POST":
+        fetch.access_case(user, case_id, "view", request=request)
+    candidates = services.partner_candidates(case)
+    form = ShareForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        partner = form.cleaned_data["user"]
+        try:
+            services.case_share(actor=user, case=case, user=partner, request=request)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, f"Case shared with {partner.full_name}.")
+            return redirect(case_page(case, "sharing"))
+    context = {
+        "form": form,
+        "case": case,
+        "case_name": case_name(case),
+        "back": case_page(case),
+        "agencies": {candidate.pk: services.partner_agency(candidate) for candidate in candidates},
+    }
+    return render(request, "lado/meeting_case_share_form.html", context)
+
+
+@login_required
+@require_POST
+def case_unshare(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Stop sharing a case with one partner (the button beside their name)."""
+    user = signed_in_user(request)
+    case = fetch.access_case(user, case_id, "change", request=request)
+    form = UnshareForm(request.POST)
+    share = (
+        case.shares.filter(user_id=form.cleaned_data["user"], ended_at__isnull=True).select_related("user").first()
+        if form.is_valid()
+        else None
+    )
+    if share is None:
+        raise Http404("No such share.")
+    services.case_unshare(actor=user, case=case, user=share.user, request=request)
+    messages.success(request, f"Case no longer shared with {share.user.full_name}.")
+    return redirect(case_page(case, "sharing"))
+
+
+urlpatterns = [
+    path("lado/meetings/<int:meeting_id>/share/", meeting_share, name="meeting_share"),
+    path("lado/meetings/<int:meeting_id>/unshare/", meeting_unshare, name="meeting_unshare"),
+    path("lado/cases/<int:case_id>/share/", case_share, name="case_share"),
+    path("lado/cases/<int:case_id>/unshare/", case_unshare, name="case_unshare"),
+]
