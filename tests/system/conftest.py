@@ -13,6 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from threshold.core.demo import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code, load_demo_world
+from threshold.core.demo_records import load_demo_records
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls made by the tests themselves are still synchronous and safe.
@@ -58,6 +59,12 @@ def live_demo(transactional_db: None, live_server) -> Iterator[str]:
     """A live server holding the demo world; yields its base URL."""
     load_demo_world()
     yield live_server.url
+
+
+@pytest.fixture
+def demo_records(live_demo: str) -> dict[str, int]:
+    """The demo records' ids, in the live server's database."""
+    return load_demo_records().ids
 
 
 class Accessibility:

@@ -8,22 +8,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
+from tests.system.steps import fill_date
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import Role
-from threshold.core.demo_records import load_demo_records
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_records(live_demo: str) -> dict[str, int]:
-    return load_demo_records().ids
-
-
-def _fill_date(page: Page, name: str, day: dt.date) -> None:
-    page.locator(f"#id_{name}_day").fill(str(day.day))
-    page.locator(f"#id_{name}_month").fill(str(day.month))
-    page.locator(f"#id_{name}_year").fill(str(day.year))
 
 
 def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantiated_outcome(
@@ -73,7 +62,7 @@ def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantia
     for index in range(4):
         page.locator(f"#id_alternative_{index}_reason").fill("Does not remove contact with pupils in PE.")
     page.locator("#id_period_for_measures").fill("Until the evaluation meeting")
-    _fill_date(page, "review_on", today + dt.timedelta(days=14))
+    fill_date(page, "review_on", today + dt.timedelta(days=14))
     page.get_by_label("Suspend", exact=True).check()
     page.locator("#id_decision_reason").fill("An injury to a child; the police are consulted.")
     page.get_by_role("button", name="Record the risk assessment").click()
@@ -107,9 +96,9 @@ def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantia
     page.get_by_label("Substantiated", exact=True).check()
     page.locator("#id_removed_from_regulated_activity").check()
     page.get_by_label("Disciplinary route").fill("Disciplinary hearing; dismissed.")
-    _fill_date(page, "dbs_referred_on", today)
+    fill_date(page, "dbs_referred_on", today)
     page.get_by_label("DBS referral reference").fill("DBS-2026-0042")
-    _fill_date(page, "tra_referred_on", today)
+    fill_date(page, "tra_referred_on", today)
     page.get_by_label("TRA referral reference").fill("TRA-2026-0099")
     page.get_by_role("button", name="Record the outcome").click()
     # Then the allegation is concluded with both referrals recorded
@@ -181,7 +170,7 @@ def test_a_supply_workers_allegation_with_the_agency_notified_and_a_trust_wide_b
     page.get_by_label("What was agreed with the agency about suspension or redeployment").fill(
         "The agency agreed to end the placement while we investigate."
     )
-    _fill_date(page, "removed_on", today)
+    fill_date(page, "removed_on", today)
     page.get_by_role("button", name="Save").click()
     # Then replacement cover is due within 48 hours of the removal
     expect(page.get_by_text("Agency record saved.")).to_be_visible()
@@ -192,7 +181,7 @@ def test_a_supply_workers_allegation_with_the_agency_notified_and_a_trust_wide_b
     # When she records the date cover was arranged, nothing is due from the agency any more
     page.get_by_role("link", name="Record the agency's part").click()
     axe.check(page)
-    _fill_date(page, "cover_arranged_on", today)
+    fill_date(page, "cover_arranged_on", today)
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#agency ~ dl").first).to_contain_text("Arranged on")
     expect(page.get_by_role("link", name="Replacement cover expected from the agency")).to_have_count(0)
@@ -229,7 +218,7 @@ def test_hana_records_support_for_the_adult_and_police_involvement_pauses_the_in
     # When she records how Chris is informed and supported (section 6.2)
     page.get_by_role("link", name="Record support").click()
     axe.check(page)
-    _fill_date(page, "informed_on", dt.date.today())
+    fill_date(page, "informed_on", dt.date.today())
     page.get_by_label("What the adult was told").fill("The allegation and the likely course of action, as agreed.")
     page.get_by_label("Named representative").fill("Henry Hr")
     page.get_by_label("Representative's contact details").fill("henry.hr@riverside.example")

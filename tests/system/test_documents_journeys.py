@@ -9,16 +9,10 @@ from playwright.sync_api import Page, expect
 
 from tests.documents.files import pdf_bytes
 from tests.system.conftest import Accessibility, sign_in_quickly
-from threshold.core.demo_records import load_demo_records
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "Investigation notes: witness interviews"
-
-
-@pytest.fixture
-def demo_records(live_demo: str) -> dict[str, int]:
-    return load_demo_records().ids
 
 
 def test_hana_uploads_and_downloads_investigation_notes_then_adds_to_and_corrects_the_chronology(

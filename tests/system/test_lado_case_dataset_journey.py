@@ -12,21 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
-from threshold.core.demo_records import load_demo_records
+from tests.system.steps import fill_date
 from threshold.lado.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_records(live_demo: str) -> dict[str, int]:
-    return load_demo_records().ids
-
-
-def _fill_date(page: Page, name: str, day: dt.date) -> None:
-    page.locator(f"#id_{name}_day").fill(str(day.day))
-    page.locator(f"#id_{name}_month").fill(str(day.month))
-    page.locator(f"#id_{name}_year").fill(str(day.year))
 
 
 def test_lara_completes_the_data_set_and_mo_reassigns_the_case(
@@ -48,11 +37,11 @@ def test_lara_completes_the_data_set_and_mo_reassigns_the_case(
     axe.check(page)
     page.locator("#id_adult_address").fill("1 Synthetic Street, Northshire")
     page.locator("#id_adult_gender").select_option("male")
-    _fill_date(page, "adult_date_of_birth", today + dt.timedelta(days=3))
+    fill_date(page, "adult_date_of_birth", today + dt.timedelta(days=3))
     page.get_by_role("button", name="Save the adult's details").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     axe.check(page)
-    _fill_date(page, "adult_date_of_birth", dt.date(1990, 6, 21))
+    fill_date(page, "adult_date_of_birth", dt.date(1990, 6, 21))
     page.get_by_role("button", name="Save the adult's details").click()
     expect(page.get_by_text("Data set saved.")).to_be_visible()
 
@@ -64,7 +53,7 @@ def test_lara_completes_the_data_set_and_mo_reassigns_the_case(
     expect(page.get_by_text("Child added.")).to_be_visible()
     page.get_by_role("link", name="Record criminal investigation").click()
     axe.check(page)
-    _fill_date(page, "referred_on", today)
+    fill_date(page, "referred_on", today)
     page.locator("#id_lead").fill("DC Synthetic")
     page.locator('input[name="outcome"][value="ongoing"]').check()
     page.locator("#id_dbs_information").fill("Intelligence recorded to inform future disclosures.")
@@ -74,7 +63,7 @@ def test_lara_completes_the_data_set_and_mo_reassigns_the_case(
     axe.check(page)
     page.locator('input[name="body"][value="dbs"]').check()
     page.locator('input[name="referred"][value="yes"]').check()
-    _fill_date(page, "referred_on", today)
+    fill_date(page, "referred_on", today)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Referral recorded.")).to_be_visible()
 

@@ -8,20 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
-from threshold.core.demo_records import load_demo_records
+from tests.system.steps import fill_date
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_records(live_demo: str) -> dict[str, int]:
-    return load_demo_records().ids
-
-
-def _fill_date(page: Page, name: str, day: dt.date) -> None:
-    page.locator(f"#id_{name}_day").fill(str(day.day))
-    page.locator(f"#id_{name}_month").fill(str(day.month))
-    page.locator(f"#id_{name}_year").fill(str(day.year))
 
 
 def test_lara_records_a_phone_consultation_from_a_youth_club_that_does_not_meet_the_threshold(
@@ -42,7 +31,7 @@ def test_lara_records_a_phone_consultation_from_a_youth_club_that_does_not_meet_
     page.get_by_role("button", name="Record the contact").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date the contact was received")
     axe.check(page)
-    _fill_date(page, "received", dt.date.today())
+    fill_date(page, "received", dt.date.today())
     page.get_by_label("Time received").fill("00:05")
     page.get_by_label("Phone", exact=True).check()
     page.get_by_label("Who made the contact?").select_option("employer")
@@ -110,14 +99,14 @@ def test_a_consultation_is_reopened_as_a_referral_when_a_second_concern_about_th
     # When the police email a second concern about "Robyn" Youthleader and she records it
     page.goto(f"{live_demo}/lado/contacts/new/")
     axe.check(page)
-    _fill_date(page, "received", dt.date.today())
+    fill_date(page, "received", dt.date.today())
     page.get_by_label("Time received").fill("00:10")
     page.get_by_label("Email", exact=True).check()
     page.get_by_label("Who made the contact?").select_option("police")
     page.get_by_label("Name of the person making the contact").fill("Pat Police")
     page.get_by_label("Agency", exact=True).fill("Northshire Police")
     page.get_by_label("The adult's full name").fill("Robyn Youthleader")
-    _fill_date(page, "adult_date_of_birth", dt.date(1996, 2, 11))
+    fill_date(page, "adult_date_of_birth", dt.date(1996, 2, 11))
     page.get_by_label("Employer", exact=True).fill("Northshire Youth Club")
     page.get_by_label("Brief details of the circumstances").fill(
         "A parent told the police the volunteer messages their child late at night."

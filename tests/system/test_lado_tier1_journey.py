@@ -13,19 +13,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
+from tests.system.steps import choose, decide_from_inbox, fill_date, send_referral
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Allegation
 from threshold.core import demo
-from threshold.core.demo_records import load_demo_records
 from threshold.lado.models import Case
 from threshold.people.models import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_records(live_demo: str) -> dict[str, int]:
-    return load_demo_records().ids
 
 
 @pytest.fixture
@@ -44,16 +39,6 @@ def new_allegation(demo_records: dict[str, int]) -> Allegation:
     )
 
 
-def _fill_date(page: Page, name: str, day: dt.date) -> None:
-    page.locator(f"#id_{name}_day").fill(str(day.day))
-    page.locator(f"#id_{name}_month").fill(str(day.month))
-    page.locator(f"#id_{name}_year").fill(str(day.year))
-
-
-def _choose(page: Page, name: str, value: str) -> None:
-    page.locator(f'input[name="{name}"][value="{value}"]').check()
-
-
 def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_with_pat_and_a_substantiated_end(
     page: Page, live_demo: str, new_allegation: Allegation, axe: Accessibility
 ) -> None:
@@ -64,33 +49,20 @@ def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_wit
     sign_in_quickly(page, live_demo, "hana")
     page.goto(allegation)
     axe.check(page)
-    page.get_by_role("link", name="Refer to the LADO").first.click()
-    expect(page.locator("#id_adult_name")).to_have_value("Chris Coach")
-    axe.check(page)
-    page.locator("#id_adult_role").fill("Sports coach")
-    page.locator("#id_came_to_light").select_option("disclosure_child")
-    page.locator("#id_risk_managed").select_option("suspended")
-    page.get_by_label("Physical").check()
-    page.locator("#id_child_0_full_name").fill("Pupil C")
-    page.get_by_role("button", name="Send the referral").click()
-    expect(page.get_by_text("Referral sent to the LADO of Northshire Council")).to_be_visible()
-    axe.check(page)
+    send_referral(
+        page, axe, role="Sports coach", came_to_light="disclosure_child", risk_managed="suspended", child="Pupil C"
+    )
 
     # When Lara finds it in her inbox and assesses it: a red mark is an injury
     sign_in_quickly(page, live_demo, "lara")
-    page.goto(f"{live_demo}/lado/inbox/")
-    axe.check(page)
-    page.get_by_role("row").filter(has_text="Chris Coach").get_by_role("link").first.click()
-    axe.check(page)
-    page.get_by_role("button", name="Decide: consultation, Tier 2 or Tier 1").click()
-    axe.check(page)
-    _choose(page, "works_with_children", "yes")
-    _choose(page, "adult_identified", "yes")
-    _choose(page, "safeguarding_concern", "yes")
+    decide_from_inbox(page, live_demo, axe, adult="Chris Coach")
+    choose(page, "works_with_children", "yes")
+    choose(page, "adult_identified", "yes")
+    choose(page, "safeguarding_concern", "yes")
     page.locator('input[name="definition"][value="harmed_or_may_have_harmed_child"]').check()
     page.locator('input[name="abuse_categories"][value="physical"]').check()
-    _choose(page, "injury", "visible")
-    _choose(page, "setting_type", "school")
+    choose(page, "injury", "visible")
+    choose(page, "setting_type", "school")
     page.get_by_role("button", name="Assess").click()
     expect(page.get_by_role("heading", name="Your decision", exact=True)).to_be_visible()
     # Then the pack advises Tier 1 and shows the police advice
@@ -99,7 +71,7 @@ def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_wit
     axe.check(page)
 
     # When she decides Tier 1
-    _choose(page, "level", "tier-1")
+    choose(page, "level", "tier-1")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("The LADO case is open.")).to_be_visible()
     case_url = page.url.split("#")[0]
@@ -113,7 +85,7 @@ def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_wit
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the name of the chair")
     axe.check(page)
     page.get_by_label("Strategy meeting").check()
-    _fill_date(page, "held_on", today)
+    fill_date(page, "held_on", today)
     page.get_by_label("Time of the meeting").fill("9:30am")
     page.get_by_label("Chair's name").fill("Cara Csc")
     page.get_by_label("Chair's agency").fill("Northshire Children's Social Care")
@@ -139,7 +111,7 @@ def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_wit
     axe.check(page)
     page.get_by_label("Action agreed").fill("Interview Chris under caution.")
     page.get_by_label("Owner").fill("Northshire Police")
-    _fill_date(page, "due_on", today + dt.timedelta(days=7))
+    fill_date(page, "due_on", today + dt.timedelta(days=7))
     page.get_by_role("button", name="Add the action").click()
     expect(page.get_by_text("Action added.", exact=True)).to_be_visible()
     axe.check(page)
@@ -192,12 +164,12 @@ def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_wit
     page.get_by_label("Summary of the conclusion, for the employer").fill(
         "Substantiated: CCTV and the police investigation confirm the pupil was pushed."
     )
-    _choose(page, "dbs_referred", "yes")
-    _fill_date(page, "dbs_referred_on", today)
+    choose(page, "dbs_referred", "yes")
+    fill_date(page, "dbs_referred_on", today)
     page.locator("#id_dbs_reference").fill("DBS-2026-0101")
     for body in ("tra", "ofsted"):
         if page.locator(f'input[name="{body}_referred"]').count():
-            _choose(page, f"{body}_referred", "no")
+            choose(page, f"{body}_referred", "no")
             page.locator(f"#id_{body}_explanation").fill("Chris is a sports coach, not a teacher; not early years.")
     page.get_by_role("button", name="Conclude the case").click()
     expect(page.get_by_text("Case concluded.")).to_be_visible()

@@ -14,25 +14,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
-from threshold.core.demo_records import load_demo_records
+from tests.system.steps import choose, decide_from_inbox, fill_date, send_referral
 from threshold.lado.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_records(live_demo: str) -> dict[str, int]:
-    return load_demo_records().ids
-
-
-def _fill_date(page: Page, name: str, day: dt.date) -> None:
-    page.locator(f"#id_{name}_day").fill(str(day.day))
-    page.locator(f"#id_{name}_month").fill(str(day.month))
-    page.locator(f"#id_{name}_year").fill(str(day.year))
-
-
-def _choose(page: Page, name: str, value: str) -> None:
-    page.locator(f'input[name="{name}"][value="{value}"]').check()
 
 
 def test_the_nursery_manages_a_tier_2_case_and_lara_quality_assures_concludes_and_closes_it(
@@ -45,35 +30,23 @@ def test_the_nursery_manages_a_tier_2_case_and_lara_quality_assures_concludes_an
     sign_in_quickly(page, live_demo, "nina")
     page.goto(allegation)
     axe.check(page)
-    page.get_by_role("link", name="Refer to the LADO").first.click()
-    axe.check(page)
-    page.locator("#id_adult_role").fill("Nursery practitioner")
-    page.locator("#id_came_to_light").select_option("observed")
-    page.locator("#id_risk_managed").select_option("restricted")
-    page.get_by_label("Physical").check()
-    page.locator("#id_child_0_full_name").fill("Child B")
-    page.get_by_role("button", name="Send the referral").click()
-    expect(page.get_by_text("Referral sent to the LADO of Northshire Council")).to_be_visible()
-    axe.check(page)
+    send_referral(
+        page, axe, role="Nursery practitioner", came_to_light="observed", risk_managed="restricted", child="Child B"
+    )
 
     # When Lara finds it in her inbox and decides Tier 2: the nursery manages, the LADO monitors
     sign_in_quickly(page, live_demo, "lara")
-    page.goto(f"{live_demo}/lado/inbox/")
-    axe.check(page)
-    page.get_by_role("row").filter(has_text="Nell Nurseryworker").get_by_role("link").first.click()
-    axe.check(page)
-    page.get_by_role("button", name="Decide: consultation, Tier 2 or Tier 1").click()
-    axe.check(page)
-    _choose(page, "works_with_children", "yes")
-    _choose(page, "adult_identified", "yes")
-    _choose(page, "safeguarding_concern", "yes")
+    decide_from_inbox(page, live_demo, axe, adult="Nell Nurseryworker")
+    choose(page, "works_with_children", "yes")
+    choose(page, "adult_identified", "yes")
+    choose(page, "safeguarding_concern", "yes")
     page.locator('input[name="definition"][value="harmed_or_may_have_harmed_child"]').check()
-    _choose(page, "injury", "none")
-    _choose(page, "setting_type", "early_years")
+    choose(page, "injury", "none")
+    choose(page, "setting_type", "early_years")
     page.get_by_role("button", name="Assess").click()
     expect(page.get_by_role("heading", name="Your decision", exact=True)).to_be_visible()
     axe.check(page)
-    _choose(page, "level", "tier-2")
+    choose(page, "level", "tier-2")
     page.get_by_label("Why you decided differently from the advice").fill(
         "No injury and no previous concerns: the nursery is best placed to manage it."
     )
@@ -92,7 +65,7 @@ def test_the_nursery_manages_a_tier_2_case_and_lara_quality_assures_concludes_an
     page.get_by_role("button", name="Schedule the review").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date of the review")
     axe.check(page)
-    _fill_date(page, "due_on", today + dt.timedelta(days=7))
+    fill_date(page, "due_on", today + dt.timedelta(days=7))
     page.get_by_role("button", name="Schedule the review").click()
     expect(page.get_by_text("Monitoring review scheduled.", exact=True)).to_be_visible()
     axe.check(page)
@@ -144,13 +117,13 @@ def test_the_nursery_manages_a_tier_2_case_and_lara_quality_assures_concludes_an
     page.get_by_label("Summary of the conclusion, for the employer").fill(
         "Unsubstantiated; the nursery's outcome stands."
     )
-    _choose(page, "dbs_referred", "no")
+    choose(page, "dbs_referred", "no")
     page.locator("#id_dbs_explanation").fill("Not removed from regulated activity.")
-    _choose(page, "ofsted_referred", "yes")
+    choose(page, "ofsted_referred", "yes")
     page.get_by_role("button", name="Conclude the case").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date of the referral to Ofsted")
     axe.check(page)
-    _fill_date(page, "ofsted_referred_on", today)
+    fill_date(page, "ofsted_referred_on", today)
     page.get_by_role("button", name="Conclude the case").click()
     expect(page.get_by_text("Case concluded.")).to_be_visible()
     axe.check(page)

@@ -6,15 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
-from threshold.core.demo_records import load_demo_records
 from threshold.lado.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_records(live_demo: str) -> dict[str, int]:
-    return load_demo_records().ids
 
 
 def test_priya_handles_the_concern_about_hana_that_hana_never_sees(
