@@ -186,6 +186,75 @@ def test_a_child_needs_a_name(persona, chris_case) -> None:
     assert not chris_case.children.exists()
 
 
+def _pupil(persona, case: Case, name: str = "Pupil B"):
+    child = services.case_add_child(
+        actor=persona("lara"), case=case, full_name=name, gender="male", expected_version=case.version
+    )
+    case.refresh_from_db()
+    return child
+
+
+def test_a_childs_details_are_corrected_and_the_audit_names_the_fields(persona, chris_case) -> None:
+    child = _pupil(persona, chris_case)
+    services.case_change_child(
+        actor=persona("lara"),
+        case=chris_case,
+        child=child,
+        full_name="Pupil Bee",
+        gender="male",
+        date_of_birth=dt.date(2015, 5, 5),
+        expected_version=chris_case.version,
+    )
+    child.refresh_from_db()
+    assert (child.full_name, child.date_of_birth) == ("Pupil Bee", dt.date(2015, 5, 5))
+    changed = _events(chris_case, "case.child_changed").get()
+    assert changed.details["fields"] == ["full_name", "date_of_birth"]
+    assert "Pupil" not in str(changed.details)  # the audit names the fields, never the child's details
+    assert "full name, date of birth" in chronology_of(chris_case)[-1].text
+
+
+def test_a_stale_child_form_conflicts_and_saves_nothing(persona, chris_case) -> None:
+    child = _pupil(persona, chris_case)
+    with pytest.raises(ConflictError):
+        services.case_change_child(
+            actor=persona("lara"),
+            case=chris_case,
+            child=child,
+            full_name="Pupil Bee",
+            expected_version=chris_case.version - 1,
+        )
+    child.refresh_from_db()
+    assert child.full_name == "Pupil B"
+
+
+def test_a_corrected_child_still_needs_a_name(persona, chris_case) -> None:
+    child = _pupil(persona, chris_case)
+    with pytest.raises(ValidationError) as error:
+        services.case_change_child(actor=persona("lara"), case=chris_case, child=child, full_name="")
+    assert "full_name" in error.value.message_dict
+
+
+def test_a_child_recorded_in_error_is_removed_with_an_audit_and_a_chronology_line(persona, chris_case) -> None:
+    child = _pupil(persona, chris_case)
+    services.case_remove_child(actor=persona("lara"), case=chris_case, child=child, expected_version=chris_case.version)
+    assert not chris_case.children.exists()
+    assert _events(chris_case, "case.child_removed").get().details["row"] == child.pk
+    assert chronology_of(chris_case)[-1].text == "A child (victim) was removed from the data set."
+
+
+def test_a_child_is_changed_only_through_its_own_case_and_by_those_who_may_change_it(persona, ids, chris_case) -> None:
+    child = _pupil(persona, chris_case)
+    southvale = Case.objects.get(pk=ids["case_southvale"])
+    with pytest.raises(ValidationError):
+        services.case_remove_child(actor=persona("sam"), case=southvale, child=child)
+    for key in ("ada", "sam", "pat"):
+        with pytest.raises(PermissionDenied):
+            services.case_remove_child(actor=persona(key), case=chris_case, child=child)
+        with pytest.raises(PermissionDenied):
+            services.case_change_child(actor=persona(key), case=chris_case, child=child, full_name="X")
+    assert chris_case.children.get() == child
+
+
 # ---------------------------------------------------------------- risk, investigations, bodies
 
 

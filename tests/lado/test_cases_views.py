@@ -187,7 +187,56 @@ def test_the_manager_filters_all_cases_without_personal_data_in_the_address(sign
     assert detail in client.get(reverse("case_list_all"), {"tier": "tier-1", "status": "open"}).content.decode()
     assert detail not in client.get(reverse("case_list_all"), {"tier": "tier-2"}).content.decode()
     assert detail not in client.get(reverse("case_list_all"), {"category": "sexual"}).content.decode()
+    assert detail in client.get(reverse("case_list_all"), {"category": "physical"}).content.decode()
     assert client.get(reverse("case_list_all"), {"overdue": "on", "sector": "school"}).status_code == 200
+
+
+def _nursery_case(chris_case: Case, **values: object) -> Case:
+    """Another Northshire case, opened today, about a worker at a different employer."""
+    return Case.objects.create(
+        local_authority=chris_case.local_authority,
+        subject=chris_case.subject,
+        lado=chris_case.lado,
+        tier="tier-2",
+        summary="A synthetic nursery case.",
+        employer_name="Little Acorns Nursery",
+        sector="early_years",
+        abuse_categories=["neglect"],
+        **values,
+    )
+
+
+def test_the_employer_and_sector_filters_leave_out_another_employers_case(signed_in, chris_case) -> None:
+    nursery = reverse("case_detail", args=[_nursery_case(chris_case).pk])
+    chris = reverse("case_detail", args=[chris_case.pk])
+    client = signed_in("mo")
+    oakfield = client.get(reverse("case_list_all"), {"employer": chris_case.employer_name}).content.decode()
+    assert chris in oakfield
+    assert nursery not in oakfield
+    acorns = client.get(reverse("case_list_all"), {"employer": "Little Acorns Nursery"}).content.decode()
+    assert nursery in acorns
+    assert chris not in acorns
+    early_years = client.get(reverse("case_list_all"), {"sector": "early_years"}).content.decode()
+    assert nursery in early_years
+    assert chris not in early_years
+    neglect = client.get(reverse("case_list_all"), {"category": "neglect"}).content.decode()
+    assert nursery in neglect
+    assert chris not in neglect
+
+
+def test_a_cut_list_keeps_open_cases_first_and_says_it_is_cut(signed_in, chris_case, monkeypatch) -> None:
+    # A newer concluded case comes before the older open one by date, but open cases come first.
+    concluded = _nursery_case(chris_case, status="concluded")
+    monkeypatch.setattr("threshold.lado.views.cases.LIST_LIMIT", 1)
+    page = signed_in("mo").get(reverse("case_list_all")).content.decode()
+    assert reverse("case_detail", args=[chris_case.pk]) in page
+    assert reverse("case_detail", args=[concluded.pk]) not in page
+    total = Case.objects.filter(local_authority=chris_case.local_authority).count()
+    assert f"Showing the first 1 of {total} cases; use the filters to narrow the list." in page
+    mine = signed_in("lara").get(reverse("case_list")).content.decode()
+    assert reverse("case_detail", args=[chris_case.pk]) in mine
+    assert reverse("case_detail", args=[concluded.pk]) not in mine
+    assert "Showing the first 1 of" in mine
 
 
 def test_all_cases_is_the_managers_list(signed_in) -> None:
@@ -204,3 +253,60 @@ def test_an_incident_over_12_months_before_the_referral_reads_as_non_recent(sign
     )
     html = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
     assert "non-recent: over 12 months before the referral" in html
+
+
+def _child_on(persona, case: Case, name: str = "Pupil B"):
+    child = services.case_add_child(actor=persona("lara"), case=case, full_name=name, expected_version=case.version)
+    case.refresh_from_db()
+    return child
+
+
+def test_a_child_is_corrected_from_the_data_set_card(signed_in, persona, chris_case) -> None:
+    child = _child_on(persona, chris_case)
+    client = signed_in("lara")
+    url = reverse("case_change_child", args=[chris_case.pk, child.pk])
+    assert url in client.get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    form = client.get(url).content.decode()
+    assert 'value="Pupil B"' in form
+    response = client.post(url, {"version": str(chris_case.version), "full_name": "Pupil Bee", "gender": "female"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#dataset-children")
+    child.refresh_from_db()
+    assert (child.full_name, child.gender) == ("Pupil Bee", "female")
+    stale = client.post(url, {"version": str(chris_case.version), "full_name": "Pupil C"})
+    assert stale.status_code == 409
+    child.refresh_from_db()
+    assert child.full_name == "Pupil Bee"
+
+
+def test_a_child_is_removed_after_confirming(signed_in, persona, chris_case) -> None:
+    child = _child_on(persona, chris_case)
+    client = signed_in("lara")
+    url = reverse("case_remove_child", args=[chris_case.pk, child.pk])
+    assert url in client.get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    confirm = client.get(url).content.decode()
+    assert "Pupil B" in confirm
+    assert chris_case.children.exists()  # showing the confirmation removes nothing
+    response = client.post(url, {"version": str(chris_case.version)})
+    assert response.status_code == 302
+    assert not chris_case.children.exists()
+    assert AuditEvent.objects.filter(action="case.child_removed", record_id=str(chris_case.pk)).exists()
+    assert client.get(url).status_code == 404
+
+
+def test_a_child_of_another_case_is_not_found_through_this_case(signed_in, persona, ids, chris_case) -> None:
+    child = _child_on(persona, chris_case)
+    southvale = ids["case_southvale"]
+    client = signed_in("sam")
+    assert client.get(reverse("case_change_child", args=[southvale, child.pk])).status_code == 404
+    assert client.post(reverse("case_remove_child", args=[southvale, child.pk]), {"version": "1"}).status_code == 404
+    assert chris_case.children.get() == child
+
+
+def test_no_risk_measure_reads_the_same_on_the_case_as_on_the_referral(signed_in, persona, chris_case) -> None:
+    services.case_add_risk_measure(actor=persona("lara"), case=chris_case, kind="none")
+    html = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    risk = html.split('id="dataset-risk"', 1)[1].split('id="dataset-investigations"', 1)[0]
+    assert "None (no action taken)" in risk
+    form = signed_in("lara").get(reverse("case_add_risk_measure", args=[chris_case.pk])).content.decode()
+    assert "None (no action taken)" in form

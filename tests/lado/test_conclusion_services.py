@@ -14,6 +14,7 @@ from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.core.errors import ConflictError
 from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion
+from threshold.lado.services.case_agencies import case_record_body_referral
 from threshold.lado.services.conclusion import (
     body_questions,
     case_close,
@@ -21,6 +22,7 @@ from threshold.lado.services.conclusion import (
     lado_conclusion_for,
     outcome_definitions,
 )
+from threshold.lado.views.case_dataset import dataset_cards
 from threshold.policy import get_pack
 
 TODAY = timezone.localdate
@@ -205,3 +207,44 @@ def test_a_case_not_from_an_employers_referral_sends_nothing_to_an_allegation(pe
     before = AuditEvent.objects.filter(action="allegation.lado_concluded").count()
     _conclude(persona, chris_case, referrals=[_no_referral("dbs"), _no_referral("tra")])
     assert AuditEvent.objects.filter(action="allegation.lado_concluded").count() == before
+
+
+def test_a_referral_confirmed_as_recorded_keeps_its_row_and_a_changed_one_is_added(persona, nursery_case: Case) -> None:
+    referred_on = TODAY() - dt.timedelta(days=4)
+    dbs = case_record_body_referral(
+        actor=persona("lara"), case=nursery_case, body="dbs", referred=True, referred_on=referred_on, reference="D-1"
+    )
+    ofsted = case_record_body_referral(
+        actor=persona("lara"), case=nursery_case, body="ofsted", referred=False, explanation="Not yet decided."
+    )
+    _conclude(
+        persona,
+        nursery_case,
+        referrals=[
+            {"body": "dbs", "referred": True, "referred_on": referred_on, "reference": "D-1"},
+            {"body": "ofsted", "referred": True, "referred_on": TODAY()},
+        ],
+    )
+    assert list(BodyReferral.objects.filter(case=nursery_case, body="dbs")) == [dbs]
+    assert [row.referred for row in BodyReferral.objects.filter(case=nursery_case, body="ofsted")] == [False, True]
+    concluded = AuditEvent.objects.get(action="case.concluded", record_id=nursery_case.pk)
+    assert concluded.details["body_referrals_confirmed"] == [dbs.pk]
+    assert ofsted.pk not in concluded.details["body_referrals"]
+    assert len(concluded.details["body_referrals"]) == 1
+
+
+def test_the_data_set_shows_each_bodys_latest_referral_with_the_earlier_as_history(persona, nursery_case) -> None:
+    case_record_body_referral(
+        actor=persona("lara"), case=nursery_case, body="dbs", referred=False, explanation="Awaiting the outcome."
+    )
+    _conclude(
+        persona,
+        nursery_case,
+        referrals=[{"body": "dbs", "referred": True, "referred_on": TODAY()}, _no_referral("ofsted")],
+    )
+    card = next(card for card in dataset_cards(nursery_case, may_change=False) if card.anchor == "dataset-bodies")
+    assert [row["key"]["text"] for row in card.rows] == ["Disclosure and Barring Service (DBS)", "Ofsted"]
+    value = str(card.rows[0]["value"]["html"])
+    assert value.startswith("Referred on")
+    assert "Earlier, recorded" in value
+    assert "Not referred: Awaiting the outcome." in value

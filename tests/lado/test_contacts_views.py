@@ -9,9 +9,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from threshold.accounts.models import Organisation
+from threshold.accounts.middleware import MFA_VERIFIED_KEY
+from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.roles import Role
+from threshold.allegations.models import Allegation
+from threshold.allegations.services import referral_make
 from threshold.audit.models import AuditEvent
 from threshold.lado.models import Case, Contact, ContactStatus, Level
+from threshold.lado.services.common import bump_version
 from threshold.lado.services.contacts import contact_record
 
 ROBYN = {
@@ -181,9 +186,14 @@ def test_reopening_the_consultation_from_the_later_contact_opens_a_case(
     assert second_concern.reference in text_of(form)
     page = client.post(
         f"/lado/contacts/{consultation}/reopen/",
-        {"prompted_by": second_concern.pk, "level": "tier-2", "reason": "A second concern: a pattern is emerging."},
+        {
+            "prompted_by": second_concern.pk,
+            "version": Contact.objects.get(pk=consultation).version,
+            "level": "tier-2",
+            "reason": "A second concern: a pattern is emerging.",
+        },
     )
-    case = Case.objects.get(contact_id=consultation)
+    case = Case.objects.get(contact=second_concern)
     assert page.url == f"/lado/cases/{case.pk}/"
     assert "Reopened from a consultation" in text_of(client.get(page.url))
 
@@ -217,7 +227,8 @@ def test_the_home_page_shows_lara_her_inbox_and_what_is_overdue(signed_in, secon
     client: Client = signed_in("lara")
     text = text_of(client.get("/"))
     assert "LADO service" in text
-    assert "1 contact waiting" in text
+    # The demo's call from a parent, received today, and the later concern from three days ago.
+    assert "2 contacts waiting" in text
     assert "1 overdue" in text
 
 
@@ -227,3 +238,105 @@ def test_lados_have_inbox_and_search_in_the_navigation_and_others_do_not(signed_
     assert 'href="/lado/search/"' in lara
     hana = signed_in("hana").get("/").content.decode()
     assert 'href="/lado/inbox/"' not in hana
+
+
+def signed_in_as_business_support(northshire: Organisation) -> Client:
+    """Bea, business support in Northshire's LADO service, signed in with MFA passed."""
+    bea = User.objects.create_user(email="bea.support@northshire.example", full_name="Bea Support")
+    Membership.objects.create(user=bea, organisation=northshire, role=Role.LADO_BUSINESS_SUPPORT)
+    client = Client()
+    client.force_login(bea, backend="allauth.account.auth_backends.AuthenticationBackend")
+    session = client.session
+    session[MFA_VERIFIED_KEY] = str(bea.pk)
+    session.save()
+    return client
+
+
+def test_business_support_sees_the_contact_without_a_decide_button_and_cannot_open_the_decision_pages(
+    northshire: Organisation, ids: dict[str, int], second_concern: Contact
+) -> None:
+    client = signed_in_as_business_support(northshire)
+    page = client.get(f"/lado/contacts/{second_concern.pk}/")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Record the advice given" in text
+    assert "Decide: consultation, Tier 2 or Tier 1" not in text
+    assert "A LADO of the service decides the level" in text
+    assert "as a referral" not in text
+    assert client.get(f"/lado/contacts/{second_concern.pk}/decision/").status_code == 404
+    assert client.post(f"/lado/contacts/{second_concern.pk}/decision/", INJURY_ANSWERS).status_code == 404
+    consultation = ids["contact_consultation"]
+    assert client.get(f"/lado/contacts/{consultation}/reopen/").status_code == 404
+    refused = client.post(
+        f"/lado/contacts/{consultation}/reopen/",
+        {"prompted_by": second_concern.pk, "version": 1, "level": "tier-2", "reason": "A pattern."},
+    )
+    assert refused.status_code == 404
+    assert not second_concern.decisions.exists()
+
+
+def test_the_reopen_page_reading_the_later_contact_is_audited(
+    signed_in, persona, ids: dict[str, int], second_concern: Contact
+) -> None:
+    signed_in("lara").get(f"/lado/contacts/{ids['contact_consultation']}/reopen/?prompted_by={second_concern.pk}")
+    assert AuditEvent.objects.filter(
+        action="record.view", record_type="contact", record_id=str(second_concern.pk), actor=persona("lara")
+    ).exists()
+
+
+def test_a_reopen_form_loaded_before_someone_else_saved_is_refused_with_409(
+    signed_in, ids: dict[str, int], second_concern: Contact
+) -> None:
+    consultation = Contact.objects.get(pk=ids["contact_consultation"])
+    client = signed_in("lara")
+    form = client.get(f"/lado/contacts/{consultation.pk}/reopen/?prompted_by={second_concern.pk}")
+    loaded = re.search(r'name="version" value="(\d+)"', form.content.decode())
+    assert loaded is not None
+    bump_version(consultation, int(loaded.group(1)))
+    page = client.post(
+        f"/lado/contacts/{consultation.pk}/reopen/",
+        {"prompted_by": second_concern.pk, "version": loaded.group(1), "level": "tier-2", "reason": "A pattern."},
+    )
+    assert page.status_code == 409
+    assert consultation.decisions.count() == 1
+    assert not Case.objects.filter(contact=second_concern).exists()
+
+
+def test_the_previous_records_panel_is_audited_with_what_it_listed(
+    signed_in, persona, ids: dict[str, int], second_concern: Contact
+) -> None:
+    signed_in("lara").get(f"/lado/contacts/{second_concern.pk}/")
+    event = AuditEvent.objects.filter(action="records.listed", actor=persona("lara")).latest("sequence")
+    assert event.details["list"] == "previous_about"
+    assert event.details["ids"] == [f"contact:{ids['contact_consultation']}"]
+    assert event.record_id == str(second_concern.pk)
+
+
+def test_the_contact_page_shows_what_the_employer_sent_in_the_threshold_referral(
+    signed_in, persona, ids: dict[str, int]
+) -> None:
+    allegation = Allegation.objects.get(pk=ids["allegation_nell"])
+    referral = referral_make(
+        actor=persona("nina"),
+        allegation=allegation,
+        details={
+            "adult_role": "Nursery practitioner",
+            "came_to_light": "observed",
+            "abuse_categories": ["physical"],
+            "risk_managed": "restricted",
+            "incident_date": timezone.localdate() - dt.timedelta(days=3),
+            "police_involved": True,
+            "agency_name": "Tots Staffing Agency",
+        },
+        children=[{"full_name": "Ava Child", "date_of_birth": dt.date(2022, 5, 1)}],
+    )
+    contact = Contact.objects.get(referral=referral)
+    text = text_of(signed_in("lara").get(f"/lado/contacts/{contact.pk}/"))
+    assert "What the employer sent" in text
+    assert f"How it came to light {referral.get_came_to_light_display()}" in text
+    assert "Categories of abuse Physical" in text
+    assert "Children Ava Child" in text
+    assert f"How the risk has been managed so far {referral.get_risk_managed_display()}" in text
+    assert "Police involved Yes" in text
+    assert "social care involved No" in text
+    assert "Agency (supply staff) Tots Staffing Agency" in text

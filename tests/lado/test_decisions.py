@@ -9,12 +9,20 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from threshold.accounts.models import Organisation
+from threshold.access import fetch
+from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.roles import Role
+from threshold.allegations.models import Allegation
+from threshold.allegations.services import referral_make
 from threshold.audit.models import AuditEvent
+from threshold.core.errors import ConflictError
 from threshold.lado.models import Case, ConsultationReason, Contact, ContactStatus, Decision, Level
 from threshold.lado.services import decisions as decision_services
-from threshold.lado.services.contacts import contact_record
+from threshold.lado.services.cases import case_open_from_contact
+from threshold.lado.services.common import bump_version
+from threshold.lado.services.contacts import contact_record, contact_record_advice
 from threshold.lado.services.decisions import contact_decide, contact_reopen, current_decision, decision_advice
+from threshold.people.models import Person
 
 INJURY = {"works_with_children": True, "harmed_or_may_have_harmed_child": True, "injury": "visible"}
 RISK_OF_HARM = {"works_with_children": True, "behaviour_indicates_risk_of_harm": True}
@@ -180,7 +188,7 @@ def test_a_consultation_is_reopened_as_a_referral_when_a_second_concern_arrives(
     assert decision.prompted_by == new_contact
     assert current_decision(consultation) == decision
     assert decision.case is not None
-    assert decision.case.contact == consultation
+    assert decision.case.contact == new_contact
     assert decision.case.tier == Level.TIER_2
     new_contact.refresh_from_db()
     assert new_contact.status == ContactStatus.DECIDED
@@ -210,3 +218,145 @@ def test_southvale_cannot_reopen_a_northshire_consultation(persona, ids: dict[st
     consultation = Contact.objects.get(pk=ids["contact_consultation"])
     with pytest.raises(PermissionDenied):
         contact_reopen(actor=persona("sam"), contact=consultation, prompted_by=None, level=Level.TIER_1, reason="No.")
+
+
+@pytest.fixture
+def bea(northshire: Organisation) -> User:
+    """Bea, business support in Northshire's LADO service: records contacts and advice, decides nothing."""
+    user = User.objects.create_user(email="bea.support@northshire.example", full_name="Bea Support")
+    Membership.objects.create(user=user, organisation=northshire, role=Role.LADO_BUSINESS_SUPPORT)
+    return user
+
+
+def test_business_support_records_a_contact_and_advice_but_cannot_decide_or_open_a_case(
+    bea: User, northshire: Organisation, new_contact: Contact
+) -> None:
+    recorded = contact_record(
+        actor=bea,
+        local_authority=northshire,
+        data={
+            "received_at": timezone.now() - dt.timedelta(hours=1),
+            "method": "phone",
+            "source": "parent",
+            "adult_name": "Dale Dinnerlady",
+            "summary": "A parent says a lunchtime supervisor shouted at their child.",
+        },
+    )
+    contact_record_advice(actor=bea, contact=recorded, advice="Speak to the school's DSL today.", expected_version=1)
+    with pytest.raises(PermissionDenied):
+        contact_decide(actor=bea, contact=new_contact, facts=INJURY, level=Level.TIER_1)
+    with pytest.raises(PermissionDenied):
+        case_open_from_contact(actor=bea, contact=new_contact, tier=Level.TIER_1)
+    assert not new_contact.decisions.exists()
+    assert not Case.objects.filter(contact=new_contact).exists()
+
+
+def test_business_support_cannot_reopen_a_consultation(bea: User, ids: dict[str, int], new_contact: Contact) -> None:
+    consultation = Contact.objects.get(pk=ids["contact_consultation"])
+    with pytest.raises(PermissionDenied):
+        contact_reopen(
+            actor=bea, contact=consultation, prompted_by=new_contact, level=Level.TIER_2, reason="A pattern."
+        )
+    assert consultation.decisions.count() == 1
+
+
+def test_a_reopened_case_starts_from_the_later_referral_with_its_clock_data_set_and_allegation(
+    persona, northshire: Organisation, ids: dict[str, int]
+) -> None:
+    nell_allegation = Allegation.objects.get(pk=ids["allegation_nell"])
+    earlier = contact_record(
+        actor=persona("lara"),
+        local_authority=northshire,
+        data={
+            "received_at": timezone.now() - dt.timedelta(days=40),
+            "method": "phone",
+            "source": "parent",
+            "adult_name": "Nell Nurseryworker",
+            "employer_name": "Little Acorns",
+            "summary": "A parent felt a nursery worker was short with their child at pick-up.",
+        },
+    )
+    contact_decide(
+        actor=persona("lara"),
+        contact=earlier,
+        facts=PRACTICE_ISSUE,
+        level=Level.CONSULTATION,
+        consultation_reason=ConsultationReason.PRACTICE_ISSUE,
+        rationale="For the nursery to deal with.",
+    )
+    referral = referral_make(
+        actor=persona("nina"),
+        allegation=nell_allegation,
+        details={"came_to_light": "observed", "abuse_categories": ["physical"], "risk_managed": "restricted"},
+    )
+    later = Contact.objects.get(referral=referral)
+    decision = contact_reopen(
+        actor=persona("lara"), contact=earlier, prompted_by=later, level=Level.TIER_2, reason="Now a pattern."
+    )
+    case = decision.case
+    assert case is not None
+    assert case.contact == later
+    assert case.contact.allegation == nell_allegation
+    assert case.received_on == timezone.localdate(later.received_at)
+    assert case.received_on != timezone.localdate(earlier.received_at)
+    assert case.summary == referral.summary
+    assert (case.came_to_light, case.abuse_categories) == ("observed", ["physical"])
+    assert decision.contact == earlier
+    assert decision.prompted_by == later
+    later_decision = current_decision(later)
+    assert later_decision is not None
+    assert later_decision.case == case
+
+
+def test_an_adult_known_only_through_the_later_contact_never_sees_the_reopened_case_or_the_consultation(
+    persona, northshire: Organisation, ids: dict[str, int], new_contact: Contact
+) -> None:
+    # Robyn also works for the LADO service, and the later contact's record names her account.
+    robyn = User.objects.create_user(email="robyn.youthleader@northshire.example", full_name="Robyn Youthleader")
+    Membership.objects.create(user=robyn, organisation=northshire, role=Role.LADO)
+    Person.objects.filter(pk=new_contact.subject_id).update(user=robyn, email=robyn.email)
+    consultation = Contact.objects.get(pk=ids["contact_consultation"])
+    assert fetch.visible_contacts(robyn).filter(pk=consultation.pk).exists()
+    decision = contact_reopen(
+        actor=persona("lara"), contact=consultation, prompted_by=new_contact, level=Level.TIER_2, reason="A pattern."
+    )
+    assert decision.case is not None
+    assert not fetch.visible_cases(robyn).filter(pk=decision.case.pk).exists()
+    assert not fetch.visible_contacts(robyn).filter(pk=consultation.pk).exists()
+    assert fetch.visible_cases(persona("lara")).filter(pk=decision.case.pk).exists()
+    linked = AuditEvent.objects.get(action="person.identity_linked", record_id=str(consultation.subject_id))
+    assert linked.details == {"fields": ["email", "user"], "same_adult_as": new_contact.subject_id}
+
+
+def test_a_consultation_reopened_once_cannot_be_reopened_again(
+    persona, ids: dict[str, int], new_contact: Contact
+) -> None:
+    consultation = Contact.objects.get(pk=ids["contact_consultation"])
+    contact_reopen(
+        actor=persona("lara"), contact=consultation, prompted_by=None, level=Level.TIER_2, reason="A pattern."
+    )
+    with pytest.raises(ValidationError) as error:
+        contact_reopen(
+            actor=persona("mo"), contact=consultation, prompted_by=new_contact, level=Level.TIER_1, reason="Again."
+        )
+    assert list(error.value.message_dict) == ["level"]
+    assert Case.objects.filter(decisions__contact=consultation).count() == 1
+
+
+def test_a_reopen_on_a_form_loaded_before_someone_else_saved_is_a_conflict(
+    persona, ids: dict[str, int], new_contact: Contact
+) -> None:
+    consultation = Contact.objects.get(pk=ids["contact_consultation"])
+    loaded = consultation.version
+    bump_version(consultation, loaded)
+    with pytest.raises(ConflictError):
+        contact_reopen(
+            actor=persona("lara"),
+            contact=consultation,
+            prompted_by=new_contact,
+            level=Level.TIER_2,
+            reason="A pattern.",
+            expected_version=loaded,
+        )
+    assert consultation.decisions.count() == 1
+    assert not Case.objects.filter(contact=new_contact).exists()

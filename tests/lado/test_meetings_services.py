@@ -227,3 +227,25 @@ def test_a_completed_action_is_rolled_back_when_its_audit_fails(persona, meeting
     fresh = MeetingAction.objects.get(pk=action.pk)
     assert fresh.done_on is None
     assert fresh.version == 1
+
+
+def test_a_change_without_the_version_it_was_loaded_with_is_a_conflict_and_saves_nothing(persona, meeting) -> None:
+    with pytest.raises(ConflictError):
+        services.meeting_update(
+            actor=persona("lara"), meeting=meeting, data=meeting_data(decisions="Unchecked."), expected_version=None
+        )
+    meeting.refresh_from_db()
+    assert meeting.version == 1
+    assert meeting.decisions != "Unchecked."
+    assert _events(meeting.case, "meeting.updated") == 0
+
+
+def test_an_action_marked_done_without_its_version_is_a_conflict_and_saves_nothing(persona, meeting) -> None:
+    action = services.meeting_add_action(
+        actor=persona("lara"), meeting=meeting, description="Visit.", owner="Cara", due_on=timezone.localdate()
+    )
+    with pytest.raises(ConflictError):
+        services.meeting_complete_action(actor=persona("lara"), meeting=meeting, action=action, expected_version=None)
+    action.refresh_from_db()
+    assert action.done_on is None
+    assert action.version == 1

@@ -9,7 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from threshold.access import fetch
+from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.roles import OrganisationKind, Role
 from threshold.audit.models import AuditEvent
+from threshold.core import demo
 from threshold.lado.models import Case, Meeting, MeetingKind
 from threshold.lado.services import meetings as meeting_services
 from threshold.lado.services import sharing as services
@@ -187,3 +190,50 @@ def test_a_share_is_not_half_saved_when_its_audit_fails(persona, meeting, monkey
         services.meeting_share(actor=persona("lara"), meeting=meeting, user=persona("pat"))
     assert not meeting.shares.exists()
     assert not fetch.visible_meetings(persona("pat")).filter(pk=meeting.pk).exists()
+
+
+def _partner(email: str, name: str, organisation: Organisation, role: str) -> User:
+    user = User.objects.create_user(email=email, full_name=name)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def southvale_csc_manager(demo_world: None) -> User:
+    """Sol, a children's social care manager in Southvale: another local authority's area."""
+    southvale = Organisation.objects.get(name=demo.SOUTHVALE)
+    csc = Organisation.objects.create(
+        name="Southvale Children's Social Care", kind=OrganisationKind.CHILDRENS_SOCIAL_CARE, local_authority=southvale
+    )
+    return _partner("sol.csc@southvale.example", "Sol Southvale", csc, Role.CSC_MANAGER)
+
+
+def test_childrens_social_care_of_another_area_is_not_offered_and_cannot_be_shared_with(
+    persona, meeting, chris_case, southvale_csc_manager
+) -> None:
+    sol = southvale_csc_manager
+    assert not services.partner_candidates(chris_case).filter(pk=sol.pk).exists()
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_share(actor=persona("lara"), meeting=meeting, user=sol)
+    assert "user" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        services.case_share(actor=persona("lara"), case=chris_case, user=sol)
+    assert not meeting.shares.filter(user=sol).exists()
+    assert not chris_case.shares.filter(user=sol).exists()
+    assert not fetch.visible_meetings(sol).filter(pk=meeting.pk).exists()
+
+
+def test_southvales_own_social_care_is_offered_on_a_southvale_case(southvale_case, southvale_csc_manager) -> None:
+    assert services.partner_candidates(southvale_case).filter(pk=southvale_csc_manager.pk).exists()
+
+
+def test_every_active_police_liaison_user_is_offered_listed_by_force_then_name(persona, chris_case) -> None:
+    # Police forces have no area link yet, so a neighbouring force's officer is offered too.
+    force = Organisation.objects.create(name="Eastmoor Constabulary", kind=OrganisationKind.POLICE)
+    eve = _partner("eve.police@eastmoor.example", "Eve Eastmoor", force, Role.POLICE_LIAISON)
+    listed = [(user.full_name, getattr(user, "agency_name", "")) for user in services.partner_candidates(chris_case)]
+    assert listed == [
+        (eve.full_name, "Eastmoor Constabulary"),
+        ("Cara Csc", "Northshire Children's Social Care"),
+        ("Pat Police", "Northshire Police"),
+    ]

@@ -9,6 +9,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.roles import OrganisationKind, Role
+from threshold.core import demo
 from threshold.lado.models import Case, Meeting, MeetingKind
 from threshold.lado.services import meetings as services
 from threshold.lado.services import sharing
@@ -223,3 +226,56 @@ def test_the_edit_form_is_filled_with_the_meeting_and_saves_a_change(signed_in, 
     meeting.refresh_from_db()
     assert meeting.minutes == "Agreed by all."
     assert meeting.version == 2
+
+
+def test_an_edit_posted_without_its_version_gets_the_conflict_page_and_saves_nothing(signed_in, meeting) -> None:
+    page = signed_in("lara").post(
+        reverse("meeting_edit", args=[meeting.pk]), _form(timezone.localdate(), decisions="Overwritten.")
+    )
+    assert page.status_code == 409
+    assert "Someone else changed this meeting" in page.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.decisions == ""
+    assert meeting.version == 1
+
+
+def test_a_done_button_shown_before_someone_else_marked_it_gets_the_conflict_page(signed_in, meeting, persona) -> None:
+    action = services.meeting_add_action(
+        actor=persona("lara"), meeting=meeting, description="Visit.", owner="Cara", due_on=timezone.localdate()
+    )
+    services.meeting_complete_action(actor=persona("mo"), meeting=meeting, action=action, expected_version=1)
+    page = signed_in("lara").post(
+        reverse("meeting_action_complete", args=[meeting.pk]), {"action": action.pk, "version": 1}
+    )
+    assert page.status_code == 409
+    assert "Someone else changed this action" in page.content.decode()
+    action.refresh_from_db()
+    assert action.version == 2
+
+
+def test_a_done_button_posted_without_its_version_gets_the_conflict_page_and_saves_nothing(
+    signed_in, meeting, persona
+) -> None:
+    action = services.meeting_add_action(
+        actor=persona("lara"), meeting=meeting, description="Visit.", owner="Cara", due_on=timezone.localdate()
+    )
+    page = signed_in("lara").post(reverse("meeting_action_complete", args=[meeting.pk]), {"action": action.pk})
+    assert page.status_code == 409
+    action.refresh_from_db()
+    assert action.done_on is None
+    assert action.version == 1
+
+
+def test_the_share_page_does_not_offer_childrens_social_care_of_another_area(signed_in, meeting, persona) -> None:
+    southvale = Organisation.objects.get(name=demo.SOUTHVALE)
+    csc = Organisation.objects.create(
+        name="Southvale Children's Social Care", kind=OrganisationKind.CHILDRENS_SOCIAL_CARE, local_authority=southvale
+    )
+    sol = User.objects.create_user(email="sol.csc@southvale.example", full_name="Sol Southvale")
+    Membership.objects.create(user=sol, organisation=csc, role=Role.CSC_MANAGER)
+    client = signed_in("lara")
+    assert "Sol Southvale" not in client.get(reverse("meeting_share", args=[meeting.pk])).content.decode()
+    refused = client.post(reverse("meeting_share", args=[meeting.pk]), {"user": sol.pk})
+    assert refused.status_code == 200
+    assert "There is a problem" in refused.content.decode()
+    assert not meeting.shares.filter(user=sol).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
@@ -11,8 +12,12 @@ from django.utils import timezone
 from tests.lado.nursery import nursery_allegation, open_nursery_case
 from threshold.allegations.services import outcome_record
 from threshold.audit.models import AuditEvent
-from threshold.lado.models import Case, CaseShare, CaseStatus, MonitoringReview
+from threshold.lado.models import BodyReferral, Case, CaseShare, CaseStatus, MonitoringReview
+from threshold.lado.services import timescales
+from threshold.lado.services.case_agencies import case_record_body_referral
 from threshold.lado.services.monitoring import monitoring_schedule_review
+from threshold.lado.services.timescales import three_months_wording
+from threshold.policy import get_pack
 
 TODAY = timezone.localdate
 
@@ -212,3 +217,74 @@ def test_cara_reads_a_case_shared_with_her_but_not_the_employers_allegation(pers
     assert not AuditEvent.objects.filter(action="record.view_referred", actor=persona("cara")).exists()
     case_page = signed_in("cara").get(reverse("case_detail", args=[nursery_case.pk])).content.decode()
     assert reverse("case_employer_progress", args=[nursery_case.pk]) not in case_page
+
+
+def _bodies_card(html: str) -> str:
+    """The data set's card of referrals to other bodies, up to the conclusion card."""
+    return html.split('id="dataset-bodies"', 1)[1].split('id="dataset-conclusion"', 1)[0]
+
+
+def test_a_dbs_referral_recorded_then_confirmed_at_conclusion_shows_once(persona, signed_in, nursery_case) -> None:
+    referred_on = TODAY() - dt.timedelta(days=3)
+    case_record_body_referral(
+        actor=persona("lara"),
+        case=nursery_case,
+        body="dbs",
+        referred=True,
+        referred_on=referred_on,
+        reference="DBS-12",
+        expected_version=nursery_case.version,
+    )
+    nursery_case.refresh_from_db()
+    client = signed_in("lara")
+    url = reverse("case_conclusion", args=[nursery_case.pk])
+    form = client.get(url).content.decode()
+    assert 'value="DBS-12"' in form  # the conclusion form is pre-filled from the referral already recorded
+    done = client.post(
+        url,
+        {
+            "version": nursery_case.version,
+            "outcome": "substantiated",
+            **_date("concluded_on", TODAY()),
+            "summary": "Proved; referred to the DBS.",
+            "dbs_referred": "yes",
+            **_date("dbs_referred_on", referred_on),
+            "dbs_reference": "DBS-12",
+            "ofsted_referred": "no",
+            "ofsted_explanation": "The nursery notified Ofsted itself.",
+        },
+    )
+    assert done.status_code == 302
+    assert BodyReferral.objects.filter(case=nursery_case, body="dbs").count() == 1
+    card = _bodies_card(client.get(reverse("case_detail", args=[nursery_case.pk])).content.decode())
+    assert card.count("Disclosure and Barring Service (DBS)") == 1
+    assert card.count("DBS-12") == 1
+    assert "Ofsted" in card
+
+
+def test_the_conclusion_card_links_to_the_timescales_section(signed_in, nursery_case) -> None:
+    html = signed_in("lara").get(reverse("case_detail", args=[nursery_case.pk])).content.decode()
+    conclusion_card = html.split('id="dataset-conclusion"', 1)[1].split('id="dataset-summary"', 1)[0]
+    assert 'href="#timescales"' in conclusion_card
+    assert 'id="timescales"' in html
+
+
+def test_the_delay_review_page_quotes_the_lados_pack(signed_in, nursery_case) -> None:
+    html = signed_in("lara").get(reverse("case_delay_review", args=[nursery_case.pk])).content.decode()
+    wording = three_months_wording(nursery_case)
+    assert wording.startswith("Conclude within 3 months")
+    assert wording in html
+
+
+def test_the_delay_review_page_follows_a_pack_with_other_words(signed_in, nursery_case, monkeypatch) -> None:
+    pack = get_pack("bedford-luton-lado")
+    reworded = tuple(
+        replace(timescale, description="Aim to conclude within a quarter.")
+        if timescale.id == "resolve-target-three-months"
+        else timescale
+        for timescale in pack.timescales
+    )
+    monkeypatch.setattr(timescales, "lado_pack", lambda local_authority: replace(pack, timescales=reworded))
+    html = signed_in("lara").get(reverse("case_delay_review", args=[nursery_case.pk])).content.decode()
+    assert "Aim to conclude within a quarter." in html
+    assert "Conclude within 3 months" not in html

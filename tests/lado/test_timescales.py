@@ -74,11 +74,24 @@ def test_a_tier_1_case_waits_for_its_evaluation_meeting_within_five_working_days
     assert case_overdue(chris_at_christmas, dt.date(2026, 1, 6))
 
 
-def test_the_first_meeting_held_stops_the_evaluation_meeting_clock(chris_at_christmas: Case) -> None:
+def test_the_first_strategy_meeting_held_stops_the_evaluation_meeting_clock(chris_at_christmas: Case) -> None:
     Meeting.objects.filter(case=chris_at_christmas).update(held_at=_at(dt.date(2026, 1, 2)))
     meeting = _by_id(chris_at_christmas, dt.date(2026, 1, 20))["evaluation-meeting"]
     assert meeting.state == "met"
     assert meeting.done_on == dt.date(2026, 1, 2)
+
+
+def test_a_review_meeting_does_not_stop_the_evaluation_meeting_clock(chris_at_christmas: Case) -> None:
+    Meeting.objects.filter(case=chris_at_christmas).update(kind="review", held_at=_at(dt.date(2026, 1, 2)))
+    assert _by_id(chris_at_christmas, dt.date(2026, 1, 20))["evaluation-meeting"].state == "overdue"
+
+
+def test_an_allegations_management_meeting_held_stops_the_evaluation_meeting_clock(chris_at_christmas: Case) -> None:
+    Meeting.objects.filter(case=chris_at_christmas).update(kind="review", held_at=_at(dt.date(2026, 1, 2)))
+    Meeting.objects.create(case=chris_at_christmas, kind="allegations_management", held_at=_at(dt.date(2026, 1, 5)))
+    meeting = _by_id(chris_at_christmas, dt.date(2026, 1, 20))["evaluation-meeting"]
+    assert meeting.state == "met"
+    assert meeting.done_on == dt.date(2026, 1, 5)
 
 
 def test_a_meeting_booked_for_a_later_day_has_not_stopped_the_clock_yet(chris_at_christmas: Case) -> None:

@@ -51,6 +51,22 @@ def test_lara_completes_the_data_set_and_mo_reassigns_the_case(
     page.locator("#id_full_name").fill("Pupil A")
     page.get_by_role("button", name="Add the child").click()
     expect(page.get_by_text("Child added.")).to_be_visible()
+
+    # And corrects the child's name, then removes a second child she added to the wrong case
+    page.get_by_role("link", name="Change child (victim) 1's details").click()
+    axe.check(page)
+    page.locator("#id_full_name").fill("Pupil Ay")
+    page.get_by_role("button", name="Save the child's details").click()
+    expect(page.get_by_text("Child's details saved.")).to_be_visible()
+    page.locator("#dataset-children").get_by_role("link", name="Add a child").click()
+    page.locator("#id_full_name").fill("Pupil X")
+    page.get_by_role("button", name="Add the child").click()
+    page.get_by_role("link", name="Remove child (victim) 2").click()
+    axe.check(page)
+    expect(page.get_by_text("Pupil X")).to_be_visible()
+    page.get_by_role("button", name="Remove the child").click()
+    expect(page.get_by_text("Child removed.")).to_be_visible()
+    expect(page.get_by_text("Pupil X")).to_have_count(0)
     page.get_by_role("link", name="Record criminal investigation").click()
     axe.check(page)
     fill_date(page, "referred_on", today)
@@ -90,3 +106,4 @@ def test_lara_completes_the_data_set_and_mo_reassigns_the_case(
     case = Case.objects.get(pk=demo_records["case_chris"])
     assert (case.tier, case.lado.full_name if case.lado else "") == ("tier-2", "Mo Manager")
     assert case.investigations.get().dbs_information.startswith("Intelligence")
+    assert [child.full_name for child in case.children.all()] == ["Pupil Ay"]

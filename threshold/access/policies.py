@@ -8,7 +8,8 @@ second implementation to drift. Each function says which rule of
 Actions: ``view`` (the whole record), ``view_report`` (a reporter's own
 report only), ``view_summary`` (a case's summary, for partners invited to one
 of its meetings), ``view_referred`` (an allegation, for the LADO service it
-was referred to), ``change``, ``manage`` (LADO managers reassigning cases)
+was referred to), ``change``, ``decide`` (LADOs deciding a contact's level),
+``manage`` (LADO managers reassigning cases)
 and ``add_update`` (partners on shared meetings).
 """
 
@@ -86,6 +87,10 @@ def contact_condition(scope: Scope, action: str) -> Q:
     """LADO contacts: the local authority's LADO service and auditors (rules 1, 2 and 5)."""
     if action == "change":
         reach = Q(local_authority_id__in=scope.lado_contact_change) if scope.lado_contact_change else NOTHING
+    elif action == "decide":
+        # Business support records contacts and advice; only LADOs decide the
+        # threshold and take the case (protocol: "after consideration" by the LADO).
+        reach = Q(local_authority_id__in=scope.lado_change) if scope.lado_change else NOTHING
     elif action in ("view", "download"):
         reach = Q(local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
     else:

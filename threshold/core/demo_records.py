@@ -202,6 +202,7 @@ def _demo_document_id(**filters: object) -> int:
 
 
 CONSULTATION_SUMMARY = "[demo] Phone call from Northshire Youth Club"
+INBOX_SUMMARY = "[demo] Phone call from a parent at Little Acorns"
 
 
 def _decide(
@@ -275,7 +276,7 @@ def _lado_details(ids: dict[str, int]) -> dict[str, int]:
         facts={},
         rationale="The club manages; Sam monitors.",
     )
-    return {"contact_consultation": _consultation().pk}
+    return {"contact_consultation": _consultation().pk, "contact_inbox": _inbox_contact().pk}
 
 
 def _consultation() -> Contact:
@@ -308,3 +309,22 @@ def _consultation() -> Contact:
         rationale="A practice issue for the club to deal with: a risk was not identified.",
     )  # fmt: skip
     return contact
+
+
+def _inbox_contact() -> Contact:
+    """A new phone contact from a parent, received today, waiting in the Northshire inbox with its advice clock."""
+    existing = Contact.objects.filter(summary__startswith=INBOX_SUMMARY).first()
+    if existing is not None:
+        return existing
+    northshire = _org(demo.NORTHSHIRE)
+    pip = Person.objects.create(
+        organisation=northshire, kind=PersonKind.ADULT, full_name="Pip Playworker", role_title="Nursery assistant",
+    )  # fmt: skip
+    return Contact.objects.create(
+        local_authority=northshire, subject=pip, employer=_org(demo.LITTLE_ACORNS), received_at=timezone.now(),
+        method=ContactMethod.PHONE, source=ContactSource.PARENT, referrer_name="Morgan Parent",
+        referrer_contact="07700 900 456", adult_name="Pip Playworker", adult_role="Nursery assistant",
+        employer_name=demo.LITTLE_ACORNS, status=ContactStatus.NEW, recorded_by=_user("lara"),
+        summary=f"{INBOX_SUMMARY}: their 3-year-old came home with a bruise on the arm and said a nursery "
+        "assistant pulled her off the climbing frame. The parent has not yet spoken to the nursery.",
+    )  # fmt: skip

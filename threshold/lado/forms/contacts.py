@@ -271,9 +271,10 @@ def initial_from_facts(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 class ReopenForm(forms.Form):
-    """Reopen a consultation as a referral: the tier and why."""
+    """Reopen a consultation as a referral: the tier and why (``version``: the consultation as the form showed it)."""
 
     prompted_by = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
     level = _choice(
         "Reopen as", [(Level.TIER_2, Level.TIER_2.label), (Level.TIER_1, Level.TIER_1.label)], "Choose Tier 2 or Tier 1"
     )

@@ -47,7 +47,8 @@ class MeetingForm(CaseForm):
 
     DATES = {"held_on": ("The date of the meeting", "Enter the date of the meeting")}
     ERROR_FIELDS = {"held_at": "held_on_day"}
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Required: a form without the version it was loaded with gets the conflict page (views check it).
+    version = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(
         choices=MeetingKind.choices,
         error_messages={"required": "Choose the kind of meeting", "invalid_choice": "Choose the kind of meeting"},
@@ -58,6 +59,12 @@ class MeetingForm(CaseForm):
     information_shared = _text("Information shared")
     decisions = _text("Decisions")
     minutes = _text("Minutes")
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new meeting has no version yet; only edits carry (and must carry) one.
+        if not editing:
+            del self.fields["version"]
 
     def clean(self) -> dict[str, Any]:
         """Join the date boxes and the time into one moment in UK time, stored in UTC."""
@@ -128,7 +135,8 @@ class ShareForm(ServiceErrors):
         queryset=User.objects.none(),
         error_messages={
             "required": "Choose who to share with",
-            "invalid_choice": "Choose someone from the police or children's social care with an active account",
+            "invalid_choice": "Choose someone from the police, or from children's social care in the case's area,"
+            " with an active account",
         },
     )
 

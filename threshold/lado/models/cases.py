@@ -114,7 +114,7 @@ class RiskMeasureKind(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
     RESTRICTED = "restricted", "Restricted duties"
     REDEPLOYED = "redeployed", "Redeployed"
-    NONE = "none", "None"
+    NONE = "none", "None (no action taken)"
 
 
 class RiskMeasure(Immutable):

@@ -4,7 +4,8 @@ The protocol's "Suggested Recording Data Set" lives on the case; each change is
 one service here (audited with the names of the fields it changed, with a
 chronology line, under optimistic locking). The agencies' part of the data set
 (risk measures, investigations, referrals to other bodies) is in
-``threshold.lado.services.case_agencies``, tier changes and reassignment in
+``threshold.lado.services.case_agencies``, the children (victims) in
+``threshold.lado.services.case_children``, tier changes and reassignment in
 ``threshold.lado.services.case_allocation``; all are importable from here.
 """
 
@@ -32,6 +33,7 @@ from threshold.lado.services.case_agencies import (
     current_investigations,
 )
 from threshold.lado.services.case_allocation import case_change_tier, case_reassign, lado_candidates
+from threshold.lado.services.case_children import case_add_child, case_change_child, case_remove_child
 from threshold.lado.services.case_rules import CASE_TIERS, require_not_closed
 from threshold.lado.services.common import (
     bump_version,
@@ -39,9 +41,9 @@ from threshold.lado.services.common import (
     lado_pack,
     record_case_event,
     require_case,
-    require_contact,
     text,
 )
+from threshold.lado.services.decisions import require_decider
 from threshold.policy import FactsError, Pack, non_recent, parse_facts
 
 __all__ = [
@@ -50,11 +52,13 @@ __all__ = [
     "INVESTIGATION_OUTCOMES",
     "case_add_child",
     "case_add_risk_measure",
+    "case_change_child",
     "case_change_tier",
     "case_open_from_contact",
     "case_reassign",
     "case_record_body_referral",
     "case_record_investigation",
+    "case_remove_child",
     "case_update_dataset",
     "current_investigations",
     "lado_candidates",
@@ -125,7 +129,7 @@ def case_open_from_contact(*, actor: User, contact: Contact, tier: str, request:
     date and how the risk was managed so far (the case's first risk measure).
     The actor becomes the case's LADO; the first allocation is recorded.
     """
-    require_contact(actor, contact)
+    require_decider(actor, contact)
     if tier not in CASE_TIERS:
         raise ValidationError({"tier": "A case is opened at Tier 1 or Tier 2"})
     pack = lado_pack(contact.local_authority)
@@ -289,51 +293,3 @@ _LABELS = {
 
 def _label(name: str) -> str:
     return _LABELS.get(name, name)
-
-
-def case_add_child(
-    *,
-    actor: User,
-    case: Case,
-    full_name: str,
-    address: str = "",
-    date_of_birth: dt.date | None = None,
-    gender: str = "",
-    ethnicity: str = "",
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
-) -> CaseChild:
-    """Add a child (victim) to the data set: name, address, date of birth, gender and ethnicity."""
-    require_case(actor, case, "change")
-    require_not_closed(case)
-    errors: dict[str, str] = {}
-    if not text(full_name):
-        errors["full_name"] = "Enter the child's name"
-    if date_of_birth and date_of_birth > timezone.localdate():
-        errors["date_of_birth"] = "The child's date of birth must be today or in the past"
-    if gender and gender not in Gender.values:
-        errors["gender"] = "Choose the child's gender from the list"
-    if ethnicity and ethnicity not in Ethnicity.values:
-        errors["ethnicity"] = "Choose the child's ethnicity from the list"
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        bump_version(case, expected_version)
-        child = CaseChild.objects.create(
-            case=case,
-            full_name=text(full_name),
-            address=text(address),
-            date_of_birth=date_of_birth,
-            gender=gender,
-            ethnicity=ethnicity,
-        )
-        record_case_event(
-            actor=actor,
-            case=case,
-            action="case.child_added",
-            text="A child (victim) was added to the data set.",
-            request=request,
-            row=child.pk,
-            details={"fields": [name for name in ("full_name", "address", "date_of_birth", "gender", "ethnicity")]},
-        )
-    return child

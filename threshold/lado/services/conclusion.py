@@ -183,7 +183,9 @@ def case_conclude(
 
     ``referrals`` holds one ``{body, referred, referred_on, reference,
     explanation}`` per body (DBS always; TRA, Ofsted as ``body_questions``
-    asks). A case is concluded once: a second attempt, or a stale form, is refused.
+    asks). A referral confirmed as already recorded keeps its row; one
+    recorded differently gets a new row. A case is concluded once: a second
+    attempt, or a stale form, is refused.
     """
     require_case(actor, case, "change")
     today = timezone.localdate()
@@ -226,7 +228,15 @@ def case_conclude(
             definition=definition,
             recorded_by=actor,
         )
-        rows = [_body_referral(actor, case, entry) for entry in referrals]
+        latest = {row.body: row for row in case.body_referrals.all()}
+        rows: list[BodyReferral] = []
+        added: list[int] = []
+        for entry in referrals:
+            row = _unchanged(latest.get(str(entry.get("body"))), entry)
+            if row is None:
+                row = _body_referral(actor, case, entry)
+                added.append(row.pk)
+            rows.append(row)
         label = Outcome(outcome).label.lower()
         record_case_event(
             actor=actor,
@@ -236,10 +246,32 @@ def case_conclude(
             request=request,
             row=conclusion.pk,
             changes={"status": (CaseStatus.OPEN, CaseStatus.CONCLUDED), "outcome": ("", outcome)},
-            details={"body_referrals": [row.pk for row in rows], "pack": pack.ref},
+            details={
+                "body_referrals": added,
+                "body_referrals_confirmed": [row.pk for row in rows if row.pk not in added],
+                "pack": pack.ref,
+            },
         )
         _send_to_employer(actor=actor, case=case, conclusion=conclusion, request=request)
     return conclusion
+
+
+def _unchanged(current: BodyReferral | None, entry: Mapping[str, Any]) -> BodyReferral | None:
+    """The body's current row when the conclusion confirms it as it stands (no second, identical row is added).
+
+    The rows are append-only: a referral recorded differently at conclusion
+    (made since, or a new date or reason) is a new row, the earlier one history.
+    """
+    if current is None:
+        return None
+    referred = bool(entry.get("referred"))
+    same = (
+        current.referred == referred
+        and current.referred_on == (entry.get("referred_on") if referred else None)
+        and current.reference == (text(entry.get("reference")) if referred else "")
+        and current.explanation == ("" if referred else text(entry.get("explanation")))
+    )
+    return current if same else None
 
 
 def _body_referral(actor: User, case: Case, entry: Mapping[str, Any]) -> BodyReferral:

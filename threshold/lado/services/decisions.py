@@ -18,13 +18,26 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from threshold.access import fetch
 from threshold.accounts.models import User
+from threshold.audit.services import audit_record
 from threshold.lado.models import ConsultationReason, Contact, ContactStatus, Decision, Level
-from threshold.lado.services.common import bump_version, lado_pack, record_contact_event, require_contact, text
+from threshold.lado.services.common import bump_version, lado_pack, record_contact_event, text
+from threshold.people.models import Person
 from threshold.policy import Assessment, FactsError, assess, parse_facts
 from threshold.policy.pack import Pack
 
 TIERS = frozenset({Level.TIER_1, Level.TIER_2})
+
+
+def require_decider(actor: User, contact: Contact) -> None:
+    """Refuse unless the actor may decide this contact: a LADO or LADO manager of its local authority.
+
+    Business support records contacts and advice (``change``) but the
+    threshold decision, and the case that follows, are the LADO's.
+    """
+    if not fetch.visible_contacts(actor, "decide").filter(pk=contact.pk).exists():
+        raise PermissionDenied("You cannot decide this contact.")
 
 
 def decision_facts(contact: Contact, facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,7 +82,7 @@ def _police_and_csc(assessment: Assessment) -> dict[str, bool]:
 
 
 def _open_case(*, actor: User, contact: Contact, tier: str, request: HttpRequest | None) -> Any:
-    # Helper B's service opens the case and copies the data set from the contact (and referral).
+    # Imported here: the case service imports this module's permission check.
     from threshold.lado.services.cases import case_open_from_contact
 
     return case_open_from_contact(actor=actor, contact=contact, tier=tier, request=request)
@@ -95,7 +108,7 @@ def contact_decide(
     another) and ``rationale``: the record that "a risk was not identified".
     Tier 1 and Tier 2 open a LADO case, which the decision links to.
     """
-    require_contact(actor, contact)
+    require_decider(actor, contact)
     pack, assessment = decision_advice(contact, facts)
     errors: dict[str, str] = {}
     if contact.status == ContactStatus.DECIDED:
@@ -152,6 +165,57 @@ def contact_decide(
     return decision
 
 
+def _reopen_errors(
+    contact: Contact, prompted_by: Contact | None, level: str, reason: str, earlier: Decision | None
+) -> dict[str, str]:
+    """What stops this consultation being reopened now, by field."""
+    errors: dict[str, str] = {}
+    if earlier is None or earlier.level != Level.CONSULTATION:
+        errors["level"] = "Only a consultation can be reopened as a referral"
+    elif level not in TIERS:
+        errors["level"] = "Choose Tier 2 or Tier 1"
+    if not text(reason):
+        errors["reason"] = "Enter why the consultation is reopened as a referral"
+    if prompted_by is not None:
+        if prompted_by.pk == contact.pk:
+            errors["prompted_by"] = "A consultation cannot prompt its own reopening"
+        elif prompted_by.status == ContactStatus.DECIDED:
+            errors["prompted_by"] = "The later contact has already been decided"
+    return errors
+
+
+def _link_identity(*, actor: User, first: Person, second: Person, request: HttpRequest | None) -> None:
+    """Record that two Person records are the same adult: each takes the account and email the other carries.
+
+    Subject exclusion matches a record's subject by account or email, so once
+    a consultation and a later contact are joined in one case, both records
+    must name the adult's account (if either knows it) or neither hides.
+    Only blanks are filled; each change is audited (by field name, not value).
+    """
+    if first.pk == second.pk:
+        return
+    people = {person.pk: person for person in Person.objects.select_for_update().filter(pk__in=[first.pk, second.pk])}
+    first, second = people[first.pk], people[second.pk]
+    for target, source in ((first, second), (second, first)):
+        values: dict[str, Any] = {}
+        if target.user_id is None and source.user_id is not None:
+            values["user_id"] = source.user_id
+        if not target.email and source.email:
+            values["email"] = source.email
+        if not values:
+            continue
+        Person.objects.filter(pk=target.pk).update(**values)
+        audit_record(
+            actor=actor,
+            action="person.identity_linked",
+            record_type="person",
+            record_id=target.pk,
+            organisation=target.organisation,
+            request=request,
+            details={"fields": sorted(name.removesuffix("_id") for name in values), "same_adult_as": source.pk},
+        )
+
+
 def contact_reopen(
     *,
     actor: User,
@@ -160,43 +224,52 @@ def contact_reopen(
     level: str,
     reason: str,
     request: HttpRequest | None = None,
+    expected_version: int | None = None,
 ) -> Decision:
     """Reopen a consultation as a referral (Tier 1 or Tier 2), for example when a second concern arrives.
 
-    A new decision supersedes the consultation's, with the reason and the
-    later contact that prompted it; a LADO case opens from the consultation.
-    The prompting contact, if still undecided, is decided into the same
-    case so it leaves the inbox.
+    With a later contact (``prompted_by``) the case opens from that contact:
+    it is the new concern, so the case's clocks count from when it was
+    received and it brings its own data set (an employer's referral with its
+    children). The consultation gets a decision superseding its own, naming
+    the later contact and the case; the later contact is decided into the
+    same case. The two records' Person entries are linked as one adult.
+    Without a later contact the case opens from the consultation itself.
+    The consultation is locked and its decision read again inside the
+    transaction, so two LADOs reopening it at once open one case.
     """
-    require_contact(actor, contact)
+    require_decider(actor, contact)
     if prompted_by is not None:
-        require_contact(actor, prompted_by)
+        require_decider(actor, prompted_by)
         if prompted_by.local_authority_id != contact.local_authority_id:
             raise PermissionDenied("The later contact belongs to another LADO service.")
-    earlier = current_decision(contact)
-    errors: dict[str, str] = {}
-    if earlier is None or earlier.level != Level.CONSULTATION:
-        errors["level"] = "Only a consultation can be reopened as a referral"
-    elif level not in TIERS:
-        errors["level"] = "Choose Tier 2 or Tier 1"
-    if not text(reason):
-        errors["reason"] = "Enter why the consultation is reopened as a referral"
-    if prompted_by is not None and prompted_by.pk == contact.pk:
-        errors["prompted_by"] = "A consultation cannot prompt its own reopening"
+    errors = _reopen_errors(contact, prompted_by, level, reason, current_decision(contact))
     if errors:
         raise ValidationError(errors)
-    assert earlier is not None  # for the type checker: checked just above
     pack = lado_pack(contact.local_authority)
     with transaction.atomic():
-        bump_version(contact, None)
-        case = _open_case(actor=actor, contact=contact, tier=level, request=request)
+        locked = Contact.objects.select_for_update().select_related("subject").get(pk=contact.pk)
+        later = (
+            Contact.objects.select_for_update().select_related("subject").get(pk=prompted_by.pk)
+            if prompted_by is not None
+            else None
+        )
+        bump_version(locked, expected_version)
+        earlier = current_decision(locked)
+        errors = _reopen_errors(locked, later, level, reason, earlier)
+        if errors:
+            raise ValidationError(errors)
+        assert earlier is not None  # for the type checker: checked just above
+        if later is not None:
+            _link_identity(actor=actor, first=locked.subject, second=later.subject, request=request)
+        case = _open_case(actor=actor, contact=later or locked, tier=level, request=request)
         stamp = {"pack": pack.id, "pack_version": pack.version, "pack_digest": pack.digest}
         decision = Decision.objects.create(
-            contact=contact,
+            contact=locked,
             supersedes=earlier,
             level=level,
             rationale=text(reason),
-            prompted_by=prompted_by,
+            prompted_by=later,
             case=case,
             facts=earlier.facts,
             assessment=earlier.assessment,
@@ -205,36 +278,37 @@ def contact_reopen(
         )
         record_contact_event(
             actor=actor,
-            contact=contact,
+            contact=locked,
             action="contact.reopened",
             request=request,
             details={
                 "decision": decision.pk,
                 "supersedes": earlier.pk,
                 "level": level,
-                "prompted_by": prompted_by.pk if prompted_by else None,
+                "prompted_by": later.pk if later else None,
                 "case": case.pk,
             },
         )
-        if prompted_by is not None and prompted_by.status != ContactStatus.DECIDED:
-            bump_version(prompted_by, None)
+        if later is not None:
+            bump_version(later, None)
             Decision.objects.create(
-                contact=prompted_by,
+                contact=later,
                 level=level,
-                rationale=f"Led to reopening consultation {contact.reference} as a referral: {text(reason)}",
+                rationale=f"Led to reopening consultation {locked.reference} as a referral: {text(reason)}",
                 case=case,
                 recorded_by=actor,
                 **stamp,
             )
-            previous_status = prompted_by.status
-            prompted_by.status = ContactStatus.DECIDED
-            prompted_by.save(update_fields=["status"])
+            previous_status = later.status
+            later.status = ContactStatus.DECIDED
+            later.save(update_fields=["status"])
             record_contact_event(
                 actor=actor,
-                contact=prompted_by,
+                contact=later,
                 action="contact.decided",
                 request=request,
-                changes={"status": (previous_status, prompted_by.status)},
-                details={"level": level, "case": case.pk, "reopened": contact.pk},
+                changes={"status": (previous_status, later.status)},
+                details={"level": level, "case": case.pk, "reopened": locked.pk},
             )
+    contact.refresh_from_db()
     return decision

@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.core.errors import ConflictError
 from threshold.lado.models import (
     Case,
     CaseStatus,
@@ -73,9 +74,30 @@ def _meeting_values(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _require_open(case: Case) -> None:
+# What a closed case refuses, in the words of the message shown to the LADO.
+CLOSED_MEETINGS = "meetings can no longer be recorded on it"
+CLOSED_CHANGES = "its meetings can no longer be changed"
+
+
+def require_open_case(case: Case, refused: str) -> None:
+    """Refuse, with a ``ValidationError`` for the whole form, when the case is closed.
+
+    A closed case is the finished record: it takes no new meetings, changes to
+    its meetings, attendance, actions, shares or partners' updates. Stopping a
+    share stays allowed, because it only takes access away.
+    """
     if case.status == CaseStatus.CLOSED:
-        raise ValidationError({"__all__": "This case is closed: meetings can no longer be recorded on it."})
+        raise ValidationError({"__all__": f"This case is closed: {refused}."})
+
+
+def require_version(record: Meeting | MeetingAction, expected_version: int | None) -> None:
+    """Refuse a form that did not say which version it was loaded with, or was loaded before a change.
+
+    ``bump_version`` skips its check when given no version, so a form that
+    dropped its hidden field would otherwise overwrite someone else's change.
+    """
+    if expected_version is None or expected_version != record.version:
+        raise ConflictError(type(record)._default_manager.get(pk=record.pk))
 
 
 def meeting_label(meeting: Meeting) -> str:
@@ -97,7 +119,7 @@ def meeting_record(*, actor: User, case: Case, data: Mapping[str, Any], request:
     and written ``minutes``.
     """
     require_case(actor, case, "change")
-    _require_open(case)
+    require_open_case(case, CLOSED_MEETINGS)
     values = _meeting_values(data)
     with transaction.atomic():
         meeting = Meeting.objects.create(case=case, created_by=actor, **values)
@@ -121,11 +143,17 @@ def meeting_update(
     expected_version: int | None,
     request: HttpRequest | None = None,
 ) -> Meeting:
-    """Change a meeting's details and minutes; a stale form raises ``ConflictError`` and saves nothing."""
+    """Change a meeting's details and minutes; a stale form raises ``ConflictError`` and saves nothing.
+
+    ``expected_version`` is the version the form was loaded with; without one
+    the change is refused as a conflict too (nothing says it is not stale).
+    """
     case = meeting.case
     require_case(actor, case, "change")
+    require_open_case(case, CLOSED_CHANGES)
     values = _meeting_values(data)
     with transaction.atomic():
+        require_version(meeting, expected_version)
         bump_version(meeting, expected_version)
         changes = {
             name: (str(getattr(meeting, name)), str(value))
@@ -182,6 +210,7 @@ def meeting_add_attendee(
 ) -> MeetingAttendee:
     """Add someone invited to a meeting, by agency, and whether they attended or sent apologies."""
     require_case(actor, meeting.case, "change")
+    require_open_case(meeting.case, CLOSED_CHANGES)
     name, agency = _attendee_values(name, agency)
     status = _status(status)
     with transaction.atomic():
@@ -208,6 +237,7 @@ def meeting_set_attendance(
 ) -> MeetingAttendee:
     """Record whether an invitee attended or sent apologies (or is still only invited)."""
     require_case(actor, meeting.case, "change")
+    require_open_case(meeting.case, CLOSED_CHANGES)
     if attendee.meeting_id != meeting.pk:
         raise ValidationError({"attendee": "Choose someone invited to this meeting"})
     status = _status(status)
@@ -239,6 +269,7 @@ def meeting_add_action(
 ) -> MeetingAction:
     """Add an action agreed at a meeting, with who owns it and when it is due."""
     require_case(actor, meeting.case, "change")
+    require_open_case(meeting.case, CLOSED_CHANGES)
     errors: dict[str, str] = {}
     description, owner = text(description), text(owner)
     if not description:
@@ -275,17 +306,24 @@ def meeting_complete_action(
     actor: User,
     meeting: Meeting,
     action: MeetingAction,
+    expected_version: int | None,
     done_on: dt.date | None = None,
-    expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> MeetingAction:
-    """Mark a meeting's action done (today unless another date is given); a stale form raises ``ConflictError``."""
+    """Mark a meeting's action done (today unless another date is given).
+
+    ``expected_version`` is the version the button was shown with: a stale or
+    missing one raises ``ConflictError`` and saves nothing.
+    """
     require_case(actor, meeting.case, "change")
+    require_open_case(meeting.case, CLOSED_CHANGES)
+    if action.meeting_id != meeting.pk:
+        raise ValidationError({"action": "Choose an action of this meeting"})
+    # Before "already done": a button shown before someone else marked it done is a conflict.
+    require_version(action, expected_version)
     errors: dict[str, str] = {}
     done_on = done_on or timezone.localdate()
-    if action.meeting_id != meeting.pk:
-        errors["action"] = "Choose an action of this meeting"
-    elif action.done_on is not None:
+    if action.done_on is not None:
         errors["action"] = "This action is already done"
     if done_on > timezone.localdate():
         errors["done_on"] = "The date must be today or in the past"

@@ -5,49 +5,77 @@ contribute to the meeting chaired by the LADO", and "information recorded by
 police may be used to inform future Disclosure and Barring Service
 disclosures". A partner sees nothing by default (access rule 1): the LADO
 shares one meeting (the partner then sees it and the case summary) or the whole
-case with a named person holding an active police liaison or children's social
-care manager membership. Stopping sharing sets ``ended_at``; the share row is
-kept, so who could see what, and when, stays answerable.
+case with a named person holding an active police liaison membership, or a
+children's social care manager membership in the case's local authority area.
+A closed case is no longer shared further and takes no more updates. Stopping
+sharing sets ``ended_at``; the share row is kept, so who could see what, and
+when, stays answerable.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.access.scope import PARTNER_ROLES
 from threshold.accounts.models import Membership, User
+from threshold.accounts.roles import OrganisationKind, Role
 from threshold.lado.models import Case, CaseShare, Meeting, MeetingShare, MeetingUpdate
 from threshold.lado.services.common import record_case_event, require_case
 from threshold.lado.services.common import text as clean_text
-from threshold.lado.services.meetings import meeting_label
+from threshold.lado.services.meetings import meeting_label, require_open_case
 
 UPDATE_LENGTH = 10000
+CLOSED_SHARING = "it and its meetings can no longer be shared (you can still stop sharing)"
+
+
+def _partner_memberships(case: Case) -> Q:
+    """The memberships that make someone a partner this case may be shared with (a ``Membership`` filter).
+
+    Children's social care is organised by local authority, and its
+    organisations carry that link: only managers of the social care of the
+    case's own local authority area are offered. Police forces have no area
+    link in the model yet (a force covers several local authorities), so every
+    active police liaison user is offered.
+    """
+    return Q(is_active=True, organisation__is_active=True) & (
+        Q(role=Role.POLICE_LIAISON, organisation__kind=OrganisationKind.POLICE)
+        | Q(
+            role=Role.CSC_MANAGER,
+            organisation__kind=OrganisationKind.CHILDRENS_SOCIAL_CARE,
+            organisation__local_authority_id=case.local_authority_id,
+        )
+    )
 
 
 def partner_candidates(case: Case) -> QuerySet[User]:
-    """Who a case or its meetings may be shared with: active police liaison and CSC manager users.
+    """Who a case or its meetings may be shared with: active police liaison users, and the area's CSC managers.
+
+    Children's social care managers are offered only from the social care of
+    the case's local authority area. Police forces are not linked to an area
+    yet, so all active police liaison users are offered; the list is ordered
+    by agency (``agency_name``, annotated on each user) and then by name, so
+    each force's people sit together under its name and the LADO picks the
+    force that covers the area rather than a namesake in a neighbouring one.
 
     Never the adult the case is about, and never a system administrator
     (rule 4: they read no case data).
     """
+    memberships = Membership.objects.filter(_partner_memberships(case))
+    agency = memberships.filter(user=OuterRef("pk")).order_by("organisation__name").values("organisation__name")[:1]
     candidates = User.objects.filter(
-        is_active=True,
-        is_system_admin=False,
-        memberships__is_active=True,
-        memberships__organisation__is_active=True,
-        memberships__role__in=PARTNER_ROLES,
-    )
+        is_active=True, is_system_admin=False, pk__in=memberships.values("user_id")
+    ).annotate(agency_name=Subquery(agency))
     subject = case.subject
     if subject.user_id is not None:
         candidates = candidates.exclude(pk=subject.user_id)
     if subject.email:
         candidates = candidates.exclude(email__iexact=subject.email)
-    return candidates.distinct().order_by("full_name")
+    return candidates.order_by("agency_name", "full_name", "pk")
 
 
 def partner_agency(user: User) -> str:
@@ -63,17 +91,22 @@ def partner_agency(user: User) -> str:
 
 def _require_partner(case: Case, user: User) -> str:
     """The partner's agency, or ``ValidationError`` beside the user field when they may not be shared with."""
-    if not partner_candidates(case).filter(pk=user.pk).exists():
+    partner = partner_candidates(case).filter(pk=user.pk).first()
+    if partner is None:
         raise ValidationError(
-            {"user": "Choose someone from the police or children's social care with an active account"}
+            {
+                "user": "Choose someone from the police, or from children's social care in the case's area,"
+                " with an active account"
+            }
         )
-    return partner_agency(user)
+    return str(getattr(partner, "agency_name", "") or "")
 
 
 def meeting_share(*, actor: User, meeting: Meeting, user: User, request: HttpRequest | None = None) -> MeetingShare:
     """Share a meeting with a named partner: they see it and the case summary, and may add their update."""
     case = meeting.case
     require_case(actor, case, "change")
+    require_open_case(case, CLOSED_SHARING)
     agency = _require_partner(case, user)
     with transaction.atomic():
         if meeting.shares.filter(user=user, ended_at__isnull=True).exists():
@@ -92,7 +125,10 @@ def meeting_share(*, actor: User, meeting: Meeting, user: User, request: HttpReq
 
 
 def meeting_unshare(*, actor: User, meeting: Meeting, user: User, request: HttpRequest | None = None) -> MeetingShare:
-    """Stop sharing a meeting with a partner: they lose it (and the summary) at once; the share row is kept."""
+    """Stop sharing a meeting with a partner: they lose it (and the summary) at once; the share row is kept.
+
+    Allowed on a closed case too: it only takes access away.
+    """
     case = meeting.case
     require_case(actor, case, "change")
     with transaction.atomic():
@@ -116,6 +152,7 @@ def meeting_unshare(*, actor: User, meeting: Meeting, user: User, request: HttpR
 def case_share(*, actor: User, case: Case, user: User, request: HttpRequest | None = None) -> CaseShare:
     """Share a whole case with a named partner: they see the case and all its meetings while it is shared."""
     require_case(actor, case, "change")
+    require_open_case(case, CLOSED_SHARING)
     agency = _require_partner(case, user)
     with transaction.atomic():
         if case.shares.filter(user=user, ended_at__isnull=True).exists():
@@ -134,7 +171,10 @@ def case_share(*, actor: User, case: Case, user: User, request: HttpRequest | No
 
 
 def case_unshare(*, actor: User, case: Case, user: User, request: HttpRequest | None = None) -> CaseShare:
-    """Stop sharing a case with a partner; the share row is kept with the time it ended."""
+    """Stop sharing a case with a partner; the share row is kept with the time it ended.
+
+    Allowed on a closed case too: it only takes access away.
+    """
     require_case(actor, case, "change")
     with transaction.atomic():
         share = case.shares.filter(user=user, ended_at__isnull=True).first()
@@ -164,6 +204,7 @@ def meeting_add_update(
     """
     if not fetch.visible_meetings(actor, "add_update").filter(pk=meeting.pk).exists():
         raise PermissionDenied("You cannot add an update to this meeting.")
+    require_open_case(meeting.case, "updates can no longer be added to its meetings")
     body = clean_text(text)
     if not body:
         raise ValidationError({"text": "Enter your agency's update"})

@@ -9,7 +9,8 @@ happens:
 - the initial decision: counted from when the contact was received; met by
   the first decision on the contact (or the opening of the case);
 - the evaluation meeting: counted from when the referral was received; met by
-  the first meeting held;
+  the first strategy or allegations management meeting held (a review meeting
+  follows the evaluation, so it does not stop this clock);
 - the resolution targets: counted from when the referral was received; met
   when the case concludes.
 
@@ -29,19 +30,22 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.lado.models import Case, CaseStatus, DelayReview
+from threshold.lado.models.meetings import MeetingKind
 from threshold.lado.services.common import lado_pack, record_case_event, require_case, text
 from threshold.policy import FactsError, add_months, parse_facts
 from threshold.policy.clocks import Clock, clock, delay_review_due, next_delay_review, timescales_at_level
 from threshold.policy.engine import due_date
 from threshold.policy.facts import FactValue
 
+# The meetings that evaluate an allegation (the protocol's Tier 1 strategy or LADO-convened meeting).
+EVALUATION_KINDS = (MeetingKind.STRATEGY, MeetingKind.ALLEGATIONS_MANAGEMENT)
 # The pack timescales a case shows, with what stops each clock.
 INITIAL_DECISION = "lado-initial-decision"
 EVALUATION_MEETING = "evaluation-meeting"
 THREE_MONTHS = "resolve-target-three-months"
 CASE_TIMESCALES = {
     INITIAL_DECISION: ("Initial decision", "decision"),
-    EVALUATION_MEETING: ("Evaluation meeting", "first meeting"),
+    EVALUATION_MEETING: ("Evaluation meeting", "evaluation meeting"),
     "resolve-target-one-month": ("Resolved within one month", "conclusion"),
     THREE_MONTHS: ("Resolved within three months", "conclusion"),
     "resolve-target-twelve-months": ("Resolved within twelve months", "conclusion"),
@@ -105,8 +109,11 @@ def _decided_on(case: Case) -> dt.date:
 
 
 def _first_meeting_on(case: Case, today: dt.date) -> dt.date | None:
-    """The first meeting held (a meeting booked for a later day has not happened yet)."""
-    for meeting in case.meetings.order_by("held_at", "pk"):
+    """The first strategy or allegations management meeting held (one booked for a later day has not happened).
+
+    A review meeting reviews what an evaluation meeting decided: it never stops the evaluation clock.
+    """
+    for meeting in case.meetings.filter(kind__in=EVALUATION_KINDS).order_by("held_at", "pk"):
         held_on = timezone.localdate(meeting.held_at)
         if held_on <= today:
             return held_on
@@ -120,7 +127,7 @@ def case_deadlines(case: Case, today: dt.date | None = None) -> list[CaseDeadlin
     running = case.status == CaseStatus.OPEN
     done = {
         "decision": _decided_on(case),
-        "first meeting": _first_meeting_on(case, today),
+        "evaluation meeting": _first_meeting_on(case, today),
         "conclusion": case.concluded_on,
     }
     deadlines = []
@@ -143,6 +150,12 @@ def three_months_on(case: Case) -> dt.date:
     for timescale in timescales_at_level(pack, case.tier, ids=[THREE_MONTHS]):
         return due_date(timescale, case.received_on)
     return add_months(case.received_on, 3)
+
+
+def three_months_wording(case: Case) -> str:
+    """The pack's own words on the three-month target and the monthly review of delay (empty if it has none)."""
+    pack = lado_pack(case.local_authority)
+    return next((timescale.description for timescale in pack.timescales if timescale.id == THREE_MONTHS), "")
 
 
 def delay_review_state(case: Case, today: dt.date | None = None) -> DelayReviewState | None:

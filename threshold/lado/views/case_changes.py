@@ -1,4 +1,4 @@
-"""The case's change pages: the data set's groups, a child, risk, investigations, other bodies, tier, reassignment.
+"""The case's change pages: the data set's groups, children, risk, investigations, other bodies, tier, reassignment.
 
 Each page fetches the case through ``threshold.access`` for ``change`` (or
 ``manage`` to reassign), parses its form, calls one service and goes back to
@@ -33,9 +33,11 @@ from threshold.lado.forms.cases import (
     TierForm,
     VersionedForm,
 )
-from threshold.lado.models import Case
+from threshold.lado.models import Case, CaseChild
 from threshold.lado.models.cases import InvestigationKind
 from threshold.lado.services import cases as services
+from threshold.lado.services.case_children import CHILD_FIELDS
+from threshold.lado.services.common import lado_pack
 from threshold.lado.views.case_dataset import INVESTIGATION_NAMES
 
 
@@ -63,7 +65,7 @@ def _form_page(
     message: str,
     anchor: str,
     action: str = "change",
-    context: dict[str, Any] | None = None,
+    context: Callable[[Case], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """A page that changes a case: fetched for ``action``, the form, the service, back to the case page."""
     user = signed_in_user(request)
@@ -87,7 +89,13 @@ def _form_page(
     return render(
         request,
         template,
-        {"case": case, "form": form, "heading": heading, "back": _case_page(case), **(context or {})},
+        {
+            "case": case,
+            "form": form,
+            "heading": heading,
+            "back": _case_page(case),
+            **(context(case) if context else {}),
+        },
     )
 
 
@@ -124,6 +132,8 @@ def case_change_dataset(request: HttpRequest, case_id: int, group: str) -> HttpR
         heading=heading,
         message="Data set saved.",
         anchor=f"dataset-{group}",
+        # The pack says how old an incident is before it counts as non-recent (the protocol: 12 months).
+        context=lambda case: {"non_recent_months": lado_pack(case.local_authority).non_recent_after_months},
     )
 
 
@@ -150,6 +160,68 @@ def case_add_child(request: HttpRequest, case_id: int) -> HttpResponse:
         message="Child added.",
         anchor="dataset-children",
     )
+
+
+def _child_values(form: VersionedForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in CHILD_FIELDS}
+
+
+@login_required
+def case_change_child(request: HttpRequest, case_id: int, child_id: int) -> HttpResponse:
+    """Correct a child's (victim's) details; the child is reached only through the case (404 otherwise)."""
+
+    def make_form(case: Case, data: Any) -> VersionedForm:
+        child = _child(case, child_id)
+        return ChildForm(data, initial={name: getattr(child, name) for name in CHILD_FIELDS} | _version(case))
+
+    return _form_page(
+        request,
+        case_id,
+        make_form=make_form,
+        save=lambda user, case, form: services.case_change_child(
+            actor=user,
+            case=case,
+            child=_child(case, child_id),
+            **_child_values(form),
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        template="lado/case/child_form.html",
+        heading="Correct a child's (victim's) details",
+        message="Child's details saved.",
+        anchor="dataset-children",
+        context=lambda case: {"button": "Save the child's details"},
+    )
+
+
+@login_required
+def case_remove_child(request: HttpRequest, case_id: int, child_id: int) -> HttpResponse:
+    """Remove a child recorded in error, after confirming; the removal is audited and in the chronology."""
+    return _form_page(
+        request,
+        case_id,
+        make_form=lambda case, data: VersionedForm(data, initial=_version(case)),
+        save=lambda user, case, form: services.case_remove_child(
+            actor=user,
+            case=case,
+            child=_child(case, child_id),
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        template="lado/case/child_remove_form.html",
+        heading="Remove a child (victim) from the case",
+        message="Child removed.",
+        anchor="dataset-children",
+        context=lambda case: {"child": _child(case, child_id), "button_classes": "govuk-button--warning"},
+    )
+
+
+def _child(case: Case, child_id: int) -> CaseChild:
+    """A child of the case fetched through ``threshold.access``; a child of another case is not found."""
+    try:
+        return case.children.get(pk=child_id)
+    except CaseChild.DoesNotExist:
+        raise Http404("No such child on this case.") from None
 
 
 @login_required
@@ -218,7 +290,7 @@ def case_record_investigation(request: HttpRequest, case_id: int, kind: str) -> 
         heading=f"Record the {INVESTIGATION_NAMES[kind]}",
         message="Investigation recorded.",
         anchor="dataset-investigations",
-        context={"criminal": kind == InvestigationKind.CRIMINAL, "line": InvestigationKind(kind).label},
+        context=lambda case: {"criminal": kind == InvestigationKind.CRIMINAL, "line": InvestigationKind(kind).label},
     )
 
 
@@ -298,6 +370,8 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
 urlpatterns = [
     path("lado/cases/<int:case_id>/change/<slug:group>/", case_change_dataset, name="case_change_dataset"),
     path("lado/cases/<int:case_id>/children/add/", case_add_child, name="case_add_child"),
+    path("lado/cases/<int:case_id>/children/<int:child_id>/", case_change_child, name="case_change_child"),
+    path("lado/cases/<int:case_id>/children/<int:child_id>/remove/", case_remove_child, name="case_remove_child"),
     path("lado/cases/<int:case_id>/risk/add/", case_add_risk_measure, name="case_add_risk_measure"),
     path(
         "lado/cases/<int:case_id>/investigations/<slug:kind>/",

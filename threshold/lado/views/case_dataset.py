@@ -113,8 +113,15 @@ def dataset_cards(case: Case, *, may_change: bool) -> list[Card]:
                 _row("Gender", _choice(Gender.choices, child.gender)),
                 _row("Ethnicity", _choice(Ethnicity.choices, child.ethnicity)),
             ],
+            [
+                (link("case_change_child", child.pk), "Change", f"child (victim) {number}'s details"),
+                (link("case_remove_child", child.pk), "Remove", f"child (victim) {number}"),
+            ]
+            if change
+            else [],
+            f"dataset-child-{child.pk}",
         )
-        for number, child in enumerate(case.children.all(), start=1)
+        for number, child in enumerate(case.children.order_by("pk"), start=1)
     ]
     victims = Card(
         "Name, Address, Date of Birth, gender and ethnicity of the victim",
@@ -186,7 +193,7 @@ def dataset_cards(case: Case, *, may_change: bool) -> list[Card]:
     )
     bodies = Card(
         "Referral to and date of DBS referral – and details of referral to any other body",
-        [_body_row(row) for row in case.body_referrals.all()],
+        _body_rows(case),
         [(link("case_record_body_referral"), "Add", "a referral to a body")] if change else [],
         "dataset-bodies",
     )
@@ -195,7 +202,8 @@ def dataset_cards(case: Case, *, may_change: bool) -> list[Card]:
         [
             _row("Conclusion category", _choice(Outcome.choices, case.outcome)),
             _row("Date of conclusion", case.concluded_on),
-            _row("Timescales", "See timescales on this page"),
+            # The timescales section of the monitoring panel (lado/case/_monitoring.html) has this anchor.
+            _row("Timescales", Markup('<a class="govuk-link" href="#timescales">See the case\'s timescales</a>')),
         ],
         anchor="dataset-conclusion",
     )
@@ -238,10 +246,29 @@ def _investigation_row(row: Any) -> dict[str, Any]:
     )
 
 
-def _body_row(row: Any) -> dict[str, Any]:
-    name = row.body_name or Body(row.body).label
+def _body_value(row: Any) -> str:
     if row.referred:
-        value = f"Referred on {govuk_date(row.referred_on)}" + (f", reference {row.reference}" if row.reference else "")
-    else:
-        value = f"Not referred: {row.explanation}"
-    return _row(name, value)
+        return f"Referred on {govuk_date(row.referred_on)}" + (f", reference {row.reference}" if row.reference else "")
+    return f"Not referred: {row.explanation}"
+
+
+def _body_rows(case: Case) -> list[dict[str, Any]]:
+    """One row per body: its latest record, with what was recorded before it as history beneath."""
+    history: dict[tuple[str, str], list[Any]] = {}
+    for row in case.body_referrals.all():
+        # A regulator or other body is told apart by its name; the DBS, TRA and Ofsted by the body alone.
+        named = row.body in (Body.REGULATOR, Body.OTHER)
+        history.setdefault((row.body, row.body_name.lower() if named else ""), []).append(row)
+    rows = []
+    for records in history.values():
+        latest, earlier = records[-1], records[:-1]
+        rows.append(
+            _row(
+                latest.body_name or Body(latest.body).label,
+                _lines(
+                    _body_value(latest),
+                    *(f"Earlier, recorded {govuk_date(row.recorded_at)}: {_body_value(row)}" for row in earlier),
+                ),
+            )
+        )
+    return rows

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -30,12 +31,19 @@ from threshold.lado.views.meetings import meetings_panel
 from threshold.lado.views.monitoring import monitoring_panel
 
 LIST_LIMIT = 200
+# Open cases first, then concluded, then closed.
+STATUS_RANK = models.Case(
+    models.When(status=CaseStatus.OPEN, then=models.Value(0)),
+    models.When(status=CaseStatus.CONCLUDED, then=models.Value(1)),
+    models.When(status=CaseStatus.CLOSED, then=models.Value(2)),
+    default=models.Value(3),
+    output_field=models.IntegerField(),
+)
 
 
-def _open_first(cases: Iterable[Case]) -> list[Case]:
-    """Open cases first, then concluded, then closed; newest first within each (the query's order)."""
-    rank = {CaseStatus.OPEN: 0, CaseStatus.CONCLUDED: 1, CaseStatus.CLOSED: 2}
-    return sorted(cases, key=lambda case: rank.get(case.status, 3))  # type: ignore[call-overload]
+def _open_first(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Open cases first, then concluded, then closed; newest first within each (sorted before any cut)."""
+    return cases.annotate(status_rank=STATUS_RANK).order_by("status_rank", "-opened_at", "-pk")
 
 
 def _rows(cases: list[Case]) -> list[dict[str, Any]]:
@@ -76,7 +84,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     mine = bool(scope.lado_change)
     if mine:
         cases = cases.filter(lado=user)
-    rows = _open_first(cases[:LIST_LIMIT])
+    cases = _open_first(cases)
+    total = cases.count()
+    rows = list(cases[:LIST_LIMIT])
     _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
     return render(
         request,
@@ -85,6 +95,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "heading": "My cases" if mine else "LADO cases",
             "rows": _rows(rows),
             "count": len(rows),
+            "total": total,
             "is_manager": bool(scope.lado_manage),
             "filters": None,
         },
@@ -112,16 +123,17 @@ def case_list_all(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(employer_name=chosen["employer"])
     today = timezone.localdate()
     rows: list[Case] = []
-    # Categories live in a JSON list and "overdue" is the pack's timescales: both are checked per case.
-    for case in cases.iterator():
+    total = 0
+    # Categories live in a JSON list and "overdue" is the pack's timescales: both are checked per case,
+    # in the list's order, so the first LIST_LIMIT kept are the first in that order; all matches are counted.
+    for case in _open_first(cases).iterator():
         if chosen.get("category") and chosen["category"] not in (case.abuse_categories or []):
             continue
         if chosen.get("overdue") and not (case.status == CaseStatus.OPEN and case_overdue(case, today)):
             continue
-        rows.append(case)
-        if len(rows) >= LIST_LIMIT:
-            break
-    rows = _open_first(rows)
+        total += 1
+        if len(rows) < LIST_LIMIT:
+            rows.append(case)
     _audit_list(user, request, rows, {"list": "all", "filters": {k: v for k, v in chosen.items() if v}})
     return render(
         request,
@@ -130,6 +142,7 @@ def case_list_all(request: HttpRequest) -> HttpResponse:
             "heading": "All cases",
             "rows": _rows(rows),
             "count": len(rows),
+            "total": total,
             "is_manager": True,
             "filters": form,
             "show_lado": True,

@@ -23,6 +23,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.audit.services import audit_record
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
+from threshold.jinja2 import govuk_date
 from threshold.lado.forms.contacts import AdviceForm, ContactForm
 from threshold.lado.models import Case, Contact, ContactStatus, Level
 from threshold.lado.services.contacts import (
@@ -34,7 +35,7 @@ from threshold.lado.services.contacts import (
 from threshold.lado.services.decisions import current_decision
 from threshold.lado.views import decisions as decision_views
 from threshold.lado.views import search as search_views
-from threshold.people.matching import previous_about
+from threshold.people.matching import Match, previous_about
 
 OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.ADVISED)
 
@@ -123,17 +124,65 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         employer_name=contact.employer_name,
         exclude_contact=contact.pk,
     )
+    # The panel shows other records about the adult: listing them is a read of each, so it is audited.
+    audit_record(
+        actor=user,
+        action="records.listed",
+        record_type="contact",
+        record_id=contact.pk,
+        organisation=contact.local_authority,
+        request=request,
+        details={"list": "previous_about", "ids": [_listed(match) for match in matches]},
+    )
     context: dict[str, Any] = {
         "contact": contact,
         "may_change": may_change,
+        "may_decide": fetch.can(user, "decide", contact),
         "decision": decision,
         "decisions": list(contact.decisions.select_related("case", "recorded_by", "prompted_by")),
         "clock": advice_due(contact),
         "matches": matches,
         "open": contact.status in OPEN_STATUSES,
         "is_consultation": decision is not None and decision.level == Level.CONSULTATION,
+        "referral_rows": referral_rows(contact),
     }
     return render(request, "lado/contact_detail.html", context)
+
+
+def _listed(match: Match) -> str:
+    """A matched record as the audit trail names it: ``contact:12`` or ``case:3``."""
+    return f"{'case' if match.kind == 'case' else 'contact'}:{match.record_id}"
+
+
+def _yes_no(value: bool | None) -> str:
+    return "Not recorded" if value is None else ("Yes" if value else "No")
+
+
+def referral_rows(contact: Contact) -> list[dict[str, Any]]:
+    """What the employer sent in their Threshold referral, as summary-list rows (none for other contacts).
+
+    Reached through the contact the viewer already holds: the recording data
+    set's allegation details, the children, and how the risk is managed.
+    """
+    referral = contact.referral
+    if referral is None:
+        return []
+    children = [child.full_name for child in referral.children.order_by("pk")]
+    values = [
+        ("How it came to light", referral.get_came_to_light_display() or "Not recorded"),
+        ("Categories of abuse", ", ".join(referral.abuse_category_labels()) or "Not recorded"),
+        (
+            "Date of the incident",
+            (govuk_date(referral.incident_date) if referral.incident_date else "Not known")
+            + (" (non-recent)" if referral.non_recent else ""),
+        ),
+        ("Children", ", ".join(children) or "None named"),
+        ("How the risk has been managed so far", referral.get_risk_managed_display() or "Not recorded"),
+        ("Police involved", _yes_no(referral.police_involved)),
+        ("Children's social care involved", _yes_no(referral.childrens_social_care_involved)),
+        ("Agency (supply staff)", referral.agency_name or "Not an agency worker"),
+    ]
+    return [{"key": {"text": key}, "value": {"text": value}} for key, value in values]
 
 
 @login_required

@@ -29,10 +29,10 @@ from threshold.lado.services.decisions import contact_decide, contact_reopen, cu
 ALWAYS_POLICE = "always-"
 
 
-def _contact_for_change(request: HttpRequest, contact_id: int) -> Contact:
-    """The contact for a form page: changeable by this user; showing the form is an audited read."""
+def _contact_to_decide(request: HttpRequest, contact_id: object) -> Contact:
+    """A contact for the decision pages: only a LADO of its service decides; showing it is an audited read."""
     user = signed_in_user(request)
-    contact = fetch.access_contact(user, contact_id, "change", request=request)
+    contact = fetch.access_contact(user, contact_id, "decide", request=request)
     if request.method != "POST":
         fetch.access_contact(user, contact_id, "view", request=request)
     return contact
@@ -51,7 +51,7 @@ def _after_decision(request: HttpRequest, contact: Contact) -> HttpResponse:
 def contact_decide_page(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Ask the facts, show the pack's advice, record the LADO's decision."""
     user = signed_in_user(request)
-    contact = _contact_for_change(request, contact_id)
+    contact = _contact_to_decide(request, contact_id)
     if contact.status == ContactStatus.DECIDED:
         messages.info(request, "This contact has already been decided.")
         return redirect(reverse("contact_detail", args=[contact.pk]) + "#decision")
@@ -124,15 +124,19 @@ def _context(contact: Contact, form: DecisionForm, assessment: Any) -> dict[str,
 def contact_reopen_page(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Reopen a consultation as a referral, usually because a later contact about the same adult came in."""
     user = signed_in_user(request)
-    contact = _contact_for_change(request, contact_id)
+    contact = _contact_to_decide(request, contact_id)
     decision = current_decision(contact)
     if decision is None or decision.level != Level.CONSULTATION:
         messages.info(request, "Only a consultation can be reopened as a referral.")
         return redirect("contact_detail", contact.pk)
     source = request.POST if request.method == "POST" else request.GET
-    form = ReopenForm(source if request.method == "POST" else None, initial={"prompted_by": source.get("prompted_by")})
     prompted_id = source.get("prompted_by") or None
-    prompted_by = fetch.access_contact(user, prompted_id, "change", request=request) if prompted_id else None
+    # The later contact is decided into the case too, so it needs the same right.
+    prompted_by = _contact_to_decide(request, prompted_id) if prompted_id else None
+    form = ReopenForm(
+        request.POST if request.method == "POST" else None,
+        initial={"prompted_by": prompted_id, "version": contact.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             new = contact_reopen(
@@ -142,7 +146,10 @@ def contact_reopen_page(request: HttpRequest, contact_id: int) -> HttpResponse:
                 level=form.cleaned_data["level"],
                 reason=form.cleaned_data["reason"],
                 request=request,
+                expected_version=form.cleaned_data["version"],
             )
+        except ConflictError:
+            return render(request, "lado/contact_conflict.html", {"contact": contact}, status=409)
         except ValidationError as error:
             for name, problems in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, problems)

@@ -31,7 +31,7 @@ from threshold.lado.forms.meetings import (
     MeetingForm,
     UpdateForm,
 )
-from threshold.lado.models import Case, Meeting, MeetingKind
+from threshold.lado.models import Case, CaseStatus, Meeting, MeetingKind
 from threshold.lado.services import meetings as services
 from threshold.lado.services.sharing import meeting_add_update, shared_case_users, shared_meeting_users
 from threshold.lado.views import sharing
@@ -61,9 +61,13 @@ def meetings_panel(user: User, case: Case) -> dict[str, Any]:
     """
     may_change = fetch.can(user, "change", case)
     meetings = fetch.visible_meetings(user).filter(case=case).order_by("held_at", "pk")
+    is_closed = case.status == CaseStatus.CLOSED
     return {
         "meetings_list": [(meeting, services.meeting_label(meeting)) for meeting in meetings],
-        "meetings_may_change": may_change,
+        # A closed case takes no new meetings or shares, but its shares can still be stopped.
+        "meetings_may_change": may_change and not is_closed,
+        "meetings_may_unshare": may_change,
+        "meetings_case_closed": is_closed,
         "meetings_case_shares": list(shared_case_users(case)) if may_change else [],
         "meetings_case": case,
     }
@@ -121,49 +125,71 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """One meeting, for the LADO service and the partners it is shared with."""
     user = signed_in_user(request)
     meeting = fetch.access_meeting(user, meeting_id, "view", request=request)
-    may_change = fetch.can(user, "change", meeting)
+    is_closed = meeting.case.status == CaseStatus.CLOSED
+    may_unshare = fetch.can(user, "change", meeting)
+    # On a closed case the record is final: no change controls, but shares can still be stopped.
+    may_change = may_unshare and not is_closed
     context = {
         "meeting": meeting,
         "meeting_title": services.meeting_label(meeting),
         "case_name": case_name(meeting.case),
+        "case_closed": is_closed,
         "may_change": may_change,
-        "may_add_update": fetch.can(user, "add_update", meeting),
+        "may_unshare": may_unshare,
+        "may_add_update": fetch.can(user, "add_update", meeting) and not is_closed,
         "attendees": list(meeting.attendees.all()),
         "actions": list(meeting.actions.all()),
         "updates": list(meeting.updates.select_related("recorded_by")),
-        "shares": list(shared_meeting_users(meeting)) if may_change else [],
+        "shares": list(shared_meeting_users(meeting)) if may_unshare else [],
         "today": timezone.localdate(),
     }
     context.update(documents_context(user=user, record=meeting, record_type="meeting", can_upload=may_change))
     return render(request, "lado/meeting_detail.html", context)
 
 
+def _meeting_conflict(request: HttpRequest, current: Meeting, data: dict[str, Any]) -> HttpResponse:
+    """The 409 page: the meeting as saved now (``current``) beside what this form entered; nothing was saved."""
+    changed = [
+        (label, _shown(name, getattr(current, name)), _shown(name, data.get(name)))
+        for name, label in MEETING_LABELS.items()
+        if data.get(name) is not None and getattr(current, name) != data.get(name)
+    ]
+    context = {"meeting": current, "meeting_title": services.meeting_label(current), "changed": changed}
+    return render(request, "lado/meeting_conflict.html", context, status=409)
+
+
 @login_required
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Change a meeting's details and minutes; a stale form gets the conflict page and saves nothing."""
+    """Change a meeting's details and minutes; a stale form gets the conflict page and saves nothing.
+
+    A form posted without the version it was loaded with is treated as stale:
+    nothing shows it was loaded after the last change.
+    """
     user = signed_in_user(request)
     meeting = _fetch_for_change(request, user, meeting_id)
-    form = MeetingForm(request.POST or None, initial=_meeting_initial(meeting))
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data()
-        try:
-            services.meeting_update(
-                actor=user, meeting=meeting, data=data, expected_version=form.cleaned_data["version"], request=request
-            )
-        except ConflictError as conflict:
-            current = conflict.current
-            changed = [
-                (label, _shown(name, getattr(current, name)), _shown(name, data.get(name)))
-                for name, label in MEETING_LABELS.items()
-                if getattr(current, name) != data.get(name)
-            ]
-            context = {"meeting": current, "meeting_title": services.meeting_label(current), "changed": changed}
-            return render(request, "lado/meeting_conflict.html", context, status=409)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "Meeting details saved.")
-            return redirect(meeting_page(meeting))
+    form = MeetingForm(request.POST or None, initial=_meeting_initial(meeting), editing=True)
+    if request.method == "POST":
+        valid = form.is_valid()
+        if "version" in form.errors:
+            # The meeting was fetched for this request, so it is as saved now.
+            return _meeting_conflict(request, meeting, form.service_data())
+        if valid:
+            data = form.service_data()
+            try:
+                services.meeting_update(
+                    actor=user,
+                    meeting=meeting,
+                    data=data,
+                    expected_version=form.cleaned_data["version"],
+                    request=request,
+                )
+            except ConflictError as conflict:
+                return _meeting_conflict(request, conflict.current, data)
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                messages.success(request, "Meeting details saved.")
+                return redirect(meeting_page(meeting))
     context = {
         "form": form,
         "case": meeting.case,
@@ -249,11 +275,17 @@ def meeting_action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_action_complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Mark one of the meeting's actions done today (a button on its row)."""
+    """Mark one of the meeting's actions done today (a button on its row).
+
+    A button shown before someone else changed the action, or posted without
+    its version, gets the conflict page (409) and saves nothing.
+    """
     user = signed_in_user(request)
     meeting = fetch.access_meeting(user, meeting_id, "change", request=request)
     form = CompleteActionForm(request.POST)
-    action = meeting.actions.filter(pk=form.cleaned_data["action"]).first() if form.is_valid() else None
+    form.is_valid()
+    action_id = form.cleaned_data.get("action")
+    action = meeting.actions.filter(pk=action_id).first() if action_id else None
     if action is None:
         raise Http404("No such action.")
     try:
@@ -261,12 +293,16 @@ def meeting_action_complete(request: HttpRequest, meeting_id: int) -> HttpRespon
             actor=user,
             meeting=meeting,
             action=action,
-            expected_version=form.cleaned_data["version"],
+            expected_version=form.cleaned_data.get("version"),
             request=request,
         )
-    except ConflictError:
-        messages.error(request, "Someone else changed this action first: check it below.")
-        return redirect(meeting_page(meeting, "actions"))
+    except ConflictError as conflict:
+        context = {
+            "meeting": meeting,
+            "meeting_title": services.meeting_label(meeting),
+            "action": conflict.current,
+        }
+        return render(request, "lado/meeting_action_conflict.html", context, status=409)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

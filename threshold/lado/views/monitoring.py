@@ -37,7 +37,12 @@ from threshold.lado.services.monitoring import (
     monitoring_complete_review,
     monitoring_schedule_review,
 )
-from threshold.lado.services.timescales import case_deadlines, case_record_delay_review, delay_review_state
+from threshold.lado.services.timescales import (
+    case_deadlines,
+    case_record_delay_review,
+    delay_review_state,
+    three_months_wording,
+)
 from threshold.lado.views import conclusion
 from threshold.lado.views.case_forms import case_for_change, case_form_page, case_page
 
@@ -204,7 +209,7 @@ def case_delay_review(request: HttpRequest, case_id: int) -> HttpResponse:
         template="lado/monitoring/delay.html",
         message="Review of delay recorded.",
         anchor="timescales",
-        context=lambda user, case: {"delay": delay_review_state(case)},
+        context=lambda user, case: {"delay": delay_review_state(case), "delay_wording": three_months_wording(case)},
     )
 
 

@@ -1,7 +1,7 @@
 """Sharing a meeting or a case with named police and children's social care users, and stopping.
 
-The LADO picks the person from a list of active police liaison and children's
-social care manager users (never typed). Stopping is a button beside each
+The LADO picks the person from a list of active police liaison users and the
+children's social care managers of the case's area (never typed). Stopping is a button beside each
 current share; the share is ended, not deleted.
 """
 
@@ -10,16 +10,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
+from threshold.accounts.models import User
 from threshold.core.http import signed_in_user
 from threshold.lado.forms.meetings import ShareForm, UnshareForm
 from threshold.lado.services import sharing as services
 from threshold.lado.views.meeting_pages import case_name, case_page, form_context, meeting_page
+
+
+def _agencies(candidates: QuerySet[User]) -> dict[int, str]:
+    """Each candidate's agency, shown beside their name in the list."""
+    return {candidate.pk: str(getattr(candidate, "agency_name", "") or "") for candidate in candidates}
 
 
 @login_required
@@ -41,7 +48,7 @@ def meeting_share(request: HttpRequest, meeting_id: int) -> HttpResponse:
             messages.success(request, f"Meeting shared with {partner.full_name}.")
             return redirect(meeting_page(meeting, "sharing"))
     context = form_context(meeting, form)
-    context["agencies"] = {candidate.pk: services.partner_agency(candidate) for candidate in candidates}
+    context["agencies"] = _agencies(candidates)
     return render(request, "lado/meeting_share_form.html", context)
 
 
@@ -87,7 +94,7 @@ def case_share(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case,
         "case_name": case_name(case),
         "back": case_page(case),
-        "agencies": {candidate.pk: services.partner_agency(candidate) for candidate in candidates},
+        "agencies": _agencies(candidates),
     }
     return render(request, "lado/meeting_case_share_form.html", context)
 
