@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -121,16 +122,27 @@ def why_matched(
     return tuple(reasons), score
 
 
+def _with_decisions(
+    matched: list[tuple[Contact, tuple[str, ...], float]],
+) -> list[tuple[Contact, tuple[str, ...], float]]:
+    """The matched contacts with their decisions loaded in one query (scoring every contact needs none)."""
+    prefetch_related_objects([contact for contact, _, _ in matched], "decisions")
+    return matched
+
+
 def _contact_kind(contact: Contact) -> str | None:
     """Consultations and undecided contacts are shown; a contact that became a case shows as its case."""
-    decision = contact.decisions.first()
+    # Decisions are prefetched for the matched contacts only, newest first (Decision.Meta.ordering).
+    decisions = list(contact.decisions.all())
+    decision = decisions[0] if decisions else None
     if decision is None:
         return "contact"
     return "consultation" if decision.level == Level.CONSULTATION else None
 
 
 def _candidates(user: User, local_authority: Organisation | None) -> tuple[Iterable[Contact], Iterable[Case]]:
-    contacts = fetch.visible_contacts(user, "view").prefetch_related("decisions")
+    # Decisions are fetched afterwards, for the contacts that matched only (_with_decisions).
+    contacts = fetch.visible_contacts(user, "view")
     cases = fetch.visible_cases(user, "view").select_related("subject")
     if local_authority is not None:
         contacts = contacts.filter(local_authority=local_authority)
@@ -155,11 +167,9 @@ def previous_about(
     """
     found: list[Match] = []
     contacts, cases = _candidates(user, local_authority)
+    matched = []
     for contact in contacts:
         if contact.pk == exclude_contact:
-            continue
-        kind = _contact_kind(contact)
-        if kind is None:
             continue
         reasons, score = why_matched(
             name=name,
@@ -170,6 +180,10 @@ def previous_about(
             their_employer=contact.employer_name,
         )
         if reasons:
+            matched.append((contact, reasons, score))
+    for contact, reasons, score in _with_decisions(matched):
+        kind = _contact_kind(contact)
+        if kind is not None:
             found.append(_contact_match(contact, kind, reasons, score))
     for case in cases:
         if exclude_contact is not None and case.contact_id == exclude_contact:
@@ -228,8 +242,8 @@ def search_records(user: User, *, name: str = "", reference: str = "", employer_
     contacts, cases = _candidates(user, None)
     reference = reference.strip().upper()
     results: list[Match] = []
+    matched = []
     for contact in contacts:
-        kind = _contact_kind(contact) or "contact"
         reasons = _search_reasons(
             name=name,
             reference=reference,
@@ -239,7 +253,9 @@ def search_records(user: User, *, name: str = "", reference: str = "", employer_
             their_employer=contact.employer_name,
         )
         if reasons is not None:
-            results.append(_contact_match(contact, kind, reasons, name_similarity(name, contact.adult_name)))
+            matched.append((contact, reasons, name_similarity(name, contact.adult_name)))
+    for contact, reasons, score in _with_decisions(matched):
+        results.append(_contact_match(contact, _contact_kind(contact) or "contact", reasons, score))
     for case in cases:
         their_name = case.adult_name or case.subject.full_name
         reasons = _search_reasons(
