@@ -289,4 +289,5 @@ HOME_PANELS: list[str] = [
     "threshold.concerns.home.panel",
     "threshold.allegations.home.panel",
     "threshold.lado.home.panel",
+    "threshold.lado.partner_home.panel",
 ]
