@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def timed(label: str, function: Callable[[], object], repeat: int = 5) -> None:
-    """Run ``function`` ``repeat`` times and print the median and best wall-clock times."""
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    print(f"{label:60s} median {statistics.median(samples) * 1000:8.1f} ms   best {min(samples) * 1000:8.1f} ms")
+from bench.common import throwaway_demo_database, timed
 
 
 def main() -> None:
@@ -32,19 +19,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=200)
     options = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="threshold-bench-")
-    os.environ["THRESHOLD_DATA_DIR"] = workdir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DATABASES["default"]["NAME"] = str(Path(workdir) / "bench.sqlite3")
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    workdir = throwaway_demo_database()
 
     from threshold.access import fetch
     from threshold.accounts.models import Organisation, User
@@ -52,11 +27,8 @@ def main() -> None:
     from threshold.audit.verify import verify_chain
     from threshold.concerns.models import Concern
     from threshold.core import demo
-    from threshold.core.demo_records import load_demo_records
     from threshold.people.models import Person
 
-    demo.load_demo_world()
-    load_demo_records()
     riverside = Organisation.objects.get(name=demo.RIVERSIDE)
     northshire = Organisation.objects.get(name=demo.NORTHSHIRE)
     started = time.perf_counter()

@@ -13,14 +13,12 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.access_and_audit import timed  # noqa: E402
+from bench.common import throwaway_demo_database, timed
 
 FIRST = ["Alex", "Sam", "Jo", "Chris", "Robin", "Pat", "Morgan", "Casey", "Jamie", "Taylor", "Jordan", "Avery"]
 LAST = ["Coach", "Teacher", "Driver", "Helper", "Leader", "Carer", "Minder", "Tutor", "Warden", "Keeper", "Player"]
@@ -32,29 +30,14 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=9_000)
     options = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="threshold-bench-")
-    os.environ["THRESHOLD_DATA_DIR"] = workdir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DATABASES["default"]["NAME"] = str(Path(workdir) / "bench.sqlite3")
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    workdir = throwaway_demo_database()
 
     from threshold.accounts.models import Organisation, User
     from threshold.core import demo
-    from threshold.core.demo_records import load_demo_records
     from threshold.lado.models import Case, Contact, ContactStatus
     from threshold.people.matching import previous_about, search_records
     from threshold.people.models import Person
 
-    demo.load_demo_world()
-    load_demo_records()
     northshire = Organisation.objects.get(name=demo.NORTHSHIRE)
     started = time.perf_counter()
     names = [
