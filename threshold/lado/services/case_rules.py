@@ -10,7 +10,11 @@ from threshold.lado.models import Case, CaseStatus, Level
 CASE_TIERS = {Level.TIER_1.value: str(Level.TIER_1.label), Level.TIER_2.value: str(Level.TIER_2.label)}
 
 
-def require_not_closed(case: Case) -> None:
-    """Refuse changes to a closed case: its record is complete (the chronology still takes corrections)."""
+def require_not_closed(case: Case, refused: str = "its record can no longer be changed") -> None:
+    """Refuse changes to a closed case: its record is complete (the chronology still takes corrections).
+
+    ``refused`` says what can no longer be done, for the message on the form.
+    Stopping a share stays allowed, because it only takes access away.
+    """
     if case.status == CaseStatus.CLOSED:
-        raise ValidationError({"__all__": "This case is closed, so its record can no longer be changed"})
+        raise ValidationError({"__all__": f"This case is closed: {refused}."})

@@ -25,13 +25,13 @@ from threshold.accounts.models import User
 from threshold.core.errors import ConflictError
 from threshold.lado.models import (
     Case,
-    CaseStatus,
     Meeting,
     MeetingAction,
     MeetingAttendee,
     MeetingKind,
 )
 from threshold.lado.models.meetings import AttendanceStatus
+from threshold.lado.services.case_rules import require_not_closed
 from threshold.lado.services.common import bump_version, record_case_event, require_case, text
 
 # The fields a meeting form edits, in the order the audit trail lists them.
@@ -79,17 +79,6 @@ CLOSED_MEETINGS = "meetings can no longer be recorded on it"
 CLOSED_CHANGES = "its meetings can no longer be changed"
 
 
-def require_open_case(case: Case, refused: str) -> None:
-    """Refuse, with a ``ValidationError`` for the whole form, when the case is closed.
-
-    A closed case is the finished record: it takes no new meetings, changes to
-    its meetings, attendance, actions, shares or partners' updates. Stopping a
-    share stays allowed, because it only takes access away.
-    """
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError({"__all__": f"This case is closed: {refused}."})
-
-
 def require_version(record: Meeting | MeetingAction, expected_version: int | None) -> None:
     """Refuse a form that did not say which version it was loaded with, or was loaded before a change.
 
@@ -119,7 +108,7 @@ def meeting_record(*, actor: User, case: Case, data: Mapping[str, Any], request:
     and written ``minutes``.
     """
     require_case(actor, case, "change")
-    require_open_case(case, CLOSED_MEETINGS)
+    require_not_closed(case, CLOSED_MEETINGS)
     values = _meeting_values(data)
     with transaction.atomic():
         meeting = Meeting.objects.create(case=case, created_by=actor, **values)
@@ -150,7 +139,7 @@ def meeting_update(
     """
     case = meeting.case
     require_case(actor, case, "change")
-    require_open_case(case, CLOSED_CHANGES)
+    require_not_closed(case, CLOSED_CHANGES)
     values = _meeting_values(data)
     with transaction.atomic():
         require_version(meeting, expected_version)
@@ -210,7 +199,7 @@ def meeting_add_attendee(
 ) -> MeetingAttendee:
     """Add someone invited to a meeting, by agency, and whether they attended or sent apologies."""
     require_case(actor, meeting.case, "change")
-    require_open_case(meeting.case, CLOSED_CHANGES)
+    require_not_closed(meeting.case, CLOSED_CHANGES)
     name, agency = _attendee_values(name, agency)
     status = _status(status)
     with transaction.atomic():
@@ -237,7 +226,7 @@ def meeting_set_attendance(
 ) -> MeetingAttendee:
     """Record whether an invitee attended or sent apologies (or is still only invited)."""
     require_case(actor, meeting.case, "change")
-    require_open_case(meeting.case, CLOSED_CHANGES)
+    require_not_closed(meeting.case, CLOSED_CHANGES)
     if attendee.meeting_id != meeting.pk:
         raise ValidationError({"attendee": "Choose someone invited to this meeting"})
     status = _status(status)
@@ -269,7 +258,7 @@ def meeting_add_action(
 ) -> MeetingAction:
     """Add an action agreed at a meeting, with who owns it and when it is due."""
     require_case(actor, meeting.case, "change")
-    require_open_case(meeting.case, CLOSED_CHANGES)
+    require_not_closed(meeting.case, CLOSED_CHANGES)
     errors: dict[str, str] = {}
     description, owner = text(description), text(owner)
     if not description:
@@ -316,7 +305,7 @@ def meeting_complete_action(
     missing one raises ``ConflictError`` and saves nothing.
     """
     require_case(actor, meeting.case, "change")
-    require_open_case(meeting.case, CLOSED_CHANGES)
+    require_not_closed(meeting.case, CLOSED_CHANGES)
     if action.meeting_id != meeting.pk:
         raise ValidationError({"action": "Choose an action of this meeting"})
     # Before "already done": a button shown before someone else marked it done is a conflict.

@@ -25,9 +25,10 @@ from threshold.access.scope import PARTNER_ROLES
 from threshold.accounts.models import Membership, User
 from threshold.accounts.roles import OrganisationKind, Role
 from threshold.lado.models import Case, CaseShare, Meeting, MeetingShare, MeetingUpdate
+from threshold.lado.services.case_rules import require_not_closed
 from threshold.lado.services.common import record_case_event, require_case
 from threshold.lado.services.common import text as clean_text
-from threshold.lado.services.meetings import meeting_label, require_open_case
+from threshold.lado.services.meetings import meeting_label
 
 UPDATE_LENGTH = 10000
 CLOSED_SHARING = "it and its meetings can no longer be shared (you can still stop sharing)"
@@ -106,7 +107,7 @@ def meeting_share(*, actor: User, meeting: Meeting, user: User, request: HttpReq
     """Share a meeting with a named partner: they see it and the case summary, and may add their update."""
     case = meeting.case
     require_case(actor, case, "change")
-    require_open_case(case, CLOSED_SHARING)
+    require_not_closed(case, CLOSED_SHARING)
     agency = _require_partner(case, user)
     with transaction.atomic():
         if meeting.shares.filter(user=user, ended_at__isnull=True).exists():
@@ -152,7 +153,7 @@ def meeting_unshare(*, actor: User, meeting: Meeting, user: User, request: HttpR
 def case_share(*, actor: User, case: Case, user: User, request: HttpRequest | None = None) -> CaseShare:
     """Share a whole case with a named partner: they see the case and all its meetings while it is shared."""
     require_case(actor, case, "change")
-    require_open_case(case, CLOSED_SHARING)
+    require_not_closed(case, CLOSED_SHARING)
     agency = _require_partner(case, user)
     with transaction.atomic():
         if case.shares.filter(user=user, ended_at__isnull=True).exists():
@@ -204,7 +205,7 @@ def meeting_add_update(
     """
     if not fetch.visible_meetings(actor, "add_update").filter(pk=meeting.pk).exists():
         raise PermissionDenied("You cannot add an update to this meeting.")
-    require_open_case(meeting.case, "updates can no longer be added to its meetings")
+    require_not_closed(meeting.case, "updates can no longer be added to its meetings")
     body = clean_text(text)
     if not body:
         raise ValidationError({"text": "Enter your agency's update"})
