@@ -36,6 +36,8 @@ class SeedExample:
     police: str | None = None  # "required", "consider" or "no"
     childrens_social_care: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    rules: tuple[str, ...] = ()  # police or children's social care rules that must fire
+    guidance: tuple[str, ...] = ()  # guidance that must come with the advice
 
 
 EXAMPLES = [
@@ -236,6 +238,69 @@ EXAMPLES = [
         ("possible-criminal-offence",),
         police="consider",
     ),
+    # Bedfordshire Police: "Allegations are to be referred to Bedfordshire Police for two reasons:".
+    SeedExample(
+        "To consider the need for police to investigate an alleged crime",
+        {"possible_criminal_offence": True, "injury": "none", **_NO_ESCALATION},
+        "tier-2",
+        ("possible-criminal-offence",),
+        police="consider",
+        rules=("investigate-alleged-crime", "information-sharing"),
+        guidance=("police-expertise-on-offences",),
+    ),
+    SeedExample(
+        "To enable information sharing and aid decision making relating potential risk to children;",
+        {"behaviour_indicates_risk_of_harm": True, "injury": "none", **_NO_ESCALATION},
+        "tier-2",
+        ("risk-of-harm",),
+        police="consider",
+        rules=("information-sharing",),
+    ),
+    # A position of trust is an aggravating factor for the police; the protocol's Tier 1 already
+    # includes "any possible breach of a position of trust", so the case is Tier 1 and the
+    # police are to be considered, not required.
+    SeedExample(
+        "By the same token, inappropriate behaviour toward a child by a person in a position of trust should be taken"
+        " seriously and considered an aggravating factor when assessing the need for police involvement.",
+        {
+            "harmed_or_may_have_harmed_child": True,
+            "injury": "none",
+            **_NO_ESCALATION,
+            "complicated_by_numbers_or_roles": True,
+        },
+        "tier-1",
+        ("complicated-by-numbers-or-roles",),
+        police="consider",
+        rules=("position-of-trust-aggravating",),
+    ),
+    SeedExample(
+        "There is also a need to distinguish between allegations of assault and the legitimate use of physical"
+        " intervention or restraint to protect a child/children from harming themselves or others, or damaging"
+        " property.",
+        {"abuse_categories": ["physical"], "battery_without_injury": True, "injury": "none", **_NO_ESCALATION},
+        "tier-2",
+        ("possible-criminal-offence",),
+        police="consider",
+        rules=("investigate-alleged-crime",),
+        guidance=("physical-intervention", "physical-chastisement"),
+    ),
+    SeedExample(
+        "In many cases the use of physical chastisement by adults in such positions has been outlawed and should be"
+        " considered accordingly.",
+        {"battery_without_injury": True, "harmed_or_may_have_harmed_child": True, "injury": "none", **_NO_ESCALATION},
+        "tier-2",
+        police="consider",
+        guidance=("physical-chastisement",),
+    ),
+    SeedExample(
+        "In these cases police would be expected to contribute to the meeting chaired by the LADO.",
+        {"injury": "visible", "harmed_or_may_have_harmed_child": True, "abuse_categories": ["physical"]},
+        "tier-1",
+        ("other-agencies",),
+        police="required",
+        rules=("always-injury",),
+        guidance=("police-contribute-to-meeting", "physical-intervention"),
+    ),
     # Children's Social Care.
     SeedExample(
         "All allegations or concerns which, at the point of referral, show the potential for meeting the definition"
@@ -267,6 +332,9 @@ def test_each_protocol_example_gets_the_level_and_referrals_the_protocol_names(e
     assert result.refer_to_lado == (example.level != "consultation")
     for key, value in example.extra.items():
         assert result.as_dict()[key] == value
+    rules = {r.criterion for agency in ("police", "childrens_social_care") for r in result.referrals[agency].reasons}
+    assert set(example.rules) <= rules
+    assert set(example.guidance) <= {g.id for g in result.guidance}
 
 
 def test_every_example_quoted_in_the_pack_has_a_test_case() -> None:
@@ -297,6 +365,7 @@ def test_the_nursery_worker_example_is_monitored_by_the_lado_and_managed_by_the_
     assert [d.id for d in result.deadlines] == [
         "inform-lado",
         "lado-initial-decision",
+        "ofsted-notification",
         "resolve-target-one-month",
         "resolve-target-three-months",
         "resolve-target-twelve-months",
@@ -304,6 +373,25 @@ def test_the_nursery_worker_example_is_monitored_by_the_lado_and_managed_by_the_
     assert "recording-data-set" in {g.id for g in result.guidance}
     # A nursery is an early years setting: the national Ofsted notification applies too.
     assert result.referrals["ofsted"].required
+
+
+def test_an_early_years_allegation_is_notified_to_ofsted_within_14_calendar_days() -> None:
+    """The Ofsted rule: "as soon as reasonably practicable and at the latest within 14 days"."""
+    result = assess(PACK, EXAMPLES[4].facts | {"reported_on": "2026-03-06"})
+    rule = next(r for r in result.referrals["ofsted"].reasons if r.criterion == "early-years-notification")
+    assert "within 14 days" in rule.text
+    notify = next(d for d in result.deadlines if d.id == "ofsted-notification")
+    # Calendar days, not working days: Fri 6 March 2026 + 14 = Fri 20 March 2026.
+    assert notify.due.isoformat() == "2026-03-20"
+    assert notify.counting == "14 calendar days"
+
+
+def test_there_is_no_ofsted_deadline_when_the_ofsted_notification_is_not_required() -> None:
+    """A school is not a registered early years provider: no Ofsted clock."""
+    facts = EXAMPLES[4].facts | {"setting_type": "school", "reported_on": "2026-03-06"}
+    result = assess(PACK, facts)
+    assert not result.referrals["ofsted"].required
+    assert "ofsted-notification" not in {d.id for d in result.deadlines}
 
 
 def test_tier_1_holds_a_strategy_meeting_within_five_working_days() -> None:
@@ -361,3 +449,47 @@ def test_the_recording_data_set_says_historic_means_over_twelve_months() -> None
     just_inside = assess(PACK, {"incident_date": "2024-03-10", "reported_on": "2025-03-10"})
     just_over = assess(PACK, {"incident_date": "2024-03-09", "reported_on": "2025-03-10"})
     assert (just_inside.non_recent, just_over.non_recent) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("fact", "words"),
+    [
+        (
+            "complicated_by_numbers_or_roles",
+            "An allegation which is complicated by the number of victims/perpetrators/ or roles held",
+        ),
+        ("needs_other_agencies", "Allegations which require the involvement of other agencies"),
+        ("third_party_interest", "Other complicating factors including interest by a third party such as the media."),
+    ],
+)
+def test_a_tier_1_complication_without_an_allegation_is_not_an_allegation(fact: str, words: str) -> None:
+    """Tier 1: "The referral clearly meets the definition of an allegation": a complication alone does not."""
+    alone = assess(PACK, {fact: True})
+    assert alone.level == "consultation"
+    assert not alone.meets_harm_threshold
+    assert not alone.refer_to_lado
+    with_limb = assess(PACK, {fact: True, "harmed_or_may_have_harmed_child": True})
+    assert with_limb.level == "tier-1"
+    assert words in next(r.text for r in with_limb.reasons if r.level == "tier-1")
+
+
+def test_criterion_3_quotes_the_protocol_s_balancing_passage_from_its_start() -> None:
+    """ "There are other scenarios where the risk to children is less clear … vulnerable in some other way."."""
+    result = assess(PACK, {"may_be_unsuitable_to_work_with_children": True})
+    guidance = {g.id: g for g in result.guidance}
+    balancing = guidance["criterion-3-balancing"]
+    assert balancing.text.startswith("There are other scenarios where the risk to children is less clear")
+    assert balancing.text.endswith("the adult may be the injured party or vulnerable in some other way.")
+    judgement = guidance["criterion-3-judgement"]
+    assert (
+        "What constitutes a risk will vary depending upon the context and nature of the work the adult is involved in."
+        in judgement.items
+    )
+
+
+def test_the_police_hold_the_expertise_on_the_definition_of_an_offence() -> None:
+    """ "It should also be recognised that the police hold the expertise on the definition of an offence…"."""
+    result = assess(PACK, {"possible_criminal_offence": True})
+    expertise = next(g for g in result.guidance if g.id == "police-expertise-on-offences")
+    assert "the police hold the expertise on the definition of an offence" in expertise.text
+    assert "police-expertise-on-offences" not in {g.id for g in assess(PACK, {"practice_issue_only": True}).guidance}

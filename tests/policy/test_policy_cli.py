@@ -136,3 +136,33 @@ def test_the_module_runs_as_a_program() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["packs"]
+
+
+class _ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone away, as ``policy show kcsie | head`` leaves it."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    err = io.StringIO()
+    assert main(["show", "kcsie"], io.StringIO(), _ClosedPipe(), err) == 0
+    assert err.getvalue() == ""
+
+
+def test_policy_show_piped_into_a_reader_that_closes_at_once_prints_no_traceback() -> None:
+    """``policy show … | head``: the reader closes the pipe before the answer is written."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "threshold.policy.cli", "show", "lead-academy-trust"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert "BrokenPipeError" not in error
+    assert "Traceback" not in error

@@ -35,15 +35,65 @@ def test_each_limb_of_the_harm_threshold_makes_an_allegation_to_refer_to_the_lad
     assert inform.due.isoformat() == "2026-03-09"  # Friday -> Monday
 
 
-@pytest.mark.parametrize("example", PACK.low_level_concerns.examples)
-def test_kcsie_s_low_level_concern_examples_are_low_level_concerns(example: str) -> None:
-    """Inconsistent with the staff code of conduct, and the harm threshold not met."""
-    result = assess(PACK, {"inconsistent_with_code_of_conduct": True})
+# Each KCSIE example of a low-level concern, the facts that describe it, and the limb of
+# the harm threshold it would cross if it went further (which must make it an allegation).
+LOW_LEVEL_EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
+    "being over friendly with children": (
+        {"inconsistent_with_code_of_conduct": True, "behaviour_indicates_risk_of_harm": False},
+        "behaviour_indicates_risk_of_harm",
+    ),
+    "having favourites": (
+        {"inconsistent_with_code_of_conduct": True, "harmed_or_may_have_harmed_child": False},
+        "harmed_or_may_have_harmed_child",
+    ),
+    "taking photographs of children on their mobile phone, contrary to school policy": (
+        {"inconsistent_with_code_of_conduct": True, "possible_criminal_offence": False},
+        "possible_criminal_offence",
+    ),
+    "engaging with a child on a one-to-one basis in a secluded area or behind a closed door": (
+        {"inconsistent_with_code_of_conduct": True, "sexual_interest_in_children_concern": False},
+        "sexual_interest_in_children_concern",
+    ),
+    "humiliating pupils": (
+        {"inconsistent_with_code_of_conduct": True, "harmed_or_may_have_harmed_child": False},
+        "harmed_or_may_have_harmed_child",
+    ),
+}
+
+
+def test_the_pack_lists_exactly_kcsie_s_low_level_concern_examples() -> None:
+    assert list(PACK.low_level_concerns.examples) == list(LOW_LEVEL_EXAMPLES)
+
+
+@pytest.mark.parametrize("example", list(LOW_LEVEL_EXAMPLES))
+def test_kcsie_s_low_level_concern_examples_are_low_level_concerns_until_they_cross_the_harm_threshold(
+    example: str,
+) -> None:
+    """Inconsistent with the staff code of conduct, and the harm threshold not met; cross it and it is an allegation."""
+    facts, escalation = LOW_LEVEL_EXAMPLES[example]
+    result = assess(PACK, facts)
     assert result.level == "low-level-concern"
     assert not result.refer_to_lado
-    assert result.reasons[0].criterion == "inconsistent-with-code-of-conduct"
-    assert "'nagging doubt'" in result.reasons[0].text
-    assert example
+    assert not result.meets_harm_threshold
+    assert [r.criterion for r in result.reasons] == ["inconsistent-with-code-of-conduct"]
+    assert "does not meet the harm threshold" in result.reasons[0].text
+    assert result.spectrum is not None
+    assert result.spectrum.id == "low-level-concern"
+    assert not any(advice.consider for advice in result.referrals.values())
+    escalated = assess(PACK, facts | {escalation: True})
+    assert escalated.level == "allegation"
+    assert escalated.refer_to_lado
+
+
+def test_the_low_level_concern_definition_uses_the_current_kcsie_words() -> None:
+    """KCSIE 2022 onward: "does not meet the harm threshold or is otherwise not serious enough"."""
+    definition = PACK.low_level_concerns.definition
+    assert "does not meet the harm threshold or is otherwise not serious enough to consider a referral to the LADO" in (
+        definition
+    )
+    assert "allegations threshold" not in definition
+    criterion = PACK.level("low-level-concern").criteria[0]
+    assert criterion.text == definition
 
 
 def test_behaviour_consistent_with_the_code_of_conduct_is_appropriate_conduct() -> None:

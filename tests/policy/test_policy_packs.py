@@ -21,7 +21,8 @@ from threshold.policy import (
     load_packs,
 )
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# Copies of ../shared/seeds kept in the repository, so that CI (a fresh clone) checks them too.
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 MINIMAL = """
 [pack]
@@ -395,7 +396,6 @@ def _quoted_texts(pack: Pack, prefix: str) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not beside the repository")
 @pytest.mark.parametrize(
     ("pack_id", "seed", "prefix"),
     [
@@ -425,3 +425,10 @@ def test_every_pack_text_has_a_source() -> None:
             assert all(criterion.source for criterion in level.criteria)
         assert all(rule.source for rules in pack.referrals.values() for rule in rules)
         assert all(t.source for t in pack.timescales)
+
+
+@pytest.mark.parametrize("seed", ["000_225d90eadca72b0f.txt", "003_0785a01ade157731.txt"])
+def test_the_seed_documents_are_in_the_repository_so_the_quotation_test_never_skips(seed: str) -> None:
+    """A missing seed must fail here, not silently skip the check that the packs quote it exactly."""
+    assert (SEEDS / seed).is_file(), f"tests/policy/seeds/{seed} is missing"
+    assert (SEEDS / seed).stat().st_size > 10_000

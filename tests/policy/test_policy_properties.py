@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import date, timedelta
 from typing import Any
 
 import holidays
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from threshold.policy import (
     FACTS,
@@ -21,9 +23,16 @@ from threshold.policy import (
     list_packs,
 )
 from threshold.policy.facts import Kind
+from threshold.policy.pension import state_pension_date
+
+# Hypothesis keeps more than its example database in its home directory (a cache of
+# the constants it finds in the code under test), and by default that is
+# ``.hypothesis/`` in the working directory, the repository. Point it at a temporary
+# directory so that these tests write nothing into the checkout.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="threshold-hypothesis-"))
 
 PACKS = list_packs()
-# No example database: these tests must not write files into the repository.
+# No example database either: every run starts from the same search.
 CHECK = settings(max_examples=150, deadline=None, database=None)
 
 
@@ -124,9 +133,28 @@ def test_retention_never_ends_before_ten_years_from_an_allegation(
     result = decide_retention(pack, drawn)
     assert result == decide_retention(pack, drawn)
     json.dumps(result.as_dict())
-    if record_type == "allegation" and "allegation_date" in drawn:
+    if record_type == "allegation" and "subject_date_of_birth" not in drawn:
+        # State Pension age may be later than anything else known: no date rather than one too early.
+        assert result.keep_until is None
+        assert result.undetermined
+    if record_type == "allegation" and "allegation_date" in drawn and "subject_date_of_birth" in drawn:
         allegation = date.fromisoformat(drawn["allegation_date"])
         assert result.keep_until is not None
         assert result.keep_until >= date(allegation.year + 10, allegation.month, min(allegation.day, 28))
+        assert result.keep_until >= state_pension_date(date.fromisoformat(drawn["subject_date_of_birth"]))
+    if result.keep_until is not None:
+        assert not result.undetermined
     if "sexual" in drawn.get("abuse_categories", []):
         assert result.holds
+
+
+def test_hypothesis_keeps_its_files_outside_the_repository() -> None:
+    """Its constants cache and any database go to a temporary directory, never ``.hypothesis/`` here."""
+    from pathlib import Path
+
+    from hypothesis.configuration import storage_directory
+
+    repository = Path(__file__).resolve().parents[2]
+    home = storage_directory(intent_to_write=False).home_directory
+    assert not home.resolve().is_relative_to(repository)
+    assert CHECK.database is None

@@ -26,15 +26,40 @@ def test_an_allegation_is_kept_ten_years_when_that_is_later_than_state_pension_a
     assert result.keep_until.isoformat() == "2035-03-10"  # State Pension age was 1 Jan 2024
 
 
-def test_without_a_date_of_birth_retention_falls_back_to_ten_years_and_says_so() -> None:
-    result = decide_retention(TRUST, {"record_type": "allegation", "allegation_date": "2025-03-10"})
-    assert result.keep_until is not None
-    assert result.keep_until.isoformat() == "2035-03-10"
-    assert any("subject_date_of_birth was not given" in r.text for r in result.reasons)
+@pytest.mark.parametrize("pack", [TRUST, KCSIE, BEDFORD], ids=lambda p: p.id)
+def test_without_a_date_of_birth_the_date_cannot_be_worked_out_rather_than_risk_one_that_is_too_early(
+    pack: Pack,
+) -> None:
+    """Ten years from 10 March 2025 is 2035, but State Pension age may be decades later: no date is given."""
+    result = decide_retention(pack, {"record_type": "allegation", "allegation_date": "2025-03-10"})
+    assert result.keep_until is None
+    assert result.undetermined
+    assert result.waiting_for == ("subject_date_of_birth",)
+    assert any("cannot be worked out until the subject's date of birth is recorded" in r.text for r in result.reasons)
+    assert result.as_dict()["keep_until"] is None
+    assert result.as_dict()["undetermined"] is True
+
+
+def test_a_known_date_of_birth_makes_the_date_determined_again() -> None:
+    result = decide_retention(
+        TRUST, {"record_type": "allegation", "allegation_date": "2025-03-10", "subject_date_of_birth": "1958-01-01"}
+    )
+    assert not result.undetermined
+    assert result.waiting_for == ()
+    assert result.as_dict()["undetermined"] is False
+
+
+def test_a_missing_allegation_date_also_leaves_the_date_undetermined_even_with_a_date_of_birth() -> None:
+    """The later of two periods is unknowable while either is unknown."""
+    result = decide_retention(KCSIE, {"record_type": "allegation", "subject_date_of_birth": "1958-01-01"})
+    assert result.keep_until is None
+    assert result.waiting_for == ("allegation_date",)
+    assert any("until the date of the allegation is recorded" in r.text for r in result.reasons)
 
 
 def test_without_an_allegation_date_the_ten_years_run_from_reported_on_and_the_reasons_say_so() -> None:
-    result = decide_retention(KCSIE, {"record_type": "allegation", "reported_on": "2024-02-29"})
+    facts = {"record_type": "allegation", "reported_on": "2024-02-29", "subject_date_of_birth": "1950-01-01"}
+    result = decide_retention(KCSIE, facts)
     assert result.keep_until is not None
     assert result.keep_until.isoformat() == "2034-03-01"  # no 29 Feb 2034: the later day
     assert any("allegation_date was not given, so reported_on was used" in r.text for r in result.reasons)
@@ -46,7 +71,7 @@ def test_a_sexual_abuse_allegation_carries_a_preservation_hold_that_overrides_de
     )
     assert [h.id for h in result.holds] == ["iicsa-sexual-abuse"]
     assert "Independent Inquiry into Child Sexual Abuse (IICSA)" in result.holds[0].text
-    assert result.keep_until is not None  # the period still stands; the hold overrides it
+    assert result.keep_until is None  # no date of birth, so no date; the hold overrides it anyway
 
 
 @pytest.mark.parametrize(
@@ -70,6 +95,7 @@ def test_the_trust_keeps_low_level_concerns_seven_years_after_the_person_leaves(
 def test_a_low_level_concern_about_someone_still_employed_has_no_end_date_yet() -> None:
     result = decide_retention(TRUST, {"record_type": "low_level_concern"})
     assert result.keep_until is None
+    assert result.waiting_for == ("left_employment_on",)
     assert any("left_employment_on was not given" in r.text for r in result.reasons)
 
 
@@ -92,6 +118,7 @@ def test_retention_needs_to_know_what_kind_of_record_it_is() -> None:
 
 
 def test_the_retention_json_has_the_keys_the_issue_promises() -> None:
-    result = decide_retention(TRUST, {"record_type": "allegation", "allegation_date": "2025-03-10"}).as_dict()
+    facts = {"record_type": "allegation", "allegation_date": "2025-03-10", "subject_date_of_birth": "1958-01-01"}
+    result = decide_retention(TRUST, facts).as_dict()
     assert {"record_type", "keep_until", "holds", "remove_from_personnel_file", "reasons"} <= set(result)
     assert result["keep_until"] == "2035-03-10"

@@ -10,6 +10,7 @@ exit status 2, and nothing on stdout.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -60,12 +61,31 @@ def main(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     except PolicyError as error:
         stderr.write(f"policy: {_one_line(str(error))}\n")
         return _EXIT_ERROR
-    if result is None:
-        stdout.write(USAGE)
-        return _EXIT_OK
-    json.dump(result, stdout, indent=2, ensure_ascii=False)
-    stdout.write("\n")
+    try:
+        if result is None:
+            stdout.write(USAGE)
+        else:
+            json.dump(result, stdout, indent=2, ensure_ascii=False)
+            stdout.write("\n")
+        stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (``policy show kcsie | head``): that is not an error,
+        # and there is no one left to tell, so say nothing and exit normally.
+        _silence(stdout)
     return _EXIT_OK
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a broken stream at /dev/null so that flushing it again at exit raises nothing."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)
 
 
 def _run(argv: list[str], stdin: TextIO) -> JSONValue | None:

@@ -65,7 +65,8 @@ def describe_pack(pack: Pack) -> dict[str, JSONValue]:
             "source": pack.low_level_concerns.source,
         },
         "outcomes": {key: {"text": d.text, "source": d.source} for key, d in pack.outcomes.items()},
-        "spectrum": {key: {"text": d.text, "source": d.source} for key, d in pack.spectrum.items()},
+        "spectrum": {key: _band(pack, key) for key in pack.spectrum},
+        "routing": {"no_trust_recipient": pack.no_trust_recipient},
         "response_matrix": None
         if matrix is None
         else {
@@ -128,3 +129,11 @@ def _period(period: Period) -> str:
     start = "State Pension age" if period.start == "state_pension_date" else period.start
     text = start if period.years == 0 else f"{period.years} years from {start}"
     return f"{text} (or {period.fallback} if it is not given)" if period.fallback else text
+
+
+def _band(pack: Pack, key: str) -> dict[str, JSONValue]:
+    band = pack.spectrum[key]
+    found: dict[str, JSONValue] = {"text": band.text, "source": band.source}
+    if key in pack.spectrum_when:
+        found["when"] = describe(pack.spectrum_when[key])
+    return found

@@ -28,7 +28,7 @@ from types import MappingProxyType
 from .calendar import add_calendar_days, add_months, add_working_days
 from .conditions import AGENCIES, Condition, evaluate, referenced_facts
 from .facts import Facts, FactValue, parse_facts
-from .pack import Criterion, Level, Pack, Rule, Timescale
+from .pack import Criterion, Definition, Level, Pack, Rule, Timescale
 from .results import Advice, Assessment, Deadline, PackStamp, Quoted, Reason, Response
 
 
@@ -123,7 +123,7 @@ def assess(pack: Pack, facts: Facts | Mapping[str, object]) -> Assessment:
     )
     outcome = checked.get("outcome")
     definition = pack.outcomes.get(outcome) if isinstance(outcome, str) else None
-    band = pack.spectrum.get(level.spectrum) if level.spectrum else None
+    band = spectrum_band(pack, level, situation)
     return Assessment(
         pack=stamp(pack),
         level=level.id,
@@ -145,6 +145,19 @@ def assess(pack: Pack, facts: Facts | Mapping[str, object]) -> Assessment:
         notes=tuple(notes),
         facts_not_used=tuple(sorted(set(checked.given()) - facts_used_by_assess(pack), key=checked.given().index)),
     )
+
+
+def spectrum_band(pack: Pack, level: Level, situation: _Situation) -> Definition | None:
+    """The band of the spectrum of behaviour: the first band whose own ``when`` holds, else the level's band.
+
+    A pack whose lowest tiers mix low-level concerns with behaviour that is entirely
+    consistent with the code of conduct (the trust's Tier 1) says so on the band, so the
+    band is worked out separately from the tier.
+    """
+    for band_id, when in pack.spectrum_when.items():
+        if evaluate(when, situation).matched:
+            return pack.spectrum[band_id]
+    return pack.spectrum.get(level.spectrum) if level.spectrum else None
 
 
 def _choose_level(pack: Pack, situation: _Situation) -> tuple[Level, tuple[Reason, ...], list[str]]:
@@ -237,6 +250,7 @@ def facts_used_by_assess(pack: Pack) -> frozenset[str]:
     conditions += [r.when for rules in pack.referrals.values() for r in rules]
     conditions += [r.when for r in pack.suspension.rules]
     conditions += [t.when for t in pack.timescales] + [g.when for g in pack.guidance]
+    conditions += list(pack.spectrum_when.values())
     used = set().union(*(referenced_facts(c) for c in conditions))
     used |= {t.start for t in pack.timescales} | {"incident_date", "reported_on", "outcome"}
     if pack.response_matrix is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar, cast
 
-from .conditions import AGENCIES, EFFECTS, Always, Parser, Stage
+from .conditions import AGENCIES, EFFECTS, Always, Condition, Parser, Stage
 from .errors import PackError
 from .facts import DATE_FACTS, FACTS, OUTCOMES, RECORD_TYPES
 from .pack import (
@@ -57,7 +57,10 @@ _TOP_LEVEL = (
     "outcomes",
     "spectrum",
     "response_matrix",
+    "routing",
 )
+# The roles a pack may name to receive concerns routed past the head of a setting with no trust.
+NO_TRUST_RECIPIENTS = ("governance",)
 _UNITS: tuple[Unit, ...] = ("working_days", "calendar_days", "months")
 _INPUT_DATES = tuple(name for name in DATE_FACTS if not FACTS[name].derived)
 _T = TypeVar("_T")
@@ -107,7 +110,7 @@ class _Builder:
             raise head.req("version").error("must be letters, digits, '.' or '-' (at most 32)")
         effective = head.opt("effective_from")
         notes = head.opt("notes")
-        spectrum = self._definitions("spectrum", required=None)
+        spectrum = self._definitions("spectrum", required=None, extra=("when",))
         levels = self._levels(spectrum)
         return Pack(
             id=pack_id,
@@ -133,7 +136,23 @@ class _Builder:
             outcomes=self._definitions("outcomes", required=OUTCOMES),
             spectrum=spectrum,
             response_matrix=self._response_matrix(),
+            no_trust_recipient=self._no_trust_recipient(),
+            spectrum_when=self._spectrum_when(),
         )
+
+    def _spectrum_when(self) -> Mapping[str, Condition]:
+        """The bands that say when they apply (parsed after the levels, which a condition may name)."""
+        node = self.root.opt("spectrum")
+        if node is None:
+            return MappingProxyType({})
+        table = node.table()
+        found: dict[str, Condition] = {}
+        names = table.keys()
+        for name in names:
+            when = table.req(name).table().opt("when")
+            if when is not None:
+                found[name] = self.parser.parse(when, Stage.LEVEL)
+        return MappingProxyType(found)
 
     def _each(
         self, key: str, build: Callable[[Node], _T], *, optional: bool = False, within: Table | None = None
@@ -321,6 +340,16 @@ class _Builder:
             tuple(self._each("rules", build, optional=True, within=table)), table.req("default_text").text()
         )
 
+    def _no_trust_recipient(self) -> str:
+        """Who receives a concern about the head of a setting with no trust (``[routing]``; default governance)."""
+        node = self.root.opt("routing")
+        if node is None:
+            return "governance"
+        recipient = node.table({"no_trust_recipient"}).req("no_trust_recipient")
+        if recipient.text() not in NO_TRUST_RECIPIENTS:
+            raise recipient.error(f"must be one of {', '.join(NO_TRUST_RECIPIENTS)}")
+        return recipient.text()
+
     def _low_level(self) -> LowLevelConcerns:
         table = self.root.req("low_level_concerns").table({"definition", "examples", "source"})
         return LowLevelConcerns(
@@ -329,7 +358,9 @@ class _Builder:
             source=table.req("source").text(),
         )
 
-    def _definitions(self, key: str, required: tuple[str, ...] | None) -> Mapping[str, Definition]:
+    def _definitions(
+        self, key: str, required: tuple[str, ...] | None, extra: tuple[str, ...] = ()
+    ) -> Mapping[str, Definition]:
         node = self.root.req(key) if required else self.root.opt(key)
         if node is None:
             return MappingProxyType({})
@@ -338,7 +369,7 @@ class _Builder:
         for name in required or table.keys():
             if required is None:
                 _identifier(table.node.child(name, f".{name}"))
-            entry = table.req(name).table({"text", "source"})
+            entry = table.req(name).table({"text", "source", *extra})
             result[name] = Definition(name, entry.req("text").text(), entry.req("source").text())
         return MappingProxyType(result)
 

@@ -8,7 +8,7 @@ file alone, even after the council has published a new protocol.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -212,6 +212,11 @@ class Pack:
     outcomes: Mapping[str, Definition]
     spectrum: Mapping[str, Definition]
     response_matrix: ResponseMatrix | None
+    # ``[routing] no_trust_recipient``: the role that receives a concern about the head of a setting with no trust.
+    no_trust_recipient: str = "governance"
+    # Bands that say when they apply, in pack order; the first that holds overrides
+    # the level's own band (a Tier 1 matter may be appropriate conduct).
+    spectrum_when: Mapping[str, Condition] = field(default_factory=dict)
 
     @property
     def ref(self) -> str:

@@ -207,6 +207,10 @@ class RetentionDecision:
     holds: tuple[Quoted, ...]
     remove_from_personnel_file: bool
     reasons: tuple[Reason, ...]
+    # True when a period could not be worked out, so ``keep_until`` is None however
+    # much is known: "the later of" is unknowable until ``waiting_for`` is recorded.
+    undetermined: bool = False
+    waiting_for: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, JSONValue]:
         """Return the JSON form printed by ``policy retention``."""
@@ -216,6 +220,8 @@ class RetentionDecision:
             "pack_digest": self.pack.digest,
             "record_type": self.record_type,
             "keep_until": self.keep_until.isoformat() if self.keep_until else None,
+            "undetermined": self.undetermined,
+            "waiting_for": list(self.waiting_for),
             "holds": [h.as_dict() for h in self.holds],
             "remove_from_personnel_file": self.remove_from_personnel_file,
             "reasons": [r.as_dict() for r in self.reasons],

@@ -6,6 +6,12 @@ number of years after the person leaves for low-level concerns. ``keep_until`` i
 earliest date the record may be reviewed for deletion; a hold (such as the
 preservation instruction for records about child sexual abuse) overrides it, with no
 end date, until the pack says otherwise.
+
+"The later of" can only be answered when every period can be worked out: without
+the subject's date of birth, State Pension age may fall after the ten years, so a
+date from the other periods alone could delete the record too early. Then
+``keep_until`` is None, ``undetermined`` is True and ``waiting_for`` names the facts
+that must be recorded first.
 """
 
 from __future__ import annotations
@@ -37,16 +43,20 @@ def decide_retention(pack: Pack, facts: Facts | Mapping[str, object]) -> Retenti
     situation = situation_for(pack, checked)
     reasons = [Reason(f"retention-{record_type.replace('_', '-')}", rule.text, rule.source)]
     candidates: list[date] = []
+    waiting_for: list[str] = []
     for period in rule.periods:
         until, explanation = _period_end(period, checked)
         if until is not None:
             candidates.append(until)
+        else:
+            waiting_for.append(_wanted(period))
         reasons.append(Reason(f"period-{period.start.replace('_', '-')}", explanation, "Threshold"))
-    keep_until = max(candidates, default=None)
+    # One missing period makes "the later of" unknowable: never answer with the others alone.
+    keep_until = None if waiting_for else max(candidates, default=None)
     if not rule.periods:
         reasons.append(Reason("no-period", "The pack sets no retention period for this type of record.", "Threshold"))
-    elif keep_until is None:
-        reasons.append(Reason("not-computable", "No period could be worked out from the facts given.", "Threshold"))
+    elif waiting_for:
+        reasons.append(Reason("undetermined", _undetermined_text(waiting_for), "Threshold"))
     holds = []
     for hold in pack.retention.holds:
         match = evaluate(hold.when, situation)
@@ -59,7 +69,39 @@ def decide_retention(pack: Pack, facts: Facts | Mapping[str, object]) -> Retenti
         if match.matched:
             remove = True
             reasons.append(Reason(statement.id, statement.text, statement.source, match.evidence))
-    return RetentionDecision(stamp(pack), record_type, keep_until, tuple(holds), remove, tuple(reasons))
+    return RetentionDecision(
+        stamp(pack),
+        record_type,
+        keep_until,
+        tuple(holds),
+        remove,
+        tuple(reasons),
+        undetermined=bool(waiting_for),
+        waiting_for=tuple(waiting_for),
+    )
+
+
+def _wanted(period: Period) -> str:
+    """The fact that must be recorded before ``period`` can be worked out."""
+    return "subject_date_of_birth" if period.start == "state_pension_date" else period.start
+
+
+_WORDS = {
+    "subject_date_of_birth": "the subject's date of birth",
+    "allegation_date": "the date of the allegation",
+    "left_employment_on": "the date the person left their employment",
+}
+
+
+def _undetermined_text(waiting_for: list[str]) -> str:
+    missing = " and ".join(_WORDS.get(name, name) for name in waiting_for)
+    later = (
+        " State Pension age may be later than the other period(s), so no date is given rather than one that may"
+        " be too early."
+        if "subject_date_of_birth" in waiting_for
+        else ""
+    )
+    return f"The date the record is kept until cannot be worked out until {missing} is recorded.{later}"
 
 
 def _period_end(period: Period, facts: Facts) -> tuple[date | None, str]:
@@ -67,10 +109,7 @@ def _period_end(period: Period, facts: Facts) -> tuple[date | None, str]:
     if period.start == "state_pension_date":
         born = facts.get("subject_date_of_birth")
         if not isinstance(born, date):
-            return None, (
-                "State Pension age not worked out: subject_date_of_birth was not given,"
-                " so the record is kept by the other period(s) only."
-            )
+            return None, "State Pension age not worked out: subject_date_of_birth was not given."
         until = add_years_rolling_forward(state_pension_date(born), period.years)
         return until, f"State Pension age for a person born {born.isoformat()} is reached on {until.isoformat()}."
     start, used = facts.get(period.start), period.start
