@@ -24,8 +24,20 @@ trap stop INT TERM EXIT
 pids+=("$!")
 "$PY" manage.py runserver "127.0.0.1:${PORT}" --noreload &
 pids+=("$!")
+# Anonymous concerns reach the audit trail in a batch after the day they were
+# shared (ADR 0012); a deployment runs this from cron, the demo every hour.
+(
+  trap 'kill $(jobs -p) 2>/dev/null; exit 0' TERM
+  while true; do
+    sleep 3600 &
+    wait $!
+    "$PY" manage.py audit record_anonymous >/dev/null
+  done
+) &
+pids+=("$!")
 
-cat <<EOT
+if [ "${LOAD_DEMO:-1}" = "1" ]; then
+  cat <<EOT
 
 Threshold is running at http://127.0.0.1:${PORT}/
 Sign in as any demo persona (see README.md), for example lara.lado@northshire.example,
@@ -34,4 +46,15 @@ with the demo password printed above. For the authenticator code, run in another
 Press Ctrl-C to stop.
 
 EOT
+else
+  cat <<EOT
+
+Threshold is running at http://127.0.0.1:${PORT}/ (no demo data loaded).
+If nobody can sign in yet, create the first system administrator in another terminal:
+    .venv/bin/python manage.py create_system_admin you@example.org --name "Your Name" --base-url http://127.0.0.1:${PORT}
+then open the link it prints, choose a password, sign in and add organisations (README: "Setting up a real deployment").
+Press Ctrl-C to stop.
+
+EOT
+fi
 wait -n "${pids[@]}"

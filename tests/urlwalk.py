@@ -11,6 +11,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # A value for each kind of URL parameter that reverse() will accept.
 _SAMPLE_BY_NAME = {"uidb36": "1", "key": "sample-key", "token": "sample-token"}
 
+# Names deliberately defined twice: our pattern comes first and wins, and the
+# library's later one of the same name is never reached. Any other repeated
+# name is a mistake (reverse() would silently pick one) and fails the walk.
+DELIBERATE_OVERRIDES = frozenset(
+    {
+        # threshold/urls.py: our TOTP set-up also marks the session as having passed MFA.
+        "mfa_activate_totp",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Route:
@@ -37,11 +47,18 @@ def _sample(name: str, pattern: URLPattern) -> str:
 
 
 def all_routes() -> list[Route]:
-    """Every named URL pattern, reversed with sample arguments."""
+    """Every named URL pattern, reversed with sample arguments; fails on a name used twice by mistake."""
     routes: dict[str, Route] = {}
+    seen: set[str] = set()
     for pattern in _walk(get_resolver().url_patterns):
         if not pattern.name:
             raise AssertionError(f"URL pattern {pattern.pattern} has no name: every URL must be named.")
+        if pattern.name in seen and pattern.name not in DELIBERATE_OVERRIDES:
+            raise AssertionError(
+                f"URL name {pattern.name!r} is used by more than one pattern; rename one, "
+                "or list it in DELIBERATE_OVERRIDES with the reason."
+            )
+        seen.add(pattern.name)
         regex = pattern.pattern.regex.pattern
         group_names = re.findall(r"\(\?P<(\w+)>", regex)
         kwargs = {group: _sample(group, pattern) for group in group_names}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from threshold.accounts import organisation_views
 from threshold.accounts import views as account_views
 from threshold.audit import views as audit_views
 from threshold.core import views as core_views
@@ -27,6 +28,15 @@ urlpatterns = [
     path("users/<int:user_id>/", account_views.user_detail, name="user_detail"),
     path("users/<int:user_id>/deactivate/", account_views.user_deactivate, name="user_deactivate"),
     path("users/<int:user_id>/reactivate/", account_views.user_reactivate, name="user_reactivate"),
+    path("users/<int:user_id>/reset-sign-in/", account_views.user_reset_sign_in, name="user_reset_sign_in"),
+    path("organisations/", organisation_views.organisation_list, name="organisation_list"),
+    path("organisations/add/", organisation_views.organisation_add, name="organisation_add"),
+    path("organisations/<int:organisation_id>/", organisation_views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:organisation_id>/policy-pack/",
+        organisation_views.organisation_pack,
+        name="organisation_pack",
+    ),
     path("memberships/<int:membership_id>/role/", account_views.membership_role, name="membership_role"),
     path("memberships/<int:membership_id>/end/", account_views.membership_end, name="membership_end"),
     path("concerns/", include("threshold.concerns.urls")),

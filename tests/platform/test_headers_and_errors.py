@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,10 @@ def test_a_server_error_shows_a_plain_page_and_no_traceback(demo_world, settings
     assert "secret detail" not in page
     assert "hana.head" not in page
     assert "Traceback" not in page
+    # The one inline script carries the nonce the policy names, so it runs.
+    nonce = re.search(r"<script nonce=\"([^\"]+)\"", page)
+    assert nonce, "the inline script has no nonce"
+    assert f"'nonce-{nonce.group(1)}'" in response["Content-Security-Policy"]
 
 
 def test_production_settings_pass_check_deploy() -> None:
@@ -146,3 +151,26 @@ def test_log_lines_lose_tokens_and_query_strings() -> None:
     assert "abc123secret" not in cleaned
     assert "Chris" not in cleaned
     assert "/invitations/[redacted]/" in cleaned
+
+
+def test_the_privacy_notice_names_the_controller_the_lawful_basis_and_the_ico(client, settings) -> None:
+    settings.PRIVACY_CONTROLLER_NAME = "Eastshire County Council"
+    settings.PRIVACY_DPO_CONTACT = "dpo@eastshire.example"
+    page = client.get(reverse("privacy")).content.decode()
+    for words in (
+        "Eastshire County Council",
+        "dpo@eastshire.example",
+        "Public task",
+        "Special category data",
+        "Criminal offence data",
+        "How long records are kept",
+        "Your rights",
+        "ico.org.uk/make-a-complaint",
+    ):
+        assert words in page, words
+
+
+def test_the_accessibility_statement_is_honest_about_status_testing_and_enforcement(client) -> None:
+    page = client.get(reverse("accessibility")).content.decode()
+    for words in ("partially compliant", "axe", "Known limitations", "prepared on", "Equality and Human Rights"):
+        assert words in page, words

@@ -222,3 +222,57 @@ def test_a_system_administrators_account_cannot_be_invited_into_an_organisation(
     assert response.status_code == 200
     assert "cannot join an organisation" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_a_refused_role_change_comes_back_with_the_error_summary_beside_the_role(signed_in, persona) -> None:
+    olu = signed_in("olu")
+    own = Membership.objects.get(user=persona("olu"))
+    response = olu.post(
+        reverse("membership_role", args=[own.pk]), {"role": Role.HR_BUSINESS_PARTNER, "version": own.version}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert f'href="#role-{own.pk}"' in page
+    assert "govuk-error-message" in page
+    assert "You cannot remove your own administrator role" in page
+    own.refresh_from_db()
+    assert own.role == Role.ORG_ADMIN
+
+
+def test_olu_cannot_deactivate_someone_who_also_works_elsewhere_and_is_told_why(signed_in, persona) -> None:
+    henry = persona("henry")
+    Membership.objects.create(user=henry, organisation=Organisation.objects.get(name=OAKFIELD), role=Role.STAFF)
+    response = signed_in("olu").post(reverse("user_deactivate", args=[henry.pk]))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "also belongs to organisations you do not manage" in page
+    henry.refresh_from_db()
+    assert henry.is_active
+
+
+def test_only_a_system_administrator_gives_or_takes_away_the_chair_of_governors_role(persona) -> None:
+    from django.core.exceptions import ValidationError
+
+    from threshold.accounts import services
+    from threshold.core.demo import LITTLE_ACORNS
+
+    acorns = Organisation.objects.get(name=LITTLE_ACORNS)
+    admin = User.objects.create_user(email="ola.admin@littleacorns.example", password="x", full_name="Ola Admin")
+    Membership.objects.create(user=admin, organisation=acorns, role=Role.ORG_ADMIN)
+    # The setting's own admin often reports to the manager the governance role oversees.
+    with pytest.raises(ValidationError) as refused:
+        services.invitation_create(
+            actor=admin, organisation=acorns, email="new.chair@littleacorns.example", full_name="New Chair",
+            role=Role.GOVERNANCE,
+        )  # fmt: skip
+    assert "system administrator" in str(refused.value.message_dict["role"])
+    gina = Membership.objects.get(user=persona("gina"))
+    with pytest.raises(ValidationError):
+        services.membership_change_role(actor=admin, membership=gina, role=Role.STAFF, expected_version=gina.version)
+    services.invitation_create(
+        actor=persona("sid"), organisation=acorns, email="new.chair@littleacorns.example", full_name="New Chair",
+        role=Role.GOVERNANCE,
+    )  # fmt: skip
+    assert Invitation.objects.filter(email="new.chair@littleacorns.example", role=Role.GOVERNANCE).exists()

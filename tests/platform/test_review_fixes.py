@@ -63,12 +63,14 @@ def test_changing_email_does_not_reveal_records_that_matched_the_old_address(dem
     assert event.details == {"person_records_linked": 1}
 
 
-def test_a_read_is_recorded_against_the_records_organisation(demo_world, signed_in) -> None:
+def test_a_read_names_the_readers_organisation_and_keeps_the_records_own(demo_world, signed_in) -> None:
     records = load_demo_records().ids
     signed_in("priya").get(reverse("concern_detail", args=[records["concern_about_hana"]]))
     event = AuditEvent.objects.get(action="record.view", record_type="concern")
     assert event.organisation is not None
-    assert event.organisation.name == "Oakfield Primary School"
+    assert event.organisation.name == "Riverside Learning Trust"
+    oakfield = Organisation.objects.get(name="Oakfield Primary School")
+    assert event.details["record_organisation"] == oakfield.pk
 
 
 def test_a_police_liaison_who_leaves_the_force_loses_what_was_shared(demo_world, persona) -> None:

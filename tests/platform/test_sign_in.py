@@ -197,3 +197,57 @@ def test_hana_changes_her_email_by_following_the_link_sent_to_the_new_address(
         client.post(link.group(1))
     assert User.objects.filter(email="hana.new@oakfield.example").exists()
     assert AuditEvent.objects.filter(action="account.email_changed").exists()
+
+
+def test_olu_deactivating_henry_from_the_users_page_ends_his_sessions_at_once(
+    demo_world, persona, signed_in, client: Client
+) -> None:
+    sign_in_with_password(client, "henry")
+    client.post(reverse("mfa_authenticate"), {"code": current_demo_code()})
+    assert client.get(reverse("home")).status_code == 200
+    key = client.session.session_key
+
+    olu = signed_in("olu")
+    response = olu.post(reverse("user_deactivate", args=[persona("henry").pk]))
+    assert response.status_code == 302
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get(reverse("home")).status_code == 302
+    event = AuditEvent.objects.get(action="user.deactivated")
+    assert event.actor == persona("olu")
+    assert event.details["sessions_ended"] == 1
+
+
+def _idle(client: Client) -> None:
+    assert client.get(reverse("home")).status_code == 200  # the session's clock starts
+    session = client.session
+    session[SESSION_LAST_SEEN_KEY] = time.time() - settings.SESSION_IDLE_TIMEOUT_MINUTES * 60 - 5
+    session.save()
+
+
+def test_after_an_idle_timeout_hana_signs_in_and_returns_to_the_page_she_asked_for(demo_world, client: Client) -> None:
+    sign_in_with_password(client, "hana")
+    client.post(reverse("mfa_authenticate"), {"code": current_demo_code()})
+    _idle(client)
+    response = client.get(reverse("mfa_index") + "?tab=1")
+    assert response.status_code == 302
+    login = response["Location"]
+    assert login.startswith(reverse("account_login"))
+    assert "next=%2Faccounts%2F2fa%2F%3Ftab%3D1" in login
+    page = client.get(login).content.decode()
+    assert f"signed out after {settings.SESSION_IDLE_TIMEOUT_MINUTES} minutes without activity" in page
+    assert "not saved" not in page
+    assert 'name="next" value="/accounts/2fa/?tab=1"' in page
+
+
+def test_a_form_sent_after_an_idle_timeout_says_the_changes_were_not_saved(signed_in) -> None:
+    client = signed_in("hana")
+    _idle(client)
+    response = client.post(reverse("organisation_switch"), {"membership": "1"})
+    assert response.status_code == 302
+    assert "next=" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        f"You were signed out after {settings.SESSION_IDLE_TIMEOUT_MINUTES} minutes without activity. "
+        "Your changes were not saved." in page
+    )

@@ -75,3 +75,20 @@ def test_olu_invites_a_dsl_who_signs_up_and_sets_up_an_authenticator(
     page.get_by_role("link", name="Your account", exact=True).click()
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     axe.check(page)
+
+
+def test_olu_resets_henrys_sign_in_after_reading_what_it_does(page: Page, live_demo: str, axe: Accessibility) -> None:
+    # Given Olu on Henry's page
+    sign_in_quickly(page, live_demo, "olu")
+    page.goto(f"{live_demo}/users/")
+    page.get_by_role("link", name="Henry Hr").click()
+
+    # When Olu follows "reset their sign-in" and confirms
+    page.get_by_role("link", name="reset their sign-in").click()
+    expect(page.get_by_role("heading", name="Reset Henry Hr's sign-in")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Reset sign-in").click()
+
+    # Then Olu is told what happens next
+    expect(page.get_by_text("Henry Hr's sign-in has been reset.")).to_be_visible()
+    axe.check(page)

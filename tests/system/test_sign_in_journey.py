@@ -83,3 +83,36 @@ def test_the_account_and_refusal_pages_are_accessible(page: Page, live_demo: str
         page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Too many attempts to sign in")).to_be_visible()
     axe.check(page)
+
+
+def test_sid_adds_a_school_choosing_its_policy_pack(page: Page, live_demo: str, axe: Accessibility) -> None:
+    from tests.system.conftest import sign_in_quickly
+
+    # Given Sid, the system administrator, whose header says so
+    sign_in_quickly(page, live_demo, "sid")
+    page.goto(f"{live_demo}/")
+    expect(page.locator("#current-organisation")).to_contain_text("System administrator")
+
+    # When Sid opens Organisations and adds a school, first forgetting its pack
+    page.get_by_role("link", name="Organisations", exact=True).click()
+    expect(page.get_by_role("heading", name="Organisations")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Add an organisation").click()
+    page.get_by_label("Name").fill("Brookside Primary School")
+    page.get_by_label("Kind of organisation").select_option(label="School")
+    page.get_by_label("Academy trust (optional)").select_option(label="Riverside Learning Trust")
+    page.get_by_label("Local authority area").select_option(label="Northshire Council")
+    page.get_by_role("button", name="Add organisation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose a policy pack")
+    axe.check(page)
+    page.get_by_label("Policy pack").select_option("lead-academy-trust")
+    page.get_by_role("button", name="Add organisation").click()
+
+    # Then the school is listed with the pack Sid chose
+    expect(page.get_by_text("Brookside Primary School has been added.")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="Brookside Primary School")
+    expect(row).to_contain_text("L.E.A.D. Academy Trust")
+    axe.check(page)
+    page.get_by_role("link", name="Brookside Primary School").click()
+    expect(page.get_by_role("heading", name="Change Brookside Primary School")).to_be_visible()
+    axe.check(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -18,6 +19,7 @@ SESSION_STARTED_KEY = "threshold_session_started"
 SESSION_LAST_SEEN_KEY = "threshold_session_last_seen"
 MFA_VERIFIED_KEY = "threshold_mfa_verified_user"
 CURRENT_ORGANISATION_KEY = "threshold_current_organisation"
+TIMED_OUT_KEY = "threshold_timed_out"
 
 # Pages a signed-in user may reach before finishing MFA: setting it up, the
 # re-authentication it may ask for, signing out, and the public pages.
@@ -72,9 +74,28 @@ class SessionTimeoutMiddleware:
                     details={"reason": reason},
                 )
                 logout(request)
-                return HttpResponseRedirect(f"{reverse('account_login')}?timed_out=1")
+                return HttpResponseRedirect(_signed_out_redirect(request, reason=reason))
             request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+def _signed_out_redirect(request: HttpRequest, *, reason: str) -> str:
+    """Where a timed-out request goes: sign-in, then back to the page for a GET; a lost form is said so.
+
+    The reason is kept in the new (empty) session rather than the address, so
+    the sign-in page says only what the server knows to be true.
+    """
+    unsaved = request.method not in ("GET", "HEAD")
+    request.session[TIMED_OUT_KEY] = {
+        "reason": reason,
+        "minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
+        "hours": settings.SESSION_ABSOLUTE_TIMEOUT_HOURS,
+        "unsaved": unsaved,
+    }
+    query = {"timed_out": "1"}
+    if not unsaved:
+        query["next"] = request.get_full_path()
+    return f"{reverse('account_login')}?{urlencode(query)}"
 
 
 def _url_name(request: HttpRequest) -> str | None:

@@ -15,7 +15,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from threshold.accounts.middleware import MFA_VERIFIED_KEY
+from threshold.accounts.middleware import MFA_VERIFIED_KEY, TIMED_OUT_KEY
 from threshold.accounts.models import User, UserSession
 from threshold.audit.services import Actor, audit_record
 
@@ -28,6 +28,7 @@ def record_sign_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any)
     if request.session.session_key is None:
         request.session.save()
     UserSession.objects.get_or_create(session_key=request.session.session_key, defaults={"user": user})
+    request.session.pop(TIMED_OUT_KEY, None)
     audit_record(actor=user, action="auth.signed_in", record_type="user", record_id=user.pk, request=request)
 
 
@@ -110,7 +111,16 @@ def record_authenticator_added(
 def record_authenticator_removed(
     sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
 ) -> None:
-    """Record a removed authenticator."""
+    """Record a removed authenticator; without an authenticator app the session must set one up again.
+
+    Clearing the mark that this session passed MFA makes the MFA middleware
+    send the person to set up a new app before anything else, so removing the
+    last one never leaves a session working on a password alone.
+    """
+    from threshold.accounts.selectors import user_has_totp
+
+    if request is not None and not user_has_totp(user=user):
+        request.session.pop(MFA_VERIFIED_KEY, None)
     audit_record(
         actor=user,
         action="mfa.authenticator_removed",

@@ -46,6 +46,8 @@ class Role(models.TextChoices):
     CSC_MANAGER = "csc_manager", "Children's social care manager"
     AUDITOR = "auditor", "Auditor"
     ORG_ADMIN = "org_admin", "Organisation admin"
+    # Where a setting has no trust, a concern about its headteacher or manager goes here (section 13.3).
+    GOVERNANCE = "governance", "Chair of governors or management committee"
 
 
 LADO_ROLES = frozenset({Role.LADO, Role.LADO_MANAGER, Role.LADO_BUSINESS_SUPPORT})
@@ -68,10 +70,10 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganisationKind.ACADEMY_TRUST: frozenset(
         {Role.DIRECTOR_OF_SCHOOL, Role.HR_BUSINESS_PARTNER, Role.DSL, Role.AUDITOR, Role.ORG_ADMIN}
     ),
-    OrganisationKind.SCHOOL: EMPLOYER_ROLES - {Role.DIRECTOR_OF_SCHOOL} | {Role.ORG_ADMIN},
-    OrganisationKind.EARLY_YEARS: EMPLOYER_ROLES - {Role.DIRECTOR_OF_SCHOOL} | {Role.ORG_ADMIN},
-    OrganisationKind.OTHER_EMPLOYER: EMPLOYER_ROLES - {Role.DIRECTOR_OF_SCHOOL} | {Role.ORG_ADMIN},
-    OrganisationKind.AGENCY: EMPLOYER_ROLES - {Role.DIRECTOR_OF_SCHOOL} | {Role.ORG_ADMIN},
+    OrganisationKind.SCHOOL: EMPLOYER_ROLES - {Role.DIRECTOR_OF_SCHOOL} | {Role.ORG_ADMIN, Role.GOVERNANCE},
+    OrganisationKind.EARLY_YEARS: EMPLOYER_ROLES - {Role.DIRECTOR_OF_SCHOOL} | {Role.ORG_ADMIN, Role.GOVERNANCE},
+    OrganisationKind.OTHER_EMPLOYER: EMPLOYER_ROLES - {Role.DIRECTOR_OF_SCHOOL} | {Role.ORG_ADMIN, Role.GOVERNANCE},
+    OrganisationKind.AGENCY: EMPLOYER_ROLES - {Role.DIRECTOR_OF_SCHOOL} | {Role.ORG_ADMIN, Role.GOVERNANCE},
 }
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
@@ -86,5 +88,6 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.POLICE_LIAISON: "Sees cases and meetings the LADO shares with the police, and adds police updates.",
     Role.CSC_MANAGER: "Sees cases and meetings the LADO shares with children's social care.",
     Role.AUDITOR: "Reads records and the audit trail within the organisation; changes nothing.",
+    Role.GOVERNANCE: "Receives concerns about the headteacher or manager of a setting that has no trust.",
     Role.ORG_ADMIN: "Invites people to the organisation, changes their roles and deactivates them. No case data.",
 }

@@ -92,3 +92,26 @@ def pending_invitations(*, user: User) -> QuerySet[Invitation]:
         accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).select_related("organisation")
+
+
+def all_organisations() -> QuerySet[Organisation]:
+    """Every organisation, active or not, for the system administrator's list."""
+    return Organisation.objects.select_related("trust", "local_authority").order_by("name")
+
+
+def organisation_for_system_admin(*, user: User, organisation_id: int) -> Organisation:
+    """Any organisation, for a system administrator to edit; 404 for anyone else or an unknown id."""
+    if not user.is_system_admin:
+        raise Http404("No such organisation.")
+    try:
+        return all_organisations().get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise Http404("No such organisation.") from None
+
+
+def administered_organisation(*, user: User, organisation_id: int) -> Organisation:
+    """One active organisation this administrator runs, or 404 whether it exists or not."""
+    try:
+        return administered_organisations(user=user).get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise Http404("No such organisation.") from None

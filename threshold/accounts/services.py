@@ -28,9 +28,16 @@ def _require_admin_of(*, actor: User, organisation: Organisation) -> None:
         raise PermissionError("You do not manage people in that organisation.")
 
 
-def _check_role(*, organisation: Organisation, role: str) -> None:
+def _check_role(*, organisation: Organisation, role: str, actor: User, current: str = "") -> None:
     if role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
         raise ValidationError({"role": "Choose a role that exists in this kind of organisation."})
+    # The governance role reads the concerns kept from a setting's own manager
+    # (section 13.3). The setting's organisation admin often reports to that
+    # manager, so only a system administrator grants or takes it away.
+    if Role.GOVERNANCE in (role, current) and role != current and not actor.is_system_admin:
+        raise ValidationError(
+            {"role": "Only a system administrator can give or take away the chair of governors role."}
+        )
 
 
 def invitation_create(
@@ -48,7 +55,7 @@ def invitation_create(
     digest is stored). The email is sent only once the invitation is committed.
     """
     _require_admin_of(actor=actor, organisation=organisation)
-    _check_role(organisation=organisation, role=role)
+    _check_role(organisation=organisation, role=role, actor=actor)
     email = email.strip().lower()
     if Membership.objects.filter(user__email__iexact=email, organisation=organisation, is_active=True).exists():
         raise ValidationError({"email": "This person already belongs to the organisation."})
@@ -198,7 +205,7 @@ def membership_change_role(
     current state instead of silently overwriting it.
     """
     _require_admin_of(actor=actor, organisation=membership.organisation)
-    _check_role(organisation=membership.organisation, role=role)
+    _check_role(organisation=membership.organisation, role=role, actor=actor, current=membership.role)
     with transaction.atomic():
         current = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
         if current.version != expected_version or not current.is_active:

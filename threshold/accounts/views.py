@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from threshold.accounts import selectors, services
+from threshold.accounts import mfa_services, selectors, services
 from threshold.accounts.forms import AcceptInvitationForm, InvitationForm, RoleChangeForm, SwitchOrganisationForm
 from threshold.accounts.middleware import MFA_VERIFIED_KEY
 from threshold.accounts.models import User
@@ -52,6 +52,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
             # Show only the roles held in organisations this administrator runs.
             "administered_ids": set(selectors.administered_organisations(user=admin).values_list("pk", flat=True)),
             "invitations": selectors.pending_invitations(user=admin).filter(expires_at__gt=timezone.now()),
+            # An organisation admin chooses their organisations' policy packs from here.
+            "run_organisations": [] if admin.is_system_admin else selectors.administered_organisations(user=admin),
         },
     )
 
@@ -85,6 +87,17 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     """One person's account and memberships, with the actions the administrator may take."""
     admin: User = request.user  # type: ignore[assignment]
     subject = selectors.managed_user(user=admin, user_id=user_id)
+    return _user_detail_page(request, admin=admin, subject=subject)
+
+
+def _user_detail_page(
+    request: HttpRequest, *, admin: User, subject: User, error: str = "", error_target: str = ""
+) -> HttpResponse:
+    """The person's page; a refused action comes back here with the GOV.UK error summary, not a banner.
+
+    ``error_target`` is the id of the control the error is about, for the
+    summary's link and the message beside it.
+    """
     memberships = selectors.user_memberships_for_admin(admin=admin, subject=subject)
     role_forms = [
         (m, RoleChangeForm(initial={"role": m.role, "version": m.version}, organisation=m.organisation))
@@ -93,8 +106,19 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_detail.html",
-        {"subject": subject, "role_forms": role_forms, "is_self": subject.pk == admin.pk},
+        {
+            "subject": subject,
+            "role_forms": role_forms,
+            "is_self": subject.pk == admin.pk,
+            "page_error": error,
+            "error_target": error_target or "access",
+        },
+        status=400 if error else 200,
     )
+
+
+def _messages_of(error: Exception) -> str:
+    return " ".join(getattr(error, "messages", [str(error)]))
 
 
 @administrator_required
@@ -121,12 +145,18 @@ def membership_role(request: HttpRequest, membership_id: int) -> HttpResponse:
                 status=409,
             )
         except (ValidationError, PermissionError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        else:
-            messages.success(request, "Role changed.")
-    else:
-        messages.error(request, "Choose a role.")
-    return redirect("user_detail", user_id=membership.user_id)
+            return _user_detail_page(
+                request,
+                admin=admin,
+                subject=membership.user,
+                error=_messages_of(error),
+                error_target=f"role-{membership.pk}",
+            )
+        messages.success(request, "Role changed.")
+        return redirect("user_detail", user_id=membership.user_id)
+    return _user_detail_page(
+        request, admin=admin, subject=membership.user, error="Choose a role", error_target=f"role-{membership.pk}"
+    )
 
 
 @administrator_required
@@ -138,7 +168,13 @@ def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
     try:
         services.membership_end(actor=admin, membership=membership, request=request)
     except (ValidationError, PermissionError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return _user_detail_page(
+            request,
+            admin=admin,
+            subject=membership.user,
+            error=_messages_of(error),
+            error_target=f"role-{membership.pk}",
+        )
     else:
         messages.success(request, f"Removed from {membership.organisation.name}.")
     return redirect("user_detail", user_id=membership.user_id)
@@ -153,7 +189,7 @@ def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     try:
         services.user_deactivate(actor=admin, user=subject, request=request)
     except (ValidationError, PermissionError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return _user_detail_page(request, admin=admin, subject=subject, error=_messages_of(error))
     else:
         messages.success(request, f"{subject.full_name} has been deactivated and signed out everywhere.")
     return redirect("user_detail", user_id=subject.pk)
@@ -172,6 +208,26 @@ def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     else:
         messages.success(request, f"{subject.full_name} can sign in again.")
     return redirect("user_detail", user_id=subject.pk)
+
+
+@administrator_required
+def user_reset_sign_in(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Confirm, then remove someone's authenticator app and recovery codes and sign them out everywhere."""
+    admin: User = request.user  # type: ignore[assignment]
+    subject = selectors.managed_user(user=admin, user_id=user_id)
+    if request.method == "POST":
+        try:
+            mfa_services.user_reset_sign_in(actor=admin, user=subject, request=request)
+        except (ValidationError, PermissionError) as error:
+            return _user_detail_page(request, admin=admin, subject=subject, error=_messages_of(error))
+        else:
+            messages.success(
+                request,
+                f"{subject.full_name}'s sign-in has been reset. They will set up a new authenticator app "
+                "the next time they sign in.",
+            )
+        return redirect("user_detail", user_id=subject.pk)
+    return render(request, "accounts/user_reset_sign_in.html", {"subject": subject})
 
 
 INVITATION_SESSION_KEY = "threshold_invitation_token"

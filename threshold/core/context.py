@@ -39,6 +39,8 @@ def navigation(request: HttpRequest, user: User, scope: Scope) -> list[dict[str,
         items.append(_item(request, "Audit trail", "audit_events"))
     if selectors.can_administer(user=user):
         items.append(_item(request, "Users", "user_list"))
+    if user.is_system_admin:
+        items.append(_item(request, "Organisations", "organisation_list"))
     items.append(_item(request, "Your account", "mfa_index"))
     return items
 

@@ -84,6 +84,8 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("priya", "priya.director@riverside.example", "Priya Director", ((RIVERSIDE, Role.DIRECTOR_OF_SCHOOL),)),
     Persona("henry", "henry.hr@riverside.example", "Henry Hr", ((RIVERSIDE, Role.HR_BUSINESS_PARTNER),)),
     Persona("nina", "nina.nursery@littleacorns.example", "Nina Nursery", ((LITTLE_ACORNS, Role.CASE_MANAGER),)),
+    # Little Acorns has no trust: Gina receives the concerns about its manager, Nina.
+    Persona("gina", "gina.governor@littleacorns.example", "Gina Governor", ((LITTLE_ACORNS, Role.GOVERNANCE),)),
     Persona("pat", "pat.police@northshire-police.example", "Pat Police", ((NORTHSHIRE_POLICE, Role.POLICE_LIAISON),)),
     Persona("cara", "cara.csc@northshire.example", "Cara Csc", ((NORTHSHIRE_CSC, Role.CSC_MANAGER),)),
     Persona("ada", "ada.auditor@northshire.example", "Ada Auditor", ((NORTHSHIRE, Role.AUDITOR),)),

@@ -52,12 +52,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (public)."""
-    return render(request, "core/accessibility.html")
+    return render(request, "core/accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    """The privacy notice (public)."""
-    return render(request, "core/privacy.html")
+    """The privacy notice (public), naming the controller and data protection officer the deployment sets."""
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "controller": settings.PRIVACY_CONTROLLER_NAME,
+            "controller_contact": settings.PRIVACY_CONTROLLER_CONTACT,
+            "dpo_contact": settings.PRIVACY_DPO_CONTACT,
+        },
+    )
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -102,9 +110,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """500: something went wrong; no traceback, no detail.
 
     Rendered without the request so that no context processor (and so no
-    database query) runs: the failure may be the database itself.
+    database query) runs: the failure may be the database itself. The CSP
+    nonce is passed by hand so the layout's one inline script (which marks
+    the page as having JavaScript) still runs under the strict policy.
     """
-    return HttpResponse(render_to_string("errors/500.html", {"bare": True}), status=500)
+    nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
+    return HttpResponse(render_to_string("errors/500.html", {"bare": True, "csp_nonce": nonce}), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -291,3 +291,10 @@ HOME_PANELS: list[str] = [
     "threshold.lado.home.panel",
     "threshold.lado.partner_home.panel",
 ]
+
+# Who the privacy notice and accessibility statement name. The defaults are
+# synthetic (the demo world's); a deployment sets its own (README, production).
+PRIVACY_CONTROLLER_NAME = env_str("PRIVACY_CONTROLLER_NAME", "Northshire Council (synthetic demo controller)")
+PRIVACY_CONTROLLER_CONTACT = env_str("PRIVACY_CONTROLLER_CONTACT", "information.governance@northshire.example")
+PRIVACY_DPO_CONTACT = env_str("PRIVACY_DPO_CONTACT", "Data Protection Officer, dpo@northshire.example")
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "accessibility@threshold.example")

@@ -1,0 +1,99 @@
+"""Losing an authenticator: replacing it forces a new one; an administrator can reset someone's sign-in."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+
+from threshold.audit.models import AuditEvent
+from threshold.core.demo import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code
+
+pytestmark = pytest.mark.django_db
+
+
+def really_sign_in(key: str) -> Client:
+    """Sign in with password and code, so the session is recorded against the persona."""
+    client = Client()
+    client.post(reverse("account_login"), {"login": PERSONAS_BY_KEY[key].email, "password": DEMO_PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": current_demo_code()})
+    assert client.get(reverse("home")).status_code == 200
+    return client
+
+
+def test_removing_the_authenticator_app_sends_hana_to_set_up_a_new_one_before_anything_else(demo_world) -> None:
+    hana = really_sign_in("hana")
+    response = hana.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user__email=PERSONAS_BY_KEY["hana"].email).exists()
+    home = hana.get(reverse("home"))
+    assert home.status_code == 302
+    assert home["Location"] == reverse("mfa_activate_totp")
+
+
+def test_the_account_page_says_replace_and_the_replace_page_says_what_happens(demo_world) -> None:
+    hana = really_sign_in("hana")
+    account = hana.get(reverse("mfa_index")).content.decode()
+    assert f'href="{reverse("mfa_deactivate_totp")}"' in account
+    assert "Replace" in account
+    assert "set up a new app" in hana.get(reverse("mfa_deactivate_totp")).content.decode()
+
+
+def test_olu_resets_henrys_sign_in_after_confirming(demo_world, persona, signed_in) -> None:
+    henry = persona("henry")
+    RecoveryCodes.activate(henry)
+    henrys_browser = really_sign_in("henry")
+    key = henrys_browser.session.session_key
+    olu = signed_in("olu")
+    url = reverse("user_reset_sign_in", args=[henry.pk])
+
+    confirm = olu.get(url)
+    assert confirm.status_code == 200
+    assert "Reset sign-in" in confirm.content.decode()
+    assert Authenticator.objects.filter(user=henry).count() == 2  # nothing happens on a GET
+
+    assert olu.post(url).status_code == 302
+    assert not Authenticator.objects.filter(user=henry).exists()
+    assert not Session.objects.filter(session_key=key).exists()
+    assert henrys_browser.get(reverse("home")).status_code == 302
+    event = AuditEvent.objects.get(action="user.sign_in_reset")
+    assert event.record_id == str(henry.pk)
+    assert event.actor == persona("olu")
+    assert event.details["sessions_ended"] == 1
+
+    # Henry's password still works; he must set up a new app before anything else.
+    henrys_browser.post(reverse("account_login"), {"login": henry.email, "password": DEMO_PASSWORD})
+    assert henrys_browser.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_sid_can_reset_anyone_but_olu_only_people_wholly_in_riverside(demo_world, persona, signed_in) -> None:
+    olu = signed_in("olu")
+    lara = persona("lara")
+    assert olu.post(reverse("user_reset_sign_in", args=[lara.pk])).status_code == 404
+    assert Authenticator.objects.filter(user=lara).exists()
+    sid = signed_in("sid")
+    assert sid.post(reverse("user_reset_sign_in", args=[lara.pk])).status_code == 302
+    assert not Authenticator.objects.filter(user=lara).exists()
+
+
+def test_nobody_resets_their_own_sign_in_this_way(demo_world, persona, signed_in) -> None:
+    sid = signed_in("sid")
+    sid.post(reverse("user_reset_sign_in", args=[persona("sid").pk]))
+    assert Authenticator.objects.filter(user=persona("sid")).exists()
+    assert not AuditEvent.objects.filter(action="user.sign_in_reset").exists()
+
+
+def test_olu_cannot_reset_someone_who_also_works_elsewhere_and_is_told_why(demo_world, persona, signed_in) -> None:
+    from threshold.accounts.models import Membership, Organisation
+    from threshold.accounts.roles import Role
+    from threshold.core.demo import OAKFIELD
+
+    henry = persona("henry")
+    Membership.objects.create(user=henry, organisation=Organisation.objects.get(name=OAKFIELD), role=Role.STAFF)
+    response = signed_in("olu").post(reverse("user_reset_sign_in", args=[henry.pk]))
+    assert response.status_code == 400
+    assert "also belongs to organisations you do not manage" in response.content.decode()
+    assert Authenticator.objects.filter(user=henry).exists()

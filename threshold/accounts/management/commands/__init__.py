@@ -1,0 +1,1 @@
+"""``create_system_admin``: the first account of a new deployment."""

@@ -1,0 +1,160 @@
+"""Pages for organisations: system administrators list, add and edit them; organisation admins choose their pack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from threshold.accounts import selectors
+from threshold.accounts.models import Organisation, User
+from threshold.accounts.organisation_forms import OrganisationForm, PolicyPackForm
+from threshold.accounts.organisation_services import (
+    organisation_create,
+    organisation_fingerprint,
+    organisation_set_policy_pack,
+    organisation_update,
+    policy_pack_choices,
+)
+from threshold.accounts.views import administrator_required
+from threshold.core.errors import ConflictError
+from threshold.core.forms import apply_validation_error
+
+View = Callable[..., HttpResponse]
+
+
+def system_admin_required(view: View) -> View:
+    """Allow system administrators only."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_system_admin:  # type: ignore[union-attr]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _pack_titles() -> dict[str, str]:
+    return dict(policy_pack_choices())
+
+
+@system_admin_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """Every organisation, with its kind, links and policy pack."""
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {"organisations": selectors.all_organisations(), "pack_titles": _pack_titles()},
+    )
+
+
+@system_admin_required
+def organisation_add(request: HttpRequest) -> HttpResponse:
+    """Add an organisation and choose the policy pack it works under."""
+    admin: User = request.user  # type: ignore[assignment]
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_create(
+                actor=admin,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                trust=form.cleaned_data["trust"],
+                local_authority=form.cleaned_data["local_authority"],
+                policy_pack=form.cleaned_data["policy_pack"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"{organisation.name} has been added.")
+            return redirect("organisation_list")
+    return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
+
+
+@system_admin_required
+def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Change an organisation; a form drawn before someone else's change gets the conflict page."""
+    admin: User = request.user  # type: ignore[assignment]
+    organisation = selectors.organisation_for_system_admin(user=admin, organisation_id=organisation_id)
+    initial = {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "trust": organisation.trust_id,
+        "local_authority": organisation.local_authority_id,
+        "policy_pack": organisation.policy_pack,
+        "is_active": organisation.is_active,
+        "fingerprint": organisation_fingerprint(organisation),
+    }
+    form = OrganisationForm(request.POST or None, initial=initial, editing=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_update(
+                actor=admin,
+                organisation=organisation,
+                expected_fingerprint=form.cleaned_data["fingerprint"],
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                trust=form.cleaned_data["trust"],
+                local_authority=form.cleaned_data["local_authority"],
+                policy_pack=form.cleaned_data["policy_pack"],
+                is_active=form.cleaned_data["is_active"],
+                request=request,
+            )
+        except ConflictError as conflict:
+            return _conflict(request, conflict.current)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Organisation saved.")
+            return redirect("organisation_list")
+    return render(request, "accounts/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@administrator_required
+def organisation_pack(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Choose the policy pack an organisation this administrator runs works under."""
+    admin: User = request.user  # type: ignore[assignment]
+    organisation = selectors.administered_organisation(user=admin, organisation_id=organisation_id)
+    initial = {"policy_pack": organisation.policy_pack, "fingerprint": organisation_fingerprint(organisation)}
+    form = PolicyPackForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_set_policy_pack(
+                actor=admin,
+                organisation=organisation,
+                policy_pack=form.cleaned_data["policy_pack"],
+                expected_fingerprint=form.cleaned_data["fingerprint"],
+                request=request,
+            )
+        except ConflictError as conflict:
+            return _conflict(request, conflict.current)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except PermissionError as error:
+            raise PermissionDenied(str(error)) from None
+        else:
+            messages.success(request, f"{organisation.name} now works under the pack you chose.")
+            return redirect("home")
+    return render(
+        request,
+        "accounts/organisation_pack.html",
+        {"form": form, "organisation": organisation, "pack_titles": _pack_titles()},
+    )
+
+
+def _conflict(request: HttpRequest, current: Organisation) -> HttpResponse:
+    return render(
+        request,
+        "accounts/organisation_conflict.html",
+        {"current": current, "pack_titles": _pack_titles()},
+        status=409,
+    )
