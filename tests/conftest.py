@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.audit.tampering import clear_audit_trail
 from threshold.accounts.middleware import MFA_VERIFIED_KEY
 from threshold.accounts.models import User
 from threshold.core.demo import PERSONAS_BY_KEY, load_demo_world
+
+# Hypothesis keeps its example database and caches in ``.hypothesis/`` in the
+# working directory, the repository: every property test (policy, audit
+# tampering) writes to a temporary directory instead.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="threshold-hypothesis-"))
 
 
 @pytest.fixture(autouse=True)

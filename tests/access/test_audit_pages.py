@@ -68,8 +68,8 @@ def test_the_events_export_is_itself_audited(records, signed_in, persona) -> Non
     response = signed_in("ada").get(reverse("audit_events_csv"))
     assert response["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["Sequence", "When (UTC)", "Who"]
-    assert any(row[2] == "Lara Lado" for row in rows[1:])
+    assert rows[0][:4] == ["Sequence", "When (UTC)", "Who", "Name"]
+    assert any(row[2] == f"user:{persona('lara').pk}" and row[3] == "Lara Lado" for row in rows[1:])
     assert AuditEvent.objects.filter(action="audit.events_exported", actor=persona("ada")).exists()
 
 
@@ -93,3 +93,31 @@ def test_people_who_are_not_auditors_cannot_read_the_audit_trail(key: str, recor
     client = signed_in(key)
     assert client.get(reverse("audit_events")).status_code == 403
     assert client.get(reverse("audit_events_csv")).status_code == 403
+
+
+def test_the_auditor_sees_who_looked_at_a_document(records, signed_in, persona) -> None:
+    document_id = records["document_case"]
+    assert signed_in("lara").get(reverse("document_download", args=[document_id])).status_code == 200
+    response = signed_in("ada").get(reverse("audit_record_events", args=["document", document_id]))
+    assert response.status_code == 200
+    assert "record.download" in response.content.decode()
+    assert signed_in("ada").get(reverse("audit_record_events", args=["nonsense", document_id])).status_code == 404
+
+
+def test_a_read_names_the_readers_organisation_and_keeps_the_records_own(records, signed_in, persona) -> None:
+    pat = persona("pat")
+    signed_in("pat").get(reverse("case_detail", args=[records["case_chris"]]))
+    event = AuditEvent.objects.filter(action__startswith="record.", actor=pat).latest("sequence")
+    case = Case.objects.get(pk=records["case_chris"])
+    assert event.organisation is not None
+    assert event.organisation.name == "Northshire Police"
+    assert event.details["record_organisation"] == case.local_authority_id
+    # Northshire's auditor still sees the police reading Northshire's case.
+    text = signed_in("ada").get(reverse("audit_events")).content.decode()
+    assert f"case {case.pk}<" in text
+
+
+def test_a_list_that_showed_a_case_is_on_the_cases_audit_page(records, signed_in) -> None:
+    signed_in("lara").get(reverse("case_list"))
+    response = signed_in("ada").get(reverse("audit_record_events", args=["case", records["case_chris"]]))
+    assert "records.listed" in response.content.decode()

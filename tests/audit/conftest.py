@@ -46,7 +46,7 @@ def trail(persona: Callable[[str], User]) -> list[AuditEvent]:
                 record_id=1000 + number,
                 organisation=northshire,
                 request=request,
-                changes={"status": ("open", "closed"), "summary": ("Concern raised", "Concern – resolved")},
+                changes={"status": ("open", "closed"), "title": ("Concern raised", "Concern – resolved")},
                 excluded_fields=["child_name"],
             )
         else:

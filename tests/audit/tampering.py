@@ -48,6 +48,8 @@ COPIED_COLUMNS = (
 Hasher = Callable[[AuditEvent], str]
 
 triggers_migration: Any = importlib.import_module("threshold.audit.migrations.0002_append_only_triggers")
+index_migration: Any = importlib.import_module("threshold.audit.migrations.0003_record_index")
+INDEX_TABLE = "audit_auditrecordref"
 
 
 class _RawSchemaEditor:
@@ -65,15 +67,17 @@ class _RawSchemaEditor:
 
 
 def create_triggers() -> None:
-    """Run the migration's forward function."""
+    """Run the migrations' forward functions (the events' triggers and the record index's)."""
     fire_deferred_checks()
     triggers_migration.create_triggers(None, _RawSchemaEditor())
+    index_migration.create_triggers(None, _RawSchemaEditor())
 
 
 def drop_triggers() -> None:
-    """Run the migration's reverse function."""
+    """Run the migrations' reverse functions."""
     fire_deferred_checks()
     triggers_migration.drop_triggers(None, _RawSchemaEditor())
+    index_migration.drop_triggers(None, _RawSchemaEditor())
 
 
 def fire_deferred_checks() -> None:
@@ -93,6 +97,7 @@ def lift_append_only_triggers() -> None:
         fire_deferred_checks()
         with connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+            cursor.execute(f"ALTER TABLE {INDEX_TABLE} DISABLE TRIGGER USER")
     else:
         drop_triggers()
 
@@ -103,6 +108,7 @@ def restore_append_only_triggers() -> None:
         fire_deferred_checks()
         with connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+            cursor.execute(f"ALTER TABLE {INDEX_TABLE} ENABLE TRIGGER USER")
     else:
         create_triggers()
 
@@ -125,6 +131,7 @@ def clear_audit_trail() -> None:
     first, from the test's teardown.
     """
     with transaction.atomic(), append_only_triggers_lifted():
+        execute(f"DELETE FROM {INDEX_TABLE}")
         execute(f"DELETE FROM {TABLE}")
 
 
@@ -168,9 +175,15 @@ def delete(sequence: int) -> None:
     execute(f"DELETE FROM {TABLE} WHERE sequence = %s", [sequence])
 
 
-def truncate_after(sequence: int) -> None:
-    """Remove every event after ``sequence``: the trail's tail disappears."""
+def truncate_after(sequence: int, *, with_index: bool = True) -> None:
+    """Remove every event after ``sequence``: the trail's tail disappears.
+
+    A careful attacker removes the events' rows from the record index too
+    (``with_index``); one who forgets is caught by the index alone.
+    """
     execute(f"DELETE FROM {TABLE} WHERE sequence > %s", [sequence])
+    if with_index:
+        execute(f"DELETE FROM {INDEX_TABLE} WHERE sequence > %s", [sequence])
 
 
 def swap(first: int, second: int) -> None:

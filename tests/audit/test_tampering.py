@@ -17,7 +17,7 @@ from tests.audit import tampering
 from tests.audit.conftest import TRAIL_LENGTH, run_audit
 from tests.audit.tampering import append_only_triggers_lifted
 from threshold.audit import verify
-from threshold.audit.chain import GENESIS_HASH
+from threshold.audit.chain import GENESIS_HASH, canonical_ip
 from threshold.audit.models import AuditEvent
 from threshold.audit.services import Actor, audit_record
 from threshold.audit.verify import Checkpoint, checkpoint_current, verify_chain
@@ -285,6 +285,30 @@ def test_an_event_from_a_client_whose_ipv6_address_is_written_in_full_verifies(d
     request = RequestFactory().get("/", REMOTE_ADDR="2001:0db8:0000:0000:0000:0000:0000:0001")
     audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent", request=request)
     assert verify_chain().ok
+
+
+@pytest.mark.parametrize(
+    ("address", "recorded"),
+    [
+        ("::ffff:10.0.0.7", "10.0.0.7"),  # an IPv4 client behind a dual-stack socket
+        ("::10.0.0.7", "::a00:7"),  # PostgreSQL prints this one back as "::10.0.0.7"
+        ("2001:0DB8::0001", "2001:db8::1"),
+        ("fe80::1%eth0", "fe80::1"),
+    ],
+)
+def test_an_event_from_any_client_address_verifies_and_its_address_is_still_tamper_evident(
+    trail: list[AuditEvent], address: str, recorded: str
+) -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR=address)
+    event = audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent", request=request)
+    assert event.source_ip == recorded
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert canonical_ip(stored.source_ip) == recorded
+    outcome = run_audit("verify")
+    assert (outcome.code, outcome.err) == (0, "")
+    with append_only_triggers_lifted():
+        tampering.edit(event.sequence, "source_ip", "198.51.100.1")
+    assert_caught(at=event.sequence, reason=f"content of event {event.sequence} does not match its hash")
 
 
 def test_a_forwarded_address_that_is_not_an_address_is_not_recorded(db: None, settings) -> None:

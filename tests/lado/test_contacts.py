@@ -100,7 +100,7 @@ def test_a_superseding_referral_updates_the_same_contact_and_is_audited(persona,
     assert contact.summary == "Grabbed a child's arm."
     assert contact.version == 2
     event = AuditEvent.objects.get(action="contact.referral_updated", record_id=str(contact.pk))
-    assert event.changes["summary"][1] == "Grabbed a child's arm."
+    assert "summary" in event.excluded_fields  # narrative never enters the trail (threshold.audit.sensitive)
 
 
 def test_a_referral_updated_after_the_case_opened_shows_in_the_case_chronology(

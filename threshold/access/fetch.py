@@ -50,17 +50,43 @@ def _fetch(
     except (ValueError, ObjectDoesNotExist):
         raise Http404("No such record.") from None
     if action in policies.READ_ACTIONS:
-        audit_record(
-            actor=user,
-            action=f"record.{action}",
-            record_type=record_type,
-            record_id=record.pk,
-            # The record's own organisation, so its auditors see every look at
-            # it, whichever organisation the reader was acting for.
-            organisation=owning_organisation(record),
-            request=request,
-        )
+        audit_read(user=user, record=record, record_type=record_type, action=action, request=request)
     return record
+
+
+def acting_organisation(request: HttpRequest | None) -> Organisation | None:
+    """The organisation the reader is acting for: their current membership's, if the request has one."""
+    membership = getattr(request, "membership", None) if request is not None else None
+    return membership.organisation if membership is not None else None
+
+
+def audit_read(
+    *,
+    user: Any,
+    record: Model,
+    record_type: str,
+    action: str = "view",
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Write the access event of one read of a record the caller has fetched through ``access_*``.
+
+    The event's organisation is the one the reader acted for (who looked, as
+    whom); the record's own organisation is kept in ``details`` so its
+    auditors find every look at it (``audit.selectors``). Pages that fetch a
+    record for ``change`` but show its content (a chronology entry to correct)
+    call this themselves.
+    """
+    owner = owning_organisation(record)
+    audit_record(
+        actor=user,
+        action=f"record.{action}",
+        record_type=record_type,
+        record_id=record.pk,
+        organisation=acting_organisation(request),
+        request=request,
+        details={**(details or {}), "record_organisation": owner.pk if owner is not None else None},
+    )
 
 
 def owning_organisation(record: Model) -> Organisation | None:
@@ -163,7 +189,19 @@ def records_about(user: User) -> dict[str, set[str]]:
     record about the viewer exists (rule 2 reaches the audit trail too).
     """
     people = Person.objects.filter(Q(user=user) | (Q(email__iexact=user.email) if user.email else policies.NOTHING))
-    person_ids = list(people.values_list("pk", flat=True))
+    return _record_ids_about(list(people.values_list("pk", flat=True)))
+
+
+def records_about_person(person: Person) -> dict[str, set[str]]:
+    """Ids of every protected record about one person record, by type, for its access log.
+
+    The caller has fetched ``person`` through ``threshold.access`` and may
+    audit its organisation; the ids only find events in the trail.
+    """
+    return _record_ids_about([person.pk])
+
+
+def _record_ids_about(person_ids: list[int]) -> dict[str, set[str]]:
     about = {
         "person": person_ids,
         "concern": Concern.objects.filter(subject__in=person_ids).values_list("pk", flat=True),

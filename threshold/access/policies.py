@@ -68,7 +68,15 @@ def concern_condition(scope: Scope, action: str) -> Q:
 
 
 def allegation_condition(scope: Scope, action: str) -> Q:
-    """Who may do what with an allegation (rules 1, 2 and 5); reporters do not follow it (rule 3)."""
+    """Who may do what with an allegation (rules 1, 2, 3, 5 and 6 of docs/access.md).
+
+    Rule 1: the setting's handlers, or the trust's for one routed above the
+    headteacher. Rule 6: the LADO service (LADOs, managers, business support
+    and the local authority's auditor, all ``lado_read``) of an area it was
+    referred to reads it (``view_referred``) and changes nothing. Rule 2:
+    never about the reader. Rule 3: a reporter does not follow it. Rule 5:
+    auditors are in no ``change`` set.
+    """
     if action == "change":
         reach = _employer_scope(scope.allegation_change_plain, scope.allegation_change_routed)
     elif action in ("view", "download"):
@@ -104,12 +112,24 @@ def _shared_case(scope: Scope, prefix: str = "") -> Q:
 
 
 def _case_of_shared_meeting(scope: Scope) -> Q:
-    """A case one of whose meetings is shared with this partner user, while shared."""
+    """Rule 1 for partners: a case one of whose meetings is shared with this police or social care user.
+
+    Only while the share lasts (``ended_at`` empty), and it gives the case's
+    summary only (``view_summary``), never the whole case.
+    """
     return Q(meetings__shares__user=scope.user, meetings__shares__ended_at__isnull=True)
 
 
 def case_condition(scope: Scope, action: str) -> Q:
-    """LADO cases: the LADO service in its area; partners only while shared (rules 1, 2 and 5)."""
+    """LADO cases (rules 1, 2, 5 and 7 of docs/access.md).
+
+    Rule 1: the LADO service of the case's local authority reads it (LADOs,
+    managers, business support, the auditor); LADOs and managers change it;
+    partners read a case shared with them while shared, and the summary of a
+    case one of whose meetings is shared with them. Rule 7: managers alone
+    ``manage`` (reassign). Rule 2: never about the reader. Rule 5: auditors
+    and business support are in no ``change`` set.
+    """
     lado_read = Q(local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
     if action == "change":
         reach = Q(local_authority_id__in=scope.lado_change) if scope.lado_change else NOTHING
@@ -128,7 +148,14 @@ def case_condition(scope: Scope, action: str) -> Q:
 
 
 def meeting_condition(scope: Scope, action: str) -> Q:
-    """Meetings: the LADO service; partners on meetings shared with them, while shared."""
+    """Strategy and evaluation meetings (rules 1, 2 and 5 of docs/access.md).
+
+    Rule 1: the LADO service of the case's local authority reads them; LADOs
+    and managers change them; a partner reads a meeting shared with them, or
+    any meeting of a case shared with them, while shared, and may add an
+    update to it (``add_update``). Rule 2: never a meeting of a case about the
+    reader. Rule 5: auditors change nothing.
+    """
     lado_read = Q(case__local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
     shared = (
         Q(shares__user=scope.user, shares__ended_at__isnull=True) | _shared_case(scope, "case__")

@@ -91,6 +91,13 @@ def scope_for(user: User) -> Scope:
             scope.concern_change_plain |= covered
             scope.allegation_read_plain |= covered
             scope.allegation_change_plain |= covered
+        if not is_trust and role == Role.GOVERNANCE and org.trust_id is None:
+            # A setting with no trust: its chair of governors (or management committee) receives
+            # the concerns routed past its headteacher or manager (section 13.3).
+            scope.concern_read_routed |= covered
+            scope.concern_change_routed |= covered
+            scope.allegation_read_routed |= covered
+            scope.allegation_change_routed |= covered
         if role == Role.HR_BUSINESS_PARTNER:
             # HR advise on allegations, not on low-level concerns.
             target_read, target_change = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 from typing import Any
 
@@ -20,6 +21,29 @@ GENESIS_HASH = "0" * 64
 def canonical_content(fields: dict[str, Any]) -> str:
     """Serialise an event's fields the one way the hash is computed over."""
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=True)
+
+
+def canonical_ip(value: object) -> str | None:
+    """One spelling for a client address, whatever the database or Python version prints.
+
+    An IPv4-mapped IPv6 address (``::ffff:10.0.0.7``) is the IPv4 client behind
+    a dual-stack socket, so it becomes plain IPv4; any other IPv6 address is
+    written compressed (``2001:db8::1``, ``::a00:7``). SQLite returns what was
+    stored, but PostgreSQL's ``inet`` prints some IPv6 addresses its own way
+    (``::10.0.0.7``), so the hash is computed over this form on writing and on
+    verifying alike. Anything that is not an address is ``None``.
+    """
+    if value in (None, ""):
+        return None
+    try:
+        parsed = ipaddress.ip_address(str(value).split("%", 1)[0].strip())
+    except ValueError:
+        return None
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return parsed.compressed
+    return str(parsed)
 
 
 def event_fields(event: Any) -> dict[str, Any]:
@@ -34,7 +58,7 @@ def event_fields(event: Any) -> dict[str, Any]:
         "record_type": event.record_type,
         "record_id": event.record_id,
         "request_id": event.request_id,
-        "source_ip": event.source_ip,
+        "source_ip": canonical_ip(event.source_ip),
         "changes": event.changes,
         "excluded_fields": event.excluded_fields,
         "details": event.details,

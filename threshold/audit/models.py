@@ -79,3 +79,43 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Refuse: audit events are never deleted."""
         raise PermissionError("Audit events are append-only.")
+
+
+class AuditRecordRef(models.Model):
+    """One record an audit event names, so "who has looked at this record?" finds lists and searches too.
+
+    A list, search or export event names many records in its ``details``; a
+    JSON search there is not portable between SQLite and PostgreSQL, so
+    ``audit_record`` writes one row here per (record type, id) an event names,
+    in the same transaction. Append-only like the events (the same triggers),
+    and derived from them: ``audit verify`` recomputes every event's rows and
+    names the first event whose index was changed.
+    """
+
+    # The event's sequence, not a foreign key: tampering with the events must
+    # stay possible to detect, not be blocked by a constraint that hides it.
+    sequence = models.PositiveBigIntegerField()
+    record_type = models.CharField(max_length=60)
+    record_id = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence", "record_type", "record_id"]
+        indexes = [
+            models.Index(fields=["record_type", "record_id"], name="audit_ref_record_idx"),
+            models.Index(fields=["sequence"], name="audit_ref_sequence_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Event {self.sequence} names {self.record_type} {self.record_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert once; never update an existing row."""
+        if self.pk is not None:
+            raise PermissionError("The audit record index is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refuse: the index is never changed."""
+        raise PermissionError("The audit record index is append-only.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# access-lint: allow-module the audit trail's own reads, each scoped by fetch.audit_scope or a record
+# the caller fetched through threshold.access; records about the viewer are hidden (rule 2).
 import datetime as dt
 from typing import Any
 
@@ -10,11 +12,9 @@ from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.models import User
-from threshold.allegations.models import Allegation
+from threshold.audit.index import sequences_naming
 from threshold.audit.models import AuditEvent
-from threshold.concerns.models import Concern
-from threshold.documents.models import Document
-from threshold.lado.models import Case, Contact, Meeting
+from threshold.lado.models import Meeting
 from threshold.people.models import Person
 
 
@@ -37,7 +37,7 @@ def organisation_events(
 ) -> QuerySet[AuditEvent]:
     """Events in the organisations this auditor or LADO manager may audit, filtered."""
     orgs = fetch.audit_scope(viewer)
-    events = AuditEvent.objects.filter(organisation_id__in=orgs).select_related("actor", "organisation")
+    events = AuditEvent.objects.filter(_in_scope(orgs)).select_related("actor", "organisation")
     if actor_id:
         events = events.filter(actor_id=actor_id)
     if action:
@@ -49,13 +49,23 @@ def organisation_events(
     return _hide_records_about(viewer, events).order_by("-sequence")
 
 
+def _in_scope(orgs: set[int]) -> Q:
+    """Events of these organisations: made by someone acting for them, or reads of their records.
+
+    A read event names the reader's acting organisation and keeps the
+    record's own in ``details.record_organisation`` (``access.fetch.audit_read``),
+    so a local authority's auditor sees the police reading its case.
+    """
+    return Q(organisation_id__in=orgs) | Q(details__record_organisation__in=sorted(orgs))
+
+
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def filter_choices(*, viewer: User) -> dict[str, Any]:
     """The people and actions that appear in the events this viewer may audit."""
-    events = AuditEvent.objects.filter(organisation_id__in=fetch.audit_scope(viewer))
+    events = AuditEvent.objects.filter(_in_scope(fetch.audit_scope(viewer)))
     actor_ids = events.exclude(actor__isnull=True).values_list("actor_id", flat=True).distinct()
     return {
         "actors": User.objects.filter(pk__in=actor_ids).order_by("full_name"),
@@ -70,6 +80,8 @@ RECORD_MODELS: dict[str, Any] = {
     "contact": fetch.visible_contacts,
     "case": fetch.visible_cases,
     "meeting": fetch.visible_meetings,
+    # A document follows its record: no action of its own to pass on.
+    "document": lambda user, action="view": fetch.visible_documents(user),
 }
 
 
@@ -84,38 +96,27 @@ def record_organisation_id(record: Any) -> int | None:
 
 
 def record_events(*, record_type: str, record_id: int) -> QuerySet[AuditEvent]:
-    """Every event about one record, newest first (the caller has checked access)."""
-    return (
-        AuditEvent.objects.filter(record_type=record_type, record_id=str(record_id))
-        .select_related("actor", "organisation")
-        .order_by("-sequence")
-    )
+    """Every event naming one record, newest first, lists and searches included (the caller has checked access).
+
+    The record index (``threshold.audit.index``) finds the events that name the
+    record among many in their details, as well as those about it alone.
+    """
+    sequences = sequences_naming([(record_type, [record_id])])
+    condition = Q(record_type=record_type, record_id=str(record_id)) | Q(sequence__in=sequences)
+    return AuditEvent.objects.filter(condition).select_related("actor", "organisation").order_by("-sequence")
 
 
 def person_access_log(*, person: Person) -> QuerySet[AuditEvent]:
-    """Every read of the person record and of the records about the person, newest first."""
-    ids = {
-        "person": [person.pk],
-        "concern": list(Concern.objects.filter(subject=person).values_list("pk", flat=True)),
-        "allegation": list(Allegation.objects.filter(subject=person).values_list("pk", flat=True)),
-        "contact": list(Contact.objects.filter(subject=person).values_list("pk", flat=True)),
-        "case": list(Case.objects.filter(subject=person).values_list("pk", flat=True)),
-        "meeting": list(Meeting.objects.filter(case__subject=person).values_list("pk", flat=True)),
-        "document": list(
-            Document.objects.filter(
-                Q(concern__subject=person)
-                | Q(allegation__subject=person)
-                | Q(case__subject=person)
-                | Q(meeting__case__subject=person)
-            ).values_list("pk", flat=True)
-        ),
-    }
-    condition = Q(pk__in=[])
-    for record_type, pks in ids.items():
-        if pks:
-            condition |= Q(record_type=record_type, record_id__in=[str(pk) for pk in pks])
+    """Every look at the person record and at the records about the person, newest first.
+
+    Single reads (``record.*``) and the lists, searches, panels and exports
+    (``records.*``) that showed any of them, found through the record index.
+    """
+    ids = fetch.records_about_person(person)
+    sequences = sequences_naming(ids.items())
+    reads = Q(action__startswith="record.") | Q(action__startswith="records.")
     return (
-        AuditEvent.objects.filter(condition, action__startswith="record.")
+        AuditEvent.objects.filter(reads, sequence__in=sequences)
         .select_related("actor", "organisation")
         .order_by("-sequence")
     )

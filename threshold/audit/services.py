@@ -12,8 +12,10 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from threshold.audit.chain import GENESIS_HASH, compute_hash
+from threshold.audit.chain import GENESIS_HASH, canonical_ip, compute_hash
+from threshold.audit.index import index_event
 from threshold.audit.models import AuditEvent
+from threshold.audit.sensitive import split_changes
 
 if TYPE_CHECKING:
     from threshold.accounts.models import Organisation, User
@@ -50,9 +52,11 @@ class Actor:
 def client_ip(request: HttpRequest | None) -> str | None:
     """Return the client's address, trusting forwarded headers only behind known proxies.
 
-    The address is normalised (``2001:0db8::0001`` becomes ``2001:db8::1``), as
-    the database would store it, so the event's hash survives the round trip;
-    anything that is not an address is dropped rather than recorded.
+    The address is normalised (``2001:0db8::0001`` becomes ``2001:db8::1``,
+    ``::ffff:10.0.0.7`` becomes ``10.0.0.7``; see ``chain.canonical_ip``) before
+    it is stored and hashed, so the event's hash survives the round trip on
+    SQLite and PostgreSQL; anything that is not an address is dropped rather
+    than recorded.
     """
     if request is None:
         return None
@@ -64,14 +68,14 @@ def client_ip(request: HttpRequest | None) -> str | None:
         if len(hops) >= proxies:
             address = hops[-proxies]
     try:
-        parsed = ipaddress.ip_address(address)
+        ipaddress.ip_address(address)
     except ValueError:
         return None
-    # The database keeps no IPv6 zone ("%eth0"); drop it so the hash survives.
-    return str(parsed).split("%", 1)[0]
+    # The database keeps no IPv6 zone ("%eth0"); canonical_ip drops it so the hash survives.
+    return canonical_ip(address)
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
     """Serialise appends so two transactions cannot both extend the same link.
 
     SQLite runs every transaction with BEGIN IMMEDIATE (ADR 0003), which already
@@ -98,13 +102,18 @@ def audit_record(
 
     Call it inside the same transaction as the change it records, so that the
     change and its record commit or roll back together. ``changes`` maps a field
-    name to ``(old, new)``; sensitive fields are named in ``excluded_fields``
-    instead, so the trail says they changed without copying their values.
-    Refuses to write without an actor.
+    name to ``(old, new)``; a field in the registry of sensitive fields
+    (``threshold.audit.sensitive``) or named in ``excluded_fields`` is listed
+    in ``excluded_fields`` instead, so the trail says it changed without
+    copying its values. Refuses to write without an actor, or with a user who
+    is not signed in.
     """
     if actor is None:
         raise ValueError("An audit event needs an actor: a user or a named system job.")
     if not isinstance(actor, Actor):
+        if not getattr(actor, "is_authenticated", False) or getattr(actor, "pk", None) is None:
+            # An AnonymousUser from request.user: say who it was (Actor.anonymous()), never "nobody".
+            raise ValueError("An audit event's user must be signed in; use Actor.anonymous() or Actor.system(job).")
         actor = Actor.for_user(actor)
     if not action:
         raise ValueError("An audit event needs an action.")
@@ -112,8 +121,10 @@ def audit_record(
         # Default to the organisation the user is acting through.
         membership = getattr(request, "membership", None)
         organisation = membership.organisation if membership is not None else None
+    # Sensitive values (children's details, dates of birth, narrative) never enter the trail.
+    kept, excluded = split_changes(record_type, changes, excluded_fields)
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "content_hash").first()
         sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         event = AuditEvent(
@@ -127,13 +138,15 @@ def audit_record(
             record_id=str(record_id) if record_id not in (None, "") else "",
             request_id=getattr(request, "request_id", "") if request is not None else "",
             source_ip=client_ip(request),
-            changes={name: [_jsonable(old), _jsonable(new)] for name, (old, new) in (changes or {}).items()},
-            excluded_fields=sorted(excluded_fields),
+            changes={name: [_jsonable(old), _jsonable(new)] for name, (old, new) in kept.items()},
+            excluded_fields=excluded,
             details={key: _jsonable(value) for key, value in (details or {}).items()},
             previous_hash=previous_hash,
         )
         event.content_hash = compute_hash(event)
         event.save(force_insert=True)
+        # Every record the event names, so a record's audit page finds lists and searches too.
+        index_event(event)
     return event
 
 

@@ -126,13 +126,18 @@ def organisation_events_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
     writer = csv.writer(response)
-    writer.writerow(["Sequence", "When (UTC)", "Who", "Organisation", "Action", "Record type", "Record id", "Address"])
+    # "Who" is the stable actor label (user:<id>, system:<job>, anonymous), as hashed in the chain; the name
+    # beside it is today's, for reading.
+    writer.writerow(
+        ["Sequence", "When (UTC)", "Who", "Name", "Organisation", "Action", "Record type", "Record id", "Address"]
+    )
     for event in rows:
         writer.writerow(
             [
                 event.sequence,
                 event.occurred_at.isoformat(),
-                csv_safe(event.actor.full_name if event.actor else event.actor_label),
+                csv_safe(event.actor_label),
+                csv_safe(event.actor.full_name if event.actor else ""),
                 csv_safe(event.organisation.name if event.organisation else ""),
                 event.action,
                 event.record_type,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from threshold.access import fetch
 from threshold.chronology import selectors, services
 from threshold.chronology.forms import ChronologyCorrectionForm, ChronologyEntryForm
 from threshold.core.forms import apply_validation_error
@@ -40,6 +41,10 @@ def chronology_add(request: HttpRequest, record_type: str, record_id: int) -> Ht
         else:
             messages.success(request, "Entry added to the chronology.")
             return HttpResponseRedirect(record_page(record_type, record.pk, "chronology"))
+    # The page shows the record (fetched for "change", which is not audited as a read): record the look.
+    fetch.audit_read(
+        user=user, record=record, record_type=record_type, request=request, details={"page": "chronology_add"}
+    )
     return render(
         request,
         "chronology/chronology_add.html",
@@ -69,6 +74,14 @@ def chronology_correct(request: HttpRequest, entry_id: int) -> HttpResponse:
         else:
             messages.success(request, "Correction added to the chronology.")
             return HttpResponseRedirect(record_page(record_type, record.pk, "chronology"))
+    # The page shows the entry's text: a read of the record, audited like any other.
+    fetch.audit_read(
+        user=user,
+        record=record,
+        record_type=record_type,
+        request=request,
+        details={"page": "chronology_correct", "entry": entry.pk},
+    )
     return render(
         request,
         "chronology/chronology_correct.html",

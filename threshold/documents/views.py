@@ -57,6 +57,9 @@ def _document_upload(
         else:
             messages.success(request, f"Document uploaded: {document.title}.")
             return HttpResponseRedirect(record_page(record_type, record.pk, "documents"))
+    if request.method != "POST":
+        # The page names the record it adds to: that is a read, and is audited.
+        fetch.audit_read(user=user, record=record, record_type=record_type, request=request)
     return render(
         request,
         "documents/document_upload.html",

@@ -32,6 +32,8 @@ from threshold.lado.services.common import (
     require_contact,
     text,
 )
+from threshold.people.matching import same_name
+from threshold.people.members import members_matching
 from threshold.people.models import Person, PersonKind
 from threshold.policy import add_working_days
 
@@ -89,6 +91,25 @@ def _adult_person(*, local_authority: Organisation, name: str, born: dt.date | N
     )
 
 
+def _member_of_service(*, local_authority: Organisation, name: str) -> tuple[User | None, bool]:
+    """The one member of the local authority a typed adult's name means, and whether it could mean several.
+
+    A contact about a LADO ("Lara Lado", "Mrs Lado") typed by a colleague
+    must be linked to her account, or subject exclusion cannot hide it from
+    her. One member with exactly the typed name is meant even when others
+    could be; otherwise several possible members mean asking for the full name.
+    """
+    if not name.strip():
+        return None, False
+    matches = members_matching(name=name, organisations=[local_authority])
+    if len(matches) == 1:
+        return matches[0], False
+    exact = [user for user in matches if same_name(user.full_name, name)]
+    if len(exact) == 1:
+        return exact[0], False
+    return None, len(matches) > 1
+
+
 def contact_from_referral(*, referral: Referral) -> Contact:
     """Put an employer's referral in the inbox of the LADO service it was made to (inside ``referral_make``).
 
@@ -127,7 +148,9 @@ def contact_from_referral(*, referral: Referral) -> Contact:
                 born=referral.adult_date_of_birth,
                 role=referral.adult_role,
                 employer=employer_person.employer or allegation.organisation,
-                user=employer_person.user,
+                # An adult unknown to the employer's Threshold may still be a member of this service.
+                user=employer_person.user
+                or _member_of_service(local_authority=local_authority, name=referral.adult_name)[0],
                 email=employer_person.email,
             )
             contact = Contact.objects.create(
@@ -228,6 +251,12 @@ def contact_record(
         errors["adult_date_of_birth"] = "The adult's date of birth must be in the past"
     if not text(data.get("summary")):
         errors["summary"] = "Enter brief details of the circumstances"
+    member, ambiguous = _member_of_service(local_authority=local_authority, name=text(data.get("adult_name")))
+    if ambiguous:
+        errors["adult_name"] = (
+            "More than one member of this LADO service could be "
+            f"'{' '.join(text(data.get('adult_name')).split())}': give the adult's full name"
+        )
     if errors or not isinstance(received_at, dt.datetime):
         raise ValidationError(errors)
     with transaction.atomic():
@@ -237,6 +266,8 @@ def contact_record(
             born=born,
             role=text(data.get("adult_role")),
             email=text(data.get("adult_email")),
+            # A member of the service is linked, so subject exclusion hides the contact from them.
+            user=member,
         )
         contact = Contact.objects.create(
             local_authority=local_authority,

@@ -8,6 +8,11 @@ nightly job or monitoring check can act on the exit code alone.
 hash as JSON, to keep somewhere the database's administrators cannot rewrite.
 The export is itself an audit event, appended just after the checkpoint it
 describes (so the next checkpoint covers it).
+
+``audit record_anonymous`` writes the delayed audit events of anonymous
+concerns that no job has recorded yet (``threshold.audit.anonymous``) and
+prints how many; the background job does the same, so it is safe to run any
+time, and a nightly run catches up a lost job.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from threshold.audit.anonymous import audit_record_anonymous_shares
 from threshold.audit.services import Actor, audit_record
 from threshold.audit.verify import Checkpoint, checkpoint_current, verify_chain
 
@@ -34,8 +40,10 @@ class Command(BaseCommand):
     help = "Verify the audit trail's hash chain (audit verify), or export a checkpoint of it (audit checkpoint)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """Two subcommands: ``verify`` and ``checkpoint``."""
-        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,checkpoint}")
+        """Three subcommands: ``verify``, ``checkpoint`` and ``record_anonymous``."""
+        subcommands = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="{verify,checkpoint,record_anonymous}"
+        )
         verify = subcommands.add_parser("verify", help="Check every event; exit 1 naming the first bad one.")
         verify.add_argument(
             "--checkpoint",
@@ -49,9 +57,16 @@ class Command(BaseCommand):
             help="Write to this new file (never overwritten) instead of standard output.",
         )
 
+        subcommands.add_parser(
+            "record_anonymous", help="Record anonymous concerns missing from the trail (the anonymous-intake job)."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen subcommand."""
-        if options["subcommand"] == "verify":
+        if options["subcommand"] == "record_anonymous":
+            recorded = audit_record_anonymous_shares()
+            self.stdout.write(f"Recorded {recorded} anonymous concern(s).")
+        elif options["subcommand"] == "verify":
             self._verify(options.get("checkpoint"))
         else:
             self._export_checkpoint(options.get("output"))

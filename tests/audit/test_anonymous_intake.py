@@ -1,0 +1,141 @@
+"""Anonymous concerns reach the audit trail the next night, from a system job, so the trail cannot time the reporter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.audit.conftest import run_audit
+from threshold.accounts.models import Organisation, User
+from threshold.audit.anonymous import audit_record_anonymous_shares
+from threshold.audit.models import AuditEvent
+from threshold.audit.verify import verify_chain
+from threshold.chronology.models import ChronologyEntry
+from threshold.concerns.models import Concern, ConcernDetails
+from threshold.concerns.services import concern_share
+from threshold.core.demo import OAKFIELD
+
+pytestmark = pytest.mark.django_db
+
+INTAKE = "system:anonymous-intake"
+
+
+@pytest.fixture
+def share(persona, rf):
+    """Tom shares a concern at Oakfield from his desk (an address and request id the trail must not keep)."""
+
+    def _share(*, anonymous: bool = True, subject_name: str = "Chris Coach") -> Concern:
+        tom = persona("tom")
+        request = rf.post("/concerns/share/", REMOTE_ADDR="203.0.113.9")
+        request.user = tom
+        request.request_id = "req-tom-1"
+        values: dict[str, Any] = {
+            "organisation": Organisation.objects.get(name=OAKFIELD),
+            "subject_user": None,
+            "subject_name": subject_name,
+            "subject_role": "Sports coach",
+            "anonymous": anonymous,
+            "raised_on": timezone.localdate() - dt.timedelta(days=1),
+            "how_arose": "suspicion",
+            "details": "Chris kept a pupil behind alone in the sports hall.",
+            "headteacher_conflict": False,
+            "request": request,
+        }
+        return concern_share(actor=tom, **values)
+
+    return _share
+
+
+def shared_events(concern: Concern) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action="concern.shared", record_id=str(concern.pk)))
+
+
+def tomorrow() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=1)
+
+
+def test_an_anonymous_share_writes_and_queues_nothing_in_the_request(share, django_capture_on_commit_callbacks) -> None:
+    before = AuditEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        share()
+    assert AuditEvent.objects.count() == before
+    # Not even a queued job: a task row keeps the time it was queued.
+    assert callbacks == []
+
+
+def test_the_nightly_batch_records_the_share_as_a_named_system_job_with_no_address_or_request(share, persona) -> None:
+    tom: User = persona("tom")
+    concern = share()
+    assert audit_record_anonymous_shares(before=tomorrow()) == 1
+    [event] = shared_events(concern)
+    assert event.actor is None
+    assert event.actor_label == INTAKE
+    assert event.source_ip is None
+    assert event.request_id == ""
+    assert event.organisation == concern.organisation
+    assert event.details["anonymous"] is True
+    assert event.details["shared_on"] == timezone.localdate().isoformat()
+    assert "Tom" not in str(event.details)
+    assert str(tom.pk) not in event.actor_label
+    assert verify_chain().ok
+
+
+def test_the_batch_leaves_todays_shares_for_tomorrow_night(share) -> None:
+    concern = share()
+    assert audit_record_anonymous_shares() == 0
+    assert shared_events(concern) == []
+    assert audit_record_anonymous_shares(before=tomorrow()) == 1
+
+
+def test_a_named_share_is_still_audited_in_the_request_as_its_sharer(share, persona) -> None:
+    concern = share(anonymous=False)
+    [event] = shared_events(concern)
+    assert event.actor == persona("tom")
+    assert event.source_ip == "203.0.113.9"
+
+
+def test_a_missed_night_is_caught_up_by_the_next(share) -> None:
+    missed = [share(subject_name="Chris Coach"), share(subject_name="Pat Painter")]
+    Concern.objects.filter(pk__in=[concern.pk for concern in missed]).update(
+        created_at=timezone.now() - dt.timedelta(days=3)
+    )
+    assert audit_record_anonymous_shares() == 2
+    for concern in missed:
+        assert [event.actor_label for event in shared_events(concern)] == [INTAKE]
+
+
+def test_the_record_anonymous_command_records_earlier_days_each_concern_once(share) -> None:
+    concern = share()
+    Concern.objects.filter(pk=concern.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+    first = run_audit("record_anonymous")
+    assert (first.code, first.out) == (0, "Recorded 1 anonymous concern(s).\n")
+    again = run_audit("record_anonymous")
+    assert again.out == "Recorded 0 anonymous concern(s).\n"
+    assert len(shared_events(concern)) == 1
+
+
+def test_the_subject_first_recorded_by_an_anonymous_share_is_recorded_by_the_batch_not_the_request(share) -> None:
+    concern = share(subject_name="Nobody Known")
+    assert not AuditEvent.objects.filter(action="person.recorded", record_id=str(concern.subject_id)).exists()
+    audit_record_anonymous_shares(before=tomorrow())
+    events = AuditEvent.objects.filter(action="person.recorded", record_id=str(concern.subject_id))
+    assert [event.actor_label for event in events] == [INTAKE]
+
+
+def test_nothing_written_at_an_anonymous_share_carries_the_time_of_day(share) -> None:
+    concern = share()
+    midnight = dt.time(0, 0)
+
+    def local_time(moment: dt.datetime) -> dt.time:
+        return timezone.localtime(moment).time()
+
+    assert local_time(concern.created_at) == midnight
+    assert local_time(concern.subject.created_at) == midnight
+    assert local_time(ConcernDetails.objects.get(concern=concern).signed_at) == midnight
+    for entry in ChronologyEntry.objects.filter(concern=concern):
+        assert entry.recorded_by is None
+        assert local_time(entry.occurred_at) == midnight
+        assert local_time(entry.recorded_at) == midnight
