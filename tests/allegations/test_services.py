@@ -63,6 +63,7 @@ def _risk(persona, allegation: Allegation, **overrides: Any) -> RiskAssessment:
                 "monitoring": "Weekly check",
             }
         ],
+        "context": "A pupil alleges Chris grabbed his arm in PE; the LADO advised a risk assessment.",
         "additional_notes": "",
         "period_for_measures": "Until the LADO's evaluation",
         "review_on": timezone.localdate() + dt.timedelta(days=14),
@@ -447,8 +448,14 @@ def test_cover_cannot_be_arranged_before_the_worker_was_removed(persona, chris_a
 @pytest.mark.parametrize("employment", [Employment.SUPPLY, Employment.CONTRACTOR, Employment.VOLUNTEER])
 def test_any_non_employed_worker_can_be_barred_from_the_trusts_academies(persona, chris_allegation, employment) -> None:
     agency = Organisation.objects.get(name="Supply Partners Ltd") if employment == Employment.SUPPLY else None
+    company = {"agency_name": "Brightclean Ltd", "agency_contact": "01632 960 000"}
     allegation = _update(
-        persona, chris_allegation, subject_employment=employment, barred_from_trust=True, agency=agency
+        persona,
+        chris_allegation,
+        subject_employment=employment,
+        barred_from_trust=True,
+        agency=agency,
+        **(company if employment == Employment.CONTRACTOR else {}),
     )
     assert allegation.barred_from_trust
     assert allegation.barred_from_trust_since is not None
@@ -527,6 +534,14 @@ def test_a_failure_part_way_through_leaves_nothing_half_saved(persona, chris_all
 
 def test_the_investigation_step_also_shows_the_disciplinary_hearing_clock(persona, chris_allegation) -> None:
     allegation = _update(persona, chris_allegation, came_to_attention_on=dt.date(2026, 3, 2))
+    services.step_record(
+        actor=persona("hana"),
+        allegation=allegation,
+        step=Step.DISCUSS_WITH_LADO,
+        done_on=dt.date(2026, 3, 2),
+        decision="The LADO advised an investigation.",
+        route="investigation",
+    )
     item = next(i for i in selectors.checklist(allegation) if i.step == Step.INVESTIGATION)
     assert item.due == dt.date(2026, 3, 16)  # investigation report: 10 working days
     assert item.also_due[0][0] == dt.date(2026, 3, 23)  # disciplinary hearing: 15 working days
@@ -598,6 +613,14 @@ def _police(persona, allegation: Allegation, *, involved: bool = True, authorise
 
 def test_while_the_police_investigate_step_8_onwards_are_paused_with_no_due_date(persona, chris_allegation) -> None:
     allegation = _update(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
+    services.step_record(
+        actor=persona("hana"),
+        allegation=allegation,
+        step=Step.DISCUSS_WITH_LADO,
+        done_on=dt.date(2026, 1, 2),
+        decision="The LADO advised an investigation.",
+        route="investigation",
+    )
     before = {item.step: item for item in selectors.checklist(allegation)}
     assert before[Step.INVESTIGATION].overdue
     _police(persona, allegation)

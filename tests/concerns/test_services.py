@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.concerns.conftest import TIER_2_FACTS
 from threshold.access import fetch
 from threshold.allegations.models import Allegation
+from threshold.audit.anonymous import audit_record_anonymous_shares
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.concerns import selectors, services
@@ -71,14 +72,18 @@ def test_an_anonymous_concern_stores_no_identity_anywhere(share, persona, rf) ->
     tom = persona("tom")
     request = rf.post("/concerns/share/", REMOTE_ADDR="203.0.113.9")
     request.user = tom
+    before = AuditEvent.objects.count()
     concern = share(tom, anonymous=True, request=request)
+    # Nothing in the request itself: its time and place in the trail would name Tom.
+    assert AuditEvent.objects.count() == before
+    audit_record_anonymous_shares(before=timezone.now() + dt.timedelta(days=1))
     details = ConcernDetails.objects.get(concern=concern)
     assert concern.reporter is None
     assert concern.is_anonymous
     assert details.signed_name == ""
     event = AuditEvent.objects.get(action="concern.shared", record_id=str(concern.pk))
     assert event.actor is None
-    assert event.actor_label == "anonymous"
+    assert event.actor_label == "system:anonymous-intake"
     assert event.source_ip is None
     assert event.request_id == ""
     assert "Tom" not in str(event.details)
@@ -253,8 +258,18 @@ def test_a_termly_review_records_findings_escalates_a_pattern_and_completes(shar
     assert finding.allegation == allegation
     assert allegation.subject == first.subject
     assert not allegation.routed_to_trust
-    # The referral is completed on the allegation's referral form, not made half-empty here.
-    assert allegation.referrals.count() == 0
+    # One step: the referral to the LADO is started (the data set is completed on the referral page) ...
+    referral = allegation.referrals.get()
+    assert not referral.is_complete
+    assert referral.local_authority.name == "Northshire Council"
+    # ... and every concern of the finding is linked to the allegation, moved on, and says why.
+    for concern in Concern.objects.filter(subject=first.subject):
+        assert concern.escalated_to == allegation
+        assert concern.status == ConcernStatus.ALLEGATION
+        assert ChronologyEntry.objects.filter(
+            concern=concern, text__startswith=f"Escalated to allegation A-{allegation.pk} after the pattern review of"
+        ).exists()
+        assert AuditEvent.objects.filter(action="concern.escalated", record_id=str(concern.pk)).exists()
     services.pattern_review_complete(actor=dev, review=review, summary="One pattern escalated.")
     assert PatternReview.objects.get(pk=review.pk).completed_at is not None
     assert selectors.next_review_due(organisation=oakfield) > term.end
@@ -395,3 +410,26 @@ def test_a_new_person_concerned_is_recorded_in_the_audit_trail(share, persona) -
     assert event.actor == tom
     share(tom, subject_name="Pat Newcomer")
     assert AuditEvent.objects.filter(action="person.recorded", record_id=str(concern.subject_id)).count() == 1
+
+
+def test_escalating_a_pattern_leaves_a_closed_or_already_escalated_concern_as_it_was(share, persona, oakfield) -> None:
+    dev = persona("dev")
+    first, second = share(persona("tom")), share(persona("hana"))
+    Concern.objects.filter(pk=second.pk).update(status=ConcernStatus.CLOSED)
+    term = selectors.term_of(timezone.localdate())
+
+    def escalate(findings: str) -> Allegation:
+        review = services.pattern_review_start(
+            actor=dev, organisation=oakfield, period_start=term.start, period_end=term.end
+        )
+        finding = services.pattern_finding_record(
+            actor=dev, review=review, subject=first.subject, pattern_found=True, findings=findings
+        )
+        return services.pattern_finding_escalate(actor=dev, finding=finding)
+
+    earlier = escalate("Two alike.")
+    second.refresh_from_db()
+    assert (second.status, second.escalated_to) == (ConcernStatus.CLOSED, None)
+    later = escalate("Seen again next review.")
+    assert later != earlier
+    assert Concern.objects.get(pk=first.pk).escalated_to == earlier

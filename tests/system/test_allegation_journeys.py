@@ -54,11 +54,19 @@ def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantia
     page.get_by_role("link", name="Record the suspension risk assessment").click()
     expect(page.get_by_text("Redeployment within the academy")).to_be_visible()
     axe.check(page)
+    page.get_by_label("Context").fill("A pupil says Chris grabbed his arm in PE; the LADO advised an assessment.")
     page.locator("#id_row_0_area").fill("PE lessons and changing rooms")
     page.locator("#id_row_0_responsibilities").fill("Teaching PE to Key Stage 2")
     page.locator("#id_row_0_potential_risks").fill("Physical contact with pupils")
     page.locator("#id_row_0_mitigation").fill("Suspension pending the LADO's evaluation")
     page.locator("#id_row_0_monitoring").fill("Weekly review with HR")
+    # (A fourth area of risk: the button shows one more row, keeping what was typed)
+    page.get_by_role("button", name="Add another area of risk").click()
+    expect(page.locator("#id_row_0_area")).to_have_value("PE lessons and changing rooms")
+    page.locator("#id_row_3_area").fill("School trips")
+    page.locator("#id_row_3_potential_risks").fill("Unsupervised contact on coaches")
+    page.locator("#id_row_3_mitigation").fill("Not to attend trips")
+    axe.check(page)
     for index in range(4):
         page.locator(f"#id_alternative_{index}_reason").fill("Does not remove contact with pupils in PE.")
     page.locator("#id_period_for_measures").fill("Until the evaluation meeting")
@@ -68,6 +76,7 @@ def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantia
     page.get_by_role("button", name="Record the risk assessment").click()
     expect(page.locator("#suspension")).to_be_visible()
     expect(page.get_by_text("PE lessons and changing rooms")).to_be_visible()
+    expect(page.get_by_role("cell", name="School trips")).to_be_visible()
     axe.check(page)
 
     # When she refers to the LADO from step 2, the form is pre-filled and refuses a missing category
@@ -117,6 +126,13 @@ def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantia
     expect(page.get_by_text("Summary for the confidential file recorded.", exact=True)).to_be_visible()
     axe.check(page)
 
+    # And the person's copy of the summary is a printable page without navigation
+    page.get_by_role("link", name="Print the person's copy of this summary").click()
+    expect(page.get_by_role("heading", name="Summary kept on your confidential file")).to_be_visible()
+    expect(page.get_by_text("Investigated with HR.")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Back to the allegation").click()
+
     # And a lesson learned shows on the organisation's list
     page.get_by_role("link", name="Log a lesson learned").click()
     axe.check(page)
@@ -156,7 +172,7 @@ def test_a_supply_workers_allegation_with_the_agency_notified_and_a_trust_wide_b
     page.goto(f"{allegation}details/")
     axe.check(page)
     page.get_by_label("Supply worker (through an agency)").check()
-    page.get_by_label("Agency (for supply workers)").select_option(label="Supply Partners Ltd")
+    page.get_by_label("Agency in Threshold (supply workers)").select_option(label="Supply Partners Ltd")
     page.locator("#id_barred_from_trust").check()
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_text("The agency has not been notified yet.")).to_be_visible()
@@ -178,12 +194,21 @@ def test_a_supply_workers_allegation_with_the_agency_notified_and_a_trust_wide_b
     expect(page.get_by_role("link", name="Replacement cover expected from the agency")).to_be_visible()
     axe.check(page)
 
-    # When she records the date cover was arranged, nothing is due from the agency any more
+    # When she records the date cover was arranged, and the dates the investigation notes and the outcome
+    # were sent to the agency, nothing is due from the agency any more
     page.get_by_role("link", name="Record the agency's part").click()
     axe.check(page)
     fill_date(page, "cover_arranged_on", today)
+    fill_date(page, "notes_sent_on", today)
+    fill_date(page, "outcome_sent_on", today)
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#agency ~ dl").first).to_contain_text("Arranged on")
+    sent = page.locator("#agency ~ dl").first
+    expect(sent).not_to_contain_text("Not yet")
+    expect(sent.locator(".govuk-summary-list__row", has_text="Investigation notes sent")).to_contain_text(
+        str(today.year)
+    )
+    expect(sent.locator(".govuk-summary-list__row", has_text="Outcome sent")).to_contain_text(str(today.year))
     expect(page.get_by_role("link", name="Replacement cover expected from the agency")).to_have_count(0)
     axe.check(page)
 
@@ -248,6 +273,7 @@ def test_hana_records_support_for_the_adult_and_police_involvement_pauses_the_in
     # Then the internal investigation shows as paused, and step 8 has no due date
     expect(page.locator("#paused")).to_contain_text("the internal investigation is paused")
     expect(page.locator("#step-investigation")).to_contain_text("Paused (police investigation)")
+    expect(page.locator("#police-authority")).to_contain_text("Not yet authorised")
     axe.check(page)
 
     # When she records that the police have authorised internal proceedings
@@ -261,4 +287,5 @@ def test_hana_records_support_for_the_adult_and_police_involvement_pauses_the_in
     expect(page.get_by_text("Police involvement recorded.", exact=True)).to_be_visible()
     expect(page.locator("#paused")).to_have_count(0)
     expect(page.locator("#step-investigation")).not_to_contain_text("Paused")
+    expect(page.locator("#police-authority")).to_contain_text("authorised the case manager to commence")
     axe.check(page)

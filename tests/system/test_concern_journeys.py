@@ -10,8 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
 from threshold.accounts.models import Organisation, User
+from threshold.allegations.models import Allegation
 from threshold.concerns import services
-from threshold.concerns.models import Concern
+from threshold.concerns.models import Concern, ConcernStatus
 from threshold.core import demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -171,11 +172,17 @@ def test_dev_escalates_a_pattern_after_a_termly_review(page: Page, live_demo: st
     page.get_by_role("button", name="Record the findings about Chris Coach").click()
     axe.check(page)
     review_url = page.url
-    # Then he escalates it to an allegation and lands on its referral to the LADO, pre-filled
+    # Then he escalates it to an allegation and a LADO referral in one step, and lands on the referral, pre-filled
     page.get_by_role("button", name="Escalate this pattern to an allegation and LADO referral").click()
-    expect(page.get_by_text("Complete the referral to the LADO")).to_be_visible()
+    expect(page.get_by_text("the referral to the LADO started")).to_be_visible()
     expect(page.locator("#id_adult_name")).to_have_value("Chris Coach")
     axe.check(page)
+    # And the allegation exists with its referral started, and both concerns are linked to it
+    allegation = Allegation.objects.get(subject__full_name="Chris Coach")
+    assert allegation.referrals.count() == 1
+    concerns = Concern.objects.filter(subject__full_name="Chris Coach")
+    assert {concern.escalated_to_id for concern in concerns} == {allegation.pk}
+    assert {concern.status for concern in concerns} == {ConcernStatus.ALLEGATION}
     # And completes the referral's data set and sends it
     page.locator("#id_came_to_light").select_option("disclosure_adult")
     page.get_by_label("Physical").check()
@@ -189,4 +196,10 @@ def test_dev_escalates_a_pattern_after_a_termly_review(page: Page, live_demo: st
     page.get_by_label("Summary of the review").fill("One pattern found and escalated.")
     page.get_by_role("button", name="Complete the review").click()
     expect(page.get_by_text("Review completed.")).to_be_visible()
+    axe.check(page)
+    # And the LADO's inbox at Northshire has received the referral about Chris
+    page.context.clear_cookies()
+    sign_in_quickly(page, live_demo, "lara")
+    page.goto(f"{live_demo}/lado/inbox/")
+    expect(page.get_by_role("row").filter(has_text="Chris Coach")).to_have_count(1)
     axe.check(page)

@@ -19,12 +19,15 @@ from threshold.allegations.models import (
     Gender,
     Outcome,
     RiskManaged,
+    Route,
     SuspensionDecision,
 )
 from threshold.chronology.forms import parse_time
 from threshold.core.forms import apply_validation_error
 
 RISK_ROWS = 3
+# However many rows the case manager adds, a page never grows without bound.
+MAX_RISK_ROWS = 30
 CHILD_ROWS = 3
 RISK_FIELDS = ("area", "responsibilities", "potential_risks", "mitigation", "monitoring")
 CHILD_FIELDS = ("full_name", "gender", "ethnicity")
@@ -131,6 +134,8 @@ class AllegationDetailsForm(CaseForm):
             "invalid_choice": "Choose a case manager from the list",
         },
     )
+    agency_name = _text("Agency or contracting company (if not in Threshold)", None, 200)
+    agency_contact = _text("Contact email or phone", None, 200)
     barred_from_trust = forms.BooleanField(required=False)
     subject_is_teacher = forms.BooleanField(required=False)
     accused_by_pupil = forms.BooleanField(required=False)
@@ -245,6 +250,18 @@ class StepForm(CaseForm):
     written_information = _text("What information is put in writing to the individual")
     written_to = _text("To whom", None, 200)
     written_by = _text("By whom", None, 200)
+    route = _choice("The course of action agreed", Route.choices)
+    action_for_individual = _text("What action should follow in respect of the individual")
+    action_for_allegers = _text("What action should follow in respect of those who made the allegation")
+    agreed_with_lado = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose whether this was agreed with the LADO"},
+    )
+    done_by = _text("Who notified Ofsted", None, 200)
+    reference = _text("Ofsted's reference", None, 100)
 
 
 class RiskAssessmentForm(CaseForm):
@@ -254,15 +271,18 @@ class RiskAssessmentForm(CaseForm):
         "review_on": ("The agreed review date", "Enter the agreed review date"),
         "decided_on": ("The date of the decision", "Enter the date of the decision"),
     }
+    context = _text("Context", "Enter the context of the risk assessment")
     additional_notes = _text("Additional notes")
     period_for_measures = _text("Period for measures", "Enter the period for the measures", 200)
     decision = _choice("The suspension decision", SuspensionDecision.choices, "Choose the decision")
     decision_reason = _text("Why this decision was taken", "Enter why the decision was taken")
 
-    def __init__(self, *args: Any, alternatives: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, alternatives: list[str], row_count: int = RISK_ROWS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.alternative_texts = alternatives
-        for i in range(RISK_ROWS):
+        # How many rows the page shows; the page posts it back in a hidden ``row_count``.
+        self.row_count = max(1, min(row_count, MAX_RISK_ROWS))
+        for i in range(self.row_count):
             for field in RISK_FIELDS:
                 self.fields[f"row_{i}_{field}"] = _text(field.replace("_", " ").capitalize())
         for i in range(len(alternatives)):
@@ -272,7 +292,8 @@ class RiskAssessmentForm(CaseForm):
     def rows(self) -> list[dict[str, str]]:
         """The appendix 3 rows, as typed."""
         return [
-            {field: self.cleaned_data.get(f"row_{i}_{field}", "") for field in RISK_FIELDS} for i in range(RISK_ROWS)
+            {field: self.cleaned_data.get(f"row_{i}_{field}", "") for field in RISK_FIELDS}
+            for i in range(self.row_count)
         ]
 
     def alternatives(self) -> list[dict[str, Any]]:
@@ -367,6 +388,14 @@ class FileRecordForm(CaseForm):
         "Notes of any action taken, decisions reached and the outcome",
         "Enter the actions taken, decisions reached and the outcome",
     )
+
+
+class FollowUpForm(CaseForm):
+    """A DBS or TRA referral after the outcome: its date and reference, or why it is not made."""
+
+    DATES = {"referred_on": ("The date of the referral", None)}
+    reference = _text("Reference", None, 100)
+    not_referred_reason = _text("Why no referral is made")
 
 
 class LessonForm(forms.Form):

@@ -1,4 +1,9 @@
-"""The allegations panel on the home page: open allegations the user manages, with what is due and overdue."""
+"""The allegations panel on the home page: open allegations the user manages, with what is due and overdue.
+
+Concluded allegations join the panel while a DBS or TRA referral, or the
+outcome for a supply worker's agency, is still to be followed up. The panel
+names adults, so showing it is an audited read of the allegations listed.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,22 @@ from django.http import HttpRequest
 
 from threshold.accounts.models import User
 from threshold.allegations import selectors
+from threshold.allegations.models import Allegation
+from threshold.audit.services import audit_record
 
 # Enough for a home page; the rest are one click away on each allegation.
 PANEL_LIMIT = 20
+
+
+def _audit(user: User, request: HttpRequest, allegations: list[Allegation]) -> None:
+    """Reading a list of protected records is audited, as the allegation list is."""
+    audit_record(
+        actor=user,
+        action="records.listed",
+        record_type="allegation",
+        request=request,
+        details={"list": "home_panel", "count": len(allegations), "ids": [a.pk for a in allegations]},
+    )
 
 
 def panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -19,13 +37,18 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     if not isinstance(user, User) or not user.is_authenticated:
         return None
     allegations = list(selectors.open_allegations_managed(user)[:PANEL_LIMIT])
+    following_up = selectors.concluded_with_follow_ups(user, PANEL_LIMIT)
     restrictions = bool(selectors.restriction_trusts(user))
-    if not allegations and not restrictions:
+    if not allegations and not following_up and not restrictions:
         return None
-    due = [item for allegation in allegations for item in selectors.due_items(allegation)]
+    shown = allegations + following_up
+    if shown:
+        _audit(user, request, shown)
+    due = [item for allegation in shown for item in selectors.due_items(allegation)]
     return {
         "template": "allegations/_home_panel.html",
         "open_allegations": allegations,
+        "following_up": following_up,
         "allegations_due": sorted(due, key=lambda item: (not item.overdue, str(item.due))),
         "show_restrictions": restrictions,
     }

@@ -66,6 +66,10 @@ class Allegation(models.Model):
     accused_by_pupil = models.BooleanField(default=False)
     reporting_restriction_ended_on = models.DateField(null=True, blank=True)
     interim_prohibition_order = models.BooleanField(default=False)
+    # Appendix 4: an agency or contracting company that is not an organisation in Threshold is
+    # recorded by name with a contact (email or phone) instead of ``agency``.
+    agency_name = models.CharField("agency or contracting company", max_length=200, blank=True)
+    agency_contact = models.CharField("contact email or phone", max_length=200, blank=True)
     # Appendix 4: a supply worker, contractor or volunteer not to be accepted in any of the trust's
     # academies while under investigation. The trust's schools see the name as a restriction.
     barred_from_trust = models.BooleanField(default=False)
@@ -82,6 +86,13 @@ class Allegation(models.Model):
     def reporting_restricted(self) -> bool:
         """Education Act 2002 s141F: a teacher accused by a pupil, until charge or the restriction ends."""
         return self.subject_is_teacher and self.accused_by_pupil and self.reporting_restriction_ended_on is None
+
+    @property
+    def agency_display(self) -> str:
+        """The agency (supply) or contracting company (contractor), in Threshold or recorded by name."""
+        if self.agency is not None:
+            return self.agency.name
+        return self.agency_name
 
     def attention_date(self) -> Any:
         """The date the pack's clocks count from."""
@@ -260,6 +271,15 @@ class Step(models.TextChoices):
     NO_FURTHER_ACTION = "no-further-action", "7. No further action: record the decision"
     INVESTIGATION = "investigation", "8. Investigate the allegation"
     PARENTS_KEPT_INFORMED = "parents-kept-informed", "9. Keep the parents or carers informed"
+    # Not one of section 6's numbered steps: early years settings must notify Ofsted within 14 days.
+    OFSTED_NOTIFIED = "ofsted-notification", "Notify Ofsted (early years settings)"
+
+
+class Route(models.TextChoices):
+    """The course of action agreed at step 2 (with the LADO): it decides whether step 7 or step 8 falls due."""
+
+    INVESTIGATION = "investigation", "Investigate the allegation (step 8)"
+    NO_FURTHER_ACTION = "no-further-action", "No further action (step 7)"
 
 
 class StepRecord(Immutable):
@@ -273,6 +293,15 @@ class StepRecord(Immutable):
     written_information = models.TextField(blank=True)
     written_to = models.CharField(max_length=200, blank=True)
     written_by = models.CharField(max_length=200, blank=True)
+    # Step 2 (and the HR strategy of step 5): the route chosen; blank while still undecided.
+    route = models.CharField(max_length=32, choices=Route.choices, blank=True)
+    # Step 7: what follows for the individual and for those who made the allegation, agreed with the LADO?
+    action_for_individual = models.TextField(blank=True)
+    action_for_allegers = models.TextField(blank=True)
+    agreed_with_lado = models.BooleanField(null=True)
+    # The Ofsted notification: who notified and Ofsted's reference.
+    done_by = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -296,6 +325,7 @@ class RiskAssessment(Immutable):
     """The appendix 3 suspension risk assessment and the decision it led to."""
 
     allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="risk_assessments")
+    context = models.TextField(blank=True)
     additional_notes = models.TextField(blank=True)
     period_for_measures = models.CharField(max_length=200)
     review_on = models.DateField("agreed review date")
@@ -432,6 +462,33 @@ class OutcomeRecord(Immutable):
         return f"Outcome {self.pk}"
 
 
+class FollowUpBody(models.TextChoices):
+    """The bodies a section 6.5 referral goes to after the outcome."""
+
+    DBS = "dbs", "DBS"
+    TRA = "tra", "TRA"
+
+
+class ReferralFollowUp(Immutable):
+    """A DBS or TRA referral made (date and reference) or not made (a reason) after the outcome; latest stands.
+
+    Recorded after conclusion too: until one exists, a referral the pack
+    requires or asks to be considered stays due on the home page.
+    """
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="follow_ups")
+    body = models.CharField(max_length=8, choices=FollowUpBody.choices)
+    referred_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    not_referred_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.body} follow-up {self.pk}"
+
+
 class FileRecord(Immutable):
     """What is kept on the adult's confidential file (section 8), with the pack's reference and retention."""
 
@@ -479,7 +536,11 @@ class AgencyRecord(Immutable):
     """The agency's part in a supply worker's allegation; the latest record stands."""
 
     allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="agency_records")
-    agency = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # An agency or contracting company not in Threshold, by name (as recorded on the allegation).
+    agency_name = models.CharField(max_length=200, blank=True)
     notified_at = models.DateTimeField()
     suspension_discussed = models.TextField()
     removed_on = models.DateField(
@@ -497,3 +558,8 @@ class AgencyRecord(Immutable):
 
     def __str__(self) -> str:
         return f"Agency record {self.pk}"
+
+    @property
+    def agency_display(self) -> str:
+        """The agency's name, in Threshold or as recorded."""
+        return self.agency.name if self.agency is not None else self.agency_name

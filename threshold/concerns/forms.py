@@ -117,6 +117,7 @@ class ShareConcernForm(DateInputsForm):
     subject_name = forms.CharField(max_length=200, required=False)
     subject_role = forms.CharField(max_length=200, required=False)
     how_arose = forms.ChoiceField(choices=HowArose.choices, error_messages={"required": "Choose how the concern arose"})
+    raised_by = forms.CharField(max_length=300, required=False)
     details = forms.CharField(max_length=10000, error_messages={"required": "Enter the details of the concern"})
     headteacher_conflict = forms.BooleanField(required=False)
     declaration = forms.BooleanField(
@@ -304,3 +305,14 @@ class PatternReviewCompleteForm(forms.Form):
     """Completing a review, with a summary of what it found."""
 
     summary = forms.CharField(max_length=10000, error_messages={"required": "Enter a summary of the review"})
+
+
+class ConcernReasonForm(forms.Form):
+    """A reason for closing or re-routing a concern, with the version the page was loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(max_length=5000, error_messages={"required": "Enter the reason"})
+
+    def __init__(self, *args: Any, required_message: str = "Enter the reason", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = required_message

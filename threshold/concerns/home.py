@@ -1,4 +1,4 @@
-"""The concerns panel on the home page: concerns awaiting triage, further actions due, the next pattern review."""
+"""The concerns panel on the home page: awaiting triage, open low-level concerns, actions due, pattern reviews."""
 
 from __future__ import annotations
 
@@ -7,26 +7,64 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from threshold.accounts.models import User
+from threshold.accounts.models import Membership, User
+from threshold.accounts.roles import Role
+from threshold.audit.services import audit_record
 from threshold.concerns import selectors
+from threshold.concerns.models import Concern
+
+
+def _is_governance(user: User) -> bool:
+    """The user chairs the governors or management committee of a setting (they receive routed concerns)."""
+    return Membership.objects.filter(
+        user=user, role=Role.GOVERNANCE, is_active=True, organisation__is_active=True
+    ).exists()
+
+
+def _low_level_state(concern: Concern) -> str:
+    """What is left to do on an open low-level concern, in a few words."""
+    record = getattr(concern, "low_level_record", None)
+    if record is None or not record.further_action or not record.breach_category:
+        return "record to complete"
+    return "further action open"
 
 
 def panel(request: HttpRequest) -> dict[str, Any] | None:
-    """For headteachers, DSLs and directors of school; other staff get a way to share a concern."""
+    """For headteachers, DSLs, directors of school and chairs of governors; other staff get a way to share."""
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         return None
     organisations = selectors.review_organisations(user)
-    if not organisations:
+    if not organisations and not _is_governance(user):
         membership = getattr(request, "membership", None)
         return {"template": "concerns/_home_share.html"} if selectors.may_share(membership) else None
+    today = timezone.localdate()
+    awaiting = list(selectors.awaiting_triage(user)[:20])
+    open_low_level = selectors.open_low_level(user)
+    actions_due = selectors.actions_due(user)
+    # The panel shows concerns (names of the adults concerned): the read is audited like any list.
+    shown = sorted({c.pk for c in awaiting} | {c.pk for c in open_low_level} | {a.concern_id for a in actions_due})
+    audit_record(
+        actor=user,
+        action="records.listed",
+        record_type="concern",
+        request=request,
+        details={"list": "home_panel", "count": len(shown), "ids": shown},
+    )
     return {
         "template": "concerns/_home_panel.html",
-        "awaiting_triage": list(selectors.awaiting_triage(user)[:20]),
-        "actions_due": selectors.actions_due(user),
+        "awaiting_triage": awaiting,
+        "open_low_level": [{"concern": concern, "state": _low_level_state(concern)} for concern in open_low_level],
+        "actions_due": actions_due,
+        "may_review": bool(organisations),
+        "may_share": selectors.may_share(getattr(request, "membership", None)),
         "reviews_due": [
-            {"organisation": organisation, "due": selectors.next_review_due(organisation=organisation)}
+            {
+                "organisation": organisation,
+                "due": selectors.next_review_due(organisation=organisation, today=today),
+                "overdue": selectors.review_overdue(organisation=organisation, today=today),
+            }
             for organisation in organisations
         ],
-        "today": timezone.localdate(),
+        "today": today,
     }

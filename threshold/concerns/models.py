@@ -37,6 +37,11 @@ class Concern(models.Model):
     raised_on = models.DateField(default=timezone.localdate)
     status = models.CharField(max_length=16, choices=ConcernStatus.choices, default=ConcernStatus.NEW)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when a pattern review escalates the concerns about this adult to an allegation (section 13.4).
+    escalated_to = models.ForeignKey(
+        "allegations.Allegation", on_delete=models.PROTECT, null=True, blank=True, related_name="escalated_concerns"
+    )
+    closed_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -85,6 +90,10 @@ class ConcernDetails(models.Model):
     how_arose = models.CharField(max_length=24, choices=HowArose.choices)
     headteacher_conflict = models.BooleanField(default=False)
     routing = models.CharField(max_length=16, choices=Routing.choices, default=Routing.SETTING)
+    # Appendix 2, question 1 when a member of staff records a concern raised by someone outside the
+    # setting (a parent's complaint): their name and relationship, in the sharer's words.
+    raised_by = models.CharField("raised by (name and relationship)", max_length=300, blank=True)
+    reroute_reason = models.TextField(blank=True)
     signed_name = models.CharField(max_length=150, blank=True)
     signed_at = models.DateTimeField()
 
@@ -217,6 +226,9 @@ class PatternFinding(models.Model):
 
     class Meta:
         ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "subject"], name="concerns_one_finding_per_person_per_review")
+        ]
 
     def __str__(self) -> str:
         return f"Pattern finding {self.pk}"

@@ -6,9 +6,12 @@ import datetime as dt
 from typing import Any
 
 from threshold.accounts.models import Organisation
+from threshold.concerns import selectors
 from threshold.concerns.models import Concern, Decision, LowLevelRecord
 from threshold.concerns.services import advised_decision, low_level_decision_facts
+from threshold.people.models import Person
 from threshold.policy import decide_reference, decide_retention, get_pack
+from threshold.policy.pack import Level
 from threshold.policy.results import Assessment
 
 SPECTRUM_ORDER = (
@@ -19,12 +22,25 @@ SPECTRUM_ORDER = (
 
 # Where a setting has no trust, KCSIE Part 4 sends a concern about the
 # headteacher to the chair of governors, chair of the management committee or
-# proprietor. Threshold has no account for that role, so the page says so.
-GOVERNANCE_NOTE = (
+# proprietor: the governance role. If the setting has nobody in that role in
+# Threshold yet, the page says so rather than implying someone receives it.
+NOBODY_RECEIVES = (
     "This concern is about the headteacher or manager, or they have a conflict of interest, and your setting has"
-    " no trust. It has been kept from them, and nobody in Threshold receives it: tell your chair of governors,"
+    " no trust. It has been kept from them, and nobody in Threshold receives it yet: tell your chair of governors,"
     " chair of the management committee or proprietor that you have shared it, and give them the reference."
 )
+
+
+def governance_receipt(organisation: Organisation, subject: Person | None = None) -> tuple[str, bool]:
+    """Who receives a concern routed past the head of a setting with no trust, and whether anyone in Threshold does."""
+    names = [user.full_name for user in selectors.governance_recipients(organisation, subject=subject)]
+    if not names:
+        return NOBODY_RECEIVES, False
+    return (
+        f"It goes to your chair of governors or management committee ({', '.join(names)}), and has been kept from"
+        " your headteacher or manager.",
+        True,
+    )
 
 
 def lado_note(organisation: Organisation) -> str:
@@ -54,6 +70,38 @@ def guidance(organisation: Organisation) -> dict[str, Any]:
     }
 
 
+EXAMPLE_TITLES = {
+    "tier": "General",
+    "general": "General",
+    "physical": "Physical",
+    "sexual": "Sexual",
+    "emotional": "Emotional",
+    "emotional_neglect": "Emotional or neglect",
+}
+
+
+def level_examples(level: Level) -> list[dict[str, Any]]:
+    """A level's examples (appendix 5: physical, sexual, emotional) as titled groups."""
+    return [
+        {"title": EXAMPLE_TITLES.get(key, key.replace("_", " ").capitalize()), "items": list(items)}
+        for key, items in level.examples.items()
+        if items
+    ]
+
+
+def threshold_examples(organisation: Organisation) -> dict[str, list[dict[str, Any]]]:
+    """For the share page: the pack's examples of concerns that do and do not meet the harm threshold."""
+    pack = get_pack(organisation.policy_pack)
+    met: list[dict[str, Any]] = []
+    not_met: list[dict[str, Any]] = []
+    for level in pack.levels:
+        groups = level_examples(level)
+        for group in groups:
+            group["title"] = f"{level.title}: {group['title'].lower()}"
+        (met if level.meets_harm_threshold else not_met).extend(groups)
+    return {"threshold_met_examples": met, "threshold_not_met_examples": not_met}
+
+
 def advice(assessment: Assessment) -> dict[str, Any]:
     """The pack's answer for the triage page, in its own words."""
     referrals = [
@@ -80,7 +128,17 @@ def advice(assessment: Assessment) -> dict[str, Any]:
         "advised": advised,
         "advised_label": Decision(advised).label,
         "pack": f"{assessment.pack.id} version {assessment.pack.version}",
+        "examples": _advised_examples(assessment),
     }
+
+
+def _advised_examples(assessment: Assessment) -> list[dict[str, Any]]:
+    """The examples the pack gives for the advised level (none where it gives none)."""
+    try:
+        level = get_pack(f"{assessment.pack.id}@{assessment.pack.version}").level(assessment.level)
+    except (KeyError, LookupError):
+        return []
+    return level_examples(level)
 
 
 def concern_record(concern: Concern) -> dict[str, Any]:
@@ -92,7 +150,9 @@ def concern_record(concern: Concern) -> dict[str, Any]:
         "details": details,
         "triage": triage,
         "low_level": record,
-        "governance_note": GOVERNANCE_NOTE if details is not None and details.routing == "governance" else "",
+        "governance_note": governance_receipt(concern.organisation, concern.subject)[0]
+        if details is not None and details.routing == "governance"
+        else "",
         "lado_note": lado_note(concern.organisation) if details is not None and details.routing == "governance" else "",
     }
     if triage is not None:
@@ -111,6 +171,7 @@ def _stored_decisions(concern: Concern, record: LowLevelRecord) -> dict[str, Any
         "retention": {
             "keep_until": dt.date.fromisoformat(keep_until) if keep_until else None,
             "reasons": [reason["text"] for reason in record.retention_result.get("reasons", [])],
+            **{k: record.retention_result.get(k) or [] for k in ("waiting_for", "holds")},
         },
         "reference": {
             "may_mention": record.reference_result.get("may_mention"),

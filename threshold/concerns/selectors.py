@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import EMPLOYER_ROLES, OrganisationKind, Role
 from threshold.concerns.models import Concern, ConcernStatus, LowLevelRecord, PatternFinding, PatternReview
+from threshold.people.adults import group_same_adults, same_adult_reasons
 from threshold.people.models import Person
 
 REVIEWER_ROLES = frozenset({Role.CASE_MANAGER, Role.DSL, Role.DIRECTOR_OF_SCHOOL})
@@ -57,6 +57,28 @@ def is_headteacher(*, user: User, organisation: Organisation) -> bool:
     ).exists()
 
 
+def governance_recipients(organisation: Organisation, *, subject: Person | None = None) -> list[User]:
+    """Who receives concerns routed past the head of a setting with no trust: its active governance members.
+
+    Never the concern's own subject (rule 2): a concern about the chair goes to
+    nobody in that role, and the page says so.
+    """
+    if organisation.trust_id is not None or organisation.kind == OrganisationKind.ACADEMY_TRUST:
+        return []
+    members = User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__role=Role.GOVERNANCE,
+        memberships__is_active=True,
+        is_active=True,
+    )
+    if subject is not None:
+        if subject.user_id is not None:
+            members = members.exclude(pk=subject.user_id)
+        if subject.email:
+            members = members.exclude(email__iexact=subject.email)
+    return list(members.distinct().order_by("full_name"))
+
+
 def related_organisations(organisation: Organisation) -> list[int]:
     """The organisation and, where it has one, its trust and the trust's other schools."""
     trust_id = organisation.pk if organisation.kind == OrganisationKind.ACADEMY_TRUST else organisation.trust_id
@@ -65,18 +87,34 @@ def related_organisations(organisation: Organisation) -> list[int]:
     return [trust_id, *Organisation.objects.filter(trust_id=trust_id).values_list("pk", flat=True)]
 
 
-def prior_concerns(*, user: User, concern: Concern) -> list[Concern]:
-    """Other concerns about the same person in this organisation and its trust that the viewer may open."""
-    same_person = Q(subject=concern.subject_id)
-    if concern.subject.user_id:
-        same_person |= Q(subject__user=concern.subject.user_id)
-    return list(
+@dataclass(frozen=True)
+class PriorConcern:
+    """An earlier concern that may be about the same adult, and why it matched."""
+
+    concern: Concern
+    reasons: tuple[str, ...]
+
+
+def prior_concerns(*, user: User, concern: Concern) -> list[PriorConcern]:
+    """Other concerns about the same adult in this organisation and its trust that the viewer may open.
+
+    People are recorded per organisation, so the same adult at another of the
+    trust's schools is matched by account, name, date of birth and employer.
+    """
+    candidates = (
         fetch.visible_concerns(user, "view")
-        .filter(same_person, organisation__in=related_organisations(concern.organisation))
+        .filter(organisation__in=related_organisations(concern.organisation))
         .exclude(pk=concern.pk)
-        .select_related("organisation")
-        .order_by("-raised_on")
+        .select_related("organisation", "subject__employer")
+        .order_by("-raised_on", "-pk")
     )
+    subject = concern.subject
+    prior = []
+    for other in candidates:
+        reasons = same_adult_reasons(subject, other.subject)
+        if reasons:
+            prior.append(PriorConcern(other, reasons))
+    return prior
 
 
 # School terms, kept simple and documented (docs: "Pattern reviews"):
@@ -128,20 +166,33 @@ def reviewable_concerns(*, user: User, organisation: Organisation) -> QuerySet[C
 
 @dataclass(frozen=True)
 class PersonInPeriod:
-    """One person with concerns in a review's period, and what the review found about them."""
+    """One adult with concerns in a review's period (perhaps recorded at several schools), and the finding.
+
+    ``subject`` is the record a finding is kept against; ``records`` are all
+    the records grouped as the same adult, and ``outside_period`` counts their
+    concerns raised before or after the period.
+    """
 
     subject: Person
     concerns: list[Concern]
     finding: PatternFinding | None
+    records: tuple[Person, ...] = ()
+    outside_period: int = 0
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def records_of(self) -> dict[int, LowLevelRecord | None]:
+        """Each concern's low-level record (None where there is none yet), by concern id."""
+        return {concern.pk: getattr(concern, "low_level_record", None) for concern in self.concerns}
 
 
 def people_in_period(*, user: User, review: PatternReview) -> list[PersonInPeriod]:
-    """People with concerns raised in the review's period, with the concerns and any finding."""
+    """Adults with concerns raised in the review's period, records of the same adult grouped, with any finding."""
+    reviewable = reviewable_concerns(user=user, organisation=review.organisation)
     concerns = (
-        reviewable_concerns(user=user, organisation=review.organisation)
-        .filter(raised_on__gte=review.period_start, raised_on__lte=review.period_end)
-        .select_related("subject", "organisation")
-        .order_by("subject__full_name", "raised_on")
+        reviewable.filter(raised_on__gte=review.period_start, raised_on__lte=review.period_end)
+        .select_related("subject__employer", "organisation", "low_level_record")
+        .order_by("subject__full_name", "subject_id", "raised_on")
     )
     by_subject: dict[int, list[Concern]] = {}
     subjects: dict[int, Person] = {}
@@ -149,22 +200,98 @@ def people_in_period(*, user: User, review: PatternReview) -> list[PersonInPerio
         by_subject.setdefault(concern.subject_id, []).append(concern)
         subjects[concern.subject_id] = concern.subject
     findings = {finding.subject_id: finding for finding in review.findings.filter(subject__in=list(subjects))}
-    return [PersonInPeriod(subjects[pk], by_subject[pk], findings.get(pk)) for pk in subjects]
+    rows = []
+    for group in group_same_adults(list(subjects.values())):
+        ids = [person.pk for person in group]
+        # The finding is kept against the record it was first recorded about, else the first of the group.
+        subject = next((person for person in group if person.pk in findings), group[0])
+        grouped = sorted((c for pk in ids for c in by_subject[pk]), key=lambda c: (c.raised_on, c.pk))
+        outside = (
+            reviewable.filter(subject__in=ids)
+            .exclude(raised_on__gte=review.period_start, raised_on__lte=review.period_end)
+            .count()
+        )
+        reasons = sorted({r for other in group if other.pk != subject.pk for r in same_adult_reasons(subject, other)})
+        rows.append(PersonInPeriod(subject, grouped, findings.get(subject.pk), tuple(group), outside, tuple(reasons)))
+    return rows
+
+
+def finding_concerns(*, user: User, finding: PatternFinding) -> list[Concern]:
+    """The concerns a finding is about: those of its adult (records grouped) in the review's period."""
+    for row in people_in_period(user=user, review=finding.review):
+        if row.subject.pk == finding.subject_id or finding.subject_id in {p.pk for p in row.records}:
+            return row.concerns
+    return []
 
 
 def next_review_due(*, organisation: Organisation, today: dt.date | None = None) -> dt.date:
     """When the next pattern review is due: the end of this term, or of next term if this term's is done."""
     today = today or timezone.localdate()
     term = term_of(today)
+    # access-lint: allow whether a review is done reveals no record; callers pass only organisations the user reviews
     done = PatternReview.objects.filter(
         organisation=organisation, completed_at__isnull=False, period_end__gte=term.start
     ).exists()
     return term_of(term.end + dt.timedelta(days=1)).end if done else term.end
 
 
+def _setting_handled(user: User) -> list[int]:
+    """Settings (not trusts) where the user is headteacher or DSL: they triage those settings' own concerns."""
+    return list(
+        Membership.objects.filter(
+            user=user,
+            is_active=True,
+            role__in=(Role.CASE_MANAGER, Role.DSL),
+            organisation__is_active=True,
+        )
+        .exclude(organisation__kind=OrganisationKind.ACADEMY_TRUST)
+        .values_list("organisation_id", flat=True)
+    )
+
+
 def awaiting_triage(user: User) -> QuerySet[Concern]:
-    """Concerns this user handles that nobody has triaged yet."""
-    return fetch.visible_concerns(user, "change").filter(status=ConcernStatus.NEW).select_related("subject")
+    """Concerns this user triages that nobody has triaged yet.
+
+    A trust's director or DSL (and a chair of governors) may open every
+    concern at the schools they cover, but triage only those routed to them:
+    the setting's own handlers triage the rest.
+    """
+    mine = Q(routed_to_trust=True) | Q(organisation__in=_setting_handled(user))
+    return (
+        fetch.visible_concerns(user, "change")
+        .filter(mine, status=ConcernStatus.NEW)
+        .select_related("subject", "organisation")
+    )
+
+
+def open_low_level(user: User) -> list[Concern]:
+    """Low-level concerns still open: the record is missing or unfinished, or its further action is not done."""
+    unfinished = (
+        Q(low_level_record__isnull=True)
+        | Q(low_level_record__further_action="")
+        | Q(low_level_record__breach_category="")
+        | (~Q(low_level_record__further_action="none") & Q(low_level_record__action_done_on__isnull=True))
+    )
+    return list(
+        fetch.visible_concerns(user, "change")
+        .filter(unfinished, status=ConcernStatus.LOW_LEVEL)
+        .select_related("subject", "low_level_record")
+        .order_by("raised_on")[:50]
+    )
+
+
+def review_overdue(*, organisation: Organisation, today: dt.date | None = None) -> dt.date | None:
+    """The end of last term if no completed review covered it (the review was missed); otherwise None."""
+    today = today or timezone.localdate()
+    last = term_of(term_of(today).start - dt.timedelta(days=1))
+    # access-lint: allow whether a review is done reveals no record; callers pass only organisations the user reviews
+    covered = PatternReview.objects.filter(
+        organisation=organisation,
+        completed_at__isnull=False,
+        period_start__lte=last.end,
+        period_end__gte=last.start,
+    ).exists()
+    return None if covered else last.end
 
 
 def actions_due(user: User, *, within_days: int = 14) -> list[LowLevelRecord]:
@@ -172,6 +299,7 @@ def actions_due(user: User, *, within_days: int = 14) -> list[LowLevelRecord]:
     horizon = timezone.localdate() + dt.timedelta(days=within_days)
     concerns = fetch.visible_concerns(user, "change")
     return list(
+        # access-lint: allow only the records of concerns fetched through threshold.access just above
         LowLevelRecord.objects.filter(
             concern__in=concerns, action_due_on__isnull=False, action_due_on__lte=horizon, action_done_on__isnull=True
         )
@@ -183,30 +311,19 @@ def actions_due(user: User, *, within_days: int = 14) -> list[LowLevelRecord]:
 
 def reviews_of(organisation: Organisation) -> list[PatternReview]:
     """An organisation's pattern reviews, latest first."""
+    # access-lint: allow callers pass only organisations the user reviews (review_organisations)
     return list(PatternReview.objects.filter(organisation=organisation).select_related("completed_by"))
 
 
 def access_review(*, user: User, review_id: int) -> PatternReview:
-    """A review of an organisation this user reviews; otherwise ``Http404`` (not-found and forbidden alike)."""
-    review = (
-        PatternReview.objects.filter(organisation__in=review_organisations(user), pk=review_id)
-        .select_related("organisation", "completed_by")
-        .first()
-    )
-    if review is None:
-        raise Http404("No such review.")
-    return review
+    """A review of an organisation this user reviews (moved to ``threshold.access.reviews``)."""
+    from threshold.access import reviews  # here: threshold.access.reviews imports this module
+
+    return reviews.access_review(user=user, review_id=review_id)
 
 
 def access_finding(*, user: User, finding_id: int) -> PatternFinding:
-    """A finding of a review this user may open, never one about the user (subject exclusion)."""
-    about_user = Q(subject__user=user) | (Q(subject__email__iexact=user.email) if user.email else Q(pk__in=[]))
-    finding = (
-        PatternFinding.objects.filter(review__organisation__in=review_organisations(user), pk=finding_id)
-        .exclude(about_user)
-        .select_related("review", "subject")
-        .first()
-    )
-    if finding is None:
-        raise Http404("No such finding.")
-    return finding
+    """A finding of a review this user may open, never about the user (moved to ``threshold.access.reviews``)."""
+    from threshold.access import reviews  # here: threshold.access.reviews imports this module
+
+    return reviews.access_finding(user=user, finding_id=finding_id)

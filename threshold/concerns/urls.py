@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from threshold.concerns import views
+from threshold.concerns import manage_views, review_views, views
 
 urlpatterns = [
     path("", views.concern_list, name="concern_list"),
@@ -14,10 +14,14 @@ urlpatterns = [
     path("<int:concern_id>/", views.concern_detail, name="concern_detail"),
     path("<int:concern_id>/triage/", views.concern_triage, name="concern_triage"),
     path("<int:concern_id>/low-level/", views.concern_low_level, name="concern_low_level"),
-    path("reviews/", views.pattern_review_list, name="pattern_review_list"),
-    path("reviews/start/<int:organisation_id>/", views.pattern_review_start, name="pattern_review_start"),
-    path("reviews/<int:review_id>/", views.pattern_review_detail, name="pattern_review_detail"),
+    path("<int:concern_id>/close/", manage_views.concern_close, name="concern_close"),
+    path("<int:concern_id>/reroute/", manage_views.concern_reroute, name="concern_reroute"),
+    path("reviews/", review_views.pattern_review_list, name="pattern_review_list"),
+    path("reviews/start/<int:organisation_id>/", review_views.pattern_review_start, name="pattern_review_start"),
+    path("reviews/<int:review_id>/", review_views.pattern_review_detail, name="pattern_review_detail"),
     path(
-        "reviews/findings/<int:finding_id>/escalate/", views.pattern_finding_escalate, name="pattern_finding_escalate"
+        "reviews/findings/<int:finding_id>/escalate/",
+        review_views.pattern_finding_escalate,
+        name="pattern_finding_escalate",
     ),
 ]

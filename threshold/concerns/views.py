@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.accounts.models import Membership
@@ -22,9 +21,6 @@ from threshold.concerns.forms import (
     MYSELF,
     SOMEONE_ELSE,
     LowLevelRecordForm,
-    PatternFindingForm,
-    PatternReviewCompleteForm,
-    PatternReviewStartForm,
     ShareConcernForm,
     TriageForm,
 )
@@ -112,7 +108,13 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = fetch.access_concern(user, concern_id, "view_report", request=request)
     governance = getattr(concern, "details", None) is not None and concern.details.routing == Routing.GOVERNANCE
     lado_note = presenters.lado_note(concern.organisation) if governance else ""
-    return render(request, "concerns/concern_report.html", {"concern": concern, "lado_note": lado_note})
+    governance_text, governance_reached = presenters.governance_receipt(concern.organisation, concern.subject)
+    return render(
+        request,
+        "concerns/concern_report.html",
+        {"concern": concern, "lado_note": lado_note, "governance_text": governance_text,
+         "governance_reached": governance_reached},
+    )  # fmt: skip
 
 
 @login_required
@@ -176,6 +178,7 @@ def concern_share(request: HttpRequest) -> HttpResponse:
                 how_arose=data["how_arose"],
                 details=data["details"],
                 headteacher_conflict=data["headteacher_conflict"],
+                raised_by=data["raised_by"],
                 request=request,
             )
         except ValidationError as error:
@@ -190,12 +193,19 @@ def concern_share(request: HttpRequest) -> HttpResponse:
                 {"reference": f"C-{concern.pk}", "routing": concern.details.get_routing_display(),
                  "routing_value": concern.details.routing, "anonymous": concern.is_anonymous,
                  "concern_id": concern.pk, "self_referral": concern.details.is_self_referral,
-                 "lado_note": presenters.lado_note(organisation)},
+                 "lado_note": presenters.lado_note(organisation),
+                 **dict(zip(("governance_text", "governance_reached"),
+                            presenters.governance_receipt(organisation, concern.subject), strict=True))},
             )  # fmt: skip
     return render(
         request,
         "concerns/concern_share.html",
-        {"form": form, "organisation": organisation, **presenters.guidance(organisation)},
+        {
+            "form": form,
+            "organisation": organisation,
+            **presenters.guidance(organisation),
+            **presenters.threshold_examples(organisation),
+        },
     )
 
 
@@ -286,117 +296,3 @@ def concern_low_level(request: HttpRequest, concern_id: int) -> HttpResponse:
         "concerns/concern_low_level.html",
         {"concern": concern, "form": form, **presenters.concern_record(concern)},
     )
-
-
-def _reviewer_organisations(request: HttpRequest) -> list[Any]:
-    organisations = selectors.review_organisations(signed_in_user(request))
-    if not organisations:
-        raise PermissionDenied("Only headteachers, DSLs and directors of school review concerns.")
-    return organisations
-
-
-@login_required
-def pattern_review_list(request: HttpRequest) -> HttpResponse:
-    """Pattern reviews for each organisation this person reviews, and when the next is due."""
-    organisations = _reviewer_organisations(request)
-    rows = [
-        {
-            "organisation": organisation,
-            "due": selectors.next_review_due(organisation=organisation),
-            "reviews": selectors.reviews_of(organisation),
-        }
-        for organisation in organisations
-    ]
-    return render(request, "concerns/pattern_review_list.html", {"rows": rows})
-
-
-@login_required
-def pattern_review_start(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    """Start a review of a period (by default, the current school term)."""
-    organisations = {org.pk: org for org in _reviewer_organisations(request)}
-    if organisation_id not in organisations:
-        raise Http404("No such organisation.")
-    organisation = organisations[organisation_id]
-    term = selectors.term_of(timezone.localdate())
-    form = PatternReviewStartForm(
-        request.POST or None,
-        initial={"period_start": term.start, "period_end": term.end},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.pattern_review_start(
-                actor=signed_in_user(request),
-                organisation=organisation,
-                period_start=form.cleaned_data["period_start"],
-                period_end=form.cleaned_data["period_end"],
-                request=request,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error, getattr(form, "error_field", None))
-        else:
-            return redirect("pattern_review_detail", review_id=review.pk)
-    return render(
-        request, "concerns/pattern_review_start.html", {"form": form, "organisation": organisation, "term": term}
-    )
-
-
-@login_required
-def pattern_review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
-    """One review: the people with concerns in its period, a finding for each, and completing it."""
-    user = signed_in_user(request)
-    review = selectors.access_review(user=user, review_id=review_id)
-    people = selectors.people_in_period(user=user, review=review)
-    form: Any = None
-    if request.method == "POST" and review.completed_at is None:
-        if request.POST.get("action") == "complete":
-            form = PatternReviewCompleteForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.pattern_review_complete(
-                        actor=user, review=review, summary=form.cleaned_data["summary"], request=request
-                    )
-                except ValidationError as error:
-                    apply_validation_error(form, error, getattr(form, "error_field", None))
-                else:
-                    messages.success(request, "Review completed.")
-                    return redirect("pattern_review_detail", review_id=review.pk)
-        else:
-            form = PatternFindingForm(request.POST)
-            if form.is_valid():
-                person = next((row.subject for row in people if row.subject.pk == form.cleaned_data["subject"]), None)
-                if person is None:
-                    raise Http404("No such person in this review.")
-                try:
-                    services.pattern_finding_record(
-                        actor=user,
-                        review=review,
-                        subject=person,
-                        pattern_found=form.cleaned_data["pattern_found"] == "yes",
-                        findings=form.cleaned_data["findings"],
-                        request=request,
-                    )
-                except ValidationError as error:
-                    apply_validation_error(form, error, getattr(form, "error_field", None))
-                else:
-                    messages.success(request, f"Findings about {person.full_name} recorded.")
-                    return redirect("pattern_review_detail", review_id=review.pk)
-    return render(
-        request,
-        "concerns/pattern_review_detail.html",
-        {"review": review, "people": people, "form": form, "posted_subject": request.POST.get("subject")},
-    )
-
-
-@login_required
-@require_POST
-def pattern_finding_escalate(request: HttpRequest, finding_id: int) -> HttpResponse:
-    """Escalate a pattern to an allegation, then complete its LADO referral on the pre-filled referral form."""
-    user = signed_in_user(request)
-    finding = selectors.access_finding(user=user, finding_id=finding_id)
-    try:
-        allegation = services.pattern_finding_escalate(actor=user, finding=finding, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("pattern_review_detail", review_id=finding.review_id)
-    messages.success(request, f"Allegation A-{allegation.pk} opened. Complete the referral to the LADO.")
-    return redirect("allegation_referral", allegation_id=allegation.pk)

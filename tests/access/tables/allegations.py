@@ -17,22 +17,26 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "allegation_file_record": lambda ids: [ids["allegation_chris"]],
     "allegation_lesson": lambda ids: [ids["allegation_chris"]],
     "allegation_agency": lambda ids: [ids["allegation_chris"]],
+    "allegation_follow_up": lambda ids: [ids["allegation_chris"], "dbs"],
+    "allegation_file_copy": lambda ids: [ids["allegation_chris"]],
 }
 
 TABLE = """
-url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid
-allegation_list                      200   200   200   200   200   200   200   200   200   200   200   200   200   200
-allegation_edit                      404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_referral                  404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_step                      404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_risk_assessment           404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_support                   404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_progress_update           404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_police                    404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_outcome                   404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_file_record               404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_lesson                    404   404   404   200   200   404   200   200   404   404   404   404   404   404
-allegation_agency                    404   404   404   200   200   404   200   200   404   404   404   404   404   404
-lessons_learned                      200   200   200   200   200   200   200   200   200   200   200   200   200   200
-allegation_restrictions              404   404   404   200   200   404   200   200   404   404   404   404   404   404
+url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid   gina
+allegation_list                      200   200   200   200   200   200   200   200   200   200   200   200   200   200   200
+allegation_edit                      404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_referral                  404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_step                      404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_risk_assessment           404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_support                   404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_progress_update           404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_police                    404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_outcome                   404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_file_record               404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_lesson                    404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_agency                    404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_follow_up                 404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+allegation_file_copy                 404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+lessons_learned                      200   200   200   200   200   200   200   200   200   200   200   200   200   200   200
+allegation_restrictions              404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
 """

@@ -27,8 +27,8 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
 }
 
 TABLE = """
-url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid
-chronology_add                       404   404   404   200   200   404   200   200   404   404   404   404   404   404
-chronology_correct                   404   404   404   200   200   404   200   200   404   404   404   404   404   404
-document_upload                      404   404   404   200   200   404   200   200   404   404   404   404   404   404
+url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid   gina
+chronology_add                       404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+chronology_correct                   404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+document_upload                      404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
 """

@@ -35,15 +35,15 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
 }
 
 TABLE = """
-url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid
-case_add_child                       200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_add_risk_measure                200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_change_child                    200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_change_dataset                  200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_change_tier                     200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_list_all                        403   200   403   403   403   403   403   403   403   403   403   403   403   403
-case_reassign                        404   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_record_body_referral            200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_record_investigation            200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_remove_child                    200   200   404   404   404   404   404   404   404   404   404   404   404   404
+url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid   gina
+case_add_child                       200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_add_risk_measure                200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_change_child                    200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_change_dataset                  200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_change_tier                     200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_list_all                        403   200   403   403   403   403   403   403   403   403   403   403   403   403   403
+case_reassign                        404   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_record_body_referral            200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_record_investigation            200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_remove_child                    200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 """

@@ -44,12 +44,12 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
 }
 
 TABLE = """
-url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid
-lado_inbox                           200   200   200   403   403   403   403   403   403   403   403   200   403   403
-lado_search                          200   200   200   403   403   403   403   403   403   403   403   200   403   403
-consultation_list                    200   200   200   403   403   403   403   403   403   403   403   200   403   403
-contact_new                          200   200   200   403   403   403   403   403   403   403   403   403   403   403
-contact_advice                       200   200   404   404   404   404   404   404   404   404   404   404   404   404
-contact_decide                       200   200   404   404   404   404   404   404   404   404   404   404   404   404
-contact_reopen                       200   200   404   404   404   404   404   404   404   404   404   404   404   404
+url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid   gina
+lado_inbox                           200   200   200   403   403   403   403   403   403   403   403   200   403   403   403
+lado_search                          200   200   200   403   403   403   403   403   403   403   403   200   403   403   403
+consultation_list                    200   200   200   403   403   403   403   403   403   403   403   200   403   403   403
+contact_new                          200   200   200   403   403   403   403   403   403   403   403   403   403   403   403
+contact_advice                       200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+contact_decide                       200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+contact_reopen                       200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 """

@@ -28,16 +28,16 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
 }
 
 TABLE = """
-url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid
-case_share                           200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_unshare                         405   405   405   405   405   405   405   405   405   405   405   405   405   405
-meeting_action_add                   200   200   404   404   404   404   404   404   404   404   404   404   404   404
-meeting_action_complete              405   405   405   405   405   405   405   405   405   405   405   405   405   405
-meeting_attendance                   405   405   405   405   405   405   405   405   405   405   405   405   405   405
-meeting_attendee_add                 200   200   404   404   404   404   404   404   404   404   404   404   404   404
-meeting_edit                         200   200   404   404   404   404   404   404   404   404   404   404   404   404
-meeting_new                          200   200   404   404   404   404   404   404   404   404   404   404   404   404
-meeting_share                        200   200   404   404   404   404   404   404   404   404   404   404   404   404
-meeting_unshare                      405   405   405   405   405   405   405   405   405   405   405   405   405   405
-meeting_update_add                   200   200   404   404   404   404   404   404   404   200   200   404   404   404
+url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid   gina
+case_share                           200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_unshare                         405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
+meeting_action_add                   200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+meeting_action_complete              405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
+meeting_attendance                   405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
+meeting_attendee_add                 200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+meeting_edit                         200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+meeting_new                          200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+meeting_share                        200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+meeting_unshare                      405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
+meeting_update_add                   200   200   404   404   404   404   404   404   404   200   200   404   404   404   404
 """

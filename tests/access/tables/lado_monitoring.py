@@ -38,12 +38,12 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
 }
 
 TABLE = """
-url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid
-case_closure                         200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_conclusion                      200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_delay_review                    200   200   404   404   404   404   404   404   404   404   404   404   404   404
-case_employer_progress               200   200   404   404   404   404   404   404   404   404   200   200   404   404
-case_quality_assurance               200   200   404   404   404   404   404   404   404   404   404   404   404   404
-monitoring_complete                  200   200   404   404   404   404   404   404   404   404   404   404   404   404
-monitoring_schedule                  200   200   404   404   404   404   404   404   404   404   404   404   404   404
+url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid   gina
+case_closure                         200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_conclusion                      200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_delay_review                    200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_employer_progress               200   200   404   404   404   404   404   404   404   404   200   200   404   404   404
+case_quality_assurance               200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+monitoring_complete                  200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+monitoring_schedule                  200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 """

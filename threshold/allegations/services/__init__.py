@@ -21,6 +21,7 @@ from threshold.allegations.services.common import (
     investigation_paused,
     pack_for,
     require_change,
+    require_open,
 )
 from threshold.allegations.services.outcome import (
     file_advice,
@@ -28,6 +29,7 @@ from threshold.allegations.services.outcome import (
     lesson_record,
     outcome_advice,
     outcome_record,
+    referral_follow_up_record,
 )
 from threshold.allegations.services.referral import (
     REFERRAL_REQUIRED,
@@ -36,7 +38,7 @@ from threshold.allegations.services.referral import (
     referral_local_authority,
     referral_make,
 )
-from threshold.allegations.services.steps import step_record
+from threshold.allegations.services.steps import ROUTE_STEPS, step_record
 from threshold.allegations.services.suspension import (
     police_record,
     progress_update_add,
@@ -48,6 +50,7 @@ from threshold.core.errors import ConflictError
 __all__ = [
     "MANAGING_ROLES",
     "REFERRAL_REQUIRED",
+    "ROUTE_STEPS",
     "ConflictError",
     "ReferralConflict",
     "agency_record",
@@ -65,10 +68,12 @@ __all__ = [
     "pack_for",
     "police_record",
     "progress_update_add",
+    "referral_follow_up_record",
     "referral_initial",
     "referral_local_authority",
     "referral_make",
     "require_change",
+    "require_open",
     "risk_assessment_record",
     "step_record",
     "support_record",

@@ -35,8 +35,8 @@ def agency_record(
     """
     require_change(actor=actor, allegation=allegation)
     errors: dict[str, str] = {}
-    if allegation.agency is None:
-        errors["notified_at"] = "Record the adult's agency on the allegation first"
+    if allegation.agency is None and not allegation.agency_name:
+        errors["notified_at"] = "Record the adult's agency or contracting company on the allegation first"
     if notified_at is None:
         errors["notified_at"] = "Enter when the agency was notified"
     elif notified_at > timezone.now():
@@ -58,11 +58,11 @@ def agency_record(
     if errors:
         raise ValidationError(errors)
     assert notified_at is not None
-    assert allegation.agency is not None
     with transaction.atomic():
         record = AgencyRecord.objects.create(
             allegation=allegation,
             agency=allegation.agency,
+            agency_name="" if allegation.agency is not None else allegation.agency_name,
             notified_at=notified_at,
             suspension_discussed=_text(suspension_discussed),
             removed_on=removed_on,
@@ -75,7 +75,7 @@ def agency_record(
             actor=actor,
             allegation=allegation,
             action="allegation.agency_recorded",
-            text=f"Agency {allegation.agency.name} notified."
+            text=f"Agency {allegation.agency_display} notified."
             + (f" Replacement cover arranged on {cover_arranged_on:%-d %B %Y}." if cover_arranged_on else ""),
             request=request,
             record_id=record.pk,

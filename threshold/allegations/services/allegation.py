@@ -75,6 +75,8 @@ def allegation_update(
     request: HttpRequest | None = None,
     case_manager: User | None = None,
     barred_from_trust: bool | None = None,
+    agency_name: str | None = None,
+    agency_contact: str | None = None,
 ) -> Allegation:
     """Change the allegation's facts: employment and agency, reporting restriction, interim prohibition order.
 
@@ -82,6 +84,11 @@ def allegation_update(
     ``barred_from_trust`` bars a supply worker, contractor or volunteer from
     all the trust's academies while under investigation (appendix 4). Either
     left as None is unchanged.
+
+    A supply worker's agency is an organisation in Threshold (``agency``) or,
+    when it is not, a name with a contact email or phone (``agency_name``,
+    ``agency_contact``); a contractor's contracting company is recorded by
+    name. Both left as None are unchanged.
     """
     require_change(actor=actor, allegation=allegation)
     errors: dict[str, str] = {}
@@ -94,8 +101,16 @@ def allegation_update(
             errors["barred_from_trust"] = "This setting is not part of a trust"
     if subject_employment not in Employment.values:
         errors["subject_employment"] = "Choose how the adult is engaged"
-    if subject_employment == Employment.SUPPLY and agency is None:
-        errors["agency"] = "Choose the agency that supplies the adult"
+    name = (agency_name if agency_name is not None else allegation.agency_name).strip()
+    contact = (agency_contact if agency_contact is not None else allegation.agency_contact).strip()
+    if agency is not None and name:
+        errors["agency_name"] = "Choose the agency from the list or enter its name, not both"
+    elif subject_employment == Employment.SUPPLY and agency is None and not name:
+        errors["agency"] = "Choose the agency that supplies the adult, or enter its name and contact details"
+    elif subject_employment == Employment.CONTRACTOR and agency is None and not name:
+        errors["agency_name"] = "Enter the contracting company"
+    if name and not contact and "agency_name" not in errors:
+        errors["agency_contact"] = "Enter the agency's or company's contact email or phone"
     if agency is not None and agency.kind != OrganisationKind.AGENCY:
         errors["agency"] = "Choose a supply or recruitment agency"
     if came_to_attention_on and came_to_attention_on > timezone.localdate():
@@ -110,6 +125,8 @@ def allegation_update(
             "came_to_attention_on": came_to_attention_on,
             "subject_employment": subject_employment,
             "agency_id": agency.pk if agency else None,
+            "agency_name": name,
+            "agency_contact": contact if name else "",
             "subject_is_teacher": subject_is_teacher,
             "accused_by_pupil": accused_by_pupil,
             "reporting_restriction_ended_on": reporting_restriction_ended_on,

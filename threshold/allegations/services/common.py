@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,6 +24,18 @@ def require_change(*, actor: User, allegation: Allegation) -> None:
     """Refuse anyone who may not change this allegation (the same rule the pages use)."""
     if not fetch.visible_allegations(actor, "change").filter(pk=allegation.pk).exists():
         raise PermissionDenied("You may not change this allegation.")
+
+
+CONCLUDED_MESSAGE = (
+    "This allegation is concluded: its steps, risk assessments and support can no longer be recorded. "
+    "Documents, chronology entries and the DBS or TRA referral can still be added"
+)
+
+
+def require_open(allegation: Allegation) -> None:
+    """Refuse a case record on a concluded allegation (documents, chronology and 6.5 follow-ups stay open)."""
+    if allegation.status == AllegationStatus.CONCLUDED:
+        raise ValidationError({"__all__": CONCLUDED_MESSAGE})
 
 
 # Who may manage an allegation as its case manager (and see the trust's restrictions).

@@ -11,7 +11,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.models import Allegation, AllegationStatus, FileRecord, Lesson, Outcome, OutcomeRecord
+from threshold.allegations.models import (
+    Allegation,
+    AllegationStatus,
+    FileRecord,
+    FollowUpBody,
+    Lesson,
+    Outcome,
+    OutcomeRecord,
+    ReferralFollowUp,
+)
 from threshold.allegations.services.common import _record, _required, _text, checked_facts, pack_for, require_change
 from threshold.policy import assess, decide_reference, decide_retention
 
@@ -117,6 +126,63 @@ def outcome_record(
             record_id=record.pk,
             changes={"status": (old_status, AllegationStatus.CONCLUDED)},
             details={"outcome": outcome, "dbs": bool(dbs_referred_on), "tra": bool(tra_referred_on)},
+        )
+    return record
+
+
+def referral_follow_up_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    body: str,
+    referred_on: dt.date | None,
+    reference: str = "",
+    not_referred_reason: str = "",
+    request: HttpRequest | None = None,
+) -> ReferralFollowUp:
+    """Record a DBS or TRA referral made after the outcome (date, reference) or why it is not made.
+
+    Allowed after conclusion: that is when these referrals are usually made.
+    Until one is recorded, a referral the pack advised stays due on the home page.
+    """
+    require_change(actor=actor, allegation=allegation)
+    errors: dict[str, str] = {}
+    if body not in FollowUpBody.values:
+        errors["__all__"] = "Choose the DBS or the TRA"
+    if not allegation.outcomes.exists():
+        errors["__all__"] = "Record the outcome first"
+    if referred_on is not None and referred_on > timezone.localdate():
+        errors["referred_on"] = "The date of the referral must be today or in the past"
+    if referred_on is None and not _text(not_referred_reason):
+        errors["referred_on"] = "Enter the date of the referral, or why no referral is made"
+    if referred_on is not None and _text(not_referred_reason):
+        errors["not_referred_reason"] = "Leave this empty when the referral was made"
+    if body == FollowUpBody.TRA and referred_on is not None and not allegation.subject_is_teacher:
+        errors["referred_on"] = "TRA referrals are for teachers: record the adult as a teacher first"
+    if errors:
+        raise ValidationError(errors)
+    label = FollowUpBody(body).label
+    with transaction.atomic():
+        record = ReferralFollowUp.objects.create(
+            allegation=allegation,
+            body=body,
+            referred_on=referred_on,
+            reference=_text(reference) if referred_on else "",
+            not_referred_reason="" if referred_on else _text(not_referred_reason),
+            recorded_by=actor,
+        )
+        _record(
+            actor=actor,
+            allegation=allegation,
+            action="allegation.referral_followed_up",
+            text=(
+                f"{label} referral made on {referred_on:%-d %B %Y}."
+                if referred_on
+                else f"{label} referral not made: {record.not_referred_reason}"
+            ),
+            request=request,
+            record_id=record.pk,
+            details={"body": body, "made": referred_on is not None},
         )
     return record
 

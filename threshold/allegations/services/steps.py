@@ -10,8 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.models import Allegation, Step, StepRecord
-from threshold.allegations.services.common import _record, _text, investigation_paused, require_change
+from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.models import Allegation, Route, Step, StepRecord
+from threshold.allegations.services.common import _record, _text, investigation_paused, require_change, require_open
+
+# The steps at which the case manager chooses the route: with the LADO (step 2) or with HR (step 5).
+ROUTE_STEPS = frozenset({Step.DISCUSS_WITH_LADO, Step.HR_STRATEGY})
 
 
 def step_record(
@@ -25,10 +29,25 @@ def step_record(
     written_information: str = "",
     written_to: str = "",
     written_by: str = "",
+    route: str = "",
+    action_for_individual: str = "",
+    action_for_allegers: str = "",
+    agreed_with_lado: bool | None = None,
+    done_by: str = "",
+    reference: str = "",
     request: HttpRequest | None = None,
 ) -> StepRecord:
-    """Record what was done or decided at one of the case manager's steps; a later record supersedes."""
+    """Record what was done or decided at one of the case manager's steps; a later record supersedes.
+
+    ``route`` (steps 2 and 5) is the course of action agreed: it decides
+    whether step 7 or step 8 falls due. Step 7 also records the
+    justification, what goes in writing to whom and by whom, what follows for
+    the individual and for those who made the allegation, and whether that
+    was agreed with the LADO. The Ofsted notification records who notified
+    and Ofsted's reference. Refused once the allegation is concluded.
+    """
     require_change(actor=actor, allegation=allegation)
+    require_open(allegation)
     errors: dict[str, str] = {}
     if step not in Step.values:
         errors["step"] = "Choose a step"
@@ -52,6 +71,19 @@ def step_record(
             errors["written_to"] = "Enter to whom it is put in writing"
         if not _text(written_by):
             errors["written_by"] = "Enter by whom it is put in writing"
+        if not _text(action_for_individual):
+            errors["action_for_individual"] = "Enter what action should follow in respect of the individual"
+        if not _text(action_for_allegers):
+            errors["action_for_allegers"] = "Enter what action should follow for those who made the allegation"
+        if agreed_with_lado is None:
+            errors["agreed_with_lado"] = "Choose whether this was agreed with the LADO"
+    if route and (step not in ROUTE_STEPS or route not in Route.values):
+        errors["route"] = "Choose the course of action agreed"
+    if step == Step.OFSTED_NOTIFIED:
+        if allegation.organisation.kind != OrganisationKind.EARLY_YEARS:
+            errors["__all__"] = "Ofsted is notified by registered early years settings"
+        if not _text(done_by):
+            errors["done_by"] = "Enter who notified Ofsted"
     if errors:
         raise ValidationError(errors)
     assert done_on is not None
@@ -65,6 +97,12 @@ def step_record(
             written_information=_text(written_information),
             written_to=_text(written_to),
             written_by=_text(written_by),
+            route=route if step in ROUTE_STEPS else "",
+            action_for_individual=_text(action_for_individual),
+            action_for_allegers=_text(action_for_allegers),
+            agreed_with_lado=agreed_with_lado if step == Step.NO_FURTHER_ACTION else None,
+            done_by=_text(done_by),
+            reference=_text(reference),
             recorded_by=actor,
         )
         _record(
@@ -74,6 +112,6 @@ def step_record(
             text=f"{Step(step).label}: {record.decision}",
             request=request,
             record_id=record.pk,
-            details={"step": step},
+            details={"step": step, **({"route": route} if route and step in ROUTE_STEPS else {})},
         )
     return record

@@ -24,7 +24,7 @@ from threshold.allegations.models import (
     SupportRecord,
     SuspensionDecision,
 )
-from threshold.allegations.services.common import _record, _required, _text, require_change
+from threshold.allegations.services.common import _record, _required, _text, require_change, require_open
 
 
 def risk_assessment_record(
@@ -39,11 +39,18 @@ def risk_assessment_record(
     decision: str,
     decided_on: dt.date | None,
     decision_reason: str,
+    context: str = "",
     request: HttpRequest | None = None,
 ) -> RiskAssessment:
-    """Record the suspension risk assessment, the alternatives weighed and the decision."""
+    """Record the suspension risk assessment (its context and any number of rows), the alternatives and the decision.
+
+    Rows left wholly empty are ignored. Refused once the allegation is concluded.
+    """
     require_change(actor=actor, allegation=allegation)
+    require_open(allegation)
     errors: dict[str, str] = {}
+    if not _text(context):
+        errors["context"] = "Enter the context of the risk assessment"
     filled = [row for row in rows if any(_text(value) for value in row.values())]
     if not filled:
         errors["row_0_area"] = "Enter at least one area of potential risk"
@@ -82,6 +89,7 @@ def risk_assessment_record(
     with transaction.atomic():
         assessment = RiskAssessment.objects.create(
             allegation=allegation,
+            context=_text(context),
             additional_notes=_text(additional_notes),
             period_for_measures=_text(period_for_measures),
             review_on=review_on,
@@ -140,6 +148,7 @@ def support_record(
 ) -> SupportRecord:
     """Record how the adult is informed and supported; a later record supersedes."""
     require_change(actor=actor, allegation=allegation)
+    require_open(allegation)
     errors = _required(
         {"representative_name": _text(representative_name), "representative_contact": _text(representative_contact)},
         {
@@ -181,6 +190,7 @@ def progress_update_add(
 ) -> ProgressUpdate:
     """Log a progress update given to the adult."""
     require_change(actor=actor, allegation=allegation)
+    require_open(allegation)
     errors: dict[str, str] = {}
     if given_on is None:
         errors["given_on"] = "Enter the date of the update"

@@ -8,7 +8,9 @@ from __future__ import annotations
 from threshold.allegations.views.agency import allegation_agency, restrictions
 from threshold.allegations.views.allegation import allegation_detail, allegation_edit, allegation_list
 from threshold.allegations.views.outcome import (
+    allegation_file_copy,
     allegation_file_record,
+    allegation_follow_up,
     allegation_lesson,
     allegation_outcome,
     lessons_learned,
@@ -26,7 +28,9 @@ __all__ = [
     "allegation_agency",
     "allegation_detail",
     "allegation_edit",
+    "allegation_file_copy",
     "allegation_file_record",
+    "allegation_follow_up",
     "allegation_lesson",
     "allegation_list",
     "allegation_outcome",

@@ -26,6 +26,8 @@ DETAIL_LABELS = {
     "came_to_attention_on": "Date it came to attention",
     "subject_employment": "How the adult is engaged",
     "agency": "Agency",
+    "agency_name": "Agency or contracting company (not in Threshold)",
+    "agency_contact": "Its contact email or phone",
     "subject_is_teacher": "The adult is a teacher",
     "accused_by_pupil": "The allegation is made by a pupil",
     "reporting_restriction_ended_on": "Date the reporting restriction ended",
@@ -91,6 +93,8 @@ def allegation_edit(request: HttpRequest, allegation_id: int) -> HttpResponse:
         "came_to_attention_on": allegation.attention_date(),
         "subject_employment": allegation.subject_employment,
         "agency": allegation.agency_id,
+        "agency_name": allegation.agency_name,
+        "agency_contact": allegation.agency_contact,
         "subject_is_teacher": allegation.subject_is_teacher,
         "accused_by_pupil": allegation.accused_by_pupil,
         "reporting_restriction_ended_on": allegation.reporting_restriction_ended_on,
@@ -115,6 +119,8 @@ def allegation_edit(request: HttpRequest, allegation_id: int) -> HttpResponse:
                 interim_prohibition_order=data["interim_prohibition_order"],
                 case_manager=data["case_manager"],
                 barred_from_trust=data["barred_from_trust"],
+                agency_name=data["agency_name"],
+                agency_contact=data["agency_contact"],
                 request=request,
             )
         except services.ConflictError as conflict:

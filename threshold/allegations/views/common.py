@@ -40,10 +40,22 @@ def form_page(
     message: str,
     anchor: str,
     context: Callable[[Allegation, Any], dict[str, Any]] | None = None,
+    redisplay: Callable[[Allegation, Any], Any] | None = None,
 ) -> HttpResponse:
-    """A page that changes an allegation: fetched for ``change``, the form, the service, back to the record."""
+    """A page that changes an allegation: fetched for ``change``, the form, the service, back to the record.
+
+    ``redisplay`` may turn a POST into the same form shown again without
+    saving (an "add another row" button that works without JavaScript): it
+    returns the form to show, or None to carry on and save.
+    """
     user = signed_in_user(request)
     allegation = fetch_for_change(request, user, allegation_id)
+    again = redisplay(allegation, request.POST) if redisplay and request.method == "POST" else None
+    if again is not None:
+        extra = context(allegation, again) if context else {}
+        return render(
+            request, template, {"allegation": allegation, "form": again, "back": record_page(allegation), **extra}
+        )
     form = make_form(allegation, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.allegations import selectors, services
-from threshold.allegations.forms import FileRecordForm, LessonForm, OutcomeForm
-from threshold.allegations.models import Allegation, Outcome
+from threshold.allegations.forms import FileRecordForm, FollowUpForm, LessonForm, OutcomeForm
+from threshold.allegations.models import Allegation, FollowUpBody, Outcome
 from threshold.allegations.views.common import form_page
 from threshold.audit.services import audit_record
 from threshold.core.http import signed_in_user
@@ -69,6 +70,54 @@ def allegation_outcome(request: HttpRequest, allegation_id: int) -> HttpResponse
         message="Outcome recorded.",
         anchor="outcome",
         context=context,
+    )
+
+
+@login_required
+def allegation_follow_up(request: HttpRequest, allegation_id: int, body: str) -> HttpResponse:
+    """Section 6.5 after the outcome: the DBS or TRA referral made (date, reference) or why it is not made."""
+    if body not in FollowUpBody.values:
+        raise Http404("No such referral.")
+    label = FollowUpBody(body).label
+
+    def context(allegation: Allegation, form: Any) -> dict[str, Any]:
+        return {"label": label, "follow_up": selectors.referral_follow_ups(allegation).get(body)}
+
+    return form_page(
+        request,
+        allegation_id,
+        make_form=lambda allegation, data: FollowUpForm(data),
+        save=lambda user, allegation, form: services.referral_follow_up_record(
+            actor=user,
+            allegation=allegation,
+            body=body,
+            referred_on=form.cleaned_data["referred_on"],
+            reference=form.cleaned_data["reference"],
+            not_referred_reason=form.cleaned_data["not_referred_reason"],
+            request=request,
+        ),
+        template="allegations/follow_up_form.html",
+        message=f"{label} referral recorded.",
+        anchor="outcome",
+        context=context,
+    )
+
+
+@login_required
+def allegation_file_copy(request: HttpRequest, allegation_id: int) -> HttpResponse:
+    """Section 8: a printable copy of the summary kept on file, as the person receives it (an audited read)."""
+    user = signed_in_user(request)
+    allegation = fetch.access_allegation(user, allegation_id, "view", request=request)
+    file_record = selectors.latest(allegation.file_records.all())
+    return render(
+        request,
+        "allegations/file_record_copy.html",
+        {
+            "allegation": allegation,
+            "file_record": file_record,
+            "outcome": selectors.latest(allegation.outcomes.all()),
+            "bare": True,
+        },
     )
 
 

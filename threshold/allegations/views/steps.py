@@ -33,6 +33,12 @@ def allegation_step(request: HttpRequest, allegation_id: int, step: str) -> Http
             written_information=data["written_information"],
             written_to=data["written_to"],
             written_by=data["written_by"],
+            route=data["route"],
+            action_for_individual=data["action_for_individual"],
+            action_for_allegers=data["action_for_allegers"],
+            agreed_with_lado=data["agreed_with_lado"],
+            done_by=data["done_by"],
+            reference=data["reference"],
             request=request,
         )
 
@@ -43,6 +49,8 @@ def allegation_step(request: HttpRequest, allegation_id: int, step: str) -> Http
             "step": step,
             "guidance": selectors.STEP_GUIDANCE[Step(step)],
             "no_further_action": step == Step.NO_FURTHER_ACTION,
+            "chooses_route": step in services.ROUTE_STEPS,
+            "ofsted": step == Step.OFSTED_NOTIFIED,
         }
 
     return form_page(

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.allegations import selectors, services
-from threshold.allegations.forms import RISK_ROWS, PoliceForm, ProgressUpdateForm, RiskAssessmentForm, SupportForm
+from threshold.allegations.forms import (
+    MAX_RISK_ROWS,
+    RISK_FIELDS,
+    RISK_ROWS,
+    PoliceForm,
+    ProgressUpdateForm,
+    RiskAssessmentForm,
+    SupportForm,
+)
 from threshold.allegations.models import Allegation
 from threshold.allegations.views.common import form_page
 
@@ -20,6 +28,38 @@ def _alternatives(allegation: Allegation) -> list[str]:
         text for text in services.pack_for(allegation).suspension.alternatives if "not exhaustive" not in text
     ]
     return [*alternatives, "Any other option considered (say which)."]
+
+
+def _row_count(data: Any) -> int:
+    """How many rows the page had (a hidden field), never fewer than appendix 3's three or more than the cap."""
+    try:
+        count = int(data.get("row_count") or RISK_ROWS)
+    except (TypeError, ValueError):
+        count = RISK_ROWS
+    return max(RISK_ROWS, min(count, MAX_RISK_ROWS))
+
+
+def _from_latest(allegation: Allegation, alternatives: list[str]) -> tuple[dict[str, Any], int]:
+    """A review starts from the latest assessment: its context, rows, notes, period and alternatives."""
+    latest = selectors.latest(allegation.risk_assessments.prefetch_related("rows"))
+    initial: dict[str, Any] = {"decided_on": timezone.localdate()}
+    if latest is None:
+        return initial, RISK_ROWS
+    rows = list(latest.rows.all())
+    initial |= {
+        "context": latest.context,
+        "additional_notes": latest.additional_notes,
+        "period_for_measures": latest.period_for_measures,
+    }
+    for i, row in enumerate(rows):
+        initial |= {f"row_{i}_{field}": getattr(row, field) for field in RISK_FIELDS}
+    previous = {item.get("text"): item for item in latest.alternatives}
+    for i, text in enumerate(alternatives):
+        if text in previous:
+            initial[f"alternative_{i}_used"] = bool(previous[text].get("used"))
+            initial[f"alternative_{i}_reason"] = previous[text].get("reason", "")
+    # One spare row below the ones carried over.
+    return initial, max(RISK_ROWS, min(len(rows) + 1, MAX_RISK_ROWS))
 
 
 @login_required
@@ -32,6 +72,7 @@ def allegation_risk_assessment(request: HttpRequest, allegation_id: int) -> Http
             actor=user,
             allegation=allegation,
             rows=form.rows(),
+            context=data["context"],
             additional_notes=data["additional_notes"],
             period_for_measures=data["period_for_measures"],
             review_on=data["review_on"],
@@ -42,17 +83,34 @@ def allegation_risk_assessment(request: HttpRequest, allegation_id: int) -> Http
             request=request,
         )
 
+    def make_form(allegation: Allegation, data: Any) -> RiskAssessmentForm:
+        alternatives = _alternatives(allegation)
+        if data is not None:
+            return RiskAssessmentForm(data, alternatives=alternatives, row_count=_row_count(data))
+        initial, rows = _from_latest(allegation, alternatives)
+        return RiskAssessmentForm(alternatives=alternatives, initial=initial, row_count=rows)
+
+    def add_row(allegation: Allegation, data: Any) -> RiskAssessmentForm | None:
+        # "Add another row": the same answers shown again, unsaved and without errors, with one more row.
+        if "add_row" not in data:
+            return None
+        typed = {name: data.get(name) for name in data if name not in ("csrfmiddlewaretoken", "add_row")}
+        typed.pop("row_count", None)
+        return RiskAssessmentForm(alternatives=_alternatives(allegation), initial=typed, row_count=_row_count(data) + 1)
+
     return form_page(
         request,
         allegation_id,
-        make_form=lambda allegation, data: RiskAssessmentForm(
-            data, alternatives=_alternatives(allegation), initial={"decided_on": timezone.localdate()}
-        ),
+        make_form=make_form,
         save=save,
         template="allegations/risk_assessment_form.html",
         message="Suspension risk assessment recorded.",
         anchor="suspension",
-        context=lambda allegation, form: {"risk_rows": range(RISK_ROWS)},
+        context=lambda allegation, form: {
+            "risk_rows": range(form.row_count),
+            "can_add_row": form.row_count < MAX_RISK_ROWS,
+        },
+        redisplay=add_row,
     )
 
 

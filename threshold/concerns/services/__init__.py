@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from threshold.concerns.services.common import LONDON
 from threshold.concerns.services.low_level import low_level_decision_facts, low_level_record_save
+from threshold.concerns.services.manage import concern_close, concern_reroute
 from threshold.concerns.services.patterns import (
     pattern_finding_escalate,
     pattern_finding_record,
@@ -27,6 +28,8 @@ __all__ = [
     "ConflictError",
     "advised_decision",
     "concern_assess",
+    "concern_close",
+    "concern_reroute",
     "concern_share",
     "concern_triage",
     "low_level_decision_facts",

@@ -16,6 +16,7 @@ from threshold.concerns.models import (
     Routing,
 )
 from threshold.people.models import Person, PersonKind
+from threshold.policy import get_pack
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -29,8 +30,14 @@ def _subject_person(
     actor: Actor | User,
     recorded_at: dt.datetime,
     request: HttpRequest | None,
+    audit_now: bool = True,
 ) -> Person:
-    """The organisation's record of the person concerned, reused when it exists; a new record is audited."""
+    """The organisation's record of the person concerned, reused when it exists; a new record is audited.
+
+    ``audit_now=False`` for an anonymous share: the event's exact time would
+    single out the sender, so the anonymous-intake job records it later
+    (ADR 0012).
+    """
     if user is not None:
         person = Person.objects.filter(organisation=organisation, user=user).first()
     else:
@@ -47,6 +54,8 @@ def _subject_person(
         employer=organisation,
         created_at=recorded_at,
     )
+    if not audit_now:
+        return person
     audit_record(
         actor=actor,
         action="person.recorded",
@@ -72,4 +81,5 @@ def _routing(*, organisation: Organisation, subject_user: User | None, headteach
         return Routing.SETTING
     if organisation.trust_id or organisation.kind == OrganisationKind.ACADEMY_TRUST:
         return Routing.TRUST
-    return Routing.GOVERNANCE
+    # No trust: the organisation's pack names who receives it (``[routing] no_trust_recipient``).
+    return Routing(get_pack(organisation.policy_pack).no_trust_recipient)

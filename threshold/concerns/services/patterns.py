@@ -14,8 +14,11 @@ from threshold.accounts.roles import OrganisationKind
 from threshold.allegations import services as allegation_services
 from threshold.allegations.models import Allegation
 from threshold.audit.services import audit_record
+from threshold.chronology.services import chronology_record_event
 from threshold.concerns import selectors
 from threshold.concerns.models import (
+    Concern,
+    ConcernStatus,
     PatternFinding,
     PatternReview,
 )
@@ -113,15 +116,21 @@ def _escalation_routed_to_trust(*, actor: User, finding: PatternFinding) -> bool
 
 
 def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: HttpRequest | None = None) -> Allegation:
-    """Escalate a pattern to an allegation about the person (section 13.4), ready to be referred to the LADO.
+    """Escalate a pattern to an allegation and a LADO referral in one step (section 13.4).
 
-    No referral is made here: the referral's data set is completed and sent
-    on the allegation's referral page, where the view sends the reviewer next.
+    In one transaction: the allegation is opened, the referral to the LADO of
+    the setting's area is started (it reaches the LADO's inbox at once, with
+    what the review knows; the case manager completes its data set on the
+    referral page), and every concern of the finding is linked to the
+    allegation, moved on to "Allegation", and its chronology says why.
     """
     if finding.allegation_id is not None:
         raise ValidationError({"__all__": "This pattern has already been escalated"})
     if not finding.pattern_found:
         raise ValidationError({"__all__": "Only a pattern can be escalated to an allegation"})
+    concerns = selectors.finding_concerns(user=actor, finding=finding)
+    review = finding.review
+    period = f"{review.period_start:%-d %B %Y} to {review.period_end:%-d %B %Y}"
     with transaction.atomic():
         current = PatternFinding.objects.select_for_update().get(pk=finding.pk)
         if current.allegation_id is not None:
@@ -131,10 +140,42 @@ def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: H
             actor=actor,
             organisation=subject.organisation,
             subject=subject,
-            summary=f"A pattern of low-level concerns found by a review: {current.findings}",
-            routed_to_trust=_escalation_routed_to_trust(actor=actor, finding=current),
+            summary=f"A pattern of low-level concerns found by the pattern review of {period}: {current.findings}",
+            # Any routed concern of the finding (records of the same adult grouped) routes the allegation too.
+            routed_to_trust=_escalation_routed_to_trust(actor=actor, finding=current)
+            or any(concern.routed_to_trust for concern in concerns),
             request=request,
         )
+        referral = allegation_services.referral_make(actor=actor, allegation=allegation, request=request)
+        # A concern already escalated, or closed, keeps its own history: it is
+        # not pulled into this allegation, nor its earlier link overwritten.
+        open_concerns = (
+            Concern.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in concerns], escalated_to__isnull=True)
+            .exclude(status=ConcernStatus.CLOSED)
+            .order_by("pk")
+        )
+        for concern in open_concerns:
+            old_status = concern.status
+            concern.escalated_to = allegation
+            concern.status = ConcernStatus.ALLEGATION
+            concern.version += 1
+            concern.save(update_fields=["escalated_to", "status", "version"])
+            audit_record(
+                actor=actor,
+                action="concern.escalated",
+                record_type="concern",
+                record_id=concern.pk,
+                organisation=concern.organisation,
+                request=request,
+                changes={"status": (old_status, concern.status)},
+                details={"allegation": allegation.pk, "pattern_review": review.pk},
+            )
+            chronology_record_event(
+                record=concern,
+                text=f"Escalated to allegation A-{allegation.pk} after the pattern review of {period}.",
+                actor=actor,
+            )
         current.allegation = allegation
         current.save(update_fields=["allegation"])
         audit_record(
@@ -144,7 +185,12 @@ def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: H
             record_id=current.review_id,
             organisation=current.review.organisation,
             request=request,
-            details={"person": subject.pk, "allegation": allegation.pk},
+            details={
+                "person": subject.pk,
+                "allegation": allegation.pk,
+                "referral": referral.pk,
+                "concerns": sorted(c.pk for c in concerns),
+            },
         )
     return allegation
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from threshold.accounts.models import Organisation, User
 from threshold.audit.services import Actor, audit_record
 from threshold.chronology.services import chronology_record_event
-from threshold.concerns import selectors
 from threshold.concerns.models import (
     Concern,
     ConcernDetails,
@@ -20,6 +19,27 @@ from threshold.concerns.models import (
     Routing,
 )
 from threshold.concerns.services.common import _day_only, _routing, _subject_person
+from threshold.people.matching import same_name
+from threshold.people.members import members_matching
+
+
+def _member_meant(*, organisation: Organisation, name: str) -> tuple[User | None, bool]:
+    """The one colleague (of the setting or its trust) a typed name means, and whether it could mean several.
+
+    "Mrs Head" or "H. Head" is Hana Head: left unlinked, a concern about the
+    headteacher would reach her. Where the name could mean several people,
+    one with exactly that name is meant; otherwise the sharer is asked.
+    """
+    if not name.strip():
+        return None, False
+    organisations = [organisation, *([organisation.trust] if organisation.trust is not None else [])]
+    matches = members_matching(name=name, organisations=organisations)
+    if len(matches) == 1:
+        return matches[0], False
+    exact = [user for user in matches if same_name(user.full_name, name)]
+    if len(exact) == 1:
+        return exact[0], False
+    return None, len(matches) > 1
 
 
 def concern_share(
@@ -34,21 +54,29 @@ def concern_share(
     how_arose: str,
     details: str,
     headteacher_conflict: bool,
+    raised_by: str = "",
     request: HttpRequest | None = None,
 ) -> Concern:
     """Share a concern (appendix 2): signed, timed and dated, or anonymous with no identity stored.
 
     ``subject_user`` is a colleague with an account (or the actor, for a
     self-referral); otherwise ``subject_name`` names someone without one.
+    ``raised_by`` names who raised it (and their relationship) when the
+    actor records a concern on someone else's behalf, such as a parent's
+    complaint; the actor still signs the record.
     """
     details = details.strip()
+    errors = {}
     if subject_user is None:
         # A typed name that is a colleague's is that colleague: linking the
         # account keeps the record from them (subject exclusion) and routes a
         # concern about the headteacher to the trust.
-        subject_user = selectors.member_named(organisation=organisation, name=subject_name)
+        subject_user, ambiguous = _member_meant(organisation=organisation, name=subject_name)
+        if ambiguous:
+            errors["subject_name"] = (
+                f"More than one colleague could be '{' '.join(subject_name.split())}': give their full name"
+            )
     subject_name = (subject_user.full_name if subject_user else subject_name).strip()
-    errors = {}
     if not details:
         errors["details"] = "Enter the details of the concern"
     if not subject_name:
@@ -58,6 +86,8 @@ def concern_share(
     if raised_on > timezone.localdate():
         errors["raised_on"] = "Date the concern was raised must be today or in the past"
     is_self_referral = subject_user is not None and subject_user.pk == actor.pk
+    if raised_by.strip() and anonymous:
+        errors["raised_by"] = "A concern recorded for someone else cannot be anonymous: share it with your name"
     if is_self_referral and anonymous:
         errors["anonymous"] = "A self-referral cannot be anonymous: choose to share it with your name"
     if errors:
@@ -77,6 +107,7 @@ def concern_share(
             actor=audit_actor,
             recorded_at=now,
             request=audit_request,
+            audit_now=not anonymous,
         )
         concern = Concern.objects.create(
             organisation=organisation,
@@ -95,18 +126,24 @@ def concern_share(
             how_arose=how_arose,
             headteacher_conflict=headteacher_conflict,
             routing=routing,
+            raised_by=raised_by.strip(),
             signed_name="" if anonymous else actor.full_name,
             signed_at=now,
         )
-        audit_record(
-            actor=audit_actor,
-            action="concern.shared",
-            record_type="concern",
-            record_id=concern.pk,
-            organisation=organisation,
-            request=audit_request,
-            details={"routing": routing, "anonymous": anonymous, "self_referral": is_self_referral},
-        )
+        if not anonymous:
+            # Named shares are audited now. An anonymous one is not: an event's
+            # exact time and its place next to the reporter's own events would
+            # identify them. The nightly anonymous-intake batch records it
+            # (threshold.audit.anonymous, ADR 0012).
+            audit_record(
+                actor=audit_actor,
+                action="concern.shared",
+                record_type="concern",
+                record_id=concern.pk,
+                organisation=organisation,
+                request=audit_request,
+                details={"routing": routing, "anonymous": anonymous, "self_referral": is_self_referral},
+            )
         if anonymous:
             # This entry keeps the day only, like the concern itself.
             chronology_record_event(

@@ -1,0 +1,116 @@
+"""Closing a concern, and re-routing one past a conflicted headteacher or DSL found at triage."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from threshold.accounts.models import User
+from threshold.audit.services import audit_record
+from threshold.chronology.services import chronology_record_event
+from threshold.concerns import selectors
+from threshold.concerns.models import Concern, ConcernDetails, ConcernStatus, FurtherAction, Routing
+from threshold.concerns.services.common import _routing
+from threshold.core.errors import ConflictError
+
+CLOSABLE = (ConcernStatus.LOW_LEVEL, ConcernStatus.APPROPRIATE)
+
+
+def _low_level_open(concern: Concern) -> str:
+    """Why a low-level concern cannot be closed yet (empty: it can)."""
+    record = getattr(concern, "low_level_record", None)
+    if record is None or not record.further_action or not record.breach_category:
+        return "Complete the low-level concern record before closing it"
+    if record.further_action != FurtherAction.NONE and record.action_done_on is None:
+        return "Record the date the further action was done before closing the concern"
+    return ""
+
+
+def concern_close(
+    *, actor: User, concern: Concern, expected_version: int, reason: str, request: HttpRequest | None = None
+) -> Concern:
+    """Close a triaged concern with a reason (the caller fetched it with "change")."""
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Enter why the concern is being closed"
+    if concern.status not in CLOSABLE:
+        errors["__all__"] = "Only a low-level concern or appropriate conduct can be closed here"
+    elif concern.status == ConcernStatus.LOW_LEVEL and (problem := _low_level_open(concern)):
+        errors["__all__"] = problem
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Concern.objects.select_for_update().get(pk=concern.pk)
+        if current.version != expected_version or current.status != concern.status:
+            raise ConflictError(current)
+        old_status = current.status
+        current.status = ConcernStatus.CLOSED
+        current.closed_reason = reason.strip()
+        current.version += 1
+        current.save(update_fields=["status", "closed_reason", "version"])
+        audit_record(
+            actor=actor,
+            action="concern.closed",
+            record_type="concern",
+            record_id=current.pk,
+            organisation=current.organisation,
+            request=request,
+            changes={"status": (old_status, current.status)},
+        )
+        chronology_record_event(record=current, text=f"Closed: {current.closed_reason}", actor=actor)
+    return current
+
+
+def concern_reroute(
+    *, actor: User, concern: Concern, expected_version: int, reason: str, request: HttpRequest | None = None
+) -> Concern:
+    """Route a new concern past the setting when its headteacher or DSL has a conflict of interest (13.3).
+
+    It goes to the trust (or, with no trust, the role the pack names) and the
+    setting's handlers, the actor among them, no longer see it.
+    """
+    errors = {}
+    if not reason.strip():
+        errors["reroute_reason"] = "Enter the conflict of interest that means the setting cannot handle it"
+    if concern.status != ConcernStatus.NEW or concern.routed_to_trust:
+        errors["__all__"] = "Only a new concern the setting handles can be re-routed"
+    if errors:
+        raise ValidationError(errors)
+    routing = _routing(organisation=concern.organisation, subject_user=None, headteacher_conflict=True)
+    if routing == Routing.GOVERNANCE and not selectors.governance_recipients(
+        concern.organisation, subject=concern.subject
+    ):
+        # Re-routing would take it from the only people handling it and give it to nobody.
+        raise ValidationError(
+            {
+                "reroute_reason": "Nobody in your setting's governance role uses Threshold yet, so re-routing would"
+                " leave this concern with nobody. Ask your local authority to add your chair of governors or"
+                " management committee first, or contact the LADO."
+            }
+        )
+    with transaction.atomic():
+        current = Concern.objects.select_for_update().get(pk=concern.pk)
+        if current.version != expected_version or current.routed_to_trust or current.status != ConcernStatus.NEW:
+            raise ConflictError(current)
+        current.routed_to_trust = True
+        current.version += 1
+        current.save(update_fields=["routed_to_trust", "version"])
+        ConcernDetails.objects.filter(concern=current).update(
+            routing=routing, headteacher_conflict=True, reroute_reason=reason.strip()
+        )
+        audit_record(
+            actor=actor,
+            action="concern.rerouted",
+            record_type="concern",
+            record_id=current.pk,
+            organisation=current.organisation,
+            request=request,
+            changes={"routing": (Routing.SETTING, routing)},
+        )
+        chronology_record_event(
+            record=current,
+            text=f"Re-routed to {Routing(routing).label.lower()} for a conflict of interest: {reason.strip()}",
+            actor=actor,
+        )
+    return current
