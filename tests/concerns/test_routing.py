@@ -104,3 +104,12 @@ def test_a_name_of_nobody_with_an_account_is_kept_as_typed(share, persona) -> No
     concern = share(persona("tom"), subject_name="Chris Coach")
     assert concern.subject.user is None
     assert concern.details.routing == Routing.SETTING
+
+
+def test_gina_sees_only_what_was_routed_past_nina_not_the_nurserys_other_concerns(share, persona, acorns) -> None:
+    gina = persona("gina")
+    ordinary = share(persona("nina"), organisation=acorns, subject_name="Robin Room")
+    routed = share(persona("nina"), organisation=acorns, subject_name="Sky Sleepover", headteacher_conflict=True)
+    assert list(fetch.visible_concerns(gina)) == [routed]
+    assert list(fetch.visible_people(gina)) == [routed.subject]
+    assert fetch.visible_concerns(persona("nina")).filter(pk=ordinary.pk).exists()

@@ -97,3 +97,15 @@ def test_olu_cannot_reset_someone_who_also_works_elsewhere_and_is_told_why(demo_
     assert response.status_code == 400
     assert "also belongs to organisations you do not manage" in response.content.decode()
     assert Authenticator.objects.filter(user=henry).exists()
+
+
+def test_henry_is_emailed_when_his_sign_in_is_reset(
+    demo_world, persona, signed_in, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    henry = persona("henry")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signed_in("olu").post(reverse("user_reset_sign_in", args=[henry.pk])).status_code == 302
+    [message] = mailoutbox
+    assert message.to == [henry.email]
+    assert message.subject == "Threshold: your sign-in was reset"
+    assert "If you did not ask for this" in message.body

@@ -38,30 +38,36 @@ def not_about_user(scope: Scope, prefix: str = "subject__") -> Q:
     return ~about_user
 
 
-def _employer_scope(plain: set[int], routed: set[int]) -> Q:
+def _employer_scope(plain: set[int], routed: set[int], governed: set[int] | None = None) -> Q:
     """Rule 1 for employer records: the setting's own handlers, or the trust's for routed ones.
 
     A concern about the headteacher is routed to the trust: the setting's
-    handlers do not see it, the trust's director of school and DSLs do.
+    handlers do not see it, the trust's director of school and DSLs do. In a
+    setting with no trust it goes to the governance role, which sees the
+    routed records of its setting and nothing else there.
     """
     condition = NOTHING
     if plain:
         condition |= Q(organisation_id__in=plain, routed_to_trust=False)
     if routed:
         condition |= Q(organisation_id__in=routed)
+    if governed:
+        condition |= Q(organisation_id__in=governed, routed_to_trust=True)
     return condition
 
 
 def concern_condition(scope: Scope, action: str) -> Q:
     """Who may do what with a concern (rules 1, 2, 3 and 5)."""
     if action == "change":
-        reach = _employer_scope(scope.concern_change_plain, scope.concern_change_routed)
+        reach = _employer_scope(scope.concern_change_plain, scope.concern_change_routed, scope.governed)
     elif action in ("view", "download"):
-        reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed)
+        reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed, scope.governed)
     elif action == "view_report":
         # Rule 3: the person who raised a concern sees their own report, not
         # what followed. Anonymous reports store no reporter, so match nobody.
-        reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed) | Q(reporter=scope.user)
+        reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed, scope.governed) | Q(
+            reporter=scope.user
+        )
     else:
         return NOTHING
     return reach & not_about_user(scope)
@@ -78,9 +84,9 @@ def allegation_condition(scope: Scope, action: str) -> Q:
     auditors are in no ``change`` set.
     """
     if action == "change":
-        reach = _employer_scope(scope.allegation_change_plain, scope.allegation_change_routed)
+        reach = _employer_scope(scope.allegation_change_plain, scope.allegation_change_routed, scope.governed)
     elif action in ("view", "download"):
-        reach = _employer_scope(scope.allegation_read_plain, scope.allegation_read_routed)
+        reach = _employer_scope(scope.allegation_read_plain, scope.allegation_read_routed, scope.governed)
     elif action == "view_referred":
         # The LADO service of the area an allegation was referred to follows the
         # employer's progress (protocol, Tier 2: the LADO "actively monitors
@@ -176,7 +182,8 @@ def meeting_condition(scope: Scope, action: str) -> Q:
 def person_condition(scope: Scope, action: str) -> Q:
     """People: recorded by an organisation the user handles records for (rules 1, 2 and 4).
 
-    Partners see the adult a shared case is about, and nobody else.
+    Partners see the adult a shared case is about, and nobody else; a
+    setting's governance role, the adults of the records routed to it.
     """
     orgs = (
         scope.concern_read_plain
@@ -190,6 +197,10 @@ def person_condition(scope: Scope, action: str) -> Q:
     elif action not in ("view", "download"):
         return NOTHING
     reach = Q(organisation_id__in=orgs) if orgs else NOTHING
+    if scope.governed:
+        # The governance role: only the adults its routed concerns and allegations are about.
+        routed = Q(concerns__routed_to_trust=True) | Q(allegations__routed_to_trust=True)
+        reach |= Q(organisation_id__in=scope.governed) & routed
     if scope.is_partner and action == "view":
         reach |= Q(lado_cases__shares__user=scope.user, lado_cases__shares__ended_at__isnull=True)
     return reach & not_about_user(scope, "")

@@ -34,6 +34,9 @@ class Scope:
     allegation_read_routed: set[int] = field(default_factory=set)
     allegation_change_plain: set[int] = field(default_factory=set)
     allegation_change_routed: set[int] = field(default_factory=set)
+    # A setting with no trust: its governance role (chair of governors or
+    # management committee) reaches only the records routed past its manager.
+    governed: set[int] = field(default_factory=set)
     # LADO side: local authority ids.
     lado_read: set[int] = field(default_factory=set)
     lado_change: set[int] = field(default_factory=set)
@@ -93,11 +96,9 @@ def scope_for(user: User) -> Scope:
             scope.allegation_change_plain |= covered
         if not is_trust and role == Role.GOVERNANCE and org.trust_id is None:
             # A setting with no trust: its chair of governors (or management committee) receives
-            # the concerns routed past its headteacher or manager (section 13.3).
-            scope.concern_read_routed |= covered
-            scope.concern_change_routed |= covered
-            scope.allegation_read_routed |= covered
-            scope.allegation_change_routed |= covered
+            # the concerns routed past its headteacher or manager (section 13.3), and only those:
+            # the setting's other concerns are its own handlers' business (need to know).
+            scope.governed |= covered
         if role == Role.HR_BUSINESS_PARTNER:
             # HR advise on allegations, not on low-level concerns.
             target_read, target_change = (

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from threshold.accounts import selectors
 from threshold.accounts.models import User
@@ -36,7 +38,9 @@ def user_reset_sign_in(*, actor: User, user: User, request: HttpRequest | None =
     """Delete a person's authenticators and recovery codes and end their sessions; returns authenticators removed.
 
     Their password is left alone: the next time they sign in, Threshold asks
-    them to set up a new authenticator app before anything else.
+    them to set up a new authenticator app before anything else. They are
+    emailed at once, so a reset they did not ask for (someone who has their
+    password talking an administrator into it) does not go unnoticed.
     """
     _require_may_reset(actor=actor, user=user)
     with transaction.atomic():
@@ -52,4 +56,22 @@ def user_reset_sign_in(*, actor: User, user: User, request: HttpRequest | None =
             request=request,
             details={"authenticators_removed": types, "sessions_ended": ended},
         )
+        transaction.on_commit(lambda: _tell_the_person(user=locked))
     return len(types)
+
+
+def _tell_the_person(*, user: User) -> None:
+    when = timezone.localtime()
+    send_mail(
+        subject="Threshold: your sign-in was reset",
+        message=(
+            f"Hello {user.full_name},\n\n"
+            f"An administrator reset your Threshold sign-in on {when:%d %B %Y at %H:%M}: your authenticator app and"
+            " recovery codes no longer work, and you have been signed out everywhere. The next time you sign in you"
+            " will set up a new authenticator app.\n\n"
+            "If you did not ask for this, tell your organisation's administrator straight away and change your"
+            " password.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )

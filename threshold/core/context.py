@@ -25,9 +25,9 @@ def navigation(request: HttpRequest, user: User, scope: Scope) -> list[dict[str,
     cannot use would be a dead end.
     """
     items = [_item(request, "Home", "home")]
-    if scope.concern_read_plain or scope.concern_read_routed:
+    if scope.concern_read_plain or scope.concern_read_routed or scope.governed:
         items.append(_item(request, "Concerns", "concern_list"))
-    if scope.allegation_read_plain or scope.allegation_read_routed:
+    if scope.allegation_read_plain or scope.allegation_read_routed or scope.governed:
         items.append(_item(request, "Allegations", "allegation_list"))
     if scope.lado_read:
         items.append(_item(request, "Inbox", "lado_inbox"))
