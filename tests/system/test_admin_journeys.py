@@ -92,3 +92,8 @@ def test_olu_resets_henrys_sign_in_after_reading_what_it_does(page: Page, live_d
     # Then Olu is told what happens next
     expect(page.get_by_text("Henry Hr's sign-in has been reset.")).to_be_visible()
     axe.check(page)
+
+    # And from the Users page Olu can choose the policy pack Riverside works under
+    page.goto(f"{live_demo}/users/")
+    page.get_by_role("link", name="choose the policy pack for Riverside Learning Trust").click()
+    axe.check(page)

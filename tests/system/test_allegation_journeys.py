@@ -115,6 +115,10 @@ def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantia
     expect(page.locator("#outcome ~ dl").first).to_contain_text("DBS-2026-0042")
     expect(page.get_by_text("TRA-2026-0099")).to_be_visible()
     axe.check(page)
+    # And the DBS referral's follow-up page is there to correct it later
+    page.get_by_role("link", name="Update the DBS referral").click()
+    axe.check(page)
+    page.go_back()
 
     # And the summary kept on file says it may be referred to in references
     page.get_by_role("link", name="Record the summary kept on file").click()

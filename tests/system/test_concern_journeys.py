@@ -101,6 +101,33 @@ def test_tom_raises_a_low_level_concern_and_hana_triages_it_with_the_tier_2_advi
     expect(page.locator("#triage")).to_be_visible()
     expect(page.get_by_text("Not to be mentioned.")).to_be_visible()
     axe.check(page)
+    # When the further action is done she closes the concern, first forgetting why
+    page.get_by_role("button", name="Close this concern").click()
+    expect(page.get_by_role("heading", name="Close this concern")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Close the concern").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Why is the concern being closed?").fill("Conversation held; no repeat this half term.")
+    page.get_by_role("button", name="Close the concern").click()
+    expect(page.get_by_text("Conversation held; no repeat this half term.")).to_be_visible()
+    axe.check(page)
+
+
+def test_hana_reroutes_a_concern_she_has_a_conflict_in(
+    page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
+) -> None:
+    # Given Hana opens a new concern to triage and finds she has a conflict of interest
+    sign_in_quickly(page, live_demo, "hana")
+    page.goto(f"{live_demo}/concerns/{demo_records['concern_anonymous']}/triage/")
+    page.get_by_role("button", name="Re-route: there is a conflict of interest").click()
+    expect(page.get_by_role("heading", name="Re-route this concern")).to_be_visible()
+    axe.check(page)
+    # When she gives the conflict, it goes to the trust and she no longer sees it
+    page.get_by_label("What is the conflict of interest?").fill("The coach is my brother-in-law.")
+    page.get_by_role("button", name="Re-route the concern").click()
+    axe.check(page)
+    assert page.goto(f"{live_demo}/concerns/{demo_records['concern_anonymous']}/").status == 404
 
 
 def test_an_anonymous_concern_stores_no_name(page: Page, live_demo: str, axe: Accessibility) -> None:
