@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.platform.reauth import reauthenticated
 from threshold.accounts.models import Invitation, Membership, Organisation, User
 from threshold.accounts.roles import Role
 from threshold.audit.models import AuditEvent
@@ -94,7 +95,7 @@ def test_an_expired_invitation_link_does_not_work(signed_in, django_capture_on_c
 
 
 def test_olu_can_invite_only_into_riverside_and_only_with_roles_a_trust_has(signed_in) -> None:
-    olu = signed_in("olu")
+    olu = reauthenticated(signed_in("olu"))
     response = invite(olu)  # Oakfield is not Olu's organisation
     assert response.status_code == 200
     assert "Choose an organisation" in response.content.decode()
@@ -112,7 +113,7 @@ def test_people_who_are_not_administrators_cannot_manage_people(signed_in, key: 
 
 
 def test_olu_changes_henrys_role_and_the_change_is_audited(signed_in, persona) -> None:
-    olu = signed_in("olu")
+    olu = reauthenticated(signed_in("olu"))
     membership = Membership.objects.get(user=persona("henry"))
     response = olu.post(
         reverse("membership_role", args=[membership.pk]),
@@ -127,7 +128,7 @@ def test_olu_changes_henrys_role_and_the_change_is_audited(signed_in, persona) -
 
 
 def test_a_stale_role_change_gets_the_conflict_page_not_a_silent_overwrite(signed_in, persona) -> None:
-    olu = signed_in("olu")
+    olu = reauthenticated(signed_in("olu"))
     membership = Membership.objects.get(user=persona("henry"))
     stale_version = membership.version
     olu.post(reverse("membership_role", args=[membership.pk]), {"role": Role.DSL, "version": stale_version})
@@ -195,7 +196,7 @@ def test_tom_signs_in_with_the_demo_code(demo_world, client: Client) -> None:
 
 
 def test_olu_withdraws_an_invitation_sent_to_the_wrong_address(signed_in, django_capture_on_commit_callbacks) -> None:
-    olu = signed_in("olu")
+    olu = reauthenticated(signed_in("olu"))
     with django_capture_on_commit_callbacks(execute=True):
         invite(olu, organisation=Organisation.objects.get(name=RIVERSIDE).pk, role=Role.DSL)
     invitation = Invitation.objects.get()
@@ -207,7 +208,7 @@ def test_olu_withdraws_an_invitation_sent_to_the_wrong_address(signed_in, django
 
 
 def test_a_second_invitation_to_the_same_person_and_organisation_is_refused(signed_in) -> None:
-    olu = signed_in("olu")
+    olu = reauthenticated(signed_in("olu"))
     riverside = Organisation.objects.get(name=RIVERSIDE).pk
     invite(olu, organisation=riverside, role=Role.DSL)
     again = invite(olu, organisation=riverside, role=Role.DSL)
@@ -217,7 +218,7 @@ def test_a_second_invitation_to_the_same_person_and_organisation_is_refused(sign
 
 
 def test_a_system_administrators_account_cannot_be_invited_into_an_organisation(signed_in) -> None:
-    response = invite(signed_in("olu"), email="sid.admin@threshold.example",
+    response = invite(reauthenticated(signed_in("olu")), email="sid.admin@threshold.example",
                       organisation=Organisation.objects.get(name=RIVERSIDE).pk, role=Role.DSL)  # fmt: skip
     assert response.status_code == 200
     assert "cannot join an organisation" in response.content.decode()
@@ -225,7 +226,7 @@ def test_a_system_administrators_account_cannot_be_invited_into_an_organisation(
 
 
 def test_a_refused_role_change_comes_back_with_the_error_summary_beside_the_role(signed_in, persona) -> None:
-    olu = signed_in("olu")
+    olu = reauthenticated(signed_in("olu"))
     own = Membership.objects.get(user=persona("olu"))
     response = olu.post(
         reverse("membership_role", args=[own.pk]), {"role": Role.HR_BUSINESS_PARTNER, "version": own.version}

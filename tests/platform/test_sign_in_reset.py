@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from tests.platform.reauth import reauthenticated
 from threshold.audit.models import AuditEvent
 from threshold.core.demo import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code
 
@@ -47,7 +48,7 @@ def test_olu_resets_henrys_sign_in_after_confirming(demo_world, persona, signed_
     RecoveryCodes.activate(henry)
     henrys_browser = really_sign_in("henry")
     key = henrys_browser.session.session_key
-    olu = signed_in("olu")
+    olu = reauthenticated(signed_in("olu"))
     url = reverse("user_reset_sign_in", args=[henry.pk])
 
     confirm = olu.get(url)
@@ -64,23 +65,23 @@ def test_olu_resets_henrys_sign_in_after_confirming(demo_world, persona, signed_
     assert event.actor == persona("olu")
     assert event.details["sessions_ended"] == 1
 
-    # Henry's password still works; he must set up a new app before anything else.
+    # Henry's password still works, but he must open the emailed link before setting up a new app.
     henrys_browser.post(reverse("account_login"), {"login": henry.email, "password": DEMO_PASSWORD})
-    assert henrys_browser.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+    assert henrys_browser.get(reverse("home"))["Location"] == reverse("sign_in_reset_check_email")
 
 
 def test_sid_can_reset_anyone_but_olu_only_people_wholly_in_riverside(demo_world, persona, signed_in) -> None:
-    olu = signed_in("olu")
+    olu = reauthenticated(signed_in("olu"))
     lara = persona("lara")
     assert olu.post(reverse("user_reset_sign_in", args=[lara.pk])).status_code == 404
     assert Authenticator.objects.filter(user=lara).exists()
-    sid = signed_in("sid")
+    sid = reauthenticated(signed_in("sid"))
     assert sid.post(reverse("user_reset_sign_in", args=[lara.pk])).status_code == 302
     assert not Authenticator.objects.filter(user=lara).exists()
 
 
 def test_nobody_resets_their_own_sign_in_this_way(demo_world, persona, signed_in) -> None:
-    sid = signed_in("sid")
+    sid = reauthenticated(signed_in("sid"))
     sid.post(reverse("user_reset_sign_in", args=[persona("sid").pk]))
     assert Authenticator.objects.filter(user=persona("sid")).exists()
     assert not AuditEvent.objects.filter(action="user.sign_in_reset").exists()
@@ -93,7 +94,7 @@ def test_olu_cannot_reset_someone_who_also_works_elsewhere_and_is_told_why(demo_
 
     henry = persona("henry")
     Membership.objects.create(user=henry, organisation=Organisation.objects.get(name=OAKFIELD), role=Role.STAFF)
-    response = signed_in("olu").post(reverse("user_reset_sign_in", args=[henry.pk]))
+    response = reauthenticated(signed_in("olu")).post(reverse("user_reset_sign_in", args=[henry.pk]))
     assert response.status_code == 400
     assert "also belongs to organisations you do not manage" in response.content.decode()
     assert Authenticator.objects.filter(user=henry).exists()
@@ -104,7 +105,7 @@ def test_henry_is_emailed_when_his_sign_in_is_reset(
 ) -> None:
     henry = persona("henry")
     with django_capture_on_commit_callbacks(execute=True):
-        assert signed_in("olu").post(reverse("user_reset_sign_in", args=[henry.pk])).status_code == 302
+        assert reauthenticated(signed_in("olu")).post(reverse("user_reset_sign_in", args=[henry.pk])).status_code == 302
     [message] = mailoutbox
     assert message.to == [henry.email]
     assert message.subject == "Threshold: your sign-in was reset"

@@ -11,6 +11,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
+from threshold.core.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,11 +37,23 @@ def test_olu_invites_a_dsl_who_signs_up_and_sets_up_an_authenticator(
     page.get_by_label("Organisation").select_option(label="Riverside Learning Trust")
     page.get_by_label("Role").select_option(label="Designated safeguarding lead (DSL)")
     page.get_by_role("button", name="Send invitation").click()
+
+    # A role that reaches case data: Olu must confirm it is him first (ADR 0016)
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the person's email address")
     axe.check(page)
     page.get_by_label("Email address").fill("una.newcomer@riverside.example")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("Invitation sent to Una Newcomer.")).to_be_visible()
+    axe.check(page)
+
+    # And the grant is listed on Riverside's page
+    page.get_by_role("link", name="role grants and approvals for Riverside Learning Trust").click()
+    expect(page.get_by_role("heading", name="Recent role grants")).to_be_visible()
+    expect(page.get_by_role("cell", name="una.newcomer@riverside.example")).to_be_visible()
     axe.check(page)
 
     # Then Una opens the emailed link, creates her account and signs in
@@ -88,10 +101,34 @@ def test_olu_resets_henrys_sign_in_after_reading_what_it_does(page: Page, live_d
     expect(page.get_by_role("heading", name="Reset Henry Hr's sign-in")).to_be_visible()
     axe.check(page)
     page.get_by_role("button", name="Reset sign-in").click()
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
 
     # Then Olu is told what happens next
     expect(page.get_by_text("Henry Hr's sign-in has been reset.")).to_be_visible()
     axe.check(page)
+    link = re.search(r"https?://[^/]+(/sign-in-reset/[^/\s]+/)", str(mail.outbox[-1].body))
+    assert link
+
+    # And Henry's password alone only gets him as far as "Check your email"
+    page.context.clear_cookies()
+    page.goto(f"{live_demo}/")
+    page.get_by_label("Email address").fill("henry.hr@riverside.example")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    axe.check(page)
+
+    # Until he opens the emailed link and goes on to set up a new authenticator app
+    page.goto(f"{live_demo}{link.group(1)}")
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    axe.check(page)
+    page.context.clear_cookies()
+    sign_in_quickly(page, live_demo, "olu")
 
     # And from the Users page Olu can choose the policy pack Riverside works under
     page.goto(f"{live_demo}/users/")

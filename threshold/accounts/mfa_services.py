@@ -1,18 +1,32 @@
-"""Resetting someone's second factor when they have lost their authenticator app and recovery codes."""
+"""Resetting someone's second factor when they have lost their authenticator app and recovery codes.
+
+After a reset the password alone is not enough to set up a new authenticator:
+the person must also follow a single-use, expiring link emailed to their
+address (ADR 0016), so someone who has only learned the password, and talked
+an administrator into a reset, gets nowhere.
+"""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from threshold.accounts import selectors
-from threshold.accounts.models import User
+from threshold.accounts.models import SignInReset, User, token_digest
 from threshold.accounts.services import sessions_end
 from threshold.audit.services import audit_record
+
+# A new link no more often than this, so the button cannot be used to flood someone's inbox.
+RESEND_INTERVAL = timedelta(seconds=60)
 
 
 def _require_may_reset(*, actor: User, user: User) -> None:
@@ -37,10 +51,12 @@ def _require_may_reset(*, actor: User, user: User) -> None:
 def user_reset_sign_in(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
     """Delete a person's authenticators and recovery codes and end their sessions; returns authenticators removed.
 
-    Their password is left alone: the next time they sign in, Threshold asks
-    them to set up a new authenticator app before anything else. They are
-    emailed at once, so a reset they did not ask for (someone who has their
-    password talking an administrator into it) does not go unnoticed.
+    Their password is left alone. The next time they sign in they are asked
+    to follow the link emailed to them now (it works once and expires after
+    ``SIGN_IN_RESET_LINK_VALID_MINUTES``), and only then to set up a new
+    authenticator app. The email also tells them of the reset, so one they did
+    not ask for does not go unnoticed. The administrator's view asks them to
+    confirm it is them first (re-authentication).
     """
     _require_may_reset(actor=actor, user=user)
     with transaction.atomic():
@@ -48,29 +64,128 @@ def user_reset_sign_in(*, actor: User, user: User, request: HttpRequest | None =
         types = sorted(Authenticator.objects.filter(user=locked).values_list("type", flat=True))
         Authenticator.objects.filter(user=locked).delete()
         ended = sessions_end(user=locked)
+        reset = SignInReset.objects.create(user=locked, reset_by=actor)
+        token = _new_link(reset=reset)
         audit_record(
             actor=actor,
             action="user.sign_in_reset",
             record_type="user",
             record_id=locked.pk,
             request=request,
-            details={"authenticators_removed": types, "sessions_ended": ended},
+            details={"authenticators_removed": types, "sessions_ended": ended, "sign_in_reset": reset.pk},
         )
-        transaction.on_commit(lambda: _tell_the_person(user=locked))
+        link = _absolute(reverse("sign_in_reset_open", args=[token]), request)
+        transaction.on_commit(lambda: _tell_the_person(user=locked, reset=reset, link=link))
     return len(types)
 
 
-def _tell_the_person(*, user: User) -> None:
-    when = timezone.localtime()
+def sign_in_reset_pending(*, user: User) -> SignInReset | None:
+    """The reset the person has not yet proved their address for, if their latest reset is one."""
+    latest = SignInReset.objects.filter(user=user).order_by("-created_at", "-pk").first()
+    if latest is None or latest.proven_at is not None:
+        return None
+    return latest
+
+
+def sign_in_reset_send_link(*, user: User, request: HttpRequest | None = None) -> SignInReset:
+    """Email a new link (the old one stops working); for someone signed in with their password after a reset."""
+    with transaction.atomic():
+        reset = sign_in_reset_pending(user=user)
+        if reset is None:
+            raise ValidationError("Your sign-in has not been reset, so there is no link to send.")
+        reset = SignInReset.objects.select_for_update().get(pk=reset.pk)
+        if reset.link_sent_at is not None and timezone.now() - reset.link_sent_at < RESEND_INTERVAL:
+            raise ValidationError("We sent you a link less than a minute ago. Check your email, then try again.")
+        token = _new_link(reset=reset)
+        audit_record(
+            actor=user,
+            action="user.sign_in_reset_link_sent",
+            record_type="user",
+            record_id=user.pk,
+            request=request,
+            details={"sign_in_reset": reset.pk},
+        )
+        link = _absolute(reverse("sign_in_reset_open", args=[token]), request)
+        transaction.on_commit(lambda: _send_link(user=user, reset=reset, link=link))
+    return reset
+
+
+def sign_in_reset_prove(*, user: User, token: str, request: HttpRequest | None = None) -> SignInReset:
+    """Accept the emailed link for the signed-in person: they may now set up a new authenticator.
+
+    The token must be the latest one sent for this person's pending reset and
+    not expired; it is cleared as it is used, so the link works once.
+    """
+    refused = ValidationError("This link has expired or has already been used. Ask for a new one.")
+    with transaction.atomic():
+        reset = sign_in_reset_pending(user=user)
+        if reset is None or not token:
+            raise refused
+        reset = SignInReset.objects.select_for_update().get(pk=reset.pk)
+        if not reset.link_is_usable() or not secrets.compare_digest(reset.token_digest, token_digest(token)):
+            raise refused
+        reset.proven_at = timezone.now()
+        reset.token_digest = ""
+        reset.save(update_fields=["proven_at", "token_digest"])
+        audit_record(
+            actor=user,
+            action="user.sign_in_reset_email_proven",
+            record_type="user",
+            record_id=user.pk,
+            request=request,
+            details={"sign_in_reset": reset.pk},
+        )
+    return reset
+
+
+def _new_link(*, reset: SignInReset) -> str:
+    """Make a new token for the reset, keep only its digest, and return it to be emailed."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    reset.token_digest = token_digest(token)
+    reset.link_sent_at = now
+    reset.link_expires_at = now + timedelta(minutes=settings.SIGN_IN_RESET_LINK_VALID_MINUTES)
+    reset.save(update_fields=["token_digest", "link_sent_at", "link_expires_at"])
+    return token
+
+
+def _absolute(path: str, request: HttpRequest | None) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _link_paragraph(*, reset: SignInReset, link: str) -> str:
+    expires = timezone.localtime(reset.link_expires_at)
+    return (
+        "To set up a new authenticator app, sign in with your password and then open this link in the same "
+        f"browser:\n{link}\n\nThe link works once and expires at {expires:%H:%M on %d %B %Y}. If it has expired, "
+        "sign in and ask for a new one.\n\n"
+    )
+
+
+def _tell_the_person(*, user: User, reset: SignInReset, link: str) -> None:
+    when = timezone.localtime(reset.created_at)
     send_mail(
         subject="Threshold: your sign-in was reset",
         message=(
             f"Hello {user.full_name},\n\n"
             f"An administrator reset your Threshold sign-in on {when:%d %B %Y at %H:%M}: your authenticator app and"
-            " recovery codes no longer work, and you have been signed out everywhere. The next time you sign in you"
-            " will set up a new authenticator app.\n\n"
-            "If you did not ask for this, tell your organisation's administrator straight away and change your"
+            " recovery codes no longer work, and you have been signed out everywhere.\n\n"
+            + _link_paragraph(reset=reset, link=link)
+            + "If you did not ask for this, tell your organisation's administrator straight away and change your"
             " password.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def _send_link(*, user: User, reset: SignInReset, link: str) -> None:
+    send_mail(
+        subject="Threshold: your link to set up a new authenticator app",
+        message=(
+            f"Hello {user.full_name},\n\n"
+            + _link_paragraph(reset=reset, link=link)
+            + "If you did not ask for this link, tell your organisation's administrator and change your password.\n"
         ),
         from_email=None,
         recipient_list=[user.email],

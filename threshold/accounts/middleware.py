@@ -21,18 +21,32 @@ MFA_VERIFIED_KEY = "threshold_mfa_verified_user"
 CURRENT_ORGANISATION_KEY = "threshold_current_organisation"
 TIMED_OUT_KEY = "threshold_timed_out"
 
+# After an administrator resets someone's sign-in, the pages that let them
+# prove they hold their address before setting up a new authenticator (ADR 0016).
+SIGN_IN_RESET_URL_NAMES = frozenset(
+    {
+        "sign_in_reset_check_email",
+        "sign_in_reset_resend",
+        "sign_in_reset_open",
+        "sign_in_reset_confirm",
+    }
+)
+
 # Pages a signed-in user may reach before finishing MFA: setting it up, the
 # re-authentication it may ask for, signing out, and the public pages.
-MFA_EXEMPT_URL_NAMES = frozenset(
-    {
-        "mfa_activate_totp",
-        "account_reauthenticate",
-        "mfa_reauthenticate",
-        "account_logout",
-        "accessibility",
-        "privacy",
-        "health",
-    }
+MFA_EXEMPT_URL_NAMES = (
+    frozenset(
+        {
+            "mfa_activate_totp",
+            "account_reauthenticate",
+            "mfa_reauthenticate",
+            "account_logout",
+            "accessibility",
+            "privacy",
+            "health",
+        }
+    )
+    | SIGN_IN_RESET_URL_NAMES
 )
 
 
@@ -119,6 +133,8 @@ class MFARequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         """Handle one request."""
+        from threshold.accounts.mfa_services import sign_in_reset_pending
+
         user = request.user
         if user.is_authenticated and request.session.get(MFA_VERIFIED_KEY) != str(user.pk):
             name = _url_name(request)
@@ -128,7 +144,13 @@ class MFARequiredMiddleware:
                     # through allauth): start again rather than trust it.
                     logout(request)
                     return HttpResponseRedirect(reverse("account_login"))
+                if sign_in_reset_pending(user=user) is not None:
+                    return HttpResponseRedirect(reverse("sign_in_reset_check_email"))
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            if name == "mfa_activate_totp" and sign_in_reset_pending(user=user) is not None:
+                # The password alone does not set up a new authenticator after
+                # a reset: the emailed link must be followed first.
+                return HttpResponseRedirect(reverse("sign_in_reset_check_email"))
         return self.get_response(request)
 
 

@@ -188,6 +188,10 @@ class Invitation(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations_accepted"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A case role offered by one organisation admin waits for a second one
+    # (ADR 0016): until then no link has been sent and the stored digest is of
+    # a token nobody holds.
+    awaiting_approval = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -196,9 +200,97 @@ class Invitation(models.Model):
         return f"Invitation {self.pk}"
 
     def is_usable(self, now: Any = None) -> bool:
-        """True while the invitation is neither used, revoked nor expired."""
+        """True while the invitation is approved and neither used, revoked nor expired."""
         now = now or timezone.now()
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+        return (
+            not self.awaiting_approval
+            and self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > now
+        )
+
+
+class RoleGrant(models.Model):
+    """One grant of a role that reaches case data (or administers people), by invitation or role change.
+
+    Every such grant is kept here for the organisation's page ("Recent role
+    grants") and, when the organisation has a second administrator, waits here
+    for their approval before it takes effect (ADR 0016).
+    """
+
+    class Status(models.TextChoices):
+        """Where the grant stands."""
+
+        PENDING = "pending", "Waiting for a second administrator"
+        GRANTED = "granted", "Granted"
+        APPROVED = "approved", "Approved by a second administrator"
+        REFUSED = "refused", "Refused"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    # The role held before, for a change of role; empty for an invitation.
+    previous_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    # The address the role was granted to, and the account once there is one.
+    email = models.EmailField(max_length=254)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="roles_granted_to")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="role_grants"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="role_grants"
+    )
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants_made")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="role_grants_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Role grant {self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        """True while the grant waits for a second administrator."""
+        return self.status == self.Status.PENDING
+
+
+class SignInReset(models.Model):
+    """An administrator's reset of someone's second factor, and their proof that they hold the address.
+
+    Until ``proven_at`` is set, the person may sign in with their password but
+    cannot set up a new authenticator (ADR 0016). The emailed link's token is
+    stored only as a digest; sending a new link replaces it, and using it
+    clears it, so each link works once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sign_in_resets")
+    reset_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sign_in_resets_made")
+    created_at = models.DateTimeField(default=timezone.now)
+    token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    link_sent_at = models.DateTimeField(null=True, blank=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    proven_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Sign-in reset {self.pk}"
+
+    def link_is_usable(self, now: Any = None) -> bool:
+        """True while the latest link is neither used nor expired."""
+        now = now or timezone.now()
+        return (
+            self.proven_at is None
+            and bool(self.token_digest)
+            and self.link_expires_at is not None
+            and self.link_expires_at > now
+        )
 
 
 class UserSession(models.Model):

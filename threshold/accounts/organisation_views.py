@@ -1,4 +1,8 @@
-"""Pages for organisations: system administrators list, add and edit them; organisation admins choose their pack."""
+"""Pages for organisations: system administrators list, add and edit them; organisation admins choose their pack.
+
+An organisation's role-grants page lists the roles given there recently and
+the grants waiting for a second administrator, who approves them there (ADR 0016).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from threshold.accounts import selectors
+from threshold.accounts import selectors, services
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.organisation_forms import OrganisationForm, PolicyPackForm
 from threshold.accounts.organisation_services import (
@@ -22,7 +27,8 @@ from threshold.accounts.organisation_services import (
     organisation_update,
     policy_pack_choices,
 )
-from threshold.accounts.views import administrator_required
+from threshold.accounts.role_grants import may_approve
+from threshold.accounts.views import administrator_required, reauthenticate_always
 from threshold.core.errors import ConflictError
 from threshold.core.forms import apply_validation_error
 
@@ -158,3 +164,63 @@ def _conflict(request: HttpRequest, current: Organisation) -> HttpResponse:
         {"current": current, "pack_titles": _pack_titles()},
         status=409,
     )
+
+
+@administrator_required
+def organisation_role_grants(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The organisation's page: grants waiting for approval, and recent role grants (who gave which role to whom)."""
+    admin: User = request.user  # type: ignore[assignment]
+    organisation = selectors.administered_organisation(user=admin, organisation_id=organisation_id)
+    return _role_grants_page(request, admin=admin, organisation=organisation)
+
+
+def _role_grants_page(
+    request: HttpRequest, *, admin: User, organisation: Organisation, error: str = "", error_target: str = ""
+) -> HttpResponse:
+    pending = list(selectors.pending_role_grants(organisation=organisation))
+    return render(
+        request,
+        "accounts/organisation_role_grants.html",
+        {
+            "organisation": organisation,
+            "pending": [(grant, may_approve(actor=admin, grant=grant)) for grant in pending],
+            "recent": selectors.recent_role_grants(organisation=organisation),
+            "page_error": error,
+            "error_target": error_target,
+        },
+        status=400 if error else 200,
+    )
+
+
+@administrator_required
+@require_POST
+@reauthenticate_always
+def role_grant_approve(request: HttpRequest, organisation_id: int, grant_id: int) -> HttpResponse:
+    """A second administrator approves a waiting grant (after confirming it is them): it takes effect."""
+    return _decide(request, organisation_id=organisation_id, grant_id=grant_id, approve=True)
+
+
+@administrator_required
+@require_POST
+def role_grant_refuse(request: HttpRequest, organisation_id: int, grant_id: int) -> HttpResponse:
+    """Refuse a waiting grant (its granter withdraws it the same way); it never takes effect."""
+    return _decide(request, organisation_id=organisation_id, grant_id=grant_id, approve=False)
+
+
+def _decide(request: HttpRequest, *, organisation_id: int, grant_id: int, approve: bool) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    organisation = selectors.administered_organisation(user=admin, organisation_id=organisation_id)
+    grant = selectors.pending_role_grant(organisation=organisation, grant_id=grant_id)
+    try:
+        if approve:
+            services.role_grant_approve(actor=admin, grant=grant, request=request)
+        else:
+            services.role_grant_refuse(actor=admin, grant=grant, request=request)
+    except (ValidationError, PermissionError) as error:
+        message = " ".join(getattr(error, "messages", [str(error)]))
+        return _role_grants_page(
+            request, admin=admin, organisation=organisation, error=message, error_target=f"grant-{grant.pk}"
+        )
+    role = grant.get_role_display()
+    messages.success(request, f"The {role} role has been {'approved' if approve else 'refused'}.")
+    return redirect("organisation_role_grants", organisation_id=organisation.pk)

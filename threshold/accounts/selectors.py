@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 from django.http import Http404
 
-from threshold.accounts.models import Invitation, Membership, Organisation, User
+from threshold.accounts.models import Invitation, Membership, Organisation, RoleGrant, User
 from threshold.accounts.roles import Role
 
 
@@ -115,3 +115,32 @@ def administered_organisation(*, user: User, organisation_id: int) -> Organisati
         return administered_organisations(user=user).get(pk=organisation_id)
     except Organisation.DoesNotExist:
         raise Http404("No such organisation.") from None
+
+
+RECENT_ROLE_GRANTS = 50
+
+
+def recent_role_grants(*, organisation: Organisation) -> QuerySet[RoleGrant]:
+    """The organisation's latest role grants, newest first, for its page."""
+    return RoleGrant.objects.filter(organisation=organisation).select_related(
+        "granted_by", "decided_by", "user", "organisation"
+    )[:RECENT_ROLE_GRANTS]
+
+
+def pending_role_grants(*, organisation: Organisation) -> QuerySet[RoleGrant]:
+    """The organisation's grants waiting for a second administrator, oldest first."""
+    return (
+        RoleGrant.objects.filter(organisation=organisation, status=RoleGrant.Status.PENDING)
+        .select_related("granted_by", "user", "organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+def pending_role_grant(*, organisation: Organisation, grant_id: int) -> RoleGrant:
+    """One grant of the organisation, or 404 whether it exists or not (decided ones too: the service says so)."""
+    try:
+        return RoleGrant.objects.select_related("granted_by", "organisation").get(
+            pk=grant_id, organisation=organisation
+        )
+    except RoleGrant.DoesNotExist:
+        raise Http404("No such role grant.") from None

@@ -17,7 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from threshold.accounts import selectors
-from threshold.accounts.models import Invitation, Membership, Organisation, User, UserSession, token_digest
+from threshold.accounts.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    RoleGrant,
+    User,
+    UserSession,
+    token_digest,
+)
+from threshold.accounts.role_grants import is_checked_role, may_approve, needs_second_admin, role_grant_record
 from threshold.accounts.roles import ROLES_BY_KIND, Role
 from threshold.audit.services import Actor, audit_record
 from threshold.core.errors import ConflictError
@@ -53,6 +62,10 @@ def invitation_create(
 
     Returns the invitation and its raw token (shown nowhere else: only its
     digest is stored). The email is sent only once the invitation is committed.
+    A role that reaches case data is recorded as a role grant and announced
+    (ADR 0016); when an organisation admin offers it and the organisation has
+    a second admin, the invitation waits for that admin's approval, no link is
+    sent, and the returned token is empty.
     """
     _require_admin_of(actor=actor, organisation=organisation)
     _check_role(organisation=organisation, role=role, actor=actor)
@@ -71,6 +84,8 @@ def invitation_create(
     ).exists():
         raise ValidationError({"email": "This person already has an invitation to the organisation waiting."})
     token = secrets.token_urlsafe(32)
+    checked = is_checked_role(role)
+    pending = checked and needs_second_admin(actor=actor, organisation=organisation, role=role, email=email)
     with transaction.atomic():
         invitation = Invitation.objects.create(
             email=email,
@@ -80,7 +95,20 @@ def invitation_create(
             token_digest=token_digest(token),
             invited_by=actor,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+            awaiting_approval=pending,
         )
+        grant = None
+        if checked:
+            grant = role_grant_record(
+                actor=actor,
+                organisation=organisation,
+                role=role,
+                email=email,
+                pending=pending,
+                user=User.objects.filter(email__iexact=email).first(),
+                invitation=invitation,
+                request=request,
+            )
         audit_record(
             actor=actor,
             action="account.invited",
@@ -88,13 +116,20 @@ def invitation_create(
             record_id=invitation.pk,
             organisation=organisation,
             request=request,
-            details={"role": role},
+            details={"role": role, "role_grant": grant.pk if grant else None, "awaiting_approval": pending},
         )
-        link = reverse("invitation_open", args=[token])
-        if request is not None:
-            link = request.build_absolute_uri(link)
-        transaction.on_commit(lambda: _send_invitation(invitation=invitation, link=link))
+        if pending:
+            # Nobody holds this token: approval makes a new one and sends it.
+            return invitation, ""
+        _send_invitation_on_commit(invitation=invitation, token=token, request=request)
     return invitation, token
+
+
+def _send_invitation_on_commit(*, invitation: Invitation, token: str, request: HttpRequest | None) -> None:
+    link = reverse("invitation_open", args=[token])
+    if request is not None:
+        link = request.build_absolute_uri(link)
+    transaction.on_commit(lambda: _send_invitation(invitation=invitation, link=link))
 
 
 def _send_invitation(*, invitation: Invitation, link: str) -> None:
@@ -162,6 +197,8 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        # The organisation's page names the account the role went to.
+        RoleGrant.objects.filter(invitation=invitation).update(user=user, membership=membership)
         audit_record(
             actor=user,
             action="account.invitation_accepted",
@@ -175,11 +212,14 @@ def invitation_accept(
 
 
 def invitation_revoke(*, actor: User, invitation: Invitation, request: HttpRequest | None = None) -> None:
-    """Withdraw an invitation that has not been accepted."""
+    """Withdraw an invitation that has not been accepted; a grant still waiting for approval ends with it."""
     _require_admin_of(actor=actor, organisation=invitation.organisation)
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        RoleGrant.objects.filter(invitation=invitation, status=RoleGrant.Status.PENDING).update(
+            status=RoleGrant.Status.REFUSED, decided_by=actor, decided_at=invitation.revoked_at
+        )
         audit_record(
             actor=actor,
             action="account.invitation_revoked",
@@ -202,7 +242,11 @@ def membership_change_role(
 
     ``expected_version`` is the version the administrator was looking at; if
     someone changed the membership since, ``ConflictError`` carries the
-    current state instead of silently overwriting it.
+    current state instead of silently overwriting it. A role that reaches case
+    data is recorded as a role grant and announced (ADR 0016); when an
+    organisation admin gives it and the organisation has a second admin, the
+    membership keeps its old role until that admin approves, and the returned
+    membership still holds the old role.
     """
     _require_admin_of(actor=actor, organisation=membership.organisation)
     _check_role(organisation=membership.organisation, role=role, actor=actor, current=membership.role)
@@ -215,6 +259,35 @@ def membership_change_role(
             return current
         if current.user_id == actor.pk and old_role == Role.ORG_ADMIN and not actor.is_system_admin:
             raise ValidationError({"role": "You cannot remove your own administrator role."})
+        checked = is_checked_role(role)
+        email = current.user.email
+        pending = checked and needs_second_admin(actor=actor, organisation=current.organisation, role=role, email=email)
+        if pending and RoleGrant.objects.filter(membership=current, status=RoleGrant.Status.PENDING).exists():
+            raise ValidationError({"role": "A change to this person's role is already waiting for approval."})
+        grant = None
+        if checked:
+            grant = role_grant_record(
+                actor=actor,
+                organisation=current.organisation,
+                role=role,
+                email=email,
+                pending=pending,
+                user=current.user,
+                membership=current,
+                previous_role=old_role,
+                request=request,
+            )
+        if pending:
+            audit_record(
+                actor=actor,
+                action="membership.role_change_requested",
+                record_type="membership",
+                record_id=current.pk,
+                organisation=current.organisation,
+                request=request,
+                details={"role": role, "previous_role": old_role, "role_grant": grant.pk if grant else None},
+            )
+            return current
         current.role = role
         current.version += 1
         current.save(update_fields=["role", "version"])
@@ -226,6 +299,100 @@ def membership_change_role(
             organisation=current.organisation,
             request=request,
             changes={"role": (old_role, role)},
+            details={"role_grant": grant.pk} if grant else None,
+        )
+    return current
+
+
+def role_grant_approve(*, actor: User, grant: RoleGrant, request: HttpRequest | None = None) -> RoleGrant:
+    """A second administrator approves a grant that was waiting: it takes effect now.
+
+    An invitation gets a fresh token and its link is emailed; a change of role
+    is applied, unless the membership changed since it was asked for (then
+    nothing happens and the administrator is told why). The approver must not
+    be the granter, the person receiving the role, or an admin linked to the
+    granter by appointment (``role_grants.may_approve``).
+    """
+    _require_admin_of(actor=actor, organisation=grant.organisation)
+    with transaction.atomic():
+        current = (
+            RoleGrant.objects.select_for_update()
+            .select_related("organisation", "granted_by", "invitation", "membership")
+            .get(pk=grant.pk)
+        )
+        if not current.is_pending:
+            raise ValidationError("This role grant has already been decided.")
+        if not may_approve(actor=actor, grant=current):
+            raise PermissionError(
+                "A second administrator must approve this: not the one who granted it or the person receiving it."
+            )
+        changes: dict[str, tuple[str, str]] = {}
+        invitation = current.invitation
+        if invitation is not None:
+            invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            if invitation.accepted_at is not None or invitation.revoked_at is not None:
+                raise ValidationError("This invitation has been withdrawn.")
+            token = secrets.token_urlsafe(32)
+            invitation.token_digest = token_digest(token)
+            invitation.awaiting_approval = False
+            invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+            invitation.save(update_fields=["token_digest", "awaiting_approval", "expires_at"])
+            _send_invitation_on_commit(invitation=invitation, token=token, request=request)
+        elif current.membership is not None:
+            membership = Membership.objects.select_for_update().get(pk=current.membership.pk)
+            if not membership.is_active or membership.role != current.previous_role:
+                raise ValidationError(
+                    "This person's membership has changed since the new role was asked for. Refuse this request "
+                    "and change their role again if it is still needed."
+                )
+            membership.role = current.role
+            membership.version += 1
+            membership.save(update_fields=["role", "version"])
+            changes["role"] = (current.previous_role, current.role)
+        current.status = RoleGrant.Status.APPROVED
+        current.decided_by = actor
+        current.decided_at = timezone.now()
+        current.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="role_grant.approved",
+            record_type="role_grant",
+            record_id=current.pk,
+            organisation=current.organisation,
+            request=request,
+            changes=changes,
+            details={
+                "role": current.role,
+                "granted_by": current.granted_by_id,
+                "membership": current.membership_id,
+                "invitation": current.invitation_id,
+            },
+        )
+    return current
+
+
+def role_grant_refuse(*, actor: User, grant: RoleGrant, request: HttpRequest | None = None) -> RoleGrant:
+    """Refuse (or, for its granter, withdraw) a grant that was waiting; an invitation is withdrawn with it."""
+    _require_admin_of(actor=actor, organisation=grant.organisation)
+    with transaction.atomic():
+        current = RoleGrant.objects.select_for_update().select_related("organisation").get(pk=grant.pk)
+        if not current.is_pending:
+            raise ValidationError("This role grant has already been decided.")
+        now = timezone.now()
+        if current.invitation_id is not None:
+            Invitation.objects.filter(pk=current.invitation_id, revoked_at__isnull=True).update(revoked_at=now)
+        current.status = RoleGrant.Status.REFUSED
+        current.decided_by = actor
+        current.decided_at = now
+        current.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="role_grant.refused",
+            record_type="role_grant",
+            record_id=current.pk,
+            organisation=current.organisation,
+            request=request,
+            details={"role": current.role, "granted_by": current.granted_by_id},
         )
     return current
 

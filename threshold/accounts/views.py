@@ -1,4 +1,4 @@
-"""Pages for administrators (people and invitations), invitation acceptance and switching organisation."""
+"""Pages for administrators (people and invitations), invitation acceptance, sign-in resets, switching organisation."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from allauth.mfa.totp import views as allauth_totp_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_POST
 from threshold.accounts import mfa_services, selectors, services
 from threshold.accounts.forms import AcceptInvitationForm, InvitationForm, RoleChangeForm, SwitchOrganisationForm
 from threshold.accounts.middleware import MFA_VERIFIED_KEY
-from threshold.accounts.models import User
+from threshold.accounts.models import RoleGrant, User
+from threshold.accounts.role_grants import is_checked_role
 from threshold.accounts.roles import ROLE_DESCRIPTIONS
 from threshold.core.forms import apply_validation_error
 
@@ -38,6 +40,21 @@ def administrator_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _grants_checked_role(request: HttpRequest) -> bool:
+    """True when a POST asks for a role that reaches case data: allauth then asks the administrator to confirm.
+
+    allauth's middleware keeps the POST, shows its "Confirm it is you" page
+    and replays the POST once the password (or a code) is given (ADR 0016).
+    """
+    return is_checked_role(str(request.POST.get("role", "")))
+
+
+# The real allauth mechanism: a stale session (no password typed in the last
+# ACCOUNT_REAUTHENTICATION_TIMEOUT seconds) raises ReauthenticationRequired.
+reauthenticate_for_case_roles = reauthentication_required(enabled=_grants_checked_role, app="threshold")
+reauthenticate_always = reauthentication_required(allow_get=True, app="threshold")
 
 
 @administrator_required
@@ -59,8 +76,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @administrator_required
+@reauthenticate_for_case_roles
 def user_invite(request: HttpRequest) -> HttpResponse:
-    """Invite someone by email to an organisation in a role."""
+    """Invite someone by email to an organisation in a role (a case role only after re-authentication)."""
     admin: User = request.user  # type: ignore[assignment]
     organisations = selectors.administered_organisations(user=admin).order_by("name")
     form = InvitationForm(request.POST or None, organisations=organisations)
@@ -77,7 +95,14 @@ def user_invite(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.full_name}.")
+            if invitation.awaiting_approval:
+                messages.success(
+                    request,
+                    f"The invitation to {invitation.full_name} is waiting for another administrator of "
+                    f"{invitation.organisation.name} to approve it. It will be sent then.",
+                )
+            else:
+                messages.success(request, f"Invitation sent to {invitation.full_name}.")
             return redirect("user_list")
     return render(request, "accounts/user_invite.html", {"form": form})
 
@@ -112,6 +137,9 @@ def _user_detail_page(
             "is_self": subject.pk == admin.pk,
             "page_error": error,
             "error_target": error_target or "access",
+            "pending_grants": RoleGrant.objects.filter(
+                membership__in=memberships, status=RoleGrant.Status.PENDING
+            ).select_related("organisation"),
         },
         status=400 if error else 200,
     )
@@ -123,14 +151,15 @@ def _messages_of(error: Exception) -> str:
 
 @administrator_required
 @require_POST
+@reauthenticate_for_case_roles
 def membership_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    """Change a membership's role; a stale form gets the conflict page."""
+    """Change a membership's role; a stale form gets the conflict page; a case role asks for re-authentication."""
     admin: User = request.user  # type: ignore[assignment]
     membership = selectors.managed_membership(user=admin, membership_id=membership_id)
     form = RoleChangeForm(request.POST, organisation=membership.organisation)
     if form.is_valid():
         try:
-            services.membership_change_role(
+            changed = services.membership_change_role(
                 actor=admin,
                 membership=membership,
                 role=form.cleaned_data["role"],
@@ -152,7 +181,14 @@ def membership_role(request: HttpRequest, membership_id: int) -> HttpResponse:
                 error=_messages_of(error),
                 error_target=f"role-{membership.pk}",
             )
-        messages.success(request, "Role changed.")
+        if changed.role != form.cleaned_data["role"]:
+            messages.success(
+                request,
+                f"The new role is waiting for another administrator of {membership.organisation.name} to approve "
+                "it. Until then the person keeps their current role.",
+            )
+        else:
+            messages.success(request, "Role changed.")
         return redirect("user_detail", user_id=membership.user_id)
     return _user_detail_page(
         request, admin=admin, subject=membership.user, error="Choose a role", error_target=f"role-{membership.pk}"
@@ -211,8 +247,13 @@ def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @administrator_required
+@reauthenticate_always
 def user_reset_sign_in(request: HttpRequest, user_id: int) -> HttpResponse:
-    """Confirm, then remove someone's authenticator app and recovery codes and sign them out everywhere."""
+    """Confirm, then remove someone's authenticator app and recovery codes and sign them out everywhere.
+
+    The confirmation page shows to anyone who may reset; the reset itself
+    (the POST) asks the administrator to confirm it is them first.
+    """
     admin: User = request.user  # type: ignore[assignment]
     subject = selectors.managed_user(user=admin, user_id=user_id)
     if request.method == "POST":
@@ -223,14 +264,80 @@ def user_reset_sign_in(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{subject.full_name}'s sign-in has been reset. They will set up a new authenticator app "
-                "the next time they sign in.",
+                f"{subject.full_name}'s sign-in has been reset. We have emailed them a link: after signing in with "
+                "their password they must open it before setting up a new authenticator app.",
             )
         return redirect("user_detail", user_id=subject.pk)
     return render(request, "accounts/user_reset_sign_in.html", {"subject": subject})
 
 
 INVITATION_SESSION_KEY = "threshold_invitation_token"
+SIGN_IN_RESET_SESSION_KEY = "threshold_sign_in_reset_token"
+
+
+@login_required
+def sign_in_reset_check_email(request: HttpRequest) -> HttpResponse:
+    """After a reset: tell the person to open the link we emailed them, with a button to send a new one."""
+    user: User = request.user  # type: ignore[assignment]
+    if mfa_services.sign_in_reset_pending(user=user) is None:
+        return redirect("home")
+    return render(request, "accounts/sign_in_reset_check_email.html", {"email": user.email})
+
+
+@login_required
+@require_POST
+def sign_in_reset_resend(request: HttpRequest) -> HttpResponse:
+    """Email a new link; the previous one stops working."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        mfa_services.sign_in_reset_send_link(user=user, request=request)
+    except ValidationError as error:
+        if mfa_services.sign_in_reset_pending(user=user) is None:
+            return redirect("home")
+        return render(
+            request,
+            "accounts/sign_in_reset_check_email.html",
+            {"email": user.email, "page_error": _messages_of(error)},
+            status=400,
+        )
+    messages.success(request, f"We have sent a new link to {user.email}.")
+    return redirect("sign_in_reset_check_email")
+
+
+def sign_in_reset_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: keep the token in the session and move to a URL without it (as for invitations).
+
+    Nothing is used up on a GET, so a mail scanner that follows links cannot
+    spend it: the person presses a button on the next page.
+    """
+    request.session[SIGN_IN_RESET_SESSION_KEY] = token
+    return redirect("sign_in_reset_confirm")
+
+
+def sign_in_reset_confirm(request: HttpRequest) -> HttpResponse:
+    """Use the emailed link: signed in with the password, the person confirms and goes on to set up an authenticator."""
+    token = str(request.session.get(SIGN_IN_RESET_SESSION_KEY, ""))
+    if not request.user.is_authenticated:
+        # The link proves the address; the password must be proved in this
+        # same browser, so sign in first and come back here.
+        if not token:
+            return render(request, "accounts/sign_in_reset_link_invalid.html", status=404)
+        return render(request, "accounts/sign_in_reset_sign_in_first.html")
+    user: User = request.user
+    reset = mfa_services.sign_in_reset_pending(user=user)
+    if reset is None or not token or not reset.link_is_usable():
+        request.session.pop(SIGN_IN_RESET_SESSION_KEY, None)
+        return render(request, "accounts/sign_in_reset_link_invalid.html", {"signed_in": reset is not None}, status=404)
+    if request.method == "POST":
+        try:
+            mfa_services.sign_in_reset_prove(user=user, token=token, request=request)
+        except ValidationError:
+            request.session.pop(SIGN_IN_RESET_SESSION_KEY, None)
+            return render(request, "accounts/sign_in_reset_link_invalid.html", {"signed_in": True}, status=404)
+        request.session.pop(SIGN_IN_RESET_SESSION_KEY, None)
+        messages.success(request, "Thank you: your email address is confirmed. Now set up your authenticator app.")
+        return redirect("mfa_activate_totp")
+    return render(request, "accounts/sign_in_reset_confirm.html", {"email": user.email})
 
 
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
@@ -327,6 +434,12 @@ class ActivateTOTPView(allauth_totp_views.ActivateTOTPView):
     Entering a correct code from the new authenticator proves the second
     factor, so the person goes straight on rather than signing in again.
     """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """After an administrator's reset, the emailed link must be followed before a new authenticator (ADR 0016)."""
+        if request.user.is_authenticated and mfa_services.sign_in_reset_pending(user=request.user) is not None:
+            return redirect("sign_in_reset_check_email")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         """Activate the authenticator, then mark the session."""

@@ -7,7 +7,7 @@ import re
 
 # One-time tokens travel in these paths; a log line must never carry one.
 _SECRET_PATHS = re.compile(
-    r"(/invitations/|/password/reset/key/|/confirm-email/)[^/\s\"?]+",
+    r"(/invitations/|/sign-in-reset/|/password/reset/key/|/confirm-email/)[^/\s\"?]+",
 )
 
 

@@ -255,6 +255,9 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads-in-progress")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_PERMISSIONS = 0o600
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
+# After an administrator resets someone's sign-in, the link that proves they
+# still hold their address works once, for this long; they can ask for another.
+SIGN_IN_RESET_LINK_VALID_MINUTES = env_int("SIGN_IN_RESET_LINK_VALID_MINUTES", 60, minimum=5)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

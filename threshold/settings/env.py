@@ -29,6 +29,23 @@ def env_str(name: str, default: str | None = None) -> str:
     return value
 
 
+def env_secret(name: str, *, min_bytes: int = 32) -> str:
+    """Return a required secret (or the contents of ``name_FILE``) at least ``min_bytes`` long.
+
+    A short key can be guessed or brute-forced offline: a session cookie or an
+    audit event's HMAC signed with it would then prove nothing. Length is
+    counted in UTF-8 bytes, what the HMAC actually consumes.
+    """
+    value = env_str(name)
+    length = len(value.encode("utf-8"))
+    if length < min_bytes:
+        raise ImproperlyConfigured(
+            f"{name} is {length} bytes long; it must be at least {min_bytes} bytes of random data. Generate one "
+            "with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     """Return a boolean; only the usual spellings are accepted."""
     raw = os.environ.get(name)

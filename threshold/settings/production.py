@@ -1,23 +1,30 @@
 """Production settings: everything secret or site-specific must come from the environment.
 
-Required: ``SECRET_KEY`` (or ``SECRET_KEY_FILE``) and ``ALLOWED_HOSTS``;
-``DATABASE_URL`` for PostgreSQL. Runs behind TLS.
+Required: ``SECRET_KEY`` and ``AUDIT_CHAIN_KEY`` (or ``*_FILE``), each at least
+32 bytes and different from each other, and ``ALLOWED_HOSTS``; ``DATABASE_URL``
+for PostgreSQL. Runs behind TLS.
 """
 
 from __future__ import annotations
 
-from threshold.settings.base import *  # noqa: F403
-from threshold.settings.env import env_bool, env_int, env_list, env_str
+from django.core.exceptions import ImproperlyConfigured
 
-SECRET_KEY = env_str("SECRET_KEY")
+from threshold.settings.base import *  # noqa: F403
+from threshold.settings.env import env_bool, env_int, env_list, env_secret, env_str
+
+# Both keys must be long enough not to be guessed (ADR 0002): a short
+# SECRET_KEY lets sessions and emailed links be forged, a short chain key lets
+# someone who can write to the database recompute the audit chain's HMACs.
+SECRET_KEY = env_secret("SECRET_KEY", min_bytes=32)
 # Required: events hashed with a key derived from a rotated SECRET_KEY would no
 # longer verify (ADR 0005).
-AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+AUDIT_CHAIN_KEY = env_secret("AUDIT_CHAIN_KEY", min_bytes=32)
+if AUDIT_CHAIN_KEY == SECRET_KEY:
+    # One leaked secret must not give away both.
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be a different secret from SECRET_KEY.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 DEMO_MODE = env_bool("THRESHOLD_DEMO_MODE", False)
 if DEMO_MODE:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("Demo mode must not be switched on in production.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -39,6 +39,9 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "user_reset_sign_in": _henry,
     "organisation_edit": _riverside,
     "organisation_pack": _riverside,
+    "organisation_role_grants": _riverside,
+    "role_grant_approve": lambda ids: [*_riverside(ids), 1],
+    "role_grant_refuse": lambda ids: [*_riverside(ids), 1],
 }
 
 TABLE = """
@@ -91,9 +94,16 @@ organisation_add                     403   403   403   403   403   403   403   4
 organisation_edit                    403   403   403   403   403   403   403   403   403   403   403   403   403   200   403
 organisation_list                    403   403   403   403   403   403   403   403   403   403   403   403   403   200   403
 organisation_pack                    403   403   403   403   403   403   403   403   403   403   403   403   200   200   403
+organisation_role_grants             403   403   403   403   403   403   403   403   403   403   403   403   200   200   403
 organisation_switch                  405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
 person_detail                        404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
 privacy                              200   200   200   200   200   200   200   200   200   200   200   200   200   200   200
+role_grant_approve                   403   403   403   403   403   403   403   403   403   403   403   403   405   405   403
+role_grant_refuse                    403   403   403   403   403   403   403   403   403   403   403   403   405   405   403
+sign_in_reset_check_email            302   302   302   302   302   302   302   302   302   302   302   302   302   302   302
+sign_in_reset_confirm                404   404   404   404   404   404   404   404   404   404   404   404   404   404   404
+sign_in_reset_open                   302   302   302   302   302   302   302   302   302   302   302   302   302   302   302
+sign_in_reset_resend                 405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
 user_deactivate                      403   403   403   403   403   403   403   403   403   403   403   403   405   405   403
 user_detail                          403   403   403   403   403   403   403   403   403   403   403   403   200   200   403
 user_invite                          403   403   403   403   403   403   403   403   403   403   403   403   200   200   403
