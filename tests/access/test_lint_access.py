@@ -48,9 +48,11 @@ def test_an_export_module_is_checked_too(tmp_path: Path) -> None:
     assert run(exports).returncode == 1
 
 
-def lint(tmp_path: Path, source: str, name: str = "selectors.py") -> subprocess.CompletedProcess[str]:
+def lint(
+    tmp_path: Path, source: str, name: str = "selectors.py", folder: str = "somewhere"
+) -> subprocess.CompletedProcess[str]:
     """Run the lint on one module written into a throwaway package."""
-    module = tmp_path / "threshold" / "somewhere" / name
+    module = tmp_path / "threshold" / folder / name
     module.parent.mkdir(parents=True, exist_ok=True)
     module.write_text(source, encoding="utf-8")
     return run(module)
@@ -108,6 +110,68 @@ EVASIONS = {
         "LowLevelRecord",
     ),
     "a star import": ("from threshold.allegations.models import *\n", "import *"),
+    "a model picked from a dict": (
+        "from threshold.concerns.models import Concern\nfrom threshold.lado.models import Case\n"
+        "MODELS = {'concern': Concern, 'case': Case}\ndef rows(kind):\n    return MODELS[kind].objects.all()\n",
+        "a model picked at run time",
+    ),
+    "a model picked with dict.get": (
+        "from threshold.lado.models import Case\nMODELS = {'case': Case}\nrows = MODELS.get('case').objects.all()\n",
+        "a model picked at run time",
+    ),
+    "a local alias": ("from threshold.lado.models import Case\nM = Case\nrows = M.objects.all()\n", "Case.objects"),
+    "a loop over protected models": (
+        "from threshold.concerns.models import Concern\nfrom threshold.lado.models import Case\n"
+        "total = 0\nfor model in (Concern, Case):\n    total += model.objects.count()\n",
+        "Concern.objects",
+    ),
+    "a manager of a parameter": ("def rows(model):\n    return model.objects.all()\n", "a model the lint cannot tell"),
+    "a reverse relation from an organisation": (
+        "def rows(organisation):\n    return organisation.concerns.all()\n",
+        ".concerns.all(): a reverse relation",
+    ),
+    "a reverse relation from a user": (
+        "def rows(user):\n    return user.person_records.count()\n",
+        ".person_records.count(): a reverse relation",
+    ),
+    "people of an organisation": ("def rows(org):\n    return org.people.filter(kind='staff')\n", ".people.filter"),
+    "an aggregate joining into protected records": (
+        "from django.db.models import Count\nfrom threshold.accounts.models import Organisation\n"
+        "rows = Organisation.objects.annotate(n=Count('concerns'))\n",
+        "Count('concerns') traverses",
+    ),
+    "a filter joining into protected records": (
+        "from threshold.accounts.models import Organisation\n"
+        "rows = Organisation.objects.filter(lado_cases__subject__full_name='x')\n",
+        "filter('lado_cases__subject__full_name') traverses",
+    ),
+    "values through a reverse relation": (
+        "from threshold.accounts.models import User\nrows = User.objects.values('concerns_reported__summary')\n",
+        "values('concerns_reported__summary')",
+    ),
+    "ContentType.model_class": (
+        "from django.contrib.contenttypes.models import ContentType\n"
+        "def rows(ct_id):\n    return ContentType.objects.get(pk=ct_id).model_class()\n",
+        "model_class() picks a model",
+    ),
+    "ContentType.get_object_for_this_type": (
+        "def row(ct, pk):\n    return ct.get_object_for_this_type(pk=pk)\n",
+        "get_object_for_this_type() picks a model",
+    ),
+    "apps.get_model with a name chosen at run time": (
+        "from django.apps import apps\ndef rows(app, name):\n    return apps.get_model(app, name)\n",
+        "a name chosen at run time",
+    ),
+    "the Django admin": (
+        "from django.contrib import admin\nfrom threshold.concerns.models import Concern\n"
+        "admin.site.register(Concern)\n",
+        "registering Concern",
+    ),
+    "the guard's scoped mark": (
+        "from threshold.access.guard import scoped\nfrom threshold.lado.models import Case\n"
+        "rows = scoped(Case.objects.all())\n",
+        "scoped() marks a queryset",
+    ),
 }
 
 
@@ -126,9 +190,85 @@ def test_every_module_that_serves_people_is_checked_not_only_views(tmp_path: Pat
     assert lint(tmp_path, "from threshold.lado.models import Case\nrows = Case.objects.all()\n", name).returncode == 1
 
 
-@pytest.mark.parametrize("name", ["services.py", "tasks.py", "models.py", "demo_records.py", "receivers.py"])
-def test_services_tasks_models_and_demo_loaders_may_query_directly(tmp_path: Path, name: str) -> None:
-    assert lint(tmp_path, "from threshold.lado.models import Case\nrows = Case.objects.all()\n", name).returncode == 0
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("somewhere", "services.py"),
+        ("somewhere/services", "share.py"),
+        ("somewhere", "tasks.py"),
+        ("somewhere", "models.py"),
+        ("somewhere", "receivers.py"),
+        ("core", "demo.py"),
+        ("core", "demo_records.py"),
+    ],
+)
+def test_services_tasks_models_and_demo_loaders_may_query_directly(tmp_path: Path, folder: str, name: str) -> None:
+    source = "from threshold.lado.models import Case\nrows = Case.objects.all()\norg_rows = org.lado_cases.all()\n"
+    assert lint(tmp_path, source, name, folder).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("somewhere", "demo_views.py"),  # named demo*, but not one of the demo loaders
+        ("somewhere", "demographics.py"),
+        ("somewhere/views", "services.py"),  # a views package's "services" serves people
+        ("somewhere/services/pages", "views.py"),
+    ],
+)
+def test_only_the_real_service_modules_and_demo_loaders_are_system_code(tmp_path: Path, folder: str, name: str) -> None:
+    result = lint(tmp_path, "from threshold.lado.models import Case\nrows = Case.objects.all()\n", name, folder)
+    assert result.returncode == 1
+    assert "Case.objects used directly" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("evasion", "source"),
+    [
+        ("a model picked from a dict", "from threshold.lado.models import Case\nM = {'c': Case}\nx = M['c'].objects\n"),
+        ("content types", "def row(ct, pk):\n    return ct.get_object_for_this_type(pk=pk)\n"),
+        ("raw SQL", "from django.db import connection\nconnection.cursor().execute('SELECT * FROM lado_case')\n"),
+        ("a star import", "from threshold.allegations.models import *\n"),
+    ],
+)
+@pytest.mark.parametrize(("folder", "name"), [("somewhere", "services.py"), ("core", "demo_records.py")])
+def test_system_code_may_query_directly_but_not_evade_the_lint(
+    tmp_path: Path, evasion: str, source: str, folder: str, name: str
+) -> None:
+    assert lint(tmp_path, source, name, folder).returncode == 1, f"{evasion} in {name} was not caught"
+
+
+def template(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
+    """Run the lint on one Jinja template written into a throwaway app."""
+    page = tmp_path / "threshold" / "somewhere" / "jinja2" / "somewhere" / "page.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(text, encoding="utf-8")
+    return run(page)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{% for concern in organisation.concerns.all() %}{{ concern.summary }}{% endfor %}",
+        "<p>{{ request.membership.organisation.people.count() }}</p>",
+        "{% set cases = user.lado_cases_allocated\n    .filter(status='open') %}",
+    ],
+)
+def test_a_template_that_follows_a_reverse_relation_into_protected_records_fails(tmp_path: Path, text: str) -> None:
+    result = template(tmp_path, text)
+    assert result.returncode == 1
+    assert "in a template: a reverse relation" in result.stdout
+
+
+def test_a_template_listing_what_the_view_passed_and_a_comment_naming_a_module_pass(tmp_path: Path) -> None:
+    text = (
+        "{#- Home page panel (threshold.concerns.home.panel). -#}\n"
+        "{% for concern in row.concerns %}{{ concern.subject.full_name }}{% endfor %}\n"
+        "{{ case.meetings.all()|length }}\n"
+        "{{ org.documents.count() }} {# access-lint: allow a count the view has already checked #}\n"
+    )
+    result = template(tmp_path, text)
+    assert result.returncode == 0, result.stdout
 
 
 def test_every_model_of_the_protected_apps_is_protected() -> None:
@@ -140,12 +280,20 @@ def test_every_model_of_the_protected_apps_is_protected() -> None:
     models = lint_access.protected_models()
     assert {"Triage", "PatternReview", "PatternFinding", "Referral", "Decision", "CaseChild", "MeetingUpdate"} <= models
     assert {"User", "Organisation", "Membership"}.isdisjoint(models)
+    accessors, lookups = lint_access.reverse_relations(models)
+    # From an organisation or a user into protected records; a case's own meetings are not among them.
+    assert {"concerns", "people", "lado_cases", "person_records", "concerns_reported"} <= accessors
+    assert "meetings" not in accessors
+    assert "concerns" in lookups
 
 
 def test_unprotected_models_and_a_literal_health_check_pass(tmp_path: Path) -> None:
     source = (
-        "from django.db import connection\nfrom threshold.accounts.models import User\n"
+        "from django.db import connection\nfrom django.db.models import Count\n"
+        "from threshold.accounts.models import Organisation, User\n"
         "users = User.objects.all()\nwith connection.cursor() as c:\n    c.execute('SELECT 1')\n"
+        "orgs = Organisation.objects.annotate(n=Count('memberships')).filter(memberships__user__in=users)\n"
+        "def sub_records(case):\n    return case.meetings.all()\n"
     )
     assert lint(tmp_path, source).returncode == 0
 

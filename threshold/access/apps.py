@@ -8,3 +8,9 @@ class AccessConfig(AppConfig):
 
     name = "threshold.access"
     label = "access"
+
+    def ready(self) -> None:
+        """Guard the protected models' managers (``threshold.access.guard``), in tests and production alike."""
+        from threshold.access import guard
+
+        guard.install()

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from threshold.access import policies
+from threshold.access.guard import scoped
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.concerns.models import PatternFinding, PatternReview
@@ -27,7 +28,7 @@ def _review_organisations(user: User) -> list[Organisation]:
 
 def visible_pattern_reviews(user: User) -> QuerySet[PatternReview]:
     """Pattern reviews of the organisations whose concerns this user reviews (rule 1)."""
-    return PatternReview.objects.filter(organisation__in=_review_organisations(user))
+    return scoped(PatternReview.objects.filter(organisation__in=_review_organisations(user)))
 
 
 def access_review(*, user: User, review_id: int) -> PatternReview:
@@ -40,9 +41,11 @@ def access_review(*, user: User, review_id: int) -> PatternReview:
 
 def visible_pattern_findings(user: User) -> QuerySet[PatternFinding]:
     """Findings of the reviews this user may open, never one about the user (rules 1 and 2)."""
-    return PatternFinding.objects.filter(
-        policies.not_about_user(scope_for(user), "subject__"),
-        review__organisation__in=_review_organisations(user),
+    return scoped(
+        PatternFinding.objects.filter(
+            policies.not_about_user(scope_for(user), "subject__"),
+            review__organisation__in=_review_organisations(user),
+        )
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from threshold.access import fetch
+from threshold.access.guard import scoped
 from threshold.accounts.models import User
 from threshold.audit.index import sequences_naming
 from threshold.audit.models import AuditEvent
@@ -46,7 +47,8 @@ def organisation_events(
         events = events.filter(occurred_at__gte=_start_of(date_from))
     if date_to:
         events = events.filter(occurred_at__lt=_start_of(date_to + dt.timedelta(days=1)))
-    return _hide_records_about(viewer, events).order_by("-sequence")
+    # Scoped by fetch.audit_scope just above, so the page may paginate it (threshold.access.guard).
+    return scoped(_hide_records_about(viewer, events).order_by("-sequence"))
 
 
 def _in_scope(orgs: set[int]) -> Q:
@@ -103,7 +105,8 @@ def record_events(*, record_type: str, record_id: int) -> QuerySet[AuditEvent]:
     """
     sequences = sequences_naming([(record_type, [record_id])])
     condition = Q(record_type=record_type, record_id=str(record_id)) | Q(sequence__in=sequences)
-    return AuditEvent.objects.filter(condition).select_related("actor", "organisation").order_by("-sequence")
+    # The caller fetched the record through threshold.access and may audit it (threshold.access.guard).
+    return scoped(AuditEvent.objects.filter(condition).select_related("actor", "organisation").order_by("-sequence"))
 
 
 def person_access_log(*, person: Person) -> QuerySet[AuditEvent]:
@@ -115,7 +118,8 @@ def person_access_log(*, person: Person) -> QuerySet[AuditEvent]:
     ids = fetch.records_about_person(person)
     sequences = sequences_naming(ids.items())
     reads = Q(action__startswith="record.") | Q(action__startswith="records.")
-    return (
+    # The caller fetched the person through threshold.access and may audit it (threshold.access.guard).
+    return scoped(
         AuditEvent.objects.filter(reads, sequence__in=sequences)
         .select_related("actor", "organisation")
         .order_by("-sequence")

@@ -61,8 +61,8 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
         "reviews_due": [
             {
                 "organisation": organisation,
-                "due": selectors.next_review_due(organisation=organisation, today=today),
-                "overdue": selectors.review_overdue(organisation=organisation, today=today),
+                "due": selectors.next_review_due(user=user, organisation=organisation, today=today),
+                "overdue": selectors.review_overdue(user=user, organisation=organisation, today=today),
             }
             for organisation in organisations
         ],
