@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from threshold.core.record_ids import RecordIdConverter
+
 # A value for each kind of URL parameter that reverse() will accept.
 _SAMPLE_BY_NAME = {"uidb36": "1", "key": "sample-key", "token": "sample-token"}
 
@@ -42,6 +44,9 @@ def _sample(name: str, pattern: URLPattern) -> str:
     converters = getattr(pattern.pattern, "converters", {})
     converter = converters.get(name)
     if converter is not None and converter.regex == "[0-9]+":
+        return "999999"
+    if isinstance(converter, RecordIdConverter):
+        # A record's id, written as its URL token by the converter.
         return "999999"
     return _SAMPLE_BY_NAME.get(name, "sample")
 

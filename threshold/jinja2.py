@@ -12,6 +12,8 @@ from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
+from threshold.core.record_ids import encode as record_token
+
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     """Reverse a URL by name, as ``{% url %}`` does in Django templates."""
@@ -107,6 +109,7 @@ def environment(**options: Any) -> Environment:
             "error_list": error_list,
             "select_items": select_items,
             "link": link,
+            "record_token": record_token,
             "service_name": "Threshold",
             "demo_mode": settings.DEMO_MODE,
         }

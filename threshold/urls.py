@@ -61,17 +61,22 @@ urlpatterns = [
     path("concerns/", include("threshold.concerns.urls")),
     path("allegations/", include("threshold.allegations.urls")),
     path("chronology/", include("threshold.chronology.urls")),
-    path("people/<int:person_id>/", people_views.person_detail, name="person_detail"),
+    path("people/<record:person_id>/", people_views.person_detail, name="person_detail"),
+    path(
+        "records/<str:record_type>/<record:record_id>/not-about/<int:user_id>/",
+        people_views.person_match_clear,
+        name="person_match_clear",
+    ),
     path("", include("threshold.lado.urls")),
     path("documents/", include("threshold.documents.urls")),
     path("audit/events/", audit_views.organisation_events, name="audit_events"),
     path("audit/events.csv", audit_views.organisation_events_csv, name="audit_events_csv"),
     path(
-        "audit/records/<str:record_type>/<int:record_id>/",
+        "audit/records/<str:record_type>/<record:record_id>/",
         audit_views.record_events,
         name="audit_record_events",
     ),
-    path("audit/people/<int:person_id>/access-log/", audit_views.person_access_log, name="audit_person_access_log"),
+    path("audit/people/<record:person_id>/access-log/", audit_views.person_access_log, name="audit_person_access_log"),
 ]
 
 handler400 = "threshold.core.views.bad_request"

@@ -42,6 +42,7 @@ NOT_A_READ_OF_A_RECORD = {
     "user_reset_sign_in": "an account, not a protected record",
     "organisation_edit": "an organisation, not a protected record",
     "organisation_pack": "an organisation's policy pack, not a protected record",
+    "organisation_role_grants": "an organisation's role grants (accounts), not a protected record",
     # Starting a pattern review names the organisation whose concerns will be reviewed, not a record.
     "pattern_review_start": "an organisation, not a protected record; the review it starts is audited",
 }

@@ -8,6 +8,7 @@ from django.test import Client
 from tests.access.expected_access import expected
 from tests.access.routes import PERSONAS, path_for, routes
 from threshold.audit.models import AuditEvent
+from threshold.core.record_ids import decode
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,8 @@ def test_every_read_of_a_protected_page_writes_exactly_one_access_event(name, re
     event = reads.get()
     assert event.actor == persona(reader)
     assert event.record_type == READ_PAGES[name]
-    assert event.record_id == path.rstrip("/").split("/")[-1 if name != "document_download" else -2]
+    token = path.rstrip("/").split("/")[-1 if name != "document_download" else -2]
+    assert event.record_id == str(decode(token))
 
 
 @pytest.mark.parametrize("name", sorted(READ_PAGES))

@@ -79,7 +79,7 @@ def test_tom_never_sees_the_concern_about_himself_in_any_form(records, signed_in
     assert tom.get(detail_url("concern_about_tom", records)).status_code == 404
     assert tom.get(detail_url("person_tom", records)).status_code == 404
     listing = tom.get(reverse("concern_list")).content.decode()
-    assert f"C-{records['concern_about_tom']}<" not in listing
+    assert f"{Concern.objects.get(pk=records['concern_about_tom']).reference}<" not in listing
     assert "Tom was seen" not in listing
     search = tom.post(reverse("concern_list"), {"q": "Tom"}).content.decode()
     assert "0 concerns" in search
@@ -95,7 +95,7 @@ def test_hana_never_sees_the_concern_about_herself_though_she_handles_oakfields_
     listing = hana.get(reverse("concern_list")).content.decode()
     assert "headteacher shouted" not in listing
     # She does see Oakfield's other concerns, so the list is not simply empty.
-    assert f"C-{records['concern_by_tom']}<" in listing
+    assert f"{Concern.objects.get(pk=records['concern_by_tom']).reference}<" in listing
     count = listing.split('id="result-count">')[1].split("<")[0]
     assert count.startswith("3 concerns")
     assert "Hana Head" not in hana.post(reverse("concern_list"), {"q": "Hana"}).content.decode()

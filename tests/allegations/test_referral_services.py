@@ -39,7 +39,7 @@ def test_only_a_referral_submitted_with_the_data_set_completes_step_2(persona, c
     assert complete.is_complete is True
     records = chris_allegation.step_records.filter(step=Step.DISCUSS_WITH_LADO)
     assert records.count() == 1
-    assert f"R-{complete.pk}" in records.get().decision
+    assert complete.reference in records.get().decision
     item = next(i for i in selectors.checklist(chris_allegation) if i.step == Step.DISCUSS_WITH_LADO)
     assert item.done
     assert not item.referral_started

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from threshold.allegations.models import Allegation, OutcomeRecord, Referral, Step, StepRecord
 from threshold.allegations.services import referral_make
+from threshold.core.record_ids import encode as rid
 
 
 def _date(prefix: str, day: dt.date) -> dict[str, str]:
@@ -122,7 +123,7 @@ def test_a_step_form_with_errors_saves_nothing(signed_in, chris_allegation) -> N
 
 
 def test_an_unknown_step_is_not_found(signed_in, chris_allegation) -> None:
-    assert signed_in("hana").get(f"/allegations/{chris_allegation.pk}/steps/nonsense/").status_code == 404
+    assert signed_in("hana").get(f"/allegations/{rid(chris_allegation.pk)}/steps/nonsense/").status_code == 404
 
 
 def test_the_outcome_form_shows_each_outcome_with_the_packs_definition(signed_in, chris_allegation) -> None:
@@ -163,7 +164,7 @@ def test_the_home_panel_lists_open_allegations_and_overdue_steps(
     settings.HOME_PANELS = ["threshold.allegations.home.panel"]
     Allegation.objects.filter(pk=chris_allegation.pk).update(came_to_attention_on=dt.date(2026, 1, 2))
     html = signed_in("hana").get("/").content.decode()
-    assert f"A-{chris_allegation.pk}" in html
+    assert chris_allegation.reference in html
     assert "Overdue" in html
     referral_make(actor=persona("hana"), allegation=chris_allegation)
     assert "Allegations" not in signed_in("tom").get("/").content.decode().split("Your account")[0].split("Home")[-1]
@@ -225,8 +226,11 @@ def test_the_allegation_page_prompts_a_dbs_referral_when_the_adult_resigned_befo
 
 
 def test_the_allegation_list_shows_what_each_person_may_see(signed_in, chris_allegation, ids) -> None:
-    assert f"A-{chris_allegation.pk}" in signed_in("hana").get(reverse("allegation_list")).content.decode()
-    assert f"A-{ids['allegation_nell']}" not in signed_in("hana").get(reverse("allegation_list")).content.decode()
+    assert chris_allegation.reference in signed_in("hana").get(reverse("allegation_list")).content.decode()
+    assert (
+        Allegation.objects.get(pk=ids["allegation_nell"]).reference
+        not in signed_in("hana").get(reverse("allegation_list")).content.decode()
+    )
     tom = signed_in("tom").get(reverse("allegation_list")).content.decode()
     assert "0 allegations" in tom
 

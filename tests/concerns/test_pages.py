@@ -54,7 +54,7 @@ def test_tom_shares_a_concern_and_gets_a_receipt(signed_in) -> None:
     response = tom.post(reverse("concern_share"), _share_form())
     assert response.status_code == 200
     concern = Concern.objects.get()
-    assert f"C-{concern.pk}" in response.content.decode()
+    assert concern.reference in response.content.decode()
     assert concern.details.how_arose == "disclosure_child"
 
 
@@ -365,7 +365,7 @@ def test_hanas_home_panel_leaves_out_concerns_routed_away_from_her(signed_in, se
     assert "Awaiting triage" in home
     for concern in routed:
         assert reverse("concern_triage", args=[concern.pk]) not in home
-        assert f"C-{concern.pk}<" not in home
+        assert f"{concern.reference}<" not in home
     assert "Conflict Person" not in home
     priya_home = signed_in("priya").get(reverse("home")).content.decode()
     assert all(reverse("concern_triage", args=[concern.pk]) in priya_home for concern in routed)

@@ -140,14 +140,14 @@ def test_a_missed_review_last_term_shows_overdue_until_one_covers_it(persona, oa
     settings.HOME_PANELS = ["threshold.concerns.home.panel"]
     today = timezone.localdate()
     last = selectors.term_of(selectors.term_of(today).start - dt.timedelta(days=1))
-    assert selectors.review_overdue(organisation=oakfield, today=today) == last.end
+    assert selectors.review_overdue(user=persona("dev"), organisation=oakfield, today=today) == last.end
     home = signed_in("dev").get(reverse("home")).content.decode()
     assert f"Overdue</strong> last term's review was due by {govuk_date(last.end)}" in home
     review = services.pattern_review_start(
         actor=persona("dev"), organisation=oakfield, period_start=last.start, period_end=last.end
     )
     services.pattern_review_complete(actor=persona("dev"), review=review, summary="Nothing found.")
-    assert selectors.review_overdue(organisation=oakfield, today=today) is None
+    assert selectors.review_overdue(user=persona("dev"), organisation=oakfield, today=today) is None
 
 
 def test_the_home_panel_lists_open_low_level_concerns_and_audits_what_it_shows(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from threshold.accounts.roles import Role
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern, Routing
 from threshold.core import demo
+from threshold.people.subjects import NOT_A_MEMBER, SubjectToConfirm
 from threshold.policy import get_pack
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,9 @@ def test_a_concern_about_nina_reaches_gina_and_not_nina(share, persona, acorns) 
     # A member of Nina's staff shares it by typing her name.
     staff = User.objects.create_user(email="sol.staff@littleacorns.example", password="x", full_name="Sol Staff")
     Membership.objects.create(user=staff, organisation=acorns, role=Role.STAFF)
-    concern = share(staff, organisation=acorns, subject_name="Mrs Nina Nursery")
-    assert concern.subject.user == nina
+    # Asked whether "Mrs Nina Nursery" is Nina, the staff member is not sure: it is routed as if it were.
+    concern = share(staff, organisation=acorns, subject_name="Mrs Nina Nursery", subject_confirmation=NOT_A_MEMBER)
+    assert concern.subject.user is None
     assert concern.details.routing == Routing.GOVERNANCE
     assert fetch.visible_concerns(gina, "change").filter(pk=concern.pk).exists()
     assert list(selectors.awaiting_triage(gina)) == [concern]
@@ -56,14 +57,24 @@ def test_gina_triages_the_concern_about_nina_from_her_home_page(signed_in, perso
     assert signed_in("nina").get(reverse("concern_triage", args=[concern.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("typed", ["Mrs Hana Head", "H. Head", "Mrs Head", "hana head"])
-def test_a_typed_name_for_the_headteacher_is_linked_to_hana_and_routed_to_the_trust(share, persona, typed) -> None:
-    concern = share(persona("tom"), subject_name=typed)
+@pytest.mark.parametrize("typed", ["Mrs Hana Head", "H. Head", "Mrs Head", "hana head", "Hanna Head"])
+def test_a_typed_name_that_could_be_the_headteacher_is_routed_to_the_trust_whatever_tom_answers(
+    share, persona, typed
+) -> None:
+    hana = persona("hana")
+    for answer in (str(hana.pk), NOT_A_MEMBER):
+        concern = share(persona("tom"), subject_name=typed, subject_confirmation=answer)
+        assert concern.subject.user == (hana if answer == str(hana.pk) else None)
+        assert concern.details.routing == Routing.TRUST
+        assert not fetch.visible_concerns(hana).filter(pk=concern.pk).exists()
+        assert fetch.visible_concerns(persona("priya")).filter(pk=concern.pk).exists()
+
+
+def test_hanas_exact_name_is_linked_to_her_without_asking(share, persona) -> None:
+    concern = share(persona("tom"), subject_name="hana head")
     assert concern.subject.user == persona("hana")
     assert concern.subject.full_name == "Hana Head"
     assert concern.details.routing == Routing.TRUST
-    assert not fetch.visible_concerns(persona("hana")).filter(pk=concern.pk).exists()
-    assert fetch.visible_concerns(persona("priya")).filter(pk=concern.pk).exists()
 
 
 def test_hana_never_sees_a_concern_typed_as_h_head(signed_in) -> None:
@@ -79,7 +90,11 @@ def test_hana_never_sees_a_concern_typed_as_h_head(signed_in) -> None:
         "details": "Shouted at a pupil in the corridor.",
         "declaration": "on",
     }
-    signed_in("tom").post(reverse("concern_share"), form)
+    tom = signed_in("tom")
+    asked = tom.post(reverse("concern_share"), form).content.decode()
+    assert "could be Hana Head, who uses Threshold" in asked
+    assert not Concern.objects.exists()
+    tom.post(reverse("concern_share"), {**form, "subject_confirmation": NOT_A_MEMBER})
     concern = Concern.objects.get()
     hana = signed_in("hana")
     assert hana.get(reverse("concern_detail", args=[concern.pk])).status_code == 404
@@ -87,17 +102,23 @@ def test_hana_never_sees_a_concern_typed_as_h_head(signed_in) -> None:
     assert "H. Head" not in hana.post(reverse("concern_list"), {"q": "Head"}).content.decode()
 
 
-def test_a_name_that_could_mean_two_colleagues_asks_for_the_full_name(share, persona, oakfield) -> None:
+def test_a_name_that_could_mean_two_colleagues_asks_which_one(share, persona, oakfield) -> None:
+    users = []
     for full_name, email in (("Sam Smith", "sam.smith@oakfield.example"), ("Sue Smith", "sue.smith@oakfield.example")):
         user = User.objects.create_user(email=email, password="x", full_name=full_name)
         Membership.objects.create(user=user, organisation=oakfield, role=Role.STAFF)
+        users.append(user)
     before = Concern.objects.count()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(SubjectToConfirm) as asked:
         share(persona("tom"), subject_name="Mr S. Smith")
-    assert error.value.message_dict["subject_name"] == [
-        "More than one colleague could be 'Mr S. Smith': give their full name"
+    assert asked.value.candidates == users
+    assert asked.value.message_dict["subject_confirmation"] == [
+        "‘Mr S. Smith’ could be Sam Smith or Sue Smith, who use Threshold. Choose who the person is, "
+        "or say that they are not someone who uses Threshold"
     ]
     assert Concern.objects.count() == before
+    concern = share(persona("tom"), subject_name="Mr S. Smith", subject_confirmation=str(users[1].pk))
+    assert concern.subject.user == users[1]
 
 
 def test_a_name_of_nobody_with_an_account_is_kept_as_typed(share, persona) -> None:

@@ -243,7 +243,7 @@ def test_a_termly_review_records_findings_escalates_a_pattern_and_completes(shar
     first = share(persona("tom"))
     share(persona("hana"))
     term = selectors.term_of(timezone.localdate())
-    assert selectors.next_review_due(organisation=oakfield) == term.end
+    assert selectors.next_review_due(user=dev, organisation=oakfield) == term.end
     review = services.pattern_review_start(
         actor=dev, organisation=oakfield, period_start=term.start, period_end=term.end
     )
@@ -267,12 +267,13 @@ def test_a_termly_review_records_findings_escalates_a_pattern_and_completes(shar
         assert concern.escalated_to == allegation
         assert concern.status == ConcernStatus.ALLEGATION
         assert ChronologyEntry.objects.filter(
-            concern=concern, text__startswith=f"Escalated to allegation A-{allegation.pk} after the pattern review of"
+            concern=concern,
+            text__startswith=f"Escalated to allegation {allegation.reference} after the pattern review of",
         ).exists()
         assert AuditEvent.objects.filter(action="concern.escalated", record_id=str(concern.pk)).exists()
     services.pattern_review_complete(actor=dev, review=review, summary="One pattern escalated.")
     assert PatternReview.objects.get(pk=review.pk).completed_at is not None
-    assert selectors.next_review_due(organisation=oakfield) > term.end
+    assert selectors.next_review_due(user=dev, organisation=oakfield) > term.end
     with pytest.raises(ValidationError):
         services.pattern_finding_escalate(actor=dev, finding=finding)
 
@@ -381,7 +382,7 @@ def test_a_pattern_escalated_from_concerns_routed_to_the_trust_stays_hidden_from
     assert not fetch.visible_allegations(hana).filter(pk=allegation.pk).exists()
     client.force_login(hana)
     home = client.get("/").content.decode()
-    assert f"A-{allegation.pk}" not in home
+    assert allegation.reference not in home
     assert first.subject.full_name not in home
 
 

@@ -18,6 +18,7 @@ from threshold.chronology.models import ChronologyEntry
 from threshold.core import demo
 from threshold.core.demo_records import load_demo_records
 from threshold.core.errors import ConflictError
+from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case, Contact, ContactMethod, ContactSource, ContactStatus
 from threshold.lado.services.contacts import advice_due, contact_record, contact_record_advice
 from threshold.people.models import Person
@@ -120,7 +121,7 @@ def test_a_referral_started_without_its_data_set_arrives_marked_as_awaiting_it(
     contact = Contact.objects.get(referral=referral)
     assert contact.referral is not None
     assert contact.referral.is_complete is False
-    page = signed_in("lara").get(f"/lado/contacts/{contact.pk}/")
+    page = signed_in("lara").get(f"/lado/contacts/{rid(contact.pk)}/")
     assert "Awaiting the data set" in page.content.decode()
 
 
@@ -157,7 +158,7 @@ def test_lara_records_a_phone_contact_with_who_made_it_and_basic_details_of_the_
     assert contact.referrer_agency == "Northshire Youth Club"
     assert contact.subject.organisation == northshire
     assert contact.subject.full_name == "Sol Swimcoach"
-    assert contact.reference == f"C-{contact.pk}"
+    assert contact.reference.startswith("CT-")
     event = AuditEvent.objects.get(action="contact.recorded", record_id=str(contact.pk))
     assert event.actor == persona("lara")
 

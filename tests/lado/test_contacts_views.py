@@ -15,6 +15,7 @@ from threshold.accounts.roles import Role
 from threshold.allegations.models import Allegation
 from threshold.allegations.services import referral_make
 from threshold.audit.models import AuditEvent
+from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case, Contact, ContactStatus, Level
 from threshold.lado.services.common import bump_version
 from threshold.lado.services.contacts import contact_record
@@ -96,23 +97,24 @@ def test_lara_records_a_phone_contact_and_lands_on_its_page(signed_in) -> None:
     )
     contact = Contact.objects.get(adult_name="Dale Dinnerlady")
     assert page.status_code == 302
-    assert page.url == f"/lado/contacts/{contact.pk}/"
+    assert page.url == f"/lado/contacts/{rid(contact.pk)}/"
 
 
 def test_a_new_contact_shows_the_earlier_consultation_about_the_same_adult_and_why(
     signed_in, ids: dict[str, int], second_concern: Contact
 ) -> None:
-    text = text_of(signed_in("lara").get(f"/lado/contacts/{second_concern.pk}/"))
+    text = text_of(signed_in("lara").get(f"/lado/contacts/{rid(second_concern.pk)}/"))
     assert "Previous contacts, consultations and cases about this adult" in text
-    assert f"Consultation C-{ids['contact_consultation']}" in text
+    consultation = Contact.objects.get(pk=ids["contact_consultation"]).reference
+    assert f"Consultation {consultation}" in text
     assert "Same date of birth" in text
     assert "Similar name (Robin Youthleader)" in text
-    assert f"Reopen C-{ids['contact_consultation']} as a referral" in text
+    assert f"Reopen {consultation} as a referral" in text
 
 
 def test_advice_is_recorded_from_the_contact_page(signed_in, second_concern: Contact) -> None:
     page = signed_in("lara").post(
-        f"/lado/contacts/{second_concern.pk}/advice/", {"version": 1, "advice": "Keep the volunteer off rota."}
+        f"/lado/contacts/{rid(second_concern.pk)}/advice/", {"version": 1, "advice": "Keep the volunteer off rota."}
     )
     assert page.status_code == 302
     second_concern.refresh_from_db()
@@ -121,8 +123,8 @@ def test_advice_is_recorded_from_the_contact_page(signed_in, second_concern: Con
 
 def test_stale_advice_is_refused_with_409(signed_in, second_concern: Contact) -> None:
     client = signed_in("lara")
-    client.post(f"/lado/contacts/{second_concern.pk}/advice/", {"version": 1, "advice": "First."})
-    page = client.post(f"/lado/contacts/{second_concern.pk}/advice/", {"version": 1, "advice": "Second."})
+    client.post(f"/lado/contacts/{rid(second_concern.pk)}/advice/", {"version": 1, "advice": "First."})
+    page = client.post(f"/lado/contacts/{rid(second_concern.pk)}/advice/", {"version": 1, "advice": "Second."})
     assert page.status_code == 409
     second_concern.refresh_from_db()
     assert second_concern.advice == "First."
@@ -141,7 +143,7 @@ def test_assess_shows_the_advice_with_the_criteria_and_police_advice_and_saves_n
     signed_in, second_concern: Contact
 ) -> None:
     page = signed_in("lara").post(
-        f"/lado/contacts/{second_concern.pk}/decision/", {**INJURY_ANSWERS, "action": "assess"}
+        f"/lado/contacts/{rid(second_concern.pk)}/decision/", {**INJURY_ANSWERS, "action": "assess"}
     )
     text = text_of(page)
     assert "The pack's advice: Tier 1 referral (active case)" in text
@@ -153,9 +155,9 @@ def test_assess_shows_the_advice_with_the_criteria_and_police_advice_and_saves_n
 
 def test_a_decision_on_answers_changed_since_the_advice_is_refused(signed_in, second_concern: Contact) -> None:
     client = signed_in("lara")
-    client.post(f"/lado/contacts/{second_concern.pk}/decision/", {**INJURY_ANSWERS, "action": "assess"})
+    client.post(f"/lado/contacts/{rid(second_concern.pk)}/decision/", {**INJURY_ANSWERS, "action": "assess"})
     page = client.post(
-        f"/lado/contacts/{second_concern.pk}/decision/",
+        f"/lado/contacts/{rid(second_concern.pk)}/decision/",
         {**INJURY_ANSWERS, "injury": "none", "assessed": "stale", "level": "tier-1", "action": "decide"},
     )
     assert "The answers changed since the advice was shown" in text_of(page)
@@ -164,16 +166,16 @@ def test_a_decision_on_answers_changed_since_the_advice_is_refused(signed_in, se
 
 def test_recording_tier_1_opens_the_case_and_goes_to_its_page(signed_in, second_concern: Contact) -> None:
     client = signed_in("lara")
-    assessed = client.post(f"/lado/contacts/{second_concern.pk}/decision/", {**INJURY_ANSWERS, "action": "assess"})
+    assessed = client.post(f"/lado/contacts/{rid(second_concern.pk)}/decision/", {**INJURY_ANSWERS, "action": "assess"})
     digest = re.search(r'name="assessed" value="([0-9a-f]+)"', assessed.content.decode())
     assert digest is not None
     page = client.post(
-        f"/lado/contacts/{second_concern.pk}/decision/",
+        f"/lado/contacts/{rid(second_concern.pk)}/decision/",
         {**INJURY_ANSWERS, "assessed": digest.group(1), "level": "tier-1", "action": "decide"},
     )
     case = Case.objects.get(contact=second_concern)
     assert page.status_code == 302
-    assert page.url == f"/lado/cases/{case.pk}/"
+    assert page.url == f"/lado/cases/{rid(case.pk)}/"
     assert case.tier == Level.TIER_1
 
 
@@ -182,27 +184,28 @@ def test_reopening_the_consultation_from_the_later_contact_opens_a_case(
 ) -> None:
     consultation = ids["contact_consultation"]
     client = signed_in("lara")
-    form = client.get(f"/lado/contacts/{consultation}/reopen/?prompted_by={second_concern.pk}")
+    form = client.get(f"/lado/contacts/{rid(consultation)}/reopen/?prompted_by={rid(second_concern.pk)}")
     assert second_concern.reference in text_of(form)
     page = client.post(
-        f"/lado/contacts/{consultation}/reopen/",
+        f"/lado/contacts/{rid(consultation)}/reopen/",
         {
-            "prompted_by": second_concern.pk,
+            "prompted_by": rid(second_concern.pk),
             "version": Contact.objects.get(pk=consultation).version,
             "level": "tier-2",
             "reason": "A second concern: a pattern is emerging.",
         },
     )
     case = Case.objects.get(contact=second_concern)
-    assert page.url == f"/lado/cases/{case.pk}/"
+    assert page.url == f"/lado/cases/{rid(case.pk)}/"
     assert "Reopened from a consultation" in text_of(client.get(page.url))
 
 
 def test_consultations_stay_findable(signed_in, ids: dict[str, int]) -> None:
     text = text_of(signed_in("lara").get("/lado/consultations/"))
-    assert f"C-{ids['contact_consultation']}" in text
+    consultation = Contact.objects.get(pk=ids["contact_consultation"]).reference
+    assert consultation in text
     assert "more appropriately described as a practice issue" in text
-    assert f"C-{ids['contact_consultation']}" not in text_of(signed_in("sam").get("/lado/consultations/"))
+    assert consultation not in text_of(signed_in("sam").get("/lado/consultations/"))
 
 
 def test_search_is_posted_tolerant_of_spelling_and_audited(signed_in, persona, ids: dict[str, int]) -> None:
@@ -256,20 +259,20 @@ def test_business_support_sees_the_contact_without_a_decide_button_and_cannot_op
     northshire: Organisation, ids: dict[str, int], second_concern: Contact
 ) -> None:
     client = signed_in_as_business_support(northshire)
-    page = client.get(f"/lado/contacts/{second_concern.pk}/")
+    page = client.get(f"/lado/contacts/{rid(second_concern.pk)}/")
     assert page.status_code == 200
     text = text_of(page)
     assert "Record the advice given" in text
     assert "Decide: consultation, Tier 2 or Tier 1" not in text
     assert "A LADO of the service decides the level" in text
     assert "as a referral" not in text
-    assert client.get(f"/lado/contacts/{second_concern.pk}/decision/").status_code == 404
-    assert client.post(f"/lado/contacts/{second_concern.pk}/decision/", INJURY_ANSWERS).status_code == 404
+    assert client.get(f"/lado/contacts/{rid(second_concern.pk)}/decision/").status_code == 404
+    assert client.post(f"/lado/contacts/{rid(second_concern.pk)}/decision/", INJURY_ANSWERS).status_code == 404
     consultation = ids["contact_consultation"]
-    assert client.get(f"/lado/contacts/{consultation}/reopen/").status_code == 404
+    assert client.get(f"/lado/contacts/{rid(consultation)}/reopen/").status_code == 404
     refused = client.post(
-        f"/lado/contacts/{consultation}/reopen/",
-        {"prompted_by": second_concern.pk, "version": 1, "level": "tier-2", "reason": "A pattern."},
+        f"/lado/contacts/{rid(consultation)}/reopen/",
+        {"prompted_by": rid(second_concern.pk), "version": 1, "level": "tier-2", "reason": "A pattern."},
     )
     assert refused.status_code == 404
     assert not second_concern.decisions.exists()
@@ -278,7 +281,9 @@ def test_business_support_sees_the_contact_without_a_decide_button_and_cannot_op
 def test_the_reopen_page_reading_the_later_contact_is_audited(
     signed_in, persona, ids: dict[str, int], second_concern: Contact
 ) -> None:
-    signed_in("lara").get(f"/lado/contacts/{ids['contact_consultation']}/reopen/?prompted_by={second_concern.pk}")
+    signed_in("lara").get(
+        f"/lado/contacts/{rid(ids['contact_consultation'])}/reopen/?prompted_by={rid(second_concern.pk)}"
+    )
     assert AuditEvent.objects.filter(
         action="record.view", record_type="contact", record_id=str(second_concern.pk), actor=persona("lara")
     ).exists()
@@ -289,13 +294,13 @@ def test_a_reopen_form_loaded_before_someone_else_saved_is_refused_with_409(
 ) -> None:
     consultation = Contact.objects.get(pk=ids["contact_consultation"])
     client = signed_in("lara")
-    form = client.get(f"/lado/contacts/{consultation.pk}/reopen/?prompted_by={second_concern.pk}")
+    form = client.get(f"/lado/contacts/{rid(consultation.pk)}/reopen/?prompted_by={rid(second_concern.pk)}")
     loaded = re.search(r'name="version" value="(\d+)"', form.content.decode())
     assert loaded is not None
     bump_version(consultation, int(loaded.group(1)))
     page = client.post(
-        f"/lado/contacts/{consultation.pk}/reopen/",
-        {"prompted_by": second_concern.pk, "version": loaded.group(1), "level": "tier-2", "reason": "A pattern."},
+        f"/lado/contacts/{rid(consultation.pk)}/reopen/",
+        {"prompted_by": rid(second_concern.pk), "version": loaded.group(1), "level": "tier-2", "reason": "A pattern."},
     )
     assert page.status_code == 409
     assert consultation.decisions.count() == 1
@@ -305,7 +310,7 @@ def test_a_reopen_form_loaded_before_someone_else_saved_is_refused_with_409(
 def test_the_previous_records_panel_is_audited_with_what_it_listed(
     signed_in, persona, ids: dict[str, int], second_concern: Contact
 ) -> None:
-    signed_in("lara").get(f"/lado/contacts/{second_concern.pk}/")
+    signed_in("lara").get(f"/lado/contacts/{rid(second_concern.pk)}/")
     event = AuditEvent.objects.filter(action="records.listed", actor=persona("lara")).latest("sequence")
     assert event.details["list"] == "previous_about"
     assert event.details["ids"] == [f"contact:{ids['contact_consultation']}"]
@@ -331,7 +336,7 @@ def test_the_contact_page_shows_what_the_employer_sent_in_the_threshold_referral
         children=[{"full_name": "Ava Child", "date_of_birth": dt.date(2022, 5, 1)}],
     )
     contact = Contact.objects.get(referral=referral)
-    text = text_of(signed_in("lara").get(f"/lado/contacts/{contact.pk}/"))
+    text = text_of(signed_in("lara").get(f"/lado/contacts/{rid(contact.pk)}/"))
     assert "What the employer sent" in text
     assert f"How it came to light {referral.get_came_to_light_display()}" in text
     assert "Categories of abuse Physical" in text

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from threshold.audit.models import AuditEvent
+from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case, Meeting
 from threshold.lado.services import sharing
 
@@ -31,7 +32,7 @@ def test_pat_sees_the_strategy_meeting_shared_with_him(signed_in, strategy_meeti
     client = signed_in("pat")
     page = client.get("/").content.decode()
     assert "Shared with you" in page
-    assert f'href="/lado/meetings/{strategy_meeting.pk}/"' in page
+    assert f'href="/lado/meetings/{rid(strategy_meeting.pk)}/"' in page
     assert "Strategy meeting" in text_of(client)
     assert strategy_meeting.case.reference in text_of(client)
 
@@ -40,7 +41,7 @@ def test_cara_sees_the_case_shared_with_her(signed_in, chris_case: Case) -> None
     client = signed_in("cara")
     page = client.get("/").content.decode()
     assert "Shared with you" in page
-    assert f'href="/lado/cases/{chris_case.pk}/"' in page
+    assert f'href="/lado/cases/{rid(chris_case.pk)}/"' in page
     assert chris_case.reference in text_of(client)
 
 
@@ -54,14 +55,14 @@ def test_the_meeting_disappears_once_it_is_no_longer_shared_with_pat(
 ) -> None:
     sharing.meeting_unshare(actor=persona("lara"), meeting=strategy_meeting, user=persona("pat"))
     page = signed_in("pat").get("/").content.decode()
-    assert f'href="/lado/meetings/{strategy_meeting.pk}/"' not in page
+    assert f'href="/lado/meetings/{rid(strategy_meeting.pk)}/"' not in page
     assert "No meetings are shared with you." in page
 
 
 def test_the_case_disappears_once_it_is_no_longer_shared_with_cara(signed_in, persona, chris_case: Case) -> None:
     sharing.case_unshare(actor=persona("lara"), case=chris_case, user=persona("cara"))
     page = signed_in("cara").get("/").content.decode()
-    assert f'href="/lado/cases/{chris_case.pk}/"' not in page
+    assert f'href="/lado/cases/{rid(chris_case.pk)}/"' not in page
     assert "No cases are shared with you." in page
 
 

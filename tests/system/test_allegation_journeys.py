@@ -11,6 +11,8 @@ from tests.system.conftest import Accessibility, sign_in_quickly
 from tests.system.steps import fill_date
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import Role
+from threshold.allegations.models import Allegation
+from threshold.core.record_ids import encode as rid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,12 +21,12 @@ def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantia
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
     today = dt.date.today()
-    allegation = f"{live_demo}/allegations/{demo_records['allegation_chris']}/"
+    allegation = f"{live_demo}/allegations/{rid(demo_records['allegation_chris'])}/"
     # Given Hana, the headteacher and case manager, on the allegation about Chris Coach
     sign_in_quickly(page, live_demo, "hana")
     page.goto(f"{live_demo}/allegations/")
     axe.check(page)
-    page.get_by_role("link", name=f"A-{demo_records['allegation_chris']}").click()
+    page.get_by_role("link", name=Allegation.objects.get(pk=demo_records["allegation_chris"]).reference).click()
     expect(page).to_have_url(allegation)
     expect(page.get_by_role("heading", name="The case manager's steps")).to_be_visible()
     axe.check(page)
@@ -170,7 +172,7 @@ def test_a_supply_workers_allegation_with_the_agency_notified_and_a_trust_wide_b
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
     today = dt.date.today()
-    allegation = f"{live_demo}/allegations/{demo_records['allegation_chris']}/"
+    allegation = f"{live_demo}/allegations/{rid(demo_records['allegation_chris'])}/"
     # Given Hana records that Chris is a supply worker from Supply Partners Ltd, barred from the trust's academies
     sign_in_quickly(page, live_demo, "hana")
     page.goto(f"{allegation}details/")
@@ -238,7 +240,7 @@ def test_a_supply_workers_allegation_with_the_agency_notified_and_a_trust_wide_b
 def test_hana_records_support_for_the_adult_and_police_involvement_pauses_the_investigation(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
-    allegation = f"{live_demo}/allegations/{demo_records['allegation_chris']}/"
+    allegation = f"{live_demo}/allegations/{rid(demo_records['allegation_chris'])}/"
     # Given Hana on the allegation about Chris Coach
     sign_in_quickly(page, live_demo, "hana")
     page.goto(allegation)

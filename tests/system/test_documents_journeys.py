@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.documents.files import pdf_bytes
 from tests.system.conftest import Accessibility, sign_in_quickly
+from threshold.core.record_ids import encode as rid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +21,7 @@ def test_hana_uploads_and_downloads_investigation_notes_then_adds_to_and_correct
 ) -> None:
     notes = tmp_path / "witness-interviews.pdf"
     notes.write_bytes(pdf_bytes("Witness interviews, PE incident"))
-    allegation_page = f"{live_demo}/allegations/{demo_records['allegation_chris']}/"
+    allegation_page = f"{live_demo}/allegations/{rid(demo_records['allegation_chris'])}/"
 
     # Given Hana, the case manager, on the allegation about Chris Coach
     sign_in_quickly(page, live_demo, "hana")

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
 from tests.system.steps import fill_date
+from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,13 +23,13 @@ def test_lara_completes_the_data_set_and_mo_reassigns_the_case(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
     today = dt.date.today()
-    case_url = f"{live_demo}/lado/cases/{demo_records['case_chris']}/"
+    case_url = f"{live_demo}/lado/cases/{rid(demo_records['case_chris'])}/"
 
     # Given Lara, the LADO, opens Chris's case from her cases
     sign_in_quickly(page, live_demo, "lara")
     page.goto(f"{live_demo}/lado/cases/")
     axe.check(page)
-    page.locator(f'a[href="/lado/cases/{demo_records["case_chris"]}/"]').click()
+    page.locator(f'a[href="/lado/cases/{rid(demo_records["case_chris"])}/"]').click()
     expect(page.get_by_role("heading", name="Recording data set")).to_be_visible()
     axe.check(page)
 
@@ -96,7 +97,7 @@ def test_lara_completes_the_data_set_and_mo_reassigns_the_case(
     sign_in_quickly(page, live_demo, "mo")
     page.goto(f"{live_demo}/lado/cases/all/?tier=tier-2")
     axe.check(page)
-    page.locator(f'a[href="/lado/cases/{demo_records["case_chris"]}/"]').click()
+    page.locator(f'a[href="/lado/cases/{rid(demo_records["case_chris"])}/"]').click()
     page.locator("#id_lado").select_option(label="Mo Manager")
     page.locator("#id_reason").fill("Lara is on leave.")
     page.get_by_role("button", name="Reassign the case").click()

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
 from tests.system.steps import fill_date
+from threshold.lado.models import Contact
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,7 +93,7 @@ def test_lara_records_a_phone_consultation_from_a_youth_club_that_does_not_meet_
 def test_a_consultation_is_reopened_as_a_referral_when_a_second_concern_about_the_same_adult_arrives(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
-    consultation = f"C-{demo_records['contact_consultation']}"
+    consultation = Contact.objects.get(pk=demo_records["contact_consultation"]).reference
     # Given Lara, and the demo consultation about Robin Youthleader from Northshire Youth Club
     sign_in_quickly(page, live_demo, "lara")
 

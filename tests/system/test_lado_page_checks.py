@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
+from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,10 +36,10 @@ def test_lara_searches_and_opens_the_case_forms_no_journey_reaches(
 
     # And the forms she opens from the case page are accessible
     for path, heading in (
-        (f"/lado/cases/{case_id}/risk/add/", "How the risk is managed"),
-        (f"/lado/meetings/{demo_records['meeting_chris']}/edit/", "Change the meeting's details"),
-        (f"/lado/cases/{case_id}/share/", "Share this case"),
-        (f"/lado/cases/{case_id}/delay-review/", "Record a review of delay"),
+        (f"/lado/cases/{rid(case_id)}/risk/add/", "How the risk is managed"),
+        (f"/lado/meetings/{rid(demo_records['meeting_chris'])}/edit/", "Change the meeting's details"),
+        (f"/lado/cases/{rid(case_id)}/share/", "Share this case"),
+        (f"/lado/cases/{rid(case_id)}/delay-review/", "Record a review of delay"),
     ):
         page.goto(f"{live_demo}{path}")
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
@@ -50,6 +51,6 @@ def test_mo_opens_the_reassignment_page(
 ) -> None:
     # Given Mo, the LADO manager, on the reassignment page of Lara's case
     sign_in_quickly(page, live_demo, "mo")
-    page.goto(f"{live_demo}/lado/cases/{demo_records['case_chris']}/reassign/")
+    page.goto(f"{live_demo}/lado/cases/{rid(demo_records['case_chris'])}/reassign/")
     expect(page.get_by_role("heading", name="Reassign the case")).to_be_visible()
     axe.check(page)

@@ -17,6 +17,8 @@ from tests.system.steps import choose, decide_from_inbox, fill_date, send_referr
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Allegation
 from threshold.core import demo
+from threshold.core.record_ids import decode
+from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case
 from threshold.people.models import Person
 
@@ -43,7 +45,7 @@ def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_wit
     page: Page, live_demo: str, new_allegation: Allegation, axe: Accessibility
 ) -> None:
     today = dt.date.today()
-    allegation = f"{live_demo}/allegations/{new_allegation.pk}/"
+    allegation = f"{live_demo}/allegations/{rid(new_allegation.pk)}/"
 
     # Given Hana, the headteacher and case manager, refers her allegation about Chris to the LADO
     sign_in_quickly(page, live_demo, "hana")
@@ -174,7 +176,7 @@ def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_wit
     page.get_by_role("button", name="Conclude the case").click()
     expect(page.get_by_text("Case concluded.")).to_be_visible()
     axe.check(page)
-    case = Case.objects.get(pk=int(case_url.rstrip("/").split("/")[-1]))
+    case = Case.objects.get(pk=decode(case_url.rstrip("/").split("/")[-1]))
     assert case.outcome == "substantiated"
     assert case.body_referrals.filter(body="dbs").exists()
 

@@ -15,6 +15,8 @@ from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
 from tests.system.steps import choose, decide_from_inbox, fill_date, send_referral
+from threshold.core.record_ids import decode
+from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +26,7 @@ def test_the_nursery_manages_a_tier_2_case_and_lara_quality_assures_concludes_an
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
     today = dt.date.today()
-    allegation = f"{live_demo}/allegations/{demo_records['allegation_nell']}/"
+    allegation = f"{live_demo}/allegations/{rid(demo_records['allegation_nell'])}/"
 
     # Given Nina, the nursery's case manager, refers the allegation about Nell to the LADO
     sign_in_quickly(page, live_demo, "nina")
@@ -134,7 +136,7 @@ def test_the_nursery_manages_a_tier_2_case_and_lara_quality_assures_concludes_an
     page.get_by_role("button", name="Close the case").click()
     expect(page.get_by_text("Case closed.", exact=True)).to_be_visible()
     axe.check(page)
-    case = Case.objects.get(pk=int(case_url.rstrip("/").split("/")[-1]))
+    case = Case.objects.get(pk=decode(case_url.rstrip("/").split("/")[-1]))
     assert case.status == "closed"
     assert case.outcome == "unsubstantiated"
 

@@ -6,7 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.system.conftest import Accessibility, sign_in_quickly
-from threshold.lado.models import Case
+from threshold.concerns.models import Concern
+from threshold.core.record_ids import encode as rid
+from threshold.lado.models import Case, Contact
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +26,7 @@ def test_priya_handles_the_concern_about_hana_that_hana_never_sees(
     expect(page.get_by_text("Hana Head")).to_have_count(0)
     axe.check(page)
     # And she can open the allegation about Chris and its documents
-    page.goto(f"{live_demo}/allegations/{demo_records['allegation_chris']}/")
+    page.goto(f"{live_demo}/allegations/{rid(demo_records['allegation_chris'])}/")
     expect(page.get_by_role("link", name="Investigation notes")).to_be_visible()
     axe.check(page)
     page.get_by_role("link", name="Chris Coach").click()
@@ -39,7 +41,7 @@ def test_priya_handles_the_concern_about_hana_that_hana_never_sees(
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#result-count")).to_contain_text("1 concern")
     axe.check(page)
-    page.get_by_role("link", name=f"C-{demo_records['concern_about_hana']}").click()
+    page.get_by_role("link", name=Concern.objects.get(pk=demo_records["concern_about_hana"]).reference).click()
     expect(page.get_by_text("The trust (the concern is about the headteacher)")).to_be_visible()
     axe.check(page)
 
@@ -48,10 +50,11 @@ def test_tom_sees_only_his_own_report(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
     sign_in_quickly(page, live_demo, "tom")
-    page.goto(f"{live_demo}/concerns/{demo_records['concern_by_tom']}/")
-    expect(page.get_by_role("heading", name=f"Your report C-{demo_records['concern_by_tom']}")).to_be_visible()
+    page.goto(f"{live_demo}/concerns/{rid(demo_records['concern_by_tom'])}/")
+    report = Concern.objects.get(pk=demo_records["concern_by_tom"]).reference
+    expect(page.get_by_role("heading", name=f"Your report {report}")).to_be_visible()
     axe.check(page)
-    page.goto(f"{live_demo}/concerns/{demo_records['concern_about_tom']}/")
+    page.goto(f"{live_demo}/concerns/{rid(demo_records['concern_about_tom'])}/")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     axe.check(page)
 
@@ -68,13 +71,14 @@ def test_lara_and_pat_see_the_case_each_as_their_role_allows(
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("link", name="Strategy meeting minutes")).to_be_visible()
     axe.check(page)
-    page.goto(f"{live_demo}/lado/contacts/{demo_records['contact_chris']}/")
-    expect(page.get_by_role("heading", name=f"Contact C-{demo_records['contact_chris']}")).to_be_visible()
+    page.goto(f"{live_demo}/lado/contacts/{rid(demo_records['contact_chris'])}/")
+    contact = Contact.objects.get(pk=demo_records["contact_chris"]).reference
+    expect(page.get_by_role("heading", name=f"Contact {contact}")).to_be_visible()
     axe.check(page)
 
     page.context.clear_cookies()
     sign_in_quickly(page, live_demo, "pat")
-    page.goto(f"{live_demo}/lado/meetings/{demo_records['meeting_chris']}/")
+    page.goto(f"{live_demo}/lado/meetings/{rid(demo_records['meeting_chris'])}/")
     expect(page.get_by_role("heading", name="Strategy meeting")).to_be_visible()
     axe.check(page)
     page.get_by_role("link", name=reference).click()
@@ -87,11 +91,11 @@ def test_ada_finds_out_who_has_looked_at_a_case(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:
     sign_in_quickly(page, live_demo, "ada")
-    page.goto(f"{live_demo}/lado/cases/{demo_records['case_chris']}/")
+    page.goto(f"{live_demo}/lado/cases/{rid(demo_records['case_chris'])}/")
     page.get_by_role("link", name="Who has looked at or changed this record").click()
     expect(page.get_by_role("cell", name="Ada Auditor").first).to_be_visible()
     axe.check(page)
-    page.goto(f"{live_demo}/people/{demo_records['person_la_chris']}/")
+    page.goto(f"{live_demo}/people/{rid(demo_records['person_la_chris'])}/")
     page.get_by_role("link", name="Who has looked at Chris Coach's records").click()
     expect(page.get_by_role("heading", name="Who has looked at Chris Coach's records")).to_be_visible()
     axe.check(page)

@@ -113,6 +113,6 @@ def test_sid_adds_a_school_choosing_its_policy_pack(page: Page, live_demo: str, 
     row = page.get_by_role("row").filter(has_text="Brookside Primary School")
     expect(row).to_contain_text("L.E.A.D. Academy Trust")
     axe.check(page)
-    page.get_by_role("link", name="Brookside Primary School").click()
+    page.get_by_role("link", name="Brookside Primary School", exact=True).click()
     expect(page.get_by_role("heading", name="Change Brookside Primary School")).to_be_visible()
     axe.check(page)

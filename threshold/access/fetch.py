@@ -16,6 +16,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from threshold.access import policies
+from threshold.access.guard import scoped
 from threshold.access.scope import Scope, scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Allegation
@@ -33,8 +34,9 @@ def _scope(user: Any) -> Scope:
 
 
 def _visible(model: type[M], condition: Q) -> QuerySet[M]:
-    # Conditions that follow many-valued relations (shares) can repeat a row.
-    return model._default_manager.filter(condition).distinct()
+    # Conditions that follow many-valued relations (shares) can repeat a row. Marked as scoped, so the
+    # guard lets callers chain and evaluate it (threshold.access.guard).
+    return scoped(model._default_manager.filter(condition).distinct())
 
 
 def _fetch(
@@ -188,7 +190,8 @@ def records_about(user: User) -> dict[str, set[str]]:
     Used to keep the audit pages from revealing, through event rows, that a
     record about the viewer exists (rule 2 reaches the audit trail too).
     """
-    people = Person.objects.filter(Q(user=user) | (Q(email__iexact=user.email) if user.email else policies.NOTHING))
+    # The same condition as rule 2 itself: linked, their address, or a name that could be theirs.
+    people = Person.objects.filter(policies.about_user(scope_for(user), ""))
     return _record_ids_about(list(people.values_list("pk", flat=True)))
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from threshold.access.scope import Scope
+from threshold.people.models import PersonKey, SubjectClearance
+from threshold.people.subjects import user_keys
 
 NOTHING = Q(pk__in=[])
 
@@ -25,17 +27,31 @@ READ_ACTIONS = frozenset({"view", "view_report", "view_summary", "view_referred"
 
 
 def not_about_user(scope: Scope, prefix: str = "subject__") -> Q:
-    """Rule 2, subject exclusion: never a record about the user, whatever their role.
+    """Rule 2, subject exclusion: never a record about the user, or that could be (``about_user``)."""
+    return ~about_user(scope, prefix)
 
-    A record is about the user when its subject is linked to their account or
-    carries their email address. Applied to every protected model, in every
-    list, count, search, export and single-record fetch.
+
+def about_user(scope: Scope, prefix: str = "subject__") -> Q:
+    """Records about the user, or that could be, whatever their role (rule 2 hides them).
+
+    A record is about the user when its subject is linked to their account,
+    carries their email address, or — decided now, at this read — its name or
+    email shares a match key with the account's name or any of its addresses
+    (a nickname, initials, a middle or double surname, a slip, a look-alike
+    letter: ``threshold.core.names``), unless someone who handles the record
+    cleared that possible match (ADR 0018). Applied to every protected model,
+    in every list, count, search, export and single-record fetch.
     """
     user = scope.user
-    about_user = Q(**{f"{prefix}user": user})
+    condition = Q(**{f"{prefix}user": user})
     if user.email:
-        about_user |= Q(**{f"{prefix}email__iexact": user.email})
-    return ~about_user
+        condition |= Q(**{f"{prefix}email__iexact": user.email})
+    keys = user_keys(user) if user.is_authenticated else frozenset()
+    if keys:
+        possible = PersonKey.objects.filter(key__in=sorted(keys)).values("person_id")
+        cleared = SubjectClearance.objects.filter(user=user).values("person_id")
+        condition |= Q(**{f"{prefix}pk__in": possible}) & ~Q(**{f"{prefix}pk__in": cleared})
+    return condition
 
 
 def _employer_scope(plain: set[int], routed: set[int], governed: set[int] | None = None) -> Q:

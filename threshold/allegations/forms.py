@@ -23,7 +23,7 @@ from threshold.allegations.models import (
     SuspensionDecision,
 )
 from threshold.chronology.forms import parse_time
-from threshold.core.forms import apply_validation_error
+from threshold.core.forms import CleanCharField, apply_validation_error
 
 RISK_ROWS = 3
 # However many rows the case manager adds, a page never grows without bound.
@@ -34,7 +34,7 @@ CHILD_FIELDS = ("full_name", "gender", "ethnicity")
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 5000) -> forms.CharField:
-    return forms.CharField(
+    return CleanCharField(
         label=label,
         required=required_message is not None,
         max_length=max_length,

@@ -17,6 +17,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from threshold.core import record_ids
+from threshold.core.references import UniqueReference, new_allegation_reference
+
 
 class AllegationStatus(models.TextChoices):
     """Where an allegation has got to."""
@@ -35,9 +38,13 @@ class Employment(models.TextChoices):
     VOLUNTEER = "volunteer", "Volunteer"
 
 
-class Allegation(models.Model):
-    """An allegation the employer manages, with a case manager."""
+class Allegation(UniqueReference, models.Model):
+    """An allegation the employer manages, with a case manager.
 
+    ``reference`` is the random ``ALG-…`` reference people quote (ADR 0017), never the id.
+    """
+
+    reference = models.CharField(max_length=24, unique=True, default=new_allegation_reference, editable=False)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="allegations")
     subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="allegations")
     concern = models.ForeignKey(
@@ -236,6 +243,11 @@ class Referral(Immutable):
 
     def __str__(self) -> str:
         return f"Referral {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        """The reference quoted for this version of the referral: its URL token, which counts nothing (ADR 0017)."""
+        return f"R-{record_ids.encode(self.pk)}"
 
     def abuse_category_labels(self) -> list[str]:
         """The categories in words."""

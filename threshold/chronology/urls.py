@@ -7,6 +7,6 @@ from django.urls import path
 from threshold.chronology import views
 
 urlpatterns = [
-    path("add/<str:record_type>/<int:record_id>/", views.chronology_add, name="chronology_add"),
-    path("entries/<int:entry_id>/correct/", views.chronology_correct, name="chronology_correct"),
+    path("add/<str:record_type>/<record:record_id>/", views.chronology_add, name="chronology_add"),
+    path("entries/<record:entry_id>/correct/", views.chronology_correct, name="chronology_correct"),
 ]

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from threshold.concerns.models import BreachCategory, Decision, FurtherAction, HowArose
+from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS
 
 SOMEONE_ELSE = "other"
@@ -96,10 +97,11 @@ class DateInputsForm(forms.Form):
         return name if name in self.fields else None
 
 
-class ShareConcernForm(DateInputsForm):
+class ShareConcernForm(ConfirmsSubject, DateInputsForm):
     """Appendix 2, questions 1 to 4, and how the concern arose."""
 
     DATES = {"raised_on": DateSpec("Date the concern was raised", required=True, past=True)}
+    NAME_FIELDS = ("subject_name", "subject_role")
 
     anonymous = forms.ChoiceField(
         choices=[("no", "Share it with my name"), ("yes", "Share it anonymously")],
@@ -114,8 +116,8 @@ class ShareConcernForm(DateInputsForm):
             "invalid_choice": "Choose who the concern is about",
         }
     )
-    subject_name = forms.CharField(max_length=200, required=False)
-    subject_role = forms.CharField(max_length=200, required=False)
+    subject_name = forms.CharField(label="Their name", max_length=200, required=False)
+    subject_role = forms.CharField(label="Their role", max_length=200, required=False)
     how_arose = forms.ChoiceField(choices=HowArose.choices, error_messages={"required": "Choose how the concern arose"})
     raised_by = forms.CharField(max_length=300, required=False)
     details = forms.CharField(max_length=10000, error_messages={"required": "Enter the details of the concern"})

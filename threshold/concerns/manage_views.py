@@ -60,10 +60,10 @@ def _reason_page(request: HttpRequest, concern_id: int, kind: str) -> HttpRespon
             apply_validation_error(form, error, lambda name: "reason" if name in {"reason", "reroute_reason"} else name)
         else:
             if kind == "close":
-                messages.success(request, f"Concern C-{concern.pk} closed.")
+                messages.success(request, f"Concern {concern.reference} closed.")
                 return redirect("concern_detail", concern_id=concern.pk)
             # The actor handled it for the setting: now it is kept from them.
-            messages.success(request, f"Concern C-{concern.pk} re-routed. It is no longer shown to you.")
+            messages.success(request, f"Concern {concern.reference} re-routed. It is no longer shown to you.")
             return redirect("home")
     return render(request, "concerns/concern_reason.html", {"concern": concern, "form": form, "page": page})
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from threshold.core.references import UniqueReference, new_concern_reference
+
 
 class ConcernStatus(models.TextChoices):
     """Where a concern has got to."""
@@ -17,15 +19,17 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Concern(models.Model):
+class Concern(UniqueReference, models.Model):
     """A concern shared by a member of staff (or anonymously) about an adult in the setting.
 
     ``reporter`` is empty for an anonymous concern: the identity is not stored
     at all. ``routed_to_trust`` is set when the concern is about the
     headteacher (or the headteacher has a conflict of interest): then only the
-    trust's director of school and trust DSLs handle it.
+    trust's director of school and trust DSLs handle it. ``reference`` is the
+    random ``CON-…`` reference people quote (ADR 0017), never the id.
     """
 
+    reference = models.CharField(max_length=24, unique=True, default=new_concern_reference, editable=False)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="concerns")
     subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="concerns")
     reporter = models.ForeignKey(

@@ -31,11 +31,12 @@ def _reviewer_organisations(request: HttpRequest) -> list[Any]:
 def pattern_review_list(request: HttpRequest) -> HttpResponse:
     """Pattern reviews for each organisation this person reviews, and when the next is due."""
     organisations = _reviewer_organisations(request)
+    user = signed_in_user(request)
     rows = [
         {
             "organisation": organisation,
-            "due": selectors.next_review_due(organisation=organisation),
-            "reviews": selectors.reviews_of(organisation),
+            "due": selectors.next_review_due(user=user, organisation=organisation),
+            "reviews": selectors.reviews_of(user=user, organisation=organisation),
         }
         for organisation in organisations
     ]
@@ -149,6 +150,7 @@ def pattern_finding_escalate(request: HttpRequest, finding_id: int) -> HttpRespo
         return redirect("pattern_review_detail", review_id=finding.review_id)
     messages.success(
         request,
-        f"Allegation A-{allegation.pk} opened and the referral to the LADO started. Complete the referral's data set.",
+        f"Allegation {allegation.reference} opened and the referral to the LADO started. "
+        "Complete the referral's data set.",
     )
     return redirect("allegation_referral", allegation_id=allegation.pk)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from threshold.access import fetch
+from threshold.access import fetch, reviews, subrecords
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import EMPLOYER_ROLES, OrganisationKind, Role
 from threshold.concerns.models import Concern, ConcernStatus, LowLevelRecord, PatternFinding, PatternReview
@@ -224,14 +224,15 @@ def finding_concerns(*, user: User, finding: PatternFinding) -> list[Concern]:
     return []
 
 
-def next_review_due(*, organisation: Organisation, today: dt.date | None = None) -> dt.date:
+def next_review_due(*, user: User, organisation: Organisation, today: dt.date | None = None) -> dt.date:
     """When the next pattern review is due: the end of this term, or of next term if this term's is done."""
     today = today or timezone.localdate()
     term = term_of(today)
-    # access-lint: allow whether a review is done reveals no record; callers pass only organisations the user reviews
-    done = PatternReview.objects.filter(
-        organisation=organisation, completed_at__isnull=False, period_end__gte=term.start
-    ).exists()
+    done = (
+        reviews.visible_pattern_reviews(user)
+        .filter(organisation=organisation, completed_at__isnull=False, period_end__gte=term.start)
+        .exists()
+    )
     return term_of(term.end + dt.timedelta(days=1)).end if done else term.end
 
 
@@ -280,50 +281,45 @@ def open_low_level(user: User) -> list[Concern]:
     )
 
 
-def review_overdue(*, organisation: Organisation, today: dt.date | None = None) -> dt.date | None:
+def review_overdue(*, user: User, organisation: Organisation, today: dt.date | None = None) -> dt.date | None:
     """The end of last term if no completed review covered it (the review was missed); otherwise None."""
     today = today or timezone.localdate()
     last = term_of(term_of(today).start - dt.timedelta(days=1))
-    # access-lint: allow whether a review is done reveals no record; callers pass only organisations the user reviews
-    covered = PatternReview.objects.filter(
-        organisation=organisation,
-        completed_at__isnull=False,
-        period_start__lte=last.end,
-        period_end__gte=last.start,
-    ).exists()
+    covered = (
+        reviews.visible_pattern_reviews(user)
+        .filter(
+            organisation=organisation,
+            completed_at__isnull=False,
+            period_start__lte=last.end,
+            period_end__gte=last.start,
+        )
+        .exists()
+    )
     return None if covered else last.end
 
 
 def actions_due(user: User, *, within_days: int = 14) -> list[LowLevelRecord]:
     """Low-level concerns whose further action is not done and is due soon or overdue."""
     horizon = timezone.localdate() + dt.timedelta(days=within_days)
-    concerns = fetch.visible_concerns(user, "change")
     return list(
-        # access-lint: allow only the records of concerns fetched through threshold.access just above
-        LowLevelRecord.objects.filter(
-            concern__in=concerns, action_due_on__isnull=False, action_due_on__lte=horizon, action_done_on__isnull=True
-        )
+        subrecords.visible_low_level_records(user, "change")
+        .filter(action_due_on__isnull=False, action_due_on__lte=horizon, action_done_on__isnull=True)
         .exclude(further_action="none")
         .select_related("concern__subject")
         .order_by("action_due_on")
     )
 
 
-def reviews_of(organisation: Organisation) -> list[PatternReview]:
-    """An organisation's pattern reviews, latest first."""
-    # access-lint: allow callers pass only organisations the user reviews (review_organisations)
-    return list(PatternReview.objects.filter(organisation=organisation).select_related("completed_by"))
+def reviews_of(*, user: User, organisation: Organisation) -> list[PatternReview]:
+    """An organisation's pattern reviews that this user may open, latest first."""
+    return list(reviews.visible_pattern_reviews(user).filter(organisation=organisation).select_related("completed_by"))
 
 
 def access_review(*, user: User, review_id: int) -> PatternReview:
     """A review of an organisation this user reviews (moved to ``threshold.access.reviews``)."""
-    from threshold.access import reviews  # here: threshold.access.reviews imports this module
-
     return reviews.access_review(user=user, review_id=review_id)
 
 
 def access_finding(*, user: User, finding_id: int) -> PatternFinding:
     """A finding of a review this user may open, never about the user (moved to ``threshold.access.reviews``)."""
-    from threshold.access import reviews  # here: threshold.access.reviews imports this module
-
     return reviews.access_finding(user=user, finding_id=finding_id)

@@ -29,6 +29,7 @@ from threshold.core.exports import csv_safe
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
 from threshold.documents.panels import documents_context
+from threshold.people.panels import hidden_context
 
 
 @login_required
@@ -79,7 +80,7 @@ def concern_export(request: HttpRequest) -> HttpResponse:
     for concern in concerns:
         writer.writerow(
             [
-                f"C-{concern.pk}",
+                concern.reference,
                 csv_safe(concern.organisation.name),
                 csv_safe(concern.subject.full_name),
                 concern.raised_on.isoformat(),
@@ -101,6 +102,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
             "may_change": may_change,
             "prior": selectors.prior_concerns(user=user, concern=concern),
             **presenters.concern_record(concern),
+            "hidden": hidden_context(user=user, record=concern, record_type="concern"),
             **chronology_context(record=concern, record_type="concern", can_add=may_change),
             **documents_context(user=user, record=concern, record_type="concern", can_upload=may_change),
         }
@@ -179,6 +181,7 @@ def concern_share(request: HttpRequest) -> HttpResponse:
                 details=data["details"],
                 headteacher_conflict=data["headteacher_conflict"],
                 raised_by=data["raised_by"],
+                subject_confirmation=data["subject_confirmation"],
                 request=request,
             )
         except ValidationError as error:
@@ -190,7 +193,7 @@ def concern_share(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "concerns/concern_receipt.html",
-                {"reference": f"C-{concern.pk}", "routing": concern.details.get_routing_display(),
+                {"reference": concern.reference, "routing": concern.details.get_routing_display(),
                  "routing_value": concern.details.routing, "anonymous": concern.is_anonymous,
                  "concern_id": concern.pk, "self_referral": concern.details.is_self_referral,
                  "lado_note": presenters.lado_note(organisation),

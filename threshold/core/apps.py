@@ -8,3 +8,11 @@ class CoreConfig(AppConfig):
 
     name = "threshold.core"
     label = "core"
+
+    def ready(self) -> None:
+        """Register the ``record`` path converter before any URLconf is read (ADR 0017)."""
+        from django.urls import register_converter
+
+        from threshold.core.record_ids import RecordIdConverter
+
+        register_converter(RecordIdConverter, "record")

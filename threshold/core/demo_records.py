@@ -36,7 +36,6 @@ from threshold.lado.models import (
     Meeting,
     MeetingShare,
 )
-from threshold.lado.services.common import case_reference
 from threshold.people.models import Person, PersonKind
 from threshold.policy import assess, get_pack
 
@@ -241,9 +240,9 @@ def _lado_details(ids: dict[str, int]) -> dict[str, int]:
             advice_given_at=contact.received_at + dt.timedelta(hours=2), advice_given_by=_user("lara"),
             recorded_by=_user("lara"),
         )  # fmt: skip
-    if not case.reference:
+    if not case.adult_name:
         Case.objects.filter(pk=case.pk).update(
-            reference=case_reference(case), adult_name="Chris Coach", adult_date_of_birth=chris_born,
+            adult_name="Chris Coach", adult_date_of_birth=chris_born,
             adult_role="Sports coach", referring_agency=demo.OAKFIELD, employer=oakfield,
             employer_name=demo.OAKFIELD, sector="school", came_to_light="observed", abuse_categories=["physical"],
             received_on=timezone.localdate(contact.received_at),
@@ -264,7 +263,7 @@ def _lado_details(ids: dict[str, int]) -> dict[str, int]:
             employer_name="Southvale Youth Club", recorded_by=_user("sam"),
         )  # fmt: skip
         Case.objects.filter(pk=southvale_case.pk).update(
-            reference=case_reference(southvale_case), adult_name="Jo Youthworker", adult_role="Youth worker",
+            adult_name="Jo Youthworker", adult_role="Youth worker",
             employer_name="Southvale Youth Club", referring_agency="Southvale Youth Club", sector="voluntary",
         )  # fmt: skip
     southvale.refresh_from_db()

@@ -44,11 +44,11 @@ def record_page(record_type: str, record_id: int, anchor: str) -> str:
 
 
 def record_label(record_type: str, record: Any) -> str:
-    """How the record is named on its own page: Concern C-1, Allegation A-2, LADO case L-3."""
+    """How the record is named on its own page: its kind and stored reference (``Concern CON-7KQ2-9MXD``)."""
     if record_type == "concern":
-        return f"Concern C-{record.pk}"
+        return f"Concern {record.reference}"
     if record_type == "allegation":
-        return f"Allegation A-{record.pk}"
+        return f"Allegation {record.reference}"
     if record_type == "case":
-        return f"LADO case L-{record.pk}"
+        return f"LADO case {record.reference}"
     return f"{str(record.kind).capitalize()} meeting"

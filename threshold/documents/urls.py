@@ -7,6 +7,6 @@ from django.urls import path
 from threshold.documents import views
 
 urlpatterns = [
-    path("upload/<str:record_type>/<int:record_id>/", views.document_upload, name="document_upload"),
-    path("<int:document_id>/download/", views.document_download, name="document_download"),
+    path("upload/<str:record_type>/<record:record_id>/", views.document_upload, name="document_upload"),
+    path("<record:document_id>/download/", views.document_download, name="document_download"),
 ]

@@ -62,12 +62,12 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
         _audit(user, request, "meeting", meetings)
     return {
         "template": "lado/partner_panel.html",
-        "shared_cases": [{"case": case, "reference": case.reference or f"L-{case.pk}"} for case in cases],
+        "shared_cases": [{"case": case, "reference": case.reference} for case in cases],
         "shared_meetings": [
             {
                 "meeting": meeting,
                 "kind": _kind(meeting),
-                "reference": meeting.case.reference or f"L-{meeting.case.pk}",
+                "reference": meeting.case.reference,
             }
             for meeting in meetings
         ],

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from threshold.access import fetch
 from threshold.accounts.models import Organisation, User
+from threshold.core.references import reference_key
 from threshold.lado.models import Case, Contact, Level
 
 # A name scoring this much (0-100) is "similar"; below it, only a shared date of
@@ -220,7 +221,7 @@ def _case_match(case: Case, reasons: tuple[str, ...], score: float) -> Match:
     return Match(
         kind="case",
         record_id=case.pk,
-        reference=case.reference or f"Case {case.pk}",
+        reference=case.reference,
         name=case.adult_name or case.subject.full_name,
         date_of_birth=case.adult_date_of_birth or case.subject.date_of_birth,
         employer_name=case.employer_name,
@@ -235,12 +236,14 @@ def search_records(user: User, *, name: str = "", reference: str = "", employer_
     """The search page: LADO contacts, consultations and cases by adult's name, reference or employer.
 
     Names are matched as ``previous_about`` matches them; a reference is a
-    case's (``LADO-2026-0001``) or a contact's (``C-12``); an employer is
+    case's (``LADO-7KQ2-9MXD``) or a contact's (``CT-4HWN-R2FB``), compared
+    as ``reference_key`` reduces them (case, spaces and hyphens do not
+    matter); an employer is
     matched on its name, tolerant of spelling. Criteria given together must
     all hold.
     """
     contacts, cases = _candidates(user, None)
-    reference = reference.strip().upper()
+    reference = reference_key(reference)
     results: list[Match] = []
     matched = []
     for contact in contacts:
@@ -263,7 +266,7 @@ def search_records(user: User, *, name: str = "", reference: str = "", employer_
             reference=reference,
             employer_name=employer_name,
             their_name=their_name,
-            their_reference=(case.reference or "").upper(),
+            their_reference=case.reference,
             their_employer=case.employer_name,
         )
         if reasons is not None:
@@ -282,7 +285,7 @@ def _search_reasons(
             return None
         reasons.append("Same name" if same_name(name, their_name) else f"Similar name ({their_name})")
     if reference:
-        if their_reference.upper() != reference:
+        if reference_key(their_reference) != reference:
             return None
         reasons.append("Same reference")
     if employer_name.strip():

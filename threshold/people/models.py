@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+
+from threshold.core.names import without_hidden_characters
 
 
 class PersonKind(models.TextChoices):
@@ -53,9 +57,79 @@ class Person(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
+    # The recorder said this person is not someone who uses Threshold (ADR 0018). It is their
+    # statement, kept for whoever handles the record: it does not lift the exclusion of a possible match.
+    not_a_member_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    not_a_member_confirmed_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["full_name"]
         indexes = [models.Index(fields=["organisation", "full_name"], name="people_org_name_idx")]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._keyed = (self.full_name, self.email)
+
     def __str__(self) -> str:
         return f"Person {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Store the name without hidden characters, and keep the match keys in step with the name and email.
+
+        The keys are a derived index of the row, like a search column: they are
+        rewritten in the same transaction whenever the name or email changes,
+        so subject exclusion is decided on what the record says now (ADR 0018).
+        ``QuerySet.update`` of these fields would skip this: services save.
+        """
+        self.full_name = without_hidden_characters(self.full_name).strip()
+        self.email = without_hidden_characters(self.email).strip()
+        creating = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating or self._keyed != (self.full_name, self.email):
+                from threshold.people.subjects import person_keys_write  # subjects imports this module
+
+                person_keys_write(self)
+        self._keyed = (self.full_name, self.email)
+
+
+class PersonKey(models.Model):
+    """One match key of a person's name or email (``threshold.core.names``): what subject exclusion compares.
+
+    Not protected on its own: a key says nothing readable about anyone, and
+    it is only ever used inside the access rules' conditions.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="people_person_key_unique")]
+        indexes = [models.Index(fields=["key", "person"], name="people_key_person_idx")]
+
+    def __str__(self) -> str:
+        return f"Key of person {self.person_id}"
+
+
+class SubjectClearance(models.Model):
+    """Someone who handles a record decided that its possible match with an account is not that person.
+
+    Until then a record whose subject could be a colleague is hidden from that
+    colleague; a clearance (with its reason, by someone who is not that
+    colleague) shows it to them again. Immutable: a mistaken clearance is
+    corrected by linking the person to the account.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="clearances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cleared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    cleared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "user"], name="people_clearance_unique")]
+
+    def __str__(self) -> str:
+        return f"Clearance of person {self.person_id}"

@@ -1,13 +1,21 @@
-"""The page for one person record."""
+"""The page for one person record, and deciding that a possible match on a record is not that colleague."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
+from threshold.accounts.models import User
 from threshold.core.http import signed_in_user
+from threshold.people import panels
+from threshold.people.subjects import subject_clear
 
 
 @login_required
@@ -26,3 +34,38 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "can_read_audit": person.organisation_id in fetch.audit_scope(user),
         },
     )
+
+
+@login_required
+@require_POST
+def person_match_clear(request: HttpRequest, record_type: str, record_id: int, user_id: int) -> HttpResponse:
+    """Decide that a record's possible match with a colleague is not them, so the record shows to them (ADR 0018)."""
+    actor = signed_in_user(request)
+    fetchers = {
+        "concern": (fetch.access_concern, "concern_detail"),
+        "allegation": (fetch.access_allegation, "allegation_detail"),
+        "contact": (fetch.access_contact, "contact_detail"),
+        "case": (fetch.access_case, "case_detail"),
+    }
+    if record_type not in fetchers:
+        raise Http404("No such record.")
+    access, page = fetchers[record_type]
+    record: Any = access(actor, record_id, "view", request=request)
+    if not panels.may_clear(actor, record, record_type):
+        raise PermissionDenied("Only the people who handle this record decide whom it is about.")
+    colleague = User.objects.filter(pk=user_id, is_active=True).first()
+    if colleague is None:
+        raise Http404("No such person.")
+    try:
+        subject_clear(
+            actor=actor,
+            person=record.subject,
+            user=colleague,
+            reason=request.POST.get("reason", ""),
+            organisation=panels.record_organisations(record, record_type)[0],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The record is now shown to {colleague.full_name}.")
+    return redirect(page, record_id)

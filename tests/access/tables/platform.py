@@ -40,6 +40,7 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "organisation_edit": _riverside,
     "organisation_pack": _riverside,
     "organisation_role_grants": _riverside,
+    "person_match_clear": lambda ids: ["concern", ids["concern_by_tom"], _henry(ids)[0]],
     "role_grant_approve": lambda ids: [*_riverside(ids), 1],
     "role_grant_refuse": lambda ids: [*_riverside(ids), 1],
 }
@@ -97,6 +98,7 @@ organisation_pack                    403   403   403   403   403   403   403   4
 organisation_role_grants             403   403   403   403   403   403   403   403   403   403   403   403   200   200   403
 organisation_switch                  405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
 person_detail                        404   404   404   200   200   404   200   200   404   404   404   404   404   404   404
+person_match_clear                   405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
 privacy                              200   200   200   200   200   200   200   200   200   200   200   200   200   200   200
 role_grant_approve                   403   403   403   403   403   403   403   403   403   403   403   403   405   405   403
 role_grant_refuse                    403   403   403   403   403   403   403   403   403   403   403   403   405   405   403

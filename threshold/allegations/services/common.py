@@ -16,6 +16,7 @@ from threshold.accounts.roles import OrganisationKind, Role
 from threshold.allegations.models import Allegation, AllegationStatus
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
+from threshold.people.subjects import exclude_possible_subjects
 from threshold.policy import Facts, FactsError, get_pack, parse_facts
 from threshold.policy.pack import Pack
 
@@ -53,12 +54,8 @@ def case_manager_candidates(allegation: Allegation) -> QuerySet[User]:
     candidates = User.objects.filter(
         organisations, is_active=True, memberships__is_active=True, memberships__role__in=MANAGING_ROLES
     )
-    subject = allegation.subject
-    if subject.user_id is not None:
-        candidates = candidates.exclude(pk=subject.user_id)
-    if subject.email:
-        candidates = candidates.exclude(email__iexact=subject.email)
-    return candidates.distinct().order_by("full_name")
+    # Never anyone the adult is or could be (ADR 0018).
+    return exclude_possible_subjects(allegation.subject, candidates.distinct()).order_by("full_name")
 
 
 def investigation_paused(allegation: Allegation) -> bool:

@@ -222,7 +222,7 @@ def referral_make(
                 done_on=timezone.localdate(),
                 decision=(
                     f"Referral {'updated' if previous else 'made'} to the LADO of {local_authority.name}"
-                    f" (referral R-{referral.pk})."
+                    f" (referral {referral.reference})."
                 ),
                 recorded_by=actor,
             )

@@ -19,6 +19,7 @@ from threshold.chronology.panels import chronology_context
 from threshold.core.http import signed_in_user
 from threshold.documents.panels import documents_context
 from threshold.lado.services.conclusion import lado_conclusion_for
+from threshold.people.panels import hidden_context
 
 DETAIL_LABELS = {
     "case_manager": "Case manager",
@@ -75,6 +76,7 @@ def allegation_detail(request: HttpRequest, allegation_id: int) -> HttpResponse:
             # What the LADO sent back when the case opened from this allegation's referral concluded.
             "lado_conclusion": lado_conclusion_for(allegation),
             **selectors.allegation_state(allegation),
+            "hidden": hidden_context(user=user, record=allegation, record_type="allegation"),
             **chronology_context(record=allegation, record_type="allegation", can_add=can_change),
             **documents_context(user=user, record=allegation, record_type="allegation", can_upload=can_change),
         },

@@ -74,9 +74,21 @@ def _day_only(moment: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=LONDON).astimezone(dt.UTC)
 
 
-def _routing(*, organisation: Organisation, subject_user: User | None, headteacher_conflict: bool) -> str:
-    """Section 13.3: a concern about the headteacher, or where they have a conflict, goes above them."""
-    about_head = subject_user is not None and selectors.is_headteacher(user=subject_user, organisation=organisation)
+def _routing(
+    *,
+    organisation: Organisation,
+    subject_user: User | None,
+    headteacher_conflict: bool,
+    possible: list[User] | None = None,
+) -> str:
+    """Section 13.3: a concern about the headteacher, or where they have a conflict, goes above them.
+
+    A name that could be the headteacher's (``possible``, not confirmed
+    either way) is routed as if it were: the head cannot see it anyway.
+    """
+    about = [subject_user] if subject_user is not None else []
+    about.extend(possible or [])
+    about_head = any(selectors.is_headteacher(user=user, organisation=organisation) for user in about)
     if not (about_head or headteacher_conflict):
         return Routing.SETTING
     if organisation.trust_id or organisation.kind == OrganisationKind.ACADEMY_TRUST:

@@ -173,7 +173,7 @@ def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: H
             )
             chronology_record_event(
                 record=concern,
-                text=f"Escalated to allegation A-{allegation.pk} after the pattern review of {period}.",
+                text=f"Escalated to allegation {allegation.reference} after the pattern review of {period}.",
                 actor=actor,
             )
         current.allegation = allegation

@@ -19,27 +19,23 @@ from threshold.concerns.models import (
     Routing,
 )
 from threshold.concerns.services.common import _day_only, _routing, _subject_person
-from threshold.people.matching import same_name
-from threshold.people.members import members_matching
+from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
 
 
-def _member_meant(*, organisation: Organisation, name: str) -> tuple[User | None, bool]:
-    """The one colleague (of the setting or its trust) a typed name means, and whether it could mean several.
+def _member_meant(*, organisation: Organisation, name: str, confirmation: str) -> tuple[User | None, list[User]]:
+    """The one colleague (of the setting or its trust) a typed name means, and those it could still mean.
 
-    "Mrs Head" or "H. Head" is Hana Head: left unlinked, a concern about the
-    headteacher would reach her. Where the name could mean several people,
-    one with exactly that name is meant; otherwise the sharer is asked.
+    "Mrs Head", "H. Head" or "Hanna Head" could be Hana Head: unless the
+    sharer says who is meant (or that it is nobody who uses Threshold),
+    ``SubjectToConfirm`` asks them. A possible match they do not confirm still
+    hides the concern from that colleague, and routes it as if it were them.
     """
     if not name.strip():
-        return None, False
+        return None, []
     organisations = [organisation, *([organisation.trust] if organisation.trust is not None else [])]
-    matches = members_matching(name=name, organisations=organisations)
-    if len(matches) == 1:
-        return matches[0], False
-    exact = [user for user in matches if same_name(user.full_name, name)]
-    if len(exact) == 1:
-        return exact[0], False
-    return None, len(matches) > 1
+    return typed_subject(
+        name=name, organisations=organisations, confirmation=confirmation, field="subject_confirmation"
+    )
 
 
 def concern_share(
@@ -55,6 +51,7 @@ def concern_share(
     details: str,
     headteacher_conflict: bool,
     raised_by: str = "",
+    subject_confirmation: str = "",
     request: HttpRequest | None = None,
 ) -> Concern:
     """Share a concern (appendix 2): signed, timed and dated, or anonymous with no identity stored.
@@ -63,19 +60,25 @@ def concern_share(
     self-referral); otherwise ``subject_name`` names someone without one.
     ``raised_by`` names who raised it (and their relationship) when the
     actor records a concern on someone else's behalf, such as a parent's
-    complaint; the actor still signs the record.
+    complaint; the actor still signs the record. ``subject_confirmation``
+    answers "who is this?" when the typed name could mean a colleague (their
+    user id, or ``NOT_A_MEMBER``).
     """
     details = details.strip()
     errors = {}
+    possible: list[User] = []
+    question: SubjectToConfirm | None = None
     if subject_user is None:
         # A typed name that is a colleague's is that colleague: linking the
         # account keeps the record from them (subject exclusion) and routes a
-        # concern about the headteacher to the trust.
-        subject_user, ambiguous = _member_meant(organisation=organisation, name=subject_name)
-        if ambiguous:
-            errors["subject_name"] = (
-                f"More than one colleague could be '{' '.join(subject_name.split())}': give their full name"
+        # concern about the headteacher to the trust. A name that only could
+        # be theirs is asked about (SubjectToConfirm).
+        try:
+            subject_user, possible = _member_meant(
+                organisation=organisation, name=subject_name, confirmation=subject_confirmation
             )
+        except SubjectToConfirm as asked:
+            question = asked
     subject_name = (subject_user.full_name if subject_user else subject_name).strip()
     if not details:
         errors["details"] = "Enter the details of the concern"
@@ -90,9 +93,16 @@ def concern_share(
         errors["raised_by"] = "A concern recorded for someone else cannot be anonymous: share it with your name"
     if is_self_referral and anonymous:
         errors["anonymous"] = "A self-referral cannot be anonymous: choose to share it with your name"
+    if question is not None:
+        raise question.with_errors(errors)
     if errors:
         raise ValidationError(errors)
-    routing = _routing(organisation=organisation, subject_user=subject_user, headteacher_conflict=headteacher_conflict)
+    routing = _routing(
+        organisation=organisation,
+        subject_user=subject_user,
+        headteacher_conflict=headteacher_conflict,
+        possible=possible,
+    )
     # An anonymous concern keeps only the day it was shared: an exact time
     # could be matched against who was signed in, or at their desk, then.
     now = _day_only(timezone.now()) if anonymous else timezone.now()
@@ -109,6 +119,9 @@ def concern_share(
             request=audit_request,
             audit_now=not anonymous,
         )
+        if not anonymous:
+            # An anonymous sharer's answer is not kept: it would name them.
+            subject_confirmation_record(actor=actor, person=subject, candidates=possible, organisation=organisation)
         concern = Concern.objects.create(
             organisation=organisation,
             subject=subject,

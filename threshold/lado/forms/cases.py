@@ -14,12 +14,13 @@ from django import forms
 from threshold.accounts.models import User
 from threshold.allegations.forms import CaseForm
 from threshold.allegations.models import AbuseCategory, CameToLight, Ethnicity, Gender
+from threshold.core.forms import CleanCharField
 from threshold.lado.models.cases import Body, RiskMeasureKind, Sector
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 5000) -> forms.CharField:
-    return forms.CharField(
+    return CleanCharField(
         label=label,
         required=required_message is not None,
         max_length=max_length,

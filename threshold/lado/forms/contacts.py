@@ -20,13 +20,15 @@ from django.utils import timezone
 from threshold.allegations.forms import CaseForm
 from threshold.allegations.models import AbuseCategory
 from threshold.chronology.forms import parse_time
+from threshold.core.forms import CleanCharField
 from threshold.lado.models import ConsultationReason, ContactMethod, ContactSource, Level
+from threshold.people.forms import ConfirmsSubject
 
 LONDON = ZoneInfo("Europe/London")
 
 
 def _text(label: str, required: str | None = None, max_length: int = 5000) -> forms.CharField:
-    return forms.CharField(
+    return CleanCharField(
         label=label,
         required=required is not None,
         max_length=max_length,
@@ -85,8 +87,10 @@ class MomentForm(CaseForm):
         return data
 
 
-class ContactForm(MomentForm):
+class ContactForm(ConfirmsSubject, MomentForm):
     """A contact from anyone other than an employer in Threshold: when, how, who, what, and about whom."""
+
+    NAME_FIELDS = ("adult_name", "adult_role", "referrer_name")
 
     MOMENT = "received"
     MOMENT_LABEL = "the contact was received"
@@ -121,7 +125,7 @@ class ContactForm(MomentForm):
         """What ``contact_record`` takes."""
         names = (
             "method", "source", "referrer_name", "referrer_agency", "referrer_contact", "adult_name",
-            "adult_role", "adult_email", "employer_name", "summary", "adult_date_of_birth",
+            "adult_role", "adult_email", "employer_name", "summary", "adult_date_of_birth", "subject_confirmation",
         )  # fmt: skip
         return {
             "received_at": self.cleaned_data.get("received_at"),
@@ -273,7 +277,7 @@ def initial_from_facts(facts: dict[str, Any]) -> dict[str, Any]:
 class ReopenForm(forms.Form):
     """Reopen a consultation as a referral: the tier and why (``version``: the consultation as the form showed it)."""
 
-    prompted_by = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    prompted_by = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     level = _choice(
         "Reopen as", [(Level.TIER_2, Level.TIER_2.label), (Level.TIER_1, Level.TIER_1.label)], "Choose Tier 2 or Tier 1"

@@ -17,13 +17,13 @@ from django.db.models import QuerySet
 from threshold.accounts.models import User
 from threshold.allegations.forms import CaseForm
 from threshold.chronology.forms import LONDON, parse_time
-from threshold.core.forms import apply_validation_error
+from threshold.core.forms import CleanCharField, apply_validation_error
 from threshold.lado.models import MeetingKind
 from threshold.lado.models.meetings import AttendanceStatus
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 20000) -> forms.CharField:
-    return forms.CharField(
+    return CleanCharField(
         label=label,
         required=required_message is not None,
         max_length=max_length,

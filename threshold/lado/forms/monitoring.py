@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 
 from threshold.allegations.forms import CaseForm
 from threshold.allegations.models import Outcome
-from threshold.core.forms import apply_validation_error
+from threshold.core.forms import CleanCharField, apply_validation_error
 from threshold.lado.models.cases import QualityAssuranceDecision
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 10000) -> forms.CharField:
-    return forms.CharField(
+    return CleanCharField(
         label=label,
         required=required_message is not None,
         max_length=max_length,

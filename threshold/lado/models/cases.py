@@ -18,6 +18,7 @@ from threshold.allegations.models import (
     Immutable,
     Outcome,
 )
+from threshold.core.references import UniqueReference, new_case_reference
 
 
 class CaseStatus(models.TextChoices):
@@ -45,10 +46,13 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Case(models.Model):
-    """A LADO case about one adult, with the recording data set."""
+class Case(UniqueReference, models.Model):
+    """A LADO case about one adult, with the recording data set.
 
-    reference = models.CharField(max_length=32, blank=True, db_index=True)
+    ``reference`` is the random ``LADO-…`` reference people quote (ADR 0017), never the id.
+    """
+
+    reference = models.CharField(max_length=24, unique=True, default=new_case_reference, editable=False)
     local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="lado_cases")
     subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="lado_cases")
     contact = models.ForeignKey("lado.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="cases")

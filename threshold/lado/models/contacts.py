@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from threshold.allegations.models import Immutable
+from threshold.core.references import UniqueReference, new_contact_reference
 
 
 class ContactSource(models.TextChoices):
@@ -69,14 +70,16 @@ class ConsultationReason(models.TextChoices):
     OTHER = "other", "Another reason (explained below)"
 
 
-class Contact(models.Model):
+class Contact(UniqueReference, models.Model):
     """A contact into the LADO service: a referral from an employer in Threshold, or from anyone else.
 
     ``subject`` is the adult as the local authority records them (a person of
     the local authority); ``referral`` links a contact that arrived from an
-    employer's allegation in Threshold.
+    employer's allegation in Threshold. ``reference`` is the random ``CT-…``
+    reference people quote (ADR 0017), never the id, and never in a concern's format.
     """
 
+    reference = models.CharField(max_length=24, unique=True, default=new_contact_reference, editable=False)
     local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="lado_contacts")
     subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="lado_contacts")
     employer = models.ForeignKey(
@@ -121,11 +124,6 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"Contact {self.pk}"
-
-    @property
-    def reference(self) -> str:
-        """The reference people quote: C and the number."""
-        return f"C-{self.pk}"
 
 
 class Decision(Immutable):

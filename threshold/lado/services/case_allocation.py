@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 
 from threshold.accounts.models import Membership, User
@@ -16,6 +15,7 @@ from threshold.accounts.roles import Role
 from threshold.lado.models import Allocation, Case, CaseStatus, TierChange
 from threshold.lado.services.case_rules import CASE_TIERS, require_not_closed
 from threshold.lado.services.common import bump_version, record_case_event, require_case, text
+from threshold.people.subjects import users_not_about
 
 
 def case_change_tier(
@@ -70,11 +70,8 @@ def lado_candidates(case: Case) -> list[User]:
         memberships__is_active=True,
         memberships__role__in=(Role.LADO, Role.LADO_MANAGER),
     )
-    subject = case.subject
-    about = Q(pk=subject.user_id) if subject.user_id else Q(pk__in=[])
-    if subject.email:
-        about |= Q(email__iexact=subject.email)
-    return list(users.exclude(about).distinct().order_by("full_name"))
+    # Never a LADO the adult is or could be: another LADO handles it (ADR 0018).
+    return users_not_about(case.subject, users.distinct().order_by("full_name"))
 
 
 def case_reassign(

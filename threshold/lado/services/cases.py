@@ -37,7 +37,6 @@ from threshold.lado.services.case_children import case_add_child, case_change_ch
 from threshold.lado.services.case_rules import CASE_TIERS, require_not_closed
 from threshold.lado.services.common import (
     bump_version,
-    case_reference,
     lado_pack,
     record_case_event,
     require_case,
@@ -168,8 +167,7 @@ def case_open_from_contact(*, actor: User, contact: Contact, tier: str, request:
             non_recent=historic if historic is not None else (referral.non_recent if referral else None),
             pack=pack.id,
         )
-        case.reference = case_reference(case)
-        case.save(update_fields=["reference"])
+        # ``Case.reference`` was drawn at random when the row was inserted (ADR 0017).
         if referral is not None:
             for child in referral.children.all():
                 CaseChild.objects.create(
@@ -262,6 +260,12 @@ def case_update_dataset(
         for name, value in values.items():
             setattr(current, name, value)
         current.save(update_fields=[*values, "version"] if values else ["version"])
+        if "adult_name" in changes:
+            # The local authority's record of the adult follows the case, and its match keys
+            # with it: a case renamed to a colleague's name is hidden from them at once (ADR 0018).
+            adult = current.subject
+            adult.full_name = current.adult_name
+            adult.save(update_fields=["full_name"])
         record_case_event(
             actor=actor,
             case=current,

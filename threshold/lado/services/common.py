@@ -1,4 +1,4 @@
-"""What every LADO service shares: permission checks, audit plus chronology, references, locking."""
+"""What every LADO service shares: permission checks, audit plus chronology, locking."""
 
 from __future__ import annotations
 
@@ -83,22 +83,18 @@ def lado_pack(local_authority: Organisation) -> Pack:
     return get_pack(local_authority.policy_pack, on=timezone.localdate())
 
 
-def case_reference(case: Case) -> str:
-    """The reference people quote for a case: the year it opened and its number (``LADO-2026-0042``)."""
-    return f"LADO-{timezone.localtime(case.opened_at):%Y}-{case.pk:04d}"
-
-
 def bump_version(record: Model, expected: int | None) -> None:
     """Optimistic locking: move the version on, or raise ``ConflictError`` if someone changed it first.
 
     ``expected`` is the version the form was loaded with (None: do not check).
     """
     model = type(record)
+    # access-lint: allow the version of the record the service was given, whatever its model
     rows = model._default_manager.filter(pk=record.pk)
     if expected is not None:
         rows = rows.filter(version=expected)
     if rows.update(version=F("version") + 1) != 1:
-        raise ConflictError(model._default_manager.get(pk=record.pk))
+        raise ConflictError(model._default_manager.get(pk=record.pk))  # access-lint: allow the same record, fresh
     record.refresh_from_db(fields=["version"])
 
 

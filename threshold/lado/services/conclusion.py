@@ -302,7 +302,7 @@ def _send_to_employer(*, actor: User, case: Case, conclusion: Conclusion, reques
     label = Outcome(conclusion.outcome).label.lower()
     chronology_record_event(
         record=allegation,
-        text=f"The LADO of {case.local_authority.name} concluded case {case.reference or case.pk}"
+        text=f"The LADO of {case.local_authority.name} concluded case {case.reference}"
         f" on {conclusion.concluded_on:%d/%m/%Y}: {label}.",
         actor=actor,
     )

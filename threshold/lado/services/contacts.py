@@ -32,9 +32,8 @@ from threshold.lado.services.common import (
     require_contact,
     text,
 )
-from threshold.people.matching import same_name
-from threshold.people.members import members_matching
 from threshold.people.models import Person, PersonKind
+from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
 from threshold.policy import add_working_days
 
 # Sources that are a member of the public rather than a professional: no agency to name.
@@ -91,23 +90,36 @@ def _adult_person(*, local_authority: Organisation, name: str, born: dt.date | N
     )
 
 
-def _member_of_service(*, local_authority: Organisation, name: str) -> tuple[User | None, bool]:
-    """The one member of the local authority a typed adult's name means, and whether it could mean several.
+def _member_of_service(
+    *, local_authority: Organisation, name: str, email: str = "", confirmation: str = ""
+) -> tuple[User | None, list[User]]:
+    """The member of the local authority a typed adult's name means, and those it could still mean.
 
-    A contact about a LADO ("Lara Lado", "Mrs Lado") typed by a colleague
-    must be linked to her account, or subject exclusion cannot hide it from
-    her. One member with exactly the typed name is meant even when others
-    could be; otherwise several possible members mean asking for the full name.
+    A contact about a LADO ("Lara Lado", "Mrs Lado", "Larissa Lado") typed by
+    a colleague is hidden from her whatever is answered; the recorder says
+    who it is (linking her account) or that it is nobody who uses Threshold
+    (``SubjectToConfirm`` asks). An employer's referral asks nobody: an exact
+    name links, and any possible match stays hidden from that member.
     """
     if not name.strip():
-        return None, False
-    matches = members_matching(name=name, organisations=[local_authority])
-    if len(matches) == 1:
-        return matches[0], False
-    exact = [user for user in matches if same_name(user.full_name, name)]
-    if len(exact) == 1:
-        return exact[0], False
-    return None, len(matches) > 1
+        return None, []
+    return typed_subject(
+        name=name,
+        email=email,
+        organisations=[local_authority],
+        confirmation=confirmation,
+        field="subject_confirmation",
+    )
+
+
+def _referral_member(*, local_authority: Organisation, name: str) -> User | None:
+    """The member an employer's referral names exactly, if any: the employer cannot be asked who it is."""
+    try:
+        member, _possible = _member_of_service(local_authority=local_authority, name=name)
+    except SubjectToConfirm:
+        # Several could be meant: link none; every possible match stays hidden from the contact.
+        return None
+    return member
 
 
 def contact_from_referral(*, referral: Referral) -> Contact:
@@ -150,7 +162,7 @@ def contact_from_referral(*, referral: Referral) -> Contact:
                 employer=employer_person.employer or allegation.organisation,
                 # An adult unknown to the employer's Threshold may still be a member of this service.
                 user=employer_person.user
-                or _member_of_service(local_authority=local_authority, name=referral.adult_name)[0],
+                or _referral_member(local_authority=local_authority, name=referral.adult_name),
                 email=employer_person.email,
             )
             contact = Contact.objects.create(
@@ -182,12 +194,13 @@ def contact_from_referral(*, referral: Referral) -> Contact:
         Contact.objects.filter(pk=contact.pk).update(version=F("version") + 1)
         contact.refresh_from_db(fields=["version"])
         # The adult's own record follows the latest referral, keeping its account link.
-        Person.objects.filter(pk=contact.subject_id).update(
-            full_name=referral.adult_name,
-            date_of_birth=referral.adult_date_of_birth,
-            role_title=referral.adult_role,
-            version=F("version") + 1,
-        )
+        # Saved, not updated in bulk: a new name rewrites the match keys (ADR 0018).
+        adult = Person.objects.select_for_update().get(pk=contact.subject_id)
+        adult.full_name = referral.adult_name
+        adult.date_of_birth = referral.adult_date_of_birth
+        adult.role_title = referral.adult_role
+        adult.version += 1
+        adult.save(update_fields=["full_name", "date_of_birth", "role_title", "version"])
         record_contact_event(
             actor=referral.recorded_by,
             contact=contact,
@@ -201,7 +214,7 @@ def contact_from_referral(*, referral: Referral) -> Contact:
                 actor=referral.recorded_by,
                 case=case,
                 action="case.referral_updated",
-                text=f"The employer updated the referral (R-{referral.pk}): "
+                text=f"The employer updated the referral ({referral.reference}): "
                 + (", ".join(name.replace("_", " ") for name in changes) or "no change to the details")
                 + ".",
                 details={"referral": referral.pk, "contact": contact.pk},
@@ -251,12 +264,17 @@ def contact_record(
         errors["adult_date_of_birth"] = "The adult's date of birth must be in the past"
     if not text(data.get("summary")):
         errors["summary"] = "Enter brief details of the circumstances"
-    member, ambiguous = _member_of_service(local_authority=local_authority, name=text(data.get("adult_name")))
-    if ambiguous:
-        errors["adult_name"] = (
-            "More than one member of this LADO service could be "
-            f"'{' '.join(text(data.get('adult_name')).split())}': give the adult's full name"
+    member: User | None = None
+    possible: list[User] = []
+    try:
+        member, possible = _member_of_service(
+            local_authority=local_authority,
+            name=text(data.get("adult_name")),
+            email=text(data.get("adult_email")),
+            confirmation=text(data.get("subject_confirmation")),
         )
+    except SubjectToConfirm as question:
+        raise question.with_errors(errors) from None
     if errors or not isinstance(received_at, dt.datetime):
         raise ValidationError(errors)
     with transaction.atomic():
@@ -285,6 +303,7 @@ def contact_record(
             summary=text(data.get("summary")),
             recorded_by=actor,
         )
+        subject_confirmation_record(actor=actor, person=subject, candidates=possible, organisation=local_authority)
         record_contact_event(
             actor=actor,
             contact=contact,

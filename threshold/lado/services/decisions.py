@@ -204,7 +204,10 @@ def _link_identity(*, actor: User, first: Person, second: Person, request: HttpR
             values["email"] = source.email
         if not values:
             continue
-        Person.objects.filter(pk=target.pk).update(**values)
+        for name, value in values.items():
+            setattr(target, name, value)
+        # Saved, not updated in bulk: a new email rewrites the match keys (ADR 0018).
+        target.save(update_fields=[name.removesuffix("_id") for name in values])
         audit_record(
             actor=actor,
             action="person.identity_linked",

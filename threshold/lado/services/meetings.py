@@ -86,6 +86,7 @@ def require_version(record: Meeting | MeetingAction, expected_version: int | Non
     dropped its hidden field would otherwise overwrite someone else's change.
     """
     if expected_version is None or expected_version != record.version:
+        # access-lint: allow the record the service was given, fresh, to show what changed
         raise ConflictError(type(record)._default_manager.get(pk=record.pk))
 
 

@@ -29,6 +29,7 @@ from threshold.lado.services.case_rules import require_not_closed
 from threshold.lado.services.common import record_case_event, require_case
 from threshold.lado.services.common import text as clean_text
 from threshold.lado.services.meetings import meeting_label
+from threshold.people.subjects import exclude_possible_subjects
 
 UPDATE_LENGTH = 10000
 CLOSED_SHARING = "it and its meetings can no longer be shared (you can still stop sharing)"
@@ -71,12 +72,8 @@ def partner_candidates(case: Case) -> QuerySet[User]:
     candidates = User.objects.filter(
         is_active=True, is_system_admin=False, pk__in=memberships.values("user_id")
     ).annotate(agency_name=Subquery(agency))
-    subject = case.subject
-    if subject.user_id is not None:
-        candidates = candidates.exclude(pk=subject.user_id)
-    if subject.email:
-        candidates = candidates.exclude(email__iexact=subject.email)
-    return candidates.order_by("agency_name", "full_name", "pk")
+    # Never anyone the adult is or could be (ADR 0018).
+    return exclude_possible_subjects(case.subject, candidates).order_by("agency_name", "full_name", "pk")
 
 
 def partner_agency(user: User) -> str:

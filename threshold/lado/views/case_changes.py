@@ -368,17 +368,17 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("lado/cases/<int:case_id>/change/<slug:group>/", case_change_dataset, name="case_change_dataset"),
-    path("lado/cases/<int:case_id>/children/add/", case_add_child, name="case_add_child"),
-    path("lado/cases/<int:case_id>/children/<int:child_id>/", case_change_child, name="case_change_child"),
-    path("lado/cases/<int:case_id>/children/<int:child_id>/remove/", case_remove_child, name="case_remove_child"),
-    path("lado/cases/<int:case_id>/risk/add/", case_add_risk_measure, name="case_add_risk_measure"),
+    path("lado/cases/<record:case_id>/change/<slug:group>/", case_change_dataset, name="case_change_dataset"),
+    path("lado/cases/<record:case_id>/children/add/", case_add_child, name="case_add_child"),
+    path("lado/cases/<record:case_id>/children/<record:child_id>/", case_change_child, name="case_change_child"),
+    path("lado/cases/<record:case_id>/children/<record:child_id>/remove/", case_remove_child, name="case_remove_child"),
+    path("lado/cases/<record:case_id>/risk/add/", case_add_risk_measure, name="case_add_risk_measure"),
     path(
-        "lado/cases/<int:case_id>/investigations/<slug:kind>/",
+        "lado/cases/<record:case_id>/investigations/<slug:kind>/",
         case_record_investigation,
         name="case_record_investigation",
     ),
-    path("lado/cases/<int:case_id>/bodies/add/", case_record_body_referral, name="case_record_body_referral"),
-    path("lado/cases/<int:case_id>/tier/", case_change_tier, name="case_change_tier"),
-    path("lado/cases/<int:case_id>/reassign/", case_reassign, name="case_reassign"),
+    path("lado/cases/<record:case_id>/bodies/add/", case_record_body_referral, name="case_record_body_referral"),
+    path("lado/cases/<record:case_id>/tier/", case_change_tier, name="case_change_tier"),
+    path("lado/cases/<record:case_id>/reassign/", case_reassign, name="case_reassign"),
 ]

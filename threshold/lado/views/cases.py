@@ -29,6 +29,7 @@ from threshold.lado.views.case_dataset import dataset_cards, tier_label
 from threshold.lado.views.contacts import decisions_panel
 from threshold.lado.views.meetings import meetings_panel
 from threshold.lado.views.monitoring import monitoring_panel
+from threshold.people.panels import hidden_context
 
 LIST_LIMIT = 200
 # Open cases first, then concluded, then closed.
@@ -52,7 +53,7 @@ def _rows(cases: list[Case]) -> list[dict[str, Any]]:
     return [
         {
             "case": case,
-            "reference": case.reference or f"L-{case.pk}",
+            "reference": case.reference,
             "tier": tier_label(case.tier),
             "overdue": case.status == CaseStatus.OPEN and case_overdue(case, today),
         }
@@ -178,6 +179,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         context.update(monitoring_panel(user, case))
         context.update(documents_context(user=user, record=case, record_type="case", can_upload=may_change))
         context.update(chronology_context(record=case, record_type="case", can_add=may_change))
+        context["hidden"] = hidden_context(user=user, record=case, record_type="case")
         return render(request, "lado/case_detail.html", context)
     case = fetch.access_case(user, case_id, "view_summary", request=request)
     context = {"case": case, "full": False, "may_change": False, "tier": tier_label(case.tier)}
@@ -188,6 +190,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 urlpatterns = [
     path("lado/cases/", case_list, name="case_list"),
     path("lado/cases/all/", case_list_all, name="case_list_all"),
-    path("lado/cases/<int:case_id>/", case_detail, name="case_detail"),
+    path("lado/cases/<record:case_id>/", case_detail, name="case_detail"),
     *case_changes.urlpatterns,
 ]

@@ -120,6 +120,6 @@ def case_closure(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("lado/cases/<int:case_id>/conclude/", case_conclusion, name="case_conclusion"),
-    path("lado/cases/<int:case_id>/close/", case_closure, name="case_closure"),
+    path("lado/cases/<record:case_id>/conclude/", case_conclusion, name="case_conclusion"),
+    path("lado/cases/<record:case_id>/close/", case_closure, name="case_closure"),
 ]

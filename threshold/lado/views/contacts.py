@@ -36,6 +36,7 @@ from threshold.lado.services.decisions import current_decision
 from threshold.lado.views import decisions as decision_views
 from threshold.lado.views import search as search_views
 from threshold.people.matching import Match, previous_about
+from threshold.people.panels import hidden_context
 
 OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.ADVISED)
 
@@ -138,6 +139,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "contact": contact,
         "may_change": may_change,
         "may_decide": fetch.can(user, "decide", contact),
+        "hidden": hidden_context(user=user, record=contact, record_type="contact"),
         "decision": decision,
         "decisions": list(contact.decisions.select_related("case", "recorded_by", "prompted_by")),
         "clock": advice_due(contact),
@@ -263,8 +265,8 @@ def decisions_panel(user: User, case: Case) -> dict[str, Any]:
 urlpatterns = [
     path("lado/inbox/", inbox, name="lado_inbox"),
     path("lado/contacts/new/", contact_new, name="contact_new"),
-    path("lado/contacts/<int:contact_id>/", contact_detail, name="contact_detail"),
-    path("lado/contacts/<int:contact_id>/advice/", contact_advice, name="contact_advice"),
+    path("lado/contacts/<record:contact_id>/", contact_detail, name="contact_detail"),
+    path("lado/contacts/<record:contact_id>/advice/", contact_advice, name="contact_advice"),
     path("lado/consultations/", consultation_list, name="consultation_list"),
     *decision_views.urlpatterns,
     *search_views.urlpatterns,

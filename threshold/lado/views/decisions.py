@@ -13,11 +13,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from threshold.access import fetch
+from threshold.core import record_ids
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
 from threshold.lado.forms.contacts import DecisionForm, ReopenForm, facts_digest, initial_from_facts
@@ -130,12 +131,17 @@ def contact_reopen_page(request: HttpRequest, contact_id: int) -> HttpResponse:
         messages.info(request, "Only a consultation can be reopened as a referral.")
         return redirect("contact_detail", contact.pk)
     source = request.POST if request.method == "POST" else request.GET
-    prompted_id = source.get("prompted_by") or None
+    # The later contact travels as its URL token (threshold.core.record_ids), never its id.
+    prompted_token = str(source.get("prompted_by") or "")
+    try:
+        prompted_id = record_ids.decode(prompted_token) if prompted_token else None
+    except ValueError:
+        raise Http404("No such record.") from None
     # The later contact is decided into the case too, so it needs the same right.
     prompted_by = _contact_to_decide(request, prompted_id) if prompted_id else None
     form = ReopenForm(
         request.POST if request.method == "POST" else None,
-        initial={"prompted_by": prompted_id, "version": contact.version},
+        initial={"prompted_by": prompted_token, "version": contact.version},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,6 +172,6 @@ def contact_reopen_page(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("lado/contacts/<int:contact_id>/decision/", contact_decide_page, name="contact_decide"),
-    path("lado/contacts/<int:contact_id>/reopen/", contact_reopen_page, name="contact_reopen"),
+    path("lado/contacts/<record:contact_id>/decision/", contact_decide_page, name="contact_decide"),
+    path("lado/contacts/<record:contact_id>/reopen/", contact_reopen_page, name="contact_reopen"),
 ]

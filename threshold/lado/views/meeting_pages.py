@@ -11,8 +11,8 @@ from threshold.lado.services.meetings import meeting_label
 
 
 def case_name(case: Case) -> str:
-    """How pages name a case: its reference, or its number before it has one."""
-    return case.reference or f"L-{case.pk}"
+    """How pages name a case: its stored reference (``LADO-7KQ2-9MXD``), never its id."""
+    return case.reference
 
 
 def meeting_page(meeting: Meeting, anchor: str = "") -> str:

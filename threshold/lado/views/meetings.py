@@ -330,13 +330,13 @@ def meeting_update_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("lado/cases/<int:case_id>/meetings/new/", meeting_new, name="meeting_new"),
-    path("lado/meetings/<int:meeting_id>/", meeting_detail, name="meeting_detail"),
-    path("lado/meetings/<int:meeting_id>/edit/", meeting_edit, name="meeting_edit"),
-    path("lado/meetings/<int:meeting_id>/attendees/new/", meeting_attendee_add, name="meeting_attendee_add"),
-    path("lado/meetings/<int:meeting_id>/attendance/", meeting_attendance, name="meeting_attendance"),
-    path("lado/meetings/<int:meeting_id>/actions/new/", meeting_action_add, name="meeting_action_add"),
-    path("lado/meetings/<int:meeting_id>/actions/done/", meeting_action_complete, name="meeting_action_complete"),
-    path("lado/meetings/<int:meeting_id>/updates/new/", meeting_update_add, name="meeting_update_add"),
+    path("lado/cases/<record:case_id>/meetings/new/", meeting_new, name="meeting_new"),
+    path("lado/meetings/<record:meeting_id>/", meeting_detail, name="meeting_detail"),
+    path("lado/meetings/<record:meeting_id>/edit/", meeting_edit, name="meeting_edit"),
+    path("lado/meetings/<record:meeting_id>/attendees/new/", meeting_attendee_add, name="meeting_attendee_add"),
+    path("lado/meetings/<record:meeting_id>/attendance/", meeting_attendance, name="meeting_attendance"),
+    path("lado/meetings/<record:meeting_id>/actions/new/", meeting_action_add, name="meeting_action_add"),
+    path("lado/meetings/<record:meeting_id>/actions/done/", meeting_action_complete, name="meeting_action_complete"),
+    path("lado/meetings/<record:meeting_id>/updates/new/", meeting_update_add, name="meeting_update_add"),
     *sharing.urlpatterns,
 ]

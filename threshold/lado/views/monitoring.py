@@ -214,14 +214,14 @@ def case_delay_review(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("lado/cases/<int:case_id>/monitoring/schedule/", monitoring_schedule, name="monitoring_schedule"),
+    path("lado/cases/<record:case_id>/monitoring/schedule/", monitoring_schedule, name="monitoring_schedule"),
     path(
-        "lado/cases/<int:case_id>/monitoring/<int:review_id>/",
+        "lado/cases/<record:case_id>/monitoring/<record:review_id>/",
         monitoring_complete,
         name="monitoring_complete",
     ),
-    path("lado/cases/<int:case_id>/employer-progress/", case_employer_progress, name="case_employer_progress"),
-    path("lado/cases/<int:case_id>/quality-assurance/", case_quality_assurance, name="case_quality_assurance"),
-    path("lado/cases/<int:case_id>/delay-review/", case_delay_review, name="case_delay_review"),
+    path("lado/cases/<record:case_id>/employer-progress/", case_employer_progress, name="case_employer_progress"),
+    path("lado/cases/<record:case_id>/quality-assurance/", case_quality_assurance, name="case_quality_assurance"),
+    path("lado/cases/<record:case_id>/delay-review/", case_delay_review, name="case_delay_review"),
     *conclusion.urlpatterns,
 ]

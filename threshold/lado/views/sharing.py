@@ -119,8 +119,8 @@ def case_unshare(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("lado/meetings/<int:meeting_id>/share/", meeting_share, name="meeting_share"),
-    path("lado/meetings/<int:meeting_id>/unshare/", meeting_unshare, name="meeting_unshare"),
-    path("lado/cases/<int:case_id>/share/", case_share, name="case_share"),
-    path("lado/cases/<int:case_id>/unshare/", case_unshare, name="case_unshare"),
+    path("lado/meetings/<record:meeting_id>/share/", meeting_share, name="meeting_share"),
+    path("lado/meetings/<record:meeting_id>/unshare/", meeting_unshare, name="meeting_unshare"),
+    path("lado/cases/<record:case_id>/share/", case_share, name="case_share"),
+    path("lado/cases/<record:case_id>/unshare/", case_unshare, name="case_unshare"),
 ]

@@ -1,0 +1,77 @@
+"""Record ids in URLs that reveal nothing: a keyed permutation of the primary key, written in Crockford base32.
+
+A page's address used to carry its record's primary key (``/concerns/3/``),
+one sequence per table across every organisation: a reader who could open
+concerns 1 and 3 learnt that concern 2 exists and is kept from them (ADR 0017
+did the same for the references people quote). The ``record`` path converter
+writes each id as an eight-character token (``/concerns/7KQ29MXD/``) made by a
+four-round Feistel permutation of the id's 40 bits, keyed from the secret key:
+consecutive records get unrelated tokens, a token cannot be turned back into
+an id without the key, and views still receive the integer id, so
+``reverse("concern_detail", args=[concern.pk])`` and every ``access_*`` call
+work unchanged. A token that does not decode is simply not a URL (404).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+
+from django.conf import settings
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O or U
+_VALUES = {char: index for index, char in enumerate(_ALPHABET)}
+_HALF_BITS = 20
+_HALF_MASK = (1 << _HALF_BITS) - 1
+_ROUNDS = 4
+_LENGTH = 8  # 40 bits
+
+
+@functools.cache
+def _key(secret: str) -> bytes:
+    return hmac.new(secret.encode(), b"threshold record ids in URLs", hashlib.sha256).digest()
+
+
+def _round(half: int, number: int) -> int:
+    digest = hmac.new(_key(settings.SECRET_KEY), bytes([number]) + half.to_bytes(3, "big"), hashlib.sha256).digest()
+    return int.from_bytes(digest[:3], "big") & _HALF_MASK
+
+
+def encode(record_id: int) -> str:
+    """The URL token of a record id (0 ≤ id < 2⁴⁰)."""
+    if not 0 <= record_id < 1 << (2 * _HALF_BITS):
+        raise ValueError("A record id out of range for a URL.")
+    left, right = record_id >> _HALF_BITS, record_id & _HALF_MASK
+    for number in range(_ROUNDS):
+        left, right = right, left ^ _round(right, number)
+    value = (left << _HALF_BITS) | right
+    return "".join(_ALPHABET[(value >> (5 * (_LENGTH - 1 - place))) & 31] for place in range(_LENGTH))
+
+
+def decode(token: str) -> int:
+    """The record id a URL token stands for; ``ValueError`` when it is not one."""
+    token = token.upper()
+    if len(token) != _LENGTH or any(char not in _VALUES for char in token):
+        raise ValueError("Not a record token.")
+    value = 0
+    for char in token:
+        value = (value << 5) | _VALUES[char]
+    left, right = value >> _HALF_BITS, value & _HALF_MASK
+    for number in reversed(range(_ROUNDS)):
+        left, right = right ^ _round(left, number), left
+    return (left << _HALF_BITS) | right
+
+
+class RecordIdConverter:
+    """The ``<record:…_id>`` path converter: a token in the URL, the integer id in the view."""
+
+    regex = "[0-9A-Za-z]{8}"
+
+    def to_python(self, value: str) -> int:
+        """The record id; a ``ValueError`` makes the URL not match (404)."""
+        return decode(value)
+
+    def to_url(self, value: int | str) -> str:
+        """The token for a record id."""
+        return encode(int(value))

@@ -1,0 +1,221 @@
+"""Whether a record's subject could be someone who uses Threshold, decided from match keys (ADR 0018).
+
+A record is about a reader when its subject is linked to their account, has
+one of their addresses, or — whatever the link says — its name or email
+shares a match key with theirs (``threshold.core.names``). The last test is
+made at every read by the access rules (``threshold.access.policies``) from
+``PersonKey`` rows; this module gives the same answer for one person and a
+handful of accounts, for the forms that ask a recorder who they mean, for
+choosing who may handle a record, and for the line that tells handlers why a
+record is hidden from whom.
+"""
+
+# access-lint: allow-module subject exclusion itself (ADR 0018): match keys, clearances, and people already held.
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from threshold.accounts.models import Membership, Organisation, User
+from threshold.audit.services import Actor, audit_record
+from threshold.core.names import account_keys, record_keys, skeleton
+from threshold.people.models import Person, PersonKey, SubjectClearance
+
+# The radio value that says the typed person is nobody who uses Threshold.
+NOT_A_MEMBER = "none"
+
+
+def person_keys_write(person: Person) -> None:
+    """Replace ``person``'s match keys with those of their current name and email (``Person.save`` calls this)."""
+    PersonKey.objects.filter(person=person).delete()
+    keys = record_keys(name=person.full_name, email=person.email)
+    PersonKey.objects.bulk_create([PersonKey(person=person, key=key) for key in sorted(keys)])
+
+
+def user_keys(user: User) -> frozenset[str]:
+    """The match keys of an account: its name and every address on it (allauth's addresses included).
+
+    Kept on the user object for the rest of the request: the scope and the
+    forms ask for them more than once.
+    """
+    cached: frozenset[str] | None = getattr(user, "_threshold_match_keys", None)
+    if cached is not None and getattr(user, "_threshold_match_keys_for", None) == (user.full_name, user.email):
+        return cached
+    emails = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    keys = account_keys(full_name=user.full_name, emails=sorted(email for email in emails if email))
+    user._threshold_match_keys = keys  # type: ignore[attr-defined]
+    user._threshold_match_keys_for = (user.full_name, user.email)  # type: ignore[attr-defined]
+    return keys
+
+
+def could_be_user(person: Person, user: User) -> bool:
+    """Whether ``person`` is, or could be, ``user``: linked, one of their addresses, or a shared match key.
+
+    A clearance for this pair (someone who handles the record decided it is not
+    them) answers no for a possible match, never for a link or an address.
+    """
+    if person.user_id is not None and person.user_id == user.pk:
+        return True
+    if person.email and person.email.casefold() == (user.email or "").casefold():
+        return True
+    keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
+    if not keys & user_keys(user):
+        return False
+    return not SubjectClearance.objects.filter(person=person, user=user).exists()
+
+
+def users_not_about(person: Person, users: Iterable[User]) -> list[User]:
+    """``users`` without anyone ``person`` is or could be: who may be offered a record about ``person``."""
+    keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
+    cleared = set(SubjectClearance.objects.filter(person=person).values_list("user_id", flat=True))
+    kept = []
+    for user in users:
+        if person.user_id == user.pk or (person.email and person.email.casefold() == user.email.casefold()):
+            continue
+        if user.pk not in cleared and keys & user_keys(user):
+            continue
+        kept.append(user)
+    return kept
+
+
+def exclude_possible_subjects(person: Person, users: QuerySet[User]) -> QuerySet[User]:
+    """``users`` without anyone ``person`` is or could be, still a queryset (choices, further filters)."""
+    about = [user.pk for user in users if user not in users_not_about(person, [user])]
+    return users.exclude(pk__in=about)
+
+
+def _members(organisations: Iterable[Organisation]) -> list[User]:
+    organisation_ids = {organisation.pk for organisation in organisations}
+    user_ids = Membership.objects.filter(organisation_id__in=organisation_ids, is_active=True).values("user_id")
+    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk"))
+
+
+def possible_members(*, name: str, email: str = "", organisations: Iterable[Organisation]) -> list[User]:
+    """Active members of ``organisations`` whom a typed name (and email) could mean, by name order."""
+    keys = record_keys(name=name, email=email)
+    if not keys:
+        return []
+    return [user for user in _members(organisations) if keys & user_keys(user)]
+
+
+def _same_name(first: str, second: str) -> bool:
+    return " ".join(skeleton(first).split()) == " ".join(skeleton(second).split())
+
+
+class SubjectToConfirm(ValidationError):
+    """The typed name could mean a colleague: the recorder chooses who, or says it is nobody who uses Threshold."""
+
+    def __init__(self, *, field: str, name: str, candidates: list[User], others: dict[str, str] | None = None) -> None:
+        self.candidates = candidates
+        self.field = field
+        self.typed_name = name
+        names = " or ".join(user.full_name for user in candidates)
+        typed = " ".join(name.split())
+        question = (
+            f"‘{typed}’ could be {names}, who {'uses' if len(candidates) == 1 else 'use'} Threshold. "
+            "Choose who the person is, or say that they are not someone who uses Threshold"
+        )
+        super().__init__({**(others or {}), field: question})
+
+    def with_errors(self, others: dict[str, str]) -> SubjectToConfirm:
+        """The same question with the form's other errors beside it, so the recorder sees them all at once."""
+        return SubjectToConfirm(field=self.field, name=self.typed_name, candidates=self.candidates, others=others)
+
+
+def typed_subject(
+    *,
+    name: str,
+    email: str = "",
+    organisations: Iterable[Organisation],
+    confirmation: str,
+    field: str,
+) -> tuple[User | None, list[User]]:
+    """The colleague a typed name means, and the colleagues it could still mean.
+
+    One member whose name is exactly the typed one is meant without asking.
+    Otherwise, when the name could mean members, the recorder must answer
+    (``confirmation``: a member's id, or ``NOT_A_MEMBER``) or
+    ``SubjectToConfirm`` is raised. Saying "not a member" leaves the possible
+    matches in place: the record stays hidden from them until someone who
+    handles it clears the match (``subject_clear``).
+    """
+    candidates = possible_members(name=name, email=email, organisations=organisations)
+    if not candidates:
+        return None, []
+    exact = [user for user in candidates if _same_name(user.full_name, name)]
+    if len(exact) == 1 and not confirmation:
+        return exact[0], []
+    chosen = [user for user in candidates if str(user.pk) == confirmation]
+    if chosen:
+        return chosen[0], []
+    if confirmation == NOT_A_MEMBER:
+        return None, candidates
+    raise SubjectToConfirm(field=field, name=name, candidates=candidates)
+
+
+def subject_confirmation_record(
+    *, actor: Actor | User, person: Person, candidates: list[User], organisation: Organisation | None
+) -> None:
+    """Keep the recorder's "not someone who uses Threshold" on the person, audited (inside the caller's transaction)."""
+    if not candidates or not isinstance(actor, User):
+        return
+    person.not_a_member_confirmed_by = actor
+    person.not_a_member_confirmed_at = timezone.now()
+    person.save(update_fields=["not_a_member_confirmed_by", "not_a_member_confirmed_at"])
+    audit_record(
+        actor=actor,
+        action="person.not_a_member_confirmed",
+        record_type="person",
+        record_id=person.pk,
+        organisation=organisation,
+        details={"possible_user_ids": [user.pk for user in candidates]},
+    )
+
+
+def hidden_from(person: Person, organisations: Iterable[Organisation]) -> list[tuple[User, str]]:
+    """Members of ``organisations`` a record about ``person`` is hidden from, each with why (for its handlers)."""
+    hidden = []
+    keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
+    cleared = set(SubjectClearance.objects.filter(person=person).values_list("user_id", flat=True))
+    for user in _members(organisations):
+        if person.user_id == user.pk:
+            hidden.append((user, "the record is about them"))
+        elif person.email and person.email.casefold() == user.email.casefold():
+            hidden.append((user, "the record has their email address"))
+        elif user.pk not in cleared and keys & user_keys(user):
+            hidden.append((user, "the adult's name or email could be theirs"))
+    return hidden
+
+
+def subject_clear(*, actor: User, person: Person, user: User, reason: str, organisation: Organisation | None) -> None:
+    """Decide that ``person`` is not ``user`` after all, so records about ``person`` show to them again.
+
+    Only the key match can be cleared: a linked account or an address of
+    theirs stays decisive. The caller has already checked that ``actor`` may
+    change the record (and is not ``user``); the clearance is audited.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the record is not about them"})
+    if actor.pk == user.pk:
+        raise ValidationError({"reason": "Someone else must decide whether a record is about you"})
+    if person.user_id == user.pk or (person.email and person.email.casefold() == user.email.casefold()):
+        raise ValidationError({"reason": "The record is linked to them: it cannot be shown to them"})
+    with transaction.atomic():
+        clearance, created = SubjectClearance.objects.get_or_create(
+            person=person, user=user, defaults={"cleared_by": actor, "reason": reason}
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="person.match_cleared",
+                record_type="person",
+                record_id=person.pk,
+                organisation=organisation,
+                details={"user_id": user.pk, "clearance_id": clearance.pk},
+            )
