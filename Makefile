@@ -7,7 +7,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PORT
 
-.PHONY: install demo serve test test-fast lint clean
+.PHONY: install demo serve dev test test-fast lint clean
 
 ## install: Python and npm dependencies (pinned), and the compiled front-end assets. Quick when nothing changed.
 install: $(VENV)/.installed node_modules/.installed threshold/static/build/.built
@@ -27,13 +27,17 @@ threshold/static/build/.built: node_modules/.installed assets/build.mjs $(shell 
 	npm run --silent build
 	@touch $@
 
-## demo: set up, load the demo world into SQLite under data/, and serve with the task worker.
+## demo: set up, load the demo world into SQLite under data/, and serve through gunicorn with the task worker.
 demo: install
 	./scripts/demo.sh
 
 ## serve: the same, without loading the demo world.
 serve: install
 	LOAD_DEMO=0 ./scripts/demo.sh
+
+## dev: the demo on Django's development server, which reloads when the code changes.
+dev: install
+	SERVER=runserver ./scripts/demo.sh
 
 ## test: every test, browser journeys included (on PostgreSQL when DATABASE_URL is set).
 test: install
@@ -44,12 +48,13 @@ test: install
 test-fast: install
 	$(PY) -m pytest -q -m "not browser"
 
-## lint: ruff (lint and format), mypy and the access lint (scripts/lint_access.py).
+## lint: ruff (lint and format), mypy, the access lint (scripts/lint_access.py) and the import layers (import-linter).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy threshold tests bench
 	$(PY) scripts/lint_access.py
+	$(VENV)/bin/lint-imports --no-cache  # the contracts in pyproject.toml; no cache, so a result is never stale
 
 clean:
 	rm -rf $(VENV) node_modules threshold/static/build staticfiles

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Serves Threshold with its background task worker; Ctrl-C stops both.
+# The web server is gunicorn, as in production (ADR 0020), with static files
+# served by WhiteNoise; SERVER=runserver (make dev) uses Django's development
+# server instead, which reloads when the code changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
+SERVER="${SERVER:-gunicorn}"
 PY=.venv/bin/python
 
 "$PY" manage.py migrate --no-input -v 0
@@ -14,7 +18,9 @@ fi
 pids=()
 stop() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # The children too: the auto-reloading runserver serves from a child process
+  # that outlives its parent.
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; pkill -TERM -P "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "Threshold stopped."
 }
@@ -22,7 +28,16 @@ trap stop INT TERM EXIT
 
 "$PY" manage.py db_worker --interval 2 &
 pids+=("$!")
-"$PY" manage.py runserver "127.0.0.1:${PORT}" --noreload &
+if [ "$SERVER" = "runserver" ]; then
+  # Static files straight from the source folders, picked up as they change.
+  WHITENOISE_AUTOREFRESH=true "$PY" manage.py runserver "127.0.0.1:${PORT}" &
+else
+  # gunicorn runs the development settings too (demo mode, data/ and the key
+  # in data/secret_key), bound to this machine only; gunicorn.conf.py sizes
+  # the workers to the cores.
+  DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-threshold.settings.development}" \
+    .venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:${PORT}" threshold.wsgi &
+fi
 pids+=("$!")
 # Anonymous concerns reach the audit trail in a batch after the day they were
 # shared (ADR 0012); a deployment runs this from cron, the demo every hour.

@@ -12,7 +12,7 @@ from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
-from threshold.core.record_ids import encode as record_token
+from threshold.core.record_ids import encode
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -89,6 +89,12 @@ def role_label(value: str) -> str:
 def link(href: str, text: object) -> Markup:
     """A GOV.UK link whose text is escaped, for the ``html`` of a macro parameter."""
     return Markup('<a class="govuk-link" href="{}">{}</a>').format(href, text)
+
+
+def record_token(record_id: int | str) -> str:
+    """A record id as people may see it: its URL token, which counts nothing (ADR 0017); other ids as they are."""
+    text = str(record_id)
+    return encode(int(text)) if text.isdigit() else text
 
 
 def environment(**options: Any) -> Environment:

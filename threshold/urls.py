@@ -63,7 +63,7 @@ urlpatterns = [
     path("chronology/", include("threshold.chronology.urls")),
     path("people/<record:person_id>/", people_views.person_detail, name="person_detail"),
     path(
-        "records/<str:record_type>/<record:record_id>/not-about/<int:user_id>/",
+        "records/<str:record_type>/<record:record_id>/not-about/",
         people_views.person_match_clear,
         name="person_match_clear",
     ),

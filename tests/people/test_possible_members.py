@@ -38,13 +38,14 @@ def names(users: list[User]) -> list[str]:
         "Hana Jane Head",
         "Hana Head-Smith",
         "Нana Head",  # a Cyrillic Н
+        "Hana",  # a given name alone
     ],
 )
 def test_the_ways_a_reporter_may_name_the_headteacher_all_could_mean_hana(typed: str, oakfield: Organisation) -> None:
     assert names(possible_members(name=typed, organisations=[oakfield])) == ["Hana Head"]
 
 
-@pytest.mark.parametrize("typed", ["Hana", "", "Mrs", "T. Head", "Harriet Hope", "Tina Hope"])
+@pytest.mark.parametrize("typed", ["", "Mrs", "T. Head", "Harriet Hope", "Tina Hope"])
 def test_a_name_that_could_mean_nobody_here_matches_nobody(typed: str, oakfield: Organisation) -> None:
     assert possible_members(name=typed, organisations=[oakfield]) == []
 

@@ -21,7 +21,7 @@ from threshold.policy import (
     load_packs,
 )
 
-# Copies of ../shared/seeds kept in the repository, so that CI (a fresh clone) checks them too.
+# Copies of the seed documents kept in the repository, so that CI (a fresh clone) checks them too.
 SEEDS = Path(__file__).resolve().parent / "seeds"
 
 MINIMAL = """

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 
 from threshold.access import policies
 from threshold.access.guard import scoped
+from threshold.access.policies import Action
 from threshold.access.scope import Scope, scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Allegation
@@ -43,7 +44,7 @@ def _fetch(
     user: Any,
     queryset: QuerySet[M],
     record_id: object,
-    action: str,
+    action: Action,
     record_type: str,
     request: HttpRequest | None,
 ) -> M:
@@ -67,7 +68,7 @@ def audit_read(
     user: Any,
     record: Model,
     record_type: str,
-    action: str = "view",
+    action: Action = "view",
     request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
@@ -101,64 +102,64 @@ def owning_organisation(record: Model) -> Organisation | None:
     return None
 
 
-def visible_concerns(user: User, action: str = "view") -> QuerySet[Concern]:
+def visible_concerns(user: User, action: Action = "view") -> QuerySet[Concern]:
     """Concerns the user may see (``view``) or whose report they raised (``view_report``)."""
     return _visible(Concern, policies.concern_condition(_scope(user), action))
 
 
-def access_concern(user: User, concern_id: object, action: str, *, request: HttpRequest | None = None) -> Concern:
+def access_concern(user: User, concern_id: object, action: Action, *, request: HttpRequest | None = None) -> Concern:
     """One concern, if the user may perform ``action`` on it."""
     return _fetch(user, visible_concerns(user, action), concern_id, action, "concern", request)
 
 
-def visible_allegations(user: User, action: str = "view") -> QuerySet[Allegation]:
+def visible_allegations(user: User, action: Action = "view") -> QuerySet[Allegation]:
     """Allegations the user may see or act on."""
     return _visible(Allegation, policies.allegation_condition(_scope(user), action))
 
 
 def access_allegation(
-    user: User, allegation_id: object, action: str, *, request: HttpRequest | None = None
+    user: User, allegation_id: object, action: Action, *, request: HttpRequest | None = None
 ) -> Allegation:
     """One allegation, if the user may perform ``action`` on it."""
     return _fetch(user, visible_allegations(user, action), allegation_id, action, "allegation", request)
 
 
-def visible_contacts(user: User, action: str = "view") -> QuerySet[Contact]:
+def visible_contacts(user: User, action: Action = "view") -> QuerySet[Contact]:
     """LADO contacts the user may see or act on."""
     return _visible(Contact, policies.contact_condition(_scope(user), action))
 
 
-def access_contact(user: User, contact_id: object, action: str, *, request: HttpRequest | None = None) -> Contact:
+def access_contact(user: User, contact_id: object, action: Action, *, request: HttpRequest | None = None) -> Contact:
     """One LADO contact, if the user may perform ``action`` on it."""
     return _fetch(user, visible_contacts(user, action), contact_id, action, "contact", request)
 
 
-def visible_cases(user: User, action: str = "view") -> QuerySet[Case]:
+def visible_cases(user: User, action: Action = "view") -> QuerySet[Case]:
     """LADO cases the user may see or act on."""
     return _visible(Case, policies.case_condition(_scope(user), action))
 
 
-def access_case(user: User, case_id: object, action: str, *, request: HttpRequest | None = None) -> Case:
+def access_case(user: User, case_id: object, action: Action, *, request: HttpRequest | None = None) -> Case:
     """One LADO case, if the user may perform ``action`` on it."""
     return _fetch(user, visible_cases(user, action), case_id, action, "case", request)
 
 
-def visible_meetings(user: User, action: str = "view") -> QuerySet[Meeting]:
+def visible_meetings(user: User, action: Action = "view") -> QuerySet[Meeting]:
     """Meetings the user may see or act on."""
     return _visible(Meeting, policies.meeting_condition(_scope(user), action))
 
 
-def access_meeting(user: User, meeting_id: object, action: str, *, request: HttpRequest | None = None) -> Meeting:
+def access_meeting(user: User, meeting_id: object, action: Action, *, request: HttpRequest | None = None) -> Meeting:
     """One meeting, if the user may perform ``action`` on it."""
     return _fetch(user, visible_meetings(user, action), meeting_id, action, "meeting", request)
 
 
-def visible_people(user: User, action: str = "view") -> QuerySet[Person]:
+def visible_people(user: User, action: Action = "view") -> QuerySet[Person]:
     """Person records the user may see or change."""
     return _visible(Person, policies.person_condition(_scope(user), action))
 
 
-def access_person(user: User, person_id: object, action: str, *, request: HttpRequest | None = None) -> Person:
+def access_person(user: User, person_id: object, action: Action, *, request: HttpRequest | None = None) -> Person:
     """One person record, if the user may perform ``action`` on it."""
     return _fetch(user, visible_people(user, action), person_id, action, "person", request)
 
@@ -176,7 +177,7 @@ def visible_documents(user: User) -> QuerySet[Document]:
 
 
 def access_document(
-    user: User, document_id: object, action: str = "download", *, request: HttpRequest | None = None
+    user: User, document_id: object, action: Action = "download", *, request: HttpRequest | None = None
 ) -> Document:
     """One document, if the user may see the record it belongs to."""
     if action not in ("view", "download"):
@@ -222,7 +223,7 @@ def _record_ids_about(person_ids: list[int]) -> dict[str, set[str]]:
     return {kind: {str(pk) for pk in ids} for kind, ids in about.items()}
 
 
-def can(user: User, action: str, record: Model) -> bool:
+def can(user: User, action: Action, record: Model) -> bool:
     """Whether the user may perform ``action`` on a record they already hold (for showing buttons).
 
     Does not audit: it answers a question about a record already fetched
@@ -230,7 +231,7 @@ def can(user: User, action: str, record: Model) -> bool:
     """
     if isinstance(record, Document):
         return visible_documents(user).filter(pk=record.pk).exists()
-    visible: dict[type[Model], Callable[[User, str], QuerySet[Any]]] = {
+    visible: dict[type[Model], Callable[[User, Action], QuerySet[Any]]] = {
         Concern: visible_concerns,
         Allegation: visible_allegations,
         Contact: visible_contacts,

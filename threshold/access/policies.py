@@ -3,7 +3,7 @@
 A condition is a Django ``Q`` so the very same rule decides a single record
 (``access_*``) and a list, count, search or export (``visible_*``): there is no
 second implementation to drift. Each function says which rule of
-``docs/access.md`` (and DESIGN.md, "Who sees what") it enforces.
+``docs/access.md`` (and ``docs/architecture.md``, "The rules") it enforces.
 
 Actions: ``view`` (the whole record), ``view_report`` (a reporter's own
 report only), ``view_summary`` (a case's summary, for partners invited to one
@@ -15,15 +15,24 @@ and ``add_update`` (partners on shared meetings).
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from django.db.models import Q
 
 from threshold.access.scope import Scope
+from threshold.accounts.match_keys import user_keys
 from threshold.people.models import PersonKey, SubjectClearance
-from threshold.people.subjects import user_keys
 
 NOTHING = Q(pk__in=[])
 
-READ_ACTIONS = frozenset({"view", "view_report", "view_summary", "view_referred", "download"})
+# What a caller asks to do with a record. A Literal, so that a misspelt action is a type error (mypy in
+# `make lint`) rather than a condition that matches nothing and a silent 404.
+Action: TypeAlias = Literal[
+    "view", "view_report", "view_summary", "view_referred", "download", "change", "decide", "manage", "add_update"
+]
+
+# The actions that read a record's content: fetching a record for one of these writes an access event.
+READ_ACTIONS: frozenset[Action] = frozenset({"view", "view_report", "view_summary", "view_referred", "download"})
 
 
 def not_about_user(scope: Scope, prefix: str = "subject__") -> Q:
@@ -72,7 +81,7 @@ def _employer_scope(plain: set[int], routed: set[int], governed: set[int] | None
     return condition
 
 
-def concern_condition(scope: Scope, action: str) -> Q:
+def concern_condition(scope: Scope, action: Action) -> Q:
     """Who may do what with a concern (rules 1, 2, 3 and 5)."""
     if action == "change":
         reach = _employer_scope(scope.concern_change_plain, scope.concern_change_routed, scope.governed)
@@ -89,7 +98,7 @@ def concern_condition(scope: Scope, action: str) -> Q:
     return reach & not_about_user(scope)
 
 
-def allegation_condition(scope: Scope, action: str) -> Q:
+def allegation_condition(scope: Scope, action: Action) -> Q:
     """Who may do what with an allegation (rules 1, 2, 3, 5 and 6 of docs/access.md).
 
     Rule 1: the setting's handlers, or the trust's for one routed above the
@@ -113,7 +122,7 @@ def allegation_condition(scope: Scope, action: str) -> Q:
     return reach & not_about_user(scope)
 
 
-def contact_condition(scope: Scope, action: str) -> Q:
+def contact_condition(scope: Scope, action: Action) -> Q:
     """LADO contacts: the local authority's LADO service and auditors (rules 1, 2 and 5)."""
     if action == "change":
         reach = Q(local_authority_id__in=scope.lado_contact_change) if scope.lado_contact_change else NOTHING
@@ -142,7 +151,7 @@ def _case_of_shared_meeting(scope: Scope) -> Q:
     return Q(meetings__shares__user=scope.user, meetings__shares__ended_at__isnull=True)
 
 
-def case_condition(scope: Scope, action: str) -> Q:
+def case_condition(scope: Scope, action: Action) -> Q:
     """LADO cases (rules 1, 2, 5 and 7 of docs/access.md).
 
     Rule 1: the LADO service of the case's local authority reads it (LADOs,
@@ -169,7 +178,7 @@ def case_condition(scope: Scope, action: str) -> Q:
     return reach & not_about_user(scope)
 
 
-def meeting_condition(scope: Scope, action: str) -> Q:
+def meeting_condition(scope: Scope, action: Action) -> Q:
     """Strategy and evaluation meetings (rules 1, 2 and 5 of docs/access.md).
 
     Rule 1: the LADO service of the case's local authority reads them; LADOs
@@ -195,7 +204,7 @@ def meeting_condition(scope: Scope, action: str) -> Q:
     return reach & not_about_user(scope, "case__subject__")
 
 
-def person_condition(scope: Scope, action: str) -> Q:
+def person_condition(scope: Scope, action: Action) -> Q:
     """People: recorded by an organisation the user handles records for (rules 1, 2 and 4).
 
     Partners see the adult a shared case is about, and nobody else; a

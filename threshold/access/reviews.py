@@ -1,7 +1,7 @@
 """The door to pattern reviews and their findings (the concerns app's termly reviews).
 
 A pattern review belongs to an organisation; who may open it is who reviews
-that organisation's concerns (``concerns.selectors.review_organisations``: a
+that organisation's concerns (``review_organisations``: a
 setting's headteacher or DSL, a trust's director of school or DSL). A finding
 is about one adult, so subject exclusion (rule 2) applies to it as to any
 record. A low-level record follows its concern.
@@ -15,20 +15,30 @@ from django.http import Http404
 from threshold.access import policies
 from threshold.access.guard import scoped
 from threshold.access.scope import scope_for
-from threshold.accounts.models import Organisation, User
+from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.roles import OrganisationKind, Role
 from threshold.concerns.models import PatternFinding, PatternReview
 
+REVIEWER_ROLES = frozenset({Role.CASE_MANAGER, Role.DSL, Role.DIRECTOR_OF_SCHOOL})
 
-def _review_organisations(user: User) -> list[Organisation]:
-    # Imported here: the concerns selectors import threshold.access themselves.
-    from threshold.concerns.selectors import review_organisations
 
-    return review_organisations(user)
+def review_organisations(user: User) -> list[Organisation]:
+    """Organisations whose concerns this user reviews: their setting, or their trust for trust roles."""
+    memberships = Membership.objects.filter(
+        user=user, is_active=True, organisation__is_active=True, role__in=REVIEWER_ROLES
+    ).select_related("organisation")
+    organisations = []
+    for membership in memberships:
+        is_trust = membership.organisation.kind == OrganisationKind.ACADEMY_TRUST
+        handlers = (Role.DIRECTOR_OF_SCHOOL, Role.DSL) if is_trust else (Role.CASE_MANAGER, Role.DSL)
+        if membership.role in handlers:
+            organisations.append(membership.organisation)
+    return organisations
 
 
 def visible_pattern_reviews(user: User) -> QuerySet[PatternReview]:
     """Pattern reviews of the organisations whose concerns this user reviews (rule 1)."""
-    return scoped(PatternReview.objects.filter(organisation__in=_review_organisations(user)))
+    return scoped(PatternReview.objects.filter(organisation__in=review_organisations(user)))
 
 
 def access_review(*, user: User, review_id: int) -> PatternReview:
@@ -44,7 +54,7 @@ def visible_pattern_findings(user: User) -> QuerySet[PatternFinding]:
     return scoped(
         PatternFinding.objects.filter(
             policies.not_about_user(scope_for(user), "subject__"),
-            review__organisation__in=_review_organisations(user),
+            review__organisation__in=review_organisations(user),
         )
     )
 

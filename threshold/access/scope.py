@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from threshold.accounts.models import Membership, Organisation, User
-from threshold.accounts.roles import LADO_ROLES, OrganisationKind, Role
+from threshold.accounts.roles import LADO_ROLES, PARTNER_ROLES, OrganisationKind, Role
 
 SETTING_HANDLERS = frozenset({Role.CASE_MANAGER, Role.DSL})
 TRUST_HANDLERS = frozenset({Role.DIRECTOR_OF_SCHOOL, Role.DSL})
 LADO_CHANGE_ROLES = frozenset({Role.LADO, Role.LADO_MANAGER})
-PARTNER_ROLES = frozenset({Role.POLICE_LIAISON, Role.CSC_MANAGER})
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from threshold.access.fetch import visible_allegations, visible_concerns
 from threshold.access.guard import scoped
+from threshold.access.policies import Action
 from threshold.accounts.models import User
 from threshold.allegations.models import Lesson
 from threshold.chronology.models import ChronologyEntry
@@ -19,12 +20,12 @@ from threshold.concerns.models import LowLevelRecord
 CHRONOLOGY_RECORD_TYPES = ("concern", "allegation", "case")
 
 
-def visible_low_level_records(user: User, action: str = "view") -> QuerySet[LowLevelRecord]:
+def visible_low_level_records(user: User, action: Action = "view") -> QuerySet[LowLevelRecord]:
     """Low-level records of the concerns the user may see (or, with ``change``, handle)."""
     return scoped(LowLevelRecord.objects.filter(concern__in=visible_concerns(user, action)))
 
 
-def visible_lessons(user: User, action: str = "view") -> QuerySet[Lesson]:
+def visible_lessons(user: User, action: Action = "view") -> QuerySet[Lesson]:
     """Lessons learned from the allegations the user may see."""
     return scoped(Lesson.objects.filter(allegation__in=visible_allegations(user, action)))
 

@@ -9,12 +9,14 @@ from django.contrib.auth.password_validation import validate_password
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import ROLES_BY_KIND, Role
+from threshold.core.forms import CleanCharField
 
 
 class InvitationForm(forms.Form):
     """Who to invite, to which organisation, in which role."""
 
-    full_name = forms.CharField(
+    # Stored without hidden or direction-changing characters: a spoofed name would display wrongly everywhere.
+    full_name = CleanCharField(
         label="Full name",
         max_length=150,
         error_messages={"required": "Enter the person's full name"},

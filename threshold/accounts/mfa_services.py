@@ -22,6 +22,9 @@ from django.utils import timezone
 
 from threshold.accounts import selectors
 from threshold.accounts.models import SignInReset, User, token_digest
+
+# A read, so it lives in the selectors (the middleware asks it without importing the services); re-exported here.
+from threshold.accounts.selectors import sign_in_reset_pending as sign_in_reset_pending
 from threshold.accounts.services import sessions_end
 from threshold.audit.services import audit_record
 
@@ -77,14 +80,6 @@ def user_reset_sign_in(*, actor: User, user: User, request: HttpRequest | None =
         link = _absolute(reverse("sign_in_reset_open", args=[token]), request)
         transaction.on_commit(lambda: _tell_the_person(user=locked, reset=reset, link=link))
     return len(types)
-
-
-def sign_in_reset_pending(*, user: User) -> SignInReset | None:
-    """The reset the person has not yet proved their address for, if their latest reset is one."""
-    latest = SignInReset.objects.filter(user=user).order_by("-created_at", "-pk").first()
-    if latest is None or latest.proven_at is not None:
-        return None
-    return latest
 
 
 def sign_in_reset_send_link(*, user: User, request: HttpRequest | None = None) -> SignInReset:

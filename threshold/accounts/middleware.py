@@ -133,8 +133,6 @@ class MFARequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         """Handle one request."""
-        from threshold.accounts.mfa_services import sign_in_reset_pending
-
         user = request.user
         if user.is_authenticated and request.session.get(MFA_VERIFIED_KEY) != str(user.pk):
             name = _url_name(request)
@@ -144,10 +142,10 @@ class MFARequiredMiddleware:
                     # through allauth): start again rather than trust it.
                     logout(request)
                     return HttpResponseRedirect(reverse("account_login"))
-                if sign_in_reset_pending(user=user) is not None:
+                if selectors.sign_in_reset_pending(user=user) is not None:
                     return HttpResponseRedirect(reverse("sign_in_reset_check_email"))
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
-            if name == "mfa_activate_totp" and sign_in_reset_pending(user=user) is not None:
+            if name == "mfa_activate_totp" and selectors.sign_in_reset_pending(user=user) is not None:
                 # The password alone does not set up a new authenticator after
                 # a reset: the emailed link must be followed first.
                 return HttpResponseRedirect(reverse("sign_in_reset_check_email"))

@@ -43,6 +43,10 @@ class User(AbstractBaseUser):
     # a plain unique constraint is case-insensitive in effect.
     email = models.EmailField(max_length=254, unique=True)
     full_name = models.CharField(max_length=150)
+    # Names and addresses the account had before (ADR 0018): a record typed with an old name or address is
+    # still about this person, so subject exclusion keeps comparing with them after a rename or a new email.
+    former_names = models.JSONField(default=list, blank=True)
+    former_emails = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
     is_system_admin = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -56,6 +60,24 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.full_name or f"User {self.pk}"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._identity = (self.full_name, self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep a former name or address when it changes, so records typed with it stay hidden from them."""
+        old_name, old_email = self._identity
+        if not self._state.adding:
+            if old_name and old_name != self.full_name and old_name not in self.former_names:
+                self.former_names = [*self.former_names, old_name]
+            if old_email and old_email != self.email and old_email not in self.former_emails:
+                self.former_emails = [*self.former_emails, old_email]
+            fields = kwargs.get("update_fields")
+            if fields is not None and (old_name != self.full_name or old_email != self.email):
+                kwargs["update_fields"] = {*fields, "former_names", "former_emails"}
+        super().save(*args, **kwargs)
+        self._identity = (self.full_name, self.email)
 
     def clean(self) -> None:
         """Store email addresses in lower case so uniqueness is case-insensitive."""

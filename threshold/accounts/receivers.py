@@ -188,7 +188,11 @@ def record_email_changed(
     old_email = str(from_email_address.email).lower() if from_email_address else ""
     relinked = 0
     if user.email != new_email:
-        User.objects.filter(pk=user.pk).update(email=new_email)
+        # Saved, not updated in bulk: the old address is kept among the account's former ones (ADR 0018).
+        account = User.objects.get(pk=user.pk)
+        account.email = new_email
+        account.save(update_fields=["email"])
+        user.email, user.former_emails = account.email, account.former_emails
     if old_email:
         # Subject exclusion also matches on email (docs/access.md, rule 2):
         # before the old address stops matching, link the records that carry

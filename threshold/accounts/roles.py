@@ -51,6 +51,8 @@ class Role(models.TextChoices):
 
 
 LADO_ROLES = frozenset({Role.LADO, Role.LADO_MANAGER, Role.LADO_BUSINESS_SUPPORT})
+# Partner agencies: they see only the cases and meetings shared with them by name.
+PARTNER_ROLES = frozenset({Role.POLICE_LIAISON, Role.CSC_MANAGER})
 EMPLOYER_ROLES = frozenset(
     {
         Role.CASE_MANAGER,

@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 from django.http import Http404
 
-from threshold.accounts.models import Invitation, Membership, Organisation, RoleGrant, User
+from threshold.accounts.models import Invitation, Membership, Organisation, RoleGrant, SignInReset, User
 from threshold.accounts.roles import Role
 
 
@@ -144,3 +144,11 @@ def pending_role_grant(*, organisation: Organisation, grant_id: int) -> RoleGran
         )
     except RoleGrant.DoesNotExist:
         raise Http404("No such role grant.") from None
+
+
+def sign_in_reset_pending(*, user: User) -> SignInReset | None:
+    """The reset the person has not yet proved their address for, if their latest reset is one."""
+    latest = SignInReset.objects.filter(user=user).order_by("-created_at", "-pk").first()
+    if latest is None or latest.proven_at is not None:
+        return None
+    return latest

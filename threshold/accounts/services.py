@@ -27,7 +27,7 @@ from threshold.accounts.models import (
     token_digest,
 )
 from threshold.accounts.role_grants import is_checked_role, may_approve, needs_second_admin, role_grant_record
-from threshold.accounts.roles import ROLES_BY_KIND, Role
+from threshold.accounts.roles import PARTNER_ROLES, ROLES_BY_KIND, Role
 from threshold.audit.services import Actor, audit_record
 from threshold.core.errors import ConflictError
 
@@ -316,7 +316,9 @@ def role_grant_approve(*, actor: User, grant: RoleGrant, request: HttpRequest | 
     _require_admin_of(actor=actor, organisation=grant.organisation)
     with transaction.atomic():
         current = (
-            RoleGrant.objects.select_for_update()
+            # Only the grant's own row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the
+            # outer joins that the optional invitation and membership need.
+            RoleGrant.objects.select_for_update(of=("self",))
             .select_related("organisation", "granted_by", "invitation", "membership")
             .get(pk=grant.pk)
         )
@@ -375,7 +377,7 @@ def role_grant_refuse(*, actor: User, grant: RoleGrant, request: HttpRequest | N
     """Refuse (or, for its granter, withdraw) a grant that was waiting; an invitation is withdrawn with it."""
     _require_admin_of(actor=actor, organisation=grant.organisation)
     with transaction.atomic():
-        current = RoleGrant.objects.select_for_update().select_related("organisation").get(pk=grant.pk)
+        current = RoleGrant.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=grant.pk)
         if not current.is_pending:
             raise ValidationError("This role grant has already been decided.")
         now = timezone.now()
@@ -495,7 +497,6 @@ def _end_partner_shares_if_no_longer_a_partner(*, user: User) -> int:
     Shares name a person, so a police liaison who leaves the force must not
     keep what was shared with them in that role.
     """
-    from threshold.access.scope import PARTNER_ROLES
     from threshold.lado.models import CaseShare, MeetingShare
 
     if Membership.objects.filter(user=user, is_active=True, role__in=PARTNER_ROLES).exists():

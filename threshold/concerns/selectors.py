@@ -13,13 +13,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from threshold.access import fetch, reviews, subrecords
+
+# Who reviews an organisation's concerns is an access rule, so it lives with the review door (no cycle);
+# re-exported for the concerns pages, which use it to show the reviews link and to refuse a review.
+from threshold.access.reviews import review_organisations as review_organisations
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import EMPLOYER_ROLES, OrganisationKind, Role
 from threshold.concerns.models import Concern, ConcernStatus, LowLevelRecord, PatternFinding, PatternReview
 from threshold.people.adults import group_same_adults, same_adult_reasons
 from threshold.people.models import Person
-
-REVIEWER_ROLES = frozenset({Role.CASE_MANAGER, Role.DSL, Role.DIRECTOR_OF_SCHOOL})
+from threshold.people.subjects import users_not_about
 
 
 def may_share(membership: Membership | None) -> bool:
@@ -71,12 +74,9 @@ def governance_recipients(organisation: Organisation, *, subject: Person | None 
         memberships__is_active=True,
         is_active=True,
     )
-    if subject is not None:
-        if subject.user_id is not None:
-            members = members.exclude(pk=subject.user_id)
-        if subject.email:
-            members = members.exclude(email__iexact=subject.email)
-    return list(members.distinct().order_by("full_name"))
+    ordered = list(members.distinct().order_by("full_name"))
+    # Never anyone the concern's adult is, or could be (ADR 0018).
+    return users_not_about(subject, ordered) if subject is not None else ordered
 
 
 def related_organisations(organisation: Organisation) -> list[int]:
@@ -143,20 +143,6 @@ def term_of(day: dt.date) -> Term:
             )
             return Term(name=name, start=start, end=end)
     raise ValueError(day)
-
-
-def review_organisations(user: User) -> list[Organisation]:
-    """Organisations whose concerns this user reviews: their setting, or their trust for trust roles."""
-    memberships = Membership.objects.filter(
-        user=user, is_active=True, organisation__is_active=True, role__in=REVIEWER_ROLES
-    ).select_related("organisation")
-    organisations = []
-    for membership in memberships:
-        is_trust = membership.organisation.kind == OrganisationKind.ACADEMY_TRUST
-        handlers = (Role.DIRECTOR_OF_SCHOOL, Role.DSL) if is_trust else (Role.CASE_MANAGER, Role.DSL)
-        if membership.role in handlers:
-            organisations.append(membership.organisation)
-    return organisations
 
 
 def reviewable_concerns(*, user: User, organisation: Organisation) -> QuerySet[Concern]:

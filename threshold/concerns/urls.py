@@ -20,7 +20,7 @@ urlpatterns = [
     path("reviews/start/<int:organisation_id>/", review_views.pattern_review_start, name="pattern_review_start"),
     path("reviews/<record:review_id>/", review_views.pattern_review_detail, name="pattern_review_detail"),
     path(
-        "reviews/findings/<int:finding_id>/escalate/",
+        "reviews/findings/<record:finding_id>/escalate/",
         review_views.pattern_finding_escalate,
         name="pattern_finding_escalate",
     ),

@@ -182,6 +182,14 @@ def given_name_variants(given: str) -> frozenset[str]:
     return frozenset({given, *_nickname_table().get(given, frozenset())})
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _substitutions(word: str) -> set[str]:
+    """``word`` with one letter replaced by another (a slip of the finger: "Dec" for "Dev")."""
+    return {word[:index] + letter + word[index + 1 :] for index in range(len(word)) for letter in _LETTERS}
+
+
 def _slips(word: str) -> set[str]:
     """``word`` with one letter deleted or two neighbouring letters swapped (the commonest typing slips)."""
     variants = {word[:index] + word[index + 1 :] for index in range(len(word))} if len(word) > 2 else set()
@@ -268,25 +276,37 @@ def account_keys(*, full_name: str, emails: Iterable[str]) -> frozenset[str]:
     words = [parts for parts in _word_parts(full_name) if not (len(parts) == 1 and parts[0] in TITLES)]
     given_names = [token for parts in (words[:-1] or words) for token in parts]
     surnames = [token for parts in (words[1:] or words) for token in parts]
-    surname_codes: set[str] = set()
+    exact_codes = {surname_code(surname) for surname in surnames}
+    surname_codes = set(exact_codes)
     for surname in surnames:
-        surname_codes.add(surname_code(surname))
         surname_codes.update(surname_code(slip) for slip in _slips(surname))
+        # "Dev D.": the surname's initial alone.
+        surname_codes.add(surname[0])
     given_spellings: set[str] = set()
+    substituted: set[str] = set()
     for given in given_names:
         spellings = {given, *_slips(given)}
         for spelling in list(spellings):
             spellings.update(given_name_variants(spelling))
         given_spellings |= spellings
+        # A replaced letter ("Dec Dsl") counts as the one slip: only beside the surname as it is.
+        substituted |= _substitutions(given[:3])
         if len(given) == 2:
             # A two-letter name ("Mo") is the start of longer ones ("Moo", "Morgan", "Mohammed"): records keep
             # three letters, so every third letter is a spelling of it.
-            given_spellings |= {given + letter for letter in "abcdefghijklmnopqrstuvwxyz"}
+            given_spellings |= {given + letter for letter in _LETTERS}
+    # A surname alone ("Mrs Head", "Dsl") must be the surname as typed, give or take its vowels: the one-letter
+    # slips that widen full names would hide every "Sally" from a "Dsl".
+    keys.update(f"s:{code}" for code in exact_codes)
+    # A given name alone ("Dev", with the role "DSL") could be them too.
+    keys.update(f"s:{surname_code(given)}" for given in given_names if len(given) > 2)
     for code in surname_codes:
-        keys.add(f"s:{code}")
         for spelling in given_spellings:
             keys.add(f"g:{code}:{spelling[:3]}")
+            # A record's given name of two letters ("Mo Farah" for Mohamed) keeps two.
+            keys.add(f"g:{code}:{spelling[:2]}")
             keys.add(f"i:{code}:{spelling[0]}")
+    keys.update(f"g:{code}:{spelling}" for code in exact_codes for spelling in substituted)
     for email in emails:
         if key := email_key(email):
             keys.add(key)

@@ -5,7 +5,7 @@ one sequence per table across every organisation: a reader who could open
 concerns 1 and 3 learnt that concern 2 exists and is kept from them (ADR 0017
 did the same for the references people quote). The ``record`` path converter
 writes each id as an eight-character token (``/concerns/7KQ29MXD/``) made by a
-four-round Feistel permutation of the id's 40 bits, keyed from the secret key:
+four-round Feistel permutation of the id's 40 bits, keyed from the audit chain key:
 consecutive records get unrelated tokens, a token cannot be turned back into
 an id without the key, and views still receive the integer id, so
 ``reverse("concern_detail", args=[concern.pk])`` and every ``access_*`` call
@@ -34,7 +34,10 @@ def _key(secret: str) -> bytes:
 
 
 def _round(half: int, number: int) -> int:
-    digest = hmac.new(_key(settings.SECRET_KEY), bytes([number]) + half.to_bytes(3, "big"), hashlib.sha256).digest()
+    # Keyed from the audit chain's key, which is never rotated (the trail's verification needs it), not from
+    # SECRET_KEY: referral references written into the chronology use these tokens and must not change.
+    secret = settings.AUDIT_CHAIN_KEY or settings.SECRET_KEY
+    digest = hmac.new(_key(secret), bytes([number]) + half.to_bytes(3, "big"), hashlib.sha256).digest()
     return int.from_bytes(digest[:3], "big") & _HALF_MASK
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from threshold.core.names import without_hidden_characters
+from threshold.core.names import record_keys, without_hidden_characters
 
 
 class PersonKind(models.TextChoices):
@@ -89,8 +89,6 @@ class Person(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating or self._keyed != (self.full_name, self.email):
-                from threshold.people.subjects import person_keys_write  # subjects imports this module
-
                 person_keys_write(self)
         self._keyed = (self.full_name, self.email)
 
@@ -133,3 +131,16 @@ class SubjectClearance(models.Model):
 
     def __str__(self) -> str:
         return f"Clearance of person {self.person_id}"
+
+
+def person_keys_write(person: Person) -> None:
+    """Replace ``person``'s match keys with those of their current name and email (``Person.save`` calls this).
+
+    A clearance ("this record is not about Lara") was decided on the name and
+    email the record had then: a new name or address may be hers, so every
+    clearance of the person goes with the old keys and must be decided again.
+    """
+    SubjectClearance.objects.filter(person=person).delete()
+    PersonKey.objects.filter(person=person).delete()
+    keys = record_keys(name=person.full_name, email=person.email)
+    PersonKey.objects.bulk_create([PersonKey(person=person, key=key) for key in sorted(keys)])

@@ -15,42 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+# An account's keys belong to the account: the access rules read them from accounts, below the record apps.
+from threshold.accounts.match_keys import user_keys
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.audit.services import Actor, audit_record
-from threshold.core.names import account_keys, record_keys, skeleton
+from threshold.core.names import record_keys, skeleton
 from threshold.people.models import Person, PersonKey, SubjectClearance
+
+# Writing a person's keys is part of saving the person, so it lives in models (no models <-> subjects cycle).
+from threshold.people.models import person_keys_write as person_keys_write
 
 # The radio value that says the typed person is nobody who uses Threshold.
 NOT_A_MEMBER = "none"
-
-
-def person_keys_write(person: Person) -> None:
-    """Replace ``person``'s match keys with those of their current name and email (``Person.save`` calls this)."""
-    PersonKey.objects.filter(person=person).delete()
-    keys = record_keys(name=person.full_name, email=person.email)
-    PersonKey.objects.bulk_create([PersonKey(person=person, key=key) for key in sorted(keys)])
-
-
-def user_keys(user: User) -> frozenset[str]:
-    """The match keys of an account: its name and every address on it (allauth's addresses included).
-
-    Kept on the user object for the rest of the request: the scope and the
-    forms ask for them more than once.
-    """
-    cached: frozenset[str] | None = getattr(user, "_threshold_match_keys", None)
-    if cached is not None and getattr(user, "_threshold_match_keys_for", None) == (user.full_name, user.email):
-        return cached
-    emails = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
-    keys = account_keys(full_name=user.full_name, emails=sorted(email for email in emails if email))
-    user._threshold_match_keys = keys  # type: ignore[attr-defined]
-    user._threshold_match_keys_for = (user.full_name, user.email)  # type: ignore[attr-defined]
-    return keys
+# Why a record is kept from a colleague whose name or email only could be its adult's (the clearable reason).
+POSSIBLE = "the adult's name or email could be theirs"
 
 
 def could_be_user(person: Person, user: User) -> bool:
@@ -159,10 +142,31 @@ def typed_subject(
 
 
 def subject_confirmation_record(
-    *, actor: Actor | User, person: Person, candidates: list[User], organisation: Organisation | None
+    *,
+    actor: Actor | User,
+    person: Person,
+    candidates: list[User],
+    organisation: Organisation | None,
+    confirmation: str = "",
 ) -> None:
-    """Keep the recorder's "not someone who uses Threshold" on the person, audited (inside the caller's transaction)."""
-    if not candidates or not isinstance(actor, User):
+    """Keep the recorder's answer to "who is this?", audited (inside the caller's transaction).
+
+    "Yes – a colleague" linked the person to them (``confirmation`` is their
+    id); "not someone who uses Threshold" is kept on the person with who said it.
+    """
+    if not isinstance(actor, User):
+        return
+    if confirmation and confirmation == str(person.user_id):
+        audit_record(
+            actor=actor,
+            action="person.colleague_confirmed",
+            record_type="person",
+            record_id=person.pk,
+            organisation=organisation,
+            details={"user_id": person.user_id},
+        )
+        return
+    if not candidates:
         return
     person.not_a_member_confirmed_by = actor
     person.not_a_member_confirmed_at = timezone.now()
@@ -188,7 +192,7 @@ def hidden_from(person: Person, organisations: Iterable[Organisation]) -> list[t
         elif person.email and person.email.casefold() == user.email.casefold():
             hidden.append((user, "the record has their email address"))
         elif user.pk not in cleared and keys & user_keys(user):
-            hidden.append((user, "the adult's name or email could be theirs"))
+            hidden.append((user, POSSIBLE))
     return hidden
 
 

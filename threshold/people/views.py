@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
-from threshold.accounts.models import User
 from threshold.core.http import signed_in_user
 from threshold.people import panels
 from threshold.people.subjects import subject_clear
@@ -36,9 +35,16 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
 @login_required
 @require_POST
-def person_match_clear(request: HttpRequest, record_type: str, record_id: int, user_id: int) -> HttpResponse:
+def person_match_clear(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
     """Decide that a record's possible match with a colleague is not them, so the record shows to them (ADR 0018)."""
     actor = signed_in_user(request)
     fetchers = {
@@ -53,7 +59,11 @@ def person_match_clear(request: HttpRequest, record_type: str, record_id: int, u
     record: Any = access(actor, record_id, "view", request=request)
     if not panels.may_clear(actor, record, record_type):
         raise PermissionDenied("Only the people who handle this record decide whom it is about.")
-    colleague = User.objects.filter(pk=user_id, is_active=True).first()
+    # Only a colleague the record is kept from because their name or email could be its adult's: never a
+    # linked account, and never anyone outside the record's own organisations (the colleague's id is in the
+    # form, not the URL, so it stays out of access logs).
+    possible = {row["user"].pk: row["user"] for row in panels.clearable(record, record_type)}
+    colleague = possible.get(_int(request.POST.get("user")))
     if colleague is None:
         raise Http404("No such person.")
     try:

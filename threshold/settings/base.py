@@ -114,6 +114,23 @@ if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # ADR 0020: each process borrows connections from a psycopg pool of at
+        # most DATABASE_POOL_MAX_SIZE, so the server's connection count is
+        # bounded by processes x pool size however many threads or requests
+        # arrive (a per-thread persistent connection was 66 connections and
+        # "too many clients" under 8 writers). The pool replaces CONN_MAX_AGE,
+        # which Django refuses alongside it; health checks drop a connection
+        # the server closed while it sat in the pool.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4, minimum=1),
+            # A request that cannot get a connection in 10 s fails (a 500)
+            # rather than queueing without end behind a stuck one.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10, minimum=1),
+        }
 else:
     DATABASES = {
         "default": {

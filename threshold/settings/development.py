@@ -1,4 +1,4 @@
-"""Settings for ``make demo`` and ``make serve`` on a developer's machine."""
+"""Settings for ``make demo``, ``make serve`` and ``make dev`` on a developer's machine."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def _development_secret() -> str:
 
 SECRET_KEY = env_str("SECRET_KEY", "") or _development_secret()
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
-# ``make demo`` serves static files from the source folders via WhiteNoise.
+# ``make demo`` serves static files from the source folders via WhiteNoise,
+# with DEBUG off as in production. It indexes them once when each gunicorn
+# worker starts; ``make dev`` sets WHITENOISE_AUTOREFRESH to look again on
+# every request, so rebuilt assets show without a restart.
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True
+WHITENOISE_AUTOREFRESH = env_bool("WHITENOISE_AUTOREFRESH", False)
+# Nothing is collected on a developer's machine, so no STATIC_ROOT for
+# WhiteNoise to look in (and warn, from every worker, that it is missing).
+STATIC_ROOT = None  # type: ignore[assignment]  # base.py sets a Path; None is Django's own default

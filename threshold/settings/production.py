@@ -28,6 +28,9 @@ if DEMO_MODE:
     raise ImproperlyConfigured("Demo mode must not be switched on in production.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# A load balancer checks each server over plain HTTP on the private network; a
+# redirect to HTTPS would read as "down". The check carries no data.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Sending "preload" does not submit the domain; the operator decides that.

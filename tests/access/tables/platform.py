@@ -40,7 +40,7 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "organisation_edit": _riverside,
     "organisation_pack": _riverside,
     "organisation_role_grants": _riverside,
-    "person_match_clear": lambda ids: ["concern", ids["concern_by_tom"], _henry(ids)[0]],
+    "person_match_clear": lambda ids: ["concern", ids["concern_by_tom"]],
     "role_grant_approve": lambda ids: [*_riverside(ids), 1],
     "role_grant_refuse": lambda ids: [*_riverside(ids), 1],
 }

@@ -121,7 +121,13 @@ def concern_share(
         )
         if not anonymous:
             # An anonymous sharer's answer is not kept: it would name them.
-            subject_confirmation_record(actor=actor, person=subject, candidates=possible, organisation=organisation)
+            subject_confirmation_record(
+                actor=actor,
+                person=subject,
+                candidates=possible,
+                organisation=organisation,
+                confirmation=subject_confirmation,
+            )
         concern = Concern.objects.create(
             organisation=organisation,
             subject=subject,

@@ -17,6 +17,7 @@ from threshold.allegations.models import AbuseCategory, CameToLight, Ethnicity, 
 from threshold.core.forms import CleanCharField
 from threshold.lado.models.cases import Body, RiskMeasureKind, Sector
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
+from threshold.people.forms import ConfirmsSubject
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 5000) -> forms.CharField:
@@ -46,9 +47,10 @@ class VersionedForm(CaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AdultForm(VersionedForm):
-    """'Name, Address, Date of Birth, gender and ethnicity of the adult'."""
+class AdultForm(ConfirmsSubject, VersionedForm):
+    """'Name, Address, Date of Birth, gender and ethnicity of the adult'; a possible colleague's name is asked."""
 
+    NAME_FIELDS = ("adult_name",)
     DATES = {"adult_date_of_birth": ("The adult's date of birth", None)}
     adult_name = _text("Full name", "Enter the adult's name", 200)
     adult_address = _text("Address")

@@ -1,10 +1,16 @@
-"""Rules every change to a LADO case shares: which tiers a case can be at, and that a closed case is complete."""
+"""Rules every change to a LADO case shares: the tiers a case can be at, who decides, that a closed case is complete.
+
+The deciding check lives here, not in ``decisions``, so that the decision service can open a case
+(``cases``) and the case service can check the decider without the two importing each other.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from threshold.lado.models import Case, CaseStatus, Level
+from threshold.access import fetch
+from threshold.accounts.models import User
+from threshold.lado.models import Case, CaseStatus, Contact, Level
 
 # A case is only ever Tier 1 or Tier 2: a consultation does not become a case.
 CASE_TIERS = {Level.TIER_1.value: str(Level.TIER_1.label), Level.TIER_2.value: str(Level.TIER_2.label)}
@@ -18,3 +24,13 @@ def require_not_closed(case: Case, refused: str = "its record can no longer be c
     """
     if case.status == CaseStatus.CLOSED:
         raise ValidationError({"__all__": f"This case is closed: {refused}."})
+
+
+def require_decider(actor: User, contact: Contact) -> None:
+    """Refuse unless the actor may decide this contact: a LADO or LADO manager of its local authority.
+
+    Business support records contacts and advice (``change``) but the
+    threshold decision, and the case that follows, are the LADO's.
+    """
+    if not fetch.visible_contacts(actor, "decide").filter(pk=contact.pk).exists():
+        raise PermissionDenied("You cannot decide this contact.")

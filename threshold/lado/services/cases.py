@@ -34,7 +34,7 @@ from threshold.lado.services.case_agencies import (
 )
 from threshold.lado.services.case_allocation import case_change_tier, case_reassign, lado_candidates
 from threshold.lado.services.case_children import case_add_child, case_change_child, case_remove_child
-from threshold.lado.services.case_rules import CASE_TIERS, require_not_closed
+from threshold.lado.services.case_rules import CASE_TIERS, require_decider, require_not_closed
 from threshold.lado.services.common import (
     bump_version,
     lado_pack,
@@ -42,7 +42,7 @@ from threshold.lado.services.common import (
     require_case,
     text,
 )
-from threshold.lado.services.decisions import require_decider
+from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
 from threshold.policy import FactsError, Pack, non_recent, parse_facts
 
 __all__ = [
@@ -234,9 +234,15 @@ def case_update_dataset(
     case: Case,
     data: Mapping[str, Any],
     expected_version: int | None,
+    subject_confirmation: str = "",
     request: HttpRequest | None = None,
 ) -> Case:
     """Change the case's data set: the adult, the agencies, the allegation's details, the summary.
+
+    A new name for the adult that could be a member of the service is asked
+    about (``subject_confirmation``, ADR 0018); a case whose adult could be
+    the LADO it is allocated to is unallocated, for a manager to give to
+    someone else.
 
     Only the fields named in ``data`` change (each page of the case changes
     one group). A changed incident date recomputes "non-recent" with the
@@ -245,6 +251,18 @@ def case_update_dataset(
     require_case(actor, case, "change")
     require_not_closed(case)
     values, errors = _clean_dataset(data)
+    member: User | None = None
+    possible: list[User] = []
+    if values.get("adult_name") and values["adult_name"] != case.adult_name:
+        try:
+            member, possible = typed_subject(
+                name=values["adult_name"],
+                organisations=[case.local_authority],
+                confirmation=subject_confirmation,
+                field="subject_confirmation",
+            )
+        except SubjectToConfirm as question:
+            raise question.with_errors(errors) from None
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -265,7 +283,27 @@ def case_update_dataset(
             # with it: a case renamed to a colleague's name is hidden from them at once (ADR 0018).
             adult = current.subject
             adult.full_name = current.adult_name
-            adult.save(update_fields=["full_name"])
+            adult.user = member or adult.user
+            adult.save(update_fields=["full_name", "user"])
+            subject_confirmation_record(
+                actor=actor,
+                person=adult,
+                candidates=possible,
+                organisation=current.local_authority,
+                confirmation=subject_confirmation,
+            )
+            about = {user.pk for user in possible} | ({member.pk} if member else set())
+            if current.lado_id in about:
+                current.lado = None
+                current.save(update_fields=["lado"])
+                record_case_event(
+                    actor=actor,
+                    case=current,
+                    action="case.unallocated",
+                    text="Unallocated: the adult could be the LADO it was allocated to. A LADO manager allocates it.",
+                    request=request,
+                    details={"reason": "possible_subject"},
+                )
         record_case_event(
             actor=actor,
             case=current,

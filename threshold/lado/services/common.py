@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.access import fetch
+from threshold.access.policies import Action
 from threshold.accounts.models import Organisation, User
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
@@ -19,7 +20,7 @@ from threshold.lado.models import Case, Contact
 from threshold.policy import Pack, get_pack
 
 
-def require_case(actor: User, case: Case, action: str = "change") -> None:
+def require_case(actor: User, case: Case, action: Action = "change") -> None:
     """Refuse unless the actor may ``change`` (or ``manage``) this case, checked through ``access``."""
     if not fetch.visible_cases(actor, action).filter(pk=case.pk).exists():
         raise PermissionDenied("You cannot change this case.")

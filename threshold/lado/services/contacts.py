@@ -303,7 +303,13 @@ def contact_record(
             summary=text(data.get("summary")),
             recorded_by=actor,
         )
-        subject_confirmation_record(actor=actor, person=subject, candidates=possible, organisation=local_authority)
+        subject_confirmation_record(
+            actor=actor,
+            person=subject,
+            candidates=possible,
+            organisation=local_authority,
+            confirmation=text(data.get("subject_confirmation")),
+        )
         record_contact_event(
             actor=actor,
             contact=contact,

@@ -18,26 +18,17 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.audit.services import audit_record
 from threshold.lado.models import ConsultationReason, Contact, ContactStatus, Decision, Level
+from threshold.lado.services.case_rules import require_decider
+from threshold.lado.services.cases import case_open_from_contact
 from threshold.lado.services.common import bump_version, lado_pack, record_contact_event, text
 from threshold.people.models import Person
 from threshold.policy import Assessment, FactsError, assess, parse_facts
 from threshold.policy.pack import Pack
 
 TIERS = frozenset({Level.TIER_1, Level.TIER_2})
-
-
-def require_decider(actor: User, contact: Contact) -> None:
-    """Refuse unless the actor may decide this contact: a LADO or LADO manager of its local authority.
-
-    Business support records contacts and advice (``change``) but the
-    threshold decision, and the case that follows, are the LADO's.
-    """
-    if not fetch.visible_contacts(actor, "decide").filter(pk=contact.pk).exists():
-        raise PermissionDenied("You cannot decide this contact.")
 
 
 def decision_facts(contact: Contact, facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,9 +73,6 @@ def _police_and_csc(assessment: Assessment) -> dict[str, bool]:
 
 
 def _open_case(*, actor: User, contact: Contact, tier: str, request: HttpRequest | None) -> Any:
-    # Imported here: the case service imports this module's permission check.
-    from threshold.lado.services.cases import case_open_from_contact
-
     return case_open_from_contact(actor=actor, contact=contact, tier=tier, request=request)
 
 

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from threshold.access import fetch
+from threshold.access.policies import Action
 from threshold.accounts.models import User
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
@@ -46,7 +47,7 @@ def _case_page(case: Case, anchor: str = "") -> str:
     return reverse("case_detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _fetch(request: HttpRequest, user: User, case_id: int, action: str) -> Case:
+def _fetch(request: HttpRequest, user: User, case_id: int, action: Action) -> Case:
     """The case, if this user may ``action`` it; showing the form is an audited read of the case."""
     case = fetch.access_case(user, case_id, action, request=request)
     if request.method != "POST":
@@ -64,7 +65,7 @@ def _form_page(
     heading: str,
     message: str,
     anchor: str,
-    action: str = "change",
+    action: Action = "change",
     context: Callable[[Case], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """A page that changes a case: fetched for ``action``, the form, the service, back to the case page."""
@@ -120,6 +121,7 @@ def case_change_dataset(request: HttpRequest, case_id: int, group: str) -> HttpR
             case=case,
             data={name: form.cleaned_data[name] for name in names},
             expected_version=form.cleaned_data["version"],
+            subject_confirmation=form.cleaned_data.get("subject_confirmation") or "",
             request=request,
         )
 
