@@ -39,14 +39,17 @@ serve: install
 dev: install
 	SERVER=runserver ./scripts/demo.sh
 
-## test: every test, browser journeys included (on PostgreSQL when DATABASE_URL is set).
+## test: every test, browser journeys included (on PostgreSQL when DATABASE_URL is set), with branch coverage
+## of threshold/ that fails under COVERAGE_FLOOR. PYTEST_ARGS adds to pytest's arguments (.ci/run uses it).
+COVERAGE_FLOOR ?= 90
+PYTEST_ARGS ?=
 test: install
 	@test -x "$(CHROMIUM)" || { echo "The browser tests need Debian's chromium at $(CHROMIUM): run 'sudo apt-get update && sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)."; exit 1; }
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n 2 --dist loadgroup -q
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n 2 --dist load -q --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
-## test-fast: every test except the browser journeys.
+## test-fast: every test except the browser journeys, without coverage.
 test-fast: install
-	$(PY) -m pytest -q -m "not browser"
+	$(PY) -m pytest -n 2 --dist load -q -m "not browser" $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format), mypy, the access lint (scripts/lint_access.py) and the import layers (import-linter).
 lint: install

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.utils import timezone
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.audit.tampering import clear_audit_trail
 from threshold.accounts.middleware import MFA_VERIFIED_KEY
 from threshold.accounts.models import User
 from threshold.core.demo import PERSONAS_BY_KEY, load_demo_world
+from threshold.core.demo_records import load_demo_records
 
 # Hypothesis keeps its example database and caches in ``.hypothesis/`` in the
 # working directory, the repository: every property test (policy, audit
@@ -55,10 +60,134 @@ def _audit_trail_cleared_before_flush(request: pytest.FixtureRequest) -> Iterato
         clear_audit_trail()
 
 
+# The demo world, built once per test database
+# ---------------------------------------------
+#
+# Building the demo world (and its records) for each of ~1,100 tests was most
+# of the suite's time. Each test still starts from exactly the database it
+# asks for, one of three committed "bases" under its per-test transaction:
+#
+# - EMPTY: a database test that asks for no demo data (and every transactional
+#   test, browser journeys included: they load what they need and flush);
+# - WORLD: a test that uses ``demo_world`` (``persona``, ``signed_in``, ...);
+# - RECORDS: a test that uses the demo records (``records``, ``ids``, ...).
+#
+# ``_demo_base`` runs before pytest-django opens the test's transaction and
+# commits the base the test needs, flushing first when the database holds more
+# (or, after a transactional test's flush, less). The tests are sorted by the
+# base they need (``pytest_collection_modifyitems``), so each xdist worker
+# switches a handful of times per run, not per test. A test's own writes roll
+# back as before, so the base stays intact between tests.
+
+EMPTY, WORLD, RECORDS, TRANSACTIONAL = "empty", "world", "records", "transactional"
+RECORD_FIXTURES = frozenset({"records", "ids", "demo_records"})
+# Where the demo records' documents are written: the session's store, even when
+# a test has pointed DOCUMENT_ROOT at a store of its own (tests/documents).
+SESSION_DOCUMENT_ROOT = settings.DOCUMENT_ROOT
+
+
+class DemoBase:
+    """What this worker's test database holds, committed, under every test's transaction."""
+
+    state: str | None = EMPTY  # None: unknown (a transactional test is running, or it failed to flush)
+    record_ids: dict[str, int] | None = None
+    records_day: dt.date | None = None
+
+    @classmethod
+    def flush(cls) -> None:
+        """Empty the database as a transactional test's teardown does (the audit trail first: docs/audit.md)."""
+        cls.state, cls.record_ids = None, None
+        clear_audit_trail()
+        call_command("flush", verbosity=0, interactive=False, database="default", reset_sequences=False)
+        cls.state = EMPTY
+
+    @classmethod
+    def ensure(cls, need: str) -> None:
+        """Commit the base ``need`` asks for (TRANSACTIONAL tests start from an empty database)."""
+        target = EMPTY if need == TRANSACTIONAL else need
+        stale = cls.state == RECORDS and cls.records_day != timezone.localdate()  # the records are dated "today"
+        if cls.state == target and not stale:
+            return
+        if cls.state is None or stale or (cls.state == RECORDS and target != RECORDS) or target == EMPTY:
+            cls.flush()
+        if cls.state == EMPTY and target in (WORLD, RECORDS):
+            load_demo_world()
+            cls.state = WORLD
+        if cls.state == WORLD and target == RECORDS:
+            with override_settings(DOCUMENT_ROOT=SESSION_DOCUMENT_ROOT):
+                cls.record_ids = dict(load_demo_records().ids)
+            cls.records_day = timezone.localdate()
+            cls.state = RECORDS
+        assert cls.state == target, (cls.state, target)
+
+
+def _is_transactional(node: pytest.Item, fixturenames: set[str]) -> bool:
+    marker = node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))) or bool(
+        {"transactional_db", "live_server"} & fixturenames
+    )
+
+
+def demo_base_needed(node: pytest.Item, fixturenames: set[str]) -> str | None:
+    """The base a test needs, from the fixtures it uses; None for a test without database access."""
+    if _is_transactional(node, fixturenames):
+        return TRANSACTIONAL
+    if fixturenames & RECORD_FIXTURES:
+        return RECORDS
+    if "demo_world" in fixturenames:
+        return WORLD
+    if node.get_closest_marker("django_db") or {"db", "_django_db_helper"} & fixturenames:
+        return EMPTY
+    return None
+
+
+_ORDER = {TRANSACTIONAL: 0, EMPTY: 1, WORLD: 2, RECORDS: 3, None: 4}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests grouped by the base they need, the long transactional ones (browser journeys) first.
+
+    Tests that use the database are also marked ``database``: CI's PostgreSQL
+    pass runs only those (the others cannot reach a database at all).
+    """
+    needs = {item.nodeid: demo_base_needed(item, set(getattr(item, "fixturenames", ()))) for item in items}
+    for item in items:
+        if needs[item.nodeid] is not None:
+            item.add_marker(pytest.mark.database)
+    items.sort(key=lambda item: _ORDER[needs[item.nodeid]])  # stable: file order within each group
+
+
+@pytest.fixture
+def _demo_base(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker) -> Iterator[None]:
+    """Commit the base this test needs before its transaction opens (see ``DemoBase``)."""
+    need = demo_base_needed(request.node, set(request.fixturenames)) or EMPTY  # django_db via getfixturevalue
+    with django_db_blocker.unblock():
+        DemoBase.ensure(need)
+    if need == TRANSACTIONAL:
+        DemoBase.state = None  # the test commits what it likes ...
+    yield
+    if need == TRANSACTIONAL:
+        DemoBase.state = EMPTY  # ... and pytest-django has flushed it by now (this teardown runs after)
+
+
+@pytest.fixture
+def _django_db_helper(_demo_base: None, _django_db_helper: None) -> None:
+    """pytest-django's database set-up for a test (``db``, ``transactional_db``, the django_db marker), on its base."""
+    return _django_db_helper
+
+
 @pytest.fixture
 def demo_world(db: None) -> None:
     """The demo world's organisations and personas, with their demo authenticators."""
-    load_demo_world()
+    if DemoBase.state not in (WORLD, RECORDS):  # transactional tests load it themselves
+        load_demo_world()
+
+
+def demo_record_ids() -> dict[str, int]:
+    """The demo records' ids by name, loading them unless the base already holds them."""
+    if DemoBase.state == RECORDS and DemoBase.record_ids is not None:
+        return dict(DemoBase.record_ids)
+    return load_demo_records().ids
 
 
 @pytest.fixture

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import demo_record_ids
 from threshold.allegations.models import Allegation
-from threshold.core.demo_records import load_demo_records
 
 
 @pytest.fixture
 def ids(demo_world: None) -> dict[str, int]:
     """The demo records' ids."""
-    return load_demo_records().ids
+    return demo_record_ids()
 
 
 @pytest.fixture

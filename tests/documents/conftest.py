@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from threshold.core.demo_records import load_demo_records
+from tests.conftest import demo_record_ids
 
 
 @pytest.fixture
 def records(demo_world: None) -> dict[str, int]:
     """Ids of the demo world's protected records, by name."""
-    return load_demo_records().ids
+    return demo_record_ids()
 
 
 @pytest.fixture

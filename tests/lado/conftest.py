@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import demo_record_ids
 from threshold.accounts.models import Organisation
 from threshold.core import demo
-from threshold.core.demo_records import load_demo_records
 from threshold.lado.models import Case, Contact
 
 
 @pytest.fixture
 def ids(demo_world: None) -> dict[str, int]:
     """The demo records' ids."""
-    return load_demo_records().ids
+    return demo_record_ids()
 
 
 @pytest.fixture

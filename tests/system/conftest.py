@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -22,12 +25,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+# THRESHOLD_AXE_ALL=1 checks every page on every visit, as the suite did before the per-run cache below.
+AXE_ALL = os.environ.get("THRESHOLD_AXE_ALL", "") not in ("", "0", "false")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every journey as a browser test and keep them on one xdist worker."""
+    """Mark every journey as a browser test.
+
+    The journeys spread over the xdist workers like any test: each worker has
+    its own test database, live server (on a free port), document store and
+    database cache, so nothing is shared between them.
+    """
     for item in items:
         if "tests/system/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -67,12 +78,55 @@ def demo_records(live_demo: str) -> dict[str, int]:
     return load_demo_records().ids
 
 
-class Accessibility:
-    """Runs axe on every page a journey visits and remembers what it found."""
+# A record's token (ADR 0017: eight letters and digits with at least one digit), a number, a reference.
+_VARIABLE_SEGMENT = re.compile(r"^(?=.*[0-9])[0-9A-Za-z]{8}$|^[0-9]+$|^[A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4}$|^.{20,}$")
 
-    def __init__(self) -> None:
+
+def page_pattern(url: str) -> str:
+    """The page a URL shows, without its ids and tokens: ``/concerns/{id}/?status``."""
+    parts = urlsplit(url)
+    path = "/".join("{id}" if _VARIABLE_SEGMENT.match(segment) else segment for segment in parts.path.split("/"))
+    names = sorted({name for name, _value in parse_qsl(parts.query, keep_blank_values=True)})
+    return path + ("?" + "&".join(names) if names else "")
+
+
+class _SeenPages:
+    """The pages axe has checked in this run, shared by the xdist workers through files.
+
+    The files live in pytest's temporary folder for the run (which pytest
+    prunes): the workers' folders share their parent.
+    """
+
+    def __init__(self, base: Path) -> None:
+        self.folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "axe-checked-pages"
+        self.folder.mkdir(exist_ok=True)
+
+    def claim(self, key: str) -> bool:
+        """True the first time any worker of this run asks about the key."""
+        try:
+            os.close(os.open(self.folder / hashlib.sha256(key.encode()).hexdigest(), os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return False
+        return True
+
+
+_seen_pages: _SeenPages | None = None
+
+
+class Accessibility:
+    """Runs axe on each distinct page the journeys visit, once per run, and remembers what it found.
+
+    A page is its URL path with ids and tokens taken out, its query's names,
+    whether it shows an error summary and whether someone is signed in: a journey that comes back to a
+    case page, or another journey that visits it, does not check it again.
+    ``THRESHOLD_AXE_ALL=1`` checks every visit.
+    """
+
+    def __init__(self, run_folder: Path) -> None:
         self.axe = Axe()
+        self.run_folder = run_folder
         self.checked: list[str] = []
+        self.skipped: list[str] = []
 
     def check(self, page: Page) -> None:
         """Fail the journey if axe reports any violation on the current page.
@@ -81,6 +135,17 @@ class Accessibility:
         between finds no document (CI once failed so). Wait for the page to
         load, and run again if a navigation still replaced the document.
         """
+        global _seen_pages
+        page.wait_for_load_state("load")
+        if not AXE_ALL:
+            errors = page.locator(".govuk-error-summary").count() > 0
+            signed_in = page.get_by_role("button", name="Sign out").count() > 0  # "/" is two pages
+            key = f"{page_pattern(page.url)} errors={errors} signed_in={signed_in}"
+            _seen_pages = _seen_pages or _SeenPages(self.run_folder)
+            if not _seen_pages.claim(key):
+                self.checked.append(page.url)  # checked already in this run, by this journey or another
+                self.skipped.append(page.url)
+                return
         for attempt in range(3):
             page.wait_for_load_state("load")
             try:
@@ -95,9 +160,9 @@ class Accessibility:
 
 
 @pytest.fixture
-def axe() -> Accessibility:
+def axe(tmp_path_factory: pytest.TempPathFactory) -> Accessibility:
     """An axe checker for the journey."""
-    return Accessibility()
+    return Accessibility(tmp_path_factory.getbasetemp())
 
 
 def sign_in(page: Page, base_url: str, key: str, axe: Accessibility) -> None:

@@ -16,6 +16,7 @@ from threshold.core.demo import DEMO_PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_olu_invites_a_dsl_who_signs_up_and_sets_up_an_authenticator(
     page: Page, live_demo: str, axe: Accessibility
 ) -> None:

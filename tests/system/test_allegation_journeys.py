@@ -17,6 +17,7 @@ from threshold.core.record_ids import encode as rid
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantiated_outcome(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:

@@ -46,6 +46,7 @@ def _share(page: Page, base: str, axe: Accessibility, *, about: str, anonymous: 
     return page.locator(".govuk-panel strong").inner_text()
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_tom_raises_a_low_level_concern_and_hana_triages_it_with_the_tier_2_advice(
     page: Page, live_demo: str, axe: Accessibility, home_panel: None
 ) -> None:

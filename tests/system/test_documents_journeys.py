@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TITLE = "Investigation notes: witness interviews"
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_hana_uploads_and_downloads_investigation_notes_then_adds_to_and_corrects_the_chronology(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility, tmp_path: Path
 ) -> None:

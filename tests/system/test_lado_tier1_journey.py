@@ -41,6 +41,7 @@ def new_allegation(demo_records: dict[str, int]) -> Allegation:
     )
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_hanas_referral_becomes_a_tier_1_case_with_a_strategy_meeting_shared_with_pat_and_a_substantiated_end(
     page: Page, live_demo: str, new_allegation: Allegation, axe: Accessibility
 ) -> None:

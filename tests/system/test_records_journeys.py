@@ -59,6 +59,7 @@ def test_tom_sees_only_his_own_report(
     axe.check(page)
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_lara_and_pat_see_the_case_each_as_their_role_allows(
     page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
 ) -> None:

@@ -10,6 +10,7 @@ from tests.system.conftest import Accessibility, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_dev_signs_in_switches_organisation_and_signs_out(page: Page, live_demo: str, axe: Accessibility) -> None:
     # Given Dev, the DSL for Hillcrest Academy and Oakfield Primary School
     # When Dev signs in with password and authenticator code

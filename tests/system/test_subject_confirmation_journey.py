@@ -10,6 +10,7 @@ from tests.system.conftest import Accessibility, sign_in_quickly
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_tom_types_a_name_that_could_be_devs_and_hana_clears_the_match(
     page: Page, live_demo: str, axe: Accessibility
 ) -> None:
