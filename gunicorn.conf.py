@@ -8,6 +8,12 @@ which wins over this file; ``WEB_CONCURRENCY`` sets the number of workers.
 from __future__ import annotations
 
 import os
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+# Gunicorn puts its working directory (the checkout) on the import path before it reads this file.
+from threshold.core.logging import redact
 
 
 def _cores() -> int:
@@ -49,10 +55,37 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # uses it.
 control_socket_disable = True
 
+
+class AccessLogger(Logger):
+    """Gunicorn's logger, with the one-time tokens of emailed links taken out of what it logs.
+
+    An invitation or sign-in reset link (``/invitations/<token>/``,
+    ``/sign-in-reset/<token>/``, allauth's password reset and email
+    confirmation keys) lets whoever holds it in: the access log shows
+    ``/invitations/[redacted]/`` instead (``threshold.core.logging.redact``,
+    which Django's own log handlers use too). The query string and referrer,
+    which could carry either, are left out of the path and the request line.
+    """
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
+        """The values the access log format may use, with secrets redacted."""
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        path = redact(str(environ.get("PATH_INFO") or ""))
+        atoms["U"] = path
+        atoms["r"] = f"{environ.get('REQUEST_METHOD')} {path} {environ.get('SERVER_PROTOCOL')}"
+        atoms["q"] = "[redacted]" if environ.get("QUERY_STRING") else ""
+        atoms["f"] = redact(str(atoms.get("f") or "-")).split("?", 1)[0]
+        if "{referer}i" in atoms:
+            atoms["{referer}i"] = atoms["f"]
+        return atoms
+
+
+logger_class = AccessLogger
 accesslog = "-"
 # The path without its query string: a search's query string can hold a
 # person's name, which must not reach a log. Record pages are addressed by
-# random tokens, so the path itself names nobody.
+# random tokens, so the path itself names nobody; the tokens of emailed links
+# are redacted (AccessLogger).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%({x-request-id}o)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

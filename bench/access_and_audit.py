@@ -23,14 +23,15 @@ def main() -> None:
 
     from threshold.access import fetch
     from threshold.accounts.models import Organisation, User
-    from threshold.audit.services import Actor, audit_record
+    from threshold.audit.context import AuditContext
+    from threshold.audit.services import audit_record
     from threshold.audit.verify import verify_chain
     from threshold.concerns.models import Concern
-    from threshold.core import demo
+    from threshold.demo import world
     from threshold.people.models import Person
 
-    riverside = Organisation.objects.get(name=demo.RIVERSIDE)
-    northshire = Organisation.objects.get(name=demo.NORTHSHIRE)
+    riverside = Organisation.objects.get(name=world.RIVERSIDE)
+    northshire = Organisation.objects.get(name=world.NORTHSHIRE)
     started = time.perf_counter()
     schools = [
         Organisation(name=f"Bench School {n}", kind="school", trust=riverside if n % 4 == 0 else None,
@@ -42,7 +43,7 @@ def main() -> None:
     people = Person.objects.bulk_create(
         [Person(organisation=school, full_name=f"Adult {n}") for n, school in enumerate(schools * 5)]
     )
-    oakfield = Organisation.objects.get(name=demo.OAKFIELD)
+    oakfield = Organisation.objects.get(name=world.OAKFIELD)
     concerns = [
         Concern(
             organisation=people[n % len(people)].organisation if n % 10 else oakfield,
@@ -55,7 +56,7 @@ def main() -> None:
     print(f"Built {options.concerns} concerns over {options.schools} schools in {time.perf_counter() - started:.1f} s")
 
     def persona(key: str) -> User:
-        return User.objects.get(email=demo.PERSONAS_BY_KEY[key].email)
+        return User.objects.get(email=world.PERSONAS_BY_KEY[key].email)
 
     for key, label in (("dev", "school DSL (two schools)"), ("priya", "trust director"), ("tom", "staff member")):
         user = persona(key)
@@ -72,7 +73,11 @@ def main() -> None:
     one = fetch.visible_concerns(hana).first()
     assert one is not None
     timed("access_concern (one record, audited)", lambda: fetch.access_concern(hana, one.pk, "view"))
-    timed("audit_record append", lambda: audit_record(actor=Actor.system("bench"), action="bench.append"), repeat=50)
+    timed(
+        "audit_record append",
+        lambda: audit_record(context=AuditContext.system("bench"), action="bench.append"),
+        repeat=50,
+    )
     timed("audit verify (whole trail)", verify_chain, repeat=3)
     print(f"(workdir {workdir})")
 

@@ -33,10 +33,10 @@ def throwaway_demo_database() -> str:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
 
-    from threshold.core import demo
-    from threshold.core.demo_records import load_demo_records
+    from threshold.demo import world
+    from threshold.demo.records import load_demo_records
 
-    demo.load_demo_world()
+    world.load_demo_world()
     load_demo_records()
     return workdir
 

@@ -33,12 +33,12 @@ def main() -> None:
     workdir = throwaway_demo_database()
 
     from threshold.accounts.models import Organisation, User
-    from threshold.core import demo
+    from threshold.demo import world
     from threshold.lado.models import Case, Contact, ContactStatus
     from threshold.people.matching import previous_about, search_records
     from threshold.people.models import Person
 
-    northshire = Organisation.objects.get(name=demo.NORTHSHIRE)
+    northshire = Organisation.objects.get(name=world.NORTHSHIRE)
     started = time.perf_counter()
     names = [
         f"{FIRST[n % len(FIRST)]} {LAST[(n // len(FIRST)) % len(LAST)]}{n // 132 or ''}"
@@ -71,7 +71,7 @@ def main() -> None:
     )  # fmt: skip
     print(f"Built {len(contacts)} contacts and {len(contacts[::3])} cases in {time.perf_counter() - started:.1f} s")
 
-    lara = User.objects.get(email=demo.PERSONAS_BY_KEY["lara"].email)
+    lara = User.objects.get(email=world.PERSONAS_BY_KEY["lara"].email)
 
     def previous() -> object:
         return previous_about(

@@ -74,7 +74,7 @@ from lint_access_templates import MARKER, _allowed, template_problems
 __all__ = ["PROTECTED_APPS", "check_level", "is_checked", "main", "problems_in", "protected_models"]
 
 # The demo loaders write the synthetic world; any other module named demo* is checked like the rest.
-DEMO_LOADERS = (("core", "demo.py"), ("core", "demo_records.py"))
+DEMO_LOADERS = (("demo", "world.py"), ("demo", "records.py"))
 # Modules that are system code, not pages: they may query directly but not evade the lint.
 SYSTEM_FILES = frozenset({"services.py", "receivers.py", "tasks.py", "models.py", "apps.py"})
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager", "default_manager", "base_manager"})

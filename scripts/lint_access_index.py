@@ -14,6 +14,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "threshold"
 # Apps whose every model holds or describes case data (or the trail of it); threshold.access.guard agrees.
 PROTECTED_APPS = ("people", "concerns", "allegations", "lado", "documents", "chronology", "audit")
 RELATIONS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField"})
+# Abstract model bases the record apps share (core's ``Immutable``): read for their bases only, so that a
+# protected model extending one is known as a model. Not protected themselves: they have no table.
+SHARED_BASES = PACKAGE / "core" / "models.py"
 
 
 def _model_files(app: str) -> list[Path]:
@@ -32,12 +35,17 @@ def _base_name(base: ast.expr) -> str:
 def protected_models() -> frozenset[str]:
     """Every model class defined in the protected apps (a class whose bases lead to ``models.Model``)."""
     classes: dict[str, set[str]] = {}
+    shared: set[str] = set()
+    if SHARED_BASES.exists():
+        for node in ast.walk(ast.parse(SHARED_BASES.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and "Model" in {_base_name(base) for base in node.bases}:
+                shared.add(node.name)
     for app in PROTECTED_APPS:
         for path in _model_files(app):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.ClassDef):
                     classes[node.name] = {_base_name(base) for base in node.bases}
-    models = {name for name, bases in classes.items() if "Model" in bases}
+    models = {name for name, bases in classes.items() if bases & ({"Model"} | shared)}
     grown = True
     while grown:  # subclasses of protected models (abstract bases, proxies)
         more = {name for name, bases in classes.items() if bases & models} - models

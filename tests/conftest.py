@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,13 +20,39 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from tests.audit.tampering import clear_audit_trail
 from threshold.accounts.middleware import MFA_VERIFIED_KEY
 from threshold.accounts.models import User
-from threshold.core.demo import PERSONAS_BY_KEY, load_demo_world
-from threshold.core.demo_records import load_demo_records
+from threshold.demo.records import load_demo_records
+from threshold.demo.world import PERSONAS_BY_KEY, load_demo_world
 
 # Hypothesis keeps its example database and caches in ``.hypothesis/`` in the
 # working directory, the repository: every property test (policy, audit
 # tampering) writes to a temporary directory instead.
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="threshold-hypothesis-"))
+
+
+# Where the SQLite test database lives: in memory-backed files where the system has them (Linux's /dev/shm).
+# A commit there skips the disk's fsync, which made a disk-backed test database about a quarter slower.
+MEMORY_FILES = Path("/dev/shm")  # noqa: S108 (a private folder is made in it with mkdtemp)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Keep a SQLite test database in a file, not in process memory, so that another process can open it.
+
+    The browser journeys' gunicorn (tests/system/server.py) serves this
+    worker's test database from processes of its own. Each xdist worker has
+    a folder of its own, removed at the end of the run.
+    """
+    base = (
+        MEMORY_FILES if MEMORY_FILES.is_dir() and os.access(MEMORY_FILES, os.W_OK) else tmp_path_factory.getbasetemp()
+    )
+    folder = Path(tempfile.mkdtemp(prefix="threshold-test-database-", dir=base))
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
+            database.setdefault("TEST", {})["NAME"] = str(folder / "test-database.sqlite3")
+    yield
+    shutil.rmtree(folder, ignore_errors=True)  # after pytest-django has destroyed the database (it depends on this)
 
 
 @pytest.fixture(autouse=True)

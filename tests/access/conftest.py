@@ -9,5 +9,5 @@ from tests.conftest import demo_record_ids
 
 @pytest.fixture
 def records(demo_world: None) -> dict[str, int]:
-    """Ids of the demo world's protected records, by name (see ``threshold/core/demo_records.py``)."""
+    """Ids of the demo world's protected records, by name (see ``threshold/demo/records.py``)."""
     return demo_record_ids()

@@ -7,7 +7,7 @@ project must have a row in one of the modules of ``tests/access/tables/``; a new
 URL without one fails ``test_access_matrix``.
 
 The records behind parameterised URLs are the demo records
-(``threshold/core/demo_records.py``): the concern Tom raised about Chris Coach
+(``threshold/demo/records.py``): the concern Tom raised about Chris Coach
 at Oakfield, Chris's allegation and its document, Northshire's Tier 1 case about
 Chris (its strategy meeting shared with Pat, the case shared with Cara), and
 Chris's person records.

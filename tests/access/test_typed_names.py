@@ -23,8 +23,8 @@ from threshold.accounts.models import Organisation, User
 from threshold.audit.models import AuditEvent
 from threshold.concerns.models import Concern
 from threshold.concerns.services import concern_share
-from threshold.core.demo import NORTHSHIRE, OAKFIELD
 from threshold.core.names import could_be
+from threshold.demo.world import NORTHSHIRE, OAKFIELD
 from threshold.lado.models import Case, Contact
 from threshold.lado.services.cases import case_update_dataset
 from threshold.lado.services.contacts import contact_record
@@ -181,7 +181,7 @@ def test_the_name_dev_types_for_someone_unrelated_is_not_hidden_from_him(persona
 def test_a_contact_mo_records_about_lara_under_any_spelling_is_hidden_from_lara_everywhere(
     typed: str, email: str, persona, signed_in, northshire: Organisation
 ) -> None:
-    contact = contact_record(actor=persona("mo"), local_authority=northshire, data=a_call_about(typed, email))
+    contact = contact_record(actor=persona("mo"), local_authority=northshire, **a_call_about(typed, email))
     lara = signed_in("lara")
     link = f'href="{reverse("contact_detail", args=[contact.pk])}"'
     assert link not in lara.get(reverse("lado_inbox")).content.decode()
@@ -205,7 +205,7 @@ def test_a_contact_mo_records_about_lara_under_any_spelling_is_hidden_from_lara_
 def test_ada_does_not_see_the_audit_rows_of_a_contact_that_could_be_about_her(
     persona, signed_in, northshire: Organisation
 ) -> None:
-    contact = contact_record(actor=persona("mo"), local_authority=northshire, data=a_call_about("Ada Marie Auditor"))
+    contact = contact_record(actor=persona("mo"), local_authority=northshire, **a_call_about("Ada Marie Auditor"))
     signed_in("lara").get(reverse("contact_detail", args=[contact.pk]))
     assert AuditEvent.objects.filter(record_type="contact", record_id=str(contact.pk)).exists()
     ada = signed_in("ada")
@@ -224,7 +224,7 @@ def test_renaming_a_cases_adult_to_a_colleague_hides_the_case_from_them_at_once(
     case = Case.objects.get(pk=records["case_chris"])
     assert fetch.visible_cases(persona("mo")).filter(pk=case.pk).exists()
     case_update_dataset(
-        actor=persona("lara"), case=case, data={"adult_name": "Mo Manager"}, expected_version=case.version
+        actor=persona("lara"), case=case, dataset={"adult_name": "Mo Manager"}, expected_version=case.version
     )
     assert Case.objects.get(pk=case.pk).subject.user == persona("mo")
     assert not fetch.visible_cases(persona("mo")).filter(pk=case.pk).exists()
@@ -239,13 +239,13 @@ def test_a_case_renamed_to_a_name_that_could_be_its_lado_asks_and_is_unallocated
     assert case.lado == lara
     with pytest.raises(SubjectToConfirm) as asked:
         case_update_dataset(
-            actor=persona("mo"), case=case, data={"adult_name": "Larissa Lado"}, expected_version=case.version
+            actor=persona("mo"), case=case, dataset={"adult_name": "Larissa Lado"}, expected_version=case.version
         )
     assert asked.value.candidates == [lara]
     case_update_dataset(
         actor=persona("mo"),
         case=case,
-        data={"adult_name": "Larissa Lado"},
+        dataset={"adult_name": "Larissa Lado"},
         expected_version=case.version,
         subject_confirmation=NOT_A_MEMBER,
     )
@@ -279,7 +279,7 @@ def test_only_a_possible_match_named_in_the_form_body_can_be_cleared(persona, si
 def test_partners_are_not_told_whom_a_shared_case_is_kept_from(persona, signed_in, records: dict[str, int]) -> None:
     case = Case.objects.get(pk=records["case_chris"])
     case_update_dataset(
-        actor=persona("mo"), case=case, data={"adult_name": "Mo Manager"}, expected_version=case.version
+        actor=persona("mo"), case=case, dataset={"adult_name": "Mo Manager"}, expected_version=case.version
     )
     page = signed_in("pat").get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "Not shown to" not in page
@@ -387,13 +387,13 @@ def test_a_name_with_hidden_characters_is_refused_beside_the_field(typed: str, s
 
 
 def test_hidden_characters_are_never_stored_in_a_persons_name(persona, northshire: Organisation) -> None:
-    contact = contact_record(actor=persona("mo"), local_authority=northshire, data=a_call_about("Sol \u202eSwimcoach"))
+    contact = contact_record(actor=persona("mo"), local_authority=northshire, **a_call_about("Sol \u202eSwimcoach"))
     assert contact.subject.full_name == "Sol Swimcoach"
 
 
 def test_a_name_no_member_of_the_service_has_links_nobody_and_asks_nothing(persona, northshire: Organisation) -> None:
     contact = contact_record(
-        actor=persona("lara"), local_authority=northshire, data=a_call_about("Sol Swimcoach", confirmation="")
+        actor=persona("lara"), local_authority=northshire, **a_call_about("Sol Swimcoach", confirmation="")
     )
     assert contact.subject.user is None
     assert fetch.visible_contacts(persona("lara")).filter(pk=contact.pk).exists()
@@ -401,7 +401,7 @@ def test_a_name_no_member_of_the_service_has_links_nobody_and_asks_nothing(perso
 
 def test_a_contact_about_lara_by_her_exact_name_links_her_account(persona, northshire: Organisation) -> None:
     contact = contact_record(
-        actor=persona("mo"), local_authority=northshire, data=a_call_about("Lara Lado", confirmation="")
+        actor=persona("mo"), local_authority=northshire, **a_call_about("Lara Lado", confirmation="")
     )
     assert contact.subject.user == persona("lara")
     assert not Contact.objects.filter(pk=contact.pk, subject__user=None).exists()
@@ -483,11 +483,11 @@ def test_a_contact_with_a_spoofed_adult_name_is_refused_beside_the_field(signed_
 def test_a_renamed_account_or_a_changed_address_still_hides_what_the_old_ones_could_be(
     persona, northshire: Organisation
 ) -> None:
-    by_name = contact_record(actor=persona("mo"), local_authority=northshire, data=a_call_about("Larissa Lado"))
+    by_name = contact_record(actor=persona("mo"), local_authority=northshire, **a_call_about("Larissa Lado"))
     by_address = contact_record(
         actor=persona("mo"),
         local_authority=northshire,
-        data=a_call_about("Lara Smith", "lara.lado+home@northshire.example"),
+        **a_call_about("Lara Smith", "lara.lado+home@northshire.example"),
     )
     lara = persona("lara")
     lara.full_name = "Lara Smith-Jones"

@@ -39,15 +39,21 @@ def test_the_allegation_page_shows_the_checklist_with_due_dates(signed_in, chris
     assert "Settlement agreements must not be used" in html
 
 
-def test_a_stale_details_form_gets_the_conflict_page_showing_what_changed(signed_in, chris_allegation) -> None:
+def test_a_stale_details_form_is_given_back_with_what_changed_and_what_was_typed(signed_in, chris_allegation) -> None:
     client = signed_in("hana")
     url = reverse("allegation_edit", args=[chris_allegation.pk])
     first = client.post(url, _details(chris_allegation, subject_is_teacher="on"))
     assert first.status_code == 302
     stale = client.post(url, _details(chris_allegation, interim_prohibition_order="on"))
+    html = stale.content.decode()
     assert stale.status_code == 409
-    assert "Someone else changed this allegation" in stale.content.decode()
+    assert "Someone else changed this after you opened the form" in html
+    assert "Nothing you entered has been saved" in html
+    assert "What differs" in html
+    # What Hana typed is in the form again, at the version now saved, so she can check it and save again.
+    assert re.search(r'<input[^>]*name="interim_prohibition_order"[^>]*checked', html)
     chris_allegation.refresh_from_db()
+    assert f'name="version" value="{chris_allegation.version}"' in html
     assert chris_allegation.subject_is_teacher
     assert not chris_allegation.interim_prohibition_order
 

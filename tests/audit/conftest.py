@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from threshold.accounts.models import Membership, User
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.services import audit_record
 
 TRAIL_LENGTH = 20
 
@@ -31,27 +32,25 @@ def trail(persona: Callable[[str], User]) -> list[AuditEvent]:
         number = AuditEvent.objects.count()
         if number % 3 == 0:
             audit_record(
-                actor=lara,
+                context=AuditContext.from_request(request, user=lara),
                 action="case.viewed",
                 record_type="lado.case",
                 record_id=1000 + number,
                 organisation=northshire,
-                request=request,
             )
         elif number % 3 == 1:
             audit_record(
-                actor=lara,
+                context=AuditContext.from_request(request, user=lara),
                 action="case.updated",
                 record_type="lado.case",
                 record_id=1000 + number,
                 organisation=northshire,
-                request=request,
                 changes={"status": ("open", "closed"), "title": ("Concern raised", "Concern – resolved")},
                 excluded_fields=["child_name"],
             )
         else:
             audit_record(
-                actor=Actor.system("reminders"),
+                context=AuditContext.system("reminders"),
                 action="timescale.reminder_sent",
                 details={"due": "2026-12-24", "working_days": 5, "recipients": ["lara"]},
             )

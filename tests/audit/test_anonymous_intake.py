@@ -11,12 +11,13 @@ from django.utils import timezone
 from tests.audit.conftest import run_audit
 from threshold.accounts.models import Organisation, User
 from threshold.audit.anonymous import audit_record_anonymous_shares
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
 from threshold.audit.verify import verify_chain
 from threshold.chronology.models import ChronologyEntry
 from threshold.concerns.models import Concern, ConcernDetails
 from threshold.concerns.services import concern_share
-from threshold.core.demo import OAKFIELD
+from threshold.demo.world import OAKFIELD
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def share(persona, rf):
             "how_arose": "suspicion",
             "details": "Chris kept a pupil behind alone in the sports hall.",
             "headteacher_conflict": False,
-            "request": request,
+            "audit_context": AuditContext.from_request(request),
         }
         return concern_share(actor=tom, **values)
 

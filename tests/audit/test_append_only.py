@@ -19,8 +19,9 @@ from django.db import DatabaseError, connection, transaction
 
 from tests.audit import tampering
 from tests.audit.tampering import append_only_triggers_lifted
+from threshold.audit.context import Actor, AuditContext
 from threshold.audit.models import AuditEvent
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.services import audit_record
 from threshold.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +38,9 @@ def refused_by_database(sql: str, params: list[object] | None = None) -> Databas
     return refusal.value
 
 
-def test_audit_record_refuses_to_write_without_an_actor(db: None) -> None:
-    with pytest.raises(ValueError, match="needs an actor"):
-        audit_record(actor=None, action="case.viewed")
+def test_audit_record_refuses_to_write_without_a_context(db: None) -> None:
+    with pytest.raises(ValueError, match="needs an audit context"):
+        audit_record(context=None, action="case.viewed")  # type: ignore[arg-type]
     assert not AuditEvent.objects.exists()
 
 
@@ -50,7 +51,7 @@ def test_a_system_actor_must_name_its_job(db: None) -> None:
 
 def test_audit_record_refuses_to_write_without_an_action(db: None) -> None:
     with pytest.raises(ValueError, match="needs an action"):
-        audit_record(actor=Actor.system("reminders"), action="")
+        audit_record(context=AuditContext.system("reminders"), action="")
     assert not AuditEvent.objects.exists()
 
 
@@ -93,7 +94,7 @@ def test_postgresql_refuses_to_truncate_the_table(trail: list[AuditEvent]) -> No
 
 
 def test_the_database_still_accepts_new_events(trail: list[AuditEvent]) -> None:
-    audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent")
+    audit_record(context=AuditContext.system("reminders"), action="timescale.reminder_sent")
     assert verify_chain().count == len(trail) + 1
 
 
@@ -136,7 +137,7 @@ def test_the_documented_application_role_can_append_and_read_events_but_never_ch
         tampering.execute(re.sub(r"\bthreshold_app\b", role, statement))
     tampering.execute(f"SET ROLE {role}")
     try:
-        audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent")
+        audit_record(context=AuditContext.system("reminders"), action="timescale.reminder_sent")
         assert verify_chain().count == len(trail) + 1
         for sql in (
             "UPDATE audit_auditevent SET action = 'x' WHERE sequence = 5",

@@ -9,11 +9,12 @@ from tests.audit import tampering
 from tests.audit.conftest import run_audit
 from tests.audit.tampering import append_only_triggers_lifted
 from threshold.audit import selectors
+from threshold.audit.context import AuditContext
 from threshold.audit.index import records_named
 from threshold.audit.models import AuditRecordRef
 from threshold.audit.services import audit_record
 from threshold.audit.verify import verify_chain
-from threshold.core.demo_records import load_demo_records
+from threshold.demo.records import load_demo_records
 from threshold.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +32,19 @@ def test_an_event_names_its_record_and_the_ids_its_list_or_search_showed() -> No
 
 def test_a_list_that_showed_a_record_is_on_the_records_audit_page(persona) -> None:
     lara = persona("lara")
-    listed = audit_record(actor=lara, action="records.listed", record_type="case", details={"ids": [41, 42]})
-    searched = audit_record(
-        actor=lara, action="records.searched", record_type="contact", details={"records": ["case:42"]}
+    listed = audit_record(
+        context=AuditContext.for_user(lara), action="records.listed", record_type="case", details={"ids": [41, 42]}
     )
-    viewed = audit_record(actor=lara, action="record.view", record_type="case", record_id=42)
-    audit_record(actor=lara, action="records.listed", record_type="case", details={"ids": [41]})
+    searched = audit_record(
+        context=AuditContext.for_user(lara),
+        action="records.searched",
+        record_type="contact",
+        details={"records": ["case:42"]},
+    )
+    viewed = audit_record(context=AuditContext.for_user(lara), action="record.view", record_type="case", record_id=42)
+    audit_record(
+        context=AuditContext.for_user(lara), action="records.listed", record_type="case", details={"ids": [41]}
+    )
     sequences = [event.sequence for event in selectors.record_events(record_type="case", record_id=42)]
     assert sequences == [viewed.sequence, searched.sequence, listed.sequence]
 
@@ -46,14 +54,17 @@ def test_a_persons_access_log_includes_the_lists_and_panels_that_showed_their_re
     chris = Person.objects.get(pk=records["person_la_chris"])
     case_id = records["case_chris"]
     panel = audit_record(
-        actor=persona("lara"), action="records.listed", record_type="case", details={"list": "home", "ids": [case_id]}
+        context=AuditContext.for_user(persona("lara")),
+        action="records.listed",
+        record_type="case",
+        details={"list": "home", "ids": [case_id]},
     )
     log = list(selectors.person_access_log(person=chris))
     assert panel in log
 
 
 def test_the_orm_and_the_database_refuse_to_change_the_index(persona) -> None:
-    audit_record(actor=persona("lara"), action="record.view", record_type="case", record_id=42)
+    audit_record(context=AuditContext.for_user(persona("lara")), action="record.view", record_type="case", record_id=42)
     with pytest.raises(PermissionError):
         AuditRecordRef.objects.all().delete()
     with pytest.raises(PermissionError):
@@ -63,7 +74,12 @@ def test_the_orm_and_the_database_refuse_to_change_the_index(persona) -> None:
 
 
 def test_removing_a_look_from_the_index_is_caught_by_verify(persona) -> None:
-    event = audit_record(actor=persona("lara"), action="records.listed", record_type="case", details={"ids": [7, 8]})
+    event = audit_record(
+        context=AuditContext.for_user(persona("lara")),
+        action="records.listed",
+        record_type="case",
+        details={"ids": [7, 8]},
+    )
     assert verify_chain().ok
     with append_only_triggers_lifted():
         tampering.execute(
@@ -77,7 +93,7 @@ def test_removing_a_look_from_the_index_is_caught_by_verify(persona) -> None:
 
 
 def test_an_index_row_for_an_event_that_does_not_exist_is_caught(persona) -> None:
-    audit_record(actor=persona("lara"), action="record.view", record_type="case", record_id=42)
+    audit_record(context=AuditContext.for_user(persona("lara")), action="record.view", record_type="case", record_id=42)
     with append_only_triggers_lifted():
         tampering.execute(
             "INSERT INTO audit_auditrecordref (sequence, record_type, record_id) VALUES (%s, %s, %s)",
@@ -90,8 +106,15 @@ def test_an_index_row_for_an_event_that_does_not_exist_is_caught(persona) -> Non
 
 def test_a_truncation_that_leaves_the_index_behind_is_caught_without_a_checkpoint(persona) -> None:
     for number in range(3):
-        audit_record(actor=persona("lara"), action="record.view", record_type="case", record_id=number + 1)
-    last = audit_record(actor=persona("lara"), action="record.view", record_type="case", record_id=9)
+        audit_record(
+            context=AuditContext.for_user(persona("lara")),
+            action="record.view",
+            record_type="case",
+            record_id=number + 1,
+        )
+    last = audit_record(
+        context=AuditContext.for_user(persona("lara")), action="record.view", record_type="case", record_id=9
+    )
     with append_only_triggers_lifted():
         tampering.truncate_after(last.sequence - 1, with_index=False)
     result = verify_chain()

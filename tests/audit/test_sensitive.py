@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from threshold.audit.context import Actor, AuditContext
 from threshold.audit.sensitive import sensitive_fields
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.services import audit_record
 from threshold.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_narrative_and_a_date_of_birth_are_recorded_as_changed_without_their_values(persona) -> None:
     event = audit_record(
-        actor=persona("lara"),
+        context=AuditContext.for_user(persona("lara")),
         action="case.updated",
         record_type="case",
         record_id=7,
@@ -33,7 +34,7 @@ def test_a_narrative_and_a_date_of_birth_are_recorded_as_changed_without_their_v
 
 def test_a_childs_name_is_kept_out_on_a_childs_record_and_callers_may_exclude_more(persona) -> None:
     event = audit_record(
-        actor=persona("lara"),
+        context=AuditContext.for_user(persona("lara")),
         action="case.child_changed",
         record_type="case_child",
         record_id=3,
@@ -46,7 +47,7 @@ def test_a_childs_name_is_kept_out_on_a_childs_record_and_callers_may_exclude_mo
 
 def test_an_adults_name_on_a_case_is_not_hidden_by_the_registry(persona) -> None:
     event = audit_record(
-        actor=persona("lara"),
+        context=AuditContext.for_user(persona("lara")),
         action="case.updated",
         record_type="case",
         record_id=7,
@@ -73,5 +74,8 @@ def test_the_registry_names_the_sensitive_fields_of_each_record_type(record_type
 
 def test_an_unauthenticated_user_as_actor_is_refused_clearly() -> None:
     with pytest.raises(ValueError, match="must be signed in"):
-        audit_record(actor=AnonymousUser(), action="record.view")  # type: ignore[arg-type]
-    assert audit_record(actor=Actor.anonymous(), action="auth.sign_in_failed").actor_label == "anonymous"
+        AuditContext.for_user(AnonymousUser())  # type: ignore[arg-type]
+    assert (
+        audit_record(context=AuditContext(actor=Actor.anonymous()), action="auth.sign_in_failed").actor_label
+        == "anonymous"
+    )

@@ -18,8 +18,9 @@ from tests.audit.conftest import TRAIL_LENGTH, run_audit
 from tests.audit.tampering import append_only_triggers_lifted
 from threshold.audit import verify
 from threshold.audit.chain import GENESIS_HASH, canonical_ip
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.services import audit_record
 from threshold.audit.verify import Checkpoint, checkpoint_current, verify_chain
 
 pytestmark = pytest.mark.django_db
@@ -206,14 +207,14 @@ def test_truncation_hidden_by_new_events_is_caught_by_a_checkpoint(trail: list[A
     with append_only_triggers_lifted():
         tampering.truncate_after(17)
     for _ in range(5):  # the application carries on appending, with valid hashes
-        audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent")
+        audit_record(context=AuditContext.system("reminders"), action="timescale.reminder_sent")
     assert verify_chain().ok
     assert_caught(at=TRAIL_LENGTH, reason="no longer has the hash recorded by the checkpoint", checkpoint=checkpoint)
 
 
 def test_a_trail_that_grew_after_its_checkpoint_verifies_against_it(trail: list[AuditEvent]) -> None:
     checkpoint = checkpoint_current()
-    audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent")
+    audit_record(context=AuditContext.system("reminders"), action="timescale.reminder_sent")
     result = verify_chain(checkpoint=checkpoint)
     assert result.ok
     assert result.count == TRAIL_LENGTH + 1
@@ -283,7 +284,7 @@ def test_a_damaged_row_deep_in_a_later_batch_is_still_named(
 
 def test_an_event_from_a_client_whose_ipv6_address_is_written_in_full_verifies(db: None) -> None:
     request = RequestFactory().get("/", REMOTE_ADDR="2001:0db8:0000:0000:0000:0000:0000:0001")
-    audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent", request=request)
+    audit_record(context=AuditContext.from_request(request), action="timescale.reminder_sent")
     assert verify_chain().ok
 
 
@@ -300,7 +301,7 @@ def test_an_event_from_any_client_address_verifies_and_its_address_is_still_tamp
     trail: list[AuditEvent], address: str, recorded: str
 ) -> None:
     request = RequestFactory().get("/", REMOTE_ADDR=address)
-    event = audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent", request=request)
+    event = audit_record(context=AuditContext.from_request(request), action="timescale.reminder_sent")
     assert event.source_ip == recorded
     stored = AuditEvent.objects.get(pk=event.pk)
     assert canonical_ip(stored.source_ip) == recorded
@@ -314,6 +315,6 @@ def test_an_event_from_any_client_address_verifies_and_its_address_is_still_tamp
 def test_a_forwarded_address_that_is_not_an_address_is_not_recorded(db: None, settings) -> None:
     settings.AXES_IPWARE_PROXY_COUNT = 1
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
-    event = audit_record(actor=Actor.system("reminders"), action="timescale.reminder_sent", request=request)
+    event = audit_record(context=AuditContext.from_request(request), action="timescale.reminder_sent")
     assert event.source_ip is None
     assert verify_chain().ok

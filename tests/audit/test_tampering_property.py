@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from tests.audit import tampering
 from tests.audit.tampering import append_only_triggers_lifted
 from threshold.audit.chain import canonical_content
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.services import audit_record
 from threshold.audit.verify import checkpoint_current, verify_chain
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def write_trail(specs: list[tuple[str, int, dict[str, Any]]]) -> None:
     """Write one event per spec, as features do."""
     for action, record_id, detail in specs:
         audit_record(
-            actor=Actor.system("hypothesis"),
+            context=AuditContext.system("hypothesis"),
             action=action,
             record_type="lado.case",
             record_id=record_id,

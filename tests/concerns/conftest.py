@@ -11,12 +11,12 @@ from django.utils import timezone
 from threshold.accounts.models import Organisation, User
 from threshold.concerns import services
 from threshold.concerns.models import Concern
-from threshold.core import demo
+from threshold.demo import world
 
 
 @pytest.fixture
 def oakfield(demo_world: None) -> Organisation:
-    return Organisation.objects.get(name=demo.OAKFIELD)
+    return Organisation.objects.get(name=world.OAKFIELD)
 
 
 @pytest.fixture

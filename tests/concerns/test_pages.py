@@ -148,9 +148,12 @@ def test_the_low_level_record_shows_retention_and_references_from_the_pack(signe
     changed = hana.get(reverse("concern_detail", args=[concern.pk])).content.decode()
     assert "31 August 2034" in changed
     assert "The policy pack has changed since these decisions were recorded" in changed
-    stale = hana.post(url, {"version": "0", "investigation_steps": "x", "breach_category": "language",
-                            "further_action": "none"})  # fmt: skip
+    stale = hana.post(url, {"version": "0", "investigation_steps": "Asked the coach to apologise.",
+                            "breach_category": "language", "further_action": "none"})  # fmt: skip
     assert stale.status_code == 409
+    differs = stale.content.decode().split("What differs")[1].split("</table>")[0]
+    assert "Spoke to Chris." in differs  # what is saved now
+    assert "Asked the coach to apologise." in differs  # what Hana typed, given back
 
 
 def test_hana_never_sees_the_concern_about_her_in_list_detail_count_or_search(signed_in) -> None:
@@ -194,9 +197,9 @@ def test_dev_runs_a_review_and_escalates_a_pattern(signed_in) -> None:
     tom.post(reverse("concern_share"), _share_form(details="Chris again kept a pupil alone after PE."))
     dev = signed_in("dev")
     from threshold.accounts.models import Organisation
-    from threshold.core import demo
+    from threshold.demo import world
 
-    oakfield = Organisation.objects.get(name=demo.OAKFIELD)
+    oakfield = Organisation.objects.get(name=world.OAKFIELD)
     assert dev.get(reverse("pattern_review_list")).status_code == 200
     start = reverse("pattern_review_start", args=[oakfield.pk])
     term_start = dev.get(start)
@@ -375,9 +378,9 @@ def test_escalating_a_pattern_is_refused_to_other_organisations_and_to_its_subje
     from threshold.accounts.models import Organisation
     from threshold.allegations.models import Allegation
     from threshold.concerns import services
-    from threshold.core import demo
+    from threshold.demo import world
 
-    oakfield = Organisation.objects.get(name=demo.OAKFIELD)
+    oakfield = Organisation.objects.get(name=world.OAKFIELD)
     signed_in("tom").post(reverse("concern_share"), _share_form(about=str(persona("dev").pk), subject_name=""))
     hana = persona("hana")
     term = selectors.term_of(timezone.localdate())
@@ -399,13 +402,13 @@ def test_escalating_a_pattern_is_refused_to_other_organisations_and_to_its_subje
 
 def test_priya_escalates_a_routed_pattern_to_a_referral_hana_cannot_open(signed_in) -> None:
     from threshold.accounts.models import Organisation
-    from threshold.core import demo
+    from threshold.demo import world
 
     tom = signed_in("tom")
     for details in ("Kept a pupil alone.", "Kept a pupil alone again."):
         tom.post(reverse("concern_share"), _share_form(details=details, headteacher_conflict="on"))
     priya = signed_in("priya")
-    riverside = Organisation.objects.get(name=demo.RIVERSIDE)
+    riverside = Organisation.objects.get(name=world.RIVERSIDE)
     term = selectors.term_of(timezone.localdate())
     started = priya.post(
         reverse("pattern_review_start", args=[riverside.pk]),

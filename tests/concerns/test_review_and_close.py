@@ -17,7 +17,7 @@ from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.concerns import presenters, selectors, services
 from threshold.concerns.models import Concern, ConcernStatus, PatternFinding, Routing
-from threshold.core import demo
+from threshold.demo import world
 from threshold.jinja2 import govuk_date
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ COMPLETE_RECORD = {
 
 @pytest.fixture
 def hillcrest(demo_world: None) -> Organisation:
-    return Organisation.objects.get(name=demo.HILLCREST)
+    return Organisation.objects.get(name=world.HILLCREST)
 
 
 def _low_level(persona, concern: Concern) -> Concern:
@@ -74,14 +74,14 @@ def test_the_triage_page_says_why_a_prior_concern_matched(share, persona, hillcr
     concern = share(persona("tom"))
     page = signed_in("dev").get(reverse("concern_triage", args=[concern.pk])).content.decode()
     assert "Why it matched: Same name" in page
-    assert demo.HILLCREST in page
+    assert world.HILLCREST in page
 
 
 def test_a_trust_review_groups_the_same_adult_recorded_at_two_schools(share, persona, hillcrest) -> None:
     share(persona("tom"), subject_name="Chris Coach")
     share(persona("tom"), organisation=hillcrest, subject_name="Chriss Coach")
     share(persona("tom"), organisation=hillcrest, subject_name="Dana Driver")
-    riverside = Organisation.objects.get(name=demo.RIVERSIDE)
+    riverside = Organisation.objects.get(name=world.RIVERSIDE)
     term = selectors.term_of(timezone.localdate())
     review = services.pattern_review_start(
         actor=persona("priya"), organisation=riverside, period_start=term.start, period_end=term.end
@@ -226,7 +226,7 @@ def test_hana_reroutes_a_concern_she_has_a_conflict_in_and_then_cannot_see_it(sh
 
 
 def test_without_a_trust_a_rerouted_concern_goes_to_the_chair_of_governors(share, persona) -> None:
-    acorns = Organisation.objects.get(name=demo.LITTLE_ACORNS)
+    acorns = Organisation.objects.get(name=world.LITTLE_ACORNS)
     concern = share(persona("nina"), organisation=acorns, subject_name="Robin Room")
     services.concern_reroute(
         actor=persona("nina"), concern=concern, expected_version=concern.version, reason="Robin is my partner."
@@ -238,7 +238,7 @@ def test_without_a_trust_a_rerouted_concern_goes_to_the_chair_of_governors(share
 
 
 def test_without_anyone_in_the_governance_role_nina_cannot_reroute_a_concern_to_nobody(share, persona) -> None:
-    acorns = Organisation.objects.get(name=demo.LITTLE_ACORNS)
+    acorns = Organisation.objects.get(name=world.LITTLE_ACORNS)
     Membership.objects.filter(user=persona("gina")).update(is_active=False)
     concern = share(persona("nina"), organisation=acorns, subject_name="Robin Room")
     with pytest.raises(ValidationError) as error:
@@ -252,7 +252,7 @@ def test_without_anyone_in_the_governance_role_nina_cannot_reroute_a_concern_to_
 
 
 def test_a_concern_about_the_chair_of_governors_never_names_her_as_its_recipient(share, persona) -> None:
-    acorns = Organisation.objects.get(name=demo.LITTLE_ACORNS)
+    acorns = Organisation.objects.get(name=world.LITTLE_ACORNS)
     concern = share(persona("nina"), organisation=acorns, subject_user=persona("gina"), headteacher_conflict=True)
     assert selectors.governance_recipients(acorns, subject=concern.subject) == []
     text, reached = presenters.governance_receipt(acorns, concern.subject)

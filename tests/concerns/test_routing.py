@@ -11,7 +11,7 @@ from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import Role
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern, Routing
-from threshold.core import demo
+from threshold.demo import world
 from threshold.people.subjects import NOT_A_MEMBER, SubjectToConfirm
 from threshold.policy import get_pack
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def acorns(demo_world: None) -> Organisation:
-    return Organisation.objects.get(name=demo.LITTLE_ACORNS)
+    return Organisation.objects.get(name=world.LITTLE_ACORNS)
 
 
 def test_every_pack_names_who_receives_a_concern_where_there_is_no_trust() -> None:

@@ -12,6 +12,7 @@ from tests.concerns.conftest import TIER_2_FACTS
 from threshold.access import fetch
 from threshold.allegations.models import Allegation
 from threshold.audit.anonymous import audit_record_anonymous_shares
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.concerns import selectors, services
@@ -73,7 +74,7 @@ def test_an_anonymous_concern_stores_no_identity_anywhere(share, persona, rf) ->
     request = rf.post("/concerns/share/", REMOTE_ADDR="203.0.113.9")
     request.user = tom
     before = AuditEvent.objects.count()
-    concern = share(tom, anonymous=True, request=request)
+    concern = share(tom, anonymous=True, audit_context=AuditContext.from_request(request))
     # Nothing in the request itself: its time and place in the trail would name Tom.
     assert AuditEvent.objects.count() == before
     audit_record_anonymous_shares(before=timezone.now() + dt.timedelta(days=1))
@@ -131,9 +132,9 @@ def test_a_conflict_of_interest_routes_a_concern_to_the_trust(share, persona) ->
 
 def test_without_a_trust_a_concern_about_the_manager_is_routed_to_governance(persona, share) -> None:
     from threshold.accounts.models import Organisation
-    from threshold.core import demo
+    from threshold.demo import world
 
-    acorns = Organisation.objects.get(name=demo.LITTLE_ACORNS)
+    acorns = Organisation.objects.get(name=world.LITTLE_ACORNS)
     nina = persona("nina")
     concern = share(nina, organisation=acorns, headteacher_conflict=True)
     assert concern.details.routing == Routing.GOVERNANCE
@@ -305,11 +306,11 @@ def test_terms_are_autumn_spring_and_summer() -> None:
 
 def test_a_trust_review_covers_the_trusts_schools_including_concerns_about_a_headteacher(share, persona) -> None:
     from threshold.accounts.models import Organisation
-    from threshold.core import demo
+    from threshold.demo import world
 
     priya = persona("priya")
     about_hana = share(persona("tom"), subject_user=persona("hana"), subject_name="")
-    riverside = Organisation.objects.get(name=demo.RIVERSIDE)
+    riverside = Organisation.objects.get(name=world.RIVERSIDE)
     assert riverside in selectors.review_organisations(priya)
     term = selectors.term_of(timezone.localdate())
     review = services.pattern_review_start(
@@ -321,9 +322,9 @@ def test_a_trust_review_covers_the_trusts_schools_including_concerns_about_a_hea
 
 def test_trust_staff_share_concerns_with_the_trust(persona) -> None:
     from threshold.accounts.models import Organisation
-    from threshold.core import demo
+    from threshold.demo import world
 
-    riverside = Organisation.objects.get(name=demo.RIVERSIDE)
+    riverside = Organisation.objects.get(name=world.RIVERSIDE)
     concern = services.concern_share(
         actor=persona("henry"), organisation=riverside, subject_user=None, subject_name="Val Volunteer",
         subject_role="Volunteer", anonymous=False, raised_on=timezone.localdate(), how_arose="complaint",
@@ -362,13 +363,13 @@ def test_a_pattern_escalated_from_concerns_routed_to_the_trust_stays_hidden_from
     share, persona, settings, client
 ) -> None:
     from threshold.accounts.models import Organisation
-    from threshold.core import demo
+    from threshold.demo import world
 
     settings.HOME_PANELS = ["threshold.concerns.home.panel", "threshold.allegations.home.panel"]
     hana, priya = persona("hana"), persona("priya")
     first = share(persona("tom"), headteacher_conflict=True)
     share(persona("dev"), headteacher_conflict=True)
-    riverside = Organisation.objects.get(name=demo.RIVERSIDE)
+    riverside = Organisation.objects.get(name=world.RIVERSIDE)
     term = selectors.term_of(timezone.localdate())
     review = services.pattern_review_start(
         actor=priya, organisation=riverside, period_start=term.start, period_end=term.end

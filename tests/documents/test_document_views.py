@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -167,3 +169,25 @@ def test_a_name_with_accents_is_sent_encoded_not_raw(records, signed_in, store) 
     response = hana.get(reverse("document_download", args=[document.pk]))
 
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''Lettre%20%C3%A0%20Mme%20Dupr%C3%A9.pdf"
+
+
+def test_an_upload_sent_twice_with_its_one_time_token_stores_one_document(records, signed_in, store) -> None:
+    hana = signed_in("hana")
+    url = _upload_url("allegation", records["allegation_chris"])
+    token = re.search(r'name="submission" value="([A-Za-z0-9_-]+)"', hana.get(url).content.decode())
+    assert token, "the upload form carries a one-time token"
+
+    def send() -> int:
+        upload = files.upload("notes.pdf", files.pdf_bytes())
+        sent = {"title": "Notes of the second interview", "uploaded_file": upload, "submission": token.group(1)}
+        return hana.post(url, sent).status_code
+
+    first, again = send(), send()
+
+    assert (first, again) == (302, 303)
+    assert (
+        Document.objects.filter(
+            allegation_id=records["allegation_chris"], title="Notes of the second interview"
+        ).count()
+        == 1
+    )

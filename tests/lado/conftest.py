@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import demo_record_ids
 from threshold.accounts.models import Organisation
-from threshold.core import demo
+from threshold.demo import world
 from threshold.lado.models import Case, Contact
 
 
@@ -19,7 +19,7 @@ def ids(demo_world: None) -> dict[str, int]:
 @pytest.fixture
 def northshire(demo_world: None) -> Organisation:
     """Northshire Council, whose LADO service Lara and Mo work in."""
-    return Organisation.objects.get(name=demo.NORTHSHIRE)
+    return Organisation.objects.get(name=world.NORTHSHIRE)
 
 
 @pytest.fixture

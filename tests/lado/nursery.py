@@ -53,6 +53,7 @@ def open_nursery_case(persona: Callable[[str], User], ids: dict[str, int], *, re
     decision = contact_decide(
         actor=persona("lara"),
         contact=contact,
+        expected_version=contact.version,
         facts=NURSERY_FACTS,
         level="tier-2",
         override_reason="No injury and no previous concerns: the nursery is best placed to manage it.",

@@ -16,6 +16,7 @@ from threshold.audit.models import AuditEvent
 from threshold.chronology.services import chronology_of
 from threshold.core.errors import ConflictError
 from threshold.lado.models import Allocation, Case, CaseStatus, Contact, Investigation, RiskMeasure, TierChange
+from threshold.lado.selectors import current_investigations
 from threshold.lado.services import cases as services
 
 TODAY = timezone.localdate()
@@ -96,7 +97,7 @@ def test_changing_the_data_set_audits_the_field_names_and_adds_a_chronology_line
     case = services.case_update_dataset(
         actor=persona("lara"),
         case=chris_case,
-        data={"adult_gender": "male", "referring_agency": "Riverside Academy Trust"},
+        dataset={"adult_gender": "male", "referring_agency": "Riverside Academy Trust"},
         expected_version=version,
     )
     assert case.version == version + 1
@@ -110,12 +111,12 @@ def test_an_incident_over_12_months_before_the_referral_is_non_recent(persona, c
     lara = persona("lara")
     old = chris_case.received_on - dt.timedelta(days=500)
     case = services.case_update_dataset(
-        actor=lara, case=chris_case, data={"incident_date": old}, expected_version=chris_case.version
+        actor=lara, case=chris_case, dataset={"incident_date": old}, expected_version=chris_case.version
     )
     assert case.non_recent is True
     recent = chris_case.received_on - dt.timedelta(days=20)
     case = services.case_update_dataset(
-        actor=lara, case=case, data={"incident_date": recent}, expected_version=case.version
+        actor=lara, case=case, dataset={"incident_date": recent}, expected_version=case.version
     )
     assert case.non_recent is False
 
@@ -125,7 +126,7 @@ def test_an_incident_date_in_the_future_is_refused_and_nothing_is_saved(persona,
         services.case_update_dataset(
             actor=persona("lara"),
             case=chris_case,
-            data={"incident_date": TODAY + dt.timedelta(days=1), "summary": "Changed"},
+            dataset={"incident_date": TODAY + dt.timedelta(days=1), "summary": "Changed"},
             expected_version=chris_case.version,
         )
     assert "incident_date" in error.value.message_dict
@@ -137,7 +138,7 @@ def test_an_incident_date_in_the_future_is_refused_and_nothing_is_saved(persona,
 def test_the_summary_cannot_be_emptied(persona, chris_case) -> None:
     with pytest.raises(ValidationError) as error:
         services.case_update_dataset(
-            actor=persona("lara"), case=chris_case, data={"summary": "  "}, expected_version=chris_case.version
+            actor=persona("lara"), case=chris_case, dataset={"summary": "  "}, expected_version=chris_case.version
         )
     assert error.value.message_dict["summary"] == ["Enter a summary of the allegation"]
 
@@ -145,11 +146,11 @@ def test_the_summary_cannot_be_emptied(persona, chris_case) -> None:
 def test_a_stale_form_raises_a_conflict_and_saves_nothing(persona, chris_case) -> None:
     stale = chris_case.version
     services.case_update_dataset(
-        actor=persona("lara"), case=chris_case, data={"sector": "school"}, expected_version=stale
+        actor=persona("lara"), case=chris_case, dataset={"sector": "school"}, expected_version=stale
     )
     with pytest.raises(ConflictError):
         services.case_update_dataset(
-            actor=persona("mo"), case=chris_case, data={"sector": "sport"}, expected_version=stale
+            actor=persona("mo"), case=chris_case, dataset={"sector": "sport"}, expected_version=stale
         )
     chris_case.refresh_from_db()
     assert chris_case.sector == "school"
@@ -159,10 +160,12 @@ def test_a_stale_form_raises_a_conflict_and_saves_nothing(persona, chris_case) -
 def test_only_the_lado_service_of_the_area_changes_a_case(persona, chris_case, key) -> None:
     with pytest.raises(PermissionDenied):
         services.case_update_dataset(
-            actor=persona(key), case=chris_case, data={"summary": "Changed"}, expected_version=chris_case.version
+            actor=persona(key), case=chris_case, dataset={"summary": "Changed"}, expected_version=chris_case.version
         )
     with pytest.raises(PermissionDenied):
-        services.case_add_risk_measure(actor=persona(key), case=chris_case, kind="none")
+        services.case_add_risk_measure(
+            actor=persona(key), case=chris_case, expected_version=chris_case.version, kind="none"
+        )
 
 
 def test_a_child_victim_is_added_with_their_details(persona, chris_case) -> None:
@@ -182,7 +185,9 @@ def test_a_child_victim_is_added_with_their_details(persona, chris_case) -> None
 
 def test_a_child_needs_a_name(persona, chris_case) -> None:
     with pytest.raises(ValidationError) as error:
-        services.case_add_child(actor=persona("lara"), case=chris_case, full_name=" ")
+        services.case_add_child(
+            actor=persona("lara"), case=chris_case, expected_version=chris_case.version, full_name=" "
+        )
     assert "full_name" in error.value.message_dict
     assert not chris_case.children.exists()
 
@@ -231,7 +236,9 @@ def test_a_stale_child_form_conflicts_and_saves_nothing(persona, chris_case) -> 
 def test_a_corrected_child_still_needs_a_name(persona, chris_case) -> None:
     child = _pupil(persona, chris_case)
     with pytest.raises(ValidationError) as error:
-        services.case_change_child(actor=persona("lara"), case=chris_case, child=child, full_name="")
+        services.case_change_child(
+            actor=persona("lara"), case=chris_case, expected_version=chris_case.version, child=child, full_name=""
+        )
     assert "full_name" in error.value.message_dict
 
 
@@ -247,12 +254,18 @@ def test_a_child_is_changed_only_through_its_own_case_and_by_those_who_may_chang
     child = _pupil(persona, chris_case)
     southvale = Case.objects.get(pk=ids["case_southvale"])
     with pytest.raises(ValidationError):
-        services.case_remove_child(actor=persona("sam"), case=southvale, child=child)
+        services.case_remove_child(
+            actor=persona("sam"), case=southvale, expected_version=southvale.version, child=child
+        )
     for key in ("ada", "sam", "pat"):
         with pytest.raises(PermissionDenied):
-            services.case_remove_child(actor=persona(key), case=chris_case, child=child)
+            services.case_remove_child(
+                actor=persona(key), case=chris_case, expected_version=chris_case.version, child=child
+            )
         with pytest.raises(PermissionDenied):
-            services.case_change_child(actor=persona(key), case=chris_case, child=child, full_name="X")
+            services.case_change_child(
+                actor=persona(key), case=chris_case, expected_version=chris_case.version, child=child, full_name="X"
+            )
     assert chris_case.children.get() == child
 
 
@@ -262,15 +275,27 @@ def test_a_child_is_changed_only_through_its_own_case_and_by_those_who_may_chang
 def test_a_risk_measure_needs_its_start_and_cannot_end_before_it_starts(persona, chris_case) -> None:
     lara = persona("lara")
     with pytest.raises(ValidationError) as error:
-        services.case_add_risk_measure(actor=lara, case=chris_case, kind="suspended")
+        services.case_add_risk_measure(
+            actor=lara, case=chris_case, expected_version=chris_case.version, kind="suspended"
+        )
     assert "started_on" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.case_add_risk_measure(
-            actor=lara, case=chris_case, kind="restricted", started_on=TODAY, ended_on=TODAY - dt.timedelta(days=1)
+            actor=lara,
+            case=chris_case,
+            expected_version=chris_case.version,
+            kind="restricted",
+            started_on=TODAY,
+            ended_on=TODAY - dt.timedelta(days=1),
         )
     assert "ended_on" in error.value.message_dict
     measure = services.case_add_risk_measure(
-        actor=lara, case=chris_case, kind="suspended", started_on=TODAY - dt.timedelta(days=3), ended_on=TODAY
+        actor=lara,
+        case=chris_case,
+        expected_version=chris_case.version,
+        kind="suspended",
+        started_on=TODAY - dt.timedelta(days=3),
+        ended_on=TODAY,
     )
     assert list(chris_case.risk_measures.all()) == [measure]
     assert "Suspended" in chronology_of(chris_case)[-1].text
@@ -283,7 +308,9 @@ def test_a_failure_while_recording_leaves_nothing_half_saved(persona, chris_case
     monkeypatch.setattr("threshold.lado.services.case_agencies.record_case_event", broken)
     version = chris_case.version
     with pytest.raises(RuntimeError):
-        services.case_add_risk_measure(actor=persona("lara"), case=chris_case, kind="none")
+        services.case_add_risk_measure(
+            actor=persona("lara"), case=chris_case, expected_version=chris_case.version, kind="none"
+        )
     assert not RiskMeasure.objects.filter(case=chris_case).exists()
     chris_case.refresh_from_db()
     assert chris_case.version == version
@@ -292,7 +319,12 @@ def test_a_failure_while_recording_leaves_nothing_half_saved(persona, chris_case
 def test_each_line_of_investigation_has_its_own_outcomes(persona, chris_case) -> None:
     with pytest.raises(ValidationError) as error:
         services.case_record_investigation(
-            actor=persona("lara"), case=chris_case, kind="criminal", outcome="dismissal", referred_on=TODAY
+            actor=persona("lara"),
+            case=chris_case,
+            expected_version=chris_case.version,
+            kind="criminal",
+            outcome="dismissal",
+            referred_on=TODAY,
         )
     assert "outcome" in error.value.message_dict
     assert [value for value, _ in services.INVESTIGATION_OUTCOMES["criminal"]] == [
@@ -303,11 +335,18 @@ def test_each_line_of_investigation_has_its_own_outcomes(persona, chris_case) ->
 def test_a_later_record_of_a_line_supersedes_the_earlier_and_keeps_it(persona, chris_case) -> None:
     lara = persona("lara")
     first = services.case_record_investigation(
-        actor=lara, case=chris_case, kind="criminal", outcome="ongoing", referred_on=TODAY, lead="DC Synthetic"
+        actor=lara,
+        case=chris_case,
+        expected_version=chris_case.version,
+        kind="criminal",
+        outcome="ongoing",
+        referred_on=TODAY,
+        lead="DC Synthetic",
     )
     second = services.case_record_investigation(
         actor=lara,
         case=chris_case,
+        expected_version=chris_case.version,
         kind="criminal",
         outcome="caution",
         referred_on=TODAY,
@@ -315,11 +354,16 @@ def test_a_later_record_of_a_line_supersedes_the_earlier_and_keeps_it(persona, c
         dbs_information="Caution recorded on police systems.",
     )
     disciplinary = services.case_record_investigation(
-        actor=lara, case=chris_case, kind="disciplinary", outcome="ongoing", referred_on=TODAY
+        actor=lara,
+        case=chris_case,
+        expected_version=chris_case.version,
+        kind="disciplinary",
+        outcome="ongoing",
+        referred_on=TODAY,
     )
     assert second.supersedes == first
     assert Investigation.objects.filter(case=chris_case).count() == 3
-    assert services.current_investigations(chris_case) == [second, disciplinary]
+    assert current_investigations(chris_case) == [second, disciplinary]
     assert "DBS disclosures" in chronology_of(chris_case)[-2].text
 
 
@@ -328,6 +372,7 @@ def test_an_outcome_other_than_ongoing_needs_its_date_and_dbs_information_is_the
         services.case_record_investigation(
             actor=persona("lara"),
             case=chris_case,
+            expected_version=chris_case.version,
             kind="section_47",
             outcome="substantiated",
             referred_on=TODAY,
@@ -339,21 +384,41 @@ def test_an_outcome_other_than_ongoing_needs_its_date_and_dbs_information_is_the
 def test_a_body_referral_is_dated_or_explained(persona, chris_case) -> None:
     lara = persona("lara")
     with pytest.raises(ValidationError) as error:
-        services.case_record_body_referral(actor=lara, case=chris_case, body="dbs", referred=True)
+        services.case_record_body_referral(
+            actor=lara, case=chris_case, expected_version=chris_case.version, body="dbs", referred=True
+        )
     assert "referred_on" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.case_record_body_referral(actor=lara, case=chris_case, body="tra", referred=False)
+        services.case_record_body_referral(
+            actor=lara, case=chris_case, expected_version=chris_case.version, body="tra", referred=False
+        )
     assert "explanation" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.case_record_body_referral(
-            actor=lara, case=chris_case, body="regulator", referred=True, referred_on=TODAY
+            actor=lara,
+            case=chris_case,
+            expected_version=chris_case.version,
+            body="regulator",
+            referred=True,
+            referred_on=TODAY,
         )
     assert "body_name" in error.value.message_dict
     dbs = services.case_record_body_referral(
-        actor=lara, case=chris_case, body="dbs", referred=True, referred_on=TODAY, reference="DBS-123"
+        actor=lara,
+        case=chris_case,
+        expected_version=chris_case.version,
+        body="dbs",
+        referred=True,
+        referred_on=TODAY,
+        reference="DBS-123",
     )
     tra = services.case_record_body_referral(
-        actor=lara, case=chris_case, body="tra", referred=False, explanation="Not a teacher."
+        actor=lara,
+        case=chris_case,
+        expected_version=chris_case.version,
+        body="tra",
+        referred=False,
+        explanation="Not a teacher.",
     )
     assert list(chris_case.body_referrals.all()) == [dbs, tra]
     assert _events(chris_case, "case.body_referral_recorded").count() == 2
@@ -363,9 +428,13 @@ def test_a_closed_case_takes_no_more_changes(persona, chris_case) -> None:
     Case.objects.filter(pk=chris_case.pk).update(status=CaseStatus.CLOSED)
     chris_case.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.case_add_child(actor=persona("lara"), case=chris_case, full_name="Pupil C")
+        services.case_add_child(
+            actor=persona("lara"), case=chris_case, expected_version=chris_case.version, full_name="Pupil C"
+        )
     with pytest.raises(ValidationError):
-        services.case_change_tier(actor=persona("lara"), case=chris_case, tier="tier-2", reason="Pattern")
+        services.case_change_tier(
+            actor=persona("lara"), case=chris_case, expected_version=chris_case.version, tier="tier-2", reason="Pattern"
+        )
 
 
 # ---------------------------------------------------------------- tier and allocation
@@ -374,13 +443,21 @@ def test_a_closed_case_takes_no_more_changes(persona, chris_case) -> None:
 def test_a_case_moves_tier_with_a_reason(persona, chris_case) -> None:
     lara = persona("lara")
     with pytest.raises(ValidationError) as error:
-        services.case_change_tier(actor=lara, case=chris_case, tier="tier-2", reason="")
+        services.case_change_tier(
+            actor=lara, case=chris_case, expected_version=chris_case.version, tier="tier-2", reason=""
+        )
     assert "reason" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.case_change_tier(actor=lara, case=chris_case, tier="tier-1", reason="Again")
+        services.case_change_tier(
+            actor=lara, case=chris_case, expected_version=chris_case.version, tier="tier-1", reason="Again"
+        )
     assert "tier" in error.value.message_dict
     change = services.case_change_tier(
-        actor=lara, case=chris_case, tier="tier-2", reason="The employer is best placed to manage it."
+        actor=lara,
+        case=chris_case,
+        expected_version=chris_case.version,
+        tier="tier-2",
+        reason="The employer is best placed to manage it.",
     )
     assert (change.from_tier, change.to_tier) == ("tier-1", "tier-2")
     assert chris_case.tier == "tier-2"
@@ -392,9 +469,15 @@ def test_a_case_moves_tier_with_a_reason(persona, chris_case) -> None:
 
 def test_only_the_lado_manager_reassigns_a_case(persona, chris_case) -> None:
     with pytest.raises(PermissionDenied):
-        services.case_reassign(actor=persona("lara"), case=chris_case, lado=persona("mo"))
+        services.case_reassign(
+            actor=persona("lara"), case=chris_case, expected_version=chris_case.version, lado=persona("mo")
+        )
     allocation = services.case_reassign(
-        actor=persona("mo"), case=chris_case, lado=persona("mo"), reason="Lara is on leave."
+        actor=persona("mo"),
+        case=chris_case,
+        expected_version=chris_case.version,
+        lado=persona("mo"),
+        reason="Lara is on leave.",
     )
     assert chris_case.lado == persona("mo")
     assert (allocation.previous, allocation.lado) == (persona("lara"), persona("mo"))
@@ -406,14 +489,18 @@ def test_a_case_goes_only_to_an_active_lado_of_its_local_authority(persona, chri
     mo = persona("mo")
     for outsider in ("sam", "pat", "hana"):
         with pytest.raises(ValidationError) as error:
-            services.case_reassign(actor=mo, case=chris_case, lado=persona(outsider))
+            services.case_reassign(
+                actor=mo, case=chris_case, expected_version=chris_case.version, lado=persona(outsider)
+            )
         assert "lado" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.case_reassign(actor=mo, case=chris_case, lado=persona("lara"))  # already hers
+        services.case_reassign(
+            actor=mo, case=chris_case, expected_version=chris_case.version, lado=persona("lara")
+        )  # already hers
     Membership.objects.filter(user=mo).update(is_active=False)
     Membership.objects.filter(user=persona("lara")).update(role="lado_manager")
     with pytest.raises(ValidationError):
-        services.case_reassign(actor=persona("lara"), case=chris_case, lado=mo)
+        services.case_reassign(actor=persona("lara"), case=chris_case, expected_version=chris_case.version, lado=mo)
     assert not Allocation.objects.filter(case=chris_case).exists()
 
 

@@ -97,14 +97,20 @@ def test_an_error_sits_beside_its_field_and_nothing_is_saved(signed_in, chris_ca
     assert chris_case.summary != "New summary"
 
 
-def test_a_stale_form_gets_the_conflict_page(signed_in, chris_case) -> None:
+def test_a_stale_form_is_given_back_with_what_lara_typed_beside_what_is_now_saved(signed_in, chris_case) -> None:
     client = signed_in("lara")
     url = reverse("case_change_dataset", args=[chris_case.pk, "adult"])
     assert client.post(url, _adult(chris_case)).status_code == 302
     stale = client.post(url, _adult(chris_case, adult_address="3 Other Road"))
+    html = stale.content.decode()
     assert stale.status_code == 409
-    assert "Someone else changed this case" in stale.content.decode()
+    assert "Someone else changed this after you opened the form" in html
+    assert "What differs" in html
+    # Her typed address is shown back, in the table and in the form, which now carries the saved version.
+    assert "3 Other Road" in html.split("What differs")[1].split("</table>")[0]
+    assert html.count("3 Other Road") >= 2
     chris_case.refresh_from_db()
+    assert f'name="version" value="{chris_case.version}"' in html
     assert chris_case.adult_address == "1 Synthetic Street"
 
 
@@ -248,7 +254,7 @@ def test_an_incident_over_12_months_before_the_referral_reads_as_non_recent(sign
     services.case_update_dataset(
         actor=persona("lara"),
         case=chris_case,
-        data={"incident_date": chris_case.received_on - dt.timedelta(days=500)},
+        dataset={"incident_date": chris_case.received_on - dt.timedelta(days=500)},
         expected_version=chris_case.version,
     )
     html = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
@@ -304,7 +310,9 @@ def test_a_child_of_another_case_is_not_found_through_this_case(signed_in, perso
 
 
 def test_no_risk_measure_reads_the_same_on_the_case_as_on_the_referral(signed_in, persona, chris_case) -> None:
-    services.case_add_risk_measure(actor=persona("lara"), case=chris_case, kind="none")
+    services.case_add_risk_measure(
+        actor=persona("lara"), case=chris_case, expected_version=chris_case.version, kind="none"
+    )
     html = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
     risk = html.split('id="dataset-risk"', 1)[1].split('id="dataset-investigations"', 1)[0]
     assert "None (no action taken)" in risk

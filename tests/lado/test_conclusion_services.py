@@ -14,6 +14,7 @@ from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.core.errors import ConflictError
 from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion
+from threshold.lado.presenters.dataset import dataset_cards
 from threshold.lado.services.case_agencies import case_record_body_referral
 from threshold.lado.services.conclusion import (
     body_questions,
@@ -22,7 +23,6 @@ from threshold.lado.services.conclusion import (
     lado_conclusion_for,
     outcome_definitions,
 )
-from threshold.lado.views.case_dataset import dataset_cards
 from threshold.policy import get_pack
 
 TODAY = timezone.localdate
@@ -45,6 +45,7 @@ def _conclude(persona, case: Case, **overrides: Any) -> Conclusion:
         "summary": "Insufficient evidence either way; the nursery has refreshed its handling training.",
         "lessons": "Two adults at nappy changes.",
         "referrals": [_no_referral("dbs"), _no_referral("ofsted", "Notified by the nursery on day one.")],
+        "expected_version": case.version,
         **overrides,
     }
     return case_conclude(actor=persona("lara"), case=case, **values)
@@ -171,6 +172,7 @@ def test_sam_of_southvale_cannot_conclude_or_close_a_northshire_case(persona, nu
         case_conclude(
             actor=persona("sam"),
             case=nursery_case,
+            expected_version=nursery_case.version,
             outcome="false",
             concluded_on=TODAY(),
             summary="x",
@@ -179,12 +181,12 @@ def test_sam_of_southvale_cannot_conclude_or_close_a_northshire_case(persona, nu
         )
     _conclude(persona, nursery_case)
     with pytest.raises(PermissionDenied):
-        case_close(actor=persona("sam"), case=nursery_case)
+        case_close(actor=persona("sam"), case=nursery_case, expected_version=nursery_case.version)
 
 
 def test_a_case_cannot_be_closed_before_it_is_concluded(persona, nursery_case: Case) -> None:
     with pytest.raises(ValidationError) as refused:
-        case_close(actor=persona("lara"), case=nursery_case)
+        case_close(actor=persona("lara"), case=nursery_case, expected_version=nursery_case.version)
     assert refused.value.message_dict["__all__"] == ["Conclude the case before closing it"]
 
 
@@ -197,7 +199,7 @@ def test_lara_closes_a_concluded_case_once(persona, nursery_case: Case) -> None:
     assert nursery_case.closed_on == TODAY()
     assert AuditEvent.objects.filter(action="case.closed", record_id=str(nursery_case.pk)).count() == 1
     with pytest.raises(ValidationError):
-        case_close(actor=persona("lara"), case=nursery_case)
+        case_close(actor=persona("lara"), case=nursery_case, expected_version=nursery_case.version)
 
 
 def test_a_case_not_from_an_employers_referral_sends_nothing_to_an_allegation(persona, chris_case: Case) -> None:
@@ -212,10 +214,21 @@ def test_a_case_not_from_an_employers_referral_sends_nothing_to_an_allegation(pe
 def test_a_referral_confirmed_as_recorded_keeps_its_row_and_a_changed_one_is_added(persona, nursery_case: Case) -> None:
     referred_on = TODAY() - dt.timedelta(days=4)
     dbs = case_record_body_referral(
-        actor=persona("lara"), case=nursery_case, body="dbs", referred=True, referred_on=referred_on, reference="D-1"
+        actor=persona("lara"),
+        case=nursery_case,
+        expected_version=nursery_case.version,
+        body="dbs",
+        referred=True,
+        referred_on=referred_on,
+        reference="D-1",
     )
     ofsted = case_record_body_referral(
-        actor=persona("lara"), case=nursery_case, body="ofsted", referred=False, explanation="Not yet decided."
+        actor=persona("lara"),
+        case=nursery_case,
+        expected_version=nursery_case.version,
+        body="ofsted",
+        referred=False,
+        explanation="Not yet decided.",
     )
     _conclude(
         persona,
@@ -235,7 +248,12 @@ def test_a_referral_confirmed_as_recorded_keeps_its_row_and_a_changed_one_is_add
 
 def test_the_data_set_shows_each_bodys_latest_referral_with_the_earlier_as_history(persona, nursery_case) -> None:
     case_record_body_referral(
-        actor=persona("lara"), case=nursery_case, body="dbs", referred=False, explanation="Awaiting the outcome."
+        actor=persona("lara"),
+        case=nursery_case,
+        expected_version=nursery_case.version,
+        body="dbs",
+        referred=False,
+        explanation="Awaiting the outcome.",
     )
     _conclude(
         persona,

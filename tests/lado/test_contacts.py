@@ -15,10 +15,10 @@ from threshold.allegations.models import Allegation
 from threshold.allegations.services import referral_make
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
-from threshold.core import demo
-from threshold.core.demo_records import load_demo_records
 from threshold.core.errors import ConflictError
 from threshold.core.record_ids import encode as rid
+from threshold.demo import world
+from threshold.demo.records import load_demo_records
 from threshold.lado.models import Case, Contact, ContactMethod, ContactSource, ContactStatus
 from threshold.lado.services.contacts import advice_due, contact_record, contact_record_advice
 from threshold.people.models import Person
@@ -68,9 +68,9 @@ def test_an_employers_referral_arrives_in_the_inbox_of_the_local_authority_with_
     assert (contact.method, contact.source) == (ContactMethod.THRESHOLD, ContactSource.THRESHOLD)
     assert contact.adult_name == "Nell Nurseryworker"
     assert contact.adult_date_of_birth == dt.date(1994, 1, 5)
-    assert contact.employer_name == demo.LITTLE_ACORNS
+    assert contact.employer_name == world.LITTLE_ACORNS
     assert contact.referrer_name == "Nina Nursery"
-    assert contact.referrer_agency == demo.LITTLE_ACORNS
+    assert contact.referrer_agency == world.LITTLE_ACORNS
     assert contact.summary == referral.summary
     assert contact.received_at == referral.recorded_at
     assert contact.subject.organisation == northshire
@@ -128,7 +128,7 @@ def test_a_referral_started_without_its_data_set_arrives_marked_as_awaiting_it(
 def test_the_local_authoritys_record_of_the_adult_keeps_their_account_so_they_never_see_the_contact(
     persona, ids: dict[str, int]
 ) -> None:
-    oakfield = Organisation.objects.get(name=demo.OAKFIELD)
+    oakfield = Organisation.objects.get(name=world.OAKFIELD)
     tom = Person.objects.get(pk=ids["person_tom"])
     allegation = Allegation.objects.create(
         organisation=oakfield, subject=tom, case_manager=persona("hana"), summary="Messages to a pupil."
@@ -142,7 +142,7 @@ def test_a_contact_about_a_lado_user_is_invisible_to_that_user(persona, northshi
     contact = contact_record(
         actor=persona("lara"),
         local_authority=northshire,
-        data=a_phone_call(adult_name="Mo Manager", adult_email="MO.MANAGER@northshire.example"),
+        **a_phone_call(adult_name="Mo Manager", adult_email="MO.MANAGER@northshire.example"),
     )
     assert fetch.visible_contacts(persona("lara")).filter(pk=contact.pk).exists()
     assert not fetch.visible_contacts(persona("mo")).filter(pk=contact.pk).exists()
@@ -152,7 +152,7 @@ def test_a_contact_about_a_lado_user_is_invisible_to_that_user(persona, northshi
 def test_lara_records_a_phone_contact_with_who_made_it_and_basic_details_of_the_adult(
     persona, northshire: Organisation
 ) -> None:
-    contact = contact_record(actor=persona("lara"), local_authority=northshire, data=a_phone_call())
+    contact = contact_record(actor=persona("lara"), local_authority=northshire, **a_phone_call())
     assert contact.status == ContactStatus.NEW
     assert contact.recorded_by == persona("lara")
     assert contact.referrer_agency == "Northshire Youth Club"
@@ -165,10 +165,10 @@ def test_lara_records_a_phone_contact_with_who_made_it_and_basic_details_of_the_
 
 def test_a_member_of_the_public_need_not_give_a_name_but_a_professional_must(persona, northshire: Organisation) -> None:
     public = a_phone_call(source="public", referrer_name="", referrer_agency="")
-    assert contact_record(actor=persona("lara"), local_authority=northshire, data=public).pk
+    assert contact_record(actor=persona("lara"), local_authority=northshire, **public).pk
     with pytest.raises(ValidationError) as error:
         contact_record(
-            actor=persona("lara"), local_authority=northshire, data=a_phone_call(referrer_name="", referrer_agency="")
+            actor=persona("lara"), local_authority=northshire, **a_phone_call(referrer_name="", referrer_agency="")
         )
     assert set(error.value.message_dict) == {"referrer_name", "referrer_agency"}
 
@@ -179,7 +179,7 @@ def test_a_contact_cannot_be_received_in_the_future_and_nothing_is_saved(persona
         contact_record(
             actor=persona("lara"),
             local_authority=northshire,
-            data=a_phone_call(received_at=timezone.now() + dt.timedelta(hours=2), summary="", method="threshold"),
+            **a_phone_call(received_at=timezone.now() + dt.timedelta(hours=2), summary="", method="threshold"),
         )
     assert error.value.message_dict == {
         "received_at": ["The date and time received must be in the past"],
@@ -194,11 +194,11 @@ def test_only_the_lado_service_of_the_local_authority_records_its_contacts(
     persona, northshire: Organisation, key: str
 ) -> None:
     with pytest.raises(PermissionDenied):
-        contact_record(actor=persona(key), local_authority=northshire, data=a_phone_call())
+        contact_record(actor=persona(key), local_authority=northshire, **a_phone_call())
 
 
 def test_advice_given_stops_the_one_working_day_clock(persona, northshire: Organisation) -> None:
-    contact = contact_record(actor=persona("lara"), local_authority=northshire, data=a_phone_call())
+    contact = contact_record(actor=persona("lara"), local_authority=northshire, **a_phone_call())
     contact_record_advice(
         actor=persona("lara"), contact=contact, advice="Speak to the coach; keep a note.", expected_version=1
     )
@@ -212,10 +212,14 @@ def test_advice_given_stops_the_one_working_day_clock(persona, northshire: Organ
 
 
 def test_advice_needs_its_text_and_cannot_predate_the_contact(persona, northshire: Organisation) -> None:
-    contact = contact_record(actor=persona("lara"), local_authority=northshire, data=a_phone_call())
+    contact = contact_record(actor=persona("lara"), local_authority=northshire, **a_phone_call())
     with pytest.raises(ValidationError) as error:
         contact_record_advice(
-            actor=persona("lara"), contact=contact, advice=" ", given_at=contact.received_at - dt.timedelta(hours=1)
+            actor=persona("lara"),
+            contact=contact,
+            expected_version=contact.version,
+            advice=" ",
+            given_at=contact.received_at - dt.timedelta(hours=1),
         )
     assert set(error.value.message_dict) == {"advice", "given_at"}
     contact.refresh_from_db()
@@ -223,7 +227,7 @@ def test_advice_needs_its_text_and_cannot_predate_the_contact(persona, northshir
 
 
 def test_advice_on_a_form_loaded_before_someone_else_saved_is_a_conflict(persona, northshire: Organisation) -> None:
-    contact = contact_record(actor=persona("lara"), local_authority=northshire, data=a_phone_call())
+    contact = contact_record(actor=persona("lara"), local_authority=northshire, **a_phone_call())
     contact_record_advice(actor=persona("mo"), contact=contact, advice="Mo's advice.", expected_version=1)
     stale = Contact.objects.get(pk=contact.pk)
     with pytest.raises(ConflictError):
@@ -232,9 +236,11 @@ def test_advice_on_a_form_loaded_before_someone_else_saved_is_a_conflict(persona
 
 
 def test_southvale_cannot_record_advice_on_a_northshire_contact(persona, northshire: Organisation) -> None:
-    contact = contact_record(actor=persona("lara"), local_authority=northshire, data=a_phone_call())
+    contact = contact_record(actor=persona("lara"), local_authority=northshire, **a_phone_call())
     with pytest.raises(PermissionDenied):
-        contact_record_advice(actor=persona("sam"), contact=contact, advice="Not mine to give.")
+        contact_record_advice(
+            actor=persona("sam"), contact=contact, expected_version=contact.version, advice="Not mine to give."
+        )
 
 
 def test_advice_is_due_the_next_working_day_after_weekends_and_bank_holidays(persona, northshire: Organisation) -> None:

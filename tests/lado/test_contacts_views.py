@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,12 +16,12 @@ from threshold.accounts.roles import Role
 from threshold.allegations.models import Allegation
 from threshold.allegations.services import referral_make
 from threshold.audit.models import AuditEvent
+from threshold.core.locking import bump_version
 from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case, Contact, ContactStatus, Level
-from threshold.lado.services.common import bump_version
 from threshold.lado.services.contacts import contact_record
 
-ROBYN = {
+ROBYN: dict[str, Any] = {
     "method": "email",
     "source": "police",
     "referrer_name": "Pat Police",
@@ -36,7 +37,7 @@ ROBYN = {
 def second_concern(persona, ids: dict[str, int], northshire: Organisation) -> Contact:
     """A later contact about the adult of the demo consultation, spelled differently, received three days ago."""
     received = timezone.now() - dt.timedelta(days=3)
-    return contact_record(actor=persona("lara"), local_authority=northshire, data={**ROBYN, "received_at": received})
+    return contact_record(actor=persona("lara"), local_authority=northshire, **{**ROBYN, "received_at": received})
 
 
 def text_of(response) -> str:
@@ -121,11 +122,16 @@ def test_advice_is_recorded_from_the_contact_page(signed_in, second_concern: Con
     assert second_concern.status == ContactStatus.ADVISED
 
 
-def test_stale_advice_is_refused_with_409(signed_in, second_concern: Contact) -> None:
+def test_stale_advice_is_refused_with_409_and_the_advice_typed_is_given_back(
+    signed_in, second_concern: Contact
+) -> None:
     client = signed_in("lara")
     client.post(f"/lado/contacts/{rid(second_concern.pk)}/advice/", {"version": 1, "advice": "First."})
     page = client.post(f"/lado/contacts/{rid(second_concern.pk)}/advice/", {"version": 1, "advice": "Second."})
     assert page.status_code == 409
+    differs = page.content.decode().split("What differs")[1].split("</table>")[0]
+    assert "First." in differs
+    assert "Second." in differs
     second_concern.refresh_from_db()
     assert second_concern.advice == "First."
 

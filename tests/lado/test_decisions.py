@@ -16,10 +16,10 @@ from threshold.allegations.models import Allegation
 from threshold.allegations.services import referral_make
 from threshold.audit.models import AuditEvent
 from threshold.core.errors import ConflictError
+from threshold.core.locking import bump_version
 from threshold.lado.models import Case, ConsultationReason, Contact, ContactStatus, Decision, Level
 from threshold.lado.services import decisions as decision_services
 from threshold.lado.services.cases import case_open_from_contact
-from threshold.lado.services.common import bump_version
 from threshold.lado.services.contacts import contact_record, contact_record_advice
 from threshold.lado.services.decisions import contact_decide, contact_reopen, current_decision, decision_advice
 from threshold.people.models import Person
@@ -35,17 +35,15 @@ def new_contact(persona, northshire: Organisation) -> Contact:
     return contact_record(
         actor=persona("lara"),
         local_authority=northshire,
-        data={
-            "received_at": timezone.now() - dt.timedelta(hours=2),
-            "method": "phone",
-            "source": "employer",
-            "referrer_name": "Kim Clubmanager",
-            "referrer_agency": "Northshire Youth Club",
-            "adult_name": "Robyn Youthleader",
-            "adult_date_of_birth": dt.date(1996, 2, 11),
-            "employer_name": "Northshire Youth Club",
-            "summary": "The volunteer was seen pushing a young person against a wall.",
-        },
+        received_at=timezone.now() - dt.timedelta(hours=2),
+        method="phone",
+        source="employer",
+        referrer_name="Kim Clubmanager",
+        referrer_agency="Northshire Youth Club",
+        adult_name="Robyn Youthleader",
+        adult_date_of_birth=dt.date(1996, 2, 11),
+        employer_name="Northshire Youth Club",
+        summary="The volunteer was seen pushing a young person against a wall.",
     )
 
 
@@ -99,7 +97,13 @@ def test_a_consultation_records_why_the_definition_was_not_met_with_the_pack_and
 
 def test_a_consultation_needs_its_reason_and_rationale(persona, new_contact: Contact) -> None:
     with pytest.raises(ValidationError) as error:
-        contact_decide(actor=persona("lara"), contact=new_contact, facts=PRACTICE_ISSUE, level=Level.CONSULTATION)
+        contact_decide(
+            actor=persona("lara"),
+            contact=new_contact,
+            expected_version=new_contact.version,
+            facts=PRACTICE_ISSUE,
+            level=Level.CONSULTATION,
+        )
     assert set(error.value.message_dict) == {"consultation_reason", "rationale"}
     assert not new_contact.decisions.exists()
 
@@ -109,6 +113,7 @@ def test_deciding_other_than_the_advice_needs_a_recorded_reason(persona, new_con
         contact_decide(
             actor=persona("lara"),
             contact=new_contact,
+            expected_version=new_contact.version,
             facts=RISK_OF_HARM,
             level=Level.CONSULTATION,
             consultation_reason=ConsultationReason.OTHER,
@@ -118,6 +123,7 @@ def test_deciding_other_than_the_advice_needs_a_recorded_reason(persona, new_con
     decision = contact_decide(
         actor=persona("lara"),
         contact=new_contact,
+        expected_version=new_contact.version,
         facts=RISK_OF_HARM,
         level=Level.CONSULTATION,
         override_reason="CCTV shows the young person slipped; no contact was made.",
@@ -130,7 +136,13 @@ def test_deciding_other_than_the_advice_needs_a_recorded_reason(persona, new_con
 
 
 def test_tier_1_opens_a_lado_case_and_the_decision_links_to_it(persona, new_contact: Contact) -> None:
-    decision = contact_decide(actor=persona("lara"), contact=new_contact, facts=INJURY, level=Level.TIER_1)
+    decision = contact_decide(
+        actor=persona("lara"),
+        contact=new_contact,
+        expected_version=new_contact.version,
+        facts=INJURY,
+        level=Level.TIER_1,
+    )
     assert decision.police_advised
     case = decision.case
     assert case is not None
@@ -143,9 +155,21 @@ def test_tier_1_opens_a_lado_case_and_the_decision_links_to_it(persona, new_cont
 
 
 def test_a_contact_is_decided_once(persona, new_contact: Contact) -> None:
-    contact_decide(actor=persona("lara"), contact=new_contact, facts=RISK_OF_HARM, level=Level.TIER_2)
+    contact_decide(
+        actor=persona("lara"),
+        contact=new_contact,
+        expected_version=new_contact.version,
+        facts=RISK_OF_HARM,
+        level=Level.TIER_2,
+    )
     with pytest.raises(ValidationError):
-        contact_decide(actor=persona("mo"), contact=new_contact, facts=RISK_OF_HARM, level=Level.TIER_2)
+        contact_decide(
+            actor=persona("mo"),
+            contact=new_contact,
+            expected_version=new_contact.version,
+            facts=RISK_OF_HARM,
+            level=Level.TIER_2,
+        )
     assert new_contact.decisions.count() == 1
 
 
@@ -157,7 +181,13 @@ def test_if_the_case_cannot_open_nothing_of_the_decision_is_saved(
 
     monkeypatch.setattr(decision_services, "_open_case", broken)
     with pytest.raises(RuntimeError):
-        contact_decide(actor=persona("lara"), contact=new_contact, facts=INJURY, level=Level.TIER_1)
+        contact_decide(
+            actor=persona("lara"),
+            contact=new_contact,
+            expected_version=new_contact.version,
+            facts=INJURY,
+            level=Level.TIER_1,
+        )
     new_contact.refresh_from_db()
     assert new_contact.status == ContactStatus.NEW
     assert new_contact.version == 1
@@ -168,7 +198,13 @@ def test_if_the_case_cannot_open_nothing_of_the_decision_is_saved(
 @pytest.mark.parametrize("key", ["sam", "ada", "pat"])
 def test_only_the_lado_service_of_the_area_decides(persona, new_contact: Contact, key: str) -> None:
     with pytest.raises(PermissionDenied):
-        contact_decide(actor=persona(key), contact=new_contact, facts=INJURY, level=Level.TIER_1)
+        contact_decide(
+            actor=persona(key),
+            contact=new_contact,
+            expected_version=new_contact.version,
+            facts=INJURY,
+            level=Level.TIER_1,
+        )
 
 
 def test_a_consultation_is_reopened_as_a_referral_when_a_second_concern_arrives(
@@ -180,6 +216,7 @@ def test_a_consultation_is_reopened_as_a_referral_when_a_second_concern_arrives(
     decision = contact_reopen(
         actor=persona("lara"),
         contact=consultation,
+        expected_version=consultation.version,
         prompted_by=new_contact,
         level=Level.TIER_2,
         reason="A second concern about Robin: a pattern is emerging.",
@@ -203,12 +240,24 @@ def test_only_a_consultation_is_reopened_and_only_with_a_reason(
     persona, ids: dict[str, int], new_contact: Contact
 ) -> None:
     with pytest.raises(ValidationError) as error:
-        contact_reopen(actor=persona("lara"), contact=new_contact, prompted_by=None, level=Level.TIER_1, reason="")
+        contact_reopen(
+            actor=persona("lara"),
+            contact=new_contact,
+            expected_version=new_contact.version,
+            prompted_by=None,
+            level=Level.TIER_1,
+            reason="",
+        )
     assert set(error.value.message_dict) == {"level", "reason"}
     consultation = Contact.objects.get(pk=ids["contact_consultation"])
     with pytest.raises(ValidationError) as error:
         contact_reopen(
-            actor=persona("lara"), contact=consultation, prompted_by=None, level=Level.CONSULTATION, reason="Why not."
+            actor=persona("lara"),
+            contact=consultation,
+            expected_version=consultation.version,
+            prompted_by=None,
+            level=Level.CONSULTATION,
+            reason="Why not.",
         )
     assert list(error.value.message_dict) == ["level"]
     assert consultation.decisions.count() == 1
@@ -217,7 +266,14 @@ def test_only_a_consultation_is_reopened_and_only_with_a_reason(
 def test_southvale_cannot_reopen_a_northshire_consultation(persona, ids: dict[str, int]) -> None:
     consultation = Contact.objects.get(pk=ids["contact_consultation"])
     with pytest.raises(PermissionDenied):
-        contact_reopen(actor=persona("sam"), contact=consultation, prompted_by=None, level=Level.TIER_1, reason="No.")
+        contact_reopen(
+            actor=persona("sam"),
+            contact=consultation,
+            expected_version=consultation.version,
+            prompted_by=None,
+            level=Level.TIER_1,
+            reason="No.",
+        )
 
 
 @pytest.fixture
@@ -234,17 +290,17 @@ def test_business_support_records_a_contact_and_advice_but_cannot_decide_or_open
     recorded = contact_record(
         actor=bea,
         local_authority=northshire,
-        data={
-            "received_at": timezone.now() - dt.timedelta(hours=1),
-            "method": "phone",
-            "source": "parent",
-            "adult_name": "Dale Dinnerlady",
-            "summary": "A parent says a lunchtime supervisor shouted at their child.",
-        },
+        received_at=timezone.now() - dt.timedelta(hours=1),
+        method="phone",
+        source="parent",
+        adult_name="Dale Dinnerlady",
+        summary="A parent says a lunchtime supervisor shouted at their child.",
     )
     contact_record_advice(actor=bea, contact=recorded, advice="Speak to the school's DSL today.", expected_version=1)
     with pytest.raises(PermissionDenied):
-        contact_decide(actor=bea, contact=new_contact, facts=INJURY, level=Level.TIER_1)
+        contact_decide(
+            actor=bea, contact=new_contact, expected_version=new_contact.version, facts=INJURY, level=Level.TIER_1
+        )
     with pytest.raises(PermissionDenied):
         case_open_from_contact(actor=bea, contact=new_contact, tier=Level.TIER_1)
     assert not new_contact.decisions.exists()
@@ -255,7 +311,12 @@ def test_business_support_cannot_reopen_a_consultation(bea: User, ids: dict[str,
     consultation = Contact.objects.get(pk=ids["contact_consultation"])
     with pytest.raises(PermissionDenied):
         contact_reopen(
-            actor=bea, contact=consultation, prompted_by=new_contact, level=Level.TIER_2, reason="A pattern."
+            actor=bea,
+            contact=consultation,
+            expected_version=consultation.version,
+            prompted_by=new_contact,
+            level=Level.TIER_2,
+            reason="A pattern.",
         )
     assert consultation.decisions.count() == 1
 
@@ -267,18 +328,17 @@ def test_a_reopened_case_starts_from_the_later_referral_with_its_clock_data_set_
     earlier = contact_record(
         actor=persona("lara"),
         local_authority=northshire,
-        data={
-            "received_at": timezone.now() - dt.timedelta(days=40),
-            "method": "phone",
-            "source": "parent",
-            "adult_name": "Nell Nurseryworker",
-            "employer_name": "Little Acorns",
-            "summary": "A parent felt a nursery worker was short with their child at pick-up.",
-        },
+        received_at=timezone.now() - dt.timedelta(days=40),
+        method="phone",
+        source="parent",
+        adult_name="Nell Nurseryworker",
+        employer_name="Little Acorns",
+        summary="A parent felt a nursery worker was short with their child at pick-up.",
     )
     contact_decide(
         actor=persona("lara"),
         contact=earlier,
+        expected_version=earlier.version,
         facts=PRACTICE_ISSUE,
         level=Level.CONSULTATION,
         consultation_reason=ConsultationReason.PRACTICE_ISSUE,
@@ -291,7 +351,12 @@ def test_a_reopened_case_starts_from_the_later_referral_with_its_clock_data_set_
     )
     later = Contact.objects.get(referral=referral)
     decision = contact_reopen(
-        actor=persona("lara"), contact=earlier, prompted_by=later, level=Level.TIER_2, reason="Now a pattern."
+        actor=persona("lara"),
+        contact=earlier,
+        expected_version=earlier.version,
+        prompted_by=later,
+        level=Level.TIER_2,
+        reason="Now a pattern.",
     )
     case = decision.case
     assert case is not None
@@ -319,7 +384,12 @@ def test_an_adult_known_only_through_the_later_contact_never_sees_the_reopened_c
     # The consultation's adult has her name: it could be her, so it is kept from her even before the link.
     assert not fetch.visible_contacts(robyn).filter(pk=consultation.pk).exists()
     decision = contact_reopen(
-        actor=persona("lara"), contact=consultation, prompted_by=new_contact, level=Level.TIER_2, reason="A pattern."
+        actor=persona("lara"),
+        contact=consultation,
+        expected_version=consultation.version,
+        prompted_by=new_contact,
+        level=Level.TIER_2,
+        reason="A pattern.",
     )
     assert decision.case is not None
     assert not fetch.visible_cases(robyn).filter(pk=decision.case.pk).exists()
@@ -334,11 +404,21 @@ def test_a_consultation_reopened_once_cannot_be_reopened_again(
 ) -> None:
     consultation = Contact.objects.get(pk=ids["contact_consultation"])
     contact_reopen(
-        actor=persona("lara"), contact=consultation, prompted_by=None, level=Level.TIER_2, reason="A pattern."
+        actor=persona("lara"),
+        contact=consultation,
+        expected_version=consultation.version,
+        prompted_by=None,
+        level=Level.TIER_2,
+        reason="A pattern.",
     )
     with pytest.raises(ValidationError) as error:
         contact_reopen(
-            actor=persona("mo"), contact=consultation, prompted_by=new_contact, level=Level.TIER_1, reason="Again."
+            actor=persona("mo"),
+            contact=consultation,
+            expected_version=consultation.version,
+            prompted_by=new_contact,
+            level=Level.TIER_1,
+            reason="Again.",
         )
     assert list(error.value.message_dict) == ["level"]
     assert Case.objects.filter(decisions__contact=consultation).count() == 1

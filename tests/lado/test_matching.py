@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation
-from threshold.core import demo
+from threshold.demo import world
 from threshold.lado.models import Case, Contact
 from threshold.lado.services.contacts import contact_record
 from threshold.people.matching import name_similarity, previous_about, search_records, why_matched
@@ -73,7 +73,7 @@ def test_matching_never_shows_another_local_authoritys_records(
     persona, ids: dict[str, int], northshire: Organisation
 ) -> None:
     assert previous_about(persona("sam"), local_authority=northshire, name="Chris Coach") == []
-    southvale = Organisation.objects.get(name=demo.SOUTHVALE)
+    southvale = Organisation.objects.get(name=world.SOUTHVALE)
     assert previous_about(persona("lara"), local_authority=southvale, name="Jo Youthworker") == []
     assert [m.kind for m in previous_about(persona("sam"), local_authority=southvale, name="Jo Youthworker")] == [
         "case"
@@ -84,14 +84,12 @@ def test_matching_never_shows_a_record_about_the_viewer(persona, northshire: Org
     about_mo = contact_record(
         actor=persona("lara"),
         local_authority=northshire,
-        data={
-            "received_at": timezone.now() - dt.timedelta(hours=1),
-            "method": "phone",
-            "source": "public",
-            "adult_name": "Mo Manager",
-            "adult_email": "mo.manager@northshire.example",
-            "summary": "A neighbour's concern.",
-        },
+        received_at=timezone.now() - dt.timedelta(hours=1),
+        method="phone",
+        source="public",
+        adult_name="Mo Manager",
+        adult_email="mo.manager@northshire.example",
+        summary="A neighbour's concern.",
     )
     assert [m.record_id for m in previous_about(persona("lara"), local_authority=northshire, name="Mo Manager")] == [
         about_mo.pk

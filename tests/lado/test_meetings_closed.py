@@ -41,12 +41,10 @@ def meeting(persona, chris_case: Case) -> Meeting:
     meeting = services.meeting_record(
         actor=persona("lara"),
         case=chris_case,
-        data={
-            "kind": MeetingKind.REVIEW,
-            "held_at": timezone.now() - dt.timedelta(hours=1),
-            "chair_name": "Lara Lado",
-            "chair_agency": "Northshire Council LADO service",
-        },
+        kind=MeetingKind.REVIEW,
+        held_at=timezone.now() - dt.timedelta(hours=1),
+        chair_name="Lara Lado",
+        chair_agency="Northshire Council LADO service",
     )
     services.meeting_add_attendee(actor=persona("lara"), meeting=meeting, name="Hana Head", agency="Oakfield")
     services.meeting_add_action(
@@ -72,7 +70,7 @@ def _meeting_values() -> dict[str, Any]:
 
 CHANGES: dict[str, Callable[[Any, Meeting], object]] = {
     "change the meeting": lambda persona, meeting: services.meeting_update(
-        actor=persona("lara"), meeting=meeting, data=_meeting_values(), expected_version=meeting.version
+        actor=persona("lara"), meeting=meeting, **_meeting_values(), expected_version=meeting.version
     ),
     "add an invitee": lambda persona, meeting: services.meeting_add_attendee(
         actor=persona("lara"), meeting=meeting, name="Cara Csc", agency="Northshire Children's Social Care"

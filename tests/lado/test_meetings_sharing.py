@@ -12,8 +12,9 @@ from threshold.access import fetch
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
 from threshold.audit.models import AuditEvent
-from threshold.core import demo
+from threshold.demo import world
 from threshold.lado.models import Case, Meeting, MeetingKind
+from threshold.lado.selectors import partner_candidates
 from threshold.lado.services import meetings as meeting_services
 from threshold.lado.services import sharing as services
 
@@ -30,12 +31,10 @@ def meeting(persona, chris_case: Case) -> Meeting:
     return meeting_services.meeting_record(
         actor=persona("lara"),
         case=chris_case,
-        data={
-            "kind": MeetingKind.ALLEGATIONS_MANAGEMENT,
-            "held_at": timezone.now() - dt.timedelta(hours=1),
-            "chair_name": "Lara Lado",
-            "chair_agency": "Northshire Council LADO service",
-        },
+        kind=MeetingKind.ALLEGATIONS_MANAGEMENT,
+        held_at=timezone.now() - dt.timedelta(hours=1),
+        chair_name="Lara Lado",
+        chair_agency="Northshire Council LADO service",
     )
 
 
@@ -45,7 +44,7 @@ def southvale_case(ids: dict[str, int]) -> Case:
 
 
 def test_only_active_police_and_childrens_social_care_users_can_be_shared_with(persona, chris_case) -> None:
-    candidates = set(services.partner_candidates(chris_case).values_list("email", flat=True))
+    candidates = set(partner_candidates(chris_case).values_list("email", flat=True))
     assert candidates == {persona("pat").email, persona("cara").email}
 
 
@@ -201,7 +200,7 @@ def _partner(email: str, name: str, organisation: Organisation, role: str) -> Us
 @pytest.fixture
 def southvale_csc_manager(demo_world: None) -> User:
     """Sol, a children's social care manager in Southvale: another local authority's area."""
-    southvale = Organisation.objects.get(name=demo.SOUTHVALE)
+    southvale = Organisation.objects.get(name=world.SOUTHVALE)
     csc = Organisation.objects.create(
         name="Southvale Children's Social Care", kind=OrganisationKind.CHILDRENS_SOCIAL_CARE, local_authority=southvale
     )
@@ -212,7 +211,7 @@ def test_childrens_social_care_of_another_area_is_not_offered_and_cannot_be_shar
     persona, meeting, chris_case, southvale_csc_manager
 ) -> None:
     sol = southvale_csc_manager
-    assert not services.partner_candidates(chris_case).filter(pk=sol.pk).exists()
+    assert not partner_candidates(chris_case).filter(pk=sol.pk).exists()
     with pytest.raises(ValidationError) as refused:
         services.meeting_share(actor=persona("lara"), meeting=meeting, user=sol)
     assert "user" in refused.value.message_dict
@@ -224,14 +223,14 @@ def test_childrens_social_care_of_another_area_is_not_offered_and_cannot_be_shar
 
 
 def test_southvales_own_social_care_is_offered_on_a_southvale_case(southvale_case, southvale_csc_manager) -> None:
-    assert services.partner_candidates(southvale_case).filter(pk=southvale_csc_manager.pk).exists()
+    assert partner_candidates(southvale_case).filter(pk=southvale_csc_manager.pk).exists()
 
 
 def test_every_active_police_liaison_user_is_offered_listed_by_force_then_name(persona, chris_case) -> None:
     # Police forces have no area link yet, so a neighbouring force's officer is offered too.
     force = Organisation.objects.create(name="Eastmoor Constabulary", kind=OrganisationKind.POLICE)
     eve = _partner("eve.police@eastmoor.example", "Eve Eastmoor", force, Role.POLICE_LIAISON)
-    listed = [(user.full_name, getattr(user, "agency_name", "")) for user in services.partner_candidates(chris_case)]
+    listed = [(user.full_name, getattr(user, "agency_name", "")) for user in partner_candidates(chris_case)]
     assert listed == [
         (eve.full_name, "Eastmoor Constabulary"),
         ("Cara Csc", "Northshire Children's Social Care"),

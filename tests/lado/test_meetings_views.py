@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
-from threshold.core import demo
+from threshold.demo import world
 from threshold.lado.models import Case, Meeting, MeetingKind
 from threshold.lado.services import meetings as services
 from threshold.lado.services import sharing
@@ -41,12 +41,10 @@ def meeting(persona, chris_case: Case) -> Meeting:
     return services.meeting_record(
         actor=persona("lara"),
         case=chris_case,
-        data={
-            "kind": MeetingKind.STRATEGY,
-            "held_at": timezone.now() - dt.timedelta(hours=3),
-            "chair_name": "Cara Csc",
-            "chair_agency": "Northshire Children's Social Care",
-        },
+        kind=MeetingKind.STRATEGY,
+        held_at=timezone.now() - dt.timedelta(hours=3),
+        chair_name="Cara Csc",
+        chair_agency="Northshire Children's Social Care",
     )
 
 
@@ -80,15 +78,20 @@ def test_a_meeting_form_with_mistakes_shows_them_beside_the_fields_and_saves_not
     assert chris_case.meetings.count() == before
 
 
-def test_a_stale_edit_gets_the_conflict_page_and_saves_nothing(signed_in, meeting) -> None:
+def test_a_stale_edit_is_given_back_with_laras_decisions_beside_mos_and_saves_nothing(signed_in, meeting) -> None:
     form = _form(timezone.localdate(), version="1", decisions="Lara's decisions.")
     assert (
         signed_in("mo").post(reverse("meeting_edit", args=[meeting.pk]), form | {"decisions": "Mo's."}).status_code
         == 302
     )
     page = signed_in("lara").post(reverse("meeting_edit", args=[meeting.pk]), form)
+    html = page.content.decode()
     assert page.status_code == 409
-    assert "Someone else changed this meeting" in page.content.decode()
+    assert "Someone else changed this after you opened the form" in html
+    differs = html.split("What differs")[1].split("</table>")[0]
+    assert "Mo&#39;s." in differs
+    assert "Lara&#39;s decisions." in differs
+    assert html.count("Lara&#39;s decisions.") >= 2  # in the table, and back in her form
     meeting.refresh_from_db()
     assert meeting.decisions == "Mo's."
 
@@ -136,7 +139,10 @@ def test_an_attendee_of_another_meeting_cannot_be_marked_through_this_one(signed
     other = services.meeting_record(
         actor=persona("lara"),
         case=meeting.case,
-        data={"kind": "review", "held_at": timezone.now(), "chair_name": "Lara", "chair_agency": "LADO"},
+        kind="review",
+        held_at=timezone.now(),
+        chair_name="Lara",
+        chair_agency="LADO",
     )
     stranger = services.meeting_add_attendee(actor=persona("lara"), meeting=other, name="A", agency="B")
     answer = signed_in("lara").post(
@@ -233,7 +239,7 @@ def test_an_edit_posted_without_its_version_gets_the_conflict_page_and_saves_not
         reverse("meeting_edit", args=[meeting.pk]), _form(timezone.localdate(), decisions="Overwritten.")
     )
     assert page.status_code == 409
-    assert "Someone else changed this meeting" in page.content.decode()
+    assert "Someone else changed this after you opened the form" in page.content.decode()
     meeting.refresh_from_db()
     assert meeting.decisions == ""
     assert meeting.version == 1
@@ -248,7 +254,7 @@ def test_a_done_button_shown_before_someone_else_marked_it_gets_the_conflict_pag
         reverse("meeting_action_complete", args=[meeting.pk]), {"action": action.pk, "version": 1}
     )
     assert page.status_code == 409
-    assert "Someone else changed this action" in page.content.decode()
+    assert "Someone else changed this action after you opened the meeting" in page.content.decode()
     action.refresh_from_db()
     assert action.version == 2
 
@@ -267,7 +273,7 @@ def test_a_done_button_posted_without_its_version_gets_the_conflict_page_and_sav
 
 
 def test_the_share_page_does_not_offer_childrens_social_care_of_another_area(signed_in, meeting, persona) -> None:
-    southvale = Organisation.objects.get(name=demo.SOUTHVALE)
+    southvale = Organisation.objects.get(name=world.SOUTHVALE)
     csc = Organisation.objects.create(
         name="Southvale Children's Social Care", kind=OrganisationKind.CHILDRENS_SOCIAL_CARE, local_authority=southvale
     )

@@ -12,11 +12,11 @@ from django.utils import timezone
 from tests.lado.nursery import nursery_allegation, open_nursery_case
 from threshold.allegations.services import outcome_record
 from threshold.audit.models import AuditEvent
+from threshold.lado import selectors
 from threshold.lado.models import BodyReferral, Case, CaseShare, CaseStatus, MonitoringReview
-from threshold.lado.services import timescales
+from threshold.lado.selectors import three_months_wording
 from threshold.lado.services.case_agencies import case_record_body_referral
 from threshold.lado.services.monitoring import monitoring_schedule_review
-from threshold.lado.services.timescales import three_months_wording
 from threshold.policy import get_pack
 
 TODAY = timezone.localdate
@@ -82,7 +82,7 @@ def test_a_stale_review_form_gets_the_conflict_page(persona, signed_in, nursery_
     assert client.post(url, {"version": 1, "notes": "On track.", **_date("done_on", TODAY())}).status_code == 302
     stale = client.post(url, {"version": 1, "notes": "Also on track.", **_date("done_on", TODAY())})
     assert stale.status_code == 409
-    assert "Someone else recorded this review" in stale.content.decode()
+    assert "Someone else recorded this review after you opened the form" in stale.content.decode()
     assert MonitoringReview.objects.get(pk=review.pk).notes == "On track."
 
 
@@ -284,7 +284,7 @@ def test_the_delay_review_page_follows_a_pack_with_other_words(signed_in, nurser
         else timescale
         for timescale in pack.timescales
     )
-    monkeypatch.setattr(timescales, "lado_pack", lambda local_authority: replace(pack, timescales=reworded))
+    monkeypatch.setattr(selectors, "lado_pack", lambda local_authority: replace(pack, timescales=reworded))
     html = signed_in("lara").get(reverse("case_delay_review", args=[nursery_case.pk])).content.decode()
     assert "Aim to conclude within a quarter." in html
     assert "Conclude within 3 months" not in html

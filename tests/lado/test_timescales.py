@@ -12,12 +12,8 @@ from tests.lado.nursery import open_nursery_case
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.lado.models import Case, CaseStatus, Contact, DelayReview, Meeting
-from threshold.lado.services.timescales import (
-    case_deadlines,
-    case_overdue,
-    case_record_delay_review,
-    delay_review_state,
-)
+from threshold.lado.selectors import case_deadlines, case_overdue, delay_review_state
+from threshold.lado.services.timescales import case_record_delay_review
 from threshold.policy import add_months
 from threshold.policy.clocks import Clock
 

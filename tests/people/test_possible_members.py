@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from threshold.accounts.models import Membership, Organisation, User
-from threshold.core.demo import OAKFIELD, RIVERSIDE
+from threshold.demo.world import OAKFIELD, RIVERSIDE
 from threshold.people.subjects import NOT_A_MEMBER, SubjectToConfirm, possible_members, typed_subject
 
 pytestmark = pytest.mark.django_db

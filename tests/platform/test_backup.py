@@ -32,13 +32,16 @@ WRITER = """
 import django, sys
 django.setup()
 from django.db import transaction
-from threshold.audit.services import Actor, audit_record
-actor = Actor.system("backup-test-writer")
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_record
+context = AuditContext.system("backup-test-writer")
 n = 0
 while True:
     n += 1
     with transaction.atomic():
-        audit_record(actor=actor, action="backup_test.write", record_type="backup_test", record_id=n, details={"n": n})
+        audit_record(
+            context=context, action="backup_test.write", record_type="backup_test", record_id=n, details={"n": n}
+        )
     print(n, flush=True)
 """
 

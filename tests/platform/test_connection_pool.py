@@ -13,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections, transaction
 
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.services import audit_record
 
 WRITERS = 8
 
@@ -36,7 +37,10 @@ def test_eight_concurrent_writers_succeed_within_the_pool() -> None:
         try:
             with transaction.atomic():
                 event = audit_record(
-                    actor=Actor.system("pool-test"), action="pool_test.write", record_type="pool_test", record_id=number
+                    context=AuditContext.system("pool-test"),
+                    action="pool_test.write",
+                    record_type="pool_test",
+                    record_id=number,
                 )
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_backend_pid()")

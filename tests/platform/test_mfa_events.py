@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from threshold.audit.models import AuditEvent
-from threshold.core.demo import DEMO_PASSWORD, PERSONAS_BY_KEY
+from threshold.demo.world import DEMO_PASSWORD, PERSONAS_BY_KEY
 
 pytestmark = pytest.mark.django_db
 

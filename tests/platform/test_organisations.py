@@ -15,7 +15,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.accounts.organisation_services import organisation_fingerprint
 from threshold.accounts.roles import OrganisationKind
 from threshold.audit.models import AuditEvent
-from threshold.core.demo import NORTHSHIRE, RIVERSIDE
+from threshold.demo.world import NORTHSHIRE, RIVERSIDE
 
 pytestmark = pytest.mark.django_db
 

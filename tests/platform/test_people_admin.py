@@ -17,7 +17,7 @@ from tests.platform.reauth import reauthenticated
 from threshold.accounts.models import Invitation, Membership, Organisation, User
 from threshold.accounts.roles import Role
 from threshold.audit.models import AuditEvent
-from threshold.core.demo import OAKFIELD, RIVERSIDE, current_demo_code
+from threshold.demo.world import OAKFIELD, RIVERSIDE, current_demo_code
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,9 @@ def test_a_stale_role_change_gets_the_conflict_page_not_a_silent_overwrite(signe
     )
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Someone else changed this first" in page
+    assert "membership of" in page
+    assert "after you opened this page" in page
+    assert "Auditor" in page.split("What differs")[1]  # what Olu chose, given back
     assert "Designated safeguarding lead" in page
     membership.refresh_from_db()
     assert membership.role == Role.DSL
@@ -257,7 +259,7 @@ def test_only_a_system_administrator_gives_or_takes_away_the_chair_of_governors_
     from django.core.exceptions import ValidationError
 
     from threshold.accounts import services
-    from threshold.core.demo import LITTLE_ACORNS
+    from threshold.demo.world import LITTLE_ACORNS
 
     acorns = Organisation.objects.get(name=LITTLE_ACORNS)
     admin = User.objects.create_user(email="ola.admin@littleacorns.example", password="x", full_name="Ola Admin")

@@ -19,8 +19,9 @@ from threshold.allegations.models import Allegation
 from threshold.allegations.services import referral_make
 from threshold.concerns.models import Concern
 from threshold.concerns.services import concern_share
-from threshold.core import demo, references
-from threshold.core.demo_records import load_demo_records
+from threshold.core import references
+from threshold.demo import world
+from threshold.demo.records import load_demo_records
 from threshold.lado.models import Case, Contact
 from threshold.people.matching import search_records
 from threshold.people.models import Person, PersonKind
@@ -93,7 +94,7 @@ def test_the_demo_records_have_references_of_their_types(records: dict[str, int]
 
 
 def test_consecutive_concerns_references_reveal_no_count(persona, records: dict[str, int]) -> None:
-    oakfield = Organisation.objects.get(name=demo.OAKFIELD)
+    oakfield = Organisation.objects.get(name=world.OAKFIELD)
     shared = {
         "actor": persona("tom"),
         "organisation": oakfield,

@@ -13,8 +13,8 @@ from threshold.accounts.models import Membership, Organisation
 from threshold.accounts.roles import Role
 from threshold.audit.models import AuditEvent
 from threshold.concerns.models import Concern
-from threshold.core.demo import DEMO_PASSWORD, NORTHSHIRE, current_demo_code
-from threshold.core.demo_records import load_demo_records
+from threshold.demo.records import load_demo_records
+from threshold.demo.world import DEMO_PASSWORD, NORTHSHIRE, current_demo_code
 from threshold.lado.models import CaseShare, MeetingShare
 from threshold.people.models import Person
 

@@ -24,7 +24,7 @@ from threshold.accounts import services
 from threshold.accounts.models import Invitation, Membership, Organisation, RoleGrant, User
 from threshold.accounts.roles import Role
 from threshold.audit.models import AuditEvent
-from threshold.core.demo import DEMO_PASSWORD, OAKFIELD, RIVERSIDE
+from threshold.demo.world import DEMO_PASSWORD, OAKFIELD, RIVERSIDE
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_olus_grant_as_the_only_admin_takes_effect_and_the_system_administrators
 def test_with_a_second_admin_olus_grant_waits_and_his_second_account_reaches_nothing_until_ola_approves(
     signed_in, persona, riverside, ola, olus_second_account, django_capture_on_commit_callbacks
 ) -> None:
-    from threshold.core.demo_records import load_demo_records
+    from threshold.demo.records import load_demo_records
 
     load_demo_records()
     olu = reauthenticated(signed_in("olu"))

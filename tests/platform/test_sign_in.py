@@ -13,7 +13,7 @@ from django.urls import reverse
 from threshold.accounts import services
 from threshold.accounts.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
 from threshold.audit.models import AuditEvent
-from threshold.core.demo import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code
+from threshold.demo.world import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code
 
 pytestmark = pytest.mark.django_db
 

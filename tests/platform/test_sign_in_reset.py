@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.platform.reauth import reauthenticated
 from threshold.audit.models import AuditEvent
-from threshold.core.demo import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code
+from threshold.demo.world import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_nobody_resets_their_own_sign_in_this_way(demo_world, persona, signed_in
 def test_olu_cannot_reset_someone_who_also_works_elsewhere_and_is_told_why(demo_world, persona, signed_in) -> None:
     from threshold.accounts.models import Membership, Organisation
     from threshold.accounts.roles import Role
-    from threshold.core.demo import OAKFIELD
+    from threshold.demo.world import OAKFIELD
 
     henry = persona("henry")
     Membership.objects.create(user=henry, organisation=Organisation.objects.get(name=OAKFIELD), role=Role.STAFF)

@@ -23,7 +23,7 @@ from tests.platform.reauth import reauthenticated
 from threshold.accounts import mfa_services
 from threshold.accounts.models import SignInReset, User, token_digest
 from threshold.audit.models import AuditEvent
-from threshold.core.demo import DEMO_PASSWORD
+from threshold.demo.world import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

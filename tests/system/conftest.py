@@ -1,4 +1,4 @@
-"""Browser journeys: Debian's chromium driven by Playwright against a live server, checked with axe."""
+"""Browser journeys: Debian's chromium driven by Playwright against gunicorn, checked with axe."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from threshold.core.demo import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code, load_demo_world
-from threshold.core.demo_records import load_demo_records
+from tests.system.server import Server, start_server
+from threshold.demo.records import load_demo_records
+from threshold.demo.world import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code, load_demo_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls made by the tests themselves are still synchronous and safe.
@@ -33,7 +34,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every journey as a browser test.
 
     The journeys spread over the xdist workers like any test: each worker has
-    its own test database, live server (on a free port), document store and
+    its own test database, gunicorn (on a free port), document store and
     database cache, so nothing is shared between them.
     """
     for item in items:
@@ -65,16 +66,38 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def demo_server(django_db_setup: None, django_db_blocker, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """This worker's gunicorn, serving its test database (tests/system/server.py), stopped at the end of the run.
+
+    It depends on the test database, so it stops before the database is
+    destroyed (PostgreSQL will not drop a database that has connections).
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        database = str(connection.settings_dict["NAME"])  # the test database's name, set by its creation
+    server = start_server(
+        database=database,
+        document_root=Path(settings.DOCUMENT_ROOT),
+        folder=tmp_path_factory.mktemp("gunicorn"),
+    )
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def live_demo(transactional_db: None, live_server) -> Iterator[str]:
-    """A live server holding the demo world; yields its base URL."""
+def live_demo(transactional_db: None, demo_server: Server) -> Iterator[str]:
+    """The journeys' gunicorn, its database holding the demo world; yields its base URL."""
     load_demo_world()
-    yield live_server.url
+    demo_server.clear_outbox()
+    yield demo_server.url
 
 
 @pytest.fixture
 def demo_records(live_demo: str) -> dict[str, int]:
-    """The demo records' ids, in the live server's database."""
+    """The demo records' ids, in the database the journeys' server serves."""
     return load_demo_records().ids
 
 

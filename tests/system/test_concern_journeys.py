@@ -13,15 +13,10 @@ from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Allegation
 from threshold.concerns import services
 from threshold.concerns.models import Concern, ConcernStatus
-from threshold.core import demo
 from threshold.core.record_ids import encode as rid
+from threshold.demo import world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def home_panel(settings) -> None:
-    settings.HOME_PANELS = ["threshold.concerns.home.panel"]
 
 
 def _share(page: Page, base: str, axe: Accessibility, *, about: str, anonymous: bool = False, name: str = "") -> str:
@@ -48,7 +43,7 @@ def _share(page: Page, base: str, axe: Accessibility, *, about: str, anonymous: 
 
 @pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_tom_raises_a_low_level_concern_and_hana_triages_it_with_the_tier_2_advice(
-    page: Page, live_demo: str, axe: Accessibility, home_panel: None
+    page: Page, live_demo: str, axe: Accessibility
 ) -> None:
     # Given Tom, a teacher at Oakfield, shares a concern about Dev, a colleague
     sign_in_quickly(page, live_demo, "tom")
@@ -179,8 +174,8 @@ def test_a_concern_about_hana_goes_to_priya_and_hana_never_sees_it(
 
 def test_dev_escalates_a_pattern_after_a_termly_review(page: Page, live_demo: str, axe: Accessibility) -> None:
     # Given two concerns about Chris Coach at Oakfield this term
-    oakfield = Organisation.objects.get(name=demo.OAKFIELD)
-    tom = User.objects.get(email=demo.PERSONAS_BY_KEY["tom"].email)
+    oakfield = Organisation.objects.get(name=world.OAKFIELD)
+    tom = User.objects.get(email=world.PERSONAS_BY_KEY["tom"].email)
     for details in ("Kept a pupil alone in the store room.", "Gave a pupil a lift home without permission."):
         services.concern_share(
             actor=tom, organisation=oakfield, subject_user=None, subject_name="Chris Coach",
@@ -191,10 +186,10 @@ def test_dev_escalates_a_pattern_after_a_termly_review(page: Page, live_demo: st
     sign_in_quickly(page, live_demo, "dev")
     page.goto(f"{live_demo}/concerns/reviews/")
     axe.check(page)
-    page.get_by_role("button", name=f"Start a review of {demo.OAKFIELD}").click()
+    page.get_by_role("button", name=f"Start a review of {world.OAKFIELD}").click()
     axe.check(page)
     page.get_by_role("button", name="Start the review").click()
-    expect(page.get_by_role("heading", name=f"Pattern review of {demo.OAKFIELD}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Pattern review of {world.OAKFIELD}")).to_be_visible()
     expect(page.get_by_role("heading", name="Chris Coach")).to_be_visible()
     axe.check(page)
     # And records a pattern in the concerns about Chris

@@ -53,7 +53,7 @@ def test_tom_types_a_name_that_could_be_devs_and_hana_clears_the_match(
     page.get_by_text("It is not Dev Dsl").click()
     page.get_by_label("Why the record is not about Dev Dsl").fill("A visiting music tutor from the county service.")
     page.get_by_role("button", name="Show it to Dev Dsl").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("now shown to Dev Dsl")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("now shown to your colleague")
     axe.check(page)
 
     # Then Dev sees it

@@ -21,6 +21,7 @@ from threshold.access.policies import Action
 from threshold.access.scope import Scope, scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Allegation
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.concerns.models import Concern
 from threshold.documents.models import Document
@@ -57,12 +58,6 @@ def _fetch(
     return record
 
 
-def acting_organisation(request: HttpRequest | None) -> Organisation | None:
-    """The organisation the reader is acting for: their current membership's, if the request has one."""
-    membership = getattr(request, "membership", None) if request is not None else None
-    return membership.organisation if membership is not None else None
-
-
 def audit_read(
     *,
     user: Any,
@@ -78,16 +73,16 @@ def audit_read(
     whom); the record's own organisation is kept in ``details`` so its
     auditors find every look at it (``audit.selectors``). Pages that fetch a
     record for ``change`` but show its content (a chronology entry to correct)
-    call this themselves.
+    call this themselves. The event's context is built from the request as a
+    service's is (``AuditContext.from_request``, ADR 0022) and must name ``user``.
     """
     owner = owning_organisation(record)
+    context = context_for(user, AuditContext.from_request(request) if request is not None else None)
     audit_record(
-        actor=user,
+        context=context,
         action=f"record.{action}",
         record_type=record_type,
         record_id=record.pk,
-        organisation=acting_organisation(request),
-        request=request,
         details={**(details or {}), "record_organisation": owner.pk if owner is not None else None},
     )
 
@@ -245,3 +240,17 @@ def can(user: User, action: Action, record: Model) -> bool:
 def audit_scope(user: User) -> set[int]:
     """Organisations whose audit trail this user may read (auditors and LADO managers)."""
     return _scope(user).audit_orgs
+
+
+def for_change(
+    access: Callable[..., M], user: User, record_id: object, request: HttpRequest, action: Action = "change"
+) -> M:
+    """A record for a page that changes it: the user may ``action`` it, and showing the form is an audited read.
+
+    ``access`` is one of the ``access_*`` functions above; a POST is audited
+    by the service that saves it, so only a GET also records the ``view``.
+    """
+    record = access(user, record_id, action, request=request)
+    if request.method != "POST":
+        access(user, record_id, "view", request=request)
+    return record

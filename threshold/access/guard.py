@@ -55,6 +55,8 @@ PROTECTED_APPS = ("people", "concerns", "allegations", "lado", "documents", "chr
 # Modules allowed to query protected models directly although they are not services. Keep this short.
 TRUSTED_MODULES = frozenset(
     {
+        # Optimistic locking moves on the version of the one record a service was given, and re-reads it.
+        "threshold.core.locking",
         # The audit trail's own reads and its chain: scoped by fetch.audit_scope, or system jobs.
         "threshold.audit.selectors",
         "threshold.audit.verify",
@@ -64,8 +66,8 @@ TRUSTED_MODULES = frozenset(
         # person rows it reads are those a service or an access rule already holds.
         "threshold.people.subjects",
         # The demo loaders write the synthetic demo world (refused in production by settings).
-        "threshold.core.demo",
-        "threshold.core.demo_records",
+        "threshold.demo.world",
+        "threshold.demo.records",
     }
 )
 

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from threshold.accounts.models import User
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_record
 
 
 def set_password_path(user: User) -> str:
@@ -30,11 +31,12 @@ def set_password_path(user: User) -> str:
     return reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
 
 
-def system_admin_create(*, actor: Actor, email: str, full_name: str, base_url: str) -> tuple[User, str]:
+def system_admin_create(*, audit_context: AuditContext, email: str, full_name: str, base_url: str) -> tuple[User, str]:
     """Create a system administrator with no password yet; return the account and its one-time link.
 
     Refuses an email address that already has an account. The link is also
-    emailed to the new administrator once the account is committed.
+    emailed to the new administrator once the account is committed. The
+    context names who made it: the command's job, or a named person.
     """
     email = email.strip().lower()
     full_name = full_name.strip()
@@ -46,14 +48,14 @@ def system_admin_create(*, actor: Actor, email: str, full_name: str, base_url: s
         ) from None
     if not full_name:
         raise ValidationError({"full_name": "Enter the administrator's full name"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError({"email": "An account with this email address already exists."})
         user = User.objects.create_user(email=email, full_name=full_name, is_system_admin=True)
         # The person proves the address by using the link sent to it.
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         audit_record(
-            actor=actor,
+            context=audit_context,
             action="user.system_admin_created",
             record_type="user",
             record_id=user.pk,

@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import ROLES_BY_KIND, Role
-from threshold.core.forms import CleanCharField
+from threshold.core.forms import CleanCharField, VersionedForm
 
 
 class InvitationForm(forms.Form):
@@ -89,7 +89,7 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class RoleChangeForm(forms.Form):
+class RoleChangeForm(VersionedForm):
     """A new role for one membership, and the version it was chosen against."""
 
     role = forms.ChoiceField(
@@ -97,7 +97,6 @@ class RoleChangeForm(forms.Form):
         choices=Role.choices,
         error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

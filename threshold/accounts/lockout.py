@@ -23,6 +23,6 @@ def client_ip(request: HttpRequest) -> str | None:
     None when the request has no usable address (django-axes stores a null);
     a made-up placeholder would be refused by PostgreSQL's ``inet`` column.
     """
-    from threshold.audit.services import client_ip as audited_client_ip
+    from threshold.audit.context import client_ip as audited_client_ip
 
     return audited_client_ip(request)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 
 TOO_MANY = "Too many wrong codes. Wait {minutes} minutes and try again, or use one of your recovery codes."
@@ -32,11 +33,10 @@ def _key(user: Any) -> str:
 def _record(*, user: Any, action: str, stage: str, failures: int) -> None:
     """Write one MFA event: who (the account whose password was given), when, and from which address."""
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(context.request, user=user),
         action=action,
         record_type="user",
         record_id=user.pk,
-        request=context.request,
         details={"stage": stage, "failures": failures},
     )
 

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from threshold.accounts.models import SignInReset, User, token_digest
 # A read, so it lives in the selectors (the middleware asks it without importing the services); re-exported here.
 from threshold.accounts.selectors import sign_in_reset_pending as sign_in_reset_pending
 from threshold.accounts.services import sessions_end
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 
 # A new link no more often than this, so the button cannot be used to flood someone's inbox.
@@ -51,7 +51,9 @@ def _require_may_reset(*, actor: User, user: User) -> None:
         raise PermissionError("This person also belongs to organisations you do not manage.")
 
 
-def user_reset_sign_in(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+def user_reset_sign_in(
+    *, actor: User, user: User, audit_context: AuditContext | None = None, base_url: str = ""
+) -> int:
     """Delete a person's authenticators and recovery codes and end their sessions; returns authenticators removed.
 
     Their password is left alone. The next time they sign in they are asked
@@ -62,7 +64,7 @@ def user_reset_sign_in(*, actor: User, user: User, request: HttpRequest | None =
     confirm it is them first (re-authentication).
     """
     _require_may_reset(actor=actor, user=user)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = User.objects.select_for_update().get(pk=user.pk)
         types = sorted(Authenticator.objects.filter(user=locked).values_list("type", flat=True))
         Authenticator.objects.filter(user=locked).delete()
@@ -70,21 +72,22 @@ def user_reset_sign_in(*, actor: User, user: User, request: HttpRequest | None =
         reset = SignInReset.objects.create(user=locked, reset_by=actor)
         token = _new_link(reset=reset)
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="user.sign_in_reset",
             record_type="user",
             record_id=locked.pk,
-            request=request,
             details={"authenticators_removed": types, "sessions_ended": ended, "sign_in_reset": reset.pk},
         )
-        link = _absolute(reverse("sign_in_reset_open", args=[token]), request)
+        link = base_url.rstrip("/") + reverse("sign_in_reset_open", args=[token])
         transaction.on_commit(lambda: _tell_the_person(user=locked, reset=reset, link=link))
     return len(types)
 
 
-def sign_in_reset_send_link(*, user: User, request: HttpRequest | None = None) -> SignInReset:
+def sign_in_reset_send_link(
+    *, user: User, audit_context: AuditContext | None = None, base_url: str = ""
+) -> SignInReset:
     """Email a new link (the old one stops working); for someone signed in with their password after a reset."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         reset = sign_in_reset_pending(user=user)
         if reset is None:
             raise ValidationError("Your sign-in has not been reset, so there is no link to send.")
@@ -93,26 +96,25 @@ def sign_in_reset_send_link(*, user: User, request: HttpRequest | None = None) -
             raise ValidationError("We sent you a link less than a minute ago. Check your email, then try again.")
         token = _new_link(reset=reset)
         audit_record(
-            actor=user,
+            context=context_for(user, audit_context),
             action="user.sign_in_reset_link_sent",
             record_type="user",
             record_id=user.pk,
-            request=request,
             details={"sign_in_reset": reset.pk},
         )
-        link = _absolute(reverse("sign_in_reset_open", args=[token]), request)
+        link = base_url.rstrip("/") + reverse("sign_in_reset_open", args=[token])
         transaction.on_commit(lambda: _send_link(user=user, reset=reset, link=link))
     return reset
 
 
-def sign_in_reset_prove(*, user: User, token: str, request: HttpRequest | None = None) -> SignInReset:
+def sign_in_reset_prove(*, user: User, token: str, audit_context: AuditContext | None = None) -> SignInReset:
     """Accept the emailed link for the signed-in person: they may now set up a new authenticator.
 
     The token must be the latest one sent for this person's pending reset and
     not expired; it is cleared as it is used, so the link works once.
     """
     refused = ValidationError("This link has expired or has already been used. Ask for a new one.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         reset = sign_in_reset_pending(user=user)
         if reset is None or not token:
             raise refused
@@ -123,11 +125,10 @@ def sign_in_reset_prove(*, user: User, token: str, request: HttpRequest | None =
         reset.token_digest = ""
         reset.save(update_fields=["proven_at", "token_digest"])
         audit_record(
-            actor=user,
+            context=context_for(user, audit_context),
             action="user.sign_in_reset_email_proven",
             record_type="user",
             record_id=user.pk,
-            request=request,
             details={"sign_in_reset": reset.pk},
         )
     return reset
@@ -142,10 +143,6 @@ def _new_link(*, reset: SignInReset) -> str:
     reset.link_expires_at = now + timedelta(minutes=settings.SIGN_IN_RESET_LINK_VALID_MINUTES)
     reset.save(update_fields=["token_digest", "link_sent_at", "link_expires_at"])
     return token
-
-
-def _absolute(path: str, request: HttpRequest | None) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 def _link_paragraph(*, reset: SignInReset, link: str) -> str:

@@ -13,7 +13,8 @@ from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 
 from threshold.accounts import selectors
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_record
 
 SESSION_STARTED_KEY = "threshold_session_started"
 SESSION_LAST_SEEN_KEY = "threshold_session_last_seen"
@@ -80,11 +81,10 @@ class SessionTimeoutMiddleware:
                 reason = "absolute"
             if reason:
                 audit_record(
-                    actor=Actor.for_user(user),
+                    context=AuditContext.from_request(request, user=user),
                     action="auth.session_expired",
                     record_type="user",
                     record_id=user.pk,
-                    request=request,
                     details={"reason": reason},
                 )
                 logout(request)

@@ -17,11 +17,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 from threshold.accounts import selectors
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import ROLES_BY_KIND, OrganisationKind
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.core.errors import ConflictError
 
@@ -101,7 +101,7 @@ def organisation_create(
     trust: Organisation | None,
     local_authority: Organisation | None,
     policy_pack: str,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> Organisation:
     """Add an organisation (system administrators only)."""
     _require_system_admin(actor)
@@ -114,18 +114,17 @@ def organisation_create(
         is_active=True,
     )
     _validate(organisation, exclude_pk=None)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         try:
             organisation.save()
         except IntegrityError:
             raise ValidationError({"name": "An organisation with this name already exists."}) from None
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="organisation.created",
             record_type="organisation",
             record_id=organisation.pk,
             organisation=organisation,
-            request=request,
             changes={name: (None, value) for name, value in _snapshot(organisation).items()},
         )
     return organisation
@@ -142,11 +141,11 @@ def organisation_update(
     local_authority: Organisation | None,
     policy_pack: str,
     is_active: bool,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> Organisation:
     """Change an organisation (system administrators only), refusing a stale form."""
     _require_system_admin(actor)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if organisation_fingerprint(current) != expected_fingerprint:
             raise ConflictError(current)
@@ -166,12 +165,11 @@ def organisation_update(
             return current
         current.save()
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="organisation.updated",
             record_type="organisation",
             record_id=current.pk,
             organisation=current,
-            request=request,
             changes=changes,
         )
     return current
@@ -183,13 +181,13 @@ def organisation_set_policy_pack(
     organisation: Organisation,
     policy_pack: str,
     expected_fingerprint: str,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> Organisation:
     """Choose the policy pack an organisation works under (its admins, or a system administrator)."""
     if not selectors.administered_organisations(user=actor).filter(pk=organisation.pk).exists():
         raise PermissionError("You do not manage that organisation.")
     _check_pack(policy_pack)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if organisation_fingerprint(current) != expected_fingerprint:
             raise ConflictError(current)
@@ -199,12 +197,11 @@ def organisation_set_policy_pack(
         current.policy_pack = policy_pack
         current.save(update_fields=["policy_pack"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="organisation.policy_pack_changed",
             record_type="organisation",
             record_id=current.pk,
             organisation=current,
-            request=request,
             changes={"policy_pack": (old, policy_pack)},
         )
     return current

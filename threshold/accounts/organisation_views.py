@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from threshold.accounts import selectors, services
@@ -29,6 +30,8 @@ from threshold.accounts.organisation_services import (
 )
 from threshold.accounts.role_grants import may_approve
 from threshold.accounts.views import administrator_required, reauthenticate_always
+from threshold.audit.context import AuditContext
+from threshold.core import pages
 from threshold.core.errors import ConflictError
 from threshold.core.forms import apply_validation_error
 
@@ -76,7 +79,7 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
                 trust=form.cleaned_data["trust"],
                 local_authority=form.cleaned_data["local_authority"],
                 policy_pack=form.cleaned_data["policy_pack"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -113,10 +116,10 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
                 local_authority=form.cleaned_data["local_authority"],
                 policy_pack=form.cleaned_data["policy_pack"],
                 is_active=form.cleaned_data["is_active"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ConflictError as conflict:
-            return _conflict(request, conflict.current)
+            return _conflict(request, conflict.current, form)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -139,10 +142,10 @@ def organisation_pack(request: HttpRequest, organisation_id: int) -> HttpRespons
                 organisation=organisation,
                 policy_pack=form.cleaned_data["policy_pack"],
                 expected_fingerprint=form.cleaned_data["fingerprint"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ConflictError as conflict:
-            return _conflict(request, conflict.current)
+            return _conflict(request, conflict.current, form)
         except ValidationError as error:
             apply_validation_error(form, error)
         except PermissionError as error:
@@ -157,12 +160,17 @@ def organisation_pack(request: HttpRequest, organisation_id: int) -> HttpRespons
     )
 
 
-def _conflict(request: HttpRequest, current: Organisation) -> HttpResponse:
-    return render(
+def _conflict(request: HttpRequest, current: Organisation, form: Any) -> HttpResponse:
+    """Someone changed the organisation after the form was loaded: nothing saved; what was chosen is shown back."""
+    admin: User = request.user  # type: ignore[assignment]
+    back = "organisation_edit" if admin.is_system_admin else "organisation_pack"
+    return pages.form_conflict_page(
         request,
-        "accounts/organisation_conflict.html",
-        {"current": current, "pack_titles": _pack_titles()},
-        status=409,
+        form,
+        current,
+        heading=f"Someone else changed {current.name} after you opened the form",
+        back=reverse(back, args=[current.pk]),
+        back_text=f"Go back to {current.name} and check before changing it again",
     )
 
 
@@ -213,9 +221,14 @@ def _decide(request: HttpRequest, *, organisation_id: int, grant_id: int, approv
     grant = selectors.pending_role_grant(organisation=organisation, grant_id=grant_id)
     try:
         if approve:
-            services.role_grant_approve(actor=admin, grant=grant, request=request)
+            services.role_grant_approve(
+                actor=admin,
+                grant=grant,
+                audit_context=AuditContext.from_request(request),
+                base_url=request.build_absolute_uri("/"),
+            )
         else:
-            services.role_grant_refuse(actor=admin, grant=grant, request=request)
+            services.role_grant_refuse(actor=admin, grant=grant, audit_context=AuditContext.from_request(request))
     except (ValidationError, PermissionError) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
         return _role_grants_page(

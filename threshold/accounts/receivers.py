@@ -17,7 +17,15 @@ from django.http import HttpRequest
 
 from threshold.accounts.middleware import MFA_VERIFIED_KEY, TIMED_OUT_KEY
 from threshold.accounts.models import User, UserSession
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import Actor, AuditContext
+from threshold.audit.services import audit_record
+
+
+def _context(request: HttpRequest | None, user: User | None = None) -> AuditContext:
+    """The event's context: the request's, naming ``user``, whom the request may not be signed in as yet."""
+    if request is None:
+        return AuditContext.for_user(user) if user is not None else AuditContext(actor=Actor.anonymous())
+    return AuditContext.from_request(request, user=user)
 
 
 @receiver(user_logged_in)
@@ -29,7 +37,7 @@ def record_sign_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any)
         request.session.save()
     UserSession.objects.get_or_create(session_key=request.session.session_key, defaults={"user": user})
     request.session.pop(TIMED_OUT_KEY, None)
-    audit_record(actor=user, action="auth.signed_in", record_type="user", record_id=user.pk, request=request)
+    audit_record(context=_context(request, user), action="auth.signed_in", record_type="user", record_id=user.pk)
 
 
 @receiver(user_logged_out)
@@ -39,7 +47,7 @@ def record_sign_out(sender: Any, request: HttpRequest, user: User | None, **kwar
         return
     if request is not None and request.session.session_key:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
-    audit_record(actor=user, action="auth.signed_out", record_type="user", record_id=user.pk, request=request)
+    audit_record(context=_context(request, user), action="auth.signed_out", record_type="user", record_id=user.pk)
 
 
 @receiver(user_login_failed)
@@ -54,11 +62,10 @@ def record_failed_sign_in(
     email = str(credentials.get("email") or credentials.get("username") or "").strip().lower()
     target = User.objects.filter(email__iexact=email).first() if email else None
     audit_record(
-        actor=Actor.anonymous(),
+        context=_context(request),
         action="auth.sign_in_failed",
         record_type="user" if target else "",
         record_id=target.pk if target else "",
-        request=request,
     )
 
 
@@ -67,11 +74,10 @@ def record_lockout(sender: Any, request: HttpRequest, username: str | None = Non
     """Record that a username and address pair has been locked out."""
     target = User.objects.filter(email__iexact=username or "").first() if username else None
     audit_record(
-        actor=Actor.anonymous(),
+        context=_context(request),
         action="auth.locked_out",
         record_type="user" if target else "",
         record_id=target.pk if target else "",
-        request=request,
     )
 
 
@@ -81,11 +87,10 @@ def record_mfa_step(sender: Any, request: HttpRequest, user: User, method: str, 
     if method == "mfa":
         request.session[MFA_VERIFIED_KEY] = str(user.pk)
         audit_record(
-            actor=user,
+            context=_context(request, user),
             action="auth.mfa_verified",
             record_type="user",
             record_id=user.pk,
-            request=request,
             details={"type": str(kwargs.get("type", "")), "reauthenticated": bool(kwargs.get("reauthenticated"))},
         )
 
@@ -98,11 +103,10 @@ def record_authenticator_added(
     if authenticator.type == "totp" and request is not None:
         request.session[MFA_VERIFIED_KEY] = str(user.pk)
     audit_record(
-        actor=user,
+        context=_context(request, user),
         action="mfa.authenticator_added",
         record_type="user",
         record_id=user.pk,
-        request=request,
         details={"type": authenticator.type},
     )
 
@@ -122,11 +126,10 @@ def record_authenticator_removed(
     if request is not None and not user_has_totp(user=user):
         request.session.pop(MFA_VERIFIED_KEY, None)
     audit_record(
-        actor=user,
+        context=_context(request, user),
         action="mfa.authenticator_removed",
         record_type="user",
         record_id=user.pk,
-        request=request,
         details={"type": authenticator.type},
     )
 
@@ -137,11 +140,10 @@ def record_authenticator_reset(
 ) -> None:
     """Record regenerated recovery codes."""
     audit_record(
-        actor=user,
+        context=_context(request, user),
         action="mfa.recovery_codes_regenerated",
         record_type="user",
         record_id=user.pk,
-        request=request,
     )
 
 
@@ -157,11 +159,10 @@ def record_password_changed(sender: Any, request: HttpRequest, user: User, **kwa
             request.session.save()
         UserSession.objects.get_or_create(session_key=request.session.session_key, defaults={"user": user})
     audit_record(
-        actor=user,
+        context=_context(request, user),
         action="account.password_changed",
         record_type="user",
         record_id=user.pk,
-        request=request,
         excluded_fields=["password"],
     )
 
@@ -170,11 +171,10 @@ def record_password_changed(sender: Any, request: HttpRequest, user: User, **kwa
 def record_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """Record a password reset by emailed link."""
     audit_record(
-        actor=user,
+        context=_context(request, user),
         action="account.password_reset",
         record_type="user",
         record_id=user.pk,
-        request=request,
         excluded_fields=["password"],
     )
 
@@ -201,11 +201,10 @@ def record_email_changed(
 
         relinked = Person.objects.filter(user__isnull=True, email__iexact=old_email).update(user=user)
     audit_record(
-        actor=user,
+        context=_context(request, user),
         action="account.email_changed",
         record_type="user",
         record_id=user.pk,
-        request=request,
         changes={"email": (from_email_address.email if from_email_address else None, new_email)},
         # Person records linked to the account so subject exclusion keeps holding.
         details={"person_records_linked": relinked},

@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.urls import reverse
 
 from threshold.accounts.models import Invitation, Membership, Organisation, RoleGrant, User
@@ -112,12 +111,13 @@ def role_grant_record(
     invitation: Invitation | None = None,
     membership: Membership | None = None,
     previous_role: str = "",
-    request: HttpRequest | None = None,
+    base_url: str = "",
 ) -> RoleGrant:
     """Keep a checked grant and announce it once the caller's transaction commits.
 
     Called inside the transaction of the invitation or role change it belongs
-    to, whose own audit event names the grant.
+    to, whose own audit event names the grant. ``base_url`` (scheme and host)
+    makes the announcement's link absolute.
     """
     grant = RoleGrant.objects.create(
         organisation=organisation,
@@ -131,9 +131,7 @@ def role_grant_record(
         status=RoleGrant.Status.PENDING if pending else RoleGrant.Status.GRANTED,
     )
     recipients = announcement_recipients(grant=grant)
-    link = reverse("organisation_role_grants", args=[organisation.pk])
-    if request is not None:
-        link = request.build_absolute_uri(link)
+    link = base_url.rstrip("/") + reverse("organisation_role_grants", args=[organisation.pk])
     transaction.on_commit(lambda: _announce(grant=grant, recipients=recipients, link=link))
     return grant
 

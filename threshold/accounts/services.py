@@ -12,7 +12,6 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,8 +27,10 @@ from threshold.accounts.models import (
 )
 from threshold.accounts.role_grants import is_checked_role, may_approve, needs_second_admin, role_grant_record
 from threshold.accounts.roles import PARTNER_ROLES, ROLES_BY_KIND, Role
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import AuditContext, context_for, context_identifying
+from threshold.audit.services import audit_record
 from threshold.core.errors import ConflictError
+from threshold.core.locking import bump_version
 
 
 def _require_admin_of(*, actor: User, organisation: Organisation) -> None:
@@ -56,7 +57,8 @@ def invitation_create(
     email: str,
     full_name: str,
     role: str,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
+    base_url: str = "",
 ) -> tuple[Invitation, str]:
     """Invite someone to an organisation in a role; email them a one-time link.
 
@@ -65,7 +67,8 @@ def invitation_create(
     A role that reaches case data is recorded as a role grant and announced
     (ADR 0016); when an organisation admin offers it and the organisation has
     a second admin, the invitation waits for that admin's approval, no link is
-    sent, and the returned token is empty.
+    sent, and the returned token is empty. ``base_url`` (scheme and host)
+    makes the emailed links absolute.
     """
     _require_admin_of(actor=actor, organisation=organisation)
     _check_role(organisation=organisation, role=role, actor=actor)
@@ -86,7 +89,7 @@ def invitation_create(
     token = secrets.token_urlsafe(32)
     checked = is_checked_role(role)
     pending = checked and needs_second_admin(actor=actor, organisation=organisation, role=role, email=email)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         invitation = Invitation.objects.create(
             email=email,
             full_name=full_name.strip(),
@@ -107,28 +110,25 @@ def invitation_create(
                 pending=pending,
                 user=User.objects.filter(email__iexact=email).first(),
                 invitation=invitation,
-                request=request,
+                base_url=base_url,
             )
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="account.invited",
             record_type="invitation",
             record_id=invitation.pk,
             organisation=organisation,
-            request=request,
             details={"role": role, "role_grant": grant.pk if grant else None, "awaiting_approval": pending},
         )
         if pending:
             # Nobody holds this token: approval makes a new one and sends it.
             return invitation, ""
-        _send_invitation_on_commit(invitation=invitation, token=token, request=request)
+        _send_invitation_on_commit(invitation=invitation, token=token, base_url=base_url)
     return invitation, token
 
 
-def _send_invitation_on_commit(*, invitation: Invitation, token: str, request: HttpRequest | None) -> None:
-    link = reverse("invitation_open", args=[token])
-    if request is not None:
-        link = request.build_absolute_uri(link)
+def _send_invitation_on_commit(*, invitation: Invitation, token: str, base_url: str) -> None:
+    link = base_url.rstrip("/") + reverse("invitation_open", args=[token])
     transaction.on_commit(lambda: _send_invitation(invitation=invitation, link=link))
 
 
@@ -161,14 +161,14 @@ def invitation_accept(
     *,
     token: str,
     password: str,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> User:
     """Accept an invitation: create the account (or reuse it) and the membership, in one step.
 
     An existing account with the invited email gets the new membership; its
     password is left alone. The invitation cannot be used twice.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("organisation")
@@ -200,33 +200,31 @@ def invitation_accept(
         # The organisation's page names the account the role went to.
         RoleGrant.objects.filter(invitation=invitation).update(user=user, membership=membership)
         audit_record(
-            actor=user,
+            context=context_identifying(user, audit_context),
             action="account.invitation_accepted",
             record_type="membership",
             record_id=membership.pk,
             organisation=invitation.organisation,
-            request=request,
             details={"invitation": invitation.pk, "role": invitation.role},
         )
     return user
 
 
-def invitation_revoke(*, actor: User, invitation: Invitation, request: HttpRequest | None = None) -> None:
+def invitation_revoke(*, actor: User, invitation: Invitation, audit_context: AuditContext | None = None) -> None:
     """Withdraw an invitation that has not been accepted; a grant still waiting for approval ends with it."""
     _require_admin_of(actor=actor, organisation=invitation.organisation)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         RoleGrant.objects.filter(invitation=invitation, status=RoleGrant.Status.PENDING).update(
             status=RoleGrant.Status.REFUSED, decided_by=actor, decided_at=invitation.revoked_at
         )
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="account.invitation_revoked",
             record_type="invitation",
             record_id=invitation.pk,
             organisation=invitation.organisation,
-            request=request,
         )
 
 
@@ -236,7 +234,8 @@ def membership_change_role(
     membership: Membership,
     role: str,
     expected_version: int,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
+    base_url: str = "",
 ) -> Membership:
     """Change the role a person holds in an organisation.
 
@@ -250,9 +249,10 @@ def membership_change_role(
     """
     _require_admin_of(actor=actor, organisation=membership.organisation)
     _check_role(organisation=membership.organisation, role=role, actor=actor, current=membership.role)
-    with transaction.atomic():
-        current = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
-        if current.version != expected_version or not current.is_active:
+    with transaction.atomic(durable=True):
+        bump_version(membership, expected_version)
+        current = membership
+        if not current.is_active:
             raise ConflictError(current)
         old_role = current.role
         if old_role == role:
@@ -275,36 +275,35 @@ def membership_change_role(
                 user=current.user,
                 membership=current,
                 previous_role=old_role,
-                request=request,
+                base_url=base_url,
             )
         if pending:
             audit_record(
-                actor=actor,
+                context=context_for(actor, audit_context),
                 action="membership.role_change_requested",
                 record_type="membership",
                 record_id=current.pk,
                 organisation=current.organisation,
-                request=request,
                 details={"role": role, "previous_role": old_role, "role_grant": grant.pk if grant else None},
             )
             return current
         current.role = role
-        current.version += 1
-        current.save(update_fields=["role", "version"])
+        current.save(update_fields=["role"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="membership.role_changed",
             record_type="membership",
             record_id=current.pk,
             organisation=current.organisation,
-            request=request,
             changes={"role": (old_role, role)},
             details={"role_grant": grant.pk} if grant else None,
         )
     return current
 
 
-def role_grant_approve(*, actor: User, grant: RoleGrant, request: HttpRequest | None = None) -> RoleGrant:
+def role_grant_approve(
+    *, actor: User, grant: RoleGrant, audit_context: AuditContext | None = None, base_url: str = ""
+) -> RoleGrant:
     """A second administrator approves a grant that was waiting: it takes effect now.
 
     An invitation gets a fresh token and its link is emailed; a change of role
@@ -314,7 +313,7 @@ def role_grant_approve(*, actor: User, grant: RoleGrant, request: HttpRequest | 
     granter by appointment (``role_grants.may_approve``).
     """
     _require_admin_of(actor=actor, organisation=grant.organisation)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = (
             # Only the grant's own row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the
             # outer joins that the optional invitation and membership need.
@@ -339,7 +338,7 @@ def role_grant_approve(*, actor: User, grant: RoleGrant, request: HttpRequest | 
             invitation.awaiting_approval = False
             invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
             invitation.save(update_fields=["token_digest", "awaiting_approval", "expires_at"])
-            _send_invitation_on_commit(invitation=invitation, token=token, request=request)
+            _send_invitation_on_commit(invitation=invitation, token=token, base_url=base_url)
         elif current.membership is not None:
             membership = Membership.objects.select_for_update().get(pk=current.membership.pk)
             if not membership.is_active or membership.role != current.previous_role:
@@ -356,12 +355,11 @@ def role_grant_approve(*, actor: User, grant: RoleGrant, request: HttpRequest | 
         current.decided_at = timezone.now()
         current.save(update_fields=["status", "decided_by", "decided_at"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="role_grant.approved",
             record_type="role_grant",
             record_id=current.pk,
             organisation=current.organisation,
-            request=request,
             changes=changes,
             details={
                 "role": current.role,
@@ -373,10 +371,10 @@ def role_grant_approve(*, actor: User, grant: RoleGrant, request: HttpRequest | 
     return current
 
 
-def role_grant_refuse(*, actor: User, grant: RoleGrant, request: HttpRequest | None = None) -> RoleGrant:
+def role_grant_refuse(*, actor: User, grant: RoleGrant, audit_context: AuditContext | None = None) -> RoleGrant:
     """Refuse (or, for its granter, withdraw) a grant that was waiting; an invitation is withdrawn with it."""
     _require_admin_of(actor=actor, organisation=grant.organisation)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = RoleGrant.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=grant.pk)
         if not current.is_pending:
             raise ValidationError("This role grant has already been decided.")
@@ -388,12 +386,11 @@ def role_grant_refuse(*, actor: User, grant: RoleGrant, request: HttpRequest | N
         current.decided_at = now
         current.save(update_fields=["status", "decided_by", "decided_at"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="role_grant.refused",
             record_type="role_grant",
             record_id=current.pk,
             organisation=current.organisation,
-            request=request,
             details={"role": current.role, "granted_by": current.granted_by_id},
         )
     return current
@@ -407,7 +404,7 @@ def sessions_end(*, user: User) -> int:
     return len(keys)
 
 
-def user_deactivate(*, actor: User, user: User, request: HttpRequest | None = None) -> User:
+def user_deactivate(*, actor: User, user: User, audit_context: AuditContext | None = None) -> User:
     """Deactivate an account and end its sessions at once.
 
     A system administrator may deactivate anyone but themselves; an
@@ -423,7 +420,7 @@ def user_deactivate(*, actor: User, user: User, request: HttpRequest | None = No
         theirs = set(selectors.active_memberships(user=user).values_list("organisation_id", flat=True))
         if not theirs or not theirs <= managed:
             raise PermissionError("This person also belongs to organisations you do not manage.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = User.objects.select_for_update().get(pk=user.pk)
         if not locked.is_active:
             return locked
@@ -432,22 +429,21 @@ def user_deactivate(*, actor: User, user: User, request: HttpRequest | None = No
         locked.save(update_fields=["is_active", "deactivated_at"])
         ended = sessions_end(user=locked)
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="user.deactivated",
             record_type="user",
             record_id=locked.pk,
-            request=request,
             changes={"is_active": (True, False)},
             details={"sessions_ended": ended},
         )
     return locked
 
 
-def user_reactivate(*, actor: User, user: User, request: HttpRequest | None = None) -> User:
+def user_reactivate(*, actor: User, user: User, audit_context: AuditContext | None = None) -> User:
     """Let a deactivated person sign in again (system administrators only)."""
     if not actor.is_system_admin:
         raise PermissionError("Only a system administrator can reactivate an account.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.is_active:
             return locked
@@ -455,22 +451,21 @@ def user_reactivate(*, actor: User, user: User, request: HttpRequest | None = No
         locked.deactivated_at = None
         locked.save(update_fields=["is_active", "deactivated_at"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="user.reactivated",
             record_type="user",
             record_id=locked.pk,
-            request=request,
             changes={"is_active": (False, True)},
         )
     return locked
 
 
-def membership_end(*, actor: User, membership: Membership, request: HttpRequest | None = None) -> None:
+def membership_end(*, actor: User, membership: Membership, audit_context: AuditContext | None = None) -> None:
     """Remove a person from one organisation, keeping the row for the record."""
     _require_admin_of(actor=actor, organisation=membership.organisation)
     if membership.user_id == actor.pk:
         raise ValidationError("You cannot remove yourself from an organisation.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = Membership.objects.select_for_update().get(pk=membership.pk)
         if not current.is_active:
             return
@@ -480,12 +475,11 @@ def membership_end(*, actor: User, membership: Membership, request: HttpRequest 
         current.save(update_fields=["is_active", "ended_at", "version"])
         ended_shares = _end_partner_shares_if_no_longer_a_partner(user=current.user)
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="membership.ended",
             record_type="membership",
             record_id=current.pk,
             organisation=membership.organisation,
-            request=request,
             changes={"is_active": (True, False)},
             details={"shares_ended": ended_shares},
         )
@@ -507,20 +501,16 @@ def _end_partner_shares_if_no_longer_a_partner(*, user: User) -> int:
     return ended
 
 
-def organisation_switch(*, user: User, membership_id: int, request: HttpRequest) -> Membership:
-    """Make one of the user's own memberships the one they act through."""
-    from threshold.accounts.middleware import CURRENT_ORGANISATION_KEY
-
+def organisation_switch(*, user: User, membership_id: int, audit_context: AuditContext | None = None) -> Membership:
+    """Choose one of the user's own memberships to act through, audited; the view keeps it in the session."""
     membership = selectors.active_memberships(user=user).filter(pk=membership_id).first()
     if membership is None:
         raise ValidationError({"membership": "Choose one of your organisations."})
-    request.session[CURRENT_ORGANISATION_KEY] = membership.pk
     audit_record(
-        actor=Actor.for_user(user),
+        context=context_for(user, audit_context),
         action="auth.organisation_switched",
         record_type="membership",
         record_id=membership.pk,
         organisation=membership.organisation,
-        request=request,
     )
     return membership

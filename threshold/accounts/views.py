@@ -20,10 +20,12 @@ from django.views.decorators.http import require_POST
 
 from threshold.accounts import mfa_services, selectors, services
 from threshold.accounts.forms import AcceptInvitationForm, InvitationForm, RoleChangeForm, SwitchOrganisationForm
-from threshold.accounts.middleware import MFA_VERIFIED_KEY
+from threshold.accounts.middleware import CURRENT_ORGANISATION_KEY, MFA_VERIFIED_KEY
 from threshold.accounts.models import RoleGrant, User
 from threshold.accounts.role_grants import is_checked_role
 from threshold.accounts.roles import ROLE_DESCRIPTIONS
+from threshold.audit.context import AuditContext
+from threshold.core import pages
 from threshold.core.forms import apply_validation_error
 
 View = Callable[..., HttpResponse]
@@ -90,7 +92,8 @@ def user_invite(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 role=form.cleaned_data["role"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
+                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -102,7 +105,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
                     f"{invitation.organisation.name} to approve it. It will be sent then.",
                 )
             else:
-                messages.success(request, f"Invitation sent to {invitation.full_name}.")
+                messages.success(request, "Invitation sent.")
             return redirect("user_list")
     return render(request, "accounts/user_invite.html", {"form": form})
 
@@ -164,14 +167,24 @@ def membership_role(request: HttpRequest, membership_id: int) -> HttpResponse:
                 membership=membership,
                 role=form.cleaned_data["role"],
                 expected_version=form.cleaned_data["version"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
+                base_url=request.build_absolute_uri("/"),
             )
         except services.ConflictError as conflict:
-            return render(
+            current = conflict.current
+            return pages.conflict_page(
                 request,
-                "accounts/conflict.html",
-                {"current": conflict.current, "submitted_role": form.cleaned_data["role"]},
-                status=409,
+                heading=f"Someone else changed {current.user.full_name}'s membership of "
+                f"{current.organisation.name} after you opened this page",
+                rows=[
+                    pages.Difference(
+                        "Role",
+                        current.get_role_display() if current.is_active else "No longer a member",
+                        pages.shown(form.fields["role"], form.cleaned_data["role"]),
+                    )
+                ],
+                back=reverse("user_detail", args=[current.user_id]),
+                back_text=f"Go back to {current.user.full_name} and check before changing it again",
             )
         except (ValidationError, PermissionError) as error:
             return _user_detail_page(
@@ -202,7 +215,7 @@ def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     membership = selectors.managed_membership(user=admin, membership_id=membership_id)
     try:
-        services.membership_end(actor=admin, membership=membership, request=request)
+        services.membership_end(actor=admin, membership=membership, audit_context=AuditContext.from_request(request))
     except (ValidationError, PermissionError) as error:
         return _user_detail_page(
             request,
@@ -223,11 +236,11 @@ def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     subject = selectors.managed_user(user=admin, user_id=user_id)
     try:
-        services.user_deactivate(actor=admin, user=subject, request=request)
+        services.user_deactivate(actor=admin, user=subject, audit_context=AuditContext.from_request(request))
     except (ValidationError, PermissionError) as error:
         return _user_detail_page(request, admin=admin, subject=subject, error=_messages_of(error))
     else:
-        messages.success(request, f"{subject.full_name} has been deactivated and signed out everywhere.")
+        messages.success(request, "The account has been deactivated and signed out everywhere.")
     return redirect("user_detail", user_id=subject.pk)
 
 
@@ -238,11 +251,11 @@ def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     subject = selectors.managed_user(user=admin, user_id=user_id)
     try:
-        services.user_reactivate(actor=admin, user=subject, request=request)
+        services.user_reactivate(actor=admin, user=subject, audit_context=AuditContext.from_request(request))
     except PermissionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{subject.full_name} can sign in again.")
+        messages.success(request, "The account can sign in again.")
     return redirect("user_detail", user_id=subject.pk)
 
 
@@ -258,7 +271,12 @@ def user_reset_sign_in(request: HttpRequest, user_id: int) -> HttpResponse:
     subject = selectors.managed_user(user=admin, user_id=user_id)
     if request.method == "POST":
         try:
-            mfa_services.user_reset_sign_in(actor=admin, user=subject, request=request)
+            mfa_services.user_reset_sign_in(
+                actor=admin,
+                user=subject,
+                audit_context=AuditContext.from_request(request),
+                base_url=request.build_absolute_uri("/"),
+            )
         except (ValidationError, PermissionError) as error:
             return _user_detail_page(request, admin=admin, subject=subject, error=_messages_of(error))
         else:
@@ -290,7 +308,9 @@ def sign_in_reset_resend(request: HttpRequest) -> HttpResponse:
     """Email a new link; the previous one stops working."""
     user: User = request.user  # type: ignore[assignment]
     try:
-        mfa_services.sign_in_reset_send_link(user=user, request=request)
+        mfa_services.sign_in_reset_send_link(
+            user=user, audit_context=AuditContext.from_request(request), base_url=request.build_absolute_uri("/")
+        )
     except ValidationError as error:
         if mfa_services.sign_in_reset_pending(user=user) is None:
             return redirect("home")
@@ -300,7 +320,7 @@ def sign_in_reset_resend(request: HttpRequest) -> HttpResponse:
             {"email": user.email, "page_error": _messages_of(error)},
             status=400,
         )
-    messages.success(request, f"We have sent a new link to {user.email}.")
+    messages.success(request, "We have sent a new link to the address on the account.")
     return redirect("sign_in_reset_check_email")
 
 
@@ -330,7 +350,7 @@ def sign_in_reset_confirm(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/sign_in_reset_link_invalid.html", {"signed_in": reset is not None}, status=404)
     if request.method == "POST":
         try:
-            mfa_services.sign_in_reset_prove(user=user, token=token, request=request)
+            mfa_services.sign_in_reset_prove(user=user, token=token, audit_context=AuditContext.from_request(request))
         except ValidationError:
             request.session.pop(SIGN_IN_RESET_SESSION_KEY, None)
             return render(request, "accounts/sign_in_reset_link_invalid.html", {"signed_in": True}, status=404)
@@ -363,7 +383,9 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and request.user.pk == existing.pk:
             if request.method == "POST":
                 try:
-                    services.invitation_accept(token=token, password="", request=request)
+                    services.invitation_accept(
+                        token=token, password="", audit_context=AuditContext.from_request(request)
+                    )
                 except ValidationError as error:
                     messages.error(request, " ".join(error.messages))
                     return redirect("home")
@@ -376,7 +398,9 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
     form = AcceptInvitationForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_accept(token=token, password=form.cleaned_data["password1"], request=request)
+            services.invitation_accept(
+                token=token, password=form.cleaned_data["password1"], audit_context=AuditContext.from_request(request)
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -394,8 +418,8 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = selectors.pending_invitations(user=admin).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404("No such invitation.")
-    services.invitation_revoke(actor=admin, invitation=invitation, request=request)
-    messages.success(request, f"The invitation to {invitation.full_name} has been withdrawn.")
+    services.invitation_revoke(actor=admin, invitation=invitation, audit_context=AuditContext.from_request(request))
+    messages.success(request, "The invitation has been withdrawn.")
     return redirect("user_list")
 
 
@@ -407,8 +431,9 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
     form = SwitchOrganisationForm(request.POST, memberships=selectors.active_memberships(user=user))
     if form.is_valid():
         membership = services.organisation_switch(
-            user=user, membership_id=form.cleaned_data["membership"], request=request
+            user=user, membership_id=form.cleaned_data["membership"], audit_context=AuditContext.from_request(request)
         )
+        request.session[CURRENT_ORGANISATION_KEY] = membership.pk
         messages.success(request, f"You are now working as {membership.organisation.name}.")
     else:
         messages.error(request, "Choose one of your organisations.")

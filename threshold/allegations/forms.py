@@ -6,24 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
-from threshold.allegations.models import (
-    AbuseCategory,
-    CameToLight,
-    ConsentToShare,
-    Employment,
-    Ethnicity,
-    Gender,
-    Outcome,
-    RiskManaged,
-    Route,
-    SuspensionDecision,
-)
+from threshold.allegations.models import ConsentToShare, Employment, RiskManaged, Route, SuspensionDecision
 from threshold.chronology.forms import parse_time
-from threshold.core.forms import CleanCharField, apply_validation_error
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm
+from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
 
 RISK_ROWS = 3
 # However many rows the case manager adds, a page never grows without bound.
@@ -54,71 +43,13 @@ def _choice(label: str, choices: Any, required_message: str | None = None) -> fo
     )
 
 
-class CaseForm(forms.Form):
-    """A form with GOV.UK date inputs: each date is three boxes, ``<name>_day``, ``_month`` and ``_year``.
-
-    ``DATES`` maps a date's name to (its label, the message when it is
-    required and missing, or None when it is optional). The cleaned date is
-    ``cleaned_data[name]``; errors go beside the day box.
-    """
-
-    DATES: dict[str, tuple[str, str | None]] = {}
-    # A service's error about a value the form asks for in other boxes.
-    ERROR_FIELDS: dict[str, str] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["initial"] = dict(kwargs.get("initial") or {})
-        initial_dates = {name: kwargs["initial"].get(name) for name in self.DATES}
-        super().__init__(*args, **kwargs)
-        for name in self.DATES:
-            for part, size in (("day", 2), ("month", 2), ("year", 4)):
-                self.fields[f"{name}_{part}"] = forms.CharField(required=False, max_length=size)
-            value = initial_dates.get(name)
-            if isinstance(value, dt.date):
-                self.initial.update(
-                    {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
-                )
-
-    def clean(self) -> dict[str, Any]:
-        """Turn each date's three boxes into a real date, or an error beside them."""
-        data = super().clean() or {}
-        for name, (label, required) in self.DATES.items():
-            raw = [str(data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")]
-            data[name] = None
-            if not any(raw):
-                if required:
-                    self.add_error(f"{name}_day", required)
-                continue
-            if not all(raw):
-                missing = [n for n, v in zip(("a day", "a month", "a year"), raw, strict=True) if not v]
-                self.add_error(f"{name}_day", f"{label} must include {' and '.join(missing)}")
-                continue
-            try:
-                if not all(part.isdigit() for part in raw) or int(raw[2]) < 1900:
-                    raise ValueError
-                data[name] = dt.date(int(raw[2]), int(raw[1]), int(raw[0]))
-            except ValueError:
-                self.add_error(f"{name}_day", f"{label} must be a real date")
-        return data
-
-    def apply_errors(self, error: ValidationError) -> None:
-        """Put a service's validation errors beside the fields (or date boxes) they belong to."""
-        apply_validation_error(self, error, self._error_field)
-
-    def _error_field(self, name: str) -> str:
-        if name in self.ERROR_FIELDS:
-            return self.ERROR_FIELDS[name]
-        return f"{name}_day" if name in self.DATES else name
-
-
-class AllegationDetailsForm(CaseForm):
+class AllegationDetailsForm(VersionedForm):
     """The allegation's own facts: when it came to attention, employment, agency, restrictions, IPO."""
 
     DATES = {
         "came_to_attention_on": ("The date it came to attention", "Enter the date it came to attention"),
         "reporting_restriction_ended_on": ("The date the restriction ended", None),
     }
-    version = forms.IntegerField(widget=forms.HiddenInput)
     subject_employment = _choice("How the adult is engaged", Employment.choices, "Choose how the adult is engaged")
     agency = forms.ModelChoiceField(
         label="Agency",

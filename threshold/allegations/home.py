@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from threshold.accounts.models import User
 from threshold.allegations import selectors
 from threshold.allegations.models import Allegation
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 
 # Enough for a home page; the rest are one click away on each allegation.
@@ -23,10 +24,9 @@ PANEL_LIMIT = 20
 def _audit(user: User, request: HttpRequest, allegations: list[Allegation]) -> None:
     """Reading a list of protected records is audited, as the allegation list is."""
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="allegation",
-        request=request,
         details={"list": "home_panel", "count": len(allegations), "ids": [a.pk for a in allegations]},
     )
 

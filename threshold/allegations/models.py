@@ -18,7 +18,9 @@ from django.db import models
 from django.utils import timezone
 
 from threshold.core import record_ids
+from threshold.core.models import Immutable
 from threshold.core.references import UniqueReference, new_allegation_reference
+from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
 
 
 class AllegationStatus(models.TextChoices):
@@ -106,88 +108,7 @@ class Allegation(UniqueReference, models.Model):
         return self.came_to_attention_on or timezone.localdate(self.created_at)
 
 
-class Immutable(models.Model):
-    """A row written once by a service and never changed or deleted."""
-
-    recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert once; a later record supersedes this one."""
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("Case records are never edited: record again to supersede.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        """Refuse: the case history keeps everything."""
-        raise PermissionError("Case records are never deleted.")
-
-
 # ---------------------------------------------------------------- the LADO referral
-
-
-class Gender(models.TextChoices):
-    """Gender as recorded for the LADO data set."""
-
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Described in another way"
-    NOT_KNOWN = "not_known", "Not known"
-
-
-class Ethnicity(models.TextChoices):
-    """Ethnic group, England and Wales census 2021 categories."""
-
-    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian or Asian British: Bangladeshi"
-    ASIAN_CHINESE = "asian_chinese", "Asian or Asian British: Chinese"
-    ASIAN_INDIAN = "asian_indian", "Asian or Asian British: Indian"
-    ASIAN_PAKISTANI = "asian_pakistani", "Asian or Asian British: Pakistani"
-    ASIAN_OTHER = "asian_other", "Asian or Asian British: any other Asian background"
-    BLACK_AFRICAN = "black_african", "Black, Black British, Caribbean or African: African"
-    BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Caribbean or African: Caribbean"
-    BLACK_OTHER = "black_other", "Black, Black British, Caribbean or African: any other Black background"
-    MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or multiple ethnic groups: White and Asian"
-    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed or multiple ethnic groups: White and Black African"
-    MIXED_WHITE_BLACK_CARIBBEAN = (
-        "mixed_white_black_caribbean",
-        "Mixed or multiple ethnic groups: White and Black Caribbean",
-    )
-    MIXED_OTHER = "mixed_other", "Mixed or multiple ethnic groups: any other mixed background"
-    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
-    WHITE_IRISH = "white_irish", "White: Irish"
-    WHITE_GYPSY = "white_gypsy", "White: Gypsy or Irish Traveller"
-    WHITE_ROMA = "white_roma", "White: Roma"
-    WHITE_OTHER = "white_other", "White: any other White background"
-    OTHER_ARAB = "other_arab", "Other ethnic group: Arab"
-    OTHER_ANY = "other_any", "Other ethnic group: any other ethnic group"
-    NOT_KNOWN = "not_known", "Not known"
-
-
-class CameToLight(models.TextChoices):
-    """How the allegation came to light."""
-
-    DISCLOSURE_CHILD = "disclosure_child", "Disclosure by a child"
-    DISCLOSURE_PARENT = "disclosure_parent", "Disclosure by a parent or carer"
-    DISCLOSURE_ADULT = "disclosure_adult", "Disclosure by another adult"
-    COMPLAINT = "complaint", "Complaint"
-    OBSERVED = "observed", "Observed by staff"
-    SUSPICION = "suspicion", "Suspicion"
-    VETTING = "vetting", "Pre-employment vetting checks"
-    POLICE = "police", "Information from the police"
-    OTHER = "other", "Other"
-
-
-class AbuseCategory(models.TextChoices):
-    """Category of abuse (the LADO data set)."""
-
-    PHYSICAL = "physical", "Physical"
-    SEXUAL = "sexual", "Sexual"
-    EMOTIONAL = "emotional", "Emotional"
-    NEGLECT = "neglect", "Neglect"
-    CONDUCT = "conduct", "Conduct"
 
 
 class RiskManaged(models.TextChoices):
@@ -432,16 +353,6 @@ class PoliceInvolvement(Immutable):
 
 
 # ---------------------------------------------------------------- outcome (6.3, 6.5) and records (8)
-
-
-class Outcome(models.TextChoices):
-    """The five outcomes (section 6.3)."""
-
-    SUBSTANTIATED = "substantiated", "Substantiated"
-    MALICIOUS = "malicious", "Malicious"
-    FALSE = "false", "False"
-    UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated"
-    UNFOUNDED = "unfounded", "Unfounded"
 
 
 class OutcomeRecord(Immutable):

@@ -46,6 +46,7 @@ from threshold.allegations.models import (
     SuspensionDecision,
 )
 from threshold.allegations.services import investigation_paused
+from threshold.core.querysets import latest_of_kind
 from threshold.policy.pack import Pack
 
 # The pack's rule on resignations and settlement agreements (policy section 9), if it has one.
@@ -120,9 +121,12 @@ def referral_follow_ups(allegation: Allegation) -> dict[str, dict[str, Any]]:
         return {}
     advice = outcome.assessment.get("referrals", {}) if isinstance(outcome.assessment, dict) else {}
     found: dict[str, dict[str, Any]] = {}
+    standing: dict[str, ReferralFollowUp] = {
+        row.body: row for row in latest_of_kind(allegation.follow_ups.all(), "body")
+    }
     for body, label in FOLLOW_UP_LABELS.items():
         rule = advice.get(body, {})
-        record: ReferralFollowUp | None = latest(allegation.follow_ups.filter(body=body))
+        record = standing.get(body)
         made_on = getattr(outcome, f"{body}_referred_on")
         reference = getattr(outcome, f"{body}_reference")
         if record is not None and (record.recorded_at >= outcome.recorded_at or not made_on):

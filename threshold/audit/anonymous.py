@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
-from threshold.audit.services import Actor, audit_record, lock_chain
+from threshold.audit.services import audit_record, lock_chain
 from threshold.concerns.models import Concern, ConcernDetails
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def audit_record_anonymous_shares(*, before: dt.datetime | None = None) -> int:
     Returns how many concerns it recorded.
     """
     cutoff = before or start_of_today()
-    actor = Actor.system(INTAKE_JOB)
+    context = AuditContext.system(INTAKE_JOB)
     with transaction.atomic():
         lock_chain()
         shared = _recorded_ids("concern.shared", "concern")
@@ -68,7 +69,7 @@ def audit_record_anonymous_shares(*, before: dt.datetime | None = None) -> int:
             # A subject first recorded by this share (same day-only time) is audited here too, for the same reason.
             if concern.subject.created_at == concern.created_at and str(concern.subject_id) not in people:
                 audit_record(
-                    actor=actor,
+                    context=context,
                     action="person.recorded",
                     record_type="person",
                     record_id=concern.subject_id,
@@ -77,7 +78,7 @@ def audit_record_anonymous_shares(*, before: dt.datetime | None = None) -> int:
                 )
                 people.add(str(concern.subject_id))
             audit_record(
-                actor=actor,
+                context=context,
                 action="concern.shared",
                 record_type="concern",
                 record_id=concern.pk,

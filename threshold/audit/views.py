@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from threshold.access import fetch
 from threshold.audit import selectors
+from threshold.audit.context import AuditContext
 from threshold.audit.forms import EventFilterForm
 from threshold.audit.models import AuditEvent
 from threshold.audit.services import audit_record
@@ -41,7 +42,10 @@ def record_events(request: HttpRequest, record_type: str, record_id: int) -> Htt
     # Record the look first: the page then lists it too, and the paginator's
     # count matches what it slices.
     audit_record(
-        actor=viewer, action="audit.record_events_viewed", record_type=record_type, record_id=record_id, request=request
+        context=AuditContext.from_request(request),
+        action="audit.record_events_viewed",
+        record_type=record_type,
+        record_id=record_id,
     )
     events = selectors.record_events(record_type=record_type, record_id=record_id)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -61,7 +65,10 @@ def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     if person is None or person.organisation_id not in fetch.audit_scope(viewer):
         raise Http404("No such record.")
     audit_record(
-        actor=viewer, action="audit.access_log_viewed", record_type="person", record_id=person.pk, request=request
+        context=AuditContext.from_request(request),
+        action="audit.access_log_viewed",
+        record_type="person",
+        record_id=person.pk,
     )
     page = Paginator(selectors.person_access_log(person=person), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/person_access_log.html", {"page": page, "person": person})
@@ -97,9 +104,8 @@ def organisation_events(request: HttpRequest) -> HttpResponse:
     """The organisation's audit events, filterable by person, action and date."""
     _require_auditor(request)
     audit_record(
-        actor=signed_in_user(request),
+        context=AuditContext.from_request(request),
         action="audit.events_viewed",
-        request=request,
         details={key: value for key, value in request.GET.items() if key != "page"},
     )
     form, events = _filtered(request)
@@ -118,9 +124,8 @@ def organisation_events_csv(request: HttpRequest) -> HttpResponse:
     _form, events = _filtered(request)
     rows = list(events[:100_000])
     audit_record(
-        actor=signed_in_user(request),
+        context=AuditContext.from_request(request),
         action="audit.events_exported",
-        request=request,
         details={"count": len(rows), **{key: value for key, value in request.GET.items()}},
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.models import ChronologyEntry, EntryKind
 
@@ -54,7 +54,7 @@ def chronology_record_event(
 
 
 def chronology_add_manual(
-    *, actor: User, record: Any, occurred_at: dt.datetime, text: str, request: HttpRequest | None = None
+    *, actor: User, record: Any, occurred_at: dt.datetime, text: str, audit_context: AuditContext | None = None
 ) -> ChronologyEntry:
     """Add a line by hand (a phone call, a conversation); it may describe something earlier."""
     text = text.strip()
@@ -63,7 +63,7 @@ def chronology_add_manual(
     if occurred_at > timezone.now():
         raise ValidationError({"occurred_at": "The date and time must be in the past"})
     field = _record_field(record)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         entry = ChronologyEntry.objects.create(
             organisation=_organisation_of(record),
             kind=EntryKind.MANUAL,
@@ -73,25 +73,24 @@ def chronology_add_manual(
             **{field: record},
         )
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="chronology.entry_added",
             record_type=field,
             record_id=record.pk,
-            request=request,
             details={"entry": entry.pk},
         )
     return entry
 
 
 def chronology_correct(
-    *, actor: User, entry: ChronologyEntry, text: str, request: HttpRequest | None = None
+    *, actor: User, entry: ChronologyEntry, text: str, audit_context: AuditContext | None = None
 ) -> ChronologyEntry:
     """Correct an entry by adding a new one that points at it; the original stays as it was."""
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Enter the correction"})
     record_field = next(field for field in _RECORD_FIELDS.values() if getattr(entry, f"{field}_id"))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         correction = ChronologyEntry.objects.create(
             organisation_id=entry.organisation_id,
             kind=EntryKind.CORRECTION,
@@ -102,11 +101,10 @@ def chronology_correct(
             **{f"{record_field}_id": getattr(entry, f"{record_field}_id")},
         )
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="chronology.entry_corrected",
             record_type=record_field,
             record_id=getattr(entry, f"{record_field}_id"),
-            request=request,
             details={"entry": correction.pk, "corrects": entry.pk},
         )
     return correction

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from threshold.access import fetch
+from threshold.audit.context import AuditContext
 from threshold.chronology import selectors, services
 from threshold.chronology.forms import ChronologyCorrectionForm, ChronologyEntryForm
 from threshold.core.forms import apply_validation_error
@@ -34,7 +35,7 @@ def chronology_add(request: HttpRequest, record_type: str, record_id: int) -> Ht
                 record=record,
                 occurred_at=form.cleaned_data["occurred_at"],
                 text=form.cleaned_data["text"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error, lambda name: _FIELD_FOR.get(name, name))
@@ -68,7 +69,12 @@ def chronology_correct(request: HttpRequest, entry_id: int) -> HttpResponse:
     form = ChronologyCorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.chronology_correct(actor=user, entry=entry, text=form.cleaned_data["text"], request=request)
+            services.chronology_correct(
+                actor=user,
+                entry=entry,
+                text=form.cleaned_data["text"],
+                audit_context=AuditContext.from_request(request),
+            )
         except ValidationError as error:
             apply_validation_error(form, error, lambda name: _FIELD_FOR.get(name, name))
         else:

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from threshold.concerns.models import BreachCategory, Decision, FurtherAction, HowArose
+from threshold.core.forms import VersionedForm
 from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS
 
@@ -192,7 +193,7 @@ TRIAGE_QUESTIONS: dict[str, str] = {
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
 
 
-class TriageForm(forms.Form):
+class TriageForm(VersionedForm):
     """The policy-engine facts, then the decision (appendix 2, questions 7 and 8)."""
 
     decision = forms.ChoiceField(choices=Decision.choices, required=False)
@@ -202,7 +203,6 @@ class TriageForm(forms.Form):
     advice_trust = forms.BooleanField(required=False)
     advice_lado = forms.BooleanField(required=False)
     advice_notes = forms.CharField(max_length=10000, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -309,10 +309,9 @@ class PatternReviewCompleteForm(forms.Form):
     summary = forms.CharField(max_length=10000, error_messages={"required": "Enter a summary of the review"})
 
 
-class ConcernReasonForm(forms.Form):
+class ConcernReasonForm(VersionedForm):
     """A reason for closing or re-routing a concern, with the version the page was loaded at."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(max_length=5000, error_messages={"required": "Enter the reason"})
 
     def __init__(self, *args: Any, required_message: str = "Enter the reason", **kwargs: Any) -> None:

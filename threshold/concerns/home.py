@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from threshold.accounts.models import Membership, User
 from threshold.accounts.roles import Role
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern
@@ -45,10 +46,9 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     # The panel shows concerns (names of the adults concerned): the read is audited like any list.
     shown = sorted({c.pk for c in awaiting} | {c.pk for c in open_low_level} | {a.concern_id for a in actions_due})
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="concern",
-        request=request,
         details={"list": "home_panel", "count": len(shown), "ids": shown},
     )
     return {

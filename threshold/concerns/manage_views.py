@@ -9,8 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from threshold.access import fetch
+from threshold.audit.context import AuditContext
 from threshold.concerns import services
 from threshold.concerns.forms import ConcernReasonForm
+from threshold.concerns.views import concern_conflict
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
 
@@ -51,10 +53,10 @@ def _reason_page(request: HttpRequest, concern_id: int, kind: str) -> HttpRespon
                 concern=concern,
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except services.ConflictError as conflict:
-            return render(request, "concerns/conflict.html", {"concern": conflict.current}, status=409)
+            return concern_conflict(request, form, conflict.current)
         except ValidationError as error:
             # The service names the reason field after its purpose; the form has one "reason".
             apply_validation_error(form, error, lambda name: "reason" if name in {"reason", "reroute_reason"} else name)

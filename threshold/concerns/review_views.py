@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.concerns import selectors, services
 from threshold.concerns.forms import PatternFindingForm, PatternReviewCompleteForm, PatternReviewStartForm
@@ -41,10 +42,9 @@ def pattern_review_list(request: HttpRequest) -> HttpResponse:
         for organisation in organisations
     ]
     audit_record(
-        actor=signed_in_user(request),
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="pattern_review",
-        request=request,
         details={"list": "pattern_reviews", "ids": [review.pk for row in rows for review in row["reviews"]]},
     )
     return render(request, "concerns/pattern_review_list.html", {"rows": rows})
@@ -69,7 +69,7 @@ def pattern_review_start(request: HttpRequest, organisation_id: int) -> HttpResp
                 organisation=organisation,
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error, getattr(form, "error_field", None))
@@ -103,7 +103,10 @@ def pattern_review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             if form.is_valid():
                 try:
                     services.pattern_review_complete(
-                        actor=user, review=review, summary=form.cleaned_data["summary"], request=request
+                        actor=user,
+                        review=review,
+                        summary=form.cleaned_data["summary"],
+                        audit_context=AuditContext.from_request(request),
                     )
                 except ValidationError as error:
                     apply_validation_error(form, error, getattr(form, "error_field", None))
@@ -123,12 +126,12 @@ def pattern_review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
                         subject=person,
                         pattern_found=form.cleaned_data["pattern_found"] == "yes",
                         findings=form.cleaned_data["findings"],
-                        request=request,
+                        audit_context=AuditContext.from_request(request),
                     )
                 except ValidationError as error:
                     apply_validation_error(form, error, getattr(form, "error_field", None))
                 else:
-                    messages.success(request, f"Findings about {person.full_name} recorded.")
+                    messages.success(request, "Findings recorded.")
                     return redirect("pattern_review_detail", review_id=review.pk)
     return render(
         request,
@@ -144,7 +147,9 @@ def pattern_finding_escalate(request: HttpRequest, finding_id: int) -> HttpRespo
     user = signed_in_user(request)
     finding = selectors.access_finding(user=user, finding_id=finding_id)
     try:
-        allegation = services.pattern_finding_escalate(actor=user, finding=finding, request=request)
+        allegation = services.pattern_finding_escalate(
+            actor=user, finding=finding, audit_context=AuditContext.from_request(request)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("pattern_review_detail", review_id=finding.review_id)

@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.models import Membership
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.chronology.panels import chronology_context
 from threshold.concerns import presenters, selectors, services
@@ -24,7 +26,8 @@ from threshold.concerns.forms import (
     ShareConcernForm,
     TriageForm,
 )
-from threshold.concerns.models import ConcernStatus, Decision, Routing
+from threshold.concerns.models import Concern, ConcernStatus, Decision, Routing
+from threshold.core import pages, submissions
 from threshold.core.exports import csv_safe
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
@@ -42,10 +45,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         concerns = concerns.filter(subject__full_name__icontains=query)
     rows = list(concerns[:200])
     audit_record(
-        actor=signed_in_user(request),
+        context=AuditContext.from_request(request),
         action="records.searched" if query else "records.listed",
         record_type="concern",
-        request=request,
         details={"query": query, "count": len(rows), "ids": [row.pk for row in rows]},
     )
     membership = getattr(request, "membership", None)
@@ -67,10 +69,9 @@ def concern_export(request: HttpRequest) -> HttpResponse:
     """The concerns this person handles, as CSV. The export itself is audited."""
     concerns = list(fetch.visible_concerns(signed_in_user(request)).select_related("subject", "organisation"))
     audit_record(
-        actor=signed_in_user(request),
+        context=AuditContext.from_request(request),
         action="records.exported",
         record_type="concern",
-        request=request,
         details={"count": len(concerns), "ids": [concern.pk for concern in concerns]},
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -130,10 +131,9 @@ def concern_my_reports(request: HttpRequest) -> HttpResponse:
         .order_by("-raised_on", "-pk")
     )
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="concern",
-        request=request,
         details={"list": "my_reports", "count": len(reports), "ids": [report.pk for report in reports]},
     )
     return render(request, "concerns/concern_my_reports.html", {"reports": reports})
@@ -182,14 +182,17 @@ def concern_share(request: HttpRequest) -> HttpResponse:
                 headteacher_conflict=data["headteacher_conflict"],
                 raised_by=data["raised_by"],
                 subject_confirmation=data["subject_confirmation"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error, getattr(form, "error_field", None))
         else:
             # The receipt is shown in answer to the form rather than after a
             # redirect: nothing (not even the session) keeps the link between
-            # an anonymous reporter and the reference.
+            # an anonymous reporter and the reference. Its one-time token is
+            # kept, so a refresh or a resend lands on the home page, shares
+            # nothing again, and names no concern (ADR 0021).
+            submissions.answered_in_place(request, repeat_location=reverse("home"))
             return render(
                 request,
                 "concerns/concern_receipt.html",
@@ -242,14 +245,14 @@ def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
                     advice_lado=data["advice_lado"],
                     advice_notes=data["advice_notes"],
                     previous_concerns=bool(prior),
-                    request=request,
+                    audit_context=AuditContext.from_request(request),
                 )
                 messages.success(request, f"Decision recorded: {triage.get_decision_display().lower()}.")
                 if triage.decision == Decision.LOW_LEVEL:
                     return redirect("concern_low_level", concern_id=concern.pk)
                 return redirect("concern_detail", concern_id=concern.pk)
         except services.ConflictError as conflict:
-            return render(request, "concerns/conflict.html", {"concern": conflict.current}, status=409)
+            return concern_conflict(request, form, conflict.current)
         except ValidationError as error:
             apply_validation_error(form, error, getattr(form, "error_field", None))
     return render(
@@ -280,15 +283,10 @@ def concern_low_level(request: HttpRequest, concern_id: int) -> HttpResponse:
                 concern=concern,
                 expected_version=form.cleaned_data["version"],
                 values=form.cleaned_data,
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except services.ConflictError as conflict:
-            return render(
-                request,
-                "concerns/conflict.html",
-                {"concern": concern, "current": conflict.current, **presenters.concern_record(concern)},
-                status=409,
-            )
+            return concern_conflict(request, form, concern, conflict.current)
         except ValidationError as error:
             apply_validation_error(form, error, getattr(form, "error_field", None))
         else:
@@ -298,4 +296,19 @@ def concern_low_level(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         "concerns/concern_low_level.html",
         {"concern": concern, "form": form, **presenters.concern_record(concern)},
+    )
+
+
+def concern_conflict(request: HttpRequest, form: Any, concern: Concern, current: object = None) -> HttpResponse:
+    """Someone changed the concern (or ``current``, its low-level record) after the form was loaded (409).
+
+    Nothing is saved; what was typed is shown back beside what is saved now.
+    """
+    return pages.form_conflict_page(
+        request,
+        form,
+        current if current is not None else concern,
+        heading=f"Someone else changed concern {concern.reference} after you opened the form",
+        back=reverse("concern_detail", args=[concern.pk]),
+        back_text="Go back to the concern and check before changing it again",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -43,3 +44,72 @@ def apply_validation_error(
     for name, messages in error.message_dict.items():
         field = field_for(name) if field_for else name
         form.add_error(field if field in form.fields else None, messages)
+
+
+class CaseForm(forms.Form):
+    """A case-work form of either side: GOV.UK date inputs, and a service's errors beside its fields.
+
+    Each date is three boxes, ``<name>_day``, ``_month`` and ``_year``.
+
+    ``DATES`` maps a date's name to (its label, the message when it is
+    required and missing, or None when it is optional). The cleaned date is
+    ``cleaned_data[name]``; errors go beside the day box.
+    """
+
+    DATES: dict[str, tuple[str, str | None]] = {}
+    # A service's error about a value the form asks for in other boxes.
+    ERROR_FIELDS: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = dict(kwargs.get("initial") or {})
+        initial_dates = {name: kwargs["initial"].get(name) for name in self.DATES}
+        super().__init__(*args, **kwargs)
+        for name in self.DATES:
+            for part, size in (("day", 2), ("month", 2), ("year", 4)):
+                self.fields[f"{name}_{part}"] = forms.CharField(required=False, max_length=size)
+            value = initial_dates.get(name)
+            if isinstance(value, dt.date):
+                self.initial.update(
+                    {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
+                )
+
+    def clean(self) -> dict[str, Any]:
+        """Turn each date's three boxes into a real date, or an error beside them."""
+        data = super().clean() or {}
+        for name, (label, required) in self.DATES.items():
+            raw = [str(data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")]
+            data[name] = None
+            if not any(raw):
+                if required:
+                    self.add_error(f"{name}_day", required)
+                continue
+            if not all(raw):
+                missing = [n for n, v in zip(("a day", "a month", "a year"), raw, strict=True) if not v]
+                self.add_error(f"{name}_day", f"{label} must include {' and '.join(missing)}")
+                continue
+            try:
+                if not all(part.isdigit() for part in raw) or int(raw[2]) < 1900:
+                    raise ValueError
+                data[name] = dt.date(int(raw[2]), int(raw[1]), int(raw[0]))
+            except ValueError:
+                self.add_error(f"{name}_day", f"{label} must be a real date")
+        return data
+
+    def apply_errors(self, error: ValidationError) -> None:
+        """Put a service's validation errors beside the fields (or date boxes) they belong to."""
+        apply_validation_error(self, error, self._error_field)
+
+    def _error_field(self, name: str) -> str:
+        if name in self.ERROR_FIELDS:
+            return self.ERROR_FIELDS[name]
+        return f"{name}_day" if name in self.DATES else name
+
+
+class VersionedForm(CaseForm):
+    """A form that changes a record's editable facts: it carries the version the person saw (optimistic locking).
+
+    The service compares it with the record's (``bump_version``); a stale form
+    gets the conflict page (HTTP 409), never a silent overwrite.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

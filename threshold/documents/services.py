@@ -27,9 +27,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.documents.models import Document
@@ -245,7 +245,7 @@ def _chronology_record(record: Any) -> Any:
 
 
 def document_upload(
-    *, actor: User, record: Any, title: str, uploaded_file: Any, request: HttpRequest | None = None
+    *, actor: User, record: Any, title: str, uploaded_file: Any, audit_context: AuditContext | None = None
 ) -> Document:
     """Store a file against a record the actor may change, and note it in the audit trail and chronology.
 
@@ -286,7 +286,7 @@ def document_upload(
         stored_name = secrets.token_hex(32)
         stored = store / stored_name
         os.replace(temporary, stored)
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             document = Document.objects.create(
                 organisation=_organisation_of(record),
                 title=title,
@@ -299,11 +299,10 @@ def document_upload(
                 **{field: record},
             )
             audit_record(
-                actor=actor,
+                context=context_for(actor, audit_context),
                 action="document.uploaded",
                 record_type=field,
                 record_id=record.pk,
-                request=request,
                 details={
                     "document": document.pk,
                     "title": title,

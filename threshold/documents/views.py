@@ -11,8 +11,10 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from threshold.access import fetch
+from threshold.audit.context import AuditContext
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
+from threshold.core.submissions import submission_protect
 from threshold.documents import services
 from threshold.documents.forms import DocumentUploadForm
 from threshold.documents.records import record_for_change, record_label, record_page
@@ -35,6 +37,7 @@ def document_upload(request: HttpRequest, record_type: str, record_id: int) -> H
 
 
 @csrf_protect
+@submission_protect
 def _document_upload(
     request: HttpRequest, record_type: str, record_id: int, limiter: SizeLimitUploadHandler
 ) -> HttpResponse:
@@ -50,7 +53,7 @@ def _document_upload(
                 record=record,
                 title=form.cleaned_data["title"],
                 uploaded_file=form.cleaned_data["uploaded_file"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error)

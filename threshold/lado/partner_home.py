@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from threshold.access import fetch
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.lado.models import Case, Meeting
 
@@ -19,10 +20,9 @@ PANEL_LIMIT = 20
 def _audit(user: User, request: HttpRequest, record_type: str, records: list[Case] | list[Meeting]) -> None:
     """Reading a list of protected records is audited, as the case list is."""
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type=record_type,
-        request=request,
         details={"list": "shared_with_me", "count": len(records), "ids": [record.pk for record in records]},
     )
 

@@ -20,10 +20,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-# An account's keys belong to the account: the access rules read them from accounts, below the record apps.
 from threshold.accounts.match_keys import user_keys
 from threshold.accounts.models import Membership, Organisation, User
-from threshold.audit.services import Actor, audit_record
+
+# An account's keys belong to the account: the access rules read them from accounts, below the record apps.
+from threshold.audit.context import AuditContext, context_for
+from threshold.audit.services import audit_record
 from threshold.core.names import record_keys, skeleton
 from threshold.people.models import Person, PersonKey, SubjectClearance
 
@@ -143,22 +145,21 @@ def typed_subject(
 
 def subject_confirmation_record(
     *,
-    actor: Actor | User,
+    actor: User,
     person: Person,
     candidates: list[User],
     organisation: Organisation | None,
     confirmation: str = "",
+    audit_context: AuditContext | None = None,
 ) -> None:
     """Keep the recorder's answer to "who is this?", audited (inside the caller's transaction).
 
     "Yes – a colleague" linked the person to them (``confirmation`` is their
     id); "not someone who uses Threshold" is kept on the person with who said it.
     """
-    if not isinstance(actor, User):
-        return
     if confirmation and confirmation == str(person.user_id):
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="person.colleague_confirmed",
             record_type="person",
             record_id=person.pk,
@@ -172,7 +173,7 @@ def subject_confirmation_record(
     person.not_a_member_confirmed_at = timezone.now()
     person.save(update_fields=["not_a_member_confirmed_by", "not_a_member_confirmed_at"])
     audit_record(
-        actor=actor,
+        context=context_for(actor, audit_context),
         action="person.not_a_member_confirmed",
         record_type="person",
         record_id=person.pk,
@@ -196,7 +197,15 @@ def hidden_from(person: Person, organisations: Iterable[Organisation]) -> list[t
     return hidden
 
 
-def subject_clear(*, actor: User, person: Person, user: User, reason: str, organisation: Organisation | None) -> None:
+def subject_clear(
+    *,
+    actor: User,
+    person: Person,
+    user: User,
+    reason: str,
+    organisation: Organisation | None,
+    audit_context: AuditContext | None = None,
+) -> None:
     """Decide that ``person`` is not ``user`` after all, so records about ``person`` show to them again.
 
     Only the key match can be cleared: a linked account or an address of
@@ -210,13 +219,13 @@ def subject_clear(*, actor: User, person: Person, user: User, reason: str, organ
         raise ValidationError({"reason": "Someone else must decide whether a record is about you"})
     if person.user_id == user.pk or (person.email and person.email.casefold() == user.email.casefold()):
         raise ValidationError({"reason": "The record is linked to them: it cannot be shown to them"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         clearance, created = SubjectClearance.objects.get_or_create(
             person=person, user=user, defaults={"cleared_by": actor, "reason": reason}
         )
         if created:
             audit_record(
-                actor=actor,
+                context=context_for(actor, audit_context),
                 action="person.match_cleared",
                 record_type="person",
                 record_id=person.pk,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
+from threshold.audit.context import AuditContext
 from threshold.core.http import signed_in_user
 from threshold.people import panels
 from threshold.people.subjects import subject_clear
@@ -73,9 +74,10 @@ def person_match_clear(request: HttpRequest, record_type: str, record_id: int) -
             user=colleague,
             reason=request.POST.get("reason", ""),
             organisation=panels.record_organisations(record, record_type)[0],
+            audit_context=AuditContext.from_request(request),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The record is now shown to {colleague.full_name}.")
+        messages.success(request, "The record is now shown to your colleague.")
     return redirect(page, record_id)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "threshold.chronology",
     "threshold.lado",
     "threshold.documents",
+    "threshold.demo",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "threshold.accounts.middleware.MFARequiredMiddleware",
     "threshold.accounts.middleware.CurrentOrganisationMiddleware",
+    # ADR 0021: after CSRF (its check runs in process_view, before this one's), auth and messages.
+    "threshold.core.submissions.SubmissionMiddleware",
     "threshold.core.middleware.NoStoreMiddleware",
 ]
 
@@ -84,6 +87,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "threshold.core.context.layout",
+                # ADR 0021: ``csrf_input`` also renders a one-time submission token.
+                "threshold.core.submissions.form_context",
             ],
         },
     },
@@ -170,6 +175,9 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# Flash messages wait in the session, not in a cookie: Django's default keeps them in a signed (readable)
+# cookie, and a message names a record or an organisation.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # allauth: email + password, invitation only, MFA by TOTP with recovery codes.
 ACCOUNT_LOGIN_METHODS = {"email"}

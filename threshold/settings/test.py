@@ -26,4 +26,14 @@ WHITENOISE_AUTOREFRESH = True
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-DOCUMENT_ROOT = Path(tempfile.mkdtemp(prefix="threshold-test-documents-"))
+# The browser journeys' gunicorn (tests/system/server.py) runs these settings in processes of its own: it serves
+# the test database of the pytest worker that started it, that worker's document store, and writes mail to files
+# the journeys read back (a locmem outbox lives in one process).
+_SERVED_DATABASE = os.environ.get("THRESHOLD_TEST_SERVER_DATABASE", "")
+if _SERVED_DATABASE:
+    DATABASES["default"]["NAME"] = _SERVED_DATABASE
+    DOCUMENT_ROOT = Path(os.environ["THRESHOLD_TEST_SERVER_DOCUMENTS"])
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = Path(os.environ["THRESHOLD_TEST_SERVER_OUTBOX"])
+else:
+    DOCUMENT_ROOT = Path(tempfile.mkdtemp(prefix="threshold-test-documents-"))

@@ -10,20 +10,20 @@ from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.concerns import services
-from threshold.core import demo
+from threshold.demo import world
 
 
 def _user(key: str) -> User:
-    return User.objects.get(email=demo.PERSONAS_BY_KEY[key].email)
+    return User.objects.get(email=world.PERSONAS_BY_KEY[key].email)
 
 
 def _oakfield(ids: dict[str, int]) -> list[Any]:
-    return [Organisation.objects.get(name=demo.OAKFIELD).pk]
+    return [Organisation.objects.get(name=world.OAKFIELD).pk]
 
 
 def _low_level_concern(ids: dict[str, int]) -> list[Any]:
     concern = services.concern_share(
-        actor=_user("tom"), organisation=Organisation.objects.get(name=demo.OAKFIELD), subject_user=None,
+        actor=_user("tom"), organisation=Organisation.objects.get(name=world.OAKFIELD), subject_user=None,
         subject_name="Chris Coach", subject_role="Sports coach", anonymous=False,
         raised_on=timezone.localdate() - dt.timedelta(days=1), how_arose="suspicion",
         details="Chris stood too close to a pupil.", headteacher_conflict=False,
@@ -37,7 +37,7 @@ def _low_level_concern(ids: dict[str, int]) -> list[Any]:
 
 def _review(ids: dict[str, int]) -> list[Any]:
     review = services.pattern_review_start(
-        actor=_user("hana"), organisation=Organisation.objects.get(name=demo.OAKFIELD),
+        actor=_user("hana"), organisation=Organisation.objects.get(name=world.OAKFIELD),
         period_start=dt.date(2026, 9, 1), period_end=dt.date(2026, 12, 31),
     )  # fmt: skip
     return [review.pk]

@@ -18,21 +18,19 @@ from typing import Any
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
-from threshold.core import demo
+from threshold.demo import world
 from threshold.lado.services.contacts import contact_record
 
 
 def _new_northshire_contact(ids: dict[str, int]) -> list[Any]:
     contact = contact_record(
-        actor=User.objects.get(email=demo.PERSONAS_BY_KEY["lara"].email),
-        local_authority=Organisation.objects.get(name=demo.NORTHSHIRE),
-        data={
-            "received_at": timezone.now() - dt.timedelta(hours=1),
-            "method": "phone",
-            "source": "parent",
-            "adult_name": "Dale Dinnerlady",
-            "summary": "A parent says a lunchtime supervisor shouted at their child.",
-        },
+        actor=User.objects.get(email=world.PERSONAS_BY_KEY["lara"].email),
+        local_authority=Organisation.objects.get(name=world.NORTHSHIRE),
+        received_at=timezone.now() - dt.timedelta(hours=1),
+        method="phone",
+        source="parent",
+        adult_name="Dale Dinnerlady",
+        summary="A parent says a lunchtime supervisor shouted at their child.",
     )
     return [contact.pk]
 

@@ -12,7 +12,11 @@ The services are split by part of the policy; every name is importable from
 from __future__ import annotations
 
 from threshold.allegations.services.agency import agency_record
-from threshold.allegations.services.allegation import allegation_open, allegation_update
+from threshold.allegations.services.allegation import (
+    allegation_open,
+    allegation_open_in_transaction,
+    allegation_update,
+)
 from threshold.allegations.services.common import (
     MANAGING_ROLES,
     allegation_facts,
@@ -37,6 +41,7 @@ from threshold.allegations.services.referral import (
     referral_initial,
     referral_local_authority,
     referral_make,
+    referral_make_in_transaction,
 )
 from threshold.allegations.services.steps import ROUTE_STEPS, step_record
 from threshold.allegations.services.suspension import (
@@ -56,6 +61,7 @@ __all__ = [
     "agency_record",
     "allegation_facts",
     "allegation_open",
+    "allegation_open_in_transaction",
     "allegation_update",
     "case_manager_candidates",
     "checked_facts",
@@ -72,6 +78,7 @@ __all__ = [
     "referral_initial",
     "referral_local_authority",
     "referral_make",
+    "referral_make_in_transaction",
     "require_change",
     "require_open",
     "risk_assessment_record",

@@ -6,12 +6,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.allegations.models import AgencyRecord, Allegation
 from threshold.allegations.services.common import _record, _text, require_change
+from threshold.audit.context import AuditContext
 
 
 def agency_record(
@@ -24,7 +24,7 @@ def agency_record(
     cover_arranged_on: dt.date | None = None,
     notes_sent_on: dt.date | None = None,
     outcome_sent_on: dt.date | None = None,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> AgencyRecord:
     """Record the agency notified, the suspension discussed, replacement cover and what was sent; supersedes.
 
@@ -58,7 +58,7 @@ def agency_record(
     if errors:
         raise ValidationError(errors)
     assert notified_at is not None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = AgencyRecord.objects.create(
             allegation=allegation,
             agency=allegation.agency,
@@ -77,7 +77,7 @@ def agency_record(
             action="allegation.agency_recorded",
             text=f"Agency {allegation.agency_display} notified."
             + (f" Replacement cover arranged on {cover_arranged_on:%-d %B %Y}." if cover_arranged_on else ""),
-            request=request,
+            audit_context=audit_context,
             record_id=record.pk,
             details={"removed_on": str(removed_on or ""), "cover_arranged_on": str(cover_arranged_on or "")},
         )

@@ -6,17 +6,17 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import Allegation, Employment
 from threshold.allegations.services.common import _record, case_manager_candidates, require_change
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns.models import Concern
-from threshold.core.errors import ConflictError
+from threshold.core.locking import bump_version
 from threshold.people.models import Person
 
 
@@ -28,14 +28,43 @@ def allegation_open(
     summary: str,
     concern: Concern | None = None,
     routed_to_trust: bool = False,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
     case_manager: User | None = None,
 ) -> Allegation:
-    """Open an allegation for the employer to manage (from triage, a pattern review, or directly).
+    """Open an allegation for the employer to manage directly, in a transaction of its own.
 
     The caller has checked, through ``threshold.access``, that the actor may
     handle records of this organisation. The actor becomes the case manager
     unless another is given; the details page can hand the case over.
+    """
+    with transaction.atomic(durable=True):
+        return allegation_open_in_transaction(
+            actor=actor,
+            organisation=organisation,
+            subject=subject,
+            summary=summary,
+            concern=concern,
+            routed_to_trust=routed_to_trust,
+            audit_context=audit_context,
+            case_manager=case_manager,
+        )
+
+
+def allegation_open_in_transaction(
+    *,
+    actor: User,
+    organisation: Organisation,
+    subject: Person,
+    summary: str,
+    concern: Concern | None = None,
+    routed_to_trust: bool = False,
+    audit_context: AuditContext | None = None,
+    case_manager: User | None = None,
+) -> Allegation:
+    """Open an allegation inside the caller's transaction: triage and a pattern review's escalation open one so.
+
+    As ``allegation_open``, whose work this is; the caller holds the
+    transaction, so the allegation commits or rolls back with its change.
     """
     with transaction.atomic():
         allegation = Allegation.objects.create(
@@ -48,12 +77,11 @@ def allegation_open(
             came_to_attention_on=timezone.localdate(concern.created_at) if concern else timezone.localdate(),
         )
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="allegation.opened",
             record_type="allegation",
             record_id=allegation.pk,
             organisation=organisation,
-            request=request,
             details={"concern": concern.pk if concern else None},
         )
         chronology_record_event(record=allegation, text="Allegation opened.", actor=actor)
@@ -72,7 +100,7 @@ def allegation_update(
     accused_by_pupil: bool,
     reporting_restriction_ended_on: dt.date | None,
     interim_prohibition_order: bool,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
     case_manager: User | None = None,
     barred_from_trust: bool | None = None,
     agency_name: str | None = None,
@@ -117,10 +145,9 @@ def allegation_update(
         errors["came_to_attention_on"] = "The date it came to attention must be today or in the past"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        current = Allegation.objects.select_for_update().get(pk=allegation.pk)
-        if current.version != expected_version:
-            raise ConflictError(current)
+    with transaction.atomic(durable=True):
+        current = Allegation.objects.get(pk=allegation.pk)
+        bump_version(current, expected_version)
         new = {
             "came_to_attention_on": came_to_attention_on,
             "subject_employment": subject_employment,
@@ -145,7 +172,6 @@ def allegation_update(
         }
         for name, value in new.items():
             setattr(current, name, value)
-        current.version += 1
         current.save()
         text = "Allegation details changed."
         if "interim_prohibition_order" in changes and interim_prohibition_order:
@@ -163,7 +189,7 @@ def allegation_update(
             allegation=current,
             action="allegation.updated",
             text=text,
-            request=request,
+            audit_context=audit_context,
             changes=changes,
         )
     return current

@@ -7,13 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
 from threshold.allegations.models import Allegation, AllegationStatus
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.people.subjects import exclude_possible_subjects
@@ -145,18 +145,17 @@ def _record(
     allegation: Allegation,
     action: str,
     text: str,
-    request: HttpRequest | None,
+    audit_context: AuditContext | None,
     record_id: object = None,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> None:
     audit_record(
-        actor=actor,
+        context=context_for(actor, audit_context),
         action=action,
         record_type="allegation",
         record_id=allegation.pk,
         organisation=allegation.organisation,
-        request=request,
         changes=changes,
         details={**(details or {}), **({"row": record_id} if record_id is not None else {})},
     )

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
@@ -17,11 +16,12 @@ from threshold.allegations.models import (
     FileRecord,
     FollowUpBody,
     Lesson,
-    Outcome,
     OutcomeRecord,
     ReferralFollowUp,
 )
 from threshold.allegations.services.common import _record, _required, _text, checked_facts, pack_for, require_change
+from threshold.audit.context import AuditContext
+from threshold.core.vocabularies import Outcome
 from threshold.policy import assess, decide_reference, decide_retention
 
 
@@ -54,7 +54,7 @@ def outcome_record(
     return_to_work: str = "",
     malicious_action: str = "",
     child_support: str = "",
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> OutcomeRecord:
     """Record the case manager's report, the outcome and the section 6.5 actions; concludes the allegation."""
     require_change(actor=actor, allegation=allegation)
@@ -91,7 +91,7 @@ def outcome_record(
         resigned=resigned_before_conclusion,
     )
     pack, facts, assessment = advice["pack"], advice["facts"], advice["assessment"]
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = OutcomeRecord.objects.create(
             allegation=allegation,
             report=_text(report),
@@ -122,7 +122,7 @@ def outcome_record(
             allegation=allegation,
             action="allegation.concluded",
             text=f"Outcome: {Outcome(outcome).label.lower()}.",
-            request=request,
+            audit_context=audit_context,
             record_id=record.pk,
             changes={"status": (old_status, AllegationStatus.CONCLUDED)},
             details={"outcome": outcome, "dbs": bool(dbs_referred_on), "tra": bool(tra_referred_on)},
@@ -138,7 +138,7 @@ def referral_follow_up_record(
     referred_on: dt.date | None,
     reference: str = "",
     not_referred_reason: str = "",
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> ReferralFollowUp:
     """Record a DBS or TRA referral made after the outcome (date, reference) or why it is not made.
 
@@ -162,7 +162,7 @@ def referral_follow_up_record(
     if errors:
         raise ValidationError(errors)
     label = FollowUpBody(body).label
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = ReferralFollowUp.objects.create(
             allegation=allegation,
             body=body,
@@ -180,7 +180,7 @@ def referral_follow_up_record(
                 if referred_on
                 else f"{label} referral not made: {record.not_referred_reason}"
             ),
-            request=request,
+            audit_context=audit_context,
             record_id=record.pk,
             details={"body": body, "made": referred_on is not None},
         )
@@ -213,7 +213,7 @@ def file_record_make(
     follow_up: str,
     actions: str,
     copy_given_on: dt.date | None,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> FileRecord:
     """Record what is kept on the adult's confidential file, with the pack's reference and retention decisions."""
     require_change(actor=actor, allegation=allegation)
@@ -233,7 +233,7 @@ def file_record_make(
         raise ValidationError(errors)
     advice = file_advice(allegation=allegation)
     reference, retention = advice["reference"], advice["retention"]
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = FileRecord.objects.create(
             allegation=allegation,
             summary=_text(summary),
@@ -252,20 +252,20 @@ def file_record_make(
             action="allegation.file_recorded",
             text="Summary for the confidential file recorded"
             + (" (to be removed from the personnel file)." if record.remove_from_personnel_file else "."),
-            request=request,
+            audit_context=audit_context,
             record_id=record.pk,
         )
     return record
 
 
 def lesson_record(
-    *, actor: User, allegation: Allegation, text: str, reviewed_with: str, request: HttpRequest | None = None
+    *, actor: User, allegation: Allegation, text: str, reviewed_with: str, audit_context: AuditContext | None = None
 ) -> Lesson:
     """Log a lesson learned from the case (section 11)."""
     require_change(actor=actor, allegation=allegation)
     if not _text(text):
         raise ValidationError({"text": "Enter the lesson learned"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         lesson = Lesson.objects.create(
             allegation=allegation,
             organisation=allegation.organisation,
@@ -278,7 +278,7 @@ def lesson_record(
             allegation=allegation,
             action="allegation.lesson_recorded",
             text="Lesson learned recorded.",
-            request=request,
+            audit_context=audit_context,
             record_id=lesson.pk,
         )
     return lesson

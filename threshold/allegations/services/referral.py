@@ -7,15 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import (
-    AbuseCategory,
     Allegation,
     AllegationStatus,
-    CameToLight,
     Employment,
     Referral,
     ReferralChild,
@@ -31,6 +28,8 @@ from threshold.allegations.services.common import (
     pack_for,
     require_change,
 )
+from threshold.audit.context import AuditContext
+from threshold.core.vocabularies import AbuseCategory, CameToLight
 from threshold.policy import assess, non_recent
 
 
@@ -113,7 +112,28 @@ def referral_make(
     *,
     actor: User,
     allegation: Allegation,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
+    details: Mapping[str, Any] | None = None,
+    children: Sequence[Mapping[str, Any]] = (),
+    expected_previous: int | str | None = "any",
+) -> Referral:
+    """Refer the allegation to the LADO, in a transaction of its own (``referral_make_in_transaction`` says how)."""
+    with transaction.atomic(durable=True):
+        return referral_make_in_transaction(
+            actor=actor,
+            allegation=allegation,
+            audit_context=audit_context,
+            details=details,
+            children=children,
+            expected_previous=expected_previous,
+        )
+
+
+def referral_make_in_transaction(
+    *,
+    actor: User,
+    allegation: Allegation,
+    audit_context: AuditContext | None = None,
     details: Mapping[str, Any] | None = None,
     children: Sequence[Mapping[str, Any]] = (),
     expected_previous: int | str | None = "any",
@@ -130,6 +150,10 @@ def referral_make(
     ``expected_previous`` is the id of the referral the form was loaded
     with (None: none yet); if another referral has been made since, the
     form is stale and ``ReferralConflict`` is raised with the current one.
+
+    This joins the caller's transaction: a service that refers as part of its
+    own change (a pattern review's escalation) calls it; anyone else calls
+    ``referral_make``.
     """
     require_change(actor=actor, allegation=allegation)
     local_authority = referral_local_authority(allegation)
@@ -235,7 +259,7 @@ def referral_make(
             allegation=allegation,
             action="allegation.referred",
             text=text,
-            request=request,
+            audit_context=audit_context,
             record_id=referral.pk,
             details={
                 "local_authority": local_authority.pk,

@@ -6,13 +6,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import Allegation, Route, Step, StepRecord
 from threshold.allegations.services.common import _record, _text, investigation_paused, require_change, require_open
+from threshold.audit.context import AuditContext
 
 # The steps at which the case manager chooses the route: with the LADO (step 2) or with HR (step 5).
 ROUTE_STEPS = frozenset({Step.DISCUSS_WITH_LADO, Step.HR_STRATEGY})
@@ -35,7 +35,7 @@ def step_record(
     agreed_with_lado: bool | None = None,
     done_by: str = "",
     reference: str = "",
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> StepRecord:
     """Record what was done or decided at one of the case manager's steps; a later record supersedes.
 
@@ -87,7 +87,7 @@ def step_record(
     if errors:
         raise ValidationError(errors)
     assert done_on is not None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = StepRecord.objects.create(
             allegation=allegation,
             step=step,
@@ -110,7 +110,7 @@ def step_record(
             allegation=allegation,
             action="allegation.step_recorded",
             text=f"{Step(step).label}: {record.decision}",
-            request=request,
+            audit_context=audit_context,
             record_id=record.pk,
             details={"step": step, **({"route": route} if route and step in ROUTE_STEPS else {})},
         )

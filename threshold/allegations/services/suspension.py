@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
@@ -25,6 +24,7 @@ from threshold.allegations.models import (
     SuspensionDecision,
 )
 from threshold.allegations.services.common import _record, _required, _text, require_change, require_open
+from threshold.audit.context import AuditContext
 
 
 def risk_assessment_record(
@@ -40,7 +40,7 @@ def risk_assessment_record(
     decided_on: dt.date | None,
     decision_reason: str,
     context: str = "",
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> RiskAssessment:
     """Record the suspension risk assessment (its context and any number of rows), the alternatives and the decision.
 
@@ -86,7 +86,7 @@ def risk_assessment_record(
         raise ValidationError(errors)
     assert review_on is not None
     assert decided_on is not None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assessment = RiskAssessment.objects.create(
             allegation=allegation,
             context=_text(context),
@@ -126,7 +126,7 @@ def risk_assessment_record(
                 f"Suspension risk assessment: {SuspensionDecision(decision).label.lower()};"
                 f" review on {review_on:%d %B %Y}."
             ),
-            request=request,
+            audit_context=audit_context,
             record_id=assessment.pk,
             details={"decision": decision},
         )
@@ -144,7 +144,7 @@ def support_record(
     union_advised: bool,
     eap_offered: bool,
     occupational_health_offered: bool,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> SupportRecord:
     """Record how the adult is informed and supported; a later record supersedes."""
     require_change(actor=actor, allegation=allegation)
@@ -162,7 +162,7 @@ def support_record(
         errors["informed_on"] = "The date must be today or in the past"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = SupportRecord.objects.create(
             allegation=allegation,
             informed_on=informed_on,
@@ -179,14 +179,19 @@ def support_record(
             allegation=allegation,
             action="allegation.support_recorded",
             text=f"Support for the adult recorded; named representative {record.representative_name}.",
-            request=request,
+            audit_context=audit_context,
             record_id=record.pk,
         )
     return record
 
 
 def progress_update_add(
-    *, actor: User, allegation: Allegation, given_on: dt.date | None, text: str, request: HttpRequest | None = None
+    *,
+    actor: User,
+    allegation: Allegation,
+    given_on: dt.date | None,
+    text: str,
+    audit_context: AuditContext | None = None,
 ) -> ProgressUpdate:
     """Log a progress update given to the adult."""
     require_change(actor=actor, allegation=allegation)
@@ -201,7 +206,7 @@ def progress_update_add(
     if errors:
         raise ValidationError(errors)
     assert given_on is not None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         update = ProgressUpdate.objects.create(
             allegation=allegation, given_on=given_on, text=_text(text), recorded_by=actor
         )
@@ -210,7 +215,7 @@ def progress_update_add(
             allegation=allegation,
             action="allegation.progress_update",
             text="Progress update given to the adult.",
-            request=request,
+            audit_context=audit_context,
             record_id=update.pk,
         )
     return update
@@ -225,7 +230,7 @@ def police_record(
     consent_to_share: str,
     notes: str,
     proceedings_authorised: bool = False,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> PoliceInvolvement:
     """Record police involvement: while the police are involved the internal investigation is paused.
 
@@ -241,7 +246,7 @@ def police_record(
         errors["proceedings_authorised"] = "Only the police's authority matters while the police are involved"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = PoliceInvolvement.objects.create(
             allegation=allegation,
             involved=involved,
@@ -262,7 +267,7 @@ def police_record(
                 if proceedings_authorised
                 else "Police involved: the internal investigation is paused."
             ),
-            request=request,
+            audit_context=audit_context,
             record_id=record.pk,
             details={
                 "involved": involved,

@@ -14,6 +14,7 @@ from threshold.allegations import selectors, services
 from threshold.allegations.forms import AgencyForm
 from threshold.allegations.models import Allegation
 from threshold.allegations.views.common import form_page
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.core.http import signed_in_user
 
@@ -33,7 +34,7 @@ def allegation_agency(request: HttpRequest, allegation_id: int) -> HttpResponse:
             cover_arranged_on=data["cover_arranged_on"],
             notes_sent_on=data["notes_sent_on"],
             outcome_sent_on=data["outcome_sent_on"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         )
 
     def make_form(allegation: Allegation, data: Any) -> AgencyForm:
@@ -71,10 +72,9 @@ def restrictions(request: HttpRequest) -> HttpResponse:
         raise Http404("No such page.")
     rows = selectors.trust_restrictions(user)
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="restrictions.viewed",
         record_type="restriction",
-        request=request,
         details={"count": len(rows)},
     )
     return render(request, "allegations/restrictions.html", {"restrictions": rows})

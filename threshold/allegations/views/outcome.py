@@ -13,10 +13,12 @@ from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.allegations import selectors, services
 from threshold.allegations.forms import FileRecordForm, FollowUpForm, LessonForm, OutcomeForm
-from threshold.allegations.models import Allegation, FollowUpBody, Outcome
+from threshold.allegations.models import Allegation, FollowUpBody
 from threshold.allegations.views.common import form_page
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.core.http import signed_in_user
+from threshold.core.vocabularies import Outcome
 
 
 @login_required
@@ -41,7 +43,7 @@ def allegation_outcome(request: HttpRequest, allegation_id: int) -> HttpResponse
             return_to_work=data["return_to_work"],
             malicious_action=data["malicious_action"],
             child_support=data["child_support"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         )
 
     def context(allegation: Allegation, form: Any) -> dict[str, Any]:
@@ -94,7 +96,7 @@ def allegation_follow_up(request: HttpRequest, allegation_id: int, body: str) ->
             referred_on=form.cleaned_data["referred_on"],
             reference=form.cleaned_data["reference"],
             not_referred_reason=form.cleaned_data["not_referred_reason"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="allegations/follow_up_form.html",
         message=f"{label} referral recorded.",
@@ -135,7 +137,7 @@ def allegation_file_record(request: HttpRequest, allegation_id: int) -> HttpResp
             follow_up=form.cleaned_data["follow_up"],
             actions=form.cleaned_data["actions"],
             copy_given_on=form.cleaned_data["copy_given_on"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="allegations/file_record_form.html",
         message="Summary for the confidential file recorded.",
@@ -156,7 +158,7 @@ def allegation_lesson(request: HttpRequest, allegation_id: int) -> HttpResponse:
             allegation=allegation,
             text=form.cleaned_data["text"],
             reviewed_with=form.cleaned_data["reviewed_with"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="allegations/lesson_form.html",
         message="Lesson learned recorded.",
@@ -173,10 +175,9 @@ def lessons_learned(request: HttpRequest) -> HttpResponse:
     for lesson in lessons:
         by_organisation.setdefault(lesson.organisation.name, []).append(lesson)
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="lesson",
-        request=request,
         details={"count": len(lessons), "allegations": sorted({lesson.allegation_id for lesson in lessons})},
     )
     return render(request, "allegations/lessons.html", {"by_organisation": sorted(by_organisation.items())})

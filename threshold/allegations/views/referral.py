@@ -7,10 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from threshold.allegations import services
 from threshold.allegations.forms import CHILD_ROWS, ReferralForm
+from threshold.allegations.models import Referral
 from threshold.allegations.views.common import fetch_for_change, record_page
+from threshold.audit.context import AuditContext
+from threshold.core import pages
 from threshold.core.http import signed_in_user
 
 
@@ -39,17 +43,20 @@ def allegation_referral(request: HttpRequest, allegation_id: int) -> HttpRespons
             services.referral_make(
                 actor=user,
                 allegation=allegation,
-                request=request,
+                audit_context=AuditContext.from_request(request),
                 details=form.details(),
                 children=form.children(),
                 expected_previous=form.cleaned_data["previous"],
             )
         except services.ReferralConflict as conflict:
-            return render(
+            return pages.form_conflict_page(
                 request,
-                "allegations/referral_conflict.html",
-                {"allegation": allegation, "current": conflict.current, "back": record_page(allegation, "referral")},
-                status=409,
+                form,
+                conflict.current,
+                heading="Someone else sent a referral for this allegation after you opened the form",
+                back=record_page(allegation, "referral"),
+                back_text="Go back to the allegation to see the referral sent",
+                summary=_sent_by(conflict.current),
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -74,4 +81,15 @@ def allegation_referral(request: HttpRequest, allegation_id: int) -> HttpRespons
             "child_rows": range(CHILD_ROWS),
             "latest": latest,
         },
+    )
+
+
+def _sent_by(referral: Referral | None) -> str:
+    """Who sent the referral that got there first, to whom and when (the person's own colleague, by name)."""
+    if referral is None:
+        return "The referral changed after you opened the form."
+    sent = timezone.localtime(referral.recorded_at)
+    return (
+        f"{referral.recorded_by.full_name} sent referral {referral.reference} to the LADO of "
+        f"{referral.local_authority.name} on {sent.day} {sent:%B %Y}."
     )

@@ -13,6 +13,7 @@ from threshold.allegations import selectors, services
 from threshold.allegations.forms import StepForm
 from threshold.allegations.models import Allegation, Step
 from threshold.allegations.views.common import form_page
+from threshold.audit.context import AuditContext
 
 
 @login_required
@@ -39,7 +40,7 @@ def allegation_step(request: HttpRequest, allegation_id: int, step: str) -> Http
             agreed_with_lado=data["agreed_with_lado"],
             done_by=data["done_by"],
             reference=data["reference"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         )
 
     def context(allegation: Allegation, form: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from threshold.allegations.forms import (
 )
 from threshold.allegations.models import Allegation
 from threshold.allegations.views.common import form_page
+from threshold.audit.context import AuditContext
 
 
 def _alternatives(allegation: Allegation) -> list[str]:
@@ -80,7 +81,7 @@ def allegation_risk_assessment(request: HttpRequest, allegation_id: int) -> Http
             decision=data["decision"],
             decided_on=data["decided_on"],
             decision_reason=data["decision_reason"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         )
 
     def make_form(allegation: Allegation, data: Any) -> RiskAssessmentForm:
@@ -130,7 +131,7 @@ def allegation_support(request: HttpRequest, allegation_id: int) -> HttpResponse
             union_advised=data["union_advised"],
             eap_offered=data["eap_offered"],
             occupational_health_offered=data["occupational_health_offered"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         )
 
     def make_form(allegation: Allegation, data: Any) -> SupportForm:
@@ -165,7 +166,7 @@ def allegation_progress_update(request: HttpRequest, allegation_id: int) -> Http
             allegation=allegation,
             given_on=form.cleaned_data["given_on"],
             text=form.cleaned_data["text"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="allegations/progress_update_form.html",
         message="Progress update logged.",
@@ -188,7 +189,7 @@ def allegation_police(request: HttpRequest, allegation_id: int) -> HttpResponse:
             consent_to_share=form.cleaned_data["consent_to_share"],
             proceedings_authorised=form.cleaned_data["proceedings_authorised"],
             notes=form.cleaned_data["notes"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="allegations/police_form.html",
         message="Police involvement recorded.",

@@ -1,7 +1,8 @@
 """Every change to a concern: one transaction, one audit event, one chronology line each.
 
-An anonymous concern is recorded with the audit actor "anonymous", without the
-request (so no address or request id) and without a chronology author, and its
+An anonymous concern is not audited as it is shared (the nightly intake job
+records it as ``system:anonymous-intake``, ADR 0012), so no audit context of
+the request (address, request id) is kept; it has no chronology author, and its
 own times (created, signed, its chronology entry, a new person record) keep the
 day only: nothing stored names the person who shared it or pins it to a moment.
 The audit events still carry their own time and sequence (the audit trail sets

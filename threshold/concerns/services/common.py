@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_record
 from threshold.concerns import selectors
 from threshold.concerns.models import (
     Routing,
@@ -27,14 +27,12 @@ def _subject_person(
     user: User | None,
     name: str,
     role: str,
-    actor: Actor | User,
     recorded_at: dt.datetime,
-    request: HttpRequest | None,
-    audit_now: bool = True,
+    context: AuditContext | None,
 ) -> Person:
     """The organisation's record of the person concerned, reused when it exists; a new record is audited.
 
-    ``audit_now=False`` for an anonymous share: the event's exact time would
+    ``context`` is None for an anonymous share: the event's exact time would
     single out the sender, so the anonymous-intake job records it later
     (ADR 0012).
     """
@@ -54,15 +52,14 @@ def _subject_person(
         employer=organisation,
         created_at=recorded_at,
     )
-    if not audit_now:
+    if context is None:
         return person
     audit_record(
-        actor=actor,
+        context=context,
         action="person.recorded",
         record_type="person",
         record_id=person.pk,
         organisation=organisation,
-        request=request,
         details={"kind": PersonKind.ADULT, "linked_to_account": user is not None},
     )
     return person

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns.models import (
@@ -20,6 +20,7 @@ from threshold.concerns.models import (
     LowLevelRecord,
 )
 from threshold.core.errors import ConflictError
+from threshold.core.locking import bump_version
 from threshold.policy import (
     Facts,
     decide_reference,
@@ -71,7 +72,7 @@ def low_level_record_save(
     concern: Concern,
     expected_version: int,
     values: dict[str, Any],
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> LowLevelRecord:
     """Record the rest of appendix 2 for a low-level concern; version 0 creates the record.
 
@@ -102,10 +103,13 @@ def low_level_record_save(
         errors["spoke_to_raiser"] = "The concern was shared anonymously, so there is nobody to speak to"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        record = LowLevelRecord.objects.select_for_update().filter(concern=concern).first()
-        if (record.version if record else 0) != expected_version:
+    with transaction.atomic(durable=True):
+        record = LowLevelRecord.objects.filter(concern=concern).first()
+        if record is not None:
+            bump_version(record, expected_version)
+        elif expected_version != 0:
             raise ConflictError(record)
+        # A first record: its one-to-one row refuses a second writer (the other gets an IntegrityError).
         old = {name: getattr(record, name) for name in _RECORD_FIELDS} if record else {}
         if record is None:
             record = LowLevelRecord(concern=concern, updated_by=actor)
@@ -113,17 +117,15 @@ def low_level_record_save(
             setattr(record, name, value)
         record.updated_by = actor
         record.updated_at = timezone.now()
-        record.version = expected_version + 1
         _record_decisions(record)
         record.save()
         changes = {name: (old.get(name), value) for name, value in values.items() if old.get(name) != value}
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="concern.low_level_record_saved",
             record_type="concern",
             record_id=concern.pk,
             organisation=concern.organisation,
-            request=request,
             changes=changes,
             details={
                 "pack": f"{record.pack_id}@{record.pack_version}",

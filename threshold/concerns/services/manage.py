@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern, ConcernDetails, ConcernStatus, FurtherAction, Routing
 from threshold.concerns.services.common import _routing
 from threshold.core.errors import ConflictError
+from threshold.core.locking import bump_version
 
 CLOSABLE = (ConcernStatus.LOW_LEVEL, ConcernStatus.APPROPRIATE)
 
@@ -28,7 +29,7 @@ def _low_level_open(concern: Concern) -> str:
 
 
 def concern_close(
-    *, actor: User, concern: Concern, expected_version: int, reason: str, request: HttpRequest | None = None
+    *, actor: User, concern: Concern, expected_version: int, reason: str, audit_context: AuditContext | None = None
 ) -> Concern:
     """Close a triaged concern with a reason (the caller fetched it with "change")."""
     errors = {}
@@ -40,22 +41,22 @@ def concern_close(
         errors["__all__"] = problem
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        current = Concern.objects.select_for_update().get(pk=concern.pk)
-        if current.version != expected_version or current.status != concern.status:
+    with transaction.atomic(durable=True):
+        seen_status = concern.status
+        bump_version(concern, expected_version)
+        current = concern
+        if current.status != seen_status:
             raise ConflictError(current)
         old_status = current.status
         current.status = ConcernStatus.CLOSED
         current.closed_reason = reason.strip()
-        current.version += 1
-        current.save(update_fields=["status", "closed_reason", "version"])
+        current.save(update_fields=["status", "closed_reason"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="concern.closed",
             record_type="concern",
             record_id=current.pk,
             organisation=current.organisation,
-            request=request,
             changes={"status": (old_status, current.status)},
         )
         chronology_record_event(record=current, text=f"Closed: {current.closed_reason}", actor=actor)
@@ -63,7 +64,7 @@ def concern_close(
 
 
 def concern_reroute(
-    *, actor: User, concern: Concern, expected_version: int, reason: str, request: HttpRequest | None = None
+    *, actor: User, concern: Concern, expected_version: int, reason: str, audit_context: AuditContext | None = None
 ) -> Concern:
     """Route a new concern past the setting when its headteacher or DSL has a conflict of interest (13.3).
 
@@ -89,23 +90,22 @@ def concern_reroute(
                 " management committee first, or contact the LADO."
             }
         )
-    with transaction.atomic():
-        current = Concern.objects.select_for_update().get(pk=concern.pk)
-        if current.version != expected_version or current.routed_to_trust or current.status != ConcernStatus.NEW:
+    with transaction.atomic(durable=True):
+        bump_version(concern, expected_version)
+        current = concern
+        if current.routed_to_trust or current.status != ConcernStatus.NEW:
             raise ConflictError(current)
         current.routed_to_trust = True
-        current.version += 1
-        current.save(update_fields=["routed_to_trust", "version"])
+        current.save(update_fields=["routed_to_trust"])
         ConcernDetails.objects.filter(concern=current).update(
             routing=routing, headteacher_conflict=True, reroute_reason=reason.strip()
         )
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="concern.rerouted",
             record_type="concern",
             record_id=current.pk,
             organisation=current.organisation,
-            request=request,
             changes={"routing": (Routing.SETTING, routing)},
         )
         chronology_record_event(

@@ -6,13 +6,13 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations import services as allegation_services
 from threshold.allegations.models import Allegation
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns import selectors
@@ -31,24 +31,23 @@ def pattern_review_start(
     organisation: Organisation,
     period_start: dt.date,
     period_end: dt.date,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> PatternReview:
     """Start a pattern review of the concerns raised in a period (section 13.4)."""
     if organisation not in selectors.review_organisations(actor):
         raise PermissionDenied("You do not review concerns for that organisation.")
     if period_end < period_start:
         raise ValidationError({"period_end": "The end of the period must be on or after its start"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         review = PatternReview.objects.create(
             organisation=organisation, period_start=period_start, period_end=period_end, started_by=actor
         )
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="pattern_review.started",
             record_type="pattern_review",
             record_id=review.pk,
             organisation=organisation,
-            request=request,
             details={"period_start": period_start, "period_end": period_end},
         )
     return review
@@ -66,25 +65,24 @@ def pattern_finding_record(
     subject: Person,
     pattern_found: bool,
     findings: str,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> PatternFinding:
     """Record what the review found about one person (the caller checked the person is in the review)."""
     _check_open(review)
     if not findings.strip():
         raise ValidationError({"findings": "Enter the findings"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if PatternFinding.objects.filter(review=review, subject=subject).exists():
             raise ValidationError({"findings": "The findings about this person are already recorded"})
         finding = PatternFinding.objects.create(
             review=review, subject=subject, pattern_found=pattern_found, findings=findings.strip(), recorded_by=actor
         )
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="pattern_review.finding_recorded",
             record_type="pattern_review",
             record_id=review.pk,
             organisation=review.organisation,
-            request=request,
             details={"person": subject.pk, "pattern_found": pattern_found},
         )
     return finding
@@ -115,7 +113,9 @@ def _escalation_routed_to_trust(*, actor: User, finding: PatternFinding) -> bool
     )
 
 
-def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: HttpRequest | None = None) -> Allegation:
+def pattern_finding_escalate(
+    *, actor: User, finding: PatternFinding, audit_context: AuditContext | None = None
+) -> Allegation:
     """Escalate a pattern to an allegation and a LADO referral in one step (section 13.4).
 
     In one transaction: the allegation is opened, the referral to the LADO of
@@ -131,12 +131,12 @@ def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: H
     concerns = selectors.finding_concerns(user=actor, finding=finding)
     review = finding.review
     period = f"{review.period_start:%-d %B %Y} to {review.period_end:%-d %B %Y}"
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = PatternFinding.objects.select_for_update().get(pk=finding.pk)
         if current.allegation_id is not None:
             raise ValidationError({"__all__": "This pattern has already been escalated"})
         subject = current.subject
-        allegation = allegation_services.allegation_open(
+        allegation = allegation_services.allegation_open_in_transaction(
             actor=actor,
             organisation=subject.organisation,
             subject=subject,
@@ -144,9 +144,11 @@ def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: H
             # Any routed concern of the finding (records of the same adult grouped) routes the allegation too.
             routed_to_trust=_escalation_routed_to_trust(actor=actor, finding=current)
             or any(concern.routed_to_trust for concern in concerns),
-            request=request,
+            audit_context=audit_context,
         )
-        referral = allegation_services.referral_make(actor=actor, allegation=allegation, request=request)
+        referral = allegation_services.referral_make_in_transaction(
+            actor=actor, allegation=allegation, audit_context=audit_context
+        )
         # A concern already escalated, or closed, keeps its own history: it is
         # not pulled into this allegation, nor its earlier link overwritten.
         open_concerns = (
@@ -162,12 +164,11 @@ def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: H
             concern.version += 1
             concern.save(update_fields=["escalated_to", "status", "version"])
             audit_record(
-                actor=actor,
+                context=context_for(actor, audit_context),
                 action="concern.escalated",
                 record_type="concern",
                 record_id=concern.pk,
                 organisation=concern.organisation,
-                request=request,
                 changes={"status": (old_status, concern.status)},
                 details={"allegation": allegation.pk, "pattern_review": review.pk},
             )
@@ -179,12 +180,11 @@ def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: H
         current.allegation = allegation
         current.save(update_fields=["allegation"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="pattern_review.escalated",
             record_type="pattern_review",
             record_id=current.review_id,
             organisation=current.review.organisation,
-            request=request,
             details={
                 "person": subject.pk,
                 "allegation": allegation.pk,
@@ -196,13 +196,13 @@ def pattern_finding_escalate(*, actor: User, finding: PatternFinding, request: H
 
 
 def pattern_review_complete(
-    *, actor: User, review: PatternReview, summary: str, request: HttpRequest | None = None
+    *, actor: User, review: PatternReview, summary: str, audit_context: AuditContext | None = None
 ) -> PatternReview:
     """Complete a review: the next one is then due at the end of next term."""
     _check_open(review)
     if not summary.strip():
         raise ValidationError({"summary": "Enter a summary of the review"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = PatternReview.objects.select_for_update().get(pk=review.pk)
         _check_open(current)
         current.completed_at = timezone.now()
@@ -210,11 +210,10 @@ def pattern_review_complete(
         current.summary = summary.strip()
         current.save(update_fields=["completed_at", "completed_by", "summary"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="pattern_review.completed",
             record_type="pattern_review",
             record_id=current.pk,
             organisation=current.organisation,
-            request=request,
         )
     return current

@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import AuditContext, context_for
+from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns.models import (
     Concern,
@@ -52,7 +52,7 @@ def concern_share(
     headteacher_conflict: bool,
     raised_by: str = "",
     subject_confirmation: str = "",
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> Concern:
     """Share a concern (appendix 2): signed, timed and dated, or anonymous with no identity stored.
 
@@ -106,18 +106,16 @@ def concern_share(
     # An anonymous concern keeps only the day it was shared: an exact time
     # could be matched against who was signed in, or at their desk, then.
     now = _day_only(timezone.now()) if anonymous else timezone.now()
-    audit_actor: Actor | User = Actor.anonymous() if anonymous else actor
-    audit_request = None if anonymous else request
-    with transaction.atomic():
+    # An anonymous share is audited later, by a system job (ADR 0012): nothing of this request goes in.
+    context = None if anonymous else context_for(actor, audit_context)
+    with transaction.atomic(durable=True):
         subject = _subject_person(
             organisation=organisation,
             user=subject_user,
             name=subject_name,
             role=subject_role.strip(),
-            actor=audit_actor,
             recorded_at=now,
-            request=audit_request,
-            audit_now=not anonymous,
+            context=context,
         )
         if not anonymous:
             # An anonymous sharer's answer is not kept: it would name them.
@@ -127,6 +125,7 @@ def concern_share(
                 candidates=possible,
                 organisation=organisation,
                 confirmation=subject_confirmation,
+                audit_context=audit_context,
             )
         concern = Concern.objects.create(
             organisation=organisation,
@@ -155,12 +154,11 @@ def concern_share(
             # identify them. The nightly anonymous-intake batch records it
             # (threshold.audit.anonymous, ADR 0012).
             audit_record(
-                actor=audit_actor,
+                context=context_for(actor, audit_context),
                 action="concern.shared",
                 record_type="concern",
                 record_id=concern.pk,
                 organisation=organisation,
-                request=audit_request,
                 details={"routing": routing, "anonymous": anonymous, "self_referral": is_self_referral},
             )
         if anonymous:

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from threshold.accounts.models import User
 from threshold.allegations import services as allegation_services
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns.models import (
@@ -19,6 +19,7 @@ from threshold.concerns.models import (
     Triage,
 )
 from threshold.core.errors import ConflictError
+from threshold.core.locking import bump_version
 from threshold.policy import (
     FactsError,
     assess,
@@ -68,7 +69,7 @@ def concern_triage(
     advice_lado: bool = False,
     advice_notes: str = "",
     previous_concerns: bool = False,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> Triage:
     """Record the triage decision with the pack's advice; an allegation is opened for the case manager.
 
@@ -89,19 +90,20 @@ def concern_triage(
     if errors:
         raise ValidationError(errors)
     result = assessment.as_dict()
-    with transaction.atomic():
-        current = Concern.objects.select_for_update().get(pk=concern.pk)
-        if current.version != expected_version or current.status != ConcernStatus.NEW:
+    with transaction.atomic(durable=True):
+        bump_version(concern, expected_version)
+        current = concern
+        if current.status != ConcernStatus.NEW:
             raise ConflictError(current)
         allegation = None
         if decision == Decision.ALLEGATION:
-            allegation = allegation_services.allegation_open(
+            allegation = allegation_services.allegation_open_in_transaction(
                 actor=actor,
                 organisation=current.organisation,
                 subject=current.subject,
                 summary=current.summary,
                 concern=current,
-                request=request,
+                audit_context=audit_context,
             )
         triage = Triage.objects.create(
             concern=current,
@@ -124,15 +126,13 @@ def concern_triage(
         )
         old_status = current.status
         current.status = _STATUS_FOR_DECISION[Decision(decision)]
-        current.version += 1
-        current.save(update_fields=["status", "version"])
+        current.save(update_fields=["status"])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="concern.triaged",
             record_type="concern",
             record_id=current.pk,
             organisation=current.organisation,
-            request=request,
             changes={"status": (old_status, current.status)},
             details={
                 "decision": decision,

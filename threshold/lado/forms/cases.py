@@ -12,9 +12,8 @@ from typing import Any
 from django import forms
 
 from threshold.accounts.models import User
-from threshold.allegations.forms import CaseForm
-from threshold.allegations.models import AbuseCategory, CameToLight, Ethnicity, Gender
-from threshold.core.forms import CleanCharField
+from threshold.core.forms import CleanCharField, VersionedForm
+from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender
 from threshold.lado.models.cases import Body, RiskMeasureKind, Sector
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
 from threshold.people.forms import ConfirmsSubject
@@ -39,12 +38,6 @@ def _choice(label: str, choices: Any, required_message: str | None = None) -> fo
         required=required_message is not None,
         error_messages={"required": required_message or "", "invalid_choice": required_message or "Choose an option"},
     )
-
-
-class VersionedForm(CaseForm):
-    """A case form carrying the case's version, for optimistic locking."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AdultForm(ConfirmsSubject, VersionedForm):

@@ -1,7 +1,7 @@
 """Forms for contacts into the LADO service: recording one, the advice given, the decision, reopening, search.
 
 Dates are GOV.UK date inputs (three boxes) as on the employer side
-(``threshold.allegations.forms.CaseForm``); a time is typed as people say
+(``threshold.core.forms.CaseForm``); a time is typed as people say
 it ("2:30pm", "14:30"). The decision form asks the facts the local
 authority's policy pack reasons about, in the protocol's words.
 """
@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
-from threshold.allegations.forms import CaseForm
-from threshold.allegations.models import AbuseCategory
 from threshold.chronology.forms import parse_time
-from threshold.core.forms import CleanCharField
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm
+from threshold.core.vocabularies import AbuseCategory
 from threshold.lado.models import ConsultationReason, ContactMethod, ContactSource, Level
+from threshold.lado.services.contacts import ContactDetails
 from threshold.people.forms import ConfirmsSubject
 
 LONDON = ZoneInfo("Europe/London")
@@ -121,26 +121,33 @@ class ContactForm(ConfirmsSubject, MomentForm):
     employer_name = _text("Employer", None, 200)
     summary = _text("Brief details of the circumstances", "Enter brief details of the circumstances")
 
-    def data_for_service(self) -> dict[str, Any]:
-        """What ``contact_record`` takes."""
-        names = (
-            "method", "source", "referrer_name", "referrer_agency", "referrer_contact", "adult_name",
-            "adult_role", "adult_email", "employer_name", "summary", "adult_date_of_birth", "subject_confirmation",
-        )  # fmt: skip
-        return {
-            "received_at": self.cleaned_data.get("received_at"),
-            **{name: self.cleaned_data.get(name) for name in names},
-        }
+    def service_data(self) -> ContactDetails:
+        """What ``contact_record`` takes, by name."""
+        data = self.cleaned_data
+        return ContactDetails(
+            received_at=data.get("received_at"),
+            method=data.get("method") or "",
+            source=data.get("source") or "",
+            summary=data.get("summary") or "",
+            referrer_name=data.get("referrer_name") or "",
+            referrer_agency=data.get("referrer_agency") or "",
+            referrer_contact=data.get("referrer_contact") or "",
+            adult_name=data.get("adult_name") or "",
+            adult_date_of_birth=data.get("adult_date_of_birth"),
+            adult_role=data.get("adult_role") or "",
+            adult_email=data.get("adult_email") or "",
+            employer_name=data.get("employer_name") or "",
+            subject_confirmation=data.get("subject_confirmation") or "",
+        )
 
 
-class AdviceForm(MomentForm):
+class AdviceForm(MomentForm, VersionedForm):
     """The advice given on a contact, and when (blank: now)."""
 
     MOMENT = "given"
     MOMENT_LABEL = "advice was given"
     DATES = {"given": ("The date advice was given", None)}
     ERROR_FIELDS = {"given_at": "given_day"}
-    version = forms.IntegerField(widget=forms.HiddenInput)
     given_time = _text("Time advice was given", None, 20)
     advice = _text("What advice was given", "Enter the advice given")
 
@@ -208,11 +215,10 @@ ANSWERED = {
 }
 
 
-class DecisionForm(CaseForm):
+class DecisionForm(VersionedForm):
     """The facts the pack needs, then the LADO's decision ("Assess" shows the advice; "Record" saves)."""
 
     DATES = {"incident_date": ("The date of the incident", None)}
-    version = forms.IntegerField(widget=forms.HiddenInput)
     assessed = forms.CharField(required=False, widget=forms.HiddenInput)
     works_with_children = _choice("Is the adult someone who works with children?", YES_NO)
     adult_identified = _choice("Can the adult be identified?", YES_NO)
@@ -274,11 +280,10 @@ def initial_from_facts(facts: dict[str, Any]) -> dict[str, Any]:
     return initial
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(VersionedForm):
     """Reopen a consultation as a referral: the tier and why (``version``: the consultation as the form showed it)."""
 
     prompted_by = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput)
     level = _choice(
         "Reopen as", [(Level.TIER_2, Level.TIER_2.label), (Level.TIER_1, Level.TIER_1.label)], "Choose Tier 2 or Tier 1"
     )

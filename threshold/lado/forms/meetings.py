@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from threshold.accounts.models import User
-from threshold.allegations.forms import CaseForm
 from threshold.chronology.forms import LONDON, parse_time
-from threshold.core.forms import CleanCharField, apply_validation_error
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, apply_validation_error
 from threshold.lado.models import MeetingKind
 from threshold.lado.models.meetings import AttendanceStatus
+from threshold.lado.services.meetings import MeetingDetails
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 20000) -> forms.CharField:
@@ -42,13 +42,12 @@ class ServiceErrors(forms.Form):
         apply_validation_error(self, error)
 
 
-class MeetingForm(CaseForm):
+class MeetingForm(VersionedForm):
     """A meeting's kind, date and time, chair, what was shared and decided, and written minutes."""
 
     DATES = {"held_on": ("The date of the meeting", "Enter the date of the meeting")}
     ERROR_FIELDS = {"held_at": "held_on_day"}
     # Required: a form without the version it was loaded with gets the conflict page (views check it).
-    version = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(
         choices=MeetingKind.choices,
         error_messages={"required": "Choose the kind of meeting", "invalid_choice": "Choose the kind of meeting"},
@@ -78,18 +77,18 @@ class MeetingForm(CaseForm):
                 data["held_at"] = dt.datetime.combine(data["held_on"], time, tzinfo=LONDON).astimezone(dt.UTC)
         return data
 
-    def service_data(self) -> dict[str, Any]:
-        """What ``meeting_record`` and ``meeting_update`` take."""
+    def service_data(self) -> MeetingDetails:
+        """What ``meeting_record`` and ``meeting_update`` take, by name."""
         data = self.cleaned_data
-        return {
-            "kind": data.get("kind"),
-            "held_at": data.get("held_at"),
-            "chair_name": data.get("chair_name"),
-            "chair_agency": data.get("chair_agency"),
-            "information_shared": data.get("information_shared"),
-            "decisions": data.get("decisions"),
-            "minutes": data.get("minutes"),
-        }
+        return MeetingDetails(
+            kind=data.get("kind") or "",
+            held_at=data.get("held_at"),
+            chair_name=data.get("chair_name") or "",
+            chair_agency=data.get("chair_agency") or "",
+            information_shared=data.get("information_shared") or "",
+            decisions=data.get("decisions") or "",
+            minutes=data.get("minutes") or "",
+        )
 
 
 class AttendeeForm(ServiceErrors):
@@ -121,11 +120,10 @@ class ActionForm(CaseForm):
     owner = _text("Owner", "Enter who owns the action", 200)
 
 
-class CompleteActionForm(forms.Form):
+class CompleteActionForm(VersionedForm):
     """Mark one action done (one small form per open action)."""
 
     action = forms.IntegerField(widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ShareForm(ServiceErrors):

@@ -1,7 +1,7 @@
 """Forms for Tier 2 monitoring, quality assurance, reviews of delay, the conclusion and closure.
 
 Dates are GOV.UK date inputs (three boxes each), as on the employer's forms:
-``CaseForm`` from the allegations app turns them into dates and puts a
+``CaseForm`` (``threshold.core.forms``) turns them into dates and puts a
 service's errors beside the boxes.
 """
 
@@ -13,9 +13,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from threshold.allegations.forms import CaseForm
-from threshold.allegations.models import Outcome
-from threshold.core.forms import CleanCharField, apply_validation_error
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, apply_validation_error
+from threshold.core.vocabularies import Outcome
 from threshold.lado.models.cases import QualityAssuranceDecision
 
 
@@ -45,11 +44,10 @@ class ScheduleReviewForm(CaseForm):
     DATES = {"due_on": ("The date of the review", "Enter the date of the review")}
 
 
-class CompleteReviewForm(CaseForm):
+class CompleteReviewForm(VersionedForm):
     """A monitoring review done: when, and what it found about the employer's progress."""
 
     DATES = {"done_on": ("The date of the review", "Enter the date of the review")}
-    version = forms.IntegerField(widget=forms.HiddenInput)
     notes = _text("What the review found", "Enter what the review found about the employer's progress")
 
 
@@ -78,7 +76,7 @@ class DelayReviewForm(CaseForm):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class ConclusionForm(CaseForm):
+class ConclusionForm(VersionedForm):
     """The conclusion: outcome, date, summary for the employer, lessons, and each referral confirmed or explained.
 
     ``bodies`` are the bodies to ask about (``body_questions``): each has
@@ -86,7 +84,6 @@ class ConclusionForm(CaseForm):
     ``<body>_reference`` and ``<body>_explanation``.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = _choice("Outcome", Outcome.choices, "Choose the outcome")
     summary = _text("Summary of the conclusion, for the employer", "Enter a summary of the conclusion for the employer")
     lessons = _text("Lessons learned")
@@ -122,7 +119,5 @@ class ConclusionForm(CaseForm):
         return entries
 
 
-class CloseForm(forms.Form):
+class CloseForm(VersionedForm):
     """Closing a concluded case: only the version it was loaded with."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -11,14 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from threshold.allegations.models import (
-    CameToLight,
-    Ethnicity,
-    Gender,
-    Immutable,
-    Outcome,
-)
+from threshold.core.models import Immutable
 from threshold.core.references import UniqueReference, new_case_reference
+from threshold.core.vocabularies import CameToLight, Ethnicity, Gender, Outcome
 
 
 class CaseStatus(models.TextChoices):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from threshold.allegations.models import Immutable
+from threshold.core.models import Immutable
 from threshold.core.references import UniqueReference, new_contact_reference
 
 

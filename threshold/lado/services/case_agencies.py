@@ -14,14 +14,15 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext
+from threshold.core.locking import bump_version
 from threshold.lado.models import BodyReferral, Case, Investigation, RiskMeasure
 from threshold.lado.models.cases import Body, InvestigationKind, RiskMeasureKind
 from threshold.lado.services.case_rules import require_not_closed
-from threshold.lado.services.common import bump_version, record_case_event, require_case, text
+from threshold.lado.services.common import record_case_event, require_case, text
 
 _CRIMINAL = (
     ("no_further_action", "No further action"),
@@ -73,8 +74,8 @@ def case_add_risk_measure(
     started_on: dt.date | None = None,
     ended_on: dt.date | None = None,
     notes: str = "",
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> RiskMeasure:
     """Record how the risk was managed (suspended, restricted duties, redeployed or none) and from when to when."""
     require_case(actor, case, "change")
@@ -90,7 +91,7 @@ def case_add_risk_measure(
         errors["started_on"] = "Enter the date the measure started"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(case, expected_version)
         measure = RiskMeasure.objects.create(
             case=case, kind=kind, started_on=started_on, ended_on=ended_on, notes=text(notes), recorded_by=actor
@@ -102,19 +103,11 @@ def case_add_risk_measure(
             case=case,
             action="case.risk_measure_added",
             text=f"How the risk is managed: {RiskMeasureKind(kind).label}{when}{until}.",
-            request=request,
+            audit_context=audit_context,
             row=measure.pk,
             details={"fields": ["kind", "started_on", "ended_on", "notes"]},
         )
     return measure
-
-
-def current_investigations(case: Case) -> list[Investigation]:
-    """The latest row of each line of investigation (a later row for a line supersedes the earlier)."""
-    latest: dict[str, Investigation] = {}
-    for row in case.investigations.order_by("recorded_at", "pk"):
-        latest[row.kind] = row
-    return list(latest.values())
 
 
 def case_record_investigation(
@@ -129,8 +122,8 @@ def case_record_investigation(
     outcome_on: dt.date | None = None,
     notes: str = "",
     dbs_information: str = "",
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> Investigation:
     """Record a line of investigation (criminal, section 47, strategy discussion, disciplinary, other) and its outcome.
 
@@ -159,7 +152,7 @@ def case_record_investigation(
         errors["dbs_information"] = "Only the police record information for future DBS disclosures"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(case, expected_version)
         previous = case.investigations.filter(kind=kind).order_by("-recorded_at", "-pk").first()
         row = Investigation.objects.create(
@@ -182,7 +175,7 @@ def case_record_investigation(
             action="case.investigation_recorded",
             text=f"{line}: {'updated' if previous else 'recorded'}, outcome {outcomes[outcome].lower()}."
             + (" Police information to inform future DBS disclosures recorded." if text(dbs_information) else ""),
-            request=request,
+            audit_context=audit_context,
             row=row.pk,
             details={"kind": kind, "outcome": outcome, "supersedes": previous.pk if previous else None},
         )
@@ -199,8 +192,8 @@ def case_record_body_referral(
     reference: str = "",
     body_name: str = "",
     explanation: str = "",
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> BodyReferral:
     """Record a referral to the DBS, TRA, Ofsted, a regulator or another body with its date, or why none was made."""
     require_case(actor, case, "change")
@@ -218,7 +211,7 @@ def case_record_body_referral(
         errors["explanation"] = "Explain why no referral was made"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(case, expected_version)
         row = BodyReferral.objects.create(
             case=case,
@@ -238,7 +231,7 @@ def case_record_body_referral(
             text=f"Referred to {name} on {referred_on:%d/%m/%Y}."
             if referred and referred_on
             else f"Not referred to {name}: {text(explanation)}",
-            request=request,
+            audit_context=audit_context,
             row=row.pk,
             details={"body": body, "referred": referred},
         )

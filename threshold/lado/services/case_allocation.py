@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from threshold.accounts.models import Membership, User
 from threshold.accounts.roles import Role
+from threshold.audit.context import AuditContext
+from threshold.core.locking import bump_version
 from threshold.lado.models import Allocation, Case, CaseStatus, TierChange
+from threshold.lado.selectors import lado_candidates
 from threshold.lado.services.case_rules import CASE_TIERS, require_not_closed
-from threshold.lado.services.common import bump_version, record_case_event, require_case, text
-from threshold.people.subjects import users_not_about
+from threshold.lado.services.common import record_case_event, require_case, text
 
 
 def case_change_tier(
@@ -24,8 +25,8 @@ def case_change_tier(
     case: Case,
     tier: str,
     reason: str,
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> TierChange:
     """Move an open case between Tier 1 and Tier 2 (for example, a pattern of concerns emerges), with the reason."""
     require_case(actor, case, "change")
@@ -40,9 +41,9 @@ def case_change_tier(
         errors["reason"] = "Enter why the case moves tier"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        current = Case.objects.select_for_update().get(pk=case.pk)
-        bump_version(current, expected_version)
+    with transaction.atomic(durable=True):
+        bump_version(case, expected_version)
+        current = case
         change = TierChange.objects.create(
             case=current, from_tier=current.tier, to_tier=tier, reason=text(reason), recorded_by=actor
         )
@@ -54,24 +55,12 @@ def case_change_tier(
             case=current,
             action="case.tier_changed",
             text=f"Moved from {CASE_TIERS.get(previous, previous or 'no tier')} to {CASE_TIERS[tier]}: {text(reason)}",
-            request=request,
+            audit_context=audit_context,
             row=change.pk,
             changes={"tier": (previous, tier)},
         )
     case.refresh_from_db()
     return change
-
-
-def lado_candidates(case: Case) -> list[User]:
-    """Who a case may be allocated to: active LADOs and LADO managers of its local authority, never its subject."""
-    users = User.objects.filter(
-        is_active=True,
-        memberships__organisation=case.local_authority,
-        memberships__is_active=True,
-        memberships__role__in=(Role.LADO, Role.LADO_MANAGER),
-    )
-    # Never a LADO the adult is or could be: another LADO handles it (ADR 0018).
-    return users_not_about(case.subject, users.distinct().order_by("full_name"))
 
 
 def case_reassign(
@@ -80,8 +69,8 @@ def case_reassign(
     case: Case,
     lado: User,
     reason: str = "",
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> Allocation:
     """The LADO manager allocates the case to another LADO of the same local authority (an Allocation row)."""
     require_case(actor, case, "manage")
@@ -93,14 +82,14 @@ def case_reassign(
         errors["lado"] = f"The case is already allocated to {lado.full_name}"
     if errors:
         raise ValidationError(errors)
-    # The membership must still be active as the allocation is written.
-    with transaction.atomic():
-        current = Case.objects.select_for_update().get(pk=case.pk)
+    # The membership must still be active as the allocation is written (an error rolls the version back).
+    with transaction.atomic(durable=True):
+        bump_version(case, expected_version)
+        current = case
         if not Membership.objects.filter(
             user=lado, organisation=current.local_authority, is_active=True, role__in=(Role.LADO, Role.LADO_MANAGER)
         ).exists():
             raise ValidationError({"lado": "Choose a LADO or LADO manager of this local authority"})
-        bump_version(current, expected_version)
         previous = current.lado
         allocation = Allocation.objects.create(
             case=current, lado=lado, previous=previous, reason=text(reason), recorded_by=actor
@@ -113,7 +102,7 @@ def case_reassign(
             action="case.reassigned",
             text=f"Reassigned from {previous.full_name if previous else 'nobody'} to {lado.full_name}"
             + (f": {text(reason)}" if text(reason) else "."),
-            request=request,
+            audit_context=audit_context,
             row=allocation.pk,
             changes={"lado": (previous.pk if previous else None, lado.pk)},
         )

@@ -15,14 +15,15 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.models import Ethnicity, Gender
+from threshold.audit.context import AuditContext
+from threshold.core.locking import bump_version
+from threshold.core.vocabularies import Ethnicity, Gender
 from threshold.lado.models import Case, CaseChild
 from threshold.lado.services.case_rules import require_not_closed
-from threshold.lado.services.common import bump_version, record_case_event, require_case, text
+from threshold.lado.services.common import record_case_event, require_case, text
 
 CHILD_FIELDS = ("full_name", "address", "date_of_birth", "gender", "ethnicity")
 
@@ -56,8 +57,8 @@ def case_add_child(
     date_of_birth: dt.date | None = None,
     gender: str = "",
     ethnicity: str = "",
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> CaseChild:
     """Add a child (victim) to the data set: name, address, date of birth, gender and ethnicity."""
     require_case(actor, case, "change")
@@ -65,7 +66,7 @@ def case_add_child(
     errors = _check_child(full_name=full_name, date_of_birth=date_of_birth, gender=gender, ethnicity=ethnicity)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(case, expected_version)
         child = CaseChild.objects.create(
             case=case,
@@ -80,7 +81,7 @@ def case_add_child(
             case=case,
             action="case.child_added",
             text="A child (victim) was added to the data set.",
-            request=request,
+            audit_context=audit_context,
             row=child.pk,
             details={"fields": list(CHILD_FIELDS)},
         )
@@ -97,8 +98,8 @@ def case_change_child(
     date_of_birth: dt.date | None = None,
     gender: str = "",
     ethnicity: str = "",
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> CaseChild:
     """Correct a child's details; the audit names the fields that changed."""
     require_case(actor, case, "change")
@@ -114,9 +115,10 @@ def case_change_child(
         "gender": gender,
         "ethnicity": ethnicity,
     }
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        # The case's version covers its children: the bump holds the case while the child changes.
         bump_version(case, expected_version)
-        current = CaseChild.objects.select_for_update().get(pk=child.pk)
+        current = CaseChild.objects.get(pk=child.pk)
         changed = [name for name in CHILD_FIELDS if getattr(current, name) != values[name]]
         for name in changed:
             setattr(current, name, values[name])
@@ -129,7 +131,7 @@ def case_change_child(
             text="A child's (victim's) details were corrected: "
             + (", ".join(name.replace("_", " ") for name in changed) or "nothing changed")
             + ".",
-            request=request,
+            audit_context=audit_context,
             row=current.pk,
             details={"fields": changed},
         )
@@ -141,14 +143,14 @@ def case_remove_child(
     actor: User,
     case: Case,
     child: CaseChild,
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> None:
     """Remove a child recorded on the case in error; the audit and the chronology keep that it happened."""
     require_case(actor, case, "change")
     require_not_closed(case)
     _require_on_case(case, child)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(case, expected_version)
         removed = CaseChild.objects.filter(pk=child.pk, case=case).delete()[0]
         if not removed:
@@ -158,6 +160,6 @@ def case_remove_child(
             case=case,
             action="case.child_removed",
             text="A child (victim) was removed from the data set.",
-            request=request,
+            audit_context=audit_context,
             row=child.pk,
         )

@@ -13,31 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
-from threshold.allegations.models import AbuseCategory, CameToLight, Ethnicity, Gender
+from threshold.audit.context import AuditContext
+from threshold.core.locking import bump_version
+from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender
 from threshold.lado.models import Allocation, Case, CaseChild, Contact, RiskMeasure
 from threshold.lado.models.cases import RiskMeasureKind, Sector
+from threshold.lado.selectors import lado_pack
 from threshold.lado.services.case_agencies import (
     INVESTIGATION_OUTCOMES,
     case_add_risk_measure,
     case_record_body_referral,
     case_record_investigation,
-    current_investigations,
 )
-from threshold.lado.services.case_allocation import case_change_tier, case_reassign, lado_candidates
+from threshold.lado.services.case_allocation import case_change_tier, case_reassign
 from threshold.lado.services.case_children import case_add_child, case_change_child, case_remove_child
 from threshold.lado.services.case_rules import CASE_TIERS, require_decider, require_not_closed
 from threshold.lado.services.common import (
-    bump_version,
-    lado_pack,
     record_case_event,
     require_case,
     text,
@@ -49,6 +48,7 @@ __all__ = [
     "CASE_TIERS",
     "DATASET_FIELDS",
     "INVESTIGATION_OUTCOMES",
+    "DatasetChanges",
     "case_add_child",
     "case_add_risk_measure",
     "case_change_child",
@@ -59,8 +59,7 @@ __all__ = [
     "case_record_investigation",
     "case_remove_child",
     "case_update_dataset",
-    "current_investigations",
-    "lado_candidates",
+    "dataset_changes",
     "require_not_closed",
 ]
 
@@ -73,22 +72,27 @@ SECTOR_BY_KIND = {
     OrganisationKind.CHILDRENS_SOCIAL_CARE: Sector.SOCIAL_CARE,
 }
 
+
+class DatasetChanges(TypedDict, total=False):
+    """The fields of the data set that one page changes (``case_update_dataset``); a field left out keeps its value."""
+
+    adult_name: str
+    adult_address: str
+    adult_date_of_birth: dt.date | None
+    adult_gender: str
+    adult_ethnicity: str
+    adult_role: str
+    referring_agency: str
+    employer_name: str
+    sector: str
+    came_to_light: str
+    abuse_categories: list[str]
+    incident_date: dt.date | None
+    summary: str
+
+
 # Fields of the data set that ``case_update_dataset`` may change, in the protocol's order.
-DATASET_FIELDS = (
-    "adult_name",
-    "adult_address",
-    "adult_date_of_birth",
-    "adult_gender",
-    "adult_ethnicity",
-    "adult_role",
-    "referring_agency",
-    "employer_name",
-    "sector",
-    "came_to_light",
-    "abuse_categories",
-    "incident_date",
-    "summary",
-)
+DATASET_FIELDS = tuple(DatasetChanges.__annotations__)
 _DATE_FIELDS = {"adult_date_of_birth", "incident_date"}
 _CHOICES: dict[str, set[str]] = {
     "adult_gender": set(Gender.values),
@@ -119,7 +123,9 @@ def _sector_for(employer: Organisation | None) -> str:
     return str(SECTOR_BY_KIND.get(employer.kind, "")) if employer is not None else ""  # type: ignore[call-overload]
 
 
-def case_open_from_contact(*, actor: User, contact: Contact, tier: str, request: HttpRequest | None = None) -> Case:
+def case_open_from_contact(
+    *, actor: User, contact: Contact, tier: str, audit_context: AuditContext | None = None
+) -> Case:
     """Open a Tier 1 or Tier 2 case from a contact, with the data set the contact (and its referral) carry.
 
     A contact from an employer's referral in Threshold brings the whole data
@@ -191,14 +197,28 @@ def case_open_from_contact(*, actor: User, contact: Contact, tier: str, request:
             case=case,
             action="case.opened",
             text=f"{CASE_TIERS[tier]} case opened from contact {contact.reference}; allocated to {actor.full_name}.",
-            request=request,
+            audit_context=audit_context,
             details={"contact": contact.pk, "tier": tier, "referral": referral.pk if referral else None},
         )
     return case
 
 
-def _clean_dataset(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def dataset_changes(values: Mapping[str, object]) -> DatasetChanges:
+    """The data-set fields of a page's cleaned form, as ``case_update_dataset`` takes them.
+
+    A page changes one group of fields, named at run time; a name that is not
+    a field of the data set is a programming error, refused here.
+    """
+    unknown = set(values) - set(DATASET_FIELDS)
+    if unknown:
+        raise ValueError(f"Not fields of the data set: {sorted(unknown)}")
+    # The names are checked above and the form cleaned each value to its field's type.
+    return cast(DatasetChanges, dict(values))
+
+
+def _clean_dataset(dataset: DatasetChanges) -> tuple[dict[str, Any], dict[str, str]]:
     """The data set values given, cleaned, and the errors found in them."""
+    data: Mapping[str, Any] = dataset
     today = timezone.localdate()
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -232,10 +252,10 @@ def case_update_dataset(
     *,
     actor: User,
     case: Case,
-    data: Mapping[str, Any],
-    expected_version: int | None,
+    dataset: DatasetChanges,
+    expected_version: int,
     subject_confirmation: str = "",
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> Case:
     """Change the case's data set: the adult, the agencies, the allegation's details, the summary.
 
@@ -244,13 +264,13 @@ def case_update_dataset(
     the LADO it is allocated to is unallocated, for a manager to give to
     someone else.
 
-    Only the fields named in ``data`` change (each page of the case changes
-    one group). A changed incident date recomputes "non-recent" with the
+    Only the fields named in ``dataset`` change (each page of the case
+    changes one group). A changed incident date recomputes "non-recent" with the
     LADO service's pack, counting back from the date the referral was received.
     """
     require_case(actor, case, "change")
     require_not_closed(case)
-    values, errors = _clean_dataset(data)
+    values, errors = _clean_dataset(dataset)
     member: User | None = None
     possible: list[User] = []
     if values.get("adult_name") and values["adult_name"] != case.adult_name:
@@ -265,9 +285,9 @@ def case_update_dataset(
             raise question.with_errors(errors) from None
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        current = Case.objects.select_for_update().get(pk=case.pk)
-        bump_version(current, expected_version)
+    with transaction.atomic(durable=True):
+        bump_version(case, expected_version)
+        current = case
         if "incident_date" in values:
             values["non_recent"] = _non_recent(
                 lado_pack(current.local_authority), values["incident_date"], current.received_on
@@ -291,6 +311,7 @@ def case_update_dataset(
                 candidates=possible,
                 organisation=current.local_authority,
                 confirmation=subject_confirmation,
+                audit_context=audit_context,
             )
             about = {user.pk for user in possible} | ({member.pk} if member else set())
             if current.lado_id in about:
@@ -301,7 +322,7 @@ def case_update_dataset(
                     case=current,
                     action="case.unallocated",
                     text="Unallocated: the adult could be the LADO it was allocated to. A LADO manager allocates it.",
-                    request=request,
+                    audit_context=audit_context,
                     details={"reason": "possible_subject"},
                 )
         record_case_event(
@@ -309,7 +330,7 @@ def case_update_dataset(
             case=current,
             action="case.dataset_changed",
             text="Data set changed: " + (", ".join(_label(name) for name in changes) or "nothing changed") + ".",
-            request=request,
+            audit_context=audit_context,
             changes=changes,
             details={"fields": sorted(changes)},
         )

@@ -6,18 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Model
-from django.http import HttpRequest
-from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.access.policies import Action
-from threshold.accounts.models import Organisation, User
+from threshold.accounts.models import User
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
-from threshold.core.errors import ConflictError
 from threshold.lado.models import Case, Contact
-from threshold.policy import Pack, get_pack
 
 
 def require_case(actor: User, case: Case, action: Action = "change") -> None:
@@ -38,19 +34,18 @@ def record_case_event(
     case: Case,
     action: str,
     text: str,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
     row: object = None,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> None:
     """Audit a change to a case and add its line to the case chronology (inside the caller's transaction)."""
     audit_record(
-        actor=actor,
+        context=context_for(actor, audit_context),
         action=action,
         record_type="case",
         record_id=case.pk,
         organisation=case.local_authority,
-        request=request,
         changes=changes,
         details={**(details or {}), **({"row": row} if row is not None else {})},
     )
@@ -62,41 +57,20 @@ def record_contact_event(
     actor: User,
     contact: Contact,
     action: str,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> None:
     """Audit a change to a contact (contacts have no chronology of their own; their case has)."""
     audit_record(
-        actor=actor,
+        context=context_for(actor, audit_context),
         action=action,
         record_type="contact",
         record_id=contact.pk,
         organisation=contact.local_authority,
-        request=request,
         changes=changes,
         details=details,
     )
-
-
-def lado_pack(local_authority: Organisation) -> Pack:
-    """The policy pack the LADO service works under, as in force today."""
-    return get_pack(local_authority.policy_pack, on=timezone.localdate())
-
-
-def bump_version(record: Model, expected: int | None) -> None:
-    """Optimistic locking: move the version on, or raise ``ConflictError`` if someone changed it first.
-
-    ``expected`` is the version the form was loaded with (None: do not check).
-    """
-    model = type(record)
-    # access-lint: allow the version of the record the service was given, whatever its model
-    rows = model._default_manager.filter(pk=record.pk)
-    if expected is not None:
-        rows = rows.filter(version=expected)
-    if rows.update(version=F("version") + 1) != 1:
-        raise ConflictError(model._default_manager.get(pk=record.pk))  # access-lint: allow the same record, fresh
-    record.refresh_from_db(fields=["version"])
 
 
 def text(value: object) -> str:

@@ -18,17 +18,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.accounts.roles import OrganisationKind
-from threshold.allegations.models import Allegation, Outcome
+from threshold.allegations.models import Allegation
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
+from threshold.core.locking import bump_version
+from threshold.core.vocabularies import Outcome
 from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion
 from threshold.lado.models.cases import Body, Sector
-from threshold.lado.services.common import bump_version, lado_pack, record_case_event, require_case, text
+from threshold.lado.selectors import lado_pack, latest_body_referrals
+from threshold.lado.services.common import record_case_event, require_case, text
 from threshold.policy import Advice, FactsError, Pack, assess, get_pack, parse_facts
 from threshold.policy.pack import Definition
 
@@ -121,7 +124,7 @@ def referral_advice(case: Case, outcome: str = "") -> dict[str, Advice]:
 def body_questions(case: Case, outcome: str = "") -> list[BodyQuestion]:
     """Which referrals the conclusion must confirm or explain, with the pack's advice and any earlier record."""
     advice = referral_advice(case, outcome)
-    earlier = {row.body: row for row in case.body_referrals.all()}
+    earlier = latest_body_referrals(case)
     asked = {Body.DBS: "The recording data set asks for the referral to the DBS and its date."}
     if _is_teacher(case):
         asked[Body.TRA] = "The adult is a teacher."
@@ -176,8 +179,8 @@ def case_conclude(
     summary: str,
     lessons: str,
     referrals: Sequence[Mapping[str, Any]],
-    expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    expected_version: int,
+    audit_context: AuditContext | None = None,
 ) -> Conclusion:
     """Conclude the case: outcome and date, referrals confirmed or explained, lessons; sent to the employer.
 
@@ -210,7 +213,7 @@ def case_conclude(
     pack = lado_pack(case.local_authority)
     choices, _ = outcome_definitions(pack)
     definition = next(choice.definition for choice in choices if choice.value == outcome)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(case, expected_version)
         if not Case.objects.filter(pk=case.pk, status=CaseStatus.OPEN).update(
             status=CaseStatus.CONCLUDED, outcome=outcome, concluded_on=concluded_on
@@ -228,7 +231,7 @@ def case_conclude(
             definition=definition,
             recorded_by=actor,
         )
-        latest = {row.body: row for row in case.body_referrals.all()}
+        latest = latest_body_referrals(case)
         rows: list[BodyReferral] = []
         added: list[int] = []
         for entry in referrals:
@@ -243,7 +246,7 @@ def case_conclude(
             case=case,
             action="case.concluded",
             text=f"Concluded on {concluded_on:%d/%m/%Y}: {label}. " + " ".join(_referral_line(row) for row in rows),
-            request=request,
+            audit_context=audit_context,
             row=conclusion.pk,
             changes={"status": (CaseStatus.OPEN, CaseStatus.CONCLUDED), "outcome": ("", outcome)},
             details={
@@ -252,7 +255,7 @@ def case_conclude(
                 "pack": pack.ref,
             },
         )
-        _send_to_employer(actor=actor, case=case, conclusion=conclusion, request=request)
+        _send_to_employer(actor=actor, case=case, conclusion=conclusion, audit_context=audit_context)
     return conclusion
 
 
@@ -294,7 +297,7 @@ def _referral_line(row: BodyReferral) -> str:
     return f"Not referred to {name}: {row.explanation}"
 
 
-def _send_to_employer(*, actor: User, case: Case, conclusion: Conclusion, request: HttpRequest | None) -> None:
+def _send_to_employer(*, actor: User, case: Case, conclusion: Conclusion, audit_context: AuditContext | None) -> None:
     """The outcome goes to the employer's linked allegation: a chronology line there and an audit event."""
     allegation = case.contact.allegation if case.contact is not None else None
     if allegation is None:
@@ -307,19 +310,16 @@ def _send_to_employer(*, actor: User, case: Case, conclusion: Conclusion, reques
         actor=actor,
     )
     audit_record(
-        actor=actor,
+        context=context_for(actor, audit_context),
         action="allegation.lado_concluded",
         record_type="allegation",
         record_id=allegation.pk,
         organisation=allegation.organisation,
-        request=request,
         details={"case": case.pk, "conclusion": conclusion.pk, "outcome": conclusion.outcome},
     )
 
 
-def case_close(
-    *, actor: User, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
-) -> Case:
+def case_close(*, actor: User, case: Case, expected_version: int, audit_context: AuditContext | None = None) -> Case:
     """Close a concluded case; its record is then complete. A case cannot be closed before it is concluded."""
     require_case(actor, case, "change")
     if case.status == CaseStatus.OPEN:
@@ -327,7 +327,7 @@ def case_close(
     if case.status == CaseStatus.CLOSED:
         raise ValidationError({"__all__": "This case is already closed"})
     today = timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(case, expected_version)
         if not Case.objects.filter(pk=case.pk, status=CaseStatus.CONCLUDED).update(
             status=CaseStatus.CLOSED, closed_on=today
@@ -339,7 +339,7 @@ def case_close(
             case=case,
             action="case.closed",
             text="Case closed.",
-            request=request,
+            audit_context=audit_context,
             changes={"status": (CaseStatus.CONCLUDED, CaseStatus.CLOSED)},
         )
     return case

@@ -11,22 +11,21 @@ day (National LADO Network minimum standards); ``advice_due`` is that clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Referral
+from threshold.audit.context import AuditContext
+from threshold.core.locking import bump_version
 from threshold.lado.models import Contact, ContactMethod, ContactSource, ContactStatus
 from threshold.lado.services.common import (
-    bump_version,
     record_case_event,
     record_contact_event,
     require_contact,
@@ -228,62 +227,96 @@ def recording_local_authorities(actor: User) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
+class ContactDetails(TypedDict):
+    """What the contact form gives ``contact_record``: the contact, who made it, and the adult it is about."""
+
+    received_at: dt.datetime | None
+    method: str
+    source: str
+    summary: str
+    referrer_name: str
+    referrer_agency: str
+    referrer_contact: str
+    adult_name: str
+    adult_date_of_birth: dt.date | None
+    adult_role: str
+    adult_email: str
+    employer_name: str
+    subject_confirmation: str
+
+
 def contact_record(
-    *, actor: User, local_authority: Organisation, data: Mapping[str, Any], request: HttpRequest | None = None
+    *,
+    actor: User,
+    local_authority: Organisation,
+    received_at: dt.datetime | None,
+    method: str,
+    source: str,
+    summary: str,
+    referrer_name: str = "",
+    referrer_agency: str = "",
+    referrer_contact: str = "",
+    adult_name: str = "",
+    adult_date_of_birth: dt.date | None = None,
+    adult_role: str = "",
+    adult_email: str = "",
+    employer_name: str = "",
+    subject_confirmation: str = "",
+    audit_context: AuditContext | None = None,
 ) -> Contact:
     """Record a contact from anyone other than an employer in Threshold (phone, email, police, a parent...).
 
-    ``data``: ``received_at`` (an aware datetime), ``method``, ``source``,
-    ``referrer_name``, ``referrer_agency``, ``referrer_contact``,
-    ``adult_name``, ``adult_date_of_birth``, ``adult_role``,
-    ``adult_email`` (so the adult, if they use Threshold, never sees it),
-    ``employer_name`` and ``summary``. LADOs and LADO business support only.
+    ``received_at`` is an aware datetime; a professional's contact
+    (``source``) names them (``referrer_name``, ``referrer_agency``);
+    ``adult_email`` is kept so the adult, if they use Threshold, never sees
+    it; ``subject_confirmation`` answers "who is this?" when the adult's name
+    could be a member of the service. ``ContactDetails`` is the same set, as
+    the contact form gives it. LADOs and LADO business support only.
     """
     if local_authority.pk not in scope_for(actor).lado_contact_change:
         raise PermissionDenied("You cannot record contacts for this LADO service.")
     errors: dict[str, str] = {}
-    received_at = data.get("received_at")
     now = timezone.now()
     if not isinstance(received_at, dt.datetime):
         errors["received_at"] = "Enter the date and time the contact was received"
     elif received_at > now:
         errors["received_at"] = "The date and time received must be in the past"
-    method = text(data.get("method"))
+    method = text(method)
     if method not in ContactMethod.values or method == ContactMethod.THRESHOLD:
         errors["method"] = "Choose how the contact was made"
-    source = text(data.get("source"))
+    source = text(source)
     if source not in ContactSource.values or source == ContactSource.THRESHOLD:
         errors["source"] = "Choose who made the contact"
     elif source not in PUBLIC_SOURCES:
-        if not text(data.get("referrer_name")):
+        if not text(referrer_name):
             errors["referrer_name"] = "Enter the name of the professional making the contact"
-        if not text(data.get("referrer_agency")):
+        if not text(referrer_agency):
             errors["referrer_agency"] = "Enter the agency making the contact"
-    born = data.get("adult_date_of_birth")
+    born = adult_date_of_birth
     if born is not None and (not isinstance(born, dt.date) or born >= timezone.localdate()):
         errors["adult_date_of_birth"] = "The adult's date of birth must be in the past"
-    if not text(data.get("summary")):
+    if not text(summary):
         errors["summary"] = "Enter brief details of the circumstances"
     member: User | None = None
     possible: list[User] = []
     try:
         member, possible = _member_of_service(
             local_authority=local_authority,
-            name=text(data.get("adult_name")),
-            email=text(data.get("adult_email")),
-            confirmation=text(data.get("subject_confirmation")),
+            name=text(adult_name),
+            email=text(adult_email),
+            confirmation=text(subject_confirmation),
         )
     except SubjectToConfirm as question:
         raise question.with_errors(errors) from None
     if errors or not isinstance(received_at, dt.datetime):
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         subject = _adult_person(
             local_authority=local_authority,
-            name=text(data.get("adult_name")),
+            name=text(adult_name),
             born=born,
-            role=text(data.get("adult_role")),
-            email=text(data.get("adult_email")),
+            role=text(adult_role),
+            email=text(adult_email),
             # A member of the service is linked, so subject exclusion hides the contact from them.
             user=member,
         )
@@ -293,14 +326,14 @@ def contact_record(
             received_at=received_at,
             method=method,
             source=source,
-            referrer_name=text(data.get("referrer_name")),
-            referrer_agency=text(data.get("referrer_agency")),
-            referrer_contact=text(data.get("referrer_contact")),
+            referrer_name=text(referrer_name),
+            referrer_agency=text(referrer_agency),
+            referrer_contact=text(referrer_contact),
             adult_name=subject.full_name,
             adult_date_of_birth=born,
             adult_role=subject.role_title,
-            employer_name=text(data.get("employer_name")),
-            summary=text(data.get("summary")),
+            employer_name=text(employer_name),
+            summary=text(summary),
             recorded_by=actor,
         )
         subject_confirmation_record(
@@ -308,13 +341,14 @@ def contact_record(
             person=subject,
             candidates=possible,
             organisation=local_authority,
-            confirmation=text(data.get("subject_confirmation")),
+            confirmation=text(subject_confirmation),
+            audit_context=audit_context,
         )
         record_contact_event(
             actor=actor,
             contact=contact,
             action="contact.recorded",
-            request=request,
+            audit_context=audit_context,
             details={"method": method, "source": source},
         )
     return contact
@@ -326,8 +360,8 @@ def contact_record_advice(
     contact: Contact,
     advice: str,
     given_at: dt.datetime | None = None,
-    request: HttpRequest | None = None,
-    expected_version: int | None = None,
+    audit_context: AuditContext | None = None,
+    expected_version: int,
 ) -> Contact:
     """Record the advice the LADO gave on a contact, and when (the one-working-day clock stops).
 
@@ -345,7 +379,7 @@ def contact_record_advice(
         errors["given_at"] = "Advice cannot be given before the contact was received"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(contact, expected_version)
         before = (contact.advice, contact.advice_given_at, contact.status)
         contact.advice = text(advice)
@@ -358,7 +392,7 @@ def contact_record_advice(
             actor=actor,
             contact=contact,
             action="contact.advice_recorded",
-            request=request,
+            audit_context=audit_context,
             changes={
                 "advice": (before[0], contact.advice),
                 "advice_given_at": (before[1], contact.advice_given_at),

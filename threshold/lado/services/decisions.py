@@ -15,15 +15,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
+from threshold.core.locking import bump_version
 from threshold.lado.models import ConsultationReason, Contact, ContactStatus, Decision, Level
+from threshold.lado.selectors import lado_pack
 from threshold.lado.services.case_rules import require_decider
 from threshold.lado.services.cases import case_open_from_contact
-from threshold.lado.services.common import bump_version, lado_pack, record_contact_event, text
+from threshold.lado.services.common import record_contact_event, text
 from threshold.people.models import Person
 from threshold.policy import Assessment, FactsError, assess, parse_facts
 from threshold.policy.pack import Pack
@@ -72,8 +74,8 @@ def _police_and_csc(assessment: Assessment) -> dict[str, bool]:
     }
 
 
-def _open_case(*, actor: User, contact: Contact, tier: str, request: HttpRequest | None) -> Any:
-    return case_open_from_contact(actor=actor, contact=contact, tier=tier, request=request)
+def _open_case(*, actor: User, contact: Contact, tier: str, audit_context: AuditContext | None) -> Any:
+    return case_open_from_contact(actor=actor, contact=contact, tier=tier, audit_context=audit_context)
 
 
 def contact_decide(
@@ -85,8 +87,8 @@ def contact_decide(
     override_reason: str = "",
     consultation_reason: str = "",
     rationale: str = "",
-    request: HttpRequest | None = None,
-    expected_version: int | None = None,
+    audit_context: AuditContext | None = None,
+    expected_version: int,
 ) -> Decision:
     """Decide a contact: consultation, Tier 2 or Tier 1, with the pack's advice kept beside the decision.
 
@@ -112,10 +114,14 @@ def contact_decide(
             errors["rationale"] = "Enter why a risk was not identified"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         bump_version(contact, expected_version)
         previous_status = contact.status
-        case = _open_case(actor=actor, contact=contact, tier=level, request=request) if level in TIERS else None
+        case = (
+            _open_case(actor=actor, contact=contact, tier=level, audit_context=audit_context)
+            if level in TIERS
+            else None
+        )
         decision = Decision.objects.create(
             contact=contact,
             level=level,
@@ -138,7 +144,7 @@ def contact_decide(
             actor=actor,
             contact=contact,
             action="contact.decided",
-            request=request,
+            audit_context=audit_context,
             changes={"status": (previous_status, contact.status)},
             details={
                 "decision": decision.pk,
@@ -172,7 +178,7 @@ def _reopen_errors(
     return errors
 
 
-def _link_identity(*, actor: User, first: Person, second: Person, request: HttpRequest | None) -> None:
+def _link_identity(*, actor: User, first: Person, second: Person, audit_context: AuditContext | None) -> None:
     """Record that two Person records are the same adult: each takes the account and email the other carries.
 
     Subject exclusion matches a record's subject by account or email, so once
@@ -197,12 +203,11 @@ def _link_identity(*, actor: User, first: Person, second: Person, request: HttpR
         # Saved, not updated in bulk: a new email rewrites the match keys (ADR 0018).
         target.save(update_fields=[name.removesuffix("_id") for name in values])
         audit_record(
-            actor=actor,
+            context=context_for(actor, audit_context),
             action="person.identity_linked",
             record_type="person",
             record_id=target.pk,
             organisation=target.organisation,
-            request=request,
             details={"fields": sorted(name.removesuffix("_id") for name in values), "same_adult_as": source.pk},
         )
 
@@ -214,8 +219,8 @@ def contact_reopen(
     prompted_by: Contact | None,
     level: str,
     reason: str,
-    request: HttpRequest | None = None,
-    expected_version: int | None = None,
+    audit_context: AuditContext | None = None,
+    expected_version: int,
 ) -> Decision:
     """Reopen a consultation as a referral (Tier 1 or Tier 2), for example when a second concern arrives.
 
@@ -238,22 +243,23 @@ def contact_reopen(
     if errors:
         raise ValidationError(errors)
     pack = lado_pack(contact.local_authority)
-    with transaction.atomic():
-        locked = Contact.objects.select_for_update().select_related("subject").get(pk=contact.pk)
+    with transaction.atomic(durable=True):
+        bump_version(contact, expected_version)
+        locked = contact
+        # The later contact's form did not load its version: hold its row while the decision moves it on.
         later = (
             Contact.objects.select_for_update().select_related("subject").get(pk=prompted_by.pk)
             if prompted_by is not None
             else None
         )
-        bump_version(locked, expected_version)
         earlier = current_decision(locked)
         errors = _reopen_errors(locked, later, level, reason, earlier)
         if errors:
             raise ValidationError(errors)
         assert earlier is not None  # for the type checker: checked just above
         if later is not None:
-            _link_identity(actor=actor, first=locked.subject, second=later.subject, request=request)
-        case = _open_case(actor=actor, contact=later or locked, tier=level, request=request)
+            _link_identity(actor=actor, first=locked.subject, second=later.subject, audit_context=audit_context)
+        case = _open_case(actor=actor, contact=later or locked, tier=level, audit_context=audit_context)
         stamp = {"pack": pack.id, "pack_version": pack.version, "pack_digest": pack.digest}
         decision = Decision.objects.create(
             contact=locked,
@@ -271,7 +277,7 @@ def contact_reopen(
             actor=actor,
             contact=locked,
             action="contact.reopened",
-            request=request,
+            audit_context=audit_context,
             details={
                 "decision": decision.pk,
                 "supersedes": earlier.pk,
@@ -281,7 +287,7 @@ def contact_reopen(
             },
         )
         if later is not None:
-            bump_version(later, None)
+            bump_version(later, later.version)
             Decision.objects.create(
                 contact=later,
                 level=level,
@@ -297,7 +303,7 @@ def contact_reopen(
                 actor=actor,
                 contact=later,
                 action="contact.decided",
-                request=request,
+                audit_context=audit_context,
                 changes={"status": (previous_status, later.status)},
                 details={"level": level, "case": case.pk, "reopened": locked.pk},
             )

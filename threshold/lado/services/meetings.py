@@ -13,16 +13,15 @@ in ``threshold.lado.services.sharing``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.core.errors import ConflictError
+from threshold.audit.context import AuditContext
+from threshold.core.locking import bump_version
 from threshold.lado.models import (
     Case,
     Meeting,
@@ -32,20 +31,40 @@ from threshold.lado.models import (
 )
 from threshold.lado.models.meetings import AttendanceStatus
 from threshold.lado.services.case_rules import require_not_closed
-from threshold.lado.services.common import bump_version, record_case_event, require_case, text
+from threshold.lado.services.common import record_case_event, require_case, text
 
 # The fields a meeting form edits, in the order the audit trail lists them.
 MEETING_FIELDS = ("kind", "held_at", "chair_name", "chair_agency", "information_shared", "decisions", "minutes")
 LONG_TEXT = 20000
 
 
-def _meeting_values(data: Mapping[str, Any]) -> dict[str, Any]:
+class MeetingDetails(TypedDict):
+    """A meeting's details as the meeting form gives them to ``meeting_record`` and ``meeting_update``."""
+
+    kind: str
+    held_at: dt.datetime | None
+    chair_name: str
+    chair_agency: str
+    information_shared: str
+    decisions: str
+    minutes: str
+
+
+def _meeting_values(
+    *,
+    kind: str,
+    held_at: dt.datetime | None,
+    chair_name: str,
+    chair_agency: str,
+    information_shared: str,
+    decisions: str,
+    minutes: str,
+) -> dict[str, Any]:
     """Check a meeting's details; the cleaned values, or ``ValidationError`` with a message per field."""
     errors: dict[str, str] = {}
-    kind = text(data.get("kind"))
+    kind = text(kind)
     if kind not in MeetingKind.values:
         errors["kind"] = "Choose the kind of meeting"
-    held_at = data.get("held_at")
     if not isinstance(held_at, dt.datetime):
         errors["held_at"] = "Enter the date and time of the meeting"
     elif timezone.is_naive(held_at):
@@ -53,11 +72,11 @@ def _meeting_values(data: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {
         "kind": kind,
         "held_at": held_at,
-        "chair_name": text(data.get("chair_name")),
-        "chair_agency": text(data.get("chair_agency")),
-        "information_shared": text(data.get("information_shared")),
-        "decisions": text(data.get("decisions")),
-        "minutes": text(data.get("minutes")),
+        "chair_name": text(chair_name),
+        "chair_agency": text(chair_agency),
+        "information_shared": text(information_shared),
+        "decisions": text(decisions),
+        "minutes": text(minutes),
     }
     if not values["chair_name"]:
         errors["chair_name"] = "Enter the name of the chair"
@@ -79,17 +98,6 @@ CLOSED_MEETINGS = "meetings can no longer be recorded on it"
 CLOSED_CHANGES = "its meetings can no longer be changed"
 
 
-def require_version(record: Meeting | MeetingAction, expected_version: int | None) -> None:
-    """Refuse a form that did not say which version it was loaded with, or was loaded before a change.
-
-    ``bump_version`` skips its check when given no version, so a form that
-    dropped its hidden field would otherwise overwrite someone else's change.
-    """
-    if expected_version is None or expected_version != record.version:
-        # access-lint: allow the record the service was given, fresh, to show what changed
-        raise ConflictError(type(record)._default_manager.get(pk=record.pk))
-
-
 def meeting_label(meeting: Meeting) -> str:
     """How the chronology names a meeting: its kind and date."""
     kinds = {
@@ -101,24 +109,43 @@ def meeting_label(meeting: Meeting) -> str:
     return f"{kinds.get(meeting.kind, 'Meeting')} of {held.day} {held:%B %Y}"  # type: ignore[call-overload]
 
 
-def meeting_record(*, actor: User, case: Case, data: Mapping[str, Any], request: HttpRequest | None = None) -> Meeting:
+def meeting_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    held_at: dt.datetime | None,
+    chair_name: str,
+    chair_agency: str,
+    information_shared: str = "",
+    decisions: str = "",
+    minutes: str = "",
+    audit_context: AuditContext | None = None,
+) -> Meeting:
     """Record (or schedule) a meeting of a case: kind, date and time, chair and chair's agency, what happened.
 
-    ``data`` holds ``kind``, ``held_at`` (an aware datetime), ``chair_name``,
-    ``chair_agency`` and, optionally, ``information_shared``, ``decisions``
-    and written ``minutes``.
+    ``held_at`` is an aware datetime; the information shared, the decisions
+    and the written minutes may follow later (``meeting_update``).
     """
     require_case(actor, case, "change")
     require_not_closed(case, CLOSED_MEETINGS)
-    values = _meeting_values(data)
-    with transaction.atomic():
+    values = _meeting_values(
+        kind=kind,
+        held_at=held_at,
+        chair_name=chair_name,
+        chair_agency=chair_agency,
+        information_shared=information_shared,
+        decisions=decisions,
+        minutes=minutes,
+    )
+    with transaction.atomic(durable=True):
         meeting = Meeting.objects.create(case=case, created_by=actor, **values)
         record_case_event(
             actor=actor,
             case=case,
             action="meeting.recorded",
             text=f"{meeting_label(meeting)} recorded, chaired by {meeting.chair_name} ({meeting.chair_agency}).",
-            request=request,
+            audit_context=audit_context,
             row=meeting.pk,
             details={"meeting": meeting.pk, "kind": meeting.kind},
         )
@@ -129,21 +156,36 @@ def meeting_update(
     *,
     actor: User,
     meeting: Meeting,
-    data: Mapping[str, Any],
-    expected_version: int | None,
-    request: HttpRequest | None = None,
+    kind: str,
+    held_at: dt.datetime | None,
+    chair_name: str,
+    chair_agency: str,
+    expected_version: int,
+    information_shared: str = "",
+    decisions: str = "",
+    minutes: str = "",
+    audit_context: AuditContext | None = None,
 ) -> Meeting:
     """Change a meeting's details and minutes; a stale form raises ``ConflictError`` and saves nothing.
 
-    ``expected_version`` is the version the form was loaded with; without one
-    the change is refused as a conflict too (nothing says it is not stale).
+    The details replace the meeting's (the form shows them all), so a text
+    left out or cleared is cleared. ``expected_version`` is the version the form was loaded with;
+    without one the change is refused as a conflict too (nothing says it is
+    not stale).
     """
     case = meeting.case
     require_case(actor, case, "change")
     require_not_closed(case, CLOSED_CHANGES)
-    values = _meeting_values(data)
-    with transaction.atomic():
-        require_version(meeting, expected_version)
+    values = _meeting_values(
+        kind=kind,
+        held_at=held_at,
+        chair_name=chair_name,
+        chair_agency=chair_agency,
+        information_shared=information_shared,
+        decisions=decisions,
+        minutes=minutes,
+    )
+    with transaction.atomic(durable=True):
         bump_version(meeting, expected_version)
         changes = {
             name: (str(getattr(meeting, name)), str(value))
@@ -158,7 +200,7 @@ def meeting_update(
             case=case,
             action="meeting.updated",
             text=f"{meeting_label(meeting)}: details changed.",
-            request=request,
+            audit_context=audit_context,
             row=meeting.pk,
             changes=changes,
             details={"meeting": meeting.pk},
@@ -196,21 +238,21 @@ def meeting_add_attendee(
     name: str,
     agency: str,
     status: str = AttendanceStatus.INVITED,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> MeetingAttendee:
     """Add someone invited to a meeting, by agency, and whether they attended or sent apologies."""
     require_case(actor, meeting.case, "change")
     require_not_closed(meeting.case, CLOSED_CHANGES)
     name, agency = _attendee_values(name, agency)
     status = _status(status)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         attendee = MeetingAttendee.objects.create(meeting=meeting, name=name, agency=agency, status=status)
         record_case_event(
             actor=actor,
             case=meeting.case,
             action="meeting.attendee_added",
             text=f"{meeting_label(meeting)}: {name} ({agency}) added, {attendee.get_status_display().lower()}.",
-            request=request,
+            audit_context=audit_context,
             row=attendee.pk,
             details={"meeting": meeting.pk, "status": status},
         )
@@ -223,7 +265,7 @@ def meeting_set_attendance(
     meeting: Meeting,
     attendee: MeetingAttendee,
     status: str,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> MeetingAttendee:
     """Record whether an invitee attended or sent apologies (or is still only invited)."""
     require_case(actor, meeting.case, "change")
@@ -231,7 +273,7 @@ def meeting_set_attendance(
     if attendee.meeting_id != meeting.pk:
         raise ValidationError({"attendee": "Choose someone invited to this meeting"})
     status = _status(status)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         before = attendee.status
         attendee.status = status
         attendee.save(update_fields=["status"])
@@ -240,7 +282,7 @@ def meeting_set_attendance(
             case=meeting.case,
             action="meeting.attendance_set",
             text=f"{meeting_label(meeting)}: {attendee.name} ({attendee.agency}) marked {status}.",
-            request=request,
+            audit_context=audit_context,
             row=attendee.pk,
             changes={"status": (before, status)},
             details={"meeting": meeting.pk},
@@ -255,7 +297,7 @@ def meeting_add_action(
     description: str,
     owner: str,
     due_on: dt.date | None,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> MeetingAction:
     """Add an action agreed at a meeting, with who owns it and when it is due."""
     require_case(actor, meeting.case, "change")
@@ -277,14 +319,14 @@ def meeting_add_action(
     if errors:
         raise ValidationError(errors)
     assert due_on is not None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         action = MeetingAction.objects.create(meeting=meeting, description=description, owner=owner, due_on=due_on)
         record_case_event(
             actor=actor,
             case=meeting.case,
             action="meeting.action_added",
             text=f"{meeting_label(meeting)}: action for {owner}, due {due_on.day} {due_on:%B %Y}.",
-            request=request,
+            audit_context=audit_context,
             row=action.pk,
             details={"meeting": meeting.pk, "due_on": due_on.isoformat()},
         )
@@ -296,9 +338,9 @@ def meeting_complete_action(
     actor: User,
     meeting: Meeting,
     action: MeetingAction,
-    expected_version: int | None,
+    expected_version: int,
     done_on: dt.date | None = None,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> MeetingAction:
     """Mark a meeting's action done (today unless another date is given).
 
@@ -309,18 +351,17 @@ def meeting_complete_action(
     require_not_closed(meeting.case, CLOSED_CHANGES)
     if action.meeting_id != meeting.pk:
         raise ValidationError({"action": "Choose an action of this meeting"})
-    # Before "already done": a button shown before someone else marked it done is a conflict.
-    require_version(action, expected_version)
-    errors: dict[str, str] = {}
     done_on = done_on or timezone.localdate()
-    if action.done_on is not None:
-        errors["action"] = "This action is already done"
-    if done_on > timezone.localdate():
-        errors["done_on"] = "The date must be today or in the past"
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        # Before "already done": a button shown before someone else marked it done is a conflict.
         bump_version(action, expected_version)
+        errors: dict[str, str] = {}
+        if action.done_on is not None:
+            errors["action"] = "This action is already done"
+        if done_on > timezone.localdate():
+            errors["done_on"] = "The date must be today or in the past"
+        if errors:
+            raise ValidationError(errors)  # rolls the version back with the rest
         action.done_on = done_on
         action.save(update_fields=["done_on"])
         record_case_event(
@@ -328,7 +369,7 @@ def meeting_complete_action(
             case=meeting.case,
             action="meeting.action_completed",
             text=f"{meeting_label(meeting)}: action for {action.owner} done on {done_on.day} {done_on:%B %Y}.",
-            request=request,
+            audit_context=audit_context,
             row=action.pk,
             details={"meeting": meeting.pk},
         )

@@ -13,13 +13,14 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext
+from threshold.core.locking import bump_version
 from threshold.lado.models import CaseStatus, Level, MonitoringReview, QualityAssurance
 from threshold.lado.models.cases import Case, QualityAssuranceDecision
-from threshold.lado.services.common import bump_version, record_case_event, require_case, text
+from threshold.lado.services.common import record_case_event, require_case, text
 
 
 def _require_open(case: Case, what: str) -> None:
@@ -28,7 +29,7 @@ def _require_open(case: Case, what: str) -> None:
 
 
 def monitoring_schedule_review(
-    *, actor: User, case: Case, due_on: dt.date | None, request: HttpRequest | None = None
+    *, actor: User, case: Case, due_on: dt.date | None, audit_context: AuditContext | None = None
 ) -> MonitoringReview:
     """Schedule a monitoring review of a Tier 2 case on a date (today or later)."""
     require_case(actor, case, "change")
@@ -43,14 +44,14 @@ def monitoring_schedule_review(
     if errors:
         raise ValidationError(errors)
     assert due_on is not None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         review = MonitoringReview.objects.create(case=case, due_on=due_on, scheduled_by=actor)
         record_case_event(
             actor=actor,
             case=case,
             action="case.monitoring_scheduled",
             text=f"Monitoring review scheduled for {due_on:%d/%m/%Y}.",
-            request=request,
+            audit_context=audit_context,
             row=review.pk,
             details={"due_on": due_on.isoformat()},
         )
@@ -62,9 +63,9 @@ def monitoring_complete_review(
     actor: User,
     review: MonitoringReview,
     notes: str,
-    expected_version: int | None,
+    expected_version: int,
     done_on: dt.date | None = None,
-    request: HttpRequest | None = None,
+    audit_context: AuditContext | None = None,
 ) -> MonitoringReview:
     """Record a monitoring review done, with notes of the employer's progress (once; a stale form conflicts)."""
     case = review.case
@@ -79,7 +80,7 @@ def monitoring_complete_review(
         errors["done_on"] = "The date of the review must be today or in the past"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # The version check comes first: a second person recording the same review gets the conflict page.
         bump_version(review, expected_version)
         if MonitoringReview.objects.filter(pk=review.pk, done_on__isnull=False).exists():
@@ -93,7 +94,7 @@ def monitoring_complete_review(
             case=case,
             action="case.monitoring_reviewed",
             text=f"Monitoring review due {review.due_on:%d/%m/%Y} done: {review.notes}",
-            request=request,
+            audit_context=audit_context,
             row=review.pk,
             details={"due_on": review.due_on.isoformat(), "done_on": done_on.isoformat()},
         )
@@ -101,7 +102,7 @@ def monitoring_complete_review(
 
 
 def case_quality_assure(
-    *, actor: User, case: Case, decision: str, reasons: str, request: HttpRequest | None = None
+    *, actor: User, case: Case, decision: str, reasons: str, audit_context: AuditContext | None = None
 ) -> QualityAssurance:
     """The LADO accepts or challenges the employer's outcome, with reasons (before the case concludes)."""
     require_case(actor, case, "change")
@@ -113,14 +114,14 @@ def case_quality_assure(
         errors["reasons"] = "Enter the reasons for your decision"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = QualityAssurance.objects.create(case=case, decision=decision, reasons=text(reasons), recorded_by=actor)
         record_case_event(
             actor=actor,
             case=case,
             action="case.quality_assured",
             text=f"The employer's outcome {QualityAssuranceDecision(decision).label.lower()}: {row.reasons}",
-            request=request,
+            audit_context=audit_context,
             row=row.pk,
             details={"decision": decision},
         )

@@ -16,64 +16,22 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.access.scope import PARTNER_ROLES
 from threshold.accounts.models import Membership, User
-from threshold.accounts.roles import OrganisationKind, Role
+from threshold.audit.context import AuditContext
 from threshold.lado.models import Case, CaseShare, Meeting, MeetingShare, MeetingUpdate
+from threshold.lado.selectors import partner_candidates
 from threshold.lado.services.case_rules import require_not_closed
 from threshold.lado.services.common import record_case_event, require_case
 from threshold.lado.services.common import text as clean_text
 from threshold.lado.services.meetings import meeting_label
-from threshold.people.subjects import exclude_possible_subjects
 
 UPDATE_LENGTH = 10000
 CLOSED_SHARING = "it and its meetings can no longer be shared (you can still stop sharing)"
-
-
-def _partner_memberships(case: Case) -> Q:
-    """The memberships that make someone a partner this case may be shared with (a ``Membership`` filter).
-
-    Children's social care is organised by local authority, and its
-    organisations carry that link: only managers of the social care of the
-    case's own local authority area are offered. Police forces have no area
-    link in the model yet (a force covers several local authorities), so every
-    active police liaison user is offered.
-    """
-    return Q(is_active=True, organisation__is_active=True) & (
-        Q(role=Role.POLICE_LIAISON, organisation__kind=OrganisationKind.POLICE)
-        | Q(
-            role=Role.CSC_MANAGER,
-            organisation__kind=OrganisationKind.CHILDRENS_SOCIAL_CARE,
-            organisation__local_authority_id=case.local_authority_id,
-        )
-    )
-
-
-def partner_candidates(case: Case) -> QuerySet[User]:
-    """Who a case or its meetings may be shared with: active police liaison users, and the area's CSC managers.
-
-    Children's social care managers are offered only from the social care of
-    the case's local authority area. Police forces are not linked to an area
-    yet, so all active police liaison users are offered; the list is ordered
-    by agency (``agency_name``, annotated on each user) and then by name, so
-    each force's people sit together under its name and the LADO picks the
-    force that covers the area rather than a namesake in a neighbouring one.
-
-    Never the adult the case is about, and never a system administrator
-    (rule 4: they read no case data).
-    """
-    memberships = Membership.objects.filter(_partner_memberships(case))
-    agency = memberships.filter(user=OuterRef("pk")).order_by("organisation__name").values("organisation__name")[:1]
-    candidates = User.objects.filter(
-        is_active=True, is_system_admin=False, pk__in=memberships.values("user_id")
-    ).annotate(agency_name=Subquery(agency))
-    # Never anyone the adult is or could be (ADR 0018).
-    return exclude_possible_subjects(case.subject, candidates).order_by("agency_name", "full_name", "pk")
 
 
 def partner_agency(user: User) -> str:
@@ -100,13 +58,15 @@ def _require_partner(case: Case, user: User) -> str:
     return str(getattr(partner, "agency_name", "") or "")
 
 
-def meeting_share(*, actor: User, meeting: Meeting, user: User, request: HttpRequest | None = None) -> MeetingShare:
+def meeting_share(
+    *, actor: User, meeting: Meeting, user: User, audit_context: AuditContext | None = None
+) -> MeetingShare:
     """Share a meeting with a named partner: they see it and the case summary, and may add their update."""
     case = meeting.case
     require_case(actor, case, "change")
     require_not_closed(case, CLOSED_SHARING)
     agency = _require_partner(case, user)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if meeting.shares.filter(user=user, ended_at__isnull=True).exists():
             raise ValidationError({"user": f"The meeting is already shared with {user.full_name}"})
         share = MeetingShare.objects.create(meeting=meeting, user=user, shared_by=actor)
@@ -115,21 +75,23 @@ def meeting_share(*, actor: User, meeting: Meeting, user: User, request: HttpReq
             case=case,
             action="meeting.shared",
             text=f"{meeting_label(meeting)} shared with {user.full_name} ({agency}).",
-            request=request,
+            audit_context=audit_context,
             row=share.pk,
             details={"meeting": meeting.pk, "user": user.pk},
         )
     return share
 
 
-def meeting_unshare(*, actor: User, meeting: Meeting, user: User, request: HttpRequest | None = None) -> MeetingShare:
+def meeting_unshare(
+    *, actor: User, meeting: Meeting, user: User, audit_context: AuditContext | None = None
+) -> MeetingShare:
     """Stop sharing a meeting with a partner: they lose it (and the summary) at once; the share row is kept.
 
     Allowed on a closed case too: it only takes access away.
     """
     case = meeting.case
     require_case(actor, case, "change")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         share = meeting.shares.filter(user=user, ended_at__isnull=True).first()
         if share is None:
             raise ValidationError({"user": "The meeting is not shared with this person"})
@@ -140,19 +102,19 @@ def meeting_unshare(*, actor: User, meeting: Meeting, user: User, request: HttpR
             case=case,
             action="meeting.unshared",
             text=f"{meeting_label(meeting)} no longer shared with {user.full_name}.",
-            request=request,
+            audit_context=audit_context,
             row=share.pk,
             details={"meeting": meeting.pk, "user": user.pk},
         )
     return share
 
 
-def case_share(*, actor: User, case: Case, user: User, request: HttpRequest | None = None) -> CaseShare:
+def case_share(*, actor: User, case: Case, user: User, audit_context: AuditContext | None = None) -> CaseShare:
     """Share a whole case with a named partner: they see the case and all its meetings while it is shared."""
     require_case(actor, case, "change")
     require_not_closed(case, CLOSED_SHARING)
     agency = _require_partner(case, user)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if case.shares.filter(user=user, ended_at__isnull=True).exists():
             raise ValidationError({"user": f"The case is already shared with {user.full_name}"})
         share = CaseShare.objects.create(case=case, user=user, shared_by=actor)
@@ -161,20 +123,20 @@ def case_share(*, actor: User, case: Case, user: User, request: HttpRequest | No
             case=case,
             action="case.shared",
             text=f"Case shared with {user.full_name} ({agency}).",
-            request=request,
+            audit_context=audit_context,
             row=share.pk,
             details={"user": user.pk},
         )
     return share
 
 
-def case_unshare(*, actor: User, case: Case, user: User, request: HttpRequest | None = None) -> CaseShare:
+def case_unshare(*, actor: User, case: Case, user: User, audit_context: AuditContext | None = None) -> CaseShare:
     """Stop sharing a case with a partner; the share row is kept with the time it ended.
 
     Allowed on a closed case too: it only takes access away.
     """
     require_case(actor, case, "change")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         share = case.shares.filter(user=user, ended_at__isnull=True).first()
         if share is None:
             raise ValidationError({"user": "The case is not shared with this person"})
@@ -185,7 +147,7 @@ def case_unshare(*, actor: User, case: Case, user: User, request: HttpRequest | 
             case=case,
             action="case.unshared",
             text=f"Case no longer shared with {user.full_name}.",
-            request=request,
+            audit_context=audit_context,
             row=share.pk,
             details={"user": user.pk},
         )
@@ -193,7 +155,7 @@ def case_unshare(*, actor: User, case: Case, user: User, request: HttpRequest | 
 
 
 def meeting_add_update(
-    *, actor: User, meeting: Meeting, text: str, request: HttpRequest | None = None
+    *, actor: User, meeting: Meeting, text: str, audit_context: AuditContext | None = None
 ) -> MeetingUpdate:
     """Add an agency's update to a meeting: a partner it is shared with, or the LADO service.
 
@@ -210,14 +172,14 @@ def meeting_add_update(
         raise ValidationError({"text": f"The update must be {UPDATE_LENGTH:,} characters or fewer"})
     case = meeting.case
     agency = partner_agency(actor) or case.local_authority.name
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         update = MeetingUpdate.objects.create(meeting=meeting, agency=agency, text=body, recorded_by=actor)
         record_case_event(
             actor=actor,
             case=case,
             action="meeting.update_added",
             text=f"{meeting_label(meeting)}: update from {agency} added by {actor.full_name}.",
-            request=request,
+            audit_context=audit_context,
             row=update.pk,
             details={"meeting": meeting.pk, "agency": agency},
         )

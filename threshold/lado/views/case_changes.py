@@ -9,21 +9,14 @@ and a form loaded before someone else changed the case gets the conflict page
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 
-from threshold.access import fetch
-from threshold.access.policies import Action
 from threshold.accounts.models import User
-from threshold.core.errors import ConflictError
-from threshold.core.http import signed_in_user
+from threshold.audit.context import AuditContext
 from threshold.lado.forms.cases import (
     DATASET_GROUPS,
     BodyReferralForm,
@@ -36,68 +29,11 @@ from threshold.lado.forms.cases import (
 )
 from threshold.lado.models import Case, CaseChild
 from threshold.lado.models.cases import InvestigationKind
+from threshold.lado.presenters.dataset import INVESTIGATION_NAMES
+from threshold.lado.selectors import current_investigations, lado_candidates, lado_pack
 from threshold.lado.services import cases as services
 from threshold.lado.services.case_children import CHILD_FIELDS
-from threshold.lado.services.common import lado_pack
-from threshold.lado.views.case_dataset import INVESTIGATION_NAMES
-
-
-def _case_page(case: Case, anchor: str = "") -> str:
-    """The case's page, at a section."""
-    return reverse("case_detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _fetch(request: HttpRequest, user: User, case_id: int, action: Action) -> Case:
-    """The case, if this user may ``action`` it; showing the form is an audited read of the case."""
-    case = fetch.access_case(user, case_id, action, request=request)
-    if request.method != "POST":
-        fetch.access_case(user, case_id, "view", request=request)
-    return case
-
-
-def _form_page(
-    request: HttpRequest,
-    case_id: int,
-    *,
-    make_form: Callable[[Case, Any], VersionedForm],
-    save: Callable[[User, Case, VersionedForm], object],
-    template: str,
-    heading: str,
-    message: str,
-    anchor: str,
-    action: Action = "change",
-    context: Callable[[Case], dict[str, Any]] | None = None,
-) -> HttpResponse:
-    """A page that changes a case: fetched for ``action``, the form, the service, back to the case page."""
-    user = signed_in_user(request)
-    case = _fetch(request, user, case_id, action)
-    form = make_form(case, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(user, case, form)
-        except ConflictError as conflict:
-            return render(
-                request,
-                "lado/case/conflict.html",
-                {"case": conflict.current, "again": request.path, "back": _case_page(case)},
-                status=409,
-            )
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, message)
-            return redirect(_case_page(case, anchor))
-    return render(
-        request,
-        template,
-        {
-            "case": case,
-            "form": form,
-            "heading": heading,
-            "back": _case_page(case),
-            **(context(case) if context else {}),
-        },
-    )
+from threshold.lado.views.case_forms import case_form_page
 
 
 def _version(case: Case) -> dict[str, Any]:
@@ -119,13 +55,13 @@ def case_change_dataset(request: HttpRequest, case_id: int, group: str) -> HttpR
         return services.case_update_dataset(
             actor=user,
             case=case,
-            data={name: form.cleaned_data[name] for name in names},
+            dataset=services.dataset_changes({name: form.cleaned_data[name] for name in names}),
             expected_version=form.cleaned_data["version"],
             subject_confirmation=form.cleaned_data.get("subject_confirmation") or "",
-            request=request,
+            audit_context=AuditContext.from_request(request),
         )
 
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
         make_form=make_form,
@@ -135,14 +71,14 @@ def case_change_dataset(request: HttpRequest, case_id: int, group: str) -> HttpR
         message="Data set saved.",
         anchor=f"dataset-{group}",
         # The pack says how old an incident is before it counts as non-recent (the protocol: 12 months).
-        context=lambda case: {"non_recent_months": lado_pack(case.local_authority).non_recent_after_months},
+        context=lambda user, case: {"non_recent_months": lado_pack(case.local_authority).non_recent_after_months},
     )
 
 
 @login_required
 def case_add_child(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add a child (victim) to the data set."""
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
         make_form=lambda case, data: ChildForm(data, initial=_version(case)),
@@ -155,7 +91,7 @@ def case_add_child(request: HttpRequest, case_id: int) -> HttpResponse:
             gender=form.cleaned_data["gender"],
             ethnicity=form.cleaned_data["ethnicity"],
             expected_version=form.cleaned_data["version"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/case/child_form.html",
         heading="Add a child (victim)",
@@ -176,7 +112,7 @@ def case_change_child(request: HttpRequest, case_id: int, child_id: int) -> Http
         child = _child(case, child_id)
         return ChildForm(data, initial={name: getattr(child, name) for name in CHILD_FIELDS} | _version(case))
 
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
         make_form=make_form,
@@ -186,20 +122,20 @@ def case_change_child(request: HttpRequest, case_id: int, child_id: int) -> Http
             child=_child(case, child_id),
             **_child_values(form),
             expected_version=form.cleaned_data["version"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/case/child_form.html",
         heading="Correct a child's (victim's) details",
         message="Child's details saved.",
         anchor="dataset-children",
-        context=lambda case: {"button": "Save the child's details"},
+        context=lambda user, case: {"button": "Save the child's details"},
     )
 
 
 @login_required
 def case_remove_child(request: HttpRequest, case_id: int, child_id: int) -> HttpResponse:
     """Remove a child recorded in error, after confirming; the removal is audited and in the chronology."""
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
         make_form=lambda case, data: VersionedForm(data, initial=_version(case)),
@@ -208,13 +144,13 @@ def case_remove_child(request: HttpRequest, case_id: int, child_id: int) -> Http
             case=case,
             child=_child(case, child_id),
             expected_version=form.cleaned_data["version"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/case/child_remove_form.html",
         heading="Remove a child (victim) from the case",
         message="Child removed.",
         anchor="dataset-children",
-        context=lambda case: {"child": _child(case, child_id), "button_classes": "govuk-button--warning"},
+        context=lambda user, case: {"child": _child(case, child_id), "button_classes": "govuk-button--warning"},
     )
 
 
@@ -229,7 +165,7 @@ def _child(case: Case, child_id: int) -> CaseChild:
 @login_required
 def case_add_risk_measure(request: HttpRequest, case_id: int) -> HttpResponse:
     """Record how the risk is managed, with dates."""
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
         make_form=lambda case, data: RiskMeasureForm(data, initial=_version(case)),
@@ -241,7 +177,7 @@ def case_add_risk_measure(request: HttpRequest, case_id: int) -> HttpResponse:
             ended_on=form.cleaned_data["ended_on"],
             notes=form.cleaned_data["notes"],
             expected_version=form.cleaned_data["version"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/case/risk_measure_form.html",
         heading="How the risk is managed",
@@ -257,7 +193,7 @@ def case_record_investigation(request: HttpRequest, case_id: int, kind: str) -> 
         raise Http404("No such line of investigation.")
 
     def make_form(case: Case, data: Any) -> VersionedForm:
-        current = next((row for row in services.current_investigations(case) if row.kind == kind), None)
+        current = next((row for row in current_investigations(case) if row.kind == kind), None)
         initial = _version(case)
         if current is not None:
             initial |= {
@@ -280,10 +216,10 @@ def case_record_investigation(request: HttpRequest, case_id: int, kind: str) -> 
             notes=data["notes"],
             dbs_information=data["dbs_information"] if kind == InvestigationKind.CRIMINAL else "",
             expected_version=data["version"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         )
 
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
         make_form=make_form,
@@ -292,14 +228,17 @@ def case_record_investigation(request: HttpRequest, case_id: int, kind: str) -> 
         heading=f"Record the {INVESTIGATION_NAMES[kind]}",
         message="Investigation recorded.",
         anchor="dataset-investigations",
-        context=lambda case: {"criminal": kind == InvestigationKind.CRIMINAL, "line": InvestigationKind(kind).label},
+        context=lambda user, case: {
+            "criminal": kind == InvestigationKind.CRIMINAL,
+            "line": InvestigationKind(kind).label,
+        },
     )
 
 
 @login_required
 def case_record_body_referral(request: HttpRequest, case_id: int) -> HttpResponse:
     """Record a referral to the DBS or another body, or why none was made."""
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
         make_form=lambda case, data: BodyReferralForm(data, initial=_version(case)),
@@ -313,7 +252,7 @@ def case_record_body_referral(request: HttpRequest, case_id: int) -> HttpRespons
             body_name=form.cleaned_data["body_name"],
             explanation=form.cleaned_data["explanation"],
             expected_version=form.cleaned_data["version"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/case/body_referral_form.html",
         heading="Referral to the DBS or another body",
@@ -325,7 +264,7 @@ def case_record_body_referral(request: HttpRequest, case_id: int) -> HttpRespons
 @login_required
 def case_change_tier(request: HttpRequest, case_id: int) -> HttpResponse:
     """Move the case between Tier 1 and Tier 2, with the reason."""
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
         make_form=lambda case, data: TierForm(data, initial=_version(case)),
@@ -335,7 +274,7 @@ def case_change_tier(request: HttpRequest, case_id: int) -> HttpResponse:
             tier=form.cleaned_data["tier"],
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/case/tier_form.html",
         heading="Change the tier",
@@ -347,19 +286,17 @@ def case_change_tier(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
     """The LADO manager allocates the case to another LADO."""
-    return _form_page(
+    return case_form_page(
         request,
         case_id,
-        make_form=lambda case, data: ReassignForm(
-            data, initial=_version(case), candidates=services.lado_candidates(case)
-        ),
+        make_form=lambda case, data: ReassignForm(data, initial=_version(case), candidates=lado_candidates(case)),
         save=lambda user, case, form: services.case_reassign(
             actor=user,
             case=case,
             lado=form.cleaned_data["lado"],
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/case/reassign_form.html",
         heading="Reassign the case",

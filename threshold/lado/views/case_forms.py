@@ -1,33 +1,30 @@
-"""Shared by the pages that change a case from its monitoring panel: the case's address, fetching, a form page."""
+"""The form page bound to a case: fetched for the change, the form, the service, back to the case.
+
+Every page that changes a case (its data set, children, risk, investigations,
+other bodies, tier, allocation, monitoring, conclusion) goes through
+``case_form_page``, which is ``threshold.core.pages.form_page`` with the case's
+fetch and address.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from threshold.access import fetch
+from threshold.access.policies import Action
 from threshold.accounts.models import User
+from threshold.core import pages
 from threshold.core.http import signed_in_user
 from threshold.lado.models import Case
+from threshold.lado.views.meeting_pages import case_page
 
 
-def case_page(case: Case, anchor: str = "") -> str:
-    """The case's page, at a section."""
-    return reverse("case_detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def case_for_change(request: HttpRequest, user: User, case_id: int) -> Case:
-    """The case for a form page: may be changed by this user; showing the form is an audited read."""
-    case = fetch.access_case(user, case_id, "change", request=request)
-    if request.method != "POST":
-        fetch.access_case(user, case_id, "view", request=request)
-    return case
+def case_for_change(request: HttpRequest, user: User, case_id: int, action: Action = "change") -> Case:
+    """The case for a form page: this user may ``action`` it; showing the form is an audited read."""
+    return fetch.for_change(fetch.access_case, user, case_id, request, action)
 
 
 def case_form_page(
@@ -39,23 +36,26 @@ def case_form_page(
     template: str,
     message: str,
     anchor: str,
+    heading: str = "",
+    action: Action = "change",
     context: Callable[[User, Case], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """A page that changes a case: fetched for ``change``, the form, the service, back to the case.
+    """``core.pages.form_page`` for a page that changes a case, back to the case at ``anchor``.
 
-    A service's ``ValidationError`` re-renders the form with each message
-    beside its field; nothing is saved.
+    A service's ``ValidationError`` puts each message beside its field; a
+    form loaded before someone else changed the case is given back with the
+    person's entries under the conflict notice (HTTP 409); nothing is saved.
     """
     user = signed_in_user(request)
-    case = case_for_change(request, user, case_id)
-    form = make_form(case, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(user, case, form)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, message)
-            return redirect(case_page(case, anchor))
+    case = case_for_change(request, user, case_id, action)
     extra = context(user, case) if context else {}
-    return render(request, template, {"case": case, "form": form, "back": case_page(case, anchor), **extra})
+    return pages.form_page(
+        request,
+        case,
+        make_form=make_form,
+        save=lambda form: save(user, case, form),
+        template=template,
+        message=message,
+        redirect_to=case_page(case, anchor),
+        context={"case": case, "heading": heading, "back": case_page(case, anchor), **extra},
+    )

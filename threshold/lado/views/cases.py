@@ -16,16 +16,17 @@ from django.utils import timezone
 from threshold.access import fetch
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.chronology.panels import chronology_context
 from threshold.core.http import signed_in_user
 from threshold.documents.panels import documents_context
 from threshold.lado.forms.cases import CaseFilterForm, ReassignForm
 from threshold.lado.models import Case, CaseStatus
-from threshold.lado.services.cases import lado_candidates
-from threshold.lado.services.timescales import case_overdue
+from threshold.lado.presenters.case import case_page_context, summary_rows
+from threshold.lado.presenters.dataset import tier_label
+from threshold.lado.selectors import case_overdue, lado_candidates
 from threshold.lado.views import case_changes
-from threshold.lado.views.case_dataset import dataset_cards, tier_label
 from threshold.lado.views.contacts import decisions_panel
 from threshold.lado.views.meetings import meetings_panel
 from threshold.lado.views.monitoring import monitoring_panel
@@ -63,10 +64,9 @@ def _rows(cases: list[Case]) -> list[dict[str, Any]]:
 
 def _audit_list(user: User, request: HttpRequest, cases: list[Case], details: dict[str, Any]) -> None:
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="case",
-        request=request,
         details={**details, "count": len(cases), "ids": [case.pk for case in cases]},
     )
 
@@ -163,16 +163,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "full": True,
             "may_change": may_change,
-            "dataset_cards": [
-                {"anchor": card.anchor, "params": card.params()} for card in dataset_cards(case, may_change=may_change)
-            ],
-            "tier": tier_label(case.tier),
+            **case_page_context(case, may_change=may_change),
             "reassign_form": (
                 ReassignForm(initial={"version": case.version}, candidates=lado_candidates(case))
                 if may_manage and case.status != CaseStatus.CLOSED
                 else None
             ),
-            "allocations": list(case.allocations.select_related("lado", "previous", "recorded_by")),
         }
         context.update(decisions_panel(user, case))
         context.update(meetings_panel(user, case))
@@ -182,7 +178,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         context["hidden"] = hidden_context(user=user, record=case, record_type="case")
         return render(request, "lado/case_detail.html", context)
     case = fetch.access_case(user, case_id, "view_summary", request=request)
-    context = {"case": case, "full": False, "may_change": False, "tier": tier_label(case.tier)}
+    context = {"case": case, "full": False, "may_change": False, "summary_rows": summary_rows(case)}
     context.update(meetings_panel(user, case))
     return render(request, "lado/case_detail.html", context)
 

@@ -12,23 +12,28 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from threshold.audit.context import AuditContext
+from threshold.core import pages
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
 from threshold.lado.forms.monitoring import CloseForm, ConclusionForm
 from threshold.lado.models import Case
-from threshold.lado.services.common import lado_pack
+from threshold.lado.selectors import lado_pack
 from threshold.lado.services.conclusion import body_questions, case_close, case_conclude, outcome_definitions
-from threshold.lado.views.case_forms import case_for_change, case_page
+from threshold.lado.views.case_forms import case_for_change
+from threshold.lado.views.meeting_pages import case_page
 
 
-def _conflict(request: HttpRequest, conflict: ConflictError) -> HttpResponse:
-    """Someone changed the case after the form was loaded: nothing saved, say so (HTTP 409)."""
+def _conflict(request: HttpRequest, conflict: ConflictError, form: Any) -> HttpResponse:
+    """Someone changed the case after the form was loaded: nothing saved; what was typed is shown back (409)."""
     case = conflict.current
-    return render(
+    return pages.form_conflict_page(
         request,
-        "lado/monitoring/case_conflict.html",
-        {"case": case, "back": case_page(case, "conclusion")},
-        status=409,
+        form,
+        case,
+        heading=f"Someone else changed LADO case {case.reference} after you opened the form",
+        back=case_page(case, "conclusion"),
+        back_text="Go back to the case",
     )
 
 
@@ -70,10 +75,10 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
                 lessons=data["lessons"],
                 referrals=form.referrals(),
                 expected_version=data["version"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ConflictError as conflict:
-            return _conflict(request, conflict)
+            return _conflict(request, conflict, form)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -104,9 +109,14 @@ def case_closure(request: HttpRequest, case_id: int) -> HttpResponse:
     form = CloseForm(request.POST if request.method == "POST" else None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
-            case_close(actor=user, case=case, expected_version=form.cleaned_data["version"], request=request)
+            case_close(
+                actor=user,
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                audit_context=AuditContext.from_request(request),
+            )
         except ConflictError as conflict:
-            return _conflict(request, conflict)
+            return _conflict(request, conflict, form)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

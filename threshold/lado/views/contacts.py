@@ -20,6 +20,7 @@ from django.utils import timezone
 from threshold.access import fetch
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
@@ -66,10 +67,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [{"contact": contact, "clock": advice_due(contact, today)} for contact in contacts]
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="contact",
-        request=request,
         details={"list": "inbox", "count": len(rows), "ids": [contact.pk for contact in contacts]},
     )
     return render(
@@ -100,7 +100,10 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contact = contact_record(
-                actor=user, local_authority=local_authority, data=form.data_for_service(), request=request
+                actor=user,
+                local_authority=local_authority,
+                **form.service_data(),
+                audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
             form.apply_errors(error)
@@ -127,12 +130,11 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     )
     # The panel shows other records about the adult: listing them is a read of each, so it is audited.
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="contact",
         record_id=contact.pk,
         organisation=contact.local_authority,
-        request=request,
         details={"list": "previous_about", "ids": [_listed(match) for match in matches]},
     )
     context: dict[str, Any] = {
@@ -205,11 +207,11 @@ def contact_advice(request: HttpRequest, contact_id: int) -> HttpResponse:
                 contact=contact,
                 advice=form.cleaned_data["advice"],
                 given_at=form.cleaned_data.get("given_at"),
-                request=request,
+                audit_context=AuditContext.from_request(request),
                 expected_version=form.cleaned_data["version"],
             )
         except ConflictError:
-            return render(request, "lado/contact_conflict.html", {"contact": contact}, status=409)
+            return decision_views.contact_conflict(request, form, contact)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -236,10 +238,9 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         if decision is not None and decision.level == Level.CONSULTATION:
             rows.append({"contact": contact, "decision": decision})
     audit_record(
-        actor=user,
+        context=AuditContext.from_request(request),
         action="records.listed",
         record_type="contact",
-        request=request,
         details={"list": "consultations", "count": len(rows), "ids": [row["contact"].pk for row in rows]},
     )
     return render(request, "lado/contact_consultations.html", {"rows": rows})

@@ -18,12 +18,13 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from threshold.access import fetch
-from threshold.core import record_ids
+from threshold.audit.context import AuditContext
+from threshold.core import pages, record_ids
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
 from threshold.lado.forms.contacts import DecisionForm, ReopenForm, facts_digest, initial_from_facts
 from threshold.lado.models import Contact, ContactStatus, Level
-from threshold.lado.services.common import lado_pack
+from threshold.lado.selectors import lado_pack
 from threshold.lado.services.decisions import contact_decide, contact_reopen, current_decision, decision_advice
 
 # The protocol's "we would always refer to the police in cases where:" rules, by id prefix in the pack.
@@ -79,11 +80,11 @@ def contact_decide_page(request: HttpRequest, contact_id: int) -> HttpResponse:
                         override_reason=form.cleaned_data.get("override_reason") or "",
                         consultation_reason=form.cleaned_data.get("consultation_reason") or "",
                         rationale=form.cleaned_data.get("rationale") or "",
-                        request=request,
+                        audit_context=AuditContext.from_request(request),
                         expected_version=form.cleaned_data["version"],
                     )
                 except ConflictError:
-                    return render(request, "lado/contact_conflict.html", {"contact": contact}, status=409)
+                    return contact_conflict(request, form, contact)
                 except ValidationError as error:
                     form.apply_errors(error)
                 else:
@@ -151,11 +152,11 @@ def contact_reopen_page(request: HttpRequest, contact_id: int) -> HttpResponse:
                 prompted_by=prompted_by,
                 level=form.cleaned_data["level"],
                 reason=form.cleaned_data["reason"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
                 expected_version=form.cleaned_data["version"],
             )
         except ConflictError:
-            return render(request, "lado/contact_conflict.html", {"contact": contact}, status=409)
+            return contact_conflict(request, form, contact)
         except ValidationError as error:
             for name, problems in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, problems)
@@ -175,3 +176,15 @@ urlpatterns = [
     path("lado/contacts/<record:contact_id>/decision/", contact_decide_page, name="contact_decide"),
     path("lado/contacts/<record:contact_id>/reopen/", contact_reopen_page, name="contact_reopen"),
 ]
+
+
+def contact_conflict(request: HttpRequest, form: Any, contact: Contact) -> HttpResponse:
+    """Someone changed the contact after the form was loaded: nothing saved; what was typed is shown back (409)."""
+    return pages.form_conflict_page(
+        request,
+        form,
+        contact,
+        heading=f"Someone else changed contact {contact.reference} after you opened the form",
+        back=reverse("contact_detail", args=[contact.pk]),
+        back_text="Go back to the contact to see what it holds now",
+    )

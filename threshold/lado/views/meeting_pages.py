@@ -1,18 +1,13 @@
-"""Small pieces the meeting and sharing pages share: how a case is named, where a meeting lives."""
+"""Where a meeting and a case live: the addresses the meeting and sharing pages redirect to and link back to.
+
+How they are named and what their pages show is in ``threshold.lado.presenters.meeting``.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.urls import reverse
 
 from threshold.lado.models import Case, Meeting
-from threshold.lado.services.meetings import meeting_label
-
-
-def case_name(case: Case) -> str:
-    """How pages name a case: its stored reference (``LADO-7KQ2-9MXD``), never its id."""
-    return case.reference
 
 
 def meeting_page(meeting: Meeting, anchor: str = "") -> str:
@@ -23,14 +18,3 @@ def meeting_page(meeting: Meeting, anchor: str = "") -> str:
 def case_page(case: Case, anchor: str = "") -> str:
     """The case's page, at a section."""
     return reverse("case_detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def form_context(meeting: Meeting, form: Any) -> dict[str, Any]:
-    """What every form page about one meeting shows: the form, the meeting's name and the way back."""
-    return {
-        "form": form,
-        "meeting": meeting,
-        "meeting_title": meeting_label(meeting),
-        "case_name": case_name(meeting.case),
-        "back": meeting_page(meeting),
-    }

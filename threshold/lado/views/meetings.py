@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext
+from threshold.core import pages
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
 from threshold.documents.panels import documents_context
@@ -31,27 +33,12 @@ from threshold.lado.forms.meetings import (
     MeetingForm,
     UpdateForm,
 )
-from threshold.lado.models import Case, CaseStatus, Meeting, MeetingKind
+from threshold.lado.models import Case, CaseStatus, Meeting
+from threshold.lado.presenters.meeting import case_name, form_context, meeting_detail_context
 from threshold.lado.services import meetings as services
 from threshold.lado.services.sharing import meeting_add_update, shared_case_users, shared_meeting_users
 from threshold.lado.views import sharing
-from threshold.lado.views.meeting_pages import case_name, form_context, meeting_page
-
-# What the conflict page compares when someone else changed the meeting first.
-MEETING_LABELS = {
-    "kind": "Kind of meeting",
-    "held_at": "Date and time",
-    "chair_name": "Chair",
-    "chair_agency": "Chair's agency",
-    "information_shared": "Information shared",
-    "decisions": "Decisions",
-    "minutes": "Minutes",
-}
-
-
-def _shown(name: str, value: Any) -> Any:
-    """A value as the conflict page shows it: the kind of meeting by its name, not its code."""
-    return dict(MeetingKind.choices).get(str(value), value) if name == "kind" else value
+from threshold.lado.views.meeting_pages import meeting_page
 
 
 def meetings_panel(user: User, case: Case) -> dict[str, Any]:
@@ -71,14 +58,6 @@ def meetings_panel(user: User, case: Case) -> dict[str, Any]:
         "meetings_case_shares": list(shared_case_users(case)) if may_change else [],
         "meetings_case": case,
     }
-
-
-def _fetch_for_change(request: HttpRequest, user: User, meeting_id: int) -> Meeting:
-    """The meeting for a form page: may be changed by this user; showing the form is an audited read."""
-    meeting = fetch.access_meeting(user, meeting_id, "change", request=request)
-    if request.method != "POST":
-        fetch.access_meeting(user, meeting_id, "view", request=request)
-    return meeting
 
 
 def _meeting_initial(meeting: Meeting) -> dict[str, Any]:
@@ -106,7 +85,9 @@ def meeting_new(request: HttpRequest, case_id: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_record(actor=user, case=case, data=form.service_data(), request=request)
+            meeting = services.meeting_record(
+                actor=user, case=case, **form.service_data(), audit_context=AuditContext.from_request(request)
+            )
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -131,81 +112,54 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     may_change = may_unshare and not is_closed
     context = {
         "meeting": meeting,
-        "meeting_title": services.meeting_label(meeting),
-        "case_name": case_name(meeting.case),
-        "case_closed": is_closed,
         "may_change": may_change,
         "may_unshare": may_unshare,
         "may_add_update": fetch.can(user, "add_update", meeting) and not is_closed,
-        "attendees": list(meeting.attendees.all()),
-        "actions": list(meeting.actions.all()),
-        "updates": list(meeting.updates.select_related("recorded_by")),
+        **meeting_detail_context(meeting, may_change=may_change, may_unshare=may_unshare, is_closed=is_closed),
         "shares": list(shared_meeting_users(meeting)) if may_unshare else [],
-        "today": timezone.localdate(),
     }
     context.update(documents_context(user=user, record=meeting, record_type="meeting", can_upload=may_change))
     return render(request, "lado/meeting_detail.html", context)
 
 
-def _meeting_conflict(request: HttpRequest, current: Meeting, data: dict[str, Any]) -> HttpResponse:
-    """The 409 page: the meeting as saved now (``current``) beside what this form entered; nothing was saved."""
-    changed = [
-        (label, _shown(name, getattr(current, name)), _shown(name, data.get(name)))
-        for name, label in MEETING_LABELS.items()
-        if data.get(name) is not None and getattr(current, name) != data.get(name)
-    ]
-    context = {"meeting": current, "meeting_title": services.meeting_label(current), "changed": changed}
-    return render(request, "lado/meeting_conflict.html", context, status=409)
-
-
 @login_required
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Change a meeting's details and minutes; a stale form gets the conflict page and saves nothing.
+    """Change a meeting's details and minutes; a stale form is given back under the conflict notice, unsaved.
 
     A form posted without the version it was loaded with is treated as stale:
     nothing shows it was loaded after the last change.
     """
     user = signed_in_user(request)
-    meeting = _fetch_for_change(request, user, meeting_id)
-    form = MeetingForm(request.POST or None, initial=_meeting_initial(meeting), editing=True)
-    if request.method == "POST":
-        valid = form.is_valid()
-        if "version" in form.errors:
-            # The meeting was fetched for this request, so it is as saved now.
-            return _meeting_conflict(request, meeting, form.service_data())
-        if valid:
-            data = form.service_data()
-            try:
-                services.meeting_update(
-                    actor=user,
-                    meeting=meeting,
-                    data=data,
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except ConflictError as conflict:
-                return _meeting_conflict(request, conflict.current, data)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, "Meeting details saved.")
-                return redirect(meeting_page(meeting))
-    context = {
-        "form": form,
-        "case": meeting.case,
-        "case_name": case_name(meeting.case),
-        "meeting": meeting,
-        "back": meeting_page(meeting),
-        "editing": True,
-    }
-    return render(request, "lado/meeting_form.html", context)
+    meeting = fetch.for_change(fetch.access_meeting, user, meeting_id, request)
+    return pages.form_page(
+        request,
+        meeting,
+        make_form=lambda current, data: MeetingForm(data, initial=_meeting_initial(current), editing=True),
+        save=lambda form: services.meeting_update(
+            actor=user,
+            meeting=meeting,
+            **form.service_data(),
+            expected_version=form.cleaned_data["version"],
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="lado/meeting_form.html",
+        message="Meeting details saved.",
+        redirect_to=meeting_page(meeting),
+        context={
+            "case": meeting.case,
+            "case_name": case_name(meeting.case),
+            "meeting": meeting,
+            "back": meeting_page(meeting),
+            "editing": True,
+        },
+    )
 
 
 @login_required
 def meeting_attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Add someone invited to the meeting, by agency, and whether they came."""
     user = signed_in_user(request)
-    meeting = _fetch_for_change(request, user, meeting_id)
+    meeting = fetch.for_change(fetch.access_meeting, user, meeting_id, request)
     form = AttendeeForm(request.POST or None, initial={"status": "invited"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -216,12 +170,12 @@ def meeting_attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 name=data["name"],
                 agency=data["agency"],
                 status=data["status"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
             form.apply_errors(error)
         else:
-            messages.success(request, f"{data['name']} added to the meeting.")
+            messages.success(request, "Attendee added to the meeting.")
             return redirect(meeting_page(meeting, "attendees"))
     return render(request, "lado/meeting_attendee_form.html", form_context(meeting, form))
 
@@ -238,12 +192,16 @@ def meeting_attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise Http404("No such attendee.")
     try:
         services.meeting_set_attendance(
-            actor=user, meeting=meeting, attendee=attendee, status=form.cleaned_data["status"], request=request
+            actor=user,
+            meeting=meeting,
+            attendee=attendee,
+            status=form.cleaned_data["status"],
+            audit_context=AuditContext.from_request(request),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Attendance of {attendee.name} saved.")
+        messages.success(request, "Attendance saved.")
     return redirect(meeting_page(meeting, "attendees"))
 
 
@@ -251,7 +209,7 @@ def meeting_attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def meeting_action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Add an action agreed at the meeting, with its owner and due date."""
     user = signed_in_user(request)
-    meeting = _fetch_for_change(request, user, meeting_id)
+    meeting = fetch.for_change(fetch.access_meeting, user, meeting_id, request)
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -262,7 +220,7 @@ def meeting_action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 description=data["description"],
                 owner=data["owner"],
                 due_on=data["due_on"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
             form.apply_errors(error)
@@ -288,21 +246,33 @@ def meeting_action_complete(request: HttpRequest, meeting_id: int) -> HttpRespon
     action = meeting.actions.filter(pk=action_id).first() if action_id else None
     if action is None:
         raise Http404("No such action.")
+    version = form.cleaned_data.get("version")
     try:
+        if version is None:
+            # A button that lost its version cannot show it was shown after the last change.
+            raise ConflictError(action)
         services.meeting_complete_action(
             actor=user,
             meeting=meeting,
             action=action,
-            expected_version=form.cleaned_data.get("version"),
-            request=request,
+            expected_version=version,
+            audit_context=AuditContext.from_request(request),
         )
     except ConflictError as conflict:
-        context = {
-            "meeting": meeting,
-            "meeting_title": services.meeting_label(meeting),
-            "action": conflict.current,
-        }
-        return render(request, "lado/meeting_action_conflict.html", context, status=409)
+        now = conflict.current
+        return pages.conflict_page(
+            request,
+            heading="Someone else changed this action after you opened the meeting",
+            rows=[
+                pages.Difference(
+                    now.description,
+                    f"Done on {now.done_on.day} {now.done_on:%B %Y}" if now.done_on else "Not yet done",
+                    "Marked as done",
+                )
+            ],
+            back=meeting_page(meeting, "actions"),
+            back_text="Go back to the meeting's actions",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -320,7 +290,12 @@ def meeting_update_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = UpdateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting_add_update(actor=user, meeting=meeting, text=form.cleaned_data["text"], request=request)
+            meeting_add_update(
+                actor=user,
+                meeting=meeting,
+                text=form.cleaned_data["text"],
+                audit_context=AuditContext.from_request(request),
+            )
         except ValidationError as error:
             form.apply_errors(error)
         else:

@@ -23,8 +23,11 @@ from django.utils import timezone
 from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.allegations.models import Allegation, Step
+from threshold.audit.context import AuditContext
+from threshold.core import pages
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
+from threshold.core.querysets import latest_of_kind
 from threshold.lado.forms.monitoring import (
     CompleteReviewForm,
     DelayReviewForm,
@@ -32,19 +35,16 @@ from threshold.lado.forms.monitoring import (
     ScheduleReviewForm,
 )
 from threshold.lado.models import Case, CaseStatus, Level
+from threshold.lado.selectors import case_deadlines, delay_review_state, three_months_wording
 from threshold.lado.services.monitoring import (
     case_quality_assure,
     monitoring_complete_review,
     monitoring_schedule_review,
 )
-from threshold.lado.services.timescales import (
-    case_deadlines,
-    case_record_delay_review,
-    delay_review_state,
-    three_months_wording,
-)
+from threshold.lado.services.timescales import case_record_delay_review
 from threshold.lado.views import conclusion
-from threshold.lado.views.case_forms import case_for_change, case_form_page, case_page
+from threshold.lado.views.case_forms import case_for_change, case_form_page
+from threshold.lado.views.meeting_pages import case_page
 
 TIER_2_PROTOCOL = (
     "In such cases the employer is best placed to manage the matter to its conclusions. The LADO is however "
@@ -70,7 +70,7 @@ def employer_linked(user: User, case: Case) -> bool:
 
 def employer_progress(allegation: Allegation) -> dict[str, Any]:
     """What the employer has recorded: the latest record of each step, progress updates and the outcome."""
-    latest = {record.step: record for record in allegation.step_records.all()}
+    latest = {record.step: record for record in latest_of_kind(allegation.step_records.all(), "step")}
     return {
         "progress_allegation": allegation,
         "progress_steps": [(label, latest.get(value)) for value, label in Step.choices],
@@ -103,7 +103,7 @@ def monitoring_schedule(request: HttpRequest, case_id: int) -> HttpResponse:
         case_id,
         make_form=lambda case, data: ScheduleReviewForm(data),
         save=lambda user, case, form: monitoring_schedule_review(
-            actor=user, case=case, due_on=form.cleaned_data["due_on"], request=request
+            actor=user, case=case, due_on=form.cleaned_data["due_on"], audit_context=AuditContext.from_request(request)
         ),
         template="lado/monitoring/schedule.html",
         message="Monitoring review scheduled.",
@@ -132,14 +132,16 @@ def monitoring_complete(request: HttpRequest, case_id: int, review_id: int) -> H
                 notes=form.cleaned_data["notes"],
                 expected_version=form.cleaned_data["version"],
                 done_on=form.cleaned_data["done_on"],
-                request=request,
+                audit_context=AuditContext.from_request(request),
             )
         except ConflictError as conflict:
-            return render(
+            return pages.form_conflict_page(
                 request,
-                "lado/monitoring/conflict.html",
-                {"case": case, "review": conflict.current, "back": case_page(case, "monitoring")},
-                status=409,
+                form,
+                conflict.current,
+                heading="Someone else recorded this review after you opened the form",
+                back=case_page(case, "monitoring"),
+                back_text="Go back to the case",
             )
         except ValidationError as error:
             form.apply_errors(error)
@@ -183,7 +185,7 @@ def case_quality_assurance(request: HttpRequest, case_id: int) -> HttpResponse:
             case=case,
             decision=form.cleaned_data["decision"],
             reasons=form.cleaned_data["reasons"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/monitoring/quality.html",
         message="Quality assurance recorded.",
@@ -204,7 +206,7 @@ def case_delay_review(request: HttpRequest, case_id: int) -> HttpResponse:
             case=case,
             reason=form.cleaned_data["reason"],
             reviewed_on=form.cleaned_data["reviewed_on"],
-            request=request,
+            audit_context=AuditContext.from_request(request),
         ),
         template="lado/monitoring/delay.html",
         message="Review of delay recorded.",

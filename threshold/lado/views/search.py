@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from threshold.access.scope import scope_for
+from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.core.http import signed_in_user
 from threshold.lado.forms.contacts import SearchForm
@@ -33,10 +34,9 @@ def lado_search(request: HttpRequest) -> HttpResponse:
             user, name=criteria["name"], reference=criteria["reference"], employer_name=criteria["employer"]
         )
         audit_record(
-            actor=user,
+            context=AuditContext.from_request(request),
             action="records.searched",
             record_type="contact",
-            request=request,
             details={
                 "search": "lado",
                 **criteria,

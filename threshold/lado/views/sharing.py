@@ -18,10 +18,13 @@ from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext
 from threshold.core.http import signed_in_user
 from threshold.lado.forms.meetings import ShareForm, UnshareForm
+from threshold.lado.presenters.meeting import case_name, form_context
+from threshold.lado.selectors import partner_candidates
 from threshold.lado.services import sharing as services
-from threshold.lado.views.meeting_pages import case_name, case_page, form_context, meeting_page
+from threshold.lado.views.meeting_pages import case_page, meeting_page
 
 
 def _agencies(candidates: QuerySet[User]) -> dict[int, str]:
@@ -36,16 +39,18 @@ def meeting_share(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = fetch.access_meeting(user, meeting_id, "change", request=request)
     if request.method != "POST":
         fetch.access_meeting(user, meeting_id, "view", request=request)
-    candidates = services.partner_candidates(meeting.case)
+    candidates = partner_candidates(meeting.case)
     form = ShareForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         partner = form.cleaned_data["user"]
         try:
-            services.meeting_share(actor=user, meeting=meeting, user=partner, request=request)
+            services.meeting_share(
+                actor=user, meeting=meeting, user=partner, audit_context=AuditContext.from_request(request)
+            )
         except ValidationError as error:
             form.apply_errors(error)
         else:
-            messages.success(request, f"Meeting shared with {partner.full_name}.")
+            messages.success(request, "Meeting shared.")
             return redirect(meeting_page(meeting, "sharing"))
     context = form_context(meeting, form)
     context["agencies"] = _agencies(candidates)
@@ -66,8 +71,10 @@ def meeting_unshare(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     if share is None:
         raise Http404("No such share.")
-    services.meeting_unshare(actor=user, meeting=meeting, user=share.user, request=request)
-    messages.success(request, f"Meeting no longer shared with {share.user.full_name}.")
+    services.meeting_unshare(
+        actor=user, meeting=meeting, user=share.user, audit_context=AuditContext.from_request(request)
+    )
+    messages.success(request, "The meeting is no longer shared with that person.")
     return redirect(meeting_page(meeting, "sharing"))
 
 
@@ -78,16 +85,16 @@ def case_share(request: HttpRequest, case_id: int) -> HttpResponse:
     case = fetch.access_case(user, case_id, "change", request=request)
     if request.method != "POST":
         fetch.access_case(user, case_id, "view", request=request)
-    candidates = services.partner_candidates(case)
+    candidates = partner_candidates(case)
     form = ShareForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         partner = form.cleaned_data["user"]
         try:
-            services.case_share(actor=user, case=case, user=partner, request=request)
+            services.case_share(actor=user, case=case, user=partner, audit_context=AuditContext.from_request(request))
         except ValidationError as error:
             form.apply_errors(error)
         else:
-            messages.success(request, f"Case shared with {partner.full_name}.")
+            messages.success(request, "Case shared.")
             return redirect(case_page(case, "sharing"))
     context = {
         "form": form,
@@ -113,8 +120,8 @@ def case_unshare(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     if share is None:
         raise Http404("No such share.")
-    services.case_unshare(actor=user, case=case, user=share.user, request=request)
-    messages.success(request, f"Case no longer shared with {share.user.full_name}.")
+    services.case_unshare(actor=user, case=case, user=share.user, audit_context=AuditContext.from_request(request))
+    messages.success(request, "The case is no longer shared with that person.")
     return redirect(case_page(case, "sharing"))
 
 

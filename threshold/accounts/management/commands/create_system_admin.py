@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from threshold.accounts.bootstrap import system_admin_create
-from threshold.audit.services import Actor
+from threshold.audit.context import AuditContext
 
 
 def default_base_url() -> str:
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         """Create the account, or refuse with the reason."""
         try:
             user, link = system_admin_create(
-                actor=Actor.system("create_system_admin"),
+                audit_context=AuditContext.system("create_system_admin"),
                 email=str(options["email"]),
                 full_name=str(options["name"]),
                 base_url=options["base_url"] or default_base_url(),

@@ -26,7 +26,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from threshold.audit.anonymous import audit_record_anonymous_shares
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_record
 from threshold.audit.verify import Checkpoint, checkpoint_current, verify_chain
 
 # Exit status when the trail does not verify. Django's CommandError also exits
@@ -114,7 +115,7 @@ def _checkpoint_and_record() -> Checkpoint:
     """Take a checkpoint, then append the event saying it was exported; call inside a transaction."""
     checkpoint = checkpoint_current()
     audit_record(
-        actor=Actor.system("audit-checkpoint"),
+        context=AuditContext.system("audit-checkpoint"),
         action="audit.checkpoint_exported",
         details={"count": checkpoint.count, "head_hash": checkpoint.head_hash},
     )

@@ -1,1 +1,1 @@
-"""``load_demo``, ``demo_totp`` and friends."""
+"""``backup``, ``restore`` and ``policy``: commands shared by the whole project."""

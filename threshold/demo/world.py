@@ -20,7 +20,8 @@ from django.db import transaction
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import OrganisationKind as Kind
 from threshold.accounts.roles import Role
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_record
 
 DEMO_PASSWORD = "demo-threshold-2026"
 # One published base32 secret for every persona's authenticator (demo mode only).
@@ -155,5 +156,5 @@ def load_demo_world(*, with_mfa: bool = True) -> dict[str, int]:
                 TOTP.activate(user, DEMO_TOTP_SECRET)
                 RecoveryCodes.activate(user)
         if any(created.values()):
-            audit_record(actor=Actor.system("load_demo"), action="demo.loaded", details=created)
+            audit_record(context=AuditContext.system("load_demo"), action="demo.loaded", details=created)
     return created

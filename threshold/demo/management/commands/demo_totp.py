@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from threshold.core.demo import PERSONAS_BY_EMAIL, current_demo_code
+from threshold.demo.world import PERSONAS_BY_EMAIL, current_demo_code
 
 
 class Command(BaseCommand):

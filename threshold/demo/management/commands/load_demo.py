@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from threshold.core.demo import DEMO_PASSWORD, PERSONAS, load_demo_world
-from threshold.core.demo_records import load_demo_records
+from threshold.demo.records import load_demo_records
+from threshold.demo.world import DEMO_PASSWORD, PERSONAS, load_demo_world
 
 
 class Command(BaseCommand):

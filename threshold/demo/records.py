@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Allegation
-from threshold.audit.services import Actor, audit_record
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_record
 from threshold.concerns.models import Concern, ConcernStatus
-from threshold.core import demo
+from threshold.demo import world
 from threshold.documents.models import Document
 from threshold.lado.models import (
     Case,
@@ -54,7 +55,7 @@ def _org(name: str) -> Organisation:
 
 
 def _user(key: str) -> User:
-    return User.objects.get(email=demo.PERSONAS_BY_KEY[key].email)
+    return User.objects.get(email=world.PERSONAS_BY_KEY[key].email)
 
 
 def _person(org: str, name: str, *, user: str | None = None, role: str = "", born: dt.date | None = None) -> Person:
@@ -87,12 +88,12 @@ def load_demo_records() -> DemoRecords:
     with transaction.atomic():
         existing = Concern.objects.filter(summary__startswith="[demo]").exists()
         ids: dict[str, int] = {}
-        tom = _person(demo.OAKFIELD, "Tom Teacher", user="tom", role="Class teacher", born=dt.date(1988, 3, 14))
-        hana = _person(demo.OAKFIELD, "Hana Head", user="hana", role="Headteacher", born=dt.date(1975, 9, 2))
-        chris = _person(demo.OAKFIELD, "Chris Coach", role="Sports coach", born=dt.date(1990, 6, 21))
-        nell = _person(demo.LITTLE_ACORNS, "Nell Nurseryworker", role="Nursery practitioner")
-        la_chris = _person(demo.NORTHSHIRE, "Chris Coach", role="Sports coach", born=dt.date(1990, 6, 21))
-        la_jo = _person(demo.SOUTHVALE, "Jo Youthworker", role="Youth worker")
+        tom = _person(world.OAKFIELD, "Tom Teacher", user="tom", role="Class teacher", born=dt.date(1988, 3, 14))
+        hana = _person(world.OAKFIELD, "Hana Head", user="hana", role="Headteacher", born=dt.date(1975, 9, 2))
+        chris = _person(world.OAKFIELD, "Chris Coach", role="Sports coach", born=dt.date(1990, 6, 21))
+        nell = _person(world.LITTLE_ACORNS, "Nell Nurseryworker", role="Nursery practitioner")
+        la_chris = _person(world.NORTHSHIRE, "Chris Coach", role="Sports coach", born=dt.date(1990, 6, 21))
+        la_jo = _person(world.SOUTHVALE, "Jo Youthworker", role="Youth worker")
         ids.update(
             person_tom=tom.pk, person_hana=hana.pk, person_chris=chris.pk, person_nell=nell.pk,
             person_la_chris=la_chris.pk, person_la_jo=la_jo.pk,
@@ -101,7 +102,7 @@ def load_demo_records() -> DemoRecords:
             ids.update(_existing_ids())
             ids.update(_lado_details(ids))
             return DemoRecords(ids)
-        oakfield = _org(demo.OAKFIELD)
+        oakfield = _org(world.OAKFIELD)
         about_tom = Concern.objects.create(
             organisation=oakfield, subject=tom, reporter=_user("dev"),
             summary="[demo] Tom was seen messaging a pupil on a personal phone.",
@@ -123,25 +124,25 @@ def load_demo_records() -> DemoRecords:
             summary="[demo] Physical: grabbed a pupil's arm, red mark.",
         )  # fmt: skip
         nursery = Allegation.objects.create(
-            organisation=_org(demo.LITTLE_ACORNS), subject=nell, case_manager=_user("nina"),
+            organisation=_org(world.LITTLE_ACORNS), subject=nell, case_manager=_user("nina"),
             summary="[demo] Handled a 3-year-old roughly at nappy change.",
         )  # fmt: skip
         contact = Contact.objects.create(
-            local_authority=_org(demo.NORTHSHIRE), subject=la_chris, employer=oakfield, allegation=allegation,
+            local_authority=_org(world.NORTHSHIRE), subject=la_chris, employer=oakfield, allegation=allegation,
             summary="[demo] Referral from Oakfield: PE incident, red mark.",
         )  # fmt: skip
         case = Case.objects.create(
-            local_authority=_org(demo.NORTHSHIRE), subject=la_chris, contact=contact, lado=_user("lara"),
+            local_authority=_org(world.NORTHSHIRE), subject=la_chris, contact=contact, lado=_user("lara"),
             tier="tier-1", summary="[demo] Tier 1: injury (red mark) means the police are consulted.",
         )  # fmt: skip
         meeting = Meeting.objects.create(case=case, kind="strategy", held_at=timezone.now() - dt.timedelta(days=2))
         MeetingShare.objects.create(meeting=meeting, user=_user("pat"), shared_by=_user("lara"))
         CaseShare.objects.create(case=case, user=_user("cara"), shared_by=_user("lara"))
         southvale_contact = Contact.objects.create(
-            local_authority=_org(demo.SOUTHVALE), subject=la_jo, summary="[demo] Phone call from a youth club.",
+            local_authority=_org(world.SOUTHVALE), subject=la_jo, summary="[demo] Phone call from a youth club.",
         )  # fmt: skip
         southvale_case = Case.objects.create(
-            local_authority=_org(demo.SOUTHVALE), subject=la_jo, contact=southvale_contact, lado=_user("sam"),
+            local_authority=_org(world.SOUTHVALE), subject=la_jo, contact=southvale_contact, lado=_user("sam"),
             tier="tier-2", summary="[demo] Tier 2: the club manages, the LADO monitors.",
         )  # fmt: skip
         stored, digest = _store_document(DEMO_DOCUMENT)
@@ -152,7 +153,7 @@ def load_demo_records() -> DemoRecords:
         )  # fmt: skip
         stored, digest = _store_document(DEMO_DOCUMENT)
         case_document = Document.objects.create(
-            organisation=_org(demo.NORTHSHIRE), case=case, title="Strategy meeting minutes",
+            organisation=_org(world.NORTHSHIRE), case=case, title="Strategy meeting minutes",
             original_name="minutes.pdf",
             stored_name=stored, content_type="application/pdf", size=len(DEMO_DOCUMENT), sha256=digest,
             uploaded_by=_user("lara"),
@@ -165,7 +166,9 @@ def load_demo_records() -> DemoRecords:
             document_allegation=allegation_document.pk, document_case=case_document.pk,
         )  # fmt: skip
         ids.update(_lado_details(ids))
-        audit_record(actor=Actor.system("load_demo"), action="demo.records_loaded", details={"records": len(ids)})
+        audit_record(
+            context=AuditContext.system("load_demo"), action="demo.records_loaded", details={"records": len(ids)}
+        )
     return DemoRecords(ids)
 
 
@@ -227,15 +230,15 @@ def _lado_details(ids: dict[str, int]) -> dict[str, int]:
 
     Run on every load, so a database loaded before these fields existed gets them too.
     """
-    oakfield = _org(demo.OAKFIELD)
+    oakfield = _org(world.OAKFIELD)
     contact = Contact.objects.get(pk=ids["contact_chris"])
     case = Case.objects.get(pk=ids["case_chris"])
     chris_born = dt.date(1990, 6, 21)
     if not contact.adult_name:
         Contact.objects.filter(pk=contact.pk).update(
             method=ContactMethod.PHONE, source=ContactSource.EMPLOYER, referrer_name="Hana Head",
-            referrer_agency=demo.OAKFIELD, referrer_contact="hana.head@oakfield.example", adult_name="Chris Coach",
-            adult_date_of_birth=chris_born, adult_role="Sports coach", employer_name=demo.OAKFIELD,
+            referrer_agency=world.OAKFIELD, referrer_contact="hana.head@oakfield.example", adult_name="Chris Coach",
+            adult_date_of_birth=chris_born, adult_role="Sports coach", employer_name=world.OAKFIELD,
             advice="Consult the police (a red mark is an injury); Chris not to coach until the strategy meeting.",
             advice_given_at=contact.received_at + dt.timedelta(hours=2), advice_given_by=_user("lara"),
             recorded_by=_user("lara"),
@@ -243,8 +246,8 @@ def _lado_details(ids: dict[str, int]) -> dict[str, int]:
     if not case.adult_name:
         Case.objects.filter(pk=case.pk).update(
             adult_name="Chris Coach", adult_date_of_birth=chris_born,
-            adult_role="Sports coach", referring_agency=demo.OAKFIELD, employer=oakfield,
-            employer_name=demo.OAKFIELD, sector="school", came_to_light="observed", abuse_categories=["physical"],
+            adult_role="Sports coach", referring_agency=world.OAKFIELD, employer=oakfield,
+            employer_name=world.OAKFIELD, sector="school", came_to_light="observed", abuse_categories=["physical"],
             received_on=timezone.localdate(contact.received_at),
         )  # fmt: skip
     contact.refresh_from_db()
@@ -283,7 +286,7 @@ def _consultation() -> Contact:
     existing = Contact.objects.filter(summary__startswith=CONSULTATION_SUMMARY).first()
     if existing is not None:
         return existing
-    northshire = _org(demo.NORTHSHIRE)
+    northshire = _org(world.NORTHSHIRE)
     born = dt.date(1996, 2, 11)
     robin = Person.objects.create(
         organisation=northshire, kind=PersonKind.ADULT, full_name="Robin Youthleader", date_of_birth=born,
@@ -315,15 +318,15 @@ def _inbox_contact() -> Contact:
     existing = Contact.objects.filter(summary__startswith=INBOX_SUMMARY).first()
     if existing is not None:
         return existing
-    northshire = _org(demo.NORTHSHIRE)
+    northshire = _org(world.NORTHSHIRE)
     pip = Person.objects.create(
         organisation=northshire, kind=PersonKind.ADULT, full_name="Pip Playworker", role_title="Nursery assistant",
     )  # fmt: skip
     return Contact.objects.create(
-        local_authority=northshire, subject=pip, employer=_org(demo.LITTLE_ACORNS), received_at=timezone.now(),
+        local_authority=northshire, subject=pip, employer=_org(world.LITTLE_ACORNS), received_at=timezone.now(),
         method=ContactMethod.PHONE, source=ContactSource.PARENT, referrer_name="Morgan Parent",
         referrer_contact="07700 900 456", adult_name="Pip Playworker", adult_role="Nursery assistant",
-        employer_name=demo.LITTLE_ACORNS, status=ContactStatus.NEW, recorded_by=_user("lara"),
+        employer_name=world.LITTLE_ACORNS, status=ContactStatus.NEW, recorded_by=_user("lara"),
         summary=f"{INBOX_SUMMARY}: their 3-year-old came home with a bruise on the arm and said a nursery "
         "assistant pulled her off the climbing frame. The parent has not yet spoken to the nursery.",
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Presenter for the case page: the protocol's "Suggested Recording Data Set" as GOV.UK summary cards.
+"""The case page's data set: the protocol's "Suggested Recording Data Set" as GOV.UK summary cards.
 
 The groups and their titles are the seed's own headings, so a LADO sees the
 data set they are asked to capture, in the order the protocol lists it. The
@@ -14,12 +14,12 @@ from typing import Any
 from django.urls import reverse
 from markupsafe import Markup
 
-from threshold.allegations.models import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
+from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import Case
 from threshold.lado.models.cases import Body, InvestigationKind, RiskMeasureKind, Sector
-from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES, current_investigations
-from threshold.lado.services.common import lado_pack
+from threshold.lado.selectors import current_investigations, lado_pack
+from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
 
 NOT_RECORDED = "Not recorded"
 

@@ -1,0 +1,199 @@
+"""The allegation page put together: its summary, what is due and the case manager's steps, then each section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from threshold.allegations import selectors
+from threshold.allegations.checklist import ChecklistItem
+from threshold.allegations.models import Allegation, AllegationStatus, Step
+from threshold.allegations.presenters.common import Link, plural, row, when, yes_no
+from threshold.allegations.presenters.outcome import file_record_section, lado_conclusion_rows, outcome_section
+from threshold.allegations.presenters.sections import (
+    agency_section,
+    police_section,
+    referral_section,
+    support_section,
+    suspension_section,
+)
+from threshold.jinja2 import govuk_date, link
+
+PAUSED_TEXT = "Paused (police investigation)"
+
+
+def allegation_page(allegation: Allegation, *, can_change: bool) -> dict[str, Any]:
+    """Everything the allegation page shows below its banners, section by section."""
+    state = selectors.allegation_state(allegation)
+    is_open = allegation.status != AllegationStatus.CONCLUDED
+
+    def links(*items: tuple[str, str, str], open_only: bool = False) -> list[Link]:
+        if not can_change or (open_only and not is_open):
+            return []
+        return [Link(reverse(name, args=[allegation.pk]), text, hidden) for name, text, hidden in items]
+
+    return {
+        "summary_rows": summary_rows(allegation, paused=state["paused"]),
+        "details_links": links(
+            (
+                "allegation_edit",
+                "Change the allegation's details",
+                "(employment, agency, reporting restriction, interim prohibition order)",
+            )
+        ),
+        "due": due_list(allegation),
+        "steps_intro": (
+            "Section 6 of the policy. Each record is kept: a later record of a step supersedes the earlier one. Due"
+            f" dates come from the {allegation.organisation.policy_pack} policy pack, counted in England and Wales"
+            " working days."
+        ),
+        "steps": [
+            step_row(allegation, item, can_record=can_change and is_open) for item in selectors.checklist(allegation)
+        ],
+        "referral": referral_section(allegation, state["referral"], state["referral_count"], can_change=can_change),
+        "referral_links": links(
+            ("allegation_referral", "Update the referral", "to the LADO")
+            if state["referral"]
+            else ("allegation_referral", "Refer to the LADO", "")
+        ),
+        "suspension": suspension_section(state["risk_assessment"]),
+        "suspension_links": links(
+            ("allegation_risk_assessment", "Record a new risk assessment", "(starts from this one)")
+            if state["risk_assessment"]
+            else ("allegation_risk_assessment", "Record the suspension risk assessment", ""),
+            open_only=True,
+        ),
+        "support": support_section(allegation, state["support"], state["progress_updates"]),
+        "support_links": links(
+            ("allegation_support", "Record support", "for the adult"),
+            ("allegation_progress_update", "Log a progress update", "given to the adult"),
+            open_only=True,
+        ),
+        "police": police_section(state["police"]),
+        "police_links": links(("allegation_police", "Record police involvement", "")),
+        "agency": agency_section(allegation, state["agency_record"], state["cover_due"], can_change=can_change),
+        "outcome": outcome_section(allegation, state["outcome"], state["follow_ups"], can_change=can_change),
+        "outcome_links": links(
+            ("allegation_outcome", "Record a revised outcome" if state["outcome"] else "Record the outcome", "")
+        ),
+        "lado_conclusion": lado_conclusion_rows(allegation),
+        "file_record": file_record_section(allegation, state["file_record"]),
+        "file_record_links": links(("allegation_file_record", "Record the summary kept on file", ""))
+        if state["outcome"]
+        else [],
+        "lessons": [
+            {
+                "text": lesson.text,
+                "by": f"{lesson.recorded_by.full_name}, {govuk_date(lesson.recorded_at)}"
+                + (f", reviewed with {lesson.reviewed_with}" if lesson.reviewed_with else ""),
+            }
+            for lesson in state["lessons"]
+        ],
+        "lessons_links": links(("allegation_lesson", "Log a lesson learned", "")),
+        # The banners every allegation page shows (``_banners.html``) read these two.
+        "paused": state["paused"],
+        "suspend_now": state["suspend_now"],
+    }
+
+
+def summary_rows(allegation: Allegation, *, paused: bool) -> list[dict[str, Any]]:
+    """The allegation itself: the adult, the case manager, where it stands and the facts that change its handling."""
+    barred = yes_no(allegation.barred_from_trust)
+    if allegation.barred_from_trust and allegation.barred_from_trust_since:
+        barred = "Yes: not to be accepted in Trust academies until further notice, since " + govuk_date(
+            allegation.barred_from_trust_since
+        )
+    agency = allegation.agency_display
+    return [
+        row(
+            "Adult concerned",
+            link(reverse("person_detail", args=[allegation.subject_id]), allegation.subject.full_name),
+        ),
+        row("Case manager", allegation.case_manager.full_name if allegation.case_manager else "Not yet assigned"),
+        row(
+            "Status",
+            allegation.get_status_display() + (" (internal investigation paused: police involved)" if paused else ""),
+        ),
+        row("Summary", allegation.summary),
+        row("Came to attention", govuk_date(allegation.attention_date())),
+        row("Engaged as", allegation.get_subject_employment_display() + (f", through {agency}" if agency else "")),
+        row("Teacher accused by a pupil", yes_no(allegation.subject_is_teacher and allegation.accused_by_pupil)),
+        row("Interim prohibition order", yes_no(allegation.interim_prohibition_order)),
+        row("Barred from the Trust's academies", barred),
+    ]
+
+
+def due_list(allegation: Allegation) -> list[dict[str, Any]]:
+    """What is due and overdue, soonest first, each linking to its section."""
+    return [
+        {
+            "tag": "Overdue" if item.overdue else "Due",
+            "colour": "red" if item.overdue else "blue",
+            "anchor": item.anchor,
+            "text": item.text,
+            "when": when(item.due),
+        }
+        for item in selectors.due_items(allegation)
+    ]
+
+
+def step_status(item: ChecklistItem) -> tuple[str, str]:
+    """A step's tag: its words and colour."""
+    if item.done:
+        return "Done", "green"
+    if not item.applies:
+        return "Not needed", "grey"
+    if item.paused:
+        return PAUSED_TEXT, "yellow"
+    if item.referral_started:
+        return "Referral started", "yellow"
+    if item.overdue:
+        return "Overdue", "red"
+    return "To do", "blue"
+
+
+def step_row(allegation: Allegation, item: ChecklistItem, *, can_record: bool) -> dict[str, Any]:
+    """One step of section 6: when it is due, where it stands, what was done and the links to record it."""
+    status, colour = step_status(item)
+    record = item.latest
+    details: list[str] = []
+    if record is not None:
+        if record.justification:
+            details.append(f"Justification: {record.justification}")
+        if record.written_information:
+            details.append(f"In writing to {record.written_to}, by {record.written_by}: {record.written_information}")
+        if record.action_for_individual:
+            details.append(f"Action for the individual: {record.action_for_individual}")
+        if record.action_for_allegers:
+            details.append(f"Action for those who made the allegation: {record.action_for_allegers}")
+        if record.agreed_with_lado is not None:
+            details.append(f"Agreed with the LADO: {yes_no(record.agreed_with_lado)}")
+        if record.route:
+            details.append(f"Course of action agreed: {record.get_route_display()}")
+        if record.done_by:
+            details.append(
+                f"Notified by {record.done_by}" + (f", reference {record.reference}" if record.reference else "")
+            )
+        details.append(f"{record.recorded_by.full_name}, {govuk_date(record.done_on)}")
+        if len(item.records) > 1:
+            details.append(f"Supersedes {plural(len(item.records) - 1, 'earlier record')} (see the chronology).")
+    links: list[Link] = []
+    if can_record:
+        if item.step == Step.DISCUSS_WITH_LADO:
+            referral = "Complete the referral" if item.referral_started else "Refer to the LADO"
+            links.append(Link(reverse("allegation_referral", args=[allegation.pk]), referral))
+        links.append(Link(reverse("allegation_step", args=[allegation.pk, item.step]), "Record", item.label))
+    return {
+        "step": item.step,
+        "label": item.label,
+        "due": PAUSED_TEXT if item.paused else (govuk_date(item.due) if item.due else ""),
+        "also_due": [f"{description} By {govuk_date(due)}." for due, description in item.also_due],
+        "status": status,
+        "colour": colour,
+        "done": record is not None,
+        "decision": record.decision if record is not None else "",
+        "details": details,
+        "note": item.note,
+        "links": links,
+    }

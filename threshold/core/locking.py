@@ -1,0 +1,28 @@
+"""Optimistic locking: the one way a versioned record moves on, or refuses a form loaded before another change."""
+
+from __future__ import annotations
+
+from django.db.models import F, Model
+
+from threshold.core.errors import ConflictError
+
+
+def bump_version(record: Model, expected: int) -> None:
+    """Move ``record``'s version on if it is still ``expected``; otherwise raise ``ConflictError`` with it as it is now.
+
+    ``expected`` is the version the person's form was loaded with: required,
+    so a form that dropped its hidden field can never overwrite someone else's
+    change. One conditional UPDATE does the check and the move, so two
+    transactions cannot both pass it (the second matches no row). Call it in
+    the service's transaction before writing the record's other fields; it
+    reloads ``record``, so the service goes on with the row as it is now.
+    """
+    if isinstance(expected, bool) or not isinstance(expected, int):
+        raise TypeError("bump_version needs the version the form was loaded with, as a whole number.")
+    model = type(record)
+    # access-lint: allow the version of the record the service was given, whatever its model
+    moved = model._default_manager.filter(pk=record.pk, version=expected).update(version=F("version") + 1)
+    if moved != 1:
+        raise ConflictError(model._default_manager.get(pk=record.pk))  # access-lint: allow the same record, fresh
+    # The row is now held by this transaction (the UPDATE locks it): continue with it as it is.
+    record.refresh_from_db()

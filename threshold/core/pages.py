@@ -1,0 +1,189 @@
+"""The one way a page changes a record: fetched for the change, a form, a service, then back to the record.
+
+``form_page`` shows the form (an audited read of the record), hands a valid
+form to the service, puts a service's ``ValidationError`` beside the fields,
+and answers a ``ConflictError`` (someone else saved first) with the same form
+under the conflict notice: what is now saved beside what the person entered,
+their entries still in the fields, nothing saved. ``conflict_page`` is the same
+notice for a button that has no form to show again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+
+from threshold.core.errors import ConflictError
+
+R = TypeVar("R", bound=Model)
+
+# Fields the conflict notice never compares: how the form travels, not what it says.
+NOT_COMPARED = frozenset({"version", "submission", "csrfmiddlewaretoken"})
+
+
+class ServiceForm(Protocol):
+    """A form a service's errors can be put back into (``core.forms.CaseForm`` and its kind)."""
+
+    def is_valid(self) -> bool: ...  # noqa: D102
+
+    def apply_errors(self, error: ValidationError) -> None: ...  # noqa: D102
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One row of the conflict notice: a detail, as now saved and as the person entered it."""
+
+    label: str
+    saved: str
+    entered: str
+
+
+def form_page(
+    request: HttpRequest,
+    record: R,
+    *,
+    make_form: Callable[[R, Any], Any],
+    save: Callable[[Any], object],
+    template: str,
+    message: str,
+    redirect_to: str | Callable[[object], str],
+    context: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
+    redisplay: Callable[[Any], Any] | None = None,
+    refetch: Callable[[], R] | None = None,
+) -> HttpResponse:
+    """Show, check and save a form that changes ``record`` (already fetched through access for the change).
+
+    ``make_form(record, data)`` builds the form (``data`` is None for a GET);
+    ``save(form)`` calls the one service; ``redirect_to`` is where a success
+    goes (or a function of what ``save`` returned). ``redisplay`` may turn a
+    POST into the same form shown again without saving (an "add another row"
+    button that works without JavaScript). ``context`` adds to the page's
+    context (or a function of the form). ``refetch`` reloads the record as it
+    is now for the conflict notice, when the service's ``ConflictError``
+    carries something other than the record itself.
+    """
+    data = request.POST if request.method == "POST" else None
+    again = redisplay(request.POST) if redisplay is not None and data is not None else None
+    form = again if again is not None else make_form(record, data)
+    status = 200
+    extra: dict[str, Any] = {}
+    valid = again is None and data is not None and form.is_valid()
+    if again is None and data is not None and "version" in form.errors:
+        # A form that lost the version it was loaded with cannot show it was loaded after the last change.
+        form, extra = _form_again(request, form, refetch() if refetch is not None else record, make_form)
+        status = 409
+    elif valid:
+        try:
+            result = save(form)
+        except ValidationError as error:
+            form.apply_errors(error)
+        except ConflictError as conflict:
+            current = refetch() if refetch is not None else conflict.current
+            form, extra = _form_again(request, form, current, make_form)
+            status = 409
+        else:
+            messages.success(request, message)
+            return HttpResponseRedirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    more = context(form) if callable(context) else (context or {})
+    return render(request, template, {"form": form, **more, **extra}, status=status)
+
+
+def _form_again(
+    request: HttpRequest, entered: Any, current: Model, make_form: Callable[[Any, Any], Any]
+) -> tuple[Any, dict[str, Any]]:
+    """The form bound to what the person typed, at the version now saved, and the notice's differences."""
+    saved_form = make_form(current, None)
+    rows = differences(entered, saved_form.initial)
+    data = request.POST.copy()
+    data["version"] = str(getattr(current, "version", data.get("version", "")))
+    again = make_form(current, data)
+    again.is_valid()  # binds the fields, so the typed text is shown back in them
+    return again, {"conflict": {"rows": rows, "record": current}}
+
+
+def differences(entered: Any, saved: Mapping[str, Any]) -> list[Difference]:
+    """What the person entered that differs from what is now saved, field by field, in the form's own labels."""
+    rows = []
+    cleaned = getattr(entered, "cleaned_data", {})
+    for name, field in entered.fields.items():
+        if name in NOT_COMPARED or name not in cleaned or isinstance(field.widget, forms.HiddenInput):
+            continue
+        now, mine = _comparable(saved.get(name)), _comparable(cleaned[name])
+        if now != mine:
+            rows.append(Difference(str(field.label or name), shown(field, now), shown(field, mine)))
+    return rows
+
+
+def _comparable(value: Any) -> Any:
+    """A value as the comparison sees it: blank is blank whatever its type, model rows by their key."""
+    if value in (None, "", [], ()):
+        return ""
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value) if timezone.is_aware(value) else value
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        return sorted(_comparable(item) for item in value)
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def shown(field: forms.Field, value: Any) -> str:
+    """A value as a person reads it: choices by their names, Yes or No, dates in words, "Not given" for blank."""
+    if value == "":
+        return "Not given"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(shown(field, item) for item in value)
+    choices = dict(getattr(field, "choices", None) or [])
+    if choices:
+        named = {str(key.value if hasattr(key, "value") else key): label for key, label in choices.items()}
+        return str(named.get(str(value), value))
+    if isinstance(value, dt.datetime):
+        return f"{value.day} {value:%B %Y} at {value:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def conflict_page(
+    request: HttpRequest,
+    *,
+    heading: str,
+    rows: Iterable[Difference] = (),
+    back: str,
+    back_text: str,
+    summary: str = "",
+) -> HttpResponse:
+    """The conflict notice for a button with no form to show again (HTTP 409, nothing saved).
+
+    ``summary`` says in a sentence what the other person did, where a table of differences cannot.
+    """
+    conflict = {"rows": list(rows), "heading": heading, "summary": summary}
+    return render(
+        request, "core/conflict.html", {"conflict": conflict, "back": back, "back_text": back_text}, status=409
+    )
+
+
+def form_conflict_page(
+    request: HttpRequest, form: Any, current: object, *, heading: str, back: str, back_text: str, summary: str = ""
+) -> HttpResponse:
+    """The conflict notice for a form not built by ``form_page``: what is saved now beside everything typed.
+
+    Each field is compared with the attribute of the same name on ``current``
+    (the record as it is now), so what the person typed is given back to them
+    on the page even where the record holds it under another name.
+    """
+    saved = {name: getattr(current, name, None) for name in getattr(form, "fields", {})}
+    rows = differences(form, saved)
+    return conflict_page(request, heading=heading, rows=rows, back=back, back_text=back_text, summary=summary)

@@ -1,0 +1,258 @@
+"""Reads of the LADO side that pages, panels, services and (next) reminders share.
+
+Each is built on a record the caller already fetched through ``threshold.access`` (its related managers stay
+scoped) or reads only accounts (who a case may be allocated to or shared with). Nothing here writes; services
+import these, never the other way round.
+
+- the pack: ``lado_pack``;
+- deadlines: a case's clocks from its pack (``case_deadlines``, ``case_overdue``) and the monthly review of
+  delay past three months (``delay_review_state``, ``three_months_on``, ``three_months_wording``). The clocks
+  (``threshold.policy.clocks``) are applied at the case's tier (the LADO's decision, which may differ from the
+  engine's advice) and stop when what they wait for happens: the initial decision, counted from when the contact
+  was received, is met by the first decision on the contact (or the opening of the case); the evaluation
+  meeting, counted from when the referral was received, by the first strategy or allegations management meeting
+  held (a review meeting follows the evaluation, so it does not stop this clock); the resolution targets when the
+  case concludes. Past three months an open case is reviewed monthly with the reason for delay (National LADO
+  Network minimum standards, restated in the pack);
+- investigations and referrals to other bodies: the row that stands for each line (``current_investigations``,
+  ``latest_body_referrals``);
+- candidates: who a case may be allocated to (``lado_candidates``) or shared with (``partner_candidates``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.roles import OrganisationKind, Role
+from threshold.core.querysets import latest_of_kind
+from threshold.lado.models import BodyReferral, Case, CaseStatus, DelayReview, Investigation
+from threshold.lado.models.meetings import MeetingKind
+from threshold.people.subjects import exclude_possible_subjects, users_not_about
+from threshold.policy import FactsError, Pack, add_months, get_pack, parse_facts
+from threshold.policy.clocks import Clock, clock, delay_review_due, timescales_at_level
+from threshold.policy.engine import due_date
+from threshold.policy.facts import FactValue
+
+
+def lado_pack(local_authority: Organisation) -> Pack:
+    """The policy pack the LADO service works under, as in force today."""
+    return get_pack(local_authority.policy_pack, on=timezone.localdate())
+
+
+# ---------------------------------------------------------------- deadlines and the review of delay
+
+# The meetings that evaluate an allegation (the protocol's Tier 1 strategy or LADO-convened meeting).
+EVALUATION_KINDS = (MeetingKind.STRATEGY, MeetingKind.ALLEGATIONS_MANAGEMENT)
+# The pack timescales a case shows, with what stops each clock.
+INITIAL_DECISION = "lado-initial-decision"
+EVALUATION_MEETING = "evaluation-meeting"
+THREE_MONTHS = "resolve-target-three-months"
+CASE_TIMESCALES = {
+    INITIAL_DECISION: ("Initial decision", "decision"),
+    EVALUATION_MEETING: ("Evaluation meeting", "evaluation meeting"),
+    "resolve-target-one-month": ("Resolved within one month", "conclusion"),
+    THREE_MONTHS: ("Resolved within three months", "conclusion"),
+    "resolve-target-twelve-months": ("Resolved within twelve months", "conclusion"),
+}
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    """One clock on a case, with a short name and what stops it."""
+
+    name: str
+    stopped_by: str
+    clock: Clock
+
+    @property
+    def overdue(self) -> bool:
+        """Past its due date with nothing done, on an open case."""
+        return self.clock.overdue
+
+
+@dataclass(frozen=True)
+class DelayReviewState:
+    """Once a case is past three months: when the next review of delay is due, and whether it is late."""
+
+    three_months_on: dt.date
+    due_on: dt.date
+    overdue: bool
+    reviews: list[DelayReview]
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _facts(case: Case) -> dict[str, FactValue]:
+    """The facts the LADO decided the case on (for timescales whose ``when`` looks at facts)."""
+    decision = case.decisions.order_by("-recorded_at", "-pk").first()
+    if decision is None or not isinstance(decision.facts, dict):
+        return {}
+    try:
+        checked = parse_facts(decision.facts)
+    except FactsError:
+        # Facts stored under an older pack version: the level alone decides.
+        return {}
+    return {name: value for name in checked.given() if (value := checked.get(name)) is not None}
+
+
+def _contact_received_on(case: Case) -> dt.date:
+    if case.contact is not None:
+        return timezone.localdate(case.contact.received_at)
+    return case.received_on
+
+
+def _decided_on(case: Case) -> dt.date:
+    """The first decision on the contact; a case opened without one was decided when it opened."""
+    if case.contact is not None:
+        first = case.contact.decisions.order_by("recorded_at", "pk").first()
+        if first is not None:
+            return timezone.localdate(first.recorded_at)
+    return timezone.localdate(case.opened_at)
+
+
+def _first_meeting_on(case: Case, today: dt.date) -> dt.date | None:
+    """The first strategy or allegations management meeting held (one booked for a later day has not happened).
+
+    A review meeting reviews what an evaluation meeting decided: it never stops the evaluation clock.
+    """
+    for meeting in case.meetings.filter(kind__in=EVALUATION_KINDS).order_by("held_at", "pk"):
+        held_on = timezone.localdate(meeting.held_at)
+        if held_on <= today:
+            return held_on
+    return None
+
+
+def case_deadlines(case: Case, today: dt.date | None = None) -> list[CaseDeadline]:
+    """The case's clocks from the LADO's pack, at the case's tier, each met, due, overdue or not met."""
+    today = _today(today)
+    pack = lado_pack(case.local_authority)
+    running = case.status == CaseStatus.OPEN
+    done = {
+        "decision": _decided_on(case),
+        "evaluation meeting": _first_meeting_on(case, today),
+        "conclusion": case.concluded_on,
+    }
+    deadlines = []
+    for timescale in timescales_at_level(pack, case.tier, ids=CASE_TIMESCALES, facts=_facts(case)):
+        name, stopped_by = CASE_TIMESCALES[timescale.id]
+        start = _contact_received_on(case) if timescale.id == INITIAL_DECISION else case.received_on
+        deadlines.append(
+            CaseDeadline(
+                name=name,
+                stopped_by=stopped_by,
+                clock=clock(timescale, start=start, done_on=done[stopped_by], today=today, running=running),
+            )
+        )
+    return deadlines
+
+
+def three_months_on(case: Case) -> dt.date:
+    """When the case reaches three months: the pack's three-month target, or three months from receipt."""
+    pack = lado_pack(case.local_authority)
+    for timescale in timescales_at_level(pack, case.tier, ids=[THREE_MONTHS]):
+        return due_date(timescale, case.received_on)
+    return add_months(case.received_on, 3)
+
+
+def three_months_wording(case: Case) -> str:
+    """The pack's own words on the three-month target and the monthly review of delay (empty if it has none)."""
+    pack = lado_pack(case.local_authority)
+    return next((timescale.description for timescale in pack.timescales if timescale.id == THREE_MONTHS), "")
+
+
+def delay_review_state(case: Case, today: dt.date | None = None) -> DelayReviewState | None:
+    """The monthly review of delay of an open case past three months (None otherwise)."""
+    today = _today(today)
+    reached = three_months_on(case)
+    if case.status != CaseStatus.OPEN or today < reached:
+        return None
+    reviews = list(case.delay_reviews.all())
+    due_on = delay_review_due(
+        three_months_on=reached, last_next_review_on=reviews[-1].next_review_on if reviews else None
+    )
+    return DelayReviewState(three_months_on=reached, due_on=due_on, overdue=today > due_on, reviews=reviews)
+
+
+def case_overdue(case: Case, today: dt.date | None = None) -> bool:
+    """Whether an open case has a clock past its due date, or a review of delay not done in time."""
+    if case.status != CaseStatus.OPEN:
+        return False
+    today = _today(today)
+    review = delay_review_state(case, today)
+    return any(deadline.overdue for deadline in case_deadlines(case, today)) or bool(review and review.overdue)
+
+
+# ---------------------------------------------------------------- the rows that stand
+
+
+def current_investigations(case: Case) -> list[Investigation]:
+    """The row that stands for each line of investigation (a later row for a line supersedes the earlier)."""
+    return list(latest_of_kind(case.investigations.all(), "kind").order_by("recorded_at", "pk"))
+
+
+def latest_body_referrals(case: Case) -> dict[str, BodyReferral]:
+    """The row that stands for each body the case was referred to (DBS, TRA, Ofsted…), by body."""
+    return {row.body: row for row in latest_of_kind(case.body_referrals.all(), "body")}
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def lado_candidates(case: Case) -> list[User]:
+    """Who a case may be allocated to: active LADOs and LADO managers of its local authority, never its subject."""
+    users = User.objects.filter(
+        is_active=True,
+        memberships__organisation=case.local_authority,
+        memberships__is_active=True,
+        memberships__role__in=(Role.LADO, Role.LADO_MANAGER),
+    )
+    # Never a LADO the adult is or could be: another LADO handles it (ADR 0018).
+    return users_not_about(case.subject, users.distinct().order_by("full_name"))
+
+
+def _partner_memberships(case: Case) -> Q:
+    """The memberships that make someone a partner this case may be shared with (a ``Membership`` filter).
+
+    Children's social care is organised by local authority, and its
+    organisations carry that link: only managers of the social care of the
+    case's own local authority area are offered. Police forces have no area
+    link in the model yet (a force covers several local authorities), so every
+    active police liaison user is offered.
+    """
+    return Q(is_active=True, organisation__is_active=True) & (
+        Q(role=Role.POLICE_LIAISON, organisation__kind=OrganisationKind.POLICE)
+        | Q(
+            role=Role.CSC_MANAGER,
+            organisation__kind=OrganisationKind.CHILDRENS_SOCIAL_CARE,
+            organisation__local_authority_id=case.local_authority_id,
+        )
+    )
+
+
+def partner_candidates(case: Case) -> QuerySet[User]:
+    """Who a case or its meetings may be shared with: active police liaison users, and the area's CSC managers.
+
+    Children's social care managers are offered only from the social care of
+    the case's local authority area. Police forces are not linked to an area
+    yet, so all active police liaison users are offered; the list is ordered
+    by agency (``agency_name``, annotated on each user) and then by name, so
+    each force's people sit together under its name and the LADO picks the
+    force that covers the area rather than a namesake in a neighbouring one.
+
+    Never the adult the case is about, and never a system administrator
+    (rule 4: they read no case data).
+    """
+    memberships = Membership.objects.filter(_partner_memberships(case))
+    agency = memberships.filter(user=OuterRef("pk")).order_by("organisation__name").values("organisation__name")[:1]
+    candidates = User.objects.filter(
+        is_active=True, is_system_admin=False, pk__in=memberships.values("user_id")
+    ).annotate(agency_name=Subquery(agency))
+    # Never anyone the adult is or could be (ADR 0018).
+    return exclude_possible_subjects(case.subject, candidates).order_by("agency_name", "full_name", "pk")
