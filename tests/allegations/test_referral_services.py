@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from threshold.allegations import selectors
 from threshold.allegations.models import Allegation, AllegationStatus, Referral, Step
-from threshold.allegations.services import referral_make
+from threshold.allegations.services import ReferralDetails, referral_make
 from threshold.audit.models import AuditEvent
 
 
@@ -45,7 +45,7 @@ def test_only_a_referral_submitted_with_the_data_set_completes_step_2(persona, c
     assert not item.referral_started
 
 
-COMPLETE = {
+COMPLETE: ReferralDetails = {
     "adult_role": "PE teacher",
     "came_to_light": "disclosure_child",
     "abuse_categories": ["physical"],

@@ -22,7 +22,7 @@ from threshold.jinja2 import govuk_date
 
 pytestmark = pytest.mark.django_db
 
-COMPLETE_RECORD = {
+COMPLETE_RECORD: services.LowLevelDetails = {
     "spoke_to_raiser": True,
     "spoke_to_person": True,
     "spoke_to_witnesses": False,

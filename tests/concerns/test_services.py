@@ -29,7 +29,7 @@ from threshold.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-RECORD = {
+RECORD: services.LowLevelDetails = {
     "spoke_to_raiser": True,
     "spoke_to_person": True,
     "spoke_to_witnesses": False,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from threshold.access import fetch
 from threshold.accounts.models import Organisation
 from threshold.allegations.models import Allegation
-from threshold.allegations.services import referral_make
+from threshold.allegations.services import ReferralDetails, referral_make
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.core.errors import ConflictError
@@ -80,7 +80,7 @@ def test_an_employers_referral_arrives_in_the_inbox_of_the_local_authority_with_
     assert fetch.visible_contacts(persona("lara")).filter(pk=contact.pk).exists()
 
 
-COMPLETE = {
+COMPLETE: ReferralDetails = {
     "adult_role": "Nursery practitioner",
     "came_to_light": "observed",
     "abuse_categories": ["physical"],

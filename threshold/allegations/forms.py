@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -13,6 +13,9 @@ from threshold.allegations.models import ConsentToShare, Employment, RiskManaged
 from threshold.chronology.forms import parse_time
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
+
+if TYPE_CHECKING:
+    from threshold.allegations.services.referral import ChildOnReferral, ReferralDetails
 
 RISK_ROWS = 3
 # However many rows the case manager adds, a page never grows without bound.
@@ -129,7 +132,7 @@ class ReferralForm(CaseForm):
                 self.add_error(f"child_{i}_full_name", "Enter the child's name")
         return data
 
-    def children(self) -> list[dict[str, Any]]:
+    def children(self) -> list[ChildOnReferral]:
         """The children rows that hold anything."""
         rows = []
         for i in range(CHILD_ROWS):
@@ -137,7 +140,7 @@ class ReferralForm(CaseForm):
             row["date_of_birth"] = self.cleaned_data.get(f"child_{i}_date_of_birth")
             if any(row.values()):
                 rows.append((i, row))
-        return [row for _, row in rows]
+        return [cast("ChildOnReferral", row) for _, row in rows]
 
     def child_indexes(self) -> list[int]:
         """The form row of each child returned by ``children`` (for errors)."""
@@ -147,7 +150,7 @@ class ReferralForm(CaseForm):
             if any(self.cleaned_data.get(f"child_{i}_{f}") for f in (*CHILD_FIELDS, "date_of_birth"))
         ]
 
-    def details(self) -> dict[str, Any]:
+    def details(self) -> ReferralDetails:
         """The data set fields, as the service takes them."""
         names = [
             "adult_name",
@@ -169,7 +172,7 @@ class ReferralForm(CaseForm):
             "police_involved",
             "childrens_social_care_involved",
         ]
-        return {name: self.cleaned_data.get(name) for name in names}
+        return cast("ReferralDetails", {name: self.cleaned_data.get(name) for name in names})
 
 
 class StepForm(CaseForm):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -16,6 +16,9 @@ from threshold.concerns.models import BreachCategory, Decision, FurtherAction, H
 from threshold.core.forms import VersionedForm
 from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS
+
+if TYPE_CHECKING:
+    from threshold.concerns.services.low_level import LowLevelDetails
 
 SOMEONE_ELSE = "other"
 MYSELF = "me"
@@ -273,6 +276,10 @@ class LowLevelRecordForm(DateInputsForm):
             if not cleaned.get("action_due_on") and "action_due_on_day" not in self.errors:
                 self.add_error("action_due_on_day", "Enter the date the action is due")
         return cleaned
+
+    def service_data(self) -> LowLevelDetails:
+        """The record's answers, as the service takes them (the version travels on its own)."""
+        return cast("LowLevelDetails", {name: value for name, value in self.cleaned_data.items() if name != "version"})
 
 
 class PatternReviewStartForm(DateInputsForm):

@@ -282,7 +282,7 @@ def concern_low_level(request: HttpRequest, concern_id: int) -> HttpResponse:
                 actor=user,
                 concern=concern,
                 expected_version=form.cleaned_data["version"],
-                values=form.cleaned_data,
+                values=form.service_data(),
                 audit_context=AuditContext.from_request(request),
             )
         except services.ConflictError as conflict:

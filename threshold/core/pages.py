@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -24,19 +24,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from threshold.core.errors import ConflictError
+from threshold.core.forms import apply_validation_error
 
 R = TypeVar("R", bound=Model)
 
 # Fields the conflict notice never compares: how the form travels, not what it says.
 NOT_COMPARED = frozenset({"version", "submission", "csrfmiddlewaretoken"})
-
-
-class ServiceForm(Protocol):
-    """A form a service's errors can be put back into (``core.forms.CaseForm`` and its kind)."""
-
-    def is_valid(self) -> bool: ...  # noqa: D102
-
-    def apply_errors(self, error: ValidationError) -> None: ...  # noqa: D102
 
 
 @dataclass(frozen=True)
@@ -86,7 +79,7 @@ def form_page(
         try:
             result = save(form)
         except ValidationError as error:
-            form.apply_errors(error)
+            _apply_errors(form, error)
         except ConflictError as conflict:
             current = refetch() if refetch is not None else conflict.current
             form, extra = _form_again(request, form, current, make_form)
@@ -98,14 +91,27 @@ def form_page(
     return render(request, template, {"form": form, **more, **extra}, status=status)
 
 
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's errors beside the form's fields: its own ``apply_errors``, or the shared placing."""
+    if hasattr(form, "apply_errors"):
+        form.apply_errors(error)
+    else:
+        apply_validation_error(form, error, getattr(form, "error_field", None))
+
+
 def _form_again(
     request: HttpRequest, entered: Any, current: Model, make_form: Callable[[Any, Any], Any]
 ) -> tuple[Any, dict[str, Any]]:
-    """The form bound to what the person typed, at the version now saved, and the notice's differences."""
+    """The form bound to what the person typed, at the version now saved, and the notice's differences.
+
+    The version now saved is the one the form would be loaded with today (its
+    initial ``version``), so a form about a record's sub-record (a concern's
+    low-level record) moves on to that row's version, not its parent's.
+    """
     saved_form = make_form(current, None)
     rows = differences(entered, saved_form.initial)
     data = request.POST.copy()
-    data["version"] = str(getattr(current, "version", data.get("version", "")))
+    data["version"] = str(saved_form.initial.get("version", getattr(current, "version", data.get("version", ""))))
     again = make_form(current, data)
     again.is_valid()  # binds the fields, so the typed text is shown back in them
     return again, {"conflict": {"rows": rows, "record": current}}

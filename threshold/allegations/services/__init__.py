@@ -37,7 +37,9 @@ from threshold.allegations.services.outcome import (
 )
 from threshold.allegations.services.referral import (
     REFERRAL_REQUIRED,
+    ChildOnReferral,
     ReferralConflict,
+    ReferralDetails,
     referral_initial,
     referral_local_authority,
     referral_make,
@@ -56,8 +58,10 @@ __all__ = [
     "MANAGING_ROLES",
     "REFERRAL_REQUIRED",
     "ROUTE_STEPS",
+    "ChildOnReferral",
     "ConflictError",
     "ReferralConflict",
+    "ReferralDetails",
     "agency_record",
     "allegation_facts",
     "allegation_open",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -108,13 +109,45 @@ REFERRAL_REQUIRED = {
 }
 
 
+class ReferralDetails(TypedDict, total=False):
+    """The recording data set a referral carries: every item may be sent, the service checks the required ones."""
+
+    adult_name: str
+    adult_address: str
+    adult_date_of_birth: dt.date | None
+    adult_gender: str
+    adult_ethnicity: str
+    adult_role: str
+    employer_name: str
+    agency_name: str
+    referring_organisation: str
+    referrer_name: str
+    referrer_contact: str
+    came_to_light: str
+    abuse_categories: list[str]
+    incident_date: dt.date | None
+    summary: str
+    risk_managed: str
+    police_involved: bool
+    childrens_social_care_involved: bool
+
+
+class ChildOnReferral(TypedDict, total=False):
+    """One child (victim) named on a referral; the name is required."""
+
+    full_name: str
+    gender: str
+    ethnicity: str
+    date_of_birth: dt.date | None
+
+
 def referral_make(
     *,
     actor: User,
     allegation: Allegation,
     audit_context: AuditContext | None = None,
-    details: Mapping[str, Any] | None = None,
-    children: Sequence[Mapping[str, Any]] = (),
+    details: ReferralDetails | None = None,
+    children: Sequence[ChildOnReferral] = (),
     expected_previous: int | str | None = "any",
 ) -> Referral:
     """Refer the allegation to the LADO, in a transaction of its own (``referral_make_in_transaction`` says how)."""
@@ -134,8 +167,8 @@ def referral_make_in_transaction(
     actor: User,
     allegation: Allegation,
     audit_context: AuditContext | None = None,
-    details: Mapping[str, Any] | None = None,
-    children: Sequence[Mapping[str, Any]] = (),
+    details: ReferralDetails | None = None,
+    children: Sequence[ChildOnReferral] = (),
     expected_previous: int | str | None = "any",
 ) -> Referral:
     """Refer the allegation to the LADO of the setting's local authority, with the recording data set.

@@ -12,7 +12,7 @@ them), and record ids rise in order: those remain the residual links.
 from __future__ import annotations
 
 from threshold.concerns.services.common import LONDON
-from threshold.concerns.services.low_level import low_level_decision_facts, low_level_record_save
+from threshold.concerns.services.low_level import LowLevelDetails, low_level_decision_facts, low_level_record_save
 from threshold.concerns.services.manage import concern_close, concern_reroute
 from threshold.concerns.services.patterns import (
     pattern_finding_escalate,
@@ -27,6 +27,7 @@ from threshold.core.errors import ConflictError
 __all__ = [
     "LONDON",
     "ConflictError",
+    "LowLevelDetails",
     "advised_decision",
     "concern_assess",
     "concern_close",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypedDict, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +31,25 @@ from threshold.policy import (
     parse_facts,
 )
 
-_RECORD_FIELDS = (
+
+class LowLevelDetails(TypedDict, total=False):
+    """Appendix 2's questions 5 and 6 and the further action, as the low-level record form sends them."""
+
+    spoke_to_raiser: bool
+    spoke_to_person: bool
+    spoke_to_witnesses: bool
+    investigation_steps: str
+    individual_response: str
+    breach_category: str
+    further_action: str
+    action_owner: str
+    action_due_on: dt.date | None
+    action_done_on: dt.date | None
+    left_employment_on: dt.date | None
+    substantiated: bool
+
+
+RECORD_FIELDS = (
     "spoke_to_raiser",
     "spoke_to_person",
     "spoke_to_witnesses",
@@ -71,35 +91,36 @@ def low_level_record_save(
     actor: User,
     concern: Concern,
     expected_version: int,
-    values: dict[str, Any],
+    values: LowLevelDetails,
     audit_context: AuditContext | None = None,
 ) -> LowLevelRecord:
     """Record the rest of appendix 2 for a low-level concern; version 0 creates the record.
 
     The caller has fetched the concern with the "change" action.
     """
-    values = {name: values.get(name) for name in _RECORD_FIELDS}
+    given = cast("Mapping[str, Any]", values)
+    fields: dict[str, Any] = {name: given.get(name) for name in RECORD_FIELDS}
     for name in ("investigation_steps", "individual_response", "action_owner"):
-        values[name] = (values[name] or "").strip()
+        fields[name] = (fields[name] or "").strip()
     for name in ("spoke_to_raiser", "spoke_to_person", "spoke_to_witnesses", "substantiated"):
-        values[name] = bool(values[name])
+        fields[name] = bool(fields[name])
     errors = {}
     if concern.status != ConcernStatus.LOW_LEVEL:
         errors["__all__"] = "Only a concern triaged as low level has a low-level concern record"
-    if not values["investigation_steps"]:
+    if not fields["investigation_steps"]:
         errors["investigation_steps"] = "Enter the steps taken to investigate the concern"
-    if values["breach_category"] not in BreachCategory.values:
+    if fields["breach_category"] not in BreachCategory.values:
         errors["breach_category"] = "Choose how the behaviour sits against the code of conduct"
-    if values["further_action"] not in FurtherAction.values:
+    if fields["further_action"] not in FurtherAction.values:
         errors["further_action"] = "Choose the further action"
-    elif values["further_action"] != FurtherAction.NONE:
-        if not values["action_owner"]:
+    elif fields["further_action"] != FurtherAction.NONE:
+        if not fields["action_owner"]:
             errors["action_owner"] = "Enter who owns the further action"
-        if not values["action_due_on"]:
+        if not fields["action_due_on"]:
             errors["action_due_on"] = "Enter the date the action is due"
-    if values["action_done_on"] and values["action_done_on"] > timezone.localdate():
+    if fields["action_done_on"] and fields["action_done_on"] > timezone.localdate():
         errors["action_done_on"] = "The date the action was completed must be today or in the past"
-    if concern.is_anonymous and values["spoke_to_raiser"]:
+    if concern.is_anonymous and fields["spoke_to_raiser"]:
         errors["spoke_to_raiser"] = "The concern was shared anonymously, so there is nobody to speak to"
     if errors:
         raise ValidationError(errors)
@@ -110,16 +131,16 @@ def low_level_record_save(
         elif expected_version != 0:
             raise ConflictError(record)
         # A first record: its one-to-one row refuses a second writer (the other gets an IntegrityError).
-        old = {name: getattr(record, name) for name in _RECORD_FIELDS} if record else {}
+        old = {name: getattr(record, name) for name in RECORD_FIELDS} if record else {}
         if record is None:
             record = LowLevelRecord(concern=concern, updated_by=actor)
-        for name, value in values.items():
+        for name, value in fields.items():
             setattr(record, name, value)
         record.updated_by = actor
         record.updated_at = timezone.now()
         _record_decisions(record)
         record.save()
-        changes = {name: (old.get(name), value) for name, value in values.items() if old.get(name) != value}
+        changes = {name: (old.get(name), value) for name, value in fields.items() if old.get(name) != value}
         audit_record(
             context=context_for(actor, audit_context),
             action="concern.low_level_record_saved",
@@ -133,7 +154,7 @@ def low_level_record_save(
                 "may_mention_in_references": record.reference_result.get("may_mention"),
             },
         )
-        action = FurtherAction(values["further_action"]).label
+        action = FurtherAction(fields["further_action"]).label
         chronology_record_event(
             record=concern,
             text=f"Low-level concern record {'created' if expected_version == 0 else 'updated'}: {action}.",

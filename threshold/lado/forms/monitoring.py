@@ -8,7 +8,7 @@ service's errors beside the boxes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,9 @@ from django.core.exceptions import ValidationError
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, apply_validation_error
 from threshold.core.vocabularies import Outcome
 from threshold.lado.models.cases import QualityAssuranceDecision
+
+if TYPE_CHECKING:
+    from threshold.lado.services.conclusion import BodyReferralAnswer
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 10000) -> forms.CharField:
@@ -101,10 +104,10 @@ class ConclusionForm(VersionedForm):
             self.fields[f"{body}_reference"] = _text("Reference", None, 100)
             self.fields[f"{body}_explanation"] = _text("Why no referral was made")
 
-    def referrals(self) -> list[dict[str, Any]]:
+    def referrals(self) -> list[BodyReferralAnswer]:
         """One entry per body, as ``case_conclude`` takes them (``referred`` None when not answered)."""
         data = self.cleaned_data
-        entries = []
+        entries: list[BodyReferralAnswer] = []
         for body in self.bodies:
             answer = data.get(f"{body}_referred")
             entries.append(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -170,6 +170,16 @@ def _check_referrals(referrals: Sequence[Mapping[str, Any]], asked: Sequence[str
     return errors
 
 
+class BodyReferralAnswer(TypedDict, total=False):
+    """One body's line of the conclusion: referred (on a date, with its reference) or why not (None: unanswered)."""
+
+    body: str
+    referred: bool | None
+    referred_on: dt.date | None
+    reference: str
+    explanation: str
+
+
 def case_conclude(
     *,
     actor: User,
@@ -178,7 +188,7 @@ def case_conclude(
     concluded_on: dt.date | None,
     summary: str,
     lessons: str,
-    referrals: Sequence[Mapping[str, Any]],
+    referrals: Sequence[BodyReferralAnswer],
     expected_version: int,
     audit_context: AuditContext | None = None,
 ) -> Conclusion:
@@ -259,7 +269,7 @@ def case_conclude(
     return conclusion
 
 
-def _unchanged(current: BodyReferral | None, entry: Mapping[str, Any]) -> BodyReferral | None:
+def _unchanged(current: BodyReferral | None, entry: BodyReferralAnswer) -> BodyReferral | None:
     """The body's current row when the conclusion confirms it as it stands (no second, identical row is added).
 
     The rows are append-only: a referral recorded differently at conclusion
@@ -277,7 +287,7 @@ def _unchanged(current: BodyReferral | None, entry: Mapping[str, Any]) -> BodyRe
     return current if same else None
 
 
-def _body_referral(actor: User, case: Case, entry: Mapping[str, Any]) -> BodyReferral:
+def _body_referral(actor: User, case: Case, entry: BodyReferralAnswer) -> BodyReferral:
     referred = bool(entry.get("referred"))
     return BodyReferral.objects.create(
         case=case,
