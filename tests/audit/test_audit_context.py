@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import RequestFactory
 
-from threshold.accounts import services
+from threshold.accounts import invitations, services
 from threshold.accounts.models import Invitation, Organisation, RoleGrant, User
 from threshold.accounts.roles import Role
 from threshold.audit.context import AuditContext
@@ -58,7 +58,7 @@ def test_a_request_gives_its_user_acting_organisation_id_and_address(persona) ->
 
 
 def _invite_a_dsl(sid: User) -> None:
-    services.invitation_create(
+    invitations.invitation_create(
         actor=sid,
         organisation=Organisation.objects.get(name=OAKFIELD),
         email="dee.dsl@oakfield.example",
@@ -76,7 +76,7 @@ def test_an_invitation_whose_transaction_rolls_back_emails_nobody(
         raise DatabaseError("the audit trail could not be written")
 
     # The grant's announcement is queued before the invitation's own event is written, which then fails.
-    monkeypatch.setattr(services, "audit_record", lost_connection)
+    monkeypatch.setattr(invitations, "audit_record", lost_connection)
     with django_capture_on_commit_callbacks(execute=True) as queued, pytest.raises(DatabaseError):
         _invite_a_dsl(persona("sid"))
     assert queued == []

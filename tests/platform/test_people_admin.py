@@ -258,7 +258,7 @@ def test_olu_cannot_deactivate_someone_who_also_works_elsewhere_and_is_told_why(
 def test_only_a_system_administrator_gives_or_takes_away_the_chair_of_governors_role(persona) -> None:
     from django.core.exceptions import ValidationError
 
-    from threshold.accounts import services
+    from threshold.accounts import invitations, services
     from threshold.demo.world import LITTLE_ACORNS
 
     acorns = Organisation.objects.get(name=LITTLE_ACORNS)
@@ -266,7 +266,7 @@ def test_only_a_system_administrator_gives_or_takes_away_the_chair_of_governors_
     Membership.objects.create(user=admin, organisation=acorns, role=Role.ORG_ADMIN)
     # The setting's own admin often reports to the manager the governance role oversees.
     with pytest.raises(ValidationError) as refused:
-        services.invitation_create(
+        invitations.invitation_create(
             actor=admin, organisation=acorns, email="new.chair@littleacorns.example", full_name="New Chair",
             role=Role.GOVERNANCE,
         )  # fmt: skip
@@ -274,7 +274,7 @@ def test_only_a_system_administrator_gives_or_takes_away_the_chair_of_governors_
     gina = Membership.objects.get(user=persona("gina"))
     with pytest.raises(ValidationError):
         services.membership_change_role(actor=admin, membership=gina, role=Role.STAFF, expected_version=gina.version)
-    services.invitation_create(
+    invitations.invitation_create(
         actor=persona("sid"), organisation=acorns, email="new.chair@littleacorns.example", full_name="New Chair",
         role=Role.GOVERNANCE,
     )  # fmt: skip

@@ -20,7 +20,7 @@ from django.urls import reverse
 from tests.platform.reauth import reauthenticated
 from threshold.access.fetch import visible_allegations
 from threshold.access.scope import scope_for
-from threshold.accounts import services
+from threshold.accounts import invitations, services
 from threshold.accounts.models import Invitation, Membership, Organisation, RoleGrant, User
 from threshold.accounts.roles import Role
 from threshold.audit.models import AuditEvent
@@ -164,7 +164,7 @@ def test_with_a_second_admin_olus_grant_waits_and_his_second_account_reaches_not
     second = signed_in_as(olus_second_account)
     assert not scope_for(olus_second_account).allegation_read_routed
     assert not visible_allegations(olus_second_account).exists()
-    assert services.invitation_find(token="") is None
+    assert invitations.invitation_find(token="") is None
     page = second.get(reverse("allegation_list")).content.decode()
     assert "Chris" not in page
 
@@ -238,14 +238,14 @@ def test_ola_refuses_and_the_invitation_is_withdrawn(signed_in, riverside, ola) 
 def test_an_admin_olu_appointed_cannot_approve_olus_grants(persona, riverside) -> None:
     olu = persona("olu")
     sock = User.objects.create_user(email="sock@riverside-mail.example", password="x", full_name="Sock Admin")
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitations.invitation_create(
         actor=olu, organisation=riverside, email=sock.email, full_name="Sock Admin", role=Role.ORG_ADMIN
     )
     # Olu was the only admin: the appointment takes effect (and the system administrators are told).
     assert token
-    services.invitation_accept(token=token, password="")
+    invitations.invitation_accept(token=token, password="")
     # His appointee is no independent check: Olu's next grant takes effect too, announced to the system administrators.
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitations.invitation_create(
         actor=olu, organisation=riverside, email=SECOND_ACCOUNT, full_name="O. Private", role=Role.DSL
     )
     assert token
@@ -261,13 +261,13 @@ def test_staff_roles_need_no_second_admin_and_a_system_administrators_grant_is_a
 ) -> None:
     oakfield = Organisation.objects.get(name=OAKFIELD)
     Membership.objects.create(user=ola, organisation=oakfield, role=Role.ORG_ADMIN)
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitations.invitation_create(
         actor=ola, organisation=oakfield, email="new.teacher@oakfield.example", full_name="New Teacher", role=Role.STAFF
     )
     assert token
     assert not RoleGrant.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_create(
+        invitations.invitation_create(
             actor=persona("sid"), organisation=riverside, email=SECOND_ACCOUNT, full_name="O. Private", role=Role.DSL
         )
     grant = RoleGrant.objects.get()

@@ -1,231 +1,33 @@
-"""Every change to users, memberships and invitations: one transaction, one audit event each."""
+"""Every change to users and memberships: one transaction, one audit event each (invitations: ``invitations``)."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from threshold.accounts import selectors
+from threshold.accounts.invitations import send_invitation_on_commit
 from threshold.accounts.models import (
     Invitation,
     Membership,
-    Organisation,
     RoleGrant,
     User,
     UserSession,
     token_digest,
 )
+from threshold.accounts.permissions import check_role, require_admin_of
 from threshold.accounts.role_grants import is_checked_role, may_approve, needs_second_admin, role_grant_record
-from threshold.accounts.roles import PARTNER_ROLES, ROLES_BY_KIND, Role
-from threshold.audit.context import AuditContext, context_for, context_identifying
+from threshold.accounts.roles import PARTNER_ROLES, Role
+from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
-
-
-def _require_admin_of(*, actor: User, organisation: Organisation) -> None:
-    if not selectors.administered_organisations(user=actor).filter(pk=organisation.pk).exists():
-        raise PermissionError("You do not manage people in that organisation.")
-
-
-def _check_role(*, organisation: Organisation, role: str, actor: User, current: str = "") -> None:
-    if role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
-        raise ValidationError({"role": "Choose a role that exists in this kind of organisation."})
-    # The governance role reads the concerns kept from a setting's own manager
-    # (section 13.3). The setting's organisation admin often reports to that
-    # manager, so only a system administrator grants or takes it away.
-    if Role.GOVERNANCE in (role, current) and role != current and not actor.is_system_admin:
-        raise ValidationError(
-            {"role": "Only a system administrator can give or take away the chair of governors role."}
-        )
-
-
-def invitation_create(
-    *,
-    actor: User,
-    organisation: Organisation,
-    email: str,
-    full_name: str,
-    role: str,
-    audit_context: AuditContext | None = None,
-    base_url: str = "",
-) -> tuple[Invitation, str]:
-    """Invite someone to an organisation in a role; email them a one-time link.
-
-    Returns the invitation and its raw token (shown nowhere else: only its
-    digest is stored). The email is sent only once the invitation is committed.
-    A role that reaches case data is recorded as a role grant and announced
-    (ADR 0016); when an organisation admin offers it and the organisation has
-    a second admin, the invitation waits for that admin's approval, no link is
-    sent, and the returned token is empty. ``base_url`` (scheme and host)
-    makes the emailed links absolute.
-    """
-    _require_admin_of(actor=actor, organisation=organisation)
-    _check_role(organisation=organisation, role=role, actor=actor)
-    email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email, organisation=organisation, is_active=True).exists():
-        raise ValidationError({"email": "This person already belongs to the organisation."})
-    if User.objects.filter(email__iexact=email, is_system_admin=True).exists():
-        # ADR 0004: a system administrator never holds a role that reads case data.
-        raise ValidationError({"email": "A system administrator's account cannot join an organisation."})
-    if Invitation.objects.filter(
-        email__iexact=email,
-        organisation=organisation,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).exists():
-        raise ValidationError({"email": "This person already has an invitation to the organisation waiting."})
-    token = secrets.token_urlsafe(32)
-    checked = is_checked_role(role)
-    pending = checked and needs_second_admin(actor=actor, organisation=organisation, role=role, email=email)
-    with transaction.atomic(durable=True):
-        invitation = Invitation.objects.create(
-            email=email,
-            full_name=full_name.strip(),
-            organisation=organisation,
-            role=role,
-            token_digest=token_digest(token),
-            invited_by=actor,
-            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-            awaiting_approval=pending,
-        )
-        grant = None
-        if checked:
-            grant = role_grant_record(
-                actor=actor,
-                organisation=organisation,
-                role=role,
-                email=email,
-                pending=pending,
-                user=User.objects.filter(email__iexact=email).first(),
-                invitation=invitation,
-                base_url=base_url,
-            )
-        audit_record(
-            context=context_for(actor, audit_context),
-            action="account.invited",
-            record_type="invitation",
-            record_id=invitation.pk,
-            organisation=organisation,
-            details={"role": role, "role_grant": grant.pk if grant else None, "awaiting_approval": pending},
-        )
-        if pending:
-            # Nobody holds this token: approval makes a new one and sends it.
-            return invitation, ""
-        _send_invitation_on_commit(invitation=invitation, token=token, base_url=base_url)
-    return invitation, token
-
-
-def _send_invitation_on_commit(*, invitation: Invitation, token: str, base_url: str) -> None:
-    link = base_url.rstrip("/") + reverse("invitation_open", args=[token])
-    transaction.on_commit(lambda: _send_invitation(invitation=invitation, link=link))
-
-
-def _send_invitation(*, invitation: Invitation, link: str) -> None:
-    expires = timezone.localtime(invitation.expires_at)
-    send_mail(
-        subject="Threshold: you have been invited",
-        message=(
-            f"Hello {invitation.full_name},\n\n"
-            f"You have been invited to join {invitation.organisation.name} on Threshold as "
-            f"{invitation.get_role_display()}.\n\n"
-            f"Open this link to choose a password and set up your authenticator app:\n{link}\n\n"
-            f"The link works once and expires on {expires:%d %B %Y at %H:%M}.\n"
-            "If you were not expecting this, ignore this email.\n"
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
-
-
-def invitation_find(*, token: str) -> Invitation | None:
-    """Return the usable invitation for a token, or None (expired, used, revoked or unknown)."""
-    invitation = Invitation.objects.select_related("organisation").filter(token_digest=token_digest(token)).first()
-    if invitation is None or not invitation.is_usable():
-        return None
-    return invitation
-
-
-def invitation_accept(
-    *,
-    token: str,
-    password: str,
-    audit_context: AuditContext | None = None,
-) -> User:
-    """Accept an invitation: create the account (or reuse it) and the membership, in one step.
-
-    An existing account with the invited email gets the new membership; its
-    password is left alone. The invitation cannot be used twice.
-    """
-    with transaction.atomic(durable=True):
-        invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("organisation")
-            .filter(token_digest=token_digest(token))
-            .first()
-        )
-        if invitation is None or not invitation.is_usable():
-            raise ValidationError("This invitation link has expired or has already been used.")
-        user = User.objects.filter(email__iexact=invitation.email).first()
-        if user is None:
-            candidate = User(email=invitation.email, full_name=invitation.full_name)
-            validate_password(password, user=candidate)
-            user = User.objects.create_user(email=invitation.email, password=password, full_name=invitation.full_name)
-            # The invitation link proved the address: record it as verified, so
-            # a later change of address waits for the new one to be confirmed.
-            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        elif not user.is_active:
-            raise ValidationError("This account has been deactivated. Ask your administrator.")
-        elif user.is_system_admin:
-            raise ValidationError("A system administrator's account cannot join an organisation.")
-        if Membership.objects.filter(user=user, organisation=invitation.organisation, is_active=True).exists():
-            raise ValidationError("You already belong to this organisation.")
-        membership = Membership(user=user, organisation=invitation.organisation, role=invitation.role)
-        membership.full_clean(exclude=["user"])
-        membership.save()
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-        # The organisation's page names the account the role went to.
-        RoleGrant.objects.filter(invitation=invitation).update(user=user, membership=membership)
-        audit_record(
-            context=context_identifying(user, audit_context),
-            action="account.invitation_accepted",
-            record_type="membership",
-            record_id=membership.pk,
-            organisation=invitation.organisation,
-            details={"invitation": invitation.pk, "role": invitation.role},
-        )
-    return user
-
-
-def invitation_revoke(*, actor: User, invitation: Invitation, audit_context: AuditContext | None = None) -> None:
-    """Withdraw an invitation that has not been accepted; a grant still waiting for approval ends with it."""
-    _require_admin_of(actor=actor, organisation=invitation.organisation)
-    with transaction.atomic(durable=True):
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        RoleGrant.objects.filter(invitation=invitation, status=RoleGrant.Status.PENDING).update(
-            status=RoleGrant.Status.REFUSED, decided_by=actor, decided_at=invitation.revoked_at
-        )
-        audit_record(
-            context=context_for(actor, audit_context),
-            action="account.invitation_revoked",
-            record_type="invitation",
-            record_id=invitation.pk,
-            organisation=invitation.organisation,
-        )
 
 
 def membership_change_role(
@@ -247,8 +49,8 @@ def membership_change_role(
     membership keeps its old role until that admin approves, and the returned
     membership still holds the old role.
     """
-    _require_admin_of(actor=actor, organisation=membership.organisation)
-    _check_role(organisation=membership.organisation, role=role, actor=actor, current=membership.role)
+    require_admin_of(actor=actor, organisation=membership.organisation)
+    check_role(organisation=membership.organisation, role=role, actor=actor, current=membership.role)
     with transaction.atomic(durable=True):
         bump_version(membership, expected_version)
         current = membership
@@ -312,7 +114,7 @@ def role_grant_approve(
     be the granter, the person receiving the role, or an admin linked to the
     granter by appointment (``role_grants.may_approve``).
     """
-    _require_admin_of(actor=actor, organisation=grant.organisation)
+    require_admin_of(actor=actor, organisation=grant.organisation)
     with transaction.atomic(durable=True):
         current = (
             # Only the grant's own row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the
@@ -338,7 +140,7 @@ def role_grant_approve(
             invitation.awaiting_approval = False
             invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
             invitation.save(update_fields=["token_digest", "awaiting_approval", "expires_at"])
-            _send_invitation_on_commit(invitation=invitation, token=token, base_url=base_url)
+            send_invitation_on_commit(invitation=invitation, token=token, base_url=base_url)
         elif current.membership is not None:
             membership = Membership.objects.select_for_update().get(pk=current.membership.pk)
             if not membership.is_active or membership.role != current.previous_role:
@@ -373,7 +175,7 @@ def role_grant_approve(
 
 def role_grant_refuse(*, actor: User, grant: RoleGrant, audit_context: AuditContext | None = None) -> RoleGrant:
     """Refuse (or, for its granter, withdraw) a grant that was waiting; an invitation is withdrawn with it."""
-    _require_admin_of(actor=actor, organisation=grant.organisation)
+    require_admin_of(actor=actor, organisation=grant.organisation)
     with transaction.atomic(durable=True):
         current = RoleGrant.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=grant.pk)
         if not current.is_pending:
@@ -462,7 +264,7 @@ def user_reactivate(*, actor: User, user: User, audit_context: AuditContext | No
 
 def membership_end(*, actor: User, membership: Membership, audit_context: AuditContext | None = None) -> None:
     """Remove a person from one organisation, keeping the row for the record."""
-    _require_admin_of(actor=actor, organisation=membership.organisation)
+    require_admin_of(actor=actor, organisation=membership.organisation)
     if membership.user_id == actor.pk:
         raise ValidationError("You cannot remove yourself from an organisation.")
     with transaction.atomic(durable=True):

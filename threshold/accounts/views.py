@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from threshold.accounts import mfa_services, selectors, services
+from threshold.accounts import invitations, mfa_services, selectors, services
 from threshold.accounts.forms import AcceptInvitationForm, InvitationForm, RoleChangeForm, SwitchOrganisationForm
 from threshold.accounts.middleware import CURRENT_ORGANISATION_KEY, MFA_VERIFIED_KEY
 from threshold.accounts.models import RoleGrant, User
@@ -86,7 +86,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(
+            invitation, _token = invitations.invitation_create(
                 actor=admin,
                 organisation=form.cleaned_data["organisation"],
                 email=form.cleaned_data["email"],
@@ -373,7 +373,7 @@ def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
 def invitation_accept(request: HttpRequest) -> HttpResponse:
     """Accept an invitation: choose a password, then sign in and set up MFA."""
     token = str(request.session.get(INVITATION_SESSION_KEY, ""))
-    invitation = services.invitation_find(token=token) if token else None
+    invitation = invitations.invitation_find(token=token) if token else None
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
     existing = User.objects.filter(email__iexact=invitation.email).first()
@@ -383,7 +383,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and request.user.pk == existing.pk:
             if request.method == "POST":
                 try:
-                    services.invitation_accept(
+                    invitations.invitation_accept(
                         token=token, password="", audit_context=AuditContext.from_request(request)
                     )
                 except ValidationError as error:
@@ -398,7 +398,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
     form = AcceptInvitationForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_accept(
+            invitations.invitation_accept(
                 token=token, password=form.cleaned_data["password1"], audit_context=AuditContext.from_request(request)
             )
         except ValidationError as error:
@@ -418,7 +418,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = selectors.pending_invitations(user=admin).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404("No such invitation.")
-    services.invitation_revoke(actor=admin, invitation=invitation, audit_context=AuditContext.from_request(request))
+    invitations.invitation_revoke(actor=admin, invitation=invitation, audit_context=AuditContext.from_request(request))
     messages.success(request, "The invitation has been withdrawn.")
     return redirect("user_list")
 

@@ -319,6 +319,9 @@ class PatternReviewCompleteForm(forms.Form):
 class ConcernReasonForm(VersionedForm):
     """A reason for closing or re-routing a concern, with the version the page was loaded at."""
 
+    # The service names the reason after its purpose; the form has one "reason" box.
+    ERROR_FIELDS = {"reroute_reason": "reason"}
+
     reason = forms.CharField(max_length=5000, error_messages={"required": "Enter the reason"})
 
     def __init__(self, *args: Any, required_message: str = "Enter the reason", **kwargs: Any) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.concerns import services
 from threshold.concerns.forms import ConcernReasonForm
-from threshold.concerns.views import concern_conflict
-from threshold.core.forms import apply_validation_error
+from threshold.core import pages
 from threshold.core.http import signed_in_user
 
 _PAGES = {
@@ -39,35 +36,33 @@ _PAGES = {
 
 def _reason_page(request: HttpRequest, concern_id: int, kind: str) -> HttpResponse:
     user = signed_in_user(request)
-    fetch.access_concern(user, concern_id, "change")
-    concern = fetch.access_concern(user, concern_id, "view", request=request)
+    concern = fetch.for_change(fetch.access_concern, user, concern_id, request)
     page = _PAGES[kind]
-    form = ConcernReasonForm(
-        request.POST or None, initial={"version": concern.version}, required_message=str(page["required"])
+    action = services.concern_close if kind == "close" else services.concern_reroute
+    if kind == "close":
+        message, done = f"Concern {concern.reference} closed.", reverse("concern_detail", args=[concern.pk])
+    else:
+        # The actor handled it for the setting: now it is kept from them.
+        message, done = f"Concern {concern.reference} re-routed. It is no longer shown to you.", reverse("home")
+    return pages.form_page(
+        request,
+        concern,
+        make_form=lambda record, data: ConcernReasonForm(
+            data, initial={"version": record.version}, required_message=str(page["required"])
+        ),
+        save=lambda form: action(
+            actor=user,
+            concern=concern,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="concerns/concern_reason.html",
+        message=message,
+        redirect_to=done,
+        context={"concern": concern, "page": page},
+        conflict_heading=f"Someone else changed concern {concern.reference} after you opened the form",
     )
-    if request.method == "POST" and form.is_valid():
-        action = services.concern_close if kind == "close" else services.concern_reroute
-        try:
-            action(
-                actor=user,
-                concern=concern,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-                audit_context=AuditContext.from_request(request),
-            )
-        except services.ConflictError as conflict:
-            return concern_conflict(request, form, conflict.current)
-        except ValidationError as error:
-            # The service names the reason field after its purpose; the form has one "reason".
-            apply_validation_error(form, error, lambda name: "reason" if name in {"reason", "reroute_reason"} else name)
-        else:
-            if kind == "close":
-                messages.success(request, f"Concern {concern.reference} closed.")
-                return redirect("concern_detail", concern_id=concern.pk)
-            # The actor handled it for the setting: now it is kept from them.
-            messages.success(request, f"Concern {concern.reference} re-routed. It is no longer shown to you.")
-            return redirect("home")
-    return render(request, "concerns/concern_reason.html", {"concern": concern, "form": form, "page": page})
 
 
 @login_required

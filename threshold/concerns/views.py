@@ -141,9 +141,7 @@ def concern_my_reports(request: HttpRequest) -> HttpResponse:
 
 def _concern_to_change(request: HttpRequest, concern_id: int) -> Any:
     """A concern the user may change, with the read of it audited like any other (the page shows it)."""
-    user = signed_in_user(request)
-    fetch.access_concern(user, concern_id, "change")
-    return fetch.access_concern(user, concern_id, "view", request=request)
+    return fetch.for_change(fetch.access_concern, signed_in_user(request), concern_id, request)
 
 
 def _sharing_membership(request: HttpRequest) -> Membership:
@@ -264,50 +262,49 @@ def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 @login_required
 def concern_low_level(request: HttpRequest, concern_id: int) -> HttpResponse:
-    """The low-level concern record: investigation, response, breach, further action."""
+    """The low-level concern record: investigation, response, breach, further action; a stale form is given back."""
     user = signed_in_user(request)
     concern = _concern_to_change(request, concern_id)
     if concern.status != ConcernStatus.LOW_LEVEL:
         raise Http404("No such record.")
+    return pages.form_page(
+        request,
+        concern,
+        make_form=_low_level_form,
+        save=lambda form: services.low_level_record_save(
+            actor=user,
+            concern=concern,
+            expected_version=form.cleaned_data["version"],
+            values=form.service_data(),
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="concerns/concern_low_level.html",
+        message="Low-level concern record saved.",
+        redirect_to=reverse("concern_detail", args=[concern.pk]),
+        context={"concern": concern, **presenters.concern_record(concern)},
+        # The conflict is about the low-level record; the form is built from the concern as it is now.
+        refetch=lambda: fetch.access_concern(user, concern.pk, "change"),
+        conflict_heading=f"Someone else changed concern {concern.reference} after you opened the form",
+    )
+
+
+def _low_level_form(concern: Concern, data: Any) -> LowLevelRecordForm:
+    """The low-level record form, loaded with the record as saved (version 0 when there is none yet)."""
     record = getattr(concern, "low_level_record", None)
     initial: dict[str, Any] = {"version": record.version if record else 0}
     if record is not None:
         for name in [*LowLevelRecordForm.base_fields, *LowLevelRecordForm.DATES]:
             if name != "version":
                 initial[name] = getattr(record, name)
-    form = LowLevelRecordForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.low_level_record_save(
-                actor=user,
-                concern=concern,
-                expected_version=form.cleaned_data["version"],
-                values=form.service_data(),
-                audit_context=AuditContext.from_request(request),
-            )
-        except services.ConflictError as conflict:
-            return concern_conflict(request, form, concern, conflict.current)
-        except ValidationError as error:
-            apply_validation_error(form, error, getattr(form, "error_field", None))
-        else:
-            messages.success(request, "Low-level concern record saved.")
-            return redirect("concern_detail", concern_id=concern.pk)
-    return render(
-        request,
-        "concerns/concern_low_level.html",
-        {"concern": concern, "form": form, **presenters.concern_record(concern)},
-    )
+    return LowLevelRecordForm(data, initial=initial)
 
 
-def concern_conflict(request: HttpRequest, form: Any, concern: Concern, current: object = None) -> HttpResponse:
-    """Someone changed the concern (or ``current``, its low-level record) after the form was loaded (409).
-
-    Nothing is saved; what was typed is shown back beside what is saved now.
-    """
+def concern_conflict(request: HttpRequest, form: Any, concern: Concern) -> HttpResponse:
+    """Someone changed the concern after the triage form was loaded (409): nothing saved, what was typed shown back."""
     return pages.form_conflict_page(
         request,
         form,
-        current if current is not None else concern,
+        concern,
         heading=f"Someone else changed concern {concern.reference} after you opened the form",
         back=reverse("concern_detail", args=[concern.pk]),
         back_text="Go back to the concern and check before changing it again",

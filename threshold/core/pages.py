@@ -19,6 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms.utils import pretty_name
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -48,22 +49,26 @@ def form_page(
     make_form: Callable[[R, Any], Any],
     save: Callable[[Any], object],
     template: str,
-    message: str,
-    redirect_to: str | Callable[[object], str],
+    message: str | Callable[[Any], str],
+    redirect_to: str | Callable[[Any], str],
     context: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
     redisplay: Callable[[Any], Any] | None = None,
     refetch: Callable[[], R] | None = None,
+    conflict_heading: str = "",
 ) -> HttpResponse:
     """Show, check and save a form that changes ``record`` (already fetched through access for the change).
 
     ``make_form(record, data)`` builds the form (``data`` is None for a GET);
     ``save(form)`` calls the one service; ``redirect_to`` is where a success
-    goes (or a function of what ``save`` returned). ``redisplay`` may turn a
+    goes; it and the success ``message`` may be functions of what ``save``
+    returned. ``redisplay`` may turn a
     POST into the same form shown again without saving (an "add another row"
     button that works without JavaScript). ``context`` adds to the page's
     context (or a function of the form). ``refetch`` reloads the record as it
     is now for the conflict notice, when the service's ``ConflictError``
-    carries something other than the record itself.
+    carries something other than the record itself. ``conflict_heading``
+    names what the other person did, where "Someone else changed this after
+    you opened the form" says too little.
     """
     data = request.POST if request.method == "POST" else None
     again = redisplay(request.POST) if redisplay is not None and data is not None else None
@@ -73,7 +78,8 @@ def form_page(
     valid = again is None and data is not None and form.is_valid()
     if again is None and data is not None and "version" in form.errors:
         # A form that lost the version it was loaded with cannot show it was loaded after the last change.
-        form, extra = _form_again(request, form, refetch() if refetch is not None else record, make_form)
+        current = refetch() if refetch is not None else record
+        form, extra = _form_again(request, form, current, make_form, conflict_heading)
         status = 409
     elif valid:
         try:
@@ -82,10 +88,10 @@ def form_page(
             _apply_errors(form, error)
         except ConflictError as conflict:
             current = refetch() if refetch is not None else conflict.current
-            form, extra = _form_again(request, form, current, make_form)
+            form, extra = _form_again(request, form, current, make_form, conflict_heading)
             status = 409
         else:
-            messages.success(request, message)
+            messages.success(request, message(result) if callable(message) else message)
             return HttpResponseRedirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     more = context(form) if callable(context) else (context or {})
     return render(request, template, {"form": form, **more, **extra}, status=status)
@@ -100,7 +106,7 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
 
 
 def _form_again(
-    request: HttpRequest, entered: Any, current: Model, make_form: Callable[[Any, Any], Any]
+    request: HttpRequest, entered: Any, current: Model, make_form: Callable[[Any, Any], Any], heading: str = ""
 ) -> tuple[Any, dict[str, Any]]:
     """The form bound to what the person typed, at the version now saved, and the notice's differences.
 
@@ -114,20 +120,51 @@ def _form_again(
     data["version"] = str(saved_form.initial.get("version", getattr(current, "version", data.get("version", ""))))
     again = make_form(current, data)
     again.is_valid()  # binds the fields, so the typed text is shown back in them
-    return again, {"conflict": {"rows": rows, "record": current}}
+    return again, {"conflict": {"rows": rows, "record": current, "heading": heading}}
 
 
 def differences(entered: Any, saved: Mapping[str, Any]) -> list[Difference]:
-    """What the person entered that differs from what is now saved, field by field, in the form's own labels."""
+    """What the person entered that differs from what is now saved, field by field, in the form's own labels.
+
+    A GOV.UK date input (three boxes, ``DATES`` on the form) is one row, the
+    date in words, where its day box stands in the form.
+    """
     rows = []
     cleaned = getattr(entered, "cleaned_data", {})
+    dates = getattr(entered, "DATES", {}) or {}
+    boxes = {f"{date}_{part}": date for date in dates for part in ("day", "month", "year")}
     for name, field in entered.fields.items():
+        if name in boxes:
+            date = boxes[name]
+            if name == f"{date}_day" and date in cleaned:
+                now, mine = _comparable(_saved_date(saved, date)), _comparable(cleaned[date])
+                if now != mine:
+                    rows.append(Difference(_date_label(dates[date], date), shown(field, now), shown(field, mine)))
+            continue
         if name in NOT_COMPARED or name not in cleaned or isinstance(field.widget, forms.HiddenInput):
             continue
         now, mine = _comparable(saved.get(name)), _comparable(cleaned[name])
         if now != mine:
-            rows.append(Difference(str(field.label or name), shown(field, now), shown(field, mine)))
+            rows.append(Difference(str(field.label or pretty_name(name)), shown(field, now), shown(field, mine)))
     return rows
+
+
+def _saved_date(saved: Mapping[str, Any], name: str) -> dt.date | None:
+    """A date as now saved: given whole, or in the three boxes a form loaded today would show."""
+    value = saved.get(name)
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date(int(saved[f"{name}_year"]), int(saved[f"{name}_month"]), int(saved[f"{name}_day"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _date_label(spec: Any, name: str) -> str:
+    """A date input's label: the first of a ``CaseForm`` date's pair, or a ``DateSpec``'s ``label``."""
+    if isinstance(spec, tuple):
+        return str(spec[0])
+    return str(getattr(spec, "label", "") or pretty_name(name))
 
 
 def _comparable(value: Any) -> Any:
@@ -190,6 +227,7 @@ def form_conflict_page(
     (the record as it is now), so what the person typed is given back to them
     on the page even where the record holds it under another name.
     """
-    saved = {name: getattr(current, name, None) for name in getattr(form, "fields", {})}
+    names = [*getattr(form, "fields", {}), *(getattr(form, "DATES", {}) or {})]
+    saved = {name: getattr(current, name, None) for name in names}
     rows = differences(form, saved)
     return conflict_page(request, heading=heading, rows=rows, back=back, back_text=back_text, summary=summary)

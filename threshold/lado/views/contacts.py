@@ -22,7 +22,7 @@ from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
-from threshold.core.errors import ConflictError
+from threshold.core import pages
 from threshold.core.http import signed_in_user
 from threshold.jinja2 import govuk_date
 from threshold.lado.forms.contacts import AdviceForm, ContactForm
@@ -191,33 +191,26 @@ def referral_rows(contact: Contact) -> list[dict[str, Any]]:
 
 @login_required
 def contact_advice(request: HttpRequest, contact_id: int) -> HttpResponse:
-    """Record the advice given on a contact (stops the one-working-day clock)."""
+    """Record the advice given on a contact (stops the one-working-day clock); a stale form is given back (409)."""
     user = signed_in_user(request)
-    contact = fetch.access_contact(user, contact_id, "change", request=request)
-    if request.method != "POST":
-        fetch.access_contact(user, contact_id, "view", request=request)
-    form = AdviceForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": contact.version, "advice": contact.advice},
+    contact = fetch.for_change(fetch.access_contact, user, contact_id, request)
+    return pages.form_page(
+        request,
+        contact,
+        make_form=lambda record, data: AdviceForm(data, initial={"version": record.version, "advice": record.advice}),
+        save=lambda form: contact_record_advice(
+            actor=user,
+            contact=contact,
+            advice=form.cleaned_data["advice"],
+            given_at=form.cleaned_data.get("given_at"),
+            audit_context=AuditContext.from_request(request),
+            expected_version=form.cleaned_data["version"],
+        ),
+        template="lado/contact_advice.html",
+        message="Advice recorded.",
+        redirect_to=contact_page(contact, "advice"),
+        context={"contact": contact, "clock": advice_due(contact)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_record_advice(
-                actor=user,
-                contact=contact,
-                advice=form.cleaned_data["advice"],
-                given_at=form.cleaned_data.get("given_at"),
-                audit_context=AuditContext.from_request(request),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError:
-            return decision_views.contact_conflict(request, form, contact)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "Advice recorded.")
-            return redirect(contact_page(contact, "advice"))
-    return render(request, "lado/contact_advice.html", {"contact": contact, "form": form, "clock": advice_due(contact)})
 
 
 @login_required

@@ -33,11 +33,7 @@ ALWAYS_POLICE = "always-"
 
 def _contact_to_decide(request: HttpRequest, contact_id: object) -> Contact:
     """A contact for the decision pages: only a LADO of its service decides; showing it is an audited read."""
-    user = signed_in_user(request)
-    contact = fetch.access_contact(user, contact_id, "decide", request=request)
-    if request.method != "POST":
-        fetch.access_contact(user, contact_id, "view", request=request)
-    return contact
+    return fetch.for_change(fetch.access_contact, signed_in_user(request), contact_id, request, "decide")
 
 
 def _after_decision(request: HttpRequest, contact: Contact) -> HttpResponse:
@@ -140,35 +136,26 @@ def contact_reopen_page(request: HttpRequest, contact_id: int) -> HttpResponse:
         raise Http404("No such record.") from None
     # The later contact is decided into the case too, so it needs the same right.
     prompted_by = _contact_to_decide(request, prompted_id) if prompted_id else None
-    form = ReopenForm(
-        request.POST if request.method == "POST" else None,
-        initial={"prompted_by": prompted_token, "version": contact.version},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = contact_reopen(
-                actor=user,
-                contact=contact,
-                prompted_by=prompted_by,
-                level=form.cleaned_data["level"],
-                reason=form.cleaned_data["reason"],
-                audit_context=AuditContext.from_request(request),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError:
-            return contact_conflict(request, form, contact)
-        except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, problems)
-        else:
-            messages.success(
-                request, f"Consultation {contact.reference} reopened as a {new.get_level_display()} referral."
-            )
-            return redirect("case_detail", new.case_id)
-    return render(
+    return pages.form_page(
         request,
-        "lado/contact_reopen.html",
-        {"contact": contact, "decision": decision, "prompted_by": prompted_by, "form": form},
+        contact,
+        make_form=lambda record, data: ReopenForm(
+            data, initial={"prompted_by": prompted_token, "version": record.version}
+        ),
+        save=lambda form: contact_reopen(
+            actor=user,
+            contact=contact,
+            prompted_by=prompted_by,
+            level=form.cleaned_data["level"],
+            reason=form.cleaned_data["reason"],
+            audit_context=AuditContext.from_request(request),
+            expected_version=form.cleaned_data["version"],
+        ),
+        template="lado/contact_reopen.html",
+        message=lambda new: f"Consultation {contact.reference} reopened as a {new.get_level_display()} referral.",
+        redirect_to=lambda new: reverse("case_detail", args=[new.case_id]),
+        context={"contact": contact, "decision": decision, "prompted_by": prompted_by},
+        conflict_heading=f"Someone else changed contact {contact.reference} after you opened the form",
     )
 
 

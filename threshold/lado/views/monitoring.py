@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
@@ -25,7 +23,6 @@ from threshold.accounts.models import User
 from threshold.allegations.models import Allegation, Step
 from threshold.audit.context import AuditContext
 from threshold.core import pages
-from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
 from threshold.core.querysets import latest_of_kind
 from threshold.lado.forms.monitoring import (
@@ -114,44 +111,36 @@ def monitoring_schedule(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def monitoring_complete(request: HttpRequest, case_id: int, review_id: int) -> HttpResponse:
-    """Record a monitoring review done, with what it found; a stale form gets the conflict page."""
+    """Record a monitoring review done, with what it found; a stale form is given back with the notes typed (409)."""
     user = signed_in_user(request)
     case = case_for_change(request, user, case_id)
     review = case.monitoring_reviews.filter(pk=review_id).first()
     if review is None:
         raise Http404("No such review.")
-    form = CompleteReviewForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": review.version, "done_on": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            monitoring_complete_review(
-                actor=user,
-                review=review,
-                notes=form.cleaned_data["notes"],
-                expected_version=form.cleaned_data["version"],
-                done_on=form.cleaned_data["done_on"],
-                audit_context=AuditContext.from_request(request),
-            )
-        except ConflictError as conflict:
-            return pages.form_conflict_page(
-                request,
-                form,
-                conflict.current,
-                heading="Someone else recorded this review after you opened the form",
-                back=case_page(case, "monitoring"),
-                back_text="Go back to the case",
-            )
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "Monitoring review recorded.")
-            return redirect(case_page(case, "monitoring"))
-    return render(
+    return pages.form_page(
         request,
-        "lado/monitoring/complete.html",
-        {"case": case, "review": review, "form": form, "back": case_page(case, "monitoring")},
+        review,
+        make_form=lambda record, data: CompleteReviewForm(
+            data,
+            initial={
+                "version": record.version,
+                "done_on": record.done_on or timezone.localdate(),
+                "notes": record.notes,
+            },
+        ),
+        save=lambda form: monitoring_complete_review(
+            actor=user,
+            review=review,
+            notes=form.cleaned_data["notes"],
+            expected_version=form.cleaned_data["version"],
+            done_on=form.cleaned_data["done_on"],
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="lado/monitoring/complete.html",
+        message="Monitoring review recorded.",
+        conflict_heading="Someone else recorded this review after you opened the form",
+        redirect_to=case_page(case, "monitoring"),
+        context={"case": case, "review": review, "back": case_page(case, "monitoring")},
     )
 
 
