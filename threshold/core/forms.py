@@ -112,4 +112,12 @@ class VersionedForm(CaseForm):
     gets the conflict page (HTTP 409), never a silent overwrite.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Required: a form without the version it was loaded with is refused, never saved over someone else's
+    # change (``core.pages.form_page`` answers it with the conflict notice).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form was sent without the version of the record it was opened at: open it again",
+            "invalid": "This form was sent without the version of the record it was opened at: open it again",
+        },
+    )
