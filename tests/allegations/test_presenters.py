@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.allegations.conftest import update_details
 from tests.lado.nursery import nursery_allegation, open_nursery_case
 from threshold.allegations import services
 from threshold.allegations.models import Allegation, Step
@@ -35,22 +36,6 @@ def _rows(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 def _steps(page: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {row["step"]: row for row in page["steps"]}
-
-
-def _update(persona, allegation: Allegation, **changes: Any) -> Allegation:
-    values = {
-        "came_to_attention_on": allegation.attention_date(),
-        "subject_employment": allegation.subject_employment,
-        "agency": allegation.agency,
-        "subject_is_teacher": allegation.subject_is_teacher,
-        "accused_by_pupil": allegation.accused_by_pupil,
-        "reporting_restriction_ended_on": allegation.reporting_restriction_ended_on,
-        "interim_prohibition_order": allegation.interim_prohibition_order,
-        **changes,
-    }
-    return services.allegation_update(
-        actor=persona("hana"), allegation=allegation, expected_version=allegation.version, **values
-    )
 
 
 def _conclude(persona, allegation: Allegation, **overrides: Any) -> None:
@@ -158,15 +143,15 @@ def test_a_supply_worker_recorded_without_an_agency_is_asked_to_record_it_first(
 
 
 def test_a_volunteers_page_shows_the_agency_section_with_the_appendix_4_prompt(persona, chris_allegation) -> None:
-    agency = allegation_page(_update(persona, chris_allegation, subject_employment="volunteer"), can_change=True)[
-        "agency"
-    ]
+    agency = allegation_page(
+        update_details(persona, chris_allegation, subject_employment="volunteer"), can_change=True
+    )["agency"]
     assert agency["volunteer"]
     assert agency["first"] == ""
 
 
 def test_an_agency_outside_threshold_is_named_with_its_contact(persona, chris_allegation) -> None:
-    allegation = _update(
+    allegation = update_details(
         persona, chris_allegation, subject_employment="supply", agency_name="Kestrel", agency_contact="01632 960 123"
     )
     agency = allegation_page(allegation, can_change=True)["agency"]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.allegations.conftest import update_details
 from threshold.allegations import selectors, services
 from threshold.allegations.models import (
     Allegation,
@@ -428,27 +429,11 @@ def test_a_review_starts_from_the_latest_assessment(signed_in, chris_allegation)
 # ---------------------------------------------------------------- 6. agencies and contractors not in Threshold
 
 
-def _update(persona, allegation: Allegation, **changes: Any) -> Allegation:
-    values: dict[str, Any] = {
-        "came_to_attention_on": allegation.attention_date(),
-        "subject_employment": allegation.subject_employment,
-        "agency": allegation.agency,
-        "subject_is_teacher": allegation.subject_is_teacher,
-        "accused_by_pupil": allegation.accused_by_pupil,
-        "reporting_restriction_ended_on": allegation.reporting_restriction_ended_on,
-        "interim_prohibition_order": allegation.interim_prohibition_order,
-        **changes,
-    }
-    return services.allegation_update(
-        actor=persona("hana"), allegation=allegation, expected_version=allegation.version, **values
-    )
-
-
 def test_an_agency_not_in_threshold_is_recorded_by_name_with_a_contact(persona, chris_allegation) -> None:
     with pytest.raises(ValidationError) as raised:
-        _update(persona, chris_allegation, subject_employment="supply", agency_name="Kestrel Supply")
+        update_details(persona, chris_allegation, subject_employment="supply", agency_name="Kestrel Supply")
     assert "agency_contact" in raised.value.message_dict
-    allegation = _update(
+    allegation = update_details(
         persona,
         chris_allegation,
         subject_employment="supply",
@@ -468,9 +453,9 @@ def test_an_agency_not_in_threshold_is_recorded_by_name_with_a_contact(persona, 
 
 def test_a_contractor_records_the_contracting_company(persona, chris_allegation) -> None:
     with pytest.raises(ValidationError) as raised:
-        _update(persona, chris_allegation, subject_employment="contractor")
+        update_details(persona, chris_allegation, subject_employment="contractor")
     assert "agency_name" in raised.value.message_dict
-    allegation = _update(
+    allegation = update_details(
         persona,
         chris_allegation,
         subject_employment="contractor",
@@ -481,7 +466,7 @@ def test_a_contractor_records_the_contracting_company(persona, chris_allegation)
 
 
 def test_a_volunteer_is_prompted_to_liaise_with_the_hr_business_partner(signed_in, persona, chris_allegation) -> None:
-    _update(persona, chris_allegation, subject_employment="volunteer")
+    update_details(persona, chris_allegation, subject_employment="volunteer")
     html = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
     assert 'id="volunteer-prompt"' in html
     assert "liaise directly with your HR business partner" in html

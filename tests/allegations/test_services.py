@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from tests.allegations.conftest import update_details
 from threshold.accounts.models import Organisation
 from threshold.allegations import selectors, services
 from threshold.allegations.models import (
@@ -34,22 +35,6 @@ TODAY = dt.date.today
 
 def _events(allegation: Allegation, action: str) -> int:
     return AuditEvent.objects.filter(action=action, record_type="allegation", record_id=str(allegation.pk)).count()
-
-
-def _update(persona, allegation: Allegation, **changes) -> Allegation:
-    values = {
-        "came_to_attention_on": allegation.attention_date(),
-        "subject_employment": allegation.subject_employment,
-        "agency": allegation.agency,
-        "subject_is_teacher": allegation.subject_is_teacher,
-        "accused_by_pupil": allegation.accused_by_pupil,
-        "reporting_restriction_ended_on": allegation.reporting_restriction_ended_on,
-        "interim_prohibition_order": allegation.interim_prohibition_order,
-        **changes,
-    }
-    return services.allegation_update(
-        actor=persona("hana"), allegation=allegation, expected_version=allegation.version, **values
-    )
 
 
 def _risk(persona, allegation: Allegation, **overrides: Any) -> RiskAssessment:
@@ -80,7 +65,7 @@ def _risk(persona, allegation: Allegation, **overrides: Any) -> RiskAssessment:
 
 
 def test_changing_the_details_bumps_the_version_and_audits_what_changed(persona, chris_allegation) -> None:
-    updated = _update(persona, chris_allegation, subject_is_teacher=True, accused_by_pupil=True)
+    updated = update_details(persona, chris_allegation, subject_is_teacher=True, accused_by_pupil=True)
     assert updated.version == chris_allegation.version + 1
     assert updated.reporting_restricted
     event = AuditEvent.objects.get(action="allegation.updated")
@@ -88,9 +73,9 @@ def test_changing_the_details_bumps_the_version_and_audits_what_changed(persona,
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(persona, chris_allegation) -> None:
-    _update(persona, chris_allegation, subject_is_teacher=True)
+    update_details(persona, chris_allegation, subject_is_teacher=True)
     with pytest.raises(services.ConflictError) as conflict:
-        _update(persona, chris_allegation, interim_prohibition_order=True)
+        update_details(persona, chris_allegation, interim_prohibition_order=True)
     assert conflict.value.current.subject_is_teacher
     chris_allegation.refresh_from_db()
     assert not chris_allegation.interim_prohibition_order
@@ -98,14 +83,14 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(persona, chris_allega
 
 def test_a_supply_worker_needs_an_agency(persona, chris_allegation) -> None:
     with pytest.raises(ValidationError) as raised:
-        _update(persona, chris_allegation, subject_employment=Employment.SUPPLY)
+        update_details(persona, chris_allegation, subject_employment=Employment.SUPPLY)
     assert "agency" in raised.value.message_dict
     chris_allegation.refresh_from_db()
     assert chris_allegation.subject_employment == Employment.EMPLOYED
 
 
 def test_an_interim_prohibition_order_prompts_suspension_until_it_is_recorded(persona, chris_allegation) -> None:
-    allegation = _update(persona, chris_allegation, interim_prohibition_order=True)
+    allegation = update_details(persona, chris_allegation, interim_prohibition_order=True)
     assert selectors.allegation_state(allegation)["suspend_now"]
     with pytest.raises(ValidationError) as raised:
         _risk(persona, allegation, decision="alternatives")
@@ -164,7 +149,7 @@ def test_no_further_action_needs_its_justification_and_what_is_put_in_writing(pe
 
 
 def test_the_lado_must_be_informed_within_one_working_day_and_is_overdue_after(persona, chris_allegation) -> None:
-    allegation = _update(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
+    allegation = update_details(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
     item = next(i for i in selectors.checklist(allegation) if i.step == Step.DISCUSS_WITH_LADO)
     assert item.due == dt.date(2026, 1, 5)  # Friday 2 January: the next working day is Monday 5 January
     assert item.overdue
@@ -314,7 +299,7 @@ def test_a_substantiated_outcome_concludes_the_allegation_with_the_engines_dbs_a
 
 
 def test_the_engine_advises_a_tra_referral_for_a_teacher_who_resigned_before_the_end(persona, chris_allegation) -> None:
-    allegation = _update(persona, chris_allegation, subject_is_teacher=True)
+    allegation = update_details(persona, chris_allegation, subject_is_teacher=True)
     advice = services.outcome_advice(allegation=allegation, outcome="substantiated", removed=False, resigned=True)
     assert advice["assessment"].referrals["tra"].consider
     assert advice["assessment"].referrals["dbs"].consider
@@ -415,7 +400,7 @@ def test_replacement_cover_is_due_48_hours_after_the_supply_worker_is_suspended_
     persona, chris_allegation
 ) -> None:
     agency = Organisation.objects.get(name="Supply Partners Ltd")
-    allegation = _update(persona, chris_allegation, subject_employment=Employment.SUPPLY, agency=agency)
+    allegation = update_details(persona, chris_allegation, subject_employment=Employment.SUPPLY, agency=agency)
     _agency(persona, allegation)
     assert [item for item in selectors.due_items(allegation) if item.anchor == "agency"] == []
     suspended = TODAY() - dt.timedelta(days=3)
@@ -431,14 +416,14 @@ def test_replacement_cover_is_due_48_hours_after_the_supply_worker_is_suspended_
 
 def test_replacement_cover_is_only_expected_for_supply_staff(persona, chris_allegation) -> None:
     agency = Organisation.objects.get(name="Supply Partners Ltd")
-    allegation = _update(persona, chris_allegation, subject_employment=Employment.CONTRACTOR, agency=agency)
+    allegation = update_details(persona, chris_allegation, subject_employment=Employment.CONTRACTOR, agency=agency)
     _agency(persona, allegation, removed_on=TODAY() - dt.timedelta(days=3))
     assert selectors.cover_due(allegation) is None
 
 
 def test_cover_cannot_be_arranged_before_the_worker_was_removed(persona, chris_allegation) -> None:
     agency = Organisation.objects.get(name="Supply Partners Ltd")
-    allegation = _update(persona, chris_allegation, subject_employment=Employment.SUPPLY, agency=agency)
+    allegation = update_details(persona, chris_allegation, subject_employment=Employment.SUPPLY, agency=agency)
     with pytest.raises(ValidationError) as raised:
         _agency(persona, allegation, removed_on=TODAY(), cover_arranged_on=TODAY() - dt.timedelta(days=1))
     assert "cover_arranged_on" in raised.value.message_dict
@@ -449,7 +434,7 @@ def test_cover_cannot_be_arranged_before_the_worker_was_removed(persona, chris_a
 def test_any_non_employed_worker_can_be_barred_from_the_trusts_academies(persona, chris_allegation, employment) -> None:
     agency = Organisation.objects.get(name="Supply Partners Ltd") if employment == Employment.SUPPLY else None
     company = {"agency_name": "Brightclean Ltd", "agency_contact": "01632 960 000"}
-    allegation = _update(
+    allegation = update_details(
         persona,
         chris_allegation,
         subject_employment=employment,
@@ -469,14 +454,16 @@ def test_any_non_employed_worker_can_be_barred_from_the_trusts_academies(persona
 
 def test_an_employee_is_not_barred_this_way(persona, chris_allegation) -> None:
     with pytest.raises(ValidationError) as raised:
-        _update(persona, chris_allegation, barred_from_trust=True)
+        update_details(persona, chris_allegation, barred_from_trust=True)
     assert "barred_from_trust" in raised.value.message_dict
     chris_allegation.refresh_from_db()
     assert not chris_allegation.barred_from_trust
 
 
 def test_the_restriction_ends_when_the_allegation_concludes(persona, chris_allegation) -> None:
-    allegation = _update(persona, chris_allegation, subject_employment=Employment.VOLUNTEER, barred_from_trust=True)
+    allegation = update_details(
+        persona, chris_allegation, subject_employment=Employment.VOLUNTEER, barred_from_trust=True
+    )
     _outcome(persona, allegation, outcome="unfounded", disciplinary_route="", dbs_referred_on=None, dbs_reference="")
     assert selectors.trust_restrictions(persona("dev")) == []
 
@@ -533,7 +520,7 @@ def test_a_failure_part_way_through_leaves_nothing_half_saved(persona, chris_all
 
 
 def test_the_investigation_step_also_shows_the_disciplinary_hearing_clock(persona, chris_allegation) -> None:
-    allegation = _update(persona, chris_allegation, came_to_attention_on=dt.date(2026, 3, 2))
+    allegation = update_details(persona, chris_allegation, came_to_attention_on=dt.date(2026, 3, 2))
     services.step_record(
         actor=persona("hana"),
         allegation=allegation,
@@ -572,11 +559,11 @@ def test_the_case_can_be_handed_to_someone_who_may_manage_it_and_never_to_the_ad
     candidates = set(services.case_manager_candidates(chris_allegation).values_list("email", flat=True))
     assert {persona(key).email for key in ("hana", "dev", "priya", "henry")} <= candidates
     assert not {persona(key).email for key in ("tom", "lara", "nina", "olu", "sid")} & candidates
-    allegation = _update(persona, chris_allegation, case_manager=persona("priya"))
+    allegation = update_details(persona, chris_allegation, case_manager=persona("priya"))
     assert allegation.case_manager == persona("priya")
     assert _events(allegation, "allegation.updated") == 1
     with pytest.raises(ValidationError) as raised:
-        _update(persona, allegation, case_manager=persona("tom"))
+        update_details(persona, allegation, case_manager=persona("tom"))
     assert "case_manager" in raised.value.message_dict
 
 
@@ -612,7 +599,7 @@ def _police(persona, allegation: Allegation, *, involved: bool = True, authorise
 
 
 def test_while_the_police_investigate_step_8_onwards_are_paused_with_no_due_date(persona, chris_allegation) -> None:
-    allegation = _update(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
+    allegation = update_details(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
     services.step_record(
         actor=persona("hana"),
         allegation=allegation,
