@@ -85,30 +85,6 @@ def demo_server(django_db_setup: None, django_db_blocker, tmp_path_factory: pyte
     )
     yield server
     server.stop()
-    with django_db_blocker.unblock():
-        _wait_for_server_connections_to_close(database)
-
-
-def _wait_for_server_connections_to_close(database: str, seconds: float = 10.0) -> None:
-    """On PostgreSQL, wait until gunicorn's backends have gone: the database cannot be dropped while they stay.
-
-    A stopped worker's connection outlives its process by a moment on the server side.
-    """
-    import time
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.1)
 
 
 @pytest.fixture
