@@ -23,6 +23,7 @@ from django.utils import timezone
 from tests.concerns.conftest import TIER_2_FACTS
 from tests.conftest import demo_record_ids
 from threshold.allegations.models import Allegation
+from threshold.audit.models import AuditEvent
 from threshold.concerns.models import Concern, ConcernStatus, LowLevelRecord
 from threshold.core import pages
 from threshold.core.forms import CaseForm
@@ -209,6 +210,25 @@ def test_lara_saves_the_adults_details_after_mo_and_gets_her_entries_back_beside
     chris_case.refresh_from_db()
     assert f'name="version" value="{chris_case.version}"' in form
     assert chris_case.adult_address == "2 Mo's Lane"
+
+
+def test_the_saved_details_the_conflict_notice_shows_lara_are_an_audited_read_of_the_case(
+    signed_in, persona, chris_case
+) -> None:
+    url = reverse("case_change_dataset", args=[chris_case.pk, "adult"])
+    lara, mo = signed_in("lara"), signed_in("mo")
+    laras_version, mos_version = _loaded_version(lara, url), _loaded_version(mo, url)
+    mo.post(url, _adult(mos_version, adult_address="2 Mo's Lane"))
+    laras_reads = AuditEvent.objects.filter(
+        action="record.view", record_type="case", record_id=str(chris_case.pk), actor=persona("lara")
+    )
+    before = laras_reads.count()
+
+    stale = lara.post(url, _adult(laras_version, adult_address="3 Lara's Road"))
+
+    assert stale.status_code == 409
+    assert "2 Mo's Lane" in _differs(stale)
+    assert laras_reads.count() == before + 1
 
 
 @pytest.fixture

@@ -245,12 +245,13 @@ def audit_scope(user: User) -> set[int]:
 def for_change(
     access: Callable[..., M], user: User, record_id: object, request: HttpRequest, action: Action = "change"
 ) -> M:
-    """A record for a page that changes it: the user may ``action`` it, and showing the form is an audited read.
+    """A record for a page that changes it: the user may ``action`` it, and the page is an audited read.
 
-    ``access`` is one of the ``access_*`` functions above; a POST is audited
-    by the service that saves it, so only a GET also records the ``view``.
+    ``access`` is one of the ``access_*`` functions above. The ``view`` is
+    recorded for a POST too: a POST that is not saved shows the record again
+    (errors beside the fields, or the conflict notice with what is saved now),
+    and whether it will be saved is not known until the service has run.
     """
     record = access(user, record_id, action, request=request)
-    if request.method != "POST":
-        access(user, record_id, "view", request=request)
+    access(user, record_id, "view", request=request)
     return record

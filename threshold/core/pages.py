@@ -120,7 +120,7 @@ def _form_again(
     data["version"] = str(saved_form.initial.get("version", getattr(current, "version", data.get("version", ""))))
     again = make_form(current, data)
     again.is_valid()  # binds the fields, so the typed text is shown back in them
-    return again, {"conflict": {"rows": rows, "record": current, "heading": heading}}
+    return again, {"conflict": {"rows": rows, "heading": heading}}
 
 
 def differences(entered: Any, saved: Mapping[str, Any]) -> list[Difference]:
