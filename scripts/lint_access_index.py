@@ -12,7 +12,17 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "threshold"
 # Apps whose every model holds or describes case data (or the trail of it); threshold.access.guard agrees.
-PROTECTED_APPS = ("people", "concerns", "allegations", "lado", "documents", "chronology", "audit")
+PROTECTED_APPS = (
+    "people",
+    "concerns",
+    "allegations",
+    "lado",
+    "documents",
+    "chronology",
+    "audit",
+    "timescales",
+    "notifications",
+)
 RELATIONS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField"})
 # Abstract model bases the record apps share (core's ``Immutable``): read for their bases only, so that a
 # protected model extending one is known as a model. Not protected themselves: they have no table.

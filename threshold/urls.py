@@ -68,6 +68,7 @@ urlpatterns = [
         name="person_match_clear",
     ),
     path("", include("threshold.lado.urls")),
+    path("", include("threshold.timescales.urls")),
     path("documents/", include("threshold.documents.urls")),
     path("audit/events/", audit_views.organisation_events, name="audit_events"),
     path("audit/events.csv", audit_views.organisation_events_csv, name="audit_events_csv"),

@@ -26,7 +26,9 @@ from threshold.audit.services import audit_record
 from threshold.concerns.models import Concern
 from threshold.documents.models import Document
 from threshold.lado.models import Case, Contact, Meeting
+from threshold.notifications.models import Notification
 from threshold.people.models import Person
+from threshold.timescales.models import Deadline
 
 M = TypeVar("M", bound=Model)
 
@@ -178,6 +180,50 @@ def access_document(
     if action not in ("view", "download"):
         raise Http404("No such record.")
     return _fetch(user, visible_documents(user), document_id, action, "document", request)
+
+
+def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]:
+    """Deadlines on records the user may see (``view``) or act on (``change``): a deadline follows its record.
+
+    The record's own rule decides, subject exclusion included: an employer's steps through the allegation
+    or concern, the LADO service's through the contact, case or meeting (a meeting action reaches a partner
+    the meeting is shared with); an organisation's own deadline (the termly pattern review) reaches those
+    who handle its concerns.
+    """
+    scope = _scope(user)
+    record_action: Action = "change" if action == "change" else "view"
+    meeting_action: Action = "add_update" if action == "change" else "view"
+    if action not in ("view", "change"):
+        return _visible(Deadline, policies.NOTHING)
+    handlers = (
+        scope.concern_change_plain | scope.concern_change_routed
+        if action == "change"
+        else scope.concern_read_plain | scope.concern_read_routed
+    )
+    condition = (
+        Q(concern__in=Concern.objects.filter(policies.concern_condition(scope, record_action)))
+        | Q(allegation__in=Allegation.objects.filter(policies.allegation_condition(scope, record_action)))
+        | Q(contact__in=Contact.objects.filter(policies.contact_condition(scope, record_action)))
+        | Q(case__in=Case.objects.filter(policies.case_condition(scope, record_action)))
+        | Q(meeting__in=Meeting.objects.filter(policies.meeting_condition(scope, meeting_action)))
+    )
+    if handlers:
+        condition |= Q(record_key__startswith="organisation:", organisation_id__in=handlers)
+    return _visible(Deadline, condition)
+
+
+def access_deadline(
+    user: User, deadline_id: object, action: Action = "change", *, request: HttpRequest | None = None
+) -> Deadline:
+    """One deadline, if the user may see (``view``) or act on (``change``) the record it belongs to."""
+    return _fetch(user, visible_deadlines(user, action), deadline_id, action, "deadline", request)
+
+
+def visible_notifications(user: User) -> QuerySet[Notification]:
+    """The user's own notifications, never one about a record about them (rule 2, decided at this read)."""
+    if not getattr(user, "is_authenticated", False):
+        return _visible(Notification, policies.NOTHING)
+    return _visible(Notification, Q(recipient=user) & policies.not_about_user(_scope(user)))
 
 
 def records_about(user: User) -> dict[str, set[str]]:

@@ -50,7 +50,17 @@ from django.apps import apps
 from django.db.models import Manager, Model, QuerySet
 
 # Apps whose every model holds or describes case data (or the trail of it); the lint uses the same list.
-PROTECTED_APPS = ("people", "concerns", "allegations", "lado", "documents", "chronology", "audit")
+PROTECTED_APPS = (
+    "people",
+    "concerns",
+    "allegations",
+    "lado",
+    "documents",
+    "chronology",
+    "audit",
+    "timescales",
+    "notifications",
+)
 
 # Modules allowed to query protected models directly although they are not services. Keep this short.
 TRUSTED_MODULES = frozenset(

@@ -324,3 +324,20 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session of user {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """How a person hears about what falls due: a daily digest, an immediate email for what cannot wait, or both.
+
+    A person with no row has their role's defaults (``threshold.notifications.preferences``). In-product
+    notifications are always kept; these choose only the emails.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notification_preference")
+    daily_digest = models.BooleanField(default=True)
+    immediate = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Notification preference {self.pk}"

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "threshold.chronology",
     "threshold.lado",
     "threshold.documents",
+    "threshold.timescales",
+    "threshold.notifications",
     "threshold.demo",
 ]
 

@@ -36,6 +36,7 @@ from threshold.lado.models.meetings import (
     MeetingShare,
     MeetingUpdate,
 )
+from threshold.lado.models.requests import ChaseStage, InformationChase, InformationRequest, RequestStatus
 
 __all__ = [
     "Allocation",
@@ -44,6 +45,7 @@ __all__ = [
     "CaseChild",
     "CaseShare",
     "CaseStatus",
+    "ChaseStage",
     "Conclusion",
     "ConsultationReason",
     "Contact",
@@ -52,6 +54,8 @@ __all__ = [
     "ContactStatus",
     "Decision",
     "DelayReview",
+    "InformationChase",
+    "InformationRequest",
     "Investigation",
     "Level",
     "Meeting",
@@ -62,6 +66,7 @@ __all__ = [
     "MeetingUpdate",
     "MonitoringReview",
     "QualityAssurance",
+    "RequestStatus",
     "RiskMeasure",
     "TierChange",
 ]

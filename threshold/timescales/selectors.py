@@ -1,0 +1,100 @@
+"""Reading deadlines: a person's work list, and where each row's link goes.
+
+Every read starts from ``threshold.access.fetch.visible_deadlines``, so a deadline follows its record's rule
+(scope, need to know, and never a record about the reader). The list is one query however many records
+the person can see: the rows are stored, not worked out page by page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from threshold.access.fetch import visible_deadlines
+from threshold.accounts.models import User
+from threshold.core.record_ids import encode
+from threshold.timescales.models import Deadline, DeadlineState
+
+# The work list's groups, in the order a person meets them.
+STATUSES = ("overdue", "today", "week", "later")
+STATUS_LABELS = {
+    "overdue": "Overdue",
+    "today": "Due today",
+    "week": "Due in the next 7 days",
+    "later": "Due later",
+}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One open deadline as a work list shows it: the row, where it stands today, and the link to act on it."""
+
+    deadline: Deadline
+    status: str
+    url: str
+
+
+def deadline_url(deadline: Deadline) -> str:
+    """The page where the person acts on a deadline: its record's page (the pattern reviews for an organisation)."""
+    if deadline.meeting_id:
+        return reverse("meeting_detail", args=[encode(deadline.meeting_id)])
+    if deadline.case_id:
+        return reverse("case_detail", args=[encode(deadline.case_id)])
+    if deadline.contact_id:
+        return reverse("contact_detail", args=[encode(deadline.contact_id)])
+    if deadline.allegation_id:
+        return reverse("allegation_detail", args=[encode(deadline.allegation_id)])
+    if deadline.concern_id:
+        return reverse("concern_detail", args=[encode(deadline.concern_id)])
+    return reverse("pattern_review_list")
+
+
+def open_deadlines(user: User, *, everything: bool = False, kinds: Iterable[str] = ()) -> QuerySet[Deadline]:
+    """Open deadlines on records the user may see: theirs and nobody's (``everything``: all they may see).
+
+    "Theirs" is what they own, and what nobody owns on a record they may act on (a contact nobody holds
+    yet, an organisation's pattern review): work that falls to whoever picks it up.
+    """
+    rows = visible_deadlines(user, "view").filter(state=DeadlineState.OPEN)
+    if not everything:
+        acting = visible_deadlines(user, "change").values("pk")
+        rows = rows.filter(Q(owner=user) | Q(owner__isnull=True, pk__in=acting))
+    wanted = [kind for kind in kinds if kind]
+    if wanted:
+        rows = rows.filter(kind__in=wanted)
+    return rows.order_by("due_on", "due_at", "reference", "pk")
+
+
+def work_list(
+    user: User,
+    *,
+    today: dt.date | None = None,
+    everything: bool = False,
+    kinds: Iterable[str] = (),
+) -> dict[str, list[WorkItem]]:
+    """The user's open deadlines grouped as overdue, due today, due in the next 7 days and later (one query)."""
+    today = today or timezone.localdate()
+    groups: dict[str, list[WorkItem]] = {status: [] for status in STATUSES}
+    for deadline in open_deadlines(user, everything=everything, kinds=kinds):
+        status = deadline.status_on(today)
+        groups[status].append(WorkItem(deadline=deadline, status=status, url=deadline_url(deadline)))
+    return groups
+
+
+def work_counts(user: User, *, today: dt.date | None = None) -> dict[str, int]:
+    """How many of the user's open deadlines are overdue, due today, due this week and later (one query)."""
+    return {status: len(items) for status, items in work_list(user, today=today).items()}
+
+
+def kinds_for(user: User) -> list[tuple[str, str]]:
+    """The kinds of deadline in the user's work list, as (kind, label) for a filter (one query)."""
+    rows = open_deadlines(user, everything=True).order_by().values_list("kind", "label").distinct()
+    seen: dict[str, str] = {}
+    for kind, label in rows:
+        seen.setdefault(kind, label)
+    return sorted(seen.items(), key=lambda pair: pair[1])
