@@ -1,4 +1,4 @@
-"""(being written)"""
+"""Being written."""
 
 from __future__ import annotations
 
