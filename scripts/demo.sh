@@ -50,6 +50,20 @@ pids+=("$!")
   done
 ) &
 pids+=("$!")
+# Reminders (deadlines coming and missed, the daily digest, chasing requests for
+# information, retrying failed emails): a deployment runs this once a day from
+# cron, the demo every five minutes. Running it again the same day sends nothing
+# new; the demo's emails land in data/outbox/.
+(
+  trap 'kill $(jobs -p) 2>/dev/null; exit 0' TERM
+  while true; do
+    # The reminder pass, as cron runs it in a deployment: roll the calendar-bound deadlines on, then remind.
+    "$PY" manage.py deadlines_sync >/dev/null && "$PY" manage.py remind >/dev/null || true
+    sleep 300 &
+    wait $!
+  done
+) &
+pids+=("$!")
 
 if [ "${LOAD_DEMO:-1}" = "1" ]; then
   cat <<EOT

@@ -34,6 +34,7 @@ RECORD_OF_PARAMETER = {
     "meeting_id": "meeting",
     "person_id": "person",
     "document_id": "document",
+    "deadline_id": "deadline",
 }
 
 NOT_A_READ_OF_A_RECORD = {

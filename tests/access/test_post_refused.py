@@ -32,6 +32,8 @@ MAY_CHANGE = {
     ("concern_export", "*"): "an export is audited as records.exported (a read)",
     ("lado_search", "*"): "a search is audited as a read",
     ("meeting_update_add", "pat"): "Pat adds updates to the strategy meeting shared with her police force",
+    ("notification_settings", "*"): "everyone chooses their own emails; an empty POST lacks the version the"
+    " form was loaded at, so it gets the conflict notice (409) and saves nothing",
     # Administration: the system administrator (and an organisation admin, in their organisation) act on
     # accounts with a single button, which an empty POST is.
     ("membership_end", "sid"): "administrators end memberships",

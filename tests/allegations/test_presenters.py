@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.allegations.conftest import update_details
-from tests.lado.nursery import nursery_allegation, open_nursery_case
+from tests.lado.nursery import accept_employers_outcome, nursery_allegation, open_nursery_case
 from threshold.allegations import services
 from threshold.allegations.models import Allegation, Step
 from threshold.allegations.presenters.allegation import allegation_page
@@ -224,6 +224,7 @@ def test_a_file_record_waiting_for_the_date_of_birth_says_so(persona, chris_alle
 
 def test_the_lados_conclusion_reaches_the_employers_page_with_its_definition(persona, ids) -> None:
     case = open_nursery_case(persona, ids)
+    accept_employers_outcome(persona, case)
     case_conclude(
         actor=persona("lara"),
         case=case,

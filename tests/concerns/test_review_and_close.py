@@ -136,10 +136,15 @@ def test_a_review_keeps_one_finding_per_person(share, persona, oakfield) -> None
 # The home panel: overdue reviews, open low-level concerns, routed triage only, audited (items 5, 6, 7)
 
 
-def test_a_missed_review_last_term_shows_overdue_until_one_covers_it(persona, oakfield, signed_in, settings) -> None:
+def test_a_missed_review_last_term_with_concerns_to_review_shows_overdue_until_one_covers_it(
+    persona, oakfield, share, signed_in, settings
+) -> None:
     settings.HOME_PANELS = ["threshold.concerns.home.panel"]
     today = timezone.localdate()
     last = selectors.term_of(selectors.term_of(today).start - dt.timedelta(days=1))
+    # With no concern on record by the end of last term there was nothing to review.
+    assert selectors.review_overdue(user=persona("dev"), organisation=oakfield, today=today) is None
+    Concern.objects.filter(pk=share(persona("tom")).pk).update(raised_on=last.start)
     assert selectors.review_overdue(user=persona("dev"), organisation=oakfield, today=today) == last.end
     home = signed_in("dev").get(reverse("home")).content.decode()
     assert f"Overdue</strong> last term's review was due by {govuk_date(last.end)}" in home

@@ -15,6 +15,7 @@ from threshold.allegations.services import referral_make
 from threshold.lado.models import Case, Contact
 from threshold.lado.services.contacts import contact_from_referral
 from threshold.lado.services.decisions import contact_decide
+from threshold.lado.services.monitoring import case_quality_assure
 
 # The protocol's own Tier 2 example: a nursery worker handled a 3-year-old roughly, no injury.
 NURSERY_FACTS = {
@@ -61,3 +62,13 @@ def open_nursery_case(persona: Callable[[str], User], ids: dict[str, int], *, re
     )
     assert decision.case is not None
     return decision.case
+
+
+def accept_employers_outcome(persona: Callable[[str], User], case: Case) -> None:
+    """Lara quality assures the nursery's outcome and accepts it: a Tier 2 case may then conclude."""
+    case_quality_assure(
+        actor=persona("lara"),
+        case=case,
+        decision="accepted",
+        reasons="The nursery's investigation was thorough and its outcome follows from it.",
+    )

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.lado.nursery import nursery_allegation, open_nursery_case
+from tests.lado.nursery import accept_employers_outcome, nursery_allegation, open_nursery_case
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.core.errors import ConflictError
@@ -30,8 +30,10 @@ TODAY = timezone.localdate
 
 @pytest.fixture
 def nursery_case(persona, ids: dict[str, int]) -> Case:
-    """Little Acorns' referral about Nell, decided Tier 2 by Lara."""
-    return open_nursery_case(persona, ids)
+    """Little Acorns' referral about Nell, decided Tier 2 by Lara, who has accepted the nursery's outcome."""
+    case = open_nursery_case(persona, ids)
+    accept_employers_outcome(persona, case)
+    return case
 
 
 def _no_referral(body: str, why: str = "Not removed from regulated activity.") -> dict[str, Any]:

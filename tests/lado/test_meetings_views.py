@@ -38,6 +38,9 @@ def _form(day: dt.date, **overrides: str) -> dict[str, str]:
 
 @pytest.fixture
 def meeting(persona, chris_case: Case) -> Meeting:
+    # The referral reached the LADO yesterday: a meeting is never dated before it.
+    Case.objects.filter(pk=chris_case.pk).update(received_on=timezone.localdate() - dt.timedelta(days=1))
+    chris_case.refresh_from_db()
     return services.meeting_record(
         actor=persona("lara"),
         case=chris_case,

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.lado.nursery import nursery_allegation, open_nursery_case
+from tests.lado.nursery import accept_employers_outcome, nursery_allegation, open_nursery_case
 from threshold.allegations.services import outcome_record
 from threshold.audit.models import AuditEvent
 from threshold.lado import selectors
@@ -123,7 +123,10 @@ def test_the_conclusion_page_shows_each_outcome_with_its_definition(signed_in, n
     assert "Teaching Regulation Agency" not in html
 
 
-def test_lara_concludes_and_nina_sees_the_lados_conclusion_on_her_allegation(signed_in, ids, nursery_case) -> None:
+def test_lara_concludes_and_nina_sees_the_lados_conclusion_on_her_allegation(
+    persona, signed_in, ids, nursery_case
+) -> None:
+    accept_employers_outcome(persona, nursery_case)
     client = signed_in("lara")
     url = reverse("case_conclusion", args=[nursery_case.pk])
     answers = {
@@ -147,7 +150,8 @@ def test_lara_concludes_and_nina_sees_the_lados_conclusion_on_her_allegation(sig
     assert "Not enough evidence either way; training refreshed." in page
 
 
-def test_a_stale_conclusion_form_gets_the_conflict_page(signed_in, nursery_case) -> None:
+def test_a_stale_conclusion_form_gets_the_conflict_page(persona, signed_in, nursery_case) -> None:
+    accept_employers_outcome(persona, nursery_case)
     response = signed_in("lara").post(
         reverse("case_conclusion", args=[nursery_case.pk]),
         {
@@ -225,6 +229,7 @@ def _bodies_card(html: str) -> str:
 
 
 def test_a_dbs_referral_recorded_then_confirmed_at_conclusion_shows_once(persona, signed_in, nursery_case) -> None:
+    accept_employers_outcome(persona, nursery_case)
     referred_on = TODAY() - dt.timedelta(days=3)
     case_record_body_referral(
         actor=persona("lara"),

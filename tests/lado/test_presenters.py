@@ -35,6 +35,9 @@ def _close(case: Case) -> None:
 
 @pytest.fixture
 def meeting(persona, chris_case: Case) -> Meeting:
+    # The referral reached the LADO a week ago: a meeting is never dated before it.
+    Case.objects.filter(pk=chris_case.pk).update(received_on=TODAY() - dt.timedelta(days=7))
+    chris_case.refresh_from_db()
     return meeting_services.meeting_record(
         actor=persona("lara"),
         case=chris_case,

@@ -1,8 +1,11 @@
 """The case manager's checklist: section 6's steps with their records and the pack's due dates.
 
-Starts from an allegation the caller fetched through ``threshold.access``.
+Starts from an allegation the caller fetched through ``threshold.access`` (or a service holds).
 Steps 7 and 8 are alternatives chosen at step 2 (or 5); the Ofsted
 notification is an item only for early years settings.
+
+This is the one calculator of the employer's clocks: the allegation page reads it, and so does
+``allegations.services.deadlines`` when it writes the stored deadlines. So it imports no service.
 """
 
 from __future__ import annotations
@@ -16,17 +19,35 @@ from django.utils import timezone
 
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import (
+    AgencyRecord,
     Allegation,
     AllegationStatus,
+    Employment,
+    OutcomeRecord,
+    ReferralFollowUp,
     RiskAssessment,
     Route,
     Step,
     StepRecord,
     SuspensionDecision,
 )
-from threshold.allegations.services import investigation_paused, pack_for
-from threshold.policy import add_calendar_days, add_months, add_working_days
+from threshold.core.querysets import latest_of_kind
+from threshold.policy import add_calendar_days, add_months, add_working_days, get_pack
 from threshold.policy.pack import Pack
+
+
+def investigation_paused(allegation: Allegation) -> bool:
+    """Whether the police are involved and have not yet authorised internal proceedings."""
+    if allegation.status == AllegationStatus.CONCLUDED:
+        return False
+    police = allegation.police_records.order_by("recorded_at", "pk").last()
+    return bool(police and police.involved and not police.proceedings_authorised)
+
+
+def pack_for(allegation: Allegation) -> Pack:
+    """The organisation's policy pack, as in force today."""
+    return get_pack(allegation.organisation.policy_pack, on=timezone.localdate())
+
 
 # Which of the pack's timescales gives each step its due date.
 STEP_TIMESCALES = {
@@ -113,6 +134,13 @@ class ChecklistItem:
     paused: bool = False
     # Step 2: a referral was started in one step and its data set is still to be completed.
     referral_started: bool = False
+    # The pack's timescale that gives the step its clock ("" for a step without one).
+    kind: str = ""
+    # The date the step's clock gives, kept while the step waits for the police or no longer applies (the
+    # stored deadline keeps it); None while the clock has not started (route or suspension not yet decided).
+    clock_due: dt.date | None = None
+    # Step 8: the disciplinary hearing's clock, on the same terms.
+    hearing_due: dt.date | None = None
 
     @property
     def latest(self) -> StepRecord | None:
@@ -174,7 +202,6 @@ def checklist(allegation: Allegation) -> list[ChecklistItem]:
     for record in allegation.step_records.select_related("recorded_by"):
         records.setdefault(record.step, []).append(record)
     assessment: RiskAssessment | None = latest(allegation.risk_assessments.all())
-    concluded = allegation.status == AllegationStatus.CONCLUDED
     paused = investigation_paused(allegation)
     referral = allegation.referrals.first()
     route = chosen_route(records)
@@ -185,11 +212,19 @@ def checklist(allegation: Allegation) -> list[ChecklistItem]:
             continue
         item = ChecklistItem(step=step.value, label=str(step.label), records=records.get(step.value, []))
         timescale = STEP_TIMESCALES.get(step)
+        item.kind = timescale or ""
         step_start: dt.date | None = start
+        clock_start: dt.date | None = start
         if step == Step.SUSPENSION_CONFIRMED:
+            clock_start = assessment.decided_on if assessment is not None else None
             if assessment is None or assessment.decision != SuspensionDecision.SUSPEND:
                 item.applies = False
                 item.note = "Only if the adult is suspended."
+                if assessment is not None:
+                    item.note = (
+                        f"Not suspended: the risk assessment of {assessment.decided_on:%-d %B %Y} decided"
+                        f" {SuspensionDecision(assessment.decision).label.lower()}."
+                    )
                 step_start = None
             else:
                 step_start = assessment.decided_on
@@ -197,14 +232,21 @@ def checklist(allegation: Allegation) -> list[ChecklistItem]:
             _route_item(item, route, records)
             if item.note:
                 step_start = None
+                if item.note == ROUTE_UNDECIDED:
+                    clock_start = None
         if timescale and step_start is not None:
             found = due_from(pack, timescale, step_start)
             if found:
                 item.due, item.due_description = found
-        if step == Step.INVESTIGATION and step_start is not None:
+        if timescale and clock_start is not None:
+            clock = due_from(pack, timescale, clock_start)
+            item.clock_due = clock[0] if clock else None
+        if step == Step.INVESTIGATION and clock_start is not None:
             hearing = due_from(pack, "disciplinary-hearing", start)
             if hearing:
-                item.also_due.append(hearing)
+                item.hearing_due = hearing[0]
+                if step_start is not None:
+                    item.also_due.append(hearing)
         if step == Step.DISCUSS_WITH_LADO and referral is not None and not referral.is_complete:
             item.referral_started = True
             if not item.done:
@@ -212,8 +254,7 @@ def checklist(allegation: Allegation) -> list[ChecklistItem]:
         if paused and step in PAUSED_STEPS and not item.done:
             item.paused, item.due, item.due_description, item.also_due = True, None, "", []
             item.note = PAUSED + ": internal investigations may be delayed until the case manager is authorised."
-        if concluded and not item.done:
-            item.applies = False
+        # Concluding leaves a step nobody recorded outstanding: it is never "not needed" unless a person says so.
         items.append(item)
     return items
 
@@ -233,3 +274,71 @@ def _route_item(item: ChecklistItem, route: str, records: dict[str, list[StepRec
     elif route != item.step:
         item.applies = False
         item.note = f"Not the course of action agreed: {Route(route).label}."
+
+
+# ---------------------------------------------------------------- the clocks outside section 6's steps
+
+# Which of the DBS and TRA the outcome's advice may ask for, with the name each is known by.
+FOLLOW_UP_LABELS = {"dbs": "DBS", "tra": "TRA"}
+
+
+def referral_follow_ups(allegation: Allegation) -> dict[str, dict[str, Any]]:
+    """For each of DBS and TRA the pack advised on at the outcome: required or to consider, and what stands.
+
+    ``made`` is the referral's date and reference (on the outcome or recorded
+    after it), ``reason`` why it was not made; ``open`` while neither exists.
+    """
+    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
+    if outcome is None:
+        return {}
+    advice = outcome.assessment.get("referrals", {}) if isinstance(outcome.assessment, dict) else {}
+    found: dict[str, dict[str, Any]] = {}
+    standing: dict[str, ReferralFollowUp] = {
+        row.body: row for row in latest_of_kind(allegation.follow_ups.all(), "body")
+    }
+    for body, label in FOLLOW_UP_LABELS.items():
+        rule = advice.get(body, {})
+        record = standing.get(body)
+        made_on = getattr(outcome, f"{body}_referred_on")
+        reference = getattr(outcome, f"{body}_reference")
+        if record is not None and (record.recorded_at >= outcome.recorded_at or not made_on):
+            made_on, reference = record.referred_on, record.reference
+        if not rule.get("consider") and not made_on and record is None:
+            continue
+        reason = record.not_referred_reason if record is not None and not record.referred_on else ""
+        found[body] = {
+            "label": label,
+            "required": bool(rule.get("required")),
+            "reasons": rule.get("reasons", []),
+            "made_on": made_on,
+            "reference": reference,
+            "reason": reason,
+            "open": bool(rule.get("consider")) and not made_on and not reason,
+            "record": record,
+        }
+    return found
+
+
+def cover_clock(allegation: Allegation) -> tuple[dt.datetime, dt.date | None] | None:
+    """A supply worker's replacement cover: when it is expected, and the day it was arranged (or None).
+
+    Expected 48 hours after the suspension or removal. None when the adult is not a supply worker or the
+    date of suspension or removal is not recorded.
+    """
+    if allegation.subject_employment != Employment.SUPPLY:
+        return None
+    agency: AgencyRecord | None = latest(allegation.agency_records.all())
+    if agency is None or agency.removed_on is None:
+        return None
+    start = dt.datetime.combine(agency.removed_on, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return start + REPLACEMENT_COVER, agency.cover_arranged_on
+
+
+def cover_due(allegation: Allegation) -> dt.datetime | None:
+    """When the agency's replacement cover is expected: 48 hours after a supply worker's suspension or removal.
+
+    None when the adult is not a supply worker, the date of suspension or
+    removal is not recorded, or cover has been arranged.
+    """
+    clock = cover_clock(allegation)
+    return clock[0] if clock is not None and clock[1] is None else None

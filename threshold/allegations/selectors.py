@@ -20,6 +20,7 @@ from threshold.access.restrictions import restriction_trusts as restriction_trus
 from threshold.access.restrictions import trust_restrictions as trust_restrictions
 from threshold.access.subrecords import visible_lessons
 from threshold.accounts.models import User
+from threshold.allegations.checklist import FOLLOW_UP_LABELS as FOLLOW_UP_LABELS
 from threshold.allegations.checklist import PAUSED as PAUSED
 from threshold.allegations.checklist import PAUSED_STEPS as PAUSED_STEPS
 from threshold.allegations.checklist import REPLACEMENT_COVER as REPLACEMENT_COVER
@@ -30,24 +31,24 @@ from threshold.allegations.checklist import STEP_TIMESCALES as STEP_TIMESCALES
 from threshold.allegations.checklist import ChecklistItem as ChecklistItem
 from threshold.allegations.checklist import checklist as checklist
 from threshold.allegations.checklist import chosen_route as chosen_route
+from threshold.allegations.checklist import cover_due as cover_due
 from threshold.allegations.checklist import due_from as due_from
 from threshold.allegations.checklist import latest as latest
+from threshold.allegations.checklist import referral_follow_ups as referral_follow_ups
 from threshold.allegations.models import (
     AgencyRecord,
     Allegation,
     AllegationStatus,
-    Employment,
     Lesson,
     OutcomeRecord,
     PoliceInvolvement,
-    ReferralFollowUp,
     RiskAssessment,
     StepRecord,
     SuspensionDecision,
 )
 from threshold.allegations.services import investigation_paused
-from threshold.core.querysets import latest_of_kind
 from threshold.policy.pack import Pack
+from threshold.timescales.models import Deadline
 
 # The pack's rule on resignations and settlement agreements (policy section 9), if it has one.
 SETTLEMENT_RULE = "resignation-and-settlement"
@@ -107,46 +108,6 @@ def due_items(allegation: Allegation) -> list[DueItem]:
     return sorted(items, key=lambda item: _as_date(item.due))
 
 
-FOLLOW_UP_LABELS = {"dbs": "DBS", "tra": "TRA"}
-
-
-def referral_follow_ups(allegation: Allegation) -> dict[str, dict[str, Any]]:
-    """For each of DBS and TRA the pack advised on at the outcome: required or to consider, and what stands.
-
-    ``made`` is the referral's date and reference (on the outcome or recorded
-    after it), ``reason`` why it was not made; ``open`` while neither exists.
-    """
-    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
-    if outcome is None:
-        return {}
-    advice = outcome.assessment.get("referrals", {}) if isinstance(outcome.assessment, dict) else {}
-    found: dict[str, dict[str, Any]] = {}
-    standing: dict[str, ReferralFollowUp] = {
-        row.body: row for row in latest_of_kind(allegation.follow_ups.all(), "body")
-    }
-    for body, label in FOLLOW_UP_LABELS.items():
-        rule = advice.get(body, {})
-        record = standing.get(body)
-        made_on = getattr(outcome, f"{body}_referred_on")
-        reference = getattr(outcome, f"{body}_reference")
-        if record is not None and (record.recorded_at >= outcome.recorded_at or not made_on):
-            made_on, reference = record.referred_on, record.reference
-        if not rule.get("consider") and not made_on and record is None:
-            continue
-        reason = record.not_referred_reason if record is not None and not record.referred_on else ""
-        found[body] = {
-            "label": label,
-            "required": bool(rule.get("required")),
-            "reasons": rule.get("reasons", []),
-            "made_on": made_on,
-            "reference": reference,
-            "reason": reason,
-            "open": bool(rule.get("consider")) and not made_on and not reason,
-            "record": record,
-        }
-    return found
-
-
 def follow_up_items(allegation: Allegation) -> list[DueItem]:
     """After the outcome: referrals to make or reason, and the outcome to send to a supply worker's agency."""
     outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
@@ -186,21 +147,6 @@ def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
     return found
 
 
-def cover_due(allegation: Allegation) -> dt.datetime | None:
-    """When the agency's replacement cover is expected: 48 hours after a supply worker's suspension or removal.
-
-    None when the adult is not a supply worker, the date of suspension or
-    removal is not recorded, or cover has been arranged.
-    """
-    if allegation.subject_employment != Employment.SUPPLY:
-        return None
-    agency: AgencyRecord | None = latest(allegation.agency_records.all())
-    if agency is None or agency.removed_on is None or agency.cover_arranged_on is not None:
-        return None
-    start = dt.datetime.combine(agency.removed_on, dt.time.min, tzinfo=timezone.get_current_timezone())
-    return start + REPLACEMENT_COVER
-
-
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return timezone.localdate(value) if isinstance(value, dt.datetime) else value
 
@@ -234,6 +180,12 @@ def _records_by_step(allegation: Allegation) -> dict[str, list[StepRecord]]:
     for record in allegation.step_records.all():
         records.setdefault(record.step, []).append(record)
     return records
+
+
+def allegation_deadlines(user: User, allegation: Allegation) -> dict[str, Deadline]:
+    """The allegation's stored one-off deadlines the user may see, by kind (the checklist's steps, the hearing)."""
+    rows = fetch.visible_deadlines(user, "view").filter(allegation=allegation, key="")
+    return {row.kind: row for row in rows}
 
 
 def open_allegations_managed(user: User) -> QuerySet[Allegation]:

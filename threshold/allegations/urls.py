@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from threshold.allegations import views
+from threshold.allegations.views.requests import allegation_information_reply
 
 urlpatterns = [
     path("", views.allegation_list, name="allegation_list"),
@@ -22,6 +23,11 @@ urlpatterns = [
     path("<record:allegation_id>/outcome/<str:body>/", views.allegation_follow_up, name="allegation_follow_up"),
     path("<record:allegation_id>/lessons/", views.allegation_lesson, name="allegation_lesson"),
     path("<record:allegation_id>/agency/", views.allegation_agency, name="allegation_agency"),
+    path(
+        "<record:allegation_id>/requests/<record:request_id>/reply/",
+        allegation_information_reply,
+        name="information_reply",
+    ),
     path("lessons/", views.lessons_learned, name="lessons_learned"),
     path("restrictions/", views.restrictions, name="allegation_restrictions"),
 ]

@@ -210,16 +210,32 @@ def finding_concerns(*, user: User, finding: PatternFinding) -> list[Concern]:
     return []
 
 
+def covering_review(completed: QuerySet[PatternReview], term: Term) -> PatternReview | None:
+    """The first completed review whose period reaches into ``term`` (None: the term is not yet reviewed).
+
+    ``completed`` is an organisation's completed reviews, as the caller may read them (a page: through
+    ``threshold.access``; the deadline sync: all of them). The one rule of "this term's review is done",
+    shared by the concerns pages and the stored deadline (``concerns.services.deadlines``).
+    """
+    return completed.filter(period_start__lte=term.end, period_end__gte=term.start).order_by("completed_at").first()
+
+
+def next_term(term: Term) -> Term:
+    """The term after ``term``."""
+    return term_of(term.end + dt.timedelta(days=1))
+
+
+def previous_term(term: Term) -> Term:
+    """The term before ``term``."""
+    return term_of(term.start - dt.timedelta(days=1))
+
+
 def next_review_due(*, user: User, organisation: Organisation, today: dt.date | None = None) -> dt.date:
     """When the next pattern review is due: the end of this term, or of next term if this term's is done."""
     today = today or timezone.localdate()
     term = term_of(today)
-    done = (
-        reviews.visible_pattern_reviews(user)
-        .filter(organisation=organisation, completed_at__isnull=False, period_end__gte=term.start)
-        .exists()
-    )
-    return term_of(term.end + dt.timedelta(days=1)).end if done else term.end
+    completed = reviews.visible_pattern_reviews(user).filter(organisation=organisation, completed_at__isnull=False)
+    return next_term(term).end if covering_review(completed, term) is not None else term.end
 
 
 def _setting_handled(user: User) -> list[int]:
@@ -268,20 +284,14 @@ def open_low_level(user: User) -> list[Concern]:
 
 
 def review_overdue(*, user: User, organisation: Organisation, today: dt.date | None = None) -> dt.date | None:
-    """The end of last term if no completed review covered it (the review was missed); otherwise None."""
+    """The end of last term if there were concerns by then and no completed review covered it; otherwise None."""
     today = today or timezone.localdate()
-    last = term_of(term_of(today).start - dt.timedelta(days=1))
-    covered = (
-        reviews.visible_pattern_reviews(user)
-        .filter(
-            organisation=organisation,
-            completed_at__isnull=False,
-            period_start__lte=last.end,
-            period_end__gte=last.start,
-        )
-        .exists()
-    )
-    return None if covered else last.end
+    last = previous_term(term_of(today))
+    # Nothing to review, nothing missed: a setting with no concerns by the end of last term.
+    if not fetch.visible_concerns(user, "view").filter(organisation=organisation, raised_on__lte=last.end).exists():
+        return None
+    completed = reviews.visible_pattern_reviews(user).filter(organisation=organisation, completed_at__isnull=False)
+    return None if covering_review(completed, last) is not None else last.end
 
 
 def actions_due(user: User, *, within_days: int = 14) -> list[LowLevelRecord]:

@@ -25,6 +25,9 @@ def navigation(request: HttpRequest, user: User, scope: Scope) -> list[dict[str,
     cannot use would be a dead end.
     """
     items = [_item(request, "Home", "home")]
+    case_work = scope.concern_read_plain or scope.concern_read_routed or scope.allegation_read_plain or scope.governed
+    if case_work or scope.allegation_read_routed or scope.lado_contact_change or scope.is_partner:
+        items.append(_item(request, "My work", "my_work"))
     if scope.concern_read_plain or scope.concern_read_routed or scope.governed:
         items.append(_item(request, "Concerns", "concern_list"))
     if scope.allegation_read_plain or scope.allegation_read_routed or scope.governed:

@@ -12,8 +12,10 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from io import StringIO
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,7 +86,17 @@ def _store_document(content: bytes) -> tuple[str, str]:
 
 
 def load_demo_records() -> DemoRecords:
-    """Create the demo's protected records once; return their ids by name."""
+    """Create the demo's protected records once, with their stored deadlines; return their ids by name.
+
+    The records are written directly, not through the services, so their deadlines are written afterwards by
+    the same rebuild an upgrade runs (``manage.py deadlines_sync``, idempotent).
+    """
+    records = _load_demo_records()
+    call_command("deadlines_sync", stdout=StringIO())
+    return records
+
+
+def _load_demo_records() -> DemoRecords:
     with transaction.atomic():
         existing = Concern.objects.filter(summary__startswith="[demo]").exists()
         ids: dict[str, int] = {}
@@ -127,9 +139,11 @@ def load_demo_records() -> DemoRecords:
             organisation=_org(world.LITTLE_ACORNS), subject=nell, case_manager=_user("nina"),
             summary="[demo] Handled a 3-year-old roughly at nappy change.",
         )  # fmt: skip
+        # The referral reached the LADO four days ago; the strategy meeting followed two days later.
         contact = Contact.objects.create(
             local_authority=_org(world.NORTHSHIRE), subject=la_chris, employer=oakfield, allegation=allegation,
             summary="[demo] Referral from Oakfield: PE incident, red mark.",
+            received_at=timezone.now() - dt.timedelta(days=4),
         )  # fmt: skip
         case = Case.objects.create(
             local_authority=_org(world.NORTHSHIRE), subject=la_chris, contact=contact, lado=_user("lara"),

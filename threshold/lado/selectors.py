@@ -5,7 +5,9 @@ scoped) or reads only accounts (who a case may be allocated to or shared with). 
 import these, never the other way round.
 
 - the pack: ``lado_pack``;
-- deadlines: a case's clocks from its pack (``case_deadlines``, ``case_overdue``) and the monthly review of
+- deadlines: a contact's one-working-day clock for advice or a decision (``advice_due``), a case's clocks from
+  its pack (``case_deadlines``, ``case_overdue``), the stored rows lists read instead (``with_overdue``: one
+  query however many cases) and the monthly review of
   delay past three months (``delay_review_state``, ``three_months_on``, ``three_months_wording``). The clocks
   (``threshold.policy.clocks``) are applied at the case's tier (the LADO's decision, which may differ from the
   engine's advice) and stop when what they wait for happens: the initial decision, counted from when the contact
@@ -24,19 +26,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from threshold.access.fetch import visible_deadlines
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
 from threshold.core.querysets import latest_of_kind
-from threshold.lado.models import BodyReferral, Case, CaseStatus, DelayReview, Investigation
+from threshold.lado.models import BodyReferral, Case, CaseStatus, Contact, DelayReview, Investigation
 from threshold.lado.models.meetings import MeetingKind
 from threshold.people.subjects import exclude_possible_subjects, users_not_about
-from threshold.policy import FactsError, Pack, add_months, get_pack, parse_facts
+from threshold.policy import FactsError, Pack, add_months, add_working_days, get_pack, parse_facts
 from threshold.policy.clocks import Clock, clock, delay_review_due, timescales_at_level
 from threshold.policy.engine import due_date
 from threshold.policy.facts import FactValue
+from threshold.timescales.models import Deadline, DeadlineState
 
 
 def lado_pack(local_authority: Organisation) -> Pack:
@@ -45,6 +49,33 @@ def lado_pack(local_authority: Organisation) -> Pack:
 
 
 # ---------------------------------------------------------------- deadlines and the review of delay
+
+
+@dataclass(frozen=True)
+class AdviceClock:
+    """The one-working-day clock on a contact: when advice is due, and whether it was met."""
+
+    due: dt.date
+    given_on: dt.date | None
+    overdue: bool
+
+    @property
+    def met(self) -> bool:
+        """Advice was given on or before the day it was due."""
+        return self.given_on is not None and self.given_on <= self.due
+
+
+def advice_due(contact: Contact, today: dt.date | None = None) -> AdviceClock:
+    """The LADO's one-working-day clock: due the working day after the contact was received.
+
+    Counts England's bank holidays (``threshold.policy.add_working_days``):
+    a contact received on a Friday is due on the Monday.
+    """
+    today = today or timezone.localdate()
+    due = add_working_days(timezone.localdate(contact.received_at), 1)
+    given_on = timezone.localdate(contact.advice_given_at) if contact.advice_given_at else None
+    return AdviceClock(due=due, given_on=given_on, overdue=given_on is None and today > due)
+
 
 # The meetings that evaluate an allegation (the protocol's Tier 1 strategy or LADO-convened meeting).
 EVALUATION_KINDS = (MeetingKind.STRATEGY, MeetingKind.ALLEGATIONS_MANAGEMENT)
@@ -181,12 +212,44 @@ def delay_review_state(case: Case, today: dt.date | None = None) -> DelayReviewS
 
 
 def case_overdue(case: Case, today: dt.date | None = None) -> bool:
-    """Whether an open case has a clock past its due date, or a review of delay not done in time."""
+    """Whether an open case has a clock, a review of delay, a monitoring review or a meeting action overdue.
+
+    The case page's answer, worked out from the case; lists read the stored rows instead (``with_overdue``).
+    """
     if case.status != CaseStatus.OPEN:
         return False
     today = _today(today)
     review = delay_review_state(case, today)
-    return any(deadline.overdue for deadline in case_deadlines(case, today)) or bool(review and review.overdue)
+    return (
+        any(deadline.overdue for deadline in case_deadlines(case, today))
+        or bool(review and review.overdue)
+        or case.monitoring_reviews.filter(done_on__isnull=True, due_on__lt=today).exists()
+        or case.meetings.filter(actions__done_on__isnull=True, actions__due_on__lt=today).exists()
+    )
+
+
+def with_overdue(
+    cases: QuerySet[Case], user: User, today: dt.date | None = None, *, only_overdue: bool = False
+) -> QuerySet[Case]:
+    """``cases`` with ``overdue``: an open case with a stored deadline the user may see open past its date.
+
+    One annotation on the list's own query (an ``Exists`` over ``visible_deadlines``), so a list of two hundred
+    cases costs what a list of two does, and ``overdue`` can be filtered on in the database. The rows are written
+    by the services that change a case (``threshold.lado.services.deadlines``): the pack's clocks, the reviews of
+    delay, Tier 2 monitoring reviews and meeting actions. ``only_overdue`` keeps only the overdue cases.
+    """
+    late = visible_deadlines(user, "view").filter(
+        case=OuterRef("pk"), state=DeadlineState.OPEN, due_on__lt=_today(today)
+    )
+    annotated = cases.annotate(
+        overdue=ExpressionWrapper(Q(status=CaseStatus.OPEN) & Exists(late), output_field=BooleanField())
+    )
+    return annotated.filter(overdue=True) if only_overdue else annotated
+
+
+def case_open_deadlines(user: User, case: Case) -> QuerySet[Deadline]:
+    """The case's stored deadlines still open, as the user may see them, soonest first (one query)."""
+    return visible_deadlines(user, "view").filter(case=case, state=DeadlineState.OPEN).order_by("due_on", "pk")
 
 
 # ---------------------------------------------------------------- the rows that stand

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from threshold.lado.views import cases, contacts, meetings, monitoring
+from threshold.lado.views import cases, contacts, meetings, monitoring, requests, team
 
 urlpatterns = [
     *contacts.urlpatterns,
     *cases.urlpatterns,
     *meetings.urlpatterns,
     *monitoring.urlpatterns,
+    *requests.urlpatterns,
+    *team.urlpatterns,
 ]

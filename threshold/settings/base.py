@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "threshold.core.context.layout",
+                "threshold.notifications.context.unread",
                 # ADR 0021: ``csrf_input`` also renders a one-time submission token.
                 "threshold.core.submissions.form_context",
             ],
@@ -274,6 +275,8 @@ STORAGES = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "outbox"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "threshold@threshold.example")
+# Where people reach Threshold: the links in emails (reminders, digests) start with it.
+THRESHOLD_BASE_URL = env_str("THRESHOLD_BASE_URL", "http://127.0.0.1:8000")
 # Uploaded documents live outside the web root, under generated names.
 DOCUMENT_ROOT = Path(env_str("DOCUMENT_ROOT", str(DATA_DIR / "documents")))
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
@@ -316,6 +319,7 @@ CACHES = {
 
 # Panels on the home page, from each feature: functions (request) -> dict | None.
 HOME_PANELS: list[str] = [
+    "threshold.timescales.home.panel",
     "threshold.concerns.home.panel",
     "threshold.allegations.home.panel",
     "threshold.lado.home.panel",

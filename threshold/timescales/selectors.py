@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -39,19 +40,33 @@ class WorkItem:
     url: str
 
 
+# The record pages a deadline links to, in the order a row's links are tried (a meeting action: its meeting).
+RECORD_PAGES = (
+    ("meeting_id", "meeting_detail"),
+    ("case_id", "case_detail"),
+    ("contact_id", "contact_detail"),
+    ("allegation_id", "allegation_detail"),
+    ("concern_id", "concern_detail"),
+)
+
+
 def deadline_url(deadline: Deadline) -> str:
     """The page where the person acts on a deadline: its record's page (the pattern reviews for an organisation)."""
-    if deadline.meeting_id:
-        return reverse("meeting_detail", args=[encode(deadline.meeting_id)])
-    if deadline.case_id:
-        return reverse("case_detail", args=[encode(deadline.case_id)])
-    if deadline.contact_id:
-        return reverse("contact_detail", args=[encode(deadline.contact_id)])
-    if deadline.allegation_id:
-        return reverse("allegation_detail", args=[encode(deadline.allegation_id)])
-    if deadline.concern_id:
-        return reverse("concern_detail", args=[encode(deadline.concern_id)])
+    for field, name in RECORD_PAGES:
+        record_id = getattr(deadline, field)
+        if record_id:
+            # Reversed once per page and then filled in: a long work list would spend its time in reverse().
+            return _url_pattern(name).replace(_token(1), _token(record_id), 1)
     return reverse("pattern_review_list")
+
+
+# A record's token never changes: a case's several clocks, and the next page's, share one encoding.
+_token = lru_cache(maxsize=65536)(encode)
+
+
+@lru_cache(maxsize=16)
+def _url_pattern(name: str) -> str:
+    return reverse(name, args=[1])
 
 
 def open_deadlines(user: User, *, everything: bool = False, kinds: Iterable[str] = ()) -> QuerySet[Deadline]:
@@ -62,7 +77,8 @@ def open_deadlines(user: User, *, everything: bool = False, kinds: Iterable[str]
     """
     rows = visible_deadlines(user, "view").filter(state=DeadlineState.OPEN)
     if not everything:
-        acting = visible_deadlines(user, "change").values("pk")
+        # Only the open rows nobody owns: the set the database works out once, kept small.
+        acting = visible_deadlines(user, "change").filter(owner__isnull=True, state=DeadlineState.OPEN).values("pk")
         rows = rows.filter(Q(owner=user) | Q(owner__isnull=True, pk__in=acting))
     wanted = [kind for kind in kinds if kind]
     if wanted:
@@ -80,7 +96,9 @@ def work_list(
     """The user's open deadlines grouped as overdue, due today, due in the next 7 days and later (one query)."""
     today = today or timezone.localdate()
     groups: dict[str, list[WorkItem]] = {status: [] for status in STATUSES}
-    for deadline in open_deadlines(user, everything=everything, kinds=kinds):
+    rows = open_deadlines(user, everything=everything, kinds=kinds)
+    # Whose each row is shows only in the list of everything.
+    for deadline in rows.select_related("owner") if everything else rows:
         status = deadline.status_on(today)
         groups[status].append(WorkItem(deadline=deadline, status=status, url=deadline_url(deadline)))
     return groups

@@ -23,6 +23,7 @@ from django.utils import timezone
 from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
+from threshold.chronology.services import chronology_record_event
 from threshold.core.locking import bump_version
 from threshold.timescales.models import Deadline, DeadlineState
 
@@ -148,6 +149,8 @@ def deadline_close(
 ) -> Deadline:
     """A person records that an open step is not needed, and why; it leaves work lists and reminders.
 
+    The audit event keeps the change (not the reason's words); the record's chronology (an allegation's,
+    a concern's or a LADO case's) gets a line with the reason, in the same transaction.
     ``deadline`` was fetched through ``threshold.access`` for ``change`` (``access_deadline``).
     """
     reason = (reason or "").strip()
@@ -178,4 +181,10 @@ def deadline_close(
             excluded_fields=["reason"],
             details={"deadline": deadline.pk, "kind": deadline.kind, "key": deadline.key},
         )
+        # The record's chronology says so too (an organisation's own deadline has none).
+        record = deadline.allegation or deadline.concern or deadline.case
+        if record is not None:
+            chronology_record_event(
+                record=record, text=f"{deadline.label}: marked as not needed. Reason: {reason}", actor=actor
+            )
     return deadline

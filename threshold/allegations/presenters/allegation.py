@@ -19,14 +19,26 @@ from threshold.allegations.presenters.sections import (
     suspension_section,
 )
 from threshold.jinja2 import govuk_date, link
+from threshold.lado.presenters.requests import allegation_requests
+from threshold.timescales.models import Deadline, DeadlineState
 
 PAUSED_TEXT = "Paused (police investigation)"
+# A stored deadline a person may still close as not needed.
+CLOSABLE = (DeadlineState.OPEN, DeadlineState.PAUSED)
+HEARING = "disciplinary-hearing"
 
 
-def allegation_page(allegation: Allegation, *, can_change: bool) -> dict[str, Any]:
-    """Everything the allegation page shows below its banners, section by section."""
+def allegation_page(
+    allegation: Allegation, *, can_change: bool, deadlines: dict[str, Deadline] | None = None
+) -> dict[str, Any]:
+    """Everything the allegation page shows below its banners, section by section.
+
+    ``deadlines`` are the allegation's stored deadlines by kind (``selectors.allegation_deadlines``): a
+    step closed as not needed says so, with the reason, and an open one offers "Mark as not needed".
+    """
     state = selectors.allegation_state(allegation)
     is_open = allegation.status != AllegationStatus.CONCLUDED
+    deadlines = deadlines or {}
 
     def links(*items: tuple[str, str, str], open_only: bool = False) -> list[Link]:
         if not can_change or (open_only and not is_open):
@@ -42,14 +54,22 @@ def allegation_page(allegation: Allegation, *, can_change: bool) -> dict[str, An
                 "(employment, agency, reporting restriction, interim prohibition order)",
             )
         ),
-        "due": due_list(allegation),
+        "due": due_list(allegation, deadlines),
         "steps_intro": (
             "Section 6 of the policy. Each record is kept: a later record of a step supersedes the earlier one. Due"
             f" dates come from the {allegation.organisation.policy_pack} policy pack, counted in England and Wales"
             " working days."
         ),
         "steps": [
-            step_row(allegation, item, can_record=can_change and is_open) for item in selectors.checklist(allegation)
+            step_row(
+                allegation,
+                item,
+                can_record=can_change and is_open,
+                can_close=can_change,
+                deadline=deadlines.get(item.kind) if item.kind else None,
+                hearing=deadlines.get(HEARING) if item.step == Step.INVESTIGATION else None,
+            )
+            for item in selectors.checklist(allegation)
         ],
         "referral": referral_section(allegation, state["referral"], state["referral_count"], can_change=can_change),
         "referral_links": links(
@@ -91,6 +111,7 @@ def allegation_page(allegation: Allegation, *, can_change: bool) -> dict[str, An
             for lesson in state["lessons"]
         ],
         "lessons_links": links(("allegation_lesson", "Log a lesson learned", "")),
+        "information_requests": allegation_requests(allegation, can_change=can_change),
         # The banners every allegation page shows (``_banners.html``) read these two.
         "paused": state["paused"],
         "suspend_now": state["suspend_now"],
@@ -124,8 +145,13 @@ def summary_rows(allegation: Allegation, *, paused: bool) -> list[dict[str, Any]
     ]
 
 
-def due_list(allegation: Allegation) -> list[dict[str, Any]]:
-    """What is due and overdue, soonest first, each linking to its section."""
+def due_list(allegation: Allegation, deadlines: dict[str, Deadline] | None = None) -> list[dict[str, Any]]:
+    """What is due and overdue, soonest first, each linking to its section (not a step closed as not needed)."""
+    closed = {
+        f"step-{step}"
+        for step, kind in selectors.STEP_TIMESCALES.items()
+        if (deadlines or {}).get(kind) is not None and (deadlines or {})[kind].state == DeadlineState.NOT_NEEDED
+    }
     return [
         {
             "tag": "Overdue" if item.overdue else "Due",
@@ -135,27 +161,52 @@ def due_list(allegation: Allegation) -> list[dict[str, Any]]:
             "when": when(item.due),
         }
         for item in selectors.due_items(allegation)
+        if item.anchor not in closed
     ]
 
 
-def step_status(item: ChecklistItem) -> tuple[str, str]:
-    """A step's tag: its words and colour."""
+def step_status(item: ChecklistItem, deadline: Deadline | None = None, *, concluded: bool = False) -> tuple[str, str]:
+    """A step's tag: its words and colour.
+
+    Only a person makes a step "Not needed" (with a reason, on its stored deadline); concluding the
+    allegation leaves a step nobody recorded outstanding ("Not recorded" where it has no clock).
+    """
     if item.done:
         return "Done", "green"
-    if not item.applies:
+    if deadline is not None and deadline.state == DeadlineState.NOT_NEEDED:
         return "Not needed", "grey"
+    if not item.applies:
+        return ("No longer applies" if item.clock_due is not None else "Not due"), "grey"
     if item.paused:
         return PAUSED_TEXT, "yellow"
     if item.referral_started:
         return "Referral started", "yellow"
+    if concluded and deadline is None:
+        return "Not recorded", "orange"
     if item.overdue:
         return "Overdue", "red"
     return "To do", "blue"
 
 
-def step_row(allegation: Allegation, item: ChecklistItem, *, can_record: bool) -> dict[str, Any]:
-    """One step of section 6: when it is due, where it stands, what was done and the links to record it."""
-    status, colour = step_status(item)
+def step_row(
+    allegation: Allegation,
+    item: ChecklistItem,
+    *,
+    can_record: bool,
+    can_close: bool = False,
+    deadline: Deadline | None = None,
+    hearing: Deadline | None = None,
+) -> dict[str, Any]:
+    """One step of section 6: when it is due, where it stands, what was done and the links to record it.
+
+    A step nobody recorded whose stored deadline is still open offers "Mark as not needed" (also after
+    the outcome); one closed that way shows the person's reason.
+    """
+    status, colour = step_status(item, deadline, concluded=allegation.status == AllegationStatus.CONCLUDED)
+    note = item.note
+    closed_by_person = deadline is not None and deadline.state == DeadlineState.NOT_NEEDED and not item.done
+    if closed_by_person and deadline is not None:
+        note = f"Not needed: {deadline.reason}"
     record = item.latest
     details: list[str] = []
     if record is not None:
@@ -184,16 +235,23 @@ def step_row(allegation: Allegation, item: ChecklistItem, *, can_record: bool) -
             referral = "Complete the referral" if item.referral_started else "Refer to the LADO"
             links.append(Link(reverse("allegation_referral", args=[allegation.pk]), referral))
         links.append(Link(reverse("allegation_step", args=[allegation.pk, item.step]), "Record", item.label))
+    if can_close and deadline is not None and deadline.state in CLOSABLE and not item.done and not closed_by_person:
+        links.append(Link(reverse("deadline_close", args=[deadline.pk]), "Mark as not needed", item.label))
+    also_due = [f"{description} By {govuk_date(due)}." for due, description in item.also_due]
+    if hearing is not None and hearing.state == DeadlineState.NOT_NEEDED:
+        also_due = [f"Disciplinary hearing not needed: {hearing.reason}"]
+    elif can_close and hearing is not None and hearing.state in CLOSABLE and item.also_due:
+        links.append(Link(reverse("deadline_close", args=[hearing.pk]), "Mark the hearing as not needed", ""))
     return {
         "step": item.step,
         "label": item.label,
         "due": PAUSED_TEXT if item.paused else (govuk_date(item.due) if item.due else ""),
-        "also_due": [f"{description} By {govuk_date(due)}." for due, description in item.also_due],
+        "also_due": also_due,
         "status": status,
         "colour": colour,
         "done": record is not None,
         "decision": record.decision if record is not None else "",
         "details": details,
-        "note": item.note,
+        "note": note,
         "links": links,
     }

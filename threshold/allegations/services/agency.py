@@ -11,6 +11,7 @@ from django.utils import timezone
 from threshold.accounts.models import User
 from threshold.allegations.models import AgencyRecord, Allegation
 from threshold.allegations.services.common import _record, _text, require_change
+from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext
 
 
@@ -81,4 +82,5 @@ def agency_record(
             record_id=record.pk,
             details={"removed_on": str(removed_on or ""), "cover_arranged_on": str(cover_arranged_on or "")},
         )
+        allegation_deadlines_sync(allegation)
     return record

@@ -12,11 +12,13 @@ from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import Allegation, Employment
 from threshold.allegations.services.common import _record, case_manager_candidates, require_change
+from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns.models import Concern
 from threshold.core.locking import bump_version
+from threshold.lado.services.requests import request_deadlines_sync
 from threshold.people.models import Person
 
 
@@ -85,6 +87,7 @@ def allegation_open_in_transaction(
             details={"concern": concern.pk if concern else None},
         )
         chronology_record_event(record=allegation, text="Allegation opened.", actor=actor)
+        allegation_deadlines_sync(allegation)
     return allegation
 
 
@@ -192,4 +195,7 @@ def allegation_update(
             audit_context=audit_context,
             changes=changes,
         )
+        allegation_deadlines_sync(current)
+        # A new case manager takes over the LADO's requests for information too.
+        request_deadlines_sync(current)
     return current

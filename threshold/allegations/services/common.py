@@ -7,18 +7,18 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
+from threshold.allegations.checklist import investigation_paused as investigation_paused
+from threshold.allegations.checklist import pack_for as pack_for
 from threshold.allegations.models import Allegation, AllegationStatus
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.people.subjects import exclude_possible_subjects
-from threshold.policy import Facts, FactsError, get_pack, parse_facts
-from threshold.policy.pack import Pack
+from threshold.policy import Facts, FactsError, parse_facts
 
 
 def require_change(*, actor: User, allegation: Allegation) -> None:
@@ -56,19 +56,6 @@ def case_manager_candidates(allegation: Allegation) -> QuerySet[User]:
     )
     # Never anyone the adult is or could be (ADR 0018).
     return exclude_possible_subjects(allegation.subject, candidates.distinct()).order_by("full_name")
-
-
-def investigation_paused(allegation: Allegation) -> bool:
-    """Whether the police are involved and have not yet authorised internal proceedings."""
-    if allegation.status == AllegationStatus.CONCLUDED:
-        return False
-    police = allegation.police_records.order_by("recorded_at", "pk").last()
-    return bool(police and police.involved and not police.proceedings_authorised)
-
-
-def pack_for(allegation: Allegation) -> Pack:
-    """The organisation's policy pack, as in force today."""
-    return get_pack(allegation.organisation.policy_pack, on=timezone.localdate())
 
 
 def _setting_type(organisation: Organisation) -> str:

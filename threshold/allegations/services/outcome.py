@@ -20,6 +20,7 @@ from threshold.allegations.models import (
     ReferralFollowUp,
 )
 from threshold.allegations.services.common import _record, _required, _text, checked_facts, pack_for, require_change
+from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext
 from threshold.core.vocabularies import Outcome
 from threshold.policy import assess, decide_reference, decide_retention
@@ -127,6 +128,7 @@ def outcome_record(
             changes={"status": (old_status, AllegationStatus.CONCLUDED)},
             details={"outcome": outcome, "dbs": bool(dbs_referred_on), "tra": bool(tra_referred_on)},
         )
+        allegation_deadlines_sync(allegation)
     return record
 
 
@@ -184,6 +186,7 @@ def referral_follow_up_record(
             record_id=record.pk,
             details={"body": body, "made": referred_on is not None},
         )
+        allegation_deadlines_sync(allegation)
     return record
 
 

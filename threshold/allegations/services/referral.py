@@ -29,6 +29,7 @@ from threshold.allegations.services.common import (
     pack_for,
     require_change,
 )
+from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext
 from threshold.core.vocabularies import AbuseCategory, CameToLight
 from threshold.policy import assess, non_recent
@@ -300,4 +301,5 @@ def referral_make_in_transaction(
                 "complete": complete,
             },
         )
+        allegation_deadlines_sync(allegation)
     return referral

@@ -12,6 +12,7 @@ from threshold.accounts.models import User
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import Allegation, Route, Step, StepRecord
 from threshold.allegations.services.common import _record, _text, investigation_paused, require_change, require_open
+from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext
 
 # The steps at which the case manager chooses the route: with the LADO (step 2) or with HR (step 5).
@@ -114,4 +115,5 @@ def step_record(
             record_id=record.pk,
             details={"step": step, **({"route": route} if route and step in ROUTE_STEPS else {})},
         )
+        allegation_deadlines_sync(allegation)
     return record

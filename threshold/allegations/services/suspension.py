@@ -24,6 +24,7 @@ from threshold.allegations.models import (
     SuspensionDecision,
 )
 from threshold.allegations.services.common import _record, _required, _text, require_change, require_open
+from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext
 
 
@@ -130,6 +131,7 @@ def risk_assessment_record(
             record_id=assessment.pk,
             details={"decision": decision},
         )
+        allegation_deadlines_sync(allegation)
     return assessment
 
 
@@ -275,4 +277,5 @@ def police_record(
                 "proceedings_authorised": proceedings_authorised,
             },
         )
+        allegation_deadlines_sync(allegation)
     return record

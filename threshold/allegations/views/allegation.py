@@ -53,7 +53,9 @@ def allegation_detail(request: HttpRequest, allegation_id: int) -> HttpResponse:
         {
             "allegation": allegation,
             "can_change": can_change,
-            **allegation_page(allegation, can_change=can_change),
+            **allegation_page(
+                allegation, can_change=can_change, deadlines=selectors.allegation_deadlines(user, allegation)
+            ),
             "hidden": hidden_context(user=user, record=allegation, record_type="allegation"),
             **chronology_context(record=allegation, record_type="allegation", can_add=can_change),
             **documents_context(user=user, record=allegation, record_type="allegation", can_upload=can_change),

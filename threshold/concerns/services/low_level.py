@@ -21,6 +21,7 @@ from threshold.concerns.models import (
     FurtherAction,
     LowLevelRecord,
 )
+from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
 from threshold.policy import (
@@ -160,4 +161,5 @@ def low_level_record_save(
             text=f"Low-level concern record {'created' if expected_version == 0 else 'updated'}: {action}.",
             actor=actor,
         )
+        concern_deadlines_sync(concern)
     return record

@@ -12,6 +12,7 @@ from threshold.chronology.services import chronology_record_event
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern, ConcernDetails, ConcernStatus, FurtherAction, Routing
 from threshold.concerns.services.common import _routing
+from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
 
@@ -60,6 +61,7 @@ def concern_close(
             changes={"status": (old_status, current.status)},
         )
         chronology_record_event(record=current, text=f"Closed: {current.closed_reason}", actor=actor)
+        concern_deadlines_sync(current)
     return current
 
 

@@ -22,6 +22,7 @@ from threshold.concerns.models import (
     PatternFinding,
     PatternReview,
 )
+from threshold.concerns.services.deadlines import pattern_review_deadline_sync
 from threshold.people.models import Person
 
 
@@ -50,6 +51,7 @@ def pattern_review_start(
             organisation=organisation,
             details={"period_start": period_start, "period_end": period_end},
         )
+        pattern_review_deadline_sync(organisation)
     return review
 
 
@@ -216,4 +218,5 @@ def pattern_review_complete(
             record_id=current.pk,
             organisation=current.organisation,
         )
+        pattern_review_deadline_sync(current.organisation)
     return current

@@ -84,14 +84,24 @@ class ConclusionForm(VersionedForm):
 
     ``bodies`` are the bodies to ask about (``body_questions``): each has
     ``<body>_referred`` (yes or no), ``<body>_referred_on``,
-    ``<body>_reference`` and ``<body>_explanation``.
+    ``<body>_reference`` and ``<body>_explanation``. ``no_meeting_reason``
+    and ``no_quality_assurance_reason`` are asked only when the case lacks
+    what its tier needs before it concludes (``closing_rules``); the service
+    says when one is missing.
     """
 
     outcome = _choice("Outcome", Outcome.choices, "Choose the outcome")
     summary = _text("Summary of the conclusion, for the employer", "Enter a summary of the conclusion for the employer")
     lessons = _text("Lessons learned")
 
-    def __init__(self, *args: Any, bodies: Sequence[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        bodies: Sequence[str],
+        meeting_reason: bool = False,
+        quality_assurance_reason: bool = False,
+        **kwargs: Any,
+    ) -> None:
         self.bodies = list(bodies)
         # Each form has its own dates: the class's would be shared between requests.
         self.DATES = {
@@ -103,6 +113,16 @@ class ConclusionForm(VersionedForm):
             self.fields[f"{body}_referred"] = forms.ChoiceField(choices=YES_NO, required=False)
             self.fields[f"{body}_reference"] = _text("Reference", None, 100)
             self.fields[f"{body}_explanation"] = _text("Why no referral was made")
+        if meeting_reason:
+            self.fields["no_meeting_reason"] = _text("Why no strategy meeting or LADO-chaired meeting was held")
+        if quality_assurance_reason:
+            self.fields["no_quality_assurance_reason"] = _text(
+                "Why the case concludes without the employer's outcome accepted"
+            )
+
+    def reasons(self) -> dict[str, str]:
+        """The reasons the case concludes without a meeting or quality assurance, as ``case_conclude`` takes them."""
+        return {name: self.cleaned_data.get(name, "") for name in ("no_meeting_reason", "no_quality_assurance_reason")}
 
     def referrals(self) -> list[BodyReferralAnswer]:
         """One entry per body, as ``case_conclude`` takes them (``referred`` None when not answered)."""

@@ -292,6 +292,13 @@ class Conclusion(Immutable):
     pack = models.CharField(max_length=64, blank=True)
     pack_version = models.CharField(max_length=32, blank=True)
     definition = models.TextField(blank=True, help_text="The pack's definition of the outcome, as shown.")
+    # What a case concluded without must say why (the closing rules in ``services/conclusion.py``).
+    no_meeting_reason = models.TextField(
+        blank=True, help_text="Tier 1: why no strategy meeting or LADO-chaired meeting was held."
+    )
+    no_quality_assurance_reason = models.TextField(
+        blank=True, help_text="Tier 2: why the employer's outcome was not quality assured (accepted) first."
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]

@@ -7,6 +7,7 @@ from typing import Any
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import Case
 from threshold.lado.presenters.dataset import dataset_cards, tier_label
+from threshold.lado.presenters.requests import case_requests
 
 
 def summary_rows(case: Case) -> list[dict[str, Any]]:
@@ -41,4 +42,5 @@ def case_page_context(case: Case, *, may_change: bool) -> dict[str, Any]:
         ],
         "allocation_lines": allocation_lines(case),
         "allocated_to": f"Allocated to {case.lado.full_name if case.lado else 'nobody'}.",
+        **case_requests(case, may_change=may_change),
     }

@@ -23,6 +23,7 @@ from threshold.lado.models import BodyReferral, Case, Investigation, RiskMeasure
 from threshold.lado.models.cases import Body, InvestigationKind, RiskMeasureKind
 from threshold.lado.services.case_rules import require_not_closed
 from threshold.lado.services.common import record_case_event, require_case, text
+from threshold.lado.services.deadlines import case_deadlines_sync
 
 _CRIMINAL = (
     ("no_further_action", "No further action"),
@@ -235,4 +236,6 @@ def case_record_body_referral(
             row=row.pk,
             details={"body": body, "referred": referred},
         )
+        # A referral to Ofsted meets (or, explained, stops) the early years notification clock.
+        case_deadlines_sync(case)
     return row

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from threshold.accounts.models import Membership, User
 from threshold.accounts.roles import Role
@@ -17,6 +18,9 @@ from threshold.lado.models import Allocation, Case, CaseStatus, TierChange
 from threshold.lado.selectors import lado_candidates
 from threshold.lado.services.case_rules import CASE_TIERS, require_not_closed
 from threshold.lado.services.common import record_case_event, require_case, text
+from threshold.lado.services.deadlines import case_deadlines_sync
+from threshold.notifications.models import NotificationKind
+from threshold.notifications.services import notify_in_transaction
 
 
 def case_change_tier(
@@ -59,6 +63,7 @@ def case_change_tier(
             row=change.pk,
             changes={"tier": (previous, tier)},
         )
+        case_deadlines_sync(current)
     case.refresh_from_db()
     return change
 
@@ -106,5 +111,17 @@ def case_reassign(
             row=allocation.pk,
             changes={"lado": (previous.pk if previous else None, lado.pk)},
         )
+        # The case's deadlines move to the LADO who now holds it.
+        case_deadlines_sync(current)
+        if lado != actor:
+            notify_in_transaction(
+                recipients=[lado],
+                kind=NotificationKind.ALLOCATED,
+                text=f"Case allocated to you: {current.reference}",
+                key=f"allocated:allocation:{allocation.pk}",
+                url=reverse("case_detail", args=[current.pk]),
+                reference=current.reference,
+                subject=current.subject,
+            )
     case.refresh_from_db()
     return allocation

@@ -1,5 +1,7 @@
 """Rules every change to a LADO case shares: the tiers a case can be at, who decides, that a closed case is complete.
 
+Also whether the employer is an early years setting (Ofsted is asked about at conclusion, and notified in time).
+
 The deciding check lives here, not in ``decisions``, so that the decision service can open a case
 (``cases``) and the case service can check the decider without the two importing each other.
 """
@@ -10,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from threshold.access import fetch
 from threshold.accounts.models import User
+from threshold.accounts.roles import OrganisationKind
 from threshold.lado.models import Case, CaseStatus, Contact, Level
+from threshold.lado.models.cases import Sector
 
 # A case is only ever Tier 1 or Tier 2: a consultation does not become a case.
 CASE_TIERS = {Level.TIER_1.value: str(Level.TIER_1.label), Level.TIER_2.value: str(Level.TIER_2.label)}
@@ -34,3 +38,10 @@ def require_decider(actor: User, contact: Contact) -> None:
     """
     if not fetch.visible_contacts(actor, "decide").filter(pk=contact.pk).exists():
         raise PermissionDenied("You cannot decide this contact.")
+
+
+def is_early_years(case: Case) -> bool:
+    """The employer is an early years setting: by the case's sector, or the kind of employer Threshold knows."""
+    return case.sector == Sector.EARLY_YEARS or (
+        case.employer is not None and case.employer.kind == OrganisationKind.EARLY_YEARS
+    )

@@ -41,6 +41,7 @@ from threshold.lado.services.common import (
     require_case,
     text,
 )
+from threshold.lado.services.deadlines import case_deadlines_sync
 from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
 from threshold.policy import FactsError, Pack, non_recent, parse_facts
 
@@ -200,6 +201,7 @@ def case_open_from_contact(
             audit_context=audit_context,
             details={"contact": contact.pk, "tier": tier, "referral": referral.pk if referral else None},
         )
+        case_deadlines_sync(case)
     return case
 
 
@@ -334,6 +336,8 @@ def case_update_dataset(
             changes=changes,
             details={"fields": sorted(changes)},
         )
+        # The sector decides the Ofsted clock; an unallocated case's rows are nobody's until a manager allocates it.
+        case_deadlines_sync(current)
     return current
 
 

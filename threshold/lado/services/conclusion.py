@@ -7,6 +7,13 @@ LADO's pack (or KCSIE's, saying so, when the pack has none). The DBS is always
 asked about; the TRA for a teacher and Ofsted for an early years setting, or
 whenever the pack's referral advice raises them. Each is confirmed with a date
 or explained.
+
+What stops a case concluding too early (``closing_rules``): a Tier 1 case needs
+a strategy meeting or a LADO-chaired (allegations management) meeting held
+("In Tier 1 cases a Strategy Meeting, or a meeting convened by the LADO will be
+held"), and a Tier 2 case the LADO's quality assurance of the employer's outcome
+(accepted; a challenge is resolved by accepting the revised outcome), or the
+LADO records why the case concludes without it.
 """
 
 from __future__ import annotations
@@ -21,17 +28,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import Allegation
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.core.locking import bump_version
 from threshold.core.vocabularies import Outcome
-from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion
-from threshold.lado.models.cases import Body, Sector
-from threshold.lado.selectors import lado_pack, latest_body_referrals
+from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion, Level
+from threshold.lado.models.cases import Body, QualityAssuranceDecision
+from threshold.lado.selectors import EVALUATION_KINDS, lado_pack, latest_body_referrals
+from threshold.lado.services.case_rules import is_early_years
 from threshold.lado.services.common import record_case_event, require_case, text
+from threshold.lado.services.deadlines import case_deadlines_sync
 from threshold.policy import Advice, FactsError, Pack, assess, get_pack, parse_facts
 from threshold.policy.pack import Definition
 
@@ -43,6 +51,61 @@ BODY_NAMES: dict[str, str] = {
     Body.OFSTED: "Ofsted",
 }
 FALLBACK_PACK = "kcsie"
+REASON_LIMIT = 10000
+TIER_1_PROTOCOL = "In Tier 1 cases a Strategy Meeting, or a meeting convened by the LADO will be held"
+
+
+@dataclass(frozen=True)
+class ClosingRules:
+    """What the case still lacks before it concludes, so the conclusion must say why it concludes without it."""
+
+    # Tier 1, and no strategy meeting or LADO-chaired meeting has been held.
+    meeting_needed: bool
+    # Tier 2, and the employer's outcome has not been accepted (never quality assured, or the challenge stands).
+    quality_assurance_needed: bool
+    # The latest quality assurance challenged the employer's outcome.
+    challenged: bool
+
+
+def closing_rules(case: Case, today: dt.date | None = None) -> ClosingRules:
+    """Whether the case has what its tier needs before it concludes (a meeting; quality assurance)."""
+    today = today or timezone.localdate()
+    meeting_needed = False
+    quality_assurance_needed = False
+    challenged = False
+    if case.tier == Level.TIER_1:
+        meeting_needed = not any(
+            timezone.localdate(meeting.held_at) <= today for meeting in case.meetings.filter(kind__in=EVALUATION_KINDS)
+        )
+    elif case.tier == Level.TIER_2:
+        latest = case.quality_assurances.order_by("-recorded_at", "-pk").first()
+        challenged = latest is not None and latest.decision == QualityAssuranceDecision.CHALLENGED
+        quality_assurance_needed = latest is None or latest.decision != QualityAssuranceDecision.ACCEPTED
+    return ClosingRules(
+        meeting_needed=meeting_needed, quality_assurance_needed=quality_assurance_needed, challenged=challenged
+    )
+
+
+def _closing_errors(rules: ClosingRules, no_meeting_reason: str, no_quality_assurance_reason: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if rules.meeting_needed:
+        if not no_meeting_reason:
+            errors["no_meeting_reason"] = (
+                "Record the strategy meeting or LADO-chaired meeting held, or enter why no meeting was held"
+            )
+        elif len(no_meeting_reason) > REASON_LIMIT:
+            errors["no_meeting_reason"] = f"The reason must be {REASON_LIMIT:,} characters or fewer"
+    if rules.quality_assurance_needed:
+        if not no_quality_assurance_reason:
+            errors["no_quality_assurance_reason"] = (
+                "Record that the challenge to the employer's outcome is resolved, or enter why the case concludes"
+                " without it"
+                if rules.challenged
+                else "Quality assure the employer's outcome, or enter why the case concludes without it"
+            )
+        elif len(no_quality_assurance_reason) > REASON_LIMIT:
+            errors["no_quality_assurance_reason"] = f"The reason must be {REASON_LIMIT:,} characters or fewer"
+    return errors
 
 
 @dataclass(frozen=True)
@@ -95,18 +158,12 @@ def _is_teacher(case: Case) -> bool:
     return "teacher" in case.adult_role.lower()
 
 
-def _is_early_years(case: Case) -> bool:
-    return case.sector == Sector.EARLY_YEARS or (
-        case.employer is not None and case.employer.kind == OrganisationKind.EARLY_YEARS
-    )
-
-
 def referral_advice(case: Case, outcome: str = "") -> dict[str, Advice]:
     """The pack's advice on DBS, TRA and Ofsted referrals, from the facts the case was decided on and the outcome."""
     own: dict[str, Any] = {}
     if outcome in Outcome.values:
         own["outcome"] = outcome
-    if _is_early_years(case):
+    if is_early_years(case):
         own["setting_type"] = "early_years"
     if _is_teacher(case):
         own["subject_is_teacher"] = True
@@ -128,7 +185,7 @@ def body_questions(case: Case, outcome: str = "") -> list[BodyQuestion]:
     asked = {Body.DBS: "The recording data set asks for the referral to the DBS and its date."}
     if _is_teacher(case):
         asked[Body.TRA] = "The adult is a teacher."
-    if _is_early_years(case):
+    if is_early_years(case):
         asked[Body.OFSTED] = "The employer is an early years setting."
     for body in ASKED_BODIES:
         if body not in asked and advice[body].consider:
@@ -190,6 +247,8 @@ def case_conclude(
     lessons: str,
     referrals: Sequence[BodyReferralAnswer],
     expected_version: int,
+    no_meeting_reason: str = "",
+    no_quality_assurance_reason: str = "",
     audit_context: AuditContext | None = None,
 ) -> Conclusion:
     """Conclude the case: outcome and date, referrals confirmed or explained, lessons; sent to the employer.
@@ -199,6 +258,10 @@ def case_conclude(
     asks). A referral confirmed as already recorded keeps its row; one
     recorded differently gets a new row. A case is concluded once: a second
     attempt, or a stale form, is refused.
+
+    A Tier 1 case with no strategy or LADO-chaired meeting held needs
+    ``no_meeting_reason``; a Tier 2 case whose employer's outcome the LADO has
+    not accepted needs ``no_quality_assurance_reason`` (``closing_rules``).
     """
     require_case(actor, case, "change")
     today = timezone.localdate()
@@ -217,6 +280,11 @@ def case_conclude(
         errors["summary"] = "Enter a summary of the conclusion for the employer"
     questions = body_questions(case, outcome)
     errors.update(_check_referrals(referrals, [question.body for question in questions], today))
+    rules = closing_rules(case, today)
+    no_meeting_reason = text(no_meeting_reason) if rules.meeting_needed else ""
+    no_quality_assurance_reason = text(no_quality_assurance_reason) if rules.quality_assurance_needed else ""
+    if case.status == CaseStatus.OPEN:
+        errors.update(_closing_errors(rules, no_meeting_reason, no_quality_assurance_reason))
     if errors:
         raise ValidationError(errors)
     assert concluded_on is not None
@@ -239,6 +307,8 @@ def case_conclude(
             pack=pack.id,
             pack_version=pack.version,
             definition=definition,
+            no_meeting_reason=no_meeting_reason,
+            no_quality_assurance_reason=no_quality_assurance_reason,
             recorded_by=actor,
         )
         latest = latest_body_referrals(case)
@@ -255,7 +325,14 @@ def case_conclude(
             actor=actor,
             case=case,
             action="case.concluded",
-            text=f"Concluded on {concluded_on:%d/%m/%Y}: {label}. " + " ".join(_referral_line(row) for row in rows),
+            text=f"Concluded on {concluded_on:%d/%m/%Y}: {label}. "
+            + " ".join(_referral_line(row) for row in rows)
+            + (f" No strategy or LADO-chaired meeting was held: {no_meeting_reason}" if no_meeting_reason else "")
+            + (
+                f" Concluded without the employer's outcome accepted: {no_quality_assurance_reason}"
+                if no_quality_assurance_reason
+                else ""
+            ),
             audit_context=audit_context,
             row=conclusion.pk,
             changes={"status": (CaseStatus.OPEN, CaseStatus.CONCLUDED), "outcome": ("", outcome)},
@@ -263,9 +340,13 @@ def case_conclude(
                 "body_referrals": added,
                 "body_referrals_confirmed": [row.pk for row in rows if row.pk not in added],
                 "pack": pack.ref,
+                "no_meeting_reason": bool(no_meeting_reason),
+                "no_quality_assurance_reason": bool(no_quality_assurance_reason),
             },
         )
         _send_to_employer(actor=actor, case=case, conclusion=conclusion, audit_context=audit_context)
+        # The resolution targets are met (or stopped); steps nobody recorded stay open until closed with a reason.
+        case_deadlines_sync(case)
     return conclusion
 
 
@@ -352,6 +433,7 @@ def case_close(*, actor: User, case: Case, expected_version: int, audit_context:
             audit_context=audit_context,
             changes={"status": (CaseStatus.CONCLUDED, CaseStatus.CLOSED)},
         )
+        case_deadlines_sync(case)
     return case
 
 

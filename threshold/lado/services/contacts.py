@@ -5,18 +5,19 @@ professional and agency making the contact, brief details of the
 circumstances and basic details of the adult under discussion", so that
 "these details are recorded and could be drawn upon if further concerns come
 about in relation to that individual". Advice is given within one working
-day (National LADO Network minimum standards); ``advice_due`` is that clock.
+day (National LADO Network minimum standards); ``advice_due`` is that clock (kept with the LADO's
+selectors, which the deadline rows read too, and importable from here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from threshold.access.scope import scope_for
@@ -25,15 +26,20 @@ from threshold.allegations.models import Referral
 from threshold.audit.context import AuditContext
 from threshold.core.locking import bump_version
 from threshold.lado.models import Contact, ContactMethod, ContactSource, ContactStatus
+from threshold.lado.selectors import AdviceClock as AdviceClock
+from threshold.lado.selectors import advice_due as advice_due
 from threshold.lado.services.common import (
     record_case_event,
     record_contact_event,
     require_contact,
     text,
 )
+from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
+from threshold.notifications.models import NotificationKind
+from threshold.notifications.recipients import lado_inbox_team
+from threshold.notifications.services import notify_in_transaction
 from threshold.people.models import Person, PersonKind
 from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
-from threshold.policy import add_working_days
 
 # Sources that are a member of the public rather than a professional: no agency to name.
 PUBLIC_SOURCES = frozenset({ContactSource.PARENT, ContactSource.PUBLIC})
@@ -49,32 +55,6 @@ REFERRAL_FIELDS = (
     "employer_name",
     "summary",
 )
-
-
-@dataclass(frozen=True)
-class AdviceClock:
-    """The one-working-day clock on a contact: when advice is due, and whether it was met."""
-
-    due: dt.date
-    given_on: dt.date | None
-    overdue: bool
-
-    @property
-    def met(self) -> bool:
-        """Advice was given on or before the day it was due."""
-        return self.given_on is not None and self.given_on <= self.due
-
-
-def advice_due(contact: Contact, today: dt.date | None = None) -> AdviceClock:
-    """The LADO's one-working-day clock: due the working day after the contact was received.
-
-    Counts England's bank holidays (``threshold.policy.add_working_days``):
-    a contact received on a Friday is due on the Monday.
-    """
-    today = today or timezone.localdate()
-    due = add_working_days(timezone.localdate(contact.received_at), 1)
-    given_on = timezone.localdate(contact.advice_given_at) if contact.advice_given_at else None
-    return AdviceClock(due=due, given_on=given_on, overdue=given_on is None and today > due)
 
 
 def _adult_person(*, local_authority: Organisation, name: str, born: dt.date | None, role: str, **extra: Any) -> Person:
@@ -119,6 +99,19 @@ def _referral_member(*, local_authority: Organisation, name: str) -> User | None
         # Several could be meant: link none; every possible match stays hidden from the contact.
         return None
     return member
+
+
+def _notify_new_contact(contact: Contact, recorded_by: User | None = None) -> None:
+    """Tell the authority's LADOs and managers (not who recorded it, nor its subject) of a new contact in the inbox."""
+    notify_in_transaction(
+        recipients=[user for user in lado_inbox_team(contact.local_authority) if user != recorded_by],
+        kind=NotificationKind.NEW_REFERRAL,
+        text=f"New {'contact' if recorded_by else 'referral'} in the inbox: {contact.reference}",
+        key=f"new_referral:contact:{contact.pk}",
+        url=reverse("contact_detail", args=[contact.pk]),
+        reference=contact.reference,
+        subject=contact.subject,
+    )
 
 
 def contact_from_referral(*, referral: Referral) -> Contact:
@@ -182,6 +175,8 @@ def contact_from_referral(*, referral: Referral) -> Contact:
                 action="contact.received",
                 details={"referral": referral.pk, "allegation": allegation.pk, "complete": referral.is_complete},
             )
+            _notify_new_contact(contact)
+            contact_deadlines_sync(contact)
             return contact
         changes = {
             name: (getattr(contact, name), value) for name, value in values.items() if getattr(contact, name) != value
@@ -218,6 +213,8 @@ def contact_from_referral(*, referral: Referral) -> Contact:
                 + ".",
                 details={"referral": referral.pk, "contact": contact.pk},
             )
+            case_deadlines_sync(case)
+        contact_deadlines_sync(contact)
     return contact
 
 
@@ -351,6 +348,8 @@ def contact_record(
             audit_context=audit_context,
             details={"method": method, "source": source},
         )
+        _notify_new_contact(contact, recorded_by=actor)
+        contact_deadlines_sync(contact)
     return contact
 
 
@@ -399,4 +398,5 @@ def contact_record_advice(
                 "status": (before[2], contact.status),
             },
         )
+        contact_deadlines_sync(contact)
     return contact

@@ -26,6 +26,7 @@ from threshold.lado.selectors import lado_pack
 from threshold.lado.services.case_rules import require_decider
 from threshold.lado.services.cases import case_open_from_contact
 from threshold.lado.services.common import record_contact_event, text
+from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
 from threshold.people.models import Person
 from threshold.policy import Assessment, FactsError, assess, parse_facts
 from threshold.policy.pack import Pack
@@ -156,6 +157,10 @@ def contact_decide(
                 "pack_version": pack.version,
             },
         )
+        contact_deadlines_sync(contact)
+        if case is not None:
+            # The case's clocks read the decision (its facts, and when the contact was decided).
+            case_deadlines_sync(case)
     return decision
 
 
@@ -307,5 +312,8 @@ def contact_reopen(
                 changes={"status": (previous_status, later.status)},
                 details={"level": level, "case": case.pk, "reopened": locked.pk},
             )
+            contact_deadlines_sync(later)
+        contact_deadlines_sync(locked)
+        case_deadlines_sync(case)
     contact.refresh_from_db()
     return decision

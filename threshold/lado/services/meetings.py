@@ -32,6 +32,7 @@ from threshold.lado.models import (
 from threshold.lado.models.meetings import AttendanceStatus
 from threshold.lado.services.case_rules import require_not_closed
 from threshold.lado.services.common import record_case_event, require_case, text
+from threshold.lado.services.deadlines import case_deadlines_sync
 
 # The fields a meeting form edits, in the order the audit trail lists them.
 MEETING_FIELDS = ("kind", "held_at", "chair_name", "chair_agency", "information_shared", "decisions", "minutes")
@@ -93,6 +94,19 @@ def _meeting_values(
     return values
 
 
+def _require_after_referral(case: Case, values: dict[str, Any]) -> None:
+    """Refuse a meeting dated before the referral was received: it cannot be about this case."""
+    held_on = timezone.localdate(values["held_at"])
+    if held_on < case.received_on:
+        received = case.received_on
+        raise ValidationError(
+            {
+                "held_at": "The date of the meeting must be on or after the date the referral was received, "
+                f"{received.day} {received:%B %Y}"
+            }
+        )
+
+
 # What a closed case refuses, in the words of the message shown to the LADO.
 CLOSED_MEETINGS = "meetings can no longer be recorded on it"
 CLOSED_CHANGES = "its meetings can no longer be changed"
@@ -138,6 +152,7 @@ def meeting_record(
         decisions=decisions,
         minutes=minutes,
     )
+    _require_after_referral(case, values)
     with transaction.atomic(durable=True):
         meeting = Meeting.objects.create(case=case, created_by=actor, **values)
         record_case_event(
@@ -149,6 +164,8 @@ def meeting_record(
             row=meeting.pk,
             details={"meeting": meeting.pk, "kind": meeting.kind},
         )
+        # A strategy or LADO-chaired meeting held (or booked in time) meets the evaluation meeting clock.
+        case_deadlines_sync(case)
     return meeting
 
 
@@ -185,6 +202,9 @@ def meeting_update(
         decisions=decisions,
         minutes=minutes,
     )
+    if timezone.localdate(values["held_at"]) != timezone.localdate(meeting.held_at):
+        # Moved to another day: never to before the referral (a meeting recorded before this rule keeps its day).
+        _require_after_referral(case, values)
     with transaction.atomic(durable=True):
         bump_version(meeting, expected_version)
         changes = {
@@ -205,6 +225,7 @@ def meeting_update(
             changes=changes,
             details={"meeting": meeting.pk},
         )
+        case_deadlines_sync(case)
     return meeting
 
 
@@ -330,6 +351,7 @@ def meeting_add_action(
             row=action.pk,
             details={"meeting": meeting.pk, "due_on": due_on.isoformat()},
         )
+        case_deadlines_sync(meeting.case)
     return action
 
 
@@ -373,4 +395,5 @@ def meeting_complete_action(
             row=action.pk,
             details={"meeting": meeting.pk},
         )
+        case_deadlines_sync(meeting.case)
     return action

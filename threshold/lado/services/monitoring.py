@@ -21,6 +21,7 @@ from threshold.core.locking import bump_version
 from threshold.lado.models import CaseStatus, Level, MonitoringReview, QualityAssurance
 from threshold.lado.models.cases import Case, QualityAssuranceDecision
 from threshold.lado.services.common import record_case_event, require_case, text
+from threshold.lado.services.deadlines import case_deadlines_sync
 
 
 def _require_open(case: Case, what: str) -> None:
@@ -55,6 +56,7 @@ def monitoring_schedule_review(
             row=review.pk,
             details={"due_on": due_on.isoformat()},
         )
+        case_deadlines_sync(case)
     return review
 
 
@@ -98,6 +100,7 @@ def monitoring_complete_review(
             row=review.pk,
             details={"due_on": review.due_on.isoformat(), "done_on": done_on.isoformat()},
         )
+        case_deadlines_sync(case)
     return review
 
 
@@ -125,4 +128,5 @@ def case_quality_assure(
             row=row.pk,
             details={"decision": decision},
         )
+        case_deadlines_sync(case)
     return row

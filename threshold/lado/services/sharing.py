@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from threshold.access import fetch
@@ -29,6 +30,8 @@ from threshold.lado.services.case_rules import require_not_closed
 from threshold.lado.services.common import record_case_event, require_case
 from threshold.lado.services.common import text as clean_text
 from threshold.lado.services.meetings import meeting_label
+from threshold.notifications.models import NotificationKind
+from threshold.notifications.services import notify_in_transaction
 
 UPDATE_LENGTH = 10000
 CLOSED_SHARING = "it and its meetings can no longer be shared (you can still stop sharing)"
@@ -79,6 +82,15 @@ def meeting_share(
             row=share.pk,
             details={"meeting": meeting.pk, "user": user.pk},
         )
+        notify_in_transaction(
+            recipients=[user],
+            kind=NotificationKind.MEETING_SHARED,
+            text=f"Meeting shared with you: {meeting_label(meeting)}, case {case.reference}",
+            key=f"meeting_shared:share:{share.pk}",
+            url=reverse("meeting_detail", args=[meeting.pk]),
+            reference=case.reference,
+            subject=case.subject,
+        )
     return share
 
 
@@ -126,6 +138,15 @@ def case_share(*, actor: User, case: Case, user: User, audit_context: AuditConte
             audit_context=audit_context,
             row=share.pk,
             details={"user": user.pk},
+        )
+        notify_in_transaction(
+            recipients=[user],
+            kind=NotificationKind.MEETING_SHARED,
+            text=f"Case shared with you: {case.reference}",
+            key=f"case_shared:share:{share.pk}",
+            url=reverse("case_detail", args=[case.pk]),
+            reference=case.reference,
+            subject=case.subject,
         )
     return share
 
@@ -183,6 +204,16 @@ def meeting_add_update(
             row=update.pk,
             details={"meeting": meeting.pk, "agency": agency},
         )
+        if case.lado is not None and case.lado != actor and partner_agency(actor):
+            notify_in_transaction(
+                recipients=[case.lado],
+                kind=NotificationKind.PARTNER_UPDATE,
+                text=f"Update from a partner on {case.reference}: {meeting_label(meeting)}",
+                key=f"partner_update:update:{update.pk}",
+                url=reverse("meeting_detail", args=[meeting.pk]),
+                reference=case.reference,
+                subject=case.subject,
+            )
     return update
 
 

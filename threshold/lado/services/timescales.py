@@ -17,6 +17,7 @@ from threshold.audit.context import AuditContext
 from threshold.lado.models import Case, CaseStatus, DelayReview
 from threshold.lado.selectors import three_months_on
 from threshold.lado.services.common import record_case_event, require_case, text
+from threshold.lado.services.deadlines import case_deadlines_sync
 from threshold.policy.clocks import next_delay_review
 
 
@@ -68,4 +69,6 @@ def case_record_delay_review(
             row=review.pk,
             details={"reviewed_on": reviewed_on.isoformat(), "next_review_on": review.next_review_on.isoformat()},
         )
+        # This review's row is met; the next falls a month later.
+        case_deadlines_sync(case)
     return review

@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.access.scope import scope_for
@@ -25,7 +25,7 @@ from threshold.lado.forms.cases import CaseFilterForm, ReassignForm
 from threshold.lado.models import Case, CaseStatus
 from threshold.lado.presenters.case import case_page_context, summary_rows
 from threshold.lado.presenters.dataset import tier_label
-from threshold.lado.selectors import case_overdue, lado_candidates
+from threshold.lado.selectors import lado_candidates, with_overdue
 from threshold.lado.views import case_changes
 from threshold.lado.views.contacts import decisions_panel
 from threshold.lado.views.meetings import meetings_panel
@@ -49,17 +49,27 @@ def _open_first(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def _rows(cases: list[Case]) -> list[dict[str, Any]]:
-    """What each list row shows: reference, adult, tier, status, LADO, opened, overdue."""
-    today = timezone.localdate()
+    """What each list row shows: reference, adult, tier, status, LADO, opened, overdue (``with_overdue``)."""
     return [
         {
             "case": case,
             "reference": case.reference,
             "tier": tier_label(case.tier),
-            "overdue": case.status == CaseStatus.OPEN and case_overdue(case, today),
+            "overdue": bool(getattr(case, "overdue", False)),
         }
         for case in cases
     ]
+
+
+def _with_category(cases: QuerySet[Case], category: str) -> QuerySet[Case]:
+    """Cases whose categories of abuse (a JSON list) include ``category``, in the database.
+
+    The list is matched as its JSON text with the value quoted, which every database reads alike
+    (SQLite has no JSON ``contains``); ``category`` is one of the form's choices, never typed text.
+    """
+    return cases.annotate(categories_text=Cast("abuse_categories", TextField())).filter(
+        categories_text__contains=f'"{category}"'
+    )
 
 
 def _audit_list(user: User, request: HttpRequest, cases: list[Case], details: dict[str, Any]) -> None:
@@ -85,7 +95,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     mine = bool(scope.lado_change)
     if mine:
         cases = cases.filter(lado=user)
-    cases = _open_first(cases)
+    cases = _open_first(with_overdue(cases, user))
     total = cases.count()
     rows = list(cases[:LIST_LIMIT])
     _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
@@ -122,19 +132,12 @@ def case_list_all(request: HttpRequest) -> HttpResponse:
             cases = cases.filter(**{name: chosen[name]})
     if chosen.get("employer"):
         cases = cases.filter(employer_name=chosen["employer"])
-    today = timezone.localdate()
-    rows: list[Case] = []
-    total = 0
-    # Categories live in a JSON list and "overdue" is the pack's timescales: both are checked per case,
-    # in the list's order, so the first LIST_LIMIT kept are the first in that order; all matches are counted.
-    for case in _open_first(cases).iterator():
-        if chosen.get("category") and chosen["category"] not in (case.abuse_categories or []):
-            continue
-        if chosen.get("overdue") and not (case.status == CaseStatus.OPEN and case_overdue(case, today)):
-            continue
-        total += 1
-        if len(rows) < LIST_LIMIT:
-            rows.append(case)
+    if chosen.get("category"):
+        cases = _with_category(cases, chosen["category"])
+    # "Overdue" is read from the stored deadlines (one annotation), so the filter is in the database too.
+    cases = _open_first(with_overdue(cases, user, only_overdue=bool(chosen.get("overdue"))))
+    total = cases.count()
+    rows = list(cases[:LIST_LIMIT])
     _audit_list(user, request, rows, {"list": "all", "filters": {k: v for k, v in chosen.items() if v}})
     return render(
         request,

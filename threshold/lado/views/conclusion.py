@@ -15,7 +15,14 @@ from threshold.core.http import signed_in_user
 from threshold.lado.forms.monitoring import CloseForm, ConclusionForm
 from threshold.lado.models import Case
 from threshold.lado.selectors import lado_pack
-from threshold.lado.services.conclusion import body_questions, case_close, case_conclude, outcome_definitions
+from threshold.lado.services.conclusion import (
+    TIER_1_PROTOCOL,
+    body_questions,
+    case_close,
+    case_conclude,
+    closing_rules,
+    outcome_definitions,
+)
 from threshold.lado.views.case_forms import case_for_change
 from threshold.lado.views.meeting_pages import case_page
 
@@ -39,12 +46,17 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
     """Conclude the case: the outcome (definitions beside), its date, referrals, lessons; sent to the employer."""
     user = signed_in_user(request)
     case = case_for_change(request, user, case_id)
+    rules = closing_rules(case)
 
     def make_form(record: Case, data: Any) -> ConclusionForm:
         # The referral advice follows the outcome chosen (a substantiated outcome raises the DBS and TRA).
         questions = body_questions(record, _outcome(data))
         return ConclusionForm(
-            data, bodies=[question.body for question in questions], initial=_initial(record, questions)
+            data,
+            bodies=[question.body for question in questions],
+            meeting_reason=rules.meeting_needed,
+            quality_assurance_reason=rules.quality_assurance_needed,
+            initial=_initial(record, questions),
         )
 
     def context(form: ConclusionForm) -> dict[str, Any]:
@@ -57,6 +69,8 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
             "definitions_note": definitions_note,
             "questions": body_questions(case, _outcome(form.data if form.is_bound else None)),
             "sent_to_employer": bool(case.contact is not None and case.contact.allegation_id),
+            "rules": rules,
+            "tier_1_protocol": TIER_1_PROTOCOL,
         }
 
     def save(form: ConclusionForm) -> object:
@@ -70,6 +84,7 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
             lessons=data["lessons"],
             referrals=form.referrals(),
             expected_version=data["version"],
+            **form.reasons(),
             audit_context=AuditContext.from_request(request),
         )
 

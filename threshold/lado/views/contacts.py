@@ -61,11 +61,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     contacts = list(
         fetch.visible_contacts(user, "view")
         .filter(status__in=OPEN_STATUSES)
-        .select_related("referral", "local_authority")
+        .select_related("referral", "local_authority", "allocated_to")
         .order_by("-received_at")[:200]
     )
     today = timezone.localdate()
-    rows = [{"contact": contact, "clock": advice_due(contact, today)} for contact in contacts]
+    managed = scope_for(user).lado_manage
+    rows = [
+        {
+            "contact": contact,
+            "clock": advice_due(contact, today),
+            # A LADO manager allocates the contacts of the authorities they manage (lado/views/team.py).
+            "may_allocate": contact.local_authority_id in managed,
+        }
+        for contact in contacts
+    ]
     audit_record(
         context=AuditContext.from_request(request),
         action="records.listed",

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 
 from threshold.access import fetch
@@ -32,7 +32,8 @@ from threshold.lado.forms.monitoring import (
     ScheduleReviewForm,
 )
 from threshold.lado.models import Case, CaseStatus, Level
-from threshold.lado.selectors import case_deadlines, delay_review_state, three_months_wording
+from threshold.lado.selectors import case_deadlines, case_open_deadlines, delay_review_state, three_months_wording
+from threshold.lado.services.deadlines import STEP_KINDS
 from threshold.lado.services.monitoring import (
     case_quality_assure,
     monitoring_complete_review,
@@ -76,9 +77,33 @@ def employer_progress(allegation: Allegation) -> dict[str, Any]:
     }
 
 
+def _close_url(deadline_id: int) -> str | None:
+    """The "not needed, because…" page for a stored deadline (the timescales app's), where the tree has it."""
+    try:
+        return reverse("deadline_close", args=[deadline_id])
+    except NoReverseMatch:
+        return None
+
+
+def open_steps(user: User, case: Case, *, may_change: bool) -> list[dict[str, Any]]:
+    """The case's open stored deadlines: what is due, by when, where it stands, and (for a step) "not needed"."""
+    today = timezone.localdate()
+    return [
+        {
+            "label": deadline.label,
+            "due_on": deadline.due_on,
+            "status": deadline.status_on(today),
+            "close_url": _close_url(deadline.pk) if may_change and deadline.kind in STEP_KINDS else None,
+        }
+        for deadline in case_open_deadlines(user, case)
+    ]
+
+
 def monitoring_panel(user: User, case: Case) -> dict[str, Any]:
     """Context for ``lado/case/_monitoring.html``: timescales, monitoring, quality assurance, conclusion."""
+    may_change = fetch.can(user, "change", case)
     return {
+        "monitoring_open_steps": open_steps(user, case, may_change=may_change),
         "monitoring_deadlines": case_deadlines(case),
         "monitoring_delay": delay_review_state(case),
         "monitoring_reviews": list(case.monitoring_reviews.all()),
@@ -87,7 +112,7 @@ def monitoring_panel(user: User, case: Case) -> dict[str, Any]:
         "monitoring_employer_linked": employer_linked(user, case),
         "monitoring_tier_2": case.tier == Level.TIER_2,
         "monitoring_open": case.status == CaseStatus.OPEN,
-        "monitoring_may_change": fetch.can(user, "change", case),
+        "monitoring_may_change": may_change,
         "monitoring_protocol": TIER_2_PROTOCOL,
     }
 

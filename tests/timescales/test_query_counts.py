@@ -1,0 +1,85 @@
+"""My work, the team view, the trust's view and the home pages cost the same queries on a small and a larger world."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.timescales.work_helpers import MONDAY, MONDAY_MORNING, deadline
+from threshold.accounts.models import Organisation, User
+from threshold.allegations.models import Allegation
+from threshold.demo import world
+from threshold.lado.models import Case, Contact, ContactStatus
+from threshold.people.models import Person
+from threshold.timescales.models import Deadline
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("lara", "my_work", ""),
+    ("lara", "my_work", "?show=everything"),
+    ("lara", "home", ""),
+    ("mo", "lado_team", ""),
+    ("mo", "home", ""),
+    ("mo", "lado_inbox", ""),
+    ("priya", "trust_work", ""),
+    ("hana", "home", ""),
+]
+
+
+def _counts(signed_in) -> dict[str, int]:
+    counts = {}
+    for key, name, query in PAGES:
+        client: Client = signed_in(key)
+        url = reverse(name) + query
+        assert client.get(url).status_code == 200  # warm: sessions, caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[f"{name}{query} ({key})"] = len(queries)
+    return counts
+
+
+def _grow(records: dict[str, int], lados: list[User], size: int) -> None:
+    """A larger authority: more contacts held and not, open cases per LADO, and their clocks."""
+    northshire = Organisation.objects.get(name=world.NORTHSHIRE)
+    allegation = Allegation.objects.get(pk=records["allegation_chris"])
+    for n in range(size):
+        person = Person.objects.create(organisation=northshire, full_name=f"Adult Number{n}")
+        contact = Contact.objects.create(
+            local_authority=northshire, subject=person, adult_name=person.full_name, summary="Synthetic.",
+            status=(ContactStatus.NEW, ContactStatus.ADVISED)[n % 2], allocated_to=lados[n % 3] if n % 3 else None,
+        )  # fmt: skip
+        case = Case.objects.create(
+            local_authority=northshire, subject=person, contact=contact, adult_name=person.full_name,
+            summary="Synthetic.", tier=("tier-1", "tier-2")[n % 2], lado=lados[n % 3] if n % 4 else None,
+        )  # fmt: skip
+        owner = lados[n % 3]
+        deadline(contact, kind="lado-initial-decision", due_on=MONDAY - dt.timedelta(days=n % 5), owner=owner)
+        deadline(case, kind="evaluation-meeting", due_on=MONDAY + dt.timedelta(days=n % 10), owner=owner)
+        deadline(case, kind="monitoring-review", due_on=MONDAY + dt.timedelta(days=20 + n), owner=owner)
+        deadline(allegation, kind=f"step-{n}", due_on=MONDAY - dt.timedelta(days=1 + n % 3), owner=None)
+
+
+def test_query_counts_do_not_grow_with_the_data(records, persona, signed_in) -> None:
+    Deadline.objects.all().delete()
+    lados = [persona("lara"), persona("mo"), persona("lara")]
+    case = Case.objects.get(pk=records["case_chris"])
+    # The small world: one step each (a list with nothing to show writes no audit event, a fixed difference).
+    deadline(case, kind="evaluation-meeting", due_on=MONDAY - dt.timedelta(days=1), owner=persona("lara"))
+    deadline(case, kind="quality-assurance", due_on=MONDAY - dt.timedelta(days=1), owner=persona("mo"))
+    allegation = Allegation.objects.get(pk=records["allegation_chris"])
+    deadline(allegation, kind="lado-referral", due_on=MONDAY - dt.timedelta(days=1), owner=persona("hana"))
+
+    with time_machine.travel(MONDAY_MORNING, tick=False):
+        small = _counts(signed_in)
+        _grow(records, lados, 30)
+        assert Deadline.objects.count() > 100
+        large = _counts(signed_in)
+
+    assert large == small

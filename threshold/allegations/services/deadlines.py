@@ -1,0 +1,217 @@
+"""The employer's clocks on an allegation, stored as deadlines (ADR 0024).
+
+``allegation_deadlines_sync`` works out, from what the checklist already calculates
+(``threshold.allegations.checklist``: the one calculator the allegation page reads too), a
+``DeadlineSpec`` for each clock the pack and the trust's policy give an allegation, and makes the
+stored rows match, inside the caller's transaction. Every service that changes what a clock depends
+on calls it at the end of its transaction.
+
+- Section 6's steps with a pack timescale (``STEP_TIMESCALES``: inform the LADO, suspension confirmed
+  in writing, the no-further-action employer action, the investigation report, Ofsted for early
+  years) and the disciplinary hearing that goes with step 8: met when the step is recorded, paused
+  while the police investigate, stopped (with the recorded choice as the reason) when the other route
+  was chosen or the adult was not suspended, otherwise open, concluded or not: nothing here ever
+  decides a step is "not needed" (a person does, with a reason: ``timescales.services.deadline_close``).
+- The review of each suspension risk assessment, on its agreed review date.
+- A supply worker's replacement cover, 48 hours after the suspension or removal (appendix 4).
+- The DBS and TRA referrals the pack advised on at the outcome.
+
+The owner is the allegation's case manager. Labels carry no personal data: they go into emails.
+Only the kinds in ``ALLEGATION_KINDS`` are touched: other clocks on the allegation (the LADO's
+requests for information, ``information-request``) belong to other sync functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.allegations.checklist import (
+    PAUSED_STEPS,
+    STEP_TIMESCALES,
+    ChecklistItem,
+    checklist,
+    cover_clock,
+    latest,
+    pack_for,
+    referral_follow_ups,
+)
+from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
+from threshold.core.vocabularies import Outcome
+from threshold.timescales.models import DeadlineState
+from threshold.timescales.services import DeadlineSpec, deadlines_sync
+
+HEARING = "disciplinary-hearing"
+RISK_REVIEW = "risk-assessment-review"
+REPLACEMENT_COVER = "replacement-cover"
+FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
+# Every kind this module writes: the sync never touches another kind on the allegation.
+ALLEGATION_KINDS = (
+    *STEP_TIMESCALES.values(),
+    HEARING,
+    RISK_REVIEW,
+    REPLACEMENT_COVER,
+    *FOLLOW_UP_KINDS.values(),
+)
+# What each clock is called in work lists and reminders: no name, nothing about the allegation.
+LABELS = {
+    "inform-lado": "Inform the LADO",
+    "suspension-written-confirmation": "Confirm the suspension in writing",
+    "no-further-action-employer-action": "No further action: record the decision",
+    "investigation-report": "Investigation report",
+    HEARING: "Disciplinary hearing",
+    "ofsted-notification": "Notify Ofsted",
+    RISK_REVIEW: "Review the suspension risk assessment",
+    REPLACEMENT_COVER: "Replacement cover from the agency",
+    "dbs-referral": "DBS referral, or why none is made",
+    "tra-referral": "TRA referral, or why none is made",
+}
+PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."
+
+
+def allegation_deadlines_sync(allegation: Allegation) -> None:
+    """Make the allegation's stored employer deadlines match its records (inside the caller's transaction)."""
+    deadlines_sync(
+        record=allegation,
+        organisation=allegation.organisation,
+        reference=allegation.reference,
+        specs=allegation_deadline_specs(allegation),
+        kinds=ALLEGATION_KINDS,
+    )
+
+
+def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
+    """What the allegation's records say about each of its employer clocks now."""
+    owner = allegation.case_manager
+    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
+    pack = pack_for(allegation)
+    sources = {timescale.id: timescale.description[:300] for timescale in pack.timescales}
+    specs: list[DeadlineSpec] = []
+    for item in checklist(allegation):
+        if item.kind and item.clock_due is not None:
+            specs.append(_step_spec(item, item.kind, item.clock_due, owner, sources.get(item.kind, "")))
+        if item.step == Step.INVESTIGATION and item.hearing_due is not None:
+            specs.append(_hearing_spec(item, item.hearing_due, outcome, owner, sources.get(HEARING, "")))
+    specs.extend(_risk_review_specs(allegation, outcome, owner))
+    specs.extend(_cover_specs(allegation, owner))
+    specs.extend(_follow_up_specs(allegation, outcome, owner))
+    return specs
+
+
+def _step_spec(item: ChecklistItem, kind: str, due: dt.date, owner: User | None, source: str) -> DeadlineSpec:
+    """A step's clock: met once recorded, paused for the police, stopped by the route not taken, else open."""
+    base = DeadlineSpec(kind=kind, label=LABELS.get(kind, kind), due_on=due, owner=owner, source=source)
+    record = item.latest
+    if record is not None:
+        return replace(base, state=DeadlineState.MET, met_on=record.done_on)
+    if item.paused and item.step in PAUSED_STEPS:
+        return replace(base, state=DeadlineState.PAUSED, reason=PAUSED_REASON)
+    if not item.applies:
+        return replace(base, state=DeadlineState.STOPPED, reason=item.note)
+    return base
+
+
+def _hearing_spec(
+    item: ChecklistItem, due: dt.date, outcome: OutcomeRecord | None, owner: User | None, source: str
+) -> DeadlineSpec:
+    """The disciplinary hearing, which goes with step 8 (as on the checklist).
+
+    Nothing records a hearing itself: the outcome settles it. An outcome with a disciplinary route meets it
+    on the day of the outcome; an outcome without one stops it, naming the outcome. Before the outcome it
+    follows step 8: paused for the police, stopped when no further action was chosen instead.
+    """
+    base = DeadlineSpec(kind=HEARING, label=LABELS[HEARING], due_on=due, owner=owner, source=source)
+    if outcome is not None:
+        if outcome.disciplinary_route:
+            return replace(base, state=DeadlineState.MET, met_on=outcome.concluded_on)
+        reason = f"Outcome recorded without a disciplinary route: {Outcome(outcome.outcome).label.lower()}."
+        return replace(base, state=DeadlineState.STOPPED, reason=reason)
+    if item.paused:
+        return replace(base, state=DeadlineState.PAUSED, reason=PAUSED_REASON)
+    if not item.applies:
+        return replace(base, state=DeadlineState.STOPPED, reason=item.note)
+    return base
+
+
+def _risk_review_specs(allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None) -> list[DeadlineSpec]:
+    """Each suspension risk assessment's agreed review date (one row per assessment, keyed by it).
+
+    A later assessment meets the review of the one before, on its decision date. The latest stays open
+    until its review date; after the outcome, a review that would fall later than the outcome no longer
+    applies (the outcome is named), while one already due before the outcome stays open.
+    """
+    assessments: list[RiskAssessment] = list(allegation.risk_assessments.order_by("recorded_at", "pk"))
+    specs = []
+    for index, assessment in enumerate(assessments):
+        base = DeadlineSpec(
+            kind=RISK_REVIEW,
+            key=f"assessment-{assessment.pk}",
+            label=LABELS[RISK_REVIEW],
+            due_on=assessment.review_on,
+            owner=owner,
+            source="Policy, appendix 3: the agreed review date of the risk assessment",
+        )
+        following = assessments[index + 1] if index + 1 < len(assessments) else None
+        if following is not None:
+            specs.append(replace(base, state=DeadlineState.MET, met_on=following.decided_on))
+        elif outcome is not None and allegation.status == AllegationStatus.CONCLUDED:
+            if assessment.review_on > outcome.concluded_on:
+                reason = f"The outcome was recorded on {outcome.concluded_on:%-d %B %Y}, before the review date."
+                specs.append(replace(base, state=DeadlineState.STOPPED, reason=reason))
+            else:
+                specs.append(base)
+        else:
+            specs.append(base)
+    return specs
+
+
+def _cover_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:
+    """A supply worker's replacement cover: due 48 hours after the suspension or removal, met when arranged."""
+    clock = cover_clock(allegation)
+    if clock is None:
+        return []
+    due_at, arranged_on = clock
+    base = DeadlineSpec(
+        kind=REPLACEMENT_COVER,
+        label=LABELS[REPLACEMENT_COVER],
+        due_on=timezone.localdate(due_at),
+        due_at=due_at,
+        owner=owner,
+        source="Policy, appendix 4: alternative cover is expected within 48 hours",
+    )
+    if arranged_on is not None:
+        return [replace(base, state=DeadlineState.MET, met_on=arranged_on)]
+    return [base]
+
+
+def _follow_up_specs(allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None) -> list[DeadlineSpec]:
+    """The DBS and TRA referrals the pack advised on at the outcome (section 6.5).
+
+    Neither the packs nor the trust's policy give a number of days for these referrals (KCSIE says
+    "promptly"), so a referral falls due on the day of the outcome, as the allegation page and the home
+    page have always shown it (``selectors.follow_up_items``). Met when made (its date); stopped when the
+    case manager recorded why it is not made (the reason stays on the allegation, not in the row).
+    """
+    if outcome is None:
+        return []
+    specs = []
+    for body, entry in referral_follow_ups(allegation).items():
+        kind = FOLLOW_UP_KINDS[body]
+        base = DeadlineSpec(
+            kind=kind,
+            label=LABELS[kind],
+            due_on=outcome.concluded_on,
+            owner=owner,
+            source="Referral " + ("required" if entry["required"] else "to consider") + " at the outcome",
+        )
+        if entry["made_on"]:
+            specs.append(replace(base, state=DeadlineState.MET, met_on=entry["made_on"]))
+        elif entry["reason"]:
+            reason = f"Recorded as not made: the reason is on the outcome ({entry['label']} referral)."
+            specs.append(replace(base, state=DeadlineState.STOPPED, reason=reason))
+        elif entry["open"]:
+            specs.append(base)
+    return specs

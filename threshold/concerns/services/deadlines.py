@@ -1,0 +1,123 @@
+"""The concerns side's clocks, stored as deadlines (ADR 0024): further actions and termly pattern reviews.
+
+Each function joins the caller's transaction and touches only its own kinds.
+
+- ``concern_deadlines_sync``: the further action a low-level concern record sets (appendix 2) is due on
+  its ``action_due_on`` and met on its ``action_done_on``. Its owner is named on the record in words, not
+  as an account, so the row has no owner: it falls to whoever handles the organisation's concerns.
+- ``pattern_review_deadline_sync``: the trust's policy asks for the low-level concerns to be "reviewed
+  regularly (at least once a term)" (Managing allegations against staff policy, low-level concerns). A
+  term is the school term of ``concerns.selectors.term_of`` (autumn, spring, summer), and the review of a
+  term is due on its last day, met by a completed review whose period reaches into it
+  (``concerns.selectors.covering_review``, the rule the pattern review pages show). Rows are kept for last
+  term (overdue while it was missed), this term, and, once this term's is done, next term's. The row is
+  the organisation's own (``record_key`` ``organisation:<id>``), keyed by the term (``2026-autumn``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from threshold.accounts.models import Organisation
+from threshold.concerns.models import Concern, FurtherAction, LowLevelRecord, PatternReview
+from threshold.concerns.selectors import Term, covering_review, next_term, previous_term, term_of
+from threshold.timescales.models import DeadlineState
+from threshold.timescales.services import DeadlineSpec, deadlines_sync
+
+LOW_LEVEL_ACTION = "low-level-action"
+PATTERN_REVIEW = "pattern-review"
+CONCERN_KINDS = (LOW_LEVEL_ACTION,)
+PATTERN_REVIEW_KINDS = (PATTERN_REVIEW,)
+LOW_LEVEL_ACTION_LABEL = "Low-level concern: further action"
+PATTERN_REVIEW_LABEL = "Termly pattern review of concerns"
+PATTERN_REVIEW_SOURCE = "Policy: low-level concerns are reviewed at least once a term to identify patterns"
+
+
+def concern_deadlines_sync(concern: Concern) -> None:
+    """Make the concern's stored deadline for its low-level record's further action match the record."""
+    record: LowLevelRecord | None = LowLevelRecord.objects.filter(concern=concern).first()
+    specs = []
+    if (
+        record is not None
+        and record.further_action
+        and record.further_action != FurtherAction.NONE
+        and record.action_due_on is not None
+    ):
+        spec = DeadlineSpec(
+            kind=LOW_LEVEL_ACTION,
+            label=LOW_LEVEL_ACTION_LABEL,
+            due_on=record.action_due_on,
+            source=f"Appendix 2: {FurtherAction(record.further_action).label}",
+        )
+        if record.action_done_on is not None:
+            spec = DeadlineSpec(
+                kind=spec.kind,
+                label=spec.label,
+                due_on=spec.due_on,
+                source=spec.source,
+                state=DeadlineState.MET,
+                met_on=record.action_done_on,
+            )
+        specs.append(spec)
+    deadlines_sync(
+        record=concern,
+        organisation=concern.organisation,
+        reference=concern.reference,
+        specs=specs,
+        kinds=CONCERN_KINDS,
+    )
+
+
+def _term_key(term: Term) -> str:
+    return f"{term.start:%Y}-{term.name}"
+
+
+def pattern_review_deadline_sync(organisation: Organisation, *, today: dt.date | None = None) -> None:
+    """Make the organisation's stored termly pattern review deadlines match its completed reviews.
+
+    The terms move with the calendar, so the daily reminder pass runs this for every setting (``today`` is
+    the day it reminds for) as well as the services that start and complete a review.
+    """
+    completed = PatternReview.objects.filter(organisation=organisation, completed_at__isnull=False)
+    current = term_of(today or timezone.localdate())
+    last = previous_term(current)
+    # Last term's review was due only if there were concerns to review by its end: a setting that had none
+    # (or did not use Threshold yet) missed nothing.
+    terms = [last, current] if _had_concerns(organisation, last) else [current]
+    specs = [_review_spec(term, covering_review(completed, term)) for term in terms]
+    if specs[-1].state == DeadlineState.MET:
+        following = next_term(current)
+        specs.append(_review_spec(following, covering_review(completed, following)))
+    deadlines_sync(
+        record=organisation,
+        organisation=organisation,
+        reference=organisation.name[:40],
+        specs=specs,
+        kinds=PATTERN_REVIEW_KINDS,
+    )
+
+
+def _had_concerns(organisation: Organisation, term: Term) -> bool:
+    return Concern.objects.filter(organisation=organisation, raised_on__lte=term.end).exists()
+
+
+def _review_spec(term: Term, review: PatternReview | None) -> DeadlineSpec:
+    if review is not None and review.completed_at is not None:
+        return DeadlineSpec(
+            kind=PATTERN_REVIEW,
+            key=_term_key(term),
+            label=PATTERN_REVIEW_LABEL,
+            due_on=term.end,
+            source=PATTERN_REVIEW_SOURCE,
+            state=DeadlineState.MET,
+            met_on=timezone.localdate(review.completed_at),
+        )
+    return DeadlineSpec(
+        kind=PATTERN_REVIEW,
+        key=_term_key(term),
+        label=PATTERN_REVIEW_LABEL,
+        due_on=term.end,
+        source=PATTERN_REVIEW_SOURCE,
+    )

@@ -1,0 +1,1 @@
+"""Management commands of the timescales: the stored deadlines and the work lists."""

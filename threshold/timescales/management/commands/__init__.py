@@ -1,0 +1,1 @@
+"""The timescales commands: ``due`` prints a person's work list as JSON."""

@@ -1,0 +1,58 @@
+"""``python manage.py due --user EMAIL [--on YYYY-MM-DD] --format json``: a person's work list, as JSON.
+
+Prints ``[{"reference", "kind", "due", "status"}]`` (``due`` an ISO date, ``status`` one of ``overdue``,
+``today``, ``week``, ``later``) for the open deadlines in that person's work list on the day given (today by
+default), read through ``threshold.access`` as that person. Reading it is audited as a system read naming
+the records listed. An unknown email is an error (exit status 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from threshold.accounts.models import User
+from threshold.timescales.selectors import STATUSES, work_list
+from threshold.timescales.views.work import audit_listed
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--on must be a date as YYYY-MM-DD, not {value!r}.") from None
+
+
+class Command(BaseCommand):
+    """Print one person's work list."""
+
+    help = "Print a person's work list (overdue, today, this week, later) as JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """``--user`` (required), ``--on`` and ``--format``."""
+        parser.add_argument("--user", required=True, metavar="EMAIL", help="The person's sign-in email address.")
+        parser.add_argument("--on", metavar="YYYY-MM-DD", help="The day to work the list out for (default today).")
+        parser.add_argument("--format", choices=["json"], default="json", help="Output format (json).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Look the person up, work out their list, audit the read and print it."""
+        today = _day(options["on"]) if options.get("on") else None
+        user = User.objects.filter(email__iexact=options["user"].strip(), is_active=True).first()
+        if user is None:
+            raise CommandError("No active user has that email address.")
+        groups = work_list(user, today=today)
+        items = [item for status in STATUSES for item in groups[status]]
+        audit_listed(None, "due_command", [item.deadline for item in items], job="due")
+        rows = [
+            {
+                "reference": item.deadline.reference,
+                "kind": item.deadline.kind,
+                "due": item.deadline.due_on.isoformat(),
+                "status": item.status,
+            }
+            for item in items
+        ]
+        self.stdout.write(json.dumps(rows, indent=2))
