@@ -9,10 +9,10 @@ nothing. Every read (``view``, ``view_report``, ``view_summary``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from threshold.access import policies
@@ -200,16 +200,38 @@ def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]
         if action == "change"
         else scope.concern_read_plain | scope.concern_read_routed
     )
+    # Each branch is a correlated EXISTS on the row's own record, not "record IN (every record the user may
+    # see)": a work list reads a person's few hundred rows, and the authority may hold tens of thousands of
+    # contacts and cases that an IN list would read in full on every page (bench/work_lists.py).
     condition = (
-        Q(concern__in=Concern.objects.filter(policies.concern_condition(scope, record_action)))
-        | Q(allegation__in=Allegation.objects.filter(policies.allegation_condition(scope, record_action)))
-        | Q(contact__in=Contact.objects.filter(policies.contact_condition(scope, record_action)))
-        | Q(case__in=Case.objects.filter(policies.case_condition(scope, record_action)))
-        | Q(meeting__in=Meeting.objects.filter(policies.meeting_condition(scope, meeting_action)))
+        Q(Exists(Concern.objects.filter(policies.concern_condition(scope, record_action), pk=OuterRef("concern_id"))))
+        | Q(
+            Exists(
+                Allegation.objects.filter(
+                    policies.allegation_condition(scope, record_action), pk=OuterRef("allegation_id")
+                )
+            )
+        )
+        | Q(Exists(Contact.objects.filter(policies.contact_condition(scope, record_action), pk=OuterRef("contact_id"))))
+        | Q(Exists(Case.objects.filter(policies.case_condition(scope, record_action), pk=OuterRef("case_id"))))
+        | Q(
+            Exists(Meeting.objects.filter(policies.meeting_condition(scope, meeting_action), pk=OuterRef("meeting_id")))
+        )
     )
     if handlers:
         condition |= Q(record_key__startswith="organisation:", organisation_id__in=handlers)
     return _visible(Deadline, condition)
+
+
+def deadlines_of_listed(field: Literal["case", "contact", "allegation", "concern"]) -> QuerySet[Deadline]:
+    """The stored deadlines of each record of a list, for an ``Exists`` or count annotation on that list.
+
+    ``field`` names the record: the rows are those whose ``field`` is the list's row (``OuterRef("pk")``).
+    Only for a list the caller built on ``visible_*``: a deadline follows its record (ADR 0024), so the
+    list's own rule is the rule, and the rows are never read on their own.
+    """
+    lookup: dict[str, Any] = {field: OuterRef("pk")}
+    return scoped(Deadline._default_manager.filter(**lookup))
 
 
 def access_deadline(

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from threshold.access.fetch import visible_deadlines
+from threshold.access.fetch import deadlines_of_listed, visible_deadlines
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
 from threshold.core.querysets import latest_of_kind
@@ -228,19 +228,16 @@ def case_overdue(case: Case, today: dt.date | None = None) -> bool:
     )
 
 
-def with_overdue(
-    cases: QuerySet[Case], user: User, today: dt.date | None = None, *, only_overdue: bool = False
-) -> QuerySet[Case]:
-    """``cases`` with ``overdue``: an open case with a stored deadline the user may see open past its date.
+def with_overdue(cases: QuerySet[Case], today: dt.date | None = None, *, only_overdue: bool = False) -> QuerySet[Case]:
+    """``cases`` (built on ``visible_cases``) with ``overdue``: open, with a stored deadline open past its date.
 
-    One annotation on the list's own query (an ``Exists`` over ``visible_deadlines``), so a list of two hundred
-    cases costs what a list of two does, and ``overdue`` can be filtered on in the database. The rows are written
-    by the services that change a case (``threshold.lado.services.deadlines``): the pack's clocks, the reviews of
-    delay, Tier 2 monitoring reviews and meeting actions. ``only_overdue`` keeps only the overdue cases.
+    One annotation on the list's own query (an ``Exists`` over the case's rows: the list is scoped, and a
+    deadline follows its record), so a list of two hundred cases costs what a list of two does, and ``overdue``
+    can be filtered on in the database. The rows are written by the services that change a case
+    (``threshold.lado.services.deadlines``): the pack's clocks, the reviews of delay, Tier 2 monitoring reviews
+    and meeting actions. ``only_overdue`` keeps only the overdue cases.
     """
-    late = visible_deadlines(user, "view").filter(
-        case=OuterRef("pk"), state=DeadlineState.OPEN, due_on__lt=_today(today)
-    )
+    late = deadlines_of_listed("case").filter(state=DeadlineState.OPEN, due_on__lt=_today(today))
     annotated = cases.annotate(
         overdue=ExpressionWrapper(Q(status=CaseStatus.OPEN) & Exists(late), output_field=BooleanField())
     )

@@ -95,7 +95,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     mine = bool(scope.lado_change)
     if mine:
         cases = cases.filter(lado=user)
-    cases = _open_first(with_overdue(cases, user))
+    cases = _open_first(with_overdue(cases))
     total = cases.count()
     rows = list(cases[:LIST_LIMIT])
     _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
@@ -135,7 +135,7 @@ def case_list_all(request: HttpRequest) -> HttpResponse:
     if chosen.get("category"):
         cases = _with_category(cases, chosen["category"])
     # "Overdue" is read from the stored deadlines (one annotation), so the filter is in the database too.
-    cases = _open_first(with_overdue(cases, user, only_overdue=bool(chosen.get("overdue"))))
+    cases = _open_first(with_overdue(cases, only_overdue=bool(chosen.get("overdue"))))
     total = cases.count()
     rows = list(cases[:LIST_LIMIT])
     _audit_list(user, request, rows, {"list": "all", "filters": {k: v for k, v in chosen.items() if v}})
