@@ -82,6 +82,27 @@ def test_after_the_outcome_an_unrecorded_step_is_still_outstanding_with_a_link_t
     assert "Mark as not needed" in row
 
 
+def test_after_the_outcome_a_step_with_no_clock_that_nobody_recorded_can_be_closed_with_a_reason_too(
+    persona, signed_in, allegation
+) -> None:
+    _conclude(persona, allegation)
+    parents = Deadline.objects.get(record_key=f"allegation:{allegation.pk}", kind="step-parents-informed")
+    hana = signed_in("hana")
+    html = _page(hana, allegation)
+    row = html[html.index('id="step-parents-informed"') :].split("</tr>", 1)[0]
+    assert reverse("deadline_close", args=[parents.pk]) in row
+
+    hana.post(
+        reverse("deadline_close", args=[parents.pk]),
+        {"version": parents.version, "reason": "Agreed with the police that parents are told by them."},
+    )
+
+    parents.refresh_from_db()
+    assert (parents.state, parents.closed_by) == (DeadlineState.NOT_NEEDED, persona("hana"))
+    row = _page(hana, allegation).split('id="step-parents-informed"', 1)[1].split("</tr>", 1)[0]
+    assert "Not needed: Agreed with the police that parents are told by them." in row
+
+
 def test_closing_a_step_with_a_reason_shows_it_on_the_checklist_and_in_the_chronology(
     persona, signed_in, allegation
 ) -> None:

@@ -237,6 +237,22 @@ def test_concluding_leaves_every_step_nobody_recorded_open_and_the_dbs_referral_
     assert rows["inform-lado"].state == DeadlineState.OPEN
     assert rows["investigation-report"].state == DeadlineState.OPEN
     assert not any(row.state == DeadlineState.NOT_NEEDED for row in rows.values())
+    # The four steps with no clock of their own that nobody recorded (A-3's four) stay open from the outcome,
+    # in Hana's work list, until she closes each with a reason; the step she recorded has no such row.
+    not_recorded = {kind: row for kind, row in rows.items() if kind.startswith("step-")}
+    assert set(not_recorded) == {
+        "step-basic-enquiries",
+        "step-suspension-considered",
+        "step-parents-informed",
+        "step-parents-kept-informed",
+    }
+    assert {(row.state, row.due_on, row.owner) for row in not_recorded.values()} == {
+        (DeadlineState.OPEN, dt.date(2027, 1, 20), persona("hana"))
+    }
+    assert (
+        not_recorded["step-parents-informed"].label
+        == "4. Inform the parents or carers: not recorded before the outcome"
+    )
     # The outcome names a disciplinary route: the hearing's question is settled by it.
     assert (rows["disciplinary-hearing"].state, rows["disciplinary-hearing"].met_on) == (
         DeadlineState.MET,

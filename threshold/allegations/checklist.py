@@ -117,6 +117,20 @@ PAUSED = "Paused (police investigation)"
 REPLACEMENT_COVER = dt.timedelta(hours=48)
 
 
+# The disciplinary hearing goes with step 8; its clock is stored as a deadline of its own.
+HEARING = "disciplinary-hearing"
+
+
+def not_recorded_kind(step: str) -> str:
+    """The stored deadline a concluded allegation keeps for a step nobody recorded (``step-<step>``).
+
+    Once the outcome is recorded a step can no longer be recorded, and the product never decides on its own
+    that it was not needed: the row stays open in the case manager's work list until they close it with a
+    reason (``threshold.timescales.services.deadline_close``).
+    """
+    return f"step-{step}"
+
+
 @dataclass
 class ChecklistItem:
     """One step of section 6: its latest record, its due date and whether it is overdue."""

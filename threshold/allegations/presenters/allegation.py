@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from threshold.allegations import selectors
-from threshold.allegations.checklist import ChecklistItem
+from threshold.allegations.checklist import HEARING, ChecklistItem, not_recorded_kind
 from threshold.allegations.models import Allegation, AllegationStatus, Step
 from threshold.allegations.presenters.common import Link, plural, row, when, yes_no
 from threshold.allegations.presenters.outcome import file_record_section, lado_conclusion_rows, outcome_section
@@ -25,7 +25,6 @@ from threshold.timescales.models import Deadline, DeadlineState
 PAUSED_TEXT = "Paused (police investigation)"
 # A stored deadline a person may still close as not needed.
 CLOSABLE = (DeadlineState.OPEN, DeadlineState.PAUSED)
-HEARING = "disciplinary-hearing"
 
 
 def allegation_page(
@@ -66,7 +65,8 @@ def allegation_page(
                 item,
                 can_record=can_change and is_open,
                 can_close=can_change,
-                deadline=deadlines.get(item.kind) if item.kind else None,
+                deadline=(deadlines.get(item.kind) if item.kind else None)
+                or deadlines.get(not_recorded_kind(item.step)),
                 hearing=deadlines.get(HEARING) if item.step == Step.INVESTIGATION else None,
             )
             for item in selectors.checklist(allegation)

@@ -30,12 +30,14 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.allegations.checklist import (
+    HEARING,
     PAUSED_STEPS,
     STEP_TIMESCALES,
     ChecklistItem,
     checklist,
     cover_clock,
     latest,
+    not_recorded_kind,
     pack_for,
     referral_follow_ups,
 )
@@ -44,7 +46,6 @@ from threshold.core.vocabularies import Outcome
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, deadlines_sync
 
-HEARING = "disciplinary-hearing"
 RISK_REVIEW = "risk-assessment-review"
 REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
@@ -55,6 +56,7 @@ ALLEGATION_KINDS = (
     RISK_REVIEW,
     REPLACEMENT_COVER,
     *FOLLOW_UP_KINDS.values(),
+    *(not_recorded_kind(step) for step in Step.values),
 )
 # What each clock is called in work lists and reminders: no name, nothing about the allegation.
 LABELS = {
@@ -69,6 +71,7 @@ LABELS = {
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",
 }
+NOT_RECORDED_SOURCE = "Section 6: each of the case manager's steps is recorded, or why it was not needed"
 PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."
 
 
@@ -90,15 +93,39 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     pack = pack_for(allegation)
     sources = {timescale.id: timescale.description[:300] for timescale in pack.timescales}
     specs: list[DeadlineSpec] = []
-    for item in checklist(allegation):
+    items = checklist(allegation)
+    for item in items:
         if item.kind and item.clock_due is not None:
             specs.append(_step_spec(item, item.kind, item.clock_due, owner, sources.get(item.kind, "")))
         if item.step == Step.INVESTIGATION and item.hearing_due is not None:
             specs.append(_hearing_spec(item, item.hearing_due, outcome, owner, sources.get(HEARING, "")))
+    if allegation.status == AllegationStatus.CONCLUDED and outcome is not None:
+        specs.extend(_not_recorded_specs(items, {spec.kind for spec in specs}, outcome, owner))
     specs.extend(_risk_review_specs(allegation, outcome, owner))
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
     return specs
+
+
+def _not_recorded_specs(
+    items: list[ChecklistItem], stored: set[str], outcome: OutcomeRecord, owner: User | None
+) -> list[DeadlineSpec]:
+    """A concluded allegation's steps nobody recorded and no clock of their own covers: each stays open.
+
+    Concluding once marked such steps "Not needed" on its own (four of them on the demo's allegation A-3);
+    now each is an open row, due on the day of the outcome, until the case manager closes it with a reason.
+    """
+    return [
+        DeadlineSpec(
+            kind=not_recorded_kind(item.step),
+            label=f"{item.label}: not recorded before the outcome"[:200],
+            due_on=outcome.concluded_on,
+            owner=owner,
+            source=NOT_RECORDED_SOURCE,
+        )
+        for item in items
+        if not item.done and item.applies and not (item.kind and item.kind in stored)
+    ]
 
 
 def _step_spec(item: ChecklistItem, kind: str, due: dt.date, owner: User | None, source: str) -> DeadlineSpec:
