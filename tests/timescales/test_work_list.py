@@ -144,6 +144,18 @@ def test_a_step_nobody_holds_is_in_the_list_of_everyone_who_may_act_on_it(record
     assert work_list(persona("sam"), today=MONDAY, everything=True)["today"] == []  # Southvale
 
 
+def test_a_step_nobody_holds_is_not_the_work_of_someone_who_may_only_read_the_record(records, persona) -> None:
+    inbox = Contact.objects.get(pk=records["contact_inbox"])
+    Deadline.objects.filter(contact=inbox).delete()
+    deadline(inbox, kind="lado-initial-decision", due_on=MONDAY)
+    ada = persona("ada")  # Northshire's auditor reads the contact and changes nothing
+
+    assert work_list(ada, today=MONDAY)["today"] == []
+    assert _references(work_list(ada, today=MONDAY, everything=True)["today"]) == [
+        (inbox.reference, "lado-initial-decision")
+    ]
+
+
 def test_a_step_on_a_record_about_the_reader_never_appears_even_when_they_own_it(records, persona) -> None:
     about_hana = Concern.objects.get(pk=records["concern_about_hana"])
     deadline(about_hana, kind="concern-triage", due_on=MONDAY, owner=persona("hana"))

@@ -223,6 +223,32 @@ def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]
     return _visible(Deadline, condition)
 
 
+def actionable_deadlines(user: User) -> QuerySet[Deadline]:
+    """The deadlines that are the user's to act on: those they own, and those nobody owns on a record they change.
+
+    Built on ``visible_deadlines(user, "view")``, so each row's own record rule has decided (scope, routing past a
+    headteacher, subject exclusion). A row nobody owns (a contact no LADO holds yet, a low-level action, the
+    termly pattern review) is theirs when they hold a role that changes that kind of record in the row's
+    organisation: the same sets of ``Scope`` the ``change`` conditions are made of. One condition is built,
+    not a second ``visible_deadlines(user, "change")``: a work list is on every home page.
+    """
+    scope = _scope(user)
+    acting = {
+        "contact": scope.lado_contact_change,
+        "case": scope.lado_change,
+        "allegation": scope.allegation_change_plain | scope.allegation_change_routed | scope.governed,
+        "concern": scope.concern_change_plain | scope.concern_change_routed | scope.governed,
+    }
+    unowned = policies.NOTHING
+    for field, organisations in acting.items():
+        if organisations:
+            unowned |= Q(**{f"{field}__isnull": False, "organisation_id__in": organisations})
+    handlers = scope.concern_change_plain | scope.concern_change_routed
+    if handlers:
+        unowned |= Q(record_key__startswith="organisation:", organisation_id__in=handlers)
+    return visible_deadlines(user, "view").filter(Q(owner=user) | (Q(owner__isnull=True) & unowned))
+
+
 def deadlines_of_listed(field: Literal["case", "contact", "allegation", "concern"]) -> QuerySet[Deadline]:
     """The stored deadlines of each record of a list, for an ``Exists`` or count annotation on that list.
 

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from threshold.access.fetch import visible_deadlines
+from threshold.access.fetch import actionable_deadlines, visible_deadlines
 from threshold.accounts.models import User
 from threshold.core.record_ids import encode
 from threshold.timescales.models import Deadline, DeadlineState
@@ -75,11 +75,9 @@ def open_deadlines(user: User, *, everything: bool = False, kinds: Iterable[str]
     "Theirs" is what they own, and what nobody owns on a record they may act on (a contact nobody holds
     yet, an organisation's pattern review): work that falls to whoever picks it up.
     """
-    rows = visible_deadlines(user, "view").filter(state=DeadlineState.OPEN)
-    if not everything:
-        # Only the open rows nobody owns: the set the database works out once, kept small.
-        acting = visible_deadlines(user, "change").filter(owner__isnull=True, state=DeadlineState.OPEN).values("pk")
-        rows = rows.filter(Q(owner=user) | Q(owner__isnull=True, pk__in=acting))
+    rows = (visible_deadlines(user, "view") if everything else actionable_deadlines(user)).filter(
+        state=DeadlineState.OPEN
+    )
     wanted = [kind for kind in kinds if kind]
     if wanted:
         rows = rows.filter(kind__in=wanted)
