@@ -19,6 +19,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O or U
 _VALUES = {char: index for index, char in enumerate(_ALPHABET)}
@@ -45,6 +46,12 @@ def encode(record_id: int) -> str:
     """The URL token of a record id (0 ≤ id < 2⁴⁰)."""
     if not 0 <= record_id < 1 << (2 * _HALF_BITS):
         raise ValueError("A record id out of range for a URL.")
+    return _encode(settings.AUDIT_CHAIN_KEY or settings.SECRET_KEY, record_id)
+
+
+# A record's token never changes under one key: a list's rows, and the next page's, share one encoding.
+@functools.lru_cache(maxsize=65536)
+def _encode(secret: str, record_id: int) -> str:
     left, right = record_id >> _HALF_BITS, record_id & _HALF_MASK
     for number in range(_ROUNDS):
         left, right = right, left ^ _round(right, number)
@@ -64,6 +71,25 @@ def decode(token: str) -> int:
     for number in reversed(range(_ROUNDS)):
         left, right = right ^ _round(left, number), left
     return (left << _HALF_BITS) | right
+
+
+def record_url(name: str, record_id: int) -> str:
+    """``reverse(name, args=[record_id])`` for a page addressed by one record, quick enough for a list's every row.
+
+    A long list (a work list, "My cases") would spend its time in ``reverse``: the page's address is reversed
+    once for a placeholder record and the record's token put in its place.
+    """
+    prefix, suffix = _address(name, get_urlconf(), get_script_prefix(), settings.AUDIT_CHAIN_KEY or settings.SECRET_KEY)
+    return f"{prefix}{encode(record_id)}{suffix}"
+
+
+@functools.lru_cache(maxsize=128)
+def _address(name: str, urlconf: str | None, script_prefix: str, secret: str) -> tuple[str, str]:
+    placeholder = _encode(secret, 1)
+    prefix, found, suffix = reverse(name, args=[1], urlconf=urlconf).partition(placeholder)
+    if not found:
+        raise ValueError(f"{name} is not the page of one record.")
+    return prefix, suffix
 
 
 class RecordIdConverter:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from threshold.access.fetch import actionable_deadlines, visible_deadlines
 from threshold.accounts.models import User
-from threshold.core.record_ids import encode
+from threshold.core.record_ids import record_url
 from threshold.timescales.models import Deadline, DeadlineState
 
 # The work list's groups, in the order a person meets them.
@@ -55,18 +54,8 @@ def deadline_url(deadline: Deadline) -> str:
     for field, name in RECORD_PAGES:
         record_id = getattr(deadline, field)
         if record_id:
-            # Reversed once per page and then filled in: a long work list would spend its time in reverse().
-            return _url_pattern(name).replace(_token(1), _token(record_id), 1)
+            return record_url(name, record_id)
     return reverse("pattern_review_list")
-
-
-# A record's token never changes: a case's several clocks, and the next page's, share one encoding.
-_token = lru_cache(maxsize=65536)(encode)
-
-
-@lru_cache(maxsize=16)
-def _url_pattern(name: str) -> str:
-    return reverse(name, args=[1])
 
 
 def open_deadlines(user: User, *, everything: bool = False, kinds: Iterable[str] = ()) -> QuerySet[Deadline]:

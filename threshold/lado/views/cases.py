@@ -20,6 +20,7 @@ from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.chronology.panels import chronology_context
 from threshold.core.http import signed_in_user
+from threshold.core.record_ids import record_url
 from threshold.documents.panels import documents_context
 from threshold.lado.forms.cases import CaseFilterForm, ReassignForm
 from threshold.lado.models import Case, CaseStatus
@@ -53,6 +54,7 @@ def _rows(cases: list[Case]) -> list[dict[str, Any]]:
     return [
         {
             "case": case,
+            "url": record_url("case_detail", case.pk),
             "reference": case.reference,
             "tier": tier_label(case.tier),
             "overdue": bool(getattr(case, "overdue", False)),
@@ -95,8 +97,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     mine = bool(scope.lado_change)
     if mine:
         cases = cases.filter(lado=user)
-    cases = _open_first(with_overdue(cases))
+    # Counted before the overdue flag and the order are added: the count needs neither.
     total = cases.count()
+    cases = _open_first(with_overdue(cases))
     rows = list(cases[:LIST_LIMIT])
     _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
     return render(
