@@ -6,7 +6,6 @@ with no case work (an administrator, an auditor), and for a partner only when th
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,13 +13,12 @@ from django.utils import timezone
 
 from threshold.access.scope import Scope, scope_for
 from threshold.accounts.models import User
-from threshold.timescales.models import Deadline
+from threshold.timescales.models import Deadline, due_status
 from threshold.timescales.selectors import STATUSES, WorkItem, deadline_url, open_deadlines
 from threshold.timescales.views.work import audit_listed, trust_organisations
 
 # Enough for a home page; My work has the rest.
 PANEL_ITEMS = 5
-WEEK = dt.timedelta(days=7)
 # What the panel's rows show and link to (``Deadline.status_on`` needs only ``due_on`` of an open row).
 SUMMARY_FIELDS = (
     "id", "record_key", "contact_id", "case_id", "meeting_id", "allegation_id", "concern_id",
@@ -50,8 +48,7 @@ def _summary(user: User) -> tuple[dict[str, int], list[WorkItem]]:
     counts = dict.fromkeys(STATUSES, 0)
     first: dict[str, list[WorkItem]] = {status: [] for status in STATUSES}
     for values in open_deadlines(user).values(*SUMMARY_FIELDS):
-        due = values["due_on"]
-        status = "overdue" if due < today else "today" if due == today else "week" if due <= today + WEEK else "later"
+        status = due_status(values["due_on"], today)
         counts[status] += 1
         if len(first[status]) < PANEL_ITEMS:
             deadline = Deadline(**values)

@@ -89,10 +89,15 @@ class Deadline(models.Model):
         """``overdue``, ``today``, ``week`` (within seven days) or ``later`` for an open row; else its state."""
         if self.state != DeadlineState.OPEN:
             return str(self.state)
-        if self.due_on < today:
-            return "overdue"
-        if self.due_on == today:
-            return "today"
-        if (self.due_on - today).days <= 7:
-            return "week"
-        return "later"
+        return due_status(self.due_on, today)
+
+
+def due_status(due_on: dt.date, today: dt.date) -> str:
+    """Where something due on ``due_on`` stands on ``today``: ``overdue``, ``today``, ``week`` or ``later``."""
+    if due_on < today:
+        return "overdue"
+    if due_on == today:
+        return "today"
+    if (due_on - today).days <= 7:
+        return "week"
+    return "later"
