@@ -271,16 +271,15 @@ def test_concluding_leaves_every_step_nobody_recorded_open_and_the_dbs_referral_
     )
 
 
-def test_a_supply_worker_removed_on_christmas_eve_needs_cover_within_48_hours_until_it_is_arranged(
-    persona, records
-) -> None:
-    allegation = _open(persona, records, CHRISTMAS_EVE)
-    with on(CHRISTMAS_EVE):
+def supply_worker_removed(persona, records: dict[str, int], day: dt.date) -> Allegation:
+    """Chris, a supply teacher from an agency, came to attention on ``day`` and was removed from the placement."""
+    allegation = _open(persona, records, day)
+    with on(day):
         allegation = services.allegation_update(
             actor=persona("hana"),
             allegation=allegation,
             expected_version=allegation.version,
-            came_to_attention_on=CHRISTMAS_EVE,
+            came_to_attention_on=day,
             subject_employment="supply",
             agency=None,
             agency_name="Supply Teachers Ltd",
@@ -293,10 +292,17 @@ def test_a_supply_worker_removed_on_christmas_eve_needs_cover_within_48_hours_un
         services.agency_record(
             actor=persona("hana"),
             allegation=allegation,
-            notified_at=dt.datetime(2026, 12, 24, 9, tzinfo=LONDON),
+            notified_at=dt.datetime(day.year, day.month, day.day, 9, tzinfo=LONDON),
             suspension_discussed="Suspended from the placement.",
-            removed_on=CHRISTMAS_EVE,
+            removed_on=day,
         )
+    return allegation
+
+
+def test_a_supply_worker_removed_on_christmas_eve_needs_cover_within_48_hours_until_it_is_arranged(
+    persona, records
+) -> None:
+    allegation = supply_worker_removed(persona, records, CHRISTMAS_EVE)
     cover = _rows(allegation)["replacement-cover"]
     assert (cover.due_at, cover.due_on, cover.state) == (
         dt.datetime(2026, 12, 26, 0, 0, tzinfo=LONDON),

@@ -14,7 +14,7 @@ import zoneinfo
 import pytest
 
 from tests.lado.nursery import open_nursery_case
-from tests.timescales.test_employer_deadlines import _conclude, _open, _risk, _rows, on
+from tests.timescales.test_employer_deadlines import _conclude, _open, _risk, _rows, on, supply_worker_removed
 from threshold.allegations import services
 from threshold.allegations.checklist import not_recorded_kind
 from threshold.allegations.models import Step
@@ -138,29 +138,7 @@ def test_a_nursery_case_opened_on_christmas_eve_counts_ofsted_and_its_targets_in
 def test_a_supply_workers_cover_after_a_removal_on_good_friday_is_due_48_hours_later_on_easter_sunday(
     persona, records
 ) -> None:
-    allegation = _open(persona, records, GOOD_FRIDAY)
-    with on(GOOD_FRIDAY):
-        allegation = services.allegation_update(
-            actor=persona("hana"),
-            allegation=allegation,
-            expected_version=allegation.version,
-            came_to_attention_on=GOOD_FRIDAY,
-            subject_employment="supply",
-            agency=None,
-            agency_name="Supply Teachers Ltd",
-            agency_contact="bookings@supply.example",
-            subject_is_teacher=False,
-            accused_by_pupil=False,
-            reporting_restriction_ended_on=None,
-            interim_prohibition_order=False,
-        )
-        services.agency_record(
-            actor=persona("hana"),
-            allegation=allegation,
-            notified_at=dt.datetime(2027, 3, 26, 9, tzinfo=LONDON),
-            suspension_discussed="Suspended from the placement.",
-            removed_on=GOOD_FRIDAY,
-        )
+    allegation = supply_worker_removed(persona, records, GOOD_FRIDAY)
     cover = _rows(allegation)["replacement-cover"]
     # Hours, not working days: neither Good Friday nor Easter Monday moves it (the clocks go forward
     # at 1am on Easter Sunday, after it fell due).
