@@ -20,12 +20,12 @@ from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.core.errors import ConflictError
 from threshold.lado.models import Case, ChaseStage, Contact, InformationChase, InformationRequest, RequestStatus
+from threshold.lado.services.request_chases import requests_chase
 from threshold.lado.services.requests import (
     information_reply,
     information_request,
     information_withdraw,
     request_deadlines_sync,
-    requests_chase,
 )
 from threshold.notifications.models import EmailDelivery, Notification
 from threshold.people.models import Person

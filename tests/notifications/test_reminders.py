@@ -25,8 +25,9 @@ from threshold.concerns.models import Concern
 from threshold.lado.models import Case, ChaseStage, Contact, InformationChase, Meeting
 from threshold.lado.services.requests import information_request
 from threshold.notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationKind
-from threshold.notifications.services.reminders import remind, working_day_before
+from threshold.notifications.services.reminders import remind
 from threshold.people.models import Person
+from threshold.policy import working_day_before
 from threshold.timescales.models import Deadline
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

@@ -15,7 +15,14 @@ Typical use::
 
 from __future__ import annotations
 
-from .calendar import add_calendar_days, add_months, add_working_days, bank_holidays, is_working_day
+from .calendar import (
+    add_calendar_days,
+    add_months,
+    add_working_days,
+    bank_holidays,
+    is_working_day,
+    working_day_before,
+)
 from .conditions import AGENCIES
 from .describe import describe_pack
 from .engine import assess, non_recent
@@ -65,4 +72,5 @@ __all__ = [
     "parse_facts",
     "shipped_packs",
     "state_pension_date",
+    "working_day_before",
 ]

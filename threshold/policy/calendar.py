@@ -44,6 +44,14 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
+def working_day_before(day: date) -> date:
+    """The last working day before ``day`` (the Friday for a Monday; Christmas Eve for 29 December 2026)."""
+    before = day - timedelta(days=1)
+    while not is_working_day(before):
+        before -= timedelta(days=1)
+    return before
+
+
 def add_calendar_days(start: date, days: int) -> date:
     """Return ``start`` plus ``days`` calendar days (weekends and holidays count)."""
     return start + timedelta(days=days)

@@ -8,12 +8,7 @@ asked about; the TRA for a teacher and Ofsted for an early years setting, or
 whenever the pack's referral advice raises them. Each is confirmed with a date
 or explained.
 
-What stops a case concluding too early (``closing_rules``): a Tier 1 case needs
-a strategy meeting or a LADO-chaired (allegations management) meeting held
-("In Tier 1 cases a Strategy Meeting, or a meeting convened by the LADO will be
-held"), and a Tier 2 case the LADO's quality assurance of the employer's outcome
-(accepted; a challenge is resolved by accepting the revised outcome), or the
-LADO records why the case concludes without it.
+What stops a case concluding too early is ``threshold.lado.services.closing_rules``.
 """
 
 from __future__ import annotations
@@ -34,10 +29,11 @@ from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.core.locking import bump_version
 from threshold.core.vocabularies import Outcome
-from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion, Level
-from threshold.lado.models.cases import Body, QualityAssuranceDecision
-from threshold.lado.selectors import EVALUATION_KINDS, lado_pack, latest_body_referrals
+from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion
+from threshold.lado.models.cases import Body
+from threshold.lado.selectors import lado_pack, latest_body_referrals
 from threshold.lado.services.case_rules import is_early_years
+from threshold.lado.services.closing_rules import closing_errors, closing_rules
 from threshold.lado.services.common import record_case_event, require_case, text
 from threshold.lado.services.deadlines import case_deadlines_sync
 from threshold.policy import Advice, FactsError, Pack, assess, get_pack, parse_facts
@@ -51,61 +47,6 @@ BODY_NAMES: dict[str, str] = {
     Body.OFSTED: "Ofsted",
 }
 FALLBACK_PACK = "kcsie"
-REASON_LIMIT = 10000
-TIER_1_PROTOCOL = "In Tier 1 cases a Strategy Meeting, or a meeting convened by the LADO will be held"
-
-
-@dataclass(frozen=True)
-class ClosingRules:
-    """What the case still lacks before it concludes, so the conclusion must say why it concludes without it."""
-
-    # Tier 1, and no strategy meeting or LADO-chaired meeting has been held.
-    meeting_needed: bool
-    # Tier 2, and the employer's outcome has not been accepted (never quality assured, or the challenge stands).
-    quality_assurance_needed: bool
-    # The latest quality assurance challenged the employer's outcome.
-    challenged: bool
-
-
-def closing_rules(case: Case, today: dt.date | None = None) -> ClosingRules:
-    """Whether the case has what its tier needs before it concludes (a meeting; quality assurance)."""
-    today = today or timezone.localdate()
-    meeting_needed = False
-    quality_assurance_needed = False
-    challenged = False
-    if case.tier == Level.TIER_1:
-        meeting_needed = not any(
-            timezone.localdate(meeting.held_at) <= today for meeting in case.meetings.filter(kind__in=EVALUATION_KINDS)
-        )
-    elif case.tier == Level.TIER_2:
-        latest = case.quality_assurances.order_by("-recorded_at", "-pk").first()
-        challenged = latest is not None and latest.decision == QualityAssuranceDecision.CHALLENGED
-        quality_assurance_needed = latest is None or latest.decision != QualityAssuranceDecision.ACCEPTED
-    return ClosingRules(
-        meeting_needed=meeting_needed, quality_assurance_needed=quality_assurance_needed, challenged=challenged
-    )
-
-
-def _closing_errors(rules: ClosingRules, no_meeting_reason: str, no_quality_assurance_reason: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if rules.meeting_needed:
-        if not no_meeting_reason:
-            errors["no_meeting_reason"] = (
-                "Record the strategy meeting or LADO-chaired meeting held, or enter why no meeting was held"
-            )
-        elif len(no_meeting_reason) > REASON_LIMIT:
-            errors["no_meeting_reason"] = f"The reason must be {REASON_LIMIT:,} characters or fewer"
-    if rules.quality_assurance_needed:
-        if not no_quality_assurance_reason:
-            errors["no_quality_assurance_reason"] = (
-                "Record that the challenge to the employer's outcome is resolved, or enter why the case concludes"
-                " without it"
-                if rules.challenged
-                else "Quality assure the employer's outcome, or enter why the case concludes without it"
-            )
-        elif len(no_quality_assurance_reason) > REASON_LIMIT:
-            errors["no_quality_assurance_reason"] = f"The reason must be {REASON_LIMIT:,} characters or fewer"
-    return errors
 
 
 @dataclass(frozen=True)
@@ -284,7 +225,7 @@ def case_conclude(
     no_meeting_reason = text(no_meeting_reason) if rules.meeting_needed else ""
     no_quality_assurance_reason = text(no_quality_assurance_reason) if rules.quality_assurance_needed else ""
     if case.status == CaseStatus.OPEN:
-        errors.update(_closing_errors(rules, no_meeting_reason, no_quality_assurance_reason))
+        errors.update(closing_errors(rules, no_meeting_reason, no_quality_assurance_reason))
     if errors:
         raise ValidationError(errors)
     assert concluded_on is not None

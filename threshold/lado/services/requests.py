@@ -3,7 +3,8 @@
 A request is made on a LADO case and addressed to the case manager of the employer's allegation the case
 came from (``case.contact.allegation``). It is a row in the case manager's work list (a deadline of kind
 ``information-request`` on the allegation), reminded the working day before its date and chased after it at
-the interval the LADO set, up to the limit, by the daily reminder pass (``requests_chase``). The reply lands on
+the interval the LADO set, up to the limit, by the daily reminder pass
+(``threshold.lado.services.request_chases.requests_chase``). The reply lands on
 the case. Every message sent is an ``InformationChase`` row, so the LADO sees the chase history and no stage
 is sent twice.
 
@@ -29,12 +30,12 @@ from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.core.locking import bump_version
+from threshold.jinja2 import govuk_date
 from threshold.lado.models import Case, CaseStatus, ChaseStage, InformationChase, InformationRequest, RequestStatus
 from threshold.lado.services.common import record_case_event, require_case, text
 from threshold.notifications.models import NotificationKind
 from threshold.notifications.services import notify_in_transaction
 from threshold.people.subjects import users_not_about
-from threshold.policy import is_working_day
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, deadlines_sync
 
@@ -46,12 +47,7 @@ WHAT_LIMIT = 5000
 REPLY_LIMIT = 10000
 
 
-def _day(value: dt.date) -> str:
-    """A date in words (7 December 2026): the only detail of a request a notification carries."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def _addressee(allegation: Allegation) -> User | None:
+def addressee(allegation: Allegation) -> User | None:
     """Who a request on ``allegation`` goes to: its case manager, unless they are or could be its subject."""
     manager = allegation.case_manager
     if manager is None or not manager.is_active:
@@ -84,7 +80,7 @@ def information_request(
     require_case(actor, case, "change")
     errors: dict[str, str] = {}
     allegation = request_allegation(case)
-    asked_of = _addressee(allegation) if allegation is not None else None
+    asked_of = addressee(allegation) if allegation is not None else None
     if case.status != CaseStatus.OPEN:
         errors["__all__"] = f"This case is {case.get_status_display().lower()}: requests are made on open cases"
     elif allegation is None:
@@ -140,7 +136,7 @@ def information_request(
             case=case,
             action="case.information_requested",
             # What was asked is shown in the case's requests, which partners do not see; not in the chronology.
-            text=f"Information requested from the employer's case manager by {_day(due_on)}.",
+            text=f"Information requested from the employer's case manager by {govuk_date(due_on)}.",
             audit_context=audit_context,
             row=request.pk,
             details={
@@ -150,16 +146,17 @@ def information_request(
                 "chase_limit": chase_limit,
             },
         )
-        _notify_case_manager(request, asked_of, stage="requested", text=_request_text(request))
+        notify_case_manager(request, asked_of, stage="requested", text=_request_text(request))
         request_deadlines_sync(allegation)
     return request
 
 
 def _request_text(request: InformationRequest) -> str:
-    return f"Request for information on {request.allegation.reference}, due {_day(request.due_on)}"
+    return f"Request for information on {request.allegation.reference}, due {govuk_date(request.due_on)}"
 
 
-def _notify_case_manager(request: InformationRequest, recipient: User, *, stage: str, text: str) -> None:
+def notify_case_manager(request: InformationRequest, recipient: User, *, stage: str, text: str) -> None:
+    """Tell the case manager about a request at one stage (its reference and date only, never what was asked)."""
     notify_in_transaction(
         recipients=[recipient],
         kind=NotificationKind.INFORMATION_REQUEST,
@@ -259,7 +256,7 @@ def information_reply(
         )
         chronology_record_event(
             record=allegation,
-            text=f"Replied to the LADO's request for information due {_day(request.due_on)}: {reply}",
+            text=f"Replied to the LADO's request for information due {govuk_date(request.due_on)}: {reply}",
             actor=actor,
         )
         case = request.case
@@ -273,7 +270,9 @@ def information_reply(
         )
         chronology_record_event(
             record=case,
-            text=f"The employer's case manager replied to the request for information due {_day(request.due_on)}.",
+            text=(
+                f"The employer's case manager replied to the request for information due {govuk_date(request.due_on)}."
+            ),
             actor=actor,
         )
         notify_in_transaction(
@@ -308,105 +307,10 @@ def information_withdraw(
             actor=actor,
             case=case,
             action="case.information_withdrawn",
-            text=f"Request for information due {_day(request.due_on)} withdrawn.",
+            text=f"Request for information due {govuk_date(request.due_on)} withdrawn.",
             audit_context=audit_context,
             row=request.pk,
             changes={"status": (RequestStatus.OPEN.value, RequestStatus.WITHDRAWN.value)},
         )
         request_deadlines_sync(request.allegation)
     return request
-
-
-def reminder_day(request: InformationRequest) -> dt.date:
-    """The working day before the request's date (England and Wales bank holidays and weekends skipped)."""
-    day = request.due_on - dt.timedelta(days=1)
-    while not is_working_day(day):
-        day -= dt.timedelta(days=1)
-    return day
-
-
-def chase_day(request: InformationRequest, number: int) -> dt.date:
-    """When chase ``number`` (1, 2, …) falls due: the request's date plus that many intervals."""
-    return request.due_on + dt.timedelta(days=number * request.chase_every_days)
-
-
-def _stage_due(request: InformationRequest, on: dt.date, sent: set[tuple[str, int]]) -> tuple[str, int] | None:
-    """The one message to send about ``request`` on ``on``, if any: the reminder, or the latest chase due.
-
-    A day the pass did not run is caught up with the latest message due, never every one missed; a chase
-    later than one already sent is never followed by an earlier one.
-    """
-    if on < request.due_on:
-        reminder = reminder_day(request)
-        asked_on = timezone.localdate(request.requested_at)
-        if reminder <= on and asked_on < reminder and (ChaseStage.REMINDER, 0) not in sent:
-            return ChaseStage.REMINDER, 0
-        return None
-    if request.chase_limit < 1 or request.chase_every_days < 1:
-        return None
-    passed = (on - request.due_on).days // request.chase_every_days
-    number = min(passed, request.chase_limit)
-    if number < 1:
-        return None
-    latest_sent = max((n for stage, n in sent if stage == ChaseStage.CHASE), default=0)
-    if number <= latest_sent:
-        return None
-    return ChaseStage.CHASE, number
-
-
-def requests_chase(*, on: dt.date, audit_context: AuditContext) -> list[InformationChase]:
-    """The daily pass: remind each open request the working day before its date, and chase it after.
-
-    Called by ``manage.py remind`` with a system actor. Each message is an ``InformationChase`` row (once per
-    request, stage and number) and a notification to the case manager; the notifications layer emails it.
-    Returns the messages sent this time.
-    """
-    made: list[InformationChase] = []
-    open_requests = (
-        InformationRequest.objects.filter(status=RequestStatus.OPEN, case__status=CaseStatus.OPEN)
-        .select_related("allegation", "allegation__case_manager", "allegation__subject", "asked_of", "case")
-        .order_by("pk")
-    )
-    for request in open_requests:
-        sent = set(request.chases.values_list("stage", "number"))
-        due = _stage_due(request, on, sent)
-        if due is None:
-            continue
-        stage, number = due
-        recipient = _addressee(request.allegation)
-        if recipient is None:
-            continue
-        with transaction.atomic():
-            if InformationChase.objects.filter(request=request, stage=stage, number=number).exists():
-                continue
-            # Sent by the reminder pass on behalf of the LADO who asked (the row's author).
-            chase = InformationChase.objects.create(
-                request=request,
-                stage=stage,
-                number=number,
-                sent_on=on,
-                sent_to=recipient,
-                recorded_by=request.requested_by,
-            )
-            if stage == ChaseStage.REMINDER:
-                key = "reminder"
-                words = (
-                    f"Reminder: request for information on {request.allegation.reference}, due {_day(request.due_on)}"
-                )
-            else:
-                key = f"chase:{number}"
-                words = (
-                    f"Chased: request for information on {request.allegation.reference}, due"
-                    f" {_day(request.due_on)} (chase {number} of {request.chase_limit})"
-                )
-            _notify_case_manager(request, recipient, stage=key, text=words)
-            audit_record(
-                context=audit_context,
-                action=f"case.information_{'reminded' if stage == ChaseStage.REMINDER else 'chased'}",
-                record_type="case",
-                record_id=request.case_id,
-                organisation=request.case.local_authority,
-                details={"request": request.pk, "stage": stage, "number": number, "on": on.isoformat()},
-            )
-        made.append(chase)
-    return made

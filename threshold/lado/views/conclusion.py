@@ -15,14 +15,8 @@ from threshold.core.http import signed_in_user
 from threshold.lado.forms.monitoring import CloseForm, ConclusionForm
 from threshold.lado.models import Case
 from threshold.lado.selectors import lado_pack
-from threshold.lado.services.conclusion import (
-    TIER_1_PROTOCOL,
-    body_questions,
-    case_close,
-    case_conclude,
-    closing_rules,
-    outcome_definitions,
-)
+from threshold.lado.services.closing_rules import TIER_1_PROTOCOL, closing_rules
+from threshold.lado.services.conclusion import body_questions, case_close, case_conclude, outcome_definitions
 from threshold.lado.views.case_forms import case_for_change
 from threshold.lado.views.meeting_pages import case_page
 

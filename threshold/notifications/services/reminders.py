@@ -20,7 +20,7 @@ nothing new, because every message has a key made once per person (``deadline:<i
   (``threshold.timescales.selectors.work_list``, so subject exclusion applies): counts, references, what
   is due and when, and a link to sign in. Nobody reads a Saturday digest; Monday's carries the weekend.
 - Requests for information are reminded and chased by their own pass
-  (``threshold.lado.services.requests.requests_chase``), called from here; their deadlines are not
+  (``threshold.lado.services.request_chases.requests_chase``), called from here; their deadlines are not
   reminded a second time.
 - Rows that move with the calendar (the termly pattern review) are rolled on by ``manage.py deadlines_sync``,
   which cron runs just before this pass.
@@ -41,7 +41,8 @@ from threshold.access.fetch import visible_deadlines
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
-from threshold.lado.services.requests import requests_chase
+from threshold.jinja2 import govuk_date
+from threshold.lado.services.request_chases import requests_chase
 from threshold.notifications.models import EmailDelivery, NotificationKind
 from threshold.notifications.preferences import preferences_for
 from threshold.notifications.services import notify_and_email_in_transaction
@@ -55,7 +56,7 @@ from threshold.notifications.services.delivery import (
     render_text,
 )
 from threshold.people.models import Person
-from threshold.policy import is_working_day
+from threshold.policy import is_working_day, working_day_before
 from threshold.timescales.models import Deadline, DeadlineState
 from threshold.timescales.selectors import deadline_url, work_list
 
@@ -67,19 +68,6 @@ CATCH_UP = dt.timedelta(days=7)
 LOOK_AHEAD = dt.timedelta(days=12)
 DIGEST_WINDOW = dt.timedelta(days=7)
 DIGEST_STATUSES = ("overdue", "today", "week")
-
-
-def working_day_before(day: dt.date) -> dt.date:
-    """The last working day before ``day`` (Friday for a Monday; Christmas Eve for 29 December 2026)."""
-    before = day - dt.timedelta(days=1)
-    while not is_working_day(before):
-        before -= dt.timedelta(days=1)
-    return before
-
-
-def govuk_date(day: dt.date) -> str:
-    """7 December 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass
