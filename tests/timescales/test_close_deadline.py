@@ -18,6 +18,8 @@ from django.urls import reverse
 from threshold.allegations import services
 from threshold.allegations.models import Allegation
 from threshold.chronology.models import ChronologyEntry
+from threshold.lado.models import Meeting
+from threshold.lado.services.meetings import meeting_add_action
 from threshold.timescales.models import Deadline, DeadlineState
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +199,23 @@ def test_the_hearing_that_goes_with_step_8_can_be_closed_from_the_checklist_too(
 
     row = _page(hana, allegation).split('id="step-investigation"', 1)[1].split("</tr>", 1)[0]
     assert "Disciplinary hearing not needed: Resigned; no hearing." in row
+
+
+def test_a_partner_a_meeting_is_shared_with_cannot_close_the_lados_meeting_action(persona, signed_in, records) -> None:
+    meeting = Meeting.objects.get(case_id=records["case_chris"])  # shared with Pat, police liaison
+    meeting_add_action(
+        actor=persona("lara"),
+        meeting=meeting,
+        description="Send the strategy meeting's minutes.",
+        owner="Lara Lado",
+        due_on=dt.date(2027, 1, 8),
+    )
+    action = Deadline.objects.get(meeting=meeting, kind="meeting-action")
+    url = reverse("deadline_close", args=[action.pk])
+
+    response = signed_in("pat").post(url, {"version": action.version, "reason": "Done by the police."})
+
+    assert response.status_code == 404
+    action.refresh_from_db()
+    assert (action.state, action.closed_by) == (DeadlineState.OPEN, None)
+    assert signed_in("lara").get(url).status_code == 200

@@ -73,6 +73,7 @@ def test_the_read_is_audited_as_a_system_read_naming_the_records(records, person
         "system:due",
         [f"case:{case.pk}"],
     )
+    assert event.details["user"] == persona("lara").pk  # whose work list the operator read
 
 
 def test_an_unknown_email_is_a_clear_error_with_exit_status_1(demo_world) -> None:

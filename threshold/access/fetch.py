@@ -192,7 +192,9 @@ def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]
     """
     scope = _scope(user)
     record_action: Action = "change" if action == "change" else "view"
-    meeting_action: Action = "add_update" if action == "change" else "view"
+    # Acting on a meeting's step is the LADO service's (``change``): a partner the meeting is shared with may add an
+    # update to it (``add_update``), never close the LADO's steps.
+    meeting_action: Action = "change" if action == "change" else "view"
     if action not in ("view", "change"):
         return _visible(Deadline, policies.NOTHING)
     handlers = (

@@ -77,7 +77,7 @@ def requests_chase(*, on: dt.date, audit_context: AuditContext) -> list[Informat
         recipient = addressee(request.allegation)
         if recipient is None:
             continue
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             if InformationChase.objects.filter(request=request, stage=stage, number=number).exists():
                 continue
             # Sent by the reminder pass on behalf of the LADO who asked (the row's author).

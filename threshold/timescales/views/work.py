@@ -56,14 +56,22 @@ def _kinds_listed(groups: dict[str, list[WorkItem]]) -> list[tuple[str, str]]:
     return sorted(seen.items(), key=lambda pair: pair[1])
 
 
-def audit_listed(request: HttpRequest | None, listed: str, deadlines: list[Deadline], job: str = "") -> None:
-    """One ``records.listed`` event naming the records whose deadlines a list shows (``case:12``, ...)."""
+def audit_listed(
+    request: HttpRequest | None, listed: str, deadlines: list[Deadline], job: str = "", whose: int | None = None
+) -> None:
+    """One ``records.listed`` event naming the records whose deadlines a list shows (``case:12``, ...).
+
+    ``whose`` is the user a command listed the work of (``manage.py due``), so the trail says whose it was.
+    """
     records = sorted({deadline.record_key for deadline in deadlines})
+    details: dict[str, object] = {"list": listed, "count": len(deadlines), "records": records}
+    if whose is not None:
+        details["user"] = whose
     audit_record(
         context=AuditContext.from_request(request) if request is not None else AuditContext.system(job),
         action="records.listed",
         record_type="deadline",
-        details={"list": listed, "count": len(deadlines), "records": records},
+        details=details,
     )
 
 

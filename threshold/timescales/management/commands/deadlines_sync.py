@@ -38,24 +38,24 @@ class Command(BaseCommand):
         before = Deadline.objects.count()
         counts = {"contacts": 0, "cases": 0, "allegations": 0, "concerns": 0, "settings": 0}
         for contact in Contact.objects.order_by("pk").iterator():
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 contact_deadlines_sync(contact)
             counts["contacts"] += 1
         for case in Case.objects.order_by("pk").iterator():
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 case_deadlines_sync(case)
             counts["cases"] += 1
         for allegation in Allegation.objects.order_by("pk").iterator():
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 allegation_deadlines_sync(allegation)
                 request_deadlines_sync(allegation)
             counts["allegations"] += 1
         for concern in Concern.objects.order_by("pk").iterator():
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 concern_deadlines_sync(concern)
             counts["concerns"] += 1
         for organisation in Organisation.objects.filter(kind__in=SETTING_KINDS, is_active=True).order_by("pk"):
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 pattern_review_deadline_sync(organisation)
             counts["settings"] += 1
         summary = {**counts, "deadlines_before": before, "deadlines_after": Deadline.objects.count()}

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError("No active user has that email address.")
         groups = work_list(user, today=today)
         items = [item for status in STATUSES for item in groups[status]]
-        audit_listed(None, "due_command", [item.deadline for item in items], job="due")
+        audit_listed(None, "due_command", [item.deadline for item in items], job="due", whose=user.pk)
         rows = [
             {
                 "reference": item.deadline.reference,
