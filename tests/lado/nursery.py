@@ -51,14 +51,32 @@ def open_nursery_case(persona: Callable[[str], User], ids: dict[str, int], *, re
             received_at=contact.received_at - dt.timedelta(days=received_days_ago)
         )
         contact.refresh_from_db()
+    return lara_decides(
+        persona,
+        contact,
+        "tier-2",
+        override_reason="No injury and no previous concerns: the nursery is best placed to manage it.",
+        rationale="The protocol's own Tier 2 example.",
+    )
+
+
+def lara_decides(
+    persona: Callable[[str], User],
+    contact: Contact,
+    level: str,
+    *,
+    override_reason: str = "Decided on the referral.",
+    rationale: str = "Test decision.",
+) -> Case:
+    """Lara decides ``contact`` at ``level`` on the nursery's facts; the case it opens."""
     decision = contact_decide(
         actor=persona("lara"),
         contact=contact,
         expected_version=contact.version,
         facts=NURSERY_FACTS,
-        level="tier-2",
-        override_reason="No injury and no previous concerns: the nursery is best placed to manage it.",
-        rationale="The protocol's own Tier 2 example.",
+        level=level,
+        override_reason=override_reason,
+        rationale=rationale,
     )
     assert decision.case is not None
     return decision.case

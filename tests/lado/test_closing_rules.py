@@ -19,11 +19,10 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from tests.lado.nursery import NURSERY_FACTS, accept_employers_outcome, refer_nursery_allegation
+from tests.lado.nursery import accept_employers_outcome, lara_decides, refer_nursery_allegation
 from threshold.chronology.models import ChronologyEntry
 from threshold.lado.models import Case, CaseStatus, Conclusion, MeetingKind
 from threshold.lado.services.conclusion import case_close, case_conclude
-from threshold.lado.services.decisions import contact_decide
 from threshold.lado.services.meetings import meeting_record, meeting_update
 from threshold.lado.services.monitoring import case_quality_assure, monitoring_schedule_review
 from threshold.timescales.models import Deadline, DeadlineState
@@ -46,18 +45,7 @@ def _travel(day: dt.date, hour: int = 10) -> time_machine.travel:
 def _case(persona, ids, level: str) -> Case:
     """Little Acorns refers Nell to Northshire on the Wednesday before Easter 2027; Lara decides ``level``."""
     with _travel(BEFORE_EASTER):
-        contact = refer_nursery_allegation(persona, ids)
-        decision = contact_decide(
-            actor=persona("lara"),
-            contact=contact,
-            expected_version=contact.version,
-            facts=NURSERY_FACTS,
-            level=level,
-            override_reason="Decided on the referral.",
-            rationale="Test decision.",
-        )
-    assert decision.case is not None
-    return decision.case
+        return lara_decides(persona, refer_nursery_allegation(persona, ids), level)
 
 
 @pytest.fixture

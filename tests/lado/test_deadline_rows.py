@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.lado.nursery import NURSERY_FACTS, refer_nursery_allegation
+from tests.lado.nursery import lara_decides, refer_nursery_allegation
 from threshold.accounts.models import Organisation
 from threshold.lado.models import Case, Contact, MeetingKind
 from threshold.lado.selectors import case_overdue
@@ -26,7 +26,6 @@ from threshold.lado.services.case_agencies import case_record_body_referral
 from threshold.lado.services.case_allocation import case_change_tier, case_reassign
 from threshold.lado.services.contact_allocation import contact_allocate
 from threshold.lado.services.contacts import contact_record, contact_record_advice
-from threshold.lado.services.decisions import contact_decide
 from threshold.lado.services.meetings import (
     meeting_add_action,
     meeting_complete_action,
@@ -89,23 +88,9 @@ def _phone_contact(persona, northshire: Organisation, name: str = "Robin Ash") -
     )
 
 
-def _decide(persona, contact: Contact, level: str) -> Case:
-    decision = contact_decide(
-        actor=persona("lara"),
-        contact=contact,
-        expected_version=contact.version,
-        facts=NURSERY_FACTS,
-        level=level,
-        override_reason="Decided on what the caller described.",
-        rationale="Test decision.",
-    )
-    assert decision.case is not None
-    return decision.case
-
-
 def _nursery_case(persona, ids, level: str) -> Case:
     """Little Acorns refers Nell to Northshire now; Lara decides ``level``."""
-    return _decide(persona, refer_nursery_allegation(persona, ids), level)
+    return lara_decides(persona, refer_nursery_allegation(persona, ids), level)
 
 
 # ---------------------------------------------------------------- the contact
@@ -145,7 +130,7 @@ def test_a_decision_meets_the_contacts_clock(persona, northshire) -> None:
     assert _row(contact, "lado-initial-decision").due_on == dt.date(2027, 6, 1)
     with _travel(dt.date(2027, 6, 2)):
         contact.refresh_from_db()
-        _decide(persona, contact, "tier-2")
+        lara_decides(persona, contact, "tier-2")
     row = _row(contact, "lado-initial-decision")
     assert (row.state, row.met_on) == (DeadlineState.MET, dt.date(2027, 6, 2))
 
@@ -353,13 +338,13 @@ def _queries(client, url: str, params: dict[str, str] | None = None) -> int:
 
 
 def test_my_cases_and_all_cases_cost_the_same_queries_for_2_cases_as_for_12(persona, northshire, signed_in) -> None:
-    cases = [_decide(persona, _phone_contact(persona, northshire, name), "tier-2") for name in NAMES[:2]]
+    cases = [lara_decides(persona, _phone_contact(persona, northshire, name), "tier-2") for name in NAMES[:2]]
     for case in cases:
         monitoring_schedule_review(actor=persona("lara"), case=case, due_on=case.received_on)
     lara, mo = signed_in("lara"), signed_in("mo")
     filters = {"overdue": "on", "category": "physical", "tier": "tier-2"}
     few = (_queries(lara, reverse("case_list")), _queries(mo, reverse("case_list_all"), filters))
-    cases += [_decide(persona, _phone_contact(persona, northshire, name), "tier-2") for name in NAMES[2:]]
+    cases += [lara_decides(persona, _phone_contact(persona, northshire, name), "tier-2") for name in NAMES[2:]]
     many = (_queries(lara, reverse("case_list")), _queries(mo, reverse("case_list_all"), filters))
     assert few == many
     page = lara.get(reverse("case_list")).content.decode()
