@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -113,4 +114,33 @@ def test_priya_sees_the_overdue_employer_steps_across_the_trusts_schools(
     expect(page.get_by_role("heading", name=allegation.organisation.name)).to_be_visible()
     expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=allegation.reference))).to_contain_text(
         "Inform the LADO"
+    )
+
+
+def test_hana_marks_a_step_nobody_recorded_as_not_needed_with_a_reason(
+    page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility
+) -> None:
+    # Given Oakfield's allegation about Chris, whose steps are stored as its services keep them
+    allegation = Allegation.objects.get(pk=demo_records["allegation_chris"])
+    assert Deadline.objects.filter(allegation=allegation, state="open").exists()
+
+    # When Hana, its case manager, opens it and marks a step as not needed, first without a reason
+    sign_in_quickly(page, live_demo, "hana")
+    page.goto(f"{live_demo}/allegations/")
+    page.get_by_role("link", name=allegation.reference).first.click()
+    page.get_by_role("link", name=re.compile(r"^Mark as not needed")).first.click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Mark as not needed: "))).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Mark as not needed").click()
+    expect(page.get_by_role("link", name="Enter why this is not needed")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Why is this not needed?").fill("Agreed with the LADO on the telephone.")
+    page.get_by_role("button", name="Mark as not needed").click()
+
+    # Then she is back on the allegation, where the step says why, and the step has left her work
+    expect(page.get_by_text("Not needed: Agreed with the LADO on the telephone.")).to_be_visible()
+    closed = Deadline.objects.get(allegation=allegation, state="not_needed")
+    assert (closed.reason, closed.closed_by.email) == (
+        "Agreed with the LADO on the telephone.",
+        "hana.head@oakfield.example",
     )
