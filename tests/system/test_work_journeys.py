@@ -141,4 +141,5 @@ def test_hana_marks_a_step_nobody_recorded_as_not_needed_with_a_reason(
     expect(page.get_by_text("Not needed: Agreed with the LADO on the telephone.")).to_be_visible()
     closed = Deadline.objects.get(allegation=allegation, state="not_needed")
     assert closed.reason == "Agreed with the LADO on the telephone."
-    assert closed.closed_by is not None and closed.closed_by.email == "hana.head@oakfield.example"
+    assert closed.closed_by is not None
+    assert closed.closed_by.email == "hana.head@oakfield.example"
