@@ -10,7 +10,18 @@ class AccessConfig(AppConfig):
     label = "access"
 
     def ready(self) -> None:
-        """Guard the protected models' managers (``threshold.access.guard``), in tests and production alike."""
+        """Guard the protected models' managers (``threshold.access.guard``), in tests and production alike.
+
+        Also forget remembered scopes when what they were worked out from changes.
+        """
+        from django.db.models.signals import post_delete, post_save
+
         from threshold.access import guard
+        from threshold.access.scope import forget_scopes
+        from threshold.accounts.models import Membership, Organisation, User
 
         guard.install()
+        # A scope remembered for the request must not outlive a change to what it was worked out from.
+        for model in (Membership, Organisation, User):
+            post_save.connect(forget_scopes, sender=model, dispatch_uid=f"forget-scopes-save-{model.__name__}")
+            post_delete.connect(forget_scopes, sender=model, dispatch_uid=f"forget-scopes-delete-{model.__name__}")

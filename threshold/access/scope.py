@@ -8,6 +8,9 @@ reach (rule 5).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from threshold.accounts.models import Membership, Organisation, User
@@ -53,8 +56,47 @@ def _trust_members(trust_id: int) -> set[int]:
     return ids
 
 
+# The scopes worked out during one request, by user id (``scopes_remembered``); None outside a request, where
+# every call reads the memberships afresh.
+_REMEMBERED: ContextVar[dict[int, Scope] | None] = ContextVar("threshold_scopes", default=None)
+
+
+@contextmanager
+def scopes_remembered() -> Iterator[None]:
+    """Work each user's scope out once for the block (one request), not once per list, panel and link.
+
+    A page asks for the scope a dozen times (each panel, each access condition, the navigation); the
+    memberships cannot change under it except through a write in the same request, and any save or delete
+    of a membership, organisation or user forgets what was remembered (``forget_scopes``).
+    """
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def forget_scopes(**_: object) -> None:
+    """Drop the scopes remembered for this request (a membership, organisation or account changed)."""
+    remembered = _REMEMBERED.get()
+    if remembered:
+        remembered.clear()
+
+
 def scope_for(user: User) -> Scope:
-    """Work out a user's reach from their active memberships."""
+    """Work out a user's reach from their active memberships (once per request: ``scopes_remembered``)."""
+    remembered = _REMEMBERED.get()
+    if remembered is None or user.pk is None:
+        return _scope_for(user)
+    scope = remembered.get(user.pk)
+    # The same account object: an unsaved change to it (deactivated, made an administrator) counts.
+    if scope is None or scope.user is not user:
+        scope = remembered[user.pk] = _scope_for(user)
+    return scope
+
+
+def _scope_for(user: User) -> Scope:
+    """Read the user's active memberships and work out what each lets them reach."""
     scope = Scope(user=user)
     # Rule 4: a system administrator reaches no case data, whatever memberships
     # the account may have been given.

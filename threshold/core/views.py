@@ -26,13 +26,15 @@ def home_panels(request: HttpRequest) -> list[str]:
     Each provider is a function ``(request) -> dict | None``; a dict names its
     ``template`` and carries that template's context (available both by name
     and as ``panel``). Features add their own panel (what is due, what is
-    overdue) without editing the home page.
+    overdue) without editing the home page. A panel is a fragment of the page,
+    so it is rendered without the request: the layout's context processors
+    (navigation, unread count) run once for the page, not once more per panel.
     """
     rendered: list[str] = []
     for dotted in settings.HOME_PANELS:
         panel = import_string(dotted)(request)
         if panel:
-            rendered.append(render_to_string(panel["template"], {**panel, "panel": panel}, request=request))
+            rendered.append(render_to_string(panel["template"], {**panel, "panel": panel}))
     return rendered
 
 
