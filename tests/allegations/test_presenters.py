@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.allegations.conftest import update_details
-from tests.lado.nursery import accept_employers_outcome, nursery_allegation, open_nursery_case
+from tests.lado.nursery import accept_employers_outcome, not_known_reasons, nursery_allegation, open_nursery_case
 from threshold.allegations import services
 from threshold.allegations.models import Allegation, Step
 from threshold.allegations.presenters.allegation import allegation_page
@@ -64,7 +64,11 @@ def test_a_new_allegation_says_who_it_is_about_and_that_nothing_is_referred_yet(
 def test_the_case_manager_is_offered_a_link_to_record_every_step_and_to_refer_from_step_2(chris_allegation) -> None:
     steps = _steps(allegation_page(chris_allegation, can_change=True))
     assert [link.text for link in steps[Step.DISCUSS_WITH_LADO]["links"]] == ["Refer to the LADO", "Record"]
-    assert all(row["links"][-1].text == "Record" for row in steps.values())
+    # Step 9 is a log of contacts with the parents or carers: each is logged, not recorded over the last.
+    assert all(
+        row["links"][-1].text == ("Log a contact" if step == Step.PARENTS_KEPT_INFORMED else "Record")
+        for step, row in steps.items()
+    )
     assert steps[Step.DISCUSS_WITH_LADO]["links"][-1].hidden == steps[Step.DISCUSS_WITH_LADO]["label"]
 
 
@@ -181,7 +185,9 @@ def test_a_concluded_allegation_takes_no_new_risk_assessment_support_or_step(per
     page = allegation_page(chris_allegation, can_change=True)
     assert page["suspension_links"] == []
     assert page["support_links"] == []
-    assert all(row["links"] == [] for row in page["steps"])
+    assert all(row["links"] == [] for row in page["steps"] if row["step"] != Step.PARENTS_KEPT_INFORMED)
+    # The parents or carers are still told how the case ended (step 9 is a log of contacts).
+    assert [link.text for link in _steps(page)[Step.PARENTS_KEPT_INFORMED]["links"]] == ["Log a contact"]
     assert [link.text for link in page["file_record_links"]] == ["Record the summary kept on file"]
 
 
@@ -237,6 +243,7 @@ def test_the_lados_conclusion_reaches_the_employers_page_with_its_definition(per
             {"body": "dbs", "referred": False, "explanation": "Not removed from regulated activity."},
             {"body": "ofsted", "referred": False, "explanation": "Notified by the nursery."},
         ],
+        missing_reasons=not_known_reasons(case),
     )
     rows = _rows(allegation_page(nursery_allegation(ids), can_change=True)["lado_conclusion"])
     assert rows["LADO service"] == f"Northshire Council, case {case.reference}"

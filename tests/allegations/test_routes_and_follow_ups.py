@@ -162,7 +162,9 @@ def test_no_further_action_needs_the_actions_that_follow_and_whether_the_lado_ag
             written_to="Chris",
             written_by="Hana",
         )
-    assert {"action_for_individual", "action_for_allegers", "agreed_with_lado"} <= set(raised.value.message_dict)
+    assert {"action_for_individual", "action_for_allegers"} <= set(raised.value.message_dict)
+    # Chris's allegation was referred in Threshold: the LADO agrees the outcome there (issue 13), so it is not asked.
+    assert "agreed_with_lado" not in raised.value.message_dict
     record = services.step_record(
         actor=persona("hana"),
         allegation=chris_allegation,
@@ -177,7 +179,7 @@ def test_no_further_action_needs_the_actions_that_follow_and_whether_the_lado_ag
         action_for_allegers="Explain the outcome to the pupil's parents.",
         agreed_with_lado=True,
     )
-    assert record.agreed_with_lado is True
+    assert record.agreed_with_lado is None
 
 
 def test_the_step_7_form_puts_its_errors_beside_the_new_fields(signed_in, chris_allegation) -> None:
@@ -198,7 +200,8 @@ def test_the_step_7_form_puts_its_errors_beside_the_new_fields(signed_in, chris_
     html = page.content.decode()
     assert page.status_code == 200
     assert "Enter what action should follow in respect of the individual" in html
-    assert "Choose whether this was agreed with the LADO" in html
+    # Referred in Threshold: the LADO agrees the outcome there (issue 13), so the employer is not asked.
+    assert "Choose whether this was agreed with the LADO" not in html
     assert not StepRecord.objects.exists()
 
 

@@ -14,6 +14,7 @@ from threshold.allegations.models import Allegation
 from threshold.allegations.services import referral_make
 from threshold.lado.models import Case, Contact
 from threshold.lado.services.contacts import contact_from_referral
+from threshold.lado.services.dataset_missing import missing_at_conclusion
 from threshold.lado.services.decisions import contact_decide
 from threshold.lado.services.monitoring import case_quality_assure
 
@@ -90,3 +91,13 @@ def accept_employers_outcome(persona: Callable[[str], User], case: Case) -> None
         decision="accepted",
         reasons="The nursery's investigation was thorough and its outcome follows from it.",
     )
+
+
+def not_known_reasons(case: Case) -> dict[str, str]:
+    """ "Not known" for each data set item the case lacks: the conclusion asks a reason for each missing item."""
+    return {item.key: "Not known" for item in missing_at_conclusion(case)}
+
+
+def not_known_fields(case: Case) -> dict[str, str]:
+    """The conclusion form's reason fields, "Not known" for each data set item the case lacks."""
+    return {f"missing_{key}": reason for key, reason in not_known_reasons(case).items()}

@@ -328,7 +328,7 @@ def test_each_line_of_investigation_has_its_own_outcomes(persona, chris_case) ->
         )
     assert "outcome" in error.value.message_dict
     assert [value for value, _ in services.INVESTIGATION_OUTCOMES["criminal"]] == [
-        "no_further_action", "charge", "caution", "conviction", "acquittal", "ongoing",
+        "no_further_action", "charge", "caution", "conviction", "acquittal", "ongoing", "other",
     ]  # fmt: skip
 
 

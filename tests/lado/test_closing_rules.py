@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from tests.lado.nursery import accept_employers_outcome, lara_decides, refer_nursery_allegation
+from tests.lado.nursery import accept_employers_outcome, lara_decides, not_known_reasons, refer_nursery_allegation
 from threshold.chronology.models import ChronologyEntry
 from threshold.lado.models import Case, CaseStatus, Conclusion, MeetingKind
 from threshold.lado.services.conclusion import case_close, case_conclude
@@ -70,6 +70,7 @@ def _conclude(persona, case: Case, **overrides: Any) -> Conclusion:
             {"body": "ofsted", "referred": False, "explanation": "The nursery notified Ofsted itself."},
         ],
         "expected_version": case.version,
+        "missing_reasons": not_known_reasons(case),
         **overrides,
     }
     with _travel(AFTER_EASTER):

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.lado.nursery import accept_employers_outcome, nursery_allegation, open_nursery_case
+from tests.lado.nursery import accept_employers_outcome, not_known_reasons, nursery_allegation, open_nursery_case
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.core.errors import ConflictError
@@ -48,6 +48,7 @@ def _conclude(persona, case: Case, **overrides: Any) -> Conclusion:
         "lessons": "Two adults at nappy changes.",
         "referrals": [_no_referral("dbs"), _no_referral("ofsted", "Notified by the nursery on day one.")],
         "expected_version": case.version,
+        "missing_reasons": not_known_reasons(case),
         **overrides,
     }
     return case_conclude(actor=persona("lara"), case=case, **values)

@@ -84,7 +84,7 @@ def test_a_consultation_records_why_the_definition_was_not_met_with_the_pack_and
     assert decision.level == decision.advised_level == Level.CONSULTATION
     assert not decision.overridden
     assert decision.case is None
-    assert (decision.pack, decision.pack_version) == ("bedford-luton-lado", "1.0")
+    assert (decision.pack, decision.pack_version) == ("bedford-luton-lado", "1.1")
     assert decision.pack_digest.startswith("sha256:")
     assert decision.facts["practice_issue_only"] is True
     assert decision.facts["reported_on"] == timezone.localdate(new_contact.received_at).isoformat()

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.lado.nursery import accept_employers_outcome, nursery_allegation, open_nursery_case
+from tests.lado.nursery import accept_employers_outcome, not_known_fields, nursery_allegation, open_nursery_case
 from threshold.allegations.services import outcome_record
 from threshold.audit.models import AuditEvent
 from threshold.lado import selectors
@@ -137,6 +137,7 @@ def test_lara_concludes_and_nina_sees_the_lados_conclusion_on_her_allegation(
         "dbs_referred": "no",
         "dbs_explanation": "Not removed from regulated activity.",
         "ofsted_referred": "yes",
+        **not_known_fields(nursery_case),
     }
     refused = client.post(url, answers)
     assert refused.status_code == 200
@@ -163,6 +164,7 @@ def test_a_stale_conclusion_form_gets_the_conflict_page(persona, signed_in, nurs
             "dbs_explanation": "No harm.",
             "ofsted_referred": "no",
             "ofsted_explanation": "No harm.",
+            **not_known_fields(nursery_case),
         },
     )
     assert response.status_code == 409
@@ -257,6 +259,7 @@ def test_a_dbs_referral_recorded_then_confirmed_at_conclusion_shows_once(persona
             "dbs_reference": "DBS-12",
             "ofsted_referred": "no",
             "ofsted_explanation": "The nursery notified Ofsted itself.",
+            **not_known_fields(nursery_case),
         },
     )
     assert done.status_code == 302

@@ -24,11 +24,18 @@ def manage(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_policy_list_prints_the_three_shipped_packs() -> None:
+def test_policy_list_prints_every_version_of_the_three_shipped_packs() -> None:
     result = manage("list")
     assert result.returncode == 0, result.stderr
-    ids = [pack["id"] for pack in json.loads(result.stdout)["packs"]]
-    assert ids == ["bedford-luton-lado", "kcsie", "lead-academy-trust"]
+    versions = [(pack["id"], pack["version"]) for pack in json.loads(result.stdout)["packs"]]
+    # Issue 13's corrections are new versions; the 1.0 packs stay, so stored decisions replay exactly.
+    assert versions == [
+        ("bedford-luton-lado", "1.0"),
+        ("bedford-luton-lado", "1.1"),
+        ("kcsie", "2025.1"),
+        ("lead-academy-trust", "1.0"),
+        ("lead-academy-trust", "1.1"),
+    ]
 
 
 def test_policy_assess_reads_facts_from_stdin_and_counts_working_days_over_christmas() -> None:

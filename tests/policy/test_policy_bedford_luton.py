@@ -301,6 +301,16 @@ EXAMPLES = [
         rules=("always-injury",),
         guidance=("police-contribute-to-meeting", "physical-intervention"),
     ),
+    SeedExample(
+        "There is also a need to distinguish between allegations of assault and the legitimate use of physical"
+        " intervention or restraint to protect a child/children from harming themselves or others, or damaging"
+        " property.",
+        {"works_with_children": True, "abuse_categories": ["physical"], "legitimate_physical_intervention": True},
+        "consultation",
+        ("legitimate-physical-intervention",),
+        police="no",
+        guidance=("physical-intervention",),
+    ),
     # Children's Social Care.
     SeedExample(
         "All allegations or concerns which, at the point of referral, show the potential for meeting the definition"

@@ -39,8 +39,10 @@ def test_list_prints_every_pack_with_id_version_and_title() -> None:
     packs = ok("list")["packs"]
     assert [(p["id"], p["version"]) for p in packs] == [
         ("bedford-luton-lado", "1.0"),
+        ("bedford-luton-lado", "1.1"),
         ("kcsie", "2025.1"),
         ("lead-academy-trust", "1.0"),
+        ("lead-academy-trust", "1.1"),
     ]
     assert all(p["title"] for p in packs)
 
@@ -56,7 +58,7 @@ def test_assess_reads_facts_from_a_file(tmp_path: Path) -> None:
     facts = tmp_path / "facts.json"
     facts.write_text(json.dumps({"injury": "visible", "reported_on": "2025-12-24"}), encoding="utf-8")
     result = ok("assess", "bedford-luton-lado", str(facts))
-    assert (result["pack"], result["version"], result["level"]) == ("bedford-luton-lado", "1.0", "tier-1")
+    assert (result["pack"], result["version"], result["level"]) == ("bedford-luton-lado", "1.1", "tier-1")
     assert result["referrals"]["police"]["required"] is True
     assert {"id": "inform-lado", "due": "2025-12-29"}.items() <= result["deadlines"][0].items()
 

@@ -457,10 +457,17 @@ def test_a_substantiated_allegation_against_a_dismissed_teacher_goes_to_the_dbs_
     assert not support_worker.referrals["tra"].consider
 
 
-def test_historical_allegations_go_to_the_police_and_are_treated_as_contemporary() -> None:
-    """Appendix 4: "Historical allegations of abuse should also be referred to the police (KCSIE Part 4).""."""
+def test_historical_allegations_against_a_volunteer_go_to_the_police_and_are_treated_as_contemporary() -> None:
+    """Appendix 4 (supply workers and volunteers): "Historical allegations of abuse should also be referred to the
+    police (KCSIE Part 4)."."""
     result = assess(
-        PACK, {"harmed_or_may_have_harmed_child": True, "incident_date": "2010-05-01", "reported_on": "2025-03-10"}
+        PACK,
+        {
+            "subject_employment": "volunteer",
+            "harmed_or_may_have_harmed_child": True,
+            "incident_date": "2010-05-01",
+            "reported_on": "2025-03-10",
+        },
     )
     assert result.non_recent is True
     assert result.referrals["police"].required

@@ -128,10 +128,14 @@ SEED_CASES: list[tuple[str, dict[str, Any], str, dict[str, str], tuple[str, ...]
         ("police:supply-worker-no-longer-teaching",),
     ),
     (
-        "Historical allegations of abuse should also be referred to the police (KCSIE Part 4). Where an adult makes"
-        " an allegation to the academy that they were abused as a child, we will advise the individual to report the"
-        " allegation to the police.",
-        {"harmed_or_may_have_harmed_child": True, "incident_date": "1998-01-01", "reported_on": "2025-03-10"},
+        "Appendix 4 relates to supply workers and volunteers … Historical allegations of abuse should also be"
+        " referred to the police (KCSIE Part 4).",
+        {
+            "subject_employment": "supply",
+            "harmed_or_may_have_harmed_child": True,
+            "incident_date": "1998-01-01",
+            "reported_on": "2025-03-10",
+        },
         "tier-3",
         {"police": "required"},
         ("police:historical-allegations",),

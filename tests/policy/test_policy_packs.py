@@ -337,11 +337,19 @@ def test_an_unknown_pack_name_is_an_error_listing_the_known_packs(ref: str) -> N
 
 
 def test_three_packs_ship_and_each_reads_back_in_readable_form() -> None:
-    assert [p.id for p in list_packs()] == ["bedford-luton-lado", "kcsie", "lead-academy-trust"]
+    assert [p.ref for p in list_packs()] == [
+        "bedford-luton-lado@1.0",
+        "bedford-luton-lado@1.1",
+        "kcsie@2025.1",
+        "lead-academy-trust@1.0",
+        "lead-academy-trust@1.1",
+    ]
     assert {path.name for path in PACKS_DIRECTORY.glob("*.toml")} == {
         "bedford-luton-lado.toml",
+        "bedford-luton-lado-1.1.toml",
         "kcsie.toml",
         "lead-academy-trust.toml",
+        "lead-academy-trust-1.1.toml",
     }
     shown: Any = describe_pack(get_pack("bedford-luton-lado"))
     assert shown["referrals"]["police"][0]["when"] == "injury is reported or visible"
@@ -399,8 +407,10 @@ def _quoted_texts(pack: Pack, prefix: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("pack_id", "seed", "prefix"),
     [
-        ("bedford-luton-lado", "000_225d90eadca72b0f.txt", "Protocol"),
-        ("lead-academy-trust", "003_0785a01ade157731.txt", "Policy"),
+        ("bedford-luton-lado@1.0", "000_225d90eadca72b0f.txt", "Protocol"),
+        ("bedford-luton-lado@1.1", "000_225d90eadca72b0f.txt", "Protocol"),
+        ("lead-academy-trust@1.0", "003_0785a01ade157731.txt", "Policy"),
+        ("lead-academy-trust@1.1", "003_0785a01ade157731.txt", "Policy"),
     ],
 )
 def test_every_text_a_seed_pack_attributes_to_its_seed_is_the_seed_s_exact_words(

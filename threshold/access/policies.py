@@ -9,8 +9,9 @@ Actions: ``view`` (the whole record), ``view_report`` (a reporter's own
 report only), ``view_summary`` (a case's summary, for partners invited to one
 of its meetings), ``view_referred`` (an allegation, for the LADO service it
 was referred to), ``change``, ``decide`` (LADOs deciding a contact's level),
-``manage`` (LADO managers reassigning cases)
-and ``add_update`` (partners on shared meetings).
+``manage`` (LADO managers reassigning cases),
+``add_update`` (partners on shared meetings) and ``advise`` (an HR business
+partner on a concern shared with them).
 """
 
 from __future__ import annotations
@@ -28,7 +29,16 @@ NOTHING = Q(pk__in=[])
 # What a caller asks to do with a record. A Literal, so that a misspelt action is a type error (mypy in
 # `make lint`) rather than a condition that matches nothing and a silent 404.
 Action: TypeAlias = Literal[
-    "view", "view_report", "view_summary", "view_referred", "download", "change", "decide", "manage", "add_update"
+    "view",
+    "view_report",
+    "view_summary",
+    "view_referred",
+    "download",
+    "change",
+    "decide",
+    "manage",
+    "add_update",
+    "advise",
 ]
 
 # The actions that read a record's content: fetching a record for one of these writes an access event.
@@ -81,18 +91,40 @@ def _employer_scope(plain: set[int], routed: set[int], governed: set[int] | None
     return condition
 
 
+def _shared_with_hr(scope: Scope) -> Q:
+    """A concern shared with this HR business partner by name, while they partner its setting or trust (13.3)."""
+    if not scope.hr_orgs:
+        return NOTHING
+    return Q(hr_shares__user=scope.user, organisation_id__in=scope.hr_orgs)
+
+
+def _concern_read(scope: Scope) -> Q:
+    """Rule 1 for reading a concern: its handlers, and two readers who change nothing.
+
+    A trust school's chair of governors reads one routed past its head (13.3); an HR business partner reads
+    one shared with them by name.
+    """
+    reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed, scope.governed)
+    if scope.governed_read:
+        reach |= Q(organisation_id__in=scope.governed_read, routed_to_trust=True)
+    return reach | _shared_with_hr(scope)
+
+
 def concern_condition(scope: Scope, action: Action) -> Q:
-    """Who may do what with a concern (rules 1, 2, 3 and 5)."""
+    """Who may do what with a concern (rules 1, 2, 3 and 5).
+
+    ``advise``: the HR business partner a concern was shared with adds advice to it, and changes nothing else.
+    """
     if action == "change":
         reach = _employer_scope(scope.concern_change_plain, scope.concern_change_routed, scope.governed)
     elif action in ("view", "download"):
-        reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed, scope.governed)
+        reach = _concern_read(scope)
     elif action == "view_report":
         # Rule 3: the person who raised a concern sees their own report, not
         # what followed. Anonymous reports store no reporter, so match nobody.
-        reach = _employer_scope(scope.concern_read_plain, scope.concern_read_routed, scope.governed) | Q(
-            reporter=scope.user
-        )
+        reach = _concern_read(scope) | Q(reporter=scope.user)
+    elif action == "advise":
+        reach = _shared_with_hr(scope)
     else:
         return NOTHING
     return reach & not_about_user(scope)
@@ -226,6 +258,9 @@ def person_condition(scope: Scope, action: Action) -> Q:
         # The governance role: only the adults its routed concerns and allegations are about.
         routed = Q(concerns__routed_to_trust=True) | Q(allegations__routed_to_trust=True)
         reach |= Q(organisation_id__in=scope.governed) & routed
+    if scope.governed_read and action in ("view", "download"):
+        # A trust school's chair of governors: the adults of the concerns routed past its head, to read.
+        reach |= Q(organisation_id__in=scope.governed_read, concerns__routed_to_trust=True)
     if scope.is_partner and action == "view":
         reach |= Q(lado_cases__shares__user=scope.user, lado_cases__shares__ended_at__isnull=True)
     return reach & not_about_user(scope, "")

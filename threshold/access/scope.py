@@ -39,6 +39,12 @@ class Scope:
     # A setting with no trust: its governance role (chair of governors or
     # management committee) reaches only the records routed past its manager.
     governed: set[int] = field(default_factory=set)
+    # A trust's school: its chair of governors reads the concerns routed past its head, and only those
+    # (section 13.3: "reported to the director of schools, chair of governors and the Trust DSLs").
+    governed_read: set[int] = field(default_factory=set)
+    # Where the user is an HR business partner: a low-level concern shared with them by name there
+    # (``concerns.ConcernHrShare``) is theirs to read and advise on; no other concern is.
+    hr_orgs: set[int] = field(default_factory=set)
     # LADO side: local authority ids.
     lado_read: set[int] = field(default_factory=set)
     lado_change: set[int] = field(default_factory=set)
@@ -140,8 +146,13 @@ def _scope_for(user: User) -> Scope:
             # the concerns routed past its headteacher or manager (section 13.3), and only those:
             # the setting's other concerns are its own handlers' business (need to know).
             scope.governed |= covered
+        if not is_trust and role == Role.GOVERNANCE and org.trust_id is not None:
+            # A trust's school: the trust's director and DSLs handle a concern about its head; its chair of
+            # governors is told of it and reads it (13.3), and changes nothing.
+            scope.governed_read |= covered
         if role == Role.HR_BUSINESS_PARTNER:
-            # HR advise on allegations, not on low-level concerns.
+            # HR advise on allegations; a low-level concern only when it is shared with them by name.
+            scope.hr_orgs |= covered
             target_read, target_change = (
                 (scope.allegation_read_routed, scope.allegation_change_routed)
                 if is_trust

@@ -90,6 +90,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.POLICE_LIAISON: "Sees cases and meetings the LADO shares with the police, and adds police updates.",
     Role.CSC_MANAGER: "Sees cases and meetings the LADO shares with children's social care.",
     Role.AUDITOR: "Reads records and the audit trail within the organisation; changes nothing.",
-    Role.GOVERNANCE: "Receives concerns about the headteacher or manager of a setting that has no trust.",
+    Role.GOVERNANCE: "Receives concerns about the headteacher or manager: handles them where the setting has no"
+    " trust, and is told of them and reads them in a trust's school.",
     Role.ORG_ADMIN: "Invites people to the organisation, changes their roles and deactivates them. No case data.",
 }

@@ -24,6 +24,7 @@ from threshold.allegations.models import (
     AllegationStatus,
     Employment,
     OutcomeRecord,
+    ParentUpdate,
     ReferralFollowUp,
     RiskAssessment,
     Route,
@@ -155,6 +156,8 @@ class ChecklistItem:
     clock_due: dt.date | None = None
     # Step 8: the disciplinary hearing's clock, on the same terms.
     hearing_due: dt.date | None = None
+    # Step 9: each contact keeping the parents or carers informed, in order. A log: none supersedes another.
+    contacts: list[ParentUpdate] = field(default_factory=list)
 
     @property
     def latest(self) -> StepRecord | None:
@@ -163,8 +166,8 @@ class ChecklistItem:
 
     @property
     def done(self) -> bool:
-        """Whether the step has been recorded."""
-        return bool(self.records)
+        """Whether the step has been recorded (step 9: at least one contact with the parents logged)."""
+        return bool(self.records or self.contacts)
 
     @property
     def overdue(self) -> bool:
@@ -225,6 +228,8 @@ def checklist(allegation: Allegation) -> list[ChecklistItem]:
         if step == Step.OFSTED_NOTIFIED and not early_years and step.value not in records:
             continue
         item = ChecklistItem(step=step.value, label=str(step.label), records=records.get(step.value, []))
+        if step == Step.PARENTS_KEPT_INFORMED:
+            item.contacts = list(allegation.parent_updates.select_related("recorded_by"))
         timescale = STEP_TIMESCALES.get(step)
         item.kind = timescale or ""
         step_start: dt.date | None = start

@@ -9,7 +9,14 @@ from django import forms
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
-from threshold.allegations.models import ConsentToShare, Employment, RiskManaged, Route, SuspensionDecision
+from threshold.allegations.models import (
+    ConsentToShare,
+    ContactMethod,
+    Employment,
+    RiskManaged,
+    Route,
+    SuspensionDecision,
+)
 from threshold.chronology.forms import parse_time
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
@@ -52,6 +59,7 @@ class AllegationDetailsForm(VersionedForm):
     DATES = {
         "came_to_attention_on": ("The date it came to attention", "Enter the date it came to attention"),
         "reporting_restriction_ended_on": ("The date the restriction ended", None),
+        "left_employment_on": ("The date the adult left", None),
     }
     subject_employment = _choice("How the adult is engaged", Employment.choices, "Choose how the adult is engaged")
     agency = forms.ModelChoiceField(
@@ -265,6 +273,15 @@ class ProgressUpdateForm(CaseForm):
 
     DATES = {"given_on": ("The date of the update", "Enter the date of the update")}
     text = _text("What the adult was told", "Enter what the adult was told")
+
+
+class ParentUpdateForm(CaseForm):
+    """Step 9: one contact keeping the parents or carers informed of the progress of the case."""
+
+    DATES = {"given_on": ("The date they were informed", "Enter the date the parents or carers were informed")}
+    informed = _text("Who was informed", "Enter who was informed, for example the parents of the child involved", 200)
+    method = _choice("How they were informed", ContactMethod.choices, "Choose how the parents or carers were informed")
+    note = _text("What they were told", "Enter what they were told about the progress of the case")
 
 
 class PoliceForm(forms.Form):

@@ -83,6 +83,14 @@ class Allegation(UniqueReference, models.Model):
     # academies while under investigation. The trust's schools see the name as a restriction.
     barred_from_trust = models.BooleanField(default=False)
     barred_from_trust_since = models.DateTimeField(null=True, blank=True)
+    # Appendix 4: "Any allegations against a supply worker who is no longer teaching should be referred to
+    # the police." The engine's ``left_employment_on`` fact: the day the adult stopped working at the setting.
+    left_employment_on = models.DateField(
+        "date the adult left",
+        null=True,
+        blank=True,
+        help_text="When the adult's employment or placement at the setting ended; empty while they still work there.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -324,6 +332,37 @@ class ProgressUpdate(Immutable):
         return f"Progress update {self.pk}"
 
 
+class ContactMethod(models.TextChoices):
+    """How the parents or carers were informed (step 9)."""
+
+    IN_PERSON = "in_person", "In person or at a meeting"
+    PHONE = "phone", "By phone"
+    LETTER = "letter", "By letter"
+    EMAIL = "email", "By email"
+    OTHER = "other", "Another way"
+
+
+class ParentUpdate(Immutable):
+    """Step 9: one contact keeping the parents or carers informed of the progress of the case. Each is kept.
+
+    "Keep the parents or carers of the child/children involved informed of the progress of the case (only in
+    relation to their child – no information will be shared regarding the staff member)" (section 6, step 9):
+    a log of contacts, shown in order, never one entry that supersedes the last.
+    """
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="parent_updates")
+    given_on = models.DateField("date of the contact")
+    informed = models.CharField("who was informed", max_length=200)
+    method = models.CharField("how they were informed", max_length=16, choices=ContactMethod.choices)
+    note = models.TextField("what they were told about the progress of the case")
+
+    class Meta:
+        ordering = ["given_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Parent update {self.pk}"
+
+
 class ConsentToShare(models.TextChoices):
     """Whether the police obtained consent to share statements for internal processes."""
 
@@ -486,3 +525,128 @@ class AgencyRecord(Immutable):
     def agency_display(self) -> str:
         """The agency's name, in Threshold or as recorded."""
         return self.agency.name if self.agency is not None else self.agency_name
+
+
+# ---------------------------------------------------------------- issue 13: what the trust's policy also asks for
+
+
+class Consulted(models.TextChoices):
+    """Whose advice the confidentiality arrangements were agreed with (section 7)."""
+
+    LADO = "lado", "The LADO"
+    POLICE = "police", "The police"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+
+
+class ConfidentialityRecord(Immutable):
+    """Section 7: who needs to know and what may be shared, as agreed; the press office contacted. Latest stands."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="confidentiality_records")
+    agreed_on = models.DateField()
+    agreed_with = models.JSONField(default=list, help_text="Each a ``Consulted`` value.")
+    who_needs_to_know = models.TextField()
+    what_may_be_shared = models.TextField()
+    speculation = models.TextField("how speculation, leaks and gossip are managed", blank=True)
+    press_office_contacted_on = models.DateField(null=True, blank=True)
+    press_office_not_contacted_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Confidentiality record {self.pk}"
+
+
+class PersonnelFileChoice(models.TextChoices):
+    """Section 8: a malicious or false allegation's records leave the personnel file unless the person consents."""
+
+    ARCHIVED = "archived", "Removed and archived from the personnel file"
+    CONSENTED = "consented", "The individual consents to the records being kept on the file"
+
+
+class PersonnelFileDecision(Immutable):
+    """What happened to a malicious or false allegation's records on the personnel file; the latest stands."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="personnel_file_decisions")
+    choice = models.CharField(max_length=16, choices=PersonnelFileChoice.choices)
+    decided_on = models.DateField()
+    # Who removed and archived the records (a name and role, not an account).
+    done_by = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Personnel file decision {self.pk}"
+
+
+class LessonsReview(Immutable):
+    """Section 11: the case reviewed with the LADO and the headteacher and no improvements found."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="lessons_reviews")
+    reviewed_on = models.DateField()
+    reviewed_with = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Lessons review {self.pk}"
+
+
+class AgencyHrManager(Immutable):
+    """Appendix 4: the supply agency's human resources manager or nominated person; a contact, not an account."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="agency_hr_managers")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Agency HR manager {self.pk}"
+
+
+class LiaisonKind(models.TextChoices):
+    """What was sent to the agency's HR manager."""
+
+    INVITATION = "invitation", "Invitation to a meeting"
+    UPDATE = "update", "Update on policies and processes"
+
+
+class AgencyLiaison(Immutable):
+    """One invitation or update sent to the agency's HR manager (appendix 4); each is kept."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="agency_liaisons")
+    kind = models.CharField(max_length=16, choices=LiaisonKind.choices)
+    sent_on = models.DateField()
+    about = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Agency liaison {self.pk}"
+
+
+class AgencyReply(Immutable):
+    """What the agency told the academy after the investigation (appendix 4); the latest stands."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="agency_replies")
+    outcome_received_on = models.DateField(null=True, blank=True)
+    outcome_notes = models.TextField(blank=True)
+    reference_received_on = models.DateField(null=True, blank=True)
+    reference_notes = models.TextField(blank=True)
+    assurances_received_on = models.DateField(null=True, blank=True)
+    assurances_notes = models.TextField(blank=True)
+    letter_of_comfort_updated_on = models.DateField(null=True, blank=True)
+    letter_of_comfort_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Agency reply {self.pk}"

@@ -20,6 +20,7 @@ from threshold.access.restrictions import restriction_trusts as restriction_trus
 from threshold.access.restrictions import trust_restrictions as trust_restrictions
 from threshold.access.subrecords import visible_lessons
 from threshold.accounts.models import User
+from threshold.allegations import duties
 from threshold.allegations.checklist import FOLLOW_UP_LABELS as FOLLOW_UP_LABELS
 from threshold.allegations.checklist import PAUSED as PAUSED
 from threshold.allegations.checklist import PAUSED_STEPS as PAUSED_STEPS
@@ -90,7 +91,8 @@ def due_items(allegation: Allegation) -> list[DueItem]:
     """What is due: unrecorded steps with due dates, the risk assessment review, replacement cover.
 
     After the outcome: the DBS and TRA referrals still to be made (or a reason
-    recorded) and the outcome still to be sent to the agency.
+    recorded), the outcome still to be sent to the agency, the lessons-learned review
+    and the personnel file (``duty_items``).
     """
     if allegation.status == AllegationStatus.CONCLUDED:
         return follow_up_items(allegation)
@@ -126,6 +128,19 @@ def follow_up_items(allegation: Allegation) -> list[DueItem]:
     agency: AgencyRecord | None = latest(allegation.agency_records.all())
     if agency is not None and agency.outcome_sent_on is None:
         items.append(DueItem(allegation, "Send the outcome to the agency", outcome.concluded_on, "agency"))
+    items.extend(duty_items(allegation, outcome))
+    return items
+
+
+def duty_items(allegation: Allegation, outcome: OutcomeRecord) -> list[DueItem]:
+    """After the outcome: the lessons-learned review (section 11) and the personnel file (section 8)."""
+    items = []
+    lessons = duties.lessons_due(allegation)
+    if lessons is not None and lessons.done_on is None:
+        items.append(DueItem(allegation, "Review the case for lessons learned", lessons.due_on, "lessons"))
+    if duties.personnel_file_applies(allegation) and duties.personnel_file_decision(allegation) is None:
+        text = "Archive from the personnel file, or record the consent to keep it"
+        items.append(DueItem(allegation, text, outcome.concluded_on, "personnel-file"))
     return items
 
 

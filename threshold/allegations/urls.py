@@ -12,6 +12,7 @@ urlpatterns = [
     path("<record:allegation_id>/", views.allegation_detail, name="allegation_detail"),
     path("<record:allegation_id>/details/", views.allegation_edit, name="allegation_edit"),
     path("<record:allegation_id>/referral/", views.allegation_referral, name="allegation_referral"),
+    path("<record:allegation_id>/parents/", views.allegation_parent_update, name="allegation_parent_update"),
     path("<record:allegation_id>/steps/<str:step>/", views.allegation_step, name="allegation_step"),
     path("<record:allegation_id>/suspension/", views.allegation_risk_assessment, name="allegation_risk_assessment"),
     path("<record:allegation_id>/support/", views.allegation_support, name="allegation_support"),
@@ -23,6 +24,28 @@ urlpatterns = [
     path("<record:allegation_id>/outcome/<str:body>/", views.allegation_follow_up, name="allegation_follow_up"),
     path("<record:allegation_id>/lessons/", views.allegation_lesson, name="allegation_lesson"),
     path("<record:allegation_id>/agency/", views.allegation_agency, name="allegation_agency"),
+    path(
+        "<record:allegation_id>/agency/hr-manager/",
+        views.allegation_agency_hr_manager,
+        name="allegation_agency_hr_manager",
+    ),
+    path("<record:allegation_id>/agency/sent/", views.allegation_agency_liaison, name="allegation_agency_liaison"),
+    path("<record:allegation_id>/agency/reply/", views.allegation_agency_reply, name="allegation_agency_reply"),
+    path(
+        "<record:allegation_id>/confidentiality/",
+        views.allegation_confidentiality,
+        name="allegation_confidentiality",
+    ),
+    path(
+        "<record:allegation_id>/personnel-file/",
+        views.allegation_personnel_file,
+        name="allegation_personnel_file",
+    ),
+    path(
+        "<record:allegation_id>/lessons/reviewed/",
+        views.allegation_lessons_review,
+        name="allegation_lessons_review",
+    ),
     path(
         "<record:allegation_id>/requests/<record:request_id>/reply/",
         allegation_information_reply,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -10,6 +13,7 @@ from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.concerns import services
 from threshold.concerns.forms import ConcernReasonForm
+from threshold.concerns.models import ConcernStatus
 from threshold.core import pages
 from threshold.core.http import signed_in_user
 
@@ -34,13 +38,21 @@ _PAGES = {
 }
 
 
+def _closed_message(concern: Any) -> str:
+    """A DSL's closing waits for the head's sign-off (section 13.3, ADR 0025): then the concern stays open."""
+    if concern.status == ConcernStatus.CLOSED:
+        return f"Concern {concern.reference} closed."
+    return f"Closing concern {concern.reference} is awaiting the headteacher's sign-off."
+
+
 def _reason_page(request: HttpRequest, concern_id: int, kind: str) -> HttpResponse:
     user = signed_in_user(request)
     concern = fetch.for_change(fetch.access_concern, user, concern_id, request)
     page = _PAGES[kind]
     action = services.concern_close if kind == "close" else services.concern_reroute
+    message: str | Callable[[Any], str]
     if kind == "close":
-        message, done = f"Concern {concern.reference} closed.", reverse("concern_detail", args=[concern.pk])
+        message, done = _closed_message, reverse("concern_detail", args=[concern.pk])
     else:
         # The actor handled it for the setting: now it is kept from them.
         message, done = f"Concern {concern.reference} re-routed. It is no longer shown to you.", reverse("home")

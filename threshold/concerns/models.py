@@ -236,3 +236,77 @@ class PatternFinding(models.Model):
 
     def __str__(self) -> str:
         return f"Pattern finding {self.pk}"
+
+
+class SignOffKind(models.TextChoices):
+    """What a headteacher signs off: a DSL's triage decision or a DSL's closing of a concern (section 13.3)."""
+
+    TRIAGE = "triage", "The decision on the concern"
+    CLOSURE = "closure", "Closing the concern"
+
+
+class SignOffState(models.TextChoices):
+    """Where a sign-off has got to."""
+
+    AWAITING = "awaiting", "Awaiting the headteacher's sign-off"
+    AGREED = "agreed", "Signed off"
+    SENT_BACK = "sent_back", "Sent back"
+
+
+class HeadSignOff(models.Model):
+    """A DSL's decision waiting for the headteacher, who "will make the ultimate decision" (13.3; ADR 0025).
+
+    A low-level or appropriate-conduct decision is kept in ``proposal`` (the triage as the DSL made it) and
+    takes effect only when the head agrees; an allegation proceeds at once and the head confirms it; a
+    closure (``closure_reason``) closes the concern only when the head agrees. ``reason`` says why the head
+    sent it back. One sign-off at a time awaits on a concern.
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="sign_offs")
+    kind = models.CharField(max_length=16, choices=SignOffKind.choices)
+    decision = models.CharField(max_length=16, choices=Decision.choices, blank=True)
+    proposal = models.JSONField(default=dict, blank=True)
+    closure_reason = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=16, choices=SignOffState.choices, default=SignOffState.AWAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern"],
+                condition=models.Q(state="awaiting"),
+                name="concerns_one_sign_off_awaiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-off {self.pk} of concern {self.concern_id}"
+
+
+class ConcernHrShare(models.Model):
+    """A low-level concern the head (or its handlers) shared with one HR business partner for advice (13.3).
+
+    "The headteacher should always seek advice from their HR business partner": the partner named here may
+    read this one concern (``threshold.access``, while they remain an HR business partner of its setting or
+    trust) and add advice; every other low-level concern stays out of their reach.
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="hr_shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField()
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["shared_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["concern", "user"], name="concerns_one_hr_share_per_partner")]
+
+    def __str__(self) -> str:
+        return f"HR share {self.pk} of concern {self.concern_id}"

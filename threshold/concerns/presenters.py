@@ -114,7 +114,17 @@ def advice(assessment: Assessment) -> dict[str, Any]:
         if item.consider
     ]
     advised = advised_decision(assessment)
+    # Tier 4 is "consideration of suspension/ police referral/ arrest/ immediate action to protect child":
+    # the suspension advice is listed beside the referrals, with the alternatives to weigh first.
+    suspension = assessment.suspension
     return {
+        "suspension": {
+            "verdict": "Required" if suspension.required else "Consider",
+            "reasons": [reason.text for reason in suspension.reasons],
+            "alternatives": list(assessment.suspension_alternatives),
+        }
+        if suspension.consider
+        else None,
         "level_title": assessment.level_title,
         "level_description": assessment.level_description,
         "level_action": assessment.level_action,

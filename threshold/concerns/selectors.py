@@ -19,7 +19,14 @@ from threshold.access import fetch, reviews, subrecords
 from threshold.access.reviews import review_organisations as review_organisations
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import EMPLOYER_ROLES, OrganisationKind, Role
-from threshold.concerns.models import Concern, ConcernStatus, LowLevelRecord, PatternFinding, PatternReview
+from threshold.concerns.models import (
+    Concern,
+    ConcernStatus,
+    LowLevelRecord,
+    PatternFinding,
+    PatternReview,
+    SignOffState,
+)
 from threshold.people.adults import group_same_adults, same_adult_reasons
 from threshold.people.models import Person
 from threshold.people.subjects import users_not_about
@@ -61,12 +68,14 @@ def is_headteacher(*, user: User, organisation: Organisation) -> bool:
 
 
 def governance_recipients(organisation: Organisation, *, subject: Person | None = None) -> list[User]:
-    """Who receives concerns routed past the head of a setting with no trust: its active governance members.
+    """The setting's active governance members: they receive the concerns routed past its head (13.3).
 
-    Never the concern's own subject (rule 2): a concern about the chair goes to
-    nobody in that role, and the page says so.
+    In a setting with no trust they handle them; in a trust's school the chair of governors is told and
+    reads them beside the trust's director of school and DSLs ("reported to the director of schools, chair
+    of governors and the Trust DSLs"). A trust itself has no governance role. Never the concern's own
+    subject (rule 2): a concern about the chair goes to nobody in that role, and the page says so.
     """
-    if organisation.trust_id is not None or organisation.kind == OrganisationKind.ACADEMY_TRUST:
+    if organisation.kind == OrganisationKind.ACADEMY_TRUST:
         return []
     members = User.objects.filter(
         memberships__organisation=organisation,
@@ -260,9 +269,11 @@ def awaiting_triage(user: User) -> QuerySet[Concern]:
     the setting's own handlers triage the rest.
     """
     mine = Q(routed_to_trust=True) | Q(organisation__in=_setting_handled(user))
+    # A decision awaiting the headteacher's sign-off is no longer waiting for triage.
     return (
         fetch.visible_concerns(user, "change")
         .filter(mine, status=ConcernStatus.NEW)
+        .exclude(sign_offs__state=SignOffState.AWAITING)
         .select_related("subject", "organisation")
     )
 

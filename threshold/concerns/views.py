@@ -18,7 +18,7 @@ from threshold.accounts.models import Membership
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.chronology.panels import chronology_context
-from threshold.concerns import presenters, selectors, services
+from threshold.concerns import presenters, selectors, services, sign_off_presenters
 from threshold.concerns.forms import (
     MYSELF,
     SOMEONE_ELSE,
@@ -26,7 +26,7 @@ from threshold.concerns.forms import (
     ShareConcernForm,
     TriageForm,
 )
-from threshold.concerns.models import Concern, ConcernStatus, Decision, Routing
+from threshold.concerns.models import Concern, ConcernStatus, Decision, HeadSignOff, Routing
 from threshold.core import pages, submissions
 from threshold.core.exports import csv_safe
 from threshold.core.forms import apply_validation_error
@@ -103,6 +103,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
             "may_change": may_change,
             "prior": selectors.prior_concerns(user=user, concern=concern),
             **presenters.concern_record(concern),
+            **sign_off_presenters.detail_context(user=user, concern=concern, may_change=may_change),
             "hidden": hidden_context(user=user, record=concern, record_type="concern"),
             **chronology_context(record=concern, record_type="concern", can_add=may_change),
             **documents_context(user=user, record=concern, record_type="concern", can_upload=may_change),
@@ -218,7 +219,8 @@ def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
     """Triage: the facts, the pack's advice, and the decision with its reasons (appendix 2, 7 and 8)."""
     user = signed_in_user(request)
     concern = _concern_to_change(request, concern_id)
-    if concern.status != ConcernStatus.NEW:
+    # A decision awaiting the head's sign-off is not triaged again until they send it back (ADR 0025).
+    if concern.status != ConcernStatus.NEW or services.awaiting_sign_off(concern) is not None:
         return redirect("concern_detail", concern_id=concern.pk)
     prior = selectors.prior_concerns(user=user, concern=concern)
     form = TriageForm(request.POST or None, initial={"version": concern.version})
@@ -245,6 +247,9 @@ def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
                     previous_concerns=bool(prior),
                     audit_context=AuditContext.from_request(request),
                 )
+                if isinstance(triage, HeadSignOff):
+                    messages.success(request, "Decision sent to the headteacher to sign off.")
+                    return redirect("concern_detail", concern_id=concern.pk)
                 messages.success(request, f"Decision recorded: {triage.get_decision_display().lower()}.")
                 if triage.decision == Decision.LOW_LEVEL:
                     return redirect("concern_low_level", concern_id=concern.pk)

@@ -26,9 +26,12 @@ def navigation(request: HttpRequest, user: User, scope: Scope) -> list[dict[str,
     """
     items = [_item(request, "Home", "home")]
     case_work = scope.concern_read_plain or scope.concern_read_routed or scope.allegation_read_plain or scope.governed
+    # A trust school's chair of governors reads the concerns routed past its head; an HR business partner
+    # reads the low-level concerns shared with them (section 13.3).
+    concern_readers = scope.concern_read_plain or scope.concern_read_routed or scope.governed or scope.governed_read
     if case_work or scope.allegation_read_routed or scope.lado_contact_change or scope.is_partner:
         items.append(_item(request, "My work", "my_work"))
-    if scope.concern_read_plain or scope.concern_read_routed or scope.governed:
+    if concern_readers or scope.hr_orgs:
         items.append(_item(request, "Concerns", "concern_list"))
     if scope.allegation_read_plain or scope.allegation_read_routed or scope.governed:
         items.append(_item(request, "Allegations", "allegation_list"))

@@ -29,6 +29,11 @@ class NotificationKind(models.TextChoices):
     DEADLINE_MISSED = "deadline_missed", "Deadline missed"
     INFORMATION_REQUEST = "information_request", "Request for information"
     INFORMATION_REPLY = "information_reply", "Reply to a request"
+    CONCERN_ROUTED = "concern_routed", "Concern routed to you"
+    HR_INFORMED = "hr_informed", "For HR: an allegation has moved on"
+    HR_ADVICE = "hr_advice", "HR advice on a concern"
+    LADO_DECISION = "lado_decision", "From the LADO"
+    EMPLOYER_OUTCOME = "employer_outcome", "Employer's outcome to agree"
 
 
 class Notification(models.Model):

@@ -67,6 +67,10 @@ def describe_pack(pack: Pack) -> dict[str, JSONValue]:
         "outcomes": {key: {"text": d.text, "source": d.source} for key, d in pack.outcomes.items()},
         "spectrum": {key: _band(pack, key) for key in pack.spectrum},
         "routing": {"no_trust_recipient": pack.no_trust_recipient},
+        "needs_answers": [
+            {"id": q.id, "text": q.text, "facts": list(q.facts), "when": describe(q.when), "source": q.source}
+            for q in pack.needs_answers
+        ],
         "response_matrix": None
         if matrix is None
         else {

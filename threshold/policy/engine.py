@@ -29,6 +29,7 @@ from .calendar import add_calendar_days, add_months, add_working_days
 from .conditions import AGENCIES, Condition, evaluate, referenced_facts
 from .facts import Facts, FactValue, parse_facts
 from .pack import Criterion, Definition, Level, Pack, Rule, Timescale
+from .questions import unanswered
 from .results import Advice, Assessment, Deadline, PackStamp, Quoted, Reason, Response
 
 
@@ -124,6 +125,12 @@ def assess(pack: Pack, facts: Facts | Mapping[str, object]) -> Assessment:
     outcome = checked.get("outcome")
     definition = pack.outcomes.get(outcome) if isinstance(outcome, str) else None
     band = spectrum_band(pack, level, situation)
+    questions = unanswered(pack.needs_answers, situation)
+    if questions:
+        notes.append(
+            f"The advice is incomplete until these are answered: {'; '.join(q.text for q in questions)}."
+            f" '{level.title}' is only what the answers so far reach."
+        )
     return Assessment(
         pack=stamp(pack),
         level=level.id,
@@ -144,6 +151,7 @@ def assess(pack: Pack, facts: Facts | Mapping[str, object]) -> Assessment:
         guidance=guidance,
         notes=tuple(notes),
         facts_not_used=tuple(sorted(set(checked.given()) - facts_used_by_assess(pack), key=checked.given().index)),
+        needs_answers=questions,
     )
 
 
@@ -250,8 +258,9 @@ def facts_used_by_assess(pack: Pack) -> frozenset[str]:
     conditions += [r.when for rules in pack.referrals.values() for r in rules]
     conditions += [r.when for r in pack.suspension.rules]
     conditions += [t.when for t in pack.timescales] + [g.when for g in pack.guidance]
-    conditions += list(pack.spectrum_when.values())
+    conditions += list(pack.spectrum_when.values()) + [q.when for q in pack.needs_answers]
     used = set().union(*(referenced_facts(c) for c in conditions))
+    used |= {fact for question in pack.needs_answers for fact in question.facts}
     used |= {t.start for t in pack.timescales} | {"incident_date", "reported_on", "outcome"}
     if pack.response_matrix is not None:
         used.add("incident_pattern")

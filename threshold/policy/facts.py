@@ -111,6 +111,20 @@ _SPECS: tuple[FactSpec, ...] = (
     ),
     _b("sexual_interest_in_children_concern", "Behaviour may indicate a sexual interest in children."),
     _b("battery_without_injury", "An allegation of battery where there is no injury."),
+    _b(
+        "legitimate_physical_intervention",
+        "The physical contact was the legitimate use of physical intervention or restraint to protect a child from"
+        " harming themselves or others, or damaging property (false: it is an allegation of assault).",
+    ),
+    _b(
+        "adult_injured_party_or_vulnerable",
+        "The adult may be the injured party or vulnerable in some other way (for example a victim of domestic abuse,"
+        " experiencing mental health problems, or suffering as a result of alcohol or substance misuse).",
+    ),
+    _b(
+        "direct_impact_on_role_with_children",
+        "There is evidence of a direct impact of the adult's circumstances on their role with children.",
+    ),
     _b("aggravating_previous_pattern", "Aggravating factor: a previous pattern of this behaviour."),
     _b(
         "aggravating_violence_threat_or_premeditation",

@@ -39,6 +39,7 @@ from .pack import (
     Timescale,
     Unit,
 )
+from .questions import parse_questions
 from .reader import Node, Table
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -58,6 +59,7 @@ _TOP_LEVEL = (
     "spectrum",
     "response_matrix",
     "routing",
+    "needs_answers",
 )
 # The roles a pack may name to receive concerns routed past the head of a setting with no trust.
 NO_TRUST_RECIPIENTS = ("governance",)
@@ -138,6 +140,7 @@ class _Builder:
             response_matrix=self._response_matrix(),
             no_trust_recipient=self._no_trust_recipient(),
             spectrum_when=self._spectrum_when(),
+            needs_answers=parse_questions(self._each, self.parser),
         )
 
     def _spectrum_when(self) -> Mapping[str, Condition]:

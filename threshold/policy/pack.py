@@ -123,6 +123,22 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Question:
+    """Questions that must be answered before the advice is complete (``[[needs_answers]]``).
+
+    When ``when`` holds and none of ``facts`` was given, the assessment is incomplete:
+    it names the question, in ``text``, rather than advise a level as if "not known"
+    were "no" (the trust's Tier 1 on no answers at all was under-advice).
+    """
+
+    id: str
+    text: str
+    facts: tuple[str, ...]
+    when: Condition
+    source: str
+
+
+@dataclass(frozen=True)
 class Retention:
     """Retention rules: a period per record type, holds, and personnel-file removal."""
 
@@ -217,6 +233,8 @@ class Pack:
     # Bands that say when they apply, in pack order; the first that holds overrides
     # the level's own band (a Tier 1 matter may be appropriate conduct).
     spectrum_when: Mapping[str, Condition] = field(default_factory=dict)
+    # ``[[needs_answers]]``: the questions without whose answers the advice is incomplete.
+    needs_answers: tuple[Question, ...] = ()
 
     @property
     def ref(self) -> str:

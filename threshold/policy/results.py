@@ -167,6 +167,14 @@ class Assessment:
     guidance: tuple[Quoted, ...]
     notes: tuple[str, ...]
     facts_not_used: tuple[str, ...]
+    # The pack's questions still to be answered (``items``: their facts). While any
+    # remain, ``level`` is only what the answers so far reach, not advice to act on.
+    needs_answers: tuple[Quoted, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Return whether every question the pack needs answered has an answer."""
+        return not self.needs_answers
 
     def as_dict(self) -> dict[str, JSONValue]:
         """Return the JSON form printed by ``policy assess`` and stored with a decision."""
@@ -194,6 +202,8 @@ class Assessment:
             "guidance": [g.as_dict() for g in self.guidance],
             "notes": list(self.notes),
             "facts_not_used": list(self.facts_not_used),
+            "complete": self.complete,
+            "needs_answers": [question.as_dict() for question in self.needs_answers],
         }
 
 

@@ -31,6 +31,7 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "case_record_investigation": lambda ids: [ids["case_chris"], "criminal"],
     "case_record_body_referral": lambda ids: [ids["case_chris"]],
     "case_change_tier": lambda ids: [ids["case_chris"]],
+    "case_management_transfer": lambda ids: [ids["case_chris"]],
     "case_reassign": lambda ids: [ids["case_chris"]],
 }
 
@@ -41,6 +42,7 @@ case_add_risk_measure                200   200   404   404   404   404   404   4
 case_change_child                    200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 case_change_dataset                  200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 case_change_tier                     200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+case_management_transfer             200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 case_list_all                        403   200   403   403   403   403   403   403   403   403   403   403   403   403   403
 case_reassign                        404   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 case_record_body_referral            200   200   404   404   404   404   404   404   404   404   404   404   404   404   404

@@ -35,10 +35,29 @@ def _new_northshire_contact(ids: dict[str, int]) -> list[Any]:
     return [contact.pk]
 
 
+def _chris_outcome_recorded(ids: dict[str, int]) -> list[Any]:
+    """Hana records an outcome on the demo allegation about Chris: its LADO contact has one to agree."""
+    from threshold.allegations.models import Allegation
+    from threshold.allegations.services import outcome_record
+
+    outcome_record(
+        actor=User.objects.get(email=world.PERSONAS_BY_KEY["hana"].email),
+        allegation=Allegation.objects.get(pk=ids["allegation_chris"]),
+        report="The CCTV shows Chris separating two pupils.",
+        outcome="unsubstantiated",
+        concluded_on=timezone.localdate(),
+    )
+    return [ids["contact_chris"]]
+
+
 ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "contact_advice": _new_northshire_contact,
+    "contact_employer_facts": _new_northshire_contact,
     "contact_decide": _new_northshire_contact,
     "contact_reopen": lambda ids: [ids["contact_consultation"]],
+    "contact_employer_outcome": lambda ids: _chris_outcome_recorded(ids),
+    # A decided contact recorded by hand: the referrer is outside Threshold.
+    "contact_decision_letter": lambda ids: [ids["contact_consultation"]],
 }
 
 TABLE = """
@@ -48,6 +67,9 @@ lado_search                          200   200   200   403   403   403   403   4
 consultation_list                    200   200   200   403   403   403   403   403   403   403   403   200   403   403   403
 contact_new                          200   200   200   403   403   403   403   403   403   403   403   403   403   403   403
 contact_advice                       200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+contact_employer_facts               200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 contact_decide                       200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 contact_reopen                       200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+contact_employer_outcome             200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
+contact_decision_letter              200   200   404   404   404   404   404   404   404   404   404   404   404   404   404
 """

@@ -7,9 +7,17 @@ from typing import Any
 from django.urls import reverse
 
 from threshold.allegations import selectors
+from threshold.allegations.advice import allegation_advice, resolution_targets
 from threshold.allegations.checklist import HEARING, ChecklistItem, not_recorded_kind
 from threshold.allegations.models import Allegation, AllegationStatus, Step
+from threshold.allegations.presenters.advice import (
+    advice_section,
+    parent_update_link,
+    parent_updates_lines,
+    targets_section,
+)
 from threshold.allegations.presenters.common import Link, plural, row, when, yes_no
+from threshold.allegations.presenters.duties import duty_parts
 from threshold.allegations.presenters.outcome import file_record_section, lado_conclusion_rows, outcome_section
 from threshold.allegations.presenters.sections import (
     agency_section,
@@ -19,6 +27,7 @@ from threshold.allegations.presenters.sections import (
     suspension_section,
 )
 from threshold.jinja2 import govuk_date, link
+from threshold.lado.presenters.employer import lado_word_section
 from threshold.lado.presenters.requests import allegation_requests
 from threshold.timescales.models import Deadline, DeadlineState
 
@@ -38,6 +47,7 @@ def allegation_page(
     state = selectors.allegation_state(allegation)
     is_open = allegation.status != AllegationStatus.CONCLUDED
     deadlines = deadlines or {}
+    advice = allegation_advice(allegation)
 
     def links(*items: tuple[str, str, str], open_only: bool = False) -> list[Link]:
         if not can_change or (open_only and not is_open):
@@ -45,6 +55,9 @@ def allegation_page(
         return [Link(reverse(name, args=[allegation.pk]), text, hidden) for name, text, hidden in items]
 
     return {
+        # Issue 13: the pack's tier and advice from the moment the allegation opens, and the 6.4 targets.
+        "advice": advice_section(advice),
+        "targets": targets_section(resolution_targets(allegation, advice.assessment)) if advice.answered else [],
         "summary_rows": summary_rows(allegation, paused=state["paused"]),
         "details_links": links(
             (
@@ -55,7 +68,8 @@ def allegation_page(
         ),
         "due": due_list(allegation, deadlines),
         "steps_intro": (
-            "Section 6 of the policy. Each record is kept: a later record of a step supersedes the earlier one. Due"
+            "Section 6 of the policy. Each record is kept: a later record of a step supersedes the earlier one"
+            " (step 9 keeps every contact with the parents or carers, in order). Due"
             f" dates come from the {allegation.organisation.policy_pack} policy pack, counted in England and Wales"
             " working days."
         ),
@@ -63,7 +77,8 @@ def allegation_page(
             step_row(
                 allegation,
                 item,
-                can_record=can_change and is_open,
+                # Step 9 stays open after the outcome: the parents or carers are told how the case ended.
+                can_record=can_change and (is_open or item.step == Step.PARENTS_KEPT_INFORMED),
                 can_close=can_change,
                 deadline=(deadlines.get(item.kind) if item.kind else None)
                 or deadlines.get(not_recorded_kind(item.step)),
@@ -98,6 +113,7 @@ def allegation_page(
             ("allegation_outcome", "Record a revised outcome" if state["outcome"] else "Record the outcome", "")
         ),
         "lado_conclusion": lado_conclusion_rows(allegation),
+        "lado_word": lado_word_section(allegation),
         "file_record": file_record_section(allegation, state["file_record"]),
         "file_record_links": links(("allegation_file_record", "Record the summary kept on file", ""))
         if state["outcome"]
@@ -111,6 +127,8 @@ def allegation_page(
             for lesson in state["lessons"]
         ],
         "lessons_links": links(("allegation_lesson", "Log a lesson learned", "")),
+        # Issue 13: confidentiality (7), the personnel file (8), the lessons review (11), the agency's HR (app. 4).
+        **duty_parts(allegation, can_change=can_change),
         "information_requests": allegation_requests(allegation, can_change=can_change),
         # The banners every allegation page shows (``_banners.html``) read these two.
         "paused": state["paused"],
@@ -139,6 +157,11 @@ def summary_rows(allegation: Allegation, *, paused: bool) -> list[dict[str, Any]
         row("Summary", allegation.summary),
         row("Came to attention", govuk_date(allegation.attention_date())),
         row("Engaged as", allegation.get_subject_employment_display() + (f", through {agency}" if agency else "")),
+        row(
+            "Left the setting",
+            govuk_date(allegation.left_employment_on) if allegation.left_employment_on else "Not recorded",
+        ),
+        row("The adult is a teacher", yes_no(allegation.subject_is_teacher)),
         row("Teacher accused by a pupil", yes_no(allegation.subject_is_teacher and allegation.accused_by_pupil)),
         row("Interim prohibition order", yes_no(allegation.interim_prohibition_order)),
         row("Barred from the Trust's academies", barred),
@@ -234,7 +257,10 @@ def step_row(
         if item.step == Step.DISCUSS_WITH_LADO:
             referral = "Complete the referral" if item.referral_started else "Refer to the LADO"
             links.append(Link(reverse("allegation_referral", args=[allegation.pk]), referral))
-        links.append(Link(reverse("allegation_step", args=[allegation.pk, item.step]), "Record", item.label))
+        if item.step == Step.PARENTS_KEPT_INFORMED:
+            links.append(Link(parent_update_link(allegation), "Log a contact", "with the parents or carers"))
+        else:
+            links.append(Link(reverse("allegation_step", args=[allegation.pk, item.step]), "Record", item.label))
     if can_close and deadline is not None and deadline.state in CLOSABLE and not item.done and not closed_by_person:
         links.append(Link(reverse("deadline_close", args=[deadline.pk]), "Mark as not needed", item.label))
     also_due = [f"{description} By {govuk_date(due)}." for due, description in item.also_due]
@@ -242,6 +268,14 @@ def step_row(
         also_due = [f"Disciplinary hearing not needed: {hearing.reason}"]
     elif can_close and hearing is not None and hearing.state in CLOSABLE and item.also_due:
         links.append(Link(reverse("deadline_close", args=[hearing.pk]), "Mark the hearing as not needed", ""))
+    decision = record.decision if record is not None else ""
+    if item.step == Step.PARENTS_KEPT_INFORMED and item.done:
+        # Step 9 is a log: every contact, in order (and any record made before it was one), none superseded.
+        decision = f"Kept informed {plural(len(item.contacts) + len(item.records), 'time')}:"
+        details = [
+            f"{govuk_date(earlier.done_on)}: {earlier.decision} ({earlier.recorded_by.full_name})"
+            for earlier in item.records
+        ] + parent_updates_lines(item.contacts)
     return {
         "step": item.step,
         "label": item.label,
@@ -249,8 +283,8 @@ def step_row(
         "also_due": also_due,
         "status": status,
         "colour": colour,
-        "done": record is not None,
-        "decision": record.decision if record is not None else "",
+        "done": item.done,
+        "decision": decision,
         "details": details,
         "note": note,
         "links": links,

@@ -11,6 +11,7 @@ from threshold.allegations.models import Allegation, FileRecord, OutcomeRecord
 from threshold.allegations.presenters.common import Link, row
 from threshold.allegations.services import pack_for
 from threshold.jinja2 import govuk_date
+from threshold.lado.presenters.employer import outcome_agreement_text
 from threshold.lado.services.conclusion import lado_conclusion_for
 
 
@@ -40,6 +41,8 @@ def outcome_section(
     section["rows"] = [
         row("Outcome", f"{outcome.get_outcome_display()}: {definitions.get(outcome.outcome, '')}"),
         row("Concluded", govuk_date(outcome.concluded_on)),
+        # Managed by the LADO: "agreed with the LADO" is the LADO's answer, not the employer's say-so.
+        *([row("Agreed with the LADO", agreed)] if (agreed := outcome_agreement_text(allegation)) else []),
         row("Case manager's report", outcome.report),
         row("Disciplinary route", outcome.disciplinary_route or "None"),
         row("DBS referral", _referral_made(outcome, "dbs", follow_ups.get("dbs"))),

@@ -11,11 +11,18 @@ The services are split by part of the policy; every name is importable from
 
 from __future__ import annotations
 
-from threshold.allegations.services.agency import agency_record
+from threshold.allegations.services.agency import (
+    REPLY_PARTS,
+    agency_hr_manager_record,
+    agency_liaison_add,
+    agency_record,
+    agency_reply_record,
+)
 from threshold.allegations.services.allegation import (
     allegation_open,
     allegation_open_in_transaction,
     allegation_update,
+    starting_values,
 )
 from threshold.allegations.services.common import (
     MANAGING_ROLES,
@@ -27,6 +34,8 @@ from threshold.allegations.services.common import (
     require_change,
     require_open,
 )
+from threshold.allegations.services.confidentiality import confidentiality_record, personnel_file_record
+from threshold.allegations.services.lessons import lessons_review_record
 from threshold.allegations.services.outcome import (
     file_advice,
     file_record_make,
@@ -45,7 +54,7 @@ from threshold.allegations.services.referral import (
     referral_make,
     referral_make_in_transaction,
 )
-from threshold.allegations.services.steps import ROUTE_STEPS, step_record
+from threshold.allegations.services.steps import ROUTE_STEPS, parent_update_add, step_record
 from threshold.allegations.services.suspension import (
     police_record,
     progress_update_add,
@@ -57,25 +66,33 @@ from threshold.core.errors import ConflictError
 __all__ = [
     "MANAGING_ROLES",
     "REFERRAL_REQUIRED",
+    "REPLY_PARTS",
     "ROUTE_STEPS",
     "ChildOnReferral",
     "ConflictError",
     "ReferralConflict",
     "ReferralDetails",
+    "agency_hr_manager_record",
+    "agency_liaison_add",
     "agency_record",
+    "agency_reply_record",
     "allegation_facts",
     "allegation_open",
     "allegation_open_in_transaction",
     "allegation_update",
     "case_manager_candidates",
     "checked_facts",
+    "confidentiality_record",
     "file_advice",
     "file_record_make",
     "investigation_paused",
     "lesson_record",
+    "lessons_review_record",
     "outcome_advice",
     "outcome_record",
     "pack_for",
+    "parent_update_add",
+    "personnel_file_record",
     "police_record",
     "progress_update_add",
     "referral_follow_up_record",
@@ -86,6 +103,7 @@ __all__ = [
     "require_change",
     "require_open",
     "risk_assessment_record",
+    "starting_values",
     "step_record",
     "support_record",
 ]

@@ -1,8 +1,15 @@
-"""Opening an allegation and changing its own (versioned) facts: employment, bar, restrictions, case manager."""
+"""Opening an allegation and changing its own (versioned) facts: employment, bar, restrictions, case manager.
+
+An allegation opened from a triaged concern starts from the triage's answers ("Is the adult a teacher? Yes"
+keeps the TRA duty and the reporting-restriction banner); a later answer on the allegation's details wins.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,12 +18,12 @@ from django.utils import timezone
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import Allegation, Employment
-from threshold.allegations.services.common import _record, case_manager_candidates, require_change
+from threshold.allegations.services.common import _record, case_manager_candidates, concern_part, require_change
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
-from threshold.concerns.models import Concern
+from threshold.concerns.models import Concern, HowArose
 from threshold.core.locking import bump_version
 from threshold.lado.services.requests import request_deadlines_sync
 from threshold.people.models import Person
@@ -32,6 +39,7 @@ def allegation_open(
     routed_to_trust: bool = False,
     audit_context: AuditContext | None = None,
     case_manager: User | None = None,
+    starting_facts: Mapping[str, Any] | None = None,
 ) -> Allegation:
     """Open an allegation for the employer to manage directly, in a transaction of its own.
 
@@ -49,6 +57,7 @@ def allegation_open(
             routed_to_trust=routed_to_trust,
             audit_context=audit_context,
             case_manager=case_manager,
+            starting_facts=starting_facts,
         )
 
 
@@ -62,12 +71,17 @@ def allegation_open_in_transaction(
     routed_to_trust: bool = False,
     audit_context: AuditContext | None = None,
     case_manager: User | None = None,
+    starting_facts: Mapping[str, Any] | None = None,
 ) -> Allegation:
     """Open an allegation inside the caller's transaction: triage and a pattern review's escalation open one so.
 
     As ``allegation_open``, whose work this is; the caller holds the
     transaction, so the allegation commits or rolls back with its change.
+    ``starting_facts`` are the facts the concern is being triaged on (triage
+    opens the allegation before it stores its decision); without them the
+    concern's stored triage, if any, gives them.
     """
+    starting = starting_values(concern, starting_facts)
     with transaction.atomic():
         allegation = Allegation.objects.create(
             organisation=organisation,
@@ -77,6 +91,7 @@ def allegation_open_in_transaction(
             summary=summary.strip(),
             routed_to_trust=routed_to_trust or bool(concern and concern.routed_to_trust),
             came_to_attention_on=timezone.localdate(concern.created_at) if concern else timezone.localdate(),
+            **starting,
         )
         audit_record(
             context=context_for(actor, audit_context),
@@ -84,11 +99,43 @@ def allegation_open_in_transaction(
             record_type="allegation",
             record_id=allegation.pk,
             organisation=organisation,
-            details={"concern": concern.pk if concern else None},
+            details={"concern": concern.pk if concern else None, "from_triage": sorted(starting)},
         )
         chronology_record_event(record=allegation, text="Allegation opened.", actor=actor)
         allegation_deadlines_sync(allegation)
     return allegation
+
+
+def starting_values(concern: Concern | None, facts: Mapping[str, Any] | None = None) -> dict[str, bool]:
+    """The allegation's own facts as the concern already answered them: its starting values.
+
+    "Is the adult a teacher?" answered at triage (Yes or No) is the
+    allegation's answer until the case manager changes it on the details
+    page. A concern disclosed by a child starts the allegation as made by a
+    pupil, so a teacher's reporting restriction (Education Act 2002, s141F)
+    shows from the start; the case manager unticks it if that is wrong.
+    """
+    if concern is None:
+        return {}
+    if facts is None:
+        triage = concern_part(concern, "triage")
+        facts = triage.facts if triage is not None and isinstance(triage.facts, dict) else {}
+    values: dict[str, bool] = {}
+    if isinstance(facts.get("subject_is_teacher"), bool):
+        values["subject_is_teacher"] = facts["subject_is_teacher"]
+    details = concern_part(concern, "details")
+    if details is not None and details.how_arose == HowArose.DISCLOSURE_CHILD:
+        values["accused_by_pupil"] = True
+    return values
+
+
+class Unchanged(Enum):
+    """A value the caller does not give: the allegation keeps what it has (a date where None means "none")."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
 
 
 def allegation_update(
@@ -108,6 +155,7 @@ def allegation_update(
     barred_from_trust: bool | None = None,
     agency_name: str | None = None,
     agency_contact: str | None = None,
+    left_employment_on: dt.date | Unchanged | None = UNCHANGED,
 ) -> Allegation:
     """Change the allegation's facts: employment and agency, reporting restriction, interim prohibition order.
 
@@ -120,6 +168,11 @@ def allegation_update(
     when it is not, a name with a contact email or phone (``agency_name``,
     ``agency_contact``); a contractor's contracting company is recorded by
     name. Both left as None are unchanged.
+
+    ``left_employment_on`` is the day the adult stopped working at the
+    setting (None: they still do); the engine reads a supply worker who has
+    left as "no longer teaching", whose allegation "should be referred to the
+    police" (appendix 4). Not given, it is unchanged.
     """
     require_change(actor=actor, allegation=allegation)
     errors: dict[str, str] = {}
@@ -146,6 +199,8 @@ def allegation_update(
         errors["agency"] = "Choose a supply or recruitment agency"
     if came_to_attention_on and came_to_attention_on > timezone.localdate():
         errors["came_to_attention_on"] = "The date it came to attention must be today or in the past"
+    if isinstance(left_employment_on, dt.date) and left_employment_on > timezone.localdate():
+        errors["left_employment_on"] = "The date the adult left must be today or in the past"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
@@ -164,6 +219,8 @@ def allegation_update(
         }
         if case_manager is not None:
             new["case_manager_id"] = case_manager.pk
+        if not isinstance(left_employment_on, Unchanged):
+            new["left_employment_on"] = left_employment_on
         if barred_from_trust is not None:
             new["barred_from_trust"] = barred_from_trust
             if barred_from_trust and not current.barred_from_trust:
@@ -187,6 +244,8 @@ def allegation_update(
             )
         elif "case_manager_id" in changes and case_manager is not None:
             text = f"Case manager changed to {case_manager.full_name}."
+        elif "left_employment_on" in changes and isinstance(left_employment_on, dt.date):
+            text = f"Recorded that the adult left the setting on {left_employment_on:%-d %B %Y}."
         _record(
             actor=actor,
             allegation=current,

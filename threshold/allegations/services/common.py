@@ -17,6 +17,7 @@ from threshold.allegations.models import Allegation, AllegationStatus
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
+from threshold.concerns.models import Concern
 from threshold.people.subjects import exclude_possible_subjects
 from threshold.policy import Facts, FactsError, parse_facts
 
@@ -66,24 +67,44 @@ def _setting_type(organisation: Organisation) -> str:
     }.get(organisation.kind, "other")  # type: ignore[call-overload]
 
 
-def _concern_part(allegation: Allegation, name: str) -> Any:
-    """The concern's triage or details (one-to-one records of the concerns app), if there are any."""
-    if allegation.concern is None:
+def concern_part(concern: Concern | None, name: str) -> Any:
+    """A concern's triage or details (one-to-one records of the concerns app), if there are any."""
+    if concern is None:
         return None
     try:
-        return getattr(allegation.concern, name)
+        return getattr(concern, name)
     except ObjectDoesNotExist:
         return None
+
+
+def _concern_part(allegation: Allegation, name: str) -> Any:
+    """The triage or details of the concern the allegation was opened from, if there are any."""
+    return concern_part(allegation.concern, name)
+
+
+def triage_of(allegation: Allegation) -> Any:
+    """The triage decision on the concern the allegation was opened from (None if there is none)."""
+    return _concern_part(allegation, "triage")
+
+
+def triage_facts(allegation: Allegation) -> dict[str, Any]:
+    """The facts the concern was triaged on (empty for an allegation opened without a triaged concern)."""
+    triage = triage_of(allegation)
+    return dict(triage.facts) if triage is not None and isinstance(triage.facts, dict) else {}
 
 
 def allegation_facts(allegation: Allegation, **extra: Any) -> dict[str, Any]:
     """The facts the policy engine is given about this allegation.
 
     Starts from the facts the concern was triaged on (harm-threshold limbs,
-    injury, pattern …), then adds what the allegation itself records.
+    injury, pattern …), then adds what the allegation itself records. The
+    allegation's own yes/no facts started from the triage's answers when it
+    was opened (``allegation_open_in_transaction``), so "Is the adult a
+    teacher? Yes" at triage is still Yes here unless the case manager has
+    since answered No on the allegation. A date the allegation leaves empty
+    (the day the adult left) is left out, never given as a blank.
     """
-    triage = _concern_part(allegation, "triage")
-    facts: dict[str, Any] = dict(triage.facts) if triage is not None and isinstance(triage.facts, dict) else {}
+    facts = triage_facts(allegation)
     facts |= {
         "works_with_children": True,
         "adult_identified": True,
@@ -96,6 +117,9 @@ def allegation_facts(allegation: Allegation, **extra: Any) -> dict[str, Any]:
     }
     if allegation.subject.date_of_birth:
         facts["subject_date_of_birth"] = allegation.subject.date_of_birth.isoformat()
+    if allegation.left_employment_on:
+        # Appendix 4: "a supply worker who is no longer teaching" (the pack reads a leaving date as that).
+        facts["left_employment_on"] = allegation.left_employment_on.isoformat()
     facts.update({key: value for key, value in extra.items() if value is not None})
     return facts
 
@@ -123,6 +147,7 @@ _OWN_FACTS = {
     "reported_on",
     "allegation_date",
     "subject_date_of_birth",
+    "left_employment_on",
 }
 
 

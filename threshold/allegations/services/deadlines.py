@@ -15,6 +15,7 @@ on calls it at the end of its transaction.
 - The review of each suspension risk assessment, on its agreed review date.
 - A supply worker's replacement cover, 48 hours after the suspension or removal (appendix 4).
 - The DBS and TRA referrals the pack advised on at the outcome.
+- The lessons-learned review after an investigated case (section 11; ``threshold.allegations.duties``).
 
 The owner is the allegation's case manager. Labels carry no personal data: they go into emails.
 Only the kinds in ``ALLEGATION_KINDS`` are touched: other clocks on the allegation (the LADO's
@@ -41,6 +42,7 @@ from threshold.allegations.checklist import (
     pack_for,
     referral_follow_ups,
 )
+from threshold.allegations.duties import lessons_due
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
 from threshold.core.vocabularies import Outcome
 from threshold.timescales.models import DeadlineState
@@ -49,6 +51,7 @@ from threshold.timescales.services import DeadlineSpec, deadlines_sync
 RISK_REVIEW = "risk-assessment-review"
 REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
+LESSONS_REVIEW = "lessons-review"
 # Every kind this module writes: the sync never touches another kind on the allegation.
 ALLEGATION_KINDS = (
     *STEP_TIMESCALES.values(),
@@ -56,6 +59,7 @@ ALLEGATION_KINDS = (
     RISK_REVIEW,
     REPLACEMENT_COVER,
     *FOLLOW_UP_KINDS.values(),
+    LESSONS_REVIEW,
     *(not_recorded_kind(step) for step in Step.values),
 )
 # What each clock is called in work lists and reminders: no name, nothing about the allegation.
@@ -70,6 +74,7 @@ LABELS = {
     REPLACEMENT_COVER: "Replacement cover from the agency",
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",
+    LESSONS_REVIEW: "Review the case for lessons learned",
 }
 NOT_RECORDED_SOURCE = "Section 6: each of the case manager's steps is recorded, or why it was not needed"
 PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."
@@ -104,7 +109,23 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     specs.extend(_risk_review_specs(allegation, outcome, owner))
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
+    specs.extend(_lessons_specs(allegation, owner))
     return specs
+
+
+def _lessons_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:
+    """Section 11's review after an investigated case: due on the day of the outcome, met by a lesson or "none"."""
+    review = lessons_due(allegation)
+    if review is None:
+        return []
+    base = DeadlineSpec(
+        kind=LESSONS_REVIEW,
+        label=LABELS[LESSONS_REVIEW],
+        due_on=review.due_on,
+        owner=owner,
+        source="Policy, section 11: after any case where an investigation has been conducted",
+    )
+    return [replace(base, state=DeadlineState.MET, met_on=review.done_on)] if review.done_on else [base]
 
 
 def _not_recorded_specs(

@@ -21,8 +21,10 @@ from threshold.allegations.models import (
 )
 from threshold.allegations.services.common import _record, _required, _text, checked_facts, pack_for, require_change
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
+from threshold.allegations.services.hr import hr_tell_in_transaction
 from threshold.audit.context import AuditContext
 from threshold.core.vocabularies import Outcome
+from threshold.lado.services.employer_link import lado_tell_outcome_in_transaction
 from threshold.policy import assess, decide_reference, decide_retention
 
 
@@ -129,6 +131,11 @@ def outcome_record(
             details={"outcome": outcome, "dbs": bool(dbs_referred_on), "tra": bool(tra_referred_on)},
         )
         allegation_deadlines_sync(allegation)
+        # An allegation the LADO manages: the LADO sees the outcome on the contact and is asked to agree it.
+        lado_tell_outcome_in_transaction(actor=actor, allegation=allegation, outcome=record)
+        if record.disciplinary_route or outcome == Outcome.SUBSTANTIATED:
+            # Appendix 5: "potentially a disciplinary case to answer": the HR business partner is told.
+            hr_tell_in_transaction(actor=actor, allegation=allegation, event="disciplinary")
     return record
 
 
@@ -284,4 +291,6 @@ def lesson_record(
             audit_context=audit_context,
             record_id=lesson.pk,
         )
+        # A lesson logged meets the section 11 review that falls due after an investigated case.
+        allegation_deadlines_sync(allegation)
     return lesson

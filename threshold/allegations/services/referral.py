@@ -30,6 +30,7 @@ from threshold.allegations.services.common import (
     require_change,
 )
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
+from threshold.allegations.services.hr import hr_tell_in_transaction
 from threshold.audit.context import AuditContext
 from threshold.core.vocabularies import AbuseCategory, CameToLight
 from threshold.policy import assess, non_recent
@@ -302,4 +303,6 @@ def referral_make_in_transaction(
             },
         )
         allegation_deadlines_sync(allegation)
+        # Step 1: "advise L.E.A.D. HR that a referral has been made" (once; emailed after commit).
+        hr_tell_in_transaction(actor=actor, allegation=allegation, event="referral")
     return referral

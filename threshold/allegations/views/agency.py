@@ -1,4 +1,4 @@
-"""Supply workers, contractors and volunteers (appendix 4): the agency's part and the trust's restrictions."""
+"""Supply workers, contractors and volunteers (appendix 4): the agency's part, its HR manager, and restrictions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.allegations import selectors, services
+from threshold.allegations.duty_forms import AgencyHrManagerForm, AgencyLiaisonForm, AgencyReplyForm
 from threshold.allegations.forms import AgencyForm
 from threshold.allegations.models import Allegation
 from threshold.allegations.views.common import form_page
@@ -78,3 +79,84 @@ def restrictions(request: HttpRequest) -> HttpResponse:
         details={"count": len(rows)},
     )
     return render(request, "allegations/restrictions.html", {"restrictions": rows})
+
+
+@login_required
+def allegation_agency_hr_manager(request: HttpRequest, allegation_id: int) -> HttpResponse:
+    """Appendix 4: the supply agency's HR manager or nominated person, a contact (not an account)."""
+
+    def make_form(allegation: Allegation, data: Any) -> AgencyHrManagerForm:
+        current = selectors.latest(allegation.agency_hr_managers.all())
+        initial = {"name": current.name, "email": current.email} if current is not None else {}
+        return AgencyHrManagerForm(data, initial=initial)
+
+    return form_page(
+        request,
+        allegation_id,
+        make_form=make_form,
+        save=lambda user, allegation, form: services.agency_hr_manager_record(
+            actor=user,
+            allegation=allegation,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="allegations/agency_hr_manager_form.html",
+        message="The agency's HR manager saved.",
+        anchor="agency",
+    )
+
+
+@login_required
+def allegation_agency_liaison(request: HttpRequest, allegation_id: int) -> HttpResponse:
+    """Appendix 4: log an invitation to a meeting, or an update, sent to the agency's HR manager."""
+    return form_page(
+        request,
+        allegation_id,
+        make_form=lambda allegation, data: AgencyLiaisonForm(data, initial={"sent_on": timezone.localdate()}),
+        save=lambda user, allegation, form: services.agency_liaison_add(
+            actor=user,
+            allegation=allegation,
+            kind=form.cleaned_data["kind"],
+            sent_on=form.cleaned_data["sent_on"],
+            about=form.cleaned_data["about"],
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="allegations/agency_liaison_form.html",
+        message="Sent to the agency's HR manager: logged.",
+        anchor="agency",
+    )
+
+
+@login_required
+def allegation_agency_reply(request: HttpRequest, allegation_id: int) -> HttpResponse:
+    """Appendix 4: the agency's outcome, factual references, assurances and updated letter of comfort."""
+
+    def make_form(allegation: Allegation, data: Any) -> AgencyReplyForm:
+        current = selectors.latest(allegation.agency_replies.all())
+        initial: dict[str, Any] = {}
+        if current is not None:
+            for date_field, notes_field, _ in services.REPLY_PARTS:
+                initial[date_field] = getattr(current, date_field)
+                initial[notes_field] = getattr(current, notes_field)
+        return AgencyReplyForm(data, initial=initial)
+
+    def save(user: User, allegation: Allegation, form: Any) -> object:
+        data = form.cleaned_data
+        return services.agency_reply_record(
+            actor=user,
+            allegation=allegation,
+            dates={date_field: data[date_field] for date_field, _, _ in services.REPLY_PARTS},
+            notes={notes_field: data[notes_field] for _, notes_field, _ in services.REPLY_PARTS},
+            audit_context=AuditContext.from_request(request),
+        )
+
+    return form_page(
+        request,
+        allegation_id,
+        make_form=make_form,
+        save=save,
+        template="allegations/agency_reply_form.html",
+        message="The agency's reply saved.",
+        anchor="agency",
+    )

@@ -81,6 +81,7 @@ def allegation_edit(request: HttpRequest, allegation_id: int) -> HttpResponse:
             "accused_by_pupil": allegation.accused_by_pupil,
             "reporting_restriction_ended_on": allegation.reporting_restriction_ended_on,
             "interim_prohibition_order": allegation.interim_prohibition_order,
+            "left_employment_on": allegation.left_employment_on,
         }
         return AllegationDetailsForm(data, initial=initial, case_managers=services.case_manager_candidates(allegation))
 
@@ -101,6 +102,7 @@ def allegation_edit(request: HttpRequest, allegation_id: int) -> HttpResponse:
             barred_from_trust=data["barred_from_trust"],
             agency_name=data["agency_name"],
             agency_contact=data["agency_contact"],
+            left_employment_on=data["left_employment_on"],
             audit_context=AuditContext.from_request(request),
         )
 

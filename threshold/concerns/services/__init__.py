@@ -12,6 +12,7 @@ them), and record ids rise in order: those remain the residual links.
 from __future__ import annotations
 
 from threshold.concerns.services.common import LONDON
+from threshold.concerns.services.hr_share import concern_hr_advise, concern_share_with_hr
 from threshold.concerns.services.low_level import LowLevelDetails, low_level_decision_facts, low_level_record_save
 from threshold.concerns.services.manage import concern_close, concern_reroute
 from threshold.concerns.services.patterns import (
@@ -21,6 +22,7 @@ from threshold.concerns.services.patterns import (
     pattern_review_start,
 )
 from threshold.concerns.services.share import concern_share
+from threshold.concerns.services.sign_off import awaiting_sign_off, concern_sign_off, may_sign_off
 from threshold.concerns.services.triage import advised_decision, concern_assess, concern_triage
 from threshold.core.errors import ConflictError
 
@@ -29,13 +31,18 @@ __all__ = [
     "ConflictError",
     "LowLevelDetails",
     "advised_decision",
+    "awaiting_sign_off",
     "concern_assess",
     "concern_close",
+    "concern_hr_advise",
     "concern_reroute",
     "concern_share",
+    "concern_share_with_hr",
+    "concern_sign_off",
     "concern_triage",
     "low_level_decision_facts",
     "low_level_record_save",
+    "may_sign_off",
     "pattern_finding_escalate",
     "pattern_finding_record",
     "pattern_review_complete",

@@ -5,6 +5,8 @@ Each function joins the caller's transaction and touches only its own kinds.
 - ``concern_deadlines_sync``: the further action a low-level concern record sets (appendix 2) is due on
   its ``action_due_on`` and met on its ``action_done_on``. Its owner is named on the record in words, not
   as an account, so the row has no owner: it falls to whoever handles the organisation's concerns.
+- ``concern_sign_off_deadline_sync``: a DSL's decision or closing waiting for the headteacher's sign-off
+  (section 13.3, ADR 0025) is due one working day after it was asked, met when the head answers.
 - ``pattern_review_deadline_sync``: the trust's policy asks for the low-level concerns to be "reviewed
   regularly (at least once a term)" (Managing allegations against staff policy, low-level concerns). A
   term is the school term of ``concerns.selectors.term_of`` (autumn, spring, summer), and the review of a
@@ -17,16 +19,23 @@ Each function joins the caller's transaction and touches only its own kinds.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation
-from threshold.concerns.models import Concern, FurtherAction, LowLevelRecord, PatternReview
+from threshold.concerns.models import Concern, FurtherAction, HeadSignOff, LowLevelRecord, PatternReview
+from threshold.concerns.recipients import signers
 from threshold.concerns.selectors import Term, covering_review, next_term, previous_term, term_of
+from threshold.policy.calendar import add_working_days
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, deadlines_sync
 
 LOW_LEVEL_ACTION = "low-level-action"
+HEAD_SIGN_OFF = "head-sign-off"
+HEAD_SIGN_OFF_KINDS = (HEAD_SIGN_OFF,)
+HEAD_SIGN_OFF_LABEL = "Sign off the DSL's decision"
+HEAD_SIGN_OFF_SOURCE = "Policy 13.3: the headteacher will make the ultimate decision"
 PATTERN_REVIEW = "pattern-review"
 CONCERN_KINDS = (LOW_LEVEL_ACTION,)
 PATTERN_REVIEW_KINDS = (PATTERN_REVIEW,)
@@ -67,6 +76,37 @@ def concern_deadlines_sync(concern: Concern) -> None:
         reference=concern.reference,
         specs=specs,
         kinds=CONCERN_KINDS,
+    )
+
+
+def concern_sign_off_deadline_sync(concern: Concern) -> None:
+    """Keep one "Sign off the DSL's decision" row per sign-off asked of the head (ADR 0025).
+
+    Due one working day after the DSL asked, met when the head agrees or sends it back; owned by the head
+    when exactly one person signs off.
+    """
+    people = signers(concern)
+    owner = people[0] if len(people) == 1 else None
+    specs = []
+    for sign_off in HeadSignOff.objects.filter(concern=concern):
+        asked_on = timezone.localdate(sign_off.requested_at)
+        spec = DeadlineSpec(
+            kind=HEAD_SIGN_OFF,
+            key=str(sign_off.pk),
+            label=HEAD_SIGN_OFF_LABEL,
+            due_on=add_working_days(asked_on, 1),
+            source=HEAD_SIGN_OFF_SOURCE,
+            owner=owner,
+        )
+        if sign_off.decided_at is not None:
+            spec = replace(spec, state=DeadlineState.MET, met_on=timezone.localdate(sign_off.decided_at))
+        specs.append(spec)
+    deadlines_sync(
+        record=concern,
+        organisation=concern.organisation,
+        reference=concern.reference,
+        specs=specs,
+        kinds=HEAD_SIGN_OFF_KINDS,
     )
 
 

@@ -1,4 +1,4 @@
-"""Closing a concern, and re-routing one past a conflicted headteacher or DSL found at triage."""
+"""Closing a concern (a DSL's closing waits for the head's sign-off), and re-routing one past a conflicted head."""
 
 from __future__ import annotations
 
@@ -9,45 +9,55 @@ from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
-from threshold.concerns import selectors
-from threshold.concerns.models import Concern, ConcernDetails, ConcernStatus, FurtherAction, Routing
+from threshold.concerns import recipients, selectors
+from threshold.concerns.models import Concern, ConcernDetails, ConcernStatus, Routing, SignOffKind
 from threshold.concerns.services.common import _routing
 from threshold.concerns.services.deadlines import concern_deadlines_sync
+from threshold.concerns.services.share import routed_recipients_tell_in_transaction
+from threshold.concerns.services.sign_off import awaiting_sign_off, closable_problem, sign_off_request_in_transaction
 from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
-
-CLOSABLE = (ConcernStatus.LOW_LEVEL, ConcernStatus.APPROPRIATE)
-
-
-def _low_level_open(concern: Concern) -> str:
-    """Why a low-level concern cannot be closed yet (empty: it can)."""
-    record = getattr(concern, "low_level_record", None)
-    if record is None or not record.further_action or not record.breach_category:
-        return "Complete the low-level concern record before closing it"
-    if record.further_action != FurtherAction.NONE and record.action_done_on is None:
-        return "Record the date the further action was done before closing the concern"
-    return ""
 
 
 def concern_close(
     *, actor: User, concern: Concern, expected_version: int, reason: str, audit_context: AuditContext | None = None
 ) -> Concern:
-    """Close a triaged concern with a reason (the caller fetched it with "change")."""
+    """Close a triaged concern with a reason (the caller fetched it with "change").
+
+    The head "will make the ultimate decision" (13.3): when the actor is not the one who signs off
+    (``recipients.decides_alone``), the concern stays open and the head is asked to sign the closing off
+    (``services.sign_off``); it closes when they agree.
+    """
     errors = {}
     if not reason.strip():
         errors["reason"] = "Enter why the concern is being closed"
-    if concern.status not in CLOSABLE:
-        errors["__all__"] = "Only a low-level concern or appropriate conduct can be closed here"
-    elif concern.status == ConcernStatus.LOW_LEVEL and (problem := _low_level_open(concern)):
+    if problem := closable_problem(concern):
         errors["__all__"] = problem
+    elif awaiting_sign_off(concern) is not None:
+        errors["__all__"] = "A decision on this concern is already awaiting the headteacher's sign-off"
     if errors:
         raise ValidationError(errors)
+    waits = not recipients.decides_alone(user=actor, concern=concern)
     with transaction.atomic(durable=True):
         seen_status = concern.status
         bump_version(concern, expected_version)
         current = concern
         if current.status != seen_status:
             raise ConflictError(current)
+        if waits:
+            sign_off_request_in_transaction(
+                actor=actor,
+                concern=current,
+                kind=SignOffKind.CLOSURE,
+                closure_reason=reason.strip(),
+                audit_context=audit_context,
+            )
+            chronology_record_event(
+                record=current,
+                text=f"Asked to close the concern, awaiting the headteacher's sign-off: {reason.strip()}",
+                actor=actor,
+            )
+            return current
         old_status = current.status
         current.status = ConcernStatus.CLOSED
         current.closed_reason = reason.strip()
@@ -115,4 +125,5 @@ def concern_reroute(
             text=f"Re-routed to {Routing(routing).label.lower()} for a conflict of interest: {reason.strip()}",
             actor=actor,
         )
+        routed_recipients_tell_in_transaction(concern=current, actor=actor)
     return current

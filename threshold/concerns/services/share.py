@@ -6,12 +6,14 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
+from threshold.concerns import recipients
 from threshold.concerns.models import (
     Concern,
     ConcernDetails,
@@ -19,6 +21,8 @@ from threshold.concerns.models import (
     Routing,
 )
 from threshold.concerns.services.common import _day_only, _routing, _subject_person
+from threshold.notifications.models import NotificationKind
+from threshold.notifications.services import notify_in_transaction
 from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
 
 
@@ -35,6 +39,25 @@ def _member_meant(*, organisation: Organisation, name: str, confirmation: str) -
     organisations = [organisation, *([organisation.trust] if organisation.trust is not None else [])]
     return typed_subject(
         name=name, organisations=organisations, confirmation=confirmation, field="subject_confirmation"
+    )
+
+
+def routed_recipients_tell_in_transaction(*, concern: Concern, actor: User) -> None:
+    """Tell those a concern routed past the head goes to (13.3); joins the caller's transaction.
+
+    In a trust's school: the trust's directors of school and DSLs and the school's chair of governors; with
+    no trust, the governance role. Not for an anonymous share: the notification's time would pin it (ADR
+    0012); those recipients find it among the concerns awaiting triage, and the school's chair among its
+    concerns.
+    """
+    notify_in_transaction(
+        recipients=[user for user in recipients.routed_recipients(concern) if user.pk != actor.pk],
+        kind=NotificationKind.CONCERN_ROUTED,
+        text=f"A concern has been routed to you: concern {concern.reference}.",
+        key=f"concern:routed:{concern.pk}",
+        url=reverse("concern_detail", args=[concern.pk]),
+        reference=concern.reference,
+        subject=concern.subject,
     )
 
 
@@ -161,6 +184,8 @@ def concern_share(
                 organisation=organisation,
                 details={"routing": routing, "anonymous": anonymous, "self_referral": is_self_referral},
             )
+            if routing != Routing.SETTING:
+                routed_recipients_tell_in_transaction(concern=concern, actor=actor)
         if anonymous:
             # This entry keeps the day only, like the concern itself.
             chronology_record_event(

@@ -14,7 +14,7 @@ from django import forms
 from threshold.accounts.models import User
 from threshold.core.forms import CleanCharField, VersionedForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender
-from threshold.lado.models.cases import Body, RiskMeasureKind, Sector
+from threshold.lado.models.cases import Body, CaseManager, Injury, RiskMeasureKind, Sector
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
 from threshold.people.forms import ConfirmsSubject
 
@@ -70,6 +70,7 @@ class AllegationForm(VersionedForm):
         required=False,
         error_messages={"invalid_choice": "Choose categories of abuse from the list"},
     )
+    injury = _choice("Injury to the child", Injury.choices)
     summary = _text("Summary of the allegation", "Enter a summary of the allegation")
 
 
@@ -88,7 +89,7 @@ DATASET_GROUPS: dict[str, tuple[str, type[VersionedForm], tuple[str, ...]]] = {
     "allegation": (
         "The allegation",
         AllegationForm,
-        ("came_to_light", "abuse_categories", "incident_date", "summary"),
+        ("came_to_light", "abuse_categories", "incident_date", "injury", "summary"),
     ),
 }
 
@@ -124,6 +125,7 @@ class InvestigationForm(VersionedForm):
     reference = _text("Reference", None, 100)
     lead = _text("Investigating officer or lead", None, 200)
     outcome = forms.ChoiceField(choices=(), error_messages={"required": "Choose the outcome so far (or ongoing)"})
+    outcome_detail = _text("About the outcome")
     notes = _text("Notes")
     dbs_information = _text("Information the police hold that may inform future DBS disclosures")
 
@@ -158,6 +160,18 @@ class TierForm(VersionedForm):
 
     tier = _choice("Move the case to", CASE_TIERS.items(), "Choose Tier 1 or Tier 2")
     reason = _text("Why does the case move tier?", "Enter why the case moves tier")
+
+
+class ManagementForm(VersionedForm):
+    """Transfer the management of the case (children's social care to the LADO, or back), with date and reason."""
+
+    DATES = {
+        "transferred_on": ("The date of the transfer", "Enter the date the management of the case was transferred")
+    }
+    managed_by = _choice("Who manages the case from now on?", CaseManager.choices, "Choose who manages the case")
+    reason = _text(
+        "Why is the management of the case transferred?", "Enter why the management of the case is transferred"
+    )
 
 
 class LadoChoiceField(forms.ModelChoiceField):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from threshold.chronology.forms import parse_time
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm
 from threshold.core.vocabularies import AbuseCategory
+from threshold.lado.forms.decision_questions import ANSWERED_QUESTIONS, QUESTION_ERROR_FIELDS, question_field
 from threshold.lado.models import ConsultationReason, ContactMethod, ContactSource, Level
 from threshold.lado.services.contacts import ContactDetails
 from threshold.people.forms import ConfirmsSubject
@@ -52,6 +53,10 @@ def _many(choices: list[tuple[str, str]]) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         choices=choices, required=False, error_messages={"invalid_choice": "Choose from the list"}
     )
+
+
+# "Is the adult a teacher?" is answered, never read from the role ("Head of Maths" is a teacher).
+TEACHER = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
 
 
 class MomentForm(CaseForm):
@@ -97,8 +102,12 @@ class ContactForm(ConfirmsSubject, MomentForm):
     DATES = {
         "received": ("The date received", "Enter the date the contact was received"),
         "adult_date_of_birth": ("The adult's date of birth", None),
+        # The employer's one-working-day duty (KCSIE Part 4): optional, "not known" is an answer.
+        "employer_knew_on": ("The date the employer first knew", None),
     }
     ERROR_FIELDS = {"received_at": "received_day"}
+    employer_knew_not_known = forms.BooleanField(required=False)
+    subject_is_teacher = _choice("Is the adult a teacher?", TEACHER)
     received_time = _text("Time received", None, 20)
     method = _choice(
         "How was the contact made?",
@@ -138,6 +147,9 @@ class ContactForm(ConfirmsSubject, MomentForm):
             adult_email=data.get("adult_email") or "",
             employer_name=data.get("employer_name") or "",
             subject_confirmation=data.get("subject_confirmation") or "",
+            employer_knew_on=data.get("employer_knew_on"),
+            employer_knew_not_known=bool(data.get("employer_knew_not_known")),
+            subject_is_teacher={"yes": True, "no": False}.get(data.get("subject_is_teacher") or ""),
         )
 
 
@@ -150,6 +162,27 @@ class AdviceForm(MomentForm, VersionedForm):
     ERROR_FIELDS = {"given_at": "given_day"}
     given_time = _text("Time advice was given", None, 20)
     advice = _text("What advice was given", "Enter the advice given")
+
+
+class EmployerFactsForm(VersionedForm):
+    """When the employer first knew of the allegation (or not known), and "Is the adult a teacher?", on a contact."""
+
+    DATES = {"employer_knew_on": ("The date the employer first knew", None)}
+    employer_knew_not_known = forms.BooleanField(required=False)
+    subject_is_teacher = _choice("Is the adult a teacher?", TEACHER)
+
+    def teacher(self) -> bool | None:
+        """The teacher answer as the contact stores it (None: not known)."""
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("subject_is_teacher") or "")
+
+
+def employer_facts_initial(knew_on: dt.date | None, not_known: bool, teacher: bool | None) -> dict[str, Any]:
+    """``EmployerFactsForm``'s answers as a contact holds them."""
+    return {
+        "employer_knew_on": knew_on,
+        "employer_knew_not_known": not_known,
+        "subject_is_teacher": {True: "yes", False: "no", None: "not_known"}[teacher],
+    }
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -168,7 +201,6 @@ DEFINITION = [
         "Behaviour, in the workplace or the adult's personal life, gives rise to concerns about their "
         "suitability to work with children",
     ),
-    ("meets_working_together_abuse_definition", "An allegation of abuse as defined by Working Together"),
 ]
 POLICE = [
     (
@@ -212,6 +244,7 @@ ANSWERED = {
     "works_with_children": "works_with_children",
     "adult_identified": "adult_identified",
     "safeguarding_concern": "safeguarding_concern",
+    **ANSWERED_QUESTIONS,
 }
 
 
@@ -219,6 +252,8 @@ class DecisionForm(VersionedForm):
     """The facts the pack needs, then the LADO's decision ("Assess" shows the advice; "Record" saves)."""
 
     DATES = {"incident_date": ("The date of the incident", None)}
+    # The pack's "answer this" messages name a fact; each goes beside its question.
+    ERROR_FIELDS = dict(QUESTION_ERROR_FIELDS)
     assessed = forms.CharField(required=False, widget=forms.HiddenInput)
     works_with_children = _choice("Is the adult someone who works with children?", YES_NO)
     adult_identified = _choice("Can the adult be identified?", YES_NO)
@@ -227,6 +262,10 @@ class DecisionForm(VersionedForm):
     definition = _many(DEFINITION)
     abuse_categories = _many(list(AbuseCategory.choices))
     injury = _choice("Injury to the child", INJURY)
+    working_together = question_field("working_together")
+    physical_intervention = question_field("physical_intervention")
+    adult_vulnerable = question_field("adult_vulnerable")
+    direct_impact = question_field("direct_impact")
     police = _many(POLICE)
     social_care = _many(SOCIAL_CARE)
     complexity = _many(COMPLEXITY)

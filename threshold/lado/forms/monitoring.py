@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, apply_validation_error
 from threshold.core.vocabularies import Outcome
-from threshold.lado.models.cases import QualityAssuranceDecision
+from threshold.lado.models.cases import QualityAssuranceDecision, RegulatedActivity
 
 if TYPE_CHECKING:
     from threshold.lado.services.conclusion import BodyReferralAnswer
@@ -93,6 +93,12 @@ class ConclusionForm(VersionedForm):
     outcome = _choice("Outcome", Outcome.choices, "Choose the outcome")
     summary = _text("Summary of the conclusion, for the employer", "Enter a summary of the conclusion for the employer")
     lessons = _text("Lessons learned")
+    # The DBS duty (SVGA 2006) turns on it; optional, "not known" is an answer (``referral_facts``).
+    regulated_activity = forms.ChoiceField(
+        choices=RegulatedActivity.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose whether the adult was removed from regulated activity, or not known"},
+    )
 
     def __init__(
         self,
@@ -100,9 +106,12 @@ class ConclusionForm(VersionedForm):
         bodies: Sequence[str],
         meeting_reason: bool = False,
         quality_assurance_reason: bool = False,
+        missing: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
         self.bodies = list(bodies)
+        # The data set items still missing (``dataset_missing``): each asks why it is not recorded.
+        self.missing = list(missing)
         # Each form has its own dates: the class's would be shared between requests.
         self.DATES = {
             "concluded_on": ("The date the case concluded", "Enter the date the case concluded"),
@@ -119,6 +128,12 @@ class ConclusionForm(VersionedForm):
             self.fields["no_quality_assurance_reason"] = _text(
                 "Why the case concludes without the employer's outcome accepted"
             )
+        for key in self.missing:
+            self.fields[f"missing_{key}"] = _text("Why it is not recorded", None, 1000)
+
+    def missing_reasons(self) -> dict[str, str]:
+        """The reason given for each data set item still missing, as ``case_conclude`` takes them."""
+        return {key: self.cleaned_data.get(f"missing_{key}", "") for key in self.missing}
 
     def reasons(self) -> dict[str, str]:
         """The reasons the case concludes without a meeting or quality assurance, as ``case_conclude`` takes them."""

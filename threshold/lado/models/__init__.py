@@ -28,6 +28,7 @@ from threshold.lado.models.contacts import (
     Decision,
     Level,
 )
+from threshold.lado.models.employer import DecisionLetter, EmployerOutcomeResponse, LetterMethod
 from threshold.lado.models.meetings import (
     Meeting,
     MeetingAction,
@@ -53,10 +54,13 @@ __all__ = [
     "ContactSource",
     "ContactStatus",
     "Decision",
+    "DecisionLetter",
     "DelayReview",
+    "EmployerOutcomeResponse",
     "InformationChase",
     "InformationRequest",
     "Investigation",
+    "LetterMethod",
     "Level",
     "Meeting",
     "MeetingAction",

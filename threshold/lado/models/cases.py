@@ -41,6 +41,26 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Injury(models.TextChoices):
+    """Injury to the child, as the LADO's decision asked it (carried into the case's data set)."""
+
+    NONE = "none", "No injury"
+    REPORTED = "reported", "Injury reported"
+    VISIBLE = "visible", "Visible injury, including a red mark"
+
+
+class CaseManager(models.TextChoices):
+    """Who manages the case: the protocol lets children's social care pass it to the LADO.
+
+    "If further strategy meetings are not required consideration should be given to transferring the
+    management of the case to the LADO. If transferred, any future meetings held will be meetings chaired
+    by the LADO."
+    """
+
+    LADO = "lado", "The LADO"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+
+
 class Case(UniqueReference, models.Model):
     """A LADO case about one adult, with the recording data set.
 
@@ -78,6 +98,11 @@ class Case(UniqueReference, models.Model):
     abuse_categories = models.JSONField(default=list)
     incident_date = models.DateField(null=True, blank=True)
     non_recent = models.BooleanField(null=True)
+    injury = models.CharField(max_length=16, choices=Injury.choices, blank=True)
+    # Who manages the case, and when and why children's social care passed it to the LADO (or back).
+    managed_by = models.CharField(max_length=32, choices=CaseManager.choices, default=CaseManager.LADO)
+    management_transferred_on = models.DateField(null=True, blank=True)
+    management_transfer_reason = models.TextField(blank=True)
     # The conclusion (kept current from the latest Conclusion row, for lists and filters)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     concluded_on = models.DateField(null=True, blank=True)
@@ -151,7 +176,9 @@ class Investigation(Immutable):
     referred_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True)
     lead = models.CharField("investigating officer or lead", max_length=200, blank=True)
+    # A code that can be counted (``services.case_agencies.INVESTIGATION_OUTCOMES``), with free text beside it.
     outcome = models.CharField(max_length=32, blank=True)
+    outcome_detail = models.TextField(blank=True)
     outcome_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     dbs_information = models.TextField(
@@ -281,6 +308,16 @@ class DelayReview(Immutable):
         return f"Delay review {self.pk}"
 
 
+class RegulatedActivity(models.TextChoices):
+    """Asked at conclusion: the DBS duty to refer (SVGA 2006) turns on the answer."""
+
+    REMOVED = "removed", "Yes: dismissed or otherwise removed from work with children"
+    WOULD_HAVE_BEEN = "would_have_been", "They would have been, but they left or resigned first"
+    LEFT = "left", "They left or resigned before the case concluded"
+    NOT_REMOVED = "not_removed", "No: they were not removed and have not left"
+    NOT_KNOWN = "not_known", "Not known"
+
+
 class Conclusion(Immutable):
     """The conclusion: outcome and date, referrals confirmed or explained, lessons; then closure."""
 
@@ -299,6 +336,11 @@ class Conclusion(Immutable):
     no_quality_assurance_reason = models.TextField(
         blank=True, help_text="Tier 2: why the employer's outcome was not quality assured (accepted) first."
     )
+    # The DBS duty turns on it (SVGA 2006): removed from regulated activity, or would have been had they
+    # not left (blank: not answered).
+    regulated_activity = models.CharField(max_length=24, choices=RegulatedActivity.choices, blank=True)
+    # The recording data set's items still missing at conclusion, each with the LADO's reason ("Not known").
+    missing_reasons = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]

@@ -106,6 +106,12 @@ class Contact(UniqueReference, models.Model):
     adult_role = models.CharField("role or occupation", max_length=200, blank=True)
     employer_name = models.CharField(max_length=200, blank=True)
     summary = models.TextField(help_text="Brief details of the circumstances.")
+    # The employer's one-working-day duty (KCSIE Part 4): when the employer first knew of the allegation,
+    # from the allegation for a referral in Threshold, asked when a contact is recorded by hand.
+    employer_knew_on = models.DateField(null=True, blank=True)
+    employer_knew_not_known = models.BooleanField(default=False)
+    # "Is the adult a teacher?" as a recorded answer (None: not known), never guessed from the role.
+    subject_is_teacher = models.BooleanField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=ContactStatus.choices, default=ContactStatus.NEW)
     advice = models.TextField(blank=True)
     advice_given_at = models.DateTimeField(null=True, blank=True)

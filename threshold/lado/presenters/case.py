@@ -7,6 +7,7 @@ from typing import Any
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import Case
 from threshold.lado.presenters.dataset import dataset_cards, tier_label
+from threshold.lado.presenters.dataset_missing import still_to_record
 from threshold.lado.presenters.requests import case_requests
 
 
@@ -17,6 +18,7 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
         ("Tier", tier_label(case.tier)),
         ("Status", case.get_status_display()),
         ("LADO", case.lado.full_name if case.lado else "Not allocated"),
+        ("Managed by", case.get_managed_by_display()),
         ("Referral received", govuk_date(case.received_on)),
         ("Opened", govuk_date(case.opened_at)),
         ("Summary", case.summary),
@@ -40,6 +42,7 @@ def case_page_context(case: Case, *, may_change: bool) -> dict[str, Any]:
         "dataset_cards": [
             {"anchor": card.anchor, "params": card.params()} for card in dataset_cards(case, may_change=may_change)
         ],
+        **still_to_record(case, may_change=may_change),
         "allocation_lines": allocation_lines(case),
         "allocated_to": f"Allocated to {case.lado.full_name if case.lado else 'nobody'}.",
         **case_requests(case, may_change=may_change),

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import Case
-from threshold.lado.models.cases import Body, InvestigationKind, RiskMeasureKind, Sector
+from threshold.lado.models.cases import Body, CaseManager, Injury, InvestigationKind, RiskMeasureKind, Sector
 from threshold.lado.selectors import current_investigations, lado_pack
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
 
@@ -154,6 +154,7 @@ def dataset_cards(case: Case, *, may_change: bool) -> list[Card]:
         [
             _row("Category of abuse", ", ".join(str(labels.get(c, c)) for c in case.abuse_categories)),
             _row("Date of incident", _incident(case)),
+            _row("Injury to the child", _choice(Injury.choices, case.injury)),
         ],
         allegation,
     )
@@ -170,6 +171,14 @@ def dataset_cards(case: Case, *, may_change: bool) -> list[Card]:
         tier_rows,
         [(link("case_change_tier"), "Change", "the tier")] if change and case.status == "open" else [],
         "dataset-tier",
+    )
+    management = Card(
+        "Who manages the case",
+        _management_rows(case),
+        [(link("case_management_transfer"), "Transfer", "the management of the case")]
+        if change and case.status == "open"
+        else [],
+        "management",
     )
     risk = Card(
         "How the risk was managed – ie suspended /restricted duties",
@@ -217,12 +226,26 @@ def dataset_cards(case: Case, *, may_change: bool) -> list[Card]:
         came_to_light,
         category,
         tier,
+        management,
         risk,
         investigations,
         bodies,
         conclusion,
         summary,
     ]
+
+
+def _management_rows(case: Case) -> list[dict[str, Any]]:
+    """Who manages the case and, once transferred, when and why (the protocol's transfer to the LADO)."""
+    rows = [_row("Managed by", CaseManager(case.managed_by).label)]
+    if case.management_transferred_on is not None:
+        rows.append(_row("Transferred on", case.management_transferred_on))
+        rows.append(_row("Why it was transferred", case.management_transfer_reason))
+    if case.managed_by == CaseManager.LADO:
+        rows.append(_row("Meetings", "Chaired by the LADO"))
+    else:
+        rows.append(_row("Meetings", "Strategy meetings chaired by children's social care, the LADO invited"))
+    return rows
 
 
 def _dates(started: dt.date | None, ended: dt.date | None) -> str:
@@ -240,6 +263,7 @@ def _investigation_row(row: Any) -> dict[str, Any]:
             f"Reference: {row.reference}" if row.reference else "",
             f"Lead: {row.lead}" if row.lead else "",
             f"Outcome: {outcome}" + (f" on {govuk_date(row.outcome_on)}" if row.outcome_on else ""),
+            row.outcome_detail,
             row.notes,
             f"Information to inform future DBS disclosures: {row.dbs_information}" if row.dbs_information else "",
         ),

@@ -25,6 +25,10 @@ from threshold.lado.services.case_rules import require_not_closed
 from threshold.lado.services.common import record_case_event, require_case, text
 from threshold.lado.services.deadlines import case_deadlines_sync
 
+# Outcomes are codes so a LADO service can count them (its returns); the free text beside each
+# (``outcome_detail``) says what a code alone cannot. "Other" always needs the text.
+# KCSIE Part 4: the police decide whether to "charge, caution or take no further action"; a trial ends
+# in conviction or acquittal.
 _CRIMINAL = (
     ("no_further_action", "No further action"),
     ("charge", "Charged"),
@@ -32,23 +36,35 @@ _CRIMINAL = (
     ("conviction", "Conviction"),
     ("acquittal", "Acquittal"),
     ("ongoing", "Ongoing"),
+    ("other", "Other outcome (described below)"),
 )
+# A section 47 enquiry (Working Together): concerns substantiated or not, a child protection plan or a
+# child in need plan for the child, or no further action.
 _SOCIAL_CARE = (
+    ("child_protection_plan", "Child protection plan"),
+    ("child_in_need", "Child in need plan"),
     ("substantiated", "Concerns substantiated"),
     ("not_substantiated", "Concerns not substantiated"),
+    ("no_further_action", "No further action"),
     ("ongoing", "Ongoing"),
+    ("other", "Other outcome (described below)"),
 )
+# The employer's disciplinary process (the trust's policy, 6.5 and 9: dismissal, and "where an individual
+# resigns prior to a disciplinary hearing completing").
 _DISCIPLINARY = (
-    ("dismissal", "Dismissal"),
+    ("dismissal", "Dismissed"),
     ("final_written_warning", "Final written warning"),
     ("written_warning", "Written warning"),
+    ("management_advice", "Management advice or guidance (no formal sanction)"),
     ("no_case_to_answer", "No case to answer"),
-    ("resigned", "Resigned"),
+    ("resigned", "Resigned before the process concluded"),
     ("ongoing", "Ongoing"),
+    ("other", "Other outcome (described below)"),
 )
 _OTHER = (
     ("concluded", "Concluded"),
     ("ongoing", "Ongoing"),
+    ("other", "Other outcome (described below)"),
 )
 
 # The outcomes each line of investigation can have, in the words each agency uses.
@@ -60,6 +76,7 @@ INVESTIGATION_OUTCOMES: dict[str, tuple[tuple[str, str], ...]] = {
     InvestigationKind.OTHER: _OTHER,
 }
 ONGOING = "ongoing"
+OTHER_OUTCOME = "other"
 
 
 def _not_future(errors: dict[str, str], name: str, value: dt.date | None, message: str) -> None:
@@ -117,6 +134,7 @@ def case_record_investigation(
     case: Case,
     kind: str,
     outcome: str,
+    outcome_detail: str = "",
     referred_on: dt.date | None = None,
     reference: str = "",
     lead: str = "",
@@ -128,7 +146,9 @@ def case_record_investigation(
 ) -> Investigation:
     """Record a line of investigation (criminal, section 47, strategy discussion, disciplinary, other) and its outcome.
 
-    A later record for the same line supersedes the earlier one. For the
+    ``outcome`` is one of the line's codes (``INVESTIGATION_OUTCOMES``), so
+    outcomes can be counted; ``outcome_detail`` is the free text beside it,
+    required for "other". A later record for the same line supersedes the earlier one. For the
     criminal line, ``dbs_information`` is the police update path of the
     protocol: "information recorded by police may be used to inform future
     Disclosure and Barring Service disclosures".
@@ -143,6 +163,8 @@ def case_record_investigation(
         errors["outcome"] = "Choose the outcome so far (or ongoing)"
     elif outcome != ONGOING and outcome_on is None:
         errors["outcome_on"] = "Enter the date of the outcome"
+    if outcome == OTHER_OUTCOME and not text(outcome_detail):
+        errors["outcome_detail"] = "Describe the outcome"
     if referred_on is None:
         errors["referred_on"] = "Enter the date it was referred or started"
     _not_future(errors, "referred_on", referred_on, "The date it was referred must be today or in the past")
@@ -164,6 +186,7 @@ def case_record_investigation(
             reference=text(reference),
             lead=text(lead),
             outcome=outcome,
+            outcome_detail=text(outcome_detail),
             outcome_on=outcome_on if outcome != ONGOING else None,
             notes=text(notes),
             dbs_information=text(dbs_information),
@@ -174,11 +197,18 @@ def case_record_investigation(
             actor=actor,
             case=case,
             action="case.investigation_recorded",
-            text=f"{line}: {'updated' if previous else 'recorded'}, outcome {outcomes[outcome].lower()}."
+            text=f"{line}: {'updated' if previous else 'recorded'}, outcome "
+            + (text(outcome_detail) if outcome == OTHER_OUTCOME else outcomes[outcome].lower())
+            + "."
             + (" Police information to inform future DBS disclosures recorded." if text(dbs_information) else ""),
             audit_context=audit_context,
             row=row.pk,
-            details={"kind": kind, "outcome": outcome, "supersedes": previous.pk if previous else None},
+            details={
+                "kind": kind,
+                "outcome": outcome,
+                "outcome_detail": bool(text(outcome_detail)),
+                "supersedes": previous.pk if previous else None,
+            },
         )
     return row
 

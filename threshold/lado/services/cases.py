@@ -25,7 +25,7 @@ from threshold.audit.context import AuditContext
 from threshold.core.locking import bump_version
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender
 from threshold.lado.models import Allocation, Case, CaseChild, Contact, RiskMeasure
-from threshold.lado.models.cases import RiskMeasureKind, Sector
+from threshold.lado.models.cases import CaseManager, Injury, RiskMeasureKind, Sector
 from threshold.lado.selectors import lado_pack
 from threshold.lado.services.case_agencies import (
     INVESTIGATION_OUTCOMES,
@@ -42,6 +42,7 @@ from threshold.lado.services.common import (
     text,
 )
 from threshold.lado.services.deadlines import case_deadlines_sync
+from threshold.lado.services.decision_dataset import dataset_from_decision
 from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
 from threshold.policy import FactsError, Pack, non_recent, parse_facts
 
@@ -89,6 +90,7 @@ class DatasetChanges(TypedDict, total=False):
     came_to_light: str
     abuse_categories: list[str]
     incident_date: dt.date | None
+    injury: str
     summary: str
 
 
@@ -100,12 +102,14 @@ _CHOICES: dict[str, set[str]] = {
     "adult_ethnicity": set(Ethnicity.values),
     "sector": set(Sector.values),
     "came_to_light": set(CameToLight.values),
+    "injury": set(Injury.values),
 }
 _CHOICE_MESSAGES = {
     "adult_gender": "Choose the adult's gender from the list",
     "adult_ethnicity": "Choose the adult's ethnicity from the list",
     "sector": "Choose the employer's sector from the list",
     "came_to_light": "Choose how the allegation came to light from the list",
+    "injury": "Choose the injury to the child from the list",
 }
 
 
@@ -125,7 +129,13 @@ def _sector_for(employer: Organisation | None) -> str:
 
 
 def case_open_from_contact(
-    *, actor: User, contact: Contact, tier: str, audit_context: AuditContext | None = None
+    *,
+    actor: User,
+    contact: Contact,
+    tier: str,
+    facts: Mapping[str, Any] | None = None,
+    managed_by: str = CaseManager.LADO,
+    audit_context: AuditContext | None = None,
 ) -> Case:
     """Open a Tier 1 or Tier 2 case from a contact, with the data set the contact (and its referral) carry.
 
@@ -134,16 +144,24 @@ def case_open_from_contact(
     agencies, how it came to light, the categories of abuse, the incident
     date and how the risk was managed so far (the case's first risk measure).
     The actor becomes the case's LADO; the first allocation is recorded.
+
+    ``facts`` are the decision's: what the LADO answered there (categories of
+    abuse, injury, date of incident, kind of setting) fills the data set, so
+    it is not typed twice (``decision_dataset``); ``managed_by`` is who
+    manages the case (children's social care where the decision advised it).
     """
     require_decider(actor, contact)
     if tier not in CASE_TIERS:
         raise ValidationError({"tier": "A case is opened at Tier 1 or Tier 2"})
+    if managed_by not in CaseManager.values:
+        raise ValidationError({"managed_by": "Choose who manages the case"})
     pack = lado_pack(contact.local_authority)
     referral = contact.referral
     subject = contact.subject
     received_on = timezone.localdate(contact.received_at)
     employer = contact.employer
-    incident_date = referral.incident_date if referral else None
+    decided = dataset_from_decision(facts, contact)
+    incident_date = decided.get("incident_date") or (referral.incident_date if referral else None)
     historic = _non_recent(pack, incident_date, received_on)
     with transaction.atomic():
         case = Case.objects.create(
@@ -167,11 +185,14 @@ def case_open_from_contact(
             employer_name=(referral.employer_name if referral else "")
             or contact.employer_name
             or (employer.name if employer else ""),
-            sector=_sector_for(employer),
-            came_to_light=referral.came_to_light if referral else "",
-            abuse_categories=list(referral.abuse_categories) if referral else [],
+            sector=_sector_for(employer) or decided.get("sector", ""),
+            came_to_light=(referral.came_to_light if referral else "") or decided.get("came_to_light", ""),
+            # The LADO's own answers on the decision come first: they may correct the referral's.
+            abuse_categories=decided.get("abuse_categories") or (list(referral.abuse_categories) if referral else []),
+            injury=decided.get("injury", ""),
             incident_date=incident_date,
             non_recent=historic if historic is not None else (referral.non_recent if referral else None),
+            managed_by=managed_by,
             pack=pack.id,
         )
         # ``Case.reference`` was drawn at random when the row was inserted (ADR 0017).
@@ -199,7 +220,13 @@ def case_open_from_contact(
             action="case.opened",
             text=f"{CASE_TIERS[tier]} case opened from contact {contact.reference}; allocated to {actor.full_name}.",
             audit_context=audit_context,
-            details={"contact": contact.pk, "tier": tier, "referral": referral.pk if referral else None},
+            details={
+                "contact": contact.pk,
+                "tier": tier,
+                "referral": referral.pk if referral else None,
+                "from_decision": sorted(decided),
+                "managed_by": managed_by,
+            },
         )
         case_deadlines_sync(case)
     return case
@@ -354,6 +381,7 @@ _LABELS = {
     "came_to_light": "how it came to light",
     "abuse_categories": "category of abuse",
     "incident_date": "date of incident",
+    "injury": "injury to the child",
     "summary": "summary",
 }
 

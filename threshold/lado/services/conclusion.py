@@ -35,7 +35,9 @@ from threshold.lado.selectors import lado_pack, latest_body_referrals
 from threshold.lado.services.case_rules import is_early_years
 from threshold.lado.services.closing_rules import closing_errors, closing_rules
 from threshold.lado.services.common import record_case_event, require_case, text
+from threshold.lado.services.dataset_missing import missing_at_conclusion, missing_errors
 from threshold.lado.services.deadlines import case_deadlines_sync
+from threshold.lado.services.referral_facts import is_teacher, regulated_activity_errors, regulated_activity_facts
 from threshold.policy import Advice, FactsError, Pack, assess, get_pack, parse_facts
 from threshold.policy.pack import Definition
 
@@ -92,21 +94,18 @@ def outcome_definitions(pack: Pack) -> tuple[list[OutcomeChoice], str]:
     return choices, note
 
 
-def _is_teacher(case: Case) -> bool:
-    allegation = case.contact.allegation if case.contact is not None else None
-    if allegation is not None and allegation.subject_is_teacher:
-        return True
-    return "teacher" in case.adult_role.lower()
+def referral_advice(case: Case, outcome: str = "", regulated_activity: str = "") -> dict[str, Advice]:
+    """The pack's advice on DBS, TRA and Ofsted referrals, from the decided facts, the outcome and regulated activity.
 
-
-def referral_advice(case: Case, outcome: str = "") -> dict[str, Advice]:
-    """The pack's advice on DBS, TRA and Ofsted referrals, from the facts the case was decided on and the outcome."""
-    own: dict[str, Any] = {}
+    ``regulated_activity`` is the conclusion's answer (removed, would have
+    been, left...), as ``referral_facts`` turns it into the pack's facts.
+    """
+    own: dict[str, Any] = regulated_activity_facts(regulated_activity)
     if outcome in Outcome.values:
         own["outcome"] = outcome
     if is_early_years(case):
         own["setting_type"] = "early_years"
-    if _is_teacher(case):
+    if is_teacher(case):
         own["subject_is_teacher"] = True
     decision = case.decisions.order_by("-recorded_at", "-pk").first()
     decided = dict(decision.facts) if decision is not None and isinstance(decision.facts, dict) else {}
@@ -119,12 +118,12 @@ def referral_advice(case: Case, outcome: str = "") -> dict[str, Advice]:
     return {body: assessment.referrals[body] for body in ASKED_BODIES}
 
 
-def body_questions(case: Case, outcome: str = "") -> list[BodyQuestion]:
+def body_questions(case: Case, outcome: str = "", regulated_activity: str = "") -> list[BodyQuestion]:
     """Which referrals the conclusion must confirm or explain, with the pack's advice and any earlier record."""
-    advice = referral_advice(case, outcome)
+    advice = referral_advice(case, outcome, regulated_activity)
     earlier = latest_body_referrals(case)
     asked = {Body.DBS: "The recording data set asks for the referral to the DBS and its date."}
-    if _is_teacher(case):
+    if is_teacher(case):
         asked[Body.TRA] = "The adult is a teacher."
     if is_early_years(case):
         asked[Body.OFSTED] = "The employer is an early years setting."
@@ -190,6 +189,8 @@ def case_conclude(
     expected_version: int,
     no_meeting_reason: str = "",
     no_quality_assurance_reason: str = "",
+    regulated_activity: str = "",
+    missing_reasons: Mapping[str, str] | None = None,
     audit_context: AuditContext | None = None,
 ) -> Conclusion:
     """Conclude the case: outcome and date, referrals confirmed or explained, lessons; sent to the employer.
@@ -202,7 +203,8 @@ def case_conclude(
 
     A Tier 1 case with no strategy or LADO-chaired meeting held needs
     ``no_meeting_reason``; a Tier 2 case whose employer's outcome the LADO has
-    not accepted needs ``no_quality_assurance_reason`` (``closing_rules``).
+    not accepted needs ``no_quality_assurance_reason`` (``closing_rules``); each data set item still missing, a reason
+    in ``missing_reasons`` (``dataset_missing``: "the following data should be captured").
     """
     require_case(actor, case, "change")
     today = timezone.localdate()
@@ -219,13 +221,17 @@ def case_conclude(
         errors["concluded_on"] = "The date the case concluded must be on or after the referral was received"
     if not text(summary):
         errors["summary"] = "Enter a summary of the conclusion for the employer"
-    questions = body_questions(case, outcome)
+    # Removed from regulated activity, or left: the DBS duty turns on it (``referral_facts``).
+    errors.update(regulated_activity_errors(regulated_activity))
+    questions = body_questions(case, outcome, regulated_activity)
     errors.update(_check_referrals(referrals, [question.body for question in questions], today))
     rules = closing_rules(case, today)
     no_meeting_reason = text(no_meeting_reason) if rules.meeting_needed else ""
     no_quality_assurance_reason = text(no_quality_assurance_reason) if rules.quality_assurance_needed else ""
+    missing, kept_reasons = missing_errors(missing_at_conclusion(case), missing_reasons or {})
     if case.status == CaseStatus.OPEN:
         errors.update(closing_errors(rules, no_meeting_reason, no_quality_assurance_reason))
+        errors.update(missing)
     if errors:
         raise ValidationError(errors)
     assert concluded_on is not None
@@ -250,6 +256,8 @@ def case_conclude(
             definition=definition,
             no_meeting_reason=no_meeting_reason,
             no_quality_assurance_reason=no_quality_assurance_reason,
+            regulated_activity=regulated_activity,
+            missing_reasons=kept_reasons,
             recorded_by=actor,
         )
         latest = latest_body_referrals(case)
@@ -283,6 +291,8 @@ def case_conclude(
                 "pack": pack.ref,
                 "no_meeting_reason": bool(no_meeting_reason),
                 "no_quality_assurance_reason": bool(no_quality_assurance_reason),
+                "regulated_activity": regulated_activity,
+                "dataset_missing": sorted(kept_reasons),
             },
         )
         _send_to_employer(actor=actor, case=case, conclusion=conclusion, audit_context=audit_context)

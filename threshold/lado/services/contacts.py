@@ -35,6 +35,8 @@ from threshold.lado.services.common import (
     text,
 )
 from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
+from threshold.lado.services.employer_link import employer_tell_in_transaction
+from threshold.lado.services.employer_timeliness import employer_knew_errors, referral_employer_facts
 from threshold.notifications.models import NotificationKind
 from threshold.notifications.recipients import lado_inbox_team
 from threshold.notifications.services import notify_in_transaction
@@ -137,6 +139,7 @@ def contact_from_referral(*, referral: Referral) -> Contact:
         "adult_role": referral.adult_role,
         "employer_name": referral.employer_name,
         "summary": referral.summary,
+        **referral_employer_facts(referral),
     }
     with transaction.atomic():
         contact = (
@@ -240,6 +243,9 @@ class ContactDetails(TypedDict):
     adult_email: str
     employer_name: str
     subject_confirmation: str
+    employer_knew_on: dt.date | None
+    employer_knew_not_known: bool
+    subject_is_teacher: bool | None
 
 
 def contact_record(
@@ -259,6 +265,9 @@ def contact_record(
     adult_email: str = "",
     employer_name: str = "",
     subject_confirmation: str = "",
+    employer_knew_on: dt.date | None = None,
+    employer_knew_not_known: bool = False,
+    subject_is_teacher: bool | None = None,
     audit_context: AuditContext | None = None,
 ) -> Contact:
     """Record a contact from anyone other than an employer in Threshold (phone, email, police, a parent...).
@@ -267,8 +276,10 @@ def contact_record(
     (``source``) names them (``referrer_name``, ``referrer_agency``);
     ``adult_email`` is kept so the adult, if they use Threshold, never sees
     it; ``subject_confirmation`` answers "who is this?" when the adult's name
-    could be a member of the service. ``ContactDetails`` is the same set, as
-    the contact form gives it. LADOs and LADO business support only.
+    could be a member of the service; ``employer_knew_on`` (or "not known")
+    and ``subject_is_teacher`` (None: not known) are ``employer_timeliness``'s.
+    ``ContactDetails`` is the same set, as the contact form gives it. LADOs
+    and LADO business support only.
     """
     if local_authority.pk not in scope_for(actor).lado_contact_change:
         raise PermissionDenied("You cannot record contacts for this LADO service.")
@@ -294,6 +305,9 @@ def contact_record(
         errors["adult_date_of_birth"] = "The adult's date of birth must be in the past"
     if not text(summary):
         errors["summary"] = "Enter brief details of the circumstances"
+    errors.update(
+        employer_knew_errors(knew_on=employer_knew_on, not_known=employer_knew_not_known, received_at=received_at)
+    )
     member: User | None = None
     possible: list[User] = []
     try:
@@ -331,6 +345,9 @@ def contact_record(
             adult_role=subject.role_title,
             employer_name=text(employer_name),
             summary=text(summary),
+            employer_knew_on=employer_knew_on,
+            employer_knew_not_known=employer_knew_not_known,
+            subject_is_teacher=subject_is_teacher,
             recorded_by=actor,
         )
         subject_confirmation_record(
@@ -399,4 +416,6 @@ def contact_record_advice(
             },
         )
         contact_deadlines_sync(contact)
+        # The employer's allegation shows the advice; its case manager is told.
+        employer_tell_in_transaction(actor=actor, contact=contact, event="advice")
     return contact

@@ -27,6 +27,8 @@ from threshold.lado.services.case_rules import require_decider
 from threshold.lado.services.cases import case_open_from_contact
 from threshold.lado.services.common import record_contact_event, text
 from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
+from threshold.lado.services.decision_dataset import manager_from_advice
+from threshold.lado.services.employer_link import employer_tell_in_transaction
 from threshold.people.models import Person
 from threshold.policy import Assessment, FactsError, assess, parse_facts
 from threshold.policy.pack import Pack
@@ -47,14 +49,20 @@ def decision_advice(contact: Contact, facts: Mapping[str, Any]) -> tuple[Pack, A
     """The pack's advice on a contact's facts, without recording anything (the "Assess" button).
 
     Raises ``ValidationError`` naming the fact when the facts are invalid
-    (for example an incident date after the contact was received).
+    (for example an incident date after the contact was received), or when
+    the pack needs a question answered before it advises.
     """
     pack = lado_pack(contact.local_authority)
     try:
         checked = parse_facts(decision_facts(contact, facts))
     except FactsError as error:
         raise ValidationError({error.fact or "facts": _facts_message(error)}) from None
-    return pack, assess(pack, checked)
+    assessment = assess(pack, checked)
+    if not assessment.complete:
+        # The pack needs these answered first (emotional abuse or neglect: the Working Together question;
+        # criterion 3 alone: the balancing questions). Keyed by the fact, so the form puts each beside its question.
+        raise ValidationError({question.items[0]: question.text for question in assessment.needs_answers})
+    return pack, assessment
 
 
 def _facts_message(error: FactsError) -> str:
@@ -75,8 +83,9 @@ def _police_and_csc(assessment: Assessment) -> dict[str, bool]:
     }
 
 
-def _open_case(*, actor: User, contact: Contact, tier: str, audit_context: AuditContext | None) -> Any:
-    return case_open_from_contact(actor=actor, contact=contact, tier=tier, audit_context=audit_context)
+def _open_case(*, actor: User, contact: Contact, tier: str, audit_context: AuditContext | None, **decided: Any) -> Any:
+    # ``decided``: the decision's facts and who manages the case, which the new case's data set starts from.
+    return case_open_from_contact(actor=actor, contact=contact, tier=tier, audit_context=audit_context, **decided)
 
 
 def contact_decide(
@@ -119,7 +128,14 @@ def contact_decide(
         bump_version(contact, expected_version)
         previous_status = contact.status
         case = (
-            _open_case(actor=actor, contact=contact, tier=level, audit_context=audit_context)
+            _open_case(
+                actor=actor,
+                contact=contact,
+                tier=level,
+                audit_context=audit_context,
+                facts=facts,
+                managed_by=manager_from_advice(assessment.referrals["childrens_social_care"].required),
+            )
             if level in TIERS
             else None
         )
@@ -161,6 +177,8 @@ def contact_decide(
         if case is not None:
             # The case's clocks read the decision (its facts, and when the contact was decided).
             case_deadlines_sync(case)
+        # The employer's allegation shows the decision; its case manager is told (nothing for a hand-recorded contact).
+        employer_tell_in_transaction(actor=actor, contact=contact, event="decision")
     return decision
 
 
@@ -315,5 +333,9 @@ def contact_reopen(
             contact_deadlines_sync(later)
         contact_deadlines_sync(locked)
         case_deadlines_sync(case)
+        # The reopened decision reaches the employer's allegation too, when there is one.
+        employer_tell_in_transaction(actor=actor, contact=locked, event="decision")
+        if later is not None:
+            employer_tell_in_transaction(actor=actor, contact=later, event="decision")
     contact.refresh_from_db()
     return decision

@@ -198,7 +198,16 @@ def case_record_investigation(request: HttpRequest, case_id: int, kind: str) -> 
         if current is not None:
             initial |= {
                 name: getattr(current, name)
-                for name in ("referred_on", "reference", "lead", "outcome", "outcome_on", "notes", "dbs_information")
+                for name in (
+                    "referred_on",
+                    "reference",
+                    "lead",
+                    "outcome",
+                    "outcome_detail",
+                    "outcome_on",
+                    "notes",
+                    "dbs_information",
+                )
             }
         return InvestigationForm(data, initial=initial, kind=kind)
 
@@ -209,6 +218,7 @@ def case_record_investigation(request: HttpRequest, case_id: int, kind: str) -> 
             case=case,
             kind=kind,
             outcome=data["outcome"],
+            outcome_detail=data["outcome_detail"],
             referred_on=data["referred_on"],
             reference=data["reference"],
             lead=data["lead"],

@@ -26,8 +26,9 @@ from threshold.lado.forms.cases import CaseFilterForm, ReassignForm
 from threshold.lado.models import Case, CaseStatus
 from threshold.lado.presenters.case import case_page_context, summary_rows
 from threshold.lado.presenters.dataset import tier_label
+from threshold.lado.presenters.employer import employer_outcome_section
 from threshold.lado.selectors import lado_candidates, with_overdue
-from threshold.lado.views import case_changes
+from threshold.lado.views import case_changes, case_management
 from threshold.lado.views.contacts import decisions_panel
 from threshold.lado.views.meetings import meetings_panel
 from threshold.lado.views.monitoring import monitoring_panel
@@ -182,6 +183,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         context.update(documents_context(user=user, record=case, record_type="case", can_upload=may_change))
         context.update(chronology_context(record=case, record_type="case", can_add=may_change))
         context["hidden"] = hidden_context(user=user, record=case, record_type="case")
+        # The employer's outcome on the allegation the case came from, for those who may see its contact.
+        contact = case.contact
+        sees_contact = contact is not None and fetch.visible_contacts(user, "view").filter(pk=contact.pk).exists()
+        context["employer_outcome"] = employer_outcome_section(
+            contact if sees_contact else None,
+            may_decide=sees_contact and contact is not None and fetch.can(user, "decide", contact),
+        )
         return render(request, "lado/case_detail.html", context)
     case = fetch.access_case(user, case_id, "view_summary", request=request)
     context = {"case": case, "full": False, "may_change": False, "summary_rows": summary_rows(case)}
@@ -194,4 +202,5 @@ urlpatterns = [
     path("lado/cases/all/", case_list_all, name="case_list_all"),
     path("lado/cases/<record:case_id>/", case_detail, name="case_detail"),
     *case_changes.urlpatterns,
+    *case_management.urlpatterns,
 ]

@@ -14,9 +14,11 @@ from threshold.core import pages
 from threshold.core.http import signed_in_user
 from threshold.lado.forms.monitoring import CloseForm, ConclusionForm
 from threshold.lado.models import Case
+from threshold.lado.presenters.dataset_missing import missing_href
 from threshold.lado.selectors import lado_pack
 from threshold.lado.services.closing_rules import TIER_1_PROTOCOL, closing_rules
 from threshold.lado.services.conclusion import body_questions, case_close, case_conclude, outcome_definitions
+from threshold.lado.services.dataset_missing import missing_at_conclusion
 from threshold.lado.views.case_forms import case_for_change
 from threshold.lado.views.meeting_pages import case_page
 
@@ -41,15 +43,17 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
     case = case_for_change(request, user, case_id)
     rules = closing_rules(case)
+    missing = missing_at_conclusion(case)
 
     def make_form(record: Case, data: Any) -> ConclusionForm:
         # The referral advice follows the outcome chosen (a substantiated outcome raises the DBS and TRA).
-        questions = body_questions(record, _outcome(data))
+        questions = body_questions(record, _outcome(data), _answer(data, "regulated_activity"))
         return ConclusionForm(
             data,
             bodies=[question.body for question in questions],
             meeting_reason=rules.meeting_needed,
             quality_assurance_reason=rules.quality_assurance_needed,
+            missing=[item.key for item in missing],
             initial=_initial(record, questions),
         )
 
@@ -61,10 +65,18 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
             "outcome_hints": {choice.value: choice.definition for choice in choices},
             "definitions_source": "; ".join(dict.fromkeys(choice.source for choice in choices if choice.source)),
             "definitions_note": definitions_note,
-            "questions": body_questions(case, _outcome(form.data if form.is_bound else None)),
+            "questions": body_questions(
+                case,
+                _outcome(form.data if form.is_bound else None),
+                _answer(form.data if form.is_bound else None, "regulated_activity"),
+            ),
             "sent_to_employer": bool(case.contact is not None and case.contact.allegation_id),
             "rules": rules,
             "tier_1_protocol": TIER_1_PROTOCOL,
+            "missing_items": [
+                {"field": form[f"missing_{item.key}"], "label": item.label, "href": missing_href(case, item)}
+                for item in missing
+            ],
         }
 
     def save(form: ConclusionForm) -> object:
@@ -79,6 +91,8 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
             referrals=form.referrals(),
             expected_version=data["version"],
             **form.reasons(),
+            regulated_activity=data.get("regulated_activity") or "",
+            missing_reasons=form.missing_reasons(),
             audit_context=AuditContext.from_request(request),
         )
 
@@ -97,7 +111,12 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def _outcome(data: Any) -> str:
     """The outcome a posted conclusion form chose, if any."""
-    return str(data.get("outcome", "")) if data is not None else ""
+    return _answer(data, "outcome")
+
+
+def _answer(data: Any, name: str) -> str:
+    """What a posted conclusion form answered to ``name`` (the referral advice follows it), if anything."""
+    return str(data.get(name, "")) if data is not None else ""
 
 
 @login_required

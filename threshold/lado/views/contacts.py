@@ -25,8 +25,10 @@ from threshold.audit.services import audit_record
 from threshold.core import pages
 from threshold.core.http import signed_in_user
 from threshold.jinja2 import govuk_date
-from threshold.lado.forms.contacts import AdviceForm, ContactForm
+from threshold.lado.forms.contacts import AdviceForm, ContactForm, EmployerFactsForm, employer_facts_initial
+from threshold.lado.forms.decision_questions import recorded_answers
 from threshold.lado.models import Case, Contact, ContactStatus, Level
+from threshold.lado.presenters.employer import employer_outcome_section, employer_outcome_tag
 from threshold.lado.services.contacts import (
     advice_due,
     contact_record,
@@ -34,7 +36,9 @@ from threshold.lado.services.contacts import (
     recording_local_authorities,
 )
 from threshold.lado.services.decisions import current_decision
+from threshold.lado.services.employer_timeliness import contact_record_employer_facts, employer_timeliness
 from threshold.lado.views import decisions as decision_views
+from threshold.lado.views import employer as employer_views
 from threshold.lado.views import search as search_views
 from threshold.people.matching import Match, previous_about
 from threshold.people.panels import hidden_context
@@ -72,6 +76,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "clock": advice_due(contact, today),
             # A LADO manager allocates the contacts of the authorities they manage (lado/views/team.py).
             "may_allocate": contact.local_authority_id in managed,
+            # The employer concluded before the LADO decided: the inbox says so, not only "New".
+            "employer_outcome": employer_outcome_tag(contact),
         }
         for contact in contacts
     ]
@@ -157,7 +163,17 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "matches": matches,
         "open": contact.status in OPEN_STATUSES,
         "is_consultation": decision is not None and decision.level == Level.CONSULTATION,
+        # The weighing answers the decision recorded (Working Together, restraint, criterion 3's balancing).
+        "decision_answers": recorded_answers(decision.facts) if decision is not None else [],
         "referral_rows": referral_rows(contact),
+        "employer_duty_rows": employer_duty_rows(contact),
+        "teacher": teacher_answer(contact),
+        # Two sides of one matter: the employer's outcome to agree, or a letter for an employer outside Threshold.
+        "employer_outcome": employer_outcome_section(contact, may_decide=fetch.can(user, "decide", contact)),
+        "employer_outcome_tag": employer_outcome_tag(contact),
+        "may_send_letter": (
+            decision is not None and contact.allegation_id is None and fetch.can(user, "decide", contact)
+        ),
     }
     return render(request, "lado/contact_detail.html", context)
 
@@ -169,6 +185,27 @@ def _listed(match: Match) -> str:
 
 def _yes_no(value: bool | None) -> str:
     return "Not recorded" if value is None else ("Yes" if value else "No")
+
+
+def employer_duty_rows(contact: Contact) -> list[dict[str, Any]]:
+    """The employer's one-working-day duty (KCSIE Part 4) as summary-list rows: when they knew, and if in time."""
+    duty = employer_timeliness(contact)
+    knew = govuk_date(duty.knew_on) if duty.knew_on else ("Not known" if duty.not_known else "Not recorded")
+    if not duty.from_employer:
+        verdict = f"Not measured: the contact came from {contact.get_source_display().lower()}, not the employer"
+    elif duty.clock is None:
+        verdict = "Cannot be said without the date the employer first knew"
+    elif duty.in_time:
+        verdict = f"Yes: referred on {govuk_date(duty.referred_on)}, due by {govuk_date(duty.clock.due)}"
+    else:
+        verdict = f"No: referred on {govuk_date(duty.referred_on)}, it was due by {govuk_date(duty.clock.due)}"
+    rows = [("When the employer first knew of the allegation", knew), ("Referred within one working day", verdict)]
+    return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
+
+
+def teacher_answer(contact: Contact) -> str:
+    """The answer to "Is the adult a teacher?" as recorded: Yes, No or Not known (never read from the role)."""
+    return "Not known" if contact.subject_is_teacher is None else ("Yes" if contact.subject_is_teacher else "No")
 
 
 def referral_rows(contact: Contact) -> list[dict[str, Any]]:
@@ -223,6 +260,39 @@ def contact_advice(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 @login_required
+def contact_employer_facts(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Record when the employer first knew and whether the adult is a teacher; a stale form is given back (409)."""
+    user = signed_in_user(request)
+    contact = fetch.for_change(fetch.access_contact, user, contact_id, request)
+    return pages.form_page(
+        request,
+        contact,
+        make_form=lambda record, data: EmployerFactsForm(
+            data,
+            initial={
+                "version": record.version,
+                **employer_facts_initial(
+                    record.employer_knew_on, record.employer_knew_not_known, record.subject_is_teacher
+                ),
+            },
+        ),
+        save=lambda form: contact_record_employer_facts(
+            actor=user,
+            contact=contact,
+            employer_knew_on=form.cleaned_data.get("employer_knew_on"),
+            employer_knew_not_known=bool(form.cleaned_data.get("employer_knew_not_known")),
+            subject_is_teacher=form.teacher(),
+            expected_version=form.cleaned_data["version"],
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="lado/contact_employer_facts.html",
+        message=f"Contact {contact.reference} updated.",
+        redirect_to=contact_page(contact, "employer-duty"),
+        context={"contact": contact},
+    )
+
+
+@login_required
 def consultation_list(request: HttpRequest) -> HttpResponse:
     """Consultations stay findable: each with who made contact and why the definition was not met."""
     user = signed_in_user(request)
@@ -270,7 +340,13 @@ urlpatterns = [
     path("lado/contacts/new/", contact_new, name="contact_new"),
     path("lado/contacts/<record:contact_id>/", contact_detail, name="contact_detail"),
     path("lado/contacts/<record:contact_id>/advice/", contact_advice, name="contact_advice"),
+    path(
+        "lado/contacts/<record:contact_id>/employer-and-teacher/",
+        contact_employer_facts,
+        name="contact_employer_facts",
+    ),
     path("lado/consultations/", consultation_list, name="consultation_list"),
     *decision_views.urlpatterns,
+    *employer_views.urlpatterns,
     *search_views.urlpatterns,
 ]

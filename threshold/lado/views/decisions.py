@@ -54,6 +54,9 @@ def contact_decide_page(request: HttpRequest, contact_id: int) -> HttpResponse:
         messages.info(request, "This contact has already been decided.")
         return redirect(reverse("contact_detail", args=[contact.pk]) + "#decision")
     initial = {"version": contact.version, **initial_from_facts(contact.referral.facts if contact.referral else {})}
+    if contact.subject_is_teacher is not None:
+        # "Is the adult a teacher?" as the contact recorded it (the employer's answer for a referral).
+        initial["subject_is_teacher"] = contact.subject_is_teacher
     form = DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
     assessment = None
     if request.method == "POST" and form.is_valid():

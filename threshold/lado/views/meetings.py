@@ -36,6 +36,7 @@ from threshold.lado.forms.meetings import (
 from threshold.lado.models import Case, CaseStatus, Meeting
 from threshold.lado.presenters.meeting import case_name, form_context, meeting_detail_context
 from threshold.lado.services import meetings as services
+from threshold.lado.services.case_management import new_meeting_initial
 from threshold.lado.services.sharing import meeting_add_update, shared_case_users, shared_meeting_users
 from threshold.lado.views import sharing
 from threshold.lado.views.meeting_pages import meeting_page
@@ -82,7 +83,8 @@ def meeting_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = fetch.access_case(user, case_id, "change", request=request)
     if request.method != "POST":
         fetch.access_case(user, case_id, "view", request=request)
-    form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    # Once the LADO manages the case, a new meeting is offered as LADO-chaired (``case_management``).
+    form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate(), **new_meeting_initial(case)})
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_record(

@@ -42,6 +42,11 @@ IMMEDIATE_KINDS = frozenset(
         NotificationKind.DEADLINE_MISSED,
         NotificationKind.MEETING_SHARED,
         NotificationKind.INFORMATION_REQUEST,
+        NotificationKind.CONCERN_ROUTED,
+        NotificationKind.HR_INFORMED,
+        NotificationKind.HR_ADVICE,
+        NotificationKind.LADO_DECISION,
+        NotificationKind.EMPLOYER_OUTCOME,
     }
 )
 # Subject lines: the kind of message, never what or whom it is about.
@@ -50,6 +55,11 @@ SUBJECTS: dict[str, str] = {
     NotificationKind.DEADLINE_MISSED: "A deadline has passed",
     NotificationKind.MEETING_SHARED: "A meeting has been shared with you",
     NotificationKind.INFORMATION_REQUEST: "Request for information",
+    NotificationKind.CONCERN_ROUTED: "A concern has been routed to you",
+    NotificationKind.HR_INFORMED: "An allegation needs HR's attention",
+    NotificationKind.HR_ADVICE: "HR advice on a concern",
+    NotificationKind.LADO_DECISION: "The LADO has updated a referral",
+    NotificationKind.EMPLOYER_OUTCOME: "An employer has recorded an outcome for you to agree",
 }
 SUBJECT_PREFIX = "Threshold: "
 # Found by path, not imported: the task module imports this one (no import cycles inside an app).

@@ -1,0 +1,305 @@
+"""The advice given at triage follows the allegation (issue 13, the trust's policy: the employer side).
+
+- The tier and the "consideration of suspension/ police referral/ arrest/ immediate action to protect child"
+  advice show on the allegation from the moment it opens, in the pack's words.
+- Facts answered at triage are the allegation's starting values: "Is the adult a teacher? Yes" keeps the TRA
+  duty and the reporting-restriction banner; a later answer on the allegation wins; a blank never erases.
+- "Any allegations against a supply worker who is no longer teaching should be referred to the police"
+  (appendix 4) fires on a real allegation once it records when the adult left.
+- The 1, 3 and 12-month resolution targets (6.4) show with their dates and whether they were met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests.allegations.conftest import update_details
+from threshold.accounts.models import Organisation
+from threshold.allegations import services
+from threshold.allegations.advice import allegation_advice, resolution_targets
+from threshold.allegations.models import Allegation
+from threshold.concerns import services as concern_services
+from threshold.concerns.models import Triage
+from threshold.demo import world
+from threshold.policy.clocks import ClockState
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+OPENED = dt.date(2026, 12, 1)
+# "Allegation made with corroborating evidence, where a pupil has been injured or harmed" (Tier 4).
+TIER_4 = {
+    "harmed_or_may_have_harmed_child": True,
+    "possible_criminal_offence": False,
+    "behaviour_indicates_risk_of_harm": True,
+    "may_be_unsuitable_to_work_with_children": True,
+    "injury": "visible",
+    "corroborating_evidence": True,
+}
+SUSPENSION_CONSIDERED = "Suspension should be considered in any case where there is cause to suspect a child"
+NO_LONGER_TEACHING = (
+    "Any allegations against a supply worker who is no longer teaching should be referred to the police."
+)
+
+
+@contextmanager
+def on(day: dt.date) -> Iterator[None]:
+    """The clock stopped at ten o'clock in London on ``day``."""
+    with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=LONDON), tick=False):
+        yield
+
+
+def triaged(persona, *, how_arose: str = "suspicion", **facts: Any) -> Allegation:
+    """Tom shares a concern about Chris Coach at Oakfield; Hana, the head, triages it as an allegation."""
+    with on(OPENED):
+        concern = concern_services.concern_share(
+            actor=persona("tom"),
+            organisation=Organisation.objects.get(name=world.OAKFIELD),
+            subject_user=None,
+            subject_name="Chris Coach",
+            subject_role="Sports coach",
+            anonymous=False,
+            raised_on=OPENED,
+            how_arose=how_arose,
+            details="A pupil came back from PE with a bruise on their arm and said the coach grabbed them.",
+            headteacher_conflict=False,
+        )
+        triage = concern_services.concern_triage(
+            actor=persona("hana"),
+            concern=concern,
+            expected_version=concern.version,
+            raw_facts={**TIER_4, **facts},
+            decision="allegation",
+            rationale="A pupil was injured and a witness saw it: Tier 4.",
+        )
+    assert isinstance(triage, Triage)  # Hana, the head, decides alone: no sign-off waits
+    allegation = triage.allegation
+    assert allegation is not None
+    return Allegation.objects.get(pk=allegation.pk)
+
+
+def page(signed_in, allegation: Allegation) -> str:
+    """The allegation's page as Hana sees it."""
+    response = signed_in("hana").get(reverse("allegation_detail", args=[allegation.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# ---------------------------------------------------------------- the tier and the advice from the moment it opens
+
+
+def test_the_tier_4_advice_shows_on_the_allegation_as_soon_as_triage_opens_it(persona, signed_in) -> None:
+    allegation = triaged(persona)
+    assert not allegation.referrals.exists()
+
+    html = page(signed_in, allegation)
+
+    advice = html[html.index('id="advice"') :][:6000]
+    assert "Tier 4: incident which requires referral to LADO and consideration of suspension/ police referral/" in (
+        advice
+    )
+    assert "Allegation made with corroborating evidence, where a pupil has been injured or harmed." in advice
+    assert re.search(r"Consider</strong> Suspension", advice)
+    assert SUSPENSION_CONSIDERED in advice
+    assert re.search(r"Consider</strong> Referral to the police", advice)
+    assert re.search(r"Consider</strong> Referral to children&#39;s social care", advice)
+    assert re.search(r"Consider</strong> Referral to Ofsted", advice)
+    assert "from the answers given at triage on 1 December 2026" in advice
+
+
+def test_an_allegation_with_no_harm_threshold_answers_shows_no_tier(persona, signed_in, chris_allegation) -> None:
+    advice = allegation_advice(chris_allegation)
+    assert not advice.answered
+    html = page(signed_in, chris_allegation)
+    assert "The policy gives no tier yet" in html
+    assert 'id="targets"' not in html
+
+
+# ---------------------------------------------------------------- triage answers are the starting values
+
+
+def test_is_the_adult_a_teacher_yes_at_triage_keeps_the_tra_duty(persona) -> None:
+    allegation = triaged(persona, subject_is_teacher=True)
+
+    assert allegation.subject_is_teacher
+    assert services.allegation_facts(allegation)["subject_is_teacher"] is True
+    advice = services.outcome_advice(allegation=allegation, outcome="substantiated", removed=True, resigned=False)
+    assert advice["assessment"].referrals["tra"].consider
+
+
+def test_a_teacher_disclosed_about_by_a_child_has_the_reporting_restriction_banner_from_the_start(
+    persona, signed_in
+) -> None:
+    allegation = triaged(persona, how_arose="disclosure_child", subject_is_teacher=True)
+
+    assert allegation.reporting_restricted
+    assert "Reporting restrictions apply" in page(signed_in, allegation)
+
+
+def test_saving_the_details_form_as_shown_keeps_the_triage_answer(persona, signed_in) -> None:
+    allegation = triaged(persona, subject_is_teacher=True)
+    client = signed_in("hana")
+    form = client.get(reverse("allegation_edit", args=[allegation.pk])).content.decode()
+    assert re.search(r'<input[^>]*name="subject_is_teacher"[^>]*checked', form)
+
+    # Hana ticks only "The allegation is made by a pupil": the teacher box comes ticked from triage.
+    response = client.post(
+        reverse("allegation_edit", args=[allegation.pk]),
+        {
+            "version": str(allegation.version),
+            "case_manager": str(allegation.case_manager_id),
+            "came_to_attention_on_day": "1",
+            "came_to_attention_on_month": "12",
+            "came_to_attention_on_year": "2026",
+            "subject_employment": "employed",
+            "subject_is_teacher": "on",
+            "accused_by_pupil": "on",
+        },
+    )
+    assert response.status_code == 302
+    allegation.refresh_from_db()
+    assert allegation.subject_is_teacher
+    assert allegation.reporting_restricted
+    assert "Reporting restrictions apply" in page(signed_in, allegation)
+
+
+def test_a_later_no_on_the_allegation_wins_over_the_triage_yes(persona) -> None:
+    allegation = triaged(persona, subject_is_teacher=True)
+    allegation = update_details(persona, allegation, subject_is_teacher=False)
+    assert services.allegation_facts(allegation)["subject_is_teacher"] is False
+
+
+def test_a_leaving_date_left_unanswered_never_erases_one_recorded(persona) -> None:
+    allegation = triaged(persona)
+    allegation = update_details(persona, allegation, left_employment_on=dt.date(2026, 12, 2))
+    allegation = update_details(persona, allegation, interim_prohibition_order=True)
+    assert allegation.left_employment_on == dt.date(2026, 12, 2)
+    assert services.allegation_facts(allegation)["left_employment_on"] == "2026-12-02"
+
+
+def test_a_leaving_date_in_the_future_is_refused_beside_the_field(persona) -> None:
+    allegation = triaged(persona)
+    with pytest.raises(ValidationError) as raised:
+        update_details(persona, allegation, left_employment_on=dt.date(2099, 1, 1))
+    assert raised.value.message_dict == {"left_employment_on": ["The date the adult left must be today or in the past"]}
+
+
+# ---------------------------------------------------------------- appendix 4: a supply worker no longer teaching
+
+
+def test_a_supply_worker_who_has_left_must_be_referred_to_the_police(persona) -> None:
+    allegation = triaged(persona)
+    allegation = update_details(
+        persona,
+        allegation,
+        subject_employment="supply",
+        agency=None,
+        agency_name="Supply Teachers Ltd",
+        agency_contact="bookings@supply.example",
+    )
+    before = allegation_advice(allegation).assessment.referrals["police"]
+    assert not before.required
+
+    allegation = update_details(persona, allegation, left_employment_on=dt.date(2026, 12, 2))
+
+    police = allegation_advice(allegation).assessment.referrals["police"]
+    assert police.required
+    assert NO_LONGER_TEACHING in [reason.text for reason in police.reasons]
+
+
+def test_the_allegation_page_says_the_police_referral_is_required_for_a_supply_worker_who_left(
+    persona, signed_in
+) -> None:
+    allegation = triaged(persona)
+    update_details(
+        persona,
+        allegation,
+        subject_employment="supply",
+        agency=None,
+        agency_name="Supply Teachers Ltd",
+        agency_contact="bookings@supply.example",
+        left_employment_on=dt.date(2026, 12, 2),
+    )
+    html = page(signed_in, allegation)
+    assert re.search(r"Required</strong> Referral to the police", html)
+    assert NO_LONGER_TEACHING in html
+    assert "Left the setting" in html
+    assert "2 December 2026" in html
+
+
+# ---------------------------------------------------------------- 6.4: the resolution targets
+
+
+def test_the_one_three_and_twelve_month_targets_show_with_their_dates(persona, signed_in) -> None:
+    allegation = triaged(persona)
+    with on(dt.date(2026, 12, 10)):
+        html = page(signed_in, allegation)
+    targets = html[html.index('id="targets"') :]
+    assert "Target: 80% of cases resolved within one month." in targets
+    assert "1 January 2027" in targets
+    assert "1 March 2027" in targets
+    assert "1 December 2027" in targets
+
+
+def test_a_target_passed_without_an_outcome_is_overdue_and_the_outcome_meets_them(persona, signed_in) -> None:
+    allegation = triaged(persona)
+    assessment = allegation_advice(allegation).assessment
+    states = {target.id: target.state for target in resolution_targets(allegation, assessment, dt.date(2027, 2, 1))}
+    assert states == {
+        "resolve-target-one-month": ClockState.OVERDUE,
+        "resolve-target-three-months": ClockState.DUE,
+        "resolve-target-twelve-months": ClockState.DUE,
+    }
+
+    with on(dt.date(2026, 12, 20)):
+        services.outcome_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            report="The pupil's account was not supported by the witness.",
+            outcome="unfounded",
+            concluded_on=dt.date(2026, 12, 20),
+        )
+    allegation.refresh_from_db()
+    met = resolution_targets(allegation, allegation_advice(allegation).assessment, dt.date(2027, 2, 1))
+    assert {target.state for target in met} == {ClockState.MET}
+    assert "resolved on 20 December 2026" in page(signed_in, allegation)
+
+
+def test_the_details_form_records_when_the_adult_left(persona, signed_in) -> None:
+    allegation = triaged(persona)
+    client = signed_in("hana")
+    assert (
+        "Date the adult left the setting (if they have)"
+        in client.get(reverse("allegation_edit", args=[allegation.pk])).content.decode()
+    )
+    details = {
+        "version": str(allegation.version),
+        "case_manager": str(allegation.case_manager_id),
+        "came_to_attention_on_day": "1",
+        "came_to_attention_on_month": "12",
+        "came_to_attention_on_year": "2026",
+        "subject_employment": "supply",
+        "agency_name": "Supply Teachers Ltd",
+        "agency_contact": "bookings@supply.example",
+        "left_employment_on_day": "2",
+        "left_employment_on_month": "12",
+    }
+    half = client.post(reverse("allegation_edit", args=[allegation.pk]), details)
+    assert "The date the adult left must include a year" in half.content.decode()
+
+    response = client.post(
+        reverse("allegation_edit", args=[allegation.pk]), {**details, "left_employment_on_year": "2026"}
+    )
+    assert response.status_code == 302
+    allegation.refresh_from_db()
+    assert allegation.left_employment_on == dt.date(2026, 12, 2)

@@ -1,0 +1,131 @@
+"""What of the recording data set is still missing, on the case page and at conclusion (issue 13; audit row DS*).
+
+The protocol: "Where an allegation is made and meets the criteria for either Tier 1 or Tier 2 the following data
+should be captured: Name, Address, Date of Birth, gender and ethnicity of the adult and the victim; …"
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.lado.nursery import accept_employers_outcome, not_known_reasons, open_nursery_case
+from threshold.lado.models import Case, CaseStatus
+from threshold.lado.services.cases import case_update_dataset
+from threshold.lado.services.conclusion import case_conclude
+from threshold.lado.services.dataset_missing import missing_at_conclusion, missing_items
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def nursery_case(persona, ids) -> Case:
+    """Little Acorns' Tier 2 case about Nell, the nursery's outcome accepted by Lara."""
+    case = open_nursery_case(persona, ids)
+    accept_employers_outcome(persona, case)
+    case.refresh_from_db()
+    return case
+
+
+def _keys(case: Case) -> list[str]:
+    return [item.key for item in missing_items(case)]
+
+
+def _conclusion_answers(case: Case) -> dict:
+    return {
+        "version": case.version,
+        "outcome": "unsubstantiated",
+        "concluded_on_day": TODAY.day,
+        "concluded_on_month": TODAY.month,
+        "concluded_on_year": TODAY.year,
+        "summary": "Not enough evidence either way.",
+        "dbs_referred": "no",
+        "dbs_explanation": "Not removed from regulated activity.",
+        "ofsted_referred": "no",
+        "ofsted_explanation": "The nursery notified Ofsted itself.",
+    }
+
+
+def test_the_case_page_lists_what_is_still_to_record_with_links_to_record_it(signed_in, chris_case: Case) -> None:
+    page = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    assert "Still to record" in page
+    assert "How the risk was managed" in page
+    assert reverse("case_add_risk_measure", args=[chris_case.pk]) in page
+    assert "case_record_body_referral" not in page  # never an internal name on a page
+
+
+def test_recording_an_item_takes_it_off_the_list(persona, chris_case: Case) -> None:
+    case_update_dataset(
+        actor=persona("lara"),
+        case=chris_case,
+        dataset={"adult_address": "1 Synthetic Street", "adult_gender": "male"},
+        expected_version=chris_case.version,
+    )
+    chris_case.refresh_from_db()
+    assert "adult_address" not in _keys(chris_case)
+    assert "adult_gender" not in _keys(chris_case)
+
+
+def test_the_dbs_and_the_conclusion_are_asked_on_the_conclusion_form_not_again_as_missing(chris_case: Case) -> None:
+    assert {"dbs_referral", "conclusion"} <= set(_keys(chris_case))
+    asked = {item.key for item in missing_at_conclusion(chris_case)}
+    assert not asked & {"dbs_referral", "conclusion"}
+
+
+def test_conclusion_asks_for_each_missing_item_or_a_reason(persona, nursery_case: Case) -> None:
+    missing = missing_at_conclusion(nursery_case)
+    assert missing  # the nursery's referral did not record everything the data set asks for
+    with pytest.raises(ValidationError) as refused:
+        case_conclude(
+            actor=persona("lara"),
+            case=nursery_case,
+            outcome="unsubstantiated",
+            concluded_on=TODAY,
+            summary="Not enough evidence either way.",
+            lessons="",
+            referrals=[
+                {"body": "dbs", "referred": False, "explanation": "Not removed from regulated activity."},
+                {"body": "ofsted", "referred": False, "explanation": "The nursery notified Ofsted itself."},
+            ],
+            expected_version=nursery_case.version,
+        )
+    errors = refused.value.message_dict
+    assert {f"missing_{item.key}" for item in missing} <= set(errors)
+    first = missing[0]
+    assert errors[f"missing_{first.key}"] == [
+        f"{first.label} is not recorded: record it on the case, or enter why (for example, not known)"
+    ]
+    nursery_case.refresh_from_db()
+    assert nursery_case.status == CaseStatus.OPEN
+
+
+def test_the_conclusion_page_lists_each_missing_item_in_the_error_summary(signed_in, nursery_case: Case) -> None:
+    client = signed_in("lara")
+    url = reverse("case_conclusion", args=[nursery_case.pk])
+    form = client.get(url).content.decode()
+    assert "Recording data set not complete" in form
+    refused = client.post(url, _conclusion_answers(nursery_case))
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    summary = html.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    for item in missing_at_conclusion(nursery_case):
+        assert f'href="#id_missing_{item.key}"' in summary
+
+
+def test_lara_concludes_with_a_reason_for_each_missing_item_and_the_reasons_are_kept(
+    signed_in, nursery_case: Case
+) -> None:
+    client = signed_in("lara")
+    reasons = not_known_reasons(nursery_case)
+    answers = {**_conclusion_answers(nursery_case), **{f"missing_{key}": "Not known" for key in reasons}}
+    done = client.post(reverse("case_conclusion", args=[nursery_case.pk]), answers)
+    assert done.status_code == 302
+    nursery_case.refresh_from_db()
+    assert nursery_case.status == CaseStatus.CONCLUDED
+    assert nursery_case.conclusions.get().missing_reasons == reasons
+    page = client.get(reverse("case_detail", args=[nursery_case.pk])).content.decode()
+    assert "Not recorded at conclusion" in page
+    label = next(item.label for item in missing_at_conclusion(nursery_case))
+    assert f"{label}: Not known".replace("'", "&#39;") in page or f"{label}: Not known" in page

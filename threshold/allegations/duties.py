@@ -1,0 +1,137 @@
+"""What the trust's policy still asks of the employer around the steps, read from an allegation's records.
+
+The allegation page, the home page and the deadline sync all ask the same questions, so they are answered
+here once, from a record the caller fetched through ``threshold.access`` (services import this module;
+it imports no service):
+
+- section 7, "take advice from the LADO, police, and children's social care services to agree who needs
+  to know and, importantly, exactly what information can be shared": recorded or not, and, "in the case of
+  Trust academies", whether "a senior leader should make contact with the press office of the Trust" is
+  still to be recorded;
+- section 8, "found to be malicious or false will be recorded as such … and archived from the individual's
+  personnel file (unless the individual consents for the records to be retained on the file)": whether the
+  removal or the consent is still to be recorded;
+- section 11, "After any cases where an investigation has been conducted, the case manager will review the
+  circumstances of the case with the LADO and Headteacher": whether that review is due, and when it was done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.models import (
+    Allegation,
+    AllegationStatus,
+    ConfidentialityRecord,
+    Consulted,
+    OutcomeRecord,
+    PersonnelFileDecision,
+    Route,
+    Step,
+)
+from threshold.core.vocabularies import Outcome
+
+# Section 8: the outcomes whose records leave the personnel file unless the individual consents.
+OFF_THE_FILE = frozenset({Outcome.MALICIOUS, Outcome.FALSE})
+# Section 7's advisers as a sentence names them.
+CONSULTED_WORDS = {
+    Consulted.LADO: "the LADO",
+    Consulted.POLICE: "the police",
+    Consulted.CHILDRENS_SOCIAL_CARE: "children's social care",
+}
+
+
+def agreed_with_words(values: list[str]) -> str:
+    """``the LADO, the police and children's social care``: whom the arrangements were agreed with."""
+    words = [CONSULTED_WORDS[Consulted(value)] for value in values if value in Consulted.values]
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def _latest(rows: list[object]) -> object | None:
+    return rows[-1] if rows else None
+
+
+def confidentiality(allegation: Allegation) -> ConfidentialityRecord | None:
+    """The confidentiality arrangements that stand (the latest record), if any."""
+    record = _latest(list(allegation.confidentiality_records.select_related("recorded_by")))
+    return record if isinstance(record, ConfidentialityRecord) else None
+
+
+def press_office_applies(allegation: Allegation) -> bool:
+    """Section 7's press office is the trust's: it applies to a trust's academies and the trust itself."""
+    organisation = allegation.organisation
+    return organisation.trust_id is not None or organisation.kind == OrganisationKind.ACADEMY_TRUST
+
+
+def press_office_outstanding(record: ConfidentialityRecord | None, allegation: Allegation) -> bool:
+    """Whether the press office contact (or why not) is still to be recorded for a trust academy."""
+    if not press_office_applies(allegation):
+        return False
+    return record is None or (record.press_office_contacted_on is None and not record.press_office_not_contacted_reason)
+
+
+def latest_outcome(allegation: Allegation) -> OutcomeRecord | None:
+    """The outcome that stands, if one was recorded."""
+    record = _latest(list(allegation.outcomes.all()))
+    return record if isinstance(record, OutcomeRecord) else None
+
+
+def personnel_file_applies(allegation: Allegation) -> bool:
+    """Whether the outcome that stands is malicious or false (section 8)."""
+    outcome = latest_outcome(allegation)
+    return outcome is not None and outcome.outcome in OFF_THE_FILE
+
+
+def personnel_file_decision(allegation: Allegation) -> PersonnelFileDecision | None:
+    """The removal from the personnel file, or the individual's consent to keep the records, that stands."""
+    record = _latest(list(allegation.personnel_file_decisions.select_related("recorded_by")))
+    return record if isinstance(record, PersonnelFileDecision) else None
+
+
+def investigated(allegation: Allegation) -> bool:
+    """Whether an investigation was conducted: step 8 recorded, or investigation the course of action agreed.
+
+    A case that ended with no further action (step 7) had no investigation, so no review falls due.
+    """
+    records = list(
+        allegation.step_records.filter(step__in=(Step.INVESTIGATION, Step.DISCUSS_WITH_LADO, Step.HR_STRATEGY))
+    )
+    if any(record.step == Step.INVESTIGATION for record in records):
+        return True
+    routed = [record for record in records if record.route]
+    if not routed:
+        return False
+    last = max(routed, key=lambda record: (record.recorded_at, record.pk))
+    return last.route == Route.INVESTIGATION
+
+
+@dataclass(frozen=True)
+class LessonsDue:
+    """The section 11 review of an investigated, concluded case: due on the day of the outcome."""
+
+    due_on: dt.date
+    # When a lesson was logged, or the case recorded as reviewed with no lessons; None while not done.
+    done_on: dt.date | None
+    no_lessons: bool = False
+
+
+def lessons_due(allegation: Allegation) -> LessonsDue | None:
+    """The lessons-learned review, once an investigated case is concluded; None when none is due.
+
+    The policy gives no number of days, so, as with the DBS and TRA referrals, it falls due on the day of
+    the outcome. Logging a lesson does it; so does recording the case as reviewed with nothing to learn.
+    """
+    outcome = latest_outcome(allegation)
+    if outcome is None or allegation.status != AllegationStatus.CONCLUDED or not investigated(allegation):
+        return None
+    lessons = list(allegation.lessons.order_by("recorded_at", "pk"))
+    reviews = list(allegation.lessons_reviews.order_by("recorded_at", "pk"))
+    if lessons:
+        return LessonsDue(outcome.concluded_on, timezone.localdate(lessons[0].recorded_at))
+    if reviews:
+        return LessonsDue(outcome.concluded_on, reviews[-1].reviewed_on, no_lessons=True)
+    return LessonsDue(outcome.concluded_on, None)
