@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
 from threshold.core.record_ids import encode
+from threshold.policy import retention_in_words
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -120,5 +121,13 @@ def environment(**options: Any) -> Environment:
             "demo_mode": settings.DEMO_MODE,
         }
     )
-    env.filters.update({"govuk_date": govuk_date, "govuk_datetime": govuk_datetime, "role_label": role_label})
+    env.filters.update(
+        {
+            "govuk_date": govuk_date,
+            "govuk_datetime": govuk_datetime,
+            "role_label": role_label,
+            # Stored retention reasons, with any fact name in words (policy.retention_in_words).
+            "retention_words": retention_in_words,
+        }
+    )
     return env

@@ -62,7 +62,10 @@ def test_without_an_allegation_date_the_ten_years_run_from_reported_on_and_the_r
     result = decide_retention(KCSIE, facts)
     assert result.keep_until is not None
     assert result.keep_until.isoformat() == "2034-03-01"  # no 29 Feb 2034: the later day
-    assert any("allegation_date was not given, so reported_on was used" in r.text for r in result.reasons)
+    assert any(
+        "the date of the allegation is not recorded, so the date it was reported was used" in r.text
+        for r in result.reasons
+    )
 
 
 def test_a_sexual_abuse_allegation_carries_a_preservation_hold_that_overrides_deletion() -> None:
@@ -96,7 +99,19 @@ def test_a_low_level_concern_about_someone_still_employed_has_no_end_date_yet() 
     result = decide_retention(TRUST, {"record_type": "low_level_concern"})
     assert result.keep_until is None
     assert result.waiting_for == ("left_employment_on",)
-    assert any("left_employment_on was not given" in r.text for r in result.reasons)
+    # In words, never the fact's internal name (issue 13: "left_employment_on was not given" was on a page).
+    assert any("the date the person left their employment is not recorded" in r.text for r in result.reasons)
+    assert not any("left_employment_on" in r.text for r in result.reasons)
+
+
+def test_a_reason_stored_before_reasons_were_in_words_reads_in_words_on_a_page() -> None:
+    from threshold.policy import retention_in_words
+
+    stored = "7 years from left_employment_on not worked out: left_employment_on was not given."
+    assert retention_in_words(stored) == (
+        "7 years from the date the person left their employment not worked out:"
+        " the date the person left their employment was not given."
+    )
 
 
 def test_kcsie_keeps_low_level_concerns_at_least_until_the_person_leaves() -> None:

@@ -317,10 +317,10 @@ class PatternReviewCompleteForm(forms.Form):
 
 
 class ConcernReasonForm(VersionedForm):
-    """A reason for closing or re-routing a concern, with the version the page was loaded at."""
+    """A reason for closing, re-routing or escalating a concern, with the version the page was loaded at."""
 
     # The service names the reason after its purpose; the form has one "reason" box.
-    ERROR_FIELDS = {"reroute_reason": "reason"}
+    ERROR_FIELDS = {"reroute_reason": "reason", "came_to_light": "reason"}
 
     reason = forms.CharField(max_length=5000, error_messages={"required": "Enter the reason"})
 

@@ -1,4 +1,4 @@
-"""Pages for closing a concern and re-routing one past a conflicted headteacher or DSL."""
+"""Pages for closing a concern, re-routing one past a conflicted head or DSL, and escalating a low-level one."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.concerns import services
 from threshold.concerns.forms import ConcernReasonForm
-from threshold.concerns.models import ConcernStatus
+from threshold.concerns.models import Concern, ConcernStatus
 from threshold.core import pages
 from threshold.core.http import signed_in_user
 
@@ -35,6 +35,16 @@ _PAGES = {
         "button": "Re-route the concern",
         "url": "concern_reroute",
     },
+    "escalate": {
+        "title": "Escalate to an allegation",
+        "label": "What has come to light?",
+        "hint": "The threshold for a referral to the LADO may now be met. An allegation opens, the referral to the"
+        " LADO starts at once (complete it on the referral page within one working day), and this concern is"
+        " linked to it.",
+        "required": "Enter what has come to light since the concern was triaged",
+        "button": "Escalate and refer to the LADO",
+        "url": "concern_escalate",
+    },
 }
 
 
@@ -49,6 +59,8 @@ def _reason_page(request: HttpRequest, concern_id: int, kind: str) -> HttpRespon
     user = signed_in_user(request)
     concern = fetch.for_change(fetch.access_concern, user, concern_id, request)
     page = _PAGES[kind]
+    if kind == "escalate":
+        return _escalate_page(request, concern, page)
     action = services.concern_close if kind == "close" else services.concern_reroute
     message: str | Callable[[Any], str]
     if kind == "close":
@@ -75,6 +87,39 @@ def _reason_page(request: HttpRequest, concern_id: int, kind: str) -> HttpRespon
         context={"concern": concern, "page": page},
         conflict_heading=f"Someone else changed concern {concern.reference} after you opened the form",
     )
+
+
+def _escalate_page(request: HttpRequest, concern: Concern, page: dict[str, str]) -> HttpResponse:
+    """The escalation lands on the new allegation: the referral to complete is the next thing to do there."""
+    user = signed_in_user(request)
+    return pages.form_page(
+        request,
+        concern,
+        make_form=lambda record, data: ConcernReasonForm(
+            data, initial={"version": record.version}, required_message=page["required"]
+        ),
+        save=lambda form: services.concern_escalate(
+            actor=user,
+            concern=concern,
+            expected_version=form.cleaned_data["version"],
+            came_to_light=form.cleaned_data["reason"],
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="concerns/concern_reason.html",
+        message=lambda allegation: (
+            f"Concern {concern.reference} escalated to allegation {allegation.reference}."
+            " Complete the referral to the LADO."
+        ),
+        redirect_to=lambda allegation: reverse("allegation_detail", args=[allegation.pk]),
+        context={"concern": concern, "page": page},
+        conflict_heading=f"Someone else changed concern {concern.reference} after you opened the form",
+    )
+
+
+@login_required
+def concern_escalate(request: HttpRequest, concern_id: int) -> HttpResponse:
+    """Escalate a low-level concern to an allegation and a LADO referral when more comes to light (Tier 2)."""
+    return _reason_page(request, concern_id, "escalate")
 
 
 @login_required

@@ -10,7 +10,7 @@ from threshold.concerns import selectors
 from threshold.concerns.models import Concern, Decision, LowLevelRecord
 from threshold.concerns.services import advised_decision, low_level_decision_facts
 from threshold.people.models import Person
-from threshold.policy import decide_reference, decide_retention, get_pack
+from threshold.policy import decide_reference, decide_retention, get_pack, retention_in_words
 from threshold.policy.pack import Level
 from threshold.policy.results import Assessment
 
@@ -180,7 +180,7 @@ def _stored_decisions(concern: Concern, record: LowLevelRecord) -> dict[str, Any
     context: dict[str, Any] = {
         "retention": {
             "keep_until": dt.date.fromisoformat(keep_until) if keep_until else None,
-            "reasons": [reason["text"] for reason in record.retention_result.get("reasons", [])],
+            "reasons": [retention_in_words(reason["text"]) for reason in record.retention_result.get("reasons", [])],
             **{k: record.retention_result.get(k) or [] for k in ("waiting_for", "holds")},
         },
         "reference": {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<record:concern_id>/low-level/", views.concern_low_level, name="concern_low_level"),
     path("<record:concern_id>/close/", manage_views.concern_close, name="concern_close"),
     path("<record:concern_id>/reroute/", manage_views.concern_reroute, name="concern_reroute"),
+    path("<record:concern_id>/escalate/", manage_views.concern_escalate, name="concern_escalate"),
     path("<record:concern_id>/sign-off/", sign_off_views.concern_sign_off, name="concern_sign_off"),
     path("<record:concern_id>/share-with-hr/", sign_off_views.concern_share_hr, name="concern_share_hr"),
     path("<record:concern_id>/hr-advice/", sign_off_views.concern_hr_advice, name="concern_hr_advice"),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from threshold.access import fetch
-from threshold.accounts.models import Membership
+from threshold.accounts.models import Membership, User
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.chronology.panels import chronology_context
@@ -102,6 +102,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
             "concern": concern,
             "may_change": may_change,
             "prior": selectors.prior_concerns(user=user, concern=concern),
+            "escalated_reference": _escalated_reference(user, concern),
             **presenters.concern_record(concern),
             **sign_off_presenters.detail_context(user=user, concern=concern, may_change=may_change),
             "hidden": hidden_context(user=user, record=concern, record_type="concern"),
@@ -119,6 +120,14 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
         {"concern": concern, "lado_note": lado_note, "governance_text": governance_text,
          "governance_reached": governance_reached},
     )  # fmt: skip
+
+
+def _escalated_reference(user: User, concern: Concern) -> str:
+    """The reference of the allegation the concern was escalated to, when the reader may see it (else empty)."""
+    if concern.escalated_to_id is None:
+        return ""
+    references = fetch.visible_allegations(user, "view").filter(pk=concern.escalated_to_id)
+    return references.values_list("reference", flat=True).first() or ""
 
 
 @login_required

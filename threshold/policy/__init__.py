@@ -35,6 +35,7 @@ from .references import decide_reference
 from .registry import PACKS_DIRECTORY, PackRegistry, get_pack, list_packs, load_packs, shipped_packs
 from .results import Advice, Assessment, Deadline, Reason, ReferenceDecision, RetentionDecision
 from .retention import decide_retention
+from .retention import in_words as retention_in_words
 
 __all__ = [
     "AGENCIES",
@@ -70,6 +71,7 @@ __all__ = [
     "load_packs",
     "non_recent",
     "parse_facts",
+    "retention_in_words",
     "shipped_packs",
     "state_pension_date",
     "working_day_before",

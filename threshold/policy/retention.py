@@ -90,7 +90,21 @@ _WORDS = {
     "subject_date_of_birth": "the subject's date of birth",
     "allegation_date": "the date of the allegation",
     "left_employment_on": "the date the person left their employment",
+    "reported_on": "the date it was reported",
 }
+# Longest first, so that no name is replaced inside a longer one.
+_NAMES = sorted(_WORDS, key=len, reverse=True)
+
+
+def in_words(text: str) -> str:
+    """A retention sentence with each fact name it mentions put in words, for a page.
+
+    The reasons are stored with the record as they were written; those written before they named facts in
+    words still read properly ("left_employment_on was not given" is never shown to a person).
+    """
+    for name in _NAMES:
+        text = text.replace(name, _WORDS[name])
+    return text
 
 
 def _undetermined_text(waiting_for: list[str]) -> str:
@@ -109,15 +123,20 @@ def _period_end(period: Period, facts: Facts) -> tuple[date | None, str]:
     if period.start == "state_pension_date":
         born = facts.get("subject_date_of_birth")
         if not isinstance(born, date):
-            return None, "State Pension age not worked out: subject_date_of_birth was not given."
+            return None, f"State Pension age not worked out: {_WORDS['subject_date_of_birth']} is not recorded."
         until = add_years_rolling_forward(state_pension_date(born), period.years)
         return until, f"State Pension age for a person born {born.isoformat()} is reached on {until.isoformat()}."
     start, used = facts.get(period.start), period.start
     if not isinstance(start, date) and period.fallback:
         start, used = facts.get(period.fallback), period.fallback
     if not isinstance(start, date):
-        wanted = " or ".join(filter(None, (period.start, period.fallback)))
-        return None, f"{period.years} years from {period.start} not worked out: {wanted} was not given."
+        wanted = " or ".join(_WORDS.get(name, name) for name in filter(None, (period.start, period.fallback)))
+        start_words = _WORDS.get(period.start, period.start)
+        return None, f"{period.years} years from {start_words} not worked out: {wanted} is not recorded."
     until = add_years_rolling_forward(start, period.years)
-    instead = f" ({period.start} was not given, so {used} was used)" if used != period.start else ""
-    return until, f"{period.years} years from {used} {to_json(start)}{instead} is {until.isoformat()}."
+    used_words = _WORDS.get(used, used)
+    instead = f" ({_WORDS.get(period.start, period.start)} is not recorded, so {used_words} was used)"
+    return until, (
+        f"{period.years} years from {used_words} {to_json(start)}{instead if used != period.start else ''}"
+        f" is {until.isoformat()}."
+    )

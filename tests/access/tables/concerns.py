@@ -47,6 +47,7 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "concern_triage": lambda ids: [ids["concern_anonymous"]],
     "concern_low_level": _low_level_concern,
     "concern_close": _low_level_concern,
+    "concern_escalate": _low_level_concern,
     "concern_reroute": lambda ids: [ids["concern_anonymous"]],
     "pattern_review_start": _oakfield,
     "pattern_review_detail": _review,
@@ -61,6 +62,7 @@ concern_triage            404   404   404   200   200   404   200   404   404   
 concern_low_level         404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
 concern_close             404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
 concern_reroute           404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
+concern_escalate          404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
 pattern_review_list       403   403   403   200   200   403   200   403   200   403   403   403   403   403   403
 pattern_review_start      403   403   403   200   200   403   404   403   404   403   403   403   403   403   403
 pattern_review_detail     404   404   404   200   200   404   404   404   404   404   404   404   404   404   404

@@ -12,6 +12,7 @@ them), and record ids rise in order: those remain the residual links.
 from __future__ import annotations
 
 from threshold.concerns.services.common import LONDON
+from threshold.concerns.services.escalate import concern_escalate, escalate_problem
 from threshold.concerns.services.hr_share import concern_hr_advise, concern_share_with_hr
 from threshold.concerns.services.low_level import LowLevelDetails, low_level_decision_facts, low_level_record_save
 from threshold.concerns.services.manage import concern_close, concern_reroute
@@ -34,12 +35,14 @@ __all__ = [
     "awaiting_sign_off",
     "concern_assess",
     "concern_close",
+    "concern_escalate",
     "concern_hr_advise",
     "concern_reroute",
     "concern_share",
     "concern_share_with_hr",
     "concern_sign_off",
     "concern_triage",
+    "escalate_problem",
     "low_level_decision_facts",
     "low_level_record_save",
     "may_sign_off",

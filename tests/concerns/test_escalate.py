@@ -1,0 +1,106 @@
+"""A low-level concern is escalated on its own when more comes to light (the matrix, Tier 2).
+
+"Investigate further with a clear view that this could be escalated to a full LADO referral if more
+information comes to light"; "At any point if the threshold for referral to LADO may be met then a referral
+should be submitted" — not only through a pattern review.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from threshold.allegations.models import Allegation, Referral
+from threshold.audit.models import AuditEvent
+from threshold.chronology.models import ChronologyEntry
+from threshold.concerns import services
+from threshold.concerns.models import Concern, ConcernStatus
+from threshold.core.errors import ConflictError
+from threshold.lado.models import Contact
+
+from .conftest import TIER_2_FACTS
+
+pytestmark = pytest.mark.django_db
+
+MORE = "A second pupil now says Chris messaged them on social media late at night."
+
+
+def _low_level(persona, concern: Concern) -> Concern:
+    services.concern_triage(
+        actor=persona("hana"), concern=concern, expected_version=concern.version,
+        raw_facts=TIER_2_FACTS, decision="low_level", rationale="Tier 2: inconsistent with the code of conduct.",
+    )  # fmt: skip
+    concern.refresh_from_db()
+    return concern
+
+
+def test_hana_escalates_a_low_level_concern_to_an_allegation_and_a_lado_referral_when_more_comes_to_light(
+    share, persona
+) -> None:
+    concern = _low_level(persona, share(persona("tom")))
+    allegation = services.concern_escalate(
+        actor=persona("hana"), concern=concern, expected_version=concern.version, came_to_light=MORE
+    )
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.ALLEGATION
+    assert concern.escalated_to == allegation
+    assert allegation.concern == concern
+    assert MORE in allegation.summary
+    # The referral reaches the LADO of the setting's area at once.
+    referral = Referral.objects.get(allegation=allegation)
+    assert Contact.objects.filter(referral=referral).exists()
+    assert AuditEvent.objects.filter(action="concern.escalated", record_id=str(concern.pk)).exists()
+    assert ChronologyEntry.objects.filter(concern=concern, text__contains=allegation.reference).exists()
+
+
+def test_nothing_is_escalated_without_what_came_to_light(share, persona) -> None:
+    concern = _low_level(persona, share(persona("tom")))
+    before = Allegation.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.concern_escalate(
+            actor=persona("hana"), concern=concern, expected_version=concern.version, came_to_light="  "
+        )
+    assert error.value.message_dict["came_to_light"] == ["Enter what has come to light since the concern was triaged"]
+    assert Allegation.objects.count() == before
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.LOW_LEVEL
+
+
+def test_a_concern_not_yet_triaged_is_triaged_not_escalated(share, persona) -> None:
+    concern = share(persona("tom"))
+    with pytest.raises(ValidationError, match="Only a low-level concern can be escalated"):
+        services.concern_escalate(
+            actor=persona("hana"), concern=concern, expected_version=concern.version, came_to_light=MORE
+        )
+
+
+def test_escalating_twice_from_the_same_form_opens_one_allegation(share, persona) -> None:
+    concern = _low_level(persona, share(persona("tom")))
+    loaded_at = concern.version
+    services.concern_escalate(actor=persona("hana"), concern=concern, expected_version=loaded_at, came_to_light=MORE)
+    before = Allegation.objects.count()
+    stale = Concern.objects.get(pk=concern.pk)
+    with pytest.raises((ConflictError, ValidationError)):
+        services.concern_escalate(actor=persona("hana"), concern=stale, expected_version=loaded_at, came_to_light=MORE)
+    assert Allegation.objects.count() == before
+
+
+def test_on_the_page_hana_escalates_with_the_error_beside_the_box_first_and_lands_on_the_new_allegation(
+    share, persona, signed_in
+) -> None:
+    concern = _low_level(persona, share(persona("tom")))
+    page = signed_in("hana")
+    detail = page.get(reverse("concern_detail", args=[concern.pk])).content.decode()
+    assert "Escalate to an allegation" in detail
+    url = reverse("concern_escalate", args=[concern.pk])
+    refused = page.post(url, {"version": concern.version, "reason": ""}).content.decode()
+    assert "Enter what has come to light since the concern was triaged" in refused
+    assert "govuk-error-summary" in refused
+    done = page.post(url, {"version": concern.version, "reason": MORE})
+    concern.refresh_from_db()
+    assert done.status_code == 302
+    assert done.url == reverse("allegation_detail", args=[concern.escalated_to_id])
+    after = page.get(reverse("concern_detail", args=[concern.pk])).content.decode()
+    assert f"Allegation {concern.escalated_to.reference}" in after
+    assert "Escalate to an allegation" not in after
