@@ -102,6 +102,7 @@ def test_on_the_page_hana_escalates_with_the_error_beside_the_box_first_and_land
     assert done.status_code == 302
     assert done.url == reverse("allegation_detail", args=[concern.escalated_to_id])
     after = page.get(reverse("concern_detail", args=[concern.pk])).content.decode()
+    assert concern.escalated_to_id is not None
     allegation = Allegation.objects.get(pk=concern.escalated_to_id)
     assert f"Allegation {allegation.reference}" in after
     assert "Escalate to an allegation" not in after
