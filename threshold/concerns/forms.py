@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils import timezone
 
-from threshold.concerns.models import BreachCategory, Decision, FurtherAction, HowArose
+from threshold.concerns.models import BreachCategory, Decision, FurtherAction, HowArose, MatrixColumn
 from threshold.core.forms import VersionedForm
 from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS
@@ -246,6 +246,9 @@ class LowLevelRecordForm(DateInputsForm):
         "action_due_on": DateSpec("Date the action is due"),
         "action_done_on": DateSpec("Date the action was completed", past=True),
         "left_employment_on": DateSpec("Date the person left or retired"),
+        "met_individual_on": DateSpec("Date of the meeting with the individual", past=True),
+        "monitor_until": DateSpec("Date monitoring ends"),
+        "review_on": DateSpec("Date of the review"),
     }
 
     spoke_to_raiser = forms.BooleanField(required=False)
@@ -264,6 +267,13 @@ class LowLevelRecordForm(DateInputsForm):
     )
     action_owner = forms.CharField(max_length=150, required=False)
     substantiated = forms.BooleanField(required=False)
+    matrix_column = forms.ChoiceField(
+        choices=MatrixColumn.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose accidental or neglectful"},
+    )
+    advice_given = forms.CharField(max_length=10000, required=False)
+    formal_plan = forms.CharField(max_length=10000, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:

@@ -162,8 +162,20 @@ class FurtherAction(models.TextChoices):
     DISCIPLINARY = "disciplinary", "Disciplinary action, with the HR business partner"
 
 
+class MatrixColumn(models.TextChoices):
+    """The response matrix's columns for a low-level concern (appendix 3)."""
+
+    ACCIDENTAL = "accidental", "Accidental (generally the first incident)"
+    NEGLECTFUL = "neglectful", "Neglectful (a further incident)"
+
+
 class LowLevelRecord(models.Model):
-    """Appendix 2, questions 5, 6 and further action, for a concern triaged as low level."""
+    """Appendix 2, questions 5, 6 and further action, for a concern triaged as low level, and the matrix's plan.
+
+    The response matrix is a plan, not text: "Accidental (Generally the first incident): Meeting with
+    individual, Investigate, Advise, Monitor, Review"; "Neglectful (a further incident): … Formal plan in place
+    for addressing issue / behaviour, Monitor, Review".
+    """
 
     concern = models.OneToOneField(Concern, on_delete=models.PROTECT, related_name="low_level_record")
     spoke_to_raiser = models.BooleanField(default=False)
@@ -178,6 +190,12 @@ class LowLevelRecord(models.Model):
     action_done_on = models.DateField(null=True, blank=True)
     left_employment_on = models.DateField(null=True, blank=True)
     substantiated = models.BooleanField(default=False)
+    matrix_column = models.CharField(max_length=16, choices=MatrixColumn.choices, blank=True)
+    met_individual_on = models.DateField(null=True, blank=True)
+    advice_given = models.TextField(blank=True)
+    formal_plan = models.TextField(blank=True)
+    monitor_until = models.DateField(null=True, blank=True)
+    review_on = models.DateField(null=True, blank=True)
     # The pack's retention and reference decisions as they were when the record was saved.
     pack_id = models.CharField(max_length=64, blank=True)
     pack_version = models.CharField(max_length=32, blank=True)

@@ -26,7 +26,7 @@ from threshold.concerns.forms import (
     ShareConcernForm,
     TriageForm,
 )
-from threshold.concerns.models import Concern, ConcernStatus, Decision, HeadSignOff, Routing
+from threshold.concerns.models import Concern, ConcernStatus, Decision, HeadSignOff, MatrixColumn, Routing
 from threshold.core import pages, submissions
 from threshold.core.exports import csv_safe
 from threshold.core.forms import apply_validation_error
@@ -284,7 +284,7 @@ def concern_low_level(request: HttpRequest, concern_id: int) -> HttpResponse:
     return pages.form_page(
         request,
         concern,
-        make_form=_low_level_form,
+        make_form=lambda record, data: _low_level_form(record, data, user),
         save=lambda form: services.low_level_record_save(
             actor=user,
             concern=concern,
@@ -295,14 +295,14 @@ def concern_low_level(request: HttpRequest, concern_id: int) -> HttpResponse:
         template="concerns/concern_low_level.html",
         message="Low-level concern record saved.",
         redirect_to=reverse("concern_detail", args=[concern.pk]),
-        context={"concern": concern, **presenters.concern_record(concern)},
+        context={"concern": concern, "matrix_hint": _matrix_hint(user, concern), **presenters.concern_record(concern)},
         # The conflict is about the low-level record; the form is built from the concern as it is now.
         refetch=lambda: fetch.access_concern(user, concern.pk, "change"),
         conflict_heading=f"Someone else changed concern {concern.reference} after you opened the form",
     )
 
 
-def _low_level_form(concern: Concern, data: Any) -> LowLevelRecordForm:
+def _low_level_form(concern: Concern, data: Any, user: User) -> LowLevelRecordForm:
     """The low-level record form, loaded with the record as saved (version 0 when there is none yet)."""
     record = getattr(concern, "low_level_record", None)
     initial: dict[str, Any] = {"version": record.version if record else 0}
@@ -310,7 +310,31 @@ def _low_level_form(concern: Concern, data: Any) -> LowLevelRecordForm:
         for name in [*LowLevelRecordForm.base_fields, *LowLevelRecordForm.DATES]:
             if name != "version":
                 initial[name] = getattr(record, name)
+    if not initial.get("matrix_column"):
+        initial["matrix_column"] = suggested_column(user, concern)
     return LowLevelRecordForm(data, initial=initial)
+
+
+def _earlier_concerns(user: User, concern: Concern) -> int:
+    """How many of the concerns the page lists about the same adult were raised before this one."""
+    prior = selectors.prior_concerns(user=user, concern=concern)
+    return sum(1 for item in prior if item.concern.raised_on <= concern.raised_on)
+
+
+def suggested_column(user: User, concern: Concern) -> str:
+    """The matrix column the earlier concerns suggest: a first incident is accidental, a further one neglectful.
+
+    The earlier concerns are those the concern page already lists (``selectors.prior_concerns``, the same
+    adult), raised before this one; the person can still choose the other column.
+    """
+    return MatrixColumn.NEGLECTFUL if _earlier_concerns(user, concern) else MatrixColumn.ACCIDENTAL
+
+
+def _matrix_hint(user: User, concern: Concern) -> str:
+    earlier = _earlier_concerns(user, concern)
+    if not earlier:
+        return "Suggested: accidental. No earlier concern about this adult is recorded, so this is a first incident."
+    return f"Suggested: neglectful. {earlier} earlier concern{'s' if earlier > 1 else ''} about this adult recorded."
 
 
 def concern_conflict(request: HttpRequest, form: Any, concern: Concern) -> HttpResponse:

@@ -24,7 +24,7 @@ from dataclasses import replace
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation
-from threshold.concerns.models import Concern, FurtherAction, HeadSignOff, LowLevelRecord, PatternReview
+from threshold.concerns.models import Concern, ConcernStatus, FurtherAction, HeadSignOff, LowLevelRecord, PatternReview
 from threshold.concerns.recipients import signers
 from threshold.concerns.selectors import Term, covering_review, next_term, previous_term, term_of
 from threshold.policy.calendar import add_working_days
@@ -37,7 +37,9 @@ HEAD_SIGN_OFF_KINDS = (HEAD_SIGN_OFF,)
 HEAD_SIGN_OFF_LABEL = "Sign off the DSL's decision"
 HEAD_SIGN_OFF_SOURCE = "Policy 13.3: the headteacher will make the ultimate decision"
 PATTERN_REVIEW = "pattern-review"
-CONCERN_KINDS = (LOW_LEVEL_ACTION,)
+LOW_LEVEL_REVIEW = "low-level-review"
+LOW_LEVEL_REVIEW_LABEL = "Low-level concern: review"
+CONCERN_KINDS = (LOW_LEVEL_ACTION, LOW_LEVEL_REVIEW)
 PATTERN_REVIEW_KINDS = (PATTERN_REVIEW,)
 LOW_LEVEL_ACTION_LABEL = "Low-level concern: further action"
 PATTERN_REVIEW_LABEL = "Termly pattern review of concerns"
@@ -45,7 +47,7 @@ PATTERN_REVIEW_SOURCE = "Policy: low-level concerns are reviewed at least once a
 
 
 def concern_deadlines_sync(concern: Concern) -> None:
-    """Make the concern's stored deadline for its low-level record's further action match the record."""
+    """Make the concern's stored deadlines (the record's further action, the matrix's review) match the record."""
     record: LowLevelRecord | None = LowLevelRecord.objects.filter(concern=concern).first()
     specs = []
     if (
@@ -70,6 +72,16 @@ def concern_deadlines_sync(concern: Concern) -> None:
                 met_on=record.action_done_on,
             )
         specs.append(spec)
+    if record is not None and record.review_on is not None and concern.status == ConcernStatus.LOW_LEVEL:
+        # The matrix's last step, "Review": due while the concern is open as low level.
+        specs.append(
+            DeadlineSpec(
+                kind=LOW_LEVEL_REVIEW,
+                label=LOW_LEVEL_REVIEW_LABEL,
+                due_on=record.review_on,
+                source="Response matrix: Monitor, Review",
+            )
+        )
     deadlines_sync(
         record=concern,
         organisation=concern.organisation,

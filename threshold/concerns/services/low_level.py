@@ -20,6 +20,7 @@ from threshold.concerns.models import (
     ConcernStatus,
     FurtherAction,
     LowLevelRecord,
+    MatrixColumn,
 )
 from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.core.errors import ConflictError
@@ -48,6 +49,12 @@ class LowLevelDetails(TypedDict, total=False):
     action_done_on: dt.date | None
     left_employment_on: dt.date | None
     substantiated: bool
+    matrix_column: str
+    met_individual_on: dt.date | None
+    advice_given: str
+    formal_plan: str
+    monitor_until: dt.date | None
+    review_on: dt.date | None
 
 
 RECORD_FIELDS = (
@@ -63,7 +70,28 @@ RECORD_FIELDS = (
     "action_done_on",
     "left_employment_on",
     "substantiated",
+    "matrix_column",
+    "met_individual_on",
+    "advice_given",
+    "formal_plan",
+    "monitor_until",
+    "review_on",
 )
+
+
+def _plan_problems(fields: Mapping[str, Any]) -> dict[str, str]:
+    """The response matrix's plan: "Neglectful (a further incident)" needs the formal plan; dates in order."""
+    errors: dict[str, str] = {}
+    if fields["matrix_column"] and fields["matrix_column"] not in MatrixColumn.values:
+        errors["matrix_column"] = "Choose accidental or neglectful"
+    if fields["matrix_column"] == MatrixColumn.NEGLECTFUL and not fields["formal_plan"]:
+        errors["formal_plan"] = "Enter the formal plan for addressing the behaviour: a further incident needs one"
+    if fields["met_individual_on"] and fields["met_individual_on"] > timezone.localdate():
+        errors["met_individual_on"] = "The date of the meeting with the individual must be today or in the past"
+    monitor, review = fields["monitor_until"], fields["review_on"]
+    if monitor and review and review < monitor:
+        errors["review_on"] = "The review date must be on or after the end of the monitoring period"
+    return errors
 
 
 def low_level_decision_facts(record: LowLevelRecord) -> tuple[Facts, Facts]:
@@ -101,7 +129,9 @@ def low_level_record_save(
     """
     given = cast("Mapping[str, Any]", values)
     fields: dict[str, Any] = {name: given.get(name) for name in RECORD_FIELDS}
-    for name in ("investigation_steps", "individual_response", "action_owner"):
+    for name in ("investigation_steps", "individual_response", "action_owner", "matrix_column"):
+        fields[name] = (fields[name] or "").strip()
+    for name in ("advice_given", "formal_plan"):
         fields[name] = (fields[name] or "").strip()
     for name in ("spoke_to_raiser", "spoke_to_person", "spoke_to_witnesses", "substantiated"):
         fields[name] = bool(fields[name])
@@ -121,6 +151,7 @@ def low_level_record_save(
             errors["action_due_on"] = "Enter the date the action is due"
     if fields["action_done_on"] and fields["action_done_on"] > timezone.localdate():
         errors["action_done_on"] = "The date the action was completed must be today or in the past"
+    errors.update(_plan_problems(fields))
     if concern.is_anonymous and fields["spoke_to_raiser"]:
         errors["spoke_to_raiser"] = "The concern was shared anonymously, so there is nobody to speak to"
     if errors:
