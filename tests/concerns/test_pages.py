@@ -133,12 +133,18 @@ def test_the_low_level_record_shows_retention_and_references_from_the_pack(signe
         {"version": "0", "spoke_to_person": "on", "investigation_steps": "Spoke to Chris.",
          "breach_category": "language",
          "further_action": "conversation", "action_owner": "Hana Head",
-         **_date_boxes("action_due_on", dt.date(2026, 12, 4)),
-         **_date_boxes("left_employment_on", dt.date(2027, 8, 31))},
+         **_date_boxes("action_due_on", dt.date(2026, 12, 4))},
     )  # fmt: skip
     assert response.status_code == 302
+    # The leaving date is recorded once for the person (13.4), and the record's retention counts from it.
+    subject = Concern.objects.get().subject
+    left = hana.post(
+        reverse("concern_leaving_date", args=[concern.pk]),
+        {"version": str(subject.version), **_date_boxes("left_employment_on", dt.date(2026, 8, 31))},
+    )
+    assert left.status_code == 302
     detail = hana.get(reverse("concern_detail", args=[concern.pk])).content.decode()
-    assert "31 August 2034" in detail
+    assert "31 August 2033" in detail
     assert "Low level concerns will not be included in references unless they are substantiated" in detail
     assert "when the record was saved" in detail
     assert "has changed since" not in detail
@@ -146,7 +152,7 @@ def test_the_low_level_record_shows_retention_and_references_from_the_pack(signe
 
     LowLevelRecord.objects.filter(concern=concern).update(pack_digest="an-earlier-pack")
     changed = hana.get(reverse("concern_detail", args=[concern.pk])).content.decode()
-    assert "31 August 2034" in changed
+    assert "31 August 2033" in changed
     assert "The policy pack has changed since these decisions were recorded" in changed
     stale = hana.post(url, {"version": "0", "investigation_steps": "Asked the coach to apologise.",
                             "breach_category": "language", "further_action": "none"})  # fmt: skip

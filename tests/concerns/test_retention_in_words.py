@@ -28,5 +28,5 @@ def test_a_low_level_record_about_someone_still_employed_says_in_words_why_it_ha
     # or retiring": nobody has left, so there is no date yet, and the page says why in words.
     assert LowLevelRecord.objects.get(concern=concern).retention_result.get("keep_until") is None
     page = signed_in("hana").get(reverse("concern_detail", args=[concern.pk])).content.decode()
-    assert "the date the person left their employment" in page
+    assert "Kept until 7 years after the person leaves: their leaving date is not recorded yet" in page
     assert "left_employment_on" not in page

@@ -33,7 +33,6 @@ COMPLETE_RECORD: services.LowLevelDetails = {
     "action_owner": "",
     "action_due_on": None,
     "action_done_on": None,
-    "left_employment_on": None,
     "substantiated": False,
 }
 

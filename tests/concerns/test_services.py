@@ -40,7 +40,6 @@ RECORD: services.LowLevelDetails = {
     "action_owner": "Hana Head",
     "action_due_on": dt.date(2026, 12, 4),
     "action_done_on": None,
-    "left_employment_on": None,
     "substantiated": False,
 }
 
@@ -392,15 +391,15 @@ def test_the_low_level_record_keeps_the_packs_retention_and_reference_decisions(
     concern = share(persona("tom"))
     _triage(hana, concern)
     concern.refresh_from_db()
-    record = services.low_level_record_save(
-        actor=hana, concern=concern, expected_version=0,
-        values={**RECORD, "left_employment_on": dt.date(2027, 8, 31)},
-    )  # fmt: skip
+    # The leaving date is the person's, recorded once (13.4); the record's retention counts from it.
+    Person.objects.filter(pk=concern.subject_id).update(left_employment_on=dt.date(2026, 8, 31))
+    concern.refresh_from_db()
+    record = services.low_level_record_save(actor=hana, concern=concern, expected_version=0, values=RECORD)
     assert record.pack_id == "lead-academy-trust"
     assert record.pack_version
     assert record.pack_digest
-    assert record.retention_facts["left_employment_on"] == "2027-08-31"
-    assert record.retention_result["keep_until"] == "2034-08-31"
+    assert record.retention_facts["left_employment_on"] == "2026-08-31"
+    assert record.retention_result["keep_until"] == "2033-08-31"
     assert record.reference_result["may_mention"] is False
     assert record.reference_facts["record_type"] == "low_level_concern"
 

@@ -240,12 +240,11 @@ class TriageForm(VersionedForm):
 
 
 class LowLevelRecordForm(DateInputsForm):
-    """Appendix 2, questions 5 and 6 and further action; retention and reference inputs."""
+    """Appendix 2, questions 5 and 6 and further action; the reference input (retention reads the person's date)."""
 
     DATES = {
         "action_due_on": DateSpec("Date the action is due"),
         "action_done_on": DateSpec("Date the action was completed", past=True),
-        "left_employment_on": DateSpec("Date the person left or retired"),
         "met_individual_on": DateSpec("Date of the meeting with the individual", past=True),
         "monitor_until": DateSpec("Date monitoring ends"),
         "review_on": DateSpec("Date of the review"),
@@ -324,6 +323,12 @@ class PatternReviewCompleteForm(forms.Form):
     """Completing a review, with a summary of what it found."""
 
     summary = forms.CharField(max_length=10000, error_messages={"required": "Enter a summary of the review"})
+
+
+class LeavingDateForm(VersionedForm):
+    """The date the adult left or retired, recorded once on their person (13.4); the version is the person's."""
+
+    DATES = {"left_employment_on": ("The date the person left or retired", None)}
 
 
 class ConcernReasonForm(VersionedForm):

@@ -188,7 +188,7 @@ class LowLevelRecord(models.Model):
     action_owner = models.CharField(max_length=150, blank=True)
     action_due_on = models.DateField(null=True, blank=True)
     action_done_on = models.DateField(null=True, blank=True)
-    left_employment_on = models.DateField(null=True, blank=True)
+    # The leaving date retention counts from is the person's (``Person.left_employment_on``), recorded once.
     substantiated = models.BooleanField(default=False)
     matrix_column = models.CharField(max_length=16, choices=MatrixColumn.choices, blank=True)
     met_individual_on = models.DateField(null=True, blank=True)

@@ -9,9 +9,10 @@ from threshold.accounts.models import Organisation
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern, Decision, LowLevelRecord
 from threshold.concerns.services import advised_decision, low_level_decision_facts
+from threshold.jinja2 import govuk_date
 from threshold.people.models import Person
 from threshold.policy import decide_reference, decide_retention, get_pack, retention_in_words
-from threshold.policy.pack import Level
+from threshold.policy.pack import Level, Pack
 from threshold.policy.results import Assessment
 
 SPECTRUM_ORDER = (
@@ -169,7 +170,51 @@ def concern_record(concern: Concern) -> dict[str, Any]:
         context["triage_level"] = triage.result.get("level_title", "")
     if record is not None:
         context.update(_stored_decisions(concern, record))
+    left_on = concern.subject.left_employment_on
+    context["leaving"] = {
+        "text": govuk_date(left_on) if left_on else "Not recorded",
+        "link_text": f"{'Change' if left_on else 'Record'} the date they left or retired",
+    }
     return context
+
+
+def _pack_of(record: LowLevelRecord, concern: Concern) -> Pack:
+    """The pack the record's decisions were made under, or the organisation's now if that version is gone."""
+    try:
+        return get_pack(f"{record.pack_id}@{record.pack_version}")
+    except (KeyError, LookupError):
+        return get_pack(concern.organisation.policy_pack)
+
+
+def leaving_words(pack: Pack) -> str:
+    """How long after the person leaves the pack keeps a low-level record, in words ("until 7 years after…")."""
+    rule = pack.retention.records.get("low_level_concern")
+    periods = rule.periods if rule else ()
+    years = next((period.years for period in periods if period.start == "left_employment_on"), None)
+    if years is None:
+        return ""
+    return f"until {years} years after the person leaves" if years else "at least until the person leaves"
+
+
+def _keep_until_text(retention: dict[str, Any], pack: Pack) -> str:
+    """The "keep the record until" answer in words: a date, a hold, or what must be recorded first and why."""
+    if retention["holds"]:
+        return "Preserved (no end date)"
+    if retention["keep_until"]:
+        return govuk_date(retention["keep_until"])
+    if "left_employment_on" in retention["waiting_for"] and (words := leaving_words(pack)):
+        # Section 13.4 counts from the day the person leaves: never an internal fact name on the page.
+        return f"Kept {words}: their leaving date is not recorded yet"
+    if "subject_date_of_birth" in retention["waiting_for"]:
+        return "Cannot be worked out until the date of birth is recorded"
+    return " ".join(retention["reasons"])
+
+
+def leaving_page(concern: Concern) -> dict[str, Any]:
+    """What the leaving-date page says: whose date it is and how the organisation's pack counts retention from it."""
+    pack = get_pack(concern.organisation.policy_pack)
+    rule = pack.retention.records.get("low_level_concern")
+    return {"person": concern.subject, "retention_rule": rule.text if rule else "", "kept": leaving_words(pack)}
 
 
 def _stored_decisions(concern: Concern, record: LowLevelRecord) -> dict[str, Any]:
@@ -190,6 +235,7 @@ def _stored_decisions(concern: Concern, record: LowLevelRecord) -> dict[str, Any
         "decisions_pack": f"{record.pack_id} version {record.pack_version}",
         "pack_changed": None,
     }
+    context["retention"]["keep_until_text"] = _keep_until_text(context["retention"], _pack_of(record, concern))
     pack = get_pack(concern.organisation.policy_pack)
     if pack.digest != record.pack_digest:
         retention_facts, reference_facts = low_level_decision_facts(record)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from threshold.concerns import manage_views, review_views, sign_off_views, views
+from threshold.concerns import leaving_views, manage_views, review_views, sign_off_views, views
 
 urlpatterns = [
     path("", views.concern_list, name="concern_list"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<record:concern_id>/", views.concern_detail, name="concern_detail"),
     path("<record:concern_id>/triage/", views.concern_triage, name="concern_triage"),
     path("<record:concern_id>/low-level/", views.concern_low_level, name="concern_low_level"),
+    path("<record:concern_id>/leaving-date/", leaving_views.concern_leaving_date, name="concern_leaving_date"),
     path("<record:concern_id>/close/", manage_views.concern_close, name="concern_close"),
     path("<record:concern_id>/reroute/", manage_views.concern_reroute, name="concern_reroute"),
     path("<record:concern_id>/escalate/", manage_views.concern_escalate, name="concern_escalate"),

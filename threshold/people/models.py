@@ -46,6 +46,15 @@ class Person(models.Model):
         related_name="employees_recorded",
     )
     email = models.EmailField(blank=True)
+    # Section 13.4: "We will retain these records for 7 years from the date of the member of staff either leaving
+    # the academy or retiring." Recorded once for the person, so every low-level record about them counts from
+    # the same day (``concerns.services.leaving``), not typed into each record.
+    left_employment_on = models.DateField(
+        "date they left or retired",
+        null=True,
+        blank=True,
+        help_text="The day the adult left the organisation or retired; retention of low-level records counts from it.",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -46,6 +46,7 @@ def _review(ids: dict[str, int]) -> list[Any]:
 ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "concern_triage": lambda ids: [ids["concern_anonymous"]],
     "concern_low_level": _low_level_concern,
+    "concern_leaving_date": _low_level_concern,
     "concern_close": _low_level_concern,
     "concern_escalate": _low_level_concern,
     "concern_reroute": lambda ids: [ids["concern_anonymous"]],
@@ -60,6 +61,7 @@ concern_my_reports        200   200   200   200   200   200   200   200   200   
 concern_share             403   403   403   200   200   200   200   200   200   403   403   403   403   403   403
 concern_triage            404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
 concern_low_level         404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
+concern_leaving_date      404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
 concern_close             404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
 concern_reroute           404   404   404   200   200   404   200   404   404   404   404   404   404   404   404
 concern_escalate          404   404   404   200   200   404   200   404   404   404   404   404   404   404   404

@@ -14,6 +14,7 @@ from __future__ import annotations
 from threshold.concerns.services.common import LONDON
 from threshold.concerns.services.escalate import concern_escalate, escalate_problem
 from threshold.concerns.services.hr_share import concern_hr_advise, concern_share_with_hr
+from threshold.concerns.services.leaving import person_leaving_date_record
 from threshold.concerns.services.low_level import LowLevelDetails, low_level_decision_facts, low_level_record_save
 from threshold.concerns.services.manage import concern_close, concern_reroute
 from threshold.concerns.services.patterns import (
@@ -50,4 +51,5 @@ __all__ = [
     "pattern_finding_record",
     "pattern_review_complete",
     "pattern_review_start",
+    "person_leaving_date_record",
 ]

@@ -47,7 +47,6 @@ class LowLevelDetails(TypedDict, total=False):
     action_owner: str
     action_due_on: dt.date | None
     action_done_on: dt.date | None
-    left_employment_on: dt.date | None
     substantiated: bool
     matrix_column: str
     met_individual_on: dt.date | None
@@ -68,7 +67,6 @@ RECORD_FIELDS = (
     "action_owner",
     "action_due_on",
     "action_done_on",
-    "left_employment_on",
     "substantiated",
     "matrix_column",
     "met_individual_on",
@@ -95,8 +93,13 @@ def _plan_problems(fields: Mapping[str, Any]) -> dict[str, str]:
 
 
 def low_level_decision_facts(record: LowLevelRecord) -> tuple[Facts, Facts]:
-    """The facts the pack's retention and reference decisions about a low-level concern record look at."""
-    left = {"left_employment_on": record.left_employment_on.isoformat()} if record.left_employment_on else {}
+    """The facts the pack's retention and reference decisions about a low-level concern record look at.
+
+    Retention counts from the person's leaving date, recorded once for them (section 13.4: "7 years from the
+    date of the member of staff either leaving the academy or retiring"), never from a date typed per record.
+    """
+    left_on = record.concern.subject.left_employment_on
+    left = {"left_employment_on": left_on.isoformat()} if left_on else {}
     outcome = {"outcome": "substantiated"} if record.substantiated else {}
     return (
         parse_facts({"record_type": "low_level_concern", **left}),
@@ -104,8 +107,11 @@ def low_level_decision_facts(record: LowLevelRecord) -> tuple[Facts, Facts]:
     )
 
 
-def _record_decisions(record: LowLevelRecord) -> None:
-    """Keep the pack's retention and reference decisions, with the pack and facts, on the record."""
+def low_level_decisions_set(record: LowLevelRecord) -> None:
+    """Put the pack's retention and reference decisions, with the pack and facts, on the record (the caller saves).
+
+    Saving the record calls it, and so does recording the person's leaving date (``services.leaving``).
+    """
     pack = get_pack(record.concern.organisation.policy_pack)
     retention_facts, reference_facts = low_level_decision_facts(record)
     record.pack_id, record.pack_version, record.pack_digest = pack.id, pack.version, pack.digest
@@ -170,7 +176,7 @@ def low_level_record_save(
             setattr(record, name, value)
         record.updated_by = actor
         record.updated_at = timezone.now()
-        _record_decisions(record)
+        low_level_decisions_set(record)
         record.save()
         changes = {name: (old.get(name), value) for name, value in fields.items() if old.get(name) != value}
         audit_record(
