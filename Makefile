@@ -9,8 +9,14 @@ export PORT
 
 .PHONY: install demo serve dev test test-fast lint clean
 
-## install: Python and npm dependencies (pinned), and the compiled front-end assets. Quick when nothing changed.
-install: $(VENV)/.installed node_modules/.installed threshold/static/build/.built
+## install: Debian's libraries for PDFs (WeasyPrint), Python and npm dependencies (pinned), and the compiled
+## front-end assets. Quick when nothing changed.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+install: debian-packages $(VENV)/.installed node_modules/.installed threshold/static/build/.built
+
+.PHONY: debian-packages
+debian-packages:
+	@./scripts/debian_packages.sh $(DEBIAN_PACKAGES)
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Threshold needs Python 3.11 or newer.")'
@@ -44,7 +50,8 @@ dev: install
 COVERAGE_FLOOR ?= 90
 PYTEST_ARGS ?=
 test: install
-	@test -x "$(CHROMIUM)" || { echo "The browser tests need Debian's chromium at $(CHROMIUM): run 'sudo apt-get update && sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)."; exit 1; }
+	@test -x "$(CHROMIUM)" || ./scripts/debian_packages.sh chromium
+	@test -x "$(CHROMIUM)" || { echo "The browser tests need Debian's chromium at $(CHROMIUM) (or set CHROMIUM=/path/to/chromium)."; exit 1; }
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n 2 --dist load -q --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
 ## test-fast: every test except the browser journeys, without coverage.

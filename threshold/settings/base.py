@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "threshold.documents",
     "threshold.timescales",
     "threshold.notifications",
+    "threshold.reports",
     "threshold.demo",
 ]
 
@@ -303,6 +304,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every step and every screen-only CSS rule it skips; a PDF's only real problem is a
+        # refused address, which the print pages never contain (threshold/reports/pdf.py).
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
