@@ -13,7 +13,6 @@ the demo world and on the large one. It asserts nothing: tests assert the query 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import statistics
 import sys
@@ -23,8 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import throwaway_demo_database
-
-LADOS = 20
+from bench.large_authority import build_large_authority
 
 
 def main() -> None:
@@ -42,18 +40,12 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
-    from django.utils import timezone
 
     from threshold.accounts.middleware import MFA_VERIFIED_KEY
-    from threshold.accounts.models import Membership, Organisation, User
-    from threshold.accounts.roles import Role
+    from threshold.accounts.models import User
     from threshold.demo import world
-    from threshold.lado.models import Case, Contact, ContactStatus
-    from threshold.people.models import Person
-    from threshold.timescales.models import Deadline, DeadlineState
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    northshire = Organisation.objects.get(name=world.NORTHSHIRE)
     lara = User.objects.get(email=world.PERSONAS_BY_KEY["lara"].email)
     mo = User.objects.get(email=world.PERSONAS_BY_KEY["mo"].email)
 
@@ -89,69 +81,9 @@ def main() -> None:
     small = query_counts()
 
     started = time.perf_counter()
-    lados = [lara] + [
-        User.objects.create_user(email=f"bench.lado{n}@northshire.example", full_name=f"Bench Lado {n}")
-        for n in range(1, LADOS)
-    ]
-    Membership.objects.bulk_create(
-        [Membership(user=user, organisation=northshire, role=Role.LADO) for user in lados[1:]]
-    )
-    people = Person.objects.bulk_create(
-        [Person(organisation=northshire, full_name=f"Adult Number{n}") for n in range(options.contacts)],
-        batch_size=2000,
-    )
-    today = timezone.localdate()
-    start = today - dt.timedelta(days=3650)
-    contacts = Contact.objects.bulk_create(
-        [
-            Contact(
-                local_authority=northshire, subject=person, adult_name=person.full_name,
-                received_at=timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=n % 3650), dt.time(9))),
-                summary="Synthetic contact for benchmarking.", status=ContactStatus.DECIDED,
-                allocated_to=lados[n % LADOS],
-            )
-            for n, person in enumerate(people)
-        ],
-        batch_size=2000,
-    )  # fmt: skip
-    step = max(1, len(contacts) // options.cases)
-    # Lara holds 200 of the cases; the rest are spread over the other LADOs.
-    cases = Case.objects.bulk_create(
-        [
-            Case(
-                local_authority=northshire, subject=contact.subject, contact=contact, adult_name=contact.adult_name,
-                summary="Synthetic case.", tier=("tier-1", "tier-2")[n % 2],
-                received_on=timezone.localdate(contact.received_at),
-                lado=lara if n < 200 else lados[1 + n % (LADOS - 1)],
-                status="open" if n % 10 == 0 or n < 200 else "concluded",
-            )
-            for n, contact in enumerate(contacts[::step][: options.cases])
-        ],
-        batch_size=2000,
-    )  # fmt: skip
-    rows = []
-    for case in cases:
-        for kind, days in (("lado-initial-decision", 1), ("evaluation-meeting", 7), ("resolve-target-one-month", 30)):
-            rows.append(
-                Deadline(
-                    case=case, organisation=northshire, record_key=f"case:{case.pk}", kind=kind,
-                    reference=case.reference, label=kind.replace("-", " ").capitalize(), owner=case.lado,
-                    due_on=case.received_on + dt.timedelta(days=days),
-                    state=DeadlineState.OPEN if case.status == "open" else DeadlineState.MET,
-                )
-            )  # fmt: skip
-    for contact in contacts:
-        rows.append(
-            Deadline(
-                contact=contact, organisation=northshire, record_key=f"contact:{contact.pk}",
-                kind="lado-initial-decision", reference=contact.reference, label="Advice and initial decision",
-                owner=contact.allocated_to, due_on=timezone.localdate(contact.received_at) + dt.timedelta(days=1),
-                state=DeadlineState.MET,
-            )
-        )  # fmt: skip
-    Deadline.objects.bulk_create(rows, batch_size=2000)
+    built = build_large_authority(contacts=options.contacts, cases=options.cases)
     print(
-        f"Built {len(contacts)} contacts, {len(cases)} cases and {len(rows)} deadlines "
+        f"Built {built.contacts} contacts, {built.cases} cases and {built.deadlines} deadlines "
         f"in {time.perf_counter() - started:.1f} s"
     )
 
