@@ -73,7 +73,7 @@ def scopes_remembered() -> Iterator[None]:
 
     A page asks for the scope a dozen times (each panel, each access condition, the navigation); the
     memberships cannot change under it except through a write in the same request, and any save or delete
-    of a membership, organisation or user forgets what was remembered (``forget_scopes``).
+    of a membership, organisation or user ends the remembering for the rest of it (``forget_scopes``).
     """
     token = _REMEMBERED.set({})
     try:
@@ -83,10 +83,17 @@ def scopes_remembered() -> Iterator[None]:
 
 
 def forget_scopes(**_: object) -> None:
-    """Drop the scopes remembered for this request (a membership, organisation or account changed)."""
+    """Drop the scopes remembered for this request and remember none again in it (what they came from changed).
+
+    Not only dropped: the write may still be rolled back, and a scope worked out after it, inside its
+    transaction, would then go on giving reach the database no longer gives (or withholding reach it gives).
+    Requests that write memberships, organisations or accounts are few (signing in, the administrators'
+    pages), so the rest of such a request reads the memberships afresh each time.
+    """
     remembered = _REMEMBERED.get()
-    if remembered:
+    if remembered is not None:
         remembered.clear()
+        _REMEMBERED.set(None)
 
 
 def scope_for(user: User) -> Scope:

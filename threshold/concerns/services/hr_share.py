@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
@@ -78,7 +79,7 @@ def concern_hr_advise(
 ) -> Concern:
     """The HR business partner's advice on a concern shared with them (fetched with "advise").
 
-    Kept in the concern's chronology, and whoever shared it is told there is advice to read.
+    Kept in the concern's chronology, and whoever shared it (and still reads it) is told there is advice to read.
     """
     advice = advice.strip()
     if not advice:
@@ -95,8 +96,10 @@ def concern_hr_advise(
             record=concern, text=f"Advice from {actor.full_name} (HR business partner): {advice}", actor=actor
         )
         sharers = [share.shared_by for share in concern.hr_shares.filter(user=actor).select_related("shared_by")]
+        # Only a sharer who still reads the concern: one re-routed past them since is kept from them (13.3).
+        readers = [user for user in sharers if user.pk != actor.pk and fetch.can(user, "view", concern)]
         notify_in_transaction(
-            recipients=[user for user in sharers if user.pk != actor.pk],
+            recipients=readers,
             kind=NotificationKind.HR_ADVICE,
             text=f"An HR business partner has added advice: concern {concern.reference}.",
             key=f"hr:advice-given:concern:{concern.pk}:{entry.pk}",

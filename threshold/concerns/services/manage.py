@@ -12,7 +12,7 @@ from threshold.chronology.services import chronology_record_event
 from threshold.concerns import recipients, selectors
 from threshold.concerns.models import Concern, ConcernDetails, ConcernStatus, Routing, SignOffKind
 from threshold.concerns.services.common import _routing
-from threshold.concerns.services.deadlines import concern_deadlines_sync
+from threshold.concerns.services.deadlines import concern_deadlines_sync, concern_sign_off_deadline_sync
 from threshold.concerns.services.share import routed_recipients_tell_in_transaction
 from threshold.concerns.services.sign_off import awaiting_sign_off, closable_problem, sign_off_request_in_transaction
 from threshold.core.errors import ConflictError
@@ -126,4 +126,7 @@ def concern_reroute(
             actor=actor,
         )
         routed_recipients_tell_in_transaction(concern=current, actor=actor)
+        # A decision still waiting for the head's sign-off is now the trust's (or governance's) to answer and be
+        # reminded of: the head it is kept from must not stay the owner of its deadline.
+        concern_sign_off_deadline_sync(current)
     return current

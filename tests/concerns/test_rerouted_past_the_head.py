@@ -1,0 +1,66 @@
+"""A concern re-routed past a conflicted head tells her nothing more about it (section 13.3, docs/access.md).
+
+Dev (a DSL at Oakfield) re-routes a concern because Hana, Oakfield's headteacher, has a conflict of interest:
+from then on it is kept from her. Whatever was under way before the re-routing must not keep reaching her:
+a decision of Dev's still waiting for her sign-off becomes the trust director's (Priya's) to sign off and to be
+reminded of, and HR advice on a concern Hana had shared with Henry is not announced to her.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.concerns.conftest import TIER_2_FACTS
+from tests.notifications.test_reminders import run
+from threshold.access import fetch
+from threshold.accounts.models import User
+from threshold.concerns import services
+from threshold.concerns.models import Concern, HeadSignOff
+from threshold.notifications.models import Notification
+from threshold.timescales.models import Deadline
+
+pytestmark = pytest.mark.django_db
+
+CONFLICT = "Hana is Chris's sister."
+
+
+def _reroute(actor: User, concern: Concern) -> None:
+    concern.refresh_from_db()
+    services.concern_reroute(actor=actor, concern=concern, expected_version=concern.version, reason=CONFLICT)
+
+
+def _told(user: User, concern: Concern) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user, reference=concern.reference))
+
+
+def test_a_decision_awaiting_the_heads_sign_off_is_the_directors_to_sign_off_once_rerouted_past_her(
+    share, persona
+) -> None:
+    concern = share(persona("tom"))
+    waiting = services.concern_triage(
+        actor=persona("dev"), concern=concern, expected_version=concern.version, raw_facts=TIER_2_FACTS,
+        decision="low_level", rationale="Tier 2: a breach of the code of conduct.",
+    )  # fmt: skip
+    assert isinstance(waiting, HeadSignOff)
+    _reroute(persona("dev"), concern)
+    assert not fetch.visible_concerns(persona("hana"), "view").filter(pk=concern.pk).exists()
+    row = Deadline.objects.get(concern=concern, kind="head-sign-off")
+    assert row.owner == persona("priya")
+    # The reminder pass on the day after it fell due tells the director, never the head it is kept from.
+    run(row.due_on + dt.timedelta(days=1))
+    assert _told(persona("priya"), concern)
+    assert not _told(persona("hana"), concern)
+
+
+def test_hr_advice_on_a_concern_rerouted_past_the_head_who_shared_it_is_not_announced_to_her(share, persona) -> None:
+    concern = share(persona("tom"))
+    services.concern_share_with_hr(
+        actor=persona("hana"), concern=concern, partner=persona("henry"), question="Could this be disciplinary?"
+    )
+    _reroute(persona("dev"), concern)
+    concern.refresh_from_db()
+    services.concern_hr_advise(actor=persona("henry"), concern=concern, advice="A conversation and a note.")
+    assert not Notification.objects.filter(recipient=persona("hana"), key__startswith="hr:advice-given").exists()
+    assert not _told(persona("hana"), concern)
