@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from threshold.core.record_ids import RecordIdConverter
 
 # A value for each kind of URL parameter that reverse() will accept.
-_SAMPLE_BY_NAME = {"uidb36": "1", "key": "sample-key", "token": "sample-token"}
+_SAMPLE_BY_NAME = {"uidb36": "1", "key": "sample-key", "token": "sample-token", "file_format": "xlsx"}
 
 # Names deliberately defined twice: our pattern comes first and wins, and the
 # library's later one of the same name is never reached. Any other repeated

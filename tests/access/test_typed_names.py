@@ -158,7 +158,7 @@ def test_a_concern_tom_shares_about_dev_under_any_spelling_is_hidden_from_dev_ev
     assert link not in dev.get(reverse("concern_list")).content.decode()
     assert link not in dev.post(reverse("concern_list"), {"q": "Dsl"}).content.decode()
     assert link not in dev.get(reverse("home")).content.decode()
-    exported = dev.get(reverse("concern_export")).content.decode()
+    exported = dev.get(reverse("export_concerns", args=["csv"])).getvalue().decode()
     assert concern.reference not in exported
     assert dev.get(reverse("concern_detail", args=[concern.pk])).status_code == 404
     assert not fetch.visible_concerns(persona("dev")).filter(pk=concern.pk).exists()

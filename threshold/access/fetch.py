@@ -51,6 +51,9 @@ def _fetch(
     record_type: str,
     request: HttpRequest | None,
 ) -> M:
+    if action in policies.COUNT_ACTIONS:
+        # Counting opens no record: a figure is an aggregate over ``visible_*``, never a record fetched by id.
+        raise Http404("No such record.")
     try:
         record = queryset.get(pk=int(str(record_id)))
     except (ValueError, ObjectDoesNotExist):

@@ -10,8 +10,9 @@ report only), ``view_summary`` (a case's summary, for partners invited to one
 of its meetings), ``view_referred`` (an allegation, for the LADO service it
 was referred to), ``change``, ``decide`` (LADOs deciding a contact's level),
 ``manage`` (LADO managers reassigning cases),
-``add_update`` (partners on shared meetings) and ``advise`` (an HR business
-partner on a concern shared with them).
+``add_update`` (partners on shared meetings), ``advise`` (an HR business
+partner on a concern shared with them) and ``report`` (counting LADO contacts
+and cases for the LADO service's report: its LADOs, managers and auditors).
 """
 
 from __future__ import annotations
@@ -39,10 +40,14 @@ Action: TypeAlias = Literal[
     "manage",
     "add_update",
     "advise",
+    "report",
 ]
 
 # The actions that read a record's content: fetching a record for one of these writes an access event.
 READ_ACTIONS: frozenset[Action] = frozenset({"view", "view_report", "view_summary", "view_referred", "download"})
+# The actions that count records and never open one: ``access_*`` refuses them (a report's figures are
+# aggregates over ``visible_*``, docs/reports.md).
+COUNT_ACTIONS: frozenset[Action] = frozenset({"report"})
 
 
 def not_about_user(scope: Scope, prefix: str = "subject__") -> Q:
@@ -164,9 +169,22 @@ def contact_condition(scope: Scope, action: Action) -> Q:
         reach = Q(local_authority_id__in=scope.lado_change) if scope.lado_change else NOTHING
     elif action in ("view", "download"):
         reach = Q(local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
+    elif action == "report":
+        reach = _lado_report(scope)
     else:
         return NOTHING
     return reach & not_about_user(scope)
+
+
+def _lado_report(scope: Scope) -> Q:
+    """Who counts a local authority's contacts and cases for its report: its LADOs, LADO managers and auditors.
+
+    Counting is not reading: the figures are aggregates, and ``report`` opens no record (``COUNT_ACTIONS``).
+    Business support records contacts and is not given the service's figures; partners count nothing.
+    Rule 2 still applies: the caller adds ``not_about_user``, so a record about the reader is not counted
+    for them.
+    """
+    return Q(local_authority_id__in=scope.lado_report) if scope.lado_report else NOTHING
 
 
 def _shared_case(scope: Scope, prefix: str = "") -> Q:
@@ -205,6 +223,8 @@ def case_condition(scope: Scope, action: Action) -> Q:
         reach = lado_read
         if scope.is_partner:
             reach |= _shared_case(scope) | _case_of_shared_meeting(scope)
+    elif action == "report":
+        reach = _lado_report(scope)
     else:
         return NOTHING
     return reach & not_about_user(scope)

@@ -50,6 +50,8 @@ class Scope:
     lado_change: set[int] = field(default_factory=set)
     lado_contact_change: set[int] = field(default_factory=set)
     lado_manage: set[int] = field(default_factory=set)
+    # Where the user counts the LADO service's contacts and cases for its report (LADOs, managers, auditors).
+    lado_report: set[int] = field(default_factory=set)
     is_partner: bool = False
     # Where the user may read the audit trail (auditors and LADO managers).
     audit_orgs: set[int] = field(default_factory=set)
@@ -134,6 +136,8 @@ def _scope_for(user: User) -> Scope:
                 scope.audit_orgs.add(org.pk)
             if role == Role.LADO_MANAGER:
                 scope.lado_manage.add(org.pk)
+            if role in LADO_CHANGE_ROLES or role == Role.AUDITOR:
+                scope.lado_report.add(org.pk)
             continue
         if role in PARTNER_ROLES:
             scope.is_partner = True

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from threshold.access import fetch
@@ -201,6 +201,20 @@ def allegation_deadlines(user: User, allegation: Allegation) -> dict[str, Deadli
     """The allegation's stored one-off deadlines the user may see, by kind (the checklist's steps, the hearing)."""
     rows = fetch.visible_deadlines(user, "view").filter(allegation=allegation, key="")
     return {row.kind: row for row in rows}
+
+
+def allegations_listed(user: User) -> QuerySet[Allegation]:
+    """The allegations this person may see, open ones first, newest first within each (one query).
+
+    The allegations page and its spreadsheets read this one list (``threshold.reports.exports``).
+    """
+    concluded_last = Case(When(status=AllegationStatus.CONCLUDED, then=Value(1)), default=Value(0))
+    return (
+        fetch.visible_allegations(user)
+        .select_related("subject", "organisation")
+        .annotate(concluded_last=concluded_last)
+        .order_by("concluded_last", "-created_at", "-pk")
+    )
 
 
 def open_allegations_managed(user: User) -> QuerySet[Allegation]:

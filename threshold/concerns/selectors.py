@@ -32,6 +32,18 @@ from threshold.people.models import Person
 from threshold.people.subjects import users_not_about
 
 
+def concerns_handled(user: User, *, query: str = "") -> QuerySet[Concern]:
+    """The concerns this person handles, newest first, narrowed by the adult's name when searched.
+
+    The concerns page and its spreadsheets read this one list (``threshold.reports.exports``). ``query`` is a
+    name typed into the POSTed search, never a URL's: a spreadsheet link carries no name, so it holds them all.
+    """
+    concerns = fetch.visible_concerns(user).select_related("subject", "organisation")
+    if query:
+        concerns = concerns.filter(subject__full_name__icontains=query)
+    return concerns.order_by("-created_at", "-pk")
+
+
 def may_share(membership: Membership | None) -> bool:
     """Any member of staff of a setting or trust may share a concern."""
     return membership is not None and membership.role in EMPLOYER_ROLES

@@ -35,12 +35,18 @@ def navigation(request: HttpRequest, user: User, scope: Scope) -> list[dict[str,
         items.append(_item(request, "Concerns", "concern_list"))
     if scope.allegation_read_plain or scope.allegation_read_routed or scope.governed:
         items.append(_item(request, "Allegations", "allegation_list"))
+    if scope.concern_change_routed or scope.concern_change_plain:  # a trust's or a setting's handlers: their figures
+        items.append(
+            _item(request, "Dashboard", f"employer_{'trust' if scope.concern_change_routed else 'school'}_dashboard")
+        )
     if scope.lado_read:
         items.append(_item(request, "Inbox", "lado_inbox"))
     if scope.lado_read or scope.is_partner:
         items.append(_item(request, "LADO cases", "case_list"))
     if scope.lado_read:
         items.append(_item(request, "Search", "lado_search"))
+    if scope.lado_report:
+        items.append(_item(request, "Reports", "lado_report"))
     if scope.audit_orgs:
         items.append(_item(request, "Audit trail", "audit_events"))
     if selectors.can_administer(user=user):

@@ -17,14 +17,14 @@ from markupsafe import Markup, escape
 from threshold.reports.tables import Table
 
 WIDTH = 640
-LABEL_WIDTH = 240
+LABEL_WIDTH = 270
 BAR_HEIGHT = 22
 GAP = 8
 TOP = 8
 # GOV.UK Design System blue, and its text colour: contrast above 4.5:1 on white.
 BAR_COLOUR = "#1d70b8"
 TEXT_COLOUR = "#0b0c0c"
-LABEL_CHARACTERS = 34
+LABEL_CHARACTERS = 32
 
 
 def _short(label: str) -> str:
@@ -40,7 +40,7 @@ def bar_chart(table: Table, *, column: int = 0) -> Markup:
     values = [row.values[column] for row in table.rows]
     numbers = [value for value in values if isinstance(value, int | float)]
     largest = max([*numbers, 1])
-    plot = WIDTH - LABEL_WIDTH - 60
+    plot = WIDTH - LABEL_WIDTH - 70
     height = TOP * 2 + len(table.rows) * (BAR_HEIGHT + GAP)
     ident = f"chart-{escape(table.key)}"
     summary = table.summary or f"{table.title}. The figures are in the table beside the chart."

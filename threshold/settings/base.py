@@ -282,6 +282,11 @@ THRESHOLD_BASE_URL = env_str("THRESHOLD_BASE_URL", "http://127.0.0.1:8000")
 # Uploaded documents live outside the web root, under generated names.
 DOCUMENT_ROOT = Path(env_str("DOCUMENT_ROOT", str(DATA_DIR / "documents")))
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Lists out to spreadsheets: longer than this, written in the background to files kept outside the web root
+# for EXPORT_VALID_HOURS, for the person who asked alone (threshold.reports.exports).
+EXPORT_INLINE_LIMIT = env_int("EXPORT_INLINE_LIMIT", 2000, minimum=1)
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(DATA_DIR / "exports")))
+EXPORT_VALID_HOURS = env_int("EXPORT_VALID_HOURS", 24, minimum=1)
 # Large uploads wait on the private data disk, readable only by us, until checked.
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads-in-progress")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)

@@ -37,3 +37,4 @@ if _SERVED_DATABASE:
     EMAIL_FILE_PATH = Path(os.environ["THRESHOLD_TEST_SERVER_OUTBOX"])
 else:
     DOCUMENT_ROOT = Path(tempfile.mkdtemp(prefix="threshold-test-documents-"))
+EXPORT_ROOT = Path(tempfile.mkdtemp(prefix="threshold-test-exports-"))

@@ -80,6 +80,11 @@ class Deadline(models.Model):
             models.Index(fields=["state", "due_on"], name="timescales_open_due"),
             models.Index(fields=["owner", "state", "due_on"], name="timescales_owner_due"),
             models.Index(fields=["organisation", "state", "due_on"], name="timescales_org_due"),
+            # "Is this case (or contact) overdue?" for each row of a list or export: without these, SQLite with no
+            # statistics walks every open late deadline per case (bench/exports.py: 6.3 s for all cases, 1.6 s
+            # once the planner could look up the case's own rows).
+            models.Index(fields=["case", "state", "due_on"], name="timescales_case_due"),
+            models.Index(fields=["contact", "state", "due_on"], name="timescales_contact_due"),
         ]
 
     def __str__(self) -> str:

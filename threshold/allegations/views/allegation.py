@@ -12,7 +12,7 @@ from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.allegations import selectors, services
 from threshold.allegations.forms import AllegationDetailsForm
-from threshold.allegations.models import Allegation, AllegationStatus
+from threshold.allegations.models import Allegation
 from threshold.allegations.presenters.allegation import allegation_page
 from threshold.allegations.views.common import form_page
 from threshold.audit.context import AuditContext
@@ -22,13 +22,15 @@ from threshold.core.http import signed_in_user
 from threshold.documents.panels import documents_context
 from threshold.people.panels import hidden_context
 
+# The longest list of allegations the page shows; the spreadsheets hold every one.
+LIST_LIMIT = 200
+
 
 @login_required
 def allegation_list(request: HttpRequest) -> HttpResponse:
     """The allegations this person may see, open ones first, with what is overdue on each."""
     user = signed_in_user(request)
-    allegations = list(fetch.visible_allegations(user).select_related("subject", "organisation")[:200])
-    allegations.sort(key=lambda allegation: allegation.status == AllegationStatus.CONCLUDED)
+    allegations = list(selectors.allegations_listed(user)[:LIST_LIMIT])
     audit_record(
         context=AuditContext.from_request(request),
         action="records.listed",

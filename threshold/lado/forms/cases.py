@@ -216,3 +216,7 @@ class CaseFilterForm(forms.Form):
         assert isinstance(employer, forms.ChoiceField)
         status.choices = [("", "Any status"), *statuses]
         employer.choices = [("", "Any employer"), *[(name, name) for name in employers]]
+
+    def chosen(self) -> dict[str, Any]:
+        """The filters chosen, without the empty ones; none when the form is not valid (the whole list shows)."""
+        return {name: value for name, value in self.cleaned_data.items() if value} if self.is_valid() else {}

@@ -6,9 +6,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.db.models import QuerySet, TextField
-from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -23,11 +20,19 @@ from threshold.core.http import signed_in_user
 from threshold.core.record_ids import record_url
 from threshold.documents.panels import documents_context
 from threshold.lado.forms.cases import CaseFilterForm, ReassignForm
+from threshold.lado.list_selectors import (
+    case_employers,
+    filtered_cases,
+    listed,
+    lists_own_cases,
+    managed_cases,
+    my_cases,
+)
 from threshold.lado.models import Case, CaseStatus
 from threshold.lado.presenters.case import case_page_context, summary_rows
 from threshold.lado.presenters.dataset import tier_label
 from threshold.lado.presenters.employer import employer_outcome_section
-from threshold.lado.selectors import lado_candidates, with_overdue
+from threshold.lado.selectors import lado_candidates
 from threshold.lado.views import case_changes, case_management
 from threshold.lado.views.contacts import decisions_panel
 from threshold.lado.views.meetings import meetings_panel
@@ -35,19 +40,6 @@ from threshold.lado.views.monitoring import monitoring_panel
 from threshold.people.panels import hidden_context
 
 LIST_LIMIT = 200
-# Open cases first, then concluded, then closed.
-STATUS_RANK = models.Case(
-    models.When(status=CaseStatus.OPEN, then=models.Value(0)),
-    models.When(status=CaseStatus.CONCLUDED, then=models.Value(1)),
-    models.When(status=CaseStatus.CLOSED, then=models.Value(2)),
-    default=models.Value(3),
-    output_field=models.IntegerField(),
-)
-
-
-def _open_first(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Open cases first, then concluded, then closed; newest first within each (sorted before any cut)."""
-    return cases.annotate(status_rank=STATUS_RANK).order_by("status_rank", "-opened_at", "-pk")
 
 
 def _rows(cases: list[Case]) -> list[dict[str, Any]]:
@@ -62,17 +54,6 @@ def _rows(cases: list[Case]) -> list[dict[str, Any]]:
         }
         for case in cases
     ]
-
-
-def _with_category(cases: QuerySet[Case], category: str) -> QuerySet[Case]:
-    """Cases whose categories of abuse (a JSON list) include ``category``, in the database.
-
-    The list is matched as its JSON text with the value quoted, which every database reads alike
-    (SQLite has no JSON ``contains``); ``category`` is one of the form's choices, never typed text.
-    """
-    return cases.annotate(categories_text=Cast("abuse_categories", TextField())).filter(
-        categories_text__contains=f'"{category}"'
-    )
 
 
 def _audit_list(user: User, request: HttpRequest, cases: list[Case], details: dict[str, Any]) -> None:
@@ -94,14 +75,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """
     user = signed_in_user(request)
     scope = scope_for(user)
-    cases = fetch.visible_cases(user, "view_summary").select_related("subject", "lado", "local_authority")
-    mine = bool(scope.lado_change)
-    if mine:
-        cases = cases.filter(lado=user)
+    mine = lists_own_cases(user)
+    cases = my_cases(user)
     # Counted before the overdue flag and the order are added: the count needs neither.
     total = cases.count()
-    cases = _open_first(with_overdue(cases))
-    rows = list(cases[:LIST_LIMIT])
+    rows = list(listed(cases)[:LIST_LIMIT])
     _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
     return render(
         request,
@@ -127,22 +105,13 @@ def case_list_all(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not scope_for(user).lado_manage:
         raise PermissionDenied("Only a LADO manager sees all cases.")
-    cases = fetch.visible_cases(user, "manage").select_related("subject", "lado", "local_authority")
-    employers = sorted({name for name in cases.values_list("employer_name", flat=True) if name})
-    form = CaseFilterForm(request.GET or None, statuses=CaseStatus.choices, employers=employers)
-    chosen: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    for name in ("tier", "status", "sector"):
-        if chosen.get(name):
-            cases = cases.filter(**{name: chosen[name]})
-    if chosen.get("employer"):
-        cases = cases.filter(employer_name=chosen["employer"])
-    if chosen.get("category"):
-        cases = _with_category(cases, chosen["category"])
-    # "Overdue" is read from the stored deadlines (one annotation), so the filter is in the database too.
-    cases = _open_first(with_overdue(cases, only_overdue=bool(chosen.get("overdue"))))
+    cases = managed_cases(user)
+    form = CaseFilterForm(request.GET or None, statuses=CaseStatus.choices, employers=case_employers(cases))
+    chosen = form.chosen()
+    cases = filtered_cases(cases, chosen)
     total = cases.count()
     rows = list(cases[:LIST_LIMIT])
-    _audit_list(user, request, rows, {"list": "all", "filters": {k: v for k, v in chosen.items() if v}})
+    _audit_list(user, request, rows, {"list": "all", "filters": chosen})
     return render(
         request,
         "lado/case_list.html",

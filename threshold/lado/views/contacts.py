@@ -27,7 +27,14 @@ from threshold.core.http import signed_in_user
 from threshold.jinja2 import govuk_date
 from threshold.lado.forms.contacts import AdviceForm, ContactForm, EmployerFactsForm, employer_facts_initial
 from threshold.lado.forms.decision_questions import recorded_answers
-from threshold.lado.models import Case, Contact, ContactStatus, Level
+from threshold.lado.list_selectors import (
+    OPEN_STATUSES,
+    consultation_reason,
+    consultations,
+    inbox_contacts,
+    require_lado_reader,
+)
+from threshold.lado.models import Case, Contact, Level
 from threshold.lado.presenters.employer import employer_outcome_section, employer_outcome_tag
 from threshold.lado.services.contacts import (
     advice_due,
@@ -43,13 +50,9 @@ from threshold.lado.views import search as search_views
 from threshold.people.matching import Match, previous_about
 from threshold.people.panels import hidden_context
 
-OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.ADVISED)
-
-
-def require_lado_reader(user: User) -> None:
-    """The inbox, consultations and search are the LADO service's pages (and its auditors')."""
-    if not scope_for(user).lado_read:
-        raise PermissionDenied
+# The longest inbox and consultations list a page shows; the spreadsheets hold every row.
+LIST_LIMIT = 200
+CONSULTATIONS_LIMIT = 500
 
 
 def contact_page(contact: Contact, anchor: str = "") -> str:
@@ -62,12 +65,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """New contacts and those with advice given, newest first, each with its one-working-day clock."""
     user = signed_in_user(request)
     require_lado_reader(user)
-    contacts = list(
-        fetch.visible_contacts(user, "view")
-        .filter(status__in=OPEN_STATUSES)
-        .select_related("referral", "local_authority", "allocated_to")
-        .order_by("-received_at")[:200]
-    )
+    contacts = list(inbox_contacts(user)[:LIST_LIMIT])
     today = timezone.localdate()
     managed = scope_for(user).lado_manage
     rows = [
@@ -133,8 +131,6 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     """One contact: what was said, the advice clock, the decision, and earlier records about the same adult."""
     user = signed_in_user(request)
     contact = fetch.access_contact(user, contact_id, "view", request=request)
-    may_change = fetch.can(user, "change", contact)
-    decision = current_decision(contact)
     matches = previous_about(
         user,
         local_authority=contact.local_authority,
@@ -153,15 +149,30 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         details={"list": "previous_about", "ids": [_listed(match) for match in matches]},
     )
     context: dict[str, Any] = {
+        **contact_record_context(
+            contact, may_change=fetch.can(user, "change", contact), may_decide=fetch.can(user, "decide", contact)
+        ),
+        "hidden": hidden_context(user=user, record=contact, record_type="contact"),
+        "matches": matches,
+        "open": contact.status in OPEN_STATUSES,
+    }
+    return render(request, "lado/contact_detail.html", context)
+
+
+def contact_record_context(contact: Contact, *, may_change: bool, may_decide: bool) -> dict[str, Any]:
+    """Context for ``lado/contact/_record.html``: the contact itself, its advice, decision and employer's outcome.
+
+    The contact page shows it with the reader's own rights; the printed contact
+    (``threshold.reports``) with none, so the paper copy offers no action.
+    """
+    decision = current_decision(contact)
+    return {
         "contact": contact,
         "may_change": may_change,
-        "may_decide": fetch.can(user, "decide", contact),
-        "hidden": hidden_context(user=user, record=contact, record_type="contact"),
+        "may_decide": may_decide,
         "decision": decision,
         "decisions": list(contact.decisions.select_related("case", "recorded_by", "prompted_by")),
         "clock": advice_due(contact),
-        "matches": matches,
-        "open": contact.status in OPEN_STATUSES,
         "is_consultation": decision is not None and decision.level == Level.CONSULTATION,
         # The weighing answers the decision recorded (Working Together, restraint, criterion 3's balancing).
         "decision_answers": recorded_answers(decision.facts) if decision is not None else [],
@@ -169,13 +180,10 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "employer_duty_rows": employer_duty_rows(contact),
         "teacher": teacher_answer(contact),
         # Two sides of one matter: the employer's outcome to agree, or a letter for an employer outside Threshold.
-        "employer_outcome": employer_outcome_section(contact, may_decide=fetch.can(user, "decide", contact)),
+        "employer_outcome": employer_outcome_section(contact, may_decide=may_decide),
         "employer_outcome_tag": employer_outcome_tag(contact),
-        "may_send_letter": (
-            decision is not None and contact.allegation_id is None and fetch.can(user, "decide", contact)
-        ),
+        "may_send_letter": decision is not None and contact.allegation_id is None and may_decide,
     }
-    return render(request, "lado/contact_detail.html", context)
 
 
 def _listed(match: Match) -> str:
@@ -297,23 +305,13 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     """Consultations stay findable: each with who made contact and why the definition was not met."""
     user = signed_in_user(request)
     require_lado_reader(user)
-    contacts = (
-        fetch.visible_contacts(user, "view")
-        .filter(status=ContactStatus.DECIDED, decisions__level=Level.CONSULTATION)
-        .distinct()
-        .prefetch_related("decisions")
-        .order_by("-received_at")
-    )
-    rows = []
-    for contact in contacts[:500]:
-        decision = contact.decisions.first()
-        if decision is not None and decision.level == Level.CONSULTATION:
-            rows.append({"contact": contact, "decision": decision})
+    contacts = list(consultations(user)[:CONSULTATIONS_LIMIT])
+    rows = [{"contact": contact, "reason": consultation_reason(contact)} for contact in contacts]
     audit_record(
         context=AuditContext.from_request(request),
         action="records.listed",
         record_type="contact",
-        details={"list": "consultations", "count": len(rows), "ids": [row["contact"].pk for row in rows]},
+        details={"list": "consultations", "count": len(rows), "ids": [contact.pk for contact in contacts]},
     )
     return render(request, "lado/contact_consultations.html", {"rows": rows})
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +22,7 @@ from threshold.accounts.roles import OrganisationKind, Role
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.core.http import signed_in_user
+from threshold.timescales.forms import SHOW_CHOICES, WorkFilterForm
 from threshold.timescales.models import Deadline, DeadlineState
 from threshold.timescales.selectors import STATUS_LABELS, STATUSES, WorkItem, deadline_url, kinds_for, work_list
 
@@ -35,16 +35,8 @@ EMPTY = {
     "week": "Nothing is due in the next 7 days.",
     "later": "Nothing is due later.",
 }
-SHOW_CHOICES = [("yours", "Yours"), ("everything", "Everything you can see")]
 # Rows shown per section; the count says how many more there are (the kind filter narrows the list).
 SECTION_LIMIT = 100
-
-
-class WorkFilterForm(forms.Form):
-    """The work list's filters: a kind of deadline, and whose work (GET parameters, no personal data)."""
-
-    kind = forms.SlugField(required=False, max_length=64)
-    show = forms.ChoiceField(required=False, choices=SHOW_CHOICES)
 
 
 def _kinds_listed(groups: dict[str, list[WorkItem]]) -> list[tuple[str, str]]:
@@ -79,10 +71,8 @@ def audit_listed(
 def my_work(request: HttpRequest) -> HttpResponse:
     """What is overdue, due today, due in the next 7 days and later, on every record the person may see."""
     user = signed_in_user(request)
-    form = WorkFilterForm(request.GET or None)
-    chosen: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    kind = chosen.get("kind") or ""
-    everything = chosen.get("show") == "everything"
+    chosen = WorkFilterForm(request.GET or None).chosen()
+    kind, everything = chosen["kind"], chosen["everything"]
     groups = work_list(user, everything=everything, kinds=[kind] if kind else ())
     # The filter offers the kinds in the list shown; once narrowed to one, every kind the person may see.
     kinds = kinds_for(user) if kind else _kinds_listed(groups)

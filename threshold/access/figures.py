@@ -1,0 +1,58 @@
+"""The sub-records a report counts, reached only through the contacts and cases the reader may count.
+
+A report's figures are aggregates over ``visible_contacts(user, "report")`` and ``visible_cases(user,
+"report")`` (``threshold.reports``). Some figures turn on a contact's or case's sub-records: the decision that
+stands on a contact, the investigation or referral to another body that stands on a case. Those are read here
+as a correlated subquery of each listed record (``rows_of_listed``), the way ``fetch.deadlines_of_listed``
+gives a list its deadlines: the list's own rule is the rule, subject exclusion included, and the rows are never
+read on their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, OuterRef, QuerySet
+
+from threshold.access.guard import scoped
+from threshold.access.scope import scope_for
+from threshold.accounts.models import Organisation, User
+from threshold.accounts.roles import OrganisationKind
+from threshold.lado.models import BodyReferral, Decision, Investigation, Meeting, RiskMeasure
+
+R = TypeVar("R", bound=Model)
+
+# Each sub-record a report counts, and the field naming the contact or case it belongs to.
+COUNTED_ROWS: dict[type[Model], str] = {
+    Decision: "contact",
+    Investigation: "case",
+    RiskMeasure: "case",
+    BodyReferral: "case",
+    Meeting: "case",
+}
+
+
+def rows_of_listed(model: type[R]) -> QuerySet[R]:
+    """The ``model`` rows of each record of a list, for a ``Subquery`` or ``Exists`` annotation on that list.
+
+    The rows are those whose contact or case is the list's row (``OuterRef("pk")``). Only for a list the
+    caller built on ``visible_contacts`` or ``visible_cases``: a sub-record follows its record (docs/access.md),
+    so the list's own rule decides, and this queryset is never evaluated alone.
+    """
+    field = COUNTED_ROWS.get(model)
+    if field is None:
+        raise ValueError(f"{model.__name__} is not a sub-record a report counts.")
+    lookup: dict[str, Any] = {field: OuterRef("pk")}
+    return scoped(model._default_manager.filter(**lookup))
+
+
+def report_authorities(user: User) -> QuerySet[Organisation]:
+    """The local authorities whose LADO report the user may produce (``report``: LADOs, managers, auditors)."""
+    return Organisation.objects.filter(
+        pk__in=sorted(scope_for(user).lado_report), kind=OrganisationKind.LOCAL_AUTHORITY
+    ).order_by("name")
+
+
+def may_report_on(user: User, authority: Organisation) -> bool:
+    """Whether the user may count the local authority's contacts and cases for its report."""
+    return authority.pk in scope_for(user).lado_report

@@ -1,0 +1,139 @@
+"""The LADO side's lists as reads their pages and their spreadsheets share: the inbox, consultations and cases.
+
+Each starts from ``threshold.access`` (``visible_contacts``, ``visible_cases``), so scope and subject exclusion
+hold alike in the page and in its export (``threshold.reports.exports``), and each is one query however long
+the list: what a row shows beyond the record (the reason of the decision that stands, whether a case is overdue)
+is an annotation, never a read per row. A page cuts the list to its length; an export streams all of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
+
+from threshold.access import fetch
+from threshold.access.figures import rows_of_listed
+from threshold.access.scope import scope_for
+from threshold.accounts.models import User
+from threshold.lado.models import Case, CaseStatus, ConsultationReason, Contact, ContactStatus, Decision, Level
+from threshold.lado.selectors import with_overdue
+
+# Contacts still waiting in the inbox: new, or advised and not yet decided.
+OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.ADVISED)
+# Open cases first, then concluded, then closed.
+STATUS_RANK = models.Case(
+    models.When(status=CaseStatus.OPEN, then=models.Value(0)),
+    models.When(status=CaseStatus.CONCLUDED, then=models.Value(1)),
+    models.When(status=CaseStatus.CLOSED, then=models.Value(2)),
+    default=models.Value(3),
+    output_field=models.IntegerField(),
+)
+# The filters of all cases that pick rows by a field's own value (category and overdue are worked out).
+FIELD_FILTERS = ("tier", "status", "sector")
+
+
+def inbox_contacts(user: User) -> QuerySet[Contact]:
+    """New contacts and those with advice given but no decision yet, newest first."""
+    return (
+        fetch.visible_contacts(user, "view")
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("referral", "local_authority", "allocated_to")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def consultations(user: User) -> QuerySet[Contact]:
+    """Contacts whose standing decision is a consultation, newest first, each with ``consultation_reason_code``.
+
+    The decision that stands is the latest (a consultation reopened as a referral is a referral), chosen in the
+    database through the contact's own rule (``access.figures.rows_of_listed``).
+    """
+    latest = rows_of_listed(Decision).order_by("-recorded_at", "-pk")
+    return (
+        fetch.visible_contacts(user, "view")
+        .filter(status=ContactStatus.DECIDED)
+        .annotate(
+            standing_level=Subquery(latest.values("level")[:1]),
+            consultation_reason_code=Subquery(latest.values("consultation_reason")[:1]),
+        )
+        .filter(standing_level=Level.CONSULTATION)
+        .order_by("-received_at", "-pk")
+    )
+
+
+def lists_own_cases(user: User) -> bool:
+    """Whether "My cases" is the LADO's own allocated cases (a LADO) or every case the person may see."""
+    return bool(scope_for(user).lado_change)
+
+
+def my_cases(user: User) -> QuerySet[Case]:
+    """My cases: a LADO's own allocated cases; anyone else's the cases they may see (a partner's, the summary).
+
+    Unordered, so a page can count it; ``listed`` puts it in the list's order.
+    """
+    cases = fetch.visible_cases(user, "view_summary").select_related("subject", "lado", "local_authority")
+    return cases.filter(lado=user) if lists_own_cases(user) else cases
+
+
+def managed_cases(user: User) -> QuerySet[Case]:
+    """All cases of the local authorities the user manages, before any filter."""
+    return fetch.visible_cases(user, "manage").select_related("subject", "lado", "local_authority")
+
+
+def case_employers(cases: QuerySet[Case]) -> list[str]:
+    """The employers named on these cases, sorted: the choices of the employer filter."""
+    return sorted({name for name in cases.order_by().values_list("employer_name", flat=True) if name})
+
+
+def listed(cases: QuerySet[Case], *, only_overdue: bool = False) -> QuerySet[Case]:
+    """Cases in a list's order, each with ``overdue``: open first, then concluded, then closed; newest first."""
+    return (
+        with_overdue(cases, only_overdue=only_overdue)
+        .annotate(status_rank=STATUS_RANK)
+        .order_by("status_rank", "-opened_at", "-pk")
+    )
+
+
+def filtered_cases(cases: QuerySet[Case], chosen: Mapping[str, Any]) -> QuerySet[Case]:
+    """All cases narrowed by the manager's filters (tier, status, category, employer, sector, overdue), listed.
+
+    ``chosen`` holds the filter form's cleaned values (codes, an employer's name as offered, a flag): the same
+    whether a page shows the list or a spreadsheet holds it. Every filter runs in the database.
+    """
+    for name in FIELD_FILTERS:
+        if chosen.get(name):
+            cases = cases.filter(**{name: chosen[name]})
+    if chosen.get("employer"):
+        cases = cases.filter(employer_name=chosen["employer"])
+    if chosen.get("category"):
+        cases = with_category(cases, str(chosen["category"]))
+    # "Overdue" is read from the stored deadlines (one annotation), so that filter is in the database too.
+    return listed(cases, only_overdue=bool(chosen.get("overdue")))
+
+
+def with_category(cases: QuerySet[Case], category: str) -> QuerySet[Case]:
+    """Cases whose categories of abuse (a JSON list) include ``category``, in the database.
+
+    The list is matched as its JSON text with the value quoted, which every database reads alike
+    (SQLite has no JSON ``contains``); ``category`` is one of the form's choices, never typed text.
+    """
+    return cases.annotate(categories_text=Cast("abuse_categories", TextField())).filter(
+        categories_text__contains=f'"{category}"'
+    )
+
+
+def require_lado_reader(user: User) -> None:
+    """The inbox, consultations and search are the LADO service's lists (and its auditors'): else 403."""
+    if not scope_for(user).lado_read:
+        raise PermissionDenied
+
+
+def consultation_reason(contact: Contact) -> str:
+    """Why the definition was not met, in the protocol's words, for a contact ``consultations`` listed."""
+    code = getattr(contact, "consultation_reason_code", "") or ""
+    return str(ConsultationReason(code).label) if code in ConsultationReason.values else "Not recorded"

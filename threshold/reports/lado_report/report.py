@@ -1,0 +1,166 @@
+"""The LADO service's annual and quarterly report: every figure, for a period and the period before, audited.
+
+``lado_report(user=..., authority=..., period=...)`` counts in the database, over the local authority's contacts
+and cases the reader may count (``threshold.access``, action ``report``: its LADOs, LADO managers and auditors;
+a record about the reader is never counted for them). It writes one ``report.produced`` event naming the
+authority, the period and the format, and no record and no person. The figures and every key are described in
+``docs/reports.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from threshold.access.fetch import visible_cases, visible_contacts
+from threshold.access.figures import may_report_on
+from threshold.accounts.models import Organisation, User
+from threshold.audit.context import AuditContext, context_for
+from threshold.audit.services import audit_record
+from threshold.policy import Pack, UnknownPackError, get_pack
+from threshold.reports.lado_report.agencies import body_figures, meeting_figures
+from threshold.reports.lado_report.cases import referral_figures
+from threshold.reports.lado_report.conclusions import outcome_figures
+from threshold.reports.lado_report.contacts import contact_figures, repeat_figures
+from threshold.reports.lado_report.counting import Counting, percent
+from threshold.reports.lado_report.figure_tables import Counted, report_tables
+from threshold.reports.lado_report.suppression import suppress
+from threshold.reports.lado_report.workload import workload_figures
+from threshold.reports.periods import Period, previous
+from threshold.reports.tables import Table
+
+ReportFormat = Literal["page", "print", "pdf", "xlsx", "csv", "json"]
+REPORT = "lado"
+# Suppressing "below 1" would suppress nothing: a threshold is 2 or more (as the authority's setting).
+MIN_SUPPRESSION = 2
+
+
+@dataclass(frozen=True)
+class LadoReport:
+    """A LADO report: the figures of a period and of the period before it, and their tables.
+
+    ``figures`` and ``previous`` are JSON-able dicts with the same keys (docs/reports.md), with counts below
+    ``suppress_below`` already suppressed when it is set. ``suppressed(n)`` gives the same report suppressed
+    at another threshold.
+    """
+
+    authority: Organisation
+    period: Period
+    previous_period: Period
+    pack: Pack
+    figures: dict[str, Any]
+    previous: dict[str, Any]
+    suppress_below: int | None = None
+    # The unsuppressed figures of both periods, which ``suppressed`` starts from (never shown as they are).
+    counted: tuple[dict[str, Any], dict[str, Any]] = field(default_factory=lambda: ({}, {}), repr=False)
+
+    def tables(self) -> list[Table]:
+        """Every figure as a titled table saying by which date it counts, with the previous period beside it."""
+        return report_tables(
+            Counted(
+                figures=self.figures,
+                previous=self.previous,
+                period=self.period,
+                previous_period=self.previous_period,
+                pack=self.pack,
+                suppress_below=self.suppress_below,
+            )
+        )
+
+    def suppressed(self, below: int | None) -> LadoReport:
+        """The same report with counts from 1 to ``below``-1 shown as "fewer than N" (None: none suppressed)."""
+        below = below if below and below >= MIN_SUPPRESSION else None
+        this, before = self.counted
+        return replace(self, figures=suppress(this, below), previous=suppress(before, below), suppress_below=below)
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures, the authority and the previous period's figures, as the command prints them."""
+        return {
+            **self.figures,
+            "authority": self.authority.name,
+            "suppress_below": self.suppress_below,
+            "previous": self.previous,
+        }
+
+
+def _period_json(period: Period) -> dict[str, str]:
+    return {"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label}
+
+
+def _pack(authority: Organisation, period: Period) -> Pack:
+    """The LADO's pack as in force at the end of the period (or today, if sooner); the current one if none was."""
+    try:
+        return get_pack(authority.policy_pack, on=min(period.end, timezone.localdate()))
+    except UnknownPackError:
+        return get_pack(authority.policy_pack)
+
+
+def count_figures(counting: Counting) -> dict[str, Any]:
+    """Every figure of one period (a bounded number of queries, however many records)."""
+    contacts = contact_figures(counting)
+    outcomes = outcome_figures(counting)
+    timeliness = outcomes.pop("timeliness")
+    decided = contacts.pop("decided_within_one_working_day")
+    timeliness["decided_within_one_working_day"] = decided
+    timeliness["decided_within_one_working_day_percent"] = percent(decided, contacts["contacts"])
+    figures: dict[str, Any] = {"period": _period_json(counting.period)}
+    figures.update(contacts)
+    figures.update(referral_figures(counting))
+    figures.update(outcomes)
+    figures["timeliness"] = timeliness
+    figures.update(repeat_figures(counting))
+    figures.update(meeting_figures(counting))
+    figures.update(body_figures(counting))
+    figures["by_lado"] = workload_figures(counting)
+    return figures
+
+
+def lado_report(
+    *,
+    user: User,
+    authority: Organisation,
+    period: Period,
+    suppress_below: int | None = None,
+    output: ReportFormat = "page",
+    audit_context: AuditContext | None = None,
+) -> LadoReport:
+    """The LADO report of ``authority`` for ``period`` (and the period before it), as ``user`` may count it.
+
+    Refuses (``PermissionDenied``) a user who may not count the authority's records. ``output`` says what the
+    report is produced as (a page, a PDF, a workbook…), for the audit event.
+    """
+    if not may_report_on(user, authority):
+        raise PermissionDenied("You cannot see this local authority's report.")
+    pack = _pack(authority, period)
+    contacts = visible_contacts(user, "report").filter(local_authority=authority)
+    cases = visible_cases(user, "report").filter(local_authority=authority)
+    before = previous(period)
+    this_counts = count_figures(Counting(contacts=contacts, cases=cases, period=period, pack=pack))
+    before_counts = count_figures(Counting(contacts=contacts, cases=cases, period=before, pack=pack))
+    report = LadoReport(
+        authority=authority,
+        period=period,
+        previous_period=before,
+        pack=pack,
+        figures={},
+        previous={},
+        counted=(this_counts, before_counts),
+    ).suppressed(suppress_below)
+    audit_record(
+        context=context_for(user, audit_context),
+        action="report.produced",
+        record_type="report",
+        organisation=authority,
+        details={
+            "report": REPORT,
+            "authority": authority.pk,
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            "format": output,
+            "suppress_below": report.suppress_below,
+        },
+    )
+    return report

@@ -1,0 +1,1 @@
+"""The reports commands: ``report`` produces the LADO report as JSON, XLSX or PDF."""
