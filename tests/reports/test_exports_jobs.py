@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from tests.conftest import demo_record_ids
 from tests.reports.exports_helpers import csv_rows, download, northshire, northshire_case, references, xlsx_rows
+from threshold.accounts.models import Membership
+from threshold.accounts.roles import Role
 from threshold.audit.models import AuditEvent
 from threshold.lado.models import Case
 from threshold.people.models import Person
@@ -209,3 +211,15 @@ def test_the_sweep_ends_jobs_a_stopped_worker_left_and_deletes_files_no_job_name
     assert (left.status, waiting.status) == (ExportStatus.FAILED, ExportStatus.QUEUED)
     assert not half_written.exists()
     assert being_written.exists()
+
+
+def test_a_written_export_is_not_downloaded_by_someone_who_has_since_lost_the_list(
+    records, long_lists, signed_in, persona, django_capture_on_commit_callbacks
+) -> None:
+    northshire_case("Tess Tutor")
+    mo = signed_in("mo")
+    job = written(mo, "export_all_cases", "csv", django_capture_on_commit_callbacks)
+    Membership.objects.filter(user=persona("mo")).update(role=Role.LADO)  # no longer the LADO manager
+    response = mo.get(reverse("export_job_download", args=[job.pk]))
+    assert response.status_code == 410
+    assert not AuditEvent.objects.filter(action="export.downloaded").exists()

@@ -318,3 +318,11 @@ def test_a_referral_decided_through_the_services_is_counted_where_the_data_set_p
         for key in path:
             old, new = old[key], new[key]
         assert new == old + 1, path
+
+
+def test_a_table_whose_every_count_is_suppressed_does_not_say_none(year: None, persona: Any) -> None:
+    tables = {table.key: table for table in report_for(persona, "mo", suppress_below=5).tables()}
+    tiers = tables["by_tier"]
+    assert all(not isinstance(row.values[0], int) or row.values[0] == 0 for row in tiers.rows)
+    assert "none." not in tiers.summary
+    assert "every count is fewer than the threshold" in tiers.summary

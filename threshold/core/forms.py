@@ -65,8 +65,10 @@ class CaseForm(forms.Form):
         initial_dates = {name: kwargs["initial"].get(name) for name in self.DATES}
         super().__init__(*args, **kwargs)
         for name in self.DATES:
-            for part, size in (("day", 2), ("month", 2), ("year", 4)):
-                self.fields[f"{name}_{part}"] = forms.CharField(required=False, max_length=size)
+            for part in ("day", "month", "year"):
+                # No max_length: its stock message ("Ensure this value has at most 4 characters") would stand
+                # beside ours; clean() says "must be a real date" for a part too long instead.
+                self.fields[f"{name}_{part}"] = forms.CharField(required=False)
             value = initial_dates.get(name)
             if isinstance(value, dt.date):
                 self.initial.update(
@@ -88,7 +90,9 @@ class CaseForm(forms.Form):
                 self.add_error(f"{name}_day", f"{label} must include {' and '.join(missing)}")
                 continue
             try:
-                if not all(part.isdigit() for part in raw) or int(raw[2]) < 1900:
+                if not all(part.isdigit() for part in raw) or len(raw[0]) > 2 or len(raw[1]) > 2 or len(raw[2]) != 4:
+                    raise ValueError
+                if int(raw[2]) < 1900:
                     raise ValueError
                 data[name] = dt.date(int(raw[2]), int(raw[1]), int(raw[0]))
             except ValueError:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 import os
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -144,6 +145,12 @@ def export_job_download(*, actor: User, job: ExportJob, audit_context: AuditCont
         raise ValueError("Only the person who asked for an export downloads it.")
     if is_gone(job) or not job.stored_name or not storage.stored_path(job.stored_name).is_file():
         raise ExportGone
+    try:
+        # The file was written from what the requester could read then; someone who has since lost the list
+        # (a role ended, a membership moved) no longer takes it away.
+        list_export(job.kind).filters(actor, {key: str(value) for key, value in job.filters.items()})
+    except (PermissionDenied, Http404) as refused:
+        raise ExportGone from refused
     with transaction.atomic(durable=True):
         audit_record(
             context=context_for(actor, audit_context),

@@ -37,6 +37,9 @@ def _value(figures: Mapping[str, Any], *path: str) -> Value:
 def _summary(title: str, rows: Sequence[Row], period_label: str) -> str:
     counted = [row for row in rows if isinstance(row.values[0], int | float) and row.values[0]]
     if not counted:
+        # Suppressed cells are words ("fewer than 5"): a table of them is not a table of none.
+        if any(isinstance(row.values[0], str) for row in rows):
+            return f"{title}, {period_label}: every count is fewer than the threshold, so none is shown."
         return f"{title}, {period_label}: none."
     top = max(counted, key=lambda row: row.values[0])  # type: ignore[arg-type, return-value]
     return f"{title}, {period_label}: the most were {top.label} ({top.values[0]})."
