@@ -221,8 +221,8 @@ def test_a_wrong_period_is_explained_beside_its_field_and_in_the_error_summary(
     error_id = {
         "period": "id_period-error",
         "quarter": "id_quarter-error",
-        "from": "id_from-error",
-        "to": "id_to-error",
+        "from": "from-date-error",
+        "to": "to-date-error",
     }
     beside = re.search(rf'<p id="{error_id[field]}" class="govuk-error-message">(.*?)</p>', page, re.S)
     assert beside is not None
