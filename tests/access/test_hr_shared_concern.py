@@ -138,3 +138,40 @@ def test_the_head_asks_on_the_share_page(persona, signed_in, demo_world) -> None
     henry = persona("henry")
     assert hana.post(url, {"partner": str(henry.pk), "question": "Disciplinary?"}).status_code == 302
     assert Notification.objects.filter(recipient=henry, key=f"hr:advice-asked:concern:{concern.pk}").exists()
+
+
+def test_a_share_ends_with_henrys_membership_and_does_not_return_when_he_is_made_hr_again(
+    persona, signed_in, demo_world
+) -> None:
+    from threshold.accounts.services import membership_end
+
+    concern = _low_level(persona)
+    share = _share_with_henry(persona, concern)
+    riverside = Organisation.objects.get(name=world.RIVERSIDE)
+    membership = Membership.objects.get(user=persona("henry"), organisation=riverside, is_active=True)
+    membership_end(actor=persona("olu"), membership=membership)
+    share.refresh_from_db()
+    assert share.ended_at is not None
+    # Made the trust's HR business partner again, Henry does not get the old share back.
+    Membership.objects.create(user=persona("henry"), organisation=riverside, role="hr_business_partner")
+    assert signed_in("henry").get(reverse("concern_detail", args=[concern.pk])).status_code == 404
+    assert not fetch.visible_concerns(persona("henry"), "view").filter(pk=concern.pk).exists()
+    # Hana may share it with him afresh, with a new question.
+    services.concern_share_with_hr(
+        actor=persona("hana"), concern=concern, partner=persona("henry"), question="Is this a pattern now?"
+    )
+    share.refresh_from_db()
+    assert share.ended_at is None
+    assert share.question == "Is this a pattern now?"
+    assert signed_in("henry").get(reverse("concern_detail", args=[concern.pk])).status_code == 200
+
+
+def test_a_share_ends_when_henrys_role_changes_away_from_hr(persona, demo_world) -> None:
+    from threshold.accounts.services import membership_change_role
+
+    concern = _low_level(persona)
+    share = _share_with_henry(persona, concern)
+    membership = Membership.objects.get(user=persona("henry"), is_active=True)
+    membership_change_role(actor=persona("olu"), membership=membership, role="dsl", expected_version=membership.version)
+    share.refresh_from_db()
+    assert share.ended_at is not None

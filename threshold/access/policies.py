@@ -100,7 +100,7 @@ def _shared_with_hr(scope: Scope) -> Q:
     """A concern shared with this HR business partner by name, while they partner its setting or trust (13.3)."""
     if not scope.hr_orgs:
         return NOTHING
-    return Q(hr_shares__user=scope.user, organisation_id__in=scope.hr_orgs)
+    return Q(hr_shares__user=scope.user, hr_shares__ended_at__isnull=True, organisation_id__in=scope.hr_orgs)
 
 
 def _concern_read(scope: Scope) -> Q:

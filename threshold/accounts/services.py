@@ -16,6 +16,7 @@ from threshold.accounts.invitations import send_invitation_on_commit
 from threshold.accounts.models import (
     Invitation,
     Membership,
+    Organisation,
     RoleGrant,
     User,
     UserSession,
@@ -91,6 +92,10 @@ def membership_change_role(
             return current
         current.role = role
         current.save(update_fields=["role"])
+        hr_shares_ended = _end_hr_shares_no_longer_partnered(user=current.user)
+        details: dict[str, object] = {"role_grant": grant.pk} if grant else {}
+        if hr_shares_ended:
+            details["hr_shares_ended"] = hr_shares_ended
         audit_record(
             context=context_for(actor, audit_context),
             action="membership.role_changed",
@@ -98,7 +103,7 @@ def membership_change_role(
             record_id=current.pk,
             organisation=current.organisation,
             changes={"role": (old_role, role)},
-            details={"role_grant": grant.pk} if grant else None,
+            details=details or None,
         )
     return current
 
@@ -152,6 +157,7 @@ def role_grant_approve(
             membership.version += 1
             membership.save(update_fields=["role", "version"])
             changes["role"] = (current.previous_role, current.role)
+            _end_hr_shares_no_longer_partnered(user=membership.user)
         current.status = RoleGrant.Status.APPROVED
         current.decided_by = actor
         current.decided_at = timezone.now()
@@ -276,6 +282,7 @@ def membership_end(*, actor: User, membership: Membership, audit_context: AuditC
         current.version += 1
         current.save(update_fields=["is_active", "ended_at", "version"])
         ended_shares = _end_partner_shares_if_no_longer_a_partner(user=current.user)
+        ended_shares += _end_hr_shares_no_longer_partnered(user=current.user)
         audit_record(
             context=context_for(actor, audit_context),
             action="membership.ended",
@@ -301,6 +308,28 @@ def _end_partner_shares_if_no_longer_a_partner(*, user: User) -> int:
     ended = CaseShare.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
     ended += MeetingShare.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
     return ended
+
+
+def _end_hr_shares_no_longer_partnered(*, user: User) -> int:
+    """End the low-level concerns shared for advice with someone no longer HR business partner of their setting.
+
+    A share names a person in their HR role (section 13.3): one who leaves the trust, or moves to another
+    role, must not have it back if they are made HR business partner there again later.
+    """
+    from threshold.concerns.models import ConcernHrShare
+
+    partnered = set(
+        Membership.objects.filter(user=user, is_active=True, role=Role.HR_BUSINESS_PARTNER).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    # A trust's HR business partner partners its schools too.
+    partnered |= set(Organisation.objects.filter(trust_id__in=partnered).values_list("pk", flat=True))
+    return (
+        ConcernHrShare.objects.filter(user=user, ended_at__isnull=True)
+        .exclude(concern__organisation_id__in=partnered)
+        .update(ended_at=timezone.now())
+    )
 
 
 def organisation_switch(*, user: User, membership_id: int, audit_context: AuditContext | None = None) -> Membership:

@@ -321,6 +321,9 @@ class ConcernHrShare(models.Model):
     question = models.TextField()
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shared_at = models.DateTimeField(default=timezone.now)
+    # Set when the partner stops partnering the concern's setting (``accounts.services``): the share never
+    # comes back if they are made its HR business partner again.
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["shared_at", "pk"]

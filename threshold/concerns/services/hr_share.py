@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.models import User
@@ -38,7 +39,7 @@ def concern_share_with_hr(
     errors: dict[str, str] = {}
     if partner is None or partner not in recipients.hr_partners_for(concern):
         errors["partner"] = "Choose the HR business partner to ask for advice"
-    elif concern.hr_shares.filter(user=partner).exists():
+    elif concern.hr_shares.filter(user=partner, ended_at__isnull=True).exists():
         errors["partner"] = "This concern is already shared with that HR business partner"
     if not question:
         errors["question"] = "Enter what you would like advice on"
@@ -48,7 +49,12 @@ def concern_share_with_hr(
         raise ValidationError(errors)
     assert partner is not None
     with transaction.atomic(durable=True):
-        share = ConcernHrShare.objects.create(concern=concern, user=partner, question=question, shared_by=actor)
+        # A share that ended when the partner stopped partnering the setting is shared afresh, not revived as it was.
+        share = ConcernHrShare.objects.filter(concern=concern, user=partner).first() or ConcernHrShare(
+            concern=concern, user=partner
+        )
+        share.question, share.shared_by, share.shared_at, share.ended_at = question, actor, timezone.now(), None
+        share.save()
         audit_record(
             context=context_for(actor, audit_context),
             action="concern.shared_with_hr",
