@@ -301,3 +301,20 @@ def test_policy_show_lists_the_questions_in_words() -> None:
     shown: Any = describe_pack(TRUST)
     assert shown["needs_answers"][0]["text"] == "Answer the harm threshold questions"
     assert "tier-2" in shown["needs_answers"][0]["when"]
+
+
+# ---------------------------------------------------------------- the national default does not under-advise
+
+
+def test_the_national_pack_asks_for_the_harm_threshold_questions_rather_than_advise_below_an_allegation() -> None:
+    """KCSIE's low-level concern "does not meet the allegation threshold": until someone answers the questions,
+    nobody has said so (kcsie 2025.2; decisions made under 2025.1 replay as they were)."""
+    current = assess(get_pack("kcsie"), {"inconsistent_with_code_of_conduct": True})
+    assert (current.pack.version, current.complete) == ("2025.2", False)
+    assert [question.text for question in current.needs_answers] == ["Answer the harm threshold questions"]
+    earlier = assess(get_pack("kcsie@2025.1"), {"inconsistent_with_code_of_conduct": True})
+    assert (earlier.level, earlier.complete) == ("low-level-concern", True)
+    answered = assess(get_pack("kcsie"), {**HARM_NOT_MET, "inconsistent_with_code_of_conduct": True})
+    assert (answered.level, answered.complete) == ("low-level-concern", True)
+    allegation = assess(get_pack("kcsie"), {"harmed_or_may_have_harmed_child": True})
+    assert (allegation.level, allegation.complete) == ("allegation", True)

@@ -41,6 +41,7 @@ def test_list_prints_every_pack_with_id_version_and_title() -> None:
         ("bedford-luton-lado", "1.0"),
         ("bedford-luton-lado", "1.1"),
         ("kcsie", "2025.1"),
+        ("kcsie", "2025.2"),
         ("lead-academy-trust", "1.0"),
         ("lead-academy-trust", "1.1"),
     ]

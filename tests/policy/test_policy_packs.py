@@ -341,6 +341,7 @@ def test_three_packs_ship_and_each_reads_back_in_readable_form() -> None:
         "bedford-luton-lado@1.0",
         "bedford-luton-lado@1.1",
         "kcsie@2025.1",
+        "kcsie@2025.2",
         "lead-academy-trust@1.0",
         "lead-academy-trust@1.1",
     ]
@@ -348,6 +349,7 @@ def test_three_packs_ship_and_each_reads_back_in_readable_form() -> None:
         "bedford-luton-lado.toml",
         "bedford-luton-lado-1.1.toml",
         "kcsie.toml",
+        "kcsie-2025.2.toml",
         "lead-academy-trust.toml",
         "lead-academy-trust-1.1.toml",
     }
