@@ -135,6 +135,7 @@ def role_grant_approve(
                 "A second administrator must approve this: not the one who granted it or the person receiving it."
             )
         changes: dict[str, tuple[str, str]] = {}
+        hr_shares_ended = 0
         invitation = current.invitation
         if invitation is not None:
             invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -157,7 +158,7 @@ def role_grant_approve(
             membership.version += 1
             membership.save(update_fields=["role", "version"])
             changes["role"] = (current.previous_role, current.role)
-            _end_hr_shares_no_longer_partnered(user=membership.user)
+            hr_shares_ended = _end_hr_shares_no_longer_partnered(user=membership.user)
         current.status = RoleGrant.Status.APPROVED
         current.decided_by = actor
         current.decided_at = timezone.now()
@@ -174,6 +175,7 @@ def role_grant_approve(
                 "granted_by": current.granted_by_id,
                 "membership": current.membership_id,
                 "invitation": current.invitation_id,
+                "hr_shares_ended": hr_shares_ended,
             },
         )
     return current
