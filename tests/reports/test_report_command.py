@@ -1,5 +1,5 @@
 """``manage.py report lado-annual``: the same figures as the page would count, as JSON or a workbook, for a named
-person, audited."""
+person or, with nobody named, over all the authority's records by the ``system:report`` job; audited."""
 
 from __future__ import annotations
 
@@ -129,9 +129,22 @@ def test_the_command_refuses_what_it_cannot_do(arguments: list[str], message: st
         run(*ANNUAL, *arguments)
 
 
-def test_the_person_it_is_counted_for_must_be_named(year: None) -> None:
-    with pytest.raises(CommandError, match="--as"):
-        run(*ANNUAL, "--authority", "northshire-council")
+def test_with_nobody_named_the_report_job_counts_every_record_of_the_authority(year: None, persona: Any) -> None:
+    printed = json.loads(run(*ANNUAL, "--authority", "northshire-council", "--format", "json"))
+    # Lara is left out of a count of a record about her; the job reads as nobody, so nobody is left out.
+    assert printed["contacts"] == 9
+    assert json.loads(run(*ANNUAL, "--authority", "northshire-council", "--as", persona("lara").email))["contacts"] == 8
+    assert printed["by_tier"] == {"tier-1": 2, "tier-2": 3, "not_recorded": 0}
+    assert printed["timeliness"]["median_days_to_conclusion"] == 130
+
+
+def test_the_report_jobs_event_names_the_job_and_the_account_that_ran_it(year: None) -> None:
+    run(*ANNUAL, "--authority", "northshire-council")
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None
+    assert (event.action, event.actor, event.actor_label) == ("report.produced", None, "system:report")
+    assert event.details["operator"]
+    assert event.details["from"] == "2025-04-01"
 
 
 def test_without_dates_the_annual_report_is_the_last_whole_financial_year(year: None, persona: Any) -> None:

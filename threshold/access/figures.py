@@ -1,11 +1,12 @@
 """The sub-records a report counts, reached only through the contacts and cases the reader may count.
 
 A report's figures are aggregates over ``visible_contacts(user, "report")`` and ``visible_cases(user,
-"report")`` (``threshold.reports``). Some figures turn on a contact's or case's sub-records: the decision that
-stands on a contact, the investigation or referral to another body that stands on a case. Those are read here
-as a correlated subquery of each listed record (``rows_of_listed``), the way ``fetch.deadlines_of_listed``
-gives a list its deadlines: the list's own rule is the rule, subject exclusion included, and the rows are never
-read on their own.
+"report")`` (``threshold.reports``), or, for the report a command produces with no person named, over
+``authority_records_for_system_report`` (ADR 0029). Some figures turn on a contact's or case's sub-records: the
+decision that stands on a contact, the investigation or referral to another body that stands on a case. Those
+are read here as a correlated subquery of each listed record (``rows_of_listed``), the way
+``fetch.deadlines_of_listed`` gives a list its deadlines: the list's own rule is the rule, subject exclusion
+included, and the rows are never read on their own.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from threshold.access.guard import scoped
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
-from threshold.lado.models import BodyReferral, Decision, Investigation, Meeting, RiskMeasure
+from threshold.lado.models import BodyReferral, Case, Contact, Decision, Investigation, Meeting, RiskMeasure
 
 R = TypeVar("R", bound=Model)
 
@@ -56,3 +57,18 @@ def report_authorities(user: User) -> QuerySet[Organisation]:
 def may_report_on(user: User, authority: Organisation) -> bool:
     """Whether the user may count the local authority's contacts and cases for its report."""
     return authority.pk in scope_for(user).lado_report
+
+
+def authority_records_for_system_report(authority: Organisation) -> tuple[QuerySet[Contact], QuerySet[Case]]:
+    """All the local authority's contacts and cases, for its LADO report produced by the ``system:report`` job.
+
+    Only ``manage.py report`` without ``--as`` counts over these (ADR 0029): a scheduled statutory return of
+    the whole service, which no person in the service reads as a list. Nobody is excluded as a subject because
+    no person is the reader; the report's figures are aggregates only, and the command's audit event names
+    the job and the operating-system account that ran it.
+    """
+    if authority.kind != OrganisationKind.LOCAL_AUTHORITY:
+        raise ValueError("Only a local authority has a LADO report.")
+    contacts = scoped(Contact._default_manager.filter(local_authority=authority))
+    cases = scoped(Case._default_manager.filter(local_authority=authority))
+    return contacts, cases

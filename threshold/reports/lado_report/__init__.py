@@ -6,6 +6,6 @@ words ``labels``, the tables ``figure_tables`` and small-number suppression ``su
 described in ``docs/reports.md``.
 """
 
-from threshold.reports.lado_report.report import LadoReport, ReportFormat, lado_report
+from threshold.reports.lado_report.report import LadoReport, ReportFormat, lado_report, lado_report_for_system
 
-__all__ = ["LadoReport", "ReportFormat", "lado_report"]
+__all__ = ["LadoReport", "ReportFormat", "lado_report", "lado_report_for_system"]

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from threshold.access.fetch import visible_cases, visible_contacts
-from threshold.access.figures import may_report_on
+from threshold.access.figures import authority_records_for_system_report, may_report_on
 from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
+from threshold.lado.models import Case, Contact
 from threshold.policy import Pack, UnknownPackError, get_pack
 from threshold.reports.lado_report.agencies import body_figures, meeting_figures
 from threshold.reports.lado_report.cases import referral_figures
@@ -34,6 +36,8 @@ from threshold.reports.tables import Table
 
 ReportFormat = Literal["page", "print", "pdf", "xlsx", "csv", "json"]
 REPORT = "lado"
+# The named system job that produces the report when a command names no person (ADR 0029).
+SYSTEM_JOB = "report"
 # Suppressing "below 1" would suppress nothing: a threshold is 2 or more (as the authority's setting).
 MIN_SUPPRESSION = 2
 
@@ -134,9 +138,60 @@ def lado_report(
     """
     if not may_report_on(user, authority):
         raise PermissionDenied("You cannot see this local authority's report.")
-    pack = _pack(authority, period)
     contacts = visible_contacts(user, "report").filter(local_authority=authority)
     cases = visible_cases(user, "report").filter(local_authority=authority)
+    return _produced(
+        contacts=contacts,
+        cases=cases,
+        authority=authority,
+        period=period,
+        suppress_below=suppress_below,
+        output=output,
+        context=context_for(user, audit_context),
+        details={},
+    )
+
+
+def lado_report_for_system(
+    *,
+    authority: Organisation,
+    period: Period,
+    suppress_below: int | None = None,
+    output: ReportFormat = "json",
+    operator: str = "",
+) -> LadoReport:
+    """The LADO report of ``authority`` counted over all its records, by the ``system:report`` job (ADR 0029).
+
+    For ``manage.py report`` run without ``--as`` (a scheduled statutory return, a check): no person is the
+    reader, so no one is left out as a subject. ``operator`` is the operating-system account that ran it, kept
+    in the audit event beside the job's name.
+    """
+    contacts, cases = authority_records_for_system_report(authority)
+    return _produced(
+        contacts=contacts,
+        cases=cases,
+        authority=authority,
+        period=period,
+        suppress_below=suppress_below,
+        output=output,
+        context=AuditContext.system(SYSTEM_JOB, authority),
+        details={"operator": operator} if operator else {},
+    )
+
+
+def _produced(
+    *,
+    contacts: QuerySet[Contact],
+    cases: QuerySet[Case],
+    authority: Organisation,
+    period: Period,
+    suppress_below: int | None,
+    output: ReportFormat,
+    context: AuditContext,
+    details: dict[str, Any],
+) -> LadoReport:
+    """Count both periods over the given records, suppress, and write the one ``report.produced`` event."""
+    pack = _pack(authority, period)
     before = previous(period)
     this_counts = count_figures(Counting(contacts=contacts, cases=cases, period=period, pack=pack))
     before_counts = count_figures(Counting(contacts=contacts, cases=cases, period=before, pack=pack))
@@ -150,7 +205,7 @@ def lado_report(
         counted=(this_counts, before_counts),
     ).suppressed(suppress_below)
     audit_record(
-        context=context_for(user, audit_context),
+        context=context,
         action="report.produced",
         record_type="report",
         organisation=authority,
@@ -161,6 +216,7 @@ def lado_report(
             "to": period.end.isoformat(),
             "format": output,
             "suppress_below": report.suppress_below,
+            **details,
         },
     )
     return report

@@ -1,12 +1,14 @@
 """``manage.py report``: the LADO report as JSON, XLSX or PDF, for scheduled production and checks.
 
 ``python manage.py report lado-annual --authority SLUG_OR_NAME --from YYYY-MM-DD --to YYYY-MM-DD
---format json|xlsx|pdf [--output FILE] --as EMAIL [--suppress-below N]``.
+--format json|xlsx|pdf [--output FILE] [--as EMAIL] [--suppress-below N]``.
 
-The figures are counted as the person named by ``--as`` would count them on the report page: over the local
-authority's records they may count (its LADOs, LADO managers and auditors), never a record about them (ADR
-0028, docs/reports.md). Producing it writes one ``report.produced`` event naming that person, the authority,
-the period and the format. Counts below ``--suppress-below`` (by default the authority's own setting) are shown
+Without ``--as`` the named system job ``system:report`` counts every record of the authority, for a scheduled
+statutory return or a check, and its ``report.produced`` event names the job and the operating-system account
+that ran it (ADR 0029). With ``--as EMAIL`` the figures are counted as that person would count them on the
+report page: over the local authority's records they may count (its LADOs, LADO managers and auditors), never a
+record about them, and the event names them (docs/reports.md). Either way the event names the authority, the
+period and the format. Counts below ``--suppress-below`` (by default the authority's own setting) are shown
 as "fewer than N", since the output leaves the service. Without ``--from`` and ``--to``, ``lado-annual`` is the
 last whole financial year and ``lado-quarterly`` the last whole quarter.
 """
@@ -14,6 +16,7 @@ last whole financial year and ``lado-quarterly`` the last whole quarter.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import io
 import json
 import sys
@@ -27,7 +30,7 @@ from django.utils.text import slugify
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
 from threshold.audit.context import AuditContext
-from threshold.reports.lado_report import LadoReport, lado_report
+from threshold.reports.lado_report import LadoReport, ReportFormat, lado_report, lado_report_for_system
 from threshold.reports.models import ReportSettings
 from threshold.reports.periods import Period, between, financial_year, previous, quarter_of
 from threshold.reports.spreadsheets import tables_to_sheets, xlsx_write
@@ -83,7 +86,10 @@ def report_bytes(report: LadoReport, output_format: str) -> bytes:
 class Command(BaseCommand):
     """Produce the LADO report of one local authority for a period."""
 
-    help = "Produce the LADO annual or quarterly report as JSON, XLSX or PDF, counted as the person named by --as."
+    help = (
+        "Produce the LADO annual or quarterly report as JSON, XLSX or PDF: over all the authority's records "
+        "(system:report), or as the person named by --as would count them."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         """The report, the authority, the period, the format, where to write it and whom it is counted for."""
@@ -96,9 +102,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as",
             dest="reader",
-            required=True,
             metavar="EMAIL",
-            help="The person the report is counted for: a LADO, LADO manager or auditor of the authority.",
+            help="Count as this person (a LADO, LADO manager or auditor of the authority) rather than system:report.",
         )
         parser.add_argument(
             "--suppress-below",
@@ -108,10 +113,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        """Look up the reader and the authority, count, audit, and write the report."""
-        reader = User.objects.filter(email__iexact=options["reader"].strip(), is_active=True).first()
-        if reader is None:
-            raise CommandError("No active user has that email address.")
+        """Look up the authority (and the reader, if named), count, audit, and write the report."""
         authority = authority_named(options["authority"])
         period = period_chosen(options["report"], options.get("start"), options.get("end"))
         below = options.get("suppress_below")
@@ -121,17 +123,7 @@ class Command(BaseCommand):
             )
         if below is not None and (below == 1 or below < 0):
             raise CommandError("--suppress-below must be 0 (none) or at least 2.")
-        try:
-            report = lado_report(
-                user=reader,
-                authority=authority,
-                period=period,
-                suppress_below=below or None,
-                output=options["format"],
-                audit_context=AuditContext.for_user(reader, authority),
-            )
-        except PermissionDenied:
-            raise CommandError(f"{reader.email} may not count {authority.name}'s records for its report.") from None
+        report = self._counted(options.get("reader"), authority, period, below or None, options["format"])
         content = report_bytes(report, options["format"])
         if options.get("output"):
             with open(options["output"], "wb") as handle:
@@ -143,3 +135,38 @@ class Command(BaseCommand):
             target: IO[bytes] = sys.stdout.buffer
             target.write(content)
             target.flush()
+
+    def _counted(
+        self, email: str | None, authority: Organisation, period: Period, below: int | None, output_format: ReportFormat
+    ) -> LadoReport:
+        """The report as the named person counts it, or over all the authority's records when nobody is named."""
+        if not email:
+            return lado_report_for_system(
+                authority=authority,
+                period=period,
+                suppress_below=below,
+                output=output_format,
+                operator=_operator(),
+            )
+        reader = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+        if reader is None:
+            raise CommandError("No active user has that email address.")
+        try:
+            return lado_report(
+                user=reader,
+                authority=authority,
+                period=period,
+                suppress_below=below,
+                output=output_format,
+                audit_context=AuditContext.for_user(reader, authority),
+            )
+        except PermissionDenied:
+            raise CommandError(f"{reader.email} may not count {authority.name}'s records for its report.") from None
+
+
+def _operator() -> str:
+    """The operating-system account running the command, for the audit event ("unknown" if it has no name)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
