@@ -98,6 +98,11 @@ def record_token(record_id: int | str) -> str:
     return encode(int(text)) if text.isdigit() else text
 
 
+def thousands(number: int) -> str:
+    """A count as GOV.UK writes it: 6,000 (a comma between thousands)."""
+    return f"{number:,}"
+
+
 def environment(**options: Any) -> Environment:
     """Build the Jinja2 environment Django renders our templates with."""
     options["loader"] = ChoiceLoader(
@@ -128,6 +133,7 @@ def environment(**options: Any) -> Environment:
             "role_label": role_label,
             # Stored retention reasons, with any fact name in words (policy.retention_in_words).
             "retention_words": retention_in_words,
+            "thousands": thousands,
         }
     )
     return env

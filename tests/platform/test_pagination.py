@@ -1,0 +1,71 @@
+"""Every list is paged the same way: ``threshold.core.pagination.page_of`` and ``includes/pagination.html``."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.template import engines
+from django.test import RequestFactory
+
+from threshold.core.pagination import PAGE_SIZE, page_of
+
+factory = RequestFactory()
+EXAMPLE = (
+    '{% from "includes/pagination.html" import list_summary, list_pagination %}'
+    '{{ list_summary(page, "cases") }}{{ list_pagination(page) }}'
+)
+
+
+def render(page: object) -> str:
+    return str(engines["jinja2"].from_string(EXAMPLE).render({"page": page}))
+
+
+def test_a_page_holds_page_size_rows_and_knows_where_it_sits() -> None:
+    page = page_of(list(range(1, 121)), factory.get("/list", {"page": "2"}))
+    assert page.rows == list(range(51, 101))
+    assert (page.number, page.pages, page.total) == (2, 3, 120)
+    assert (page.first_shown, page.last_shown) == (51, 100)
+    assert PAGE_SIZE == 50
+
+
+def test_a_page_number_that_is_not_a_page_gives_the_first_or_the_last() -> None:
+    assert page_of(list(range(120)), factory.get("/list", {"page": "many"})).number == 1
+    assert page_of(list(range(120)), factory.get("/list", {"page": "99"})).number == 3
+
+
+def test_the_links_keep_the_filters_and_drop_the_page_number_for_the_first_page() -> None:
+    page = page_of(list(range(500)), factory.get("/list", {"category": "sexual", "page": "5"}))
+    links = page.govuk()
+    assert links["previous"] == {"href": "?category=sexual&page=4"}
+    assert links["next"] == {"href": "?category=sexual&page=6"}
+    numbers = [item.get("number") for item in links["items"]]
+    # GOV.UK: the first, the last and the neighbours of the current page, with an ellipsis for the gaps.
+    assert numbers == [1, None, 4, 5, 6, None, 10]
+    assert links["items"][0]["href"] == "?category=sexual"
+    assert [item["current"] for item in links["items"] if "number" in item] == [False, False, True, False, False]
+
+
+@pytest.mark.django_db
+def test_an_unordered_queryset_is_refused_since_a_row_could_fall_between_pages() -> None:
+    with pytest.raises(ValueError, match="ordered"):
+        page_of(Group.objects.all(), factory.get("/list"))
+
+
+@pytest.mark.django_db
+def test_a_queryset_is_counted_once_and_sliced_once(django_assert_num_queries: object) -> None:
+    Group.objects.bulk_create([Group(name=f"group {n}") for n in range(60)])
+    with django_assert_num_queries(2):  # type: ignore[operator]
+        page = page_of(Group.objects.order_by("name"), factory.get("/list", {"page": "2"}))
+    assert len(page) == 10
+    assert page.total == 60
+
+
+def test_the_summary_says_which_rows_are_shown_and_the_links_are_govuk_pagination() -> None:
+    page = page_of(list(range(6000)), factory.get("/list", {"page": "2"}))
+    html = render(page)
+    assert "Showing 51 to 100 of 6,000 cases." in html
+    assert 'class="govuk-pagination' in html
+    assert 'aria-label="Pages of results"' in html
+    one_page = render(page_of([1, 2], factory.get("/")))
+    assert "2 cases." in one_page
+    assert "govuk-pagination" not in one_page

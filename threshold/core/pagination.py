@@ -1,0 +1,108 @@
+"""One way to page a list: a page of rows from a queryset, and the GOV.UK pagination links for it.
+
+Issue 15: "page-size pagination (GOV.UK pagination component) on every list". A list view asks ``page_of`` for
+the page named by ``?page=`` (the first page for anything that is not a page number, the last for a number past
+the end, as Django's ``Paginator.get_page`` does), renders its rows, and includes
+``includes/pagination.html`` with the ``ListPage``: "Showing 51 to 100 of 6,000 cases" and the numbered links,
+every other query-string parameter kept so filters survive a page change. Only the page's rows are fetched
+(``LIMIT``/``OFFSET``) and one ``COUNT`` says how many there are, so a page's queries do not grow with history.
+The audit trail's own pages, whose tables grow fastest, page through ``threshold.audit`` itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+T = TypeVar("T")
+
+# Rows on a page of any list: enough to scan, few enough that a page renders in a blink at any size.
+PAGE_SIZE = 50
+# Page numbers shown either side of the current one before an ellipsis (GOV.UK: "1 … 6 7 8 … 42").
+AROUND = 1
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[T]):
+    """A page of a list: its rows, where it sits in the list, and the links to the others."""
+
+    rows: list[T]
+    number: int
+    pages: int
+    total: int
+    size: int
+    query: tuple[tuple[str, str], ...] = ()
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def first_shown(self) -> int:
+        """The position in the list of the page's first row (1-based; 0 for an empty list)."""
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last_shown(self) -> int:
+        """The position in the list of the page's last row."""
+        return self.first_shown + len(self.rows) - 1 if self.rows else 0
+
+    def href(self, number: int) -> str:
+        """The address (query string only) of page ``number``, keeping every other parameter."""
+        parameters = [*self.query, *([("page", str(number))] if number > 1 else [])]
+        return "?" + urlencode(parameters) if parameters else "?"
+
+    def govuk(self) -> dict[str, Any]:
+        """The parameters of the GOV.UK pagination component: previous, next and the numbered items."""
+        items: list[dict[str, Any]] = []
+        last_number = 0
+        for number in _numbers_shown(self.number, self.pages):
+            if number - last_number > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": number, "href": self.href(number), "current": number == self.number})
+            last_number = number
+        return {
+            "previous": {"href": self.href(self.number - 1)} if self.number > 1 else None,
+            "next": {"href": self.href(self.number + 1)} if self.number < self.pages else None,
+            "items": items,
+            "landmarkLabel": "Pages of results",
+        }
+
+
+def _numbers_shown(current: int, pages: int) -> list[int]:
+    shown = {1, pages, *range(current - AROUND, current + AROUND + 1)}
+    return sorted(number for number in shown if 1 <= number <= pages)
+
+
+def _kept_query(request: HttpRequest) -> tuple[tuple[str, str], ...]:
+    return tuple((key, value) for key, values in request.GET.lists() if key != "page" for value in values)
+
+
+def page_of(
+    rows: QuerySet[Any] | Sequence[T], request: HttpRequest, *, size: int = PAGE_SIZE, parameter: str = "page"
+) -> ListPage[Any]:
+    """The page of ``rows`` that ``?page=`` names: one ``COUNT`` and one sliced query for a queryset.
+
+    ``rows`` must be ordered (a list that shifts between pages would show a row twice or never); an unordered
+    queryset is refused rather than paged unpredictably.
+    """
+    if isinstance(rows, QuerySet) and not rows.ordered:
+        raise ValueError("A paged list must be ordered, so each row is on exactly one page.")
+    paginator = Paginator(rows, size, allow_empty_first_page=True)
+    page = paginator.get_page(request.GET.get(parameter))
+    return ListPage(
+        rows=list(page.object_list),
+        number=page.number,
+        pages=paginator.num_pages,
+        total=paginator.count,
+        size=size,
+        query=_kept_query(request),
+    )
