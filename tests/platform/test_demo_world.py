@@ -15,18 +15,19 @@ from threshold.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-# name: (kind, pack, trust, local authority area)
+RIVERSIDE, NORTHSHIRE, SOUTHVALE = "Riverside Learning Trust", "Northshire Council", "Southvale Council"
+# name: (kind, pack, trust, local authority area, phase of education); the schools' phases were added for issue 14.
 ORGANISATIONS = {
-    "Northshire Council": (Kind.LOCAL_AUTHORITY, "bedford-luton-lado", None, None),
-    "Southvale Council": (Kind.LOCAL_AUTHORITY, "kcsie", None, None),
-    "Riverside Learning Trust": (Kind.ACADEMY_TRUST, "lead-academy-trust", None, None),
-    "Oakfield Primary School": (Kind.SCHOOL, "lead-academy-trust", "Riverside Learning Trust", "Northshire Council"),
-    "Hillcrest Academy": (Kind.SCHOOL, "lead-academy-trust", "Riverside Learning Trust", "Northshire Council"),
-    "Meadow Lane Academy": (Kind.SCHOOL, "lead-academy-trust", "Riverside Learning Trust", "Southvale Council"),
-    "Little Acorns Nursery": (Kind.EARLY_YEARS, "kcsie", None, "Northshire Council"),
-    "Supply Partners Ltd": (Kind.AGENCY, "kcsie", None, "Northshire Council"),
-    "Northshire Police": (Kind.POLICE, "kcsie", None, None),
-    "Northshire Children's Social Care": (Kind.CHILDRENS_SOCIAL_CARE, "kcsie", None, "Northshire Council"),
+    "Northshire Council": (Kind.LOCAL_AUTHORITY, "bedford-luton-lado", None, None, ""),
+    "Southvale Council": (Kind.LOCAL_AUTHORITY, "kcsie", None, None, ""),
+    "Riverside Learning Trust": (Kind.ACADEMY_TRUST, "lead-academy-trust", None, None, ""),
+    "Oakfield Primary School": (Kind.SCHOOL, "lead-academy-trust", RIVERSIDE, NORTHSHIRE, "primary"),
+    "Hillcrest Academy": (Kind.SCHOOL, "lead-academy-trust", RIVERSIDE, NORTHSHIRE, "secondary"),
+    "Meadow Lane Academy": (Kind.SCHOOL, "lead-academy-trust", RIVERSIDE, SOUTHVALE, "all_through"),
+    "Little Acorns Nursery": (Kind.EARLY_YEARS, "kcsie", None, NORTHSHIRE, ""),
+    "Supply Partners Ltd": (Kind.AGENCY, "kcsie", None, NORTHSHIRE, ""),
+    "Northshire Police": (Kind.POLICE, "kcsie", None, None, ""),
+    "Northshire Children's Social Care": (Kind.CHILDRENS_SOCIAL_CARE, "kcsie", None, NORTHSHIRE, ""),
 }
 
 # email: {organisation: role}; a system administrator holds no membership (ADR 0004).
@@ -59,6 +60,7 @@ def test_the_demo_organisations_are_exactly_those_of_issue_2(demo_world) -> None
             org.policy_pack,
             org.trust.name if org.trust else None,
             org.local_authority.name if org.local_authority else None,
+            org.phase,
         )
         for org in Organisation.objects.select_related("trust", "local_authority")
     }
@@ -95,3 +97,17 @@ def test_running_load_demo_twice_creates_nothing_new(db) -> None:
     assert _counts() == before
     assert "0 organisations, 0 people, 0 memberships created" in out.getvalue()
     assert Membership.objects.filter(is_active=True).count() == sum(len(roles) for roles in PERSONAS.values())
+
+
+def test_a_world_loaded_before_schools_had_a_phase_gains_theirs_and_a_phase_already_set_stays(db) -> None:
+    call_command("load_demo", stdout=StringIO())
+    Organisation.objects.filter(kind=Kind.SCHOOL).update(phase="")
+    Organisation.objects.filter(name="Oakfield Primary School").update(phase="special")
+    before = _counts()
+    call_command("load_demo", stdout=StringIO())
+    assert _counts() == before
+    assert dict(Organisation.objects.filter(kind=Kind.SCHOOL).values_list("name", "phase")) == {
+        "Oakfield Primary School": "special",
+        "Hillcrest Academy": "secondary",
+        "Meadow Lane Academy": "all_through",
+    }

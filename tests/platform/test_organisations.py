@@ -15,6 +15,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.accounts.organisation_services import organisation_fingerprint
 from threshold.accounts.roles import OrganisationKind
 from threshold.audit.models import AuditEvent
+from threshold.core.vocabularies import SchoolPhase
 from threshold.demo.world import NORTHSHIRE, RIVERSIDE
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def edit_data(organisation: Organisation, **overrides):
         "kind": organisation.kind,
         "trust": organisation.trust_id or "",
         "local_authority": organisation.local_authority_id or "",
+        "phase": organisation.phase,
         "policy_pack": organisation.policy_pack,
         "is_active": "on" if organisation.is_active else "",
         "fingerprint": organisation_fingerprint(organisation),
@@ -170,3 +172,44 @@ def test_a_trust_with_schools_and_people_cannot_become_another_kind(signed_in) -
     assert 'href="#id_kind"' in response.content.decode()
     riverside.refresh_from_db()
     assert riverside.kind == OrganisationKind.ACADEMY_TRUST
+
+
+def test_sid_gives_schools_their_phase_and_the_list_shows_it(signed_in) -> None:
+    sid = signed_in("sid")
+    assert add(sid, phase=SchoolPhase.SECONDARY).status_code == 302
+    brookside = Organisation.objects.get(name="Brookside Primary School")
+    assert brookside.phase == SchoolPhase.SECONDARY
+    created = AuditEvent.objects.get(action="organisation.created", record_id=str(brookside.pk))
+    assert created.changes["phase"] == [None, "secondary"]
+
+    oakfield = Organisation.objects.get(name="Oakfield Primary School")
+    url = reverse("organisation_edit", args=[oakfield.pk])
+    assert 'value="primary" selected' in sid.get(url).content.decode()
+    assert sid.post(url, edit_data(oakfield, phase=SchoolPhase.SPECIAL)).status_code == 302
+    oakfield.refresh_from_db()
+    assert oakfield.phase == SchoolPhase.SPECIAL
+    updated = AuditEvent.objects.get(action="organisation.updated", record_id=str(oakfield.pk))
+    assert updated.changes == {"phase": ["primary", "special"]}
+    listed = sid.get(reverse("organisation_list")).content.decode()
+    assert "Phase: Special school" in listed
+    assert "Phase: Secondary" in listed
+
+
+def test_only_a_school_has_a_phase_and_a_phase_not_on_the_list_is_refused(signed_in) -> None:
+    sid = signed_in("sid")
+    nursery = add(sid, name="Tiny Steps Nursery", kind=OrganisationKind.EARLY_YEARS, trust="", phase="primary")
+    assert nursery.status_code == 200
+    page = nursery.content.decode()
+    assert 'href="#id_phase"' in page
+    assert "Only a school has a phase of education: leave it as not recorded" in page
+    made_up = add(sid, phase="grammar").content.decode()
+    assert "Choose a phase of education from the list" in made_up
+    assert not Organisation.objects.filter(name__in=["Tiny Steps Nursery", "Brookside Primary School"]).exists()
+
+    little_acorns = Organisation.objects.get(name="Little Acorns Nursery")
+    url = reverse("organisation_edit", args=[little_acorns.pk])
+    refused = sid.post(url, edit_data(little_acorns, phase=SchoolPhase.NURSERY))
+    assert 'href="#id_phase"' in refused.content.decode()
+    little_acorns.refresh_from_db()
+    assert little_acorns.phase == ""
+    assert sid.post(url, edit_data(little_acorns, phase=SchoolPhase.NOT_APPLICABLE)).status_code == 302

@@ -18,6 +18,7 @@ from tests.reports.lado_year import NOW, YEAR_END, YEAR_START, build_lado_year
 from threshold.accounts.models import Organisation
 from threshold.audit.models import AuditEvent
 from threshold.demo import world
+from threshold.lado.models import Case
 from threshold.reports.lado_report import LadoReport, labels, lado_report
 from threshold.reports.periods import between, financial_year
 
@@ -78,6 +79,8 @@ def test_mo_counts_the_referrals_by_the_day_received(year: None, persona: Any) -
     assert figures["referrals"] == 5
     assert figures["by_tier"] == {"tier-1": 2, "tier-2": 3, "not_recorded": 0}
     assert figures["by_sector"] == zeros(labels.SECTORS, school=2, early_years=1, faith=1, sport=1)
+    # The two school referrals by their employer's phase in Threshold: K1 Oakfield (primary), K5 Hillcrest.
+    assert figures["by_phase"] == zeros(labels.PHASES, primary=1, secondary=1)
     assert figures["by_employer_kind"] == zeros(labels.EMPLOYER_KINDS, school=2, not_in_threshold=3)
     assert figures["by_teacher"] == {"yes": 1, "no": 1, "not_known": 3}
     assert figures["by_role"] == {
@@ -104,6 +107,22 @@ def test_mo_counts_the_referrals_by_the_day_received(year: None, persona: Any) -
     # K1's strategy meeting, K3's section 47 enquiry, K7 managed by children's social care.
     assert figures["csc_involved"] == 3
     assert figures["referrals_by_quarter"] == {"Q1": 2, "Q2": 2, "Q3": 0, "Q4": 1}
+
+
+def test_a_school_referral_counts_under_its_own_phase_else_its_employers_else_not_recorded(
+    year: None, persona: Any
+) -> None:
+    northshire_cases = Case.objects.filter(local_authority__name=world.NORTHSHIRE)
+    # K5's LADO knows better than Hillcrest's record; K7's employer (typed, not in Threshold) becomes a school with
+    # no phase; K3's sports club gets a phase that counts nowhere, because it is not in the school sector.
+    northshire_cases.filter(employer__name=world.HILLCREST).update(school_phase="special")
+    northshire_cases.filter(sector="faith").update(sector="school")
+    northshire_cases.filter(adult_role="Football coach").update(school_phase="secondary")
+    figures = report_for(persona, "mo").figures
+    assert figures["by_phase"] == zeros(labels.PHASES, primary=1, special=1, not_recorded=1)
+    assert sum(figures["by_phase"].values()) == figures["by_sector"]["school"] == 3
+    Organisation.objects.filter(name=world.OAKFIELD).update(phase="")
+    assert report_for(persona, "mo").figures["by_phase"] == zeros(labels.PHASES, special=1, not_recorded=2)
 
 
 def test_mo_counts_outcomes_and_timeliness_by_the_day_concluded(year: None, persona: Any) -> None:
@@ -234,6 +253,32 @@ def test_small_numbers_are_suppressed_on_request(year: None, persona: Any) -> No
     assert report.suppressed(None).figures == report_for(persona, "mo").figures
 
 
+def test_a_breakdown_with_one_small_count_withholds_the_next_smallest_so_the_total_cannot_give_it_back(
+    year: None, persona: Any
+) -> None:
+    report = report_for(persona, "mo", suppress_below=3)
+    # Tier 1 (2) is below 3; shown beside the exact Tier 2 (3) it would be 5 - 3. Both are withheld; 0 stays 0.
+    assert report.figures["referrals"] == 5
+    assert report.figures["by_tier"] == {"tier-1": "withheld", "tier-2": "withheld", "not_recorded": 0}
+    tiers = {table.key: table for table in report.tables()}["by_tier"]
+    assert [row.values[0] for row in tiers.rows] == ["withheld", "withheld", 0]
+    assert "withheld" in tiers.notes[-1]
+    assert "every count is fewer than the threshold or withheld" in tiers.summary
+    # Three decisions below 3 protect one another and keep their words.
+    assert report.figures["by_decision"]["tier-1"] == "fewer than 3"
+
+
+def test_a_role_typed_on_fewer_referrals_than_the_threshold_is_counted_under_other_roles(
+    year: None, persona: Any
+) -> None:
+    report = report_for(persona, "mo", suppress_below=2)
+    # The football coach and the nursery practitioner (one referral each) are two "other roles".
+    assert report.figures["by_role"] == {"teacher": "withheld", "other_roles": 2, "not_recorded": "withheld"}
+    roles = {table.key: table for table in report.tables()}["by_role"]
+    assert [row.label for row in roles.rows] == ["Teacher", "Other roles", "Not recorded"]
+    assert "football coach" in report.suppressed(None).figures["by_role"]
+
+
 def test_every_table_is_titled_says_how_it_counts_and_names_rows_in_words(year: None, persona: Any) -> None:
     tables = {table.key: table for table in report_for(persona, "mo").tables()}
     assert len(tables) == len(report_for(persona, "mo").tables())
@@ -276,6 +321,13 @@ def test_every_table_is_titled_says_how_it_counts_and_names_rows_in_words(year: 
         ("Q4", (2, 1)),
     ]
     assert tables["timeliness"].chart == "none"
+    phases = tables["by_phase"]
+    assert phases.title == "Referrals in the school sector by phase of education"
+    assert [(row.label, row.values) for row in phases.rows if row.values != (0, 0)] == [
+        ("Primary", (1, 0)),
+        ("Secondary", (1, 0)),
+    ]
+    assert [row.label for row in phases.rows][-1] == "Not recorded"
 
 
 def test_the_report_takes_the_same_number_of_queries_on_a_world_three_times_larger(persona: Any) -> None:

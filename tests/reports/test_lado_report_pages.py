@@ -419,6 +419,20 @@ def test_suppression_applies_to_the_downloads_and_their_names(threshold_five: No
     assert event.details["suppress_below"] == 5
 
 
+def test_a_rare_role_is_in_no_cell_of_the_suppressed_workbook(threshold_five: None, signed_in) -> None:
+    client = signed_in("mo")
+
+    def cells(query: str) -> set[Any]:
+        response = client.get(reverse("lado_report_xlsx") + query)
+        workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        return {cell for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row}
+
+    assert {"Football coach", "Nursery practitioner"} <= cells(LAST_YEAR)
+    suppressed = cells(LAST_YEAR + "&suppress=1")
+    assert not {"Football coach", "Nursery practitioner", "Teacher"} & suppressed
+    assert "Other roles" in suppressed
+
+
 # ---------------------------------------------------------------- the report settings
 
 

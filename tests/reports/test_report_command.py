@@ -112,6 +112,16 @@ def test_the_authoritys_suppression_applies_unless_the_command_says_otherwise(ye
     assert json.loads(run(*arguments, "--suppress-below", "0"))["by_tier"]["tier-1"] == 2
 
 
+def test_the_suppressed_json_names_no_role_typed_on_too_few_referrals(year: None, persona: Any) -> None:
+    arguments = [*ANNUAL, "--authority", "northshire-council", "--as", persona("mo").email]
+    exact = run(*arguments)
+    assert "football coach" in exact
+    printed = run(*arguments, "--suppress-below", "2")
+    assert "football coach" not in printed
+    assert "nursery practitioner" not in printed
+    assert json.loads(printed)["by_role"]["other_roles"] == 2
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from threshold.accounts.roles import ROLES_BY_KIND, SETTING_KINDS, OrganisationKind, Role
+from threshold.core.vocabularies import SchoolPhase
 
 DEFAULT_POLICY_PACK = "kcsie"
 
@@ -124,6 +125,14 @@ class Organisation(models.Model):
         default=DEFAULT_POLICY_PACK,
         help_text="The id of the policy pack this organisation works under.",
     )
+    # What the LADO's returns break school referrals down by ("by school phase"): a school's only.
+    phase = models.CharField(
+        "phase of education",
+        max_length=32,
+        choices=SchoolPhase.choices,
+        blank=True,
+        help_text="A school's phase of education, as DfE records it; blank where not recorded.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -134,8 +143,10 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """A trust link must point at a trust, an area link at a local authority."""
+        """A trust link must point at a trust, an area link at a local authority; only a school has a phase."""
         errors: dict[str, str] = {}
+        if self.kind != OrganisationKind.SCHOOL and self.phase not in ("", SchoolPhase.NOT_APPLICABLE):
+            errors["phase"] = "Only a school has a phase of education: leave it as not recorded"
         if self.trust_id is not None:
             if self.trust is None or self.trust.kind != OrganisationKind.ACADEMY_TRUST:
                 errors["trust"] = "A school can only belong to an academy trust."

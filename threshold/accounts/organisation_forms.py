@@ -9,6 +9,7 @@ from django import forms
 from threshold.accounts.models import Organisation
 from threshold.accounts.organisation_services import policy_pack_choices
 from threshold.accounts.roles import OrganisationKind
+from threshold.core.vocabularies import SchoolPhase
 
 
 class PolicyPackField(forms.ChoiceField):
@@ -27,7 +28,7 @@ class PolicyPackField(forms.ChoiceField):
 
 
 class OrganisationForm(forms.Form):
-    """An organisation's name, kind, trust, local authority area, policy pack and whether it is active."""
+    """An organisation's name, kind, trust, local authority area, phase, policy pack and whether it is active."""
 
     name = forms.CharField(
         label="Name",
@@ -53,6 +54,12 @@ class OrganisationForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         error_messages={"invalid_choice": "Choose a local authority from the list"},
+    )
+    phase = forms.ChoiceField(
+        label="Phase of education",
+        choices=[("", "Not recorded"), *SchoolPhase.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a phase of education from the list"},
     )
     policy_pack = PolicyPackField()
     is_active = forms.BooleanField(label="Active", required=False)

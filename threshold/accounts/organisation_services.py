@@ -25,7 +25,7 @@ from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.core.errors import ConflictError
 
-EDITABLE_FIELDS = ("name", "kind", "trust_id", "local_authority_id", "policy_pack", "is_active")
+EDITABLE_FIELDS = ("name", "kind", "trust_id", "local_authority_id", "phase", "policy_pack", "is_active")
 
 
 def policy_pack_choices() -> list[tuple[str, str]]:
@@ -101,15 +101,17 @@ def organisation_create(
     trust: Organisation | None,
     local_authority: Organisation | None,
     policy_pack: str,
+    phase: str,
     audit_context: AuditContext | None = None,
 ) -> Organisation:
-    """Add an organisation (system administrators only)."""
+    """Add an organisation (system administrators only); ``phase`` is a school's phase of education, if known."""
     _require_system_admin(actor)
     organisation = Organisation(
         name=name.strip(),
         kind=kind,
         trust=trust,
         local_authority=local_authority,
+        phase=phase,
         policy_pack=policy_pack,
         is_active=True,
     )
@@ -141,9 +143,13 @@ def organisation_update(
     local_authority: Organisation | None,
     policy_pack: str,
     is_active: bool,
+    phase: str,
     audit_context: AuditContext | None = None,
 ) -> Organisation:
-    """Change an organisation (system administrators only), refusing a stale form."""
+    """Change an organisation (system administrators only), refusing a stale form.
+
+    ``phase`` is a school's phase of education (blank: not recorded), which the LADO's report counts by.
+    """
     _require_system_admin(actor)
     with transaction.atomic(durable=True):
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -154,6 +160,7 @@ def organisation_update(
         current.kind = kind
         current.trust = trust
         current.local_authority = local_authority
+        current.phase = phase
         current.policy_pack = policy_pack
         current.is_active = is_active
         _validate(current, exclude_pk=current.pk)

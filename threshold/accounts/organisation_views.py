@@ -57,7 +57,7 @@ def _pack_titles() -> dict[str, str]:
 
 @system_admin_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    """Every organisation, with its kind, links and policy pack."""
+    """Every organisation, with its kind (and a school's phase), links and policy pack."""
     return render(
         request,
         "accounts/organisation_list.html",
@@ -79,6 +79,7 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
                 trust=form.cleaned_data["trust"],
                 local_authority=form.cleaned_data["local_authority"],
                 policy_pack=form.cleaned_data["policy_pack"],
+                phase=form.cleaned_data["phase"],
                 audit_context=AuditContext.from_request(request),
             )
         except ValidationError as error:
@@ -99,6 +100,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
         "kind": organisation.kind,
         "trust": organisation.trust_id,
         "local_authority": organisation.local_authority_id,
+        "phase": organisation.phase,
         "policy_pack": organisation.policy_pack,
         "is_active": organisation.is_active,
         "fingerprint": organisation_fingerprint(organisation),
@@ -116,6 +118,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
                 local_authority=form.cleaned_data["local_authority"],
                 policy_pack=form.cleaned_data["policy_pack"],
                 is_active=form.cleaned_data["is_active"],
+                phase=form.cleaned_data["phase"],
                 audit_context=AuditContext.from_request(request),
             )
         except ConflictError as conflict:

@@ -1,7 +1,8 @@
-"""The vocabularies both sides record: gender, ethnicity, how it came to light, abuse category, outcome.
+"""The vocabularies both sides record: gender, ethnicity, how it came to light, abuse category, outcome, phase.
 
 The employer's referral (``allegations``) and the LADO's case (``lado``) ask for the same data set (the local
-protocol's recording fields and KCSIE's five outcomes), so the choices live here, below both. They are choices
+protocol's recording fields and KCSIE's five outcomes), so the choices live here, below both. A school's phase of
+education is recorded on the organisation (``accounts``) and on the case, so it lives here too. They are choices
 only: a stored value is the first item of each pair, and renaming a label changes no row.
 """
 
@@ -79,3 +80,23 @@ class Outcome(models.TextChoices):
     FALSE = "false", "False"
     UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated"
     UNFOUNDED = "unfounded", "Unfounded"
+
+
+class SchoolPhase(models.TextChoices):
+    """A school's phase of education, in DfE's words (Get Information about Schools, "phase of education").
+
+    GIAS's phases are nursery, primary, middle deemed primary, secondary, middle deemed secondary, 16 plus,
+    all-through and "not applicable"; a middle school counts with the phase it is deemed. GIAS records special
+    schools and alternative provision (pupil referral units) as types of establishment, often with "not
+    applicable" as their phase; LADO returns count them apart, so here they are phases of their own. Blank (no
+    choice) is "not recorded".
+    """
+
+    NURSERY = "nursery", "Nursery"
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    ALL_THROUGH = "all_through", "All-through"
+    SPECIAL = "special", "Special school"
+    ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision or pupil referral unit"
+    SIXTEEN_PLUS = "sixteen_plus", "16 plus (sixth form college or further education)"
+    NOT_APPLICABLE = "not_applicable", "Not applicable (not a school)"

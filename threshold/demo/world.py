@@ -22,6 +22,7 @@ from threshold.accounts.roles import OrganisationKind as Kind
 from threshold.accounts.roles import Role
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
+from threshold.core.vocabularies import SchoolPhase
 
 DEMO_PASSWORD = "demo-threshold-2026"
 # One published base32 secret for every persona's authenticator (demo mode only).
@@ -37,6 +38,7 @@ class DemoOrganisation:
     pack: str
     trust: str | None = None
     local_authority: str | None = None
+    phase: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,31 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     DemoOrganisation(NORTHSHIRE, Kind.LOCAL_AUTHORITY, "bedford-luton-lado"),
     DemoOrganisation(SOUTHVALE, Kind.LOCAL_AUTHORITY, "kcsie"),
     DemoOrganisation(RIVERSIDE, Kind.ACADEMY_TRUST, "lead-academy-trust"),
-    DemoOrganisation(OAKFIELD, Kind.SCHOOL, "lead-academy-trust", trust=RIVERSIDE, local_authority=NORTHSHIRE),
-    DemoOrganisation(HILLCREST, Kind.SCHOOL, "lead-academy-trust", trust=RIVERSIDE, local_authority=NORTHSHIRE),
-    DemoOrganisation(MEADOW_LANE, Kind.SCHOOL, "lead-academy-trust", trust=RIVERSIDE, local_authority=SOUTHVALE),
+    # Each school has its phase of education, so the LADO report's schools by phase shows more than one.
+    DemoOrganisation(
+        OAKFIELD,
+        Kind.SCHOOL,
+        "lead-academy-trust",
+        trust=RIVERSIDE,
+        local_authority=NORTHSHIRE,
+        phase=SchoolPhase.PRIMARY,
+    ),
+    DemoOrganisation(
+        HILLCREST,
+        Kind.SCHOOL,
+        "lead-academy-trust",
+        trust=RIVERSIDE,
+        local_authority=NORTHSHIRE,
+        phase=SchoolPhase.SECONDARY,
+    ),
+    DemoOrganisation(
+        MEADOW_LANE,
+        Kind.SCHOOL,
+        "lead-academy-trust",
+        trust=RIVERSIDE,
+        local_authority=SOUTHVALE,
+        phase=SchoolPhase.ALL_THROUGH,
+    ),
     DemoOrganisation(LITTLE_ACORNS, Kind.EARLY_YEARS, "kcsie", local_authority=NORTHSHIRE),
     DemoOrganisation(SUPPLY_PARTNERS, Kind.AGENCY, "kcsie", local_authority=NORTHSHIRE),
     DemoOrganisation(NORTHSHIRE_POLICE, Kind.POLICE, "kcsie"),
@@ -112,10 +136,15 @@ def _organisation(spec: DemoOrganisation, by_name: dict[str, Organisation]) -> t
             "policy_pack": spec.pack,
             "trust": by_name.get(spec.trust) if spec.trust else None,
             "local_authority": by_name.get(spec.local_authority) if spec.local_authority else None,
+            "phase": spec.phase,
         },
     )
     if created:
         organisation.full_clean()
+    elif spec.phase and not organisation.phase:
+        # A world loaded before schools had a phase gains theirs; nothing else about it is changed.
+        organisation.phase = spec.phase
+        organisation.save(update_fields=["phase"])
     return organisation, created
 
 

@@ -13,7 +13,7 @@ from django import forms
 
 from threshold.accounts.models import User
 from threshold.core.forms import CleanCharField, VersionedForm
-from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender
+from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, SchoolPhase
 from threshold.lado.models.cases import Body, CaseManager, Injury, RiskMeasureKind, Sector
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
 from threshold.people.forms import ConfirmsSubject
@@ -52,11 +52,12 @@ class AdultForm(ConfirmsSubject, VersionedForm):
 
 
 class AgenciesForm(VersionedForm):
-    """'Details of the referring agency'; 'Details of the employing agency; role/occupation'."""
+    """'Details of the referring agency'; 'Details of the employing agency; role/occupation', and a school's phase."""
 
     referring_agency = _text("Referring agency", None, 200)
     employer_name = _text("Employing agency", None, 200)
     sector = _choice("Sector", Sector.choices)
+    school_phase = _choice("School phase", SchoolPhase.choices)
     adult_role = _text("Role or occupation", None, 200)
 
 
@@ -84,7 +85,7 @@ DATASET_GROUPS: dict[str, tuple[str, type[VersionedForm], tuple[str, ...]]] = {
     "agencies": (
         "The referring and employing agencies",
         AgenciesForm,
-        ("referring_agency", "employer_name", "sector", "adult_role"),
+        ("referring_agency", "employer_name", "sector", "school_phase", "adult_role"),
     ),
     "allegation": (
         "The allegation",
@@ -199,7 +200,12 @@ class ReassignForm(VersionedForm):
 
 
 class CaseFilterForm(forms.Form):
-    """The manager's filters on all cases: GET parameters holding no personal data."""
+    """The manager's filters on all cases: GET parameters holding no personal data.
+
+    ``employers`` are the employer filter's choices, or None when the authority names more than a list can
+    offer (``lado.list_selectors.case_employers``): the manager then types all or part of the name, and the
+    filter is ``employer_contains``.
+    """
 
     tier = forms.ChoiceField(required=False, choices=[("", "Any tier"), *CASE_TIERS.items()])
     status = forms.ChoiceField(required=False)
@@ -208,15 +214,24 @@ class CaseFilterForm(forms.Form):
     sector = forms.ChoiceField(required=False, choices=[("", "Any sector"), *Sector.choices])
     overdue = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, statuses: Any, employers: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, statuses: Any, employers: list[str] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         status = self.fields["status"]
-        employer = self.fields["employer"]
         assert isinstance(status, forms.ChoiceField)
-        assert isinstance(employer, forms.ChoiceField)
         status.choices = [("", "Any status"), *statuses]
-        employer.choices = [("", "Any employer"), *[(name, name) for name in employers]]
+        self.employer_typed = employers is None
+        if employers is None:
+            self.fields["employer"] = CleanCharField(required=False, max_length=200)
+        else:
+            employer = self.fields["employer"]
+            assert isinstance(employer, forms.ChoiceField)
+            employer.choices = [("", "Any employer"), *[(name, name) for name in employers]]
 
     def chosen(self) -> dict[str, Any]:
         """The filters chosen, without the empty ones; none when the form is not valid (the whole list shows)."""
-        return {name: value for name, value in self.cleaned_data.items() if value} if self.is_valid() else {}
+        if not self.is_valid():
+            return {}
+        chosen = {name: value for name, value in self.cleaned_data.items() if value}
+        if self.employer_typed and "employer" in chosen:
+            chosen["employer_contains"] = chosen.pop("employer")
+        return chosen

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from threshold.core.models import Immutable
 from threshold.core.references import UniqueReference, new_case_reference
-from threshold.core.vocabularies import CameToLight, Ethnicity, Gender, Outcome
+from threshold.core.vocabularies import CameToLight, Ethnicity, Gender, Outcome, SchoolPhase
 
 
 class CaseStatus(models.TextChoices):
@@ -93,6 +93,9 @@ class Case(UniqueReference, models.Model):
     )
     employer_name = models.CharField("employing agency", max_length=200, blank=True)
     sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
+    # A school employer's phase, where its organisation in Threshold does not say it (the employer typed, or
+    # a phase the LADO knows better): the report counts this first, then the employer organisation's.
+    school_phase = models.CharField(max_length=32, choices=SchoolPhase.choices, blank=True)
     # The allegation
     came_to_light = models.CharField(max_length=32, choices=CameToLight.choices, blank=True)
     abuse_categories = models.JSONField(default=list)
@@ -112,7 +115,12 @@ class Case(UniqueReference, models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
-        indexes = [models.Index(fields=["local_authority", "status"], name="lado_case_la_status_idx")]
+        # The dates the lists sort and filter by (issue 15): all cases and the team view read an authority's
+        # cases by status, by when they opened; My cases, the home panel and the team view a LADO's.
+        indexes = [
+            models.Index(fields=["local_authority", "status", "opened_at"], name="lado_case_la_status_opened"),
+            models.Index(fields=["lado", "status", "opened_at"], name="lado_case_lado_status_opened"),
+        ]
 
     def __str__(self) -> str:
         return f"Case {self.pk}"

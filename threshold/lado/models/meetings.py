@@ -36,6 +36,8 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["held_at"]
+        # A case's meetings in the order its page lists them (issue 15: an index for every date a list sorts by).
+        indexes = [models.Index(fields=["case", "held_at"], name="lado_meeting_case_held")]
 
     def __str__(self) -> str:
         return f"Meeting {self.pk}"
@@ -76,6 +78,8 @@ class MeetingAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        # A meeting's actions by due date, as its page and spreadsheet list them.
+        indexes = [models.Index(fields=["meeting", "due_on"], name="lado_action_meeting_due")]
 
     def __str__(self) -> str:
         return f"Meeting action {self.pk}"

@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import reverse
 from markupsafe import Markup
 
-from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
+from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome, SchoolPhase
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import Case
 from threshold.lado.models.cases import Body, CaseManager, Injury, InvestigationKind, RiskMeasureKind, Sector
@@ -61,6 +61,14 @@ def _row(key: str, value: object) -> dict[str, Any]:
 
 def _choice(choices: Any, value: str) -> str:
     return str(dict(choices).get(value, value)) if value else NOT_RECORDED
+
+
+def _school_phase(case: Case) -> str:
+    """The phase the report counts: the case's own, else the one on the employer's record in Threshold (said so)."""
+    employer = case.employer
+    if not case.school_phase and employer is not None and employer.phase:
+        return f"{employer.get_phase_display()} (from {employer.name}'s record in Threshold)"
+    return _choice(SchoolPhase.choices, case.school_phase)
 
 
 def _lines(*parts: str) -> Markup:
@@ -136,6 +144,7 @@ def dataset_cards(case: Case, *, may_change: bool) -> list[Card]:
         [
             _row("Employing agency", case.employer_name),
             _row("Sector", _choice(Sector.choices, case.sector)),
+            *([_row("School phase", _school_phase(case))] if case.sector == Sector.SCHOOL or case.school_phase else []),
             _row("Role or occupation", case.adult_role),
         ],
         agencies,

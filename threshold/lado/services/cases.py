@@ -23,7 +23,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
 from threshold.audit.context import AuditContext
 from threshold.core.locking import bump_version
-from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender
+from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, SchoolPhase
 from threshold.lado.models import Allocation, Case, CaseChild, Contact, RiskMeasure
 from threshold.lado.models.cases import CaseManager, Injury, RiskMeasureKind, Sector
 from threshold.lado.selectors import lado_pack
@@ -87,6 +87,7 @@ class DatasetChanges(TypedDict, total=False):
     referring_agency: str
     employer_name: str
     sector: str
+    school_phase: str
     came_to_light: str
     abuse_categories: list[str]
     incident_date: dt.date | None
@@ -101,6 +102,7 @@ _CHOICES: dict[str, set[str]] = {
     "adult_gender": set(Gender.values),
     "adult_ethnicity": set(Ethnicity.values),
     "sector": set(Sector.values),
+    "school_phase": set(SchoolPhase.values),
     "came_to_light": set(CameToLight.values),
     "injury": set(Injury.values),
 }
@@ -108,6 +110,7 @@ _CHOICE_MESSAGES = {
     "adult_gender": "Choose the adult's gender from the list",
     "adult_ethnicity": "Choose the adult's ethnicity from the list",
     "sector": "Choose the employer's sector from the list",
+    "school_phase": "Choose the school's phase of education from the list",
     "came_to_light": "Choose how the allegation came to light from the list",
     "injury": "Choose the injury to the child from the list",
 }
@@ -300,6 +303,10 @@ def case_update_dataset(
     require_case(actor, case, "change")
     require_not_closed(case)
     values, errors = _clean_dataset(dataset)
+    # A phase is a school's: the report counts it in the school sector only, so it may not stand elsewhere.
+    phase, sector = values.get("school_phase", case.school_phase), values.get("sector", case.sector)
+    if phase not in ("", SchoolPhase.NOT_APPLICABLE) and sector != Sector.SCHOOL:
+        errors.setdefault("school_phase", "Choose a school phase only when the sector is school or academy")
     member: User | None = None
     possible: list[User] = []
     if values.get("adult_name") and values["adult_name"] != case.adult_name:
@@ -378,6 +385,7 @@ _LABELS = {
     "referring_agency": "referring agency",
     "employer_name": "employing agency",
     "sector": "sector",
+    "school_phase": "school phase",
     "came_to_light": "how it came to light",
     "abuse_categories": "category of abuse",
     "incident_date": "date of incident",

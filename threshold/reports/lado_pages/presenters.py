@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from threshold.reports.charts import Figure, figures
 from threshold.reports.lado_report import LadoReport
+from threshold.reports.lado_report.suppression import reader_note
 from threshold.reports.periods import Period, is_financial_year
 from threshold.reports.spreadsheets import Sheet, tables_to_sheets
 from threshold.reports.tables import Table, Value
@@ -116,13 +117,7 @@ def headlines(report: LadoReport) -> list[Headline]:
 
 def suppression_note(report: LadoReport) -> str:
     """What the reader must know when small numbers are suppressed (empty when none are)."""
-    below = report.suppress_below
-    if not below:
-        return ""
-    return (
-        f"Counts below {below} are suppressed: each count from 1 to {below - 1} is shown as “fewer than {below}”, "
-        "and a percentage or median worked out from one is not shown. Totals are exact."
-    )
+    return reader_note(report.suppress_below) if report.suppress_below else ""
 
 
 def report_figures(report: LadoReport) -> list[Figure]:

@@ -1,7 +1,8 @@
 """The referrals' figures: cases (Tier 1 and Tier 2), each counted by the date the referral was received.
 
-What the protocol's recording data set holds about a referral: its tier, the employer's sector and kind, the
-category of abuse, whether the adult is a teacher and their role, whether the allegation is non-recent, how
+What the protocol's recording data set holds about a referral: its tier, the employer's sector and kind (and a
+school's phase of education: the case's own, else the one on its employer's record in Threshold), the category
+of abuse, whether the adult is a teacher and their role, whether the allegation is non-recent, how
 the risk was managed, how it was investigated, and whether the police and children's social care were
 involved. A case with several categories of abuse (or several lines of investigation, or risk measures) counts
 once under each.
@@ -11,13 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, Q, TextField
-from django.db.models.functions import Cast, Lower, Trim
+from django.db.models import Count, Exists, Q, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf, Trim
 
 from threshold.access.figures import rows_of_listed
 from threshold.accounts.roles import OrganisationKind
 from threshold.lado.models import Investigation, Level, Meeting, RiskMeasure
-from threshold.lado.models.cases import CaseManager, InvestigationKind
+from threshold.lado.models.cases import CaseManager, InvestigationKind, Sector
 from threshold.lado.models.meetings import MeetingKind
 from threshold.reports.lado_report import labels
 from threshold.reports.lado_report.contacts import quarter_key, quarters_of
@@ -76,10 +77,19 @@ def _category(key: str) -> Q:
     return Q(categories_text__contains=f'"{key}"')
 
 
+def _phase(key: str) -> Q:
+    # Only referrals in the school sector have a phase to count; "not recorded" is one with neither phase.
+    in_school = Q(sector=Sector.SCHOOL)
+    return in_school & (Q(known_phase__isnull=True) if key == labels.NOT_RECORDED else Q(known_phase=key))
+
+
 def referral_figures(counting: Counting) -> dict[str, Any]:
-    """Referrals by tier, sector, employer, teacher, category, recency, risk, investigation and agencies."""
+    """Referrals by tier, sector, school phase, employer, teacher, category, recency, risk, investigation, agencies."""
     referred = counting.referred.annotate(
-        categories_text=Cast("abuse_categories", TextField()), role=Lower(Trim("adult_role")), **_flags()
+        categories_text=Cast("abuse_categories", TextField()),
+        role=Lower(Trim("adult_role")),
+        known_phase=Coalesce(NullIf("school_phase", Value("")), NullIf("employer__phase", Value(""))),
+        **_flags(),
     )
     tally = Tally()
     tally.count("referrals")
@@ -87,6 +97,8 @@ def referral_figures(counting: Counting) -> dict[str, Any]:
         tally.count("by_tier", key, where=~Q(tier__in=TIERS) if key == labels.NOT_RECORDED else Q(tier=key))
     for key, _ in labels.SECTORS:
         tally.count("by_sector", key, where=Q(sector="") if key == labels.NOT_RECORDED else Q(sector=key))
+    for key, _ in labels.PHASES:
+        tally.count("by_phase", key, where=_phase(key))
     for key, _ in labels.EMPLOYER_KINDS:
         tally.count("by_employer_kind", key, where=_employer_kind(key))
     for key, _ in labels.TEACHER:

@@ -4,8 +4,8 @@ Timeliness is the pack's resolution targets (``resolve-target-one-month``, ``-th
 ``-twelve-months``: 1, 3 and 12 calendar months in the shipped packs), each counted from the date the referral
 was received to the date the case concluded, in calendar months as ``threshold.policy.add_months`` counts them
 (received on 31 January, within one month means concluded by 28 or 29 February). The median of the days from
-referral to conclusion is read from the database in order (the middle one or two rows): no database both
-Threshold's engines run has a portable median aggregate, and the rows are never all read.
+referral to conclusion is read from the database in order, the middle one or two rows
+(``threshold.reports.medians``): the rows are never all read.
 
 The outcome of each line of investigation is the coded outcome of the row that stands for that line (the
 latest recorded), on the cases concluded in the period.
@@ -22,6 +22,7 @@ from threshold.lado.models import Investigation
 from threshold.reports.lado_report import labels
 from threshold.reports.lado_report.counting import Counting, Tally, open_at, percent
 from threshold.reports.lado_report.dates import day_of_month, days_between, month_index, within_months
+from threshold.reports.medians import median_of
 
 # The pack's resolution targets, the JSON key each is reported under, and the months where no pack sets one.
 TARGETS = (
@@ -86,18 +87,6 @@ def outcome_figures(counting: Counting) -> dict[str, Any]:
 
 
 def median_days(counting: Counting, concluded: int) -> float | int | None:
-    """The median of the days from referral to conclusion of the cases concluded in the period.
-
-    The database sorts the day counts and returns the middle one (or two, for an even number of cases).
-    """
-    if not concluded:
-        return None
-    days = (
-        counting.concluded.annotate(days=days_between(F("received_on"), F("concluded_on")))
-        .order_by("days", "pk")
-        .values_list("days", flat=True)
-    )
-    lower = (concluded - 1) // 2
-    middle = [value.days for value in days[lower : concluded // 2 + 1]]
-    total = sum(middle)
-    return total // len(middle) if total % len(middle) == 0 else total / len(middle)
+    """The median of the calendar days from referral to conclusion of the cases concluded in the period."""
+    days = counting.concluded.annotate(days=days_between(F("received_on"), F("concluded_on")))
+    return median_of(days, "days", concluded)

@@ -50,11 +50,16 @@ class Counting:
 
     def timescale(self, timescale_id: str, default: int) -> int:
         """The count of a pack timescale (months, working days): the LADO's pack, else the national pack's."""
-        for pack in (self.pack, get_pack(FALLBACK_PACK)):
-            for timescale in pack.timescales:
-                if timescale.id == timescale_id:
-                    return timescale.count
-        return default
+        return pack_timescale(self.pack, timescale_id, default)
+
+
+def pack_timescale(pack: Pack, timescale_id: str, default: int) -> int:
+    """The count of a timescale (months, working days) in ``pack``, else in the national pack, else ``default``."""
+    for each in (pack, get_pack(FALLBACK_PACK)):
+        for timescale in each.timescales:
+            if timescale.id == timescale_id:
+                return timescale.count
+    return default
 
 
 def during(period: Period, field: str) -> Q:

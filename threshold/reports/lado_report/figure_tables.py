@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from threshold.policy import Pack
 from threshold.reports.lado_report import labels
-from threshold.reports.lado_report.suppression import fewer_than
+from threshold.reports.lado_report.suppression import WITHHELD, table_note
 from threshold.reports.periods import Period
 from threshold.reports.tables import Row, Table, Value
 
@@ -37,7 +37,9 @@ def _value(figures: Mapping[str, Any], *path: str) -> Value:
 def _summary(title: str, rows: Sequence[Row], period_label: str) -> str:
     counted = [row for row in rows if isinstance(row.values[0], int | float) and row.values[0]]
     if not counted:
-        # Suppressed cells are words ("fewer than 5"): a table of them is not a table of none.
+        # Suppressed cells are words ("fewer than 5", "withheld"): a table of them is not a table of none.
+        if any(row.values[0] == WITHHELD for row in rows):
+            return f"{title}, {period_label}: every count is fewer than the threshold or withheld, so none is shown."
         if any(isinstance(row.values[0], str) for row in rows):
             return f"{title}, {period_label}: every count is fewer than the threshold, so none is shown."
         return f"{title}, {period_label}: none."
@@ -65,11 +67,7 @@ class _Builder:
         self.this, self.before = report.figures, report.previous
         self.notes: tuple[str, ...] = (SUBJECT_NOTE,)
         if report.suppress_below:
-            below = report.suppress_below
-            self.notes += (
-                f"Counts from 1 to {below - 1} are shown as “{fewer_than(below)}”; totals are exact. "
-                "A percentage or median worked out from such a count is not shown.",
-            )
+            self.notes += (table_note(report.suppress_below),)
         self.tables: list[Table] = []
 
     def compare(
@@ -218,12 +216,23 @@ def report_tables(report: Counted) -> list[Table]:
     b.breakdown("by_source", "Contacts by source", RECEIVED, "Who made the contact", labels.SOURCES)
     b.breakdown("by_sector", "Referrals by employment sector", REFERRED, "Sector", labels.SECTORS)
     b.breakdown(
+        "by_phase",
+        "Referrals in the school sector by phase of education",
+        REFERRED,
+        "Phase of education",
+        labels.PHASES,
+        extra_notes=(
+            "Referrals whose sector is school or academy only. The phase recorded on the case; where none is, "
+            "the phase on the employer's record in Threshold.",
+        ),
+    )
+    b.breakdown(
         "by_employer_kind",
         "Referrals by kind of employer",
         REFERRED,
         "Employer",
         labels.EMPLOYER_KINDS,
-        extra_notes=("Known where the employer uses Threshold; the data set does not record a school's phase.",),
+        extra_notes=("Known where the employer uses Threshold.",),
     )
     b.breakdown("by_teacher", "Referrals about teachers", REFERRED, "Is the adult a teacher?", labels.TEACHER)
     roles = report.figures.get("by_role", {})

@@ -8,7 +8,7 @@ levels ``tier-1``/``tier-2``); the labels are the words the record pages show, n
 from __future__ import annotations
 
 from threshold.accounts.roles import OrganisationKind
-from threshold.core.vocabularies import AbuseCategory
+from threshold.core.vocabularies import AbuseCategory, SchoolPhase
 from threshold.lado.models import ConsultationReason, ContactSource, Level
 from threshold.lado.models.cases import Body, InvestigationKind, RiskMeasureKind, Sector
 from threshold.lado.models.meetings import MeetingKind
@@ -41,8 +41,11 @@ SECTORS: Choices = [(str(value), str(label)) for value, label in Sector.choices]
 CATEGORIES: Choices = [(str(value), str(label)) for value, label in AbuseCategory.choices] + [
     (NOT_RECORDED, NOT_RECORDED_LABEL)
 ]
-# The employer's kind of organisation where the employer uses Threshold: the nearest the data set comes to a
-# school phase (a school, an early years setting), which it does not record.
+# The phase of education of referrals in the school sector (the case's, else its employer organisation's).
+PHASES: Choices = [(str(value), str(label)) for value, label in SchoolPhase.choices] + [
+    (NOT_RECORDED, NOT_RECORDED_LABEL)
+]
+# The employer's kind of organisation where the employer uses Threshold (a school, an early years setting).
 EMPLOYER_KINDS: Choices = [
     (OrganisationKind.SCHOOL, "School"),
     (OrganisationKind.ACADEMY_TRUST, "Academy trust (central team)"),

@@ -75,10 +75,14 @@ class LadoReport:
         )
 
     def suppressed(self, below: int | None) -> LadoReport:
-        """The same report with counts from 1 to ``below``-1 shown as "fewer than N" (None: none suppressed)."""
+        """The same report with counts below ``below`` suppressed (None: none), both periods together.
+
+        Counts from 1 to ``below``-1 are "fewer than N", and counts that would give one back are withheld with
+        them (``suppression``).
+        """
         below = below if below and below >= MIN_SUPPRESSION else None
-        this, before = self.counted
-        return replace(self, figures=suppress(this, below), previous=suppress(before, below), suppress_below=below)
+        figures, previous = suppress(*self.counted, below)
+        return replace(self, figures=figures, previous=previous, suppress_below=below)
 
     def as_json(self) -> dict[str, Any]:
         """The figures, the authority and the previous period's figures, as the command prints them."""
