@@ -135,7 +135,7 @@ def test_priya_sees_the_trusts_allegations_open_overdue_by_outcome_and_how_soon_
         "not_informed": 1,
         "within_one_working_day": 1,  # Christmas Eve to the Tuesday after the Boxing Day bank holiday
         "within_one_working_day_percent": 33.3,
-        "median_working_days": 5,  # calendar days, of 4 (a referral at 00:30 BST counts on its London day), 5 and 5
+        "median_days": 5,  # calendar days, of 4 (a referral at 00:30 BST counts on its London day), 5 and 5
     }
     assert tables["lado_timeliness"].chart == "none"
 
@@ -186,7 +186,7 @@ def test_hanas_school_view_leaves_out_the_concern_and_allegation_about_her_and_p
     timeliness = {row.key: row.values[0] for row in hana["lado_timeliness"].rows}
     assert timeliness["came_to_attention"] == 1
     assert timeliness["within_one_working_day_percent"] == 0.0
-    assert timeliness["median_working_days"] == 4  # calendar days: Friday 2 October to Tuesday 6 October
+    assert timeliness["median_days"] == 4  # calendar days: Friday 2 October to Tuesday 6 October
 
     priya = figures_for(persona, "priya", "trust")
     assert counts(priya["low_level_by_school"])[world.OAKFIELD] == 4

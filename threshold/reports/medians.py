@@ -3,7 +3,7 @@
 Neither database Threshold runs on (SQLite, PostgreSQL) has a median aggregate both share, and a report never
 reads every row to sort it in Python: the database sorts the values and returns only the middle row (an odd
 number) or the middle two (an even number, whose mean is the median). The LADO report's days from referral to
-conclusion and the employer dashboards' working days from attention to informing the LADO both use it.
+conclusion and the employer dashboards' calendar days from attention to informing the LADO both use it.
 """
 
 from __future__ import annotations

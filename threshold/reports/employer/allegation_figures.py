@@ -262,7 +262,7 @@ def lado_timeliness(
         Row(
             label="Median calendar days from attention to informing the LADO",
             values=(median_of(calendar_days, "days", informed),),
-            key="median_working_days",
+            key="median_days",
         ),
     )
     return Table(
