@@ -16,6 +16,7 @@ from threshold.allegations.models import Allegation
 from threshold.audit.models import AuditEvent
 from threshold.lado.models import Case, Contact
 from threshold.people.models import Person
+from threshold.people.services import adult_keys_write
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,9 @@ def case_about_lara(records, persona) -> Case:
     lara = Person.objects.create(organisation=case.local_authority, full_name="Lara Lado", user=persona("lara"))
     Case.objects.filter(pk=case.pk).update(subject=lara, adult_name="Lara Lado")
     Contact.objects.filter(pk=records["contact_chris"]).update(subject=lara, adult_name="Lara Lado")
+    # Their match keys follow the new name, as a save through the services keeps them (people.services).
+    adult_keys_write(record=Contact.objects.get(pk=records["contact_chris"]))
+    adult_keys_write(record=Case.objects.get(pk=case.pk))
     return Case.objects.get(pk=case.pk)
 
 

@@ -2,13 +2,13 @@
 
 People are recorded per organisation, as the sharer spelt the name, so the
 same adult at two of a trust's schools has two records. Records linked to the
-same account are the same adult; otherwise ``matching.why_matched`` compares
+same account are the same adult; otherwise ``likeness.why_matched`` compares
 the name, date of birth and employer.
 """
 
 from __future__ import annotations
 
-from threshold.people.matching import why_matched
+from threshold.people.likeness import why_matched
 from threshold.people.models import Person
 
 

@@ -8,3 +8,9 @@ class PeopleConfig(AppConfig):
 
     name = "threshold.people"
     label = "people"
+
+    def ready(self) -> None:
+        """Keep the LADO records' match keys in step with their saves (``people.receivers``)."""
+        from threshold.people import receivers
+
+        receivers.connect()

@@ -1,70 +1,72 @@
-"""Identity matching: earlier contacts, consultations and cases about the same adult.
+"""Identity matching: earlier contacts, consultations and cases about the same adult, and the LADO search.
 
 The protocol wants consultation details "recorded and ... drawn upon if
 further concerns come about in relation to that individual". People are
-recorded once per organisation and spelled as the caller spelled them, so
-names are compared with ``rapidfuzz`` (tolerant of a slip such as "Chriss",
-a short forename such as "Chris" for "Christopher", or names given surname
-first), alongside the date of birth and the employer. Every record comes
-through ``threshold.access``: a match never reveals a record the viewer may
-not see, nor one about the viewer.
+recorded once per organisation and spelled as the caller spelled them.
+
+Two steps, so a page costs the same at any size of history:
+
+1. **Candidates, in the database.** Every contact and case stores match keys
+   of its adult (``people.AdultKey``: surname, given names, their sounds,
+   initials, date of birth, employer words; ``record_keys``). The records
+   the reader may see (``threshold.access``) that share the most weight of
+   the keys a match could carry are chosen, at most ``CANDIDATES`` of each
+   kind, in one query per kind. On PostgreSQL a surname or employer within a
+   trigram likeness (``pg_trgm``) is a candidate too.
+2. **The verdict, in Python** (``likeness``): rapidfuzz and the name and
+   date-of-birth rules say whether each candidate is probably or possibly
+   the same adult, and why.
+
+Every record comes through ``threshold.access``: a match never reveals a
+record the viewer may not see, nor one about the viewer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import prefetch_related_objects
+from django.db import models
+from django.db.models import Model, OuterRef, QuerySet, Subquery, Sum, Value, When, prefetch_related_objects
 from django.utils import timezone
-from rapidfuzz import fuzz
 
 from threshold.access import fetch
 from threshold.accounts.models import Organisation, User
-from threshold.core.references import reference_key
+from threshold.core.references import PREFIXES, RANDOM_CHARACTERS, reference_key
 from threshold.lado.models import Case, Contact, Level
+from threshold.people.likeness import (
+    PROBABLY,
+    SIMILAR_EMPLOYER,
+    SIMILAR_NAME,
+    employer_similarity,
+    likeness,
+    name_similarity,
+    same_name,
+    settle,
+    why_matched,
+)
+from threshold.people.models import adult_key_rows
+from threshold.people.record_keys import CANDIDATES, birth_query, employer_query, name_query, surnames_of
+from threshold.people.services import adult_of
 
-# A name scoring this much (0-100) is "similar"; below it, only a shared date of
-# birth makes a match. 85 keeps "Chris Coach" ~ "Chriss Coach" and "Kris Coach"
-# and leaves out "Chris Cook" (76).
-SIMILAR_NAME = 85
-# With the same date of birth a weaker name likeness is enough (a changed surname).
-NAME_WITH_BIRTH_DATE = 60
-SIMILAR_EMPLOYER = 90
+__all__ = [
+    "SIMILAR_EMPLOYER",
+    "SIMILAR_NAME",
+    "Match",
+    "employer_similarity",
+    "name_similarity",
+    "previous_about",
+    "same_name",
+    "search_records",
+    "why_matched",
+]
 
-_NOT_LETTERS = re.compile(r"[^\w\s]")
+R = TypeVar("R", bound=Model)
 
-
-def _tokens(name: str) -> list[str]:
-    return _NOT_LETTERS.sub(" ", name.casefold()).split()
-
-
-def name_similarity(first: str, second: str) -> float:
-    """How alike two names are, 0 to 100, forgiving order, spelling slips and short forenames."""
-    a, b = _tokens(first), _tokens(second)
-    if not a or not b:
-        return 0.0
-    score = fuzz.token_sort_ratio(" ".join(a), " ".join(b))
-    surname = fuzz.ratio(a[-1], b[-1])
-    if surname >= 90 and len(a) > 1 and len(b) > 1:
-        short, long_ = sorted((a[0], b[0]), key=len)
-        forename = 100.0 if len(short) >= 3 and long_.startswith(short) else fuzz.ratio(a[0], b[0])
-        score = max(score, (surname + forename) / 2)
-    return float(score)
-
-
-def same_name(first: str, second: str) -> bool:
-    """The same words, whatever their case, punctuation or order."""
-    return bool(_tokens(first)) and sorted(_tokens(first)) == sorted(_tokens(second))
-
-
-def employer_similarity(first: str, second: str) -> float:
-    """How alike two employers' names are, 0 to 100 (word order and small words forgiven)."""
-    if not first.strip() or not second.strip():
-        return 0.0
-    return float(fuzz.token_set_ratio(" ".join(_tokens(first)), " ".join(_tokens(second))))
+LEVEL_LABELS = {PROBABLY: "Probably the same adult", "possibly": "Possibly the same adult"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class Match:
     summary: str
     reasons: tuple[str, ...]
     score: float
+    # "probably" or "possibly" the same adult (``likeness``); None for a search, which judges no one.
+    level: str | None = None
 
     @property
     def label(self) -> str:
@@ -92,43 +96,53 @@ class Match:
         """The page the record lives on."""
         return "case_detail" if self.kind == "case" else "contact_detail"
 
-
-def why_matched(
-    *,
-    name: str,
-    date_of_birth: dt.date | None,
-    employer_name: str,
-    their_name: str,
-    their_birth: dt.date | None,
-    their_employer: str,
-) -> tuple[tuple[str, ...], float]:
-    """The reasons two descriptions of an adult may be the same person (none: not a match), and the name score."""
-    score = name_similarity(name, their_name)
-    same_birth = date_of_birth is not None and date_of_birth == their_birth
-    reasons: list[str] = []
-    if same_birth:
-        reasons.append("Same date of birth")
-    if same_name(name, their_name):
-        reasons.append("Same name")
-    elif score >= SIMILAR_NAME or (same_birth and score >= NAME_WITH_BIRTH_DATE):
-        reasons.append(f"Similar name ({their_name})")
-    else:
-        # A date of birth or an employer alone is shared by too many people to suggest a match.
-        return (), score
-    employer = employer_similarity(employer_name, their_employer)
-    if employer_name.strip() and same_name(employer_name, their_employer):
-        reasons.append("Same employer")
-    elif employer >= SIMILAR_EMPLOYER:
-        reasons.append(f"Similar employer ({their_employer})")
-    return tuple(reasons), score
+    @property
+    def level_label(self) -> str:
+        """The verdict in words ("Probably the same adult"), or '' for a search result."""
+        return LEVEL_LABELS.get(self.level or "", "")
 
 
-def _with_decisions(
-    matched: list[tuple[Contact, tuple[str, ...], float]],
-) -> list[tuple[Contact, tuple[str, ...], float]]:
-    """The matched contacts with their decisions loaded in one query (scoring every contact needs none)."""
-    prefetch_related_objects([contact for contact, _, _ in matched], "decisions")
-    return matched
+def _ranked(
+    records: QuerySet[R], record: str, wanted: dict[str, int], *, similar: Sequence[str] = (), newest: str
+) -> QuerySet[R]:
+    """The records sharing the most weight of the ``wanted`` keys, heaviest (then newest) first, at most CANDIDATES.
+
+    ``record`` names the kind (``"contact"`` or ``"case"``). The records are
+    those holding a key (an ``IN`` over the keys' index, so the database
+    starts from the few key rows, not the authority's records), each weighed
+    by a correlated sum of its keys' weights; a key within a trigram likeness
+    of one of ``similar`` (PostgreSQL only) weighs 1.
+    """
+    holders = adult_key_rows(record=record, keys=wanted, similar=similar)
+    by_weight: defaultdict[int, list[str]] = defaultdict(list)
+    for key, weight in wanted.items():
+        by_weight[weight].append(key)
+    weighed = models.Case(
+        *(When(key__in=sorted(keys), then=Value(weight)) for weight, keys in sorted(by_weight.items(), reverse=True)),
+        default=Value(1),
+    )
+    weight = holders.filter(**{record: OuterRef("pk")}).values(record).annotate(weight=Sum(weighed)).values("weight")
+    return (
+        records.filter(pk__in=holders.values(record))
+        .annotate(match_weight=Subquery(weight))
+        .order_by("-match_weight", f"-{newest}")[:CANDIDATES]
+    )
+
+
+def _candidates(user: User, local_authority: Organisation | None) -> tuple[QuerySet[Contact], QuerySet[Case]]:
+    # Decisions are fetched afterwards, for the contacts that matched only (_with_decisions).
+    contacts = fetch.visible_contacts(user, "view").select_related("subject")
+    cases = fetch.visible_cases(user, "view").select_related("subject")
+    if local_authority is not None:
+        contacts = contacts.filter(local_authority=local_authority)
+        cases = cases.filter(local_authority=local_authority)
+    return contacts, cases
+
+
+def _with_decisions(contacts: list[Contact]) -> list[Contact]:
+    """The matched contacts with their decisions loaded in one query (choosing candidates needs none)."""
+    prefetch_related_objects(contacts, "decisions")
+    return contacts
 
 
 def _contact_kind(contact: Contact) -> str | None:
@@ -141,16 +155,6 @@ def _contact_kind(contact: Contact) -> str | None:
     return "consultation" if decision.level == Level.CONSULTATION else None
 
 
-def _candidates(user: User, local_authority: Organisation | None) -> tuple[Iterable[Contact], Iterable[Case]]:
-    # Decisions are fetched afterwards, for the contacts that matched only (_with_decisions).
-    contacts = fetch.visible_contacts(user, "view")
-    cases = fetch.visible_cases(user, "view").select_related("subject")
-    if local_authority is not None:
-        contacts = contacts.filter(local_authority=local_authority)
-        cases = cases.filter(local_authority=local_authority)
-    return contacts, cases
-
-
 def previous_about(
     user: User,
     *,
@@ -160,76 +164,97 @@ def previous_about(
     employer_name: str = "",
     exclude_contact: int | None = None,
 ) -> list[Match]:
-    """Earlier contacts, consultations and cases that may be about this adult, strongest first.
+    """Earlier contacts, consultations and cases that may be about this adult: probably first, then strongest.
 
     Limited to one local authority's LADO service (None: every service the
     user reaches) and to what ``user`` may view. ``exclude_contact`` is the
     contact being looked at: neither it nor the case it opened is "earlier".
+    Three queries, whatever the size of the history.
     """
-    found: list[Match] = []
+    wanted = {**name_query(name), **birth_query(date_of_birth)}
+    if not wanted:
+        return []
     contacts, cases = _candidates(user, local_authority)
-    matched = []
-    for contact in contacts:
-        if contact.pk == exclude_contact:
-            continue
-        reasons, score = why_matched(
+    if exclude_contact is not None:
+        # The contact's own case is not an earlier record either.
+        contacts, cases = contacts.exclude(pk=exclude_contact), cases.exclude(contact_id=exclude_contact)
+    similar = surnames_of(name)
+    records: list[Contact | Case] = [
+        *_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"),
+        *_ranked(cases, "case", wanted, similar=similar, newest="opened_at"),
+    ]
+    verdicts = []
+    for record in records:
+        their_name, their_birth, their_employer = adult_of(record)
+        found = likeness(
             name=name,
             date_of_birth=date_of_birth,
             employer_name=employer_name,
-            their_name=contact.adult_name,
-            their_birth=contact.adult_date_of_birth,
-            their_employer=contact.employer_name,
+            their_name=their_name,
+            their_birth=their_birth,
+            their_employer=their_employer,
         )
-        if reasons:
-            matched.append((contact, reasons, score))
-    for contact, reasons, score in _with_decisions(matched):
-        kind = _contact_kind(contact)
-        if kind is not None:
-            found.append(_contact_match(contact, kind, reasons, score))
-    for case in cases:
-        if exclude_contact is not None and case.contact_id == exclude_contact:
-            continue  # the contact's own case is not an earlier record
-        reasons, score = why_matched(
-            name=name,
-            date_of_birth=date_of_birth,
-            employer_name=employer_name,
-            their_name=case.adult_name or case.subject.full_name,
-            their_birth=case.adult_date_of_birth or case.subject.date_of_birth,
-            their_employer=case.employer_name,
-        )
-        if reasons:
-            found.append(_case_match(case, reasons, score))
-    return sorted(found, key=lambda match: (-len(match.reasons), -match.score, -match.on.toordinal()))
+        verdicts.append((found, their_name, their_birth))
+    matched = [
+        (record, found, level)
+        for record, (found, _name, _birth), level in zip(records, verdicts, settle(verdicts), strict=True)
+        if level is not None
+    ]
+    _with_decisions([record for record, _found, _level in matched if isinstance(record, Contact)])
+    found_matches: list[Match] = []
+    for record, found, level in matched:
+        if isinstance(record, Case):
+            found_matches.append(_case_match(record, found.reasons, found.score, level))
+        elif (kind := _contact_kind(record)) is not None:
+            found_matches.append(_contact_match(record, kind, found.reasons, found.score, level))
+    return sorted(
+        found_matches,
+        key=lambda match: (match.level != PROBABLY, -len(match.reasons), -match.score, -match.on.toordinal()),
+    )
 
 
-def _contact_match(contact: Contact, kind: str, reasons: tuple[str, ...], score: float) -> Match:
+def _contact_match(contact: Contact, kind: str, reasons: tuple[str, ...], score: float, level: str | None) -> Match:
+    name, born, employer = adult_of(contact)
     return Match(
         kind=kind,
         record_id=contact.pk,
         reference=contact.reference,
-        name=contact.adult_name,
-        date_of_birth=contact.adult_date_of_birth,
-        employer_name=contact.employer_name,
+        name=name,
+        date_of_birth=born,
+        employer_name=employer,
         on=timezone.localdate(contact.received_at),
         summary=contact.summary,
         reasons=reasons,
         score=score,
+        level=level,
     )
 
 
-def _case_match(case: Case, reasons: tuple[str, ...], score: float) -> Match:
+def _case_match(case: Case, reasons: tuple[str, ...], score: float, level: str | None) -> Match:
+    name, born, employer = adult_of(case)
     return Match(
         kind="case",
         record_id=case.pk,
         reference=case.reference,
-        name=case.adult_name or case.subject.full_name,
-        date_of_birth=case.adult_date_of_birth or case.subject.date_of_birth,
-        employer_name=case.employer_name,
+        name=name,
+        date_of_birth=born,
+        employer_name=employer,
         on=timezone.localdate(case.opened_at),
         summary=case.summary,
         reasons=reasons,
         score=score,
+        level=level,
     )
+
+
+def _stored_reference(key: str) -> str:
+    """A reference as ``reference_key`` reduces it, written as references are stored (``CT-7KQ2-9MXD``)."""
+    for prefix in sorted(PREFIXES, key=len, reverse=True):
+        rest = key[len(prefix) :]
+        if key.startswith(prefix) and len(rest) == RANDOM_CHARACTERS:
+            half = RANDOM_CHARACTERS // 2
+            return f"{prefix}-{rest[:half]}-{rest[half:]}"
+    return key
 
 
 def search_records(user: User, *, name: str = "", reference: str = "", employer_name: str = "") -> list[Match]:
@@ -238,39 +263,52 @@ def search_records(user: User, *, name: str = "", reference: str = "", employer_
     Names are matched as ``previous_about`` matches them; a reference is a
     case's (``LADO-7KQ2-9MXD``) or a contact's (``CT-4HWN-R2FB``), compared
     as ``reference_key`` reduces them (case, spaces and hyphens do not
-    matter); an employer is
-    matched on its name, tolerant of spelling. Criteria given together must
-    all hold.
+    matter); an employer is matched on its name, tolerant of spelling.
+    Criteria given together must all hold. Candidates are chosen in the
+    database (by reference, or by the name's and employer's keys), at most
+    ``CANDIDATES`` of each kind.
     """
-    contacts, cases = _candidates(user, None)
     reference = reference_key(reference)
+    if not (name.strip() or reference or employer_name.strip()):
+        return []
+    contacts, cases = _candidates(user, None)
+    if reference:
+        chosen_contacts = list(contacts.filter(reference=_stored_reference(reference)))
+        chosen_cases = list(cases.filter(reference=_stored_reference(reference)))
+    else:
+        wanted = {**name_query(name), **employer_query(employer_name)}
+        similar = [*surnames_of(name), *employer_query(employer_name)]
+        chosen_contacts = list(_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"))
+        chosen_cases = list(_ranked(cases, "case", wanted, similar=similar, newest="opened_at"))
     results: list[Match] = []
-    matched = []
-    for contact in contacts:
+    matched: list[tuple[Contact, tuple[str, ...], float]] = []
+    for contact in chosen_contacts:
+        their_name, _born, their_employer = adult_of(contact)
         reasons = _search_reasons(
             name=name,
             reference=reference,
             employer_name=employer_name,
-            their_name=contact.adult_name,
+            their_name=their_name,
             their_reference=contact.reference,
-            their_employer=contact.employer_name,
+            their_employer=their_employer,
         )
         if reasons is not None:
-            matched.append((contact, reasons, name_similarity(name, contact.adult_name)))
-    for contact, reasons, score in _with_decisions(matched):
-        results.append(_contact_match(contact, _contact_kind(contact) or "contact", reasons, score))
-    for case in cases:
-        their_name = case.adult_name or case.subject.full_name
+            matched.append((contact, reasons, name_similarity(name, their_name)))
+    _with_decisions([contact for contact, _reasons, _score in matched])
+    for contact, reasons, score in matched:
+        results.append(_contact_match(contact, _contact_kind(contact) or "contact", reasons, score, None))
+    for case in chosen_cases:
+        their_name, _born, their_employer = adult_of(case)
         reasons = _search_reasons(
             name=name,
             reference=reference,
             employer_name=employer_name,
             their_name=their_name,
             their_reference=case.reference,
-            their_employer=case.employer_name,
+            their_employer=their_employer,
         )
         if reasons is not None:
-            results.append(_case_match(case, reasons, name_similarity(name, their_name)))
+            results.append(_case_match(case, reasons, name_similarity(name, their_name), None))
     return sorted(results, key=lambda match: (-match.score, -match.on.toordinal(), match.reference))
 
 
@@ -280,8 +318,7 @@ def _search_reasons(
     """Why a record answers the search, or None when a criterion given does not hold."""
     reasons: list[str] = []
     if name.strip():
-        score = name_similarity(name, their_name)
-        if score < SIMILAR_NAME:
+        if name_similarity(name, their_name) < SIMILAR_NAME:
             return None
         reasons.append("Same name" if same_name(name, their_name) else f"Similar name ({their_name})")
     if reference:
@@ -289,8 +326,7 @@ def _search_reasons(
             return None
         reasons.append("Same reference")
     if employer_name.strip():
-        score = employer_similarity(employer_name, their_employer)
-        if score < SIMILAR_EMPLOYER:
+        if employer_similarity(employer_name, their_employer) < SIMILAR_EMPLOYER:
             return None
         reasons.append(
             "Same employer" if same_name(employer_name, their_employer) else f"Similar employer ({their_employer})"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from threshold.core.names import record_keys, without_hidden_characters
@@ -140,6 +142,60 @@ class SubjectClearance(models.Model):
 
     def __str__(self) -> str:
         return f"Clearance of person {self.person_id}"
+
+
+class AdultKey(models.Model):
+    """One match key of the adult a LADO contact or case is about (``threshold.people.record_keys``).
+
+    What "previous records" and the LADO search choose candidates by, in the
+    database, before ``threshold.people.likeness`` judges them. Written by
+    ``people.services`` whenever a record's adult (name, date of birth,
+    employer, or the subject they fall back to) changes. Not protected on its
+    own: a key is read only inside a query over ``threshold.access``'s
+    contacts and cases.
+    """
+
+    contact = models.ForeignKey(
+        "lado.Contact", on_delete=models.CASCADE, null=True, blank=True, related_name="adult_keys"
+    )
+    case = models.ForeignKey("lado.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="adult_keys")
+    key = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact__isnull=False, case__isnull=True)
+                | models.Q(contact__isnull=True, case__isnull=False),
+                name="people_adultkey_one_record",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["key", "contact"], name="people_adultkey_contact_idx"),
+            models.Index(fields=["key", "case"], name="people_adultkey_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Key of {'contact ' + str(self.contact_id) if self.contact_id else 'case ' + str(self.case_id)}"
+
+
+# ``key__trigram_similar`` (pg_trgm's ``%``), used on PostgreSQL only, where migration people 0004 indexes it.
+AdultKey._meta.get_field("key").register_lookup(TrigramSimilar)
+
+
+def adult_key_rows(*, record: str, keys: Iterable[str], similar: Iterable[str] = ()) -> models.QuerySet[AdultKey]:
+    """The key rows of contacts or cases among ``keys`` or, on PostgreSQL, like one of ``similar``.
+
+    ``record`` is ``"contact"`` or ``"case"``; "like" is a trigram likeness.
+
+    Only ever a condition inside a query over ``threshold.access``'s contacts
+    or cases (``people.matching``): evaluated on its own, outside a service,
+    the access guard refuses it.
+    """
+    condition = models.Q(key__in=sorted(keys))
+    if connection.vendor == "postgresql":
+        for key in sorted(similar):
+            condition |= models.Q(key__trigram_similar=key)
+    return AdultKey.objects.filter(condition, **{f"{record}__isnull": False})
 
 
 def person_keys_write(person: Person) -> None:

@@ -1,0 +1,116 @@
+"""The LADO records' stored match keys (``people.AdultKey``): kept in step, and what keeps matching's cost flat."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import demo_record_ids
+from threshold.accounts.models import Organisation
+from threshold.demo import world
+from threshold.lado.models import Case, Contact
+from threshold.lado.services.cases import case_update_dataset, dataset_changes
+from threshold.people.matching import Match, previous_about, search_records
+from threshold.people.models import AdultKey, Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def northshire(demo_world: None) -> Organisation:
+    return Organisation.objects.get(name=world.NORTHSHIRE)
+
+
+def _contact(northshire: Organisation, name: str, born: dt.date | None = None, **extra: object) -> Contact:
+    subject = Person.objects.create(organisation=northshire, full_name=name or "Someone", date_of_birth=born)
+    return Contact.objects.create(
+        local_authority=northshire,
+        subject=subject,
+        adult_name=name,
+        adult_date_of_birth=born,
+        summary="A contact for the match keys.",
+        **extra,
+    )
+
+
+def _keys(**record: object) -> set[str]:
+    return set(AdultKey.objects.filter(**record).values_list("key", flat=True))
+
+
+def test_a_new_contact_stores_the_keys_of_its_adult(northshire: Organisation) -> None:
+    contact = _contact(northshire, "Victor Nakamura", dt.date(1981, 10, 31), employer_name="Brookfield Academy")
+    assert {"s:nakamura", "g:victor", "i:vn", "b:1981-10-31", "e:brookfield"} <= _keys(contact=contact)
+
+
+def test_a_renamed_case_is_found_by_its_new_name_and_no_longer_by_its_old_one(persona, northshire) -> None:
+    case = Case.objects.get(pk=demo_record_ids()["case_chris"])
+    lara = persona("lara")
+    assert case.pk in [m.record_id for m in previous_about(lara, local_authority=northshire, name="Chris Coach")]
+    case_update_dataset(
+        actor=lara,
+        case=case,
+        dataset=dataset_changes({"adult_name": "Christopher Nakamura-Coach"}),
+        expected_version=case.version,
+    )
+    assert "s:nakamuracoach" in _keys(case=case)
+    found = previous_about(lara, local_authority=northshire, name="Christopher Nakamura")
+    assert [(m.kind, m.record_id) for m in found] == [("case", case.pk)]
+    case_update_dataset(
+        actor=lara,
+        case=Case.objects.get(pk=case.pk),
+        dataset=dataset_changes({"adult_name": "Victor Whitlock"}),
+        expected_version=Case.objects.get(pk=case.pk).version,
+    )
+    assert "s:nakamuracoach" not in _keys(case=case)
+    assert previous_about(lara, local_authority=northshire, name="Christopher Nakamura") == []
+    assert [m.record_id for m in search_records(lara, name="Victor Whitlock")] == [case.pk]
+
+
+def test_a_record_without_a_name_of_its_own_follows_its_renamed_subject(persona, northshire) -> None:
+    contact = _contact(northshire, "")
+    subject = contact.subject
+    subject.full_name = "Imogen Blackwood"
+    subject.date_of_birth = dt.date(1976, 12, 24)
+    subject.save(update_fields=["full_name", "date_of_birth"])
+    assert {"s:blackwood", "b:1976-12-24"} <= _keys(contact=contact)
+    found = previous_about(persona("lara"), local_authority=northshire, name="Imogen Blackwood")
+    assert [(m.record_id, m.name, m.level) for m in found] == [(contact.pk, "Imogen Blackwood", "probably")]
+
+
+def _queries(run) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured.captured_queries)
+
+
+def test_previous_records_and_search_make_as_many_queries_for_fifty_contacts_as_for_five(persona, northshire) -> None:
+    lara = persona("lara")
+
+    def previous() -> list[Match]:
+        return previous_about(
+            lara, local_authority=northshire, name="Jordan Whitley", date_of_birth=dt.date(1990, 1, 1)
+        )
+
+    def search() -> list[Match]:
+        return search_records(lara, name="Jordan Whitley", employer_name="Lantern Lane")
+
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            _contact(
+                northshire,
+                "Jordan Whitley",
+                dt.date(1990, 1, 1) + dt.timedelta(days=number * 40),
+                employer_name="Lantern Lane",
+            )
+
+    add(5, 0)
+    previous(), search()  # the reader's scope is worked out once, on the first read
+    small = (_queries(previous), _queries(search))
+    assert len(search()) == 5
+    add(45, 5)
+    assert (_queries(previous), _queries(search)) == small
+    assert len(search()) == 50
+    assert len(previous()) == 50

@@ -1,0 +1,90 @@
+"""Keeping the stored match keys of LADO records in step with the adult each record is about (``people.AdultKey``).
+
+The keys are a derived index of a contact or case, like a person's
+``PersonKey``: rewritten in the saving transaction whenever what matching
+reads changes, so "previous records" and search choose candidates by what the
+records say now. No audit event: nothing anyone can read changes.
+``people.receivers`` calls ``adult_keys_write`` on every save of a contact,
+case or person; code that makes rows without saving them (``bulk_create`` in
+benches and loaders) calls ``adult_keys_fill`` afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
+from django.db import transaction
+from django.db.models import Q
+
+from threshold.people.models import AdultKey, Person
+from threshold.people.record_keys import adult_keys
+
+if TYPE_CHECKING:
+    from threshold.lado.models import Case, Contact
+
+_BATCH = 5000
+
+
+def adult_of(record: Contact | Case) -> tuple[str, dt.date | None, str]:
+    """The adult as matching reads a record: its own name and date of birth, else its subject's; its employer."""
+    name, born = record.adult_name, record.adult_date_of_birth
+    if not name or born is None:
+        subject = record.subject
+        name = name or subject.full_name
+        born = born if born is not None else subject.date_of_birth
+    return name, born, record.employer_name
+
+
+def _owner(record: Contact | Case) -> dict[str, Contact | Case]:
+    return {record._meta.model_name or "": record}
+
+
+def adult_keys_write(*, record: Contact | Case) -> None:
+    """Bring ``record``'s stored keys in step with its adult: the keys it no longer has go, new ones are added."""
+    name, born, employer = adult_of(record)
+    wanted = adult_keys(name=name, date_of_birth=born, employer_name=employer)
+    owner = _owner(record)
+    with transaction.atomic():
+        stored = set(AdultKey.objects.filter(**owner).values_list("key", flat=True))
+        if stored - wanted:
+            AdultKey.objects.filter(**owner, key__in=sorted(stored - wanted)).delete()
+        AdultKey.objects.bulk_create([AdultKey(**owner, key=key) for key in sorted(wanted - stored)])
+
+
+def adult_keys_of_subject(*, person: Person) -> None:
+    """Rewrite the keys of the records that fall back on ``person`` for the adult's name or date of birth."""
+    falls_back = Q(adult_name="") | Q(adult_date_of_birth__isnull=True)
+    # The reverse managers are typed by their abstract base; the rows are contacts and cases.
+    records = cast(
+        "list[Contact | Case]", [*person.lado_contacts.filter(falls_back), *person.lado_cases.filter(falls_back)]
+    )
+    for record in records:
+        adult_keys_write(record=record)
+
+
+def adult_keys_fill(*, contacts: Iterable[Contact] = (), cases: Iterable[Case] = ()) -> int:
+    """Write the keys of records made without ``save`` (``bulk_create``); returns how many keys were written.
+
+    The records should have their subject loaded (``select_related("subject")``
+    or the instances just created) when their own name or date of birth is
+    blank, or each such record costs a query.
+    """
+    written = 0
+    batch: list[AdultKey] = []
+    # Streamed, not listed: a loader passes iterators over tens of thousands of rows.
+    records: Iterable[Contact | Case] = itertools.chain(contacts, cases)
+    for record in records:
+        name, born, employer = adult_of(record)
+        owner = _owner(record)
+        batch.extend(
+            AdultKey(**owner, key=key)
+            for key in sorted(adult_keys(name=name, date_of_birth=born, employer_name=employer))
+        )
+        if len(batch) >= _BATCH:
+            written += len(AdultKey.objects.bulk_create(batch))
+            batch = []
+    written += len(AdultKey.objects.bulk_create(batch))
+    return written
