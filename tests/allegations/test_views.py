@@ -7,6 +7,7 @@ import re
 
 from django.urls import reverse
 
+from tests.allegations.conftest import update_details
 from threshold.allegations.models import Allegation, OutcomeRecord, Referral, Step, StepRecord
 from threshold.allegations.services import referral_make
 from threshold.core.record_ids import encode as rid
@@ -168,7 +169,8 @@ def test_the_home_panel_lists_open_allegations_and_overdue_steps(
     signed_in, persona, chris_allegation, settings
 ) -> None:
     settings.HOME_PANELS = ["threshold.allegations.home.panel"]
-    Allegation.objects.filter(pk=chris_allegation.pk).update(came_to_attention_on=dt.date(2026, 1, 2))
+    # Through the service, so the stored clocks move with the date, as they do when Hana corrects it.
+    chris_allegation = update_details(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
     html = signed_in("hana").get("/").content.decode()
     assert chris_allegation.reference in html
     assert "Overdue" in html
@@ -297,7 +299,8 @@ def test_paused_steps_are_not_overdue_on_the_home_page_or_the_list(
     from threshold.allegations import services
 
     settings.HOME_PANELS = ["threshold.allegations.home.panel"]
-    Allegation.objects.filter(pk=chris_allegation.pk).update(came_to_attention_on=dt.date(2026, 1, 2))
+    # Through the service, so the stored clocks move with the date, as they do when Hana corrects it.
+    chris_allegation = update_details(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
     services.step_record(
         actor=persona("hana"),
         allegation=chris_allegation,

@@ -10,7 +10,7 @@ from tests.audit.conftest import run_audit
 from tests.audit.tampering import append_only_triggers_lifted
 from threshold.audit import selectors
 from threshold.audit.context import AuditContext
-from threshold.audit.index import records_named
+from threshold.audit.index import index_pending_lists, records_named
 from threshold.audit.models import AuditRecordRef
 from threshold.audit.services import audit_record
 from threshold.audit.verify import verify_chain
@@ -80,6 +80,9 @@ def test_removing_a_look_from_the_index_is_caught_by_verify(persona) -> None:
         record_type="case",
         details={"ids": [7, 8]},
     )
+    assert verify_chain().ok
+    assert index_pending_lists() == 1
+    assert AuditRecordRef.objects.filter(sequence=event.sequence).count() == 2
     assert verify_chain().ok
     with append_only_triggers_lifted():
         tampering.execute(

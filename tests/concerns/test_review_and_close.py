@@ -162,7 +162,7 @@ def test_the_home_panel_lists_open_low_level_concerns_and_audits_what_it_shows(
     open_one = _low_level(persona, share(persona("tom"), details="Stood too close to a pupil."))
     done = _low_level(persona, share(persona("tom"), details="Used a nickname for a pupil."))
     services.low_level_record_save(actor=persona("hana"), concern=done, expected_version=0, values=COMPLETE_RECORD)
-    assert selectors.open_low_level(persona("hana")) == [open_one]
+    assert list(selectors.open_low_level(persona("hana"))) == [open_one]
     home = signed_in("hana").get(reverse("home")).content.decode()
     assert reverse("concern_detail", args=[open_one.pk]) in home
     assert "record to complete" in home

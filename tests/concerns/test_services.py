@@ -355,7 +355,7 @@ def test_a_further_action_is_due_on_the_home_panel_until_it_is_done(share, perso
         actor=hana, concern=concern, expected_version=1,
         values={**RECORD, "action_due_on": due, "action_done_on": timezone.localdate()},
     )  # fmt: skip
-    assert selectors.actions_due(hana) == []
+    assert list(selectors.actions_due(hana)) == []
 
 
 def test_a_pattern_escalated_from_concerns_routed_to_the_trust_stays_hidden_from_the_headteacher(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from threshold.audit.models import AuditEvent
+from threshold.core.pagination import PAGE_SIZE
 from threshold.lado.models import Case
 from threshold.lado.services import cases as services
 
@@ -230,19 +231,21 @@ def test_the_employer_and_sector_filters_leave_out_another_employers_case(signed
     assert chris not in neglect
 
 
-def test_a_cut_list_keeps_open_cases_first_and_says_it_is_cut(signed_in, chris_case, monkeypatch) -> None:
-    # A newer concluded case comes before the older open one by date, but open cases come first.
-    concluded = _nursery_case(chris_case, status="concluded")
-    monkeypatch.setattr("threshold.lado.views.cases.LIST_LIMIT", 1)
+def test_a_paged_list_keeps_open_cases_first_and_says_which_it_shows(signed_in, chris_case) -> None:
+    # Newer concluded cases come before the older open one by date, but open cases come first.
+    concluded = [_nursery_case(chris_case, status="concluded") for _ in range(PAGE_SIZE)]
     page = signed_in("mo").get(reverse("case_list_all")).content.decode()
     assert reverse("case_detail", args=[chris_case.pk]) in page
-    assert reverse("case_detail", args=[concluded.pk]) not in page
+    assert reverse("case_detail", args=[concluded[0].pk]) not in page  # the oldest concluded: on page 2
     total = Case.objects.filter(local_authority=chris_case.local_authority).count()
-    assert f"Showing the first 1 of {total} cases; use the filters to narrow the list." in page
+    assert f"Showing 1 to {PAGE_SIZE} of {total} cases." in page
+    second = signed_in("mo").get(reverse("case_list_all"), {"page": "2"}).content.decode()
+    assert reverse("case_detail", args=[concluded[0].pk]) in second
+    assert reverse("case_detail", args=[chris_case.pk]) not in second
     mine = signed_in("lara").get(reverse("case_list")).content.decode()
     assert reverse("case_detail", args=[chris_case.pk]) in mine
-    assert reverse("case_detail", args=[concluded.pk]) not in mine
-    assert "Showing the first 1 of" in mine
+    assert reverse("case_detail", args=[concluded[0].pk]) not in mine
+    assert f"Showing 1 to {PAGE_SIZE} of" in mine
 
 
 def test_all_cases_is_the_managers_list(signed_in) -> None:

@@ -67,7 +67,7 @@ def test_lara_and_pat_see_the_case_each_as_their_role_allows(
     sign_in_quickly(page, live_demo, "lara")
     page.goto(f"{live_demo}/")
     page.get_by_role("link", name="LADO cases", exact=True).click()
-    expect(page.locator("#result-count")).to_have_text("1 case")
+    expect(page.locator("#result-count")).to_have_text("1 case.")
     axe.check(page)
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("link", name="Strategy meeting minutes")).to_be_visible()

@@ -2,7 +2,9 @@
 
 Concluded allegations join the panel while a DBS or TRA referral, or the
 outcome for a supply worker's agency, is still to be followed up. The panel
-names adults, so showing it is an audited read of the allegations listed.
+names adults, so showing it is an audited read of the allegations listed. It is bounded (``PANEL_LIMIT`` of
+each, a link to the full list) and reads what is due from the stored deadlines (``listing``), so its queries
+are the same for an authority's first allegation and its thousandth.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from threshold.accounts.models import User
-from threshold.allegations import selectors
+from threshold.allegations import listing, selectors
 from threshold.allegations.models import Allegation
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 
 # Enough for a home page; the rest are one click away on each allegation.
 PANEL_LIMIT = 20
@@ -23,11 +25,11 @@ PANEL_LIMIT = 20
 
 def _audit(user: User, request: HttpRequest, allegations: list[Allegation]) -> None:
     """Reading a list of protected records is audited, as the allegation list is."""
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="allegation",
-        details={"list": "home_panel", "count": len(allegations), "ids": [a.pk for a in allegations]},
+        list_name="home_panel",
+        ids=[a.pk for a in allegations],
     )
 
 
@@ -36,19 +38,18 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         return None
-    allegations = list(selectors.open_allegations_managed(user)[:PANEL_LIMIT])
-    following_up = selectors.concluded_with_follow_ups(user, PANEL_LIMIT)
+    allegations = list(selectors.open_allegations_managed(user).order_by("-created_at", "-pk")[:PANEL_LIMIT])
+    following_up = listing.concluded_with_follow_ups(user, PANEL_LIMIT)
     restrictions = bool(selectors.restriction_trusts(user))
     if not allegations and not following_up and not restrictions:
         return None
     shown = allegations + following_up
     if shown:
         _audit(user, request, shown)
-    due = [item for allegation in shown for item in selectors.due_items(allegation)]
     return {
         "template": "allegations/_home_panel.html",
         "open_allegations": allegations,
         "following_up": following_up,
-        "allegations_due": sorted(due, key=lambda item: (not item.overdue, str(item.due))),
+        "allegations_due": listing.due_on_panel(user, shown),
         "show_restrictions": restrictions,
     }

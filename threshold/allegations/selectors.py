@@ -144,24 +144,6 @@ def duty_items(allegation: Allegation, outcome: OutcomeRecord) -> list[DueItem]:
     return items
 
 
-def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
-    """Concluded allegations this user may change with a DBS, TRA or agency follow-up still due."""
-    concluded = (
-        fetch.visible_allegations(user, "change")
-        .filter(status=AllegationStatus.CONCLUDED, outcomes__isnull=False)
-        .distinct()
-        .select_related("subject", "organisation")
-        .order_by("-created_at")
-    )
-    found = []
-    for allegation in concluded[: limit * 5]:
-        if follow_up_items(allegation):
-            found.append(allegation)
-        if len(found) >= limit:
-            break
-    return found
-
-
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return timezone.localdate(value) if isinstance(value, dt.datetime) else value
 

@@ -80,3 +80,20 @@ def compute_hash(event: Any, key: bytes | None = None) -> str:
     """Return the HMAC-SHA256 of an event's canonical content, which includes the previous hash."""
     message = canonical_content(event_fields(event)).encode("utf-8")
     return hmac.new(key or chain_key(), message, hashlib.sha256).hexdigest()
+
+
+def checkpoint_signature(*, sequence: int, content_hash: str, count: int, verified_at: str, full: bool) -> str:
+    """The HMAC that shows ``audit verify`` wrote a verification checkpoint, under the chain's key.
+
+    A checkpoint lets the next run skip the events before it, so one written by someone with only database
+    access could hide an edit made before it; without the key they cannot sign one.
+    """
+    fields = {
+        "kind": "verify-checkpoint",
+        "sequence": sequence,
+        "content_hash": content_hash,
+        "count": count,
+        "verified_at": verified_at,
+        "full": full,
+    }
+    return hmac.new(chain_key(), canonical_content(fields).encode("utf-8"), hashlib.sha256).hexdigest()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
 
+_Row = TypeVar("_Row", bound=models.Model)
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    """Refuses bulk changes: the trail is append-only."""
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
+    """Refuses bulk changes: the trail, and what is derived from it, is append-only."""
 
     def update(self, **kwargs: Any) -> int:
         """Refuse: audit events are never changed."""
@@ -18,6 +20,14 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         """Refuse: audit events are never deleted."""
         raise PermissionError("Audit events are append-only.")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet["AuditEvent"]):
+    """The events' queryset: refuses bulk changes."""
+
+
+# Most events name no other organisation's record: the indexes on ``record_organisation`` hold only those that do.
+_CROSS_READS = models.Q(record_organisation__isnull=False)
 
 
 class AuditEvent(models.Model):
@@ -57,14 +67,35 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     content_hash = models.CharField(max_length=64)
+    # A read's ``details.record_organisation`` when the reader acted for another organisation (a police officer
+    # reading a local authority's case), so an organisation's auditors find it with an index, not a JSON search.
+    # Derived from the hashed columns and not hashed itself: ``audit verify`` checks it
+    # (``threshold.audit.index.scope_organisation``).
+    record_organisation = models.BigIntegerField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["sequence"]
+        # The audit pages walk one organisation's events newest first (by sequence), and their filter choices
+        # skip along (organisation, action) and (organisation, actor) (``threshold.audit.selectors``); the record
+        # index's catch-up reads list events after a sequence (``threshold.audit.index``).
         indexes = [
             models.Index(fields=["record_type", "record_id"], name="audit_record_idx"),
             models.Index(fields=["organisation", "occurred_at"], name="audit_org_time_idx"),
+            models.Index(fields=["organisation", "sequence"], name="audit_org_seq_idx"),
+            models.Index(fields=["organisation", "action", "sequence"], name="audit_org_action_idx"),
+            models.Index(fields=["organisation", "actor", "sequence"], name="audit_org_actor_idx"),
+            models.Index(fields=["record_organisation", "sequence"], name="audit_rorg_seq_idx", condition=_CROSS_READS),
+            models.Index(
+                fields=["record_organisation", "action", "sequence"],
+                name="audit_rorg_action_idx",
+                condition=_CROSS_READS,
+            ),
+            models.Index(
+                fields=["record_organisation", "actor", "sequence"], name="audit_rorg_actor_idx", condition=_CROSS_READS
+            ),
+            models.Index(fields=["action", "sequence"], name="audit_action_seq_idx"),
         ]
 
     def __str__(self) -> str:
@@ -98,7 +129,7 @@ class AuditRecordRef(models.Model):
     record_type = models.CharField(max_length=60)
     record_id = models.CharField(max_length=64)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AuditRecordRef"].as_manager()
 
     class Meta:
         ordering = ["sequence", "record_type", "record_id"]
@@ -119,3 +150,71 @@ class AuditRecordRef(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Refuse: the index is never changed."""
         raise PermissionError("The audit record index is append-only.")
+
+
+class RecordIndexMark(models.Model):
+    """How far the record index is complete: every list event up to ``sequence`` has its index rows.
+
+    A list event (``records.listed``) names up to a page of records, and its index rows are written after the
+    response, in batches, by ``threshold.audit.index.index_pending_lists`` (ADR 0031), which appends one mark
+    per batch. Events after the last mark are read straight from the trail when a record's audit page asks who
+    has looked at it, so the answer never waits for the batch. Append-only; derived, like the index.
+    """
+
+    sequence = models.PositiveBigIntegerField(db_index=True)
+    marked_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet["RecordIndexMark"].as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"Record index complete to event {self.sequence}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert once; never update an existing mark."""
+        if self.pk is not None:
+            raise PermissionError("Record index marks are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refuse: a mark is never changed."""
+        raise PermissionError("Record index marks are append-only.")
+
+
+class VerifyCheckpoint(models.Model):
+    """How far ``audit verify`` has verified the trail: the event it reached, its hash, and when.
+
+    ``audit verify`` starts from the newest checkpoint (a nightly run costs the day's events) and writes a new
+    one when the trail verifies; ``--full`` starts from the first event. ``signature`` is an HMAC under the
+    chain key (``threshold.audit.chain.checkpoint_signature``), so someone with only database access cannot
+    write a checkpoint that skips events they have changed: verify refuses a checkpoint whose signature does
+    not match. Deleting checkpoints only makes the next run start earlier.
+    """
+
+    sequence = models.PositiveBigIntegerField(db_index=True)
+    content_hash = models.CharField(max_length=64)
+    # How many events the trail held up to and including ``sequence``.
+    count = models.PositiveBigIntegerField()
+    verified_at = models.DateTimeField()
+    full = models.BooleanField(default=False)
+    signature = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet["VerifyCheckpoint"].as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"Audit trail verified to event {self.sequence}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert once; never update an existing checkpoint."""
+        if self.pk is not None:
+            raise PermissionError("Verification checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refuse: a checkpoint is never changed."""
+        raise PermissionError("Verification checkpoints are append-only.")

@@ -5,15 +5,17 @@ from __future__ import annotations
 # access-lint: allow-module the audit trail's own reads, each scoped by fetch.audit_scope or a record
 # the caller fetched through threshold.access; records about the viewer are hidden (rule 2).
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.access.guard import scoped
 from threshold.accounts.models import User
-from threshold.audit.index import sequences_naming
+from threshold.audit.index import events_naming
 from threshold.audit.models import AuditEvent
 from threshold.lado.models import Meeting
 from threshold.people.models import Person
@@ -36,9 +38,45 @@ def organisation_events(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Events in the organisations this auditor or LADO manager may audit, filtered."""
-    orgs = fetch.audit_scope(viewer)
-    events = AuditEvent.objects.filter(_in_scope(orgs)).select_related("actor", "organisation")
+    """Events in the organisations this auditor or LADO manager may audit, filtered, newest first."""
+    events = AuditEvent.objects.filter(_in_scope(fetch.audit_scope(viewer)))
+    # Scoped by fetch.audit_scope just above, so the page may paginate it (threshold.access.guard).
+    return scoped(_filtered(viewer, events, actor_id, action, date_from, date_to).order_by("-sequence"))
+
+
+def organisation_event_walks(
+    *,
+    viewer: User,
+    actor_id: int | None = None,
+    action: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[QuerySet[AuditEvent]]:
+    """The same events as ``organisation_events``, as one query per organisation and way of being in scope.
+
+    Each runs down one index in sequence order (``(organisation, sequence)`` or ``(record_organisation,
+    sequence)``, or their action and person forms when filtered), so a page of the newest events reads about a
+    page of rows at any depth (``threshold.audit.paging``). The condition with ``OR`` cannot: a database
+    gathers every event of both branches and sorts them to find the first fifty.
+    """
+    walks = []
+    for organisation in sorted(fetch.audit_scope(viewer)):
+        for branch in (Q(organisation_id=organisation), Q(record_organisation=organisation)):
+            events = _filtered(viewer, AuditEvent.objects.filter(branch), actor_id, action, date_from, date_to)
+            # Scoped by fetch.audit_scope just above (threshold.access.guard).
+            walks.append(scoped(events))
+    return walks
+
+
+def _filtered(
+    viewer: User,
+    events: QuerySet[AuditEvent],
+    actor_id: int | None,
+    action: str,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> QuerySet[AuditEvent]:
+    events = events.select_related("actor", "organisation")
     if actor_id:
         events = events.filter(actor_id=actor_id)
     if action:
@@ -47,8 +85,7 @@ def organisation_events(
         events = events.filter(occurred_at__gte=_start_of(date_from))
     if date_to:
         events = events.filter(occurred_at__lt=_start_of(date_to + dt.timedelta(days=1)))
-    # Scoped by fetch.audit_scope just above, so the page may paginate it (threshold.access.guard).
-    return scoped(_hide_records_about(viewer, events).order_by("-sequence"))
+    return _hide_records_about(viewer, events)
 
 
 def _in_scope(orgs: set[int]) -> Q:
@@ -56,9 +93,11 @@ def _in_scope(orgs: set[int]) -> Q:
 
     A read event names the reader's acting organisation and keeps the
     record's own in ``details.record_organisation`` (``access.fetch.audit_read``),
-    so a local authority's auditor sees the police reading its case.
+    so a local authority's auditor sees the police reading its case. When the
+    two differ, ``audit_record`` copies the record's into the indexed
+    ``record_organisation`` column.
     """
-    return Q(organisation_id__in=orgs) | Q(details__record_organisation__in=sorted(orgs))
+    return Q(organisation_id__in=orgs) | Q(record_organisation__in=orgs)
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -66,13 +105,50 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def filter_choices(*, viewer: User) -> dict[str, Any]:
-    """The people and actions that appear in the events this viewer may audit."""
-    events = AuditEvent.objects.filter(_in_scope(fetch.audit_scope(viewer)))
-    actor_ids = events.exclude(actor__isnull=True).values_list("actor_id", flat=True).distinct()
+    """The people and actions that appear in the events this viewer may audit.
+
+    Two queries however long the trail: each skips from one distinct value to the next down an index
+    (``_distinct_in_scope``), so it reads one index entry per person or action, not one row per event.
+    """
+    orgs = fetch.audit_scope(viewer)
     return {
-        "actors": User.objects.filter(pk__in=actor_ids).order_by("full_name"),
-        "actions": sorted(set(events.values_list("action", flat=True).distinct())),
+        "actors": User.objects.filter(pk__in=_distinct_in_scope("actor_id", orgs)).order_by("full_name"),
+        "actions": sorted(_distinct_in_scope("action", orgs)),
     }
+
+
+# One walk of a skip scan: the smallest value of the column in scope, then the smallest above it, and so on, each
+# one index lookup (``(organisation, action, sequence)`` and the like). Portable: SQLite and PostgreSQL both run a
+# recursive common table expression, and neither skips along an index by itself for ``SELECT DISTINCT``.
+_WALK = """{name}(value) AS (
+    SELECT MIN({column}) FROM audit_auditevent WHERE {scope} = %s
+    UNION ALL
+    SELECT (SELECT MIN({column}) FROM audit_auditevent WHERE {scope} = %s AND {column} > {name}.value)
+    FROM {name} WHERE {name}.value IS NOT NULL
+)"""
+_SKIPPED_COLUMNS = ("action", "actor_id")
+
+
+def _distinct_in_scope(column: str, orgs: Iterable[int]) -> list[Any]:
+    """The distinct values of ``column`` among the events of these organisations, made or about their records."""
+    if column not in _SKIPPED_COLUMNS:
+        raise ValueError(f"No skip scan over {column}.")
+    walks: list[str] = []
+    params: list[int] = []
+    for organisation in sorted(orgs):
+        for scope in ("organisation_id", "record_organisation"):
+            walks.append(_WALK.format(name=f"walk{len(walks)}", column=column, scope=scope))
+            params += [organisation, organisation]
+    if not walks:
+        return []
+    # Built only from constants (the column is one of _SKIPPED_COLUMNS); every value is a parameter.
+    found = " UNION ".join(
+        f"SELECT value FROM walk{number} WHERE value IS NOT NULL"  # noqa: S608
+        for number in range(len(walks))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH RECURSIVE {', '.join(walks)} {found}", params)
+        return [value for (value,) in cursor.fetchall()]
 
 
 RECORD_MODELS: dict[str, Any] = {
@@ -103,8 +179,7 @@ def record_events(*, record_type: str, record_id: int) -> QuerySet[AuditEvent]:
     The record index (``threshold.audit.index``) finds the events that name the
     record among many in their details, as well as those about it alone.
     """
-    sequences = sequences_naming([(record_type, [record_id])])
-    condition = Q(record_type=record_type, record_id=str(record_id)) | Q(sequence__in=sequences)
+    condition = Q(record_type=record_type, record_id=str(record_id)) | events_naming([(record_type, [record_id])])
     # The caller fetched the record through threshold.access and may audit it (threshold.access.guard).
     return scoped(AuditEvent.objects.filter(condition).select_related("actor", "organisation").order_by("-sequence"))
 
@@ -116,11 +191,10 @@ def person_access_log(*, person: Person) -> QuerySet[AuditEvent]:
     (``records.*``) that showed any of them, found through the record index.
     """
     ids = fetch.records_about_person(person)
-    sequences = sequences_naming(ids.items())
     reads = Q(action__startswith="record.") | Q(action__startswith="records.")
     # The caller fetched the person through threshold.access and may audit it (threshold.access.guard).
     return scoped(
-        AuditEvent.objects.filter(reads, sequence__in=sequences)
+        AuditEvent.objects.filter(reads, events_naming(ids.items()))
         .select_related("actor", "organisation")
         .order_by("-sequence")
     )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from threshold.audit.chain import GENESIS_HASH, compute_hash
 from threshold.audit.context import AuditContext
-from threshold.audit.index import index_event
+from threshold.audit.index import PLURAL_KEYS, index_event, records_named, scope_organisation
 from threshold.audit.models import AuditEvent
 from threshold.audit.sensitive import split_changes
 
@@ -84,11 +84,56 @@ def audit_record(
             details={key: _jsonable(value) for key, value in (details or {}).items()},
             previous_hash=previous_hash,
         )
+        # Not hashed: derived from what is (``details``), and checked by ``audit verify``.
+        event.record_organisation = scope_organisation(event.organisation_id, event.details)
         event.content_hash = compute_hash(event)
         event.save(force_insert=True)
-        # Every record the event names, so a record's audit page finds lists and searches too.
+        # Every record the event names, so a record's audit page finds lists and searches too (a list
+        # event's rows are written after the response: ADR 0031).
         index_event(event)
     return event
+
+
+def audit_listed(
+    *,
+    context: AuditContext,
+    record_type: str,
+    list_name: str,
+    ids: Iterable[int | str] = (),
+    records: Iterable[str] = (),
+    details: Mapping[str, Any] | None = None,
+    action: Literal["records.listed", "records.searched"] = "records.listed",
+    record_id: object = "",
+    organisation: Organisation | None = None,
+) -> AuditEvent:
+    """One event naming the records a list, panel or search showed: how every list view records what it listed.
+
+    ``ids`` are the listed records' ids (of ``record_type``, or ``"kind:id"``), written to ``details.ids``;
+    ``records`` are ``"kind:id"`` keys for a list of several kinds, written to ``details.records`` sorted and
+    without repeats. ``details`` adds what else the list needs: its filters, lists named after a record type
+    (``{"contacts": [...], "cases": [...]}``), or its own ``count`` when that is not the number of records
+    named (a work list counts its deadlines). ``list_name`` says which list it was; an empty list still writes
+    ``ids: []``, so the trail says the list showed nothing.
+    The event's index rows are written after the response, in batches (``records.listed``, ADR 0031); a search
+    (``records.searched``) is indexed at once, as every other event is. ``record_id`` and ``organisation``
+    name the record a panel sits on and its organisation, as ``audit_record``'s do.
+    """
+    listed, keys, extra = list(ids), sorted(set(records)), dict(details or {})
+    described: dict[str, Any] = {"list": list_name}
+    if listed or not (keys or PLURAL_KEYS.keys() & extra.keys()):
+        described["ids"] = listed
+    if keys:
+        described["records"] = keys
+    described["count"] = len(records_named(record_type, "", {**extra, **described}))
+    described.update(extra)
+    return audit_record(
+        context=context,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        organisation=organisation,
+        details=described,
+    )
 
 
 def _jsonable(value: Any) -> Any:

@@ -9,6 +9,11 @@ The chain alone cannot notice events removed from the end (the remaining
 prefix is still a valid chain). A ``Checkpoint`` saved somewhere the database's
 administrators cannot rewrite closes that gap: verifying against it proves the
 trail still holds at least as many events as it did, ending in the same hash.
+
+``verify_trail`` is ``manage.py audit verify``: it starts from the newest
+``VerifyCheckpoint`` (how far an earlier run verified, signed with the chain's
+key), so a nightly run costs the day's events, and records a new one when the
+trail verifies; ``full=True`` starts from the first event.
 """
 
 from __future__ import annotations
@@ -16,18 +21,21 @@ from __future__ import annotations
 # access-lint: allow-module a system job: the chain's verifier reads every event, for `audit verify`.
 import datetime as dt
 import hmac
-import json
-import re
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+import logging
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
-from threshold.audit.chain import GENESIS_HASH, chain_key, compute_hash
-from threshold.audit.index import check_index
-from threshold.audit.models import AuditEvent
+from threshold.audit.chain import GENESIS_HASH, chain_key, checkpoint_signature, compute_hash
+from threshold.audit.checkpoint_file import Checkpoint as Checkpoint
+from threshold.audit.index import check_index, scope_organisation
+from threshold.audit.models import AuditEvent, VerifyCheckpoint
+
+logger = logging.getLogger(__name__)
 
 # Rows fetched per round trip: large enough to be quick, small enough that memory
 # stays flat however long the trail grows.
@@ -52,63 +60,14 @@ _COLUMNS = (
     "details",
     "previous_hash",
     "content_hash",
+    # Not hashed, but derived from what is: checked against ``details``.
+    "record_organisation",
 )
-
-_HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 # What a row with impossible stored values (for example a date SQLite cannot
 # parse) raises while being read or hashed. Verification reports such a row as
 # bad rather than crashing, so the operator still learns where the damage is.
 _UNREADABLE = (ValueError, TypeError, AttributeError, OverflowError, KeyError)
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """The state of the trail at one moment, to be kept where the database cannot rewrite it."""
-
-    count: int
-    head_sequence: int
-    head_hash: str
-    created_at: str
-
-    def to_json(self) -> str:
-        """Serialise the checkpoint as one JSON object with sorted keys."""
-        return json.dumps(asdict(self), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> Checkpoint:
-        """Parse a checkpoint written by ``to_json``; raise ``ValueError`` saying what is wrong."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"not valid JSON ({error.msg})") from error
-        if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
-        return cls.from_mapping(data)
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> Checkpoint:
-        """Build a checkpoint from parsed JSON, checking every field's type and form."""
-        expected = {"count", "head_sequence", "head_hash", "created_at"}
-        if set(data) != expected:
-            raise ValueError(f"expected exactly the fields {', '.join(sorted(expected))}")
-        count, head_sequence = data["count"], data["head_sequence"]
-        head_hash, created_at = data["head_hash"], data["created_at"]
-        for name, value in (("count", count), ("head_sequence", head_sequence)):
-            # bool is an int in Python; "true" is not a count.
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} must be a whole number, 0 or more")
-        if not isinstance(head_hash, str) or not _HASH_PATTERN.fullmatch(head_hash):
-            raise ValueError("head_hash must be 64 lowercase hexadecimal characters")
-        if not isinstance(created_at, str):
-            raise ValueError("created_at must be an ISO 8601 date and time")
-        try:
-            dt.datetime.fromisoformat(created_at)
-        except ValueError as error:
-            raise ValueError("created_at must be an ISO 8601 date and time") from error
-        if (count == 0) != (head_sequence == 0) or (head_sequence == 0 and head_hash != GENESIS_HASH):
-            raise ValueError("an empty trail has count 0, head_sequence 0 and the genesis hash")
-        return cls(count=count, head_sequence=head_sequence, head_hash=head_hash, created_at=created_at)
 
 
 @dataclass(frozen=True)
@@ -119,6 +78,9 @@ class VerifyResult:
     otherwise those before the first bad one. ``bad_sequence`` and ``bad_id``
     identify the first bad event (``bad_id`` is ``None`` when the event is
     missing altogether), and ``reason`` says what is wrong in plain words.
+    A run that started from a verification checkpoint counts the events before
+    it as verified; ``since`` names that checkpoint and ``checked`` how many
+    events this run checked. ``head`` is the last event checked and its hash.
     """
 
     ok: bool
@@ -126,9 +88,14 @@ class VerifyResult:
     bad_sequence: int | None = None
     bad_id: int | None = None
     reason: str = ""
+    since: str = ""
+    checked: int | None = None
+    head: tuple[int, str] | None = None
 
     def describe(self) -> str:
         """One line for a person: what was verified, or which event is bad and why."""
+        if self.ok and self.since:
+            return f"Verified {self.checked} audit events since the checkpoint of {self.since} ({self.count} in all)."
         if self.ok:
             return f"Verified {self.count} audit events."
         where = f"event {self.bad_sequence}" + (f" (row id {self.bad_id})" if self.bad_id is not None else "")
@@ -150,17 +117,70 @@ def checkpoint_current() -> Checkpoint:
     return Checkpoint(count=totals["count"], head_sequence=totals["head"], head_hash=head_hash, created_at=created_at)
 
 
-def verify_chain(*, checkpoint: Checkpoint | None = None) -> VerifyResult:
-    """Walk the whole trail in ``sequence`` order and return the first problem, if any.
+def verify_trail(*, full: bool = False, checkpoint: Checkpoint | None = None) -> VerifyResult:
+    """``audit verify``: verify from the newest verification checkpoint, and record a new one if all is well.
+
+    ``full`` starts from the first event. A saved ``checkpoint`` file is compared with the whole trail, so it
+    starts from the first event too.
+    """
+    start = None
+    if not full and checkpoint is None:
+        start = VerifyCheckpoint.objects.order_by("-sequence", "-pk").first()
+    if start is not None and not hmac.compare_digest(
+        start.signature.encode("utf-8"), _signature(start).encode("ascii")
+    ):
+        reason = (
+            f"the verification checkpoint at event {start.sequence} does not carry audit verify's signature, "
+            "so it was not written by audit verify: run audit verify --full"
+        )
+        return VerifyResult(ok=False, count=0, bad_sequence=start.sequence, reason=reason)
+    result = verify_chain(checkpoint=checkpoint, start=start)
+    if result.ok and result.head is not None and (start is None or result.head[0] > start.sequence or full):
+        saved = VerifyCheckpoint(
+            sequence=result.head[0],
+            content_hash=result.head[1],
+            count=result.count,
+            verified_at=timezone.now(),
+            full=start is None,
+        )
+        saved.signature = _signature(saved)
+        try:
+            with transaction.atomic():
+                saved.save()
+        except DatabaseError as error:
+            # A read replica cannot take it: the trail still verified, and the next run starts further back.
+            logger.warning("Could not save the verification checkpoint (%s).", type(error).__name__)
+    return result
+
+
+def _signature(saved: VerifyCheckpoint) -> str:
+    return checkpoint_signature(
+        sequence=saved.sequence,
+        content_hash=saved.content_hash,
+        count=saved.count,
+        # The form the chain hashes times in, the same before and after a database round trip.
+        verified_at=saved.verified_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        full=saved.full,
+    )
+
+
+def verify_chain(*, checkpoint: Checkpoint | None = None, start: VerifyCheckpoint | None = None) -> VerifyResult:
+    """Walk the trail in ``sequence`` order and return the first problem, if any.
 
     Each event must have the next sequence number (1 for the first), carry the
     previous event's hash (the genesis hash for the first) and hash to its
     stored ``content_hash`` under the chain key. With a ``checkpoint``, the
     event at the checkpoint's head must still have the recorded hash and the
     trail must hold at least as many events as the checkpoint counted; events
-    appended since are fine.
+    appended since are fine. With a verification checkpoint ``start``, the walk
+    begins at its event, which must still be there with the hash recorded then
+    and still hash to it, and the events before it count as verified.
     """
     walk = _Walk(key=chain_key(), checkpoint=checkpoint)
+    if start is not None:
+        problem = walk.resume(start)
+        if problem is not None:
+            return problem
     while True:
         try:
             batch = _batch_after(walk.position)
@@ -181,7 +201,7 @@ def verify_chain(*, checkpoint: Checkpoint | None = None) -> VerifyResult:
             if not result.ok:
                 return result
             # The chain holds: now its record index must be exactly what the events name.
-            mismatch = check_index()
+            mismatch = check_index(after=start.sequence - 1 if start is not None else 0)
             if mismatch is not None:
                 sequence, reason = mismatch
                 return VerifyResult(ok=False, count=walk.count, bad_sequence=sequence, reason=reason)
@@ -203,6 +223,31 @@ class _Walk:
         self.previous_hash = GENESIS_HASH
         # (sequence, id) of the last event checked: where to carry on from.
         self.position: tuple[int, int] | None = None
+        # The verification checkpoint this walk resumed from, and how many events it had then.
+        self.since: VerifyCheckpoint | None = None
+        self.counted_before = 0
+
+    def resume(self, start: VerifyCheckpoint) -> VerifyResult | None:
+        """Start at a verification checkpoint's event: still there, with the recorded hash, and still hashing to it."""
+        when = start.verified_at.isoformat(timespec="seconds")
+        row = _after(None).filter(sequence=start.sequence).values(*_COLUMNS).first()
+        if row is None:
+            reason = f"event {start.sequence}, verified on {when}, is missing: events were removed"
+            return self.failure(start.sequence, None, reason)
+        if row["content_hash"] != start.content_hash:
+            reason = (
+                f"event {start.sequence} no longer has the hash it had when it was verified on {when}: "
+                "the trail has been rewritten since"
+            )
+            return self.failure(start.sequence, row["id"], reason)
+        problem = _problem_with(row, start.sequence - 1, row["previous_hash"], self.key)
+        if problem is not None:
+            return self.failure(start.sequence, row["id"], problem)
+        self.since, self.counted_before = start, start.count
+        self.count = start.count
+        self.previous_sequence, self.previous_hash = start.sequence, start.content_hash
+        self.position = (start.sequence, row["id"])
+        return None
 
     def failure(self, sequence: int, row_id: int | None, reason: str) -> VerifyResult:
         """The result naming ``sequence`` as the first bad event."""
@@ -248,7 +293,16 @@ class _Walk:
                 None,
                 f"event {checkpoint.head_sequence}, the head of the checkpoint of {checkpoint.created_at}, is missing",
             )
-        return VerifyResult(ok=True, count=self.count)
+        head = (self.previous_sequence, self.previous_hash) if self.position is not None else None
+        if self.since is None:
+            return VerifyResult(ok=True, count=self.count, head=head)
+        return VerifyResult(
+            ok=True,
+            count=self.count,
+            since=self.since.verified_at.isoformat(timespec="seconds"),
+            checked=self.count - self.counted_before,
+            head=head,
+        )
 
 
 def _after(position: tuple[int, int] | None) -> QuerySet[AuditEvent]:
@@ -311,6 +365,8 @@ def _problem_with(row: dict[str, Any], previous_sequence: int, previous_hash: st
     # hash could contain anything.
     if not hmac.compare_digest(expected.encode("ascii"), str(row["content_hash"]).encode("utf-8")):
         return f"content of event {sequence} does not match its hash"
+    if row["record_organisation"] != scope_organisation(row["organisation_id"], row["details"]):
+        return f"the record organisation of event {sequence} does not match its details"
     return None
 
 

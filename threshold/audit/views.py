@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,11 +16,10 @@ from threshold.audit import selectors
 from threshold.audit.context import AuditContext
 from threshold.audit.forms import EventFilterForm
 from threshold.audit.models import AuditEvent
+from threshold.audit.paging import event_page
 from threshold.audit.services import audit_record
 from threshold.core.exports import csv_safe
 from threshold.core.http import signed_in_user
-
-PAGE_SIZE = 50
 
 
 def _require_auditor(request: HttpRequest) -> None:
@@ -48,7 +47,7 @@ def record_events(request: HttpRequest, record_type: str, record_id: int) -> Htt
         record_id=record_id,
     )
     events = selectors.record_events(record_type=record_type, record_id=record_id)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = event_page(events, [events], request)
     return render(
         request,
         "audit/record_events.html",
@@ -70,32 +69,37 @@ def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
         record_type="person",
         record_id=person.pk,
     )
-    page = Paginator(selectors.person_access_log(person=person), PAGE_SIZE).get_page(request.GET.get("page"))
+    events = selectors.person_access_log(person=person)
+    page = event_page(events, [events], request)
     return render(request, "audit/person_access_log.html", {"page": page, "person": person})
 
 
-def _filtered(request: HttpRequest) -> tuple[EventFilterForm, QuerySet[AuditEvent]]:
-    viewer = signed_in_user(request)
-    choices = selectors.filter_choices(viewer=viewer)
+def _filters(request: HttpRequest) -> tuple[EventFilterForm, dict[str, Any] | None]:
+    """The filter form, and what it asks for: ``None`` when it has mistakes (no events, not all of them)."""
+    choices = selectors.filter_choices(viewer=signed_in_user(request))
     form = EventFilterForm(request.GET or None, actors=choices["actors"], actions=choices["actions"])
-    events = selectors.organisation_events(viewer=viewer)
-    if form.is_bound and not form.is_valid():
-        # A filter with mistakes shows the errors, not every event as if unfiltered.
-        return form, events.none()
-    if form.is_bound and form.is_valid():
-        events = selectors.organisation_events(
-            viewer=viewer,
-            actor_id=form.cleaned_data.get("actor"),
-            action=form.cleaned_data.get("action") or "",
-            date_from=form.cleaned_data.get("date_from"),
-            date_to=form.cleaned_data.get("date_to"),
-        )
-    return form, events
+    if not form.is_bound:
+        return form, {}
+    if not form.is_valid():
+        return form, None
+    return form, {
+        "actor_id": form.cleaned_data.get("actor"),
+        "action": form.cleaned_data.get("action") or "",
+        "date_from": form.cleaned_data.get("date_from"),
+        "date_to": form.cleaned_data.get("date_to"),
+    }
 
 
-def _without_page(request: HttpRequest) -> str:
+def _filtered(request: HttpRequest) -> tuple[EventFilterForm, QuerySet[AuditEvent]]:
+    form, filters = _filters(request)
+    events = selectors.organisation_events(viewer=signed_in_user(request), **(filters or {}))
+    return form, events if filters is not None else events.none()
+
+
+def _without_paging(request: HttpRequest) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for key in ("page", "before", "after"):
+        params.pop(key, None)
     return params.urlencode()
 
 
@@ -106,14 +110,18 @@ def organisation_events(request: HttpRequest) -> HttpResponse:
     audit_record(
         context=AuditContext.from_request(request),
         action="audit.events_viewed",
-        details={key: value for key, value in request.GET.items() if key != "page"},
+        details={key: value for key, value in request.GET.items() if key not in ("page", "before", "after")},
     )
-    form, events = _filtered(request)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    viewer = signed_in_user(request)
+    form, filters = _filters(request)
+    events = selectors.organisation_events(viewer=viewer, **(filters or {}))
+    # A filter with mistakes shows the errors, not every event as if unfiltered.
+    walks = selectors.organisation_event_walks(viewer=viewer, **filters) if filters is not None else []
+    page = event_page(events, walks, request)
     return render(
         request,
         "audit/organisation_events.html",
-        {"form": form, "page": page, "querystring": _without_page(request)},
+        {"form": form, "page": page, "querystring": _without_paging(request)},
     )
 
 

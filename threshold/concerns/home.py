@@ -1,4 +1,8 @@
-"""The concerns panel on the home page: awaiting triage, open low-level concerns, actions due, pattern reviews."""
+"""The concerns panel on the home page: awaiting triage, open low-level concerns, actions due, pattern reviews.
+
+Each part is bounded (``PANEL_LIMIT`` rows, the full list one link away) and read with its rows' adults and
+records joined, so the panel's queries do not grow with the concerns an organisation has recorded.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,12 @@ from django.utils import timezone
 from threshold.accounts.models import Membership, User
 from threshold.accounts.roles import Role
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern
+
+# Enough for a home page; "All concerns you handle" has the rest.
+PANEL_LIMIT = 20
 
 
 def _is_governance(user: User) -> bool:
@@ -40,16 +47,16 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
         membership = getattr(request, "membership", None)
         return {"template": "concerns/_home_share.html"} if selectors.may_share(membership) else None
     today = timezone.localdate()
-    awaiting = list(selectors.awaiting_triage(user)[:20])
-    open_low_level = selectors.open_low_level(user)
-    actions_due = selectors.actions_due(user)
+    awaiting = list(selectors.awaiting_triage(user)[:PANEL_LIMIT])
+    open_low_level = list(selectors.open_low_level(user)[:PANEL_LIMIT])
+    actions_due = list(selectors.actions_due(user)[:PANEL_LIMIT])
     # The panel shows concerns (names of the adults concerned): the read is audited like any list.
     shown = sorted({c.pk for c in awaiting} | {c.pk for c in open_low_level} | {a.concern_id for a in actions_due})
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="concern",
-        details={"list": "home_panel", "count": len(shown), "ids": shown},
+        list_name="home_panel",
+        ids=shown,
     )
     return {
         "template": "concerns/_home_panel.html",

@@ -56,6 +56,15 @@ class Concern(UniqueReference, models.Model):
                 name="concerns_anonymous_has_no_reporter",
             )
         ]
+        # Every date a list sorts or filters by (issue 15): the concerns list (newest first), the home panel
+        # (new or low-level, by the day raised), a reporter's own reports, and an organisation's concerns in a
+        # period (pattern reviews, earlier concerns, the employer's dashboard).
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="concerns_created"),
+            models.Index(fields=["status", "raised_on"], name="concerns_status_raised"),
+            models.Index(fields=["reporter", "raised_on"], name="concerns_reporter_raised"),
+            models.Index(fields=["organisation", "raised_on"], name="concerns_org_raised"),
+        ]
 
     def __str__(self) -> str:
         return f"Concern {self.pk}"
@@ -207,6 +216,10 @@ class LowLevelRecord(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        # The home panel's further actions due: not done, due by a day (issue 15).
+        indexes = [models.Index(fields=["action_done_on", "action_due_on"], name="concerns_llr_action_due")]
 
     def __str__(self) -> str:
         return f"Low-level concern record {self.concern_id}"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.concerns import selectors, services
 from threshold.concerns.forms import PatternFindingForm, PatternReviewCompleteForm, PatternReviewStartForm
 from threshold.core.forms import apply_validation_error
@@ -41,11 +41,11 @@ def pattern_review_list(request: HttpRequest) -> HttpResponse:
         }
         for organisation in organisations
     ]
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="pattern_review",
-        details={"list": "pattern_reviews", "ids": [review.pk for row in rows for review in row["reviews"]]},
+        list_name="pattern_reviews",
+        ids=[review.pk for row in rows for review in row["reviews"]],
     )
     return render(request, "concerns/pattern_review_list.html", {"rows": rows})
 

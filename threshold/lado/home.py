@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
-from threshold.lado.models import CaseStatus, ContactStatus
-from threshold.lado.services.contacts import advice_due
+from threshold.lado.list_selectors import inbox_counts
+from threshold.lado.models import CaseStatus
 
 
 def panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -22,12 +21,12 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     scope = scope_for(user)
     if not scope.lado_contact_change:
         return None
-    contacts = list(fetch.visible_contacts(user, "view").filter(status__in=(ContactStatus.NEW, ContactStatus.ADVISED)))
-    today = timezone.localdate()
+    # Counted in the database (one query), however many contacts wait.
+    inbox = inbox_counts(user)
     return {
         "template": "lado/inbox_panel.html",
-        "inbox_count": len(contacts),
-        "overdue_count": sum(1 for contact in contacts if advice_due(contact, today).overdue),
+        "inbox_count": inbox["waiting"],
+        "overdue_count": inbox["overdue"],
         # A LADO's own open cases (what falls due on them leads the page, in the work panel).
         "open_cases": (
             fetch.visible_cases(user, "change").filter(lado=user, status=CaseStatus.OPEN).count()

@@ -3,18 +3,21 @@
 Each starts from ``threshold.access`` (``visible_contacts``, ``visible_cases``), so scope and subject exclusion
 hold alike in the page and in its export (``threshold.reports.exports``), and each is one query however long
 the list: what a row shows beyond the record (the reason of the decision that stands, whether a case is overdue)
-is an annotation, never a read per row. A page cuts the list to its length; an export streams all of it.
+is an annotation, never a read per row. A page shows one page of the list (``threshold.core.pagination``:
+one count and one slice); an export streams all of it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet, Subquery, TextField
+from django.db.models import Count, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.access.figures import rows_of_listed
@@ -22,6 +25,7 @@ from threshold.access.scope import scope_for
 from threshold.accounts.models import User
 from threshold.lado.models import Case, CaseStatus, ConsultationReason, Contact, ContactStatus, Decision, Level
 from threshold.lado.selectors import with_overdue
+from threshold.policy import add_working_days
 
 # Contacts still waiting in the inbox: new, or advised and not yet decided.
 OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.ADVISED)
@@ -35,6 +39,12 @@ STATUS_RANK = models.Case(
 )
 # The filters of all cases that pick rows by a field's own value (category and overdue are worked out).
 FIELD_FILTERS = ("tier", "status", "sector")
+# The most employers the all-cases filter offers as a list; an authority naming more has the manager type
+# part of the employer's name instead, so the page never reads every employer ever named.
+EMPLOYER_CHOICES = 100
+# What an inbox row shows of the employer's outcome (``presenters.employer.listed_outcome_tag``): fetched for
+# the page's rows in two queries, not four a row.
+EMPLOYER_OUTCOMES = "allegation__outcomes__lado_responses"
 
 
 def inbox_contacts(user: User) -> QuerySet[Contact]:
@@ -42,9 +52,31 @@ def inbox_contacts(user: User) -> QuerySet[Contact]:
     return (
         fetch.visible_contacts(user, "view")
         .filter(status__in=OPEN_STATUSES)
-        .select_related("referral", "local_authority", "allocated_to")
+        .select_related("referral", "local_authority", "allocated_to", "allegation")
         .order_by("-received_at", "-pk")
     )
+
+
+def advice_overdue(today: dt.date | None = None) -> Q:
+    """The condition "advice is overdue" on contacts, as ``advice_due`` decides it for one, in the database.
+
+    Advice is due the working day after the contact was received and is late from the day after that; the
+    latest day of receipt already late today is found by stepping back over weekends and bank holidays (a
+    clock never runs more than a few days), so the condition is a comparison of the indexed ``received_at``.
+    """
+    today = today or timezone.localdate()
+    last_late = today - dt.timedelta(days=1)
+    while add_working_days(last_late, 1) >= today:
+        last_late -= dt.timedelta(days=1)
+    first_in_time = timezone.make_aware(dt.datetime.combine(last_late + dt.timedelta(days=1), dt.time.min))
+    return Q(advice_given_at__isnull=True, received_at__lt=first_in_time)
+
+
+def inbox_counts(user: User, today: dt.date | None = None) -> dict[str, int]:
+    """How many contacts wait in the user's inbox and how many of those are overdue (one query)."""
+    waiting = fetch.visible_contacts(user, "view").filter(status__in=OPEN_STATUSES).order_by()
+    counts = waiting.aggregate(waiting=Count("pk"), overdue=Count("pk", filter=advice_overdue(today)))
+    return {"waiting": counts["waiting"] or 0, "overdue": counts["overdue"] or 0}
 
 
 def consultations(user: User) -> QuerySet[Contact]:
@@ -85,9 +117,19 @@ def managed_cases(user: User) -> QuerySet[Case]:
     return fetch.visible_cases(user, "manage").select_related("subject", "lado", "local_authority")
 
 
-def case_employers(cases: QuerySet[Case]) -> list[str]:
-    """The employers named on these cases, sorted: the choices of the employer filter."""
-    return sorted({name for name in cases.order_by().values_list("employer_name", flat=True) if name})
+def case_employers(cases: QuerySet[Case]) -> list[str] | None:
+    """The employers named on these cases, in order: the employer filter's choices; None past ``EMPLOYER_CHOICES``.
+
+    One bounded query (distinct names, ordered, at most one more than are offered): an authority naming more
+    employers than a list can offer is filtered by typing part of the name (``CaseFilterForm``).
+    """
+    names = list(
+        cases.exclude(employer_name="")
+        .order_by("employer_name")
+        .values_list("employer_name", flat=True)
+        .distinct()[: EMPLOYER_CHOICES + 1]
+    )
+    return None if len(names) > EMPLOYER_CHOICES else names
 
 
 def listed(cases: QuerySet[Case], *, only_overdue: bool = False) -> QuerySet[Case]:
@@ -110,6 +152,8 @@ def filtered_cases(cases: QuerySet[Case], chosen: Mapping[str, Any]) -> QuerySet
             cases = cases.filter(**{name: chosen[name]})
     if chosen.get("employer"):
         cases = cases.filter(employer_name=chosen["employer"])
+    if chosen.get("employer_contains"):
+        cases = cases.filter(employer_name__icontains=chosen["employer_contains"])
     if chosen.get("category"):
         cases = with_category(cases, str(chosen["category"]))
     # "Overdue" is read from the stored deadlines (one annotation), so that filter is in the database too.

@@ -10,7 +10,7 @@ from threshold.access import fetch
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.lado.models import Case, Meeting
 
 # Enough for a home page; a partner is rarely invited to more at once.
@@ -19,11 +19,11 @@ PANEL_LIMIT = 20
 
 def _audit(user: User, request: HttpRequest, record_type: str, records: list[Case] | list[Meeting]) -> None:
     """Reading a list of protected records is audited, as the case list is."""
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type=record_type,
-        details={"list": "shared_with_me", "count": len(records), "ids": [record.pk for record in records]},
+        list_name="shared_with_me",
+        ids=[record.pk for record in records],
     )
 
 

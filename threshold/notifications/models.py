@@ -54,7 +54,11 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notifications_once")]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notifications_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notifications_unread"),
+            # The notifications page: a person's newest first, a page at a time (issue 15).
+            models.Index(fields=["recipient", "created_at", "id"], name="notifications_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"Notification {self.pk}"

@@ -15,28 +15,25 @@ from threshold.access.fetch import visible_notifications
 from threshold.audit.context import AuditContext
 from threshold.core.http import signed_in_user
 from threshold.core.pages import form_page
+from threshold.core.pagination import page_of
 from threshold.notifications.forms import PreferenceForm
 from threshold.notifications.preferences import preference_for, preference_record, preference_set
 from threshold.notifications.services import notifications_mark_read
 
-# The newest notifications shown; older ones stay stored (and are read when the page is).
-SHOWN = 100
-
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """The person's notifications, newest first, the unread ones tagged, each linking to its record."""
+    """The person's notifications, newest first and a page at a time, the unread ones tagged, each linking on.
+
+    How many are unread is the header's count (``notifications.context.unread``), of them all, not of the page.
+    """
     user = signed_in_user(request)
-    rows = list(visible_notifications(user).order_by("-created_at", "-pk")[:SHOWN])
+    page = page_of(visible_notifications(user).order_by("-created_at", "-pk"), request)
     preference = preference_for(user)
     return render(
         request,
         "notifications/list.html",
-        {
-            "notifications": rows,
-            "unread": sum(1 for row in rows if row.read_at is None),
-            "preference": preference,
-        },
+        {"notifications": page.rows, "page": page, "preference": preference},
     )
 
 

@@ -14,25 +14,30 @@ from django.views.decorators.http import require_POST
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import page_of
 from threshold.people import panels
 from threshold.people.subjects import subject_clear
 
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    """One person and the records about them that the viewer may see."""
+    """One person and the records about them that the viewer may see, newest first, each kind a page at a time."""
     user = signed_in_user(request)
     person = fetch.access_person(user, person_id, "view", request=request)
+    records = {
+        "concerns": fetch.visible_concerns(user).filter(subject=person).order_by("-raised_on", "-pk"),
+        "allegations": fetch.visible_allegations(user).filter(subject=person).order_by("-created_at", "-pk"),
+        "cases": fetch.visible_cases(user, "view_summary").filter(subject=person).order_by("-opened_at", "-pk"),
+    }
+    # Each kind pages on its own parameter, so paging one keeps the others where they are.
+    pages = {
+        kind: page_of(rows, request, parameter=f"{kind}_page", label=f"Pages of {kind}")
+        for kind, rows in records.items()
+    }
     return render(
         request,
         "people/person_detail.html",
-        {
-            "person": person,
-            "concerns": fetch.visible_concerns(user).filter(subject=person),
-            "allegations": fetch.visible_allegations(user).filter(subject=person),
-            "cases": fetch.visible_cases(user, "view_summary").filter(subject=person),
-            "can_read_audit": person.organisation_id in fetch.audit_scope(user),
-        },
+        {"person": person, **pages, "can_read_audit": person.organisation_id in fetch.audit_scope(user)},
     )
 
 

@@ -1,7 +1,7 @@
 """The work panel that leads every home page with case work: counts overdue, today and this week, the first few.
 
-One query for the list (the rows ``work_list`` groups), however much the person can see; nothing for someone
-with no case work (an administrator, an auditor), and for a partner only when they own something.
+Two queries however much the person can see (the counts, then the few rows shown); nothing for someone with no
+case work (an administrator, an auditor), and for a partner only when they own something.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from threshold.access.scope import Scope, scope_for
 from threshold.accounts.models import User
-from threshold.timescales.models import Deadline, due_status
-from threshold.timescales.selectors import STATUSES, WorkItem, deadline_url, open_deadlines
-from threshold.timescales.views.work import audit_listed, trust_organisations
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_listed
+from threshold.timescales.models import Deadline
+from threshold.timescales.selectors import WorkItem, deadline_url, due_in, open_deadlines, work_counts
+from threshold.timescales.views.work import trust_organisations
 
 # Enough for a home page; My work has the rest.
 PANEL_ITEMS = 5
@@ -41,19 +43,17 @@ def _case_worker(scope: Scope) -> bool:
 def _summary(user: User) -> tuple[dict[str, int], list[WorkItem]]:
     """How many of the user's steps fall in each group, and the first few: overdue, else the soonest due.
 
-    The work list's one query (``open_deadlines``, the rows ``work_list`` groups), read as plain values:
-    a LADO with hundreds of open steps should not pay for hundreds of model instances on every home page.
+    One aggregate counts the groups in the database; the few rows shown are one sliced query of the work list
+    (``open_deadlines``), read as plain values: a LADO with hundreds of open steps pays for five rows.
     """
     today = timezone.localdate()
-    counts = dict.fromkeys(STATUSES, 0)
-    first: dict[str, list[WorkItem]] = {status: [] for status in STATUSES}
-    for values in open_deadlines(user).values(*SUMMARY_FIELDS):
-        status = due_status(values["due_on"], today)
-        counts[status] += 1
-        if len(first[status]) < PANEL_ITEMS:
+    counts = work_counts(user, today=today)
+    wanted = due_in("overdue", today) if counts["overdue"] else due_in("today", today) | due_in("week", today)
+    shown = []
+    if counts["overdue"] or counts["today"] or counts["week"]:
+        for values in open_deadlines(user).filter(wanted).values(*SUMMARY_FIELDS)[:PANEL_ITEMS]:
             deadline = Deadline(**values)
-            first[status].append(WorkItem(deadline=deadline, status=status, url=deadline_url(deadline)))
-    shown = first["overdue"] or (first["today"] + first["week"])[:PANEL_ITEMS]
+            shown.append(WorkItem(deadline=deadline, status=deadline.status_on(today), url=deadline_url(deadline)))
     return counts, shown
 
 
@@ -70,7 +70,13 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     if not worker and not any(counts.values()):
         return None
     if first:
-        audit_listed(request, "home_work", [item.deadline for item in first])
+        audit_listed(
+            context=AuditContext.from_request(request),
+            record_type="deadline",
+            list_name="home_work",
+            records=[item.deadline.record_key for item in first],
+            details={"count": len(first)},
+        )
     return {
         "template": "timescales/_home_panel.html",
         **counts,

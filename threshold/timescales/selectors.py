@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,14 +91,34 @@ def work_list(
     return groups
 
 
+def due_in(status: str, today: dt.date) -> Q:
+    """The open deadlines in one group of the work list on ``today``, as ``due_status`` places them, for a filter."""
+    week_end = today + dt.timedelta(days=7)
+    return {
+        "overdue": Q(due_on__lt=today),
+        "today": Q(due_on=today),
+        "week": Q(due_on__gt=today, due_on__lte=week_end),
+        "later": Q(due_on__gt=week_end),
+    }[status]
+
+
 def work_counts(user: User, *, today: dt.date | None = None) -> dict[str, int]:
     """How many of the user's open deadlines are overdue, due today, due this week and later (one query)."""
-    return {status: len(items) for status, items in work_list(user, today=today).items()}
+    today = today or timezone.localdate()
+    counted = (
+        open_deadlines(user)
+        .order_by()
+        .aggregate(**{status: Count("pk", filter=due_in(status, today)) for status in STATUSES})
+    )
+    return {status: counted[status] or 0 for status in STATUSES}
 
 
-def kinds_for(user: User) -> list[tuple[str, str]]:
-    """The kinds of deadline in the user's work list, as (kind, label) for a filter (one query)."""
-    rows = open_deadlines(user, everything=True).order_by().values_list("kind", "label").distinct()
+def kinds_for(user: User, *, everything: bool = True) -> list[tuple[str, str]]:
+    """The kinds of deadline in the user's work list, as (kind, label) for a filter (one query).
+
+    ``everything``: of every record the user may see (else of the list "Yours" shows).
+    """
+    rows = open_deadlines(user, everything=everything).order_by().values_list("kind", "label").distinct()
     seen: dict[str, str] = {}
     for kind, label in rows:
         seen.setdefault(kind, label)

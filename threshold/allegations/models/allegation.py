@@ -90,6 +90,15 @@ class Allegation(UniqueReference, models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Every date a list sorts or filters by (issue 15): the allegations list and the home panel (open or
+        # concluded, newest first), and an organisation's allegations by when they came to attention or were
+        # opened (the employer's dashboard and reports).
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="allegations_created"),
+            models.Index(fields=["status", "created_at"], name="allegations_status_created"),
+            models.Index(fields=["organisation", "came_to_attention_on"], name="allegations_org_attention"),
+            models.Index(fields=["organisation", "created_at"], name="allegations_org_created"),
+        ]
 
     def __str__(self) -> str:
         return f"Allegation {self.pk}"

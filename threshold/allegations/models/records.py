@@ -170,6 +170,8 @@ class Lesson(Immutable):
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
+        # Lessons learned list each organisation's newest first (issue 15).
+        indexes = [models.Index(fields=["organisation", "recorded_at"], name="allegations_lesson_org")]
 
     def __str__(self) -> str:
         return f"Lesson {self.pk}"

@@ -10,37 +10,34 @@ from django.shortcuts import render
 
 from threshold.access import fetch
 from threshold.accounts.models import User
-from threshold.allegations import selectors, services
+from threshold.allegations import listing, selectors, services
 from threshold.allegations.forms import AllegationDetailsForm
 from threshold.allegations.models import Allegation
 from threshold.allegations.presenters.allegation import allegation_page
 from threshold.allegations.views.common import form_page
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.chronology.panels import chronology_context
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import page_of
 from threshold.documents.panels import documents_context
 from threshold.people.panels import hidden_context
-
-# The longest list of allegations the page shows; the spreadsheets hold every one.
-LIST_LIMIT = 200
 
 
 @login_required
 def allegation_list(request: HttpRequest) -> HttpResponse:
-    """The allegations this person may see, open ones first, with what is overdue on each."""
+    """The allegations this person may see, open ones first, a page at a time, with what is overdue on each."""
     user = signed_in_user(request)
-    allegations = list(selectors.allegations_listed(user)[:LIST_LIMIT])
-    audit_record(
+    page = page_of(listing.with_overdue(selectors.allegations_listed(user)), request)
+    allegations = page.rows
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="allegation",
-        details={"count": len(allegations), "ids": [allegation.pk for allegation in allegations]},
+        list_name="allegations",
+        ids=[allegation.pk for allegation in allegations],
     )
-    rows = [
-        (allegation, sum(1 for item in selectors.due_items(allegation) if item.overdue)) for allegation in allegations
-    ]
-    return render(request, "allegations/allegation_list.html", {"rows": rows})
+    rows = [(allegation, listing.overdue_count(allegation)) for allegation in allegations]
+    return render(request, "allegations/allegation_list.html", {"rows": rows, "page": page})
 
 
 @login_required

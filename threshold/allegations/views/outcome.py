@@ -16,8 +16,9 @@ from threshold.allegations.forms import FileRecordForm, FollowUpForm, LessonForm
 from threshold.allegations.models import Allegation, FollowUpBody
 from threshold.allegations.views.common import form_page
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import page_of
 from threshold.core.vocabularies import Outcome
 
 
@@ -168,16 +169,20 @@ def allegation_lesson(request: HttpRequest, allegation_id: int) -> HttpResponse:
 
 @login_required
 def lessons_learned(request: HttpRequest) -> HttpResponse:
-    """Lessons learned from the allegations this person may see, by organisation (section 11)."""
+    """Lessons learned from the allegations this person may see, by organisation (section 11), a page at a time."""
     user = signed_in_user(request)
-    lessons = list(selectors.lessons_for(user))
+    # Ordered by organisation, so each organisation's lessons run on from one page to the next.
+    page = page_of(
+        selectors.lessons_for(user).order_by("organisation__name", "organisation", "-recorded_at", "-pk"), request
+    )
+    lessons = page.rows
     by_organisation: dict[str, list[Any]] = {}
     for lesson in lessons:
         by_organisation.setdefault(lesson.organisation.name, []).append(lesson)
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="lesson",
+        list_name="lessons",
         details={"count": len(lessons), "allegations": sorted({lesson.allegation_id for lesson in lessons})},
     )
-    return render(request, "allegations/lessons.html", {"by_organisation": sorted(by_organisation.items())})
+    return render(request, "allegations/lessons.html", {"by_organisation": list(by_organisation.items()), "page": page})

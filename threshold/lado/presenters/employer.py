@@ -55,16 +55,38 @@ def employer_outcome_section(contact: Contact | None, *, may_decide: bool) -> di
     return section
 
 
+# The words beside a contact's status once the employer has recorded an outcome, by the LADO's answer.
+OUTCOME_TAGS = {
+    "waiting": "Employer's outcome recorded: waiting for the LADO's agreement",
+    "agreed": "Employer's outcome agreed",
+    "not_agreed": "Employer's outcome not agreed",
+}
+
+
 def employer_outcome_tag(contact: Contact) -> str:
     """The words beside the contact's status once the employer has recorded an outcome (else empty)."""
     section = employer_outcome_section(contact, may_decide=False)
     if section is None or section["state"] is None:
         return ""
-    return {
-        "waiting": "Employer's outcome recorded: waiting for the LADO's agreement",
-        "agreed": "Employer's outcome agreed",
-        "not_agreed": "Employer's outcome not agreed",
-    }[section["state"]]
+    return OUTCOME_TAGS[section["state"]]
+
+
+def listed_outcome_tag(contact: Contact) -> str:
+    """``employer_outcome_tag`` for a row of a list that fetched its outcomes with the page (no query of its own).
+
+    The list prefetched ``lado.list_selectors.EMPLOYER_OUTCOMES``: the allegation's outcomes and the LADO's
+    answers to each. The latest outcome stands (as ``latest_outcome``), and its latest answer (as
+    ``outcome_agreement``).
+    """
+    allegation = contact.allegation if contact.allegation_id else None
+    outcomes = list(allegation.outcomes.all()) if allegation is not None else []
+    if not outcomes:
+        return ""
+    latest = max(outcomes, key=lambda outcome: (outcome.recorded_at, outcome.pk))
+    answers = sorted(latest.lado_responses.all(), key=lambda answer: (answer.recorded_at, answer.pk), reverse=True)
+    if not answers:
+        return OUTCOME_TAGS["waiting"]
+    return OUTCOME_TAGS["agreed" if answers[0].agreed else "not_agreed"]
 
 
 def lado_word_section(allegation: Allegation) -> dict[str, Any] | None:

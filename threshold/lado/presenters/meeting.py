@@ -72,8 +72,18 @@ def action_row(action: MeetingAction, *, may_change: bool, today: Any) -> dict[s
     }
 
 
-def meeting_detail_context(meeting: Meeting, *, may_change: bool, may_unshare: bool, is_closed: bool) -> dict[str, Any]:
-    """The meeting page: summary, who came, what was shared and decided, actions, minutes and agencies' updates."""
+def meeting_detail_context(
+    meeting: Meeting,
+    *,
+    may_change: bool,
+    may_unshare: bool,
+    is_closed: bool,
+    actions: list[MeetingAction] | None = None,
+) -> dict[str, Any]:
+    """The meeting page: summary, who came, what was shared and decided, actions, minutes and agencies' updates.
+
+    ``actions`` are the page of the meeting's actions the page shows (``views.meetings``); all of them if None.
+    """
     today = timezone.localdate()
     return {
         "meeting_title": meeting_label(meeting),
@@ -98,7 +108,10 @@ def meeting_detail_context(meeting: Meeting, *, may_change: bool, may_unshare: b
         "attendees": [attendee_row(attendee, may_change=may_change) for attendee in meeting.attendees.all()],
         "information": paragraphs(meeting.information_shared),
         "decisions": paragraphs(meeting.decisions),
-        "actions": [action_row(action, may_change=may_change, today=today) for action in meeting.actions.all()],
+        "actions": [
+            action_row(action, may_change=may_change, today=today)
+            for action in (meeting.actions.all() if actions is None else actions)
+        ],
         "minutes": paragraphs(meeting.minutes),
         "updates": [
             {

@@ -14,9 +14,10 @@ from threshold.access import fetch
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.chronology.panels import chronology_context
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import page_of
 from threshold.core.record_ids import record_url
 from threshold.documents.panels import documents_context
 from threshold.lado.forms.cases import CaseFilterForm, ReassignForm
@@ -39,8 +40,6 @@ from threshold.lado.views.meetings import meetings_panel
 from threshold.lado.views.monitoring import monitoring_panel
 from threshold.people.panels import hidden_context
 
-LIST_LIMIT = 200
-
 
 def _rows(cases: list[Case]) -> list[dict[str, Any]]:
     """What each list row shows: reference, adult, tier, status, LADO, opened, overdue (``with_overdue``)."""
@@ -57,17 +56,19 @@ def _rows(cases: list[Case]) -> list[dict[str, Any]]:
 
 
 def _audit_list(user: User, request: HttpRequest, cases: list[Case], details: dict[str, Any]) -> None:
-    audit_record(
+    extra = dict(details)
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="case",
-        details={**details, "count": len(cases), "ids": [case.pk for case in cases]},
+        list_name=str(extra.pop("list")),
+        ids=[case.pk for case in cases],
+        details=extra,
     )
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    """My cases: a LADO's own allocated cases, open first; anyone else sees the cases they may see.
+    """My cases: a LADO's own allocated cases, open first, a page at a time; anyone else sees the cases they may see.
 
     Partners see the cases shared with them (or whose meetings are), auditors
     and business support the local authority's. The search by the adult's name
@@ -76,10 +77,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     scope = scope_for(user)
     mine = lists_own_cases(user)
-    cases = my_cases(user)
-    # Counted before the overdue flag and the order are added: the count needs neither.
-    total = cases.count()
-    rows = list(listed(cases)[:LIST_LIMIT])
+    page = page_of(listed(my_cases(user)), request, by_key=True)
+    rows = page.rows
     _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
     return render(
         request,
@@ -87,8 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "heading": "My cases" if mine else "LADO cases",
             "rows": _rows(rows),
-            "count": len(rows),
-            "total": total,
+            "page": page,
             "is_manager": bool(scope.lado_manage),
             "filters": None,
         },
@@ -99,8 +97,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_list_all(request: HttpRequest) -> HttpResponse:
     """All cases of the manager's local authority, filtered by tier, status, category, employer, sector, overdue.
 
-    The filters are GET parameters (bookmarkable) and hold no personal data:
-    never the adult's name.
+    The filters are GET parameters (bookmarkable, kept from page to page) and hold no personal data: never the
+    adult's name. Every filter runs in the database and the employer's choices are a bounded query
+    (``list_selectors.case_employers``), so the page costs the same at any size.
     """
     user = signed_in_user(request)
     if not scope_for(user).lado_manage:
@@ -108,9 +107,8 @@ def case_list_all(request: HttpRequest) -> HttpResponse:
     cases = managed_cases(user)
     form = CaseFilterForm(request.GET or None, statuses=CaseStatus.choices, employers=case_employers(cases))
     chosen = form.chosen()
-    cases = filtered_cases(cases, chosen)
-    total = cases.count()
-    rows = list(cases[:LIST_LIMIT])
+    page = page_of(filtered_cases(cases, chosen), request, by_key=True)
+    rows = page.rows
     _audit_list(user, request, rows, {"list": "all", "filters": chosen})
     return render(
         request,
@@ -118,8 +116,7 @@ def case_list_all(request: HttpRequest) -> HttpResponse:
         {
             "heading": "All cases",
             "rows": _rows(rows),
-            "count": len(rows),
-            "total": total,
+            "page": page,
             "is_manager": True,
             "filters": form,
             "show_lado": True,
@@ -147,7 +144,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             ),
         }
         context.update(decisions_panel(user, case))
-        context.update(meetings_panel(user, case))
+        context.update(meetings_panel(user, case, request))
         context.update(monitoring_panel(user, case))
         context.update(documents_context(user=user, record=case, record_type="case", can_upload=may_change))
         context.update(chronology_context(record=case, record_type="case", can_add=may_change))
@@ -162,7 +159,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         return render(request, "lado/case_detail.html", context)
     case = fetch.access_case(user, case_id, "view_summary", request=request)
     context = {"case": case, "full": False, "may_change": False, "summary_rows": summary_rows(case)}
-    context.update(meetings_panel(user, case))
+    context.update(meetings_panel(user, case, request))
     return render(request, "lado/case_detail.html", context)
 
 

@@ -21,13 +21,15 @@ from threshold.access import fetch
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.core import pages
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import page_of
 from threshold.jinja2 import govuk_date
 from threshold.lado.forms.contacts import AdviceForm, ContactForm, EmployerFactsForm, employer_facts_initial
 from threshold.lado.forms.decision_questions import recorded_answers
 from threshold.lado.list_selectors import (
+    EMPLOYER_OUTCOMES,
     OPEN_STATUSES,
     consultation_reason,
     consultations,
@@ -35,7 +37,7 @@ from threshold.lado.list_selectors import (
     require_lado_reader,
 )
 from threshold.lado.models import Case, Contact, Level
-from threshold.lado.presenters.employer import employer_outcome_section, employer_outcome_tag
+from threshold.lado.presenters.employer import employer_outcome_section, employer_outcome_tag, listed_outcome_tag
 from threshold.lado.services.contacts import (
     advice_due,
     contact_record,
@@ -50,10 +52,6 @@ from threshold.lado.views import search as search_views
 from threshold.people.matching import Match, previous_about
 from threshold.people.panels import hidden_context
 
-# The longest inbox and consultations list a page shows; the spreadsheets hold every row.
-LIST_LIMIT = 200
-CONSULTATIONS_LIMIT = 500
-
 
 def contact_page(contact: Contact, anchor: str = "") -> str:
     """The contact's page, at a section."""
@@ -62,10 +60,14 @@ def contact_page(contact: Contact, anchor: str = "") -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """New contacts and those with advice given, newest first, each with its one-working-day clock."""
+    """New contacts and those with advice given, newest first, a page at a time, each with its one-working-day clock.
+
+    The spreadsheets (``threshold.reports.exports``) hold every row.
+    """
     user = signed_in_user(request)
     require_lado_reader(user)
-    contacts = list(inbox_contacts(user)[:LIST_LIMIT])
+    page = page_of(inbox_contacts(user).prefetch_related(EMPLOYER_OUTCOMES), request, by_key=True)
+    contacts = page.rows
     today = timezone.localdate()
     managed = scope_for(user).lado_manage
     rows = [
@@ -75,20 +77,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
             # A LADO manager allocates the contacts of the authorities they manage (lado/views/team.py).
             "may_allocate": contact.local_authority_id in managed,
             # The employer concluded before the LADO decided: the inbox says so, not only "New".
-            "employer_outcome": employer_outcome_tag(contact),
+            "employer_outcome": listed_outcome_tag(contact),
         }
         for contact in contacts
     ]
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="contact",
-        details={"list": "inbox", "count": len(rows), "ids": [contact.pk for contact in contacts]},
+        list_name="inbox",
+        ids=[contact.pk for contact in contacts],
     )
     return render(
         request,
         "lado/inbox.html",
-        {"rows": rows, "may_record": bool(scope_for(user).lado_contact_change)},
+        {"rows": rows, "page": page, "may_record": bool(scope_for(user).lado_contact_change)},
     )
 
 
@@ -140,13 +142,13 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         exclude_contact=contact.pk,
     )
     # The panel shows other records about the adult: listing them is a read of each, so it is audited.
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="contact",
         record_id=contact.pk,
         organisation=contact.local_authority,
-        details={"list": "previous_about", "ids": [_listed(match) for match in matches]},
+        list_name="previous_about",
+        ids=[_listed(match) for match in matches],
     )
     context: dict[str, Any] = {
         **contact_record_context(
@@ -302,18 +304,19 @@ def contact_employer_facts(request: HttpRequest, contact_id: int) -> HttpRespons
 
 @login_required
 def consultation_list(request: HttpRequest) -> HttpResponse:
-    """Consultations stay findable: each with who made contact and why the definition was not met."""
+    """Consultations stay findable, a page at a time: each with who made contact and why the definition was not met."""
     user = signed_in_user(request)
     require_lado_reader(user)
-    contacts = list(consultations(user)[:CONSULTATIONS_LIMIT])
+    page = page_of(consultations(user), request, by_key=True)
+    contacts = page.rows
     rows = [{"contact": contact, "reason": consultation_reason(contact)} for contact in contacts]
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="contact",
-        details={"list": "consultations", "count": len(rows), "ids": [contact.pk for contact in contacts]},
+        list_name="consultations",
+        ids=[contact.pk for contact in contacts],
     )
-    return render(request, "lado/contact_consultations.html", {"rows": rows})
+    return render(request, "lado/contact_consultations.html", {"rows": rows, "page": page})
 
 
 def decisions_panel(user: User, case: Case) -> dict[str, Any]:

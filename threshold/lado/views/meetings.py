@@ -24,6 +24,7 @@ from threshold.audit.context import AuditContext
 from threshold.core import pages
 from threshold.core.errors import ConflictError
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import ListPage, page_of
 from threshold.documents.panels import documents_context
 from threshold.lado.forms.meetings import (
     ActionForm,
@@ -42,16 +43,23 @@ from threshold.lado.views import sharing
 from threshold.lado.views.meeting_pages import meeting_page
 
 
-def meetings_panel(user: User, case: Case) -> dict[str, Any]:
+def meetings_panel(user: User, case: Case, request: HttpRequest | None = None) -> dict[str, Any]:
     """Context for ``lado/case/_meetings.html``: the meetings this viewer may see, and the LADO's controls.
 
-    Partners who see only the case summary see only the meetings shared with them.
+    Partners who see only the case summary see only the meetings shared with them. The case page shows the
+    page of meetings its ``request`` names (``?meetings_page=``); the printed case file, with no request, all.
     """
     may_change = fetch.can(user, "change", case)
     meetings = fetch.visible_meetings(user).filter(case=case).order_by("held_at", "pk")
+    page: ListPage[Meeting] | None = (
+        page_of(meetings, request, parameter="meetings_page", label="Pages of meetings", by_key=True)
+        if request
+        else None
+    )
     is_closed = case.status == CaseStatus.CLOSED
     return {
-        "meetings_list": [(meeting, services.meeting_label(meeting)) for meeting in meetings],
+        "meetings_list": [(meeting, services.meeting_label(meeting)) for meeting in (page or meetings)],
+        "meetings_page": page,
         # A closed case takes no new meetings or shares, but its shares can still be stopped.
         "meetings_may_change": may_change and not is_closed,
         "meetings_may_unshare": may_change,
@@ -108,6 +116,10 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """One meeting, for the LADO service and the partners it is shared with."""
     user = signed_in_user(request)
     meeting = fetch.access_meeting(user, meeting_id, "view", request=request)
+    # A sub-record reached through the meeting the viewer may see; paged, the spreadsheet holds them all.
+    actions = page_of(
+        meeting.actions.order_by("due_on", "pk"), request, parameter="actions_page", label="Pages of actions"
+    )
     is_closed = meeting.case.status == CaseStatus.CLOSED
     may_unshare = fetch.can(user, "change", meeting)
     # On a closed case the record is final: no change controls, but shares can still be stopped.
@@ -117,7 +129,10 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "may_change": may_change,
         "may_unshare": may_unshare,
         "may_add_update": fetch.can(user, "add_update", meeting) and not is_closed,
-        **meeting_detail_context(meeting, may_change=may_change, may_unshare=may_unshare, is_closed=is_closed),
+        **meeting_detail_context(
+            meeting, may_change=may_change, may_unshare=may_unshare, is_closed=is_closed, actions=actions.rows
+        ),
+        "actions_page": actions,
         "shares": list(shared_meeting_users(meeting)) if may_unshare else [],
     }
     context.update(documents_context(user=user, record=meeting, record_type="meeting", can_upload=may_change))

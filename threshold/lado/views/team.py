@@ -23,9 +23,10 @@ from threshold.access import fetch
 from threshold.access.scope import Scope, scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.core import pages
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import page_of
 from threshold.core.references import GROUP, LADO_CASE, reference_key
 from threshold.lado.forms.contact_allocation import ContactAllocateForm
 from threshold.lado.models import CaseStatus, ContactStatus
@@ -35,8 +36,6 @@ from threshold.lado.services.contacts import advice_due
 from threshold.timescales.models import DeadlineState
 
 WAITING = (ContactStatus.NEW, ContactStatus.ADVISED)
-# Enough to act on in one sitting; the inbox and all cases have the rest.
-LIST_LIMIT = 50
 
 
 def _authority(request: HttpRequest, scope: Scope) -> Organisation:
@@ -118,14 +117,28 @@ def lado_team(request: HttpRequest) -> HttpResponse:
             "held": held.get(key, 0),
         }
 
-    unallocated_contacts = list(contacts.filter(allocated_to__isnull=True).order_by("received_at", "pk")[:LIST_LIMIT])
-    unallocated_cases = list(cases.filter(lado__isnull=True).order_by("opened_at", "pk")[:LIST_LIMIT])
-    audit_record(
+    # Two lists on one page, each paged by its own parameter so paging one keeps the other where it is.
+    contacts_page = page_of(
+        contacts.filter(allocated_to__isnull=True).order_by("received_at", "pk"),
+        request,
+        parameter="contacts_page",
+        label="Pages of contacts nobody holds",
+        by_key=True,
+    )
+    cases_page = page_of(
+        cases.filter(lado__isnull=True).order_by("opened_at", "pk"),
+        request,
+        parameter="cases_page",
+        label="Pages of open cases nobody holds",
+        by_key=True,
+    )
+    unallocated_contacts, unallocated_cases = contacts_page.rows, cases_page.rows
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
+        record_type="",
         organisation=authority,
+        list_name="lado_team",
         details={
-            "list": "lado_team",
             "contacts": [contact.pk for contact in unallocated_contacts],
             "cases": [case.pk for case in unallocated_cases],
         },
@@ -142,6 +155,8 @@ def lado_team(request: HttpRequest) -> HttpResponse:
                 {"contact": contact, "clock": advice_due(contact, today)} for contact in unallocated_contacts
             ],
             "unallocated_cases": unallocated_cases,
+            "contacts_page": contacts_page,
+            "cases_page": cases_page,
             "reference": reference,
             "reference_error": reference_error,
         },

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed, audit_record
 from threshold.reports.employer.concern_figures import RepeatAdult
 from threshold.reports.employer.presenters import Format
 from threshold.reports.employer.readers import Dashboard
@@ -39,9 +39,9 @@ def repeats_listed(request: HttpRequest, adults: list[RepeatAdult]) -> None:
     ids = [concern.pk for adult in adults for concern in adult.concerns]
     if not ids:
         return
-    audit_record(
+    audit_listed(
         context=AuditContext.from_request(request),
-        action="records.listed",
         record_type="concern",
-        details={"list": "dashboard_repeat_adults", "count": len(ids), "ids": ids},
+        list_name="dashboard_repeat_adults",
+        ids=ids,
     )

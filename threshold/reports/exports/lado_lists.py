@@ -152,7 +152,9 @@ def _categories(case: Case) -> str:
 
 
 def _all_cases_page(filters: Filters) -> str:
-    query = {name: ("on" if value is True else value) for name, value in filters.items()}
+    # A typed employer is filtered as ``employer_contains`` but asked for as ``employer`` (``CaseFilterForm``).
+    names = {"employer_contains": "employer"}
+    query = {names.get(name, name): ("on" if value is True else value) for name, value in filters.items()}
     return reverse("case_list_all") + (f"?{urlencode(query)}" if query else "")
 
 

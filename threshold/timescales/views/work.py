@@ -2,7 +2,9 @@
 
 Both read the stored deadlines through ``threshold.access`` (``visible_deadlines``), so a row follows its
 record's rule, subject exclusion included, and each page is a fixed number of queries however many records
-the person can see. Each list is an audited read naming the records it shows.
+the person can see: My work's four groups are each paged in the database (``threshold.core.pagination``, a
+parameter each, so paging the overdue steps keeps the page of those due later). Each list is an audited read
+naming the records it shows.
 """
 
 from __future__ import annotations
@@ -20,11 +22,20 @@ from threshold.access.fetch import visible_deadlines
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
 from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_listed
 from threshold.core.http import signed_in_user
+from threshold.core.pagination import page_of
 from threshold.timescales.forms import SHOW_CHOICES, WorkFilterForm
-from threshold.timescales.models import Deadline, DeadlineState
-from threshold.timescales.selectors import STATUS_LABELS, STATUSES, WorkItem, deadline_url, kinds_for, work_list
+from threshold.timescales.models import DeadlineState
+from threshold.timescales.selectors import (
+    STATUS_LABELS,
+    STATUSES,
+    WorkItem,
+    deadline_url,
+    due_in,
+    kinds_for,
+    open_deadlines,
+)
 
 # The trust-wide roles that oversee the employer's steps in every school of the trust.
 TRUST_OVERSIGHT_ROLES = (Role.DIRECTOR_OF_SCHOOL, Role.DSL)
@@ -35,36 +46,13 @@ EMPTY = {
     "week": "Nothing is due in the next 7 days.",
     "later": "Nothing is due later.",
 }
-# Rows shown per section; the count says how many more there are (the kind filter narrows the list).
-SECTION_LIMIT = 100
-
-
-def _kinds_listed(groups: dict[str, list[WorkItem]]) -> list[tuple[str, str]]:
-    """The kinds in a work list, as (kind, label) for the filter, as ``kinds_for`` gives them."""
-    seen: dict[str, str] = {}
-    for items in groups.values():
-        for item in items:
-            seen.setdefault(item.deadline.kind, item.deadline.label)
-    return sorted(seen.items(), key=lambda pair: pair[1])
-
-
-def audit_listed(
-    request: HttpRequest | None, listed: str, deadlines: list[Deadline], job: str = "", whose: int | None = None
-) -> None:
-    """One ``records.listed`` event naming the records whose deadlines a list shows (``case:12``, ...).
-
-    ``whose`` is the user a command listed the work of (``manage.py due``), so the trail says whose it was.
-    """
-    records = sorted({deadline.record_key for deadline in deadlines})
-    details: dict[str, object] = {"list": listed, "count": len(deadlines), "records": records}
-    if whose is not None:
-        details["user"] = whose
-    audit_record(
-        context=AuditContext.from_request(request) if request is not None else AuditContext.system(job),
-        action="records.listed",
-        record_type="deadline",
-        details=details,
-    )
+# Each group's pages, named for the landmark of its links (four paged lists on one page).
+PAGES_OF = {
+    "overdue": "Pages of overdue steps",
+    "today": "Pages of steps due today",
+    "week": "Pages of steps due in the next 7 days",
+    "later": "Pages of steps due later",
+}
 
 
 @login_required
@@ -73,11 +61,26 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     chosen = WorkFilterForm(request.GET or None).chosen()
     kind, everything = chosen["kind"], chosen["everything"]
-    groups = work_list(user, everything=everything, kinds=[kind] if kind else ())
+    today = timezone.localdate()
+    rows = open_deadlines(user, everything=everything, kinds=[kind] if kind else ())
+    # Whose each row is shows only in the list of everything.
+    rows = rows.select_related("owner") if everything else rows
+    pages = {
+        status: page_of(
+            rows.filter(due_in(status, today)), request, parameter=f"{status}_page", label=PAGES_OF[status], by_key=True
+        )
+        for status in STATUSES
+    }
     # The filter offers the kinds in the list shown; once narrowed to one, every kind the person may see.
-    kinds = kinds_for(user) if kind else _kinds_listed(groups)
-    shown = [item.deadline for status in STATUSES for item in groups[status][:SECTION_LIMIT]]
-    audit_listed(request, "my_work_everything" if everything else "my_work", shown)
+    kinds = kinds_for(user, everything=everything or bool(kind))
+    shown = [deadline for status in STATUSES for deadline in pages[status].rows]
+    audit_listed(
+        context=AuditContext.from_request(request),
+        record_type="deadline",
+        list_name="my_work_everything" if everything else "my_work",
+        records=[deadline.record_key for deadline in shown],
+        details={"count": len(shown)},
+    )
     return render(
         request,
         "timescales/my_work.html",
@@ -91,13 +94,17 @@ def my_work(request: HttpRequest) -> HttpResponse:
                 {
                     "status": status,
                     "heading": STATUS_LABELS[status],
-                    "items": groups[status][:SECTION_LIMIT],
-                    "total": len(groups[status]),
+                    "items": [
+                        WorkItem(deadline=deadline, status=status, url=deadline_url(deadline))
+                        for deadline in pages[status].rows
+                    ],
+                    "page": pages[status],
+                    "total": pages[status].total,
                     "empty": EMPTY[status],
                 }
                 for status in STATUSES
             ],
-            "total": sum(len(items) for items in groups.values()),
+            "total": sum(page.total for page in pages.values()),
         },
     )
 
@@ -137,7 +144,13 @@ def trust_work(request: HttpRequest) -> HttpResponse:
     for deadline in rows:
         school = schools.setdefault(deadline.organisation_id, {"organisation": deadline.organisation, "items": []})
         school["items"].append(WorkItem(deadline=deadline, status="overdue", url=deadline_url(deadline)))
-    audit_listed(request, "trust_overdue", rows)
+    audit_listed(
+        context=AuditContext.from_request(request),
+        record_type="deadline",
+        list_name="trust_overdue",
+        records=[deadline.record_key for deadline in rows],
+        details={"count": len(rows)},
+    )
     return render(
         request,
         "timescales/trust_work.html",

@@ -1,8 +1,11 @@
 """``python manage.py audit verify|checkpoint``: check the audit trail, or save a checkpoint of it.
 
-``audit verify [--checkpoint FILE]`` prints "Verified N audit events." and exits
-0, or prints one line naming the first bad event to stderr and exits 1, so a
-nightly job or monitoring check can act on the exit code alone.
+``audit verify [--full] [--checkpoint FILE]`` prints "Verified N audit events."
+and exits 0, or prints one line naming the first bad event to stderr and exits
+1, so a nightly job or monitoring check can act on the exit code alone. It
+starts from where the last run reached (its verification checkpoint, so a
+nightly run costs the day's events) and records how far it got; ``--full``,
+or a checkpoint file, verifies every event from the first.
 
 ``audit checkpoint [--output FILE]`` writes the trail's current count and head
 hash as JSON, to keep somewhere the database's administrators cannot rewrite.
@@ -13,6 +16,9 @@ describes (so the next checkpoint covers it).
 concerns that no job has recorded yet (``threshold.audit.anonymous``) and
 prints how many; the background job does the same, so it is safe to run any
 time, and a nightly run catches up a lost job.
+
+``audit index_lists`` writes the record index rows of the list events the task
+worker has not reached yet (ADR 0031) and prints how many; safe at any time.
 """
 
 from __future__ import annotations
@@ -27,8 +33,9 @@ from django.db import transaction
 
 from threshold.audit.anonymous import audit_record_anonymous_shares
 from threshold.audit.context import AuditContext
+from threshold.audit.index import index_pending_lists
 from threshold.audit.services import audit_record
-from threshold.audit.verify import Checkpoint, checkpoint_current, verify_chain
+from threshold.audit.verify import Checkpoint, checkpoint_current, verify_trail
 
 # Exit status when the trail does not verify. Django's CommandError also exits
 # 1, so "anything but 0" and "exactly 1" both mean "do not trust the trail".
@@ -41,15 +48,19 @@ class Command(BaseCommand):
     help = "Verify the audit trail's hash chain (audit verify), or export a checkpoint of it (audit checkpoint)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """Three subcommands: ``verify``, ``checkpoint`` and ``record_anonymous``."""
+        """Four subcommands: ``verify``, ``checkpoint``, ``record_anonymous`` and ``index_lists``."""
         subcommands = parser.add_subparsers(
-            dest="subcommand", required=True, metavar="{verify,checkpoint,record_anonymous}"
+            dest="subcommand", required=True, metavar="{verify,checkpoint,record_anonymous,index_lists}"
         )
-        verify = subcommands.add_parser("verify", help="Check every event; exit 1 naming the first bad one.")
+        verify = subcommands.add_parser(
+            "verify", help="Check the events since the last verification; exit 1 naming the first bad one."
+        )
+        verify.add_argument("--full", action="store_true", help="Check every event from the first.")
         verify.add_argument(
             "--checkpoint",
             metavar="FILE",
-            help="A checkpoint saved earlier by 'audit checkpoint'; also detects events removed from the end.",
+            help="A checkpoint saved earlier by 'audit checkpoint'; also detects events removed from the end. "
+            "Checks every event from the first.",
         )
         checkpoint = subcommands.add_parser("checkpoint", help="Write the trail's count and head hash as JSON.")
         checkpoint.add_argument(
@@ -61,21 +72,24 @@ class Command(BaseCommand):
         subcommands.add_parser(
             "record_anonymous", help="Record anonymous concerns missing from the trail (the anonymous-intake job)."
         )
+        subcommands.add_parser("index_lists", help="Index the list events the task worker has not reached yet.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen subcommand."""
         if options["subcommand"] == "record_anonymous":
             recorded = audit_record_anonymous_shares()
             self.stdout.write(f"Recorded {recorded} anonymous concern(s).")
+        elif options["subcommand"] == "index_lists":
+            self.stdout.write(f"Indexed {index_pending_lists()} list event(s).")
         elif options["subcommand"] == "verify":
-            self._verify(options.get("checkpoint"))
+            self._verify(options.get("checkpoint"), full=bool(options.get("full")))
         else:
             self._export_checkpoint(options.get("output"))
 
-    def _verify(self, checkpoint_path: str | None) -> None:
-        """Verify the chain, against a saved checkpoint if one is given."""
+    def _verify(self, checkpoint_path: str | None, *, full: bool) -> None:
+        """Verify the chain since the last verification (all of it with ``full`` or a checkpoint file)."""
         checkpoint = _read_checkpoint(Path(checkpoint_path)) if checkpoint_path else None
-        result = verify_chain(checkpoint=checkpoint)
+        result = verify_trail(full=full, checkpoint=checkpoint)
         if not result.ok:
             # Written by hand rather than raised as CommandError, so the line is
             # the same from call_command and from the shell, with no prefix.

@@ -15,8 +15,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from threshold.accounts.models import User
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_listed
 from threshold.timescales.selectors import STATUSES, work_list
-from threshold.timescales.views.work import audit_listed
 
 
 def _day(value: str) -> dt.date:
@@ -45,7 +46,14 @@ class Command(BaseCommand):
             raise CommandError("No active user has that email address.")
         groups = work_list(user, today=today)
         items = [item for status in STATUSES for item in groups[status]]
-        audit_listed(None, "due_command", [item.deadline for item in items], job="due", whose=user.pk)
+        # ``user`` says whose work list the operator read.
+        audit_listed(
+            context=AuditContext.system("due"),
+            record_type="deadline",
+            list_name="due_command",
+            records=[item.deadline.record_key for item in items],
+            details={"count": len(items), "user": user.pk},
+        )
         rows = [
             {
                 "reference": item.deadline.reference,

@@ -1,0 +1,183 @@
+"""What the allegation list and the allegations home panel show of each allegation, a page at a time.
+
+Both once asked each allegation for its due items (``selectors.due_items``: the checklist and the records behind
+it, a dozen queries an allegation), so a page's queries grew with its rows (issue 15: "no per-row queries"). They
+now read the stored deadlines the services keep (ADR 0024): the list counts each row's overdue clocks in its own
+query (``fetch.deadlines_of_listed``), and the panel reads the open rows of the allegations it shows in one query.
+
+The same things are due as before: on an open allegation, the checklist's clocks (section 6's steps, the
+suspension risk assessment's review, a supply worker's replacement cover); after the outcome, the follow-ups
+(the DBS and TRA referrals, the lessons-learned review). Two follow-ups have no clock, so no stored row: the
+outcome still to send to a supply worker's agency (appendix 4) and, for a malicious or false outcome, the
+personnel file (section 8). They are read from the outcomes, agency records and personnel file decisions
+prefetched for the page: three queries however many rows it has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from threshold.access import fetch
+from threshold.accounts.models import User
+from threshold.allegations.checklist import STEP_TIMESCALES
+from threshold.allegations.duties import OFF_THE_FILE
+from threshold.allegations.models import Allegation, AllegationStatus, Step
+from threshold.allegations.selectors import FOLLOW_UP_LABELS, DueItem
+from threshold.allegations.services.deadlines import (
+    FOLLOW_UP_KINDS,
+    LESSONS_REVIEW,
+    REPLACEMENT_COVER,
+    RISK_REVIEW,
+)
+from threshold.timescales.models import Deadline, DeadlineState
+
+# What each stored clock is called on the home panel, and where on the allegation page it links: the
+# checklist's own words, as the panel has always shown them.
+STEP_KINDS = {kind: step for step, kind in STEP_TIMESCALES.items()}
+DUE_WORDS = {
+    RISK_REVIEW: ("Review the suspension risk assessment", "suspension"),
+    REPLACEMENT_COVER: ("Replacement cover expected from the agency", "agency"),
+    LESSONS_REVIEW: ("Review the case for lessons learned", "lessons"),
+}
+REFERRAL_KINDS = {kind: body for body, kind in FOLLOW_UP_KINDS.items()}
+# The clocks due on an open allegation, and the follow-ups due once it is concluded.
+OPEN_KINDS = (*STEP_KINDS, RISK_REVIEW, REPLACEMENT_COVER)
+FOLLOW_UP_CLOCKS = (*REFERRAL_KINDS, LESSONS_REVIEW)
+# Concluded allegations the panel looks through for a follow-up still due: the newest few, as before.
+FOLLOW_UP_SCAN = 5
+# The sub-records the two follow-ups without a clock are read from.
+FOLLOW_UP_RECORDS = ("outcomes", "agency_records", "personnel_file_decisions")
+
+
+def _due() -> Q:
+    """Stored rows due on the lists: an open allegation's clocks, or a concluded one's follow-ups."""
+    concluded = Q(allegation__status=AllegationStatus.CONCLUDED)
+    return Q(state=DeadlineState.OPEN) & (
+        (Q(kind__in=OPEN_KINDS) & ~concluded) | (Q(kind__in=FOLLOW_UP_CLOCKS) & concluded)
+    )
+
+
+def _overdue(today: dt.date, now: dt.datetime) -> Q:
+    """A row whose moment (a clock counted in hours) or day has passed."""
+    return Q(due_at__isnull=False, due_at__lt=now) | Q(due_at__isnull=True, due_on__lt=today)
+
+
+def with_overdue(allegations: QuerySet[Allegation]) -> QuerySet[Allegation]:
+    """The list with each row's count of overdue stored clocks (``stored_overdue``) and its follow-up records.
+
+    Built on a list the caller read through ``threshold.access`` (``selectors.allegations_listed``).
+    """
+    today, now = timezone.localdate(), timezone.now()
+    overdue = (
+        fetch.deadlines_of_listed("allegation")
+        .filter(_due(), _overdue(today, now))
+        .order_by()
+        .values("allegation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return allegations.annotate(
+        stored_overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), 0)
+    ).prefetch_related(*FOLLOW_UP_RECORDS)
+
+
+def overdue_count(allegation: Allegation) -> int:
+    """How many things are overdue on a row of ``with_overdue``: its stored clocks and the follow-ups without one."""
+    today = timezone.localdate()
+    late = [item for item in _unclocked(allegation) if item.due < today]
+    return int(getattr(allegation, "stored_overdue", 0)) + len(late)
+
+
+def _latest(rows: Iterable[Any]) -> Any:
+    """The record that stands among prefetched rows: the last recorded."""
+    return max(rows, key=lambda row: (row.recorded_at, row.pk), default=None)
+
+
+def _unclocked(allegation: Allegation) -> list[DueItem]:
+    """After the outcome: the outcome to send to the agency and the personnel file, when still to do.
+
+    As ``selectors.follow_up_items`` and ``selectors.duty_items`` decide them, from the prefetched records.
+    """
+    if allegation.status != AllegationStatus.CONCLUDED:
+        return []
+    outcome = _latest(allegation.outcomes.all())
+    if outcome is None:
+        return []
+    items = []
+    agency = _latest(allegation.agency_records.all())
+    if agency is not None and agency.outcome_sent_on is None:
+        items.append(DueItem(allegation, "Send the outcome to the agency", outcome.concluded_on, "agency"))
+    if outcome.outcome in OFF_THE_FILE and not list(allegation.personnel_file_decisions.all()):
+        text = "Archive from the personnel file, or record the consent to keep it"
+        items.append(DueItem(allegation, text, outcome.concluded_on, "personnel-file"))
+    return items
+
+
+def _item(allegation: Allegation, row: Deadline) -> DueItem:
+    """A stored clock in the words and with the link the panel has always given it."""
+    due: dt.date | dt.datetime = row.due_at or row.due_on
+    if row.kind in STEP_KINDS:
+        step = STEP_KINDS[row.kind]
+        return DueItem(allegation, str(Step(step).label), due, f"step-{step}")
+    if row.kind in REFERRAL_KINDS:
+        body = REFERRAL_KINDS[row.kind]
+        need = "required" if row.source.startswith("Referral required") else "to consider"
+        return DueItem(allegation, f"{FOLLOW_UP_LABELS[body]} referral {need}", due, f"prompt-{body}")
+    text, anchor = DUE_WORDS.get(row.kind, (row.label, ""))
+    return DueItem(allegation, text, due, anchor)
+
+
+def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
+    """Concluded allegations this user may change with a DBS, TRA, lessons or agency follow-up still due.
+
+    The newest ``limit * FOLLOW_UP_SCAN`` concluded allegations are looked through, each with its stored
+    follow-up clocks counted in the same query and its follow-up records prefetched.
+    """
+    open_clocks = (
+        fetch.deadlines_of_listed("allegation")
+        .filter(_due())
+        .order_by()
+        .values("allegation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    concluded = (
+        fetch.visible_allegations(user, "change")
+        .filter(status=AllegationStatus.CONCLUDED, outcomes__isnull=False)
+        .distinct()
+        .select_related("subject", "organisation")
+        .annotate(open_clocks=Coalesce(Subquery(open_clocks, output_field=IntegerField()), 0))
+        .prefetch_related(*FOLLOW_UP_RECORDS)
+        .order_by("-created_at", "-pk")
+    )
+    found: list[Allegation] = [row for row in concluded[: limit * FOLLOW_UP_SCAN] if _following_up(row)]
+    return found[:limit]
+
+
+def _following_up(allegation: Allegation) -> bool:
+    return bool(getattr(allegation, "open_clocks", 0)) or bool(_unclocked(allegation))
+
+
+def due_on_panel(user: User, allegations: list[Allegation]) -> list[DueItem]:
+    """What is due on the allegations the panel shows, overdue first then soonest: one query for the clocks.
+
+    The concluded ones must come from ``concluded_with_follow_ups`` (their follow-up records prefetched).
+    """
+    shown = {allegation.pk: allegation for allegation in allegations}
+    if not shown:
+        return []
+    rows = (
+        fetch.visible_deadlines(user, "view")
+        .filter(_due(), allegation__in=list(shown))
+        .only("allegation", "kind", "label", "source", "due_on", "due_at")
+        .order_by("due_on", "pk")
+    )
+    items = [_item(shown[row.allegation_id], row) for row in rows if row.allegation_id in shown]
+    items.extend(item for allegation in allegations for item in _unclocked(allegation))
+    return sorted(items, key=lambda item: (not item.overdue, str(item.due)))
