@@ -14,22 +14,31 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def throwaway_demo_database() -> str:
-    """Set Django up on a new SQLite database in a temporary folder, migrated, with the demo world; return the folder.
+def throwaway_demo_database(*, path: str | None = None, database_url: str | None = None) -> str:
+    """Set Django up on a new database, migrated, with the demo world; return the temporary folder it uses.
 
-    Never the configured database: benches write thousands of synthetic rows.
+    Never the configured database: benches write thousands of synthetic rows. SQLite by default, in the
+    folder (or at ``path``, replaced if it exists); ``database_url`` names a PostgreSQL database instead,
+    which the caller has created empty (``bench/generate.py --database postgres`` does).
     """
     workdir = tempfile.mkdtemp(prefix="threshold-bench-")
     os.environ["THRESHOLD_DATA_DIR"] = workdir
     os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     import django
 
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
 
-    settings.DATABASES["default"]["NAME"] = str(Path(workdir) / "bench.sqlite3")
+    if not database_url:
+        target = Path(path) if path else Path(workdir) / "bench.sqlite3"
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
+        settings.DATABASES["default"]["NAME"] = str(target)
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
 

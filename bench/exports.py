@@ -2,7 +2,7 @@
 
 Issue 14: "XLSX of all cases within 10 s with constant memory (streamed)". This script builds a throw-away SQLite
 database with the demo world plus a large authority's ten years in Northshire (default 18,000 contacts and 6,000
-cases, ``bench/large_authority.py``), then, as Mo (the LADO manager), writes all cases as a background export
+cases, ``bench/generate.py``), then, as Mo (the LADO manager), writes all cases as a background export
 (``export_job_run``: read through ``threshold.access`` as Mo, streamed with ``iterator(chunk_size=…)`` into an
 openpyxl write-only workbook) and prints the time, the rows and the peak of Python's allocations (tracemalloc)
 while writing. It does the same for the first quarter of the cases (filtered by tier), so "constant memory"
@@ -21,14 +21,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import throwaway_demo_database
-from bench.large_authority import build_large_authority
+from bench.generate import generate
 
 
 def main() -> None:
     """Build the data set, then write each export and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--contacts", type=int, default=18_000)
-    parser.add_argument("--cases", type=int, default=6_000)
+    parser.add_argument("--scale", type=float, default=1.0, help="Of the large authority (bench/generate.py).")
+    parser.add_argument("--contacts", type=int, help="Contacts instead of the scale's (18,000 at 1.0).")
+    parser.add_argument("--cases", type=int, help="Cases instead of the scale's (6,000 at 1.0).")
     options = parser.parse_args()
 
     workdir = throwaway_demo_database()
@@ -44,11 +45,11 @@ def main() -> None:
 
     settings.EXPORT_ROOT = Path(workdir) / "exports"
     started = time.perf_counter()
-    built = build_large_authority(contacts=options.contacts, cases=options.cases)
+    built = generate(1, options.scale, contacts=options.contacts, cases=options.cases)
     print(f"Built {built.contacts} contacts and {built.cases} cases in {time.perf_counter() - started:.1f} s")
     mo = User.objects.get(email=world.PERSONAS_BY_KEY["mo"].email)
     few = Case.objects.filter(tier="tier-1").order_by("pk").values_list("pk", flat=True)
-    Case.objects.filter(pk__in=list(few[options.cases // 4 :])).update(tier="tier-2")
+    Case.objects.filter(pk__in=list(few[built.cases // 4 :])).update(tier="tier-2")
 
     def run(file_format: str, filters: dict[str, str], *, traced: bool) -> tuple[ExportJob, str, float, int]:
         job = ExportJob.objects.create(requester=mo, kind="all-cases", file_format=file_format, filters=filters)

@@ -2,7 +2,7 @@
 
 Issue 14's goals: "At a large authority (~18k contacts, ~6k cases) the annual report renders within 1 s on
 SQLite …; XLSX of all cases within 10 s with constant memory (streamed)." Builds a throw-away SQLite database
-with the demo world and the large authority (``bench/large_authority.py``), then, signed in as Mo (the LADO
+with the demo world and the large authority (``bench/generate.py``), then, signed in as Mo (the LADO
 manager) through Django's test client: the accessibility statement (the trivial page), the report page for the
 current financial year, its XLSX and its PDF. Prints p50 and the ratio to the trivial page, and the queries of
 the report page. The all-cases XLSX is measured by ``bench/exports.py``. Asserts nothing: tests assert the
@@ -20,14 +20,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import throwaway_demo_database
-from bench.large_authority import build_large_authority
+from bench.generate import generate
 
 
 def main() -> None:
     """Build the data set, then time the report and the export."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--contacts", type=int, default=18_000)
-    parser.add_argument("--cases", type=int, default=6_000)
+    parser.add_argument("--scale", type=float, default=1.0, help="Of the large authority (bench/generate.py).")
+    parser.add_argument("--contacts", type=int, help="Contacts instead of the scale's (18,000 at 1.0).")
+    parser.add_argument("--cases", type=int, help="Cases instead of the scale's (6,000 at 1.0).")
     parser.add_argument("--repeat", type=int, default=5)
     options = parser.parse_args()
 
@@ -45,7 +46,7 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     started = time.perf_counter()
-    built = build_large_authority(contacts=options.contacts, cases=options.cases)
+    built = generate(1, options.scale, contacts=options.contacts, cases=options.cases)
     print(f"Built {built.contacts} contacts and {built.cases} cases in {time.perf_counter() - started:.1f} s")
 
     mo = User.objects.get(email=world.PERSONAS_BY_KEY["mo"].email)

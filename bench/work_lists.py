@@ -2,8 +2,9 @@
 
 Issue 12's goal: "My work, My cases, the team view and home pages within 3× the p50 of a trivial signed-in
 page, with query counts that do not grow with the data". This script builds a throw-away SQLite database with
-the demo world plus a large authority's ten years in Northshire (default 18,000 contacts and 6,000 cases,
-each with its stored deadlines as the services write them, spread over 20 LADOs with 200 cases for Lara),
+the demo world plus a large authority's ten years in Northshire (``bench/generate.py``: default 18,000 contacts
+and 6,000 cases, each with its stored deadlines as the services write them, spread over 20 LADOs with 200 open
+cases for Lara),
 then requests each page in-process through Django's test client, signed in, and prints the p50 of each as a
 multiple of the p50 of the accessibility statement measured in the same run, with the page's query count on
 the demo world and on the large one. It asserts nothing: tests assert the query counts
@@ -22,14 +23,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import throwaway_demo_database
-from bench.large_authority import build_large_authority
+from bench.generate import generate
 
 
 def main() -> None:
     """Build the data set, then time the pages."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--contacts", type=int, default=18_000)
-    parser.add_argument("--cases", type=int, default=6_000)
+    parser.add_argument("--scale", type=float, default=1.0, help="Of the large authority (bench/generate.py).")
+    parser.add_argument("--contacts", type=int, help="Contacts instead of the scale's (18,000 at 1.0).")
+    parser.add_argument("--cases", type=int, help="Cases instead of the scale's (6,000 at 1.0).")
     parser.add_argument("--repeat", type=int, default=15)
     options = parser.parse_args()
 
@@ -81,7 +83,7 @@ def main() -> None:
     small = query_counts()
 
     started = time.perf_counter()
-    built = build_large_authority(contacts=options.contacts, cases=options.cases)
+    built = generate(1, options.scale, contacts=options.contacts, cases=options.cases)
     print(
         f"Built {built.contacts} contacts, {built.cases} cases and {built.deadlines} deadlines "
         f"in {time.perf_counter() - started:.1f} s"
