@@ -259,7 +259,7 @@ def table_rows() -> dict[str, int]:
     }
 
 
-def _postgres_url() -> str:
+def postgres_url() -> str:
     """Drop and recreate the bench's PostgreSQL database (never the configured one); return its URL."""
     import psycopg
 
@@ -281,7 +281,7 @@ def main() -> None:
     options = parser.parse_args()
 
     started = time.perf_counter()
-    url = _postgres_url() if options.database == "postgres" else None
+    url = postgres_url() if options.database == "postgres" else None
     workdir = throwaway_demo_database(path=options.keep, database_url=url)
     setup = time.perf_counter() - started
     print(f"Migrated and loaded the demo world in {setup:.1f} s ({options.database}).", flush=True)
