@@ -7,7 +7,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PORT
 
-.PHONY: install demo serve dev test test-fast lint clean
+.PHONY: install demo serve dev test test-fast lint bench clean
 
 ## install: Debian's libraries for PDFs (WeasyPrint), Python and npm dependencies (pinned), and the compiled
 ## front-end assets. Quick when nothing changed.
@@ -65,6 +65,12 @@ lint: install
 	$(VENV)/bin/mypy threshold tests bench
 	$(PY) scripts/lint_access.py
 	$(VENV)/bin/lint-imports --no-cache  # the contracts in pyproject.toml; no cache, so a result is never stale
+
+## bench: the pages people use most, served by gunicorn over a large authority's ten years (bench/generate.py),
+## with queries, p50, p95, requests a second and ratios to a trivial page and a plain ListView (bench/pages.py).
+## BENCH_ARGS adds to its arguments: --database postgres --authorities 6, --scale 0.1, --keep/--reuse PATH.
+bench: install
+	$(PY) bench/pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules threshold/static/build staticfiles

@@ -1,0 +1,325 @@
+"""``make bench``: the pages people use most, served by gunicorn over the benchmark world, in one run (issue 15).
+
+Builds the world (``bench/generate.py``: the demo world plus N large authorities; SQLite by default, or
+``--database postgres``), or reuses a SQLite file an earlier run kept (``--keep PATH`` then ``--reuse PATH``).
+Serves it with the production server (gunicorn, 2 sync workers, ``bench/settings.py``: the test settings with
+DEBUG off and a plain ``ListView`` over the contacts added at ``bench/plain-contacts/``). Signs the personas in
+(a session saved in the database, MFA passed), then prints for each page:
+
+- its queries, counted in-process with Django's test client (the same view, the same data);
+- p50 and p95 of ``--requests`` sequential requests over HTTP;
+- requests a second with ``--clients`` concurrent clients for ``--seconds``;
+- p50 as a multiple of the trivial page's (the accessibility statement) and of the plain ``ListView``'s.
+
+Every figure comes from the same run, so the ratios compare like with like on a noisy machine. Asserts
+nothing: the tests assert that query counts do not grow with the data (``tests/*/test_list_query_counts.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import throwaway_demo_database  # noqa: E402
+from bench.generate import generate, postgres_url  # noqa: E402
+
+TRIVIAL = "trivial page (accessibility statement)"
+PLAIN = "plain ListView over contacts"
+
+
+@dataclass
+class Target:
+    """A page to measure: who asks, how, and what it costs."""
+
+    label: str
+    persona: str
+    path: str
+    post: dict[str, str] | None = None
+    queries: int = 0
+    times: list[float] = field(default_factory=list)
+    per_second: float = 0.0
+
+
+def _setup_reused(path: str) -> str:
+    """Django on an existing SQLite file that an earlier run kept (``--keep``), as ``throwaway_demo_database`` is."""
+    workdir = tempfile.mkdtemp(prefix="threshold-bench-")
+    os.environ["THRESHOLD_DATA_DIR"] = workdir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DATABASES["default"]["NAME"] = path
+    return workdir
+
+
+def _targets() -> list[Target]:
+    """The pages, with real records of the generated world in their addresses."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from threshold.accounts.models import Organisation, User
+    from threshold.allegations.models import Allegation
+    from threshold.demo import world
+    from threshold.lado.models import Case, CaseStatus, Contact, Meeting
+
+    northshire = Organisation.objects.get(name=world.NORTHSHIRE)
+    lara = User.objects.get(email=world.PERSONAS_BY_KEY["lara"].email)
+    hana = User.objects.get(email=world.PERSONAS_BY_KEY["hana"].email)
+    # access-lint: allow the bench picks records of its own generated world to put in addresses
+    contacts = Contact._default_manager.filter(local_authority=northshire)
+    # An adult named on several contacts: the newest of them has "previous records" to show.
+    repeated = (
+        contacts.exclude(adult_name="").values("adult_name").annotate(n=Count("pk")).filter(n__gt=2).order_by("-n")
+    )
+    name = repeated[0]["adult_name"]
+    contact = contacts.filter(adult_name=name).latest("received_at")
+    # access-lint: allow the bench picks records of its own generated world to put in addresses
+    case = Case._default_manager.filter(lado=lara, status=CaseStatus.OPEN).latest("opened_at")
+    # access-lint: allow the bench picks records of its own generated world to put in addresses
+    meeting = Meeting._default_manager.filter(case__local_authority=northshire).latest("pk")
+    # access-lint: allow the bench picks records of its own generated world to put in addresses
+    allegation = Allegation._default_manager.filter(case_manager=hana).latest("pk")
+    return [
+        Target(TRIVIAL, "lara", reverse("accessibility")),
+        Target(PLAIN, "lara", reverse("bench_plain_contacts")),
+        Target("LADO home (Lara)", "lara", reverse("home")),
+        Target("inbox (Lara)", "lara", reverse("lado_inbox")),
+        Target("contact page with previous records", "lara", reverse("contact_detail", args=[contact.pk])),
+        Target("LADO search by name", "lara", reverse("lado_search"), post={"name": name}),
+        Target("My cases (Lara)", "lara", reverse("case_list")),
+        Target("My work (Lara)", "lara", reverse("my_work")),
+        Target("all cases (Mo)", "mo", reverse("case_list_all")),
+        Target("all cases ?category=sexual", "mo", reverse("case_list_all") + "?category=sexual"),
+        Target("all cases ?overdue=on", "mo", reverse("case_list_all") + "?overdue=on"),
+        Target("team view (Mo)", "mo", reverse("lado_team")),
+        Target("case page", "lara", reverse("case_detail", args=[case.pk])),
+        Target("meeting page", "lara", reverse("meeting_detail", args=[meeting.pk])),
+        Target("LADO report (Mo)", "mo", reverse("lado_report")),
+        Target("audit trail page 1 (Ada)", "ada", reverse("audit_events")),
+        Target("audit trail page 50 (Ada)", "ada", reverse("audit_events") + "?page=50"),
+        Target("employer home (Hana)", "hana", reverse("home")),
+        Target("concern list (Hana)", "hana", reverse("concern_list")),
+        Target("allegation page (Hana)", "hana", reverse("allegation_detail", args=[allegation.pk])),
+    ]
+
+
+def _sessions(personas: set[str]) -> dict[str, Any]:
+    """A signed-in test client per persona (MFA passed); its session is in the database gunicorn reads."""
+    from django.test import Client
+
+    from threshold.accounts.middleware import MFA_VERIFIED_KEY
+    from threshold.accounts.models import User
+    from threshold.demo import world
+
+    clients = {}
+    for key in sorted(personas):
+        user = User.objects.get(email=world.PERSONAS_BY_KEY[key].email)
+        client = Client()
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        session = client.session
+        session[MFA_VERIFIED_KEY] = str(user.pk)
+        session.save()
+        clients[key] = client
+    return clients
+
+
+def _count_queries(targets: list[Target], clients: dict[str, Any]) -> None:
+    """Each page's queries, in-process, after one request to warm the session and caches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for target in targets:
+        client = clients[target.persona]
+
+        def ask(client: Any = client, target: Target = target) -> Any:
+            return client.post(target.path, target.post) if target.post else client.get(target.path)
+
+        assert ask().status_code == 200, target.label
+        with CaptureQueriesContext(connection) as queries:
+            response = ask()
+        assert response.status_code == 200, (target.label, response.status_code)
+        target.queries = len(queries)
+
+
+class _Server:
+    """gunicorn with 2 workers on a free local port, over the bench's database, stopped on exit."""
+
+    def __init__(self, workdir: str, database: str) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "THRESHOLD_DATA_DIR": workdir,
+            "DATABASE_URL": database,
+        }
+        command = [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--workers", "2"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--access-logfile", os.devnull, "threshold.wsgi"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=environment)  # noqa: S603  # our own gunicorn
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not start within a minute.")
+
+    def stop(self) -> None:
+        """Stop gunicorn and wait for it."""
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class _Http:
+    """Requests to the server as one persona: their session cookie, and a CSRF token for a POST."""
+
+    def __init__(self, port: int, session_cookie: str) -> None:
+        self.port, self.cookies = port, {"threshold_session": session_cookie}
+        self.csrf = ""
+
+    def _send(self, method: str, path: str, body: str = "") -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        if body:
+            headers |= {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}/",
+            }
+        connection.request(method, path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        connection.close()
+        return response.status, content
+
+    def ask(self, target: Target) -> None:
+        """One request for the page; refuses anything but the page itself (a redirect to sign in is a 302)."""
+        if target.post is not None:
+            if not self.csrf:
+                _status, form = self._send("GET", target.path)
+                found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+                assert found, "no CSRF token on the search form"
+                self.csrf = found.group(1).decode()
+            from urllib.parse import urlencode
+
+            status, _ = self._send("POST", target.path, urlencode({**target.post, "csrfmiddlewaretoken": self.csrf}))
+        else:
+            status, _ = self._send("GET", target.path)
+        if status != 200:
+            raise SystemExit(f"{target.label}: HTTP {status} from {target.path}")
+
+
+def _measure(target: Target, port: int, cookie: str, *, requests: int, clients: int, seconds: float) -> None:
+    http_client = _Http(port, cookie)
+    http_client.ask(target)  # warm
+    for _ in range(requests):
+        began = time.perf_counter()
+        http_client.ask(target)
+        target.times.append(time.perf_counter() - began)
+    done = [0] * clients
+    stop_at = time.perf_counter() + seconds
+
+    def hammer(index: int) -> None:
+        own = _Http(port, cookie)
+        while time.perf_counter() < stop_at:
+            own.ask(target)
+            done[index] += 1
+
+    threads = [threading.Thread(target=hammer, args=(index,)) for index in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    target.per_second = sum(done) / (time.perf_counter() - started)
+
+
+def _report(targets: list[Target]) -> None:
+    p50 = {target.label: statistics.median(target.times) for target in targets}
+    trivial, plain = p50[TRIVIAL], p50[PLAIN]
+    print(f"{'page':40s} {'queries':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'req/s':>7s} {'× trivial':>9s} {'× plain':>8s}")
+    for target in targets:
+        p95 = statistics.quantiles(target.times, n=20)[-1] if len(target.times) > 1 else target.times[0]
+        print(
+            f"{target.label:40s} {target.queries:7d} {p50[target.label] * 1000:8.1f} {p95 * 1000:8.1f} "
+            f"{target.per_second:7.1f} {p50[target.label] / trivial:9.1f} {p50[target.label] / plain:8.1f}"
+        )
+
+
+def main() -> None:
+    """Build or reuse the world, serve it, measure every page, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--authorities", type=int, default=1)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--keep", metavar="PATH", help="SQLite: build the world into this file and keep it.")
+    parser.add_argument("--reuse", metavar="PATH", help="SQLite: serve a world an earlier --keep built.")
+    parser.add_argument("--requests", type=int, default=20, help="Sequential requests per page (p50, p95).")
+    parser.add_argument("--clients", type=int, default=10, help="Concurrent clients for requests a second.")
+    parser.add_argument("--seconds", type=float, default=3.0, help="How long the concurrent clients run.")
+    options = parser.parse_args()
+
+    url = postgres_url() if options.database == "postgres" else None
+    if options.reuse:
+        workdir = _setup_reused(options.reuse)
+    else:
+        workdir = throwaway_demo_database(path=options.keep, database_url=url)
+        started = time.perf_counter()
+        world = generate(options.authorities, options.scale)
+        print(
+            f"Built {options.authorities} authorities at scale {options.scale} in {time.perf_counter() - started:.0f} s"
+        )
+        if not world.verified:
+            raise SystemExit(world.verification)
+    from django.conf import settings
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    clear_url_caches()
+    database = url or f"sqlite:///{settings.DATABASES['default']['NAME']}"
+    targets = _targets()
+    clients = _sessions({target.persona for target in targets})
+    _count_queries(targets, clients)
+    server = _Server(workdir, database)
+    try:
+        for target in targets:
+            cookie = clients[target.persona].cookies["threshold_session"].value
+            _measure(
+                target,
+                server.port,
+                cookie,
+                requests=options.requests,
+                clients=options.clients,
+                seconds=options.seconds,
+            )
+    finally:
+        server.stop()
+    print(f"Served by gunicorn (2 workers) over {options.database}; every figure from this run.")
+    _report(targets)
+
+
+if __name__ == "__main__":
+    main()
