@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import throwaway_demo_database  # noqa: E402
-from bench.generate import generate, postgres_url  # noqa: E402
+from bench.generate import POSTGRES_DATABASE, POSTGRES_SERVER, generate, postgres_url  # noqa: E402
 
 TRIVIAL = "trivial page (accessibility statement)"
 PLAIN = "plain ListView over contacts"
@@ -55,18 +55,22 @@ class Target:
     per_second: float = 0.0
 
 
-def _setup_reused(path: str) -> str:
-    """Django on an existing SQLite file that an earlier run kept (``--keep``), as ``throwaway_demo_database`` is."""
+def _setup_reused(path: str | None, database_url: str | None) -> str:
+    """Django on a world an earlier run built: a SQLite file (``--keep``) or the bench's PostgreSQL database."""
     workdir = tempfile.mkdtemp(prefix="threshold-bench-")
     os.environ["THRESHOLD_DATA_DIR"] = workdir
     os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     import django
 
     django.setup()
     from django.conf import settings
 
-    settings.DATABASES["default"]["NAME"] = path
+    if path:
+        settings.DATABASES["default"]["NAME"] = path
     return workdir
 
 
@@ -276,15 +280,20 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--keep", metavar="PATH", help="SQLite: build the world into this file and keep it.")
     parser.add_argument("--reuse", metavar="PATH", help="SQLite: serve a world an earlier --keep built.")
+    parser.add_argument("--reuse-postgres", action="store_true", help="Serve the world already in threshold_bench.")
     parser.add_argument("--requests", type=int, default=20, help="Sequential requests per page (p50, p95).")
     parser.add_argument("--clients", type=int, default=10, help="Concurrent clients for requests a second.")
     parser.add_argument("--seconds", type=float, default=3.0, help="How long the concurrent clients run.")
     options = parser.parse_args()
 
-    url = postgres_url() if options.database == "postgres" else None
-    if options.reuse:
-        workdir = _setup_reused(options.reuse)
+    if options.reuse_postgres:
+        url: str | None = f"{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
+        workdir = _setup_reused(None, url)
+    elif options.reuse:
+        url = None
+        workdir = _setup_reused(options.reuse, None)
     else:
+        url = postgres_url() if options.database == "postgres" else None
         workdir = throwaway_demo_database(path=options.keep, database_url=url)
         started = time.perf_counter()
         world = generate(options.authorities, options.scale)
@@ -317,7 +326,8 @@ def main() -> None:
             )
     finally:
         server.stop()
-    print(f"Served by gunicorn (2 workers) over {options.database}; every figure from this run.")
+    engine = "postgres" if url else "sqlite"
+    print(f"Served by gunicorn (2 workers) over {engine}; every figure from this run.")
     _report(targets)
 
 
