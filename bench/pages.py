@@ -2,9 +2,9 @@
 
 Builds the world (``bench/generate.py``: the demo world plus N large authorities; SQLite by default, or
 ``--database postgres``), or reuses a SQLite file an earlier run kept (``--keep PATH`` then ``--reuse PATH``).
-Serves it with the production server (gunicorn, 2 sync workers, ``bench/settings.py``: the test settings with
-DEBUG off and a plain ``ListView`` over the contacts added at ``bench/plain-contacts/``). Signs the personas in
-(a session saved in the database, MFA passed), then prints for each page:
+Serves it with the production server (gunicorn, 2 sync workers, ``bench/settings.py``: the demo's settings, as
+``make demo`` serves them, and a plain ``ListView`` over the contacts added at ``bench/plain-contacts/``). Signs
+the personas in (a session saved in the database, MFA passed), then prints for each page:
 
 - its queries, counted in-process with Django's test client (the same view, the same data);
 - p50 and p95 of ``--requests`` sequential requests over HTTP;
@@ -21,6 +21,7 @@ import argparse
 import http.client
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -50,6 +51,8 @@ class Target:
     persona: str
     path: str
     post: dict[str, str] | None = None
+    # Shown only when the page is empty (no previous records, no results, no events): the page must not show it.
+    empty: bytes = b""
     queries: int = 0
     times: list[float] = field(default_factory=list)
     per_second: float = 0.0
@@ -106,8 +109,13 @@ def _targets() -> list[Target]:
         Target(PLAIN, "lara", reverse("bench_plain_contacts")),
         Target("LADO home (Lara)", "lara", reverse("home")),
         Target("inbox (Lara)", "lara", reverse("lado_inbox")),
-        Target("contact page with previous records", "lara", reverse("contact_detail", args=[contact.pk])),
-        Target("LADO search by name", "lara", reverse("lado_search"), post={"name": name}),
+        Target(
+            "contact page with previous records",
+            "lara",
+            reverse("contact_detail", args=[contact.pk]),
+            empty=b'<p class="govuk-body">None found.</p>',
+        ),
+        Target("LADO search by name", "lara", reverse("lado_search"), post={"name": name}, empty=b">0 records found<"),
         Target("My cases (Lara)", "lara", reverse("case_list")),
         Target("My work (Lara)", "lara", reverse("my_work")),
         Target("all cases (Mo)", "mo", reverse("case_list_all")),
@@ -118,7 +126,7 @@ def _targets() -> list[Target]:
         Target("meeting page", "lara", reverse("meeting_detail", args=[meeting.pk])),
         Target("LADO report (Mo)", "mo", reverse("lado_report")),
         Target("audit trail page 1 (Ada)", "ada", reverse("audit_events")),
-        Target("audit trail page 50 (Ada)", "ada", reverse("audit_events") + "?page=50"),
+        Target("audit trail page 50 (Ada)", "ada", reverse("audit_events") + "?page=50", empty=b">No events.<"),
         Target("employer home (Hana)", "hana", reverse("home")),
         Target("concern list (Hana)", "hana", reverse("concern_list")),
         Target("allegation page (Hana)", "hana", reverse("allegation_detail", args=[allegation.pk])),
@@ -156,17 +164,30 @@ def _count_queries(targets: list[Target], clients: dict[str, Any]) -> None:
         def ask(client: Any = client, target: Target = target) -> Any:
             return client.post(target.path, target.post) if target.post else client.get(target.path)
 
-        assert ask().status_code == 200, target.label
+        _check(target, ask())
         with CaptureQueriesContext(connection) as queries:
             response = ask()
-        assert response.status_code == 200, (target.label, response.status_code)
+        _check(target, response)
         target.queries = len(queries)
+
+
+def _check(target: Target, response: Any) -> None:
+    """Refuse anything but the signed-in page itself: a 200 showing the layout's "Sign out" (the sign-in and MFA
+    pages have none; a redirect to them is a 302), or the plain list's heading."""
+    content = response.content
+    if response.status_code != 200:
+        raise SystemExit(f"{target.label}: HTTP {response.status_code} from {target.path}")
+    marker = b"<h1>Contacts</h1>" if target.label == PLAIN else b">Sign out</button>"
+    if marker not in content:
+        raise SystemExit(f"{target.label}: {target.path} is not the signed-in page")
+    if target.empty and target.empty in content:
+        raise SystemExit(f"{target.label}: {target.path} shows nothing to measure ({target.empty.decode()})")
 
 
 class _Server:
     """gunicorn with 2 workers on a free local port, over the bench's database, stopped on exit."""
 
-    def __init__(self, workdir: str, database: str) -> None:
+    def __init__(self, workdir: str, database: str, secret_key: str) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -175,6 +196,8 @@ class _Server:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "THRESHOLD_DATA_DIR": workdir,
             "DATABASE_URL": database,
+            # The in-process key: the sessions signed in here, and the audit chain's key derived from it.
+            "SECRET_KEY": secret_key,
         }
         command = [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--workers", "2"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--access-logfile", os.devnull, "threshold.wsgi"]
@@ -192,6 +215,14 @@ class _Server:
         """Stop gunicorn and wait for it."""
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+@dataclass
+class _Response:
+    """What ``_check`` reads of an HTTP response."""
+
+    status_code: int
+    content: bytes
 
 
 class _Http:
@@ -228,28 +259,39 @@ class _Http:
                 self.csrf = found.group(1).decode()
             from urllib.parse import urlencode
 
-            status, _ = self._send("POST", target.path, urlencode({**target.post, "csrfmiddlewaretoken": self.csrf}))
+            body = urlencode({**target.post, "csrfmiddlewaretoken": self.csrf})
+            status, content = self._send("POST", target.path, body)
         else:
-            status, _ = self._send("GET", target.path)
-        if status != 200:
-            raise SystemExit(f"{target.label}: HTTP {status} from {target.path}")
+            status, content = self._send("GET", target.path)
+        _check(target, _Response(status, content))
 
 
 def _measure(target: Target, port: int, cookie: str, *, requests: int, clients: int, seconds: float) -> None:
+    """``requests`` sequential requests (p50, p95), then ``clients`` threads for ``seconds`` (requests a second)."""
     http_client = _Http(port, cookie)
-    http_client.ask(target)  # warm
+    # Warm both workers (templates compiled, connections open): two at once, so each worker takes one.
+    warmers = [threading.Thread(target=_Http(port, cookie).ask, args=(target,)) for _ in range(4)]
+    for warmer in warmers:
+        warmer.start()
+    for warmer in warmers:
+        warmer.join()
+    http_client.ask(target)
     for _ in range(requests):
         began = time.perf_counter()
         http_client.ask(target)
         target.times.append(time.perf_counter() - began)
     done = [0] * clients
+    failures: list[str] = []
     stop_at = time.perf_counter() + seconds
 
     def hammer(index: int) -> None:
         own = _Http(port, cookie)
-        while time.perf_counter() < stop_at:
-            own.ask(target)
-            done[index] += 1
+        try:
+            while time.perf_counter() < stop_at:
+                own.ask(target)
+                done[index] += 1
+        except (SystemExit, OSError) as failure:  # a thread's SystemExit ends only the thread: report it
+            failures.append(str(failure))
 
     threads = [threading.Thread(target=hammer, args=(index,)) for index in range(clients)]
     started = time.perf_counter()
@@ -258,6 +300,8 @@ def _measure(target: Target, port: int, cookie: str, *, requests: int, clients: 
     for thread in threads:
         thread.join()
     target.per_second = sum(done) / (time.perf_counter() - started)
+    if failures:
+        raise SystemExit(f"{target.label}, {clients} concurrent clients: {failures[0]}")
 
 
 def _report(targets: list[Target]) -> None:
@@ -312,7 +356,7 @@ def main() -> None:
     targets = _targets()
     clients = _sessions({target.persona for target in targets})
     _count_queries(targets, clients)
-    server = _Server(workdir, database)
+    server = _Server(workdir, database, settings.SECRET_KEY)
     try:
         for target in targets:
             cookie = clients[target.persona].cookies["threshold_session"].value
@@ -326,6 +370,10 @@ def main() -> None:
             )
     finally:
         server.stop()
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(workdir, ignore_errors=True)  # with no --keep, the SQLite database is in it
     engine = "postgres" if url else "sqlite"
     print(f"Served by gunicorn (2 workers) over {engine}; every figure from this run.")
     _report(targets)

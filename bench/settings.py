@@ -1,13 +1,13 @@
-"""Settings for ``bench/pages.py``'s server: the test settings, served as production serves (DEBUG off).
+"""Settings for ``bench/pages.py``'s server: the demo's settings (``threshold.settings.development``), as ``make
+demo`` serves them through gunicorn (DEBUG off, tasks queued in the database, static files indexed once).
 
 Adds the bench's own URLconf (``bench.urls``: the product's, plus a plain ``ListView`` to compare with).
-Never used by the product.
+``bench/pages.py`` passes the in-process ``SECRET_KEY`` in the environment, so the sessions it signs in (and the
+audit chain's key, derived from it) are the same on both sides. Never used by the product.
 """
 
 from __future__ import annotations
 
-from threshold.settings.test import *  # noqa: F403
+from threshold.settings.development import *  # noqa: F403
 
-DEBUG = False
 ROOT_URLCONF = "bench.urls"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
