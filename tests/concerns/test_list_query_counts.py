@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import demo_record_ids
+from tests.query_counts import open_counted
 from tests.timescales.work_helpers import MONDAY, MONDAY_MORNING
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import AgencyRecord, Allegation, AllegationStatus, Lesson, OutcomeRecord
@@ -127,14 +128,6 @@ def _grow(people: dict[str, User], start: int, stop: int) -> None:
             )  # fmt: skip
 
 
-def _open(client: Client, url: str) -> tuple[int, str]:
-    assert client.get(url).status_code == 200  # warm: the session, caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
-
-
 def _search(client: Client) -> dict[str, tuple[int, str]]:
     """Hana searches the concerns by name (POSTed), then opens the second page of the results."""
     url = reverse("concern_list")
@@ -146,7 +139,7 @@ def _search(client: Client) -> dict[str, tuple[int, str]]:
     counts = {"concern_list POST (hana)": (len(posted), html)}
     saved = client.session.get("concern_search")
     if saved:
-        counts["concern_list search page 2 (hana)"] = _open(client, f"{url}?results={saved['token']}&page=2")
+        counts["concern_list search page 2 (hana)"] = open_counted(client, f"{url}?results={saved['token']}&page=2")
     return counts
 
 
@@ -156,7 +149,7 @@ def _read(signed_in) -> tuple[dict[str, int], dict[str, str]]:
     for page in PAGES:
         client = clients.setdefault(page.persona, signed_in(page.persona))
         key = f"{page.name} ({page.persona})"
-        counts[key], html[key] = _open(client, reverse(page.name))
+        counts[key], html[key] = open_counted(client, reverse(page.name))
     for key, (count, text) in _search(clients["hana"]).items():
         counts[key], html[key] = count, text
     return counts, html

@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.query_counts import open_counted
 from tests.timescales.work_helpers import MONDAY, MONDAY_MORNING, deadline
 from threshold.accounts.models import Organisation, User
 from threshold.allegations.models import Allegation, OutcomeRecord
@@ -151,14 +152,6 @@ def _grow(ids: dict[str, int], people: dict[str, User], start: int, stop: int) -
         deadline(case, kind="quality-assurance", due_on=MONDAY + dt.timedelta(days=1), owner=mo)
 
 
-def _open(client: Client, url: str) -> tuple[int, str]:
-    assert client.get(url).status_code == 200  # warm: the session, caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
-
-
 def _search(client: Client) -> dict[str, tuple[int, str]]:
     """Lara searches by employer (POSTed), then opens the second page of the results (by the saved search)."""
     url = reverse("lado_search")
@@ -169,7 +162,7 @@ def _search(client: Client) -> dict[str, tuple[int, str]]:
     second = f"{url}?results={client.session['lado_search']['token']}&page=2"
     return {
         "lado_search POST (lara)": (len(posted), response.content.decode()),
-        "lado_search page 2 (lara)": _open(client, second),
+        "lado_search page 2 (lara)": open_counted(client, second),
     }
 
 
@@ -179,7 +172,7 @@ def _read(signed_in, ids: dict[str, int]) -> tuple[dict[str, int], dict[str, str
     for page in PAGES:
         client = clients.setdefault(page.persona, signed_in(page.persona))
         key = f"{page.name}{page.query} ({page.persona})"
-        counts[key], html[key] = _open(client, page.url(ids))
+        counts[key], html[key] = open_counted(client, page.url(ids))
     for key, (count, text) in _search(clients["lara"]).items():
         counts[key], html[key] = count, text
     return counts, html
