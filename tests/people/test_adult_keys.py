@@ -14,7 +14,7 @@ from threshold.demo import world
 from threshold.lado.models import Case, Contact
 from threshold.lado.services.cases import case_update_dataset, dataset_changes
 from threshold.people.matching import Match, previous_about, search_records
-from threshold.people.models import AdultKey, Person
+from threshold.people.models import AdultKey, Person, adult_key_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,14 @@ def test_previous_records_and_search_make_as_many_queries_for_fifty_contacts_as_
     assert (_queries(previous), _queries(search)) == small
     assert len(search()) == 50
     assert len(previous()) == 50
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram likeness is PostgreSQL's (pg_trgm)")
+def test_on_postgresql_a_surname_is_like_a_surname_not_a_key_that_shares_its_kind(northshire) -> None:
+    jonas = _contact(northshire, "Mia Jonas")
+    mo = _contact(northshire, "Mo")  # one word: the surname key "s:mo" only
+    like_jones = set(adult_key_rows(record="contact", keys=(), similar=["s:jones"]).values_list("contact", flat=True))
+    like_mia = set(adult_key_rows(record="contact", keys=(), similar=["s:mia"]).values_list("contact", flat=True))
+    assert jonas.pk in like_jones
+    # "s:mia" and "s:mo" share the "s" and the "m" (a likeness of 0.375 over whole keys); their words do not.
+    assert mo.pk not in like_mia

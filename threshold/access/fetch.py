@@ -208,24 +208,21 @@ def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]
     # Each branch is a correlated EXISTS on the row's own record, not "record IN (every record the user may
     # see)": a work list reads a person's few hundred rows, and the authority may hold tens of thousands of
     # contacts and cases that an IN list would read in full on every page (bench/work_lists.py).
-    condition = (
-        Q(Exists(Concern.objects.filter(policies.concern_condition(scope, record_action), pk=OuterRef("concern_id"))))
-        | Q(
-            Exists(
-                Allegation.objects.filter(
-                    policies.allegation_condition(scope, record_action), pk=OuterRef("allegation_id")
-                )
-            )
-        )
-        | Q(Exists(Contact.objects.filter(policies.contact_condition(scope, record_action), pk=OuterRef("contact_id"))))
-        | Q(Exists(Case.objects.filter(policies.case_condition(scope, record_action), pk=OuterRef("case_id"))))
-        | Q(
-            Exists(Meeting.objects.filter(policies.meeting_condition(scope, meeting_action), pk=OuterRef("meeting_id")))
-        )
+    # A record type the person cannot reach at all adds no branch (``policies.pruned``).
+    branches: tuple[tuple[type[Model], Q, str], ...] = (
+        (Concern, policies.concern_condition(scope, record_action), "concern_id"),
+        (Allegation, policies.allegation_condition(scope, record_action), "allegation_id"),
+        (Contact, policies.contact_condition(scope, record_action), "contact_id"),
+        (Case, policies.case_condition(scope, record_action), "case_id"),
+        (Meeting, policies.meeting_condition(scope, meeting_action), "meeting_id"),
     )
+    condition = policies.NOTHING
+    for model, rule, column in branches:
+        if rule != policies.NOTHING:
+            condition |= Q(Exists(model._default_manager.filter(rule, pk=OuterRef(column))))
     if handlers:
         condition |= Q(record_key__startswith="organisation:", organisation_id__in=handlers)
-    return _visible(Deadline, condition)
+    return _visible(Deadline, policies.pruned(condition))
 
 
 def actionable_deadlines(user: User) -> QuerySet[Deadline]:

@@ -17,15 +17,51 @@ and cases for the LADO service's report: its LADOs, managers and auditors).
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
-from django.db.models import Q
+from django.db import connections, router
+from django.db.models import IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from threshold.access.scope import Scope
 from threshold.accounts.match_keys import user_keys
-from threshold.people.models import PersonKey, SubjectClearance
+from threshold.core.names import email_key
+from threshold.people.models import Person, PersonKey, SubjectClearance
 
 NOTHING = Q(pk__in=[])
+_NOTHING_LOOKUP: tuple[str, list[int]] = ("pk__in", [])
+
+
+def pruned(condition: Q) -> Q:
+    """``condition`` without its branches that match nothing; ``NOTHING`` itself when nothing is left.
+
+    The rules are built by or-ing each role's reach, most of it empty for any one person; an empty branch
+    still costs compiling on every query, and a record type a person cannot reach at all is left out of the
+    conditions built on several (``fetch.visible_deadlines``). Django flattens a one-lookup ``Q`` into its
+    parent as a bare ``(lookup, value)`` pair, so an empty branch is either ``NOTHING`` or its pair.
+    """
+    if _is_nothing(condition) or condition.negated:
+        return NOTHING if _is_nothing(condition) else condition
+    children = [pruned(child) if isinstance(child, Q) else child for child in condition.children]
+    if condition.connector == Q.AND:
+        return NOTHING if any(_is_nothing(child) for child in children) else condition
+    kept = [child for child in children if not _is_nothing(child)]
+    if not kept:
+        return NOTHING
+    if len(kept) == 1:
+        return kept[0] if isinstance(kept[0], Q) else Q(kept[0])
+    return Q(*kept, _connector=Q.OR)
+
+
+def _is_nothing(condition: object) -> bool:
+    return condition in (NOTHING, _NOTHING_LOOKUP)
+
+
+def _not_about_reader(reach: Q, scope: Scope, prefix: str = "subject__") -> Q:
+    """A rule's reach, less the records about the reader (rule 2); ``NOTHING`` when the reach is empty."""
+    reach = pruned(reach)
+    return NOTHING if reach == NOTHING else reach & not_about_user(scope, prefix)
+
 
 # What a caller asks to do with a record. A Literal, so that a misspelt action is a type error (mypy in
 # `make lint`) rather than a condition that matches nothing and a silent 404.
@@ -65,17 +101,58 @@ def about_user(scope: Scope, prefix: str = "subject__") -> Q:
     letter: ``threshold.core.names``), unless someone who handles the record
     cleared that possible match (ADR 0018). Applied to every protected model,
     in every list, count, search, export and single-record fetch.
+
+    The condition is one subquery over people (``people_about_user``), compiled once per scope: an account
+    has a hundred or more match keys, and compiling them into every access condition of a page (a work
+    list has five, each counted and paged) cost more than running the page's queries (ADR 0032). The
+    subquery also lets the database work the small set of people out once, rather than join every
+    record's subject to test it.
+    """
+    sql, params = _about_user_sql(scope)
+    # Django compiled this SQL from the ORM condition above; its values stay parameters.
+    return Q(**{f"{prefix}pk__in": RawSQL(sql, params, output_field=IntegerField())})  # noqa: S611
+
+
+def people_about_user(scope: Scope) -> QuerySet[Any]:
+    """The ids of the person records rule 2 hides from the user: linked, their address, or a name that could be theirs.
+
+    Decided at the read: the match keys of every person are read live, and a clearance (ADR 0018) counts as soon
+    as it is saved; a clearance lifts a possible match of name only, never a linked record or the user's own
+    address. Three lookups, each on an index (the link, the address's key then the address itself, the name
+    keys), as one union: the set is small and worked out once per query, where testing every record's subject
+    would join each listed record to its person.
     """
     user = scope.user
-    condition = Q(**{f"{prefix}user": user})
-    if user.email:
-        condition |= Q(**{f"{prefix}email__iexact": user.email})
+    people = Person._base_manager.order_by()
+    linked = people.filter(user_id=user.pk).values("pk")
+    parts: list[QuerySet[Any]] = []
+    address = getattr(user, "email", "")
+    if address:
+        key = email_key(address)
+        # The address's key finds its few people on an index; the address itself decides, as it always has.
+        by_key = PersonKey.objects.filter(key=key).values("person_id") if key else people.values("pk")
+        parts.append(people.filter(pk__in=by_key, email__iexact=address).values("pk"))
     keys = user_keys(user) if user.is_authenticated else frozenset()
     if keys:
-        possible = PersonKey.objects.filter(key__in=sorted(keys)).values("person_id")
-        cleared = SubjectClearance.objects.filter(user=user).values("person_id")
-        condition |= Q(**{f"{prefix}pk__in": possible}) & ~Q(**{f"{prefix}pk__in": cleared})
-    return condition
+        cleared = SubjectClearance.objects.filter(user_id=user.pk).values("person_id")
+        possible = PersonKey.objects.order_by().filter(key__in=sorted(keys)).exclude(person_id__in=cleared)
+        parts.append(possible.values("person_id"))
+    return linked.union(*parts) if parts else linked
+
+
+def _about_user_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
+    """``people_about_user`` as SQL and its parameters, compiled once for the scope (one request).
+
+    Compiled again when the account's name or address changed since (what its match keys come from).
+    """
+    user = scope.user
+    made_for = (getattr(user, "full_name", ""), getattr(user, "email", ""), user.pk)
+    if scope.about_user_sql is None or scope.about_user_sql[0] != made_for:
+        people = people_about_user(scope)
+        connection = connections[router.db_for_read(Person)]
+        sql, params = people.query.get_compiler(connection=connection).as_sql()
+        scope.about_user_sql = (made_for, sql, tuple(params))
+    return scope.about_user_sql[1], scope.about_user_sql[2]
 
 
 def _employer_scope(plain: set[int], routed: set[int], governed: set[int] | None = None) -> Q:
@@ -132,7 +209,7 @@ def concern_condition(scope: Scope, action: Action) -> Q:
         reach = _shared_with_hr(scope)
     else:
         return NOTHING
-    return reach & not_about_user(scope)
+    return _not_about_reader(reach, scope)
 
 
 def allegation_condition(scope: Scope, action: Action) -> Q:
@@ -156,7 +233,7 @@ def allegation_condition(scope: Scope, action: Action) -> Q:
         reach = Q(referrals__local_authority_id__in=scope.lado_read) if scope.lado_read else NOTHING
     else:
         return NOTHING
-    return reach & not_about_user(scope)
+    return _not_about_reader(reach, scope)
 
 
 def contact_condition(scope: Scope, action: Action) -> Q:
@@ -173,7 +250,7 @@ def contact_condition(scope: Scope, action: Action) -> Q:
         reach = _lado_report(scope)
     else:
         return NOTHING
-    return reach & not_about_user(scope)
+    return _not_about_reader(reach, scope)
 
 
 def _lado_report(scope: Scope) -> Q:
@@ -227,7 +304,7 @@ def case_condition(scope: Scope, action: Action) -> Q:
         reach = _lado_report(scope)
     else:
         return NOTHING
-    return reach & not_about_user(scope)
+    return _not_about_reader(reach, scope)
 
 
 def meeting_condition(scope: Scope, action: Action) -> Q:
@@ -253,7 +330,7 @@ def meeting_condition(scope: Scope, action: Action) -> Q:
         reach = shared | (Q(case__local_authority_id__in=scope.lado_change) if scope.lado_change else NOTHING)
     else:
         return NOTHING
-    return reach & not_about_user(scope, "case__subject__")
+    return _not_about_reader(reach, scope, "case__subject__")
 
 
 def person_condition(scope: Scope, action: Action) -> Q:
@@ -283,4 +360,4 @@ def person_condition(scope: Scope, action: Action) -> Q:
         reach |= Q(organisation_id__in=scope.governed_read, concerns__routed_to_trust=True)
     if scope.is_partner and action == "view":
         reach |= Q(lado_cases__shares__user=scope.user, lado_cases__shares__ended_at__isnull=True)
-    return reach & not_about_user(scope, "")
+    return _not_about_reader(reach, scope, "")

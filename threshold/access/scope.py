@@ -55,6 +55,10 @@ class Scope:
     is_partner: bool = False
     # Where the user may read the audit trail (auditors and LADO managers).
     audit_orgs: set[int] = field(default_factory=set)
+    # Rule 2's subquery, compiled once (``policies.about_user``): what it was made for, its SQL, its parameters.
+    about_user_sql: tuple[tuple[str, str, int | None], str, tuple[object, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
 
 def _trust_members(trust_id: int) -> set[int]:

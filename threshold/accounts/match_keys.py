@@ -8,6 +8,10 @@ so that the access rules (``threshold.access.policies``) need no record app to b
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
 from allauth.account.models import EmailAddress
 
 from threshold.accounts.models import User
@@ -23,15 +27,33 @@ def user_keys(user: User) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_threshold_match_keys", None)
     if cached is not None and getattr(user, "_threshold_match_keys_for", None) == (user.full_name, user.email):
         return cached
-    emails = {
-        user.email,
-        *user.former_emails,
-        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
-    }
-    keys = account_keys(full_name=user.full_name, emails=sorted(email for email in emails if email))
-    for former in user.former_names:
-        # A record typed with the name they had before is still about them.
-        keys |= account_keys(full_name=former, emails=())
+    addresses = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    return _remember(user, addresses)
+
+
+def remember_keys(users: Iterable[User]) -> None:
+    """Work out the match keys of several accounts with one query for their addresses (a list of colleagues)."""
+    users = [user for user in users if user.pk is not None]
+    addresses: dict[int, list[str]] = defaultdict(list)
+    for user_id, email in EmailAddress.objects.filter(user__in=users).values_list("user_id", "email"):
+        addresses[user_id].append(email)
+    for user in users:
+        _remember(user, addresses[user.pk])
+
+
+def _remember(user: User, addresses: Iterable[str]) -> frozenset[str]:
+    emails = {user.email, *user.former_emails, *addresses}
+    keys = _keys_of(user.full_name, tuple(sorted(email for email in emails if email)), tuple(user.former_names))
     user._threshold_match_keys = keys  # type: ignore[attr-defined]
     user._threshold_match_keys_for = (user.full_name, user.email)  # type: ignore[attr-defined]
+    return keys
+
+
+@lru_cache(maxsize=4096)
+def _keys_of(full_name: str, emails: tuple[str, ...], former_names: tuple[str, ...]) -> frozenset[str]:
+    """The keys of a name, its addresses and its former names: a pure function, so each request need not redo it."""
+    keys = account_keys(full_name=full_name, emails=emails)
+    for former in former_names:
+        # A record typed with the name they had before is still about them.
+        keys |= account_keys(full_name=former, emails=())
     return keys

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.db import connection, models, transaction
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from threshold.core.names import record_keys, without_hidden_characters
@@ -178,8 +179,8 @@ class AdultKey(models.Model):
         return f"Key of {'contact ' + str(self.contact_id) if self.contact_id else 'case ' + str(self.case_id)}"
 
 
-# ``key__trigram_similar`` (pg_trgm's ``%``), used on PostgreSQL only, where migration people 0004 indexes it.
-AdultKey._meta.get_field("key").register_lookup(TrigramSimilar)
+# Every key is a two-character kind ("s:", "e:") and a word; a likeness compares the words (migration people 0005).
+KEY_PREFIX_LENGTH = 2
 
 
 def adult_key_rows(*, record: str, keys: Iterable[str], similar: Iterable[str] = ()) -> models.QuerySet[AdultKey]:
@@ -193,8 +194,11 @@ def adult_key_rows(*, record: str, keys: Iterable[str], similar: Iterable[str] =
     """
     condition = models.Q(key__in=sorted(keys))
     if connection.vendor == "postgresql":
+        # pg_trgm's ``%`` over the word after the kind, as migration people 0005 indexes it; the kind must match.
+        word = Substr("key", KEY_PREFIX_LENGTH + 1)
         for key in sorted(similar):
-            condition |= models.Q(key__trigram_similar=key)
+            kind, like = key[:KEY_PREFIX_LENGTH], key[KEY_PREFIX_LENGTH:]
+            condition |= models.Q(TrigramSimilar(word, like)) & models.Q(key__startswith=kind)
     return AdultKey.objects.filter(condition, **{f"{record}__isnull": False})
 
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from threshold.accounts.match_keys import user_keys
+from threshold.accounts.match_keys import remember_keys, user_keys
 from threshold.accounts.models import Membership, Organisation, User
 
 # An account's keys belong to the account: the access rules read them from accounts, below the record apps.
@@ -58,6 +58,8 @@ def users_not_about(person: Person, users: Iterable[User]) -> list[User]:
     """``users`` without anyone ``person`` is or could be: who may be offered a record about ``person``."""
     keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
     cleared = set(SubjectClearance.objects.filter(person=person).values_list("user_id", flat=True))
+    users = list(users)
+    remember_keys(users)
     kept = []
     for user in users:
         if person.user_id == user.pk or (person.email and person.email.casefold() == user.email.casefold()):
@@ -77,7 +79,9 @@ def exclude_possible_subjects(person: Person, users: QuerySet[User]) -> QuerySet
 def _members(organisations: Iterable[Organisation]) -> list[User]:
     organisation_ids = {organisation.pk for organisation in organisations}
     user_ids = Membership.objects.filter(organisation_id__in=organisation_ids, is_active=True).values("user_id")
-    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk"))
+    members = list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk"))
+    remember_keys(members)
+    return members
 
 
 def possible_members(*, name: str, email: str = "", organisations: Iterable[Organisation]) -> list[User]:

@@ -1,0 +1,130 @@
+"""Rule 2 as one set of people, compiled once a request and decided by the database at every read (ADR 0032)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from threshold.access import fetch, policies
+from threshold.access.scope import scope_for, scopes_remembered
+from threshold.accounts.models import Organisation, User
+from threshold.demo import world
+from threshold.lado.models import Contact
+from threshold.people.models import Person
+from threshold.people.subjects import hidden_from, subject_clear
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def northshire(demo_world: None) -> Organisation:
+    return Organisation.objects.get(name=world.NORTHSHIRE)
+
+
+def _contact_about(northshire: Organisation, name: str, email: str = "") -> Contact:
+    subject = Person.objects.create(organisation=northshire, full_name=name, email=email)
+    return Contact.objects.create(
+        local_authority=northshire, subject=subject, adult_name=name, summary="A contact about a colleague."
+    )
+
+
+def _sees(user: User, contact: Contact) -> bool:
+    return fetch.visible_contacts(user).filter(pk=contact.pk).exists()
+
+
+def test_a_contact_naming_lara_is_hidden_from_her_and_shown_to_mo(persona, northshire) -> None:
+    contact = _contact_about(northshire, "Lara Lado")
+    assert not _sees(persona("lara"), contact)
+    assert _sees(persona("mo"), contact)
+
+
+def test_a_contact_with_lara_s_address_in_another_case_is_hidden_whatever_the_name(persona, northshire) -> None:
+    lara = persona("lara")
+    contact = _contact_about(northshire, "Someone Else", email=lara.email.upper())
+    assert not _sees(lara, contact)
+
+
+def test_a_contact_linked_to_lara_s_account_is_hidden_whatever_the_name(persona, northshire) -> None:
+    lara = persona("lara")
+    contact = _contact_about(northshire, "Quite Different")
+    Person.objects.filter(pk=contact.subject_id).update(user=lara)
+    assert not _sees(lara, contact)
+
+
+def test_mo_s_clearance_shows_lara_the_record_at_her_next_read_in_the_same_request(persona, northshire) -> None:
+    lara, mo = persona("lara"), persona("mo")
+    contact = _contact_about(northshire, "Lara Lado")
+    with scopes_remembered():
+        assert not _sees(lara, contact)
+        subject_clear(
+            actor=mo, person=contact.subject, user=lara, reason="A parent of the same name.", organisation=None
+        )
+        assert _sees(lara, contact)
+
+
+def test_a_record_created_mid_request_about_lara_is_hidden_from_her_at_once(persona, northshire) -> None:
+    lara = persona("lara")
+    someone = _contact_about(northshire, "Priya Someone")
+    with scopes_remembered():
+        assert _sees(lara, someone)  # the rule is compiled for this request here
+        contact = _contact_about(northshire, "Lara Lado")
+        assert not _sees(lara, contact)
+
+
+def test_when_lara_is_renamed_a_record_in_her_new_name_is_hidden_from_her(persona, northshire) -> None:
+    lara = persona("lara")
+    contact = _contact_about(northshire, "Lara Okonkwo-Smith")
+    with scopes_remembered():
+        assert _sees(lara, contact)
+        lara.full_name = "Lara Okonkwo-Smith"
+        lara.save(update_fields=["full_name", "former_names"])
+        assert not _sees(lara, contact)
+
+
+def test_within_a_request_the_rule_is_compiled_once_for_every_list_lara_sees(persona, monkeypatch) -> None:
+    lara = persona("lara")
+    compiled = []
+    real = policies.people_about_user
+
+    def counted(scope):  # the real rule, counted
+        compiled.append(scope)
+        return real(scope)
+
+    monkeypatch.setattr(policies, "people_about_user", counted)
+    with scopes_remembered():
+        for _ in range(3):
+            str(fetch.visible_contacts(lara).query)
+            str(fetch.visible_cases(lara).query)
+            str(fetch.visible_deadlines(lara).query)
+    assert len(compiled) == 1
+
+
+def test_lara_s_deadlines_condition_leaves_out_the_employer_records_she_cannot_reach(persona) -> None:
+    sql = str(fetch.visible_deadlines(persona("lara")).query)
+    assert "lado_contact" in sql
+    assert "concerns_concern" not in sql
+    assert "allegations_allegation" not in sql
+
+
+def test_hana_s_deadlines_condition_leaves_out_the_lado_records_she_cannot_reach(persona) -> None:
+    sql = str(fetch.visible_deadlines(persona("hana")).query)
+    assert "concerns_concern" in sql
+    assert "lado_contact" not in sql
+    assert "lado_case" not in sql
+
+
+def test_a_rule_nobody_reaches_is_nothing_and_a_reach_keeps_only_its_live_branches(persona) -> None:
+    hana_scope = scope_for(persona("hana"))
+    assert policies.contact_condition(hana_scope, "view") == policies.NOTHING
+    assert policies.pruned(policies.NOTHING | policies.NOTHING) == policies.NOTHING
+    live = policies.pruned(policies.NOTHING | policies.Q(organisation_id__in=[1]))
+    assert live == policies.Q(organisation_id__in=[1])
+
+
+def test_the_lados_a_record_is_hidden_from_are_found_with_one_read_of_their_addresses(persona, northshire) -> None:
+    contact = _contact_about(northshire, "Lara Lado")
+    with CaptureQueriesContext(connection) as queries:
+        hidden = hidden_from(contact.subject, [northshire])
+    assert [user.email for user, _why in hidden] == [persona("lara").email]
+    assert sum('FROM "account_emailaddress"' in query["sql"] for query in queries.captured_queries) == 1
