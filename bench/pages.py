@@ -58,7 +58,7 @@ class Target:
     per_second: float = 0.0
 
 
-def _setup_reused(path: str | None, database_url: str | None) -> str:
+def setup_reused(path: str | None, database_url: str | None) -> str:
     """Django on a world an earlier run built: a SQLite file (``--keep``) or the bench's PostgreSQL database."""
     workdir = tempfile.mkdtemp(prefix="threshold-bench-")
     os.environ["THRESHOLD_DATA_DIR"] = workdir
@@ -332,10 +332,10 @@ def main() -> None:
 
     if options.reuse_postgres:
         url: str | None = f"{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
-        workdir = _setup_reused(None, url)
+        workdir = setup_reused(None, url)
     elif options.reuse:
         url = None
-        workdir = _setup_reused(options.reuse, None)
+        workdir = setup_reused(options.reuse, None)
     else:
         url = postgres_url() if options.database == "postgres" else None
         workdir = throwaway_demo_database(path=options.keep, database_url=url)

@@ -3,7 +3,8 @@
 Issue 14's goals: "At a large authority (~18k contacts, ~6k cases) the annual report renders within 1 s on SQLite …;
 XLSX of all cases within 10 s with constant memory (streamed)." Builds a throw-away SQLite database with the demo
 world and the large authority (``bench/generate.py``), or with ``--database postgres --authorities 6`` the bench's
-PostgreSQL database with six of them (Mo's report counts Northshire's), then, signed in as Mo (the LADO manager)
+PostgreSQL database with six of them (Mo's report counts Northshire's; ``--reuse-postgres`` times the one an earlier
+run built), then, signed in as Mo (the LADO manager)
 through Django's test client: the accessibility statement (the trivial page), the report page for the current
 financial year, its XLSX and its PDF. Prints p50 and the ratio to the trivial page, and the queries of the report
 page. The all-cases XLSX is measured by ``bench/exports.py``. Asserts nothing: tests assert the query counts
@@ -21,7 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import throwaway_demo_database
-from bench.generate import generate, postgres_url
+from bench.generate import POSTGRES_DATABASE, POSTGRES_SERVER, generate, postgres_url
+from bench.pages import setup_reused
 
 
 def main() -> None:
@@ -33,11 +35,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--authorities", type=int, default=1, help="Large authorities; Mo reports on Northshire.")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--reuse-postgres", action="store_true", help="Time the world already in threshold_bench.")
     options = parser.parse_args()
 
     # PostgreSQL: the bench's own database, recreated (bench/generate.py), never the configured one.
-    url = postgres_url() if options.database == "postgres" else None
-    workdir = throwaway_demo_database(database_url=url)
+    if options.reuse_postgres:
+        workdir = setup_reused(None, f"{POSTGRES_SERVER}/{POSTGRES_DATABASE}")
+    else:
+        url = postgres_url() if options.database == "postgres" else None
+        workdir = throwaway_demo_database(database_url=url)
 
     from django.conf import settings
     from django.db import connection
@@ -50,9 +56,10 @@ def main() -> None:
     from threshold.demo import world
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    started = time.perf_counter()
-    built = generate(options.authorities, options.scale, contacts=options.contacts, cases=options.cases)
-    print(f"Built {built.contacts} contacts and {built.cases} cases in {time.perf_counter() - started:.1f} s")
+    if not options.reuse_postgres:
+        started = time.perf_counter()
+        built = generate(options.authorities, options.scale, contacts=options.contacts, cases=options.cases)
+        print(f"Built {built.contacts} contacts and {built.cases} cases in {time.perf_counter() - started:.1f} s")
 
     mo = User.objects.get(email=world.PERSONAS_BY_KEY["mo"].email)
     client = Client()

@@ -37,10 +37,12 @@ def _scope(user: Any) -> Scope:
     return scope_for(user)
 
 
-def _visible(model: type[M], condition: Q) -> QuerySet[M]:
-    # Conditions that follow many-valued relations (shares) can repeat a row. Marked as scoped, so the
-    # guard lets callers chain and evaluate it (threshold.access.guard).
-    return scoped(model._default_manager.filter(condition).distinct())
+def _visible(model: type[M], condition: Q, *, repeats: bool = True) -> QuerySet[M]:
+    # Conditions that follow many-valued relations (shares) can repeat a row, so the list is DISTINCT, unless
+    # the caller knows its condition joins nothing (``repeats=False``). Marked as scoped, so the guard lets
+    # callers chain and evaluate it (threshold.access.guard).
+    queryset = model._default_manager.filter(condition)
+    return scoped(queryset.distinct() if repeats else queryset)
 
 
 def _fetch(
@@ -222,7 +224,9 @@ def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]
             condition |= Q(Exists(model._default_manager.filter(rule, pk=OuterRef(column))))
     if handlers:
         condition |= Q(record_key__startswith="organisation:", organisation_id__in=handlers)
-    return _visible(Deadline, policies.pruned(condition))
+    # Every branch is an EXISTS or a test of the row's own columns: no join, so no row can repeat, and a work
+    # list need not sort and de-duplicate whole rows to page them (``threshold.core.pagination``).
+    return _visible(Deadline, policies.pruned(condition), repeats=False)
 
 
 def actionable_deadlines(user: User) -> QuerySet[Deadline]:

@@ -129,10 +129,23 @@ def _ranked(
     )
 
 
+# What scoring a candidate and showing a match read of it (``adult_of``, ``_contact_match``, ``_case_match``): up to
+# 400 candidates are read for each look, so not the whole record. The person's email is read because a person
+# remembers its keyed name and email when it is made (``Person.__init__``); deferred, each would be a query.
+ADULT_FIELDS = ("adult_name", "adult_date_of_birth", "employer_name", "reference", "summary")
+SUBJECT_FIELDS = ("subject__full_name", "subject__date_of_birth", "subject__email")
+
+
 def _candidates(user: User, local_authority: Organisation | None) -> tuple[QuerySet[Contact], QuerySet[Case]]:
     # Decisions are fetched afterwards, for the contacts that matched only (_with_decisions).
-    contacts = fetch.visible_contacts(user, "view").select_related("subject")
-    cases = fetch.visible_cases(user, "view").select_related("subject")
+    contacts = (
+        fetch.visible_contacts(user, "view")
+        .select_related("subject")
+        .only(*ADULT_FIELDS, "received_at", *SUBJECT_FIELDS)
+    )
+    cases = (
+        fetch.visible_cases(user, "view").select_related("subject").only(*ADULT_FIELDS, "opened_at", *SUBJECT_FIELDS)
+    )
     if local_authority is not None:
         contacts = contacts.filter(local_authority=local_authority)
         cases = cases.filter(local_authority=local_authority)

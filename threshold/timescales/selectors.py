@@ -102,11 +102,16 @@ def due_in(status: str, today: dt.date) -> Q:
     }[status]
 
 
-def work_counts(user: User, *, today: dt.date | None = None) -> dict[str, int]:
-    """How many of the user's open deadlines are overdue, due today, due this week and later (one query)."""
+def work_counts(
+    user: User, *, today: dt.date | None = None, everything: bool = False, kinds: Iterable[str] = ()
+) -> dict[str, int]:
+    """How many of the user's open deadlines are overdue, due today, due this week and later (one query).
+
+    ``everything`` and ``kinds`` narrow as ``open_deadlines`` does, so My work's four groups are counted at once.
+    """
     today = today or timezone.localdate()
     counted = (
-        open_deadlines(user)
+        open_deadlines(user, everything=everything, kinds=kinds)
         .order_by()
         .aggregate(**{status: Count("pk", filter=due_in(status, today)) for status in STATUSES})
     )

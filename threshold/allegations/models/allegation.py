@@ -173,6 +173,11 @@ class Referral(Immutable):
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            # "May this LADO service follow this allegation?" (``view_referred``) asks both at once: without it,
+            # SQLite walked every referral of the authority to find the one allegation's (18 ms of a case page).
+            models.Index(fields=["allegation", "local_authority"], name="allegations_referral_to_la"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.pk}"

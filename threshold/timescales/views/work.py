@@ -1,10 +1,10 @@
 """My work (every signed-in person's open deadlines, grouped by when they fall due) and the trust's view.
 
 Both read the stored deadlines through ``threshold.access`` (``visible_deadlines``), so a row follows its
-record's rule, subject exclusion included, and each page is a fixed number of queries however many records
-the person can see: My work's four groups are each paged in the database (``threshold.core.pagination``, a
-parameter each, so paging the overdue steps keeps the page of those due later). Each list is an audited read
-naming the records it shows.
+record's rule, subject exclusion included, and each page is a fixed number of queries however many records the
+person can see: My work's four groups are counted in one query and each paged in the database
+(``threshold.core.pagination``, a parameter each, so paging the overdue steps keeps the page of those due
+later). Each list is an audited read naming the records it shows.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from threshold.timescales.selectors import (
     due_in,
     kinds_for,
     open_deadlines,
+    work_counts,
 )
 
 # The trust-wide roles that oversee the employer's steps in every school of the trust.
@@ -62,12 +63,19 @@ def my_work(request: HttpRequest) -> HttpResponse:
     chosen = WorkFilterForm(request.GET or None).chosen()
     kind, everything = chosen["kind"], chosen["everything"]
     today = timezone.localdate()
-    rows = open_deadlines(user, everything=everything, kinds=[kind] if kind else ())
+    kinds_wanted = [kind] if kind else []
+    rows = open_deadlines(user, everything=everything, kinds=kinds_wanted)
     # Whose each row is shows only in the list of everything.
     rows = rows.select_related("owner") if everything else rows
+    # The four groups counted in one query; each then reads its page alone (none for an empty group).
+    totals = work_counts(user, today=today, everything=everything, kinds=kinds_wanted)
     pages = {
         status: page_of(
-            rows.filter(due_in(status, today)), request, parameter=f"{status}_page", label=PAGES_OF[status], by_key=True
+            rows.filter(due_in(status, today)),
+            request,
+            parameter=f"{status}_page",
+            label=PAGES_OF[status],
+            total=totals[status],
         )
         for status in STATUSES
     }
