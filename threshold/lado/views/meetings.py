@@ -43,13 +43,16 @@ from threshold.lado.views import sharing
 from threshold.lado.views.meeting_pages import meeting_page
 
 
-def meetings_panel(user: User, case: Case, request: HttpRequest | None = None) -> dict[str, Any]:
+def meetings_panel(
+    user: User, case: Case, request: HttpRequest | None = None, *, may_change: bool | None = None
+) -> dict[str, Any]:
     """Context for ``lado/case/_meetings.html``: the meetings this viewer may see, and the LADO's controls.
 
     Partners who see only the case summary see only the meetings shared with them. The case page shows the
     page of meetings its ``request`` names (``?meetings_page=``); the printed case file, with no request, all.
+    ``may_change``: whether the user may change the case, when the caller has asked already.
     """
-    may_change = fetch.can(user, "change", case)
+    may_change = fetch.can(user, "change", case) if may_change is None else may_change
     meetings = fetch.visible_meetings(user).filter(case=case).order_by("held_at", "pk")
     page: ListPage[Meeting] | None = (
         page_of(meetings, request, parameter="meetings_page", label="Pages of meetings", by_key=True)

@@ -99,9 +99,12 @@ def open_steps(user: User, case: Case, *, may_change: bool) -> list[dict[str, An
     ]
 
 
-def monitoring_panel(user: User, case: Case) -> dict[str, Any]:
-    """Context for ``lado/case/_monitoring.html``: timescales, monitoring, quality assurance, conclusion."""
-    may_change = fetch.can(user, "change", case)
+def monitoring_panel(user: User, case: Case, *, may_change: bool | None = None) -> dict[str, Any]:
+    """Context for ``lado/case/_monitoring.html``: timescales, monitoring, quality assurance, conclusion.
+
+    ``may_change``: whether the user may change the case, when the caller has asked already (the case page).
+    """
+    may_change = fetch.can(user, "change", case) if may_change is None else may_change
     return {
         "monitoring_open_steps": open_steps(user, case, may_change=may_change),
         "monitoring_deadlines": case_deadlines(case),
