@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
 from threshold.accounts import services
-from threshold.accounts.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
+from threshold.accounts.middleware import LAST_SEEN_RESOLUTION_SECONDS, SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
 from threshold.audit.models import AuditEvent
 from threshold.demo.world import DEMO_PASSWORD, PERSONAS_BY_KEY, current_demo_code
 
@@ -115,6 +116,35 @@ def test_an_idle_session_times_out(signed_in) -> None:
     assert "timed_out=1" in response["Location"]
     assert client.get(reverse("home")).status_code == 302
     assert AuditEvent.objects.filter(action="auth.session_expired", details__reason="idle").exists()
+
+
+def test_hanas_pages_within_a_minute_write_nothing_to_her_session_and_the_next_minute_does(signed_in) -> None:
+    # Reading a page is not a database write: the last-seen time is saved at most once a minute.
+    client = signed_in("hana")
+    with time_machine.travel(time.time(), tick=False) as clock:
+        assert client.get(reverse("home")).status_code == 200
+        key = client.session.session_key
+        saved = Session.objects.get(session_key=key).session_data
+        clock.shift(LAST_SEEN_RESOLUTION_SECONDS - 1)
+        assert client.get(reverse("home")).status_code == 200
+        assert Session.objects.get(session_key=key).session_data == saved
+        clock.shift(2)
+        assert client.get(reverse("home")).status_code == 200
+        assert Session.objects.get(session_key=key).session_data != saved
+        assert client.session[SESSION_LAST_SEEN_KEY] == pytest.approx(time.time())
+
+
+def test_an_idle_limit_counted_from_a_last_seen_up_to_a_minute_old_ends_the_session_early_never_late(
+    signed_in,
+) -> None:
+    client = signed_in("hana")
+    idle = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+    with time_machine.travel(time.time(), tick=False) as clock:
+        assert client.get(reverse("home")).status_code == 200
+        clock.shift(LAST_SEEN_RESOLUTION_SECONDS - 1)
+        assert client.get(reverse("home")).status_code == 200  # seen, not saved
+        clock.shift(idle - LAST_SEEN_RESOLUTION_SECONDS + 2)  # idle for less than the limit since that view
+        assert client.get(reverse("home")).status_code == 302
 
 
 def test_a_busy_session_still_ends_at_the_absolute_limit(signed_in) -> None:
