@@ -209,3 +209,22 @@ def test_a_document_is_downloaded_as_an_attachment(records, signed_in) -> None:
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_document_follows_its_record_each_reader_sees_the_documents_of_the_records_they_see(records, persona) -> None:
+    # Hana manages the allegation; Lara and Mo hold the LADO case; Tom is staff and sees neither record.
+    document_ids = {records["document_allegation"], records["document_case"]}
+
+    def seen(key: str) -> set[int]:
+        listed = list(fetch.visible_documents(persona(key)).filter(pk__in=document_ids).values_list("pk", flat=True))
+        assert len(listed) == len(set(listed)), "a document listed twice"
+        return set(listed)
+
+    assert records["document_allegation"] in seen("hana")
+    assert records["document_case"] not in seen("hana")
+    assert records["document_case"] in seen("lara")
+    assert seen("tom") == set()
+    # The question is asked of the document's own record, not of every record the reader may see.
+    sql = str(fetch.visible_documents(persona("lara")).query).upper()
+    assert "EXISTS" in sql
+    assert "DISTINCT" not in sql

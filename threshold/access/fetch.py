@@ -169,13 +169,23 @@ def access_person(user: User, person_id: object, action: Action, *, request: Htt
 def visible_documents(user: User) -> QuerySet[Document]:
     """Documents on records the user may see in full: a document follows its record."""
     scope = _scope(user)
-    condition = (
-        Q(concern__in=Concern.objects.filter(policies.concern_condition(scope, "view")))
-        | Q(allegation__in=Allegation.objects.filter(policies.allegation_condition(scope, "view")))
-        | Q(case__in=Case.objects.filter(policies.case_condition(scope, "view")))
-        | Q(meeting__in=Meeting.objects.filter(policies.meeting_condition(scope, "view")))
-    )
-    return _visible(Document, condition)
+    # Each branch asks about the document's own record (a correlated EXISTS), not whether it is among every
+    # record the reader may see: a record page's few documents were tested against the whole visible set of
+    # each kind (4 ms for a case's panel at a large authority). A record type the reader cannot reach at all
+    # is left out (``policies.pruned``).
+    branches = [
+        (Concern, "concern_id", policies.concern_condition(scope, "view")),
+        (Allegation, "allegation_id", policies.allegation_condition(scope, "view")),
+        (Case, "case_id", policies.case_condition(scope, "view")),
+        (Meeting, "meeting_id", policies.meeting_condition(scope, "view")),
+    ]
+    condition = policies.NOTHING
+    for model, column, rule in branches:
+        rule = policies.pruned(rule)
+        if rule != policies.NOTHING:
+            record = model._default_manager.filter(rule, pk=OuterRef(column))
+            condition |= Q(**{f"{column}__isnull": False}) & Q(Exists(record))
+    return _visible(Document, policies.pruned(condition), repeats=False)
 
 
 def access_document(
