@@ -1,10 +1,12 @@
-"""Rule 2 as one set of people, compiled once a request and decided by the database at every read (ADR 0032)."""
+"""Rule 2 as one set of people, compiled once a request and decided by the database at every read (ADR 0032),
+read once for a page that only reads (ADR 0033)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from threshold.access import fetch, policies
 from threshold.access.scope import scope_for, scopes_remembered
@@ -52,10 +54,17 @@ def test_a_contact_linked_to_lara_s_account_is_hidden_whatever_the_name(persona,
     assert not _sees(lara, contact)
 
 
-def test_mo_s_clearance_shows_lara_the_record_at_her_next_read_in_the_same_request(persona, northshire) -> None:
+# Each holds whether the request only reads (a GET keeps rule 2's people for the request, ADR 0033) or not.
+READS = pytest.mark.parametrize("reads_only", [False, True], ids=["a form", "a page"])
+
+
+@READS
+def test_mo_s_clearance_shows_lara_the_record_at_her_next_read_in_the_same_request(
+    persona, northshire, reads_only: bool
+) -> None:
     lara, mo = persona("lara"), persona("mo")
     contact = _contact_about(northshire, "Lara Lado")
-    with scopes_remembered():
+    with scopes_remembered(reads_only=reads_only):
         assert not _sees(lara, contact)
         subject_clear(
             actor=mo, person=contact.subject, user=lara, reason="A parent of the same name.", organisation=None
@@ -63,19 +72,25 @@ def test_mo_s_clearance_shows_lara_the_record_at_her_next_read_in_the_same_reque
         assert _sees(lara, contact)
 
 
-def test_a_record_created_mid_request_about_lara_is_hidden_from_her_at_once(persona, northshire) -> None:
+@READS
+def test_a_record_created_mid_request_about_lara_is_hidden_from_her_at_once(
+    persona, northshire, reads_only: bool
+) -> None:
     lara = persona("lara")
     someone = _contact_about(northshire, "Priya Someone")
-    with scopes_remembered():
+    with scopes_remembered(reads_only=reads_only):
         assert _sees(lara, someone)  # the rule is compiled for this request here
         contact = _contact_about(northshire, "Lara Lado")
         assert not _sees(lara, contact)
 
 
-def test_when_lara_is_renamed_a_record_in_her_new_name_is_hidden_from_her(persona, northshire) -> None:
+@READS
+def test_when_lara_is_renamed_a_record_in_her_new_name_is_hidden_from_her(
+    persona, northshire, reads_only: bool
+) -> None:
     lara = persona("lara")
     contact = _contact_about(northshire, "Lara Okonkwo-Smith")
-    with scopes_remembered():
+    with scopes_remembered(reads_only=reads_only):
         assert _sees(lara, contact)
         lara.full_name = "Lara Okonkwo-Smith"
         lara.save(update_fields=["full_name", "former_names"])
@@ -128,3 +143,40 @@ def test_the_lados_a_record_is_hidden_from_are_found_with_one_read_of_their_addr
         hidden = hidden_from(contact.subject, [northshire])
     assert [user.email for user, _why in hidden] == [persona("lara").email]
     assert sum('FROM "account_emailaddress"' in query["sql"] for query in queries.captured_queries) == 1
+
+
+def _asks_for_people(sql: str) -> bool:
+    return "people_personkey" in sql
+
+
+def test_a_page_lara_opens_reads_the_people_about_her_once_and_every_list_uses_them(persona, signed_in) -> None:
+    lara = signed_in("lara")
+    lara.get(reverse("accessibility"))
+    with CaptureQueriesContext(connection) as queries:
+        assert lara.get(reverse("my_work")).status_code == 200
+    asked = [query["sql"] for query in queries.captured_queries if _asks_for_people(query["sql"])]
+    assert len(asked) == 1
+    assert asked[0].lstrip().upper().startswith("SELECT")
+
+
+def test_the_people_kept_for_a_page_are_still_hidden_from_lara(persona, northshire) -> None:
+    lara = persona("lara")
+    hidden, shown = _contact_about(northshire, "Lara Lado"), _contact_about(northshire, "Priya Someone")
+    with scopes_remembered(reads_only=True):
+        assert not _sees(lara, hidden)
+        assert _sees(lara, shown)
+        assert not _asks_for_people(str(fetch.visible_contacts(lara).query))
+
+
+def test_a_form_lara_sends_decides_rule_2_in_the_database_at_every_query(persona) -> None:
+    with scopes_remembered(reads_only=False):
+        assert _asks_for_people(str(fetch.visible_contacts(persona("lara")).query))
+
+
+def test_a_set_of_people_too_large_to_send_as_values_stays_a_subquery(persona, northshire, monkeypatch) -> None:
+    monkeypatch.setattr(policies, "MAX_SNAPSHOT_PEOPLE", 0)
+    lara = persona("lara")
+    contact = _contact_about(northshire, "Lara Lado")
+    with scopes_remembered(reads_only=True):
+        assert _asks_for_people(str(fetch.visible_contacts(lara).query))
+        assert not _sees(lara, contact)

@@ -21,5 +21,6 @@ class ScopeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         """Handle one request."""
-        with scopes_remembered():
+        # A GET changes no record: rule 2's people are read once for it (ADR 0033); any other method, afresh.
+        with scopes_remembered(reads_only=request.method in ("GET", "HEAD")):
             return self.get_response(request)

@@ -23,12 +23,15 @@ from django.db import connections, router
 from django.db.models import IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from threshold.access.scope import Scope
+from threshold.access.scope import Scope, snapshot_of_people
 from threshold.accounts.match_keys import user_keys
 from threshold.core.names import email_key
 from threshold.people.models import Person, PersonKey, SubjectClearance
 
 NOTHING = Q(pk__in=[])
+# Rule 2's people sent as values in each query of a page (ADR 0033) up to this many; beyond, the subquery.
+# An account's name is shared by a few dozen people at most at a large authority; SQLite allows 32,766 values.
+MAX_SNAPSHOT_PEOPLE = 500
 _NOTHING_LOOKUP: tuple[str, list[int]] = ("pk__in", [])
 
 
@@ -108,6 +111,12 @@ def about_user(scope: Scope, prefix: str = "subject__") -> Q:
     subquery also lets the database work the small set of people out once, rather than join every
     record's subject to test it.
     """
+    if snapshot_of_people():
+        # A page that only reads: the set, read once for the request, as values (ADR 0033); a set too large
+        # to send as values in every query stays a subquery.
+        ids = _about_user_ids(scope)
+        if len(ids) <= MAX_SNAPSHOT_PEOPLE:
+            return Q(**{f"{prefix}pk__in": ids})
     sql, params = _about_user_sql(scope)
     # Django compiled this SQL from the ORM condition above; its values stay parameters.
     return Q(**{f"{prefix}pk__in": RawSQL(sql, params, output_field=IntegerField())})  # noqa: S611
@@ -153,6 +162,22 @@ def _about_user_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
         sql, params = people.query.get_compiler(connection=connection).as_sql()
         scope.about_user_sql = (made_for, sql, tuple(params))
     return scope.about_user_sql[1], scope.about_user_sql[2]
+
+
+def _about_user_ids(scope: Scope) -> tuple[int, ...]:
+    """``people_about_user`` read once for a request that only reads (``scope.snapshot_of_people``).
+
+    A page runs a dozen access conditions, each of which worked the same few people out again (on PostgreSQL
+    a hashed subplan per query); read again when the account's name or address changed since.
+    """
+    user = scope.user
+    made_for = (getattr(user, "full_name", ""), getattr(user, "email", ""), user.pk)
+    if scope.about_user_ids is None or scope.about_user_ids[0] != made_for:
+        sql, params = _about_user_sql(scope)
+        with connections[router.db_for_read(Person)].cursor() as cursor:
+            cursor.execute(sql, params)
+            scope.about_user_ids = (made_for, tuple(sorted(int(pk) for (pk,) in cursor.fetchall())))
+    return scope.about_user_ids[1]
 
 
 def _employer_scope(plain: set[int], routed: set[int], governed: set[int] | None = None) -> Q:

@@ -59,6 +59,11 @@ class Scope:
     about_user_sql: tuple[tuple[str, str, int | None], str, tuple[object, ...]] | None = field(
         default=None, repr=False, compare=False
     )
+    # Rule 2's people, read once for a request that only reads (``policies.about_user``): what the set was
+    # read for, and the ids.
+    about_user_ids: tuple[tuple[str, str, int | None], tuple[int, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
 
 def _trust_members(trust_id: int) -> set[int]:
@@ -71,21 +76,38 @@ def _trust_members(trust_id: int) -> set[int]:
 # The scopes worked out during one request, by user id (``scopes_remembered``); None outside a request, where
 # every call reads the memberships afresh.
 _REMEMBERED: ContextVar[dict[int, Scope] | None] = ContextVar("threshold_scopes", default=None)
+# Whether the block remembering scopes is a request that only reads (a GET): rule 2's people are then read once
+# for it (``snapshot_of_people``).
+_READS_ONLY: ContextVar[bool] = ContextVar("threshold_reads_only", default=False)
 
 
 @contextmanager
-def scopes_remembered() -> Iterator[None]:
+def scopes_remembered(*, reads_only: bool = False) -> Iterator[None]:
     """Work each user's scope out once for the block (one request), not once per list, panel and link.
 
     A page asks for the scope a dozen times (each panel, each access condition, the navigation); the
     memberships cannot change under it except through a write in the same request, and any save or delete
     of a membership, organisation or user ends the remembering for the rest of it (``forget_scopes``).
+    ``reads_only``: the block is a request that changes no record (a GET), so rule 2's set of people may be
+    read once for it (``snapshot_of_people``).
     """
     token = _REMEMBERED.set({})
+    reads = _READS_ONLY.set(reads_only)
     try:
         yield
     finally:
+        _READS_ONLY.reset(reads)
         _REMEMBERED.reset(token)
+
+
+def snapshot_of_people() -> bool:
+    """Whether rule 2's people may be read once and kept for the rest of this block (ADR 0033).
+
+    Only in a request that reads (a GET, through ``ScopeMiddleware``) while its scopes are remembered: nothing
+    it does adds a person, a match key or a clearance, and a save or delete of one ends it all the same
+    (``forget_scopes``). A form's POST, a task and a command read the set afresh at every query.
+    """
+    return _READS_ONLY.get() and _REMEMBERED.get() is not None
 
 
 def forget_scopes(**_: object) -> None:
