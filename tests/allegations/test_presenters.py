@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -249,3 +251,14 @@ def test_the_lados_conclusion_reaches_the_employers_page_with_its_definition(per
     assert rows["LADO service"] == f"Northshire Council, case {case.reference}"
     assert rows["Outcome"].startswith("Unsubstantiated: There is insufficient evidence")
     assert rows["Summary"] == "Not enough evidence either way."
+
+
+def test_the_allegation_page_reads_its_steps_once_for_the_checklist_the_due_list_and_the_route(
+    chris_allegation,
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        page = allegation_page(chris_allegation, can_change=True)
+    step_reads = [query for query in queries.captured_queries if 'FROM "allegations_steprecord"' in query["sql"]]
+    assert len(step_reads) == 1
+    assert page["steps"]
+    assert page["due"]

@@ -87,18 +87,19 @@ class DueItem:
         return self.due < now
 
 
-def due_items(allegation: Allegation) -> list[DueItem]:
+def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = None) -> list[DueItem]:
     """What is due: unrecorded steps with due dates, the risk assessment review, replacement cover.
 
     After the outcome: the DBS and TRA referrals still to be made (or a reason
     recorded), the outcome still to be sent to the agency, the lessons-learned review
-    and the personnel file (``duty_items``).
+    and the personnel file (``duty_items``). ``steps``: the allegation's ``checklist`` when the caller has
+    worked it out already (the allegation page shows it too).
     """
     if allegation.status == AllegationStatus.CONCLUDED:
         return follow_up_items(allegation)
     items = [
         DueItem(allegation, item.label, item.due, f"step-{item.step}")
-        for item in checklist(allegation)
+        for item in (checklist(allegation) if steps is None else steps)
         if item.applies and not item.done and item.due is not None
     ]
     assessment: RiskAssessment | None = latest(allegation.risk_assessments.all())
@@ -148,8 +149,11 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return timezone.localdate(value) if isinstance(value, dt.datetime) else value
 
 
-def allegation_state(allegation: Allegation) -> dict[str, Any]:
-    """The latest records that stand on an allegation, for its page."""
+def allegation_state(allegation: Allegation, *, steps: list[ChecklistItem] | None = None) -> dict[str, Any]:
+    """The latest records that stand on an allegation, for its page.
+
+    ``steps``: the allegation's ``checklist`` when the caller has it (its records give the route chosen).
+    """
     police: PoliceInvolvement | None = latest(allegation.police_records.all())
     assessment: RiskAssessment | None = latest(allegation.risk_assessments.prefetch_related("rows"))
     return {
@@ -166,7 +170,9 @@ def allegation_state(allegation: Allegation) -> dict[str, Any]:
         "lessons": list(allegation.lessons.select_related("recorded_by")),
         "agency_record": latest(allegation.agency_records.select_related("agency")),
         "follow_ups": referral_follow_ups(allegation),
-        "route": chosen_route(_records_by_step(allegation)),
+        "route": chosen_route(
+            _records_by_step(allegation) if steps is None else {item.step: item.records for item in steps}
+        ),
         "suspend_now": allegation.interim_prohibition_order
         and not (assessment and assessment.decision == SuspensionDecision.SUSPEND),
     }

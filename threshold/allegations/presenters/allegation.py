@@ -44,7 +44,8 @@ def allegation_page(
     ``deadlines`` are the allegation's stored deadlines by kind (``selectors.allegation_deadlines``): a
     step closed as not needed says so, with the reason, and an open one offers "Mark as not needed".
     """
-    state = selectors.allegation_state(allegation)
+    steps = selectors.checklist(allegation)
+    state = selectors.allegation_state(allegation, steps=steps)
     is_open = allegation.status != AllegationStatus.CONCLUDED
     deadlines = deadlines or {}
     advice = allegation_advice(allegation)
@@ -66,7 +67,7 @@ def allegation_page(
                 "(employment, agency, reporting restriction, interim prohibition order)",
             )
         ),
-        "due": due_list(allegation, deadlines),
+        "due": due_list(allegation, deadlines, steps=steps),
         "steps_intro": (
             "Section 6 of the policy. Each record is kept: a later record of a step supersedes the earlier one"
             " (step 9 keeps every contact with the parents or carers, in order). Due"
@@ -84,7 +85,7 @@ def allegation_page(
                 or deadlines.get(not_recorded_kind(item.step)),
                 hearing=deadlines.get(HEARING) if item.step == Step.INVESTIGATION else None,
             )
-            for item in selectors.checklist(allegation)
+            for item in steps
         ],
         "referral": referral_section(allegation, state["referral"], state["referral_count"], can_change=can_change),
         "referral_links": links(
@@ -168,8 +169,13 @@ def summary_rows(allegation: Allegation, *, paused: bool) -> list[dict[str, Any]
     ]
 
 
-def due_list(allegation: Allegation, deadlines: dict[str, Deadline] | None = None) -> list[dict[str, Any]]:
-    """What is due and overdue, soonest first, each linking to its section (not a step closed as not needed)."""
+def due_list(
+    allegation: Allegation, deadlines: dict[str, Deadline] | None = None, *, steps: list[ChecklistItem] | None = None
+) -> list[dict[str, Any]]:
+    """What is due and overdue, soonest first, each linking to its section (not a step closed as not needed).
+
+    ``steps``: the allegation's checklist, when the page has worked it out already.
+    """
     closed = {
         f"step-{step}"
         for step, kind in selectors.STEP_TIMESCALES.items()
@@ -183,7 +189,7 @@ def due_list(allegation: Allegation, deadlines: dict[str, Deadline] | None = Non
             "text": item.text,
             "when": when(item.due),
         }
-        for item in selectors.due_items(allegation)
+        for item in selectors.due_items(allegation, steps=steps)
         if item.anchor not in closed
     ]
 
