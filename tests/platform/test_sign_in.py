@@ -147,6 +147,19 @@ def test_an_idle_limit_counted_from_a_last_seen_up_to_a_minute_old_ends_the_sess
         assert client.get(reverse("home")).status_code == 302
 
 
+def test_with_a_one_minute_idle_limit_an_active_session_is_kept_by_a_last_seen_saved_every_tenth_of_it(
+    signed_in, settings
+) -> None:
+    settings.SESSION_IDLE_TIMEOUT_MINUTES = 1
+    client = signed_in("hana")
+    with time_machine.travel(time.time(), tick=False) as clock:
+        for _ in range(6):  # active for two and a half minutes, a page every 25 seconds
+            clock.shift(25)
+            assert client.get(reverse("home")).status_code == 200
+        clock.shift(61)
+        assert client.get(reverse("home")).status_code == 302
+
+
 def test_a_busy_session_still_ends_at_the_absolute_limit(signed_in) -> None:
     client = signed_in("hana")
     assert client.get(reverse("home")).status_code == 200

@@ -165,7 +165,7 @@ def _about_user_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
 
 
 def _about_user_ids(scope: Scope) -> tuple[int, ...]:
-    """``people_about_user`` read once for a request that only reads (``scope.snapshot_of_people``).
+    """``people_about_user`` read once for a request that only reads (``threshold.access.scope.snapshot_of_people``).
 
     A page runs a dozen access conditions, each of which worked the same few people out again (on PostgreSQL
     a hashed subplan per query); read again when the account's name or address changed since.

@@ -104,8 +104,9 @@ def snapshot_of_people() -> bool:
     """Whether rule 2's people may be read once and kept for the rest of this block (ADR 0033).
 
     Only in a request that reads (a GET, through ``ScopeMiddleware``) while its scopes are remembered: nothing
-    it does adds a person, a match key or a clearance, and a save or delete of one ends it all the same
-    (``forget_scopes``). A form's POST, a task and a command read the set afresh at every query.
+    it does adds a person, a match key or a clearance, and a save or delete of a person (whose save writes its
+    keys) or a clearance ends it all the same (``forget_scopes``). A form's POST, a task and a command read the
+    set afresh at every query.
     """
     return _READS_ONLY.get() and _REMEMBERED.get() is not None
 

@@ -18,7 +18,8 @@ from threshold.audit.services import audit_record
 
 SESSION_STARTED_KEY = "threshold_session_started"
 SESSION_LAST_SEEN_KEY = "threshold_session_last_seen"
-# How stale the last-seen time may be before a request saves it again (SessionTimeoutMiddleware).
+# How stale the last-seen time may be before a request saves it again (SessionTimeoutMiddleware); a tenth of
+# the idle limit when that is shorter, so a one-minute limit still holds an active session.
 LAST_SEEN_RESOLUTION_SECONDS = 60
 MFA_VERIFIED_KEY = "threshold_mfa_verified_user"
 CURRENT_ORGANISATION_KEY = "threshold_current_organisation"
@@ -91,10 +92,11 @@ class SessionTimeoutMiddleware:
                 )
                 logout(request)
                 return HttpResponseRedirect(_signed_out_redirect(request, reason=reason))
-            # Saved at most once a minute: writing the session on every request made every page view a
-            # database write (on SQLite a commit and a sync). So the idle limit is kept to within a minute,
-            # on the safe side: a session ends up to a minute early, never late.
-            if now - float(last_seen) >= LAST_SEEN_RESOLUTION_SECONDS or SESSION_LAST_SEEN_KEY not in request.session:
+            # Saved at most once a minute (a tenth of a shorter idle limit): writing the session on every
+            # request made every page view a database write (on SQLite a commit and a sync). So the idle limit
+            # is kept to within that, on the safe side: a session ends a little early, never late.
+            resolution = min(LAST_SEEN_RESOLUTION_SECONDS, idle_limit / 10)
+            if now - float(last_seen) >= resolution or SESSION_LAST_SEEN_KEY not in request.session:
                 request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
 
