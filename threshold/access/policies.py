@@ -20,12 +20,12 @@ from __future__ import annotations
 from typing import Any, Literal, TypeAlias
 
 from django.db import connections, router
-from django.db.models import IntegerField, Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
 
 from threshold.access.scope import Scope, snapshot_of_people
 from threshold.accounts.match_keys import user_keys
-from threshold.core.names import email_key
 from threshold.people.models import Person, PersonKey, SubjectClearance
 
 NOTHING = Q(pk__in=[])
@@ -127,9 +127,11 @@ def people_about_user(scope: Scope) -> QuerySet[Any]:
 
     Decided at the read: the match keys of every person are read live, and a clearance (ADR 0018) counts as soon
     as it is saved; a clearance lifts a possible match of name only, never a linked record or the user's own
-    address. Three lookups, each on an index (the link, the address's key then the address itself, the name
-    keys), as one union: the set is small and worked out once per query, where testing every record's subject
-    would join each listed record to its person.
+    address. Three lookups, each on an index (the link, the address in capitals, the name keys), as one union:
+    the set is small and worked out once per query, where testing every record's subject would join each listed
+    record to its person. The address is compared with the person's own column, not a match key: keys are
+    written by ``Person.save``, and a row written any other way (an update, a bulk create, an import) must
+    still be hidden from the colleague whose address it carries.
     """
     user = scope.user
     people = Person._base_manager.order_by()
@@ -137,10 +139,9 @@ def people_about_user(scope: Scope) -> QuerySet[Any]:
     parts: list[QuerySet[Any]] = []
     address = getattr(user, "email", "")
     if address:
-        key = email_key(address)
-        # The address's key finds its few people on an index; the address itself decides, as it always has.
-        by_key = PersonKey.objects.filter(key=key).values("person_id") if key else people.values("pk")
-        parts.append(people.filter(pk__in=by_key, email__iexact=address).values("pk"))
+        # Both sides in the database's own capitals (what ``email__iexact`` means), on ``people_person_email_upper``.
+        same_address = people.alias(address_upper=Upper("email")).filter(address_upper=Upper(Value(address)))
+        parts.append(same_address.values("pk"))
     keys = user_keys(user) if user.is_authenticated else frozenset()
     if keys:
         cleared = SubjectClearance.objects.filter(user_id=user.pk).values("person_id")

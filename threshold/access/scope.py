@@ -8,10 +8,16 @@ reach (rule 5).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import re
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
 
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import LADO_ROLES, PARTNER_ROLES, OrganisationKind, Role
@@ -94,10 +100,46 @@ def scopes_remembered(*, reads_only: bool = False) -> Iterator[None]:
     token = _REMEMBERED.set({})
     reads = _READS_ONLY.set(reads_only)
     try:
-        yield
+        with ExitStack() as stack:
+            if reads_only:
+                stack.enter_context(connection.execute_wrapper(_forget_on_writes_to_reach))
+            yield
     finally:
         _READS_ONLY.reset(reads)
         _REMEMBERED.reset(token)
+
+
+# The tables a scope and rule 2's people are worked out from (``reach_tables``).
+_REACH_MODELS = (
+    "accounts.Membership",
+    "accounts.Organisation",
+    "accounts.User",
+    "account.EmailAddress",
+    "people.Person",
+    "people.PersonKey",
+    "people.SubjectClearance",
+)
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+
+@cache
+def reach_tables() -> frozenset[str]:
+    """The tables whose rows decide what a user reaches: their memberships and the people rule 2 hides."""
+    return frozenset(apps.get_model(label)._meta.db_table.lower() for label in _REACH_MODELS)
+
+
+def _forget_on_writes_to_reach(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """End what a reading request remembered when one of its statements writes a table reach comes from.
+
+    The signals (``threshold.access.apps``) hear a model's save and delete; this hears the rest (an update, a
+    bulk create, raw SQL), so a page that only reads never keeps a set of people its own write has changed.
+    """
+    written = _WRITE.match(sql)
+    if written and written.group(1).lower() in reach_tables():
+        forget_scopes()
+    return execute(sql, params, many, context)
 
 
 def snapshot_of_people() -> bool:

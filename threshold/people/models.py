@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.db import connection, models, transaction
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, Upper
 from django.utils import timezone
 
 from threshold.core.names import record_keys, without_hidden_characters
@@ -78,7 +78,12 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["full_name"]
-        indexes = [models.Index(fields=["organisation", "full_name"], name="people_org_name_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "full_name"], name="people_org_name_idx"),
+            # Rule 2 finds the people carrying a reader's address on this, whoever wrote the row and however
+            # (``threshold.access.policies.people_about_user``): a save, an update, a bulk create or an import.
+            models.Index(Upper("email"), name="people_person_email_upper"),
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

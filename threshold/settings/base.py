@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from threshold.settings.database import with_jit_off
 from threshold.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -143,7 +144,10 @@ if _database_url:
         }
         # ADR 0032: no JIT compilation. The access rules' subqueries make the planner's cost estimates large
         # (millions) for queries that run in milliseconds, and JIT then spent a second compiling each one.
-        DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+        # Added to any options the URL gives. PgBouncer in transaction mode refuses startup options unless its
+        # ``ignore_startup_parameters`` lists ``options``: there, set ``jit = off`` on the database instead.
+        _options = DATABASES["default"]["OPTIONS"]
+        _options["options"] = with_jit_off(str(_options.get("options", "")))
 else:
     DATABASES = {
         "default": {
