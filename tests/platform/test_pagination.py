@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.template import engines
 from django.test import RequestFactory
 
-from threshold.core.pagination import PAGE_SIZE, page_of
+from threshold.core.pagination import PAGE_SIZE, Segment, page_of, pages_of_segments
 
 factory = RequestFactory()
 EXAMPLE = (
@@ -88,3 +88,30 @@ def test_a_list_counted_beforehand_is_not_counted_again_and_an_empty_one_runs_no
     with CaptureQueriesContext(connection) as queries:
         empty = page_of(groups.filter(name="nobody"), factory.get("/list"), total=0)
     assert (empty.rows, empty.total, len(queries)) == ([], 0, 0)
+
+
+@pytest.mark.django_db
+def test_consecutive_parts_of_one_list_are_each_paged_by_their_own_parameter_in_one_query(
+    django_assert_num_queries: object,
+) -> None:
+    # Groups "a 000".."a 119", "b 000".."b 009" and "c 000".."c 059": three parts in the list's own order.
+    names = [f"{part} {n:03}" for part, size in (("a", 120), ("b", 10), ("c", 60)) for n in range(size)]
+    Group.objects.bulk_create([Group(name=name) for name in names])
+    parts = [Segment(total=120, parameter="a_page", label="A"), Segment(total=10, parameter="b_page", label="B")]
+    parts.append(Segment(total=60, parameter="c_page", label="C"))
+    request = factory.get("/list", {"a_page": "3", "b_page": "7", "c_page": "two", "kind": "x"})
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        a, b, c = pages_of_segments(Group.objects.order_by("name"), request, parts)
+    assert [group.name for group in a.rows] == [f"a {n:03}" for n in range(100, 120)]
+    assert [group.name for group in b.rows] == [f"b {n:03}" for n in range(10)]  # past the end: the last page
+    assert [group.name for group in c.rows] == [f"c {n:03}" for n in range(50)]  # not a number: the first
+    assert [(page.number, page.pages, page.total) for page in (a, b, c)] == [(3, 3, 120), (1, 1, 10), (1, 2, 60)]
+    assert c.govuk()["next"] == {"href": "?a_page=3&b_page=7&kind=x&c_page=2"}
+
+
+@pytest.mark.django_db
+def test_parts_with_nothing_in_them_are_empty_pages_and_run_no_query(django_assert_num_queries: object) -> None:
+    parts = [Segment(total=0, parameter="a_page", label="A"), Segment(total=0, parameter="b_page", label="B")]
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        pages = pages_of_segments(Group.objects.order_by("name"), factory.get("/list"), parts)
+    assert [(page.rows, page.number, page.pages, page.total) for page in pages] == [([], 1, 1, 0), ([], 1, 1, 0)]

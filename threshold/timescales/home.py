@@ -16,7 +16,7 @@ from threshold.accounts.models import User
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
 from threshold.timescales.models import Deadline
-from threshold.timescales.selectors import WorkItem, deadline_url, due_in, open_deadlines, work_counts
+from threshold.timescales.selectors import WorkItem, count_by_status, deadline_url, due_in, open_deadlines
 from threshold.timescales.views.work import trust_organisations
 
 # Enough for a home page; My work has the rest.
@@ -47,11 +47,12 @@ def _summary(user: User) -> tuple[dict[str, int], list[WorkItem]]:
     (``open_deadlines``), read as plain values: a LADO with hundreds of open steps pays for five rows.
     """
     today = timezone.localdate()
-    counts = work_counts(user, today=today)
+    rows = open_deadlines(user)
+    counts = count_by_status(rows, today)
     wanted = due_in("overdue", today) if counts["overdue"] else due_in("today", today) | due_in("week", today)
     shown = []
     if counts["overdue"] or counts["today"] or counts["week"]:
-        for values in open_deadlines(user).filter(wanted).values(*SUMMARY_FIELDS)[:PANEL_ITEMS]:
+        for values in rows.filter(wanted).values(*SUMMARY_FIELDS)[:PANEL_ITEMS]:
             deadline = Deadline(**values)
             shown.append(WorkItem(deadline=deadline, status=deadline.status_on(today), url=deadline_url(deadline)))
     return counts, shown

@@ -102,29 +102,19 @@ def due_in(status: str, today: dt.date) -> Q:
     }[status]
 
 
-def work_counts(
-    user: User, *, today: dt.date | None = None, everything: bool = False, kinds: Iterable[str] = ()
-) -> dict[str, int]:
-    """How many of the user's open deadlines are overdue, due today, due this week and later (one query).
+def count_by_status(rows: QuerySet[Deadline], today: dt.date | None = None) -> dict[str, int]:
+    """How many of ``rows`` (``open_deadlines``) are overdue, due today, due this week and later (one query).
 
-    ``everything`` and ``kinds`` narrow as ``open_deadlines`` does, so My work's four groups are counted at once.
+    Given the rows, not the user, so a page that lists them too works their access condition out once.
     """
     today = today or timezone.localdate()
-    counted = (
-        open_deadlines(user, everything=everything, kinds=kinds)
-        .order_by()
-        .aggregate(**{status: Count("pk", filter=due_in(status, today)) for status in STATUSES})
-    )
+    counted = rows.order_by().aggregate(**{status: Count("pk", filter=due_in(status, today)) for status in STATUSES})
     return {status: counted[status] or 0 for status in STATUSES}
 
 
-def kinds_for(user: User, *, everything: bool = True) -> list[tuple[str, str]]:
-    """The kinds of deadline in the user's work list, as (kind, label) for a filter (one query).
-
-    ``everything``: of every record the user may see (else of the list "Yours" shows).
-    """
-    rows = open_deadlines(user, everything=everything).order_by().values_list("kind", "label").distinct()
+def kinds_in(rows: QuerySet[Deadline]) -> list[tuple[str, str]]:
+    """The kinds of deadline among ``rows`` (``open_deadlines``), as (kind, label) for a filter (one query)."""
     seen: dict[str, str] = {}
-    for kind, label in rows:
+    for kind, label in rows.order_by().values_list("kind", "label").distinct():
         seen.setdefault(kind, label)
     return sorted(seen.items(), key=lambda pair: pair[1])

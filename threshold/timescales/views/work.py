@@ -24,18 +24,17 @@ from threshold.accounts.roles import OrganisationKind, Role
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
 from threshold.core.http import signed_in_user
-from threshold.core.pagination import page_of
+from threshold.core.pagination import Segment, pages_of_segments
 from threshold.timescales.forms import SHOW_CHOICES, WorkFilterForm
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.selectors import (
     STATUS_LABELS,
     STATUSES,
     WorkItem,
+    count_by_status,
     deadline_url,
-    due_in,
-    kinds_for,
+    kinds_in,
     open_deadlines,
-    work_counts,
 )
 
 # The trust-wide roles that oversee the employer's steps in every school of the trust.
@@ -65,22 +64,17 @@ def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     kinds_wanted = [kind] if kind else []
     rows = open_deadlines(user, everything=everything, kinds=kinds_wanted)
+    # The four groups counted in one query, then a page of each read together: they are consecutive parts of
+    # the one list, whose order starts with the due date (one access condition built, two compiled).
+    totals = count_by_status(rows, today)
     # Whose each row is shows only in the list of everything.
-    rows = rows.select_related("owner") if everything else rows
-    # The four groups counted in one query; each then reads its page alone (none for an empty group).
-    totals = work_counts(user, today=today, everything=everything, kinds=kinds_wanted)
-    pages = {
-        status: page_of(
-            rows.filter(due_in(status, today)),
-            request,
-            parameter=f"{status}_page",
-            label=PAGES_OF[status],
-            total=totals[status],
-        )
-        for status in STATUSES
-    }
+    listed = rows.select_related("owner") if everything else rows
+    segments = [
+        Segment(total=totals[status], parameter=f"{status}_page", label=PAGES_OF[status]) for status in STATUSES
+    ]
+    pages = dict(zip(STATUSES, pages_of_segments(listed, request, segments), strict=True))
     # The filter offers the kinds in the list shown; once narrowed to one, every kind the person may see.
-    kinds = kinds_for(user, everything=everything or bool(kind))
+    kinds = kinds_in(open_deadlines(user, everything=True) if kind else rows)
     shown = [deadline for status in STATUSES for deadline in pages[status].rows]
     audit_listed(
         context=AuditContext.from_request(request),
@@ -105,6 +99,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
                     "items": [
                         WorkItem(deadline=deadline, status=status, url=deadline_url(deadline))
                         for deadline in pages[status].rows
+                        # A step added or closed between the count and the read shifts the groups' windows.
+                        if deadline.status_on(today) == status
                     ],
                     "page": pages[status],
                     "total": pages[status].total,
