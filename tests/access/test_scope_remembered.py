@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from threshold.access.scope import scope_for, scopes_remembered
 from threshold.accounts.models import Membership
+from threshold.accounts.selectors import can_administer, current_memberships
 
 pytestmark = pytest.mark.django_db
 
@@ -64,19 +65,37 @@ def test_two_people_in_one_block_each_get_their_own_scope(persona):
         assert not scope_for(persona("hana")).lado_read
 
 
-def test_lara_s_home_page_reads_her_memberships_for_the_scope_once(signed_in):
-    client = signed_in("lara")
+def _reads_of_memberships(queries: CaptureQueriesContext) -> list[str]:
+    return [query["sql"] for query in queries.captured_queries if "accounts_membership" in query["sql"]]
+
+
+@pytest.mark.parametrize("who", ["hana", "lara", "mo", "priya", "olu"])
+def test_a_home_page_reads_the_person_s_memberships_once_for_everything_on_it(records, signed_in, who: str) -> None:
+    # The organisation they act through, their reach, the navigation, the panels' reviews, triage and restrictions.
+    client = signed_in(who)
     client.get(reverse("home"))
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("home"))
-    assert response.status_code == 200
-    # The scope's read: every active membership with its organisation (the middleware's own read of them, for
-    # the organisation switcher, also follows the trust and local authority; the panels' reads ask for roles).
-    scope_reads = [
-        sql
-        for sql in (query["sql"] for query in queries.captured_queries)
-        if sql.startswith('SELECT "accounts_membership"."id"')
-        and "LEFT OUTER JOIN" not in sql
-        and '"accounts_membership"."role"' not in sql.split("WHERE", 1)[1]
-    ]
-    assert len(scope_reads) == 1
+        assert client.get(reverse("home")).status_code == 200
+    assert len(_reads_of_memberships(queries)) == 1
+
+
+def test_when_olu_s_admin_membership_ends_mid_request_the_users_page_is_no_longer_hers(persona) -> None:
+    olu = persona("olu")
+    with scopes_remembered():
+        assert can_administer(user=olu)
+        assert len(current_memberships(olu)) == 1
+        for membership in Membership.objects.filter(user=olu):
+            membership.is_active = False
+            membership.save(update_fields=["is_active"])
+        assert not can_administer(user=olu)
+        assert current_memberships(olu) == ()
+
+
+@pytest.mark.parametrize("reads_only", [False, True], ids=["a form", "a page"])
+def test_when_a_membership_is_ended_by_an_update_mid_request_it_is_forgotten_too(persona, reads_only: bool) -> None:
+    # An update sends no signal: the statement itself ends what the request remembered.
+    olu = persona("olu")
+    with scopes_remembered(reads_only=reads_only):
+        assert can_administer(user=olu)
+        Membership.objects.filter(user=olu).update(is_active=False)
+        assert not can_administer(user=olu)

@@ -130,19 +130,43 @@ def test_a_person_given_lara_s_address_by_an_update_mid_request_is_hidden_from_h
 def test_within_a_request_the_rule_is_compiled_once_for_every_list_lara_sees(persona, monkeypatch) -> None:
     lara = persona("lara")
     compiled = []
-    real = policies.people_about_user
+    real = policies._people_about
 
-    def counted(scope):  # the real rule, counted
-        compiled.append(scope)
-        return real(scope)
+    def counted(*arguments):  # the real rule, counted
+        compiled.append(arguments)
+        return real(*arguments)
 
-    monkeypatch.setattr(policies, "people_about_user", counted)
+    monkeypatch.setattr(policies, "_people_about", counted)
+    policies._compiled_about.cache_clear()
     with scopes_remembered():
         for _ in range(3):
             str(fetch.visible_contacts(lara).query)
             str(fetch.visible_cases(lara).query)
             str(fetch.visible_deadlines(lara).query)
     assert len(compiled) == 1
+
+
+def test_the_rule_s_text_is_kept_for_the_next_request_and_made_again_for_a_new_name(persona, monkeypatch) -> None:
+    lara = persona("lara")
+    compiled = []
+    real = policies._people_about
+
+    def counted(*arguments):  # the real rule, counted
+        compiled.append(arguments)
+        return real(*arguments)
+
+    monkeypatch.setattr(policies, "_people_about", counted)
+    policies._compiled_about.cache_clear()
+    for _ in range(3):  # three requests
+        with scopes_remembered():
+            str(fetch.visible_contacts(lara).query)
+    assert len(compiled) == 1
+    lara.full_name = "Lara Okonkwo-Smith"
+    lara.save(update_fields=["full_name", "former_names"])
+    with scopes_remembered():
+        str(fetch.visible_contacts(lara).query)
+    assert len(compiled) == 2
+    assert compiled[-1][2] != compiled[0][2]  # the new name's keys
 
 
 def test_lara_s_deadlines_condition_leaves_out_the_employer_records_she_cannot_reach(persona) -> None:

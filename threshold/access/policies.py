@@ -17,6 +17,7 @@ and cases for the LADO service's report: its LADOs, managers and auditors).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Literal, TypeAlias
 
 from django.db import connections, router
@@ -134,20 +135,39 @@ def people_about_user(scope: Scope) -> QuerySet[Any]:
     still be hidden from the colleague whose address it carries.
     """
     user = scope.user
+    keys = user_keys(user) if user.is_authenticated else frozenset()
+    return _people_about(user.pk, getattr(user, "email", ""), keys)
+
+
+def _people_about(user_id: int | None, address: str, keys: frozenset[str]) -> QuerySet[Any]:
+    """``people_about_user`` for an account's id, address and match keys: what the set depends on, and no more."""
     people = Person._base_manager.order_by()
-    linked = people.filter(user_id=user.pk).values("pk")
+    if user_id is None:
+        return people.values("pk")  # an account never saved is no reader: every person is hidden from it
+    linked = people.filter(user_id=user_id).values("pk")
     parts: list[QuerySet[Any]] = []
-    address = getattr(user, "email", "")
     if address:
         # Both sides in the database's own capitals (what ``email__iexact`` means), on ``people_person_email_upper``.
         same_address = people.alias(address_upper=Upper("email")).filter(address_upper=Upper(Value(address)))
         parts.append(same_address.values("pk"))
-    keys = user_keys(user) if user.is_authenticated else frozenset()
     if keys:
-        cleared = SubjectClearance.objects.filter(user_id=user.pk).values("person_id")
+        cleared = SubjectClearance.objects.filter(user_id=user_id).values("person_id")
         possible = PersonKey.objects.order_by().filter(key__in=sorted(keys)).exclude(person_id__in=cleared)
         parts.append(possible.values("person_id"))
     return linked.union(*parts) if parts else linked
+
+
+@lru_cache(maxsize=2048)
+def _compiled_about(alias: str, user_id: int | None, address: str, keys: frozenset[str]) -> tuple[str, tuple[Any, ...]]:
+    """``_people_about`` compiled for a database: the same SQL for the same account until its name or addresses change.
+
+    Kept for the process, not only the request: compiling an account's hundred-odd keys cost more than the
+    page's queries on a small page. The text holds no answer, only the question (the clearances, keys and
+    people are read when it runs), so a cached text is never stale.
+    """
+    query = _people_about(user_id, address, keys).query
+    sql, params = query.get_compiler(connection=connections[alias]).as_sql()
+    return sql, tuple(params)
 
 
 def _about_user_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
@@ -158,10 +178,9 @@ def _about_user_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
     user = scope.user
     made_for = (getattr(user, "full_name", ""), getattr(user, "email", ""), user.pk)
     if scope.about_user_sql is None or scope.about_user_sql[0] != made_for:
-        people = people_about_user(scope)
-        connection = connections[router.db_for_read(Person)]
-        sql, params = people.query.get_compiler(connection=connection).as_sql()
-        scope.about_user_sql = (made_for, sql, tuple(params))
+        keys = user_keys(user) if user.is_authenticated else frozenset()
+        sql, params = _compiled_about(router.db_for_read(Person), user.pk, getattr(user, "email", ""), keys)
+        scope.about_user_sql = (made_for, sql, params)
     return scope.about_user_sql[1], scope.about_user_sql[2]
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from threshold.access.policies import not_about_user
 from threshold.access.scope import scope_for
-from threshold.accounts.models import Membership, User
+from threshold.accounts.models import User
 from threshold.accounts.roles import OrganisationKind, Role
+from threshold.accounts.selectors import current_memberships
 from threshold.allegations.models import Allegation, AllegationStatus
 
 RESTRICTION_ROLES = frozenset({Role.CASE_MANAGER, Role.DSL, Role.DIRECTOR_OF_SCHOOL, Role.HR_BUSINESS_PARTNER})
@@ -35,8 +36,9 @@ class Restriction:
 def restriction_trusts(user: User) -> set[int]:
     """The trusts whose academies this user handles safeguarding for (case manager, DSL, director, HR)."""
     trusts: set[int] = set()
-    memberships = Membership.objects.filter(user=user, is_active=True, role__in=RESTRICTION_ROLES)
-    for membership in memberships.select_related("organisation"):
+    for membership in current_memberships(user):
+        if membership.role not in RESTRICTION_ROLES:
+            continue
         organisation = membership.organisation
         if organisation.kind == OrganisationKind.ACADEMY_TRUST:
             trusts.add(organisation.pk)

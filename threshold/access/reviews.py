@@ -15,8 +15,9 @@ from django.http import Http404
 from threshold.access import policies
 from threshold.access.guard import scoped
 from threshold.access.scope import scope_for
-from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
+from threshold.accounts.selectors import current_memberships
 from threshold.concerns.models import PatternFinding, PatternReview
 
 REVIEWER_ROLES = frozenset({Role.CASE_MANAGER, Role.DSL, Role.DIRECTOR_OF_SCHOOL})
@@ -24,11 +25,8 @@ REVIEWER_ROLES = frozenset({Role.CASE_MANAGER, Role.DSL, Role.DIRECTOR_OF_SCHOOL
 
 def review_organisations(user: User) -> list[Organisation]:
     """Organisations whose concerns this user reviews: their setting, or their trust for trust roles."""
-    memberships = Membership.objects.filter(
-        user=user, is_active=True, organisation__is_active=True, role__in=REVIEWER_ROLES
-    ).select_related("organisation")
     organisations = []
-    for membership in memberships:
+    for membership in current_memberships(user):
         is_trust = membership.organisation.kind == OrganisationKind.ACADEMY_TRUST
         handlers = (Role.DIRECTOR_OF_SCHOOL, Role.DSL) if is_trust else (Role.CASE_MANAGER, Role.DSL)
         if membership.role in handlers:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,8 +19,9 @@ from typing import Any
 from django.apps import apps
 from django.db import connection
 
-from threshold.accounts.models import Membership, Organisation, User
+from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import LADO_ROLES, PARTNER_ROLES, OrganisationKind, Role
+from threshold.accounts.selectors import current_memberships, forget_memberships, memberships_remembered
 
 SETTING_HANDLERS = frozenset({Role.CASE_MANAGER, Role.DSL})
 TRUST_HANDLERS = frozenset({Role.DIRECTOR_OF_SCHOOL, Role.DSL})
@@ -93,16 +94,15 @@ def scopes_remembered(*, reads_only: bool = False) -> Iterator[None]:
 
     A page asks for the scope a dozen times (each panel, each access condition, the navigation); the
     memberships cannot change under it except through a write in the same request, and any save or delete
-    of a membership, organisation or user ends the remembering for the rest of it (``forget_scopes``).
-    ``reads_only``: the block is a request that changes no record (a GET), so rule 2's set of people may be
-    read once for it (``snapshot_of_people``).
+    of a membership, organisation or user ends the remembering for the rest of it (``forget_scopes``), as does
+    any statement writing their tables (``reach_tables``). The memberships themselves are read once for the
+    block too (``threshold.accounts.selectors.current_memberships``). ``reads_only``: the block is a request
+    that changes no record (a GET), so rule 2's set of people may be read once for it (``snapshot_of_people``).
     """
     token = _REMEMBERED.set({})
     reads = _READS_ONLY.set(reads_only)
     try:
-        with ExitStack() as stack:
-            if reads_only:
-                stack.enter_context(connection.execute_wrapper(_forget_on_writes_to_reach))
+        with memberships_remembered(), connection.execute_wrapper(_forget_on_writes_to_reach):
             yield
     finally:
         _READS_ONLY.reset(reads)
@@ -131,10 +131,11 @@ def reach_tables() -> frozenset[str]:
 def _forget_on_writes_to_reach(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """End what a reading request remembered when one of its statements writes a table reach comes from.
+    """End what a request remembered when one of its statements writes a table reach comes from.
 
     The signals (``threshold.access.apps``) hear a model's save and delete; this hears the rest (an update, a
-    bulk create, raw SQL), so a page that only reads never keeps a set of people its own write has changed.
+    bulk create, raw SQL), so a request never keeps memberships, a scope or (a page that only reads) a set of
+    people that its own write has changed.
     """
     written = _WRITE.match(sql)
     if written and written.group(1).lower() in reach_tables():
@@ -165,6 +166,7 @@ def forget_scopes(**_: object) -> None:
     if remembered is not None:
         remembered.clear()
         _REMEMBERED.set(None)
+    forget_memberships()
 
 
 def scope_for(user: User) -> Scope:
@@ -186,10 +188,7 @@ def _scope_for(user: User) -> Scope:
     # the account may have been given.
     if not user.is_authenticated or not user.is_active or user.is_system_admin:
         return scope
-    memberships = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).select_related(
-        "organisation"
-    )
-    for membership in memberships:
+    for membership in current_memberships(user):
         org = membership.organisation
         role = membership.role
         is_trust = org.kind == OrganisationKind.ACADEMY_TRUST

@@ -176,7 +176,7 @@ class CurrentOrganisationMiddleware:
         request.memberships = []  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
-            memberships = list(selectors.active_memberships(user=user))
+            memberships = list(selectors.current_memberships(user))
             request.memberships = memberships  # type: ignore[attr-defined]
             chosen = request.session.get(CURRENT_ORGANISATION_KEY)
             current = next((m for m in memberships if m.pk == chosen), None)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,6 +21,40 @@ def active_memberships(*, user: User) -> QuerySet[Membership]:
         .select_related("organisation", "organisation__trust", "organisation__local_authority")
         .order_by("organisation__name")
     )
+
+
+# Each user's active memberships read during one request (``memberships_remembered``), by user id; None outside
+# a request, or once something they come from changed in it (``forget_memberships``).
+_REMEMBERED: ContextVar[dict[int, tuple[Membership, ...]] | None] = ContextVar("threshold_memberships", default=None)
+
+
+@contextmanager
+def memberships_remembered() -> Iterator[None]:
+    """Read each user's active memberships once for the block (one request: ``threshold.access.scope``).
+
+    The organisation the person acts through, their reach, the navigation, the pattern reviews and the trust
+    restrictions all start from the same memberships; each read them again, five queries on a home page.
+    """
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def forget_memberships() -> None:
+    """Drop what the block remembered, and remember nothing again in it (a membership or organisation changed)."""
+    _REMEMBERED.set(None)
+
+
+def current_memberships(user: User) -> tuple[Membership, ...]:
+    """``active_memberships`` of the user, read once for the request (``memberships_remembered``)."""
+    remembered = _REMEMBERED.get()
+    if remembered is None or user.pk is None:
+        return tuple(active_memberships(user=user))
+    if user.pk not in remembered:
+        remembered[user.pk] = tuple(active_memberships(user=user))
+    return remembered[user.pk]
 
 
 def user_has_totp(*, user: User) -> bool:
@@ -37,8 +75,8 @@ def administered_organisations(*, user: User) -> QuerySet[Organisation]:
 
 
 def can_administer(*, user: User) -> bool:
-    """True for system administrators and organisation admins."""
-    return user.is_system_admin or administered_organisations(user=user).exists()
+    """True for system administrators and organisation admins (of an active organisation, as a member now)."""
+    return user.is_system_admin or any(m.role == Role.ORG_ADMIN for m in current_memberships(user))
 
 
 def managed_users(*, user: User) -> QuerySet[User]:

@@ -11,8 +11,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from threshold.accounts.models import Membership, User
+from threshold.accounts.models import User
 from threshold.accounts.roles import Role
+from threshold.accounts.selectors import current_memberships
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
 from threshold.concerns import selectors
@@ -24,9 +25,7 @@ PANEL_LIMIT = 20
 
 def _is_governance(user: User) -> bool:
     """The user chairs the governors or management committee of a setting (they receive routed concerns)."""
-    return Membership.objects.filter(
-        user=user, role=Role.GOVERNANCE, is_active=True, organisation__is_active=True
-    ).exists()
+    return any(membership.role == Role.GOVERNANCE for membership in current_memberships(user))
 
 
 def _low_level_state(concern: Concern) -> str:

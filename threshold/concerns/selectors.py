@@ -19,6 +19,7 @@ from threshold.access import fetch, reviews, subrecords
 from threshold.access.reviews import review_organisations as review_organisations
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import EMPLOYER_ROLES, OrganisationKind, Role
+from threshold.accounts.selectors import current_memberships
 from threshold.concerns.models import (
     Concern,
     ConcernStatus,
@@ -261,16 +262,12 @@ def next_review_due(*, user: User, organisation: Organisation, today: dt.date | 
 
 def _setting_handled(user: User) -> list[int]:
     """Settings (not trusts) where the user is headteacher or DSL: they triage those settings' own concerns."""
-    return list(
-        Membership.objects.filter(
-            user=user,
-            is_active=True,
-            role__in=(Role.CASE_MANAGER, Role.DSL),
-            organisation__is_active=True,
-        )
-        .exclude(organisation__kind=OrganisationKind.ACADEMY_TRUST)
-        .values_list("organisation_id", flat=True)
-    )
+    return [
+        membership.organisation_id
+        for membership in current_memberships(user)
+        if membership.role in (Role.CASE_MANAGER, Role.DSL)
+        and membership.organisation.kind != OrganisationKind.ACADEMY_TRUST
+    ]
 
 
 def awaiting_triage(user: User) -> QuerySet[Concern]:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from threshold.access.fetch import visible_deadlines
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
+from threshold.accounts.selectors import current_memberships
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
 from threshold.core.http import signed_in_user
@@ -115,17 +116,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 def trust_organisations(user: User) -> list[Organisation]:
     """The academy trusts whose schools the user oversees as a director of school or trust DSL."""
-    return list(
-        Organisation.objects.filter(
-            kind=OrganisationKind.ACADEMY_TRUST,
-            is_active=True,
-            memberships__user=user,
-            memberships__is_active=True,
-            memberships__role__in=TRUST_OVERSIGHT_ROLES,
-        )
-        .distinct()
-        .order_by("name")
-    )
+    trusts = {
+        membership.organisation.pk: membership.organisation
+        for membership in current_memberships(user)
+        if membership.organisation.kind == OrganisationKind.ACADEMY_TRUST and membership.role in TRUST_OVERSIGHT_ROLES
+    }
+    return sorted(trusts.values(), key=lambda trust: trust.name)
 
 
 @login_required
