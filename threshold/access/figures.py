@@ -37,12 +37,13 @@ def rows_of_listed(model: type[R]) -> QuerySet[R]:
     """The ``model`` rows of each record of a list, for a ``Subquery`` or ``Exists`` annotation on that list.
 
     The rows are those whose contact or case is the list's row (``OuterRef("pk")``). Only for a list the
-    caller built on ``visible_contacts`` or ``visible_cases``: a sub-record follows its record (docs/access.md),
-    so the list's own rule decides, and this queryset is never evaluated alone.
+    caller built on ``visible_contacts`` or ``visible_cases`` (the report's counts; each previous record's
+    standing decision, ``threshold.people.matching``): a sub-record follows its record (docs/access.md), so the
+    list's own rule decides, and this queryset is never evaluated alone.
     """
     field = COUNTED_ROWS.get(model)
     if field is None:
-        raise ValueError(f"{model.__name__} is not a sub-record a report counts.")
+        raise ValueError(f"{model.__name__} is not a sub-record a list of contacts or cases reads this way.")
     lookup: dict[str, Any] = {field: OuterRef("pk")}
     return scoped(model._default_manager.filter(**lookup))
 
