@@ -13,10 +13,12 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from tests import database_cache
 from tests.audit.tampering import clear_audit_trail
 from threshold.accounts.middleware import MFA_VERIFIED_KEY
 from threshold.accounts.models import User
@@ -36,7 +38,7 @@ MEMORY_FILES = Path("/dev/shm")  # noqa: S108 (a private folder is made in it wi
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory, django_db_blocker
 ) -> Iterator[None]:
     """Keep a SQLite test database in a file, not in process memory, so that another process can open it.
 
@@ -51,8 +53,45 @@ def django_db_modify_db_settings(
     for database in settings.DATABASES.values():
         if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
             database.setdefault("TEST", {})["NAME"] = str(folder / "test-database.sqlite3")
+    default = settings.DATABASES["default"]
+    # A database a run before this one migrated, when the migrations are the same (tests/database_cache.py).
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        MigratedCopy.used = database_cache.restore(Path(default["TEST"]["NAME"]))
+    elif default["ENGINE"] == "django.db.backends.postgresql":
+        with django_db_blocker.unblock():
+            if database_cache.postgres_template_exists(connection):
+                default.setdefault("TEST", {})["TEMPLATE"] = database_cache.postgres_template()
+                MigratedCopy.used = True
     yield
     shutil.rmtree(folder, ignore_errors=True)  # after pytest-django has destroyed the database (it depends on this)
+
+
+class MigratedCopy:
+    """Whether this worker's test database started as a copy of one migrated before (``database_cache``)."""
+
+    used = False
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> bool:
+    """Keep the copied database rather than create one (``migrate`` still runs over it and finds it current).
+
+    Not on PostgreSQL, whose test database is created afresh from the template each run.
+    """
+    copied = MigratedCopy.used and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    return bool(request.config.getvalue("reuse_db")) or copied
+
+
+@pytest.fixture(scope="session")
+def _migrated_database_kept(django_db_setup: None, django_db_blocker) -> None:
+    """Keep this worker's freshly migrated database for the next run, before any test writes to it."""
+    if MigratedCopy.used:
+        return
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            database_cache.keep(connection)
+        elif connection.vendor == "postgresql":
+            database_cache.keep_postgres(connection)
 
 
 @pytest.fixture(autouse=True)
@@ -187,7 +226,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def _demo_base(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker) -> Iterator[None]:
+def _demo_base(
+    request: pytest.FixtureRequest, django_db_setup: None, _migrated_database_kept: None, django_db_blocker
+) -> Iterator[None]:
     """Commit the base this test needs before its transaction opens (see ``DemoBase``)."""
     need = demo_base_needed(request.node, set(request.fixturenames)) or EMPTY  # django_db via getfixturevalue
     with django_db_blocker.unblock():
