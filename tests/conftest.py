@@ -38,7 +38,10 @@ MEMORY_FILES = Path("/dev/shm")  # noqa: S108 (a private folder is made in it wi
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory, django_db_blocker
+    request: pytest.FixtureRequest,
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_blocker,
 ) -> Iterator[None]:
     """Keep a SQLite test database in a file, not in process memory, so that another process can open it.
 
@@ -55,9 +58,11 @@ def django_db_modify_db_settings(
             database.setdefault("TEST", {})["NAME"] = str(folder / "test-database.sqlite3")
     default = settings.DATABASES["default"]
     # A database a run before this one migrated, when the migrations are the same (tests/database_cache.py).
-    if default["ENGINE"] == "django.db.backends.sqlite3":
+    MigratedCopy.wanted = not (request.config.getvalue("nomigrations") or request.config.getvalue("create_db"))
+    engine = default["ENGINE"] if MigratedCopy.wanted else ""
+    if engine == "django.db.backends.sqlite3":
         MigratedCopy.used = database_cache.restore(Path(default["TEST"]["NAME"]))
-    elif default["ENGINE"] == "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
         with django_db_blocker.unblock():
             if database_cache.postgres_template_exists(connection):
                 default.setdefault("TEST", {})["TEMPLATE"] = database_cache.postgres_template()
@@ -70,6 +75,8 @@ class MigratedCopy:
     """Whether this worker's test database started as a copy of one migrated before (``database_cache``)."""
 
     used = False
+    # Not with --nomigrations (a database made without migrations is not the migrations') or --create-db.
+    wanted = True
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +92,7 @@ def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_setting
 @pytest.fixture(scope="session")
 def _migrated_database_kept(django_db_setup: None, django_db_blocker) -> None:
     """Keep this worker's freshly migrated database for the next run, before any test writes to it."""
-    if MigratedCopy.used:
+    if MigratedCopy.used or not MigratedCopy.wanted:
         return
     with django_db_blocker.unblock():
         if connection.vendor == "sqlite":

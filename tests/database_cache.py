@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -61,10 +62,11 @@ def _kept_copy() -> Path:
 def restore(destination: Path) -> bool:
     """Copy the migrated database of these migrations to ``destination``; False when there is none yet."""
     kept = _kept_copy()
-    if not kept.is_file():
+    try:
+        shutil.copyfile(kept, destination)
+        os.utime(kept)  # in use: the last to be pruned
+    except FileNotFoundError:  # none yet, or another run pruned it just now
         return False
-    shutil.copyfile(kept, destination)
-    os.utime(kept)  # in use: the last to be pruned
     return True
 
 
@@ -96,9 +98,13 @@ def _prune() -> None:
         old.unlink(missing_ok=True)
 
 
+PREFIX = "threshold_test_template_"
+TEMPLATE_NAME = re.compile(rf"{PREFIX}[0-9a-f]{{16}}")
+
+
 def postgres_template() -> str:
     """The name of the template database of these migrations on the PostgreSQL server."""
-    return f"threshold_test_template_{fingerprint()[:16]}"
+    return f"{PREFIX}{fingerprint()[:16]}"
 
 
 def postgres_template_exists(connection: BaseDatabaseWrapper) -> bool:
@@ -109,27 +115,27 @@ def postgres_template_exists(connection: BaseDatabaseWrapper) -> bool:
 
 
 def keep_postgres(connection: BaseDatabaseWrapper) -> None:
-    """Make the database ``connection`` has just migrated the template of these migrations (and drop older ones).
+    """Make the database ``connection`` has just migrated the template of these migrations (keeping a few).
 
     ``CREATE DATABASE ... TEMPLATE`` needs the source without connections: this worker's is closed first (the
     next query opens it again). Another worker making the same template at the same moment, or still connected,
-    leaves it to the next run.
+    leaves it to the next run. The newest ``KEPT`` templates stay (another branch's run may be using one).
     """
     if connection.in_atomic_block:
         return
+    quote = connection.ops.quote_name
     source = connection.settings_dict["NAME"]
     connection.close()
     getattr(connection, "close_pool", lambda: None)()  # PostgreSQL's pool holds connections of its own
-    template = postgres_template()
     with connection._nodb_cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'threshold_test_template_%%'")
-        older = [name for (name,) in cursor.fetchall() if name != template]
         try:
-            cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{source}"')
+            cursor.execute(f"CREATE DATABASE {quote(postgres_template())} TEMPLATE {quote(source)}")
         except DatabaseError:  # made by another worker, or the source still in use: the next run makes it
             return
-        for name in older:
+        cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY oid DESC", [PREFIX])
+        templates = [name for (name,) in cursor.fetchall() if TEMPLATE_NAME.fullmatch(name)]
+        for name in templates[KEPT:]:
             try:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
             except DatabaseError:  # in use by another run: a later one drops it
                 continue

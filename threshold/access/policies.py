@@ -26,7 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
 from threshold.access.scope import Scope, snapshot_of_people
-from threshold.accounts.match_keys import user_keys
+from threshold.accounts.match_keys import user_addresses, user_keys
 from threshold.people.models import Person, PersonKey, SubjectClearance
 
 NOTHING = Q(pk__in=[])
@@ -124,32 +124,41 @@ def about_user(scope: Scope, prefix: str = "subject__") -> Q:
 
 
 def people_about_user(scope: Scope) -> QuerySet[Any]:
-    """The ids of the person records rule 2 hides from the user: linked, their address, or a name that could be theirs.
+    """The ids of the person records rule 2 hides: linked to the user, carrying an address of theirs, or possibly them.
 
-    Decided at the read: the match keys of every person are read live, and a clearance (ADR 0018) counts as soon
-    as it is saved; a clearance lifts a possible match of name only, never a linked record or the user's own
-    address. Three lookups, each on an index (the link, the address in capitals, the name keys), as one union:
-    the set is small and worked out once per query, where testing every record's subject would join each listed
-    record to its person. The address is compared with the person's own column, not a match key: keys are
-    written by ``Person.save``, and a row written any other way (an update, a bulk create, an import) must
-    still be hidden from the colleague whose address it carries.
+    Decided at the read: the match keys of every person are read live, and a clearance (ADR 0018) counts as soon as
+    it is saved; a clearance lifts a possible match (a name, or an address that only looks like theirs), never a
+    linked record or one carrying any of the user's own addresses. Three lookups, each on an index (the link, the
+    addresses in capitals, the name keys), as one union: the set is small and worked out once per query, where
+    testing every record's subject would join each listed record to its person. Every address of the account (its
+    own, former ones, allauth's) is compared with the person's own column, not a match key: keys are written by
+    ``Person.save``, and a row written any other way (an update, a bulk create, an import) must still be hidden from
+    the colleague whose address it carries (its address as stored: ``Person.save`` trims it and removes hidden
+    characters, other writers must too).
     """
     user = scope.user
     keys = user_keys(user) if user.is_authenticated else frozenset()
-    return _people_about(user.pk, getattr(user, "email", ""), keys)
+    return _people_about(user.pk, _addresses(user), keys)
 
 
-def _people_about(user_id: int | None, address: str, keys: frozenset[str]) -> QuerySet[Any]:
-    """``people_about_user`` for an account's id, address and match keys: what the set depends on, and no more."""
+def _addresses(user: Any) -> tuple[str, ...]:
+    """Every address of the account (``user_addresses``); none for one not signed in."""
+    return user_addresses(user) if user.is_authenticated else ()
+
+
+def _people_about(user_id: int | None, addresses: tuple[str, ...], keys: frozenset[str]) -> QuerySet[Any]:
+    """``people_about_user`` for an account's id, addresses and match keys: what the set depends on, and no more."""
     people = Person._base_manager.order_by()
     if user_id is None:
         return people.values("pk")  # an account never saved is no reader: every person is hidden from it
     linked = people.filter(user_id=user_id).values("pk")
     parts: list[QuerySet[Any]] = []
-    if address:
+    if addresses:
         # Both sides in the database's own capitals (what ``email__iexact`` means), on ``people_person_email_upper``.
-        same_address = people.alias(address_upper=Upper("email")).filter(address_upper=Upper(Value(address)))
-        parts.append(same_address.values("pk"))
+        carried = Q()
+        for address in addresses:
+            carried |= Q(address_upper=Upper(Value(address)))
+        parts.append(people.alias(address_upper=Upper("email")).filter(carried).values("pk"))
     if keys:
         cleared = SubjectClearance.objects.filter(user_id=user_id).values("person_id")
         possible = PersonKey.objects.order_by().filter(key__in=sorted(keys)).exclude(person_id__in=cleared)
@@ -158,14 +167,16 @@ def _people_about(user_id: int | None, address: str, keys: frozenset[str]) -> Qu
 
 
 @lru_cache(maxsize=2048)
-def _compiled_about(alias: str, user_id: int | None, address: str, keys: frozenset[str]) -> tuple[str, tuple[Any, ...]]:
+def _compiled_about(
+    alias: str, user_id: int | None, addresses: tuple[str, ...], keys: frozenset[str]
+) -> tuple[str, tuple[Any, ...]]:
     """``_people_about`` compiled for a database: the same SQL for the same account until its name or addresses change.
 
     Kept for the process, not only the request: compiling an account's hundred-odd keys cost more than the
     page's queries on a small page. The text holds no answer, only the question (the clearances, keys and
     people are read when it runs), so a cached text is never stale.
     """
-    query = _people_about(user_id, address, keys).query
+    query = _people_about(user_id, addresses, keys).query
     sql, params = query.get_compiler(connection=connections[alias]).as_sql()
     return sql, tuple(params)
 
@@ -179,7 +190,7 @@ def _about_user_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
     made_for = (getattr(user, "full_name", ""), getattr(user, "email", ""), user.pk)
     if scope.about_user_sql is None or scope.about_user_sql[0] != made_for:
         keys = user_keys(user) if user.is_authenticated else frozenset()
-        sql, params = _compiled_about(router.db_for_read(Person), user.pk, getattr(user, "email", ""), keys)
+        sql, params = _compiled_about(router.db_for_read(Person), user.pk, _addresses(user), keys)
         scope.about_user_sql = (made_for, sql, params)
     return scope.about_user_sql[1], scope.about_user_sql[2]
 

@@ -20,8 +20,6 @@ from threshold.accounts.roles import OrganisationKind, Role
 from threshold.accounts.selectors import current_memberships
 from threshold.concerns.models import PatternFinding, PatternReview
 
-REVIEWER_ROLES = frozenset({Role.CASE_MANAGER, Role.DSL, Role.DIRECTOR_OF_SCHOOL})
-
 
 def review_organisations(user: User) -> list[Organisation]:
     """Organisations whose concerns this user reviews: their setting, or their trust for trust roles."""

@@ -19,6 +19,7 @@ from typing import Any
 from django.apps import apps
 from django.db import connection
 
+from threshold.accounts.match_keys import forget_keys
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import LADO_ROLES, PARTNER_ROLES, OrganisationKind, Role
 from threshold.accounts.selectors import current_memberships, forget_memberships, memberships_remembered
@@ -119,7 +120,8 @@ _REACH_MODELS = (
     "people.PersonKey",
     "people.SubjectClearance",
 )
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+# Statements that only read, or only manage a transaction: every other statement naming a reach table counts.
+_READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "PRAGMA", "EXPLAIN", "SHOW", "SET ")
 
 
 @cache
@@ -128,17 +130,30 @@ def reach_tables() -> frozenset[str]:
     return frozenset(apps.get_model(label)._meta.db_table.lower() for label in _REACH_MODELS)
 
 
+def writes_reach(sql: str) -> bool:
+    """Whether a statement may write a table reach is worked out from (``reach_tables``), failing closed.
+
+    Any statement but a read or a transaction's own (``INSERT``, ``UPDATE``, ``DELETE``, ``INSERT OR IGNORE``,
+    ``REPLACE``, ``WITH ... UPDATE``, one led by a comment, a schema-qualified name) that names such a table.
+    """
+    statement = sql.lstrip()
+    if statement[:9].upper().startswith(_READS):
+        return False
+    named = set(re.findall(r"[a-z_][a-z0-9_]*", statement.lower()))
+    return not named.isdisjoint(reach_tables())
+
+
 def _forget_on_writes_to_reach(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """End what a request remembered when one of its statements writes a table reach comes from.
+    """End what a request remembered when one of its statements may write a table reach comes from.
 
-    The signals (``threshold.access.apps``) hear a model's save and delete; this hears the rest (an update, a
-    bulk create, raw SQL), so a request never keeps memberships, a scope or (a page that only reads) a set of
-    people that its own write has changed.
+    The signals (``threshold.access.apps``) hear a model's save and delete; this hears the rest that goes
+    through Django's connection (an update, a bulk create, ``cursor.execute``), so a request never keeps
+    memberships, a scope or (a page that only reads) a set of people that its own write has changed. A statement
+    that is not a plain read and names such a table counts, whatever its form (``writes_reach``).
     """
-    written = _WRITE.match(sql)
-    if written and written.group(1).lower() in reach_tables():
+    if writes_reach(sql):
         forget_scopes()
     return execute(sql, params, many, context)
 
@@ -184,6 +199,9 @@ def scope_for(user: User) -> Scope:
 def _scope_for(user: User) -> Scope:
     """Read the user's active memberships and work out what each lets them reach."""
     scope = Scope(user=user)
+    # A scope made afresh (the request began, or something reach comes from changed): the account's match keys
+    # and addresses are read again too, so an address added in this request counts at once.
+    forget_keys(user)
     # Rule 4: a system administrator reaches no case data, whatever memberships
     # the account may have been given.
     if not user.is_authenticated or not user.is_active or user.is_system_admin:

@@ -31,6 +31,21 @@ def user_keys(user: User) -> frozenset[str]:
     return _remember(user, addresses)
 
 
+def user_addresses(user: User) -> tuple[str, ...]:
+    """Every address of the account (its own, former ones, allauth's): rule 2 hides a person carrying any of them.
+
+    Worked out with the match keys (``user_keys``), from the same read of the account's addresses.
+    """
+    user_keys(user)
+    return tuple(getattr(user, "_threshold_addresses", ()))
+
+
+def forget_keys(user: User) -> None:
+    """Drop the keys and addresses kept on the account object (an address may have been added since)."""
+    for name in ("_threshold_match_keys", "_threshold_match_keys_for", "_threshold_addresses"):
+        user.__dict__.pop(name, None)
+
+
 def remember_keys(users: Iterable[User]) -> None:
     """Work out the match keys of several accounts with one query for their addresses (a list of colleagues)."""
     users = [user for user in users if user.pk is not None]
@@ -45,6 +60,7 @@ def _remember(user: User, addresses: Iterable[str]) -> frozenset[str]:
     emails = {user.email, *user.former_emails, *addresses}
     keys = _keys_of(user.full_name, tuple(sorted(email for email in emails if email)), tuple(user.former_names))
     user._threshold_match_keys = keys  # type: ignore[attr-defined]
+    user._threshold_addresses = tuple(sorted(email for email in emails if email))  # type: ignore[attr-defined]
     user._threshold_match_keys_for = (user.full_name, user.email)  # type: ignore[attr-defined]
     return keys
 

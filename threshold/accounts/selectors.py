@@ -43,12 +43,18 @@ def memberships_remembered() -> Iterator[None]:
 
 
 def forget_memberships() -> None:
-    """Drop what the block remembered, and remember nothing again in it (a membership or organisation changed)."""
+    """Drop what the block remembered, and remember nothing again in it (something reach comes from changed)."""
+    remembered = _REMEMBERED.get()
+    if remembered is not None:
+        remembered.clear()  # a context copied from the request's shares the dict, not the variable
     _REMEMBERED.set(None)
 
 
 def current_memberships(user: User) -> tuple[Membership, ...]:
-    """``active_memberships`` of the user, read once for the request (``memberships_remembered``)."""
+    """``active_memberships`` of the user, read once for the request (``memberships_remembered``).
+
+    The same objects go to every caller of the request: read them, never change them.
+    """
     remembered = _REMEMBERED.get()
     if remembered is None or user.pk is None:
         return tuple(active_memberships(user=user))

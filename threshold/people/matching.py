@@ -158,7 +158,7 @@ def _candidates(user: User, local_authority: Organisation | None) -> tuple[Query
 
 def _contact_kind(contact: Contact) -> str | None:
     """Consultations and undecided contacts are shown; a contact that became a case shows as its case."""
-    level = getattr(contact, "latest_level", None)  # the standing decision's level (``_candidates``)
+    level = contact.latest_level  # type: ignore[attr-defined]  # the standing decision's (``_candidates``)
     if level is None:
         return "contact"
     return "consultation" if level == Level.CONSULTATION else None

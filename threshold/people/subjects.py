@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from threshold.accounts.match_keys import remember_keys, user_keys
+from threshold.accounts.match_keys import remember_keys, user_addresses, user_keys
 from threshold.accounts.models import Membership, Organisation, User
 
 # An account's keys belong to the account: the access rules read them from accounts, below the record apps.
@@ -221,7 +221,9 @@ def subject_clear(
         raise ValidationError({"reason": "Enter why the record is not about them"})
     if actor.pk == user.pk:
         raise ValidationError({"reason": "Someone else must decide whether a record is about you"})
-    if person.user_id == user.pk or (person.email and person.email.casefold() == user.email.casefold()):
+    theirs = {address.casefold() for address in user_addresses(user)}
+    if person.user_id == user.pk or (person.email and person.email.strip().casefold() in theirs):
+        # Any address of theirs (a former one, another on the account) is theirs: only a possible match clears.
         raise ValidationError({"reason": "The record is linked to them: it cannot be shown to them"})
     with transaction.atomic(durable=True):
         clearance, created = SubjectClearance.objects.get_or_create(

@@ -66,7 +66,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     kinds_wanted = [kind] if kind else []
     rows = open_deadlines(user, everything=everything, kinds=kinds_wanted)
     # The four groups counted in one query, then a page of each read together: they are consecutive parts of
-    # the one list, whose order starts with the due date (one access condition built, two compiled).
+    # the one list, whose order starts with the due date. One access condition is built for the count, the
+    # pages and the kinds.
     totals = count_by_status(rows, today)
     # Whose each row is shows only in the list of everything.
     listed = rows.select_related("owner") if everything else rows
@@ -76,7 +77,16 @@ def my_work(request: HttpRequest) -> HttpResponse:
     pages = dict(zip(STATUSES, pages_of_segments(listed, request, segments), strict=True))
     # The filter offers the kinds in the list shown; once narrowed to one, every kind the person may see.
     kinds = kinds_in(open_deadlines(user, everything=True) if kind else rows)
-    shown = [deadline for status in STATUSES for deadline in pages[status].rows]
+    items = {
+        status: [
+            WorkItem(deadline=deadline, status=status, url=deadline_url(deadline))
+            for deadline in pages[status].rows
+            # A step added or closed between the count and the read shifts the groups' windows.
+            if deadline.status_on(today) == status
+        ]
+        for status in STATUSES
+    }
+    shown = [item.deadline for status in STATUSES for item in items[status]]
     audit_listed(
         context=AuditContext.from_request(request),
         record_type="deadline",
@@ -97,12 +107,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
                 {
                     "status": status,
                     "heading": STATUS_LABELS[status],
-                    "items": [
-                        WorkItem(deadline=deadline, status=status, url=deadline_url(deadline))
-                        for deadline in pages[status].rows
-                        # A step added or closed between the count and the read shifts the groups' windows.
-                        if deadline.status_on(today) == status
-                    ],
+                    "items": items[status],
                     "page": pages[status],
                     "total": pages[status].total,
                     "empty": EMPTY[status],
