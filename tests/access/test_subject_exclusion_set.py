@@ -294,3 +294,4 @@ def test_the_check_of_writes_knows_a_write_to_the_people_from_a_read_of_them() -
     assert not writes_reach('SELECT "people_person"."id" FROM "people_person"')
     assert not writes_reach('INSERT INTO "audit_auditevent" ("actor_id") VALUES (%s)')
     assert not writes_reach('SAVEPOINT "s1"')
+    assert not writes_reach('(SELECT "people_person"."id" FROM "people_person") UNION (SELECT 1)')

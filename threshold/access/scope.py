@@ -136,7 +136,7 @@ def writes_reach(sql: str) -> bool:
     Any statement but a read or a transaction's own (``INSERT``, ``UPDATE``, ``DELETE``, ``INSERT OR IGNORE``,
     ``REPLACE``, ``WITH ... UPDATE``, one led by a comment, a schema-qualified name) that names such a table.
     """
-    statement = sql.lstrip()
+    statement = sql.lstrip(" \t\r\n(")  # PostgreSQL brackets each part of a union
     if statement[:9].upper().startswith(_READS):
         return False
     named = set(re.findall(r"[a-z_][a-z0-9_]*", statement.lower()))
