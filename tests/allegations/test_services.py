@@ -452,6 +452,15 @@ def test_any_non_employed_worker_can_be_barred_from_the_trusts_academies(persona
     assert selectors.trust_restrictions(persona("nina")) == []
 
 
+def test_a_bar_is_not_shown_through_a_membership_of_a_school_no_longer_active(persona, chris_allegation) -> None:
+    update_details(persona, chris_allegation, subject_employment=Employment.VOLUNTEER, barred_from_trust=True)
+    dev = persona("dev")
+    assert [r.name for r in selectors.trust_restrictions(dev)] == ["Chris Coach"]
+    # Every membership Dev holds is in a school that has since closed (made inactive): no trust's list is hers.
+    Organisation.objects.filter(memberships__user=dev).update(is_active=False)
+    assert selectors.trust_restrictions(dev) == []
+
+
 def test_an_employee_is_not_barred_this_way(persona, chris_allegation) -> None:
     with pytest.raises(ValidationError) as raised:
         update_details(persona, chris_allegation, barred_from_trust=True)
