@@ -154,17 +154,23 @@ def test_a_person_given_lara_s_address_by_an_update_mid_request_is_hidden_from_h
         assert not _sees(lara, contact)
 
 
-def test_within_a_request_the_rule_is_compiled_once_for_every_list_lara_sees(persona, monkeypatch) -> None:
-    lara = persona("lara")
-    compiled = []
-    real = policies._people_about
+@pytest.fixture
+def compiled(monkeypatch) -> list[tuple[object, ...]]:
+    """Each time rule 2's set is built to be compiled (the real rule, counted; nothing kept from earlier tests)."""
+    made: list[tuple[object, ...]] = []
+    real = policies.people_about_user
 
-    def counted(*arguments):  # the real rule, counted
-        compiled.append(arguments)
+    def counted(*arguments):
+        made.append(arguments)
         return real(*arguments)
 
-    monkeypatch.setattr(policies, "_people_about", counted)
+    monkeypatch.setattr(policies, "people_about_user", counted)
     policies._compiled_about.cache_clear()
+    return made
+
+
+def test_within_a_request_the_rule_is_compiled_once_for_every_list_lara_sees(persona, compiled) -> None:
+    lara = persona("lara")
     with scopes_remembered():
         for _ in range(3):
             str(fetch.visible_contacts(lara).query)
@@ -173,17 +179,8 @@ def test_within_a_request_the_rule_is_compiled_once_for_every_list_lara_sees(per
     assert len(compiled) == 1
 
 
-def test_the_rule_s_text_is_kept_for_the_next_request_and_made_again_for_a_new_name(persona, monkeypatch) -> None:
+def test_the_rule_s_text_is_kept_for_the_next_request_and_made_again_for_a_new_name(persona, compiled) -> None:
     lara = persona("lara")
-    compiled = []
-    real = policies._people_about
-
-    def counted(*arguments):  # the real rule, counted
-        compiled.append(arguments)
-        return real(*arguments)
-
-    monkeypatch.setattr(policies, "_people_about", counted)
-    policies._compiled_about.cache_clear()
     for _ in range(3):  # three requests
         with scopes_remembered():
             str(fetch.visible_contacts(lara).query)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Model, OuterRef, QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 
 from threshold.access.guard import scoped
 from threshold.access.scope import scope_for
@@ -46,6 +46,15 @@ def rows_of_listed(model: type[R]) -> QuerySet[R]:
         raise ValueError(f"{model.__name__} is not a sub-record a list of contacts or cases reads this way.")
     lookup: dict[str, Any] = {field: OuterRef("pk")}
     return scoped(model._default_manager.filter(**lookup))
+
+
+def standing_decision(field: str) -> Subquery:
+    """``field`` of each listed contact's standing decision (its latest; None while undecided), for an annotation.
+
+    A consultation reopened as a referral is a referral: the decision that stands is the newest
+    (``Decision.Meta.ordering``). Through ``rows_of_listed``, so only on a list built on ``visible_contacts``.
+    """
+    return Subquery(rows_of_listed(Decision).order_by("-recorded_at", "-pk").values(field)[:1])
 
 
 def report_authorities(user: User) -> QuerySet[Organisation]:

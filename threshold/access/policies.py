@@ -123,8 +123,13 @@ def about_user(scope: Scope, prefix: str = "subject__") -> Q:
     return Q(**{f"{prefix}pk__in": RawSQL(sql, params, output_field=IntegerField())})  # noqa: S611
 
 
-def people_about_user(scope: Scope) -> QuerySet[Any]:
-    """The ids of the person records rule 2 hides: linked to the user, carrying an address of theirs, or possibly them.
+def _addresses(user: Any) -> tuple[str, ...]:
+    """Every address of the account (``user_addresses``); none for one not signed in."""
+    return user_addresses(user) if user.is_authenticated else ()
+
+
+def people_about_user(user_id: int | None, addresses: tuple[str, ...], keys: frozenset[str]) -> QuerySet[Any]:
+    """The ids of the person records rule 2 hides from an account: linked to it, carrying its address, or possibly it.
 
     Decided at the read: the match keys of every person are read live, and a clearance (ADR 0018) counts as soon as
     it is saved; a clearance lifts a possible match (a name, or an address that only looks like theirs), never a
@@ -135,19 +140,10 @@ def people_about_user(scope: Scope) -> QuerySet[Any]:
     ``Person.save``, and a row written any other way (an update, a bulk create, an import) must still be hidden from
     the colleague whose address it carries (its address as stored: ``Person.save`` trims it and removes hidden
     characters, other writers must too).
+
+    Given what the set depends on and no more (the account's id, every address, its match keys), so that its
+    compiled text can be kept (``_compiled_about``).
     """
-    user = scope.user
-    keys = user_keys(user) if user.is_authenticated else frozenset()
-    return _people_about(user.pk, _addresses(user), keys)
-
-
-def _addresses(user: Any) -> tuple[str, ...]:
-    """Every address of the account (``user_addresses``); none for one not signed in."""
-    return user_addresses(user) if user.is_authenticated else ()
-
-
-def _people_about(user_id: int | None, addresses: tuple[str, ...], keys: frozenset[str]) -> QuerySet[Any]:
-    """``people_about_user`` for an account's id, addresses and match keys: what the set depends on, and no more."""
     people = Person._base_manager.order_by()
     if user_id is None:
         return people.values("pk")  # an account never saved is no reader: every person is hidden from it
@@ -170,13 +166,13 @@ def _people_about(user_id: int | None, addresses: tuple[str, ...], keys: frozens
 def _compiled_about(
     alias: str, user_id: int | None, addresses: tuple[str, ...], keys: frozenset[str]
 ) -> tuple[str, tuple[Any, ...]]:
-    """``_people_about`` compiled for a database: the same SQL for the same account until its name or addresses change.
+    """``people_about_user`` compiled for a database: the same SQL for an account until its name or addresses change.
 
     Kept for the process, not only the request: compiling an account's hundred-odd keys cost more than the
     page's queries on a small page. The text holds no answer, only the question (the clearances, keys and
     people are read when it runs), so a cached text is never stale.
     """
-    query = _people_about(user_id, addresses, keys).query
+    query = people_about_user(user_id, addresses, keys).query
     sql, params = query.get_compiler(connection=connections[alias]).as_sql()
     return sql, tuple(params)
 

@@ -15,15 +15,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q, QuerySet, Subquery, TextField
+from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from threshold.access import fetch
-from threshold.access.figures import rows_of_listed
+from threshold.access.figures import standing_decision
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
-from threshold.lado.models import Case, CaseStatus, ConsultationReason, Contact, ContactStatus, Decision, Level
+from threshold.lado.models import Case, CaseStatus, ConsultationReason, Contact, ContactStatus, Level
 from threshold.lado.selectors import with_overdue
 from threshold.policy import add_working_days
 
@@ -83,15 +83,14 @@ def consultations(user: User) -> QuerySet[Contact]:
     """Contacts whose standing decision is a consultation, newest first, each with ``consultation_reason_code``.
 
     The decision that stands is the latest (a consultation reopened as a referral is a referral), chosen in the
-    database through the contact's own rule (``access.figures.rows_of_listed``).
+    database through the contact's own rule (``access.figures.standing_decision``).
     """
-    latest = rows_of_listed(Decision).order_by("-recorded_at", "-pk")
     return (
         fetch.visible_contacts(user, "view")
         .filter(status=ContactStatus.DECIDED)
         .annotate(
-            standing_level=Subquery(latest.values("level")[:1]),
-            consultation_reason_code=Subquery(latest.values("consultation_reason")[:1]),
+            standing_level=standing_decision("level"),
+            consultation_reason_code=standing_decision("consultation_reason"),
         )
         .filter(standing_level=Level.CONSULTATION)
         .order_by("-received_at", "-pk")

@@ -34,10 +34,10 @@ from django.db.models import Model, OuterRef, QuerySet, Subquery, Sum, Value, Wh
 from django.utils import timezone
 
 from threshold.access import fetch
-from threshold.access.figures import rows_of_listed
+from threshold.access.figures import standing_decision
 from threshold.accounts.models import Organisation, User
 from threshold.core.references import PREFIXES, RANDOM_CHARACTERS, reference_key
-from threshold.lado.models import Case, Contact, Decision, Level
+from threshold.lado.models import Case, Contact, Level
 from threshold.people.likeness import (
     PROBABLY,
     SIMILAR_EMPLOYER,
@@ -140,12 +140,11 @@ SUBJECT_FIELDS = ("subject__full_name", "subject__date_of_birth", "subject__emai
 def _candidates(user: User, local_authority: Organisation | None) -> tuple[QuerySet[Contact], QuerySet[Case]]:
     # Each contact's standing decision comes with it, as its level alone (``_contact_kind``): a decision's facts
     # and assessment are the table's largest columns, and a prefetch read them for every matched contact.
-    latest = rows_of_listed(Decision).order_by("-recorded_at", "-pk").values("level")[:1]
     contacts = (
         fetch.visible_contacts(user, "view")
         .select_related("subject")
         .only(*ADULT_FIELDS, "received_at", *SUBJECT_FIELDS)
-        .annotate(latest_level=Subquery(latest))
+        .annotate(latest_level=standing_decision("level"))
     )
     cases = (
         fetch.visible_cases(user, "view").select_related("subject").only(*ADULT_FIELDS, "opened_at", *SUBJECT_FIELDS)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, Subquery
 
-from threshold.access.figures import rows_of_listed
+from threshold.access.figures import rows_of_listed, standing_decision
 from threshold.lado.models import Decision, Level
 from threshold.lado.services.employer_timeliness import EMPLOYER_SOURCES, INFORM_LADO
 from threshold.reports.lado_report import labels
@@ -51,12 +51,11 @@ def quarter_key(period: Period, quarter: Period) -> str:
 def contact_figures(counting: Counting) -> dict[str, Any]:
     """Contacts, decisions, consultations by reason, sources, timeliness of decisions, the employer's duty."""
     period = counting.period
-    latest = rows_of_listed(Decision).order_by("-recorded_at", "-pk")
     first = rows_of_listed(Decision).order_by("recorded_at", "pk")
     # Each worked out once per contact, as a column the counts read.
     contacts = counting.received.annotate(
-        level=Subquery(latest.values("level")[:1]),
-        reason=Subquery(latest.values("consultation_reason")[:1]),
+        level=standing_decision("level"),
+        reason=standing_decision("consultation_reason"),
         received_day=london_day("received_at"),
         decided_day=london_day(Subquery(first.values("recorded_at")[:1])),
     ).annotate(received_weekday=iso_weekday(F("received_day")), knew_weekday=iso_weekday(F("employer_knew_on")))
