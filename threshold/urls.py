@@ -72,6 +72,7 @@ urlpatterns = [
     path("notifications/", include("threshold.notifications.urls")),
     path("documents/", include("threshold.documents.urls")),
     path("reports/", include("threshold.reports.urls")),
+    path("", include("threshold.imports.urls")),
     path("audit/events/", audit_views.organisation_events, name="audit_events"),
     path("audit/events.csv", audit_views.organisation_events_csv, name="audit_events_csv"),
     path(

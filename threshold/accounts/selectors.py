@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from threshold.accounts.models import Invitation, Membership, Organisation, RoleGrant, SignInReset, User
-from threshold.accounts.roles import Role
+from threshold.accounts.roles import OrganisationKind, Role
 
 
 def active_memberships(*, user: User) -> QuerySet[Membership]:
@@ -196,3 +196,21 @@ def sign_in_reset_pending(*, user: User) -> SignInReset | None:
     if latest is None or latest.proven_at is not None:
         return None
     return latest
+
+
+def active_user_with_email(email: str) -> User | None:
+    """The active account with this address (any case), for a command's ``--as`` or ``--user``; None if none."""
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def local_authority_named(name: str) -> Organisation | None:
+    """The one active local authority whose name, or the slug of whose name, is ``name`` ("northshire-council").
+
+    What the command line takes for ``--authority``; None when no single authority is so called.
+    """
+    from django.utils.text import slugify
+
+    wanted = name.strip()
+    authorities = Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, is_active=True)
+    found = [la for la in authorities if la.name.lower() == wanted.lower() or slugify(la.name) == slugify(wanted)]
+    return found[0] if len(found) == 1 else None

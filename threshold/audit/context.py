@@ -10,6 +10,7 @@ without an ``HttpRequest``.
 
 from __future__ import annotations
 
+import getpass
 import ipaddress
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -96,6 +97,14 @@ class AuditContext:
     def system(cls, job: str, organisation: Organisation | None = None) -> AuditContext:
         """A background job or command acting as itself (``system:<job>`` in the trail)."""
         return cls(actor=Actor.system(job), organisation=organisation)
+
+
+def operating_account() -> str:
+    """The operating-system account running a command, for its audit event ("unknown" if it has no name)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def context_for(user: User, audit_context: AuditContext | None) -> AuditContext:

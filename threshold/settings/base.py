@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "threshold.timescales",
     "threshold.notifications",
     "threshold.reports",
+    "threshold.imports",
     "threshold.demo",
 ]
 
@@ -294,6 +295,8 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=102
 EXPORT_INLINE_LIMIT = env_int("EXPORT_INLINE_LIMIT", 2000, minimum=1)
 EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(DATA_DIR / "exports")))
 EXPORT_VALID_HOURS = env_int("EXPORT_VALID_HOURS", 24, minimum=1)
+# The largest spreadsheet an import of earlier records accepts (threshold.imports; docs/import.md).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Large uploads wait on the private data disk, readable only by us, until checked.
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads-in-progress")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,8 @@ class DeadlineState(models.TextChoices):
     # What it waited for can no longer happen, for a recorded reason (the other route was chosen,
     # the adult was not suspended after all): the reason says which record decided it.
     STOPPED = "stopped", "No longer applies"
+    # Fell due on a record that was closed before Threshold kept it (an import), without being recorded as done.
+    MISSED = "missed", "Not recorded as done"
 
 
 class Deadline(models.Model):

@@ -111,12 +111,12 @@ class ContactForm(ConfirmsSubject, MomentForm):
     received_time = _text("Time received", None, 20)
     method = _choice(
         "How was the contact made?",
-        [c for c in ContactMethod.choices if c[0] != ContactMethod.THRESHOLD],
+        [c for c in ContactMethod.choices if c[0] not in (ContactMethod.THRESHOLD, ContactMethod.IMPORTED)],
         "Choose how the contact was made",
     )
     source = _choice(
         "Who made the contact?",
-        [c for c in ContactSource.choices if c[0] != ContactSource.THRESHOLD],
+        [c for c in ContactSource.choices if c[0] not in (ContactSource.THRESHOLD, ContactSource.NOT_RECORDED)],
         "Choose who made the contact",
     )
     referrer_name = _text("Name of the person making the contact", None, 200)

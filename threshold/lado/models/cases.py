@@ -111,6 +111,9 @@ class Case(UniqueReference, models.Model):
     concluded_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     pack = models.CharField(max_length=64, blank=True)
+    # Brought in from the service's spreadsheets (``threshold.imports``, which keeps the file and row): a closed
+    # imported case's clocks that its source does not show as done are missed, not open work today.
+    imported = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -23,6 +23,8 @@ class ContactSource(models.TextChoices):
     PARENT = "parent", "Parent or carer"
     PUBLIC = "public", "Member of the public"
     OTHER = "other", "Other professional or agency"
+    # A contact brought in from the service's earlier records (``threshold.imports``) that did not say who made it.
+    NOT_RECORDED = "not_recorded", "Not recorded"
 
 
 class ContactMethod(models.TextChoices):
@@ -35,6 +37,8 @@ class ContactMethod(models.TextChoices):
     LETTER = "letter", "Letter"
     IN_PERSON = "in_person", "In person"
     MEETING = "meeting", "At a meeting"
+    # Brought in from the service's earlier records (``threshold.imports``): how it arrived was not kept.
+    IMPORTED = "imported", "Not recorded (from the service's earlier records)"
 
 
 class ContactStatus(models.TextChoices):

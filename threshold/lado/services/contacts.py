@@ -59,7 +59,7 @@ REFERRAL_FIELDS = (
 )
 
 
-def _adult_person(*, local_authority: Organisation, name: str, born: dt.date | None, role: str, **extra: Any) -> Person:
+def adult_person(*, local_authority: Organisation, name: str, born: dt.date | None, role: str, **extra: Any) -> Person:
     """The local authority's own record of the adult: each organisation records people once, for itself."""
     return Person.objects.create(
         organisation=local_authority,
@@ -93,8 +93,11 @@ def _member_of_service(
     )
 
 
-def _referral_member(*, local_authority: Organisation, name: str) -> User | None:
-    """The member an employer's referral names exactly, if any: the employer cannot be asked who it is."""
+def member_named_exactly(*, local_authority: Organisation, name: str) -> User | None:
+    """The member a name means exactly, if any: for an employer's referral or an imported row, nobody to ask.
+
+    A name that could mean several members links none; rule 2's name keys keep the record hidden from each.
+    """
     try:
         member, _possible = _member_of_service(local_authority=local_authority, name=name)
     except SubjectToConfirm:
@@ -149,7 +152,7 @@ def contact_from_referral(*, referral: Referral) -> Contact:
             .first()
         )
         if contact is None:
-            subject = _adult_person(
+            subject = adult_person(
                 local_authority=local_authority,
                 name=referral.adult_name,
                 born=referral.adult_date_of_birth,
@@ -157,7 +160,7 @@ def contact_from_referral(*, referral: Referral) -> Contact:
                 employer=employer_person.employer or allegation.organisation,
                 # An adult unknown to the employer's Threshold may still be a member of this service.
                 user=employer_person.user
-                or _referral_member(local_authority=local_authority, name=referral.adult_name),
+                or member_named_exactly(local_authority=local_authority, name=referral.adult_name),
                 email=employer_person.email,
             )
             contact = Contact.objects.create(
@@ -290,10 +293,10 @@ def contact_record(
     elif received_at > now:
         errors["received_at"] = "The date and time received must be in the past"
     method = text(method)
-    if method not in ContactMethod.values or method == ContactMethod.THRESHOLD:
+    if method not in ContactMethod.values or method in (ContactMethod.THRESHOLD, ContactMethod.IMPORTED):
         errors["method"] = "Choose how the contact was made"
     source = text(source)
-    if source not in ContactSource.values or source == ContactSource.THRESHOLD:
+    if source not in ContactSource.values or source in (ContactSource.THRESHOLD, ContactSource.NOT_RECORDED):
         errors["source"] = "Choose who made the contact"
     elif source not in PUBLIC_SOURCES:
         if not text(referrer_name):
@@ -322,7 +325,7 @@ def contact_record(
     if errors or not isinstance(received_at, dt.datetime):
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
-        subject = _adult_person(
+        subject = adult_person(
             local_authority=local_authority,
             name=text(adult_name),
             born=born,

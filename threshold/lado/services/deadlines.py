@@ -32,6 +32,7 @@ concludes without them.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.utils import timezone
 
@@ -82,6 +83,7 @@ CONCLUDED_FIRST = "Case concluded before this was done"
 DELAY_NOT_DUE = "Case concluded before the review of delay fell due"
 NO_MEETING = "The conclusion records why no strategy or LADO-chaired meeting was held"
 NOT_REFERRED_TO_OFSTED = "The case records why no referral to Ofsted was made"
+IMPORTED_NOT_DONE = "The case was closed before it came into Threshold, and its records do not show this as done"
 MET = {ClockState.MET, ClockState.MET_LATE}
 SOURCE_LENGTH = 300
 
@@ -297,13 +299,23 @@ def _ofsted_specs(case: Case) -> list[DeadlineSpec]:
 def case_specs(case: Case, today: dt.date | None = None) -> list[DeadlineSpec]:
     """Every clock on the case as its rows should stand now."""
     today = today or timezone.localdate()
-    return [
+    specs = [
         *_clock_specs(case, today),
         *_delay_review_specs(case),
         *_monitoring_specs(case),
         *_action_specs(case),
         *_ofsted_specs(case),
     ]
+    if case.imported and case.status != CaseStatus.OPEN:
+        # A case closed before Threshold kept it (issue 16): what its source does not show as done was missed
+        # then, not work due today. A case open when imported keeps its open clocks, as any case does.
+        specs = [
+            replace(spec, state=DeadlineState.MISSED, reason=IMPORTED_NOT_DONE)
+            if spec.state == DeadlineState.OPEN
+            else spec
+            for spec in specs
+        ]
+    return specs
 
 
 def case_deadlines_sync(case: Case) -> None:

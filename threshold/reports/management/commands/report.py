@@ -16,7 +16,6 @@ last whole financial year and ``lado-quarterly`` the last whole quarter.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import io
 import json
 import sys
@@ -25,11 +24,10 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
-from django.utils.text import slugify
 
-from threshold.accounts.models import Organisation, User
-from threshold.accounts.roles import OrganisationKind
-from threshold.audit.context import AuditContext
+from threshold.accounts.models import Organisation
+from threshold.accounts.selectors import active_user_with_email, local_authority_named
+from threshold.audit.context import AuditContext, operating_account
 from threshold.reports.lado_report import LadoReport, ReportFormat, lado_report, lado_report_for_system
 from threshold.reports.models import ReportSettings
 from threshold.reports.periods import Period, between, financial_year, previous, quarter_of
@@ -47,13 +45,11 @@ def _day(value: str, option: str) -> dt.date:
 
 
 def authority_named(name: str) -> Organisation:
-    """The local authority whose name, or the slug of whose name, is ``name`` ("northshire-council")."""
-    wanted = name.strip()
-    authorities = Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, is_active=True)
-    found = [la for la in authorities if la.name.lower() == wanted.lower() or slugify(la.name) == slugify(wanted)]
-    if len(found) != 1:
-        raise CommandError(f"No single local authority is called {wanted!r}.")
-    return found[0]
+    """The local authority ``--authority`` names (``accounts.selectors.local_authority_named``), or a command error."""
+    found = local_authority_named(name)
+    if found is None:
+        raise CommandError(f"No single local authority is called {name.strip()!r}.")
+    return found
 
 
 def period_chosen(report: str, start: str | None, end: str | None) -> Period:
@@ -146,9 +142,9 @@ class Command(BaseCommand):
                 period=period,
                 suppress_below=below,
                 output=output_format,
-                operator=_operator(),
+                operator=operating_account(),
             )
-        reader = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+        reader = active_user_with_email(email)
         if reader is None:
             raise CommandError("No active user has that email address.")
         try:
@@ -162,11 +158,3 @@ class Command(BaseCommand):
             )
         except PermissionDenied:
             raise CommandError(f"{reader.email} may not count {authority.name}'s records for its report.") from None
-
-
-def _operator() -> str:
-    """The operating-system account running the command, for the audit event ("unknown" if it has no name)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from threshold.accounts.models import User
+from threshold.accounts.selectors import active_user_with_email
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
 from threshold.timescales.selectors import STATUSES, work_list
@@ -41,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         """Look the person up, work out their list, audit the read and print it."""
         today = _day(options["on"]) if options.get("on") else None
-        user = User.objects.filter(email__iexact=options["user"].strip(), is_active=True).first()
+        user = active_user_with_email(options["user"])
         if user is None:
             raise CommandError("No active user has that email address.")
         groups = work_list(user, today=today)

@@ -1,0 +1,132 @@
+"""The import pages' forms: the upload, the columns, the values of coded columns, and a mapping's name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from django import forms
+
+from threshold.accounts.models import Organisation
+from threshold.core.forms import CleanCharField
+from threshold.imports.columns import BY_NAME, COLUMNS
+from threshold.imports.models import SavedMapping
+from threshold.imports.reading import max_bytes
+from threshold.imports.services.mapping import ValueChoice
+
+NOT_RECORDED = "-"  # the values form's "not recorded": stored as "" in the translations
+
+
+class UploadForm(forms.Form):
+    """A spreadsheet, the service it belongs to (when the person manages several) and a saved mapping to use."""
+
+    file = forms.FileField(
+        label="Spreadsheet",
+        error_messages={"required": "Choose an .xlsx or .csv file to upload", "empty": "The file is empty"},
+    )
+    authority = forms.ChoiceField(label="LADO service", error_messages={"required": "Choose the LADO service"})
+    saved_mapping = forms.ChoiceField(label="Use a saved mapping", required=False)
+
+    def __init__(
+        self, *args: Any, authorities: Sequence[Organisation], mappings: Sequence[SavedMapping], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        authority = cast(forms.ChoiceField, self.fields["authority"])
+        saved = cast(forms.ChoiceField, self.fields["saved_mapping"])
+        authority.choices = [(str(la.pk), la.name) for la in authorities]
+        self.only = str(authorities[0].pk) if len(authorities) == 1 else ""
+        if self.only:
+            self.fields["authority"].required = False  # the one service the person manages: nothing to choose
+        saved.choices = [("", "No: suggest one from the headers")] + [(str(m.pk), m.name) for m in mappings]
+
+    def clean_authority(self) -> str:
+        """The chosen service, or the only one."""
+        return str(self.cleaned_data.get("authority") or self.only)
+
+    def clean_file(self) -> Any:
+        """Refuse a file over the size limit before reading it."""
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise forms.ValidationError(
+                f"The file must be smaller than {max_bytes() // (1024 * 1024)} MB: split it into parts"
+            )
+        return upload
+
+
+class ColumnsForm(forms.Form):
+    """For each of Threshold's fields, the file's column that holds it (or none)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, headers: Sequence[str], mapping: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Not in this file")] + [(header, header) for header in headers]
+        for column in COLUMNS:
+            self.fields[column.name] = forms.ChoiceField(
+                label=column.label,
+                choices=choices,
+                required=False,
+                initial=mapping.get(column.name, ""),
+                error_messages={"invalid_choice": "Choose a column of the file, or “Not in this file”"},
+            )
+
+    def mapping(self) -> dict[str, str]:
+        """Threshold's field → the file's header, for the fields given a column."""
+        return {column.name: self.cleaned_data[column.name] for column in COLUMNS if self.cleaned_data.get(column.name)}
+
+
+class ValuesForm(forms.Form):
+    """For each value the file holds in a coded column, what it means in Threshold."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, values: Mapping[str, list[ValueChoice]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys: dict[str, tuple[str, str]] = {}
+        for name, found in values.items():
+            column = BY_NAME[name]
+            choices = [("", "Choose what it means"), (NOT_RECORDED, "Not recorded (leave it blank)"), *column.choices]
+            for index, value in enumerate(found):
+                field = f"{name}-{index}"
+                self.keys[field] = (name, value.key)
+                initial = NOT_RECORDED if value.suggested == "" else (value.suggested or "")
+                self.fields[field] = forms.ChoiceField(
+                    label=value.value,
+                    choices=choices,
+                    initial=initial,
+                    error_messages={"required": f"Choose what “{value.value}” means in {column.label.lower()}"},
+                )
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        """The fields by column, for the page: (the column's label, its bound fields)."""
+        grouped: dict[str, list[Any]] = {}
+        for field, (name, _key) in self.keys.items():
+            grouped.setdefault(BY_NAME[name].label, []).append(self[field])
+        return list(grouped.items())
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """Column → the file's value (folded) → Threshold's code ("" for not recorded)."""
+        chosen: dict[str, dict[str, str]] = {}
+        for field, (name, key) in self.keys.items():
+            code = self.cleaned_data[field]
+            chosen.setdefault(name, {})[key] = "" if code == NOT_RECORDED else code
+        return chosen
+
+
+class SaveMappingForm(forms.Form):
+    """A name to keep the run's mapping under."""
+
+    name = CleanCharField(
+        label="Name for this mapping",
+        max_length=100,
+        error_messages={
+            "required": "Enter a name for the mapping",
+            "max_length": "Name must be 100 characters or fewer",
+        },
+    )
+
+
+class VersionForm(forms.Form):
+    """A button's form: the version of the run the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "Open the page again"})

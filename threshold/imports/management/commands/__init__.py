@@ -1,0 +1,1 @@
+"""``lado_import``: a LADO service's spreadsheet in from the command line."""

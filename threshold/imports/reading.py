@@ -1,0 +1,228 @@
+"""Opening an uploaded spreadsheet safely and reading it row by row, in constant memory.
+
+Refused, with a message a person can act on: a file larger than ``IMPORT_MAX_BYTES``, a file that is not
+an XLSX workbook or a CSV, a macro-enabled workbook, an encrypted (password-protected) workbook or an old
+``.xls`` file, and a workbook whose parts would unpack to more than ``_MAX_UNPACKED`` (a "zip bomb").
+Workbooks are opened read-only (openpyxl streams the sheet, with ``defusedxml`` guarding its XML), formulas
+are read as their text and never evaluated, and nothing is written to disk.
+
+Real logs start with a title, a merged row of groups or a blank line: the header row is the one, among
+the first twenty, whose cells Threshold recognises most; rows above it are skipped, and so are blank rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from openpyxl import load_workbook
+
+from threshold.imports.columns import recognised
+from threshold.imports.values import cell_text
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_MAX_UNPACKED = 400 * 1024 * 1024
+_HEADER_SCAN = 20
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_MACRO_TYPES = ("macroEnabled", "vbaProject")
+
+
+class UnreadableFile(ValueError):
+    """A file Threshold will not read as an import; the message says why and what to do instead."""
+
+
+def max_bytes() -> int:
+    """The largest file an import accepts."""
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the sheet: its number as the spreadsheet shows it, and its cells by header."""
+
+    number: int
+    cells: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The sheet an import reads: where its header is, what the headers say, and a way to read its rows again."""
+
+    content: bytes
+    file_format: str  # "xlsx" or "csv"
+    sheet: str
+    header_row: int
+    headers: tuple[str, ...]
+
+    def rows(self) -> Iterator[Row]:
+        """The rows under the header, blank ones skipped, read afresh from the file each time."""
+        for number, values in _raw_rows(self.content, self.file_format, self.sheet):
+            if number <= self.header_row:
+                continue
+            cells = {
+                header: values[index] if index < len(values) else None for index, header in enumerate(self.headers)
+            }
+            if any(cell_text(value) for value in cells.values()):
+                yield Row(number=number, cells=cells)
+
+
+def _check_workbook(content: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise UnreadableFile(
+            "The file is damaged or is not an Excel workbook: save it again as .xlsx or .csv"
+        ) from None
+    with archive:
+        names = archive.namelist()
+        if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+            raise UnreadableFile("The file is not an Excel workbook: save it as .xlsx or .csv")
+        types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+        if any(name.lower().endswith("vbaproject.bin") for name in names) or any(
+            kind in types for kind in _MACRO_TYPES
+        ):
+            raise UnreadableFile(
+                "The file is a macro-enabled workbook, which Threshold does not open: save it as .xlsx (Excel "
+                "Workbook) or .csv, without macros"
+            )
+        if sum(info.file_size for info in archive.infolist()) > _MAX_UNPACKED:
+            raise UnreadableFile("The workbook is too large once unpacked: save it as .csv, or split it")
+
+
+def file_format(content: bytes) -> str:
+    """The file's format, "xlsx" or "csv", from what it holds (never from its name), or ``UnreadableFile``."""
+    if not content.strip():
+        raise UnreadableFile("The file is empty")
+    if len(content) > max_bytes():
+        raise UnreadableFile(f"The file must be smaller than {max_bytes() // (1024 * 1024)} MB: split it into parts")
+    if content.startswith(_OLE):
+        raise UnreadableFile(
+            "The file is password-protected, or an old .xls workbook: remove the password and save it as .xlsx "
+            "(Excel Workbook) or .csv"
+        )
+    if content.startswith(_ZIP):
+        _check_workbook(content)
+        return "xlsx"
+    if b"\x00" in content[:8192]:
+        raise UnreadableFile("The file is not a spreadsheet: upload an .xlsx or .csv file")
+    return "csv"
+
+
+def _decoded(content: bytes) -> str:
+    if content.startswith(codecs.BOM_UTF8):
+        return content[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        # What Excel on Windows saves as "CSV" (not "CSV UTF-8").
+        return content.decode("cp1252", "replace")
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
+    text = _decoded(content)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+        yield number, list(values)
+
+
+def sheet_names(content: bytes) -> list[str]:
+    """The workbook's visible sheets, in order."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
+    try:
+        return [sheet.title for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    finally:
+        workbook.close()
+
+
+def _xlsx_rows(content: bytes, sheet: str) -> Iterator[tuple[int, list[object]]]:
+    # data_only=False: a formula is read as its text ("=HYPERLINK(...)"), never a cached result, and refused.
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
+    try:
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+def _raw_rows(content: bytes, file_format: str, sheet: str) -> Iterator[tuple[int, list[object]]]:
+    if file_format == "xlsx":
+        return _xlsx_rows(content, sheet)
+    return _csv_rows(content)
+
+
+def _headers(values: Sequence[object]) -> tuple[str, ...]:
+    """Each header as text; a blank one named by its column letter, a repeated one numbered."""
+    headers: list[str] = []
+    for index, value in enumerate(values):
+        header = cell_text(value) or f"Column {_letter(index)}"
+        base, n = header, 2
+        while header in headers:
+            header, n = f"{base} ({n})", n + 1
+        headers.append(header)
+    while headers and headers[-1].startswith("Column ") and not cell_text(values[len(headers) - 1]):
+        headers.pop()
+    return tuple(headers)
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _header_row(rows: Iterator[tuple[int, list[object]]]) -> tuple[int, list[object]]:
+    best: tuple[int, int, list[object]] | None = None  # (recognised, number, values)
+    first_filled: tuple[int, list[object]] | None = None
+    for number, values in rows:
+        if number > _HEADER_SCAN:
+            break
+        filled = [value for value in values if cell_text(value)]
+        if len(filled) >= 2 and first_filled is None:
+            first_filled = (number, values)
+        known = len({recognised(value) for value in filled} - {None})
+        if known >= 2 and (best is None or known > best[0]):
+            best = (known, number, values)
+    if best is not None:
+        return best[1], best[2]
+    if first_filled is not None:
+        return first_filled
+    raise UnreadableFile("The sheet has no header row: the first row of the table must name its columns")
+
+
+def open_table(content: bytes, *, sheet: str = "") -> Table:
+    """The table an upload holds (on ``sheet``, or the first visible sheet), or ``UnreadableFile``."""
+    kind = file_format(content)
+    if kind == "xlsx":
+        try:
+            names = sheet_names(content)
+        except Exception as error:  # openpyxl raises many kinds on a damaged file; none is safe to show
+            raise UnreadableFile(
+                "The workbook could not be read: open it in Excel and save it again as .xlsx"
+            ) from error
+        if not names:
+            raise UnreadableFile("The workbook has no visible sheet")
+        if sheet and sheet not in names:
+            raise UnreadableFile("The workbook has no sheet of that name")
+        sheet = sheet or names[0]
+    else:
+        sheet = ""
+    try:
+        number, values = _header_row(_raw_rows(content, kind, sheet))
+    except UnreadableFile:
+        raise
+    except Exception as error:
+        raise UnreadableFile("The file could not be read: save it again as .xlsx or .csv") from error
+    return Table(content=content, file_format=kind, sheet=sheet, header_row=number, headers=_headers(values))

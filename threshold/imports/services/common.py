@@ -1,0 +1,181 @@
+"""What the import services share: the run's figures, who may act, its audit events, and its rows, checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from threshold.access.scope import scope_for
+from threshold.accounts.models import Organisation, User
+from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_record
+from threshold.imports.checking import CheckedRow, Problem, check_row
+from threshold.imports.columns import BY_NAME
+from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
+from threshold.imports.reading import Row, Table, open_table
+from threshold.imports.services.writing import Writer
+
+# How many problems a run keeps to show and to give back as a file (the counts are always whole).
+PROBLEMS_KEPT = 2000
+# Rows written per transaction: small enough to keep memory flat and progress moving, large enough to be quick.
+BATCH_ROWS = 250
+VALID_FOR = dt.timedelta(hours=24)
+# What an undo finds on a record that means someone has worked on it since (reads do not count).
+IMPORT_ACTIONS = ("contact.imported", "case.imported", "contact.import_updated", "case.import_updated")
+
+
+@dataclass
+class Outcome:
+    """What a dry run or an import did (or would do), as the summary gives it."""
+
+    rows: int = 0
+    created: Counter[str] = field(default_factory=Counter)
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    problem_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        """Count a row's problems, keeping the first ``PROBLEMS_KEPT`` of the run to show."""
+        self.problem_rows += 1
+        self.problem_count += len(problems)
+        room = PROBLEMS_KEPT - len(self.problems)
+        self.problems.extend(problems[: max(room, 0)])
+
+    def summary(self) -> dict[str, Any]:
+        """The summary the command prints and the run keeps."""
+        return {
+            "rows": self.rows,
+            "created": {kind: self.created.get(kind, 0) for kind in ("contacts", "decisions", "cases", "people")},
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "rows_with_errors": self.problem_rows,
+            "error_count": self.problem_count,
+            "errors": [problem.as_dict() for problem in self.problems],
+        }
+
+
+def importing_authorities(actor: User) -> list[Organisation]:
+    """The local authorities whose records this person may import: those they manage the LADO service of."""
+    return list(Organisation.objects.filter(pk__in=scope_for(actor).lado_manage).order_by("name"))
+
+
+def require_manager(actor: User | None, local_authority: Organisation) -> None:
+    """Refuse anyone who is not a LADO manager of ``local_authority`` (None: the command line's system job)."""
+    if actor is not None and local_authority.pk not in scope_for(actor).lado_manage:
+        raise PermissionDenied("Only a LADO manager of this service can import its records.")
+
+
+def require_starter(actor: User, run: ImportRun) -> None:
+    """Refuse anyone but the person who started the run (and still manages its service)."""
+    if run.started_by_id != actor.pk:
+        raise PermissionDenied("This import is someone else's.")
+    require_manager(actor, run.local_authority)
+
+
+def audit_run_event(
+    *, context: AuditContext, run: ImportRun, action: str, details: Mapping[str, Any] | None = None
+) -> None:
+    """The run's audit event: its format and digest with ``details`` (counts, never a value of the file)."""
+    audit_record(
+        context=context,
+        action=action,
+        record_type="import",
+        record_id=run.pk,
+        organisation=run.local_authority,
+        details={"file_format": run.file_format, "file_digest": run.file_digest, **(details or {})},
+    )
+
+
+def table_of(run: ImportRun) -> Table:
+    """The run's sheet, read again from its kept file; a ``ValidationError`` once the file is gone."""
+    content = bytes(run.upload)
+    if not content:
+        raise ValidationError({"file": "The file has been removed: upload it again"})
+    return open_table(content, sheet=run.sheet)
+
+
+def checked_rows(run: ImportRun, writer: Writer, today: dt.date) -> Iterator[tuple[Row, CheckedRow, bool]]:
+    """Each row of the file checked, and whether it repeats an earlier row exactly (skipped, not a problem)."""
+    seen: dict[str, tuple[int, str]] = {}
+    for row in table_of(run).rows():
+        checked = check_row(row, mapping=run.mapping, translations=run.translations, today=today)
+        first = seen.get(checked.key)
+        if first is not None and checked.ok:
+            if first[1] == checked.digest:
+                yield row, checked, True
+                continue
+            column = run.mapping.get("reference") or BY_NAME["reference"].label
+            checked.problems.append(
+                Problem(
+                    checked.number,
+                    column,
+                    f"Same record as row {first[0]} with different "
+                    "details: give each record its own reference, or remove one row",
+                )
+            )
+        checked.problems.extend(writer.problems(checked))
+        if checked.ok:
+            seen[checked.key] = (checked.number, checked.digest)
+        yield row, checked, False
+
+
+def rows_to_write(
+    run: ImportRun, writer: Writer, outcome: Outcome, today: dt.date
+) -> Iterator[tuple[CheckedRow, ImportedRecord | None]]:
+    """Each row to import, with its earlier import if any; problem rows and repeats counted, not yielded."""
+    for _row, checked, repeated in checked_rows(run, writer, today):
+        outcome.rows += 1
+        if repeated:
+            outcome.duplicates += 1
+            continue
+        if not checked.ok:
+            outcome.add_problems(checked.problems)
+            continue
+        record = (
+            ImportedRecord.objects.filter(local_authority=run.local_authority, source_key=checked.key)
+            .select_related("contact", "case")
+            .first()
+        )
+        yield checked, record
+
+
+def count_new(outcome: Outcome, checked: CheckedRow) -> None:
+    """Count the records a new row brings in."""
+    outcome.created["contacts"] += 1
+    if checked.values.get("decision"):
+        outcome.created["decisions"] += 1
+    if checked.is_case:
+        outcome.created["cases"] += 1
+
+
+def finish(run: ImportRun, outcome: Outcome, status: str) -> None:
+    """Keep the figures and problems on the run, in its new status; the file goes once nothing is left to fix."""
+    run.summary = outcome.summary()
+    run.problems = run.summary.pop("errors")
+    run.status = status
+    run.rows_total = outcome.rows
+    run.rows_done = outcome.rows
+    run.finished_at = timezone.now()
+    if status == RunStatus.IMPORTED and not outcome.problem_rows:
+        run.upload = b""  # nothing left to fix: the file is not kept
+    run.save(update_fields=["summary", "problems", "status", "rows_total", "rows_done", "finished_at", "upload"])
+
+
+def summary_of(run: ImportRun) -> dict[str, Any]:
+    """The run's summary with its problems, as the command prints it."""
+    return {**run.summary, "errors": run.problems}
+
+
+def counts_of(run: ImportRun) -> dict[str, Any]:
+    """The run's figures for its audit event: counts only, never a value of the file."""
+    return {name: value for name, value in run.summary.items() if name != "errors"}

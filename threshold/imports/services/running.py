@@ -1,0 +1,193 @@
+"""Checking (the dry run) and importing a run, a batch of rows per transaction; and forgetting old files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.audit.context import AuditContext, context_for
+from threshold.core.locking import bump_version
+from threshold.imports.checking import CheckedRow, adult_name, restored_values
+from threshold.imports.columns import folded
+from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
+from threshold.imports.services.common import (
+    BATCH_ROWS,
+    Outcome,
+    audit_run_event,
+    checked_rows,
+    count_new,
+    counts_of,
+    finish,
+    require_manager,
+    require_starter,
+    rows_to_write,
+)
+from threshold.imports.services.updating import row_update
+from threshold.imports.services.writing import Writer
+from threshold.imports.values import cell_text
+from threshold.lado.models import (
+    Decision,
+)
+
+
+def import_check(
+    *, actor: User | None, run: ImportRun, audit_context: AuditContext, recorded_by: User | None = None
+) -> ImportRun:
+    """The dry run: every row read and checked as the import would, what it would do counted; nothing written.
+
+    Only the run's own summary is kept (and its audit event). ``recorded_by`` is who the import would
+    record as (the command's person); the web's actor is the starter.
+    """
+    if actor is not None:
+        require_starter(actor, run)
+    writer = Writer(run=run, recorded_by=actor or recorded_by, audit_context=audit_context)
+    outcome = Outcome()
+    today = timezone.localdate()
+    adults: set[tuple[str, object]] = set()
+    for checked, record in rows_to_write(run, writer, outcome, today):
+        if record is None:
+            count_new(outcome, checked)
+            adults.add(_adult_key(checked))
+        elif record.digest == checked.digest:
+            outcome.unchanged += 1
+        else:
+            outcome.updated += 1
+    outcome.created["people"] = len(adults)
+    with transaction.atomic(durable=True):
+        finish(run, outcome, RunStatus.CHECKED)
+        audit_run_event(context=audit_context, run=run, action="import.checked", details=counts_of(run))
+    return run
+
+
+def _adult_key(checked: CheckedRow) -> tuple[str, object]:
+    """Rows about one adult (same name and date of birth) count as one person in the dry run's figures."""
+    return folded(adult_name(checked.values)), checked.values.get("adult_date_of_birth")
+
+
+def problem_rows(*, actor: User, run: ImportRun, audit_context: AuditContext | None = None) -> Iterator[list[Any]]:
+    """The rows to fix, as the file had them, each followed by what to fix: the errors spreadsheet's lines.
+
+    Audited when asked for (the file goes back to the person who uploaded it). Rows that the import
+    itself could not change (a decision changed after import) are in the run's problems, not here.
+    """
+    require_starter(actor, run)
+    with transaction.atomic(durable=True):
+        audit_run_event(context=context_for(actor, audit_context), run=run, action="import.problems_downloaded")
+    writer = Writer(run=run, recorded_by=actor, audit_context=context_for(actor, audit_context))
+    for row, checked, _repeated in checked_rows(run, writer, timezone.localdate()):
+        if not checked.ok:
+            fixes = "; ".join(f"{problem.column}: {problem.message}" for problem in checked.problems)
+            yield [row.number, *[cell_text(row.cells.get(header)) for header in run.headers], fixes]
+
+
+def import_queue(
+    *, actor: User, run: ImportRun, expected_version: int, audit_context: AuditContext | None = None
+) -> ImportRun:
+    """Ask for the checked run to be imported in the background (``tasks.run_import``, after commit)."""
+    from threshold.imports.tasks import run_import
+
+    require_starter(actor, run)
+    if run.status != RunStatus.CHECKED:
+        raise ValidationError({"run": "Check the file before importing it"})
+    with transaction.atomic(durable=True):
+        bump_version(run, expected_version)
+        run.status = RunStatus.QUEUED
+        run.rows_done = 0
+        run.save(update_fields=["status", "rows_done"])
+        audit_run_event(context=context_for(actor, audit_context), run=run, action="import.queued")
+        transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    return run
+
+
+def import_execute(
+    *, run_id: int, audit_context: AuditContext | None = None, recorded_by: User | None = None
+) -> ImportRun:
+    """Import a run's valid rows, a batch per transaction, and record what it did. The task and the command call it.
+
+    The actor is the run's starter (the web) or ``recorded_by`` with ``audit_context`` (the command's person).
+    Rows already imported and unchanged are left alone; changed ones are updated; problem rows are skipped.
+    """
+    run = ImportRun.objects.select_related("local_authority", "started_by").get(pk=run_id)
+    user = recorded_by or run.started_by
+    if user is None:
+        raise PermissionDenied("An import must name the person it is recorded as.")
+    context = audit_context or AuditContext.for_user(user, organisation=run.local_authority)
+    require_manager(user, run.local_authority)
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, rows_done=0)
+    writer = Writer(run=run, recorded_by=user, audit_context=context)
+    outcome = Outcome()
+    rows = rows_to_write(run, writer, outcome, timezone.localdate())
+    try:
+        while True:
+            with transaction.atomic(durable=True):
+                written = 0
+                for checked, record in rows:
+                    _write_row(writer, outcome, checked, record)
+                    written += 1
+                    if written >= BATCH_ROWS:
+                        break
+                ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)
+            if written < BATCH_ROWS:
+                break
+    except Exception:
+        with transaction.atomic(durable=True):
+            _finish_import(run, outcome, RunStatus.FAILED)
+            audit_run_event(context=context, run=run, action="import.failed", details=counts_of(run))
+        raise
+    with transaction.atomic(durable=True):
+        _finish_import(run, outcome, RunStatus.IMPORTED)
+        audit_run_event(context=context, run=run, action="import.imported", details=counts_of(run))
+    import_forget()  # files of other runs past their time go too, as the sweep would take them
+    return run
+
+
+def _finish_import(run: ImportRun, outcome: Outcome, status: str) -> None:
+    """Record what the run brought in, counted from what was committed (a failed batch wrote nothing)."""
+    run.refresh_from_db()
+    records = ImportedRecord.objects.filter(run=run)
+    outcome.created = Counter(
+        contacts=records.count(),
+        cases=records.exclude(case=None).count(),
+        decisions=Decision.objects.filter(contact__import_source__run=run).count(),
+        people=records.filter(made_person=True).count(),
+    )
+    finish(run, outcome, status)
+
+
+def _write_row(writer: Writer, outcome: Outcome, checked: CheckedRow, record: ImportedRecord | None) -> None:
+    if record is None:
+        writer.create(checked)
+        count_new(outcome, checked)
+        return
+    if record.digest == checked.digest:
+        outcome.unchanged += 1
+        return
+    problems = row_update(writer, record, checked, restored_values(record.values))
+    if problems:
+        outcome.add_problems(problems)
+    else:
+        outcome.updated += 1
+
+
+def import_forget(*, now: dt.datetime | None = None) -> int:
+    """Empty the files of runs past their time (the sweep); runs never finished are marked abandoned."""
+    now = now or timezone.now()
+    expired = ImportRun.objects.filter(expires_at__lte=now).exclude(upload=b"")
+    count = 0
+    for run in expired.only("pk", "status"):
+        with transaction.atomic(durable=True):
+            status = (
+                run.status
+                if run.status in (RunStatus.IMPORTED, RunStatus.FAILED, RunStatus.UNDONE)
+                else RunStatus.ABANDONED
+            )
+            ImportRun.objects.filter(pk=run.pk).update(upload=b"", status=status)
+            count += 1
+    return count

@@ -1,0 +1,109 @@
+"""Undoing an import as a whole, while nothing has been added to its records since (ADR 0034)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from threshold.accounts.models import User
+from threshold.audit.context import AuditContext, context_for
+from threshold.audit.models import AuditEvent
+from threshold.chronology.models import ChronologyEntry
+from threshold.core.locking import bump_version
+from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
+from threshold.imports.services.common import (
+    IMPORT_ACTIONS,
+    audit_run_event,
+    require_starter,
+)
+from threshold.lado.models import (
+    Allocation,
+    BodyReferral,
+    Case,
+    Conclusion,
+    Contact,
+    Decision,
+    RiskMeasure,
+)
+from threshold.people.models import Person
+
+
+def undo_problem(run: ImportRun) -> str:
+    """Why the run cannot be undone now, or "" when it can."""
+    if run.status != RunStatus.IMPORTED:
+        return "Only a finished import can be undone"
+    if ImportedRecord.objects.filter(last_run=run).exclude(run=run).exists():
+        return "This import changed records an earlier import brought in: it cannot be undone as a whole"
+    records = ImportedRecord.objects.filter(run=run)
+    if records.exclude(last_run=run).exists():
+        return "A later import has changed records this one brought in: undo that one first"
+    contacts = [str(pk) for pk in records.values_list("contact_id", flat=True)]
+    cases = [str(pk) for pk in records.exclude(case=None).values_list("case_id", flat=True)]
+    worked_on = (
+        (
+            AuditEvent.objects.filter(record_type="contact", record_id__in=contacts)
+            | AuditEvent.objects.filter(record_type="case", record_id__in=cases)
+        )
+        .exclude(action__in=IMPORT_ACTIONS)
+        .exclude(action__startswith="record.")
+        .exclude(action__startswith="records.")
+    )
+    if worked_on.exists():
+        return "Someone has worked on records this import brought in since: it can no longer be undone as a whole"
+    return ""
+
+
+def import_undo(
+    *, actor: User, run: ImportRun, expected_version: int, audit_context: AuditContext | None = None
+) -> ImportRun:
+    """Remove everything the run brought in, while nothing has been added to it since; the audit trail keeps both."""
+    require_starter(actor, run)
+    with transaction.atomic(durable=True):
+        bump_version(run, expected_version)
+        reason = undo_problem(run)
+        if reason:
+            raise ValidationError({"run": reason})
+        records = list(ImportedRecord.objects.filter(run=run).values("pk", "contact_id", "case_id", "made_person"))
+        contacts = [record["contact_id"] for record in records]
+        cases = [record["case_id"] for record in records if record["case_id"]]
+        people = set(
+            Contact.objects.filter(pk__in=contacts, import_source__made_person=True).values_list(
+                "subject_id", flat=True
+            )
+        )
+        try:
+            _remove(contacts=contacts, cases=cases, people=people)
+        except ProtectedError:
+            raise ValidationError(
+                {"run": "Records were added to what this import brought in: it can no longer be undone as a whole"}
+            ) from None
+        run.status = RunStatus.UNDONE
+        run.undone_at = timezone.now()
+        run.upload = b""
+        run.save(update_fields=["status", "undone_at", "upload"])
+        audit_run_event(
+            context=context_for(actor, audit_context),
+            run=run,
+            action="import.undone",
+            details={"contacts": len(contacts), "cases": len(cases)},
+        )
+    return run
+
+
+def _remove(*, contacts: list[int], cases: list[int], people: set[int]) -> None:
+    """Delete an import's records, the rows that hang on them first.
+
+    History rows are removed here only: the import wrote them, and the undo takes back the import (ADR 0034).
+    """
+    for model in (Allocation, RiskMeasure, BodyReferral, Conclusion):
+        model.objects.filter(case_id__in=cases).delete()
+    Decision.objects.filter(contact_id__in=contacts).delete()
+    ChronologyEntry.objects.filter(case_id__in=cases).delete()
+    ImportedRecord.objects.filter(contact_id__in=contacts).delete()
+    Case.objects.filter(pk__in=cases).delete()
+    Contact.objects.filter(pk__in=contacts).delete()
+    for person in Person.objects.filter(pk__in=people):
+        if not (person.lado_contacts.exists() or person.lado_cases.exists()):
+            Person.objects.filter(pk=person.pk).delete()

@@ -1,0 +1,335 @@
+"""Writing checked rows as the LADO service's records: contacts, decisions, cases and what closed them.
+
+Inside the caller's transaction (``services.import_execute`` commits a batch at a time). Each record is
+written as the services write it (people through ``Person.save`` so subject exclusion's keys are kept; the
+adult's match keys by the contacts' and cases' own saves; deadlines by ``*_deadlines_sync``) and audited as
+``contact.imported`` / ``case.imported`` naming the run, the file and the row. Historic dates stay
+historic (ADR 0034): a decision is recorded on the day it was decided, a conclusion on the day concluded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+
+from threshold.accounts.models import Organisation, User
+from threshold.accounts.roles import Role
+from threshold.audit.context import AuditContext
+from threshold.core.names import without_hidden_characters
+from threshold.imports.checking import CheckedRow, Problem, adult_name, stored_values
+from threshold.imports.columns import folded
+from threshold.imports.models import ImportedRecord, ImportRun
+from threshold.lado.models import (
+    Allocation,
+    BodyReferral,
+    Case,
+    CaseStatus,
+    Conclusion,
+    Contact,
+    ContactMethod,
+    ContactSource,
+    ContactStatus,
+    Decision,
+    Level,
+    RiskMeasure,
+)
+from threshold.lado.models.cases import Body, RiskMeasureKind
+from threshold.lado.services.common import record_case_event, record_contact_event
+from threshold.lado.services.contacts import adult_person, member_named_exactly
+from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
+from threshold.notifications.recipients import members_in_roles
+from threshold.people.models import Person, PersonKind
+
+IMPORTED_RATIONALE = "Decided before the service used Threshold; brought in from its earlier records ({source})."
+_BODIES = (("dbs_referred_on", Body.DBS), ("tra_referred_on", Body.TRA), ("ofsted_notified_on", Body.OFSTED))
+# What a re-run may change on the contact and on the case, by the row's column.
+CONTACT_FIELDS = {
+    "referrer_name": "referrer_name",
+    "referrer_agency": "referrer_agency",
+    "adult_role": "adult_role",
+    "employer_name": "employer_name",
+    "summary": "summary",
+    "adult_date_of_birth": "adult_date_of_birth",
+}
+CASE_FIELDS = {
+    "adult_address": "adult_address",
+    "adult_gender": "adult_gender",
+    "adult_ethnicity": "adult_ethnicity",
+    "adult_role": "adult_role",
+    "referrer_agency": "referring_agency",
+    "employer_name": "employer_name",
+    "employer_sector": "sector",
+    "came_to_light": "came_to_light",
+    "categories": "abuse_categories",
+    "incident_date": "incident_date",
+    "summary": "summary",
+    "adult_date_of_birth": "adult_date_of_birth",
+}
+
+
+def tidy_name(name: str) -> str:
+    """A name as people write it: spaces collapsed, and a word in "SMITH" or "smith" capitalised as "Smith"."""
+    words = without_hidden_characters(name).split()
+    return " ".join(word.title() if word.isupper() or word.islower() else word for word in words)
+
+
+def source_text(run: ImportRun, row: int) -> str:
+    """Where a row came from, as a person reads it: the file, its sheet, the row."""
+    sheet = f", sheet “{run.sheet}”" if run.sheet else ""
+    return f"{run.file_name}{sheet}, row {row}"
+
+
+class Writer:
+    """Writes one run's rows for its local authority; remembers the adults it has met, by name and birth.
+
+    What it remembers grows with the number of different adults, not with the rows; the LADOs and the
+    employers it looks names up in are the authority's, read once.
+    """
+
+    def __init__(self, *, run: ImportRun, recorded_by: User | None, audit_context: AuditContext) -> None:
+        self.run = run
+        self.local_authority: Organisation = run.local_authority
+        # None for a dry run on the command line, which writes nothing.
+        self.recorded_by: User = recorded_by  # type: ignore[assignment]
+        self.audit_context = audit_context
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+        self.ladoes = {
+            user.email.casefold(): user
+            for user in members_in_roles(self.local_authority, (Role.LADO, Role.LADO_MANAGER))
+        }
+        self.employers: dict[str, Organisation] = {}
+        for organisation in Organisation.objects.exclude(pk=self.local_authority.pk).filter(is_active=True):
+            self.employers.setdefault(folded(organisation.name), organisation)
+        self.adults: dict[tuple[str, dt.date | None], int] = {}
+
+    # ------------------------------------------------------------------ checks needing the database
+
+    def problems(self, checked: CheckedRow) -> list[Problem]:
+        """What the row names that this service does not have: a LADO's address."""
+        email = checked.values.get("lado_email")
+        if email and str(email).casefold() not in self.ladoes:
+            column = self.run.mapping.get("lado_email", "")
+            return [
+                Problem(checked.number, column, "LADO's email address is not the address of a LADO of this service")
+            ]
+        return []
+
+    # ------------------------------------------------------------------ helpers
+
+    def at(self, day: dt.date) -> dt.datetime:
+        """A historic day as a moment: midday in London, so it falls on that day whatever the clocks do."""
+        return dt.datetime.combine(day, dt.time(12, 0), tzinfo=self.zone)
+
+    def lado(self, values: Mapping[str, Any]) -> User | None:
+        """The LADO the row names by address (checked by ``problems``), if any."""
+        email = values.get("lado_email")
+        return self.ladoes.get(str(email).casefold()) if email else None
+
+    def employer(self, values: Mapping[str, Any]) -> Organisation | None:
+        """The organisation in Threshold whose name is the row's employer, if any."""
+        return self.employers.get(folded(values.get("employer_name")))
+
+    def adult(self, values: Mapping[str, Any]) -> tuple[Person, bool]:
+        """The adult's person record, and whether this row made it.
+
+        One adult in several rows is one person: the same name and date of birth (or the same name, both
+        without a date of birth) within a run, or an adult of this service recorded with the same name and
+        date of birth before. A name alone never joins an adult to an earlier record (ADR 0034).
+        """
+        name = tidy_name(adult_name(values))
+        born = values.get("adult_date_of_birth")
+        key = (folded(name), born)
+        known = self.adults.get(key)
+        if known is not None:
+            return Person.objects.get(pk=known), False
+        if born is not None and name:
+            earlier = (
+                Person.objects.filter(
+                    organisation=self.local_authority, kind=PersonKind.ADULT, full_name=name, date_of_birth=born
+                )
+                .filter(Q(lado_contacts__isnull=False) | Q(lado_cases__isnull=False))
+                .order_by("pk")
+                .first()
+            )
+            if earlier is not None:
+                self.adults[key] = earlier.pk
+                return earlier, False
+        person = adult_person(
+            local_authority=self.local_authority,
+            name=name,
+            born=born,
+            role=str(values.get("adult_role") or ""),
+            employer=self.employer(values),
+            # A member of the service named exactly is linked, so subject exclusion hides the record from them;
+            # a name that could mean a member stays hidden from them through rule 2's name keys.
+            user=member_named_exactly(local_authority=self.local_authority, name=name) if name else None,
+        )
+        self.adults[key] = person.pk
+        return person, True
+
+    def event_details(self, checked: CheckedRow) -> dict[str, Any]:
+        """What an imported record's audit event says of its source: the run, the file, the sheet and the row."""
+        return {"import": self.run.pk, "row": checked.number, "sheet": self.run.sheet, "file": self.run.file_name}
+
+    # ------------------------------------------------------------------ creating
+
+    def create(self, checked: CheckedRow) -> tuple[ImportedRecord, bool]:
+        """The row's records, new; returns its source row, and whether a case was opened."""
+        values = checked.values
+        person, made_person = self.adult(values)
+        lado = self.lado(values)
+        level = values.get("decision", "")
+        contact = Contact.objects.create(
+            local_authority=self.local_authority,
+            subject=person,
+            employer=self.employer(values),
+            received_at=self.at(values["received_on"]),
+            method=ContactMethod.IMPORTED,
+            source=values.get("source") or ContactSource.NOT_RECORDED,
+            referrer_name=values.get("referrer_name", ""),
+            referrer_agency=values.get("referrer_agency", ""),
+            adult_name=tidy_name(adult_name(values)),
+            adult_date_of_birth=values.get("adult_date_of_birth"),
+            adult_role=values.get("adult_role", ""),
+            employer_name=values.get("employer_name", ""),
+            summary=values.get("summary", ""),
+            status=ContactStatus.DECIDED if level else ContactStatus.NEW,
+            recorded_by=self.recorded_by,
+            allocated_to=lado if not level else None,
+        )
+        record_contact_event(
+            actor=self.recorded_by,
+            contact=contact,
+            action="contact.imported",
+            audit_context=self.audit_context,
+            details={**self.event_details(checked), "new_person": made_person},
+        )
+        case = self.open_case(checked, contact, lado) if level in (Level.TIER_1, Level.TIER_2) else None
+        if level:
+            self.decide(checked, contact, case, supersedes=None)
+        if case is not None:
+            self.case_rows(checked, case, previous=None)
+            case_deadlines_sync(case)
+        contact_deadlines_sync(contact)
+        record = ImportedRecord.objects.create(
+            local_authority=self.local_authority,
+            source_key=checked.key,
+            source_reference=str(values.get("reference", ""))[:200],
+            run=self.run,
+            last_run=self.run,
+            file_name=self.run.file_name,
+            sheet=self.run.sheet,
+            row=checked.number,
+            digest=checked.digest,
+            values=stored_values(values),
+            contact=contact,
+            case=case,
+            made_person=made_person,
+        )
+        return record, case is not None
+
+    def decide(self, checked: CheckedRow, contact: Contact, case: Case | None, supersedes: Decision | None) -> None:
+        """The row's decision, recorded on the day decided, superseding ``supersedes`` if given."""
+        values = checked.values
+        decided_on = values.get("decided_on") or values["received_on"]
+        Decision(
+            contact=contact,
+            supersedes=supersedes,
+            level=values["decision"],
+            consultation_reason=values.get("consultation_reason", ""),
+            rationale=IMPORTED_RATIONALE.format(source=source_text(self.run, checked.number)),
+            police_advised=bool(values.get("police_involved")),
+            childrens_social_care_advised=bool(values.get("csc_involved")),
+            case=case,
+            pack="",
+            pack_version="",
+            pack_digest="",
+            recorded_at=self.at(decided_on),
+            recorded_by=self.recorded_by,
+        ).save()
+
+    def case_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The case's data set fields the row gives."""
+        found = {field: values.get(column) for column, field in CASE_FIELDS.items()}
+        found = {field: value for field, value in found.items() if value is not None}
+        found["abuse_categories"] = list(values.get("categories") or [])
+        return found
+
+    def open_case(self, checked: CheckedRow, contact: Contact, lado: User | None) -> Case:
+        """The row's case, opened on the day decided, closed on the day concluded; audited with its source."""
+        values = checked.values
+        decided_on = values.get("decided_on") or values["received_on"]
+        concluded = values.get("concluded_on")
+        case = Case.objects.create(
+            local_authority=self.local_authority,
+            subject=contact.subject,
+            contact=contact,
+            lado=lado,
+            tier=values["decision"],
+            status=CaseStatus.CLOSED if concluded else CaseStatus.OPEN,
+            received_on=values["received_on"],
+            opened_at=self.at(decided_on),
+            adult_name=contact.adult_name,
+            employer=contact.employer,
+            outcome=values.get("outcome", "") if concluded else "",
+            concluded_on=concluded,
+            closed_on=concluded,
+            imported=True,
+            **self.case_values(values),
+        )
+        record_case_event(
+            actor=self.recorded_by,
+            case=case,
+            action="case.imported",
+            audit_context=self.audit_context,
+            text=f"Brought in from the service's earlier records: {source_text(self.run, checked.number)}"
+            + (f" (reference {values['reference']})." if values.get("reference") else "."),
+            details=self.event_details(checked),
+        )
+        if lado is not None:
+            Allocation(
+                case=case, lado=lado, reason="Imported", recorded_at=self.at(decided_on), recorded_by=self.recorded_by
+            ).save()
+        return case
+
+    def case_rows(self, checked: CheckedRow, case: Case, previous: Mapping[str, Any] | None) -> None:
+        """The risk measure, referrals to bodies and conclusion the row gives that ``previous`` did not."""
+        values, before = checked.values, previous or {}
+        suspended = values.get("suspended_on")
+        if suspended and suspended != before.get("suspended_on"):
+            RiskMeasure(
+                case=case,
+                kind=RiskMeasureKind.SUSPENDED,
+                started_on=suspended,
+                notes="Imported",
+                recorded_at=self.at(suspended),
+                recorded_by=self.recorded_by,
+            ).save()
+        for column, body in _BODIES:
+            day = values.get(column)
+            if day and day != before.get(column):
+                BodyReferral(
+                    case=case,
+                    body=body,
+                    referred=True,
+                    referred_on=day,
+                    recorded_at=self.at(day),
+                    recorded_by=self.recorded_by,
+                ).save()
+        outcome, concluded = str(values.get("outcome") or ""), values.get("concluded_on")
+        if concluded and (outcome, concluded) != (before.get("outcome"), before.get("concluded_on")):
+            Conclusion(
+                case=case,
+                outcome=outcome,
+                concluded_on=concluded,
+                summary=f"Imported: {source_text(self.run, checked.number)}.",
+                recorded_at=self.at(concluded),
+                recorded_by=self.recorded_by,
+            ).save()
+
+    # ------------------------------------------------------------------ updating
