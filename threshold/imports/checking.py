@@ -91,7 +91,8 @@ def _digest(values: Mapping[str, Any]) -> str:
 def _source_key(values: Mapping[str, Any]) -> str:
     """The row's reference, or (a file without references) a digest of the adult and the day received."""
     if values.get("reference"):
-        return "ref:" + folded(values["reference"])[:190]
+        # Case and spacing aside, a reference is kept as written: "12/3" and "1/23" are two references.
+        return "ref:" + " ".join(str(values["reference"]).split()).casefold()[:190]
     who = {
         "name": folded(adult_name(values)),
         "born": values.get("adult_date_of_birth"),

@@ -325,11 +325,14 @@ NAMES = tuple(BY_NAME)
 # The columns whose values are codes: the mapping page asks how the file's values translate.
 CODED = tuple(column.name for column in COLUMNS if column.kind in (Kind.CODED, Kind.CODES))
 
-_FOLD = re.compile(r"[^0-9a-z]+")
+_FOLD = re.compile(r"[\W_]+")
 
 
 def folded(text: object) -> str:
-    """A header or value compared without case, spaces or punctuation ("Date Received:" → "datereceived")."""
+    """A header or value compared without case, spaces or punctuation ("Date Received:" → "datereceived").
+
+    Letters of every script are kept ("王伟" stays itself), so two names in other scripts never fold alike.
+    """
     return _FOLD.sub("", str(text or "").casefold())
 
 

@@ -20,6 +20,7 @@ _WORDS = {
     RunStatus.UNDONE: "Undone",
     RunStatus.ABANDONED: "Abandoned",
     RunStatus.MAPPING: "Map the columns",
+    RunStatus.CHECKING: "Checking the file",
 }
 
 
@@ -51,6 +52,10 @@ def figures(run: ImportRun) -> list[dict[str, Any]]:
         ("Already imported, unchanged", _plural(summary.get("unchanged", 0), "record")),
         ("Repeated rows (skipped)", _plural(summary.get("duplicates", 0), "row")),
         ("Rows to fix (not imported)", _plural(summary.get("rows_with_errors", 0), "row")),
+        (
+            "Left unallocated (the LADO named is not one of the service’s now)",
+            _plural(summary.get("unallocated", 0), "row"),
+        ),
     ]
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
 
@@ -62,20 +67,20 @@ def run_page_context(run: ImportRun) -> dict[str, Any]:
     return {
         "run": run,
         "heading": _WORDS.get(RunStatus(run.status), run.get_status_display()),
-        "figures": figures(run) if run.summary else [],
+        "figures": figures(run) if run.summary and run.status != RunStatus.CHECKING else [],
         "problems": problems[:PROBLEMS_SHOWN],
         "more_problems": max((run.summary or {}).get("error_count", 0) - min(len(problems), PROBLEMS_SHOWN), 0),
-        "in_progress": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "in_progress": run.status in (RunStatus.CHECKING, RunStatus.QUEUED, RunStatus.RUNNING),
         "progress": f"{run.rows_done:,} of {run.rows_total:,} rows read"
         if run.rows_total
         else f"{run.rows_done:,} rows read",
         "can_import": run.status == RunStatus.CHECKED and (run.summary or {}).get("rows", 0) > 0,
-        "can_remap": run.status in (RunStatus.CHECKED, RunStatus.MAPPING) and file_kept,
+        "can_remap": run.status in (RunStatus.CHECKED, RunStatus.MAPPING, RunStatus.FAILED) and file_kept,
         "errors_url": reverse("import_problems", args=[run.pk])
         if file_kept and (run.summary or {}).get("rows_with_errors")
         else "",
-        "undo_problem": undo_problem(run) if run.status == RunStatus.IMPORTED else "",
-        "can_undo": run.status == RunStatus.IMPORTED,
+        "undo_problem": undo_problem(run) if run.status in (RunStatus.IMPORTED, RunStatus.FAILED) else "",
+        "can_undo": run.status in (RunStatus.IMPORTED, RunStatus.FAILED),
         "kept_until": run.expires_at if file_kept else None,
         "kept_for_hours": int(VALID_FOR.total_seconds() // 3600),
     }

@@ -27,6 +27,9 @@ from threshold.imports.values import cell_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _MAX_UNPACKED = 400 * 1024 * 1024
+# Spreadsheet XML compresses about 10 to 30 times; far more than this is a bomb, not a log.
+_MAX_RATIO = 200
+_MAX_PART_READ = 1024 * 1024
 _HEADER_SCAN = 20
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -80,10 +83,20 @@ def _check_workbook(content: bytes) -> None:
             "The file is damaged or is not an Excel workbook: save it again as .xlsx or .csv"
         ) from None
     with archive:
-        names = archive.namelist()
+        infos = archive.infolist()
+        names = [info.filename for info in infos]
+        # The sizes the archive declares are checked before anything is unpacked: a "zip bomb" declares
+        # small parts that unpack huge, and zipfile stops at the declared size, so the declared size bounds it.
+        if sum(info.file_size for info in infos) > _MAX_UNPACKED or any(
+            info.compress_size and info.file_size / info.compress_size > _MAX_RATIO for info in infos
+        ):
+            raise UnreadableFile("The workbook is too large once unpacked: save it as .csv, or split it")
         if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
             raise UnreadableFile("The file is not an Excel workbook: save it as .xlsx or .csv")
-        types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+        types_part = archive.getinfo("[Content_Types].xml")
+        if types_part.file_size > _MAX_PART_READ:
+            raise UnreadableFile("The file is not an Excel workbook: save it as .xlsx or .csv")
+        types = archive.read(types_part).decode("utf-8", "replace")
         if any(name.lower().endswith("vbaproject.bin") for name in names) or any(
             kind in types for kind in _MACRO_TYPES
         ):
@@ -91,8 +104,6 @@ def _check_workbook(content: bytes) -> None:
                 "The file is a macro-enabled workbook, which Threshold does not open: save it as .xlsx (Excel "
                 "Workbook) or .csv, without macros"
             )
-        if sum(info.file_size for info in archive.infolist()) > _MAX_UNPACKED:
-            raise UnreadableFile("The workbook is too large once unpacked: save it as .csv, or split it")
 
 
 def file_format(content: bytes) -> str:
@@ -148,6 +159,9 @@ def _xlsx_rows(content: bytes, sheet: str) -> Iterator[tuple[int, list[object]]]
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     try:
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        # Without this a sheet whose file does not state its size (write-only openpyxl and other writers save
+        # such sheets) is parsed twice: once to measure it, then to read it.
+        worksheet.reset_dimensions()
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             yield number, list(values)
     finally:

@@ -34,15 +34,25 @@ class CellError(ValueError):
     """A cell that cannot be read as its column's value; the message says what to do, in words."""
 
 
+_PLAIN = (str, int, float, dt.datetime, dt.date, dt.time)
+
+
 def is_formula(raw: object) -> bool:
-    """A cell holding a formula (openpyxl reads formulas as their text, starting "=")."""
-    return isinstance(raw, str) and raw.lstrip().startswith("=")
+    """A cell holding a formula: its text starting "=", or an array or data-table formula object (openpyxl).
+
+    Anything but a plain value (text, a number, a date) counts, so no object is ever turned into text.
+    """
+    if raw is None:
+        return False
+    return (isinstance(raw, str) and raw.lstrip().startswith("=")) or not isinstance(raw, _PLAIN)
 
 
 def cell_text(raw: object) -> str:
     """A cell as stripped text without hidden characters; numbers without a trailing ".0"."""
     if raw is None:
         return ""
+    if not isinstance(raw, _PLAIN):
+        return "(a formula)"  # an array or data-table formula: never its object's text
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, dt.datetime | dt.date):

@@ -28,7 +28,7 @@ from threshold.imports.presenters import run_page_context
 from threshold.imports.selectors import my_run, my_runs, saved_mappings
 from threshold.imports.services.common import importing_authorities
 from threshold.imports.services.mapping import import_map, import_start, mapping_save, value_choices
-from threshold.imports.services.running import import_check, import_queue, problem_rows
+from threshold.imports.services.running import check_queue, import_queue, problem_rows
 from threshold.imports.services.undo import import_undo
 from threshold.reports.spreadsheets import Sheet, xlsx_response
 
@@ -135,7 +135,7 @@ def import_values(request: HttpRequest, run_id: int) -> HttpResponseBase:
                 expected_version=form.cleaned_data["version"],
                 audit_context=context,
             )
-            import_check(actor=user, run=run, audit_context=context)
+            check_queue(actor=user, run=run, expected_version=run.version, audit_context=context)
         except ConflictError:
             return _conflict(request, run, "import_values")
         except ValidationError as error:

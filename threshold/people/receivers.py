@@ -25,10 +25,10 @@ def _reads(update_fields: Any, fields: frozenset[str]) -> bool:
     return update_fields is None or bool(fields & set(update_fields))
 
 
-def adult_record_saved(sender: Any, instance: Any, raw: bool, update_fields: Any, **kwargs: Any) -> None:
+def adult_record_saved(sender: Any, instance: Any, created: bool, raw: bool, update_fields: Any, **kwargs: Any) -> None:
     """A contact or case was saved: keep its keys in step when what they are made from may have changed."""
     if not raw and _reads(update_fields, RECORD_FIELDS):
-        adult_keys_write(record=instance)
+        adult_keys_write(record=instance, new=created)
 
 
 def person_saved(sender: Any, instance: Person, created: bool, raw: bool, update_fields: Any, **kwargs: Any) -> None:

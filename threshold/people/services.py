@@ -42,13 +42,16 @@ def _owner(record: Contact | Case) -> dict[str, Contact | Case]:
     return {record._meta.model_name or "": record}
 
 
-def adult_keys_write(*, record: Contact | Case) -> None:
-    """Bring ``record``'s stored keys in step with its adult: the keys it no longer has go, new ones are added."""
+def adult_keys_write(*, record: Contact | Case, new: bool = False) -> None:
+    """Bring ``record``'s stored keys in step with its adult: the keys it no longer has go, new ones are added.
+
+    ``new``: the record was just inserted, so it has no keys yet to read (an import writes thousands).
+    """
     name, born, employer = adult_of(record)
     wanted = adult_keys(name=name, date_of_birth=born, employer_name=employer)
     owner = _owner(record)
     with transaction.atomic():
-        stored = set(AdultKey.objects.filter(**owner).values_list("key", flat=True))
+        stored = set() if new else set(AdultKey.objects.filter(**owner).values_list("key", flat=True))
         if stored - wanted:
             AdultKey.objects.filter(**owner, key__in=sorted(stored - wanted)).delete()
         AdultKey.objects.bulk_create([AdultKey(**owner, key=key) for key in sorted(wanted - stored)])

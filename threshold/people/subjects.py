@@ -76,7 +76,8 @@ def exclude_possible_subjects(person: Person, users: QuerySet[User]) -> QuerySet
     return users.exclude(pk__in=about)
 
 
-def _members(organisations: Iterable[Organisation]) -> list[User]:
+def members_of(organisations: Iterable[Organisation]) -> list[User]:
+    """The active members of ``organisations``, with their keys read (what a typed name is compared with)."""
     organisation_ids = {organisation.pk for organisation in organisations}
     user_ids = Membership.objects.filter(organisation_id__in=organisation_ids, is_active=True).values("user_id")
     members = list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk"))
@@ -84,12 +85,17 @@ def _members(organisations: Iterable[Organisation]) -> list[User]:
     return members
 
 
-def possible_members(*, name: str, email: str = "", organisations: Iterable[Organisation]) -> list[User]:
-    """Active members of ``organisations`` whom a typed name (and email) could mean, by name order."""
+def possible_members(
+    *, name: str, email: str = "", organisations: Iterable[Organisation], members: list[User] | None = None
+) -> list[User]:
+    """Active members of ``organisations`` whom a typed name (and email) could mean, by name order.
+
+    ``members``: ``members_of(organisations)`` read once by a caller comparing many names (an import).
+    """
     keys = record_keys(name=name, email=email)
     if not keys:
         return []
-    return [user for user in _members(organisations) if keys & user_keys(user)]
+    return [user for user in (members_of(organisations) if members is None else members) if keys & user_keys(user)]
 
 
 def _same_name(first: str, second: str) -> bool:
@@ -123,6 +129,7 @@ def typed_subject(
     organisations: Iterable[Organisation],
     confirmation: str,
     field: str,
+    members: list[User] | None = None,
 ) -> tuple[User | None, list[User]]:
     """The colleague a typed name means, and the colleagues it could still mean.
 
@@ -133,7 +140,7 @@ def typed_subject(
     matches in place: the record stays hidden from them until someone who
     handles it clears the match (``subject_clear``).
     """
-    candidates = possible_members(name=name, email=email, organisations=organisations)
+    candidates = possible_members(name=name, email=email, organisations=organisations, members=members)
     if not candidates:
         return None, []
     exact = [user for user in candidates if _same_name(user.full_name, name)]
@@ -191,7 +198,7 @@ def hidden_from(person: Person, organisations: Iterable[Organisation]) -> list[t
     hidden = []
     keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
     cleared = set(SubjectClearance.objects.filter(person=person).values_list("user_id", flat=True))
-    for user in _members(organisations):
+    for user in members_of(organisations):
         if person.user_id == user.pk:
             hidden.append((user, "the record is about them"))
         elif person.email and person.email.casefold() == user.email.casefold():

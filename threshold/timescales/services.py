@@ -92,6 +92,7 @@ def deadlines_sync(
         existing = existing.filter(kind__in=limit)
     rows = {(row.kind, row.key): row for row in existing}
     now = timezone.now()
+    new_rows: list[Deadline] = []
     for identity, row in rows.items():
         if identity not in wanted and not (row.state == DeadlineState.NOT_NEEDED and row.closed_by_id):
             row.delete()
@@ -113,13 +114,15 @@ def deadlines_sync(
         }
         current = rows.get(identity)
         if current is None:
-            Deadline.objects.create(
-                record_key=key_of_record,
-                kind=spec.kind,
-                key=spec.key,
-                updated_at=now,
-                **({field: record} if field else {}),
-                **values,
+            new_rows.append(
+                Deadline(
+                    record_key=key_of_record,
+                    kind=spec.kind,
+                    key=spec.key,
+                    updated_at=now,
+                    **({field: record} if field else {}),
+                    **values,
+                )
             )
             continue
         if current.state == DeadlineState.NOT_NEEDED and current.closed_by_id and spec.state != DeadlineState.MET:
@@ -131,6 +134,8 @@ def deadlines_sync(
                 setattr(current, name, value)
             current.updated_at = now
             current.save(update_fields=[*changed, "updated_at"])
+    # One insert for a record's new clocks (a new case has seven or more); Deadline has no save of its own.
+    Deadline.objects.bulk_create(new_rows)
 
 
 def _differs(row: Deadline, name: str, value: object) -> bool:

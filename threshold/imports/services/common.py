@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext
+from threshold.audit.models import AuditEvent
 from threshold.audit.services import audit_record
 from threshold.imports.checking import CheckedRow, Problem, check_row
 from threshold.imports.columns import BY_NAME
@@ -39,6 +40,8 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    # Rows naming a LADO who is not one of the service's now (or whom the adult could be): left unallocated.
+    unallocated: int = 0
     problem_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
@@ -58,6 +61,7 @@ class Outcome:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "duplicates": self.duplicates,
+            "unallocated": self.unallocated,
             "rows_with_errors": self.problem_rows,
             "error_count": self.problem_count,
             "errors": [problem.as_dict() for problem in self.problems],
@@ -133,6 +137,8 @@ def rows_to_write(
     run: ImportRun, writer: Writer, outcome: Outcome, today: dt.date
 ) -> Iterator[tuple[CheckedRow, ImportedRecord | None]]:
     """Each row to import, with its earlier import if any; problem rows and repeats counted, not yielded."""
+    # The service's first import finds no earlier row: no need to look for one row by row.
+    earlier = ImportedRecord.objects.filter(local_authority=run.local_authority).exists()
     for _row, checked, repeated in checked_rows(run, writer, today):
         outcome.rows += 1
         if repeated:
@@ -142,10 +148,13 @@ def rows_to_write(
             outcome.add_problems(checked.problems)
             continue
         record = (
-            ImportedRecord.objects.filter(local_authority=run.local_authority, source_key=checked.key)
-            .select_related("contact", "case")
-            .first()
+            ImportedRecord.objects.filter(local_authority=run.local_authority, source_key=checked.key).first()
+            if earlier
+            else None
         )
+        if record is not None and not writer.may_change(record):
+            outcome.unchanged += 1
+            continue
         yield checked, record
 
 
@@ -179,3 +188,22 @@ def summary_of(run: ImportRun) -> dict[str, Any]:
 def counts_of(run: ImportRun) -> dict[str, Any]:
     """The run's figures for its audit event: counts only, never a value of the file."""
     return {name: value for name, value in run.summary.items() if name != "errors"}
+
+
+def worked_on_since(*, contacts: Iterable[int], cases: Iterable[int], people: Iterable[int] = ()) -> bool:
+    """Someone has changed or added to these records since an import wrote them (a read does not count).
+
+    Every change of case data is audited, so the trail answers it: any event on the contacts, cases or the
+    adults' person records other than an import's own, a read (``record.*``) or a listing (``records.*``).
+    """
+    events = (
+        AuditEvent.objects.filter(record_type="contact", record_id__in=[str(pk) for pk in contacts])
+        | AuditEvent.objects.filter(record_type="case", record_id__in=[str(pk) for pk in cases])
+        | AuditEvent.objects.filter(record_type="person", record_id__in=[str(pk) for pk in people])
+    )
+    return (
+        events.exclude(action__in=IMPORT_ACTIONS)
+        .exclude(action__startswith="record.")
+        .exclude(action__startswith="records.")
+        .exists()
+    )

@@ -107,6 +107,10 @@ def import_map(
 ) -> ImportRun:
     """Keep the person's mapping (canonical column → the file's header) and value translations for the run."""
     require_starter(actor, run)
+    if run.status not in (RunStatus.MAPPING, RunStatus.CHECKED, RunStatus.FAILED):
+        raise ValidationError(
+            {"mapping": "This import has been imported, undone or is in progress: upload the file again"}
+        )
     mapping = {name: header for name, header in mapping.items() if header}
     errors = mapping_errors(run, mapping)
     for name, values in translations.items():

@@ -15,7 +15,6 @@ from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
 from threshold.core.locking import bump_version
 from threshold.imports.checking import CheckedRow, adult_name, restored_values
-from threshold.imports.columns import folded
 from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
 from threshold.imports.services.common import (
     BATCH_ROWS,
@@ -30,11 +29,16 @@ from threshold.imports.services.common import (
     rows_to_write,
 )
 from threshold.imports.services.updating import row_update
-from threshold.imports.services.writing import Writer
+from threshold.imports.services.writing import Writer, adult_key, tidy_name
 from threshold.imports.values import cell_text
 from threshold.lado.models import (
     Decision,
 )
+
+# What may be (re)checked: a run mapped, checked, or stopped by an error part-way (its rows imported so far stay).
+CHECKABLE = (RunStatus.MAPPING, RunStatus.CHECKING, RunStatus.CHECKED, RunStatus.FAILED)
+BUSY = (RunStatus.CHECKING, RunStatus.QUEUED, RunStatus.RUNNING)
+PROGRESS_EVERY = 500
 
 
 def import_check(
@@ -47,28 +51,60 @@ def import_check(
     """
     if actor is not None:
         require_starter(actor, run)
+    claimed = ImportRun.objects.filter(pk=run.pk, status__in=CHECKABLE).update(status=RunStatus.CHECKING)
+    if not claimed:
+        raise ValidationError({"run": "This import is already being checked or imported"})
     writer = Writer(run=run, recorded_by=actor or recorded_by, audit_context=audit_context)
     outcome = Outcome()
-    today = timezone.localdate()
     adults: set[tuple[str, object]] = set()
-    for checked, record in rows_to_write(run, writer, outcome, today):
-        if record is None:
-            count_new(outcome, checked)
-            adults.add(_adult_key(checked))
-        elif record.digest == checked.digest:
-            outcome.unchanged += 1
-        else:
-            outcome.updated += 1
-    outcome.created["people"] = len(adults)
+    try:
+        for checked, record in rows_to_write(run, writer, outcome, timezone.localdate()):
+            if outcome.rows % PROGRESS_EVERY == 0:
+                ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)
+            if record is None:
+                count_new(outcome, checked)
+                email = str(checked.values.get("lado_email") or "").casefold()
+                outcome.unallocated += bool(email) and email not in writer.ladoes
+                key = adult_key(checked.values)
+                if key is None or key not in adults:
+                    born = checked.values.get("adult_date_of_birth")
+                    name = tidy_name(adult_name(checked.values))
+                    outcome.created["people"] += writer.earlier_adult(name, born) is None
+                if key is not None:
+                    adults.add(key)
+            elif record.digest == checked.digest:
+                outcome.unchanged += 1
+            else:
+                outcome.updated += 1
+    except Exception:
+        ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+        raise
     with transaction.atomic(durable=True):
         finish(run, outcome, RunStatus.CHECKED)
         audit_run_event(context=audit_context, run=run, action="import.checked", details=counts_of(run))
     return run
 
 
-def _adult_key(checked: CheckedRow) -> tuple[str, object]:
-    """Rows about one adult (same name and date of birth) count as one person in the dry run's figures."""
-    return folded(adult_name(checked.values)), checked.values.get("adult_date_of_birth")
+def check_queue(
+    *, actor: User, run: ImportRun, expected_version: int, audit_context: AuditContext | None = None
+) -> ImportRun:
+    """Ask for the mapped run to be checked in the background (``tasks.run_check``, after commit).
+
+    A large file's dry run takes longer than a page may wait; the run's page shows how far it has got.
+    """
+    from threshold.imports.tasks import run_check
+
+    require_starter(actor, run)
+    if run.status not in CHECKABLE:
+        raise ValidationError({"run": "This import can no longer be checked"})
+    with transaction.atomic(durable=True):
+        bump_version(run, expected_version)
+        run.status = RunStatus.CHECKING
+        run.rows_done = 0
+        run.save(update_fields=["status", "rows_done"])
+        audit_run_event(context=context_for(actor, audit_context), run=run, action="import.check_queued")
+        transaction.on_commit(lambda: run_check.enqueue(run.pk))
+    return run
 
 
 def problem_rows(*, actor: User, run: ImportRun, audit_context: AuditContext | None = None) -> Iterator[list[Any]]:
@@ -120,7 +156,12 @@ def import_execute(
         raise PermissionDenied("An import must name the person it is recorded as.")
     context = audit_context or AuditContext.for_user(user, organisation=run.local_authority)
     require_manager(user, run.local_authority)
-    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, rows_done=0)
+    # Claimed in one statement, so a task run twice (or a command beside the web) imports the run once.
+    claimed = ImportRun.objects.filter(pk=run.pk, status__in=(RunStatus.CHECKED, RunStatus.QUEUED)).update(
+        status=RunStatus.RUNNING, rows_done=0
+    )
+    if not claimed:
+        raise ValidationError({"run": "This import has not been checked, or is already being imported"})
     writer = Writer(run=run, recorded_by=user, audit_context=context)
     outcome = Outcome()
     rows = rows_to_write(run, writer, outcome, timezone.localdate())
@@ -141,6 +182,7 @@ def import_execute(
             _finish_import(run, outcome, RunStatus.FAILED)
             audit_run_event(context=context, run=run, action="import.failed", details=counts_of(run))
         raise
+    outcome.unallocated = writer.unallocated
     with transaction.atomic(durable=True):
         _finish_import(run, outcome, RunStatus.IMPORTED)
         audit_run_event(context=context, run=run, action="import.imported", details=counts_of(run))
@@ -179,7 +221,8 @@ def _write_row(writer: Writer, outcome: Outcome, checked: CheckedRow, record: Im
 def import_forget(*, now: dt.datetime | None = None) -> int:
     """Empty the files of runs past their time (the sweep); runs never finished are marked abandoned."""
     now = now or timezone.now()
-    expired = ImportRun.objects.filter(expires_at__lte=now).exclude(upload=b"")
+    # A run being checked or imported keeps its file until it finishes (its own end sweeps again).
+    expired = ImportRun.objects.filter(expires_at__lte=now).exclude(upload=b"").exclude(status__in=BUSY)
     count = 0
     for run in expired.only("pk", "status"):
         with transaction.atomic(durable=True):

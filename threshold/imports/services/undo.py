@@ -9,15 +9,10 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
-from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.core.locking import bump_version
 from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
-from threshold.imports.services.common import (
-    IMPORT_ACTIONS,
-    audit_run_event,
-    require_starter,
-)
+from threshold.imports.services.common import audit_run_event, require_starter, worked_on_since
 from threshold.lado.models import (
     Allocation,
     BodyReferral,
@@ -32,27 +27,27 @@ from threshold.people.models import Person
 
 def undo_problem(run: ImportRun) -> str:
     """Why the run cannot be undone now, or "" when it can."""
-    if run.status != RunStatus.IMPORTED:
-        return "Only a finished import can be undone"
+    if run.status not in (RunStatus.IMPORTED, RunStatus.FAILED):
+        return "Only a finished or stopped import can be undone"
     if ImportedRecord.objects.filter(last_run=run).exclude(run=run).exists():
         return "This import changed records an earlier import brought in: it cannot be undone as a whole"
     records = ImportedRecord.objects.filter(run=run)
     if records.exclude(last_run=run).exists():
         return "A later import has changed records this one brought in: undo that one first"
-    contacts = [str(pk) for pk in records.values_list("contact_id", flat=True)]
-    cases = [str(pk) for pk in records.exclude(case=None).values_list("case_id", flat=True)]
-    worked_on = (
-        (
-            AuditEvent.objects.filter(record_type="contact", record_id__in=contacts)
-            | AuditEvent.objects.filter(record_type="case", record_id__in=cases)
-        )
-        .exclude(action__in=IMPORT_ACTIONS)
-        .exclude(action__startswith="record.")
-        .exclude(action__startswith="records.")
-    )
-    if worked_on.exists():
+    contacts = list(records.values_list("contact_id", flat=True))
+    cases = list(records.exclude(case=None).values_list("case_id", flat=True))
+    people = _people_made(run)
+    if worked_on_since(contacts=contacts, cases=cases, people=people):
         return "Someone has worked on records this import brought in since: it can no longer be undone as a whole"
     return ""
+
+
+def _people_made(run: ImportRun) -> set[int]:
+    return set(
+        Contact.objects.filter(import_source__run=run, import_source__made_person=True).values_list(
+            "subject_id", flat=True
+        )
+    )
 
 
 def import_undo(
@@ -62,17 +57,16 @@ def import_undo(
     require_starter(actor, run)
     with transaction.atomic(durable=True):
         bump_version(run, expected_version)
+        records = ImportedRecord.objects.filter(run=run)
+        contacts = list(records.values_list("contact_id", flat=True))
+        cases = list(records.exclude(case=None).values_list("case_id", flat=True))
+        # Locked before the check, so nobody's work can land between the check and the removal.
+        list(Contact.objects.select_for_update().filter(pk__in=contacts).values_list("pk", flat=True))
+        list(Case.objects.select_for_update().filter(pk__in=cases).values_list("pk", flat=True))
         reason = undo_problem(run)
         if reason:
             raise ValidationError({"run": reason})
-        records = list(ImportedRecord.objects.filter(run=run).values("pk", "contact_id", "case_id", "made_person"))
-        contacts = [record["contact_id"] for record in records]
-        cases = [record["case_id"] for record in records if record["case_id"]]
-        people = set(
-            Contact.objects.filter(pk__in=contacts, import_source__made_person=True).values_list(
-                "subject_id", flat=True
-            )
-        )
+        people = _people_made(run)
         try:
             _remove(contacts=contacts, cases=cases, people=people)
         except ProtectedError:
@@ -105,5 +99,6 @@ def _remove(*, contacts: list[int], cases: list[int], people: set[int]) -> None:
     Case.objects.filter(pk__in=cases).delete()
     Contact.objects.filter(pk__in=contacts).delete()
     for person in Person.objects.filter(pk__in=people):
-        if not (person.lado_contacts.exists() or person.lado_cases.exists()):
+        # A person someone has cleared, or who still has other records, is someone else's work: kept.
+        if not (person.lado_contacts.exists() or person.lado_cases.exists() or person.clearances.exists()):
             Person.objects.filter(pk=person.pk).delete()

@@ -1,9 +1,12 @@
 """A re-run's changed row: the records an earlier import brought in, brought in step with the corrected file.
 
-Inside the import's batch transaction. Fields change in place (each change audited with its old and new value,
-and on a case a chronology line); decisions and conclusions, being history, gain a superseding row. A change the
-import must not make (a case turned back into a consultation, a decision removed) is returned as a problem, with
-nothing written for the row.
+Inside the import's batch transaction. Only the columns whose value in the file changed since the last import
+are applied, so a re-run never undoes work done in Threshold on other fields; and a record someone has worked
+on since it was imported is not changed at all (they change it in Threshold). Fields change in place, each
+change audited by name without its values (they come from the file); decisions and conclusions, being
+history, gain a superseding row. A change the import must not make is returned as a problem, with nothing
+written for the row: a case turned back into a consultation, a decision or a conclusion removed, a corrected
+suspension date, or a reference now used for a different adult.
 """
 
 from __future__ import annotations
@@ -16,20 +19,23 @@ from django.db.models import Model
 from django.utils import timezone
 
 from threshold.imports.checking import CASE_LEVELS, CheckedRow, Problem, adult_name, stored_values
-from threshold.imports.columns import BY_NAME
+from threshold.imports.columns import BY_NAME, folded
 from threshold.imports.models import ImportedRecord
+from threshold.imports.services.common import worked_on_since
 from threshold.imports.services.writing import CASE_FIELDS, CONTACT_FIELDS, Writer, source_text, tidy_name
-from threshold.lado.models import Case, CaseStatus, Contact, ContactStatus
+from threshold.lado.models import Case, CaseStatus, Contact, ContactSource, ContactStatus
 from threshold.lado.services.common import record_case_event, record_contact_event
 from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
 from threshold.people.models import Person
 
-_DATE_FIELDS = frozenset({"adult_date_of_birth", "incident_date", "concluded_on", "closed_on"})
+_DATE_FIELDS = frozenset({"adult_date_of_birth", "incident_date", "concluded_on", "closed_on", "received_on"})
+# The columns a decision is made of: a change to any of them is recorded as a new decision superseding the last.
+_DECISION_COLUMNS = ("decision", "decided_on", "consultation_reason", "police_involved", "csc_involved")
+_CONCLUSION_COLUMNS = ("outcome", "concluded_on")
 
 
-def _refused(writer: Writer, checked: CheckedRow, message: str) -> list[Problem]:
-    column = writer.run.mapping.get("decision") or BY_NAME["decision"].label
-    return [Problem(checked.number, column, message)]
+def _problem(writer: Writer, checked: CheckedRow, column: str, message: str) -> list[Problem]:
+    return [Problem(checked.number, writer.run.mapping.get(column) or BY_NAME[column].label, message)]
 
 
 def _apply(record: Model, wanted: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -43,6 +49,37 @@ def _apply(record: Model, wanted: Mapping[str, Any]) -> dict[str, tuple[Any, Any
     return changes
 
 
+def _same_adult(values: Mapping[str, Any], previous: Mapping[str, Any]) -> bool:
+    """The corrected row is still about the adult first imported: a shared word of the name, no other birth date."""
+    born, was_born = values.get("adult_date_of_birth"), previous.get("adult_date_of_birth")
+    if born and was_born and born != was_born:
+        return False
+    words, was_words = ({folded(word) for word in adult_name(row).split()} - {""} for row in (values, previous))
+    return not (words and was_words) or bool(words & was_words)
+
+
+def _refusal(writer: Writer, checked: CheckedRow, previous: Mapping[str, Any], case: Case | None) -> list[Problem]:
+    """Why the changed row must not be applied by import, as problems; none when it may."""
+    values = checked.values
+    level, was = values.get("decision", ""), previous.get("decision", "")
+    if not _same_adult(values, previous):
+        return _problem(writer, checked, "reference", "This reference was first imported for a different adult: "
+                        "give the row its own reference")  # fmt: skip
+    if was in CASE_LEVELS and level not in CASE_LEVELS and case is not None:
+        return _problem(writer, checked, "decision", "Decision was a Tier 1 or Tier 2 case when first imported: "
+                        "change the case in Threshold, not by import")  # fmt: skip
+    if was and not level:
+        return _problem(writer, checked, "decision", "Decision was given when first imported and is now blank: "
+                        "leave it as it was, or change the contact in Threshold")  # fmt: skip
+    if previous.get("concluded_on") and not values.get("concluded_on"):
+        return _problem(writer, checked, "concluded_on", "Date concluded was given when first imported and is now "
+                        "blank: reopen the case in Threshold, not by import")  # fmt: skip
+    if previous.get("suspended_on") and values.get("suspended_on") != previous.get("suspended_on"):
+        return _problem(writer, checked, "suspended_on", "Date suspended has changed since it was imported: "
+                        "correct the risk measure in Threshold")  # fmt: skip
+    return []
+
+
 def row_update(
     writer: Writer, record: ImportedRecord, checked: CheckedRow, previous: Mapping[str, Any]
 ) -> list[Problem]:
@@ -50,46 +87,25 @@ def row_update(
     values = checked.values
     contact = Contact.objects.select_for_update().get(pk=record.contact_id)
     case = Case.objects.select_for_update().get(pk=record.case_id) if record.case_id else None
-    level, was = values.get("decision", ""), previous.get("decision", "")
-    if was in CASE_LEVELS and level not in CASE_LEVELS and case is not None:
-        return _refused(
-            writer,
-            checked,
-            "Decision was a Tier 1 or Tier 2 case when first imported: change the case in Threshold, not by import",
-        )
-    if was and not level:
-        return _refused(
-            writer,
-            checked,
-            "Decision was given when first imported and is now blank: "
-            "leave it as it was, or change the contact in Threshold",
-        )
+    refused = _refusal(writer, checked, previous, case)
+    if refused:
+        return refused
+    if worked_on_since(contacts=[contact.pk], cases=[case.pk] if case else []):
+        return _problem(writer, checked, "reference", "Someone has worked on this record in Threshold since it was "
+                        "imported: make the change there")  # fmt: skip
+    changed = {name for name in {*values, *previous} if values.get(name) != previous.get(name)}
     name = tidy_name(adult_name(values))
-    wanted: dict[str, Any] = {
-        field: values.get(column, None if field in _DATE_FIELDS else "") for column, field in CONTACT_FIELDS.items()
-    }
-    wanted.update(adult_name=name, received_at=writer.at(values["received_on"]))
-    if level:
-        wanted["status"] = ContactStatus.DECIDED
-    changes = _apply(contact, wanted)
-    if changes:
-        record_contact_event(
-            actor=writer.recorded_by,
-            contact=contact,
-            action="contact.import_updated",
-            audit_context=writer.audit_context,
-            changes=changes,
-            details=writer.event_details(checked),
-        )
-    if record.made_person:
+    _contact_follows(writer, checked, contact, changed, name)
+    if record.made_person and changed & {"adult_first_name", "adult_last_name", "adult_name", "adult_date_of_birth"}:
         _person_follows(contact.subject_id, name, values.get("adult_date_of_birth"))
-    if level and level != was:
+    level = values.get("decision", "")
+    if level and changed & set(_DECISION_COLUMNS):
         if level in CASE_LEVELS and case is None:
-            case = writer.open_case(checked, contact, writer.lado(values))
+            case = writer.open_case(checked, contact, writer.lado(values, contact.subject))
             record.case = case
         writer.decide(checked, contact, case, supersedes=contact.decisions.order_by("-recorded_at", "-pk").first())
     if case is not None:
-        _case_follows(writer, checked, case, previous, name)
+        _case_follows(writer, checked, case, previous, changed, name)
         case_deadlines_sync(case)
     contact_deadlines_sync(contact)
     record.digest = checked.digest
@@ -101,23 +117,64 @@ def row_update(
     return []
 
 
+def _contact_follows(writer: Writer, checked: CheckedRow, contact: Contact, changed: set[str], name: str) -> None:
+    values = checked.values
+    wanted: dict[str, Any] = {
+        field: values.get(column, None if field in _DATE_FIELDS else "")
+        for column, field in CONTACT_FIELDS.items()
+        if column in changed
+    }
+    if changed & {"adult_first_name", "adult_last_name", "adult_name"}:
+        wanted["adult_name"] = name
+    if "received_on" in changed:
+        wanted["received_at"] = writer.at(values["received_on"])
+    if "source" in changed:
+        wanted["source"] = values.get("source") or ContactSource.NOT_RECORDED
+    if "employer_name" in changed:
+        wanted["employer"] = writer.employer(values)
+    if values.get("decision"):
+        wanted["status"] = ContactStatus.DECIDED
+    changes = _apply(contact, wanted)
+    if changes:
+        record_contact_event(
+            actor=writer.recorded_by,
+            contact=contact,
+            action="contact.import_updated",
+            audit_context=writer.audit_context,
+            changes=changes,
+            excluded_fields=list(changes),  # the values come from the file: named, never copied
+            details=writer.event_details(checked),
+        )
+
+
 def _person_follows(person_id: int, name: str, born: dt.date | None) -> None:
     """The adult's person record, made by an import, follows its row (saved: a new name rewrites its keys)."""
     person = Person.objects.select_for_update().get(pk=person_id)
     _apply(person, {"full_name": name, "date_of_birth": born})
 
 
-def _case_follows(writer: Writer, checked: CheckedRow, case: Case, previous: Mapping[str, Any], name: str) -> None:
+def _case_follows(
+    writer: Writer, checked: CheckedRow, case: Case, previous: Mapping[str, Any], changed: set[str], name: str
+) -> None:
     values = checked.values
-    concluded = values.get("concluded_on")
-    wanted: dict[str, Any] = {field: None if field in _DATE_FIELDS else "" for field in CASE_FIELDS.values()}
-    wanted.update(writer.case_values(values), adult_name=name, tier=values.get("decision", case.tier))
-    wanted.update(
-        outcome=values.get("outcome", "") if concluded else "",
-        concluded_on=concluded,
-        closed_on=concluded,
-        status=CaseStatus.CLOSED if concluded else case.status,
-    )
+    fresh = writer.case_values(values)
+    wanted: dict[str, Any] = {
+        field: fresh.get(field, None if field in _DATE_FIELDS else "")
+        for column, field in CASE_FIELDS.items()
+        if column in changed
+    }
+    if changed & {"adult_first_name", "adult_last_name", "adult_name"}:
+        wanted["adult_name"] = name
+    if "received_on" in changed:
+        wanted["received_on"] = values["received_on"]
+    if "employer_name" in changed:
+        wanted["employer"] = writer.employer(values)
+    if "decision" in changed and values.get("decision") in CASE_LEVELS:
+        wanted["tier"] = values["decision"]
+    if changed & set(_CONCLUSION_COLUMNS) and values.get("concluded_on"):
+        concluded = values["concluded_on"]
+        wanted.update(outcome=values.get("outcome", ""), concluded_on=concluded, closed_on=concluded,
+                      status=CaseStatus.CLOSED)  # fmt: skip
     changes = _apply(case, wanted)
     if changes:
         named = ", ".join(sorted(_label(field) for field in changes))
@@ -127,6 +184,7 @@ def _case_follows(writer: Writer, checked: CheckedRow, case: Case, previous: Map
             action="case.import_updated",
             audit_context=writer.audit_context,
             changes=changes,
+            excluded_fields=list(changes),
             details=writer.event_details(checked),
             text=f"Updated from the service's earlier records ({source_text(writer.run, checked.number)}): {named}.",
         )

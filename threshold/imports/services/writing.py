@@ -10,6 +10,7 @@ historic (ADR 0034): a decision is recorded on the day it was decided, a conclus
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q
 
+from threshold.access import fetch
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import Role
 from threshold.audit.context import AuditContext
@@ -44,7 +46,9 @@ from threshold.lado.services.contacts import adult_person, member_named_exactly
 from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
 from threshold.notifications.recipients import members_in_roles
 from threshold.people.models import Person, PersonKind
+from threshold.people.subjects import members_of, users_not_about
 
+RECENT_PEOPLE = 1000
 IMPORTED_RATIONALE = "Decided before the service used Threshold; brought in from its earlier records ({source})."
 _BODIES = (("dbs_referred_on", Body.DBS), ("tra_referred_on", Body.TRA), ("ofsted_notified_on", Body.OFSTED))
 # What a re-run may change on the contact and on the case, by the row's column.
@@ -78,6 +82,12 @@ def tidy_name(name: str) -> str:
     return " ".join(word.title() if word.isupper() or word.islower() else word for word in words)
 
 
+def adult_key(values: Mapping[str, Any]) -> tuple[str, dt.date | None] | None:
+    """What joins rows about one adult (name and date of birth); None for a row without a name, which joins none."""
+    name = folded(adult_name(values))
+    return (name, values.get("adult_date_of_birth")) if name else None
+
+
 def source_text(run: ImportRun, row: int) -> str:
     """Where a row came from, as a person reads it: the file, its sheet, the row."""
     sheet = f", sheet “{run.sheet}”" if run.sheet else ""
@@ -102,22 +112,31 @@ class Writer:
             user.email.casefold(): user
             for user in members_in_roles(self.local_authority, (Role.LADO, Role.LADO_MANAGER))
         }
+        # Settings in this authority's area only: a school of the same name elsewhere is another school.
         self.employers: dict[str, Organisation] = {}
-        for organisation in Organisation.objects.exclude(pk=self.local_authority.pk).filter(is_active=True):
+        for organisation in Organisation.objects.filter(local_authority=self.local_authority, is_active=True):
             self.employers.setdefault(folded(organisation.name), organisation)
+        self.members = members_of([self.local_authority])
+        self.unallocated = 0
         self.adults: dict[tuple[str, dt.date | None], int] = {}
+        # The people met last, kept whole (most rows about one adult are near each other); the rest by id only.
+        self.recent: OrderedDict[int, Person] = OrderedDict()
 
     # ------------------------------------------------------------------ checks needing the database
 
     def problems(self, checked: CheckedRow) -> list[Problem]:
-        """What the row names that this service does not have: a LADO's address."""
-        email = checked.values.get("lado_email")
-        if email and str(email).casefold() not in self.ladoes:
-            column = self.run.mapping.get("lado_email", "")
-            return [
-                Problem(checked.number, column, "LADO's email address is not the address of a LADO of this service")
-            ]
+        """What the row asks that cannot be done here (none yet: a LADO who has left is not a problem, see ``lado``)."""
         return []
+
+    def may_change(self, record: ImportedRecord) -> bool:
+        """Whether the person importing may change an earlier import's record (never one about themselves).
+
+        A record they may not change is left as it is and counted as unchanged, whatever the file says: a
+        different answer would tell them a record they cannot see exists, or what it says.
+        """
+        if self.recorded_by is None:
+            return True  # the command's dry run, by the system job: it changes nothing
+        return fetch.visible_contacts(self.recorded_by, "change").filter(pk=record.contact_id).exists()
 
     # ------------------------------------------------------------------ helpers
 
@@ -125,10 +144,19 @@ class Writer:
         """A historic day as a moment: midday in London, so it falls on that day whatever the clocks do."""
         return dt.datetime.combine(day, dt.time(12, 0), tzinfo=self.zone)
 
-    def lado(self, values: Mapping[str, Any]) -> User | None:
-        """The LADO the row names by address (checked by ``problems``), if any."""
+    def lado(self, values: Mapping[str, Any], person: Person) -> User | None:
+        """The LADO the row names by address, if they are a LADO of the service now and not who it is about.
+
+        A LADO who has left (most old logs name some) or an address not known here leaves the record
+        unallocated, as does a LADO whom the adult is or could be: nobody holds a record about themselves.
+        """
         email = values.get("lado_email")
-        return self.ladoes.get(str(email).casefold()) if email else None
+        lado = self.ladoes.get(str(email).casefold()) if email else None
+        if lado is None or not users_not_about(person, [lado]):
+            if email:
+                self.unallocated += 1
+            return None
+        return lado
 
     def employer(self, values: Mapping[str, Any]) -> Organisation | None:
         """The organisation in Threshold whose name is the row's employer, if any."""
@@ -143,22 +171,15 @@ class Writer:
         """
         name = tidy_name(adult_name(values))
         born = values.get("adult_date_of_birth")
-        key = (folded(name), born)
-        known = self.adults.get(key)
+        key = adult_key(values)
+        known = self.adults.get(key) if key is not None else None
         if known is not None:
-            return Person.objects.get(pk=known), False
-        if born is not None and name:
-            earlier = (
-                Person.objects.filter(
-                    organisation=self.local_authority, kind=PersonKind.ADULT, full_name=name, date_of_birth=born
-                )
-                .filter(Q(lado_contacts__isnull=False) | Q(lado_cases__isnull=False))
-                .order_by("pk")
-                .first()
-            )
-            if earlier is not None:
-                self.adults[key] = earlier.pk
-                return earlier, False
+            return self._person(known), False
+        earlier = self.earlier_adult(name, born)
+        if earlier is not None and key is not None:
+            self.adults[key] = earlier.pk
+            self._remember(earlier)
+            return earlier, False
         person = adult_person(
             local_authority=self.local_authority,
             name=name,
@@ -167,14 +188,43 @@ class Writer:
             employer=self.employer(values),
             # A member of the service named exactly is linked, so subject exclusion hides the record from them;
             # a name that could mean a member stays hidden from them through rule 2's name keys.
-            user=member_named_exactly(local_authority=self.local_authority, name=name) if name else None,
+            user=member_named_exactly(local_authority=self.local_authority, name=name, members=self.members)
+            if name
+            else None,
         )
-        self.adults[key] = person.pk
+        if key is not None:
+            self.adults[key] = person.pk
+        self._remember(person)
         return person, True
+
+    def earlier_adult(self, name: str, born: dt.date | None) -> Person | None:
+        """An adult of this service recorded before with this name and this (known) date of birth, if any."""
+        if born is None or not name:
+            return None
+        return (
+            Person.objects.filter(
+                organisation=self.local_authority, kind=PersonKind.ADULT, full_name=name, date_of_birth=born
+            )
+            .filter(Q(lado_contacts__isnull=False) | Q(lado_cases__isnull=False))
+            .order_by("pk")
+            .first()
+        )
+
+    def _person(self, pk: int) -> Person:
+        """A person this run has met, from the few kept in memory or read again."""
+        person = self.recent.pop(pk, None) or Person.objects.get(pk=pk)
+        self._remember(person)
+        return person
+
+    def _remember(self, person: Person) -> None:
+        self.recent[person.pk] = person
+        if len(self.recent) > RECENT_PEOPLE:
+            self.recent.popitem(last=False)
 
     def event_details(self, checked: CheckedRow) -> dict[str, Any]:
         """What an imported record's audit event says of its source: the run, the file, the sheet and the row."""
-        return {"import": self.run.pk, "row": checked.number, "sheet": self.run.sheet, "file": self.run.file_name}
+        # The file's name is not copied: people name files after whom they are about ("Smith allegation.xlsx").
+        return {"import": self.run.pk, "row": checked.number}
 
     # ------------------------------------------------------------------ creating
 
@@ -182,7 +232,7 @@ class Writer:
         """The row's records, new; returns its source row, and whether a case was opened."""
         values = checked.values
         person, made_person = self.adult(values)
-        lado = self.lado(values)
+        lado = self.lado(values, person)
         level = values.get("decision", "")
         contact = Contact.objects.create(
             local_authority=self.local_authority,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -38,8 +38,12 @@ def record_case_event(
     row: object = None,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     details: Mapping[str, Any] | None = None,
+    excluded_fields: Iterable[str] = (),
 ) -> None:
-    """Audit a change to a case and add its line to the case chronology (inside the caller's transaction)."""
+    """Audit a change to a case and add its line to the case chronology (inside the caller's transaction).
+
+    ``excluded_fields``: changed fields recorded by name only (beyond ``audit.sensitive``'s, which always are).
+    """
     audit_record(
         context=context_for(actor, audit_context),
         action=action,
@@ -47,6 +51,7 @@ def record_case_event(
         record_id=case.pk,
         organisation=case.local_authority,
         changes=changes,
+        excluded_fields=excluded_fields,
         details={**(details or {}), **({"row": row} if row is not None else {})},
     )
     chronology_record_event(record=case, text=text, actor=actor)
@@ -60,8 +65,12 @@ def record_contact_event(
     audit_context: AuditContext | None = None,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     details: Mapping[str, Any] | None = None,
+    excluded_fields: Iterable[str] = (),
 ) -> None:
-    """Audit a change to a contact (contacts have no chronology of their own; their case has)."""
+    """Audit a change to a contact (contacts have no chronology of their own; their case has).
+
+    ``excluded_fields``: changed fields recorded by name only (beyond ``audit.sensitive``'s, which always are).
+    """
     audit_record(
         context=context_for(actor, audit_context),
         action=action,
@@ -69,6 +78,7 @@ def record_contact_event(
         record_id=contact.pk,
         organisation=contact.local_authority,
         changes=changes,
+        excluded_fields=excluded_fields,
         details=details,
     )
 

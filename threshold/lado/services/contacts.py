@@ -72,7 +72,12 @@ def adult_person(*, local_authority: Organisation, name: str, born: dt.date | No
 
 
 def _member_of_service(
-    *, local_authority: Organisation, name: str, email: str = "", confirmation: str = ""
+    *,
+    local_authority: Organisation,
+    name: str,
+    email: str = "",
+    confirmation: str = "",
+    members: list[User] | None = None,
 ) -> tuple[User | None, list[User]]:
     """The member of the local authority a typed adult's name means, and those it could still mean.
 
@@ -90,16 +95,18 @@ def _member_of_service(
         organisations=[local_authority],
         confirmation=confirmation,
         field="subject_confirmation",
+        members=members,
     )
 
 
-def member_named_exactly(*, local_authority: Organisation, name: str) -> User | None:
+def member_named_exactly(*, local_authority: Organisation, name: str, members: list[User] | None = None) -> User | None:
     """The member a name means exactly, if any: for an employer's referral or an imported row, nobody to ask.
 
     A name that could mean several members links none; rule 2's name keys keep the record hidden from each.
+    ``members`` is ``people.subjects.members_of([local_authority])`` read once by a caller naming many adults.
     """
     try:
-        member, _possible = _member_of_service(local_authority=local_authority, name=name)
+        member, _possible = _member_of_service(local_authority=local_authority, name=name, members=members)
     except SubjectToConfirm:
         # Several could be meant: link none; every possible match stays hidden from the contact.
         return None

@@ -1,0 +1,184 @@
+"""What an import must never do, each found by a review and reproduced here first: show or change a record about
+the person importing, run a formula of any kind, unpack a bomb, allocate a record to the adult it is about,
+undo work done in Threshold since, copy the file's values into the audit trail, join different adults into
+one person, or link a setting of another authority. Mo imports; Christmas Eve 2024."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError
+from openpyxl.worksheet.formula import ArrayFormula
+
+from tests.imports.test_import_command import as_mo, imported, lado_import
+from tests.imports.workbook import FIRST, HEADER, LARA, ROWS, messy_workbook
+from threshold.audit.models import AuditEvent
+from threshold.imports.models import ImportRun, RunStatus
+from threshold.imports.services.mapping import import_map
+from threshold.lado.services.cases import case_update_dataset
+
+
+@pytest.fixture(autouse=True)
+def christmas_eve() -> Iterator[None]:
+    with time_machine.travel(dt.datetime(2024, 12, 24, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def row(**changes: Any) -> list[Any]:
+    """The first row of the log with some cells changed, by header."""
+    cells = list(FIRST)
+    for header, value in changes.items():
+        cells[HEADER.index(header.replace("_", " "))] = value
+    return cells
+
+
+def write(tmp_path: Path, name: str, rows: list[list[Any] | None]) -> Path:
+    path = tmp_path / name
+    path.write_bytes(messy_workbook(rows))
+    return path
+
+
+def test_mo_rerunning_a_row_about_himself_neither_learns_nor_changes_it(persona: Any, tmp_path: Path) -> None:
+    about_mo = row(Ref="NM-1", Surname="Manager", Forename="Mo", DOB="", LADO="")
+    lado_import(write(tmp_path, "first.xlsx", [about_mo]), *as_mo(persona))
+    contact = imported("NM-1").contact
+    assert contact.subject.user == persona("mo")
+    changed = [*about_mo]
+    changed[HEADER.index("Outcome")] = "Unfounded"
+    again = lado_import(write(tmp_path, "again.xlsx", [changed]), *as_mo(persona))
+    assert (again["updated"], again["unchanged"], again["rows_with_errors"]) == (0, 1, 0)
+    case = imported("NM-1").case
+    assert case is not None
+    assert case.outcome == "substantiated"
+
+
+def test_an_array_formula_is_refused_like_any_other(persona: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = write(tmp_path, "array.xlsx", [FIRST])
+    book = load_workbook(path)
+    book.active.cell(row=4, column=HEADER.index("Summary") + 1).value = ArrayFormula("N4", "=UPPER(M4)")
+    book.save(path)
+    summary = lado_import(path, "--dry-run")
+    assert summary["errors"] == [
+        {"row": 4, "column": "Summary", "message": "Summary holds a formula, which Threshold does not run: "
+         "type the value itself"}
+    ]  # fmt: skip
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(persona: Any, tmp_path: Path) -> None:
+    target = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(messy_workbook([FIRST]))) as source,
+        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for item in source.infolist():
+            bomb.writestr(item.filename, source.read(item.filename))
+        bomb.writestr("xl/media/padding.bin", b"\0" * (16 * 1024 * 1024))
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(target.getvalue())
+    with pytest.raises(CommandError, match="too large once unpacked"):
+        lado_import(path, "--dry-run")
+
+
+def test_a_case_about_lara_is_never_allocated_to_her(persona: Any, tmp_path: Path) -> None:
+    about_lara = row(Ref="NL-L", Surname="Lado", Forename="Lara", DOB="", LADO=LARA)
+    summary = lado_import(write(tmp_path, "lara.xlsx", [about_lara]), *as_mo(persona))
+    assert summary["unallocated"] == 1
+    case = imported("NL-L").case
+    assert case is not None
+    assert case.lado is None
+
+
+def test_a_lado_who_has_left_leaves_the_row_unallocated_not_refused(persona: Any, tmp_path: Path) -> None:
+    summary = lado_import(write(tmp_path, "left.xlsx", [row(LADO="gone@northshire.example")]), *as_mo(persona))
+    assert (summary["rows_with_errors"], summary["unallocated"], summary["created"]["cases"]) == (0, 1, 1)
+
+
+def test_a_rerun_leaves_a_record_lara_has_worked_on_to_her(persona: Any, tmp_path: Path) -> None:
+    still_open = {"Outcome": "", "Date_closed": ""}
+    lado_import(write(tmp_path, "first.xlsx", [row(**still_open)]), *as_mo(persona))
+    case = imported("NL-001").case
+    assert case is not None
+    case_update_dataset(actor=persona("lara"), case=case, dataset={"adult_role": "Head of year"},
+                        expected_version=case.version)  # fmt: skip
+    corrected = lado_import(write(tmp_path, "corrected.xlsx", [row(Summary="Told better.", **still_open)]),
+                            *as_mo(persona))  # fmt: skip
+    assert corrected["updated"] == 0
+    assert corrected["errors"][0]["message"].startswith("Someone has worked on this record in Threshold")
+    case.refresh_from_db()
+    assert (case.adult_role, case.summary) == ("Head of year", "Pushed a pupil against a wall.")
+
+
+def test_an_update_names_the_fields_it_changed_without_their_values(persona: Any, tmp_path: Path) -> None:
+    lado_import(write(tmp_path, "first.xlsx", [FIRST]), *as_mo(persona))
+    lado_import(write(tmp_path, "corrected.xlsx", [row(Setting="Hillcrest Academy", Role="Deputy head")]),
+                *as_mo(persona))  # fmt: skip
+    event = AuditEvent.objects.get(action="case.import_updated")
+    assert event.changes == {}
+    assert {"employer_name", "adult_role"} <= set(event.excluded_fields)
+    assert "file" not in event.details
+
+
+def test_a_reference_reused_for_another_adult_is_refused(persona: Any, tmp_path: Path) -> None:
+    lado_import(write(tmp_path, "first.xlsx", [FIRST]), *as_mo(persona))
+    other = row(Surname="Doe", Forename="Jane", DOB="01/01/1990")
+    summary = lado_import(write(tmp_path, "2021.xlsx", [other]), *as_mo(persona))
+    assert summary["errors"][0]["message"].startswith("This reference was first imported for a different adult")
+    assert imported("NL-001").contact.adult_name == "John Smith"
+
+
+def test_a_conclusion_removed_from_the_file_is_refused(persona: Any, tmp_path: Path) -> None:
+    lado_import(write(tmp_path, "first.xlsx", [FIRST]), *as_mo(persona))
+    summary = lado_import(write(tmp_path, "open.xlsx", [row(Outcome="", Date_closed="")]), *as_mo(persona))
+    assert summary["errors"][0]["column"] == "Date closed"
+    case = imported("NL-001").case
+    assert case is not None
+    assert case.concluded_on == dt.date(2019, 6, 28)
+
+
+def test_adults_without_a_latin_name_or_without_a_name_are_never_joined(persona: Any, tmp_path: Path) -> None:
+    rows: list[list[Any] | None] = [
+        row(Ref="U-1", Surname="王", Forename="伟", DOB=""),
+        row(Ref="U-2", Surname="李", Forename="娜", DOB=""),
+        row(Ref="U-3", Surname="", Forename="", DOB=""),
+        row(Ref="U-4", Surname="", Forename="", DOB=""),
+    ]
+    summary = lado_import(write(tmp_path, "names.xlsx", rows), *as_mo(persona))
+    assert summary["created"]["people"] == 4
+    assert len({imported(f"U-{n}").contact.subject_id for n in range(1, 5)}) == 4
+
+
+def test_the_dry_run_counts_an_adult_already_recorded_as_no_new_person(persona: Any, tmp_path: Path) -> None:
+    lado_import(write(tmp_path, "first.xlsx", [FIRST]), *as_mo(persona))
+    later = lado_import(write(tmp_path, "later.xlsx", [row(Ref="NL-900")]), "--dry-run")
+    assert later["created"]["people"] == 0
+    done = lado_import(write(tmp_path, "later.xlsx", [row(Ref="NL-900")]), *as_mo(persona))
+    assert done["created"]["people"] == 0
+
+
+def test_a_setting_of_another_authority_is_not_linked(persona: Any, tmp_path: Path) -> None:
+    lado_import(write(tmp_path, "meadow.xlsx", [row(Setting="Meadow Lane Academy")]), *as_mo(persona))
+    case = imported("NL-001").case
+    assert case is not None
+    assert case.employer is None  # Meadow Lane is Southvale's school
+    assert case.employer_name == "Meadow Lane Academy"
+
+
+def test_an_imported_run_cannot_be_mapped_again(persona: Any, tmp_path: Path) -> None:
+    lado_import(write(tmp_path, "first.xlsx", [FIRST]), *as_mo(persona))
+    run = ImportRun.objects.get(status=RunStatus.IMPORTED)
+    with pytest.raises(ValidationError, match="upload the file again"):
+        import_map(actor=persona("mo"), run=run, mapping=run.mapping, translations={}, expected_version=run.version)
+
+
+def test_the_rows_in_the_log_are_still_the_ones_the_other_tests_expect() -> None:
+    assert ROWS[0] is FIRST
