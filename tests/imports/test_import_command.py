@@ -251,6 +251,8 @@ def test_the_canonical_columns_need_no_mapping(persona: Any, tmp_path: Path, chr
     from tests.imports.workbook import csv_file
 
     header = [
+        "chronology_notes",
+        "csc_involved",
         "reference",
         "received_on",
         "adult_first_name",
@@ -271,6 +273,8 @@ def test_the_canonical_columns_need_no_mapping(persona: Any, tmp_path: Path, chr
         csv_file(
             [
                 [
+                    "Rang the head on 3 March; strategy discussion held.",
+                    "yes",
                     "C-1",
                     "2021-03-01",
                     "Kim",
@@ -297,6 +301,9 @@ def test_the_canonical_columns_need_no_mapping(persona: Any, tmp_path: Path, chr
     assert case.body_referrals.get().referred_on == dt.date(2021, 5, 10)
     assert case.employer is not None
     assert case.employer.name == "Hillcrest Academy"
+    # Police and children's social care involved: the lines of investigation the LADO report counts.
+    assert set(case.investigations.values_list("kind", flat=True)) == {"criminal", "strategy_discussion"}
+    assert case.chronology.filter(text__endswith="Rang the head on 3 March; strategy discussion held.").exists()
 
 
 def test_a_mapping_file_names_columns_and_translates_values(persona: Any, tmp_path: Path, christmas_eve: None) -> None:

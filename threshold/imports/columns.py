@@ -304,6 +304,13 @@ COLUMNS: tuple[Column, ...] = (
         "LADO's email address",
         variants=("lado", "ladoemail", "allocatedlado", "caseworker", "allocatedto"),
     ),
+    # Not a data set column: a log's running notes, kept as one chronology entry on the case, on the day received.
+    Column(
+        "chronology_notes",
+        "Notes for the chronology",
+        variants=("chronology", "casenotes", "updates", "actionstaken", "progressnotes", "ladonotes"),
+        max_length=20000,
+    ),
     Column(
         "summary",
         "Summary",

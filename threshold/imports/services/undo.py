@@ -20,6 +20,7 @@ from threshold.lado.models import (
     Conclusion,
     Contact,
     Decision,
+    Investigation,
     RiskMeasure,
 )
 from threshold.people.models import Person
@@ -91,7 +92,7 @@ def _remove(*, contacts: list[int], cases: list[int], people: set[int]) -> None:
 
     History rows are removed here only: the import wrote them, and the undo takes back the import (ADR 0034).
     """
-    for model in (Allocation, RiskMeasure, BodyReferral, Conclusion):
+    for model in (Allocation, RiskMeasure, BodyReferral, Conclusion, Investigation):
         model.objects.filter(case_id__in=cases).delete()
     Decision.objects.filter(contact_id__in=contacts).delete()
     ChronologyEntry.objects.filter(case_id__in=cases).delete()

@@ -22,6 +22,7 @@ from threshold.access import fetch
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import Role
 from threshold.audit.context import AuditContext
+from threshold.chronology.services import chronology_record_event
 from threshold.core.names import without_hidden_characters
 from threshold.imports.checking import CheckedRow, Problem, adult_name, stored_values
 from threshold.imports.columns import folded
@@ -40,7 +41,7 @@ from threshold.lado.models import (
     Level,
     RiskMeasure,
 )
-from threshold.lado.models.cases import Body, RiskMeasureKind
+from threshold.lado.models.cases import Body, Investigation, InvestigationKind, RiskMeasureKind
 from threshold.lado.services.common import record_case_event, record_contact_event
 from threshold.lado.services.contacts import adult_person, member_named_exactly
 from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
@@ -50,6 +51,10 @@ from threshold.people.subjects import members_of, users_not_about
 
 RECENT_PEOPLE = 1000
 IMPORTED_RATIONALE = "Decided before the service used Threshold; brought in from its earlier records ({source})."
+_INVOLVED = (
+    ("police_involved", InvestigationKind.CRIMINAL),
+    ("csc_involved", InvestigationKind.STRATEGY_DISCUSSION),
+)
 _BODIES = (("dbs_referred_on", Body.DBS), ("tra_referred_on", Body.TRA), ("ofsted_notified_on", Body.OFSTED))
 # What a re-run may change on the contact and on the case, by the row's column.
 CONTACT_FIELDS = {
@@ -348,8 +353,29 @@ class Writer:
         return case
 
     def case_rows(self, checked: CheckedRow, case: Case, previous: Mapping[str, Any] | None) -> None:
-        """The risk measure, referrals to bodies and conclusion the row gives that ``previous`` did not."""
+        """The risk measure, investigations, referrals, conclusion and notes the row gives that ``previous`` did not.
+
+        "Police involved" is a criminal investigation and "children's social care involved" a strategy
+        discussion, as the LADO report counts them; the log does not say more, and their notes say so.
+        """
         values, before = checked.values, previous or {}
+        for column, kind in _INVOLVED:
+            if values.get(column) and not before.get(column):
+                Investigation(
+                    case=case,
+                    kind=kind,
+                    notes="Imported: the service's records say they were involved, not how.",
+                    recorded_at=self.at(values.get("decided_on") or values["received_on"]),
+                    recorded_by=self.recorded_by,
+                ).save()
+        notes = values.get("chronology_notes")
+        if notes and notes != before.get("chronology_notes"):
+            chronology_record_event(
+                record=case,
+                text=f"From the service's earlier records ({source_text(self.run, checked.number)}): {notes}",
+                actor=self.recorded_by,
+                occurred_at=self.at(values["received_on"]),
+            )
         suspended = values.get("suspended_on")
         if suspended and suspended != before.get("suspended_on"):
             RiskMeasure(
