@@ -106,7 +106,7 @@ class Person(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating or self._keyed != (self.full_name, self.email):
-                person_keys_write(self)
+                person_keys_write(self, new=creating)
         self._keyed = (self.full_name, self.email)
 
 
@@ -207,14 +207,16 @@ def adult_key_rows(*, record: str, keys: Iterable[str], similar: Iterable[str] =
     return AdultKey.objects.filter(condition, **{f"{record}__isnull": False})
 
 
-def person_keys_write(person: Person) -> None:
+def person_keys_write(person: Person, *, new: bool = False) -> None:
     """Replace ``person``'s match keys with those of their current name and email (``Person.save`` calls this).
 
     A clearance ("this record is not about Lara") was decided on the name and
     email the record had then: a new name or address may be hers, so every
     clearance of the person goes with the old keys and must be decided again.
+    ``new``: the person was just inserted and has neither keys nor clearances to remove.
     """
-    SubjectClearance.objects.filter(person=person).delete()
-    PersonKey.objects.filter(person=person).delete()
+    if not new:
+        SubjectClearance.objects.filter(person=person).delete()
+        PersonKey.objects.filter(person=person).delete()
     keys = record_keys(name=person.full_name, email=person.email)
     PersonKey.objects.bulk_create([PersonKey(person=person, key=key) for key in sorted(keys)])

@@ -72,6 +72,7 @@ def deadlines_sync(
     reference: str,
     specs: Iterable[DeadlineSpec],
     kinds: Iterable[str] | None = None,
+    new: bool = False,
 ) -> None:
     """Make the stored deadlines of ``record`` match ``specs``, inside the caller's transaction.
 
@@ -79,6 +80,8 @@ def deadlines_sync(
     kinds are left alone. A row a person closed as not needed keeps their decision unless the spec says
     it was met after all. A row whose spec is gone is deleted if nobody closed it: a clock that no longer
     applies (a route not taken is given as ``stopped`` with its reason by the caller, not dropped).
+    ``new`` says the record was inserted in this same transaction (an import writing thousands), so it
+    has no stored rows to read first.
     """
     label = record._meta.label_lower
     if label not in RECORD_FIELDS:
@@ -90,7 +93,8 @@ def deadlines_sync(
     existing = Deadline.objects.filter(record_key=key_of_record)
     if limit is not None:
         existing = existing.filter(kind__in=limit)
-    rows = {(row.kind, row.key): row for row in existing}
+    # ``new``: the record was inserted in this transaction, so it has no stored deadlines to read.
+    rows = {} if new else {(row.kind, row.key): row for row in existing}
     now = timezone.now()
     new_rows: list[Deadline] = []
     for identity, row in rows.items():

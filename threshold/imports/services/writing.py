@@ -123,6 +123,7 @@ class Writer:
             self.employers.setdefault(folded(organisation.name), organisation)
         self.members = members_of([self.local_authority])
         self.unallocated = 0
+        self._hidden: set[int] | None = None
         self.adults: dict[tuple[str, dt.date | None], int] = {}
         # The people met last, kept whole (most rows about one adult are near each other); the rest by id only.
         self.recent: OrderedDict[int, Person] = OrderedDict()
@@ -141,7 +142,16 @@ class Writer:
         """
         if self.recorded_by is None:
             return True  # the command's dry run, by the system job: it changes nothing
-        return fetch.visible_contacts(self.recorded_by, "change").filter(pk=record.contact_id).exists()
+        if self._hidden is None:
+            # Read once a run: the few imported contacts of the service the importer may not change (those
+            # about them), rather than an access check a row.
+            changeable = fetch.visible_contacts(self.recorded_by, "change").values("pk")
+            self._hidden = set(
+                ImportedRecord.objects.filter(local_authority=self.local_authority)
+                .exclude(contact_id__in=changeable)
+                .values_list("contact_id", flat=True)
+            )
+        return record.contact_id not in self._hidden
 
     # ------------------------------------------------------------------ helpers
 
@@ -269,8 +279,8 @@ class Writer:
             self.decide(checked, contact, case, supersedes=None)
         if case is not None:
             self.case_rows(checked, case, previous=None)
-            case_deadlines_sync(case)
-        contact_deadlines_sync(contact)
+            case_deadlines_sync(case, new=True)
+        contact_deadlines_sync(contact, new=True)
         record = ImportedRecord.objects.create(
             local_authority=self.local_authority,
             source_key=checked.key,

@@ -126,14 +126,15 @@ def contact_specs(contact: Contact) -> list[DeadlineSpec]:
     ]
 
 
-def contact_deadlines_sync(contact: Contact) -> None:
-    """Keep the contact's stored clock in step with it (inside the caller's transaction)."""
+def contact_deadlines_sync(contact: Contact, *, new: bool = False) -> None:
+    """Keep the contact's stored clock in step with it (inside the caller's transaction; ``new``: just inserted)."""
     deadlines_sync(
         record=contact,
         organisation=contact.local_authority,
         reference=contact.reference,
         specs=contact_specs(contact),
         kinds=CONTACT_KINDS,
+        new=new,
     )
 
 
@@ -318,14 +319,15 @@ def case_specs(case: Case, today: dt.date | None = None) -> list[DeadlineSpec]:
     return specs
 
 
-def case_deadlines_sync(case: Case) -> None:
-    """Keep the case's stored clocks in step with it (inside the caller's transaction)."""
+def case_deadlines_sync(case: Case, *, new: bool = False) -> None:
+    """Keep the case's stored clocks in step with it (inside the caller's transaction; ``new``: just inserted)."""
     deadlines_sync(
         record=case,
         organisation=case.local_authority,
         reference=case.reference,
         specs=case_specs(case),
         kinds=CASE_KINDS,
+        new=new,
     )
     # The requests for information on the employer's allegation stop with the case (they are rows there).
     allegation = case.contact.allegation if case.contact_id and case.contact else None
