@@ -182,3 +182,38 @@ def test_an_imported_run_cannot_be_mapped_again(persona: Any, tmp_path: Path) ->
 
 def test_the_rows_in_the_log_are_still_the_ones_the_other_tests_expect() -> None:
     assert ROWS[0] is FIRST
+
+
+def test_laras_work_list_shows_her_open_imported_case_and_nothing_of_the_closed_one(
+    persona: Any, tmp_path: Path
+) -> None:
+    from threshold.timescales.selectors import open_deadlines
+
+    still_open = row(Ref="NL-OPEN", Outcome="", Date_closed="")
+    lado_import(write(tmp_path, "log.xlsx", [FIRST, still_open]), *as_mo(persona))
+    closed, open_case = imported("NL-001").case, imported("NL-OPEN").case
+    assert closed is not None
+    assert open_case is not None
+    work = open_deadlines(persona("lara"), everything=True)
+    assert not work.filter(case=closed).exists()
+    assert work.filter(case=open_case).exists()
+
+
+def test_an_import_runs_once_however_often_it_is_asked(persona: Any, tmp_path: Path) -> None:
+    from threshold.imports.services.running import import_execute
+
+    lado_import(write(tmp_path, "log.xlsx", [FIRST]), *as_mo(persona))
+    run = ImportRun.objects.get(status=RunStatus.IMPORTED)
+    with pytest.raises(ValidationError, match="already being imported"):
+        import_execute(run_id=run.pk, recorded_by=persona("mo"))
+
+
+def test_the_sweep_leaves_a_run_being_imported_alone(persona: Any, tmp_path: Path) -> None:
+    from threshold.imports.services.running import import_forget
+
+    lado_import(write(tmp_path, "log.xlsx", [FIRST]), "--dry-run")
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    assert import_forget(now=dt.datetime(2024, 12, 31, tzinfo=dt.UTC)) == 0
+    run.refresh_from_db()
+    assert bytes(run.upload)

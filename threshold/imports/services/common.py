@@ -108,7 +108,7 @@ def table_of(run: ImportRun) -> Table:
     return open_table(content, sheet=run.sheet)
 
 
-def checked_rows(run: ImportRun, writer: Writer, today: dt.date) -> Iterator[tuple[Row, CheckedRow, bool]]:
+def checked_rows(run: ImportRun, today: dt.date) -> Iterator[tuple[Row, CheckedRow, bool]]:
     """Each row of the file checked, and whether it repeats an earlier row exactly (skipped, not a problem)."""
     seen: dict[str, tuple[int, str]] = {}
     for row in table_of(run).rows():
@@ -127,7 +127,6 @@ def checked_rows(run: ImportRun, writer: Writer, today: dt.date) -> Iterator[tup
                     "details: give each record its own reference, or remove one row",
                 )
             )
-        checked.problems.extend(writer.problems(checked))
         if checked.ok:
             seen[checked.key] = (checked.number, checked.digest)
         yield row, checked, False
@@ -139,7 +138,7 @@ def rows_to_write(
     """Each row to import, with its earlier import if any; problem rows and repeats counted, not yielded."""
     # The service's first import finds no earlier row: no need to look for one row by row.
     earlier = ImportedRecord.objects.filter(local_authority=run.local_authority).exists()
-    for _row, checked, repeated in checked_rows(run, writer, today):
+    for _row, checked, repeated in checked_rows(run, today):
         outcome.rows += 1
         if repeated:
             outcome.duplicates += 1

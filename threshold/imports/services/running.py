@@ -116,8 +116,7 @@ def problem_rows(*, actor: User, run: ImportRun, audit_context: AuditContext | N
     require_starter(actor, run)
     with transaction.atomic(durable=True):
         audit_run_event(context=context_for(actor, audit_context), run=run, action="import.problems_downloaded")
-    writer = Writer(run=run, recorded_by=actor, audit_context=context_for(actor, audit_context))
-    for row, checked, _repeated in checked_rows(run, writer, timezone.localdate()):
+    for row, checked, _repeated in checked_rows(run, timezone.localdate()):
         if not checked.ok:
             fixes = "; ".join(f"{problem.column}: {problem.message}" for problem in checked.problems)
             yield [row.number, *[cell_text(row.cells.get(header)) for header in run.headers], fixes]

@@ -24,7 +24,7 @@ from threshold.accounts.roles import Role
 from threshold.audit.context import AuditContext
 from threshold.chronology.services import chronology_record_event
 from threshold.core.names import without_hidden_characters
-from threshold.imports.checking import CheckedRow, Problem, adult_name, stored_values
+from threshold.imports.checking import CheckedRow, adult_name, stored_values
 from threshold.imports.columns import folded
 from threshold.imports.models import ImportedRecord, ImportRun
 from threshold.lado.models import (
@@ -129,10 +129,6 @@ class Writer:
         self.recent: OrderedDict[int, Person] = OrderedDict()
 
     # ------------------------------------------------------------------ checks needing the database
-
-    def problems(self, checked: CheckedRow) -> list[Problem]:
-        """What the row asks that cannot be done here (none yet: a LADO who has left is not a problem, see ``lado``)."""
-        return []
 
     def may_change(self, record: ImportedRecord) -> bool:
         """Whether the person importing may change an earlier import's record (never one about themselves).
