@@ -399,3 +399,28 @@ def test_a_file_with_nothing_to_fix_is_not_kept_after_the_import(
     lado_import(clean, *as_mo(persona))
     run = ImportRun.objects.get(status=RunStatus.IMPORTED)
     assert bytes(run.upload) == b""
+
+
+def test_previous_records_and_the_repeat_figure_work_from_the_first_day(
+    persona: Any, log: Path, christmas_eve: None
+) -> None:
+    from threshold.accounts.models import Organisation
+    from threshold.demo import world
+    from threshold.people.matching import previous_about
+    from threshold.reports.lado_report import lado_report
+    from threshold.reports.periods import between
+
+    lado_import(log, *as_mo(persona))
+    northshire = Organisation.objects.get(name=world.NORTHSHIRE)
+    latest = imported("NL-007").contact
+    # Lara opens the newest contact about John Smith: the two before it are his previous records.
+    found = previous_about(persona("lara"), local_authority=northshire, name=latest.adult_name,
+                           date_of_birth=latest.adult_date_of_birth, exclude_contact=latest.pk)  # fmt: skip
+    references = {match.reference for match in found if match.level == "probably"}
+    # (a contact that became a case is shown as its case)
+    earlier = [imported("NL-001").case, imported("NL-002").case]
+    assert {case.reference for case in earlier if case is not None} <= references
+    # And the report's "more than one contact" counts him for the years the log covers.
+    report = lado_report(user=persona("mo"), authority=northshire,
+                         period=between(dt.date(2019, 1, 1), dt.date(2024, 12, 23)))  # fmt: skip
+    assert report.figures["repeat_subjects"] >= 1
