@@ -20,8 +20,9 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from tests.imports.test_import_command import as_mo, imported, lado_import
 from tests.imports.workbook import FIRST, HEADER, LARA, ROWS, messy_workbook
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
-from threshold.imports.models import ImportRun, RunStatus
+from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
 from threshold.imports.services.mapping import import_map
 from threshold.lado.services.cases import case_update_dataset
 
@@ -208,12 +209,112 @@ def test_an_import_runs_once_however_often_it_is_asked(persona: Any, tmp_path: P
         import_execute(run_id=run.pk, recorded_by=persona("mo"))
 
 
-def test_the_sweep_leaves_a_run_being_imported_alone(persona: Any, tmp_path: Path) -> None:
+def test_the_sweep_leaves_a_run_being_imported_and_stops_one_whose_worker_died(persona: Any, tmp_path: Path) -> None:
     from threshold.imports.services.running import import_forget
 
     lado_import(write(tmp_path, "log.xlsx", [FIRST]), "--dry-run")
     run = ImportRun.objects.get()
-    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
-    assert import_forget(now=dt.datetime(2024, 12, 31, tzinfo=dt.UTC)) == 0
+    now = dt.datetime(2024, 12, 24, 10, tzinfo=dt.UTC)
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, expires_at=now + dt.timedelta(hours=1))
+    assert import_forget(now=now) == 0
     run.refresh_from_db()
     assert bytes(run.upload)
+    # A day on, still "importing": its worker was stopped. The run stops too (it brought nothing in).
+    assert import_forget(now=now + dt.timedelta(hours=2)) == 1
+    run.refresh_from_db()
+    assert (run.status, bytes(run.upload), run.problems) == (RunStatus.ABANDONED, b"", [])
+
+
+def test_mos_figures_do_not_tell_him_a_hidden_record_about_him_exists(persona: Any, tmp_path: Path) -> None:
+    from threshold.accounts.models import Organisation
+    from threshold.demo import world
+    from threshold.lado.models import Contact
+    from threshold.people.models import Person
+
+    northshire = Organisation.objects.get(name=world.NORTHSHIRE)
+    about_mo = Person.objects.create(organisation=northshire, full_name="Mo Manager",
+                                     date_of_birth=dt.date(1975, 5, 5), user=persona("mo"))  # fmt: skip
+    Contact.objects.create(local_authority=northshire, subject=about_mo, summary="Recorded by a colleague.")
+    mo_row = row(Ref="NM-2", Surname="Manager", Forename="Mo", DOB="05/05/1975", LADO="")
+    stranger = row(Ref="NM-3", Surname="Manager", Forename="Mo", DOB="06/06/1976", LADO="")
+    assert lado_import(write(tmp_path, "a.xlsx", [mo_row]), *as_mo(persona), "--dry-run")["created"]["people"] == 1
+    assert lado_import(write(tmp_path, "b.xlsx", [stranger]), *as_mo(persona), "--dry-run")["created"]["people"] == 1
+    lado_import(write(tmp_path, "a.xlsx", [mo_row]), *as_mo(persona))
+    assert imported("NM-2").contact.subject_id != about_mo.pk
+
+
+def test_a_stopped_import_checked_again_brings_the_rest_in_once(persona: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    from threshold.imports.services import running
+    from threshold.imports.services.writing import Writer
+
+    rows: list[list[Any] | None] = [row(Ref=f"S-{n}") for n in range(5)]
+    path = write(tmp_path, "log.xlsx", rows)
+    create, calls = Writer.create, {"n": 0}
+
+    def fails_on_the_third(self: Writer, checked: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("the worker stopped")
+        return create(self, checked)
+
+    monkeypatch.setattr(running, "BATCH_ROWS", 1)
+    monkeypatch.setattr(Writer, "create", fails_on_the_third)
+    with pytest.raises(RuntimeError):
+        lado_import(path, *as_mo(persona))
+    run = ImportRun.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert run.summary["created"]["contacts"] == 2
+    monkeypatch.setattr(Writer, "create", create)
+    context = AuditContext.for_user(persona("mo"), run.local_authority)
+    running.import_check(actor=persona("mo"), run=run, audit_context=context)
+    run = running.import_execute(run_id=run.pk, audit_context=context, recorded_by=persona("mo"))
+    assert (run.summary["created"]["contacts"], run.summary["unchanged"]) == (3, 2)
+    assert ImportedRecord.objects.filter(run=run).count() == 5
+
+
+def test_a_consultation_corrected_to_a_case_opens_it_with_everything_the_row_says(persona: Any, tmp_path: Path) -> None:
+    consultation = row(Ref="C-9", Tier="C", Why_consultation="Practice issue", Category="", Outcome="",
+                       Date_closed="", Police="No")  # fmt: skip
+    lado_import(write(tmp_path, "first.xlsx", [consultation]), *as_mo(persona))
+    corrected = row(Ref="C-9", Tier="T2", Why_consultation="", Outcome="", Date_closed="", Police="Yes")
+    summary = lado_import(write(tmp_path, "corrected.xlsx", [corrected]), *as_mo(persona))
+    assert summary["updated"] == 1
+    case = imported("C-9").case
+    assert case is not None
+    assert case.investigations.filter(kind="criminal").exists()
+
+
+def test_the_dry_run_promises_what_the_import_will_refuse(persona: Any, tmp_path: Path) -> None:
+    still_open = {"Outcome": "", "Date_closed": ""}
+    lado_import(write(tmp_path, "first.xlsx", [row(**still_open)]), *as_mo(persona))
+    case = imported("NL-001").case
+    assert case is not None
+    case_update_dataset(actor=persona("lara"), case=case, dataset={"adult_role": "Head of year"},
+                        expected_version=case.version)  # fmt: skip
+    dry = lado_import(write(tmp_path, "c.xlsx", [row(Summary="Told better.", **still_open)]), "--dry-run",
+                      *as_mo(persona))  # fmt: skip
+    assert dry["updated"] == 0
+    assert dry["errors"][0]["message"].startswith("Someone has worked on this record in Threshold")
+
+
+def test_a_name_corrected_on_one_row_leaves_the_person_other_rows_share(persona: Any, tmp_path: Path) -> None:
+    second = row(Ref="NL-002", Date_received="2020-01-10", Date_decided="2020-01-10", Date_closed="2020-06-30")
+    lado_import(write(tmp_path, "first.xlsx", [FIRST, second]), *as_mo(persona))
+    person = imported("NL-001").contact.subject
+    assert imported("NL-002").contact.subject_id == person.pk
+    corrected = row(
+        Ref="NL-002", Date_received="2020-01-10", Date_decided="2020-01-10", Date_closed="2020-06-30", Forename="Jon"
+    )
+    lado_import(write(tmp_path, "corrected.xlsx", [FIRST, corrected]), *as_mo(persona))
+    person.refresh_from_db()
+    assert person.full_name == "John Smith"
+    assert imported("NL-002").contact.adult_name == "Jon Smith"
+
+
+def test_what_only_a_case_keeps_is_a_problem_on_a_consultation(persona: Any, tmp_path: Path) -> None:
+    consultation = row(Ref="C-8", Tier="C", Why_consultation="Practice issue", Outcome="", Date_closed="")
+    summary = lado_import(write(tmp_path, "c.xlsx", [consultation]), "--dry-run")
+    assert summary["errors"] == []
+    flagged = row(Ref="C-7", Tier="C", Why_consultation="Practice issue", Outcome="Sub", Date_closed="")
+    errors = lado_import(write(tmp_path, "d.xlsx", [flagged]), "--dry-run")["errors"]
+    assert errors[0]["message"] == "Outcome is given for a consultation: only a Tier 1 or Tier 2 case has one"

@@ -21,6 +21,9 @@ from threshold.lado.models import Level
 from threshold.lado.services.contacts import PUBLIC_SOURCES
 
 CASE_LEVELS = frozenset({Level.TIER_1, Level.TIER_2})
+# What only a Tier 1 or Tier 2 case keeps: given on any other row it would be lost, so it is a problem instead.
+CASE_ONLY = ("outcome", "concluded_on", "suspended_on", "dbs_referred_on", "tra_referred_on", "ofsted_notified_on",
+             "chronology_notes")  # fmt: skip
 _DATES_AFTER_RECEIPT = (
     "decided_on",
     "concluded_on",
@@ -152,7 +155,7 @@ class _Row:
         values = self.checked.values
         decision = values.get("decision")
         if not decision:
-            for name in ("decided_on", "consultation_reason", "outcome", "concluded_on"):
+            for name in ("decided_on", "consultation_reason", *CASE_ONLY):
                 if values.get(name):
                     self.problem(name, f"{BY_NAME[name].label} is given but Decision is blank: enter the decision")
             return
@@ -162,7 +165,7 @@ class _Row:
                     "consultation_reason",
                     "Why a consultation is blank: enter why the referral did not meet the definition",
                 )
-            for name in ("outcome", "concluded_on", "suspended_on", "dbs_referred_on", "tra_referred_on"):
+            for name in CASE_ONLY:
                 if values.get(name):
                     self.problem(
                         name, f"{BY_NAME[name].label} is given for a consultation: only a Tier 1 or Tier 2 case has one"

@@ -18,6 +18,7 @@ class RunStatus(models.TextChoices):
     """Where an import is."""
 
     MAPPING = "mapping", "Waiting for its columns to be mapped"
+    CHECK_QUEUED = "check_queued", "Waiting to be checked"
     CHECKING = "checking", "Being checked"
     CHECKED = "checked", "Checked, not imported"
     QUEUED = "queued", "Waiting to import"

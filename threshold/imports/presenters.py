@@ -6,8 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from threshold.imports.models import ImportRun, RunStatus
+from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
 from threshold.imports.services.common import VALID_FOR
+from threshold.imports.services.running import BUSY
 from threshold.imports.services.undo import undo_problem
 
 PROBLEMS_SHOWN = 200
@@ -20,6 +21,7 @@ _WORDS = {
     RunStatus.UNDONE: "Undone",
     RunStatus.ABANDONED: "Abandoned",
     RunStatus.MAPPING: "Map the columns",
+    RunStatus.CHECK_QUEUED: "Checking the file",
     RunStatus.CHECKING: "Checking the file",
 }
 
@@ -67,15 +69,18 @@ def run_page_context(run: ImportRun) -> dict[str, Any]:
     return {
         "run": run,
         "heading": _WORDS.get(RunStatus(run.status), run.get_status_display()),
-        "figures": figures(run) if run.summary and run.status != RunStatus.CHECKING else [],
+        "figures": figures(run)
+        if run.summary and run.status not in (RunStatus.CHECK_QUEUED, RunStatus.CHECKING)
+        else [],
         "problems": problems[:PROBLEMS_SHOWN],
         "more_problems": max((run.summary or {}).get("error_count", 0) - min(len(problems), PROBLEMS_SHOWN), 0),
-        "in_progress": run.status in (RunStatus.CHECKING, RunStatus.QUEUED, RunStatus.RUNNING),
+        "in_progress": run.status in BUSY,
         "progress": f"{run.rows_done:,} of {run.rows_total:,} rows read"
         if run.rows_total
         else f"{run.rows_done:,} rows read",
         "can_import": run.status == RunStatus.CHECKED and (run.summary or {}).get("rows", 0) > 0,
-        "can_remap": run.status in (RunStatus.CHECKED, RunStatus.MAPPING, RunStatus.FAILED) and file_kept,
+        "can_remap": run.status in (RunStatus.CHECKED, RunStatus.MAPPING) and file_kept and not _has_records(run),
+        "can_recheck": run.status == RunStatus.FAILED and file_kept,
         "errors_url": reverse("import_problems", args=[run.pk])
         if file_kept and (run.summary or {}).get("rows_with_errors")
         else "",
@@ -84,3 +89,7 @@ def run_page_context(run: ImportRun) -> dict[str, Any]:
         "kept_until": run.expires_at if file_kept else None,
         "kept_for_hours": int(VALID_FOR.total_seconds() // 3600),
     }
+
+
+def _has_records(run: ImportRun) -> bool:
+    return ImportedRecord.objects.filter(run=run).exists()

@@ -178,6 +178,29 @@ def import_go(request: HttpRequest, run_id: int) -> HttpResponseBase:
 
 
 @login_required
+@require_POST
+def import_recheck(request: HttpRequest, run_id: int) -> HttpResponseBase:
+    """Check a stopped import again as it was mapped, so the rest of its rows can be imported."""
+    user = signed_in_user(request)
+    run = my_run(user, run_id)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return redirect("import_run", run_id=run.pk)
+    try:
+        check_queue(
+            actor=user,
+            run=run,
+            expected_version=form.cleaned_data["version"],
+            audit_context=AuditContext.from_request(request),
+        )
+    except ConflictError:
+        return _conflict(request, run, "import_run")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("import_run", run_id=run.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def import_undo_page(request: HttpRequest, run_id: int) -> HttpResponseBase:
     """Are you sure? Then remove everything the import brought in."""

@@ -11,6 +11,7 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "import_columns": lambda ids: [1],
     "import_values": lambda ids: [1],
     "import_go": lambda ids: [1],
+    "import_recheck": lambda ids: [1],
     "import_undo": lambda ids: [1],
     "import_save_mapping": lambda ids: [1],
     "import_problems": lambda ids: [1],
@@ -23,6 +24,7 @@ import_run                           404   404   404   404   404   404   404   4
 import_columns                       404   404   404   404   404   404   404   404   404   404   404   404   404   404   404
 import_values                        404   404   404   404   404   404   404   404   404   404   404   404   404   404   404
 import_go                            405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
+import_recheck                       405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
 import_undo                          404   404   404   404   404   404   404   404   404   404   404   404   404   404   404
 import_save_mapping                  405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
 import_problems                      404   404   404   404   404   404   404   404   404   404   404   404   404   404   404

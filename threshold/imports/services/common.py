@@ -28,7 +28,13 @@ PROBLEMS_KEPT = 2000
 BATCH_ROWS = 250
 VALID_FOR = dt.timedelta(hours=24)
 # What an undo finds on a record that means someone has worked on it since (reads do not count).
-IMPORT_ACTIONS = ("contact.imported", "case.imported", "contact.import_updated", "case.import_updated")
+IMPORT_ACTIONS = (
+    "contact.imported",
+    "case.imported",
+    "contact.import_updated",
+    "case.import_updated",
+    "person.import_updated",
+)
 
 
 @dataclass
@@ -166,17 +172,30 @@ def count_new(outcome: Outcome, checked: CheckedRow) -> None:
         outcome.created["cases"] += 1
 
 
-def finish(run: ImportRun, outcome: Outcome, status: str) -> None:
-    """Keep the figures and problems on the run, in its new status; the file goes once nothing is left to fix."""
-    run.summary = outcome.summary()
-    run.problems = run.summary.pop("errors")
-    run.status = status
-    run.rows_total = outcome.rows
-    run.rows_done = outcome.rows
-    run.finished_at = timezone.now()
+def finish(run: ImportRun, outcome: Outcome, status: str, *, was: str = "") -> bool:
+    """Keep the figures and problems on the run, in its new status; the file goes once nothing is left to fix.
+
+    ``was``: only if the run is still in that status (a check finishing never overtakes an import). Whether
+    the run was changed.
+    """
+    summary = outcome.summary()
+    problems = summary.pop("errors")
+    values: dict[str, Any] = {
+        "summary": summary,
+        "problems": problems,
+        "status": status,
+        "rows_total": outcome.rows,
+        "rows_done": outcome.rows,
+        "finished_at": timezone.now(),
+    }
     if status == RunStatus.IMPORTED and not outcome.problem_rows:
-        run.upload = b""  # nothing left to fix: the file is not kept
-    run.save(update_fields=["summary", "problems", "status", "rows_total", "rows_done", "finished_at", "upload"])
+        values.update(upload=b"", problems=[])  # nothing left to fix: the file is not kept
+    rows = ImportRun.objects.filter(pk=run.pk)
+    if was:
+        rows = rows.filter(status=was)
+    changed = bool(rows.update(**values))
+    run.refresh_from_db()
+    return changed
 
 
 def summary_of(run: ImportRun) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.core.locking import bump_version
 from threshold.imports.columns import BY_NAME, CODED, folded, suggested_code, suggested_mapping
-from threshold.imports.models import ImportRun, RunStatus, SavedMapping
+from threshold.imports.models import ImportedRecord, ImportRun, RunStatus, SavedMapping
 from threshold.imports.reading import UnreadableFile, open_table
 from threshold.imports.services.common import (
     VALID_FOR,
@@ -107,9 +107,17 @@ def import_map(
 ) -> ImportRun:
     """Keep the person's mapping (canonical column → the file's header) and value translations for the run."""
     require_starter(actor, run)
-    if run.status not in (RunStatus.MAPPING, RunStatus.CHECKED, RunStatus.FAILED):
+    if run.status in (RunStatus.CHECK_QUEUED, RunStatus.CHECKING, RunStatus.QUEUED, RunStatus.RUNNING):
         raise ValidationError(
-            {"mapping": "This import has been imported, undone or is in progress: upload the file again"}
+            {"mapping": "The file is being checked or imported: open the import's page to see how far it has got"}
+        )
+    if run.status not in (RunStatus.MAPPING, RunStatus.CHECKED) or ImportedRecord.objects.filter(run=run).exists():
+        # A stopped import keeps its mapping: the rows it brought in were matched by it.
+        raise ValidationError(
+            {
+                "mapping": "This import has brought records in, or was undone: check it again as it is, "
+                "or upload the file again"
+            }
         )
     mapping = {name: header for name, header in mapping.items() if header}
     errors = mapping_errors(run, mapping)

@@ -18,6 +18,7 @@ from threshold.imports.checking import CheckedRow, adult_name, restored_values
 from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
 from threshold.imports.services.common import (
     BATCH_ROWS,
+    VALID_FOR,
     Outcome,
     audit_run_event,
     checked_rows,
@@ -28,7 +29,7 @@ from threshold.imports.services.common import (
     require_starter,
     rows_to_write,
 )
-from threshold.imports.services.updating import row_update
+from threshold.imports.services.updating import row_update, update_problems
 from threshold.imports.services.writing import Writer, adult_key, tidy_name
 from threshold.imports.values import cell_text
 from threshold.lado.models import (
@@ -36,8 +37,8 @@ from threshold.lado.models import (
 )
 
 # What may be (re)checked: a run mapped, checked, or stopped by an error part-way (its rows imported so far stay).
-CHECKABLE = (RunStatus.MAPPING, RunStatus.CHECKING, RunStatus.CHECKED, RunStatus.FAILED)
-BUSY = (RunStatus.CHECKING, RunStatus.QUEUED, RunStatus.RUNNING)
+CHECKABLE = (RunStatus.MAPPING, RunStatus.CHECKED, RunStatus.FAILED)
+BUSY = (RunStatus.CHECK_QUEUED, RunStatus.CHECKING, RunStatus.QUEUED, RunStatus.RUNNING)
 PROGRESS_EVERY = 500
 
 
@@ -49,11 +50,19 @@ def import_check(
     Only the run's own summary is kept (and its audit event). ``recorded_by`` is who the import would
     record as (the command's person); the web's actor is the starter.
     """
-    if actor is not None:
-        require_starter(actor, run)
-    claimed = ImportRun.objects.filter(pk=run.pk, status__in=CHECKABLE).update(status=RunStatus.CHECKING)
+    # Claimed in one statement: from "waiting to be checked" (the task) or a state a person may check again
+    # (the command), so a task delivered twice checks once and never overtakes an import.
+    claimed = ImportRun.objects.filter(pk=run.pk, status__in=(RunStatus.CHECK_QUEUED, *CHECKABLE)).update(
+        status=RunStatus.CHECKING, expires_at=timezone.now() + VALID_FOR
+    )
     if not claimed:
         raise ValidationError({"run": "This import is already being checked or imported"})
+    if actor is not None:
+        try:
+            require_starter(actor, run)
+        except PermissionDenied:
+            fail_run(run)  # no longer theirs to check: stopped, not left waiting
+            raise
     writer = Writer(run=run, recorded_by=actor or recorded_by, audit_context=audit_context)
     outcome = Outcome()
     adults: set[tuple[str, object]] = set()
@@ -70,19 +79,30 @@ def import_check(
                     born = checked.values.get("adult_date_of_birth")
                     name = tidy_name(adult_name(checked.values))
                     outcome.created["people"] += writer.earlier_adult(name, born) is None
+                lado = writer.ladoes.get(email) if email else None
+                outcome.unallocated += lado is not None and writer.could_be(lado, checked.values)
                 if key is not None:
                     adults.add(key)
             elif record.digest == checked.digest:
                 outcome.unchanged += 1
+            elif problems := update_problems(writer, record, checked):
+                outcome.add_problems(problems)
             else:
                 outcome.updated += 1
     except Exception:
-        ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+        fail_run(run)
         raise
     with transaction.atomic(durable=True):
-        finish(run, outcome, RunStatus.CHECKED)
+        if not finish(run, outcome, RunStatus.CHECKED, was=RunStatus.CHECKING):
+            raise ValidationError({"run": "This import moved on while it was being checked"})
         audit_run_event(context=audit_context, run=run, action="import.checked", details=counts_of(run))
     return run
+
+
+def fail_run(run: ImportRun) -> None:
+    """A check or import that could not go on: stopped if it had brought records in, else back to mapping."""
+    stopped = RunStatus.FAILED if ImportedRecord.objects.filter(run=run).exists() else RunStatus.MAPPING
+    ImportRun.objects.filter(pk=run.pk, status__in=BUSY).update(status=stopped)
 
 
 def check_queue(
@@ -99,9 +119,10 @@ def check_queue(
         raise ValidationError({"run": "This import can no longer be checked"})
     with transaction.atomic(durable=True):
         bump_version(run, expected_version)
-        run.status = RunStatus.CHECKING
+        run.status = RunStatus.CHECK_QUEUED
         run.rows_done = 0
-        run.save(update_fields=["status", "rows_done"])
+        run.expires_at = timezone.now() + VALID_FOR
+        run.save(update_fields=["status", "rows_done", "expires_at"])
         audit_run_event(context=context_for(actor, audit_context), run=run, action="import.check_queued")
         transaction.on_commit(lambda: run_check.enqueue(run.pk))
     return run
@@ -135,7 +156,8 @@ def import_queue(
         bump_version(run, expected_version)
         run.status = RunStatus.QUEUED
         run.rows_done = 0
-        run.save(update_fields=["status", "rows_done"])
+        run.expires_at = timezone.now() + VALID_FOR
+        run.save(update_fields=["status", "rows_done", "expires_at"])
         audit_run_event(context=context_for(actor, audit_context), run=run, action="import.queued")
         transaction.on_commit(lambda: run_import.enqueue(run.pk))
     return run
@@ -148,19 +170,27 @@ def import_execute(
 
     The actor is the run's starter (the web) or ``recorded_by`` with ``audit_context`` (the command's person).
     Rows already imported and unchanged are left alone; changed ones are updated; problem rows are skipped.
+    A run that cannot be imported (its person no longer a manager of the service) is stopped, not left waiting.
     """
     run = ImportRun.objects.select_related("local_authority", "started_by").get(pk=run_id)
     user = recorded_by or run.started_by
-    if user is None:
-        raise PermissionDenied("An import must name the person it is recorded as.")
-    context = audit_context or AuditContext.for_user(user, organisation=run.local_authority)
-    require_manager(user, run.local_authority)
+    started = timezone.now()
+    # What this attempt writes comes after the records an earlier, stopped attempt wrote.
+    before = ImportedRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     # Claimed in one statement, so a task run twice (or a command beside the web) imports the run once.
     claimed = ImportRun.objects.filter(pk=run.pk, status__in=(RunStatus.CHECKED, RunStatus.QUEUED)).update(
-        status=RunStatus.RUNNING, rows_done=0
+        status=RunStatus.RUNNING, rows_done=0, expires_at=started + VALID_FOR
     )
     if not claimed:
         raise ValidationError({"run": "This import has not been checked, or is already being imported"})
+    try:
+        if user is None:
+            raise PermissionDenied("An import must name the person it is recorded as.")
+        require_manager(user, run.local_authority)
+    except PermissionDenied:
+        fail_run(run)
+        raise
+    context = audit_context or AuditContext.for_user(user, organisation=run.local_authority)
     writer = Writer(run=run, recorded_by=user, audit_context=context)
     outcome = Outcome()
     rows = rows_to_write(run, writer, outcome, timezone.localdate())
@@ -178,27 +208,30 @@ def import_execute(
                 break
     except Exception:
         with transaction.atomic(durable=True):
-            _finish_import(run, outcome, RunStatus.FAILED)
+            _finish_import(run, outcome, RunStatus.FAILED, after=before, writer=writer)
             audit_run_event(context=context, run=run, action="import.failed", details=counts_of(run))
         raise
-    outcome.unallocated = writer.unallocated
     with transaction.atomic(durable=True):
-        _finish_import(run, outcome, RunStatus.IMPORTED)
+        _finish_import(run, outcome, RunStatus.IMPORTED, after=before, writer=writer)
         audit_run_event(context=context, run=run, action="import.imported", details=counts_of(run))
     import_forget()  # files of other runs past their time go too, as the sweep would take them
     return run
 
 
-def _finish_import(run: ImportRun, outcome: Outcome, status: str) -> None:
-    """Record what the run brought in, counted from what was committed (a failed batch wrote nothing)."""
+def _finish_import(run: ImportRun, outcome: Outcome, status: str, *, after: int, writer: Writer) -> None:
+    """Record what this attempt brought in, counted from what was committed (a failed batch wrote nothing).
+
+    An attempt after a stop counts what it wrote itself; the rows the first attempt brought in are unchanged.
+    """
     run.refresh_from_db()
-    records = ImportedRecord.objects.filter(run=run)
+    records = ImportedRecord.objects.filter(run=run, pk__gt=after)
     outcome.created = Counter(
         contacts=records.count(),
         cases=records.exclude(case=None).count(),
-        decisions=Decision.objects.filter(contact__import_source__run=run).count(),
+        decisions=Decision.objects.filter(contact__import_source__in=records).count(),
         people=records.filter(made_person=True).count(),
     )
+    outcome.unallocated = writer.unallocated
     finish(run, outcome, status)
 
 
@@ -220,16 +253,20 @@ def _write_row(writer: Writer, outcome: Outcome, checked: CheckedRow, record: Im
 def import_forget(*, now: dt.datetime | None = None) -> int:
     """Empty the files of runs past their time (the sweep); runs never finished are marked abandoned."""
     now = now or timezone.now()
-    # A run being checked or imported keeps its file until it finishes (its own end sweeps again).
-    expired = ImportRun.objects.filter(expires_at__lte=now).exclude(upload=b"").exclude(status__in=BUSY)
+    # A busy run's time is renewed each time it is queued or claimed: one still busy when it runs out was
+    # stopped with its worker, and is stopped here (it can be checked again, or undone).
+    expired = ImportRun.objects.filter(expires_at__lte=now).exclude(upload=b"")
     count = 0
     for run in expired.only("pk", "status"):
         with transaction.atomic(durable=True):
-            status = (
-                run.status
-                if run.status in (RunStatus.IMPORTED, RunStatus.FAILED, RunStatus.UNDONE)
-                else RunStatus.ABANDONED
-            )
-            ImportRun.objects.filter(pk=run.pk).update(upload=b"", status=status)
+            status: str
+            if run.status in BUSY:
+                status = RunStatus.FAILED if ImportedRecord.objects.filter(run=run).exists() else RunStatus.ABANDONED
+            elif run.status in (RunStatus.IMPORTED, RunStatus.FAILED, RunStatus.UNDONE):
+                status = run.status
+            else:
+                status = RunStatus.ABANDONED
+            # The problems go with the file: their messages may quote its cells.
+            ImportRun.objects.filter(pk=run.pk).update(upload=b"", problems=[], status=status)
             count += 1
     return count

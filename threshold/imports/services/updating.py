@@ -11,14 +11,15 @@ suspension date, or a reference now used for a different adult.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model
 from django.utils import timezone
 
-from threshold.imports.checking import CASE_LEVELS, CheckedRow, Problem, adult_name, stored_values
+from threshold.audit.context import context_for
+from threshold.audit.services import audit_record
+from threshold.imports.checking import CASE_LEVELS, CheckedRow, Problem, adult_name, restored_values, stored_values
 from threshold.imports.columns import BY_NAME, folded
 from threshold.imports.models import ImportedRecord
 from threshold.imports.services.common import worked_on_since
@@ -58,14 +59,14 @@ def _same_adult(values: Mapping[str, Any], previous: Mapping[str, Any]) -> bool:
     return not (words and was_words) or bool(words & was_words)
 
 
-def _refusal(writer: Writer, checked: CheckedRow, previous: Mapping[str, Any], case: Case | None) -> list[Problem]:
+def _refusal(writer: Writer, checked: CheckedRow, previous: Mapping[str, Any], *, has_case: bool) -> list[Problem]:
     """Why the changed row must not be applied by import, as problems; none when it may."""
     values = checked.values
     level, was = values.get("decision", ""), previous.get("decision", "")
     if not _same_adult(values, previous):
         return _problem(writer, checked, "reference", "This reference was first imported for a different adult: "
                         "give the row its own reference")  # fmt: skip
-    if was in CASE_LEVELS and level not in CASE_LEVELS and case is not None:
+    if was in CASE_LEVELS and level not in CASE_LEVELS and has_case:
         return _problem(writer, checked, "decision", "Decision was a Tier 1 or Tier 2 case when first imported: "
                         "change the case in Threshold, not by import")  # fmt: skip
     if was and not level:
@@ -80,6 +81,23 @@ def _refusal(writer: Writer, checked: CheckedRow, previous: Mapping[str, Any], c
     return []
 
 
+def update_problems(writer: Writer, record: ImportedRecord, checked: CheckedRow) -> list[Problem]:
+    """Why a changed row must not be applied to ``record`` by import, as problems; none when it may (reads only).
+
+    The dry run asks this too, so what it promises is what the import does.
+    """
+    previous = restored_values(record.values)
+    refused = _refusal(writer, checked, previous, has_case=record.case_id is not None)
+    if refused:
+        return refused
+    contact = record.contact
+    cases = [record.case_id] if record.case_id else []
+    if worked_on_since(contacts=[record.contact_id], cases=cases, people=[contact.subject_id]):
+        return _problem(writer, checked, "reference", "Someone has worked on this record in Threshold since it was "
+                        "imported: make the change there")  # fmt: skip
+    return []
+
+
 def row_update(
     writer: Writer, record: ImportedRecord, checked: CheckedRow, previous: Mapping[str, Any]
 ) -> list[Problem]:
@@ -87,25 +105,27 @@ def row_update(
     values = checked.values
     contact = Contact.objects.select_for_update().get(pk=record.contact_id)
     case = Case.objects.select_for_update().get(pk=record.case_id) if record.case_id else None
-    refused = _refusal(writer, checked, previous, case)
+    refused = update_problems(writer, record, checked)
     if refused:
         return refused
-    if worked_on_since(contacts=[contact.pk], cases=[case.pk] if case else []):
-        return _problem(writer, checked, "reference", "Someone has worked on this record in Threshold since it was "
-                        "imported: make the change there")  # fmt: skip
     changed = {name for name in {*values, *previous} if values.get(name) != previous.get(name)}
     name = tidy_name(adult_name(values))
     _contact_follows(writer, checked, contact, changed, name)
     if record.made_person and changed & {"adult_first_name", "adult_last_name", "adult_name", "adult_date_of_birth"}:
-        _person_follows(contact.subject_id, name, values.get("adult_date_of_birth"))
+        _person_follows(writer, checked, contact, name)
     level = values.get("decision", "")
+    opened = False
     if level and changed & set(_DECISION_COLUMNS):
         if level in CASE_LEVELS and case is None:
             case = writer.open_case(checked, contact, writer.lado(values, contact.subject))
-            record.case = case
+            record.case, opened = case, True
         writer.decide(checked, contact, case, supersedes=contact.decisions.order_by("-recorded_at", "-pk").first())
     if case is not None:
-        _case_follows(writer, checked, case, previous, changed, name)
+        if opened:
+            # A consultation corrected to a case: the case starts with everything the row gives.
+            writer.case_rows(checked, case, previous=None)
+        else:
+            _case_follows(writer, checked, case, previous, changed, name)
         case_deadlines_sync(case)
     contact_deadlines_sync(contact)
     record.digest = checked.digest
@@ -147,10 +167,28 @@ def _contact_follows(writer: Writer, checked: CheckedRow, contact: Contact, chan
         )
 
 
-def _person_follows(person_id: int, name: str, born: dt.date | None) -> None:
-    """The adult's person record, made by an import, follows its row (saved: a new name rewrites its keys)."""
-    person = Person.objects.select_for_update().get(pk=person_id)
-    _apply(person, {"full_name": name, "date_of_birth": born})
+def _person_follows(writer: Writer, checked: CheckedRow, contact: Contact, name: str) -> None:
+    """The adult's person record, made by this row's import, follows its corrected name and date of birth.
+
+    Only while it is this contact's alone: a person other rows (or cases) share is another row's adult too,
+    and keeps its name. Saved, so a new name rewrites its keys (and a clearance of it must be decided again);
+    audited by field name.
+    """
+    person = Person.objects.select_for_update().get(pk=contact.subject_id)
+    if person.lado_contacts.exclude(pk=contact.pk).exists() or person.lado_cases.exclude(contact=contact).exists():
+        return
+    changes = _apply(person, {"full_name": name, "date_of_birth": checked.values.get("adult_date_of_birth")})
+    if changes:
+        audit_record(
+            context=context_for(writer.recorded_by, writer.audit_context),
+            action="person.import_updated",
+            record_type="person",
+            record_id=person.pk,
+            organisation=person.organisation,
+            changes=changes,
+            excluded_fields=list(changes),
+            details=writer.event_details(checked),
+        )
 
 
 def _case_follows(

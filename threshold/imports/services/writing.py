@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.models import Organisation, User
@@ -46,7 +47,7 @@ from threshold.lado.services.contacts import adult_person, member_named_exactly
 from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
 from threshold.notifications.recipients import members_in_roles
 from threshold.people.models import Person, PersonKind
-from threshold.people.subjects import members_of, users_not_about
+from threshold.people.subjects import members_of, possible_members, users_not_about
 
 RECENT_PEOPLE = 1000
 IMPORTED_RATIONALE = "Decided before the service used Threshold; brought in from its earlier records ({source})."
@@ -117,9 +118,11 @@ class Writer:
             for user in members_in_roles(self.local_authority, (Role.LADO, Role.LADO_MANAGER))
         }
         # Settings in this authority's area only: a school of the same name elsewhere is another school.
-        self.employers: dict[str, Organisation] = {}
+        # Two settings of one name are not told apart by a name: neither is linked (None).
+        self.employers: dict[str, Organisation | None] = {}
         for organisation in Organisation.objects.filter(local_authority=self.local_authority, is_active=True):
-            self.employers.setdefault(folded(organisation.name), organisation)
+            key = folded(organisation.name)
+            self.employers[key] = None if key in self.employers else organisation
         self.members = members_of([self.local_authority])
         self.unallocated = 0
         self._hidden: set[int] | None = None
@@ -151,8 +154,11 @@ class Writer:
     # ------------------------------------------------------------------ helpers
 
     def at(self, day: dt.date) -> dt.datetime:
-        """A historic day as a moment: midday in London, so it falls on that day whatever the clocks do."""
-        return dt.datetime.combine(day, dt.time(12, 0), tzinfo=self.zone)
+        """A historic day as a moment: midday in London, so it falls on that day whatever the clocks do.
+
+        Today's rows before midday are dated now: a record is never received in the future.
+        """
+        return min(dt.datetime.combine(day, dt.time(12, 0), tzinfo=self.zone), timezone.now())
 
     def lado(self, values: Mapping[str, Any], person: Person) -> User | None:
         """The LADO the row names by address, if they are a LADO of the service now and not who it is about.
@@ -162,11 +168,15 @@ class Writer:
         """
         email = values.get("lado_email")
         lado = self.ladoes.get(str(email).casefold()) if email else None
-        if lado is None or not users_not_about(person, [lado]):
+        if lado is None or not users_not_about(person, [lado]) or self.could_be(lado, values):
             if email:
                 self.unallocated += 1
             return None
         return lado
+
+    def could_be(self, user: User, values: Mapping[str, Any]) -> bool:
+        """Whether the row's adult could be ``user`` by name (rule 2's keys), before any person is written."""
+        return bool(possible_members(name=adult_name(values), organisations=(), members=[user]))
 
     def employer(self, values: Mapping[str, Any]) -> Organisation | None:
         """The organisation in Threshold whose name is the row's employer, if any."""
@@ -212,14 +222,18 @@ class Writer:
         if born is None or not name:
             return None
         # The authority's own adults are the subjects of its contacts and cases (it records people for nothing
-        # else): found on its (organisation, full_name) index, without joining every contact and case.
-        return (
+        # else): found on its (organisation, full_name) index, without joining every contact and case. One who
+        # is or could be the person importing is never joined: the figures would tell them that record exists.
+        earlier = (
             Person.objects.filter(
                 organisation=self.local_authority, kind=PersonKind.ADULT, full_name=name, date_of_birth=born
             )
             .order_by("pk")
             .first()
         )
+        if earlier is not None and self.recorded_by is not None and not users_not_about(earlier, [self.recorded_by]):
+            return None
+        return earlier
 
     def _person(self, pk: int) -> Person:
         """A person this run has met, from the few kept in memory or read again."""
