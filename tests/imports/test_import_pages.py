@@ -192,3 +192,16 @@ def test_the_contact_page_says_which_file_and_row_it_came_from(signed_in: Any, p
     page = signed_in("lara").get(reverse("contact_detail", args=[contact.pk])).content.decode()
     assert "Brought in from" in page
     assert "northshire-lado-log.xlsx, sheet “LADO log”, row 7, reference NL-003" in page
+
+
+def test_no_page_title_names_the_file(signed_in: Any) -> None:
+    import re
+
+    mo = signed_in("mo")
+    upload(mo, messy_workbook(), name="John Smith allegation.xlsx")
+    run = ImportRun.objects.get()
+    for name in ("import_columns", "import_values", "import_run", "import_undo"):
+        page = mo.get(reverse(name, args=[run.pk])).content.decode()
+        title = re.search(r"<title>(.*?)</title>", page, re.S)
+        assert title is not None
+        assert "Smith" not in title.group(1), name

@@ -14,6 +14,7 @@ from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.pg_journey  # CI's PostgreSQL pass runs this journey for its area
 def test_mo_maps_checks_imports_and_undoes_the_old_log(
     page: Page, live_demo: str, axe: Accessibility, tmp_path
 ) -> None:
