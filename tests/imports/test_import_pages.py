@@ -205,3 +205,19 @@ def test_no_page_title_names_the_file(signed_in: Any) -> None:
         title = re.search(r"<title>(.*?)</title>", page, re.S)
         assert title is not None
         assert "Smith" not in title.group(1), name
+
+
+def test_a_stopped_import_is_checked_again_from_its_page(signed_in: Any) -> None:
+    mo = signed_in("mo")
+    upload(mo, messy_workbook())
+    run = ImportRun.objects.get()
+    accept_suggestions(mo, run)
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+    page = mo.get(reverse("import_run", args=[run.pk])).content.decode()
+    assert "Check the file again" in page
+    run.refresh_from_db()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = mo.post(reverse("import_recheck", args=[run.pk]), {"version": run.version})
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == RunStatus.CHECKED

@@ -6,6 +6,8 @@ a service's ``ValidationError`` goes beside the fields; a version that moved is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -154,17 +156,15 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, "imports/run.html", {**run_page_context(run), "save_form": SaveMappingForm()})
 
 
-@login_required
-@require_POST
-def import_go(request: HttpRequest, run_id: int) -> HttpResponseBase:
-    """Import the checked rows, in the background."""
+def _button(request: HttpRequest, run_id: int, service: Callable[..., ImportRun]) -> HttpResponseBase:
+    """A run page's button: the version it showed, one service, then the run's page (with what went wrong)."""
     user = signed_in_user(request)
     run = my_run(user, run_id)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return redirect("import_run", run_id=run.pk)
     try:
-        import_queue(
+        service(
             actor=user,
             run=run,
             expected_version=form.cleaned_data["version"],
@@ -175,29 +175,20 @@ def import_go(request: HttpRequest, run_id: int) -> HttpResponseBase:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("import_run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+def import_go(request: HttpRequest, run_id: int) -> HttpResponseBase:
+    """Import the checked rows, in the background."""
+    return _button(request, run_id, import_queue)
 
 
 @login_required
 @require_POST
 def import_recheck(request: HttpRequest, run_id: int) -> HttpResponseBase:
     """Check a stopped import again as it was mapped, so the rest of its rows can be imported."""
-    user = signed_in_user(request)
-    run = my_run(user, run_id)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return redirect("import_run", run_id=run.pk)
-    try:
-        check_queue(
-            actor=user,
-            run=run,
-            expected_version=form.cleaned_data["version"],
-            audit_context=AuditContext.from_request(request),
-        )
-    except ConflictError:
-        return _conflict(request, run, "import_run")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("import_run", run_id=run.pk)
+    return _button(request, run_id, check_queue)
 
 
 @login_required

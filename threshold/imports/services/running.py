@@ -117,15 +117,8 @@ def check_queue(
     require_starter(actor, run)
     if run.status not in CHECKABLE:
         raise ValidationError({"run": "This import can no longer be checked"})
-    with transaction.atomic(durable=True):
-        bump_version(run, expected_version)
-        run.status = RunStatus.CHECK_QUEUED
-        run.rows_done = 0
-        run.expires_at = timezone.now() + VALID_FOR
-        run.save(update_fields=["status", "rows_done", "expires_at"])
-        audit_run_event(context=context_for(actor, audit_context), run=run, action="import.check_queued")
-        transaction.on_commit(lambda: run_check.enqueue(run.pk))
-    return run
+    return _queue(actor=actor, run=run, expected_version=expected_version, audit_context=audit_context,
+                  status=RunStatus.CHECK_QUEUED, action="import.check_queued", task=run_check)  # fmt: skip
 
 
 def problem_rows(*, actor: User, run: ImportRun, audit_context: AuditContext | None = None) -> Iterator[list[Any]]:
@@ -152,14 +145,29 @@ def import_queue(
     require_starter(actor, run)
     if run.status != RunStatus.CHECKED:
         raise ValidationError({"run": "Check the file before importing it"})
+    return _queue(actor=actor, run=run, expected_version=expected_version, audit_context=audit_context,
+                  status=RunStatus.QUEUED, action="import.queued", task=run_import)  # fmt: skip
+
+
+def _queue(
+    *,
+    actor: User,
+    run: ImportRun,
+    expected_version: int,
+    audit_context: AuditContext | None,
+    status: str,
+    action: str,
+    task: Any,
+) -> ImportRun:
+    """Put the run in the status its task claims from, with another 24 hours, and enqueue the task on commit."""
     with transaction.atomic(durable=True):
         bump_version(run, expected_version)
-        run.status = RunStatus.QUEUED
+        run.status = status
         run.rows_done = 0
         run.expires_at = timezone.now() + VALID_FOR
         run.save(update_fields=["status", "rows_done", "expires_at"])
-        audit_run_event(context=context_for(actor, audit_context), run=run, action="import.queued")
-        transaction.on_commit(lambda: run_import.enqueue(run.pk))
+        audit_run_event(context=context_for(actor, audit_context), run=run, action=action)
+        transaction.on_commit(lambda: task.enqueue(run.pk))
     return run
 
 
