@@ -198,7 +198,10 @@ def import_undo_page(request: HttpRequest, run_id: int) -> HttpResponseBase:
     user = signed_in_user(request)
     run = my_run(user, run_id)
     form = VersionForm(request.POST or None, initial={"version": run.version})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # Only a page that lost its hidden version gets here: there is no field to put a message beside.
+        return redirect("import_undo", run_id=run.pk)
+    if request.method == "POST":
         try:
             import_undo(
                 actor=user,
