@@ -221,3 +221,21 @@ def test_a_stopped_import_is_checked_again_from_its_page(signed_in: Any) -> None
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == RunStatus.CHECKED
+
+
+def test_an_undo_without_the_pages_version_undoes_nothing(
+    signed_in: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    mo = signed_in("mo")
+    upload(mo, messy_workbook())
+    run = ImportRun.objects.get()
+    accept_suggestions(mo, run)
+    run.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        mo.post(reverse("import_go", args=[run.pk]), {"version": run.version})
+    response = mo.post(reverse("import_undo", args=[run.pk]), {})
+    assert response.status_code == 302
+    assert response.url == reverse("import_undo", args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == RunStatus.IMPORTED
+    assert ImportedRecord.objects.filter(run=run).count() == 5
