@@ -239,3 +239,16 @@ def test_an_undo_without_the_pages_version_undoes_nothing(
     run.refresh_from_db()
     assert run.status == RunStatus.IMPORTED
     assert ImportedRecord.objects.filter(run=run).count() == 5
+
+
+def test_a_run_waiting_to_be_checked_says_so_and_offers_to_look_again(signed_in: Any) -> None:
+    mo = signed_in("mo")
+    upload(mo, messy_workbook())
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.CHECK_QUEUED, rows_done=500, rows_total=0)
+    page = mo.get(reverse("import_run", args=[run.pk])).content.decode()
+    assert "Checking the file" in page
+    assert "500 rows read" in page
+    assert "A large file is checked in the background" in page
+    assert "Check again" in page
+    assert "Import the rows without problems" not in page
