@@ -318,3 +318,29 @@ def test_what_only_a_case_keeps_is_a_problem_on_a_consultation(persona: Any, tmp
     flagged = row(Ref="C-7", Tier="C", Why_consultation="Practice issue", Outcome="Sub", Date_closed="")
     errors = lado_import(write(tmp_path, "d.xlsx", [flagged]), "--dry-run")["errors"]
     assert errors[0]["message"] == "Outcome is given for a consultation: only a Tier 1 or Tier 2 case has one"
+
+
+def test_a_check_that_breaks_goes_back_to_mapping_and_says_so(persona: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    from threshold.imports.services import common
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(common, "check_row", broken)
+    with pytest.raises(RuntimeError):
+        lado_import(write(tmp_path, "log.xlsx", [FIRST]), *as_mo(persona), "--dry-run")
+    run = ImportRun.objects.get()
+    assert run.status == RunStatus.MAPPING
+    assert AuditEvent.objects.filter(action="import.stopped", record_id=str(run.pk), actor=persona("mo")).exists()
+
+
+def test_an_update_moves_the_records_version_on_so_an_open_form_meets_the_conflict(
+    persona: Any, tmp_path: Path
+) -> None:
+    lado_import(write(tmp_path, "first.xlsx", [FIRST]), *as_mo(persona))
+    contact = imported("NL-001").contact
+    opened_at = contact.version
+    lado_import(write(tmp_path, "corrected.xlsx", [row(Role="Deputy head")]), *as_mo(persona))
+    contact.refresh_from_db()
+    assert contact.version == opened_at + 1
+    assert contact.adult_role == "Deputy head"

@@ -328,7 +328,6 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 BY_NAME: dict[str, Column] = {column.name: column for column in COLUMNS}
-NAMES = tuple(BY_NAME)
 # The columns whose values are codes: the mapping page asks how the file's values translate.
 CODED = tuple(column.name for column in COLUMNS if column.kind in (Kind.CODED, Kind.CODES))
 

@@ -61,7 +61,7 @@ def import_check(
         try:
             require_starter(actor, run)
         except PermissionDenied:
-            fail_run(run)  # no longer theirs to check: stopped, not left waiting
+            fail_run(run, context=audit_context)  # no longer theirs to check: stopped, not left waiting
             raise
     writer = Writer(run=run, recorded_by=actor or recorded_by, audit_context=audit_context)
     outcome = Outcome()
@@ -90,7 +90,7 @@ def import_check(
             else:
                 outcome.updated += 1
     except Exception:
-        fail_run(run)
+        fail_run(run, context=audit_context)
         raise
     with transaction.atomic(durable=True):
         if not finish(run, outcome, RunStatus.CHECKED, was=RunStatus.CHECKING):
@@ -99,10 +99,12 @@ def import_check(
     return run
 
 
-def fail_run(run: ImportRun) -> None:
-    """A check or import that could not go on: stopped if it had brought records in, else back to mapping."""
+def fail_run(run: ImportRun, *, context: AuditContext) -> None:
+    """A check or import that could not go on: stopped if it had brought records in, else back to mapping; audited."""
     stopped = RunStatus.FAILED if ImportedRecord.objects.filter(run=run).exists() else RunStatus.MAPPING
-    ImportRun.objects.filter(pk=run.pk, status__in=BUSY).update(status=stopped)
+    with transaction.atomic(durable=True):
+        if ImportRun.objects.filter(pk=run.pk, status__in=BUSY).update(status=stopped):
+            audit_run_event(context=context, run=run, action="import.stopped", details={"status": stopped})
 
 
 def check_queue(
@@ -196,7 +198,7 @@ def import_execute(
             raise PermissionDenied("An import must name the person it is recorded as.")
         require_manager(user, run.local_authority)
     except PermissionDenied:
-        fail_run(run)
+        fail_run(run, context=audit_context or AuditContext.system("lado_import", run.local_authority))
         raise
     context = audit_context or AuditContext.for_user(user, organisation=run.local_authority)
     writer = Writer(run=run, recorded_by=user, audit_context=context)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from threshold.audit.context import context_for
 from threshold.audit.services import audit_record
+from threshold.core.locking import bump_version
 from threshold.imports.checking import CASE_LEVELS, CheckedRow, Problem, adult_name, restored_values, stored_values
 from threshold.imports.columns import BY_NAME, folded
 from threshold.imports.models import ImportedRecord
@@ -43,10 +44,12 @@ def _apply(record: Model, wanted: Mapping[str, Any]) -> dict[str, tuple[Any, Any
     """Set each field that differs and save the record with its version moved on; the changes, old and new."""
     changes = {field: (getattr(record, field), new) for field, new in wanted.items() if getattr(record, field) != new}
     if changes:
+        # The import holds the row (select_for_update): its version moves on the one way every change's does,
+        # so a form opened before the import meets the conflict notice rather than overwriting it.
+        bump_version(record, record.version)  # type: ignore[attr-defined]
         for field, (_old, new) in changes.items():
             setattr(record, field, new)
-        record.version += 1  # type: ignore[attr-defined]
-        record.save(update_fields=[*changes, "version"])
+        record.save(update_fields=list(changes))
     return changes
 
 
