@@ -170,7 +170,7 @@ def main() -> None:
 
     def start(content: bytes) -> Any:
         return import_start(
-            actor=mo, local_authority=northshire, file_name="bench.xlsx", content=content, audit_context=context
+            actor=mo, organisation=northshire, file_name="bench.xlsx", content=content, audit_context=context
         )
 
     def check(run: Any) -> Any:

@@ -39,12 +39,15 @@ def log(tmp_path: Path) -> Path:
     return path
 
 
-def lado_import(path: Path, *options: str) -> dict[str, Any]:
+def import_command(path: Path, *options: str) -> dict[str, Any]:
+    """``manage.py lado_import`` on ``path`` with ``options``: the JSON summary it prints."""
     out = io.StringIO()
-    call_command(
-        "lado_import", str(path), "--authority", "northshire-council", *options, stdout=out, stderr=io.StringIO()
-    )
+    call_command("lado_import", str(path), *options, stdout=out, stderr=io.StringIO())
     return json.loads(out.getvalue())
+
+
+def lado_import(path: Path, *options: str) -> dict[str, Any]:
+    return import_command(path, "--authority", "northshire-council", *options)
 
 
 def as_mo(persona: Any) -> tuple[str, str]:
@@ -53,6 +56,13 @@ def as_mo(persona: Any) -> tuple[str, str]:
 
 def imported(reference: str) -> ImportedRecord:
     return ImportedRecord.objects.select_related("contact", "case").get(source_reference=reference)
+
+
+def contact_of(reference: str) -> Contact:
+    """The contact the row of ``reference`` brought in."""
+    contact = imported(reference).contact
+    assert contact is not None
+    return contact
 
 
 def counts() -> dict[str, int]:
@@ -91,11 +101,11 @@ def test_historic_dates_stay_historic_and_the_codes_are_translated(
     persona: Any, log: Path, christmas_eve: None
 ) -> None:
     lado_import(log, *as_mo(persona))
-    first = imported("NL-001")
-    assert first.contact.received_at.date() == dt.date(2019, 3, 4)
-    assert first.contact.method == ContactMethod.IMPORTED
-    assert first.contact.source == ContactSource.NOT_RECORDED
-    decision = first.contact.decisions.get()
+    first = contact_of("NL-001")
+    assert first.received_at.date() == dt.date(2019, 3, 4)
+    assert first.method == ContactMethod.IMPORTED
+    assert first.source == ContactSource.NOT_RECORDED
+    decision = first.decisions.get()
     assert (decision.level, decision.recorded_at.date(), decision.recorded_by) == (
         Level.TIER_2,
         dt.date(2019, 3, 5),
@@ -103,7 +113,7 @@ def test_historic_dates_stay_historic_and_the_codes_are_translated(
     )
     assert decision.pack == ""
     assert "brought in from its earlier records" in decision.rationale
-    case = first.case
+    case = imported("NL-001").case
     assert case is not None
     assert (case.status, case.outcome, case.concluded_on, case.closed_on) == (
         CaseStatus.CLOSED,
@@ -118,16 +128,16 @@ def test_historic_dates_stay_historic_and_the_codes_are_translated(
     assert second is not None
     assert second.tier == Level.TIER_1
     assert second.abuse_categories == ["sexual", "emotional"]
-    assert imported("NL-002").contact.decisions.get().recorded_at.date() == dt.date(2020, 1, 15)  # serial 43845
-    assert imported("NL-002").contact.decisions.get().police_advised is True
+    assert contact_of("NL-002").decisions.get().recorded_at.date() == dt.date(2020, 1, 15)  # serial 43845
+    assert contact_of("NL-002").decisions.get().police_advised is True
     assert second.concluded_on == dt.date(2020, 6, 30)
-    consultation = imported("NL-003").contact.decisions.get()
+    consultation = contact_of("NL-003").decisions.get()
     assert (consultation.level, consultation.consultation_reason) == (Level.CONSULTATION, "practice_issue")
 
 
 def test_one_adult_in_three_rows_is_one_person(persona: Any, log: Path, christmas_eve: None) -> None:
     lado_import(log, *as_mo(persona))
-    subjects = {imported(reference).contact.subject_id for reference in ("NL-001", "NL-002", "NL-007")}
+    subjects = {contact_of(reference).subject_id for reference in ("NL-001", "NL-002", "NL-007")}
     assert len(subjects) == 1
     assert Contact.objects.filter(subject_id__in=subjects).count() == 3  # the repeat-referral figure counts by subject
 
@@ -154,8 +164,8 @@ def test_closed_cases_clocks_are_met_or_missed_not_overdue_today(persona: Any, l
     assert rows.exists()
     assert not rows.filter(state=DeadlineState.OPEN).exists()
     assert rows.filter(state=DeadlineState.MISSED).exists()  # no meeting is in the log: not shown as done
-    assert imported("NL-001").contact  # the contact's clock was met by the decision on 5 March 2019
-    assert Deadline.objects.get(contact=imported("NL-001").contact).state == DeadlineState.MET
+    assert contact_of("NL-001")  # the contact's clock was met by the decision on 5 March 2019
+    assert Deadline.objects.get(contact=contact_of("NL-001")).state == DeadlineState.MET
     still_open = imported("NL-007").case
     assert Deadline.objects.filter(case=still_open, state=DeadlineState.OPEN).exists()
 
@@ -197,11 +207,11 @@ def test_a_corrected_file_adds_the_fixed_row_and_updates_the_changed_one(
     assert summary["created"]["contacts"] == 1
     assert (summary["updated"], summary["unchanged"], summary["rows_with_errors"]) == (1, 4, 1)
     first = imported("NL-001")
-    assert first.contact.summary == "Pushed a pupil against a wall in the corridor."
+    assert contact_of("NL-001").summary == "Pushed a pupil against a wall in the corridor."
     assert first.case is not None
     assert first.case.summary == "Pushed a pupil against a wall in the corridor."
     assert AuditEvent.objects.filter(action="case.import_updated", record_id=str(first.case_id)).exists()
-    assert imported("NL-004").contact.received_at.date() == dt.date(2022, 2, 28)
+    assert contact_of("NL-004").received_at.date() == dt.date(2022, 2, 28)
 
 
 def test_an_import_is_undone_as_a_whole(persona: Any, log: Path, christmas_eve: None) -> None:
@@ -239,12 +249,12 @@ def test_an_import_cannot_be_undone_once_lara_has_worked_on_its_records(
 
 def test_the_row_about_lara_is_hidden_from_her_and_not_from_mo(persona: Any, log: Path, christmas_eve: None) -> None:
     lado_import(log, *as_mo(persona))
-    about_lara = imported("NL-006")
-    assert about_lara.contact.subject.user == persona("lara")  # named exactly: linked to her account
-    assert not fetch.visible_contacts(persona("lara")).filter(pk=about_lara.contact_id).exists()
-    assert not fetch.visible_cases(persona("lara")).filter(contact_id=about_lara.contact_id).exists()
-    assert fetch.visible_contacts(persona("mo")).filter(pk=about_lara.contact_id).exists()
-    assert fetch.visible_contacts(persona("lara")).filter(pk=imported("NL-007").contact_id).exists()
+    about_lara = contact_of("NL-006")
+    assert about_lara.subject.user == persona("lara")  # named exactly: linked to her account
+    assert not fetch.visible_contacts(persona("lara")).filter(pk=about_lara.pk).exists()
+    assert not fetch.visible_cases(persona("lara")).filter(contact_id=about_lara.pk).exists()
+    assert fetch.visible_contacts(persona("mo")).filter(pk=about_lara.pk).exists()
+    assert fetch.visible_contacts(persona("lara")).filter(pk=contact_of("NL-007").pk).exists()
 
 
 def test_the_canonical_columns_need_no_mapping(persona: Any, tmp_path: Path, christmas_eve: None) -> None:
@@ -412,7 +422,7 @@ def test_previous_records_and_the_repeat_figure_work_from_the_first_day(
 
     lado_import(log, *as_mo(persona))
     northshire = Organisation.objects.get(name=world.NORTHSHIRE)
-    latest = imported("NL-007").contact
+    latest = contact_of("NL-007")
     # Lara opens the newest contact about John Smith: the two before it are his previous records.
     found = previous_about(persona("lara"), local_authority=northshire, name=latest.adult_name,
                            date_of_birth=latest.adult_date_of_birth, exclude_contact=latest.pk)  # fmt: skip

@@ -189,6 +189,7 @@ def test_the_contact_page_says_which_file_and_row_it_came_from(signed_in: Any, p
     call_command("lado_import", str(path), "--authority", "northshire-council", "--as", persona("mo").email,
                  stdout=io.StringIO())  # fmt: skip
     contact = ImportedRecord.objects.get(source_reference="NL-003").contact
+    assert contact is not None
     page = signed_in("lara").get(reverse("contact_detail", args=[contact.pk])).content.decode()
     assert "Brought in from" in page
     assert "northshire-lado-log.xlsx, sheet “LADO log”, row 7, reference NL-003" in page

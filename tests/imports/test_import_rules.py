@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError
 from openpyxl.worksheet.formula import ArrayFormula
 
-from tests.imports.test_import_command import as_mo, imported, lado_import
+from tests.imports.test_import_command import as_mo, contact_of, imported, lado_import
 from tests.imports.workbook import FIRST, HEADER, LARA, ROWS, messy_workbook
 from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
@@ -50,7 +50,7 @@ def write(tmp_path: Path, name: str, rows: list[list[Any] | None]) -> Path:
 def test_mo_rerunning_a_row_about_himself_neither_learns_nor_changes_it(persona: Any, tmp_path: Path) -> None:
     about_mo = row(Ref="NM-1", Surname="Manager", Forename="Mo", DOB="", LADO="")
     lado_import(write(tmp_path, "first.xlsx", [about_mo]), *as_mo(persona))
-    contact = imported("NM-1").contact
+    contact = contact_of("NM-1")
     assert contact.subject.user == persona("mo")
     changed = [*about_mo]
     changed[HEADER.index("Outcome")] = "Unfounded"
@@ -134,7 +134,7 @@ def test_a_reference_reused_for_another_adult_is_refused(persona: Any, tmp_path:
     other = row(Surname="Doe", Forename="Jane", DOB="01/01/1990")
     summary = lado_import(write(tmp_path, "2021.xlsx", [other]), *as_mo(persona))
     assert summary["errors"][0]["message"].startswith("This reference was first imported for a different adult")
-    assert imported("NL-001").contact.adult_name == "John Smith"
+    assert contact_of("NL-001").adult_name == "John Smith"
 
 
 def test_a_conclusion_removed_from_the_file_is_refused(persona: Any, tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_adults_without_a_latin_name_or_without_a_name_are_never_joined(persona:
     ]
     summary = lado_import(write(tmp_path, "names.xlsx", rows), *as_mo(persona))
     assert summary["created"]["people"] == 4
-    assert len({imported(f"U-{n}").contact.subject_id for n in range(1, 5)}) == 4
+    assert len({contact_of(f"U-{n}").subject_id for n in range(1, 5)}) == 4
 
 
 def test_the_dry_run_counts_an_adult_already_recorded_as_no_new_person(persona: Any, tmp_path: Path) -> None:
@@ -240,7 +240,7 @@ def test_mos_figures_do_not_tell_him_a_hidden_record_about_him_exists(persona: A
     assert lado_import(write(tmp_path, "a.xlsx", [mo_row]), *as_mo(persona), "--dry-run")["created"]["people"] == 1
     assert lado_import(write(tmp_path, "b.xlsx", [stranger]), *as_mo(persona), "--dry-run")["created"]["people"] == 1
     lado_import(write(tmp_path, "a.xlsx", [mo_row]), *as_mo(persona))
-    assert imported("NM-2").contact.subject_id != about_mo.pk
+    assert contact_of("NM-2").subject_id != about_mo.pk
 
 
 def test_a_stopped_import_checked_again_brings_the_rest_in_once(persona: Any, tmp_path: Path, monkeypatch: Any) -> None:
@@ -265,7 +265,7 @@ def test_a_stopped_import_checked_again_brings_the_rest_in_once(persona: Any, tm
     assert run.status == RunStatus.FAILED
     assert run.summary["created"]["contacts"] == 2
     monkeypatch.setattr(Writer, "create", create)
-    context = AuditContext.for_user(persona("mo"), run.local_authority)
+    context = AuditContext.for_user(persona("mo"), run.organisation)
     running.import_check(actor=persona("mo"), run=run, audit_context=context)
     run = running.import_execute(run_id=run.pk, audit_context=context, recorded_by=persona("mo"))
     assert (run.summary["created"]["contacts"], run.summary["unchanged"]) == (3, 2)
@@ -300,15 +300,15 @@ def test_the_dry_run_promises_what_the_import_will_refuse(persona: Any, tmp_path
 def test_a_name_corrected_on_one_row_leaves_the_person_other_rows_share(persona: Any, tmp_path: Path) -> None:
     second = row(Ref="NL-002", Date_received="2020-01-10", Date_decided="2020-01-10", Date_closed="2020-06-30")
     lado_import(write(tmp_path, "first.xlsx", [FIRST, second]), *as_mo(persona))
-    person = imported("NL-001").contact.subject
-    assert imported("NL-002").contact.subject_id == person.pk
+    person = contact_of("NL-001").subject
+    assert contact_of("NL-002").subject_id == person.pk
     corrected = row(
         Ref="NL-002", Date_received="2020-01-10", Date_decided="2020-01-10", Date_closed="2020-06-30", Forename="Jon"
     )
     lado_import(write(tmp_path, "corrected.xlsx", [FIRST, corrected]), *as_mo(persona))
     person.refresh_from_db()
     assert person.full_name == "John Smith"
-    assert imported("NL-002").contact.adult_name == "Jon Smith"
+    assert contact_of("NL-002").adult_name == "Jon Smith"
 
 
 def test_what_only_a_case_keeps_is_a_problem_on_a_consultation(persona: Any, tmp_path: Path) -> None:
@@ -338,7 +338,7 @@ def test_an_update_moves_the_records_version_on_so_an_open_form_meets_the_confli
     persona: Any, tmp_path: Path
 ) -> None:
     lado_import(write(tmp_path, "first.xlsx", [FIRST]), *as_mo(persona))
-    contact = imported("NL-001").contact
+    contact = contact_of("NL-001")
     opened_at = contact.version
     lado_import(write(tmp_path, "corrected.xlsx", [row(Role="Deputy head")]), *as_mo(persona))
     contact.refresh_from_db()

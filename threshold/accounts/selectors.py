@@ -208,9 +208,23 @@ def local_authority_named(name: str) -> Organisation | None:
 
     What the command line takes for ``--authority``; None when no single authority is so called.
     """
+    return _one_named(name, Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, is_active=True))
+
+
+def setting_named(name: str) -> Organisation | None:
+    """The one active setting (a school, nursery or agency: not an authority or a trust) so named or slugged.
+
+    What the command line takes for ``--setting``; None when no single setting is so called.
+    """
+    settings = Organisation.objects.filter(is_active=True).exclude(
+        kind__in=(OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.ACADEMY_TRUST)
+    )
+    return _one_named(name, settings)
+
+
+def _one_named(name: str, organisations: QuerySet[Organisation]) -> Organisation | None:
     from django.utils.text import slugify
 
     wanted = name.strip()
-    authorities = Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, is_active=True)
-    found = [la for la in authorities if la.name.lower() == wanted.lower() or slugify(la.name) == slugify(wanted)]
+    found = [org for org in organisations if org.name.lower() == wanted.lower() or slugify(org.name) == slugify(wanted)]
     return found[0] if len(found) == 1 else None

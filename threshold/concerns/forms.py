@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils import timezone
 
-from threshold.concerns.models import BreachCategory, Decision, FurtherAction, HowArose, MatrixColumn
+from threshold.concerns.models import SHARED_HOW_AROSE, BreachCategory, Decision, FurtherAction, MatrixColumn
 from threshold.core.forms import VersionedForm
 from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS
@@ -122,7 +122,7 @@ class ShareConcernForm(ConfirmsSubject, DateInputsForm):
     )
     subject_name = forms.CharField(label="Their name", max_length=200, required=False)
     subject_role = forms.CharField(label="Their role", max_length=200, required=False)
-    how_arose = forms.ChoiceField(choices=HowArose.choices, error_messages={"required": "Choose how the concern arose"})
+    how_arose = forms.ChoiceField(choices=SHARED_HOW_AROSE, error_messages={"required": "Choose how the concern arose"})
     raised_by = forms.CharField(max_length=300, required=False)
     details = forms.CharField(max_length=10000, error_messages={"required": "Enter the details of the concern"})
     headteacher_conflict = forms.BooleanField(required=False)

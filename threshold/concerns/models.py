@@ -46,6 +46,8 @@ class Concern(UniqueReference, models.Model):
         "allegations.Allegation", on_delete=models.PROTECT, null=True, blank=True, related_name="escalated_concerns"
     )
     closed_reason = models.TextField(blank=True)
+    # Brought in from the setting's earlier log (issue 16): a closed one's clocks not shown done were missed then.
+    imported = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -79,6 +81,12 @@ class HowArose(models.TextChoices):
     DISCLOSURE_PARENT = "disclosure_parent", "A disclosure by a parent or carer"
     DISCLOSURE_ADULT = "disclosure_adult", "A disclosure by another adult"
     VETTING = "vetting", "Pre-employment vetting checks"
+    # A concern brought in from a setting's earlier log that does not say (issue 16); never offered on a form.
+    NOT_RECORDED = "not_recorded", "Not recorded in the setting's earlier records"
+
+
+# What a person sharing a concern chooses from: "not recorded" is for imported concerns only.
+SHARED_HOW_AROSE = tuple((value, label) for value, label in HowArose.choices if value != HowArose.NOT_RECORDED)
 
 
 class Routing(models.TextChoices):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from threshold.imports.columns import BY_NAME, Kind, folded
+from threshold.imports.columns import BY_NAME, LADO_COLUMNS, ColumnSet, Kind, folded
 from threshold.imports.reading import Row
 from threshold.imports.values import CellError, Translations, read_cell
 from threshold.lado.models import Level
@@ -79,12 +79,10 @@ def stored_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in values.items()}
 
 
-def restored_values(stored: Mapping[str, Any]) -> dict[str, Any]:
+def restored_values(stored: Mapping[str, Any], columns: ColumnSet = LADO_COLUMNS) -> dict[str, Any]:
     """The row's values from ``stored_values`` again, dates as dates."""
-    return {
-        name: dt.date.fromisoformat(value) if name in BY_NAME and BY_NAME[name].kind is Kind.DATE and value else value
-        for name, value in stored.items()
-    }
+    dates = {column.name for column in columns.columns if column.kind is Kind.DATE}
+    return {name: dt.date.fromisoformat(value) if name in dates and value else value for name, value in stored.items()}
 
 
 def _digest(values: Mapping[str, Any]) -> str:
@@ -92,21 +90,26 @@ def _digest(values: Mapping[str, Any]) -> str:
 
 
 def _source_key(values: Mapping[str, Any]) -> str:
-    """The row's reference, or (a file without references) a digest of the adult and the day received."""
+    """The row's reference, or (a file without references) a digest of the adult and the day received (or raised)."""
     if values.get("reference"):
         # Case and spacing aside, a reference is kept as written: "12/3" and "1/23" are two references.
         return "ref:" + " ".join(str(values["reference"]).split()).casefold()[:190]
     who = {
         "name": folded(adult_name(values)),
         "born": values.get("adult_date_of_birth"),
-        "received": values.get("received_on"),
+        "received": values.get("received_on", values.get("raised_on")),
         "summary": folded(values.get("summary"))[:200],
     }
     return "row:" + _digest(who)
 
 
-class _Row:
-    """The rules for one row, collecting problems under the file's header of each field."""
+class RowCheck:
+    """Reading one row into Threshold's values and checking it, collecting problems under the file's headers.
+
+    A kind of import gives its columns and its rules (``check``); this one is a LADO service's.
+    """
+
+    columns: ColumnSet = LADO_COLUMNS
 
     def __init__(self, row: Row, mapping: Mapping[str, str], today: dt.date) -> None:
         self.checked = CheckedRow(number=row.number)
@@ -114,13 +117,21 @@ class _Row:
         self.today = today
 
     def problem(self, name: str, message: str) -> None:
-        column = self.mapping.get(name) or BY_NAME[name].label  # a field left unmapped is named by its label
+        """Note a problem with field ``name``, under the file's header for it."""
+        # A field left unmapped is named by its label.
+        column = self.mapping.get(name) or self.columns.by_name[name].label
         self.checked.problems.append(Problem(row=self.checked.number, column=column, message=message))
 
     def given(self, name: str) -> Any:
+        """The row's value of field ``name``, if it has one."""
         return self.checked.values.get(name)
 
+    def label(self, name: str) -> str:
+        """How a field is named in a message."""
+        return self.columns.by_name[name].label
+
     def check(self) -> None:
+        """A LADO service's rules: those of the contact, decision and conclusion forms."""
         values = self.checked.values
         received = values.get("received_on")
         if received is None and "received_on" not in self.failed:
@@ -152,6 +163,7 @@ class _Row:
         self.check_decision()
 
     def check_decision(self) -> None:
+        """The decision form's rules: a consultation's reason, a case's categories and conclusion."""
         values = self.checked.values
         decision = values.get("decision")
         if not decision:
@@ -189,9 +201,10 @@ class _Row:
             self.problem("concluded_on", "Date concluded must be on or after the date decided")
 
     def read(self, row: Row, translations: Translations) -> CheckedRow:
+        """Read each mapped cell, then check the row; its values, problems, key and digest."""
         self.failed: set[str] = set()
         for name, header in self.mapping.items():
-            column = BY_NAME.get(name)
+            column = self.columns.by_name.get(name)
             if column is None or header not in row.cells:
                 continue
             try:
@@ -208,6 +221,13 @@ class _Row:
         return self.checked
 
 
-def check_row(row: Row, *, mapping: Mapping[str, str], translations: Translations, today: dt.date) -> CheckedRow:
-    """The row read with ``mapping`` (canonical column → the file's header) and checked; never raises."""
-    return _Row(row, mapping, today).read(row, translations)
+def check_row(
+    row: Row,
+    *,
+    mapping: Mapping[str, str],
+    translations: Translations,
+    today: dt.date,
+    rules: type[RowCheck] = RowCheck,
+) -> CheckedRow:
+    """The row read with ``mapping`` (canonical column → the file's header) and checked by ``rules``; never raises."""
+    return rules(row, mapping, today).read(row, translations)

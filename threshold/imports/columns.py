@@ -42,7 +42,8 @@ class Column:
     max_length: int = 200
 
 
-def _choices(choices: Iterable[tuple[str, str]], *, without: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+def choices_of(choices: Iterable[tuple[str, str]], *, without: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+    """A model's choices as a column's, its labels as text, leaving out ``without``."""
     return tuple((value, str(label)) for value, label in choices if value not in without)
 
 
@@ -135,7 +136,7 @@ COLUMNS: tuple[Column, ...] = (
         "Who made the contact",
         Kind.CODED,
         variants=("referrersource", "sourceofreferral", "referralsource", "referredby", "agencytype"),
-        choices=_choices(ContactSource.choices, without=(ContactSource.THRESHOLD, ContactSource.NOT_RECORDED)),
+        choices=choices_of(ContactSource.choices, without=(ContactSource.THRESHOLD, ContactSource.NOT_RECORDED)),
         aliases=SOURCE_ALIASES,
     ),
     Column("referrer_name", "Referrer's name", variants=("referrer", "nameofreferrer", "referrername")),
@@ -182,7 +183,7 @@ COLUMNS: tuple[Column, ...] = (
         "Adult's gender",
         Kind.CODED,
         variants=("gender", "sex"),
-        choices=_choices(Gender.choices),
+        choices=choices_of(Gender.choices),
         aliases=GENDER_ALIASES,
     ),
     Column(
@@ -190,7 +191,7 @@ COLUMNS: tuple[Column, ...] = (
         "Adult's ethnicity",
         Kind.CODED,
         variants=("ethnicity", "ethnicorigin"),
-        choices=_choices(Ethnicity.choices),
+        choices=choices_of(Ethnicity.choices),
     ),
     Column("adult_address", "Adult's address", variants=("address", "homeaddress"), max_length=1000),
     Column(
@@ -212,7 +213,7 @@ COLUMNS: tuple[Column, ...] = (
         "Employer's sector",
         Kind.CODED,
         variants=("sector", "employersector", "settingtype", "typeofsetting"),
-        choices=_choices(Sector.choices),
+        choices=choices_of(Sector.choices),
     ),
     Column("adult_role", "Adult's role", variants=("role", "jobtitle", "occupation", "post", "position")),
     Column(
@@ -220,7 +221,7 @@ COLUMNS: tuple[Column, ...] = (
         "How it came to light",
         Kind.CODED,
         variants=("howcametolight", "cametolight"),
-        choices=_choices(CameToLight.choices),
+        choices=choices_of(CameToLight.choices),
     ),
     Column(
         "categories",
@@ -234,7 +235,7 @@ COLUMNS: tuple[Column, ...] = (
             "categoryofallegation",
             "allegationtype",
         ),
-        choices=_choices(AbuseCategory.choices),
+        choices=choices_of(AbuseCategory.choices),
         aliases=CATEGORY_ALIASES,
     ),
     Column(
@@ -248,7 +249,7 @@ COLUMNS: tuple[Column, ...] = (
         "Decision",
         Kind.CODED,
         variants=("tier", "level", "thresholddecision", "outcomeofcontact", "decisionlevel"),
-        choices=_choices(Level.choices),
+        choices=choices_of(Level.choices),
         aliases=LEVEL_ALIASES,
     ),
     Column(
@@ -256,7 +257,7 @@ COLUMNS: tuple[Column, ...] = (
         "Why a consultation",
         Kind.CODED,
         variants=("consultationreason", "reasonforconsultation", "whyconsultation", "consultationwhy"),
-        choices=_choices(ConsultationReason.choices),
+        choices=choices_of(ConsultationReason.choices),
     ),
     Column("decided_on", "Date decided", Kind.DATE, variants=("datedecided", "decisiondate", "dateofdecision")),
     Column("police_involved", "Police involved", Kind.YES_NO, variants=("police", "policeinvolvement")),
@@ -290,7 +291,7 @@ COLUMNS: tuple[Column, ...] = (
         "Outcome",
         Kind.CODED,
         variants=("caseoutcome", "finaloutcome", "outcomeofallegation"),
-        choices=_choices(Outcome.choices),
+        choices=choices_of(Outcome.choices),
         aliases=OUTCOME_ALIASES,
     ),
     Column(
@@ -327,11 +328,8 @@ COLUMNS: tuple[Column, ...] = (
         max_length=20000,
     ),
 )
-BY_NAME: dict[str, Column] = {column.name: column for column in COLUMNS}
-# The columns whose values are codes: the mapping page asks how the file's values translate.
-CODED = tuple(column.name for column in COLUMNS if column.kind in (Kind.CODED, Kind.CODES))
-
 _FOLD = re.compile(r"[\W_]+")
+_ARTICLE = re.compile(r"^(a|an|the)\s+", re.IGNORECASE)
 
 
 def folded(text: object) -> str:
@@ -342,30 +340,36 @@ def folded(text: object) -> str:
     return _FOLD.sub("", str(text or "").casefold())
 
 
-def _lookup() -> dict[str, str]:
-    found: dict[str, str] = {}
-    for column in COLUMNS:
-        for name in (column.name, column.label, *column.variants):
-            found.setdefault(folded(name), column.name)
-    return found
+class ColumnSet:
+    """The fields one kind of import takes, and the headers that mean each of them."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = tuple(columns)
+        self.by_name: dict[str, Column] = {column.name: column for column in self.columns}
+        # The columns whose values are codes: the mapping page asks how the file's values translate.
+        self.coded = tuple(column.name for column in self.columns if column.kind in (Kind.CODED, Kind.CODES))
+        self._headers: dict[str, str] = {}
+        for column in self.columns:
+            for name in (column.name, column.label, *column.variants):
+                self._headers.setdefault(folded(name), column.name)
+
+    def recognised(self, header: object) -> str | None:
+        """The canonical column a header means, if Threshold recognises it."""
+        return self._headers.get(folded(header))
+
+    def suggested_mapping(self, headers: Sequence[str]) -> dict[str, str]:
+        """Canonical column → the file's header, for every header recognised (the first of two for one column)."""
+        mapping: dict[str, str] = {}
+        for header in headers:
+            name = self.recognised(header)
+            if name is not None and name not in mapping:
+                mapping[name] = header
+        return mapping
 
 
-_HEADERS = _lookup()
-
-
-def recognised(header: object) -> str | None:
-    """The canonical column a header means, if Threshold recognises it."""
-    return _HEADERS.get(folded(header))
-
-
-def suggested_mapping(headers: Sequence[str]) -> dict[str, str]:
-    """Canonical column → the file's header, for every header recognised (the first of two that mean one column)."""
-    mapping: dict[str, str] = {}
-    for header in headers:
-        name = recognised(header)
-        if name is not None and name not in mapping:
-            mapping[name] = header
-    return mapping
+LADO_COLUMNS = ColumnSet(COLUMNS)
+# The LADO service's columns by name, for its rules (``checking``, ``services.updating``).
+BY_NAME = LADO_COLUMNS.by_name
 
 
 def suggested_code(column: Column, value: object) -> str | None:
@@ -378,6 +382,13 @@ def suggested_code(column: Column, value: object) -> str | None:
             return code
     if key in column.aliases:
         return str(column.aliases[key])
-    # A label's first words ("White: Irish" for "white_irish", "Disclosure by a child" typed "Disclosure child").
-    starts = [code for code, label in column.choices if folded(label).startswith(key) or key.startswith(folded(code))]
+    # A label's first words ("White: Irish" for "white_irish", "Disclosure by a child" typed "Disclosure child"),
+    # its article left off ("Disclosure by a child" for "A disclosure by a child").
+    starts = [
+        code
+        for code, label in column.choices
+        if folded(label).startswith(key)
+        or folded(_ARTICLE.sub("", label)).startswith(key)
+        or key.startswith(folded(code))
+    ]
     return starts[0] if len(starts) == 1 else None

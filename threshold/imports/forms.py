@@ -9,7 +9,7 @@ from django import forms
 
 from threshold.accounts.models import Organisation
 from threshold.core.forms import CleanCharField
-from threshold.imports.columns import BY_NAME, COLUMNS
+from threshold.imports.columns import Column
 from threshold.imports.models import SavedMapping
 from threshold.imports.reading import max_bytes
 from threshold.imports.services.mapping import ValueChoice
@@ -18,30 +18,39 @@ NOT_RECORDED = "-"  # the values form's "not recorded": stored as "" in the tran
 
 
 class UploadForm(forms.Form):
-    """A spreadsheet, the service it belongs to (when the person manages several) and a saved mapping to use."""
+    """A spreadsheet, whose records it holds (when the person may import for several) and a saved mapping to use."""
 
     file = forms.FileField(
         label="Spreadsheet",
         error_messages={"required": "Choose an .xlsx or .csv file to upload", "empty": "The file is empty"},
     )
-    authority = forms.ChoiceField(label="LADO service", error_messages={"required": "Choose the LADO service"})
+    organisation = forms.ChoiceField(
+        label="Whose records",
+        error_messages={
+            "required": "Choose whose records the file holds",
+            "invalid_choice": "Choose whose records the file holds",
+        },
+    )
     saved_mapping = forms.ChoiceField(label="Use a saved mapping", required=False)
 
     def __init__(
-        self, *args: Any, authorities: Sequence[Organisation], mappings: Sequence[SavedMapping], **kwargs: Any
+        self, *args: Any, organisations: Sequence[Organisation], mappings: Sequence[SavedMapping], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        authority = cast(forms.ChoiceField, self.fields["authority"])
+        organisation = cast(forms.ChoiceField, self.fields["organisation"])
         saved = cast(forms.ChoiceField, self.fields["saved_mapping"])
-        authority.choices = [(str(la.pk), la.name) for la in authorities]
-        self.only = str(authorities[0].pk) if len(authorities) == 1 else ""
+        organisation.choices = [(str(org.pk), org.name) for org in organisations]
+        self.only = str(organisations[0].pk) if len(organisations) == 1 else ""
         if self.only:
-            self.fields["authority"].required = False  # the one service the person manages: nothing to choose
-        saved.choices = [("", "No: suggest one from the headers")] + [(str(m.pk), m.name) for m in mappings]
+            self.fields["organisation"].required = False  # the one organisation the person imports for
+        saved.choices = [("", "No: suggest one from the headers")] + [
+            (str(m.pk), f"{m.name} ({m.organisation.name})") if len(organisations) > 1 else (str(m.pk), m.name)
+            for m in mappings
+        ]
 
-    def clean_authority(self) -> str:
-        """The chosen service, or the only one."""
-        return str(self.cleaned_data.get("authority") or self.only)
+    def clean_organisation(self) -> str:
+        """The chosen organisation, or the only one."""
+        return str(self.cleaned_data.get("organisation") or self.only)
 
     def clean_file(self) -> Any:
         """Refuse a file over the size limit before reading it."""
@@ -58,10 +67,18 @@ class ColumnsForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, headers: Sequence[str], mapping: Mapping[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        headers: Sequence[str],
+        mapping: Mapping[str, str],
+        columns: Sequence[Column],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.columns = columns
         choices = [("", "Not in this file")] + [(header, header) for header in headers]
-        for column in COLUMNS:
+        for column in columns:
             self.fields[column.name] = forms.ChoiceField(
                 label=column.label,
                 choices=choices,
@@ -72,7 +89,9 @@ class ColumnsForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         """Threshold's field → the file's header, for the fields given a column."""
-        return {column.name: self.cleaned_data[column.name] for column in COLUMNS if self.cleaned_data.get(column.name)}
+        return {
+            column.name: self.cleaned_data[column.name] for column in self.columns if self.cleaned_data.get(column.name)
+        }
 
 
 class ValuesForm(forms.Form):
@@ -80,11 +99,14 @@ class ValuesForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, values: Mapping[str, list[ValueChoice]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, values: Mapping[str, list[ValueChoice]], columns: Mapping[str, Column], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.by_name = columns
         self.keys: dict[str, tuple[str, str]] = {}
         for name, found in values.items():
-            column = BY_NAME[name]
+            column = columns[name]
             choices = [("", "Choose what it means"), (NOT_RECORDED, "Not recorded (leave it blank)"), *column.choices]
             for index, value in enumerate(found):
                 field = f"{name}-{index}"
@@ -101,7 +123,7 @@ class ValuesForm(forms.Form):
         """The fields by column, for the page: (the column's label, its bound fields)."""
         grouped: dict[str, list[Any]] = {}
         for field, (name, _key) in self.keys.items():
-            grouped.setdefault(BY_NAME[name].label, []).append(self[field])
+            grouped.setdefault(self.by_name[name].label, []).append(self[field])
         return list(grouped.items())
 
     def translations(self) -> dict[str, dict[str, str]]:

@@ -1,10 +1,12 @@
-"""An import of a LADO service's spreadsheet, and where each record it brought in came from.
+"""An import of earlier records from a spreadsheet, and where each record it brought in came from.
 
-``ImportRun`` is one file taken through mapping, checking and importing, by one person for one local
-authority. The uploaded file is kept (``upload``) only while the import needs it: it is emptied when the
+``ImportRun`` is one file taken through mapping, checking and importing, by one person for one
+organisation: a local authority's LADO service (its contacts and cases) or a setting (its concerns and
+allegations), as ``kind`` says. The uploaded file is kept (``upload``) only while the import needs it: it is
+emptied when the
 run is imported with no rows left to fix, abandoned or undone, and by ``imports_sweep`` once it expires.
-``ImportedRecord`` ties a contact (and its case) to its source: the file, sheet and row, and the source
-reference that a re-run matches on.
+``ImportedRecord`` ties a contact (and its case), or a concern (and its allegation), to its source: the
+file, sheet and row, and the source reference that a re-run matches on.
 """
 
 from __future__ import annotations
@@ -29,10 +31,19 @@ class RunStatus(models.TextChoices):
     ABANDONED = "abandoned", "Abandoned"
 
 
-class ImportRun(models.Model):
-    """One spreadsheet taken through mapping, a dry run and the import, by one person, for one LADO service."""
+class ImportKind(models.TextChoices):
+    """Whose records a file holds: they decide its columns, its rules and what it brings in."""
 
-    local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    LADO = "lado", "A LADO service's contacts, consultations and cases"
+    SETTING = "setting", "A setting's low-level concerns and allegations"
+
+
+class ImportRun(models.Model):
+    """One spreadsheet taken through mapping, a dry run and the import, by one person, for one organisation."""
+
+    # The local authority (a LADO service's records) or the setting (its concerns and allegations).
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=ImportKind.choices, default=ImportKind.LADO)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -63,21 +74,24 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["local_authority", "created_at"], name="imports_run_la_created")]
+        indexes = [models.Index(fields=["organisation", "created_at"], name="imports_run_org_created")]
 
     def __str__(self) -> str:
         return f"Import {self.pk}"
 
 
 class ImportedRecord(models.Model):
-    """A contact (and its case) that came from a row of a file: what a re-run matches and an undo removes.
+    """The records a row of a file brought in: what a re-run matches and an undo removes.
+
+    A LADO service's row is a contact (and its case); a setting's row is a concern (and the allegation it
+    became).
 
     ``source_key`` is the row's own reference, or, for a file without one, a digest of who and when, so a
     re-run of the same file finds the same row. ``digest`` is of the row's values as imported: a re-run
     that finds it unchanged changes nothing.
     """
 
-    local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     source_key = models.CharField(max_length=200)
     source_reference = models.CharField(max_length=200, blank=True)
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="records")
@@ -90,16 +104,29 @@ class ImportedRecord(models.Model):
     values = models.JSONField(default=dict)
     # This row made the adult's person record (an undo removes it with the row's records, if nothing else uses it).
     made_person = models.BooleanField(default=False)
-    contact = models.OneToOneField("lado.Contact", on_delete=models.CASCADE, related_name="import_source")
+    contact = models.OneToOneField(
+        "lado.Contact", on_delete=models.CASCADE, null=True, blank=True, related_name="import_source"
+    )
     case = models.OneToOneField(
         "lado.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_source"
+    )
+    concern = models.OneToOneField(
+        "concerns.Concern", on_delete=models.CASCADE, null=True, blank=True, related_name="import_source"
+    )
+    allegation = models.OneToOneField(
+        "allegations.Allegation", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_source"
     )
     imported_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["local_authority", "source_key"], name="imports_record_source_unique")
+            models.UniqueConstraint(fields=["organisation", "source_key"], name="imports_record_source_unique"),
+            models.CheckConstraint(
+                condition=models.Q(contact__isnull=False, concern__isnull=True)
+                | models.Q(contact__isnull=True, concern__isnull=False),
+                name="imports_record_contact_or_concern",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,7 +136,7 @@ class ImportedRecord(models.Model):
 class SavedMapping(models.Model):
     """A mapping kept to reuse with the next file of the same layout: its columns and value translations."""
 
-    local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=100)
     mapping = models.JSONField(default=dict)
     translations = models.JSONField(default=dict)
@@ -118,7 +145,7 @@ class SavedMapping(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["local_authority", "name"], name="imports_mapping_name_unique")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="imports_mapping_name_unique")]
 
     def __str__(self) -> str:
         return f"Saved mapping {self.pk}"

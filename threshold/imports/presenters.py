@@ -6,7 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
+from threshold.imports.kinds import kind_rules
+from threshold.imports.models import ImportedRecord, ImportKind, ImportRun, RunStatus
 from threshold.imports.services.common import VALID_FOR
 from threshold.imports.services.running import BUSY
 from threshold.imports.services.undo import undo_problem
@@ -26,6 +27,18 @@ _WORDS = {
 }
 
 
+# How each created figure is named: one, and many when not one + "s".
+_CREATED: dict[str, tuple[str, ...]] = {
+    "contacts": ("contact",),
+    "decisions": ("decision",),
+    "cases": ("case",),
+    "people": ("adult",),
+    "concerns": ("concern",),
+    "low_level_records": ("low-level concern record",),
+    "allegations": ("allegation",),
+}
+
+
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
@@ -40,25 +53,20 @@ def figures(run: ImportRun) -> list[dict[str, Any]]:
         ("Rows read", _plural(summary.get("rows", 0), "row")),
         (
             new,
-            ", ".join(
-                [
-                    _plural(created.get("contacts", 0), "contact"),
-                    _plural(created.get("decisions", 0), "decision"),
-                    _plural(created.get("cases", 0), "case"),
-                    # access-lint: allow a key of the run's figures (a count), not a relation
-                    _plural(created.get("people", 0), "adult"),
-                ]
-            ),
+            ", ".join(_plural(created.get(kind, 0), *_CREATED[kind]) for kind in kind_rules(run.kind).created),
         ),
         ("Already imported, changed" if not after else "Updated", _plural(summary.get("updated", 0), "record")),
         ("Already imported, unchanged", _plural(summary.get("unchanged", 0), "record")),
         ("Repeated rows (skipped)", _plural(summary.get("duplicates", 0), "row")),
         ("Rows to fix (not imported)", _plural(summary.get("rows_with_errors", 0), "row")),
-        (
-            "Left unallocated (the LADO named is not one of the service’s now)",
-            _plural(summary.get("unallocated", 0), "row"),
-        ),
     ]
+    if run.kind == ImportKind.LADO:
+        rows.append(
+            (
+                "Left unallocated (the LADO named is not one of the service’s now)",
+                _plural(summary.get("unallocated", 0), "row"),
+            )
+        )
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
 
 

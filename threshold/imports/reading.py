@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from openpyxl import load_workbook
 
-from threshold.imports.columns import recognised
+from threshold.imports.columns import LADO_COLUMNS
+from threshold.imports.setting_columns import SETTING_COLUMNS
 from threshold.imports.values import cell_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -206,7 +207,10 @@ def _header_row(rows: Iterator[tuple[int, list[object]]]) -> tuple[int, list[obj
         filled = [value for value in values if cell_text(value)]
         if len(filled) >= 2 and first_filled is None:
             first_filled = (number, values)
-        known = len({recognised(value) for value in filled} - {None})
+        # Either kind's headers: the header row is found before anyone says whose records the file holds.
+        known = max(
+            len({columns.recognised(value) for value in filled} - {None}) for columns in (LADO_COLUMNS, SETTING_COLUMNS)
+        )
         if known >= 2 and (best is None or known > best[0]):
             best = (known, number, values)
     if best is not None:

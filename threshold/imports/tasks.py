@@ -32,9 +32,9 @@ def run_check(run_id: int) -> str:
 
     A failure is recorded on the run (failed), which its page shows.
     """
-    run = ImportRun.objects.select_related("started_by", "local_authority").get(pk=run_id)
+    run = ImportRun.objects.select_related("started_by", "organisation").get(pk=run_id)
     if run.started_by is not None:
-        context = AuditContext.for_user(run.started_by, run.local_authority)
+        context = AuditContext.for_user(run.started_by, run.organisation)
         try:
             import_check(actor=run.started_by, run=run, audit_context=context)
         except Exception as error:  # the run says it failed; the log says what kind of error, never a row's values

@@ -23,12 +23,11 @@ from threshold.core.errors import ConflictError
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
 from threshold.core.pages import conflict_page
-from threshold.imports.columns import COLUMNS
 from threshold.imports.forms import ColumnsForm, SaveMappingForm, UploadForm, ValuesForm, VersionForm
+from threshold.imports.kinds import LADO, SETTING, kind_for, kind_rules
 from threshold.imports.models import ImportRun
 from threshold.imports.presenters import run_page_context
-from threshold.imports.selectors import my_run, my_runs, saved_mappings
-from threshold.imports.services.common import importing_authorities
+from threshold.imports.selectors import importing_organisations, my_run, my_runs, saved_mappings
 from threshold.imports.services.mapping import import_map, import_start, mapping_save, value_choices
 from threshold.imports.services.running import check_queue, import_queue, problem_rows
 from threshold.imports.services.undo import import_undo
@@ -51,40 +50,46 @@ def _conflict(request: HttpRequest, run: ImportRun, page: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
-    """The person's recent imports, and the form to upload a spreadsheet (LADO managers only)."""
+    """The person's recent imports, and the form to upload a spreadsheet.
+
+    For LADO managers, and for who handles a setting's concerns (its head and DSLs, the trust's leads).
+    """
     user = signed_in_user(request)
-    authorities = importing_authorities(user)
-    if not authorities:
+    organisations = importing_organisations(user)
+    if not organisations:
         raise PermissionDenied
     mappings = list(saved_mappings(user).order_by("name"))
-    form = UploadForm(request.POST or None, request.FILES or None, authorities=authorities, mappings=mappings)
+    form = UploadForm(request.POST or None, request.FILES or None, organisations=organisations, mappings=mappings)
     if request.method == "POST" and form.is_valid():
-        authority = next(la for la in authorities if str(la.pk) == form.cleaned_data["authority"])
+        organisation = next(org for org in organisations if str(org.pk) == form.cleaned_data["organisation"])
         saved = next((m for m in mappings if str(m.pk) == form.cleaned_data["saved_mapping"]), None)
+        if saved is not None and saved.organisation_id != organisation.pk:
+            saved = None  # another organisation's layout: suggest from the headers instead
         upload = form.cleaned_data["file"]
         try:
             run = import_start(
                 actor=user,
-                local_authority=authority,
+                organisation=organisation,
                 file_name=upload.name,
                 content=upload.read(),
                 audit_context=AuditContext.from_request(request),
-                mapping=saved.mapping if saved is not None and saved.local_authority_id == authority.pk else None,
-                translations=saved.translations
-                if saved is not None and saved.local_authority_id == authority.pk
-                else None,
+                mapping=saved.mapping if saved is not None else None,
+                translations=saved.translations if saved is not None else None,
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             return redirect("import_columns", run_id=run.pk)
     runs = list(my_runs(user)[:RECENT_RUNS])
-    return render(
-        request,
-        "imports/list.html",
-        {"form": form, "runs": runs, "authorities": authorities, "columns": COLUMNS},
-        status=400 if form.errors else 200,
-    )
+    kinds = {kind_for(organisation) for organisation in organisations}
+    context = {
+        "form": form,
+        "runs": runs,
+        "organisations": organisations,
+        "lado_columns": LADO.columns.columns if LADO.kind in kinds else (),
+        "setting_columns": SETTING.columns.columns if SETTING.kind in kinds else (),
+    }
+    return render(request, "imports/list.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -93,7 +98,14 @@ def import_columns(request: HttpRequest, run_id: int) -> HttpResponseBase:
     """Which column of the file holds each of Threshold's fields: recognised headers chosen already."""
     user = signed_in_user(request)
     run = my_run(user, run_id)
-    form = ColumnsForm(request.POST or None, headers=run.headers, mapping=run.mapping, initial={"version": run.version})
+    columns = kind_rules(run.kind).columns.columns
+    form = ColumnsForm(
+        request.POST or None,
+        headers=run.headers,
+        mapping=run.mapping,
+        columns=columns,
+        initial={"version": run.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             import_map(
@@ -110,7 +122,7 @@ def import_columns(request: HttpRequest, run_id: int) -> HttpResponseBase:
             apply_validation_error(form, error)
         else:
             return redirect("import_values", run_id=run.pk)
-    context = {"run": run, "form": form, "columns": COLUMNS}
+    context = {"run": run, "form": form, "columns": columns}
     return render(request, "imports/columns.html", context, status=400 if form.errors else 200)
 
 
@@ -125,7 +137,12 @@ def import_values(request: HttpRequest, run_id: int) -> HttpResponseBase:
     except ValidationError:
         messages.error(request, "The file has been removed: upload it again.")
         return redirect("imports")
-    form = ValuesForm(request.POST or None, values=values, initial={"version": run.version})
+    form = ValuesForm(
+        request.POST or None,
+        values=values,
+        columns=kind_rules(run.kind).columns.by_name,
+        initial={"version": run.version},
+    )
     if request.method == "POST" and form.is_valid():
         context = AuditContext.from_request(request)
         try:

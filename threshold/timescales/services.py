@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,6 +58,15 @@ class DeadlineSpec:
     reason: str = ""
     # A meeting action belongs to its case and names the meeting it was agreed at.
     meeting: Model | None = None
+
+
+def missed_before_import(specs: Iterable[DeadlineSpec], reason: str) -> list[DeadlineSpec]:
+    """A record closed before it was imported (issue 16): what its source does not show as done was missed then.
+
+    Open clocks become missed with ``reason``, not work due today; met, paused and stopped ones stand.
+    """
+    return [replace(spec, state=DeadlineState.MISSED, reason=reason) if spec.state == DeadlineState.OPEN else spec
+            for spec in specs]  # fmt: skip
 
 
 def record_key(record: Model) -> str:

@@ -1,5 +1,7 @@
-"""Rows for the import pages (issue 16): the upload page for LADO managers only (Mo), 403 for everyone else; a run
-is its starter's alone, so a run nobody here started is not found, for Mo too."""
+"""Rows for the import pages (issue 16): the upload page for LADO managers (Mo) and for who handles a setting's
+concerns and allegations (Hana and Dev at Oakfield, Priya for the trust's schools, Nina at Little Acorns); 403 for
+everyone else, HR (allegations only) and governors included. A run is its starter's alone, so a run nobody here
+started is not found, for them too."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
 
 TABLE = """
 url                                  lara  mo    sam   hana  dev   tom   priya henry nina  pat   cara  ada   olu   sid   gina
-imports                              403   200   403   403   403   403   403   403   403   403   403   403   403   403   403
+imports                              403   200   403   200   200   403   200   403   200   403   403   403   403   403   403
 import_run                           404   404   404   404   404   404   404   404   404   404   404   404   404   404   404
 import_columns                       404   404   404   404   404   404   404   404   404   404   404   404   404   404   404
 import_values                        404   404   404   404   404   404   404   404   404   404   404   404   404   404   404

@@ -86,6 +86,9 @@ class Allegation(UniqueReference, models.Model):
         blank=True,
         help_text="When the adult's employment or placement at the setting ended; empty while they still work there.",
     )
+    # Brought in from the setting's earlier records (issue 16): a concluded one's clocks not shown done were
+    # missed then, not work due today.
+    imported = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

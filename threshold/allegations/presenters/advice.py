@@ -29,7 +29,7 @@ REFERRAL_NAMES = {
 }
 NOT_ANSWERED = (
     "The policy gives no tier yet: no question of the harm threshold has been answered for this allegation (it was"
-    " not opened from a triage). Discuss the allegation with the LADO (step 2)."
+    " not opened from a triage that answered them). Discuss the allegation with the LADO (step 2)."
 )
 # A resolution target's state in words, with its tag colour.
 TARGET_STATES = {

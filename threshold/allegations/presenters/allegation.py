@@ -204,6 +204,9 @@ def step_status(item: ChecklistItem, deadline: Deadline | None = None, *, conclu
         return "Done", "green"
     if deadline is not None and deadline.state == DeadlineState.NOT_NEEDED:
         return "Not needed", "grey"
+    if deadline is not None and deadline.state == DeadlineState.MISSED:
+        # Concluded before it came into Threshold, and its records do not show this step (issue 16).
+        return "Not recorded as done", "orange"
     if not item.applies:
         return ("No longer applies" if item.clock_due is not None else "Not due"), "grey"
     if item.paused:

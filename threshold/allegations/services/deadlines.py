@@ -46,8 +46,9 @@ from threshold.allegations.duties import lessons_due
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
 from threshold.core.vocabularies import Outcome
 from threshold.timescales.models import DeadlineState
-from threshold.timescales.services import DeadlineSpec, deadlines_sync
+from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
 
+IMPORTED_NOT_DONE = "The allegation concluded before it came into Threshold, and its records do not show this as done"
 RISK_REVIEW = "risk-assessment-review"
 REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
@@ -110,6 +111,8 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
     specs.extend(_lessons_specs(allegation, owner))
+    if allegation.imported and allegation.status == AllegationStatus.CONCLUDED:
+        specs = missed_before_import(specs, IMPORTED_NOT_DONE)
     return specs
 
 

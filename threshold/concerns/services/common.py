@@ -21,7 +21,7 @@ from threshold.policy import get_pack
 LONDON = ZoneInfo("Europe/London")
 
 
-def _subject_person(
+def subject_person(
     *,
     organisation: Organisation,
     user: User | None,
@@ -71,7 +71,7 @@ def _day_only(moment: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=LONDON).astimezone(dt.UTC)
 
 
-def _routing(
+def routing_of(
     *,
     organisation: Organisation,
     subject_user: User | None,

@@ -29,7 +29,7 @@ from threshold.concerns.recipients import signers
 from threshold.concerns.selectors import Term, covering_review, next_term, previous_term, term_of
 from threshold.policy.calendar import add_working_days
 from threshold.timescales.models import DeadlineState
-from threshold.timescales.services import DeadlineSpec, deadlines_sync
+from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
 
 LOW_LEVEL_ACTION = "low-level-action"
 HEAD_SIGN_OFF = "head-sign-off"
@@ -43,6 +43,7 @@ CONCERN_KINDS = (LOW_LEVEL_ACTION, LOW_LEVEL_REVIEW)
 PATTERN_REVIEW_KINDS = (PATTERN_REVIEW,)
 LOW_LEVEL_ACTION_LABEL = "Low-level concern: further action"
 PATTERN_REVIEW_LABEL = "Termly pattern review of concerns"
+IMPORTED_NOT_DONE = "The concern was closed before it came into Threshold, and its records do not show this as done"
 PATTERN_REVIEW_SOURCE = "Policy: low-level concerns are reviewed at least once a term to identify patterns"
 
 
@@ -82,6 +83,8 @@ def concern_deadlines_sync(concern: Concern) -> None:
                 source="Response matrix: Monitor, Review",
             )
         )
+    if concern.imported and concern.status != ConcernStatus.LOW_LEVEL:
+        specs = missed_before_import(specs, IMPORTED_NOT_DONE)
     deadlines_sync(
         record=concern,
         organisation=concern.organisation,
@@ -136,7 +139,8 @@ def pattern_review_deadline_sync(organisation: Organisation, *, today: dt.date |
     current = term_of(today or timezone.localdate())
     last = previous_term(current)
     # Last term's review was due only if there were concerns to review by its end: a setting that had none
-    # (or did not use Threshold yet) missed nothing.
+    # (or did not use Threshold yet) missed nothing. Concerns brought in from its earlier log (issue 16) were
+    # reviewed, or not, on paper: they do not make a review Threshold never asked for overdue.
     terms = [last, current] if _had_concerns(organisation, last) else [current]
     specs = [_review_spec(term, covering_review(completed, term)) for term in terms]
     if specs[-1].state == DeadlineState.MET:
@@ -152,7 +156,7 @@ def pattern_review_deadline_sync(organisation: Organisation, *, today: dt.date |
 
 
 def _had_concerns(organisation: Organisation, term: Term) -> bool:
-    return Concern.objects.filter(organisation=organisation, raised_on__lte=term.end).exists()
+    return Concern.objects.filter(organisation=organisation, raised_on__lte=term.end, imported=False).exists()
 
 
 def _review_spec(term: Term, review: PatternReview | None) -> DeadlineSpec:

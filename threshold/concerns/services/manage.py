@@ -11,7 +11,7 @@ from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns import recipients, selectors
 from threshold.concerns.models import Concern, ConcernDetails, ConcernStatus, Routing, SignOffKind
-from threshold.concerns.services.common import _routing
+from threshold.concerns.services.common import routing_of
 from threshold.concerns.services.deadlines import concern_deadlines_sync, concern_sign_off_deadline_sync
 from threshold.concerns.services.share import routed_recipients_tell_in_transaction
 from threshold.concerns.services.sign_off import awaiting_sign_off, closable_problem, sign_off_request_in_transaction
@@ -90,7 +90,7 @@ def concern_reroute(
         errors["__all__"] = "Only a new concern the setting handles can be re-routed"
     if errors:
         raise ValidationError(errors)
-    routing = _routing(organisation=concern.organisation, subject_user=None, headteacher_conflict=True)
+    routing = routing_of(organisation=concern.organisation, subject_user=None, headteacher_conflict=True)
     if routing == Routing.GOVERNANCE and not selectors.governance_recipients(
         concern.organisation, subject=concern.subject
     ):

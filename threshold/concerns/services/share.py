@@ -15,12 +15,12 @@ from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns import recipients
 from threshold.concerns.models import (
+    SHARED_HOW_AROSE,
     Concern,
     ConcernDetails,
-    HowArose,
     Routing,
 )
-from threshold.concerns.services.common import _day_only, _routing, _subject_person
+from threshold.concerns.services.common import _day_only, routing_of, subject_person
 from threshold.notifications.models import NotificationKind
 from threshold.notifications.services import notify_in_transaction
 from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
@@ -107,7 +107,7 @@ def concern_share(
         errors["details"] = "Enter the details of the concern"
     if not subject_name:
         errors["subject_name"] = "Enter the name of the person the concern is about"
-    if how_arose not in HowArose.values:
+    if how_arose not in dict(SHARED_HOW_AROSE):
         errors["how_arose"] = "Choose how the concern arose"
     if raised_on > timezone.localdate():
         errors["raised_on"] = "Date the concern was raised must be today or in the past"
@@ -120,7 +120,7 @@ def concern_share(
         raise question.with_errors(errors)
     if errors:
         raise ValidationError(errors)
-    routing = _routing(
+    routing = routing_of(
         organisation=organisation,
         subject_user=subject_user,
         headteacher_conflict=headteacher_conflict,
@@ -132,7 +132,7 @@ def concern_share(
     # An anonymous share is audited later, by a system job (ADR 0012): nothing of this request goes in.
     context = None if anonymous else context_for(actor, audit_context)
     with transaction.atomic(durable=True):
-        subject = _subject_person(
+        subject = subject_person(
             organisation=organisation,
             user=subject_user,
             name=subject_name,

@@ -6,21 +6,22 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
+from threshold.accounts.roles import OrganisationKind
 from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
 from threshold.audit.services import audit_record
 from threshold.imports.checking import CheckedRow, Problem, check_row
-from threshold.imports.columns import BY_NAME
+from threshold.imports.kinds import kind_rules
 from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
 from threshold.imports.reading import Row, Table, open_table
-from threshold.imports.services.writing import Writer
+from threshold.imports.selectors import importing_ids
 
 # How many problems a run keeps to show and to give back as a file (the counts are always whole).
 PROBLEMS_KEPT = 2000
@@ -34,6 +35,11 @@ IMPORT_ACTIONS = (
     "contact.import_updated",
     "case.import_updated",
     "person.import_updated",
+    "person.recorded",
+    "concern.imported",
+    "allegation.imported",
+    "concern.import_updated",
+    "allegation.import_updated",
 )
 
 
@@ -41,6 +47,8 @@ IMPORT_ACTIONS = (
 class Outcome:
     """What a dry run or an import did (or would do), as the summary gives it."""
 
+    # The created figures this kind of import gives (``kinds.KindRules.created``).
+    kinds: tuple[str, ...] = ("contacts", "decisions", "cases", "people")
     rows: int = 0
     created: Counter[str] = field(default_factory=Counter)
     updated: int = 0
@@ -63,7 +71,7 @@ class Outcome:
         """The summary the command prints and the run keeps."""
         return {
             "rows": self.rows,
-            "created": {kind: self.created.get(kind, 0) for kind in ("contacts", "decisions", "cases", "people")},
+            "created": {kind: self.created.get(kind, 0) for kind in self.kinds},
             "updated": self.updated,
             "unchanged": self.unchanged,
             "duplicates": self.duplicates,
@@ -74,22 +82,21 @@ class Outcome:
         }
 
 
-def importing_authorities(actor: User) -> list[Organisation]:
-    """The local authorities whose records this person may import: those they manage the LADO service of."""
-    return list(Organisation.objects.filter(pk__in=scope_for(actor).lado_manage).order_by("name"))
-
-
-def require_manager(actor: User | None, local_authority: Organisation) -> None:
-    """Refuse anyone who is not a LADO manager of ``local_authority`` (None: the command line's system job)."""
-    if actor is not None and local_authority.pk not in scope_for(actor).lado_manage:
-        raise PermissionDenied("Only a LADO manager of this service can import its records.")
+def require_importer(actor: User | None, organisation: Organisation) -> None:
+    """Refuse anyone who may not import ``organisation``'s records (None: the command line's system job)."""
+    if actor is None:
+        return
+    if organisation.pk not in importing_ids(actor) or organisation.kind == OrganisationKind.ACADEMY_TRUST:
+        raise PermissionDenied(
+            "Only a LADO manager of the service, or who handles the setting's concerns, imports its records."
+        )
 
 
 def require_starter(actor: User, run: ImportRun) -> None:
-    """Refuse anyone but the person who started the run (and still manages its service)."""
+    """Refuse anyone but the person who started the run (and may still import for its organisation)."""
     if run.started_by_id != actor.pk:
         raise PermissionDenied("This import is someone else's.")
-    require_manager(actor, run.local_authority)
+    require_importer(actor, run.organisation)
 
 
 def audit_run_event(
@@ -101,7 +108,7 @@ def audit_run_event(
         action=action,
         record_type="import",
         record_id=run.pk,
-        organisation=run.local_authority,
+        organisation=run.organisation,
         details={"file_format": run.file_format, "file_digest": run.file_digest, **(details or {})},
     )
 
@@ -118,13 +125,15 @@ def checked_rows(run: ImportRun, today: dt.date) -> Iterator[tuple[Row, CheckedR
     """Each row of the file checked, and whether it repeats an earlier row exactly (skipped, not a problem)."""
     seen: dict[str, tuple[int, str]] = {}
     for row in table_of(run).rows():
-        checked = check_row(row, mapping=run.mapping, translations=run.translations, today=today)
+        checked = check_row(
+            row, mapping=run.mapping, translations=run.translations, today=today, rules=kind_rules(run.kind).rules
+        )
         first = seen.get(checked.key)
         if first is not None and checked.ok:
             if first[1] == checked.digest:
                 yield row, checked, True
                 continue
-            column = run.mapping.get("reference") or BY_NAME["reference"].label
+            column = run.mapping.get("reference") or kind_rules(run.kind).columns.by_name["reference"].label
             checked.problems.append(
                 Problem(
                     checked.number,
@@ -138,12 +147,51 @@ def checked_rows(run: ImportRun, today: dt.date) -> Iterator[tuple[Row, CheckedR
         yield row, checked, False
 
 
+class RowWriter(Protocol):
+    """What writes one kind's rows and brings them up to date on a re-run.
+
+    A LADO service's: ``services.updating.LadoRows``; a setting's: ``services.setting_updating.SettingRows``.
+    """
+
+    unallocated: int
+
+    def may_change(self, record: ImportedRecord) -> bool:
+        """Whether the importer may change an earlier import's record (never one about themselves)."""
+
+    def row_problems(self, checked: CheckedRow) -> list[Problem]:
+        """Why a new row must not be written by this importer, as problems."""
+
+    def count_new(self, created: Counter[str], checked: CheckedRow) -> None:
+        """Count the records a new row brings in."""
+
+    def new_person(self, checked: CheckedRow) -> bool:
+        """Whether a new row's adult would be a new person record (the dry run)."""
+
+    def create(self, checked: CheckedRow) -> ImportedRecord:
+        """Write a new row's records."""
+
+    def created_counts(self, records: QuerySet[ImportedRecord]) -> Counter[str]:
+        """What an attempt's committed records are, counted."""
+
+    def update_problems(self, record: ImportedRecord, checked: CheckedRow) -> list[Problem]:
+        """Why a changed row must not be applied (reads only)."""
+
+    def update(self, record: ImportedRecord, checked: CheckedRow) -> list[Problem]:
+        """Apply a changed row, or say why not."""
+
+
+def outcome_for(run: ImportRun) -> Outcome:
+    """An empty outcome with the created figures of the run's kind."""
+    return Outcome(kinds=kind_rules(run.kind).created)
+
+
 def rows_to_write(
-    run: ImportRun, writer: Writer, outcome: Outcome, today: dt.date
+    run: ImportRun, writer: RowWriter, outcome: Outcome, today: dt.date
 ) -> Iterator[tuple[CheckedRow, ImportedRecord | None]]:
     """Each row to import, with its earlier import if any; problem rows and repeats counted, not yielded."""
     # The service's first import finds no earlier row: no need to look for one row by row.
-    earlier = ImportedRecord.objects.filter(local_authority=run.local_authority).exists()
+    earlier = ImportedRecord.objects.filter(organisation=run.organisation).exists()
+    record: ImportedRecord | None
     for _row, checked, repeated in checked_rows(run, today):
         outcome.rows += 1
         if repeated:
@@ -153,23 +201,17 @@ def rows_to_write(
             outcome.add_problems(checked.problems)
             continue
         record = (
-            ImportedRecord.objects.filter(local_authority=run.local_authority, source_key=checked.key).first()
+            ImportedRecord.objects.filter(organisation=run.organisation, source_key=checked.key).first()
             if earlier
             else None
         )
         if record is not None and not writer.may_change(record):
             outcome.unchanged += 1
             continue
+        if record is None and (problems := writer.row_problems(checked)):
+            outcome.add_problems(problems)
+            continue
         yield checked, record
-
-
-def count_new(outcome: Outcome, checked: CheckedRow) -> None:
-    """Count the records a new row brings in."""
-    outcome.created["contacts"] += 1
-    if checked.values.get("decision"):
-        outcome.created["decisions"] += 1
-    if checked.is_case:
-        outcome.created["cases"] += 1
 
 
 def finish(run: ImportRun, outcome: Outcome, status: str, *, was: str = "") -> bool:
@@ -208,17 +250,30 @@ def counts_of(run: ImportRun) -> dict[str, Any]:
     return {name: value for name, value in run.summary.items() if name != "errors"}
 
 
-def worked_on_since(*, contacts: Iterable[int], cases: Iterable[int], people: Iterable[int] = ()) -> bool:
+def worked_on_since(
+    *,
+    contacts: Iterable[int] = (),
+    cases: Iterable[int] = (),
+    people: Iterable[int] = (),
+    concerns: Iterable[int] = (),
+    allegations: Iterable[int] = (),
+) -> bool:
     """Someone has changed or added to these records since an import wrote them (a read does not count).
 
-    Every change of case data is audited, so the trail answers it: any event on the contacts, cases or the
+    Every change of case data is audited, so the trail answers it: any event on the records or the
     adults' person records other than an import's own, a read (``record.*``) or a listing (``records.*``).
     """
-    events = (
-        AuditEvent.objects.filter(record_type="contact", record_id__in=[str(pk) for pk in contacts])
-        | AuditEvent.objects.filter(record_type="case", record_id__in=[str(pk) for pk in cases])
-        | AuditEvent.objects.filter(record_type="person", record_id__in=[str(pk) for pk in people])
-    )
+    events = AuditEvent.objects.none()
+    for record_type, ids in (
+        ("contact", contacts),
+        ("case", cases),
+        ("person", people),
+        ("concern", concerns),
+        ("allegation", allegations),
+    ):
+        keys = [str(pk) for pk in ids]
+        if keys:
+            events = events | AuditEvent.objects.filter(record_type=record_type, record_id__in=keys)
     return (
         events.exclude(action__in=IMPORT_ACTIONS)
         .exclude(action__startswith="record.")

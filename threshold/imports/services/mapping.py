@@ -15,13 +15,14 @@ from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.core.locking import bump_version
-from threshold.imports.columns import BY_NAME, CODED, folded, suggested_code, suggested_mapping
+from threshold.imports.columns import Kind, folded, suggested_code
+from threshold.imports.kinds import kind_for, kind_rules
 from threshold.imports.models import ImportedRecord, ImportRun, RunStatus, SavedMapping
 from threshold.imports.reading import UnreadableFile, open_table
 from threshold.imports.services.common import (
     VALID_FOR,
     audit_run_event,
-    require_manager,
+    require_importer,
     require_starter,
     table_of,
 )
@@ -31,7 +32,7 @@ from threshold.imports.values import cell_text
 def import_start(
     *,
     actor: User | None,
-    local_authority: Organisation,
+    organisation: Organisation,
     file_name: str,
     content: bytes,
     audit_context: AuditContext,
@@ -39,21 +40,25 @@ def import_start(
     translations: Mapping[str, Mapping[str, str]] | None = None,
     sheet: str = "",
 ) -> ImportRun:
-    """Take a file in for ``local_authority``: refuse what cannot be read, find its header, suggest a mapping.
+    """Take a file in for ``organisation``: refuse what cannot be read, find its header, suggest a mapping.
 
-    ``actor`` is None for the command line's system job. ``mapping`` and ``translations`` (a saved or
-    given mapping) replace the suggestion.
+    A local authority's file holds its LADO service's records, a setting's its concerns and allegations
+    (``kinds.kind_for``). ``actor`` is None for the command line's system job. ``mapping`` and
+    ``translations`` (a saved or given mapping) replace the suggestion.
     """
-    require_manager(actor, local_authority)
+    require_importer(actor, organisation)
+    kind = kind_for(organisation)
+    columns = kind_rules(kind).columns
     try:
         table = open_table(content, sheet=sheet)
     except UnreadableFile as error:
         raise ValidationError({"file": str(error)}) from None
-    chosen = dict(mapping) if mapping is not None else suggested_mapping(list(table.headers))
-    chosen = {name: header for name, header in chosen.items() if name in BY_NAME and header in table.headers}
+    chosen = dict(mapping) if mapping is not None else columns.suggested_mapping(list(table.headers))
+    chosen = {name: header for name, header in chosen.items() if name in columns.by_name and header in table.headers}
     with transaction.atomic(durable=True):
         run = ImportRun.objects.create(
-            local_authority=local_authority,
+            organisation=organisation,
+            kind=kind,
             started_by=actor,
             actor_label=audit_context.actor.label,
             file_name=(file_name.replace("\\", "/").rsplit("/", 1)[-1] or "upload")[:200],
@@ -78,21 +83,20 @@ def import_start(
 
 def mapping_errors(run: ImportRun, mapping: Mapping[str, str]) -> dict[str, str]:
     """What is wrong with a mapping: an unknown column, one header for two fields, or a required field left out."""
+    rules = kind_rules(run.kind)
+    by_name = rules.columns.by_name
     errors: dict[str, str] = {}
     seen: dict[str, str] = {}
     for name, header in mapping.items():
-        if name not in BY_NAME or header not in run.headers:
-            errors[name if name in BY_NAME else "mapping"] = "Choose a column of the file, or “Do not import”"
+        if name not in by_name or header not in run.headers:
+            errors[name if name in by_name else "mapping"] = "Choose a column of the file, or “Do not import”"
             continue
         if header in seen:
-            errors[name] = f"“{header}” is already used for {BY_NAME[seen[header]].label}: choose it for one field only"
+            errors[name] = f"“{header}” is already used for {by_name[seen[header]].label}: choose it for one field only"
         seen[header] = name
-    if "received_on" not in mapping:
-        errors.setdefault("received_on", "Choose the column that holds the date received")
-    if "summary" not in mapping:
-        errors.setdefault("summary", "Choose the column that holds the summary (brief details of the circumstances)")
-    if not {"adult_last_name", "adult_name"} & set(mapping):
-        errors.setdefault("adult_last_name", "Choose the column that holds the adult's last name (or full name)")
+    for names, message in rules.required:
+        if not set(names) & set(mapping):
+            errors.setdefault(names[0], message)
     return errors
 
 
@@ -121,8 +125,9 @@ def import_map(
         )
     mapping = {name: header for name, header in mapping.items() if header}
     errors = mapping_errors(run, mapping)
+    by_name = kind_rules(run.kind).columns.by_name
     for name, values in translations.items():
-        column = BY_NAME.get(name)
+        column = by_name.get(name)
         codes = {code for code, _ in column.choices} if column is not None else set()
         if column is None or any(code not in codes and code != "" for code in values.values()):
             errors[f"values-{name}"] = "Choose one of Threshold's values for each value of the file"
@@ -155,7 +160,8 @@ class ValueChoice:
 
 def value_choices(run: ImportRun, *, limit: int = 60) -> dict[str, list[ValueChoice]]:
     """For each coded column mapped, the distinct values the file holds there (the commonest ``limit``)."""
-    columns = [name for name in CODED if name in run.mapping]
+    by_name = kind_rules(run.kind).columns.by_name
+    columns = [name for name in kind_rules(run.kind).columns.coded if name in run.mapping]
     if not columns:
         return {}
     counts: dict[str, Counter[str]] = {name: Counter() for name in columns}
@@ -165,7 +171,7 @@ def value_choices(run: ImportRun, *, limit: int = 60) -> dict[str, list[ValueCho
             raw = cell_text(row.cells.get(run.mapping[name]))
             parts = (
                 [part.strip() for part in raw.replace(",", ";").replace("/", ";").split(";")]
-                if name == "categories"
+                if by_name[name].kind is Kind.CODES
                 else [raw]
             )
             for part in parts:
@@ -180,7 +186,7 @@ def value_choices(run: ImportRun, *, limit: int = 60) -> dict[str, list[ValueCho
                 value=shown[(name, key)],
                 key=key,
                 count=count,
-                suggested=told.get(key, suggested_code(BY_NAME[name], shown[(name, key)])),
+                suggested=told.get(key, suggested_code(by_name[name], shown[(name, key)])),
             )
             for key, count in counts[name].most_common(limit)
         ]
@@ -188,7 +194,10 @@ def value_choices(run: ImportRun, *, limit: int = 60) -> dict[str, list[ValueCho
 
 
 def mapping_save(*, actor: User, run: ImportRun, name: str, audit_context: AuditContext | None = None) -> SavedMapping:
-    """Keep the run's mapping under ``name`` for the service's next file of the same layout (replacing one so named)."""
+    """Keep the run's mapping under ``name`` for its organisation's next file of the same layout.
+
+    A mapping of that name is replaced.
+    """
     require_starter(actor, run)
     name = name.strip()
     if not name:
@@ -197,7 +206,7 @@ def mapping_save(*, actor: User, run: ImportRun, name: str, audit_context: Audit
         raise ValidationError({"name": "Name must be 100 characters or fewer"})
     with transaction.atomic(durable=True):
         saved, _ = SavedMapping.objects.update_or_create(
-            local_authority=run.local_authority,
+            organisation=run.organisation,
             name=name,
             defaults={
                 "mapping": run.mapping,
@@ -211,6 +220,6 @@ def mapping_save(*, actor: User, run: ImportRun, name: str, audit_context: Audit
             action="import.mapping_saved",
             record_type="import_mapping",
             record_id=saved.pk,
-            organisation=run.local_authority,
+            organisation=run.organisation,
         )
     return saved

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,32 +13,36 @@ from django.utils import timezone
 from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
 from threshold.core.locking import bump_version
-from threshold.imports.checking import CheckedRow, adult_name, restored_values
-from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
+from threshold.imports.checking import CheckedRow
+from threshold.imports.models import ImportedRecord, ImportKind, ImportRun, RunStatus
 from threshold.imports.services.common import (
     BATCH_ROWS,
     VALID_FOR,
     Outcome,
+    RowWriter,
     audit_run_event,
     checked_rows,
-    count_new,
     counts_of,
     finish,
-    require_manager,
+    outcome_for,
+    require_importer,
     require_starter,
     rows_to_write,
 )
-from threshold.imports.services.updating import row_update, update_problems
-from threshold.imports.services.writing import Writer, adult_key, tidy_name
+from threshold.imports.services.setting_updating import SettingRows
+from threshold.imports.services.updating import LadoRows
 from threshold.imports.values import cell_text
-from threshold.lado.models import (
-    Decision,
-)
 
 # What may be (re)checked: a run mapped, checked, or stopped by an error part-way (its rows imported so far stay).
 CHECKABLE = (RunStatus.MAPPING, RunStatus.CHECKED, RunStatus.FAILED)
 BUSY = (RunStatus.CHECK_QUEUED, RunStatus.CHECKING, RunStatus.QUEUED, RunStatus.RUNNING)
 PROGRESS_EVERY = 500
+
+
+def rows_writer(run: ImportRun, *, recorded_by: User | None, audit_context: AuditContext) -> RowWriter:
+    """What writes the run's rows: a LADO service's contacts and cases, or a setting's concerns."""
+    rows = SettingRows if run.kind == ImportKind.SETTING else LadoRows
+    return rows(run=run, recorded_by=recorded_by, audit_context=audit_context)
 
 
 def import_check(
@@ -63,32 +66,22 @@ def import_check(
         except PermissionDenied:
             fail_run(run, context=audit_context)  # no longer theirs to check: stopped, not left waiting
             raise
-    writer = Writer(run=run, recorded_by=actor or recorded_by, audit_context=audit_context)
-    outcome = Outcome()
-    adults: set[tuple[str, object]] = set()
+    writer = rows_writer(run, recorded_by=actor or recorded_by, audit_context=audit_context)
+    outcome = outcome_for(run)
     try:
         for checked, record in rows_to_write(run, writer, outcome, timezone.localdate()):
             if outcome.rows % PROGRESS_EVERY == 0:
                 ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)
             if record is None:
-                count_new(outcome, checked)
-                email = str(checked.values.get("lado_email") or "").casefold()
-                outcome.unallocated += bool(email) and email not in writer.ladoes
-                key = adult_key(checked.values)
-                if key is None or key not in adults:
-                    born = checked.values.get("adult_date_of_birth")
-                    name = tidy_name(adult_name(checked.values))
-                    outcome.created["people"] += writer.earlier_adult(name, born) is None
-                lado = writer.ladoes.get(email) if email else None
-                outcome.unallocated += lado is not None and writer.could_be(lado, checked.values)
-                if key is not None:
-                    adults.add(key)
+                writer.count_new(outcome.created, checked)
+                outcome.created["people"] += writer.new_person(checked)
             elif record.digest == checked.digest:
                 outcome.unchanged += 1
-            elif problems := update_problems(writer, record, checked):
+            elif problems := writer.update_problems(record, checked):
                 outcome.add_problems(problems)
             else:
                 outcome.updated += 1
+        outcome.unallocated = writer.unallocated
     except Exception:
         fail_run(run, context=audit_context)
         raise
@@ -182,7 +175,7 @@ def import_execute(
     Rows already imported and unchanged are left alone; changed ones are updated; problem rows are skipped.
     A run that cannot be imported (its person no longer a manager of the service) is stopped, not left waiting.
     """
-    run = ImportRun.objects.select_related("local_authority", "started_by").get(pk=run_id)
+    run = ImportRun.objects.select_related("organisation", "started_by").get(pk=run_id)
     user = recorded_by or run.started_by
     started = timezone.now()
     # What this attempt writes comes after the records an earlier, stopped attempt wrote.
@@ -196,13 +189,13 @@ def import_execute(
     try:
         if user is None:
             raise PermissionDenied("An import must name the person it is recorded as.")
-        require_manager(user, run.local_authority)
+        require_importer(user, run.organisation)
     except PermissionDenied:
-        fail_run(run, context=audit_context or AuditContext.system("lado_import", run.local_authority))
+        fail_run(run, context=audit_context or AuditContext.system("lado_import", run.organisation))
         raise
-    context = audit_context or AuditContext.for_user(user, organisation=run.local_authority)
-    writer = Writer(run=run, recorded_by=user, audit_context=context)
-    outcome = Outcome()
+    context = audit_context or AuditContext.for_user(user, organisation=run.organisation)
+    writer = rows_writer(run, recorded_by=user, audit_context=context)
+    outcome = outcome_for(run)
     rows = rows_to_write(run, writer, outcome, timezone.localdate())
     try:
         while True:
@@ -228,32 +221,27 @@ def import_execute(
     return run
 
 
-def _finish_import(run: ImportRun, outcome: Outcome, status: str, *, after: int, writer: Writer) -> None:
+def _finish_import(run: ImportRun, outcome: Outcome, status: str, *, after: int, writer: RowWriter) -> None:
     """Record what this attempt brought in, counted from what was committed (a failed batch wrote nothing).
 
     An attempt after a stop counts what it wrote itself; the rows the first attempt brought in are unchanged.
     """
     run.refresh_from_db()
     records = ImportedRecord.objects.filter(run=run, pk__gt=after)
-    outcome.created = Counter(
-        contacts=records.count(),
-        cases=records.exclude(case=None).count(),
-        decisions=Decision.objects.filter(contact__import_source__in=records).count(),
-        people=records.filter(made_person=True).count(),
-    )
+    outcome.created = writer.created_counts(records)
     outcome.unallocated = writer.unallocated
     finish(run, outcome, status)
 
 
-def _write_row(writer: Writer, outcome: Outcome, checked: CheckedRow, record: ImportedRecord | None) -> None:
+def _write_row(writer: RowWriter, outcome: Outcome, checked: CheckedRow, record: ImportedRecord | None) -> None:
     if record is None:
         writer.create(checked)
-        count_new(outcome, checked)
+        writer.count_new(outcome.created, checked)
         return
     if record.digest == checked.digest:
         outcome.unchanged += 1
         return
-    problems = row_update(writer, record, checked, restored_values(record.values))
+    problems = writer.update(record, checked)
     if problems:
         outcome.add_problems(problems)
     else:

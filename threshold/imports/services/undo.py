@@ -8,10 +8,12 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.allegations.models import Allegation, OutcomeRecord
 from threshold.audit.context import AuditContext, context_for
 from threshold.chronology.models import ChronologyEntry
+from threshold.concerns.models import Concern, ConcernDetails, LowLevelRecord, Triage
 from threshold.core.locking import bump_version
-from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
+from threshold.imports.models import ImportedRecord, ImportKind, ImportRun, RunStatus
 from threshold.imports.services.common import audit_run_event, require_starter, worked_on_since
 from threshold.lado.models import (
     Allocation,
@@ -35,20 +37,30 @@ def undo_problem(run: ImportRun) -> str:
     records = ImportedRecord.objects.filter(run=run)
     if records.exclude(last_run=run).exists():
         return "A later import has changed records this one brought in: undo that one first"
-    contacts = list(records.values_list("contact_id", flat=True))
-    cases = list(records.exclude(case=None).values_list("case_id", flat=True))
-    people = _people_made(run)
-    if worked_on_since(contacts=contacts, cases=cases, people=people):
+    if worked_on_since(**_brought_in(run), people=_people_made(run)):
         return "Someone has worked on records this import brought in since: it can no longer be undone as a whole"
     return ""
 
 
+def _brought_in(run: ImportRun) -> dict[str, list[int]]:
+    """The ids of what the run brought in, by kind of record: contacts and cases, or concerns and allegations."""
+    records = ImportedRecord.objects.filter(run=run)
+    if run.kind == ImportKind.SETTING:
+        return {
+            "concerns": list(records.values_list("concern_id", flat=True)),
+            "allegations": list(records.exclude(allegation=None).values_list("allegation_id", flat=True)),
+        }
+    return {
+        "contacts": list(records.values_list("contact_id", flat=True)),
+        "cases": list(records.exclude(case=None).values_list("case_id", flat=True)),
+    }
+
+
 def _people_made(run: ImportRun) -> set[int]:
-    return set(
-        Contact.objects.filter(import_source__run=run, import_source__made_person=True).values_list(
-            "subject_id", flat=True
-        )
-    )
+    made = {"import_source__run": run, "import_source__made_person": True}
+    if run.kind == ImportKind.SETTING:
+        return set(Concern.objects.filter(**made).values_list("subject_id", flat=True))
+    return set(Contact.objects.filter(**made).values_list("subject_id", flat=True))
 
 
 def import_undo(
@@ -58,18 +70,21 @@ def import_undo(
     require_starter(actor, run)
     with transaction.atomic(durable=True):
         bump_version(run, expected_version)
-        records = ImportedRecord.objects.filter(run=run)
-        contacts = list(records.values_list("contact_id", flat=True))
-        cases = list(records.exclude(case=None).values_list("case_id", flat=True))
+        brought = _brought_in(run)
         # Locked before the check, so nobody's work can land between the check and the removal.
-        list(Contact.objects.select_for_update().filter(pk__in=contacts).values_list("pk", flat=True))
-        list(Case.objects.select_for_update().filter(pk__in=cases).values_list("pk", flat=True))
+        list(Contact.objects.select_for_update().filter(pk__in=brought.get("contacts", [])).values_list("pk"))
+        list(Case.objects.select_for_update().filter(pk__in=brought.get("cases", [])).values_list("pk"))
+        list(Concern.objects.select_for_update().filter(pk__in=brought.get("concerns", [])).values_list("pk"))
+        list(Allegation.objects.select_for_update().filter(pk__in=brought.get("allegations", [])).values_list("pk"))
         reason = undo_problem(run)
         if reason:
             raise ValidationError({"run": reason})
         people = _people_made(run)
         try:
-            _remove(contacts=contacts, cases=cases, people=people)
+            if run.kind == ImportKind.SETTING:
+                _remove_setting(concerns=brought["concerns"], allegations=brought["allegations"], people=people)
+            else:
+                _remove(contacts=brought["contacts"], cases=brought["cases"], people=people)
         except ProtectedError:
             raise ValidationError(
                 {"run": "Records were added to what this import brought in: it can no longer be undone as a whole"}
@@ -82,7 +97,7 @@ def import_undo(
             context=context_for(actor, audit_context),
             run=run,
             action="import.undone",
-            details={"contacts": len(contacts), "cases": len(cases)},
+            details={kind: len(ids) for kind, ids in brought.items()},
         )
     return run
 
@@ -102,4 +117,21 @@ def _remove(*, contacts: list[int], cases: list[int], people: set[int]) -> None:
     for person in Person.objects.filter(pk__in=people):
         # A person someone has cleared, or who still has other records, is someone else's work: kept.
         if not (person.lado_contacts.exists() or person.lado_cases.exists() or person.clearances.exists()):
+            Person.objects.filter(pk=person.pk).delete()
+
+
+def _remove_setting(*, concerns: list[int], allegations: list[int], people: set[int]) -> None:
+    """Delete a setting's imported concerns and allegations, the rows that hang on them first (ADR 0034)."""
+    OutcomeRecord.objects.filter(allegation_id__in=allegations).delete()
+    Triage.objects.filter(concern_id__in=concerns).delete()
+    LowLevelRecord.objects.filter(concern_id__in=concerns).delete()
+    ConcernDetails.objects.filter(concern_id__in=concerns).delete()
+    ChronologyEntry.objects.filter(allegation_id__in=allegations).delete()
+    ChronologyEntry.objects.filter(concern_id__in=concerns).delete()
+    ImportedRecord.objects.filter(concern_id__in=concerns).delete()
+    Allegation.objects.filter(pk__in=allegations).delete()
+    Concern.objects.filter(pk__in=concerns).delete()
+    for person in Person.objects.filter(pk__in=people):
+        # A person with other records, or cleared by someone, is someone else's work: kept.
+        if not (person.concerns.exists() or person.allegations.exists() or person.clearances.exists()):
             Person.objects.filter(pk=person.pk).delete()

@@ -15,16 +15,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model
-from django.utils import timezone
 
 from threshold.audit.context import context_for
 from threshold.audit.services import audit_record
 from threshold.core.locking import bump_version
-from threshold.imports.checking import CASE_LEVELS, CheckedRow, Problem, adult_name, restored_values, stored_values
+from threshold.imports.checking import CASE_LEVELS, CheckedRow, Problem, adult_name, restored_values
 from threshold.imports.columns import BY_NAME, folded
 from threshold.imports.models import ImportedRecord
 from threshold.imports.services.common import worked_on_since
-from threshold.imports.services.writing import CASE_FIELDS, CONTACT_FIELDS, Writer, source_text, tidy_name
+from threshold.imports.services.writing import (
+    CASE_FIELDS,
+    CONTACT_FIELDS,
+    Writer,
+    at_midday,
+    source_rerun,
+    source_text,
+    tidy_name,
+)
 from threshold.lado.models import Case, CaseStatus, Contact, ContactSource, ContactStatus
 from threshold.lado.services.common import record_case_event, record_contact_event
 from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
@@ -40,7 +47,7 @@ def _problem(writer: Writer, checked: CheckedRow, column: str, message: str) -> 
     return [Problem(checked.number, writer.run.mapping.get(column) or BY_NAME[column].label, message)]
 
 
-def _apply(record: Model, wanted: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+def apply_changes(record: Model, wanted: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Set each field that differs and save the record with its version moved on; the changes, old and new."""
     changes = {field: (getattr(record, field), new) for field, new in wanted.items() if getattr(record, field) != new}
     if changes:
@@ -53,7 +60,7 @@ def _apply(record: Model, wanted: Mapping[str, Any]) -> dict[str, tuple[Any, Any
     return changes
 
 
-def _same_adult(values: Mapping[str, Any], previous: Mapping[str, Any]) -> bool:
+def same_adult(values: Mapping[str, Any], previous: Mapping[str, Any]) -> bool:
     """The corrected row is still about the adult first imported: a shared word of the name, no other birth date."""
     born, was_born = values.get("adult_date_of_birth"), previous.get("adult_date_of_birth")
     if born and was_born and born != was_born:
@@ -66,7 +73,7 @@ def _refusal(writer: Writer, checked: CheckedRow, previous: Mapping[str, Any], *
     """Why the changed row must not be applied by import, as problems; none when it may."""
     values = checked.values
     level, was = values.get("decision", ""), previous.get("decision", "")
-    if not _same_adult(values, previous):
+    if not same_adult(values, previous):
         return _problem(writer, checked, "reference", "This reference was first imported for a different adult: "
                         "give the row its own reference")  # fmt: skip
     if was in CASE_LEVELS and level not in CASE_LEVELS and has_case:
@@ -94,6 +101,9 @@ def update_problems(writer: Writer, record: ImportedRecord, checked: CheckedRow)
     if refused:
         return refused
     contact = record.contact
+    # A LADO service's record is a contact's.
+    assert contact is not None
+    assert record.contact_id is not None
     cases = [record.case_id] if record.case_id else []
     if worked_on_since(contacts=[record.contact_id], cases=cases, people=[contact.subject_id]):
         return _problem(writer, checked, "reference", "Someone has worked on this record in Threshold since it was "
@@ -106,6 +116,7 @@ def row_update(
 ) -> list[Problem]:
     """Bring the records of ``record`` in step with its changed row; what the import must not change, as problems."""
     values = checked.values
+    assert record.contact_id is not None  # a LADO service's record is a contact's
     contact = Contact.objects.select_for_update().get(pk=record.contact_id)
     case = Case.objects.select_for_update().get(pk=record.case_id) if record.case_id else None
     refused = update_problems(writer, record, checked)
@@ -131,12 +142,7 @@ def row_update(
             _case_follows(writer, checked, case, previous, changed, name)
         case_deadlines_sync(case)
     contact_deadlines_sync(contact)
-    record.digest = checked.digest
-    record.values = stored_values(values)
-    record.last_run = writer.run
-    record.row = checked.number
-    record.updated_at = timezone.now()
-    record.save(update_fields=["digest", "values", "last_run", "row", "updated_at", "case"])
+    source_rerun(record, writer.run, checked, "case")
     return []
 
 
@@ -150,14 +156,14 @@ def _contact_follows(writer: Writer, checked: CheckedRow, contact: Contact, chan
     if changed & {"adult_first_name", "adult_last_name", "adult_name"}:
         wanted["adult_name"] = name
     if "received_on" in changed:
-        wanted["received_at"] = writer.at(values["received_on"])
+        wanted["received_at"] = at_midday(values["received_on"])
     if "source" in changed:
         wanted["source"] = values.get("source") or ContactSource.NOT_RECORDED
     if "employer_name" in changed:
         wanted["employer"] = writer.employer(values)
     if values.get("decision"):
         wanted["status"] = ContactStatus.DECIDED
-    changes = _apply(contact, wanted)
+    changes = apply_changes(contact, wanted)
     if changes:
         record_contact_event(
             actor=writer.recorded_by,
@@ -180,7 +186,7 @@ def _person_follows(writer: Writer, checked: CheckedRow, contact: Contact, name:
     person = Person.objects.select_for_update().get(pk=contact.subject_id)
     if person.lado_contacts.exclude(pk=contact.pk).exists() or person.lado_cases.exclude(contact=contact).exists():
         return
-    changes = _apply(person, {"full_name": name, "date_of_birth": checked.values.get("adult_date_of_birth")})
+    changes = apply_changes(person, {"full_name": name, "date_of_birth": checked.values.get("adult_date_of_birth")})
     if changes:
         audit_record(
             context=context_for(writer.recorded_by, writer.audit_context),
@@ -216,7 +222,7 @@ def _case_follows(
         concluded = values["concluded_on"]
         wanted.update(outcome=values.get("outcome", ""), concluded_on=concluded, closed_on=concluded,
                       status=CaseStatus.CLOSED)  # fmt: skip
-    changes = _apply(case, wanted)
+    changes = apply_changes(case, wanted)
     if changes:
         named = ", ".join(sorted(_label(field) for field in changes))
         record_case_event(
@@ -237,3 +243,15 @@ def _label(field: str) -> str:
         if name == field:
             return BY_NAME[column].label.lower()
     return field.replace("_", " ")
+
+
+class LadoRows(Writer):
+    """A LADO service's rows, new or brought up to date by a re-run: what the import services write with."""
+
+    def update_problems(self, record: ImportedRecord, checked: CheckedRow) -> list[Problem]:
+        """Why a changed row must not be applied to ``record`` (reads only)."""
+        return update_problems(self, record, checked)
+
+    def update(self, record: ImportedRecord, checked: CheckedRow) -> list[Problem]:
+        """Bring ``record``'s records in step with its changed row, or say why not."""
+        return row_update(self, record, checked, restored_values(record.values))

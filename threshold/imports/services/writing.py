@@ -10,12 +10,13 @@ historic (ADR 0034): a decision is recorded on the day it was decided, a conclus
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from threshold.access import fetch
@@ -24,7 +25,7 @@ from threshold.accounts.roles import Role
 from threshold.audit.context import AuditContext
 from threshold.chronology.services import chronology_record_event
 from threshold.core.names import without_hidden_characters
-from threshold.imports.checking import CheckedRow, adult_name, stored_values
+from threshold.imports.checking import CheckedRow, Problem, adult_name, stored_values
 from threshold.imports.columns import folded
 from threshold.imports.models import ImportedRecord, ImportRun
 from threshold.lado.models import (
@@ -93,6 +94,42 @@ def adult_key(values: Mapping[str, Any]) -> tuple[str, dt.date | None] | None:
     return (name, values.get("adult_date_of_birth")) if name else None
 
 
+def at_midday(day: dt.date) -> dt.datetime:
+    """A historic day as a moment: midday in London, so it falls on that day whatever the clocks do.
+
+    Today's rows before midday are dated now: a record is never received in the future.
+    """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return min(dt.datetime.combine(day, dt.time(12, 0), tzinfo=zone), timezone.now())
+
+
+def source_record(run: ImportRun, checked: CheckedRow, **records: Any) -> ImportedRecord:
+    """Where a new row's ``records`` came from (its contact and case, or its concern and allegation), kept."""
+    return ImportedRecord.objects.create(
+        organisation=run.organisation,
+        source_key=checked.key,
+        source_reference=str(checked.values.get("reference", ""))[:200],
+        run=run,
+        last_run=run,
+        file_name=run.file_name,
+        sheet=run.sheet,
+        row=checked.number,
+        digest=checked.digest,
+        values=stored_values(checked.values),
+        **records,
+    )
+
+
+def source_rerun(record: ImportedRecord, run: ImportRun, checked: CheckedRow, *also: str) -> None:
+    """A changed row applied: ``record`` now matches the row as ``run`` read it (and saves the fields ``also``)."""
+    record.digest = checked.digest
+    record.values = stored_values(checked.values)
+    record.last_run = run
+    record.row = checked.number
+    record.updated_at = timezone.now()
+    record.save(update_fields=["digest", "values", "last_run", "row", "updated_at", *also])
+
+
 def source_text(run: ImportRun, row: int) -> str:
     """Where a row came from, as a person reads it: the file, its sheet, the row."""
     sheet = f", sheet “{run.sheet}”" if run.sheet else ""
@@ -108,11 +145,10 @@ class Writer:
 
     def __init__(self, *, run: ImportRun, recorded_by: User | None, audit_context: AuditContext) -> None:
         self.run = run
-        self.local_authority: Organisation = run.local_authority
+        self.local_authority: Organisation = run.organisation
         # None for a dry run on the command line, which writes nothing.
         self.recorded_by: User = recorded_by  # type: ignore[assignment]
         self.audit_context = audit_context
-        self.zone = ZoneInfo(settings.TIME_ZONE)
         self.ladoes = {
             user.email.casefold(): user
             for user in members_in_roles(self.local_authority, (Role.LADO, Role.LADO_MANAGER))
@@ -125,6 +161,8 @@ class Writer:
             self.employers[key] = None if key in self.employers else organisation
         self.members = members_of([self.local_authority])
         self.unallocated = 0
+        # The adults a dry run has counted (it writes no person to find again).
+        self.counted: set[object] = set()
         self._hidden: set[int] | None = None
         self.adults: dict[tuple[str, dt.date | None], int] = {}
         # The people met last, kept whole (most rows about one adult are near each other); the rest by id only.
@@ -145,20 +183,50 @@ class Writer:
             # about them), rather than an access check a row.
             changeable = fetch.visible_contacts(self.recorded_by, "change").values("pk")
             self._hidden = set(
-                ImportedRecord.objects.filter(local_authority=self.local_authority)
+                ImportedRecord.objects.filter(organisation=self.local_authority)
                 .exclude(contact_id__in=changeable)
                 .values_list("contact_id", flat=True)
             )
         return record.contact_id not in self._hidden
 
-    # ------------------------------------------------------------------ helpers
+    def row_problems(self, checked: CheckedRow) -> list[Problem]:
+        """A LADO service's new row is never refused here: one about the importer is hidden from them (rule 2)."""
+        return []
 
-    def at(self, day: dt.date) -> dt.datetime:
-        """A historic day as a moment: midday in London, so it falls on that day whatever the clocks do.
+    # ------------------------------------------------------------------ figures
 
-        Today's rows before midday are dated now: a record is never received in the future.
+    def count_new(self, created: Counter[str], checked: CheckedRow) -> None:
+        """Count the records a new row brings in."""
+        created["contacts"] += 1
+        created["decisions"] += bool(checked.values.get("decision"))
+        created["cases"] += checked.is_case
+
+    def new_person(self, checked: CheckedRow) -> bool:
+        """Whether the row's adult would be a new person record (the dry run's count).
+
+        Also counts a row the import would leave unallocated.
         """
-        return min(dt.datetime.combine(day, dt.time(12, 0), tzinfo=self.zone), timezone.now())
+        values = checked.values
+        email = str(values.get("lado_email") or "").casefold()
+        lado = self.ladoes.get(email) if email else None
+        self.unallocated += bool(email) and (lado is None or self.could_be(lado, values))
+        key = adult_key(values)
+        if key is not None and key in self.counted:
+            return False
+        if key is not None:
+            self.counted.add(key)
+        return self.earlier_adult(tidy_name(adult_name(values)), values.get("adult_date_of_birth")) is None
+
+    def created_counts(self, records: QuerySet[ImportedRecord]) -> Counter[str]:
+        """What the committed records of an attempt are, counted."""
+        return Counter(
+            contacts=records.count(),
+            cases=records.exclude(case=None).count(),
+            decisions=Decision.objects.filter(contact__import_source__in=records).count(),
+            people=records.filter(made_person=True).count(),
+        )
+
+    # ------------------------------------------------------------------ helpers
 
     def lado(self, values: Mapping[str, Any], person: Person) -> User | None:
         """The LADO the row names by address, if they are a LADO of the service now and not who it is about.
@@ -253,8 +321,8 @@ class Writer:
 
     # ------------------------------------------------------------------ creating
 
-    def create(self, checked: CheckedRow) -> tuple[ImportedRecord, bool]:
-        """The row's records, new; returns its source row, and whether a case was opened."""
+    def create(self, checked: CheckedRow) -> ImportedRecord:
+        """The row's records, new; returns its source row."""
         values = checked.values
         person, made_person = self.adult(values)
         lado = self.lado(values, person)
@@ -263,7 +331,7 @@ class Writer:
             local_authority=self.local_authority,
             subject=person,
             employer=self.employer(values),
-            received_at=self.at(values["received_on"]),
+            received_at=at_midday(values["received_on"]),
             method=ContactMethod.IMPORTED,
             source=values.get("source") or ContactSource.NOT_RECORDED,
             referrer_name=values.get("referrer_name", ""),
@@ -291,22 +359,7 @@ class Writer:
             self.case_rows(checked, case, previous=None)
             case_deadlines_sync(case, new=True)
         contact_deadlines_sync(contact, new=True)
-        record = ImportedRecord.objects.create(
-            local_authority=self.local_authority,
-            source_key=checked.key,
-            source_reference=str(values.get("reference", ""))[:200],
-            run=self.run,
-            last_run=self.run,
-            file_name=self.run.file_name,
-            sheet=self.run.sheet,
-            row=checked.number,
-            digest=checked.digest,
-            values=stored_values(values),
-            contact=contact,
-            case=case,
-            made_person=made_person,
-        )
-        return record, case is not None
+        return source_record(self.run, checked, contact=contact, case=case, made_person=made_person)
 
     def decide(self, checked: CheckedRow, contact: Contact, case: Case | None, supersedes: Decision | None) -> None:
         """The row's decision, recorded on the day decided, superseding ``supersedes`` if given."""
@@ -324,7 +377,7 @@ class Writer:
             pack="",
             pack_version="",
             pack_digest="",
-            recorded_at=self.at(decided_on),
+            recorded_at=at_midday(decided_on),
             recorded_by=self.recorded_by,
         ).save()
 
@@ -348,7 +401,7 @@ class Writer:
             tier=values["decision"],
             status=CaseStatus.CLOSED if concluded else CaseStatus.OPEN,
             received_on=values["received_on"],
-            opened_at=self.at(decided_on),
+            opened_at=at_midday(decided_on),
             adult_name=contact.adult_name,
             employer=contact.employer,
             outcome=values.get("outcome", "") if concluded else "",
@@ -368,7 +421,7 @@ class Writer:
         )
         if lado is not None:
             Allocation(
-                case=case, lado=lado, reason="Imported", recorded_at=self.at(decided_on), recorded_by=self.recorded_by
+                case=case, lado=lado, reason="Imported", recorded_at=at_midday(decided_on), recorded_by=self.recorded_by
             ).save()
         return case
 
@@ -385,7 +438,7 @@ class Writer:
                     case=case,
                     kind=kind,
                     notes="Imported: the service's records say they were involved, not how.",
-                    recorded_at=self.at(values.get("decided_on") or values["received_on"]),
+                    recorded_at=at_midday(values.get("decided_on") or values["received_on"]),
                     recorded_by=self.recorded_by,
                 ).save()
         notes = values.get("chronology_notes")
@@ -394,7 +447,7 @@ class Writer:
                 record=case,
                 text=f"From the service's earlier records ({source_text(self.run, checked.number)}): {notes}",
                 actor=self.recorded_by,
-                occurred_at=self.at(values["received_on"]),
+                occurred_at=at_midday(values["received_on"]),
             )
         suspended = values.get("suspended_on")
         if suspended and suspended != before.get("suspended_on"):
@@ -403,7 +456,7 @@ class Writer:
                 kind=RiskMeasureKind.SUSPENDED,
                 started_on=suspended,
                 notes="Imported",
-                recorded_at=self.at(suspended),
+                recorded_at=at_midday(suspended),
                 recorded_by=self.recorded_by,
             ).save()
         for column, body in _BODIES:
@@ -414,7 +467,7 @@ class Writer:
                     body=body,
                     referred=True,
                     referred_on=day,
-                    recorded_at=self.at(day),
+                    recorded_at=at_midday(day),
                     recorded_by=self.recorded_by,
                 ).save()
         outcome, concluded = str(values.get("outcome") or ""), values.get("concluded_on")
@@ -424,7 +477,7 @@ class Writer:
                 outcome=outcome,
                 concluded_on=concluded,
                 summary=f"Imported: {source_text(self.run, checked.number)}.",
-                recorded_at=self.at(concluded),
+                recorded_at=at_midday(concluded),
                 recorded_by=self.recorded_by,
             ).save()
 

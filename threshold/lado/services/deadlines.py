@@ -32,7 +32,6 @@ concludes without them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from django.utils import timezone
 
@@ -56,7 +55,7 @@ from threshold.lado.services.requests import request_deadlines_sync
 from threshold.policy.clocks import ClockState, delay_review_due
 from threshold.policy.engine import due_date
 from threshold.timescales.models import DeadlineState
-from threshold.timescales.services import DeadlineSpec, deadlines_sync
+from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
 
 DELAY_REVIEW = "delay-review"
 MONITORING_REVIEW = "monitoring-review"
@@ -310,12 +309,7 @@ def case_specs(case: Case, today: dt.date | None = None) -> list[DeadlineSpec]:
     if case.imported and case.status != CaseStatus.OPEN:
         # A case closed before Threshold kept it (issue 16): what its source does not show as done was missed
         # then, not work due today. A case open when imported keeps its open clocks, as any case does.
-        specs = [
-            replace(spec, state=DeadlineState.MISSED, reason=IMPORTED_NOT_DONE)
-            if spec.state == DeadlineState.OPEN
-            else spec
-            for spec in specs
-        ]
+        specs = missed_before_import(specs, IMPORTED_NOT_DONE)
     return specs
 
 
