@@ -54,7 +54,9 @@ SETTING = KindRules(
             "Choose the column that holds the name of the person the concern is about (or their last name)",
         ),
     ),
-    created=("concerns", "low_level_records", "allegations", "people"),
+    # Not the adults: found by name alone, their count would tell whether a record hidden from the importer
+    # exists (ADR 0035).
+    created=("concerns", "low_level_records", "allegations"),
 )
 _KINDS = {LADO.kind: LADO, SETTING.kind: SETTING}
 

@@ -159,7 +159,7 @@ class RowWriter(Protocol):
         """Whether the importer may change an earlier import's record (never one about themselves)."""
 
     def row_problems(self, checked: CheckedRow) -> list[Problem]:
-        """Why a new row must not be written by this importer, as problems."""
+        """Why a row must not be written (or rewritten) by this importer, as problems."""
 
     def count_new(self, created: Counter[str], checked: CheckedRow) -> None:
         """Count the records a new row brings in."""
@@ -200,6 +200,11 @@ def rows_to_write(
         if not checked.ok:
             outcome.add_problems(checked.problems)
             continue
+        # Before anything is looked up: a row the importer may not write says so whether or not it was imported
+        # before, so neither answer tells them anything about a record they may not see.
+        if problems := writer.row_problems(checked):
+            outcome.add_problems(problems)
+            continue
         record = (
             ImportedRecord.objects.filter(organisation=run.organisation, source_key=checked.key).first()
             if earlier
@@ -207,9 +212,6 @@ def rows_to_write(
         )
         if record is not None and not writer.may_change(record):
             outcome.unchanged += 1
-            continue
-        if record is None and (problems := writer.row_problems(checked)):
-            outcome.add_problems(problems)
             continue
         yield checked, record
 
@@ -252,16 +254,18 @@ def counts_of(run: ImportRun) -> dict[str, Any]:
 
 def worked_on_since(
     *,
+    since: dt.datetime,
     contacts: Iterable[int] = (),
     cases: Iterable[int] = (),
     people: Iterable[int] = (),
     concerns: Iterable[int] = (),
     allegations: Iterable[int] = (),
 ) -> bool:
-    """Someone has changed or added to these records since an import wrote them (a read does not count).
+    """Someone has changed or added to these records since an import wrote them at ``since`` (reads do not count).
 
     Every change of case data is audited, so the trail answers it: any event on the records or the
-    adults' person records other than an import's own, a read (``record.*``) or a listing (``records.*``).
+    adults' person records after ``since`` other than an import's own, a read (``record.*``) or a listing
+    (``records.*``). What happened to an adult before the import (a colleague's match cleared) is not work on it.
     """
     events = AuditEvent.objects.none()
     for record_type, ids in (
@@ -275,7 +279,8 @@ def worked_on_since(
         if keys:
             events = events | AuditEvent.objects.filter(record_type=record_type, record_id__in=keys)
     return (
-        events.exclude(action__in=IMPORT_ACTIONS)
+        events.filter(occurred_at__gte=since)
+        .exclude(action__in=IMPORT_ACTIONS)
         .exclude(action__startswith="record.")
         .exclude(action__startswith="records.")
         .exists()

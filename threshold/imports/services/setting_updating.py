@@ -25,7 +25,7 @@ from threshold.imports.models import ImportedRecord
 from threshold.imports.services.common import worked_on_since
 from threshold.imports.services.setting_writing import STATUS_OF, SettingWriter, has_record, raised_by
 from threshold.imports.services.updating import apply_changes, same_adult
-from threshold.imports.services.writing import at_midday, source_rerun, tidy_name
+from threshold.imports.services.writing import source_rerun, tidy_name
 from threshold.imports.setting_checking import RECORD_COLUMNS
 from threshold.imports.setting_columns import SETTING_COLUMNS
 from threshold.people.models import Person
@@ -55,6 +55,14 @@ class SettingRows(SettingWriter):
         if bool(raised_by(values)) != bool(raised_by(previous)):
             return self._problem(checked, "raiser_name", "Whether the concern was raised anonymously has changed "
                                  "since it was imported: an import does not change that")  # fmt: skip
+        if values.get("raised_on") != previous.get("raised_on"):
+            return self._problem(checked, "raised_on", "Date the concern was raised has changed since it was "
+                                 "imported: an import does not move a concern's dates (undo the import and import "
+                                 "the corrected file)")  # fmt: skip
+        removed = [name for name in RECORD_COLUMNS if previous.get(name) not in (None, "") and name not in values]
+        if removed:
+            return self._problem(checked, removed[0], f"{SETTING_COLUMNS.by_name[removed[0]].label} was given when "
+                                 "first imported and is now blank: change the record in Threshold")  # fmt: skip
         if previous.get("closed_on") and values.get("closed_on") != previous.get("closed_on"):
             return self._problem(checked, "closed_on", "Date closed has changed since it was imported: "
                                  "change the concern in Threshold, not by import")  # fmt: skip
@@ -64,9 +72,10 @@ class SettingRows(SettingWriter):
         concern = record.concern
         assert concern is not None  # a setting's record is a concern's
         if worked_on_since(
+            since=record.imported_at,
             concerns=[concern.pk],
             allegations=[record.allegation_id] if record.allegation_id else [],
-            people=[concern.subject_id],
+            people=[concern.subject_id] if record.made_person else [],
         ):
             return self._problem(checked, "reference", "Someone has worked on this record in Threshold since it "
                                  "was imported: make the change there")  # fmt: skip
@@ -86,15 +95,18 @@ class SettingRows(SettingWriter):
             self._person_follows(checked, concern)
         allegation = record.allegation
         if values.get("decision") and not previous.get("decision"):
+            # The allegation a decision makes is audited as imported (``SettingWriter.allegation``).
             allegation = self.triage(checked, concern)
             status = ConcernStatus.CLOSED if values.get("closed_on") else STATUS_OF[values["decision"]]
-            self._audit_update(concern, checked, apply_changes(concern, {"status": status}))
+            changes = apply_changes(concern, {"status": status})
+            self._audit_update(concern, checked, {**changes, "triage": (None, values["decision"])})
         if has_record(values) and changed & set(RECORD_COLUMNS):
             self._record_follows(checked, concern)
         if allegation is not None and values.get("outcome") and not previous.get("outcome"):
             if not allegation.outcomes.exists():
                 self.conclude(checked, allegation)
-            apply_changes(allegation, {"status": AllegationStatus.CONCLUDED})
+            changes = apply_changes(allegation, {"status": AllegationStatus.CONCLUDED})
+            self._audit_update(allegation, checked, {**changes, "outcome": (None, values["outcome"])})
             allegation_deadlines_sync(allegation)
         concern_deadlines_sync(concern)
         record.allegation = allegation
@@ -122,8 +134,6 @@ class SettingRows(SettingWriter):
         wanted: dict[str, Any] = {}
         if "summary" in changed:
             wanted["summary"] = values["summary"]
-        if "raised_on" in changed:
-            wanted.update(raised_on=values["raised_on"], created_at=at_midday(values["raised_on"]))
         if "closed_on" in changed and values.get("closed_on"):
             wanted.update(
                 status=ConcernStatus.CLOSED,
@@ -158,7 +168,12 @@ class SettingRows(SettingWriter):
     def _record_follows(self, checked: CheckedRow, concern: Concern) -> None:
         record = LowLevelRecord.objects.select_for_update().filter(concern=concern).first()
         if record is None:
-            self.low_level_record(checked, concern)
+            made = self.low_level_record(checked, concern)
+            self._audit_update(
+                concern,
+                checked,
+                {name: (None, getattr(made, name)) for name in RECORD_COLUMNS if checked.values.get(name)},
+            )
             return
         values = checked.values
         wanted = {

@@ -41,7 +41,7 @@ from threshold.concerns.models import (
     Routing,
     Triage,
 )
-from threshold.concerns.selectors import is_headteacher
+from threshold.concerns.selectors import governance_recipients, is_headteacher
 from threshold.concerns.services.common import routing_of, subject_person
 from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.concerns.services.low_level import low_level_decisions_set
@@ -50,6 +50,7 @@ from threshold.imports.columns import folded
 from threshold.imports.models import ImportedRecord, ImportRun
 from threshold.imports.services.writing import at_midday, source_record, source_text, tidy_name
 from threshold.imports.setting_checking import RECORD_COLUMNS
+from threshold.imports.setting_columns import SETTING_COLUMNS
 from threshold.lado.services.contacts import member_named_exactly
 from threshold.people.models import Person
 from threshold.people.subjects import members_of, possible_members
@@ -58,6 +59,11 @@ IMPORTED_RATIONALE = "Decided before the setting used Threshold; brought in from
 ABOUT_YOU = (
     "This row is about you, or someone with your name: ask a colleague who handles concerns to import it "
     "(nobody records a concern about themselves)"
+)
+NOBODY_ABOVE = (
+    "This row is about the setting's manager, or someone with their name, and nobody in its governance role uses "
+    "Threshold yet to receive it: ask your local authority to add your chair of governors or management "
+    "committee, then import the file again"
 )
 # What a log writes for a concern raised anonymously, where the form asks for the name to be left blank.
 ANONYMOUS = frozenset({"anonymous", "anon", "anonymously", "notgiven", "withheld", "unknown"})
@@ -92,10 +98,12 @@ class SettingWriter:
         self.members = members_of([self.setting])
         # Whom a concern about goes above (section 13.3): the setting's headteacher or manager.
         self.heads = [user for user in self.members if is_headteacher(user=user, organisation=self.setting)]
+        # A setting with no trust sends a concern about its manager to its governance role (13.3): with nobody in
+        # that role using Threshold, such a concern would be seen by nobody, so it is not brought in.
+        above = routing_of(organisation=self.setting, subject_user=None, headteacher_conflict=True)
+        self.nobody_above = above == Routing.GOVERNANCE and not governance_recipients(self.setting)
         self.adults: dict[str, int] = {}
         self.unallocated = 0  # a setting's rows are allocated to nobody: its handlers see them all
-        # The adults a dry run has counted (it writes no person to find again).
-        self.counted: set[object] = set()
         self._hidden: set[int] | None = None
 
     # ------------------------------------------------------------------ checks needing the database
@@ -114,14 +122,24 @@ class SettingWriter:
         return record.concern_id not in self._hidden
 
     def row_problems(self, checked: CheckedRow) -> list[Problem]:
-        """A new row about the person importing (or someone of their name) is theirs not to write."""
-        if self.recorded_by is None:
-            return []
+        """Why this importer may not write the row, new or imported before.
+
+        It is about them (or someone of their name), or about the setting's manager with nobody above them in
+        Threshold to receive it.
+        """
         name = adult_name(checked.values)
-        if possible_members(name=name, organisations=(), members=[self.recorded_by]):
-            column = self.run.mapping.get("adult_last_name") or self.run.mapping.get("adult_name") or "Name"
-            return [Problem(checked.number, column, ABOUT_YOU)]
-        return []
+        about_you = self.recorded_by is not None and possible_members(
+            name=name, organisations=(), members=[self.recorded_by]
+        )
+        nobody_above = self.nobody_above and possible_members(name=name, organisations=(), members=self.heads)
+        if not (about_you or nobody_above):
+            return []
+        column = (
+            self.run.mapping.get("adult_last_name")
+            or self.run.mapping.get("adult_name")
+            or SETTING_COLUMNS.by_name["adult_name"].label
+        )
+        return [Problem(checked.number, column, ABOUT_YOU if about_you else NOBODY_ABOVE)]
 
     # ------------------------------------------------------------------ figures
 
@@ -133,12 +151,12 @@ class SettingWriter:
         outcome_created["allegations"] += values.get("decision") == Decision.ALLEGATION
 
     def new_person(self, checked: CheckedRow) -> bool:
-        """Whether the row's adult would be a new person record (the dry run's count); remembers them."""
-        key = folded(adult_name(checked.values))
-        if key in self.counted:
-            return False
-        self.counted.add(key)
-        return self._earlier(tidy_name(adult_name(checked.values))) is None
+        """Not counted for a setting (always False).
+
+        Its people are found by name alone, so whether one exists already would tell a DSL that a concern hidden
+        from them (about the head, routed past them) was recorded.
+        """
+        return False
 
     def created_counts(self, records: QuerySet[ImportedRecord]) -> Counter[str]:
         """What the committed records of an attempt are, counted."""
@@ -146,7 +164,6 @@ class SettingWriter:
             concerns=records.count(),
             low_level_records=LowLevelRecord.objects.filter(concern__import_source__in=records).count(),
             allegations=records.exclude(allegation=None).count(),
-            people=records.filter(made_person=True).count(),
         )
 
     # ------------------------------------------------------------------ writing

@@ -37,7 +37,7 @@ def undo_problem(run: ImportRun) -> str:
     records = ImportedRecord.objects.filter(run=run)
     if records.exclude(last_run=run).exists():
         return "A later import has changed records this one brought in: undo that one first"
-    if worked_on_since(**_brought_in(run), people=_people_made(run)):
+    if worked_on_since(since=run.created_at, **_brought_in(run), people=_people_made(run)):
         return "Someone has worked on records this import brought in since: it can no longer be undone as a whole"
     return ""
 

@@ -105,7 +105,8 @@ def update_problems(writer: Writer, record: ImportedRecord, checked: CheckedRow)
     assert contact is not None
     assert record.contact_id is not None
     cases = [record.case_id] if record.case_id else []
-    if worked_on_since(contacts=[record.contact_id], cases=cases, people=[contact.subject_id]):
+    people = [contact.subject_id] if record.made_person else []
+    if worked_on_since(since=record.imported_at, contacts=[record.contact_id], cases=cases, people=people):
         return _problem(writer, checked, "reference", "Someone has worked on this record in Threshold since it was "
                         "imported: make the change there")  # fmt: skip
     return []
