@@ -12,7 +12,7 @@ from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
-from threshold.core.record_ids import encode
+from threshold.core.record_ids import token_of
 from threshold.policy import retention_in_words
 
 
@@ -92,12 +92,6 @@ def link(href: str, text: object) -> Markup:
     return Markup('<a class="govuk-link" href="{}">{}</a>').format(href, text)
 
 
-def record_token(record_id: int | str) -> str:
-    """A record id as people may see it: its URL token, which counts nothing (ADR 0017); other ids as they are."""
-    text = str(record_id)
-    return encode(int(text)) if text.isdigit() else text
-
-
 def thousands(number: int) -> str:
     """A count as GOV.UK writes it: 6,000 (a comma between thousands)."""
     return f"{number:,}"
@@ -121,7 +115,7 @@ def environment(**options: Any) -> Environment:
             "error_list": error_list,
             "select_items": select_items,
             "link": link,
-            "record_token": record_token,
+            "record_token": token_of,
             "service_name": "Threshold",
             "demo_mode": settings.DEMO_MODE,
         }

@@ -87,7 +87,7 @@ def test_who_has_looked_at_a_case_shows_a_list_before_and_after_the_index_catche
     assert case_id in listed.details["ids"]
     assert not AuditRecordRef.objects.filter(sequence=listed.sequence).exists()
     page = signed_in("ada").get(reverse("audit_record_events", args=["case", case_id])).content.decode()
-    assert "records.listed" in page
+    assert "Lara Lado listed cases" in page
     assert listed in selectors.record_events(record_type="case", record_id=case_id)
     assert verify_chain().ok
 

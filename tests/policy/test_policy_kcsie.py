@@ -190,7 +190,7 @@ def test_facts_the_pack_does_not_use_are_reported_rather_than_silently_ignored()
 def test_without_reported_on_no_deadline_is_invented_and_the_note_says_so() -> None:
     result = assess(PACK, {"possible_criminal_offence": True})
     assert result.deadlines == ()
-    assert any("reported_on was not given" in note for note in result.notes)
+    assert any("the date it was reported was not given" in note for note in result.notes)
 
 
 def test_the_assessment_json_has_every_key_the_issue_promises() -> None:

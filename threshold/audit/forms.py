@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from threshold.audit.presenters import action_label
+
 
 class EventFilterForm(forms.Form):
     """Who, what and when: every field optional."""
@@ -23,7 +25,11 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args: Any, actors: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["actor"].choices = [("", "Anyone"), *[(u.pk, u.full_name) for u in actors]]  # type: ignore[attr-defined]
-        self.fields["action"].choices = [("", "Any action"), *[(a, a) for a in actions]]  # type: ignore[attr-defined]
+        # Each action in words; its code is the value (what the filter and the export use).
+        self.fields["action"].choices = [  # type: ignore[attr-defined]
+            ("", "Any action"),
+            *sorted(((a, action_label(a)) for a in actions), key=lambda choice: choice[1]),
+        ]
 
     def _date(self, prefix: str, label: str) -> dt.date | None:
         parts = [self.cleaned_data.get(f"{prefix}_{part}") for part in ("day", "month", "year")]

@@ -15,9 +15,11 @@ from django.utils import timezone
 from threshold.access import fetch
 from threshold.access.guard import scoped
 from threshold.accounts.models import User
+from threshold.allegations.models import Allegation
 from threshold.audit.index import events_naming
 from threshold.audit.models import AuditEvent
-from threshold.lado.models import Meeting
+from threshold.concerns.models import Concern
+from threshold.lado.models import Case, Contact, Meeting
 from threshold.people.models import Person
 
 
@@ -161,6 +163,27 @@ RECORD_MODELS: dict[str, Any] = {
     # A document follows its record: no action of its own to pass on.
     "document": lambda user, action="view": fetch.visible_documents(user),
 }
+
+
+# The records whose audit rows name them by reference.
+_REFERENCED: dict[str, Any] = {"contact": Contact, "case": Case, "concern": Concern, "allegation": Allegation}
+
+
+def record_references(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The reference people quote for each (record type, id) that has one, read a kind at a time.
+
+    For the audit trail's pages, whose events the viewer may already read (scoped, and rule 2 applied): a
+    reference names the record the event is about and says nothing more.
+    """
+    wanted: dict[str, set[int]] = {}
+    for record_type, record_id in pairs:
+        if record_type in _REFERENCED and str(record_id).isdigit():
+            wanted.setdefault(record_type, set()).add(int(record_id))
+    found: dict[tuple[str, str], str] = {}
+    for record_type, ids in wanted.items():
+        rows = _REFERENCED[record_type].objects.filter(pk__in=ids).values_list("pk", "reference")
+        found.update({(record_type, str(pk)): reference for pk, reference in rows})
+    return found
 
 
 def record_organisation_id(record: Any) -> int | None:

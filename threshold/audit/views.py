@@ -17,9 +17,11 @@ from threshold.audit.context import AuditContext
 from threshold.audit.forms import EventFilterForm
 from threshold.audit.models import AuditEvent
 from threshold.audit.paging import event_page
+from threshold.audit.presenters import described, kind_words
 from threshold.audit.services import audit_record
 from threshold.core.exports import csv_safe
 from threshold.core.http import signed_in_user
+from threshold.core.record_ids import token_of
 
 
 def _require_auditor(request: HttpRequest) -> None:
@@ -48,10 +50,15 @@ def record_events(request: HttpRequest, record_type: str, record_id: int) -> Htt
     )
     events = selectors.record_events(record_type=record_type, record_id=record_id)
     page = event_page(events, [events], request)
+    reference = selectors.record_references([(record_type, str(record_id))]).get((record_type, str(record_id)))
     return render(
         request,
         "audit/record_events.html",
-        {"page": page, "record_type": record_type, "record_id": record_id},
+        {
+            "page": page,
+            "lines": described(page.rows),
+            "record_label": f"{kind_words(record_type)} {reference or token_of(record_id)}",
+        },
     )
 
 
@@ -71,7 +78,9 @@ def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     events = selectors.person_access_log(person=person)
     page = event_page(events, [events], request)
-    return render(request, "audit/person_access_log.html", {"page": page, "person": person})
+    return render(
+        request, "audit/person_access_log.html", {"page": page, "lines": described(page.rows), "person": person}
+    )
 
 
 def _filters(request: HttpRequest) -> tuple[EventFilterForm, dict[str, Any] | None]:
@@ -121,7 +130,7 @@ def organisation_events(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/organisation_events.html",
-        {"form": form, "page": page, "querystring": _without_paging(request)},
+        {"form": form, "page": page, "lines": described(page.rows), "querystring": _without_paging(request)},
     )
 
 

@@ -42,6 +42,12 @@ def _round(half: int, number: int) -> int:
     return int.from_bytes(digest[:3], "big") & _HALF_MASK
 
 
+def token_of(record_id: int | str) -> str:
+    """A record id as people may see it: its URL token, which counts nothing (ADR 0017); other ids as they are."""
+    text = str(record_id)
+    return encode(int(text)) if text.isdigit() else text
+
+
 def encode(record_id: int) -> str:
     """The URL token of a record id (0 ≤ id < 2⁴⁰)."""
     if not 0 <= record_id < 1 << (2 * _HALF_BITS):

@@ -27,7 +27,7 @@ from types import MappingProxyType
 
 from .calendar import add_calendar_days, add_months, add_working_days
 from .conditions import AGENCIES, Condition, evaluate, referenced_facts
-from .facts import Facts, FactValue, parse_facts
+from .facts import Facts, FactValue, fact_words, parse_facts
 from .pack import Criterion, Definition, Level, Pack, Rule, Timescale
 from .questions import unanswered
 from .results import Advice, Assessment, Deadline, PackStamp, Quoted, Reason, Response
@@ -115,10 +115,13 @@ def assess(pack: Pack, facts: Facts | Mapping[str, object]) -> Assessment:
 
     deadlines, missing = _deadlines(pack, situation)
     if missing:
-        notes.append(f"Deadlines not worked out because {' and '.join(sorted(missing))} was not given.")
+        notes.append(f"Deadlines not worked out because {' and '.join(fact_words(name) for name in sorted(missing))}"
+                     " was not given.")  # fmt: skip
     historic = situation.derived.get("non_recent")
     if historic is None and checked.get("incident_date"):
-        notes.append("Whether the allegation is non-recent is not worked out: reported_on was not given.")
+        notes.append(
+            f"Whether the allegation is non-recent is not worked out: {fact_words('reported_on')} was not given."
+        )
     guidance = tuple(
         Quoted(g.id, g.text, g.source, g.items) for g in pack.guidance if evaluate(g.when, situation).matched
     )

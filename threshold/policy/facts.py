@@ -59,6 +59,24 @@ def _d(name: str, meaning: str) -> FactSpec:
     return FactSpec(name, Kind.DATE, meaning)
 
 
+# Fact names as a page says them (issue 17: no internal name on a page); any other name is read without its
+# underscores by ``fact_words``.
+FACT_WORDS = {
+    "subject_date_of_birth": "the subject's date of birth",
+    "allegation_date": "the date of the allegation",
+    "left_employment_on": "the date the person left their employment",
+    "reported_on": "the date it was reported",
+    "incident_date": "the date of the incident",
+    "record_type": "the kind of record",
+    "suspended_on": "the date of the suspension",
+}
+
+
+def fact_words(name: str) -> str:
+    """A fact's name as a person reads it ("reported_on" → "the date it was reported")."""
+    return FACT_WORDS.get(name, name.replace("_", " "))
+
+
 ABUSE_CATEGORIES = ("physical", "sexual", "emotional", "neglect", "conduct")
 OUTCOMES = ("substantiated", "malicious", "false", "unsubstantiated", "unfounded")
 RECORD_TYPES = ("allegation", "low_level_concern", "consultation")

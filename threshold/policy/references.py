@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from .conditions import evaluate
 from .engine import situation_for, stamp
-from .facts import Facts, FactValue, parse_facts
+from .facts import Facts, FactValue, fact_words, parse_facts
 from .pack import Pack
 from .results import Reason, ReferenceDecision
 
@@ -35,7 +35,7 @@ def decide_reference(pack: Pack, facts: Facts | Mapping[str, object]) -> Referen
         reasons.append(
             Reason(
                 "record-type-assumed",
-                "record_type was not given, so the record is taken to be an allegation.",
+                f"{fact_words('record_type').capitalize()} was not given, so the record is taken to be an allegation.",
                 "Threshold",
             )
         )

@@ -23,7 +23,7 @@ from .calendar import add_years_rolling_forward
 from .conditions import evaluate
 from .engine import situation_for, stamp
 from .errors import FactsError
-from .facts import Facts, parse_facts, to_json
+from .facts import FACT_WORDS, Facts, parse_facts, to_json
 from .pack import Pack, Period
 from .pension import state_pension_date
 from .results import Quoted, Reason, RetentionDecision
@@ -86,12 +86,7 @@ def _wanted(period: Period) -> str:
     return "subject_date_of_birth" if period.start == "state_pension_date" else period.start
 
 
-_WORDS = {
-    "subject_date_of_birth": "the subject's date of birth",
-    "allegation_date": "the date of the allegation",
-    "left_employment_on": "the date the person left their employment",
-    "reported_on": "the date it was reported",
-}
+_WORDS = FACT_WORDS
 # Longest first, so that no name is replaced inside a longer one.
 _NAMES = sorted(_WORDS, key=len, reverse=True)
 
