@@ -109,6 +109,24 @@ def test_hana_triages_a_concern_as_low_level_with_the_tier_2_advice(signed_in) -
     assert stale.status_code == 302
 
 
+def test_hana_decides_a_concern_is_an_allegation_and_lands_on_the_new_allegation(signed_in) -> None:
+    from threshold.allegations.models import Allegation
+
+    signed_in("tom").post(reverse("concern_share"), _share_form())
+    concern = Concern.objects.get()
+    hana = signed_in("hana")
+    decided = hana.post(
+        reverse("concern_triage", args=[concern.pk]),
+        {**_facts_form(), "version": concern.version, "step": "decide", "decision": "allegation",
+         "rationale": "Meets the harm threshold.", "override_reason": "The facts are worse than the form shows."},
+    )  # fmt: skip
+    allegation = Allegation.objects.get(concern=concern)
+    assert decided.status_code == 302
+    assert decided.url == reverse("allegation_detail", args=[allegation.pk])
+    page = hana.get(decided.url).content.decode()
+    assert f"Allegation {allegation.reference} is open." in page
+
+
 def test_a_stale_triage_form_gets_the_conflict_page(signed_in) -> None:
     signed_in("tom").post(reverse("concern_share"), _share_form())
     concern = Concern.objects.get()

@@ -268,6 +268,12 @@ def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
                 if isinstance(triage, HeadSignOff):
                     messages.success(request, "Decision sent to the headteacher to sign off.")
                     return redirect("concern_detail", concern_id=concern.pk)
+                if triage.allegation is not None:
+                    # What comes next is the allegation's (its steps, the LADO within one working day): land there.
+                    messages.success(
+                        request, f"Decision recorded: an allegation. Allegation {triage.allegation.reference} is open."
+                    )
+                    return redirect("allegation_detail", allegation_id=triage.allegation_id)
                 messages.success(request, f"Decision recorded: {triage.get_decision_display().lower()}.")
                 if triage.decision == Decision.LOW_LEVEL:
                     return redirect("concern_low_level", concern_id=concern.pk)
