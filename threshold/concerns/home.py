@@ -36,6 +36,20 @@ def _low_level_state(concern: Concern) -> str:
     return "further action open"
 
 
+def _waiting(concern: Concern, today: Any) -> dict[str, Any]:
+    """A concern awaiting triage as the list shows it: how long it has waited, and what marks it out."""
+    days = (today - concern.raised_on).days
+    tags = []
+    if concern.open_allegation:  # type: ignore[attr-defined]
+        tags.append(("Open allegation about this adult", "red"))
+    elif concern.earlier_concerns:  # type: ignore[attr-defined]
+        tags.append(("Earlier concerns about this adult", "orange"))
+    if concern.is_anonymous:
+        tags.append(("Anonymous", "grey"))
+    waited = "raised today" if days <= 0 else f"waiting {days} day{'' if days == 1 else 's'}"
+    return {"concern": concern, "waited": waited, "tags": tags}
+
+
 def panel(request: HttpRequest) -> dict[str, Any] | None:
     """For headteachers, DSLs, directors of school and chairs of governors; other staff get a way to share."""
     user = request.user
@@ -46,11 +60,13 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
         membership = getattr(request, "membership", None)
         return {"template": "concerns/_home_share.html"} if selectors.may_share(membership) else None
     today = timezone.localdate()
-    awaiting = list(selectors.awaiting_triage(user)[:PANEL_LIMIT])
+    awaiting = [_waiting(concern, today) for concern in selectors.awaiting_triage(user)[:PANEL_LIMIT]]
     open_low_level = list(selectors.open_low_level(user)[:PANEL_LIMIT])
     actions_due = list(selectors.actions_due(user)[:PANEL_LIMIT])
     # The panel shows concerns (names of the adults concerned): the read is audited like any list.
-    shown = sorted({c.pk for c in awaiting} | {c.pk for c in open_low_level} | {a.concern_id for a in actions_due})
+    shown = sorted(
+        {row["concern"].pk for row in awaiting} | {c.pk for c in open_low_level} | {a.concern_id for a in actions_due}
+    )
     audit_listed(
         context=AuditContext.from_request(request),
         record_type="concern",

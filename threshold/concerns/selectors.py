@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from threshold.access import fetch, reviews, subrecords
@@ -20,6 +20,7 @@ from threshold.access.reviews import review_organisations as review_organisation
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import EMPLOYER_ROLES, OrganisationKind, Role
 from threshold.accounts.selectors import current_memberships
+from threshold.allegations.models import AllegationStatus
 from threshold.concerns.models import (
     Concern,
     ConcernStatus,
@@ -39,7 +40,7 @@ def concerns_handled(user: User, *, query: str = "") -> QuerySet[Concern]:
     The concerns page and its spreadsheets read this one list (``threshold.reports.exports``). ``query`` is a
     name typed into the POSTed search, never a URL's: a spreadsheet link carries no name, so it holds them all.
     """
-    concerns = fetch.visible_concerns(user).select_related("subject", "organisation")
+    concerns = fetch.visible_concerns(user).select_related("subject", "organisation", "triage")
     if query:
         concerns = concerns.filter(subject__full_name__icontains=query)
     return concerns.order_by("-created_at", "-pk")
@@ -271,19 +272,33 @@ def _setting_handled(user: User) -> list[int]:
 
 
 def awaiting_triage(user: User) -> QuerySet[Concern]:
-    """Concerns this user triages that nobody has triaged yet.
+    """Concerns this user triages that nobody has triaged yet, the most serious and then the oldest first.
 
     A trust's director or DSL (and a chair of governors) may open every
     concern at the schools they cover, but triage only those routed to them:
     the setting's own handlers triage the rest.
+
+    Before triage nothing says how serious a concern is but what is known of its adult (issue 17): an open
+    allegation about them comes first, then earlier concerns about them (a pattern, policy 13.4), then the
+    rest; within each, the concern waiting longest. Each row carries ``open_allegation`` and
+    ``earlier_concerns``, counted among the records this user may see (nobody learns of one hidden from them).
     """
     mine = Q(routed_to_trust=True) | Q(organisation__in=_setting_handled(user))
+    live = (AllegationStatus.OPEN, AllegationStatus.REFERRED)
+    allegations = fetch.visible_allegations(user).filter(subject=OuterRef("subject"), status__in=live)
+    earlier = (
+        fetch.visible_concerns(user)
+        .filter(subject=OuterRef("subject"), raised_on__lte=OuterRef("raised_on"))
+        .exclude(pk=OuterRef("pk"))
+    )
     # A decision awaiting the headteacher's sign-off is no longer waiting for triage.
     return (
         fetch.visible_concerns(user, "change")
         .filter(mine, status=ConcernStatus.NEW)
         .exclude(sign_offs__state=SignOffState.AWAITING)
+        .annotate(open_allegation=Exists(allegations), earlier_concerns=Exists(earlier))
         .select_related("subject", "organisation")
+        .order_by("-open_allegation", "-earlier_concerns", "raised_on", "created_at", "pk")
     )
 
 

@@ -1,0 +1,70 @@
+"""The triage list shows what matters first (issue 17): Hana, between lessons on the Tuesday before Christmas, sees
+the anonymous concern about Chris (who has an open allegation) first, then the second about Ann (a concern about her
+was raised before), then the rest, oldest first; each says how long it has waited and marks what sets it apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.concerns.test_pages import _date_boxes, _share_form
+from threshold.allegations.models import Allegation
+from threshold.concerns import selectors
+from threshold.concerns.models import Concern
+
+
+@pytest.fixture(autouse=True)
+def before_christmas() -> Iterator[None]:
+    with time_machine.travel(dt.datetime(2026, 12, 22, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def share(client: Any, name: str, raised: dt.date, **extra: str) -> Concern:
+    client.post(reverse("concern_share"), _share_form(subject_name=name, **_date_boxes("raised_on", raised), **extra))
+    concern = Concern.objects.order_by("-pk").first()  # an anonymous one keeps the day only: not by time
+    assert concern is not None
+    return concern
+
+
+def test_the_most_serious_and_then_the_oldest_come_first(signed_in: Any, persona: Any) -> None:
+    tom = signed_in("tom")
+    old = share(tom, "Dan Driver", dt.date(2026, 12, 1))
+    first_about_ann = share(tom, "Ann Assistant", dt.date(2026, 11, 2))
+    again_about_ann = share(tom, "Ann Assistant", dt.date(2026, 12, 21))
+    recent = share(tom, "Eve Extra", dt.date(2026, 12, 15))
+    about_chris = share(tom, "Chris Coach", dt.date(2026, 12, 22), anonymous="yes", declaration="on")
+    Allegation.objects.create(
+        organisation=about_chris.organisation, subject=about_chris.subject, summary="Grabbed a pupil's arm."
+    )
+    order = list(selectors.awaiting_triage(persona("hana")))
+    assert order == [about_chris, again_about_ann, first_about_ann, old, recent]
+
+    home = signed_in("hana").get(reverse("home")).content.decode()
+    panel = home[home.index('id="awaiting-triage"') :]
+    rows = re.findall(r"<li>(.*?)</li>", panel, re.S)[:5]
+    assert about_chris.reference in rows[0]
+    assert "Open allegation about this adult" in rows[0]
+    assert "Anonymous" in rows[0]
+    assert "raised today" in rows[0]
+    assert "Earlier concerns about this adult" in rows[1]
+    assert "waiting 1 day" in rows[1]
+    assert "waiting 50 days" in rows[2]
+    assert "waiting 21 days" in rows[3]
+
+
+def test_an_allegation_hidden_from_hana_does_not_mark_a_concern(signed_in: Any, persona: Any) -> None:
+    about_hana_user = persona("hana")
+    tom = signed_in("tom")
+    concern = share(tom, "Chris Coach", dt.date(2026, 12, 21))
+    Allegation.objects.create(
+        organisation=concern.organisation, subject=concern.subject, summary="Routed past the head.",
+        routed_to_trust=True,
+    )  # fmt: skip
+    row = selectors.awaiting_triage(about_hana_user).get(pk=concern.pk)
+    assert row.open_allegation is False  # the trust's, not hers: it says nothing to her
