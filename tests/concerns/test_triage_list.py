@@ -67,4 +67,4 @@ def test_an_allegation_hidden_from_hana_does_not_mark_a_concern(signed_in: Any, 
         routed_to_trust=True,
     )  # fmt: skip
     row = selectors.awaiting_triage(about_hana_user).get(pk=concern.pk)
-    assert row.open_allegation is False  # the trust's, not hers: it says nothing to her
+    assert row.open_allegation is False  # type: ignore[attr-defined]  # the trust's, not hers: it says nothing to her
