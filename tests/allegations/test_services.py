@@ -654,3 +654,20 @@ def test_authority_to_proceed_is_only_recorded_while_the_police_are_involved(per
         _police(persona, chris_allegation, involved=False, authorised=True)
     assert "proceedings_authorised" in raised.value.message_dict
     assert not PoliceInvolvement.objects.exists()
+
+
+def test_each_alternative_without_a_reason_is_named(persona: Any, chris_allegation: Any) -> None:
+    alternatives = [
+        {"text": "Redeployment within the school so that the individual does not have direct contact with the "
+         "child concerned", "used": False, "reason": ""},
+        {"text": "Providing an assistant", "used": False, "reason": ""},
+        {"text": "", "used": False, "reason": ""},
+    ]  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        _risk(persona, chris_allegation, alternatives=alternatives)
+    messages = refused.value.message_dict
+    assert messages["alternative_0_reason"] == [
+        "Say why “Redeployment within the school so that the individual does not have…” was or was not used"
+    ]
+    assert messages["alternative_1_reason"] == ["Say why “Providing an assistant” was or was not used"]
+    assert messages["alternative_2_reason"] == ["Say why “your own alternative” was or was not used"]

@@ -9,10 +9,10 @@ from django.contrib.auth.password_validation import validate_password
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import ROLES_BY_KIND, Role
-from threshold.core.forms import CleanCharField, VersionedForm
+from threshold.core.forms import CleanCharField, VersionedForm, WrittenForm
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(WrittenForm):
     """Who to invite, to which organisation, in which role."""
 
     # Stored without hidden or direction-changing characters: a spoofed name would display wrongly everywhere.
@@ -55,7 +55,7 @@ class InvitationForm(forms.Form):
         return data
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(WrittenForm):
     """A new password, typed twice, checked against the common-password list."""
 
     password1 = forms.CharField(
@@ -104,7 +104,7 @@ class RoleChangeForm(VersionedForm):
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]  # type: ignore[attr-defined]
 
 
-class SwitchOrganisationForm(forms.Form):
+class SwitchOrganisationForm(WrittenForm):
     """Which of the user's memberships to act through."""
 
     membership = forms.TypedChoiceField(

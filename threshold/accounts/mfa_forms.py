@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
+from threshold.core.forms import WrittenForm
 
 TOO_MANY = "Too many wrong codes. Wait {minutes} minutes and try again, or use one of your recovery codes."
 
@@ -68,11 +69,11 @@ class _LimitedCodeMixin:
         return code
 
 
-class AuthenticateForm(_LimitedCodeMixin, allauth_forms.AuthenticateForm):
+class AuthenticateForm(_LimitedCodeMixin, WrittenForm, allauth_forms.AuthenticateForm):
     """The code step of signing in."""
 
 
-class ReauthenticateForm(_LimitedCodeMixin, allauth_forms.ReauthenticateForm):
+class ReauthenticateForm(_LimitedCodeMixin, WrittenForm, allauth_forms.ReauthenticateForm):
     """The code step of confirming it is you."""
 
     stage = "reauthenticate"

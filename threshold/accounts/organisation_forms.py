@@ -9,6 +9,7 @@ from django import forms
 from threshold.accounts.models import Organisation
 from threshold.accounts.organisation_services import policy_pack_choices
 from threshold.accounts.roles import OrganisationKind
+from threshold.core.forms import WrittenForm
 from threshold.core.vocabularies import SchoolPhase
 
 
@@ -27,7 +28,7 @@ class PolicyPackField(forms.ChoiceField):
         )
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(WrittenForm):
     """An organisation's name, kind, trust, local authority area, phase, policy pack and whether it is active."""
 
     name = forms.CharField(
@@ -78,7 +79,7 @@ class OrganisationForm(forms.Form):
             del self.fields["fingerprint"]
 
 
-class PolicyPackForm(forms.Form):
+class PolicyPackForm(WrittenForm):
     """The policy pack an organisation works under, and the version of the organisation it was chosen against."""
 
     policy_pack = PolicyPackField()

@@ -11,7 +11,7 @@ from django import forms
 
 from threshold.allegations.forms import _choice, _text
 from threshold.allegations.models import Consulted, LiaisonKind, PersonnelFileChoice
-from threshold.core.forms import CaseForm
+from threshold.core.forms import CaseForm, WrittenForm
 
 
 class ConfidentialityForm(CaseForm):
@@ -53,7 +53,7 @@ class LessonsReviewForm(CaseForm):
     notes = _text("Notes")
 
 
-class AgencyHrManagerForm(forms.Form):
+class AgencyHrManagerForm(WrittenForm):
     """Appendix 4: the supply agency's human resources manager or nominated person."""
 
     name = _text("Name", "Enter the name of the agency's HR manager or nominated person", 200)

@@ -18,7 +18,7 @@ from threshold.allegations.models import (
     SuspensionDecision,
 )
 from threshold.chronology.forms import parse_time
-from threshold.core.forms import CaseForm, CleanCharField, VersionedForm
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
 
 if TYPE_CHECKING:
@@ -284,7 +284,7 @@ class ParentUpdateForm(CaseForm):
     note = _text("What they were told", "Enter what they were told about the progress of the case")
 
 
-class PoliceForm(forms.Form):
+class PoliceForm(WrittenForm):
     """Police involvement and consent to share statements."""
 
     involved = forms.TypedChoiceField(
@@ -349,7 +349,7 @@ class FollowUpForm(CaseForm):
     not_referred_reason = _text("Why no referral is made")
 
 
-class LessonForm(forms.Form):
+class LessonForm(WrittenForm):
     """Section 11: a lesson learned."""
 
     reviewed_with = _text("Reviewed with", None, 200)

@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 
 from threshold.audit.presenters import action_label
+from threshold.core.forms import WrittenForm
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(WrittenForm):
     """Who, what and when: every field optional."""
 
     actor = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)

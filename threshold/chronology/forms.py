@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
+from threshold.core.forms import WrittenForm
+
 LONDON = ZoneInfo("Europe/London")
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
@@ -41,7 +43,7 @@ def _number(value: Any) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 4 else None
 
 
-class ChronologyEntryForm(forms.Form):
+class ChronologyEntryForm(WrittenForm):
     """When something happened (a GOV.UK date input and a time) and what happened."""
 
     # Lengths are checked in ``clean`` so every mistake gets a GOV.UK message.
@@ -94,7 +96,7 @@ class ChronologyEntryForm(forms.Form):
         return data
 
 
-class ChronologyCorrectionForm(forms.Form):
+class ChronologyCorrectionForm(WrittenForm):
     """What the entry should have said."""
 
     text = forms.CharField(

@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from threshold.concerns.models import SHARED_HOW_AROSE, BreachCategory, Decision, FurtherAction, MatrixColumn
-from threshold.core.forms import VersionedForm
+from threshold.core.forms import VersionedForm, WrittenForm
 from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS
 
@@ -33,7 +33,7 @@ class DateSpec:
     past: bool = False
 
 
-class DateInputsForm(forms.Form):
+class DateInputsForm(WrittenForm):
     """A form whose dates are GOV.UK date inputs: three boxes, ``<name>_day``, ``_month`` and ``_year``.
 
     The cleaned date is ``cleaned_data[name]`` (or None); every error about a
@@ -308,7 +308,7 @@ class PatternReviewStartForm(DateInputsForm):
         return cleaned
 
 
-class PatternFindingForm(forms.Form):
+class PatternFindingForm(WrittenForm):
     """What the review found about one person."""
 
     subject = forms.IntegerField(widget=forms.HiddenInput)
@@ -319,7 +319,7 @@ class PatternFindingForm(forms.Form):
     findings = forms.CharField(max_length=10000, error_messages={"required": "Enter the findings"})
 
 
-class PatternReviewCompleteForm(forms.Form):
+class PatternReviewCompleteForm(WrittenForm):
     """Completing a review, with a summary of what it found."""
 
     summary = forms.CharField(max_length=10000, error_messages={"required": "Enter a summary of the review"})

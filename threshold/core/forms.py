@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 
 from threshold.core.names import without_hidden_characters
 
@@ -24,6 +25,75 @@ class CleanCharField(forms.CharField):
         """The typed text, NFKC-normalised, with hidden characters removed."""
         text = super().to_python(value)
         return without_hidden_characters(text) if isinstance(text, str) else text
+
+
+def _label(field: forms.Field, name: str) -> str:
+    return str(field.label or pretty_name(name)).rstrip(":?").strip()
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: "Date raised" → "date raised", an acronym ("DBS reference") kept."""
+    first, _, rest = label.partition(" ")
+    return (first if first.isupper() and len(first) > 1 else first.lower()) + (f" {rest}" if rest else "")
+
+
+def _defaults(field: forms.Field) -> dict[str, Any]:
+    """Django's own messages for a field's class, as each class in its ancestry sets them."""
+    found: dict[str, Any] = {}
+    for cls in reversed(type(field).__mro__):
+        found.update(getattr(cls, "default_error_messages", {}))
+    return found
+
+
+def written_messages(name: str, field: forms.Field) -> dict[str, str]:
+    """The field's error messages in GOV.UK style, naming the field and saying what to do (issue 17).
+
+    Only Django's stock messages are replaced ("Ensure this value has at most 200 characters (it has 5018).");
+    a message a form wrote for its field stays as written.
+    """
+    label = _label(field, name)
+    choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField)
+    ours = {
+        "required": f"{'Choose' if choosing else 'Enter'} {_lower(label)}",
+        "max_length": f"{label} must be %(limit_value)d characters or fewer",
+        "min_length": f"{label} must be %(limit_value)d characters or more",
+        "invalid_choice": f"Choose one of the options for {_lower(label)}",
+        "invalid_list": f"Choose one of the options for {_lower(label)}",
+        "max_value": f"{label} must be %(limit_value)s or less",
+        "min_value": f"{label} must be %(limit_value)s or more",
+        "empty": "The selected file is empty",
+        "missing": "Choose a file to upload",
+        "contradiction": "Choose a file to upload, or leave the file as it is",
+    }
+    if isinstance(field, forms.IntegerField):
+        ours["invalid"] = f"{label} must be a whole number, like 3"
+    elif isinstance(field, forms.DecimalField | forms.FloatField):
+        ours["invalid"] = f"{label} must be a number"
+    elif isinstance(field, forms.EmailField):
+        ours["invalid"] = "Enter an email address in the correct format, like name@example.com"
+    elif isinstance(field, forms.DateField):
+        ours["invalid"] = f"{label} must be a real date, like 27/03/2024"
+    elif isinstance(field, forms.FileField):
+        ours["invalid"] = "The selected file could not be read: choose it again"
+    stock = _defaults(field)
+    # A length or a limit is checked by a validator, whose message the field's own (by its code) replaces.
+    checked = {getattr(validator, "code", "") for validator in field.validators}
+    return {
+        key: text
+        for key, text in ours.items()
+        if (key in field.error_messages and key in stock and str(field.error_messages[key]) == str(stock[key]))
+        or (key not in field.error_messages and key in checked)
+    }
+
+
+class WrittenForm(forms.Form):
+    """A form whose every error message names its field and says what to do: Django's stock ones replaced."""
+
+    def full_clean(self) -> None:
+        """Write the messages of every field (those a form adds in its own ``__init__`` too), then clean."""
+        for name, field in self.fields.items():
+            field.error_messages.update(written_messages(name, field))
+        super().full_clean()
 
 
 def apply_validation_error(
@@ -46,7 +116,7 @@ def apply_validation_error(
         form.add_error(field if field in form.fields else None, messages)
 
 
-class CaseForm(forms.Form):
+class CaseForm(WrittenForm):
     """A case-work form of either side: GOV.UK date inputs, and a service's errors beside its fields.
 
     Each date is three boxes, ``<name>_day``, ``_month`` and ``_year``.

@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 
+from threshold.core.forms import WrittenForm
 from threshold.documents.services import MAX_TITLE_LENGTH, too_large_message
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(WrittenForm):
     """A title and a file. Size, type and name are checked by ``document_upload``."""
 
     title = forms.CharField(

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from threshold.accounts.models import Organisation
-from threshold.core.forms import CleanCharField
+from threshold.core.forms import CleanCharField, WrittenForm
 from threshold.imports.columns import Column
 from threshold.imports.models import SavedMapping
 from threshold.imports.reading import max_bytes
@@ -17,7 +17,7 @@ from threshold.imports.services.mapping import ValueChoice
 NOT_RECORDED = "-"  # the values form's "not recorded": stored as "" in the translations
 
 
-class UploadForm(forms.Form):
+class UploadForm(WrittenForm):
     """A spreadsheet, whose records it holds (when the person may import for several) and a saved mapping to use."""
 
     file = forms.FileField(
@@ -62,7 +62,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class ColumnsForm(forms.Form):
+class ColumnsForm(WrittenForm):
     """For each of Threshold's fields, the file's column that holds it (or none)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -94,7 +94,7 @@ class ColumnsForm(forms.Form):
         }
 
 
-class ValuesForm(forms.Form):
+class ValuesForm(WrittenForm):
     """For each value the file holds in a coded column, what it means in Threshold."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -135,7 +135,7 @@ class ValuesForm(forms.Form):
         return chosen
 
 
-class SaveMappingForm(forms.Form):
+class SaveMappingForm(WrittenForm):
     """A name to keep the run's mapping under."""
 
     name = CleanCharField(
@@ -148,7 +148,7 @@ class SaveMappingForm(forms.Form):
     )
 
 
-class VersionForm(forms.Form):
+class VersionForm(WrittenForm):
     """A button's form: the version of the run the page showed."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "Open the page again"})

@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 
+from threshold.core.forms import WrittenForm
 from threshold.core.names import has_hidden_characters
 from threshold.people.subjects import NOT_A_MEMBER, SubjectToConfirm
 
 
-class ConfirmsSubject(forms.Form):
+class ConfirmsSubject(WrittenForm):
     """A form that names an adult: refuses hidden characters in the name and asks who a possible colleague is.
 
     ``subject_confirmation`` carries the answer (a user id, or

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 
+from threshold.core.forms import WrittenForm
+
 SHOW_CHOICES = [("yours", "Yours"), ("everything", "Everything you can see")]
 
 
-class WorkFilterForm(forms.Form):
+class WorkFilterForm(WrittenForm):
     """The work list's filters: a kind of deadline, and whose work (GET parameters, no personal data)."""
 
     kind = forms.SlugField(required=False, max_length=64)

@@ -28,6 +28,13 @@ from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext
 
 
+def _shortened(text: str, limit: int = 70) -> str:
+    """An alternative's words as a message names it: whole, or cut at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def risk_assessment_record(
     *,
     actor: User,
@@ -58,15 +65,18 @@ def risk_assessment_record(
     for index, row in enumerate(rows):
         if row in filled:
             for field, message in (
-                ("area", "Enter the area of potential risk"),
-                ("potential_risks", "Enter the potential risks to pupils, school or employee"),
-                ("mitigation", "Enter the method of potential mitigation"),
+                ("area", "enter the area of potential risk"),
+                ("potential_risks", "enter the potential risks to pupils, school or employee"),
+                ("mitigation", "enter the method of potential mitigation"),
             ):
                 if not _text(row.get(field)):
-                    errors[f"row_{index}_{field}"] = message
+                    # Each message names its row: several rows may miss the same answer (issue 17).
+                    errors[f"row_{index}_{field}"] = f"Risk {index + 1}: {message}"
     for index, alternative in enumerate(alternatives):
         if not _text(alternative.get("reason")):
-            errors[f"alternative_{index}_reason"] = "Say why this alternative was or was not used"
+            # Named, not "this alternative" three times over: the person sees which one needs its reason.
+            named = _shortened(_text(alternative.get("text"))) or "your own alternative"
+            errors[f"alternative_{index}_reason"] = f"Say why “{named}” was or was not used"
     if not _text(period_for_measures):
         errors["period_for_measures"] = "Enter the period for the measures"
     if review_on is None:

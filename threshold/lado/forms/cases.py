@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from threshold.accounts.models import User
-from threshold.core.forms import CleanCharField, VersionedForm
+from threshold.core.forms import CleanCharField, VersionedForm, WrittenForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, SchoolPhase
 from threshold.lado.models.cases import Body, CaseManager, Injury, RiskMeasureKind, Sector
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
@@ -199,7 +199,7 @@ class ReassignForm(VersionedForm):
         field.queryset = User.objects.filter(pk__in=[user.pk for user in candidates]).order_by("full_name")
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(WrittenForm):
     """The manager's filters on all cases: GET parameters holding no personal data.
 
     ``employers`` are the employer filter's choices, or None when the authority names more than a list can

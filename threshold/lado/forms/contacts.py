@@ -18,7 +18,7 @@ from django import forms
 from django.utils import timezone
 
 from threshold.chronology.forms import parse_time
-from threshold.core.forms import CaseForm, CleanCharField, VersionedForm
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm
 from threshold.core.vocabularies import AbuseCategory
 from threshold.lado.forms.decision_questions import ANSWERED_QUESTIONS, QUESTION_ERROR_FIELDS, question_field
 from threshold.lado.models import ConsultationReason, ContactMethod, ContactSource, Level
@@ -331,7 +331,7 @@ class ReopenForm(VersionedForm):
     )
 
 
-class SearchForm(forms.Form):
+class SearchForm(WrittenForm):
     """Search the LADO service's records. Sent by POST: a name must never sit in a URL."""
 
     name = _text("Adult's name", None, 200)

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from threshold.accounts.models import User
 from threshold.chronology.forms import LONDON, parse_time
-from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, apply_validation_error
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm, apply_validation_error
 from threshold.lado.models import MeetingKind
 from threshold.lado.models.meetings import AttendanceStatus
 from threshold.lado.services.meetings import MeetingDetails
@@ -34,7 +34,7 @@ def _text(label: str, required_message: str | None = None, max_length: int = 200
     )
 
 
-class ServiceErrors(forms.Form):
+class ServiceErrors(WrittenForm):
     """A plain form that can show a service's validation errors beside its fields."""
 
     def apply_errors(self, error: ValidationError) -> None:
@@ -105,7 +105,7 @@ class AttendeeForm(ServiceErrors):
     )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(WrittenForm):
     """Whether one invitee attended or sent apologies (one small form per row of the attendees table)."""
 
     attendee = forms.IntegerField(widget=forms.HiddenInput)
@@ -145,7 +145,7 @@ class ShareForm(ServiceErrors):
         field.queryset = candidates
 
 
-class UnshareForm(forms.Form):
+class UnshareForm(WrittenForm):
     """Stop sharing with one user (a button per current share)."""
 
     user = forms.IntegerField(widget=forms.HiddenInput)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, apply_validation_error
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm, apply_validation_error
 from threshold.core.vocabularies import Outcome
 from threshold.lado.models.cases import QualityAssuranceDecision, RegulatedActivity
 
@@ -54,7 +54,7 @@ class CompleteReviewForm(VersionedForm):
     notes = _text("What the review found", "Enter what the review found about the employer's progress")
 
 
-class QualityAssuranceForm(forms.Form):
+class QualityAssuranceForm(WrittenForm):
     """The LADO accepts or challenges the employer's outcome, with reasons."""
 
     decision = _choice(

@@ -1,0 +1,58 @@
+"""Error messages say which field and what to do, in GOV.UK style, everywhere (issue 17).
+
+Tom pastes a whole letter into "Their name" on the share form: he is told "Their name must be 200 characters or
+fewer", not Django's "Ensure this value has at most 200 characters (it has 5018)."; Hana leaves the reasons for
+three alternatives to suspension blank and is told which alternative each message is about; and every form in
+Threshold writes its stock messages this way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+
+import threshold
+from tests.concerns.test_pages import _share_form
+from threshold.core.forms import WrittenForm, written_messages
+
+
+def test_toms_overlong_name_is_told_in_words_beside_the_field(signed_in: Any) -> None:
+    response = signed_in("tom").post(reverse("concern_share"), _share_form(subject_name="x" * 5018))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Their name must be 200 characters or fewer" in page
+    assert "Ensure this value" not in page
+
+
+def test_the_stock_messages_are_replaced_and_a_forms_own_kept() -> None:
+    name = forms.CharField(label="Name", max_length=200)
+    assert written_messages("name", name)["max_length"] == "Name must be %(limit_value)d characters or fewer"
+    assert written_messages("name", name)["required"] == "Enter name"
+    kind = forms.ChoiceField(label="DBS referral", choices=[("a", "A")])
+    assert written_messages("kind", kind)["required"] == "Choose DBS referral"
+    assert written_messages("kind", kind)["invalid_choice"] == "Choose one of the options for DBS referral"
+    count = forms.IntegerField(label="Rows")
+    assert written_messages("count", count)["invalid"] == "Rows must be a whole number, like 3"
+    own = forms.CharField(label="Details", error_messages={"required": "Enter the details of the concern"})
+    assert "required" not in written_messages("details", own)
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _subclasses(sub)
+    return found
+
+
+def test_every_form_in_threshold_writes_its_messages() -> None:
+    for module in pkgutil.walk_packages(threshold.__path__, "threshold."):
+        if ".migrations" not in module.name and ".management" not in module.name:
+            importlib.import_module(module.name)
+    ours = [cls for cls in _subclasses(forms.BaseForm) if cls.__module__.startswith("threshold.")]
+    assert ours
+    stock = sorted(f"{cls.__module__}.{cls.__name__}" for cls in ours if not issubclass(cls, WrittenForm))
+    assert not stock, f"These forms keep Django's stock messages: derive them from WrittenForm: {stock}"
