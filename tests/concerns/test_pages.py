@@ -175,7 +175,7 @@ def test_the_low_level_record_shows_retention_and_references_from_the_pack(signe
     stale = hana.post(url, {"version": "0", "investigation_steps": "Asked the coach to apologise.",
                             "breach_category": "language", "further_action": "none"})  # fmt: skip
     assert stale.status_code == 409
-    differs = stale.content.decode().split("What differs")[1].split("</table>")[0]
+    differs = stale.content.decode().split("What differs</caption>")[1].split("</table>")[0]
     assert "Spoke to Chris." in differs  # what is saved now
     assert "Asked the coach to apologise." in differs  # what Hana typed, given back
 

@@ -129,7 +129,7 @@ def test_stale_advice_is_refused_with_409_and_the_advice_typed_is_given_back(
     client.post(f"/lado/contacts/{rid(second_concern.pk)}/advice/", {"version": 1, "advice": "First."})
     page = client.post(f"/lado/contacts/{rid(second_concern.pk)}/advice/", {"version": 1, "advice": "Second."})
     assert page.status_code == 409
-    differs = page.content.decode().split("What differs")[1].split("</table>")[0]
+    differs = page.content.decode().split("What differs</caption>")[1].split("</table>")[0]
     assert "First." in differs
     assert "Second." in differs
     second_concern.refresh_from_db()

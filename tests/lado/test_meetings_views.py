@@ -91,7 +91,7 @@ def test_a_stale_edit_is_given_back_with_laras_decisions_beside_mos_and_saves_no
     html = page.content.decode()
     assert page.status_code == 409
     assert "Someone else changed this after you opened the form" in html
-    differs = html.split("What differs")[1].split("</table>")[0]
+    differs = html.split("What differs</caption>")[1].split("</table>")[0]
     assert "Mo&#39;s." in differs
     assert "Lara&#39;s decisions." in differs
     assert html.count("Lara&#39;s decisions.") >= 2  # in the table, and back in her form

@@ -48,12 +48,12 @@ def _differs(page: Any) -> str:
     text = page.content.decode()
     assert re.search(r"Someone else changed .*after you opened the form", text)
     assert "Nothing you entered has been saved" in text
-    return html.unescape(text.split("What differs")[1].split("</table>")[0])
+    return html.unescape(text.split("What differs</caption>")[1].split("</table>")[0])
 
 
 def _form_given_back(page: Any) -> str:
     """The page below the conflict notice: the form, bound to what the person entered."""
-    return html.unescape(page.content.decode().split("What differs")[1].split("</table>", 1)[1])
+    return html.unescape(page.content.decode().split("What differs</caption>")[1].split("</table>", 1)[1])
 
 
 def _row(differs: str, label: str) -> list[str]:

@@ -163,7 +163,9 @@ class Accessibility:
         if not AXE_ALL:
             errors = page.locator(".govuk-error-summary").count() > 0
             signed_in = page.get_by_role("button", name="Sign out").count() > 0  # "/" is two pages
-            key = f"{page_pattern(page.url)} errors={errors} signed_in={signed_in}"
+            # A narrow screen (issue 17: 375 px) lays the page out anew: checked apart from the wide one.
+            width = (page.viewport_size or {}).get("width", 0)
+            key = f"{page_pattern(page.url)} errors={errors} signed_in={signed_in} width={width}"
             _seen_pages = _seen_pages or _SeenPages(self.run_folder)
             if not _seen_pages.claim(key):
                 self.checked.append(page.url)  # checked already in this run, by this journey or another

@@ -1,0 +1,58 @@
+"""At 375 px, the width of a phone (issue 17): the pages a head between lessons or a LADO on the phone opens, each
+checked with axe, and none scrolls sideways: a wide table scrolls inside its own container, summary lists stack,
+long references and addresses wrap."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from tests.system.conftest import Accessibility, sign_in_quickly
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 375, "height": 812}
+
+
+def fits(page: Page) -> None:
+    """The page is no wider than the screen: nothing to scroll sideways."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .filter(e => !e.parentElement.closest('.app-table-container'))
+            .filter(e => ![...e.children].some(
+                c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 50))"""
+    )
+    assert overflow <= 1, f"{page.url} scrolls sideways by {overflow} px at 375 px: {wide}"
+
+
+@pytest.mark.parametrize(
+    ("persona", "pages"),
+    [
+        ("lara", ["home", ("case_detail", "case_chris"), ("contact_detail", "contact_chris"), "lado_inbox",
+                  "case_list", "lado_search", "consultation_list", "my_work"]),
+        ("hana", ["home", "concern_list", ("allegation_detail", "allegation_chris"),
+                  ("concern_detail", "concern_about_tom"), "allegation_list", "imports", "pattern_review_list",
+                  "employer_school_dashboard", "my_work"]),
+        ("tom", ["concern_share"]),
+        ("ada", ["audit_events"]),
+        ("mo", ["lado_report", "lado_team"]),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_the_pages_people_open_on_a_phone_fit_and_pass_axe(
+    page: Page, live_demo: str, demo_records: dict[str, int], axe: Accessibility, persona: str, pages: list
+) -> None:
+    page.set_viewport_size(PHONE)
+    sign_in_quickly(page, live_demo, persona)
+    for entry in pages:
+        name, record = (entry, None) if isinstance(entry, str) else entry
+        path = reverse(name, args=[demo_records[record]]) if record else reverse(name)
+        response = page.goto(f"{live_demo}{path}")
+        assert response is not None
+        assert response.status == 200, f"{name}: {response.status}"
+        fits(page)
+        axe.check(page)
