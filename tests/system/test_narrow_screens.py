@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from tests.system.conftest import Accessibility, sign_in_quickly
@@ -13,6 +14,15 @@ from tests.system.conftest import Accessibility, sign_in_quickly
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 375, "height": 812}
+
+
+def overflow_of(page: Page) -> str:
+    """Why the page scrolls sideways at this width ("" when it does not)."""
+    try:
+        fits(page)
+    except AssertionError as error:
+        return str(error).split("\n")[0]
+    return ""
 
 
 def fits(page: Page) -> None:
@@ -56,3 +66,33 @@ def test_the_pages_people_open_on_a_phone_fit_and_pass_axe(
         assert response.status == 200, f"{name}: {response.status}"
         fits(page)
         axe.check(page)
+
+
+def test_no_page_of_the_demo_world_scrolls_sideways_on_a_phone(
+    page: Page, live_demo: str, demo_records: dict[str, int]
+) -> None:
+    """Every page a persona may open (the expected-access table's first reader of each), at 375 px."""
+    from tests.access.expected_access import expected
+    from tests.access.routes import PERSONAS, path_for, routes
+
+    table = expected()
+    readers: dict[str, list[str]] = {}
+    for route in routes():
+        reader = next((key for key in PERSONAS if table[route.name][key] == 200), None)
+        if reader is not None:
+            readers.setdefault(reader, []).append(path_for(route, demo_records))
+    page.set_viewport_size(PHONE)
+    wide = []
+    for reader, paths in readers.items():
+        page.context.clear_cookies()
+        sign_in_quickly(page, live_demo, reader)
+        for path in paths:
+            try:
+                response = page.goto(f"{live_demo}{path}")
+            except PlaywrightError:
+                continue  # a download (a spreadsheet, a PDF): not a page
+            if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+                continue
+            if problem := overflow_of(page):
+                wide.append(problem)
+    assert not wide, "\n".join(wide)
