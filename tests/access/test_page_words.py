@@ -20,6 +20,14 @@ from tests.access.routes import PERSONAS, path_for, routes
 pytestmark = pytest.mark.django_db
 
 EXPECTED = expected()
+# Pages about one contact, case, concern or allegation: their titles carry its reference.
+ABOUT_A_RECORD = frozenset(
+    name
+    for name in (route.name for route in routes())
+    if name.startswith(("allegation_", "case_", "concern_", "contact_", "meeting_", "monitoring_", "information_"))
+    and name not in ("allegation_list", "allegation_restrictions", "allegation_file_copy", "case_list", "case_list_all",
+                     "concern_list", "concern_share", "concern_my_reports", "contact_new")
+)
 READABLE = [route for route in routes() if any(EXPECTED[route.name][key] == 200 for key in PERSONAS)]
 # Words that are snake_case on purpose: none yet. Add one only with the reason it is meant for people to read.
 ALLOWED: frozenset[str] = frozenset()
@@ -73,3 +81,6 @@ def test_no_page_shows_an_internal_name_and_every_title_says_where(route, record
     assert not reprs, f"{route.name} shows Python values to {reader}: {reprs}"
     assert title.endswith("– Threshold"), title
     assert title != "Threshold – Threshold", f"{route.name} has no title of its own"
+    # A page about one record says which, for people with many tabs open and for screen readers.
+    if route.name in ABOUT_A_RECORD:
+        assert re.search(r"\b(CON|ALG|LADO|CT|R)-[0-9A-Z]", title), f"{route.name}'s title names no record: {title}"
