@@ -237,7 +237,7 @@ def test_priyas_dashboard_shows_each_figure_and_the_concerns_she_can_open(year: 
     response = signed_in("priya").get(TRUST)
     assert response.status_code == 200
     page = text_of(response)
-    assert "Trust dashboard – Threshold" in response.content.decode()
+    assert "Trust dashboard: Riverside Learning Trust – Threshold" in response.content.decode()
     assert "Figures for the academic year 2026 to 2027 (1 September 2026 to 31 August 2027)." in page
     for title in (
         "Low-level concerns, by school",
@@ -285,7 +285,7 @@ def test_a_period_with_a_missing_or_backwards_date_is_refused_beside_the_field(y
     assert "There is a problem" in page
     assert "The end of the period must include a day" in page
     assert 'href="#id_to_day"' in page
-    assert "<title>Error: Trust dashboard – Threshold</title>" in page
+    assert "<title>Error: Trust dashboard: Riverside Learning Trust – Threshold</title>" in page
     assert "Low-level concerns, by school" not in page
     query["to_day"] = "31"
     page = client.get(TRUST, query).content.decode()

@@ -86,7 +86,7 @@ def test_hana_uploads_and_downloads_investigation_notes_then_adds_to_and_correct
     page.get_by_role("button", name="Add correction").click()
     # Then the original stays, marked as corrected, with the correction below it
     page.wait_for_url(f"{allegation_page}#chronology")
-    chronology = page.locator("#chronology ~ table").first
+    chronology = page.locator("#chronology ~ .app-table-container table").first
     expect(chronology).to_contain_text("Phoned the LADO. Advised to speak to the police")
     expect(chronology).to_contain_text("Corrected below")
     expect(chronology).to_contain_text("The LADO phoned Hana, not the other way round.")
