@@ -25,8 +25,18 @@ ABOUT_A_RECORD = frozenset(
     name
     for name in (route.name for route in routes())
     if name.startswith(("allegation_", "case_", "concern_", "contact_", "meeting_", "monitoring_", "information_"))
-    and name not in ("allegation_list", "allegation_restrictions", "allegation_file_copy", "case_list", "case_list_all",
-                     "concern_list", "concern_share", "concern_my_reports", "contact_new")
+    and name
+    not in (
+        "allegation_list",
+        "allegation_restrictions",
+        "allegation_file_copy",
+        "case_list",
+        "case_list_all",
+        "concern_list",
+        "concern_share",
+        "concern_my_reports",
+        "contact_new",
+    )
 )
 READABLE = [route for route in routes() if any(EXPECTED[route.name][key] == 200 for key in PERSONAS)]
 # Words that are snake_case on purpose: none yet. Add one only with the reason it is meant for people to read.

@@ -175,3 +175,11 @@ def test_changing_the_record_organisation_column_is_caught_by_verify(persona, ch
     assert not result.ok
     assert result.bad_sequence == event.sequence
     assert "record organisation" in result.reason
+
+
+def test_a_job_of_threshold_is_named_in_words_not_by_its_code() -> None:
+    from threshold.audit.presenters import actor_words
+
+    assert actor_words("system:lado_import") == "Threshold (LADO import)"
+    assert actor_words("system:anonymous-intake") == "Threshold (anonymous intake)"
+    assert actor_words("") == "Threshold"

@@ -1,6 +1,7 @@
 """The triage list shows what matters first (issue 17): Hana, between lessons on the Tuesday before Christmas, sees
 the anonymous concern about Chris (who has an open allegation) first, then the second about Ann (a concern about her
-was raised before), then the rest, oldest first; each says how long it has waited and marks what sets it apart."""
+was raised before), then the rest, the longest waiting since it was shared first; each says how long it has waited
+and marks what sets it apart."""
 
 from __future__ import annotations
 
@@ -25,8 +26,14 @@ def before_christmas() -> Iterator[None]:
         yield
 
 
-def share(client: Any, name: str, raised: dt.date, **extra: str) -> Concern:
+def share(client: Any, name: str, raised: dt.date, *, received: dt.date | None = None, **extra: str) -> Concern:
+    """Tom shares a concern raised on ``raised``; it reached the setting on ``received`` (by default the day raised).
+
+    Shared through the page today, then dated as if it had arrived that day (its session is today's).
+    """
     client.post(reverse("concern_share"), _share_form(subject_name=name, **_date_boxes("raised_on", raised), **extra))
+    arrived = dt.datetime.combine(received or raised, dt.time(9), tzinfo=dt.UTC)
+    Concern.objects.filter(pk=Concern.objects.order_by("-pk").values("pk")[:1]).update(created_at=arrived)
     concern = Concern.objects.order_by("-pk").first()  # an anonymous one keeps the day only: not by time
     assert concern is not None
     return concern
@@ -35,7 +42,8 @@ def share(client: Any, name: str, raised: dt.date, **extra: str) -> Concern:
 def test_the_most_serious_and_then_the_oldest_come_first(signed_in: Any, persona: Any) -> None:
     tom = signed_in("tom")
     old = share(tom, "Dan Driver", dt.date(2026, 12, 1))
-    first_about_ann = share(tom, "Ann Assistant", dt.date(2026, 11, 2))
+    # Raised in November, but only shared (received) on 10 December: it has waited since then.
+    first_about_ann = share(tom, "Ann Assistant", dt.date(2026, 11, 2), received=dt.date(2026, 12, 10))
     again_about_ann = share(tom, "Ann Assistant", dt.date(2026, 12, 21))
     recent = share(tom, "Eve Extra", dt.date(2026, 12, 15))
     about_chris = share(tom, "Chris Coach", dt.date(2026, 12, 22), anonymous="yes", declaration="on")
@@ -43,7 +51,7 @@ def test_the_most_serious_and_then_the_oldest_come_first(signed_in: Any, persona
         organisation=about_chris.organisation, subject=about_chris.subject, summary="Grabbed a pupil's arm."
     )
     order = list(selectors.awaiting_triage(persona("hana")))
-    assert order == [about_chris, again_about_ann, first_about_ann, old, recent]
+    assert order == [about_chris, again_about_ann, old, first_about_ann, recent]
 
     home = signed_in("hana").get(reverse("home")).content.decode()
     panel = home[home.index('id="awaiting-triage"') :]
@@ -51,11 +59,19 @@ def test_the_most_serious_and_then_the_oldest_come_first(signed_in: Any, persona
     assert about_chris.reference in rows[0]
     assert "Open allegation about this adult" in rows[0]
     assert "Anonymous" in rows[0]
-    assert "raised today" in rows[0]
+    assert "received today" in rows[0]
     assert "Earlier concerns about this adult" in rows[1]
     assert "waiting 1 day" in rows[1]
-    assert "waiting 50 days" in rows[2]
-    assert "waiting 21 days" in rows[3]
+    assert "waiting 21 days" in rows[2]
+    assert "raised 2 November 2026, received 10 December 2026 – waiting 12 days" in rows[3]
+
+
+def test_two_concerns_about_one_adult_on_one_day_mark_only_the_second(signed_in: Any, persona: Any) -> None:
+    tom = signed_in("tom")
+    first = share(tom, "Ann Assistant", dt.date(2026, 12, 21))
+    second = share(tom, "Ann Assistant", dt.date(2026, 12, 21))
+    rows = {row.pk: row.earlier_concerns for row in selectors.awaiting_triage(persona("hana"))}  # type: ignore[attr-defined]
+    assert (rows[first.pk], rows[second.pk]) == (False, True)
 
 
 def test_an_allegation_hidden_from_hana_does_not_mark_a_concern(signed_in: Any, persona: Any) -> None:

@@ -56,3 +56,14 @@ def test_every_form_in_threshold_writes_its_messages() -> None:
     assert ours
     stock = sorted(f"{cls.__module__}.{cls.__name__}" for cls in ours if not issubclass(cls, WrittenForm))
     assert not stock, f"These forms keep Django's stock messages: derive them from WrittenForm: {stock}"
+
+
+def test_a_file_name_too_long_and_a_validators_own_message_are_said_right() -> None:
+    from django.core.validators import MaxLengthValidator
+
+    upload = forms.FileField(label="Spreadsheet", max_length=5)
+    assert "%(max)d" in written_messages("upload", upload)["max_length"]  # Django's own figures for a file
+    own = forms.CharField(label="Name", validators=[MaxLengthValidator(5, message="Keep the name short")])
+    assert "max_length" not in written_messages("name", own)
+    question = forms.ChoiceField(label="Are the police involved?", choices=[("yes", "Yes")])
+    assert written_messages("police", question)["required"] == "Choose an answer to “Are the police involved?”"

@@ -164,7 +164,7 @@ class Accessibility:
             errors = page.locator(".govuk-error-summary").count() > 0
             signed_in = page.get_by_role("button", name="Sign out").count() > 0  # "/" is two pages
             # A narrow screen (issue 17: 375 px) lays the page out anew: checked apart from the wide one.
-            width = (page.viewport_size or {}).get("width", 0)
+            width = page.viewport_size["width"] if page.viewport_size else 0
             key = f"{page_pattern(page.url)} errors={errors} signed_in={signed_in} width={width}"
             _seen_pages = _seen_pages or _SeenPages(self.run_folder)
             if not _seen_pages.claim(key):

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from tests.system.conftest import Accessibility, sign_in_quickly
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 375, "height": 812}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 
 
 def overflow_of(page: Page) -> str:
@@ -42,12 +42,34 @@ def fits(page: Page) -> None:
 @pytest.mark.parametrize(
     ("persona", "pages"),
     [
-        ("lara", ["home", ("case_detail", "case_chris"), ("contact_detail", "contact_chris"), "lado_inbox",
-                  "case_list", "lado_search", "consultation_list", "my_work"]),
-        ("hana", ["home", "concern_list", ("allegation_detail", "allegation_chris"),
-                  ("concern_detail", "concern_about_tom"), ("concern_triage", "concern_about_tom"), "allegation_list",
-                  "imports", "pattern_review_list",
-                  "employer_school_dashboard", "my_work"]),
+        (
+            "lara",
+            [
+                "home",
+                ("case_detail", "case_chris"),
+                ("contact_detail", "contact_chris"),
+                "lado_inbox",
+                "case_list",
+                "lado_search",
+                "consultation_list",
+                "my_work",
+            ],
+        ),
+        (
+            "hana",
+            [
+                "home",
+                "concern_list",
+                ("allegation_detail", "allegation_chris"),
+                ("concern_detail", "concern_about_tom"),
+                ("concern_triage", "concern_about_tom"),
+                "allegation_list",
+                "imports",
+                "pattern_review_list",
+                "employer_school_dashboard",
+                "my_work",
+            ],
+        ),
         ("tom", ["concern_share"]),
         ("ada", ["audit_events", ("audit_person_access_log", "person_la_chris")]),
         ("mo", ["lado_report", "lado_team"]),

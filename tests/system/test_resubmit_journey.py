@@ -27,7 +27,7 @@ FORM_DATA = "() => Object.fromEntries(new FormData(document.querySelector('[name
 def fill_a_call_about(page: Page, adult: str) -> None:
     """Lara notes a parent's call about an adult, received just after midnight today."""
     fill_date(page, "received", dt.date.today())
-    page.get_by_label("Time received").fill("00:05")
+    page.get_by_label("Time received").fill("00:00")
     page.get_by_label("Phone", exact=True).check()
     page.get_by_label("Who made the contact?").select_option("parent")
     page.get_by_label("The adult's full name").fill(adult)

@@ -87,6 +87,12 @@ def action_words(action: str) -> str:
     return _words(verb)
 
 
+def actor_words(label: str) -> str:
+    """Who acted when no person did: one of Threshold's jobs ("system:lado_import" → "Threshold (lado import)")."""
+    job = label.removeprefix("system:") if label.startswith("system:") else ""
+    return f"Threshold ({_words(job.replace('-', '_'))})" if job else "Threshold"
+
+
 def action_label(action: str) -> str:
     """An action as a choice in the filter ("Case: tier changed", "Viewed")."""
     noun, words = action.partition(".")[0], action_words(action)
@@ -115,7 +121,7 @@ def described(events: Iterable[AuditEvent]) -> list[EventLine]:
     references = record_references((event.record_type, event.record_id) for event in events if event.record_type)
     lines = []
     for event in events:
-        who = event.actor.full_name if event.actor else (event.actor_label or "Threshold")
+        who = event.actor.full_name if event.actor else actor_words(event.actor_label)
         what = action_words(event.action)
         if event.record_type and event.record_id:
             label = references.get((event.record_type, event.record_id)) or token_of(event.record_id)

@@ -38,7 +38,9 @@ def _low_level_state(concern: Concern) -> str:
 
 def _waiting(concern: Concern, today: Any) -> dict[str, Any]:
     """A concern awaiting triage as the list shows it: how long it has waited, and what marks it out."""
-    days = (today - concern.raised_on).days
+    # Waiting since it reached the setting (an anonymous one keeps its day only), not the day it says it was raised.
+    received = timezone.localdate(concern.created_at)
+    days = (today - received).days
     tags = []
     if concern.open_allegation:  # type: ignore[attr-defined]
         tags.append(("Open allegation about this adult", "red"))
@@ -46,8 +48,8 @@ def _waiting(concern: Concern, today: Any) -> dict[str, Any]:
         tags.append(("Earlier concerns about this adult", "orange"))
     if concern.is_anonymous:
         tags.append(("Anonymous", "grey"))
-    waited = "raised today" if days <= 0 else f"waiting {days} day{'' if days == 1 else 's'}"
-    return {"concern": concern, "waited": waited, "tags": tags}
+    waited = "received today" if days <= 0 else f"waiting {days} day{'' if days == 1 else 's'}"
+    return {"concern": concern, "received": received, "waited": waited, "tags": tags}
 
 
 def panel(request: HttpRequest) -> dict[str, Any] | None:

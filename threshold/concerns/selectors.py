@@ -280,16 +280,16 @@ def awaiting_triage(user: User) -> QuerySet[Concern]:
 
     Before triage nothing says how serious a concern is but what is known of its adult (issue 17): an open
     allegation about them comes first, then earlier concerns about them (a pattern, policy 13.4), then the
-    rest; within each, the concern waiting longest. Each row carries ``open_allegation`` and
-    ``earlier_concerns``, counted among the records this user may see (nobody learns of one hidden from them).
+    rest; within each, the concern waiting longest (since it was shared, whatever day it says it was
+    raised). Each row carries ``open_allegation`` and ``earlier_concerns``, counted among the records this
+    user may see (nobody learns of one hidden from them).
     """
     mine = Q(routed_to_trust=True) | Q(organisation__in=_setting_handled(user))
     live = (AllegationStatus.OPEN, AllegationStatus.REFERRED)
     allegations = fetch.visible_allegations(user).filter(subject=OuterRef("subject"), status__in=live)
-    earlier = (
-        fetch.visible_concerns(user)
-        .filter(subject=OuterRef("subject"), raised_on__lte=OuterRef("raised_on"))
-        .exclude(pk=OuterRef("pk"))
+    earlier = fetch.visible_concerns(user).filter(
+        Q(raised_on__lt=OuterRef("raised_on")) | Q(raised_on=OuterRef("raised_on"), pk__lt=OuterRef("pk")),
+        subject=OuterRef("subject"),
     )
     # A decision awaiting the headteacher's sign-off is no longer waiting for triage.
     return (
@@ -298,7 +298,7 @@ def awaiting_triage(user: User) -> QuerySet[Concern]:
         .exclude(sign_offs__state=SignOffState.AWAITING)
         .annotate(open_allegation=Exists(allegations), earlier_concerns=Exists(earlier))
         .select_related("subject", "organisation")
-        .order_by("-open_allegation", "-earlier_concerns", "raised_on", "created_at", "pk")
+        .order_by("-open_allegation", "-earlier_concerns", "created_at", "pk")
     )
 
 

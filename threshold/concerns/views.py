@@ -84,8 +84,13 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         "concerns/concern_list.html",
         {
             "concerns": rows,
-            # The pack's tier once triaged (read with the row: ``concerns_handled`` joins the triage).
-            "tiers": {row.pk: row.triage.result.get("level_title", "") for row in rows if hasattr(row, "triage")},
+            # The tier the pack advised once triaged, its short name ("Tier 2"), read with the row
+            # (``concerns_handled`` joins the triage); the decision itself is the status.
+            "tiers": {
+                row.pk: str(row.triage.result.get("level_title", "")).split(":")[0]
+                for row in rows
+                if hasattr(row, "triage")
+            },
             "page": page,
             "query": query,
             "may_share": selectors.may_share(membership),

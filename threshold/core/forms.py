@@ -53,12 +53,19 @@ def written_messages(name: str, field: forms.Field) -> dict[str, str]:
     """
     label = _label(field, name)
     choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField)
+    # A question ("Are the police involved?") is answered, not entered.
+    asked = str(field.label or "").strip().endswith("?")
+    choose = (
+        f"Choose an answer to “{str(field.label).strip()}”"
+        if asked
+        else f"Choose one of the options for {_lower(label)}"
+    )
     ours = {
-        "required": f"{'Choose' if choosing else 'Enter'} {_lower(label)}",
+        "required": choose if asked else f"{'Choose' if choosing else 'Enter'} {_lower(label)}",
         "max_length": f"{label} must be %(limit_value)d characters or fewer",
         "min_length": f"{label} must be %(limit_value)d characters or more",
-        "invalid_choice": f"Choose one of the options for {_lower(label)}",
-        "invalid_list": f"Choose one of the options for {_lower(label)}",
+        "invalid_choice": choose,
+        "invalid_list": choose,
         "max_value": f"{label} must be %(limit_value)s or less",
         "min_value": f"{label} must be %(limit_value)s or more",
         "empty": "The selected file is empty",
@@ -75,9 +82,16 @@ def written_messages(name: str, field: forms.Field) -> dict[str, str]:
         ours["invalid"] = f"{label} must be a real date, like 27/03/2024"
     elif isinstance(field, forms.FileField):
         ours["invalid"] = "The selected file could not be read: choose it again"
+        # A file's name is what is too long, and Django gives its message other figures.
+        ours["max_length"] = "The file's name must be %(max)d characters or fewer: rename it and choose it again"
     stock = _defaults(field)
-    # A length or a limit is checked by a validator, whose message the field's own (by its code) replaces.
-    checked = {getattr(validator, "code", "") for validator in field.validators}
+    # A length or a limit is checked by a validator, whose message the field's own (by its code) replaces; a
+    # validator given its own message keeps it.
+    checked = {
+        getattr(validator, "code", "")
+        for validator in field.validators
+        if str(getattr(validator, "message", "")) == str(getattr(type(validator), "message", ""))
+    }
     return {
         key: text
         for key, text in ours.items()
