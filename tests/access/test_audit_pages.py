@@ -123,3 +123,15 @@ def test_a_list_that_showed_a_case_is_on_the_cases_audit_page(records, signed_in
     signed_in("lara").get(reverse("case_list"))
     response = signed_in("ada").get(reverse("audit_record_events", args=["case", records["case_chris"]]))
     assert "Lara Lado listed cases" in response.content.decode()
+
+
+def test_the_export_keeps_the_codes_beside_the_words_and_the_reference(records, signed_in) -> None:
+    import csv
+    import io
+
+    signed_in("lara").get(reverse("case_detail", args=[records["case_chris"]]))
+    rows = list(csv.DictReader(io.StringIO(signed_in("ada").get(reverse("audit_events_csv")).content.decode())))
+    case = Case.objects.get(pk=records["case_chris"])
+    read = next(row for row in rows if row["Action"] == "record.view" and row["Record id"] == str(case.pk))
+    assert read["Record reference"] == case.reference
+    assert read["What happened"] == f"Lara Lado viewed case {case.reference}"

@@ -67,3 +67,17 @@ def test_a_file_name_too_long_and_a_validators_own_message_are_said_right() -> N
     assert "max_length" not in written_messages("name", own)
     question = forms.ChoiceField(label="Are the police involved?", choices=[("yes", "Yes")])
     assert written_messages("police", question)["required"] == "Choose an answer to “Are the police involved?”"
+
+
+def test_the_sign_in_and_reset_pages_say_what_to_enter(client: Any, db: None) -> None:
+    import re
+
+    def errors(name: str, data: dict[str, str]) -> list[str]:
+        page = client.post(reverse(name), data).content.decode()
+        return [" ".join(text.split()) for text in re.findall(r"Error:</span>(.*?)</", page, re.S)]
+
+    assert errors("account_login", {"login": "", "password": ""}) == ["Enter your email address", "Enter your password"]
+    assert errors("account_login", {"login": "notanemail", "password": "x"}) == [
+        "Enter an email address in the correct format, like name@example.com"
+    ]
+    assert errors("account_reset_password", {"email": ""}) == ["Enter your email address"]

@@ -115,10 +115,14 @@ class EventLine:
     sentence: str
 
 
-def described(events: Iterable[AuditEvent]) -> list[EventLine]:
-    """The events in plain words, each record named by its reference (read for all the events at once)."""
+def described(events: Iterable[AuditEvent], *, references: dict[tuple[str, str], str] | None = None) -> list[EventLine]:
+    """The events in plain words, each record named by its reference (read for all the events at once).
+
+    ``references``: those already read (the export reads them once for its own column too).
+    """
     events = list(events)
-    references = record_references((event.record_type, event.record_id) for event in events if event.record_type)
+    if references is None:
+        references = record_references((event.record_type, event.record_id) for event in events if event.record_type)
     lines = []
     for event in events:
         who = event.actor.full_name if event.actor else actor_words(event.actor_label)

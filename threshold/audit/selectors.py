@@ -181,8 +181,11 @@ def record_references(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
             wanted.setdefault(record_type, set()).add(int(record_id))
     found: dict[tuple[str, str], str] = {}
     for record_type, ids in wanted.items():
-        rows = _REFERENCED[record_type].objects.filter(pk__in=ids).values_list("pk", "reference")
-        found.update({(record_type, str(pk)): reference for pk, reference in rows})
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):  # an export's many ids, a bounded query at a time
+            chunk = ordered[start : start + 500]
+            rows = _REFERENCED[record_type].objects.filter(pk__in=chunk).values_list("pk", "reference")
+            found.update({(record_type, str(pk)): reference for pk, reference in rows})
     return found
 
 

@@ -149,11 +149,26 @@ def organisation_events_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
     writer = csv.writer(response)
     # "Who" is the stable actor label (user:<id>, system:<job>, anonymous), as hashed in the chain; the name
-    # beside it is today's, for reading.
+    # beside it is today's, for reading. The action and record type are the codes (for filtering); "What
+    # happened" and the reference are what the page shows (issue 17).
     writer.writerow(
-        ["Sequence", "When (UTC)", "Who", "Name", "Organisation", "Action", "Record type", "Record id", "Address"]
+        [
+            "Sequence",
+            "When (UTC)",
+            "Who",
+            "Name",
+            "Organisation",
+            "What happened",
+            "Action",
+            "Record type",
+            "Record id",
+            "Record reference",
+            "Address",
+        ]
     )
-    for event in rows:
+    references = selectors.record_references((event.record_type, event.record_id) for event in rows)
+    for line in described(rows, references=references):
+        event = line.event
         writer.writerow(
             [
                 event.sequence,
@@ -161,9 +176,11 @@ def organisation_events_csv(request: HttpRequest) -> HttpResponse:
                 csv_safe(event.actor_label),
                 csv_safe(event.actor.full_name if event.actor else ""),
                 csv_safe(event.organisation.name if event.organisation else ""),
+                csv_safe(line.sentence),
                 event.action,
                 event.record_type,
                 event.record_id,
+                references.get((event.record_type, event.record_id), ""),
                 event.source_ip or "",
             ]
         )

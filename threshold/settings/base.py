@@ -211,6 +211,15 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": False}  # django-axes does this, keyed on username+IP
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Threshold: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# allauth's forms with messages written for each field (issue 17; threshold/accounts/account_forms.py).
+ACCOUNT_FORMS = {
+    "login": "threshold.accounts.account_forms.SignInForm",
+    "reset_password": "threshold.accounts.account_forms.ResetPasswordForm",
+    "reset_password_from_key": "threshold.accounts.account_forms.ResetPasswordKeyForm",
+    "change_password": "threshold.accounts.account_forms.ChangePasswordForm",
+    "add_email": "threshold.accounts.account_forms.AddEmailForm",
+    "reauthenticate": "threshold.accounts.account_forms.ReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {
     "authenticate": "threshold.accounts.mfa_forms.AuthenticateForm",
