@@ -125,6 +125,10 @@ def test_hana_decides_a_concern_is_an_allegation_and_lands_on_the_new_allegation
     assert decided.url == reverse("allegation_detail", args=[allegation.pk])
     page = hana.get(decided.url).content.decode()
     assert f"Allegation {allegation.reference} is open." in page
+    # The concern links to it by its reference, never its id.
+    detail = hana.get(reverse("concern_detail", args=[concern.pk])).content.decode()
+    assert f">Allegation {allegation.reference}</a>" in detail
+    assert f"Allegation A-{allegation.pk}" not in detail
 
 
 def test_a_stale_triage_form_gets_the_conflict_page(signed_in) -> None:

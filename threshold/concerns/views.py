@@ -116,7 +116,10 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
             "concern": concern,
             "may_change": may_change,
             "prior": selectors.prior_concerns(user=user, concern=concern),
-            "escalated_reference": _escalated_reference(user, concern),
+            "escalated_reference": _allegation_reference(user, concern.escalated_to_id),
+            "triage_allegation_reference": _allegation_reference(
+                user, getattr(getattr(concern, "triage", None), "allegation_id", None)
+            ),
             **presenters.concern_record(concern),
             **sign_off_presenters.detail_context(user=user, concern=concern, may_change=may_change),
             "hidden": hidden_context(user=user, record=concern, record_type="concern"),
@@ -136,11 +139,11 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     )  # fmt: skip
 
 
-def _escalated_reference(user: User, concern: Concern) -> str:
-    """The reference of the allegation the concern was escalated to, when the reader may see it (else empty)."""
-    if concern.escalated_to_id is None:
+def _allegation_reference(user: User, allegation_id: int | None) -> str:
+    """The reference of an allegation the concern led to, when the reader may see it (else empty)."""
+    if allegation_id is None:
         return ""
-    references = fetch.visible_allegations(user, "view").filter(pk=concern.escalated_to_id)
+    references = fetch.visible_allegations(user, "view").filter(pk=allegation_id)
     return references.values_list("reference", flat=True).first() or ""
 
 
