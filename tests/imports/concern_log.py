@@ -11,10 +11,9 @@ about Dev Dsl, who imports it.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
-from openpyxl import Workbook
+from tests.imports.workbook import titled_workbook
 
 HEADER = [
     "Ref",
@@ -203,19 +202,14 @@ ROWS: list[list[Any] | None] = [
 
 def concern_log(rows: list[list[Any] | None] | None = None) -> bytes:
     """The log as an .xlsx file's bytes: a title, a merged row of groups, the header on row 3, then ``rows``."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Concerns"
-    sheet.append(["Oakfield Primary School: low-level concerns log"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    sheet.append(["The concern", None, None, None, None, None, None, "Decision", None, "Record"])
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
-    sheet.append(HEADER)
-    for row in ROWS if rows is None else rows:
-        sheet.append(row if row is not None else [])
-    target = io.BytesIO()
-    workbook.save(target)
-    return target.getvalue()
+    return titled_workbook(
+        sheet="Concerns",
+        title="Oakfield Primary School: low-level concerns log",
+        groups=["The concern", None, None, None, None, None, None, "Decision", None, "Record"],
+        merged=[(1, 7)],
+        header=HEADER,
+        rows=ROWS if rows is None else rows,
+    )
 
 
 def log_row(**changes: Any) -> list[Any]:

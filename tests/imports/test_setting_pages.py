@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client, TestCase
 from django.urls import reverse
 
 from tests.imports.concern_log import concern_log
+from tests.imports.test_import_pages import accept_suggestions, upload
 from threshold.concerns.models import Concern
 from threshold.imports.models import ImportedRecord, ImportKind, ImportRun, RunStatus
 from threshold.imports.services.mapping import value_choices
@@ -26,25 +26,6 @@ from threshold.imports.services.mapping import value_choices
 def christmas_eve() -> Iterator[None]:
     with time_machine.travel(dt.datetime(2024, 12, 24, 10, tzinfo=dt.UTC), tick=False):
         yield
-
-
-def upload(client: Client, content: bytes, name: str = "oakfield-concerns.xlsx", **extra: str) -> Any:
-    file = io.BytesIO(content)
-    file.name = name
-    return client.post(reverse("imports"), {"file": file, **extra})
-
-
-def check_as_suggested(client: Client, run: ImportRun) -> Any:
-    """The columns page sent as Threshold suggested, then each value as suggested (the check runs at once)."""
-    response = client.post(reverse("import_columns", args=[run.pk]), {"version": run.version, **run.mapping})
-    assert response.status_code == 302, response.content
-    run.refresh_from_db()
-    values: dict[str, Any] = {"version": run.version}
-    for name, found in value_choices(run).items():
-        for index, value in enumerate(found):
-            values[f"{name}-{index}"] = value.suggested or "-"
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(reverse("import_values", args=[run.pk]), values)
 
 
 def test_hana_finds_the_import_on_her_home_page_and_the_forms_columns_are_recognised(signed_in: Any) -> None:
@@ -100,9 +81,9 @@ def test_the_values_page_suggests_what_the_logs_codes_mean(signed_in: Any) -> No
 
 def test_hana_checks_imports_and_undoes_the_log(signed_in: Any, django_capture_on_commit_callbacks: Any) -> None:
     hana = signed_in("hana")
-    upload(hana, concern_log())
+    upload(hana, concern_log(), name="oakfield-concerns.xlsx")
     run = ImportRun.objects.get()
-    response = check_as_suggested(hana, run)
+    response = accept_suggestions(hana, run)
     assert response.url == reverse("import_run", args=[run.pk])
     page = hana.get(response.url).content.decode()
     # The row about Hana herself is hers not to record; the one about Dev is brought in.

@@ -177,22 +177,43 @@ ROWS: list[list[Any] | None] = [
 ]
 
 
-def messy_workbook(rows: list[list[Any] | None] | None = None) -> bytes:
-    """The log as an .xlsx file's bytes: a title, a merged row of groups, the header on row 3, then ``rows``."""
+def titled_workbook(
+    *,
+    sheet: str,
+    title: str,
+    groups: list[Any],
+    merged: list[tuple[int, int]],
+    header: list[str],
+    rows: list[list[Any] | None],
+) -> bytes:
+    """A log as teams keep one, as .xlsx bytes: a merged title, a row of merged groups, the header on row 3, then
+    ``rows`` (None for a blank row). ``merged``: the groups' (first, last) columns."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "LADO log"
-    sheet.append(["Northshire LADO contacts 2019–2024"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    sheet.append(["Contact", None, "The adult", None, None, None, None, "The decision"])
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
-    sheet.merge_cells(start_row=2, start_column=3, end_row=2, end_column=7)
-    sheet.append(HEADER)
-    for row in ROWS if rows is None else rows:
-        sheet.append(row if row is not None else [])
+    worksheet = workbook.active
+    worksheet.title = sheet
+    worksheet.append([title])
+    worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    worksheet.append(groups)
+    for first, last in merged:
+        worksheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=last)
+    worksheet.append(header)
+    for row in rows:
+        worksheet.append(row if row is not None else [])
     target = io.BytesIO()
     workbook.save(target)
     return target.getvalue()
+
+
+def messy_workbook(rows: list[list[Any] | None] | None = None) -> bytes:
+    """The log as an .xlsx file's bytes: a title, a merged row of groups, the header on row 3, then ``rows``."""
+    return titled_workbook(
+        sheet="LADO log",
+        title="Northshire LADO contacts 2019–2024",
+        groups=["Contact", None, "The adult", None, None, None, None, "The decision"],
+        merged=[(1, 2), (3, 7)],
+        header=HEADER,
+        rows=ROWS if rows is None else rows,
+    )
 
 
 def csv_file(rows: list[list[str]], header: list[str]) -> bytes:
