@@ -2,8 +2,9 @@
 
 Tom pastes a whole letter into "Their name" on the share form: he is told "Their name must be 200 characters or
 fewer", not Django's "Ensure this value has at most 200 characters (it has 5018)."; Hana leaves the reasons for
-three alternatives to suspension blank and is told which alternative each message is about; and every form in
-Threshold writes its stock messages this way.
+three alternatives to suspension blank and is told which alternative each message is about; every form in
+Threshold writes its stock messages this way; and every field such a message is written about carries the words
+its page shows, so nobody is asked to "Choose one of the options for how arose".
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 import threshold
 from tests.concerns.test_pages import _share_form
-from threshold.core.forms import WrittenForm, written_messages
+from threshold.core.forms import WrittenForm, _defaults, written_messages
 
 
 def test_toms_overlong_name_is_told_in_words_beside_the_field(signed_in: Any) -> None:
@@ -48,14 +49,54 @@ def _subclasses(cls: type) -> set[type]:
     return found
 
 
-def test_every_form_in_threshold_writes_its_messages() -> None:
+def _threshold_forms() -> list[type]:
+    """Every form class in Threshold, each module imported so that none is missed."""
     for module in pkgutil.walk_packages(threshold.__path__, "threshold."):
         if ".migrations" not in module.name and ".management" not in module.name:
             importlib.import_module(module.name)
-    ours = [cls for cls in _subclasses(forms.BaseForm) if cls.__module__.startswith("threshold.")]
+    return sorted(
+        (cls for cls in _subclasses(forms.BaseForm) if cls.__module__.startswith("threshold.")),
+        key=lambda cls: f"{cls.__module__}.{cls.__name__}",
+    )
+
+
+def test_every_form_in_threshold_writes_its_messages() -> None:
+    ours = _threshold_forms()
     assert ours
     stock = sorted(f"{cls.__module__}.{cls.__name__}" for cls in ours if not issubclass(cls, WrittenForm))
     assert not stock, f"These forms keep Django's stock messages: derive them from WrittenForm: {stock}"
+
+
+def _generated(field: forms.Field) -> list[str]:
+    """The messages Django would say of this field that ``written_messages`` writes from its label."""
+    stock = _defaults(field)
+    could = [
+        ("required", field.required),
+        ("max_length", bool(getattr(field, "max_length", None))),
+        ("invalid_choice", isinstance(field, forms.ChoiceField | forms.ModelChoiceField)),
+        ("invalid", isinstance(field, forms.IntegerField | forms.DateField)),
+    ]
+    return [key for key, applies in could if applies and field.error_messages.get(key) == stock.get(key)]
+
+
+def test_every_field_a_message_is_written_from_has_the_words_its_page_shows() -> None:
+    # Without a label the message is made from the field's name: "Choose one of the options for how arose".
+    unlabelled = [
+        f"{cls.__module__}.{cls.__name__}.{name} ({', '.join(keys)})"
+        for cls in _threshold_forms()
+        for name, field in getattr(cls, "base_fields", {}).items()
+        if field.label is None and not isinstance(field.widget, forms.HiddenInput) and (keys := _generated(field))
+    ]
+    assert not unlabelled, f"Give these fields label= (the words their page shows): {unlabelled}"
+
+
+def test_an_unknown_answer_to_how_the_concern_arose_is_asked_again_in_the_pages_words() -> None:
+    from threshold.concerns.forms import ShareConcernForm
+
+    form = ShareConcernForm(_share_form(how_arose="made_up"), colleagues=[])
+    assert not form.is_valid()
+    assert form.errors["how_arose"] == ["Choose an answer to “How did the concern arise?”"]
+    assert all("how arose" not in str(message).lower() for message in form.errors["how_arose"])
 
 
 def test_a_file_name_too_long_and_a_validators_own_message_are_said_right() -> None:

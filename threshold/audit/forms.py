@@ -16,12 +16,26 @@ class EventFilterForm(WrittenForm):
 
     actor = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label="Action", required=False)
-    from_day = forms.IntegerField(required=False, min_value=1, max_value=31)
-    from_month = forms.IntegerField(required=False, min_value=1, max_value=12)
-    from_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
-    to_day = forms.IntegerField(required=False, min_value=1, max_value=31)
-    to_month = forms.IntegerField(required=False, min_value=1, max_value=12)
-    to_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    # Each box's messages name its date as the form's own do ("The start date must be a real date"), never a bare
+    # "Day" or "Year".
+    from_day = forms.IntegerField(label="The day of the start date", required=False, min_value=1, max_value=31)
+    from_month = forms.IntegerField(label="The month of the start date", required=False, min_value=1, max_value=12)
+    from_year = forms.IntegerField(
+        label="The year of the start date",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "The year of the start date must be a whole number, like 2024"},
+    )
+    to_day = forms.IntegerField(label="The day of the end date", required=False, min_value=1, max_value=31)
+    to_month = forms.IntegerField(label="The month of the end date", required=False, min_value=1, max_value=12)
+    to_year = forms.IntegerField(
+        label="The year of the end date",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "The year of the end date must be a whole number, like 2024"},
+    )
 
     def __init__(self, *args: Any, actors: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

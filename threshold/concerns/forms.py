@@ -122,9 +122,17 @@ class ShareConcernForm(ConfirmsSubject, DateInputsForm):
     )
     subject_name = forms.CharField(label="Their name", max_length=200, required=False)
     subject_role = forms.CharField(label="Their role", max_length=200, required=False)
-    how_arose = forms.ChoiceField(choices=SHARED_HOW_AROSE, error_messages={"required": "Choose how the concern arose"})
-    raised_by = forms.CharField(max_length=300, required=False)
-    details = forms.CharField(max_length=10000, error_messages={"required": "Enter the details of the concern"})
+    how_arose = forms.ChoiceField(
+        label="How did the concern arise?",
+        choices=SHARED_HOW_AROSE,
+        error_messages={"required": "Choose how the concern arose"},
+    )
+    raised_by = forms.CharField(label="Who raised it", max_length=300, required=False)
+    details = forms.CharField(
+        label="Details of the concern",
+        max_length=10000,
+        error_messages={"required": "Enter the details of the concern"},
+    )
     headteacher_conflict = forms.BooleanField(required=False)
     declaration = forms.BooleanField(
         error_messages={"required": "Confirm that what you have written is accurate to the best of your knowledge"}
@@ -199,13 +207,19 @@ YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
 class TriageForm(VersionedForm):
     """The policy-engine facts, then the decision (appendix 2, questions 7 and 8)."""
 
-    decision = forms.ChoiceField(choices=Decision.choices, required=False)
-    rationale = forms.CharField(max_length=10000, required=False)
-    override_reason = forms.CharField(max_length=10000, required=False)
+    decision = forms.ChoiceField(
+        label="Is this concern ‘low level’ or should it be treated as an allegation?",
+        choices=Decision.choices,
+        required=False,
+    )
+    rationale = forms.CharField(label="Your reasons for the decision", max_length=10000, required=False)
+    override_reason = forms.CharField(
+        label="Why you decided differently from the policy's advice", max_length=10000, required=False
+    )
     advice_hr = forms.BooleanField(required=False)
     advice_trust = forms.BooleanField(required=False)
     advice_lado = forms.BooleanField(required=False)
-    advice_notes = forms.CharField(max_length=10000, required=False)
+    advice_notes = forms.CharField(label="Notes of the advice taken", max_length=10000, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -254,25 +268,32 @@ class LowLevelRecordForm(DateInputsForm):
     spoke_to_person = forms.BooleanField(required=False)
     spoke_to_witnesses = forms.BooleanField(required=False)
     investigation_steps = forms.CharField(
-        max_length=10000, error_messages={"required": "Enter the steps taken to investigate the concern"}
+        label="Details of the steps taken",
+        max_length=10000,
+        error_messages={"required": "Enter the steps taken to investigate the concern"},
     )
-    individual_response = forms.CharField(max_length=10000, required=False)
+    individual_response = forms.CharField(
+        label="The individual's response to the concern", max_length=10000, required=False
+    )
     breach_category = forms.ChoiceField(
+        label="How does the behaviour sit against the code of conduct?",
         choices=BreachCategory.choices,
         error_messages={"required": "Choose how the behaviour sits against the code of conduct"},
     )
     further_action = forms.ChoiceField(
-        choices=FurtherAction.choices, error_messages={"required": "Choose the further action"}
+        label="Further action required",
+        choices=FurtherAction.choices,
+        error_messages={"required": "Choose the further action"},
     )
-    action_owner = forms.CharField(max_length=150, required=False)
+    action_owner = forms.CharField(label="Who owns the further action", max_length=150, required=False)
     substantiated = forms.BooleanField(required=False)
     matrix_column = forms.ChoiceField(
         choices=MatrixColumn.choices,
         required=False,
         error_messages={"invalid_choice": "Choose accidental or neglectful"},
     )
-    advice_given = forms.CharField(max_length=10000, required=False)
-    formal_plan = forms.CharField(max_length=10000, required=False)
+    advice_given = forms.CharField(label="Advice given to the individual", max_length=10000, required=False)
+    formal_plan = forms.CharField(label="Formal plan for addressing the behaviour", max_length=10000, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
@@ -313,16 +334,19 @@ class PatternFindingForm(WrittenForm):
 
     subject = forms.IntegerField(widget=forms.HiddenInput)
     pattern_found = forms.ChoiceField(
+        label="Is there a pattern in the concerns?",
         choices=[("no", "No pattern"), ("yes", "A pattern of concerning behaviour")],
         error_messages={"required": "Choose whether there is a pattern"},
     )
-    findings = forms.CharField(max_length=10000, error_messages={"required": "Enter the findings"})
+    findings = forms.CharField(label="Findings", max_length=10000, error_messages={"required": "Enter the findings"})
 
 
 class PatternReviewCompleteForm(WrittenForm):
     """Completing a review, with a summary of what it found."""
 
-    summary = forms.CharField(max_length=10000, error_messages={"required": "Enter a summary of the review"})
+    summary = forms.CharField(
+        label="Summary of the review", max_length=10000, error_messages={"required": "Enter a summary of the review"}
+    )
 
 
 class LeavingDateForm(VersionedForm):
@@ -337,7 +361,8 @@ class ConcernReasonForm(VersionedForm):
     # The service names the reason after its purpose; the form has one "reason" box.
     ERROR_FIELDS = {"reroute_reason": "reason", "came_to_light": "reason"}
 
-    reason = forms.CharField(max_length=5000, error_messages={"required": "Enter the reason"})
+    # Each page asks its own question ("Why is the concern being closed?"); the messages name the answer.
+    reason = forms.CharField(label="The reason", max_length=5000, error_messages={"required": "Enter the reason"})
 
     def __init__(self, *args: Any, required_message: str = "Enter the reason", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,7 +23,7 @@ class SignOffForm(VersionedForm):
             "invalid_choice": "Choose whether you sign off the decision",
         },
     )
-    reason = forms.CharField(required=False, max_length=5000)
+    reason = forms.CharField(label="Your reason for sending it back", required=False, max_length=5000)
 
 
 class ShareWithHrForm(CaseForm):
@@ -37,7 +37,11 @@ class ShareWithHrForm(CaseForm):
             "invalid_choice": "Choose the HR business partner to ask for advice",
         },
     )
-    question = forms.CharField(max_length=5000, error_messages={"required": "Enter what you would like advice on"})
+    question = forms.CharField(
+        label="What you would like advice on",
+        max_length=5000,
+        error_messages={"required": "Enter what you would like advice on"},
+    )
 
     def __init__(self, *args: Any, partners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,4 +51,4 @@ class ShareWithHrForm(CaseForm):
 class HrAdviceForm(CaseForm):
     """The HR business partner's advice on a concern shared with them."""
 
-    advice = forms.CharField(max_length=10000, error_messages={"required": "Enter your advice"})
+    advice = forms.CharField(label="Your advice", max_length=10000, error_messages={"required": "Enter your advice"})

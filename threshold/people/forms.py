@@ -23,7 +23,15 @@ class ConfirmsSubject(WrittenForm):
     # The fields holding a typed name: a zero-width space or a right-to-left override in one is refused.
     NAME_FIELDS: tuple[str, ...] = ()
 
-    subject_confirmation = forms.CharField(required=False, max_length=20)
+    # The question ``people/_who_is_it.html`` asks; the typed box only carries an earlier answer back.
+    WHO_IS_IT = "Is this someone who uses Threshold?"
+
+    subject_confirmation = forms.CharField(
+        label=WHO_IS_IT,
+        required=False,
+        max_length=20,
+        error_messages={"max_length": f"Choose an answer to “{WHO_IS_IT}”"},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,6 +56,8 @@ class ConfirmsSubject(WrittenForm):
             *((str(user.pk), f"Yes – {user.full_name}") for user in question.candidates),
             (NOT_A_MEMBER, "No – they are not someone who uses Threshold"),
         ]
-        self.fields["subject_confirmation"] = forms.ChoiceField(choices=self.subject_choices, required=False)
+        self.fields["subject_confirmation"] = forms.ChoiceField(
+            label=self.WHO_IS_IT, choices=self.subject_choices, required=False
+        )
         # The form was already cleaned: drop the bound text field Django cached, so the radios render.
         self._bound_fields_cache.pop("subject_confirmation", None)  # type: ignore[attr-defined]

@@ -14,8 +14,8 @@ SHOW_CHOICES = [("yours", "Yours"), ("everything", "Everything you can see")]
 class WorkFilterForm(WrittenForm):
     """The work list's filters: a kind of deadline, and whose work (GET parameters, no personal data)."""
 
-    kind = forms.SlugField(required=False, max_length=64)
-    show = forms.ChoiceField(required=False, choices=SHOW_CHOICES)
+    kind = forms.SlugField(label="Kind of step", required=False, max_length=64)
+    show = forms.ChoiceField(label="Whose work", required=False, choices=SHOW_CHOICES)
 
     def chosen(self) -> dict[str, Any]:
         """The kind chosen (or "") and whether the list is everything the person may see; none when invalid."""

@@ -125,7 +125,9 @@ class InvestigationForm(VersionedForm):
     }
     reference = _text("Reference", None, 100)
     lead = _text("Investigating officer or lead", None, 200)
-    outcome = forms.ChoiceField(choices=(), error_messages={"required": "Choose the outcome so far (or ongoing)"})
+    outcome = forms.ChoiceField(
+        label="Outcome so far", choices=(), error_messages={"required": "Choose the outcome so far (or ongoing)"}
+    )
     outcome_detail = _text("About the outcome")
     notes = _text("Notes")
     dbs_information = _text("Information the police hold that may inform future DBS disclosures")
@@ -207,11 +209,13 @@ class CaseFilterForm(WrittenForm):
     filter is ``employer_contains``.
     """
 
-    tier = forms.ChoiceField(required=False, choices=[("", "Any tier"), *CASE_TIERS.items()])
-    status = forms.ChoiceField(required=False)
-    category = forms.ChoiceField(required=False, choices=[("", "Any category"), *AbuseCategory.choices])
-    employer = forms.ChoiceField(required=False)
-    sector = forms.ChoiceField(required=False, choices=[("", "Any sector"), *Sector.choices])
+    tier = forms.ChoiceField(label="Tier", required=False, choices=[("", "Any tier"), *CASE_TIERS.items()])
+    status = forms.ChoiceField(label="Status", required=False)
+    category = forms.ChoiceField(
+        label="Category", required=False, choices=[("", "Any category"), *AbuseCategory.choices]
+    )
+    employer = forms.ChoiceField(label="Employer", required=False)
+    sector = forms.ChoiceField(label="Sector", required=False, choices=[("", "Any sector"), *Sector.choices])
     overdue = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, statuses: Any, employers: list[str] | None, **kwargs: Any) -> None:
@@ -221,7 +225,7 @@ class CaseFilterForm(WrittenForm):
         status.choices = [("", "Any status"), *statuses]
         self.employer_typed = employers is None
         if employers is None:
-            self.fields["employer"] = CleanCharField(required=False, max_length=200)
+            self.fields["employer"] = CleanCharField(label="Employer", required=False, max_length=200)
         else:
             employer = self.fields["employer"]
             assert isinstance(employer, forms.ChoiceField)

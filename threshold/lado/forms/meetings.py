@@ -109,7 +109,7 @@ class AttendanceForm(WrittenForm):
     """Whether one invitee attended or sent apologies (one small form per row of the attendees table)."""
 
     attendee = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(choices=AttendanceStatus.choices)
+    status = forms.ChoiceField(label="Attendance", choices=AttendanceStatus.choices)
 
 
 class ActionForm(CaseForm):
