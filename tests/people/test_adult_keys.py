@@ -15,6 +15,7 @@ from threshold.lado.models import Case, Contact
 from threshold.lado.services.cases import case_update_dataset, dataset_changes
 from threshold.people.matching import Match, previous_about, search_records
 from threshold.people.models import AdultKey, Person, adult_key_rows
+from threshold.people.services import adult_keys_deferred
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,33 @@ def test_on_postgresql_a_surname_is_like_a_surname_not_a_key_that_shares_its_kin
     assert jonas.pk in like_jones
     # "s:mia" and "s:mo" share the "s" and the "m" (a likeness of 0.375 over whole keys); their words do not.
     assert mo.pk not in like_mia
+
+
+def test_inside_an_import_batch_new_records_get_their_keys_together_as_it_ends(northshire: Organisation) -> None:
+    earlier = _contact(northshire, "Victor Nakamura", dt.date(1981, 10, 31))
+    with adult_keys_deferred():
+        new = _contact(northshire, "Wren Okafor", dt.date(1990, 2, 3))
+        assert not _keys(contact=new)
+        earlier.adult_name = "Victor Nakamura-Reid"
+        earlier.save(update_fields=["adult_name"])
+        assert "s:reid" in _keys(contact=earlier)  # a change to a record already kept is written at once
+        with CaptureQueriesContext(connection) as captured:
+            more = [_contact(northshire, f"Person {n}") for n in range(3)]
+        assert not any("people_adultkey" in query["sql"] for query in captured.captured_queries)
+    assert {"s:okafor", "g:wren", "b:1990-02-03"} <= _keys(contact=new)
+    assert all(_keys(contact=contact) for contact in more)
+
+
+def test_a_batch_that_fails_writes_no_keys(northshire: Organisation) -> None:
+    made: list[Contact] = []
+
+    def batch() -> None:
+        with adult_keys_deferred():
+            made.append(_contact(northshire, "Wren Okafor", dt.date(1990, 2, 3)))
+            raise RuntimeError("the batch's transaction is rolled back")
+
+    with pytest.raises(RuntimeError):
+        batch()
+    assert not _keys(contact=made[0])
+    later = _contact(northshire, "Ash Later")
+    assert _keys(contact=later)  # outside a batch, keys go at once again

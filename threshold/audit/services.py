@@ -66,7 +66,7 @@ def audit_record(
     kept, excluded = split_changes(record_type, changes, excluded_fields)
     with transaction.atomic():
         lock_chain()
-        last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "content_hash").first()
+        last = _chain_head()
         sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         event = AuditEvent(
             sequence=sequence,
@@ -92,6 +92,20 @@ def audit_record(
         # event's rows are written after the response: ADR 0031).
         index_event(event)
     return event
+
+
+def _chain_head() -> tuple[int, str] | None:
+    """The last event's sequence and hash, under the chain's lock.
+
+    One indexed row, read with a statement written once rather than a query built on every append: building
+    it was a sixth of an append's time, and an import appends tens of thousands.
+    """
+    with connection.cursor() as cursor:
+        # Identifiers quoted as both SQLite and PostgreSQL read them.
+        # access-lint: allow the trail's writer reads its own last link, to link the next to it; it shows nobody
+        cursor.execute('SELECT "sequence", "content_hash" FROM "audit_auditevent" ORDER BY "sequence" DESC LIMIT 1')
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 def audit_listed(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -33,8 +34,8 @@ from threshold.access.fetch import deadlines_of_listed, visible_deadlines
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
 from threshold.core.querysets import latest_of_kind
-from threshold.lado.models import BodyReferral, Case, CaseStatus, Contact, DelayReview, Investigation
-from threshold.lado.models.meetings import MeetingKind
+from threshold.lado.models import BodyReferral, Case, CaseStatus, Contact, Decision, DelayReview, Investigation
+from threshold.lado.models.meetings import Meeting, MeetingKind
 from threshold.people.subjects import exclude_possible_subjects, users_not_about
 from threshold.policy import FactsError, Pack, add_months, add_working_days, get_pack, parse_facts
 from threshold.policy.clocks import Clock, clock, delay_review_due, timescales_at_level
@@ -120,9 +121,29 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
+# The clocks read a record's rows through ``.all()`` and order them here, not in SQL, so that a caller working
+# on many records (an import's batch) can read each relation for all of them in one query
+# (``threshold.lado.services.deadlines.cases_deadlines_sync``); one record alone costs one query per relation.
+
+
+def _in_order(row: Any) -> tuple[Any, Any]:
+    return (row.recorded_at, row.pk)
+
+
+def first_decision(contact: Contact) -> Decision | None:
+    """The contact's first decision (the one that met its clock), or None."""
+    return min(contact.decisions.all(), key=_in_order, default=None)
+
+
+def evaluation_meetings(case: Case) -> list[Meeting]:
+    """The case's strategy and allegations management meetings, earliest first."""
+    meetings = [meeting for meeting in case.meetings.all() if meeting.kind in EVALUATION_KINDS]
+    return sorted(meetings, key=lambda meeting: (meeting.held_at, meeting.pk))
+
+
 def _facts(case: Case) -> dict[str, FactValue]:
     """The facts the LADO decided the case on (for timescales whose ``when`` looks at facts)."""
-    decision = case.decisions.order_by("-recorded_at", "-pk").first()
+    decision = max(case.decisions.all(), key=_in_order, default=None)
     if decision is None or not isinstance(decision.facts, dict):
         return {}
     try:
@@ -142,7 +163,7 @@ def _contact_received_on(case: Case) -> dt.date:
 def _decided_on(case: Case) -> dt.date:
     """The first decision on the contact; a case opened without one was decided when it opened."""
     if case.contact is not None:
-        first = case.contact.decisions.order_by("recorded_at", "pk").first()
+        first = first_decision(case.contact)
         if first is not None:
             return timezone.localdate(first.recorded_at)
     return timezone.localdate(case.opened_at)
@@ -153,7 +174,7 @@ def _first_meeting_on(case: Case, today: dt.date) -> dt.date | None:
 
     A review meeting reviews what an evaluation meeting decided: it never stops the evaluation clock.
     """
-    for meeting in case.meetings.filter(kind__in=EVALUATION_KINDS).order_by("held_at", "pk"):
+    for meeting in evaluation_meetings(case):
         held_on = timezone.localdate(meeting.held_at)
         if held_on <= today:
             return held_on

@@ -6,14 +6,17 @@ reads changes, so "previous records" and search choose candidates by what the
 records say now. No audit event: nothing anyone can read changes.
 ``people.receivers`` calls ``adult_keys_write`` on every save of a contact,
 case or person; code that makes rows without saving them (``bulk_create`` in
-benches and loaders) calls ``adult_keys_fill`` afterwards.
+benches and loaders) calls ``adult_keys_fill`` afterwards. Inside ``adult_keys_deferred`` (an import's
+batch, thousands of new records in one transaction) the new records' keys are written together as it ends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
     from threshold.lado.models import Case, Contact
 
 _BATCH = 5000
+# The new records whose keys wait for the end of ``adult_keys_deferred`` (None: none wait, keys go at once).
+_waiting: ContextVar[list[Contact | Case] | None] = ContextVar("adult_keys_waiting", default=None)
 
 
 def adult_of(record: Contact | Case) -> tuple[str, dt.date | None, str]:
@@ -45,8 +50,13 @@ def _owner(record: Contact | Case) -> dict[str, Contact | Case]:
 def adult_keys_write(*, record: Contact | Case, new: bool = False) -> None:
     """Bring ``record``'s stored keys in step with its adult: the keys it no longer has go, new ones are added.
 
-    ``new``: the record was just inserted, so it has no keys yet to read (an import writes thousands).
+    ``new``: the record was just inserted, so it has no keys yet to read (an import writes thousands); inside
+    ``adult_keys_deferred`` its keys are written when that ends.
     """
+    waiting = _waiting.get()
+    if new and waiting is not None:
+        waiting.append(record)
+        return
     name, born, employer = adult_of(record)
     wanted = adult_keys(name=name, date_of_birth=born, employer_name=employer)
     owner = _owner(record)
@@ -66,6 +76,26 @@ def adult_keys_of_subject(*, person: Person) -> None:
     )
     for record in records:
         adult_keys_write(record=record)
+
+
+@contextmanager
+def adult_keys_deferred() -> Iterator[None]:
+    """Write the keys of the records inserted within, together, as it ends (one insert, not one a record).
+
+    Use it inside the transaction that inserts the records, around code that reads no new record's keys
+    (an import's batch: nothing in it matches against the rows it is writing). Keys of records changed, not
+    inserted, are written at once as ever. If the block raises, nothing is written: its transaction is
+    rolled back with the records.
+    """
+    waiting: list[Contact | Case] = []
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    cases = [record for record in waiting if record._meta.model_name == "case"]
+    contacts = [record for record in waiting if record._meta.model_name != "case"]
+    adult_keys_fill(contacts=cast("list[Contact]", contacts), cases=cast("list[Case]", cases))
 
 
 def adult_keys_fill(*, contacts: Iterable[Contact] = (), cases: Iterable[Case] = ()) -> int:

@@ -74,6 +74,20 @@ def record_key(record: Model) -> str:
     return f"{record._meta.model_name}:{record.pk}"
 
 
+@dataclass(frozen=True)
+class RecordClocks:
+    """One record's clocks as its rules say they stand now: what ``deadlines_sync_all`` makes its rows match.
+
+    ``kinds`` limits the sync to those kinds (a service that knows only one clock changed).
+    """
+
+    record: Model
+    organisation: Organisation
+    reference: str
+    specs: Iterable[DeadlineSpec]
+    kinds: Iterable[str] | None = None
+
+
 def deadlines_sync(
     *,
     record: Model,
@@ -92,6 +106,28 @@ def deadlines_sync(
     ``new`` says the record was inserted in this same transaction (an import writing thousands), so it
     has no stored rows to read first.
     """
+    deadlines_sync_all(
+        [RecordClocks(record=record, organisation=organisation, reference=reference, specs=specs, kinds=kinds)],
+        new=new,
+    )
+
+
+def deadlines_sync_all(records: Iterable[RecordClocks], *, new: bool = False) -> None:
+    """``deadlines_sync`` for several records at once (an import's batch): their new rows in one insert.
+
+    ``new`` says every one of the records was inserted in this same transaction.
+    """
+    now = timezone.now()
+    new_rows: list[Deadline] = []
+    for clocks in records:
+        new_rows.extend(_record_synced(clocks, new=new, now=now))
+    # One insert for the records' new clocks (a new case has seven or more); Deadline has no save of its own.
+    Deadline.objects.bulk_create(new_rows)
+
+
+def _record_synced(clocks: RecordClocks, *, new: bool, now: dt.datetime) -> list[Deadline]:
+    """Update and delete ``clocks.record``'s rows to match its specs; return the rows it lacks, to be inserted."""
+    record, specs, kinds = clocks.record, clocks.specs, clocks.kinds
     label = record._meta.label_lower
     if label not in RECORD_FIELDS:
         raise ValueError(f"Deadlines are not kept for {label}.")
@@ -104,7 +140,6 @@ def deadlines_sync(
         existing = existing.filter(kind__in=limit)
     # ``new``: the record was inserted in this transaction, so it has no stored deadlines to read.
     rows = {} if new else {(row.kind, row.key): row for row in existing}
-    now = timezone.now()
     new_rows: list[Deadline] = []
     for identity, row in rows.items():
         if identity not in wanted and not (row.state == DeadlineState.NOT_NEEDED and row.closed_by_id):
@@ -113,8 +148,8 @@ def deadlines_sync(
         if limit is not None and spec.kind not in limit:
             continue
         values = {
-            "organisation": organisation,
-            "reference": reference,
+            "organisation": clocks.organisation,
+            "reference": clocks.reference,
             "label": spec.label,
             "source": spec.source,
             "owner": spec.owner,
@@ -147,8 +182,7 @@ def deadlines_sync(
                 setattr(current, name, value)
             current.updated_at = now
             current.save(update_fields=[*changed, "updated_at"])
-    # One insert for a record's new clocks (a new case has seven or more); Deadline has no save of its own.
-    Deadline.objects.bulk_create(new_rows)
+    return new_rows
 
 
 def _differs(row: Deadline, name: str, value: object) -> bool:

@@ -168,7 +168,10 @@ class RowWriter(Protocol):
         """Whether a new row's adult would be a new person record (the dry run)."""
 
     def create(self, checked: CheckedRow) -> ImportedRecord:
-        """Write a new row's records."""
+        """Write a new row's records; returns its source row, unsaved (inserted with the batch's)."""
+
+    def finish_batch(self) -> None:
+        """Write what the batch's new rows left for its end, inside the batch's transaction."""
 
     def created_counts(self, records: QuerySet[ImportedRecord]) -> Counter[str]:
         """What an attempt's committed records are, counted."""

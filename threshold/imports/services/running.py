@@ -32,6 +32,7 @@ from threshold.imports.services.common import (
 from threshold.imports.services.setting_updating import SettingRows
 from threshold.imports.services.updating import LadoRows
 from threshold.imports.values import cell_text
+from threshold.people.services import adult_keys_deferred
 
 # What may be (re)checked: a run mapped, checked, or stopped by an error part-way (its rows imported so far stay).
 CHECKABLE = (RunStatus.MAPPING, RunStatus.CHECKED, RunStatus.FAILED)
@@ -199,13 +200,18 @@ def import_execute(
     rows = rows_to_write(run, writer, outcome, timezone.localdate())
     try:
         while True:
-            with transaction.atomic(durable=True):
+            # A batch's new contacts and cases get their match keys in one insert at its end.
+            with transaction.atomic(durable=True), adult_keys_deferred():
                 written = 0
+                sources: list[ImportedRecord] = []
                 for checked, record in rows:
-                    _write_row(writer, outcome, checked, record)
+                    if (source := _write_row(writer, outcome, checked, record)) is not None:
+                        sources.append(source)
                     written += 1
                     if written >= BATCH_ROWS:
                         break
+                writer.finish_batch()
+                ImportedRecord.objects.bulk_create(sources)
                 ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)
             if written < BATCH_ROWS:
                 break
@@ -233,19 +239,23 @@ def _finish_import(run: ImportRun, outcome: Outcome, status: str, *, after: int,
     finish(run, outcome, status)
 
 
-def _write_row(writer: RowWriter, outcome: Outcome, checked: CheckedRow, record: ImportedRecord | None) -> None:
+def _write_row(
+    writer: RowWriter, outcome: Outcome, checked: CheckedRow, record: ImportedRecord | None
+) -> ImportedRecord | None:
+    """Write one row, new or changed, and count it; a new row's source row, unsaved, for the batch's end."""
     if record is None:
-        writer.create(checked)
+        source = writer.create(checked)
         writer.count_new(outcome.created, checked)
-        return
+        return source
     if record.digest == checked.digest:
         outcome.unchanged += 1
-        return
+        return None
     problems = writer.update(record, checked)
     if problems:
         outcome.add_problems(problems)
     else:
         outcome.updated += 1
+    return None
 
 
 def import_forget(*, now: dt.datetime | None = None) -> int:

@@ -245,6 +245,9 @@ class SettingWriter:
         concern_deadlines_sync(concern)
         return source_record(self.run, checked, concern=concern, allegation=allegation, made_person=made_person)
 
+    def finish_batch(self) -> None:
+        """Nothing waits for a batch's end: a setting's rows write their clocks as they go (a few to a row)."""
+
     def _audit(self, record: Concern | Allegation, action: str, checked: CheckedRow, **details: Any) -> None:
         audit_record(
             context=self.audit_context,

@@ -2,9 +2,10 @@
 
 Inside the caller's transaction (``services.import_execute`` commits a batch at a time). Each record is
 written as the services write it (people through ``Person.save`` so subject exclusion's keys are kept; the
-adult's match keys by the contacts' and cases' own saves; deadlines by ``*_deadlines_sync``) and audited as
-``contact.imported`` / ``case.imported`` naming the run, the file and the row. Historic dates stay
-historic (ADR 0034): a decision is recorded on the day it was decided, a conclusion on the day concluded.
+adult's match keys by the contacts' and cases' own saves; deadlines by ``*_deadlines_sync``, a batch's new
+records together at its end) and audited as ``contact.imported`` / ``case.imported`` naming the run, the
+file and the row. Historic dates stay historic (ADR 0034): a decision is recorded on the day it was
+decided, a conclusion on the day concluded.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from threshold.lado.models import (
 from threshold.lado.models.cases import Body, Investigation, InvestigationKind, RiskMeasureKind
 from threshold.lado.services.common import record_case_event, record_contact_event
 from threshold.lado.services.contacts import adult_person, member_named_exactly
-from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
+from threshold.lado.services.deadlines import cases_deadlines_sync, contacts_deadlines_sync
 from threshold.notifications.recipients import members_in_roles
 from threshold.people.models import Person, PersonKind
 from threshold.people.subjects import members_of, possible_members, users_not_about
@@ -104,8 +105,11 @@ def at_midday(day: dt.date) -> dt.datetime:
 
 
 def source_record(run: ImportRun, checked: CheckedRow, **records: Any) -> ImportedRecord:
-    """Where a new row's ``records`` came from (its contact and case, or its concern and allegation), kept."""
-    return ImportedRecord.objects.create(
+    """Where a new row's ``records`` came from (its contact and case, or its concern and allegation), unsaved.
+
+    ``import_execute`` inserts a batch's source rows together at its end, in the batch's transaction.
+    """
+    return ImportedRecord(
         organisation=run.organisation,
         source_key=checked.key,
         source_reference=str(checked.values.get("reference", ""))[:200],
@@ -167,6 +171,9 @@ class Writer:
         self.adults: dict[tuple[str, dt.date | None], int] = {}
         # The people met last, kept whole (most rows about one adult are near each other); the rest by id only.
         self.recent: OrderedDict[int, Person] = OrderedDict()
+        # The batch's new records, whose clocks are written together at its end (``finish_batch``).
+        self.new_contacts: list[Contact] = []
+        self.new_cases: list[Case] = []
 
     # ------------------------------------------------------------------ checks needing the database
 
@@ -357,9 +364,15 @@ class Writer:
             self.decide(checked, contact, case, supersedes=None)
         if case is not None:
             self.case_rows(checked, case, previous=None)
-            case_deadlines_sync(case, new=True)
-        contact_deadlines_sync(contact, new=True)
+            self.new_cases.append(case)
+        self.new_contacts.append(contact)
         return source_record(self.run, checked, contact=contact, case=case, made_person=made_person)
+
+    def finish_batch(self) -> None:
+        """The clocks of the batch's new contacts and cases, each relation read once for them all (its transaction)."""
+        cases_deadlines_sync(self.new_cases, new=True)
+        contacts_deadlines_sync(self.new_contacts, new=True)
+        self.new_cases, self.new_contacts = [], []
 
     def decide(self, checked: CheckedRow, contact: Contact, case: Case | None, supersedes: Decision | None) -> None:
         """The row's decision, recorded on the day decided, superseding ``supersedes`` if given."""

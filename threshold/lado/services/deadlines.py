@@ -32,7 +32,9 @@ concludes without them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
+from django.db.models import Model, prefetch_related_objects
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation
@@ -40,12 +42,13 @@ from threshold.lado.models import Case, CaseStatus, Contact
 from threshold.lado.models.cases import Body
 from threshold.lado.selectors import (
     CASE_TIMESCALES,
-    EVALUATION_KINDS,
     EVALUATION_MEETING,
     INITIAL_DECISION,
     THREE_MONTHS,
     advice_due,
     case_deadlines,
+    evaluation_meetings,
+    first_decision,
     lado_pack,
     latest_body_referrals,
     three_months_on,
@@ -55,7 +58,7 @@ from threshold.lado.services.requests import request_deadlines_sync
 from threshold.policy.clocks import ClockState, delay_review_due
 from threshold.policy.engine import due_date
 from threshold.timescales.models import DeadlineState
-from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
+from threshold.timescales.services import DeadlineSpec, RecordClocks, deadlines_sync_all, missed_before_import
 
 DELAY_REVIEW = "delay-review"
 MONITORING_REVIEW = "monitoring-review"
@@ -84,6 +87,21 @@ NO_MEETING = "The conclusion records why no strategy or LADO-chaired meeting was
 NOT_REFERRED_TO_OFSTED = "The case records why no referral to Ofsted was made"
 IMPORTED_NOT_DONE = "The case was closed before it came into Threshold, and its records do not show this as done"
 MET = {ClockState.MET, ClockState.MET_LATE}
+# What the clocks read of a record (``threshold.lado.selectors``: through ``.all()``, so it can be read for many),
+# and the records they name (its authority, the LADO who owns its rows).
+CONTACT_RELATIONS = ("local_authority", "allocated_to", "decisions")
+CASE_RELATIONS = (
+    "local_authority",
+    "lado",
+    "employer",
+    "contact__allegation",
+    "decisions",
+    "contact__decisions",
+    "meetings__actions",
+    "delay_reviews",
+    "monitoring_reviews",
+    "conclusions",
+)
 SOURCE_LENGTH = 300
 
 
@@ -103,12 +121,12 @@ def _pack_source(local_authority: Organisation, timescale_id: str) -> str:
 def contact_specs(contact: Contact) -> list[DeadlineSpec]:
     """The contact's one clock: advice or a decision within one working day of receipt."""
     clock = advice_due(contact)
-    first_decision = contact.decisions.order_by("recorded_at", "pk").first()
+    first = first_decision(contact)
     done = [
         day
         for day in (
             clock.given_on,
-            timezone.localdate(first_decision.recorded_at) if first_decision is not None else None,
+            timezone.localdate(first.recorded_at) if first is not None else None,
         )
         if day is not None
     ]
@@ -127,12 +145,23 @@ def contact_specs(contact: Contact) -> list[DeadlineSpec]:
 
 def contact_deadlines_sync(contact: Contact, *, new: bool = False) -> None:
     """Keep the contact's stored clock in step with it (inside the caller's transaction; ``new``: just inserted)."""
-    deadlines_sync(
-        record=contact,
-        organisation=contact.local_authority,
-        reference=contact.reference,
-        specs=contact_specs(contact),
-        kinds=CONTACT_KINDS,
+    contacts_deadlines_sync([contact], new=new)
+
+
+def contacts_deadlines_sync(contacts: Sequence[Contact], *, new: bool = False) -> None:
+    """``contact_deadlines_sync`` for several contacts (an import's batch): a query for all their decisions."""
+    _read_afresh(contacts, CONTACT_RELATIONS)
+    deadlines_sync_all(
+        [
+            RecordClocks(
+                record=contact,
+                organisation=contact.local_authority,
+                reference=contact.reference,
+                specs=contact_specs(contact),
+                kinds=CONTACT_KINDS,
+            )
+            for contact in contacts
+        ],
         new=new,
     )
 
@@ -142,15 +171,15 @@ def contact_deadlines_sync(contact: Contact, *, new: bool = False) -> None:
 
 def _booked_evaluation_on(case: Case, due: dt.date) -> dt.date | None:
     """The first strategy or LADO-chaired meeting booked on or before ``due`` (it meets the clock on its day)."""
-    first = case.meetings.filter(kind__in=EVALUATION_KINDS).order_by("held_at", "pk").first()
-    if first is None:
+    meetings = evaluation_meetings(case)
+    if not meetings:
         return None
-    held_on = timezone.localdate(first.held_at)
+    held_on = timezone.localdate(meetings[0].held_at)
     return held_on if held_on <= due else None
 
 
 def _no_meeting_reason(case: Case) -> bool:
-    conclusion = case.conclusions.first()
+    conclusion = max(case.conclusions.all(), key=lambda row: (row.recorded_at, row.pk), default=None)
     return bool(conclusion is not None and conclusion.no_meeting_reason)
 
 
@@ -193,7 +222,7 @@ def _delay_review_specs(case: Case) -> list[DeadlineSpec]:
     source = _pack_source(case.local_authority, THREE_MONTHS)
     specs = []
     due = reached
-    reviews = list(case.delay_reviews.order_by("reviewed_on", "pk"))
+    reviews = sorted(case.delay_reviews.all(), key=lambda review: (review.reviewed_on, review.pk))
     for review in reviews:
         specs.append(
             DeadlineSpec(
@@ -243,14 +272,14 @@ def _monitoring_specs(case: Case) -> list[DeadlineSpec]:
             state=DeadlineState.MET if review.done_on else DeadlineState.OPEN,
             met_on=review.done_on,
         )
-        for review in case.monitoring_reviews.order_by("due_on", "pk")
+        for review in sorted(case.monitoring_reviews.all(), key=lambda review: (review.due_on, review.pk))
     ]
 
 
 def _action_specs(case: Case) -> list[DeadlineSpec]:
     specs = []
-    for meeting in case.meetings.prefetch_related("actions").order_by("held_at", "pk"):
-        for action in meeting.actions.all():
+    for meeting in sorted(case.meetings.all(), key=lambda meeting: (meeting.held_at, meeting.pk)):
+        for action in sorted(meeting.actions.all(), key=lambda action: (action.due_on, action.pk)):
             specs.append(
                 DeadlineSpec(
                     kind=MEETING_ACTION,
@@ -315,15 +344,43 @@ def case_specs(case: Case, today: dt.date | None = None) -> list[DeadlineSpec]:
 
 def case_deadlines_sync(case: Case, *, new: bool = False) -> None:
     """Keep the case's stored clocks in step with it (inside the caller's transaction; ``new``: just inserted)."""
-    deadlines_sync(
-        record=case,
-        organisation=case.local_authority,
-        reference=case.reference,
-        specs=case_specs(case),
-        kinds=CASE_KINDS,
+    cases_deadlines_sync([case], new=new)
+
+
+def cases_deadlines_sync(cases: Sequence[Case], *, new: bool = False) -> None:
+    """``case_deadlines_sync`` for several cases (an import's batch): each relation read once for them all."""
+    _read_afresh(cases, CASE_RELATIONS)
+    deadlines_sync_all(
+        [
+            RecordClocks(
+                record=case,
+                organisation=case.local_authority,
+                reference=case.reference,
+                specs=case_specs(case),
+                kinds=CASE_KINDS,
+            )
+            for case in cases
+        ],
         new=new,
     )
-    # The requests for information on the employer's allegation stop with the case (they are rows there).
-    allegation = case.contact.allegation if case.contact_id and case.contact else None
-    if allegation is not None:
-        request_deadlines_sync(allegation)
+    for case in cases:
+        # The requests for information on the employer's allegation stop with the case (they are rows there).
+        allegation = case.contact.allegation if case.contact_id and case.contact else None
+        if allegation is not None:
+            request_deadlines_sync(allegation)
+
+
+def _read_afresh(records: Sequence[Model], relations: Sequence[str]) -> None:
+    """Read ``relations`` of ``records`` (a query each, for them all), dropping what an earlier read left on them.
+
+    A service changes a record's rows and then syncs: what an earlier sync on the same instance read is stale.
+    """
+    for record in records:
+        for relation in relations:
+            first, _, rest = relation.partition("__")
+            cached = getattr(record, "_prefetched_objects_cache", {})
+            if first in cached:
+                del cached[first]
+            elif rest and (related := record._state.fields_cache.get(first)) is not None:
+                getattr(related, "_prefetched_objects_cache", {}).pop(rest.partition("__")[0], None)
+    prefetch_related_objects(list(records), *relations)
