@@ -4,7 +4,8 @@ Each URL is opened by the first persona the expected-access table lets in, with 
 visible words are read: the page's title and its main content, without code samples (the import page lists its
 canonical columns as code, on purpose), scripts or attributes. A snake_case fact or field name
 ("left_employment_on was not given") or a Python repr ("<User: …>", "{'…'}") there fails the test, as does
-a title that does not say where the person is.
+a title that does not say where the person is, or one that names an adult a record is about (a title stays in
+browser history, tab lists and synced devices).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 
 from tests.access.expected_access import expected
 from tests.access.routes import PERSONAS, path_for, routes
+from threshold.people.models import Person, PersonKind
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +93,9 @@ def test_no_page_shows_an_internal_name_and_every_title_says_where(route, record
     assert not reprs, f"{route.name} shows Python values to {reader}: {reprs}"
     assert title.endswith("– Threshold"), title
     assert title != "Threshold – Threshold", f"{route.name} has no title of its own"
+    adults = Person.objects.filter(kind=PersonKind.ADULT).values_list("full_name", flat=True)
+    named = sorted(name for name in adults if name and name in title)
+    assert not named, f"{route.name}'s title names an adult a record is about: {title}"
     # A page about one record says which, for people with many tabs open and for screen readers.
     if route.name in ABOUT_A_RECORD:
         assert re.search(r"\b(CON|ALG|LADO|CT|R)-[0-9A-Z]", title), f"{route.name}'s title names no record: {title}"

@@ -14,10 +14,13 @@ import pkgutil
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 import threshold
 from tests.concerns.test_pages import _share_form
+from threshold.accounts.models import User
 from threshold.core.forms import WrittenForm, _defaults, written_messages
 
 
@@ -122,3 +125,19 @@ def test_the_sign_in_and_reset_pages_say_what_to_enter(client: Any, db: None) ->
         "Enter an email address in the correct format, like name@example.com"
     ]
     assert errors("account_reset_password", {"email": ""}) == ["Enter your email address"]
+
+
+def test_a_password_refused_says_what_to_do_in_words_not_djangos() -> None:
+    hana = User(email="hana.head@oakfield.example", full_name="Hana Head")
+    told: dict[str, list[str]] = {}
+    for password in ("short", "password1234", "hana.head@oakfield"):
+        try:
+            validate_password(password, hana)
+        except ValidationError as error:
+            told[password] = error.messages
+    assert told["short"] == ["Password must be 12 characters or more"]
+    assert told["password1234"] == [
+        "Choose a password that is harder to guess: many people use this one (try three random words)"
+    ]
+    assert told["hana.head@oakfield"] == ["Choose a password that is not like your email"]
+    assert not any("This password" in message for messages in told.values() for message in messages)

@@ -167,13 +167,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # NCSC / NIST 800-63B: length and a common-password check; no composition
-    # rules and no forced expiry.
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # rules and no forced expiry. Django's rules, with messages that say what to do (threshold.accounts.passwords).
+    {"NAME": "threshold.accounts.passwords.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "threshold.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "threshold.accounts.passwords.CommonPasswordValidator"},
 ]
 
 # Sessions live in the database so that signing out or deactivation ends them
