@@ -5,12 +5,14 @@ visible words are read: the page's title and its main content, without code samp
 canonical columns as code, on purpose), scripts or attributes. A snake_case fact or field name
 ("left_employment_on was not given") or a Python repr ("<User: …>", "{'…'}") there fails the test, as does
 a title that does not say where the person is, or one that names an adult a record is about (a title stays in
-browser history, tab lists and synced devices).
+browser history, tab lists and synced devices). Error states are read too: each page's own form is sent back
+with nothing filled in (its hidden version and token kept), and the errors must read in words as well.
 """
 
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -99,3 +101,46 @@ def test_no_page_shows_an_internal_name_and_every_title_says_where(route, record
     # A page about one record says which, for people with many tabs open and for screen readers.
     if route.name in ABOUT_A_RECORD:
         assert re.search(r"\b(CON|ALG|LADO|CT|R)-[0-9A-Z]", title), f"{route.name}'s title names no record: {title}"
+
+
+FORMS = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
+INPUT = re.compile(r"<input\b[^>]*>", re.I)
+
+
+def _own_form(html: str, path: str) -> dict[str, str] | None:
+    """The hidden fields of the page's first POST form that sends to the page itself (its version, its token)."""
+    for attributes, body in FORMS.findall(html):
+        found = dict(ATTRIBUTE.findall(attributes))
+        if found.get("method", "").lower() != "post" or found.get("action", "") not in ("", path):
+            continue
+        fields = {}
+        for tag in INPUT.findall(body):
+            attrs = dict(ATTRIBUTE.findall(tag))
+            if attrs.get("type") == "hidden" and "name" in attrs:
+                fields[attrs["name"]] = unescape(attrs.get("value", ""))
+        return fields
+    return None
+
+
+@pytest.mark.parametrize("route", READABLE, ids=lambda route: route.name)
+def test_a_form_sent_back_empty_answers_in_words_not_internal_names(route, records, signed_in) -> None:
+    """Error states too: each form page's own form, sent with nothing filled in, answers in words a person reads."""
+    reader = next(key for key in PERSONAS if EXPECTED[route.name][key] == 200)
+    client = signed_in(reader)
+    path = path_for(route, records)
+    page = client.get(path)
+    if page.get("Content-Type", "").split(";")[0] != "text/html":
+        return
+    fields = _own_form(page.content.decode(), path)
+    if fields is None:
+        return  # no form of its own: the walk above reads it
+    response = client.post(path, fields)
+    assert response.status_code < 500, f"{route.name} failed on an empty form: {response.status_code}"
+    if response.status_code != 200 or response.get("Content-Type", "").split(";")[0] != "text/html":
+        return  # done (a redirect) or refused
+    _title, text = words_of(response.content.decode())
+    internal = sorted(set(SNAKE.findall(text)) - ALLOWED)
+    assert not internal, f"{route.name}'s errors show internal names to {reader}: {internal}"
+    reprs = sorted({match.group(0) for match in REPR.finditer(text)})
+    assert not reprs, f"{route.name}'s errors show Python values to {reader}: {reprs}"
