@@ -49,14 +49,17 @@ dev: install
 ## of threshold/ that fails under COVERAGE_FLOOR. PYTEST_ARGS adds to pytest's arguments (.ci/run uses it).
 COVERAGE_FLOOR ?= 90
 PYTEST_ARGS ?=
+# Three workers on two cores: a worker waiting on a journey's browser or server leaves a core to the others.
+# Work stealing: the long tests (migrations, PDFs, journeys) do not leave one worker finishing alone.
+WORKERS ?= -n 3 --dist worksteal
 test: install
 	@test -x "$(CHROMIUM)" || ./scripts/debian_packages.sh chromium
 	@test -x "$(CHROMIUM)" || { echo "The browser tests need Debian's chromium at $(CHROMIUM) (or set CHROMIUM=/path/to/chromium)."; exit 1; }
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n 2 --dist load -q --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(WORKERS) -q --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
 ## test-fast: every test except the browser journeys, without coverage.
 test-fast: install
-	$(PY) -m pytest -n 2 --dist load -q -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest $(WORKERS) -q -m "not browser" $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format), mypy, the access lint (scripts/lint_access.py) and the import layers (import-linter).
 lint: install

@@ -32,7 +32,8 @@ concludes without them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from django.db.models import Model, prefetch_related_objects
 from django.utils import timezone
@@ -87,6 +88,7 @@ NO_MEETING = "The conclusion records why no strategy or LADO-chaired meeting was
 NOT_REFERRED_TO_OFSTED = "The case records why no referral to Ofsted was made"
 IMPORTED_NOT_DONE = "The case was closed before it came into Threshold, and its records do not show this as done"
 MET = {ClockState.MET, ClockState.MET_LATE}
+Record = TypeVar("Record", Contact, Case)
 # What the clocks read of a record (``threshold.lado.selectors``: through ``.all()``, so it can be read for many),
 # and the records they name (its authority, the LADO who owns its rows).
 CONTACT_RELATIONS = ("local_authority", "allocated_to", "decisions")
@@ -150,20 +152,7 @@ def contact_deadlines_sync(contact: Contact, *, new: bool = False) -> None:
 
 def contacts_deadlines_sync(contacts: Sequence[Contact], *, new: bool = False) -> None:
     """``contact_deadlines_sync`` for several contacts (an import's batch): a query for all their decisions."""
-    _read_afresh(contacts, CONTACT_RELATIONS)
-    deadlines_sync_all(
-        [
-            RecordClocks(
-                record=contact,
-                organisation=contact.local_authority,
-                reference=contact.reference,
-                specs=contact_specs(contact),
-                kinds=CONTACT_KINDS,
-            )
-            for contact in contacts
-        ],
-        new=new,
-    )
+    _records_sync(contacts, CONTACT_RELATIONS, contact_specs, CONTACT_KINDS, new=new)
 
 
 # ---------------------------------------------------------------- cases
@@ -349,25 +338,37 @@ def case_deadlines_sync(case: Case, *, new: bool = False) -> None:
 
 def cases_deadlines_sync(cases: Sequence[Case], *, new: bool = False) -> None:
     """``case_deadlines_sync`` for several cases (an import's batch): each relation read once for them all."""
-    _read_afresh(cases, CASE_RELATIONS)
-    deadlines_sync_all(
-        [
-            RecordClocks(
-                record=case,
-                organisation=case.local_authority,
-                reference=case.reference,
-                specs=case_specs(case),
-                kinds=CASE_KINDS,
-            )
-            for case in cases
-        ],
-        new=new,
-    )
+    _records_sync(cases, CASE_RELATIONS, case_specs, CASE_KINDS, new=new)
     for case in cases:
         # The requests for information on the employer's allegation stop with the case (they are rows there).
         allegation = case.contact.allegation if case.contact_id and case.contact else None
         if allegation is not None:
             request_deadlines_sync(allegation)
+
+
+def _records_sync(
+    records: Sequence[Record],
+    relations: Sequence[str],
+    specs_of: Callable[[Record], list[DeadlineSpec]],
+    kinds: Sequence[str],
+    *,
+    new: bool,
+) -> None:
+    """Read what the clocks look at for all ``records`` at once, then make each one's rows match its specs."""
+    _read_afresh(records, relations)
+    deadlines_sync_all(
+        [
+            RecordClocks(
+                record=record,
+                organisation=record.local_authority,
+                reference=record.reference,
+                specs=specs_of(record),
+                kinds=kinds,
+            )
+            for record in records
+        ],
+        new=new,
+    )
 
 
 def _read_afresh(records: Sequence[Model], relations: Sequence[str]) -> None:
