@@ -139,5 +139,5 @@ def test_a_password_refused_says_what_to_do_in_words_not_djangos() -> None:
     assert told["password1234"] == [
         "Choose a password that is harder to guess: many people use this one (try three random words)"
     ]
-    assert told["hana.head@oakfield"] == ["Choose a password that is not like your email"]
+    assert told["hana.head@oakfield"] == ["Choose a password that is not like your name or email address"]
     assert not any("This password" in message for messages in told.values() for message in messages)

@@ -25,8 +25,8 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
     """Not like the person's own name or email address."""
 
     def get_error_message(self) -> str:
-        """What to do (``%(verbose_name)s`` is the part it is like: "email address", "full name")."""
-        return "Choose a password that is not like your %(verbose_name)s"
+        """What to do. Not Django's "too similar to the email": a person's own words for what it is like."""
+        return "Choose a password that is not like your name or email address"
 
     def get_help_text(self) -> str:
         """The rule, shown beside the field."""
