@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.lado.deadline_helpers import NAMES, deadline_rows, phone_contact
 from tests.lado.nursery import lara_decides
-from tests.lado.test_deadline_rows import NAMES, _phone_contact, _rows
 from threshold.lado.models import Case, Contact, MeetingKind
 from threshold.lado.services.case_rules import is_early_years
 from threshold.lado.services.deadlines import cases_deadlines_sync, contacts_deadlines_sync
@@ -25,7 +25,7 @@ from threshold.timescales.models import Deadline, DeadlineState
 def _stored(case: Case) -> dict[tuple[str, str], tuple[object, ...]]:
     return {
         identity: (row.due_on, row.state, row.met_on, row.reason, row.owner_id, row.meeting_id)
-        for identity, row in _rows(case).items()
+        for identity, row in deadline_rows(case).items()
     }
 
 
@@ -33,7 +33,7 @@ def test_a_batch_of_cases_gets_the_rows_each_case_alone_gets_and_one_query_a_rel
     persona, ids, northshire
 ) -> None:
     # The demo world's cases, and twelve more: one with a meeting and its action, one with a monitoring review.
-    made = [lara_decides(persona, _phone_contact(persona, northshire, name), "tier-2") for name in NAMES]
+    made = [lara_decides(persona, phone_contact(persona, northshire, name), "tier-2") for name in NAMES]
     meeting = meeting_record(
         actor=persona("lara"),
         case=made[0],
@@ -70,16 +70,16 @@ def test_a_batch_of_cases_gets_the_rows_each_case_alone_gets_and_one_query_a_rel
 
 
 def test_a_batch_of_contacts_gets_the_rows_each_contact_alone_gets(persona, northshire) -> None:
-    contacts = [_phone_contact(persona, northshire, name) for name in NAMES]
+    contacts = [phone_contact(persona, northshire, name) for name in NAMES]
     lara_decides(persona, contacts[0], "tier-2")
-    alone = {contact.pk: _rows(contact)[("lado-initial-decision", "")].state for contact in contacts}
+    alone = {contact.pk: deadline_rows(contact)[("lado-initial-decision", "")].state for contact in contacts}
     Deadline.objects.filter(contact__in=contacts).delete()
     contacts = list(Contact.objects.filter(pk__in=[contact.pk for contact in contacts]).order_by("pk"))
 
     with CaptureQueriesContext(connection) as captured:
         contacts_deadlines_sync(contacts, new=True)
 
-    assert {contact.pk: _rows(contact)[("lado-initial-decision", "")].state for contact in contacts} == alone
+    assert {contact.pk: deadline_rows(contact)[("lado-initial-decision", "")].state for contact in contacts} == alone
     assert alone[contacts[0].pk] == DeadlineState.MET
     # The local authority, the LADOs allocated, the decisions, one insert.
     assert len(captured.captured_queries) <= 4

@@ -18,14 +18,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.lado.deadline_helpers import NAMES, deadline_rows, phone_contact
 from tests.lado.nursery import lara_decides, refer_nursery_allegation
-from threshold.accounts.models import Organisation
 from threshold.lado.models import Case, Contact, MeetingKind
 from threshold.lado.selectors import case_overdue
 from threshold.lado.services.case_agencies import case_record_body_referral
 from threshold.lado.services.case_allocation import case_change_tier, case_reassign
 from threshold.lado.services.contact_allocation import contact_allocate
-from threshold.lado.services.contacts import contact_record, contact_record_advice
+from threshold.lado.services.contacts import contact_record_advice
 from threshold.lado.services.meetings import (
     meeting_add_action,
     meeting_complete_action,
@@ -41,20 +41,6 @@ LONDON = ZoneInfo("Europe/London")
 CHRISTMAS_EVE = dt.date(2026, 12, 24)  # a Thursday: Christmas Day, then Boxing Day's Monday substitute
 BEFORE_EASTER = dt.date(2027, 3, 24)  # the Wednesday before Good Friday (26 March) and Easter Monday (29 March)
 BEFORE_LATE_MAY = dt.date(2027, 5, 28)  # the Friday before the late May bank holiday (31 May)
-NAMES = [
-    "Robin Ash",
-    "Sasha Birch",
-    "Kit Cedar",
-    "Jules Damson",
-    "Ari Elm",
-    "Noor Fir",
-    "Remy Gorse",
-    "Tam Hazel",
-    "Lou Ivy",
-    "Cam Juniper",
-    "Mika Larch",
-    "Sol Maple",
-]
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -65,27 +51,8 @@ def _travel(day: dt.date, hour: int = 10) -> time_machine.travel:
     return time_machine.travel(_at(day, hour), tick=False)
 
 
-def _rows(record: Case | Contact) -> dict[tuple[str, str], Deadline]:
-    field = "case" if isinstance(record, Case) else "contact"
-    return {(row.kind, row.key): row for row in Deadline.objects.filter(**{field: record})}
-
-
 def _row(record: Case | Contact, kind: str, key: str = "") -> Deadline:
-    return _rows(record)[(kind, key)]
-
-
-def _phone_contact(persona, northshire: Organisation, name: str = "Robin Ash") -> Contact:
-    """A parent rings the Northshire LADO service about a teaching assistant: received now."""
-    return contact_record(
-        actor=persona("lara"),
-        local_authority=northshire,
-        received_at=timezone.now(),
-        method="phone",
-        source="parent",
-        summary="[test] A parent says the assistant shouted at a child and pulled her by the arm.",
-        adult_name=name,
-        adult_role="Teaching assistant",
-    )
+    return deadline_rows(record)[(kind, key)]
 
 
 def _nursery_case(persona, ids, level: str) -> Case:
@@ -100,7 +67,7 @@ def test_a_contact_received_on_christmas_eve_is_due_after_the_bank_holidays_and_
     persona, northshire
 ) -> None:
     with _travel(CHRISTMAS_EVE):
-        contact = _phone_contact(persona, northshire)
+        contact = phone_contact(persona, northshire)
     row = _row(contact, "lado-initial-decision")
     # Christmas Day (Friday) and Boxing Day's substitute (Monday 28 December) are not working days.
     assert row.due_on == dt.date(2026, 12, 29)
@@ -118,14 +85,14 @@ def test_a_contact_received_on_christmas_eve_is_due_after_the_bank_holidays_and_
 
 
 def test_the_manager_allocating_a_contact_makes_its_clock_the_lados(persona, northshire) -> None:
-    contact = _phone_contact(persona, northshire)
+    contact = phone_contact(persona, northshire)
     contact_allocate(actor=persona("mo"), contact=contact, lado=persona("lara"), expected_version=contact.version)
     assert _row(contact, "lado-initial-decision").owner == persona("lara")
 
 
 def test_a_decision_meets_the_contacts_clock(persona, northshire) -> None:
     with _travel(BEFORE_LATE_MAY):
-        contact = _phone_contact(persona, northshire)
+        contact = phone_contact(persona, northshire)
     # Friday 28 May 2027: the next working day is Tuesday 1 June, after the late May bank holiday.
     assert _row(contact, "lado-initial-decision").due_on == dt.date(2027, 6, 1)
     with _travel(dt.date(2027, 6, 2)):
@@ -141,7 +108,7 @@ def test_a_decision_meets_the_contacts_clock(persona, northshire) -> None:
 def test_a_tier_1_case_opened_before_easter_has_each_clock_as_a_row_owned_by_its_lado(persona, ids) -> None:
     with _travel(BEFORE_EASTER):
         case = _nursery_case(persona, ids, "tier-1")
-    rows = _rows(case)
+    rows = deadline_rows(case)
     # 25, 30, 31 March, 1 and 2 April: Good Friday and Easter Monday are skipped.
     assert rows[("evaluation-meeting", "")].due_on == dt.date(2027, 4, 2)
     assert rows[("evaluation-meeting", "")].state == DeadlineState.OPEN
@@ -214,7 +181,7 @@ def test_a_meeting_booked_in_time_counts_from_its_day_and_one_booked_late_leaves
 def test_moving_a_case_to_tier_1_adds_the_evaluation_meeting_and_reassigning_moves_every_row(persona, ids) -> None:
     with _travel(BEFORE_LATE_MAY):
         case = _nursery_case(persona, ids, "tier-2")
-        assert ("evaluation-meeting", "") not in _rows(case)
+        assert ("evaluation-meeting", "") not in deadline_rows(case)
         case_change_tier(
             actor=persona("lara"),
             case=case,
@@ -226,7 +193,7 @@ def test_moving_a_case_to_tier_1_adds_the_evaluation_meeting_and_reassigning_mov
     assert _row(case, "evaluation-meeting").due_on == dt.date(2027, 6, 7)
     case.refresh_from_db()
     case_reassign(actor=persona("mo"), case=case, lado=persona("mo"), expected_version=case.version)
-    assert {row.owner for row in _rows(case).values()} == {persona("mo")}
+    assert {row.owner for row in deadline_rows(case).values()} == {persona("mo")}
 
 
 def test_a_referral_to_ofsted_meets_the_early_years_clock(persona, ids) -> None:
@@ -318,8 +285,8 @@ def test_a_missed_monitoring_review_makes_the_case_overdue_in_its_row_and_in_the
         assert case_overdue(case)
         mine = signed_in("lara").get(reverse("case_list")).content.decode()
         overdue = signed_in("mo").get(reverse("case_list_all"), {"overdue": "on"}).content.decode()
-    assert _rows(case)
-    row = next(row for row in _rows(case).values() if row.kind == "monitoring-review")
+    assert deadline_rows(case)
+    row = next(row for row in deadline_rows(case).values() if row.kind == "monitoring-review")
     assert row.status_on(dt.date(2027, 6, 2)) == "overdue"
     assert case.reference in mine
     assert "Overdue" in mine.split(case.reference, 1)[1].split("</tr>", 1)[0]
@@ -339,13 +306,13 @@ def _queries(client, url: str, params: dict[str, str] | None = None) -> int:
 
 
 def test_my_cases_and_all_cases_cost_the_same_queries_for_2_cases_as_for_12(persona, northshire, signed_in) -> None:
-    cases = [lara_decides(persona, _phone_contact(persona, northshire, name), "tier-2") for name in NAMES[:2]]
+    cases = [lara_decides(persona, phone_contact(persona, northshire, name), "tier-2") for name in NAMES[:2]]
     for case in cases:
         monitoring_schedule_review(actor=persona("lara"), case=case, due_on=case.received_on)
     lara, mo = signed_in("lara"), signed_in("mo")
     filters = {"overdue": "on", "category": "physical", "tier": "tier-2"}
     few = (_queries(lara, reverse("case_list")), _queries(mo, reverse("case_list_all"), filters))
-    cases += [lara_decides(persona, _phone_contact(persona, northshire, name), "tier-2") for name in NAMES[2:]]
+    cases += [lara_decides(persona, phone_contact(persona, northshire, name), "tier-2") for name in NAMES[2:]]
     many = (_queries(lara, reverse("case_list")), _queries(mo, reverse("case_list_all"), filters))
     assert few == many
     page = lara.get(reverse("case_list")).content.decode()
