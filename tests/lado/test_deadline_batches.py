@@ -83,3 +83,19 @@ def test_a_batch_of_contacts_gets_the_rows_each_contact_alone_gets(persona, nort
     assert alone[contacts[0].pk] == DeadlineState.MET
     # The local authority, the LADOs allocated, the decisions, one insert.
     assert len(captured.captured_queries) <= 4
+
+
+def test_a_sync_leaves_nothing_it_read_on_the_case_so_a_later_change_is_seen(persona, ids, northshire) -> None:
+    case = lara_decides(persona, phone_contact(persona, northshire), "tier-2")
+    cases_deadlines_sync([case])
+    meeting_record(
+        actor=persona("lara"),
+        case=Case.objects.get(pk=case.pk),  # another instance: this one's lists are not refreshed by its sync
+        kind=MeetingKind.STRATEGY,
+        held_at=timezone.now(),
+        chair_name="Cara Csc",
+        chair_agency="Northshire Children's Social Care",
+    )
+    assert len(case.meetings.all()) == 1
+    assert case.contact is not None
+    assert len(case.contact.decisions.all()) == 1

@@ -11,31 +11,32 @@ from threshold.audit.presenters import action_label
 from threshold.core.forms import WrittenForm
 
 
+def _date_boxes(date: str) -> tuple[forms.IntegerField, forms.IntegerField, forms.IntegerField]:
+    """A date's day, month and year boxes, each named by its date in messages ("The day of the start date").
+
+    As the form's own messages are ("The start date must be a real date"): never a bare "Day" or "Year".
+    """
+    year = f"The year of the {date} date"
+    return (
+        forms.IntegerField(label=f"The day of the {date} date", required=False, min_value=1, max_value=31),
+        forms.IntegerField(label=f"The month of the {date} date", required=False, min_value=1, max_value=12),
+        forms.IntegerField(
+            label=year,
+            required=False,
+            min_value=2000,
+            max_value=2100,
+            error_messages={"invalid": f"{year} must be a whole number, like 2024"},
+        ),
+    )
+
+
 class EventFilterForm(WrittenForm):
     """Who, what and when: every field optional."""
 
     actor = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label="Action", required=False)
-    # Each box's messages name its date as the form's own do ("The start date must be a real date"), never a bare
-    # "Day" or "Year".
-    from_day = forms.IntegerField(label="The day of the start date", required=False, min_value=1, max_value=31)
-    from_month = forms.IntegerField(label="The month of the start date", required=False, min_value=1, max_value=12)
-    from_year = forms.IntegerField(
-        label="The year of the start date",
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        error_messages={"invalid": "The year of the start date must be a whole number, like 2024"},
-    )
-    to_day = forms.IntegerField(label="The day of the end date", required=False, min_value=1, max_value=31)
-    to_month = forms.IntegerField(label="The month of the end date", required=False, min_value=1, max_value=12)
-    to_year = forms.IntegerField(
-        label="The year of the end date",
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        error_messages={"invalid": "The year of the end date must be a whole number, like 2024"},
-    )
+    from_day, from_month, from_year = _date_boxes("start")
+    to_day, to_month, to_year = _date_boxes("end")
 
     def __init__(self, *args: Any, actors: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

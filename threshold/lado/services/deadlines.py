@@ -354,8 +354,13 @@ def _records_sync(
     *,
     new: bool,
 ) -> None:
-    """Read what the clocks look at for all ``records`` at once, then make each one's rows match its specs."""
-    _read_afresh(records, relations)
+    """Read what the clocks look at for all ``records`` at once, then make each one's rows match its specs.
+
+    What was read is dropped from the instances before and after: a service changes a record's rows and then
+    syncs, and code after the sync must not see a list read before its own change.
+    """
+    _forget(records, relations)
+    prefetch_related_objects(list(records), *relations)
     deadlines_sync_all(
         [
             RecordClocks(
@@ -369,13 +374,11 @@ def _records_sync(
         ],
         new=new,
     )
+    _forget(records, relations)
 
 
-def _read_afresh(records: Sequence[Model], relations: Sequence[str]) -> None:
-    """Read ``relations`` of ``records`` (a query each, for them all), dropping what an earlier read left on them.
-
-    A service changes a record's rows and then syncs: what an earlier sync on the same instance read is stale.
-    """
+def _forget(records: Sequence[Model], relations: Sequence[str]) -> None:
+    """Drop the lists ``relations`` read onto ``records`` (and onto the records they point at), if any."""
     for record in records:
         for relation in relations:
             first, _, rest = relation.partition("__")
@@ -384,4 +387,3 @@ def _read_afresh(records: Sequence[Model], relations: Sequence[str]) -> None:
                 del cached[first]
             elif rest and (related := record._state.fields_cache.get(first)) is not None:
                 getattr(related, "_prefetched_objects_cache", {}).pop(rest.partition("__")[0], None)
-    prefetch_related_objects(list(records), *relations)
