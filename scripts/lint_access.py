@@ -17,7 +17,7 @@ panels, templates…) is checked in full (``check_level``); it reports:
 - ``get_object_or_404`` / ``get_list_or_404`` on a protected model;
 - ``apps.get_model(...)`` naming a protected app or model;
 - a class-based view or form naming a protected model (``model = Concern``);
-- raw SQL: ``cursor.execute(...)`` on a protected app's table or with SQL built at
+- raw SQL: ``cursor.execute(...)`` (or ``executemany``) on a protected app's table or with SQL built at
   run time (a literal such as the health check's ``SELECT 1`` is fine),
   ``.raw(...)``, ``RawSQL(...)``, ``.extra(...)``;
 - ``from <protected models> import *``;
@@ -327,7 +327,7 @@ class _Checker(ast.NodeVisitor):
             self._report(node, f"registering {model} (the Django admin) shows it without threshold.access")
         elif (lookup := self._traverses(node, name)) is not None:
             self._report(node, f"{name}({lookup!r}) traverses a reverse relation into protected records")
-        elif name == "execute" and isinstance(func, ast.Attribute) and first is not None:
+        elif name in {"execute", "executemany"} and isinstance(func, ast.Attribute) and first is not None:
             if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
                 self._report(node, "raw SQL built at run time (cursor.execute); its tables cannot be checked", True)
             elif PROTECTED_TABLE.search(first.value):

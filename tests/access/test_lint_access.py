@@ -104,6 +104,11 @@ EVASIONS = {
         "        c.execute(f'SELECT * FROM {table}')\n",
         "raw SQL built at run time",
     ),
+    "raw SQL run for many rows, built at run time": (
+        "from django.db import connection\ndef rows(table, values):\n    with connection.cursor() as c:\n"
+        "        c.executemany(f'INSERT INTO {table} VALUES (%s)', values)\n",
+        "raw SQL built at run time",
+    ),
     "RawSQL": ("from django.db.models.expressions import RawSQL\nx = RawSQL('1', [])\n", "RawSQL"),
     "a sub-record model": (
         "from threshold.concerns.models import LowLevelRecord\nrows = LowLevelRecord.objects.all()\n",

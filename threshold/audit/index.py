@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from threshold.audit.models import AuditEvent, AuditRecordRef, RecordIndexMark
+from threshold.core.bulk import rows_insert
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ CATCH_UP_RETRY_SECONDS = 300.0
 CATCH_UP_TASK = "threshold.audit.tasks.index_lists"
 # A stable key for PostgreSQL's advisory lock that keeps two catch-ups from writing the same rows.
 _INDEX_LOCK_KEY = 0x7468726573696478  # "thresidx"
+_REF_COLUMNS = ("sequence", "record_type", "record_id")
 # The mark this process last asked a catch-up from, and when (monotonic): a throttle, never relied on.
 _last_asked: dict[int, float] = {}
 
@@ -114,7 +116,9 @@ def index_event(event: AuditEvent) -> None:
     if event.action in DEFERRED_ACTIONS:
         _ask_for_catch_up(event.sequence)
         return
-    AuditRecordRef.objects.bulk_create(_rows(event.sequence, event.record_type, event.record_id, event.details))
+    refs = records_named(event.record_type, event.record_id, event.details)
+    # One prepared insert: ``bulk_create`` compiles a statement per event, a fifth of an append's time.
+    rows_insert(AuditRecordRef, columns=_REF_COLUMNS, rows=[(event.sequence, *ref) for ref in sorted(refs)])
 
 
 def indexed_through() -> int:

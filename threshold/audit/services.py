@@ -13,6 +13,7 @@ from threshold.audit.context import AuditContext
 from threshold.audit.index import PLURAL_KEYS, index_event, records_named, scope_organisation
 from threshold.audit.models import AuditEvent
 from threshold.audit.sensitive import split_changes
+from threshold.core.bulk import row_insert
 
 if TYPE_CHECKING:
     from threshold.accounts.models import Organisation
@@ -64,7 +65,9 @@ def audit_record(
         organisation = context.organisation
     # Sensitive values (children's details, dates of birth, narrative) never enter the trail.
     kept, excluded = split_changes(record_type, changes, excluded_fields)
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: an append that fails spoils it, as it should (nothing may
+    # carry on without its event), and an import saves two statements an event.
+    with transaction.atomic(savepoint=False):
         lock_chain()
         last = _chain_head()
         sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
@@ -87,7 +90,9 @@ def audit_record(
         # Not hashed: derived from what is (``details``), and checked by ``audit verify``.
         event.record_organisation = scope_organisation(event.organisation_id, event.details)
         event.content_hash = compute_hash(event)
-        event.save(force_insert=True)
+        # Inserted as ``save(force_insert=True)`` would, with one written statement: an import appends one event
+        # a record, and Django's per-field saving was two fifths of an append's time.
+        row_insert(event)
         # Every record the event names, so a record's audit page finds lists and searches too (a list
         # event's rows are written after the response: ADR 0031).
         index_event(event)

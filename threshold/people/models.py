@@ -11,6 +11,7 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Substr, Upper
 from django.utils import timezone
 
+from threshold.core.bulk import rows_insert
 from threshold.core.names import record_keys, without_hidden_characters
 
 
@@ -219,4 +220,4 @@ def person_keys_write(person: Person, *, new: bool = False) -> None:
         SubjectClearance.objects.filter(person=person).delete()
         PersonKey.objects.filter(person=person).delete()
     keys = record_keys(name=person.full_name, email=person.email)
-    PersonKey.objects.bulk_create([PersonKey(person=person, key=key) for key in sorted(keys)])
+    rows_insert(PersonKey, columns=("person_id", "key"), rows=[(person.pk, key) for key in sorted(keys)])

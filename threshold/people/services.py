@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, cast
 from django.db import transaction
 from django.db.models import Q
 
+from threshold.core.bulk import rows_insert
 from threshold.people.models import AdultKey, Person
 from threshold.people.record_keys import adult_keys
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from threshold.lado.models import Case, Contact
 
 _BATCH = 5000
+_KEY_COLUMNS = ("contact_id", "case_id", "key")
 # The new records whose keys wait for the end of ``adult_keys_deferred`` (None: none wait, keys go at once).
 _waiting: ContextVar[list[Contact | Case] | None] = ContextVar("adult_keys_waiting", default=None)
 
@@ -64,7 +66,7 @@ def adult_keys_write(*, record: Contact | Case, new: bool = False) -> None:
         stored = set() if new else set(AdultKey.objects.filter(**owner).values_list("key", flat=True))
         if stored - wanted:
             AdultKey.objects.filter(**owner, key__in=sorted(stored - wanted)).delete()
-        AdultKey.objects.bulk_create([AdultKey(**owner, key=key) for key in sorted(wanted - stored)])
+        rows_insert(AdultKey, columns=_KEY_COLUMNS, rows=_key_rows(record, wanted - stored))
 
 
 def adult_keys_of_subject(*, person: Person) -> None:
@@ -106,18 +108,21 @@ def adult_keys_fill(*, contacts: Iterable[Contact] = (), cases: Iterable[Case] =
     blank, or each such record costs a query.
     """
     written = 0
-    batch: list[AdultKey] = []
+    batch: list[tuple[int | None, int | None, str]] = []
     # Streamed, not listed: a loader passes iterators over tens of thousands of rows.
     records: Iterable[Contact | Case] = itertools.chain(contacts, cases)
     for record in records:
         name, born, employer = adult_of(record)
-        owner = _owner(record)
-        batch.extend(
-            AdultKey(**owner, key=key)
-            for key in sorted(adult_keys(name=name, date_of_birth=born, employer_name=employer))
-        )
+        batch.extend(_key_rows(record, adult_keys(name=name, date_of_birth=born, employer_name=employer)))
         if len(batch) >= _BATCH:
-            written += len(AdultKey.objects.bulk_create(batch))
+            written += rows_insert(AdultKey, columns=_KEY_COLUMNS, rows=batch)
             batch = []
-    written += len(AdultKey.objects.bulk_create(batch))
+    written += rows_insert(AdultKey, columns=_KEY_COLUMNS, rows=batch)
     return written
+
+
+def _key_rows(record: Contact | Case, keys: Iterable[str]) -> list[tuple[int | None, int | None, str]]:
+    """``AdultKey`` rows of ``record`` for ``keys``, as ``rows_insert`` takes them (``_KEY_COLUMNS``)."""
+    is_case = record._meta.model_name == "case"
+    contact_id, case_id = (None, record.pk) if is_case else (record.pk, None)
+    return [(contact_id, case_id, key) for key in sorted(keys)]

@@ -24,6 +24,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
+from threshold.core.bulk import rows_insert
 from threshold.core.locking import bump_version
 from threshold.timescales.models import Deadline, DeadlineState
 
@@ -118,15 +119,33 @@ def deadlines_sync_all(records: Iterable[RecordClocks], *, new: bool = False) ->
     ``new`` says every one of the records was inserted in this same transaction.
     """
     now = timezone.now()
-    new_rows: list[Deadline] = []
+    new_rows: list[dict[str, object]] = []
     for clocks in records:
         new_rows.extend(_record_synced(clocks, new=new, now=now))
-    # One insert for the records' new clocks (a new case has seven or more); Deadline has no save of its own.
-    Deadline.objects.bulk_create(new_rows)
+    # One prepared insert for the records' new clocks (a new case has seven or more); Deadline has no save of
+    # its own, and nothing reads the new rows back in this step.
+    rows_insert(
+        Deadline,
+        columns=[f"{name}_id" if name in _RELATIONS else name for name in _NEW_ROW],
+        rows=[[_value(row.get(name)) for name in _NEW_ROW] for row in new_rows],
+    )
 
 
-def _record_synced(clocks: RecordClocks, *, new: bool, now: dt.datetime) -> list[Deadline]:
-    """Update and delete ``clocks.record``'s rows to match its specs; return the rows it lacks, to be inserted."""
+# What a new deadline row is written with: its relations (the record is one of the first five), then the clock.
+_RELATIONS = ("contact", "case", "meeting", "allegation", "concern", "organisation", "owner")
+_CLOCK = ("record_key", "kind", "key", "reference", "label", "source", "due_on", "due_at", "state", "met_on", "reason")
+_NEW_ROW = (*_RELATIONS, *_CLOCK, "updated_at", "version")
+
+
+def _value(value: object) -> object:
+    return value.pk if isinstance(value, Model) else value
+
+
+def _record_synced(clocks: RecordClocks, *, new: bool, now: dt.datetime) -> list[dict[str, object]]:
+    """Update and delete ``clocks.record``'s rows to match its specs; return the rows it lacks, to be inserted.
+
+    A row to insert is its fields by name (``_NEW_ROW``), relations as instances.
+    """
     record, specs, kinds = clocks.record, clocks.specs, clocks.kinds
     label = record._meta.label_lower
     if label not in RECORD_FIELDS:
@@ -140,7 +159,7 @@ def _record_synced(clocks: RecordClocks, *, new: bool, now: dt.datetime) -> list
         existing = existing.filter(kind__in=limit)
     # ``new``: the record was inserted in this transaction, so it has no stored deadlines to read.
     rows = {} if new else {(row.kind, row.key): row for row in existing}
-    new_rows: list[Deadline] = []
+    new_rows: list[dict[str, object]] = []
     for identity, row in rows.items():
         if identity not in wanted and not (row.state == DeadlineState.NOT_NEEDED and row.closed_by_id):
             row.delete()
@@ -162,15 +181,9 @@ def _record_synced(clocks: RecordClocks, *, new: bool, now: dt.datetime) -> list
         }
         current = rows.get(identity)
         if current is None:
+            identity_of = {"record_key": key_of_record, "kind": spec.kind, "key": spec.key}
             new_rows.append(
-                Deadline(
-                    record_key=key_of_record,
-                    kind=spec.kind,
-                    key=spec.key,
-                    updated_at=now,
-                    **({field: record} if field else {}),
-                    **values,
-                )
+                {**identity_of, "updated_at": now, "version": 1, **({field: record} if field else {}), **values}
             )
             continue
         if current.state == DeadlineState.NOT_NEEDED and current.closed_by_id and spec.state != DeadlineState.MET:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -169,6 +169,9 @@ class RowWriter(Protocol):
 
     def create(self, checked: CheckedRow) -> ImportedRecord:
         """Write a new row's records; returns its source row, unsaved (inserted with the batch's)."""
+
+    def start_batch(self, rows: Sequence[CheckedRow]) -> None:
+        """Read at once what the batch's new ``rows`` would each look up, before they are written (or counted)."""
 
     def finish_batch(self) -> None:
         """Write what the batch's new rows left for its end, inside the batch's transaction."""

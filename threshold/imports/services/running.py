@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,7 +38,6 @@ from threshold.people.services import adult_keys_deferred
 # What may be (re)checked: a run mapped, checked, or stopped by an error part-way (its rows imported so far stay).
 CHECKABLE = (RunStatus.MAPPING, RunStatus.CHECKED, RunStatus.FAILED)
 BUSY = (RunStatus.CHECK_QUEUED, RunStatus.CHECKING, RunStatus.QUEUED, RunStatus.RUNNING)
-PROGRESS_EVERY = 500
 
 
 def rows_writer(run: ImportRun, *, recorded_by: User | None, audit_context: AuditContext) -> RowWriter:
@@ -69,19 +69,13 @@ def import_check(
             raise
     writer = rows_writer(run, recorded_by=actor or recorded_by, audit_context=audit_context)
     outcome = outcome_for(run)
+    rows = rows_to_write(run, writer, outcome, timezone.localdate())
     try:
-        for checked, record in rows_to_write(run, writer, outcome, timezone.localdate()):
-            if outcome.rows % PROGRESS_EVERY == 0:
-                ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)
-            if record is None:
-                writer.count_new(outcome.created, checked)
-                outcome.created["people"] += writer.new_person(checked)
-            elif record.digest == checked.digest:
-                outcome.unchanged += 1
-            elif problems := writer.update_problems(record, checked):
-                outcome.add_problems(problems)
-            else:
-                outcome.updated += 1
+        # In the import's batches, so each batch's look-ups are read once, as the import will read them.
+        while batch := list(itertools.islice(rows, BATCH_ROWS)):
+            writer.start_batch([checked for checked, record in batch if record is None])
+            _count_batch(writer, outcome, batch)
+            ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)  # how far it has got, for its page
         outcome.unallocated = writer.unallocated
     except Exception:
         fail_run(run, context=audit_context)
@@ -91,6 +85,20 @@ def import_check(
             raise ValidationError({"run": "This import moved on while it was being checked"})
         audit_run_event(context=audit_context, run=run, action="import.checked", details=counts_of(run))
     return run
+
+
+def _count_batch(writer: RowWriter, outcome: Outcome, batch: list[tuple[CheckedRow, ImportedRecord | None]]) -> None:
+    """Count what the dry run's ``batch`` would do; nothing is written."""
+    for checked, record in batch:
+        if record is None:
+            writer.count_new(outcome.created, checked)
+            outcome.created["people"] += writer.new_person(checked)
+        elif record.digest == checked.digest:
+            outcome.unchanged += 1
+        elif problems := writer.update_problems(record, checked):
+            outcome.add_problems(problems)
+        else:
+            outcome.updated += 1
 
 
 def fail_run(run: ImportRun, *, context: AuditContext) -> None:
@@ -200,20 +208,19 @@ def import_execute(
     rows = rows_to_write(run, writer, outcome, timezone.localdate())
     try:
         while True:
+            # Read and checked before the batch's transaction, so the file is parsed while others may write.
+            batch = list(itertools.islice(rows, BATCH_ROWS))
             # A batch's new contacts and cases get their match keys in one insert at its end.
             with transaction.atomic(durable=True), adult_keys_deferred():
-                written = 0
+                writer.start_batch([checked for checked, record in batch if record is None])
                 sources: list[ImportedRecord] = []
-                for checked, record in rows:
+                for checked, record in batch:
                     if (source := _write_row(writer, outcome, checked, record)) is not None:
                         sources.append(source)
-                    written += 1
-                    if written >= BATCH_ROWS:
-                        break
                 writer.finish_batch()
                 ImportedRecord.objects.bulk_create(sources)
                 ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)
-            if written < BATCH_ROWS:
+            if len(batch) < BATCH_ROWS:
                 break
     except Exception:
         with transaction.atomic(durable=True):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -244,6 +244,9 @@ class SettingWriter:
             self.low_level_record(checked, concern)
         concern_deadlines_sync(concern)
         return source_record(self.run, checked, concern=concern, allegation=allegation, made_person=made_person)
+
+    def start_batch(self, rows: Sequence[CheckedRow]) -> None:
+        """Nothing to read ahead: a setting's adults are found by its own rules as each row is written."""
 
     def finish_batch(self) -> None:
         """Nothing waits for a batch's end: a setting's rows write their clocks as they go (a few to a row)."""

@@ -11,8 +11,8 @@ decided, a conclusion on the day concluded.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, OrderedDict
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,10 +25,10 @@ from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import Role
 from threshold.audit.context import AuditContext
 from threshold.chronology.services import chronology_record_event
-from threshold.core.names import without_hidden_characters
 from threshold.imports.checking import CheckedRow, Problem, adult_name, stored_values
 from threshold.imports.columns import folded
 from threshold.imports.models import ImportedRecord, ImportRun
+from threshold.imports.services.adults import ServiceAdults, adult_key, tidy_name
 from threshold.lado.models import (
     Allocation,
     BodyReferral,
@@ -45,13 +45,11 @@ from threshold.lado.models import (
 )
 from threshold.lado.models.cases import Body, Investigation, InvestigationKind, RiskMeasureKind
 from threshold.lado.services.common import record_case_event, record_contact_event
-from threshold.lado.services.contacts import adult_person, member_named_exactly
 from threshold.lado.services.deadlines import cases_deadlines_sync, contacts_deadlines_sync
 from threshold.notifications.recipients import members_in_roles
-from threshold.people.models import Person, PersonKind
+from threshold.people.models import Person
 from threshold.people.subjects import members_of, possible_members, users_not_about
 
-RECENT_PEOPLE = 1000
 IMPORTED_RATIONALE = "Decided before the service used Threshold; brought in from its earlier records ({source})."
 _INVOLVED = (
     ("police_involved", InvestigationKind.CRIMINAL),
@@ -81,18 +79,6 @@ CASE_FIELDS = {
     "summary": "summary",
     "adult_date_of_birth": "adult_date_of_birth",
 }
-
-
-def tidy_name(name: str) -> str:
-    """A name as people write it: spaces collapsed, and a word in "SMITH" or "smith" capitalised as "Smith"."""
-    words = without_hidden_characters(name).split()
-    return " ".join(word.title() if word.isupper() or word.islower() else word for word in words)
-
-
-def adult_key(values: Mapping[str, Any]) -> tuple[str, dt.date | None] | None:
-    """What joins rows about one adult (name and date of birth); None for a row without a name, which joins none."""
-    name = folded(adult_name(values))
-    return (name, values.get("adult_date_of_birth")) if name else None
 
 
 def at_midday(day: dt.date) -> dt.datetime:
@@ -168,9 +154,7 @@ class Writer:
         # The adults a dry run has counted (it writes no person to find again).
         self.counted: set[object] = set()
         self._hidden: set[int] | None = None
-        self.adults: dict[tuple[str, dt.date | None], int] = {}
-        # The people met last, kept whole (most rows about one adult are near each other); the rest by id only.
-        self.recent: OrderedDict[int, Person] = OrderedDict()
+        self.people = ServiceAdults(local_authority=self.local_authority, recorded_by=recorded_by, members=self.members)
         # The batch's new records, whose clocks are written together at its end (``finish_batch``).
         self.new_contacts: list[Contact] = []
         self.new_cases: list[Case] = []
@@ -222,7 +206,7 @@ class Writer:
             return False
         if key is not None:
             self.counted.add(key)
-        return self.earlier_adult(tidy_name(adult_name(values)), values.get("adult_date_of_birth")) is None
+        return self.people.earlier(tidy_name(adult_name(values)), values.get("adult_date_of_birth")) is None
 
     def created_counts(self, records: QuerySet[ImportedRecord]) -> Counter[str]:
         """What the committed records of an attempt are, counted."""
@@ -258,68 +242,8 @@ class Writer:
         return self.employers.get(folded(values.get("employer_name")))
 
     def adult(self, values: Mapping[str, Any]) -> tuple[Person, bool]:
-        """The adult's person record, and whether this row made it.
-
-        One adult in several rows is one person: the same name and date of birth (or the same name, both
-        without a date of birth) within a run, or an adult of this service recorded with the same name and
-        date of birth before. A name alone never joins an adult to an earlier record (ADR 0034).
-        """
-        name = tidy_name(adult_name(values))
-        born = values.get("adult_date_of_birth")
-        key = adult_key(values)
-        known = self.adults.get(key) if key is not None else None
-        if known is not None:
-            return self._person(known), False
-        earlier = self.earlier_adult(name, born)
-        if earlier is not None and key is not None:
-            self.adults[key] = earlier.pk
-            self._remember(earlier)
-            return earlier, False
-        person = adult_person(
-            local_authority=self.local_authority,
-            name=name,
-            born=born,
-            role=str(values.get("adult_role") or ""),
-            employer=self.employer(values),
-            # A member of the service named exactly is linked, so subject exclusion hides the record from them;
-            # a name that could mean a member stays hidden from them through rule 2's name keys.
-            user=member_named_exactly(local_authority=self.local_authority, name=name, members=self.members)
-            if name
-            else None,
-        )
-        if key is not None:
-            self.adults[key] = person.pk
-        self._remember(person)
-        return person, True
-
-    def earlier_adult(self, name: str, born: dt.date | None) -> Person | None:
-        """An adult of this service recorded before with this name and this (known) date of birth, if any."""
-        if born is None or not name:
-            return None
-        # The authority's own adults are the subjects of its contacts and cases (it records people for nothing
-        # else): found on its (organisation, full_name) index, without joining every contact and case. One who
-        # is or could be the person importing is never joined: the figures would tell them that record exists.
-        earlier = (
-            Person.objects.filter(
-                organisation=self.local_authority, kind=PersonKind.ADULT, full_name=name, date_of_birth=born
-            )
-            .order_by("pk")
-            .first()
-        )
-        if earlier is not None and self.recorded_by is not None and not users_not_about(earlier, [self.recorded_by]):
-            return None
-        return earlier
-
-    def _person(self, pk: int) -> Person:
-        """A person this run has met, from the few kept in memory or read again."""
-        person = self.recent.pop(pk, None) or Person.objects.get(pk=pk)
-        self._remember(person)
-        return person
-
-    def _remember(self, person: Person) -> None:
-        self.recent[person.pk] = person
-        if len(self.recent) > RECENT_PEOPLE:
-            self.recent.popitem(last=False)
+        """The adult's person record, and whether this row made it (``services.adults``)."""
+        return self.people.person(values, employer=self.employer(values))
 
     def event_details(self, checked: CheckedRow) -> dict[str, Any]:
         """What an imported record's audit event says of its source: the run, the file, the sheet and the row."""
@@ -367,6 +291,10 @@ class Writer:
             self.new_cases.append(case)
         self.new_contacts.append(contact)
         return source_record(self.run, checked, contact=contact, case=case, made_person=made_person)
+
+    def start_batch(self, rows: Sequence[CheckedRow]) -> None:
+        """Read at once what the batch's new ``rows`` would each look up: the earlier adults they name."""
+        self.people.look_ahead(rows)
 
     def finish_batch(self) -> None:
         """The clocks of the batch's new contacts and cases, each relation read once for them all (its transaction)."""

@@ -1,0 +1,59 @@
+"""An import's batch reads ahead what its rows look up (ADR 0037): the adults recorded before, in one query.
+
+Mo brings in a second log naming adults a first log brought in: each row joins the person recorded before,
+and each batch (the dry run's and the import's) finds them all with one read, whether it names two or eight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.imports.test_import_command import as_mo, contact_of, lado_import
+
+HEADER = "reference,received_on,adult_first_name,adult_last_name,adult_date_of_birth,employer_name,summary"
+SURNAMES = ["Ashdown", "Birch", "Carraway", "Dunmore", "Elswick", "Fenwick", "Garside", "Holloway"]
+# A read of the authority's adults by name and date of birth: what finding an earlier adult costs.
+ADULTS_BY_NAME = re.compile(r'FROM "people_person".*"full_name"', re.DOTALL)
+
+
+def log(tmp_path: Path, name: str, prefix: str, surnames: list[str]) -> Path:
+    """A log of one consultation a row, each about a different adult (born on a different day)."""
+    lines = [HEADER] + [
+        f"{prefix}-{number},2024-03-0{1 + number % 5},Robin,{surname},{dt.date(1980, 1, 1 + number)},Oakfield Primary,"
+        "Concern raised about conduct at a club"
+        for number, surname in enumerate(surnames)
+    ]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def reads_of_adults(tmp_path: Path, persona: Any, surnames: list[str]) -> int:
+    """Import a first log naming ``surnames``, then a second naming them again; the second's reads of adults."""
+    lado_import(log(tmp_path, f"first-{len(surnames)}.csv", f"A{len(surnames)}", surnames), *as_mo(persona))
+    with CaptureQueriesContext(connection) as captured:
+        summary = lado_import(
+            log(tmp_path, f"second-{len(surnames)}.csv", f"B{len(surnames)}", surnames), *as_mo(persona)
+        )
+    assert summary["created"]["contacts"] == len(surnames), summary["errors"]
+    assert summary["created"]["people"] == 0
+    for number in range(len(surnames)):
+        first, second = contact_of(f"A{len(surnames)}-{number}"), contact_of(f"B{len(surnames)}-{number}")
+        assert second.subject_id == first.subject_id, "a row naming an adult recorded before joins that person"
+    return sum(1 for query in captured.captured_queries if ADULTS_BY_NAME.search(query["sql"]))
+
+
+def test_a_batch_finds_the_adults_recorded_before_in_one_read_however_many_it_names(
+    persona: Any, tmp_path: Path
+) -> None:
+    two = reads_of_adults(tmp_path, persona, SURNAMES[:2])
+    eight = reads_of_adults(tmp_path, persona, [f"{surname}-Lee" for surname in SURNAMES])
+
+    # One read in the dry run the command starts with, one in the import: none a row.
+    assert two == eight == 2
