@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from threshold.accounts.models import Organisation, User
-from threshold.people.models import Person, PersonKind
+from tests.migrating import fresh_database
 
 BEFORE = [("concerns", "0010_head_sign_off"), ("people", "0002_match_keys")]
 AFTER = [("concerns", "0011_leaving_date_to_people")]
@@ -17,19 +14,13 @@ AFTER = [("concerns", "0011_leaving_date_to_people")]
 
 @pytest.mark.django_db(transaction=True)
 def test_a_leaving_date_typed_into_low_level_records_becomes_the_persons_and_going_back_restores_it() -> None:
-    organisation = Organisation.objects.create(name="Migration Primary", kind="school")
-    hana = User.objects.create(email="head@migration.example", full_name="Head Teacher")
-    # bulk_create: only rows to point at are needed, not what Person.save keeps beside them.
-    chris, sam = Person.objects.bulk_create(
-        [
-            Person(organisation=organisation, kind=PersonKind.ADULT, full_name="Chris Earlier"),
-            Person(organisation=organisation, kind=PersonKind.ADULT, full_name="Sam Stays"),
-        ]
-    )
-    executor = MigrationExecutor(connection)
-    try:
-        executor.migrate(BEFORE)
-        old = executor.loader.project_state(BEFORE).apps
+    with fresh_database() as database:
+        old = database.migrate(BEFORE)
+        organisation = old.get_model("accounts", "Organisation").objects.create(name="Migration Primary", kind="school")
+        hana = old.get_model("accounts", "User").objects.create(email="head@migration.example", full_name="Head")
+        person_model = old.get_model("people", "Person")
+        chris = person_model.objects.create(organisation=organisation, kind="adult", full_name="Chris Earlier")
+        sam = person_model.objects.create(organisation=organisation, kind="adult", full_name="Sam Stays")
         concern_model = old.get_model("concerns", "Concern")
         record_model = old.get_model("concerns", "LowLevelRecord")
         # Two records about Chris disagree: the later date is kept, so nothing is deleted too early.
@@ -43,15 +34,12 @@ def test_a_leaving_date_typed_into_low_level_records_becomes_the_persons_and_goi
             organisation_id=organisation.pk, subject_id=sam.pk, summary="Concern about Sam", reference="CON-MIG9-0000"
         )
         record_model.objects.create(concern=concern, updated_by_id=hana.pk)
-        executor = MigrationExecutor(connection)
-        executor.migrate(AFTER)
-        assert Person.objects.get(pk=chris.pk).left_employment_on == dt.date(2026, 8, 31)
-        assert Person.objects.get(pk=sam.pk).left_employment_on is None
-        executor = MigrationExecutor(connection)
-        executor.migrate(BEFORE)
-        old = executor.loader.project_state(BEFORE).apps
-        restored = old.get_model("concerns", "LowLevelRecord").objects.filter(concern__subject_id=chris.pk)
-        assert {record.left_employment_on for record in restored} == {dt.date(2026, 8, 31)}
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+
+        people = database.migrate(AFTER).get_model("people", "Person").objects
+        assert people.get(pk=chris.pk).left_employment_on == dt.date(2026, 8, 31)
+        assert people.get(pk=sam.pk).left_employment_on is None
+
+        restored = database.migrate(BEFORE).get_model("concerns", "LowLevelRecord").objects
+        assert {record.left_employment_on for record in restored.filter(concern__subject_id=chris.pk)} == {
+            dt.date(2026, 8, 31)
+        }

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.migrating import fresh_database
 from threshold.accounts.models import Organisation
 from threshold.allegations.models import Allegation
 from threshold.allegations.services import referral_make
@@ -24,7 +24,6 @@ from threshold.demo import world
 from threshold.demo.records import load_demo_records
 from threshold.lado.models import Case, Contact
 from threshold.people.matching import search_records
-from threshold.people.models import Person, PersonKind
 
 RANDOM = "[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}"  # Crockford base32: no I, L, O or U
 FORMATS: dict[type[Any], re.Pattern[str]] = {
@@ -193,15 +192,14 @@ AFTER = [
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migrations_give_existing_records_references_and_replace_sequential_case_references() -> None:
-    organisation = Organisation.objects.create(name="Backfill Council", kind="local_authority")
-    # bulk_create: only a row to point at is needed, not what Person.save keeps beside it.
-    [person] = Person.objects.bulk_create(
-        [Person(organisation=organisation, kind=PersonKind.ADULT, full_name="Pat Backfill")]
-    )
-    executor = MigrationExecutor(connection)
-    try:
-        executor.migrate(BEFORE)
-        old = executor.loader.project_state(BEFORE).apps
+    with fresh_database() as database:
+        old = database.migrate(BEFORE)
+        organisation = old.get_model("accounts", "Organisation").objects.create(
+            name="Backfill Council", kind="local_authority"
+        )
+        person = old.get_model("people", "Person").objects.create(
+            organisation=organisation, kind="adult", full_name="Pat Backfill"
+        )
         made = {"person": person.pk, "organisation": organisation.pk}
         for number in range(3):
             old.get_model("concerns", "Concern").objects.create(
@@ -217,13 +215,10 @@ def test_the_migrations_give_existing_records_references_and_replace_sequential_
                 local_authority_id=made["organisation"], subject_id=made["person"], summary=f"Old case {number}",
                 reference=f"LADO-2026-{number + 1:04d}",
             )  # fmt: skip
-        executor = MigrationExecutor(connection)
-        executor.migrate(AFTER)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-    for model, pattern in FORMATS.items():
-        rows = list(model._default_manager.all())
-        assert len(rows) == 3
-        assert all(pattern.fullmatch(row.reference) for row in rows), [row.reference for row in rows]
-        assert len({row.reference for row in rows}) == 3
+
+        after = database.migrate(AFTER)
+        for model, pattern in FORMATS.items():
+            rows = list(after.get_model(model._meta.app_label, model._meta.model_name).objects.all())
+            assert len(rows) == 3
+            assert all(pattern.fullmatch(row.reference) for row in rows), [row.reference for row in rows]
+            assert len({row.reference for row in rows}) == 3
