@@ -16,7 +16,8 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Values the drivers take as they are; any other field's values go through the field's own preparation
 # (dates, times, JSON), as ``bulk_create`` would prepare them.
@@ -44,10 +45,12 @@ def rows_insert(model: type[models.Model], *, columns: Sequence[str], rows: Iter
     Returns how many rows were given. Every column the table needs must be named: model defaults are not
     applied. Runs in the caller's transaction.
     """
-    statement, prepares = _insert(model, tuple(columns))
+    database = connections[DEFAULT_DB_ALIAS]
+    statement, fields = _insert(model, tuple(columns))
+    prepares = [_preparer(field, database) for field in fields]
     values = [[prepare(value) for prepare, value in zip(prepares, row, strict=True)] for row in rows]
     if values:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             # access-lint: allow an insert of derived rows the caller made; the statement reads nothing
             cursor.executemany(statement, values)
     return len(values)
@@ -59,35 +62,36 @@ def row_insert(instance: models.Model) -> None:
     ``save(force_insert=True)`` without the per-field steps: no defaults applied (the instance has them), no
     signals, no ``save`` override. For append-only rows whose caller has set every column.
     """
-    meta = instance._meta
+    meta, database = instance._meta, connections[DEFAULT_DB_ALIAS]
     columns = tuple(field.attname for field in meta.concrete_fields if field is not meta.pk)
-    statement, prepares = _insert(type(instance), columns)
-    key = connection.ops.quote_name(meta.pk.column)
-    values = [prepare(getattr(instance, name)) for prepare, name in zip(prepares, columns, strict=True)]
-    with connection.cursor() as cursor:
+    statement, fields = _insert(type(instance), columns)
+    key = database.ops.quote_name(meta.pk.column)
+    values = [_preparer(field, database)(getattr(instance, field.attname)) for field in fields]
+    with database.cursor() as cursor:
         # access-lint: allow an insert of the row the caller made; it returns only that row's new id
         cursor.execute(f"{statement} RETURNING {key}", values)
         instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = database.alias
 
 
 @functools.cache
-def _insert(model: type[models.Model], columns: tuple[str, ...]) -> tuple[str, list[Callable[[Any], Any]]]:
-    """The insert statement into ``model``'s ``columns`` (attribute names), and how each column's value is sent."""
+def _insert(model: type[models.Model], columns: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """The insert statement into ``model``'s ``columns`` (attribute names), and the columns' fields."""
     by_name = {field.attname: field for field in model._meta.concrete_fields}
     fields = [by_name[name] for name in columns]
-    quote = connection.ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     names = ", ".join(quote(field.column) for field in fields)
     # Identifiers from the model's own options, quoted; every value is a parameter.
     statement = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-    return statement, [_preparer(field) for field in fields]
+    return statement, fields
 
 
-def _preparer(field: Any) -> Callable[[Any], Any]:
+def _preparer(field: Any, database: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    """How ``field``'s values are sent: as they are, or through the field's preparation for ``database``."""
     if field.get_internal_type() in _AS_THEY_ARE:
         return _as_it_is
-    return lambda value: field.get_db_prep_save(value, connection=connection)
+    return functools.partial(field.get_db_prep_save, connection=database)
 
 
 def _as_it_is(value: Any) -> Any:
