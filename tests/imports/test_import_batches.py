@@ -1,7 +1,9 @@
-"""An import's batch reads ahead what its rows look up (ADR 0037): the adults recorded before, in one query.
+"""An import's batch reads ahead what its rows look up (ADR 0037): earlier adults and earlier imports, one query each.
 
 Mo brings in a second log naming adults a first log brought in: each row joins the person recorded before,
 and each batch (the dry run's and the import's) finds them all with one read, whether it names two or eight.
+A row that renames an adult is seen by the later rows of its batch, and a re-run finds its earlier imports
+with one read a batch.
 """
 
 from __future__ import annotations
@@ -57,3 +59,35 @@ def test_a_batch_finds_the_adults_recorded_before_in_one_read_however_many_it_na
 
     # One read in the dry run the command starts with, one in the import: none a row.
     assert two == eight == 2
+
+
+def test_a_row_renaming_an_adult_is_seen_by_the_later_rows_of_its_batch(persona: Any, tmp_path: Path) -> None:
+    lado_import(log(tmp_path, "first.csv", "R", ["Ashdown"]), *as_mo(persona))
+    renamed = contact_of("R-0").subject_id
+    corrected = log(tmp_path, "corrected.csv", "R", ["Ashburn"])
+    # The corrected log spells the adult "Ashburn", and a new row about someone else named as the old spelling.
+    later = "N-1,2024-03-02,Robin,Ashdown,1980-01-01,Oakfield Primary,Concern raised about conduct at a club\n"
+    corrected.write_text(corrected.read_text(encoding="utf-8") + later, encoding="utf-8")
+
+    summary = lado_import(corrected, *as_mo(persona))
+
+    assert summary["updated"] == 1
+    assert contact_of("R-0").subject_id == renamed
+    assert contact_of("N-1").subject_id != renamed, "nobody is named Ashdown any more: a new person"
+
+
+EARLIER_IMPORTS = re.compile(r'FROM "imports_importedrecord".*"source_key" IN', re.DOTALL)
+
+
+def test_a_rerun_finds_what_it_brought_in_before_with_one_read_a_batch(persona: Any, tmp_path: Path) -> None:
+    reads = []
+    for surnames in (SURNAMES[:2], SURNAMES):
+        path = log(tmp_path, f"log-{len(surnames)}.csv", f"E{len(surnames)}", surnames)
+        lado_import(path, *as_mo(persona))
+        with CaptureQueriesContext(connection) as captured:
+            summary = lado_import(path, *as_mo(persona))
+        assert summary["unchanged"] == len(surnames)
+        reads.append(sum(1 for query in captured.captured_queries if EARLIER_IMPORTS.search(query["sql"])))
+
+    # One read in the dry run, one inside the import's batch: none a row.
+    assert reads == [2, 2]

@@ -20,7 +20,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Values the drivers take as they are; any other field's values go through the field's own preparation
-# (dates, times, JSON), as ``bulk_create`` would prepare them.
+# (dates, times, JSON), as ``bulk_create`` would prepare them. Callers pass plain values for these (``str``, a
+# choice, an ``int`` id): no ``str()`` is applied, so a lazy translation or a model instance is refused by the driver.
 _AS_THEY_ARE = frozenset(
     {
         "AutoField",
@@ -62,6 +63,8 @@ def row_insert(instance: models.Model) -> None:
     ``save(force_insert=True)`` without the per-field steps: no defaults applied (the instance has them), no
     signals, no ``save`` override. For append-only rows whose caller has set every column.
     """
+    if instance.pk is not None or not instance._state.adding:
+        raise PermissionError("Only a new row is inserted; rows written this way are never updated.")
     meta, database = instance._meta, connections[DEFAULT_DB_ALIAS]
     columns = tuple(field.attname for field in meta.concrete_fields if field is not meta.pk)
     statement, fields = _insert(type(instance), columns)

@@ -183,7 +183,8 @@ def _record_synced(clocks: RecordClocks, *, new: bool, now: dt.datetime) -> list
         if current is None:
             identity_of = {"record_key": key_of_record, "kind": spec.kind, "key": spec.key}
             new_rows.append(
-                {**identity_of, "updated_at": now, "version": 1, **({field: record} if field else {}), **values}
+                # The record's own link last: a meeting's deadline belongs to the meeting whatever the spec says.
+                {**identity_of, "updated_at": now, "version": 1, **values, **({field: record} if field else {})}
             )
             continue
         if current.state == DeadlineState.NOT_NEEDED and current.closed_by_id and spec.state != DeadlineState.MET:

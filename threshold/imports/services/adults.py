@@ -70,6 +70,10 @@ class ServiceAdults:
                     found[named] = person
         self._earlier = found
 
+    def look_ahead_dropped(self) -> None:
+        """Forget what ``look_ahead`` read (a row changed an adult's name or birth): ``earlier`` queries again."""
+        self._earlier = None
+
     def person(self, values: Mapping[str, Any], *, employer: Organisation | None) -> tuple[Person, bool]:
         """The row's adult's person record, and whether this row made it."""
         name = tidy_name(adult_name(values))

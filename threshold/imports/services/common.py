@@ -191,13 +191,8 @@ def outcome_for(run: ImportRun) -> Outcome:
     return Outcome(kinds=kind_rules(run.kind).created)
 
 
-def rows_to_write(
-    run: ImportRun, writer: RowWriter, outcome: Outcome, today: dt.date
-) -> Iterator[tuple[CheckedRow, ImportedRecord | None]]:
-    """Each row to import, with its earlier import if any; problem rows and repeats counted, not yielded."""
-    # The service's first import finds no earlier row: no need to look for one row by row.
-    earlier = ImportedRecord.objects.filter(organisation=run.organisation).exists()
-    record: ImportedRecord | None
+def rows_to_write(run: ImportRun, writer: RowWriter, outcome: Outcome, today: dt.date) -> Iterator[CheckedRow]:
+    """Each row to import, checked; problem rows and repeats counted, not yielded (``with_earlier`` pairs them)."""
     for _row, checked, repeated in checked_rows(run, today):
         outcome.rows += 1
         if repeated:
@@ -211,15 +206,28 @@ def rows_to_write(
         if problems := writer.row_problems(checked):
             outcome.add_problems(problems)
             continue
-        record = (
-            ImportedRecord.objects.filter(organisation=run.organisation, source_key=checked.key).first()
-            if earlier
-            else None
-        )
+        yield checked
+
+
+def with_earlier(
+    run: ImportRun, writer: RowWriter, outcome: Outcome, batch: Sequence[CheckedRow], *, lock: bool = False
+) -> list[tuple[CheckedRow, ImportedRecord | None]]:
+    """The batch's rows, each with its earlier import if any, read in one query.
+
+    The import calls it inside the batch's transaction, with ``lock`` (PostgreSQL holds the rows until it
+    commits), so what another run or an undo committed meanwhile is what it sees. A row whose earlier record
+    the importer may not change is counted as unchanged and left out.
+    """
+    found = ImportedRecord.objects.filter(organisation=run.organisation, source_key__in=[row.key for row in batch])
+    earlier = {record.source_key: record for record in (found.select_for_update() if lock else found)}
+    paired: list[tuple[CheckedRow, ImportedRecord | None]] = []
+    for checked in batch:
+        record = earlier.get(checked.key)
         if record is not None and not writer.may_change(record):
             outcome.unchanged += 1
             continue
-        yield checked, record
+        paired.append((checked, record))
+    return paired
 
 
 def finish(run: ImportRun, outcome: Outcome, status: str, *, was: str = "") -> bool:

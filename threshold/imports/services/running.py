@@ -29,6 +29,7 @@ from threshold.imports.services.common import (
     require_importer,
     require_starter,
     rows_to_write,
+    with_earlier,
 )
 from threshold.imports.services.setting_updating import SettingRows
 from threshold.imports.services.updating import LadoRows
@@ -72,7 +73,8 @@ def import_check(
     rows = rows_to_write(run, writer, outcome, timezone.localdate())
     try:
         # In the import's batches, so each batch's look-ups are read once, as the import will read them.
-        while batch := list(itertools.islice(rows, BATCH_ROWS)):
+        while read := list(itertools.islice(rows, BATCH_ROWS)):
+            batch = with_earlier(run, writer, outcome, read)
             writer.start_batch([checked for checked, record in batch if record is None])
             _count_batch(writer, outcome, batch)
             ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)  # how far it has got, for its page
@@ -209,9 +211,10 @@ def import_execute(
     try:
         while True:
             # Read and checked before the batch's transaction, so the file is parsed while others may write.
-            batch = list(itertools.islice(rows, BATCH_ROWS))
+            read = list(itertools.islice(rows, BATCH_ROWS))
             # A batch's new contacts and cases get their match keys in one insert at its end.
             with transaction.atomic(durable=True), adult_keys_deferred():
+                batch = with_earlier(run, writer, outcome, read, lock=True)
                 writer.start_batch([checked for checked, record in batch if record is None])
                 sources: list[ImportedRecord] = []
                 for checked, record in batch:
@@ -220,7 +223,7 @@ def import_execute(
                 writer.finish_batch()
                 ImportedRecord.objects.bulk_create(sources)
                 ImportRun.objects.filter(pk=run.pk).update(rows_done=outcome.rows)
-            if len(batch) < BATCH_ROWS:
+            if len(read) < BATCH_ROWS:
                 break
     except Exception:
         with transaction.atomic(durable=True):

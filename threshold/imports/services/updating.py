@@ -189,6 +189,8 @@ def _person_follows(writer: Writer, checked: CheckedRow, contact: Contact, name:
         return
     changes = apply_changes(person, {"full_name": name, "date_of_birth": checked.values.get("adult_date_of_birth")})
     if changes:
+        # The batch's earlier adults were read before this row renamed one: later rows look them up afresh.
+        writer.people.look_ahead_dropped()
         audit_record(
             context=context_for(writer.recorded_by, writer.audit_context),
             action="person.import_updated",
