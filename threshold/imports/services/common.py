@@ -219,6 +219,9 @@ def with_earlier(
     the importer may not change is counted as unchanged and left out.
     """
     found = ImportedRecord.objects.filter(organisation=run.organisation, source_key__in=[row.key for row in batch])
+    # Without the rows as they were imported: only a changed row reads them (a query then), and a batch's would
+    # be most of what a re-run holds in memory.
+    found = found.defer("values")
     earlier = {record.source_key: record for record in (found.select_for_update() if lock else found)}
     paired: list[tuple[CheckedRow, ImportedRecord | None]] = []
     for checked in batch:
