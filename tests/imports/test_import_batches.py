@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -91,3 +93,25 @@ def test_a_rerun_finds_what_it_brought_in_before_with_one_read_a_batch(persona: 
 
     # One read in the dry run, one inside the import's batch: none a row.
     assert reads == [2, 2]
+
+
+def test_a_dry_run_and_an_import_leave_no_ledger_open(persona: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    from threshold.imports import ledger
+
+    opened: list[ledger.Ledger] = []
+    original = ledger.Ledger.__init__
+
+    def recorded(self: ledger.Ledger) -> None:
+        original(self)
+        opened.append(self)
+
+    monkeypatch.setattr(ledger.Ledger, "__init__", recorded)
+
+    summary = lado_import(log(tmp_path, "log.csv", "L", SURNAMES[:3]), *as_mo(persona))
+
+    assert summary["created"]["contacts"] == 3
+    # The dry run's and the import's: each reference's first row, and the adults each pass met.
+    assert len(opened) == 4
+    for each in opened:
+        with pytest.raises(sqlite3.ProgrammingError):  # closed: its file is gone with it
+            each.get("rows", "L-0")

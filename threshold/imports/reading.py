@@ -3,8 +3,9 @@
 Refused, with a message a person can act on: a file larger than ``IMPORT_MAX_BYTES``, a file that is not
 an XLSX workbook or a CSV, a macro-enabled workbook, an encrypted (password-protected) workbook or an old
 ``.xls`` file, and a workbook whose parts would unpack to more than ``_MAX_UNPACKED`` (a "zip bomb").
-Workbooks are opened read-only (openpyxl streams the sheet, with ``defusedxml`` guarding its XML), formulas
-are read as their text and never evaluated, and nothing is written to disk.
+Workbooks are opened read-only (openpyxl streams the sheet, with ``defusedxml`` guarding its XML; each row
+leaves the parser once read), formulas are read as their text and never evaluated, a CSV is decoded as it is
+read, and nothing is written to disk.
 
 Real logs start with a title, a merged row of groups or a blank line: the header row is the one, among
 the first twenty, whose cells Threshold recognises most; rows above it are skipped, and so are blank rows.
@@ -13,14 +14,20 @@ the first twenty, whose cells Threshold recognises most; rows above it are skipp
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from openpyxl import load_workbook
+from openpyxl.worksheet._reader import DATA_TAG as _SHEET_DATA
+from openpyxl.worksheet._reader import ROW_TAG as _ROW
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.functions import iterparse
 
 from threshold.imports.columns import LADO_COLUMNS
 from threshold.imports.setting_columns import SETTING_COLUMNS
@@ -32,6 +39,7 @@ _MAX_UNPACKED = 400 * 1024 * 1024
 _MAX_RATIO = 200
 _MAX_PART_READ = 1024 * 1024
 _HEADER_SCAN = 20
+_DECODE_SLICE = 64 * 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _MACRO_TYPES = ("macroEnabled", "vbaProject")
@@ -126,23 +134,33 @@ def file_format(content: bytes) -> str:
     return "csv"
 
 
-def _decoded(content: bytes) -> str:
+def _encoding(content: bytes) -> str:
+    """How the CSV is encoded: UTF-8 (with or without Excel's byte-order mark), else what Excel on Windows saves.
+
+    Checked a slice at a time, so a large file is never held twice (as bytes and as text) to find out.
+    """
     if content.startswith(codecs.BOM_UTF8):
-        return content[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
     try:
-        return content.decode("utf-8")
+        for start in range(0, len(view), _DECODE_SLICE):
+            decoder.decode(view[start : start + _DECODE_SLICE])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        # What Excel on Windows saves as "CSV" (not "CSV UTF-8").
-        return content.decode("cp1252", "replace")
+        return "cp1252"  # what Excel on Windows saves as "CSV" (not "CSV UTF-8")
+    return "utf-8"
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
-    text = _decoded(content)
+    # Decoded as it is read: the file's text is never held whole beside its bytes.
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), errors="replace", newline="")
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.read(8192), delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+    text.seek(0)
+    for number, values in enumerate(csv.reader(text, dialect), start=1):
         yield number, list(values)
 
 
@@ -155,16 +173,54 @@ def sheet_names(content: bytes) -> list[str]:
         workbook.close()
 
 
+class _SheetRows(WorkSheetParser):
+    """openpyxl's parser of a sheet's XML, reading only its rows and letting each go once it is read.
+
+    openpyxl's own ``parse`` clears each row's element but leaves it in the sheet's tree, and keeps the sizes
+    of rows with a height of their own: about 80 bytes a row that stay until the sheet is closed (1.5 MB at
+    20,000 rows). Here each row leaves the tree when read (ADR 0038). Cells are read by openpyxl's
+    ``parse_row``, formulas as their text (``data_only=False``), dates by the workbook's number formats.
+    """
+
+    def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        sheet_data = None
+        for event, element in iterparse(self.source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _SHEET_DATA:
+                    sheet_data = element
+            elif element.tag == _ROW:
+                row = self.parse_row(element)
+                element.clear()
+                if sheet_data is not None:
+                    # The first child: the rows before it have gone (the parser may have read a few beyond it).
+                    with contextlib.suppress(ValueError):  # a row outside the sheet's data: read, and left
+                        sheet_data.remove(element)
+                self.row_dimensions.clear()
+                yield row
+
+
 def _xlsx_rows(content: bytes, sheet: str) -> Iterator[tuple[int, list[object]]]:
     # data_only=False: a formula is read as its text ("=HYPERLINK(...)"), never a cached result, and refused.
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     try:
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        # Without this a sheet whose file does not state its size (write-only openpyxl and other writers save
-        # such sheets) is parsed twice: once to measure it, then to read it.
-        worksheet.reset_dimensions()
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
+        # The sheet's rows through ``_SheetRows`` rather than ``iter_rows``, which holds every row read; the
+        # parser is built as openpyxl's read-only sheet builds it (openpyxl is pinned in the lock, and the
+        # reading tests fail if these names move). A row's number is the sheet's, missing rows left out.
+        with worksheet._get_source() as source:
+            parser = _SheetRows(
+                source,
+                worksheet._shared_strings,
+                data_only=False,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                values: list[object] = [None] * max((int(cell["column"]) for cell in cells), default=0)
+                for cell in cells:
+                    values[int(cell["column"]) - 1] = cell["value"]
+                yield number, values
     finally:
         workbook.close()
 

@@ -32,7 +32,7 @@ def run_check(run_id: int) -> str:
 
     A failure is recorded on the run (failed), which its page shows.
     """
-    run = ImportRun.objects.select_related("started_by", "organisation").get(pk=run_id)
+    run = ImportRun.objects.select_related("started_by", "organisation").defer("upload").get(pk=run_id)
     if run.started_by is not None:
         context = AuditContext.for_user(run.started_by, run.organisation)
         try:

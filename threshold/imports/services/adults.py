@@ -3,7 +3,8 @@
 One adult in several rows is one person: the same name and date of birth (or the same name, both without a
 date of birth) within a run, or an adult of this service recorded with the same name and date of birth before.
 A name alone never joins an adult to an earlier record (ADR 0034). What is kept grows with the number of
-different adults, not with the rows; a batch's earlier adults are read in one query before it is written.
+different adults, and is kept on disk (``imports.ledger``, ADR 0038); a batch's earlier adults are read in one
+query before it is written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.core.names import without_hidden_characters
 from threshold.imports.checking import CheckedRow, adult_name
 from threshold.imports.columns import folded
+from threshold.imports.ledger import Ledger
 from threshold.lado.services.contacts import adult_person, member_named_exactly
 from threshold.people.models import Person, PersonKind
 from threshold.people.subjects import users_not_about
@@ -44,7 +46,8 @@ class ServiceAdults:
         self.local_authority = local_authority
         self.recorded_by = recorded_by
         self.members = members
-        self.adults: dict[tuple[str, dt.date | None], int] = {}
+        # Each adult met, by folded name and date of birth, to their person's id; and the adults a dry run counted.
+        self.ledger = Ledger()
         # The people met last, kept whole (most rows about one adult are near each other); the rest by id only.
         self.recent: OrderedDict[int, Person] = OrderedDict()
         # The batch's earlier adults by exact name and birth (``look_ahead``); None outside a batch.
@@ -79,12 +82,12 @@ class ServiceAdults:
         name = tidy_name(adult_name(values))
         born = values.get("adult_date_of_birth")
         key = adult_key(values)
-        known = self.adults.get(key) if key is not None else None
+        known = self.ledger.get("adults", key) if key is not None else None
         if known is not None:
             return self._person(known), False
         earlier = self.earlier(name, born)
         if earlier is not None and key is not None:
-            self.adults[key] = earlier.pk
+            self.ledger.put("adults", key, earlier.pk)
             self._remember(earlier)
             return earlier, False
         person = adult_person(
@@ -100,7 +103,7 @@ class ServiceAdults:
             else None,
         )
         if key is not None:
-            self.adults[key] = person.pk
+            self.ledger.put("adults", key, person.pk)
         if self._earlier is not None and name and born is not None and self._earlier.get((name, born)) is None:
             # A later row of the batch naming this adult exactly finds them, as a query would have.
             self._earlier[(name, born)] = person

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ from threshold.audit.models import AuditEvent
 from threshold.audit.services import audit_record
 from threshold.imports.checking import CheckedRow, Problem, check_row
 from threshold.imports.kinds import kind_rules
+from threshold.imports.ledger import Ledger
 from threshold.imports.models import ImportedRecord, ImportRun, RunStatus
 from threshold.imports.reading import Row, Table, open_table
 from threshold.imports.selectors import importing_ids
@@ -115,7 +116,9 @@ def audit_run_event(
 
 def table_of(run: ImportRun) -> Table:
     """The run's sheet, read again from its kept file; a ``ValidationError`` once the file is gone."""
-    content = bytes(run.upload)
+    # Read for this pass only, not kept on the run: a large workbook is megabytes, and a copy on the instance
+    # (and another from each refresh) would be most of what a pass holds.
+    content = bytes(ImportRun.objects.filter(pk=run.pk).values_list("upload", flat=True).get())
     if not content:
         raise ValidationError({"file": "The file has been removed: upload it again"})
     return open_table(content, sheet=run.sheet)
@@ -123,12 +126,21 @@ def table_of(run: ImportRun) -> Table:
 
 def checked_rows(run: ImportRun, today: dt.date) -> Iterator[tuple[Row, CheckedRow, bool]]:
     """Each row of the file checked, and whether it repeats an earlier row exactly (skipped, not a problem)."""
-    seen: dict[str, tuple[int, str]] = {}
+    # Each distinct row's reference, with its number and digest: on disk, so memory does not grow with the file.
+    seen = Ledger()
+    try:
+        yield from _checked_against(run, today, seen)
+    finally:
+        seen.close()
+
+
+def _checked_against(run: ImportRun, today: dt.date, seen: Ledger) -> Iterator[tuple[Row, CheckedRow, bool]]:
+    """``checked_rows``, remembering in ``seen`` the first row of each reference."""
     for row in table_of(run).rows():
         checked = check_row(
             row, mapping=run.mapping, translations=run.translations, today=today, rules=kind_rules(run.kind).rules
         )
-        first = seen.get(checked.key)
+        first = seen.get("rows", checked.key)
         if first is not None and checked.ok:
             if first[1] == checked.digest:
                 yield row, checked, True
@@ -143,7 +155,7 @@ def checked_rows(run: ImportRun, today: dt.date) -> Iterator[tuple[Row, CheckedR
                 )
             )
         if checked.ok:
-            seen[checked.key] = (checked.number, checked.digest)
+            seen.put("rows", checked.key, (checked.number, checked.digest))
         yield row, checked, False
 
 
@@ -176,6 +188,9 @@ class RowWriter(Protocol):
     def finish_batch(self) -> None:
         """Write what the batch's new rows left for its end, inside the batch's transaction."""
 
+    def close(self) -> None:
+        """Forget what the run remembered of its rows' adults (its ledger, ADR 0038) once the pass is over."""
+
     def created_counts(self, records: QuerySet[ImportedRecord]) -> Counter[str]:
         """What an attempt's committed records are, counted."""
 
@@ -191,7 +206,9 @@ def outcome_for(run: ImportRun) -> Outcome:
     return Outcome(kinds=kind_rules(run.kind).created)
 
 
-def rows_to_write(run: ImportRun, writer: RowWriter, outcome: Outcome, today: dt.date) -> Iterator[CheckedRow]:
+def rows_to_write(
+    run: ImportRun, writer: RowWriter, outcome: Outcome, today: dt.date
+) -> Generator[CheckedRow, None, None]:
     """Each row to import, checked; problem rows and repeats counted, not yielded (``with_earlier`` pairs them)."""
     for _row, checked, repeated in checked_rows(run, today):
         outcome.rows += 1
@@ -255,8 +272,15 @@ def finish(run: ImportRun, outcome: Outcome, status: str, *, was: str = "") -> b
     if was:
         rows = rows.filter(status=was)
     changed = bool(rows.update(**values))
-    run.refresh_from_db()
+    refreshed(run)
     return changed
+
+
+def refreshed(run: ImportRun) -> ImportRun:
+    """``run`` read again, all but its file, which stays unread until asked for (``table_of`` reads it alone)."""
+    run.__dict__.pop("upload", None)  # Django reloads every field but a deferred one, and an absent one is deferred
+    run.refresh_from_db()
+    return run
 
 
 def summary_of(run: ImportRun) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from threshold.imports.services.common import (
     counts_of,
     finish,
     outcome_for,
+    refreshed,
     require_importer,
     require_starter,
     rows_to_write,
@@ -82,6 +83,9 @@ def import_check(
     except Exception:
         fail_run(run, context=audit_context)
         raise
+    finally:
+        rows.close()  # the pass's ledger of references goes now, not when the generator is collected
+        writer.close()
     with transaction.atomic(durable=True):
         if not finish(run, outcome, RunStatus.CHECKED, was=RunStatus.CHECKING):
             raise ValidationError({"run": "This import moved on while it was being checked"})
@@ -186,7 +190,7 @@ def import_execute(
     Rows already imported and unchanged are left alone; changed ones are updated; problem rows are skipped.
     A run that cannot be imported (its person no longer a manager of the service) is stopped, not left waiting.
     """
-    run = ImportRun.objects.select_related("organisation", "started_by").get(pk=run_id)
+    run = ImportRun.objects.select_related("organisation", "started_by").defer("upload").get(pk=run_id)
     user = recorded_by or run.started_by
     started = timezone.now()
     # What this attempt writes comes after the records an earlier, stopped attempt wrote.
@@ -230,6 +234,9 @@ def import_execute(
             _finish_import(run, outcome, RunStatus.FAILED, after=before, writer=writer)
             audit_run_event(context=context, run=run, action="import.failed", details=counts_of(run))
         raise
+    finally:
+        rows.close()  # the pass's ledger of references goes now, not when the generator is collected
+        writer.close()
     with transaction.atomic(durable=True):
         _finish_import(run, outcome, RunStatus.IMPORTED, after=before, writer=writer)
         audit_run_event(context=context, run=run, action="import.imported", details=counts_of(run))
@@ -242,7 +249,7 @@ def _finish_import(run: ImportRun, outcome: Outcome, status: str, *, after: int,
 
     An attempt after a stop counts what it wrote itself; the rows the first attempt brought in are unchanged.
     """
-    run.refresh_from_db()
+    refreshed(run)
     records = ImportedRecord.objects.filter(run=run, pk__gt=after)
     outcome.created = writer.created_counts(records)
     outcome.unallocated = writer.unallocated

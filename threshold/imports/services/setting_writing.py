@@ -47,6 +47,7 @@ from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.concerns.services.low_level import low_level_decisions_set
 from threshold.imports.checking import CheckedRow, Problem, adult_name
 from threshold.imports.columns import folded
+from threshold.imports.ledger import Ledger
 from threshold.imports.models import ImportedRecord, ImportRun
 from threshold.imports.services.writing import at_midday, source_record, source_text, tidy_name
 from threshold.imports.setting_checking import RECORD_COLUMNS
@@ -102,7 +103,8 @@ class SettingWriter:
         # that role using Threshold, such a concern would be seen by nobody, so it is not brought in.
         above = routing_of(organisation=self.setting, subject_user=None, headteacher_conflict=True)
         self.nobody_above = above == Routing.GOVERNANCE and not governance_recipients(self.setting)
-        self.adults: dict[str, int] = {}
+        # Each adult met, by folded name, to their person's id: on disk (ADR 0038).
+        self.adults = Ledger()
         self.unallocated = 0  # a setting's rows are allocated to nobody: its handlers see them all
         self._hidden: set[int] | None = None
 
@@ -178,7 +180,7 @@ class SettingWriter:
     def adult(self, values: Mapping[str, Any], recorded_at: dt.datetime) -> tuple[Person, bool]:
         """The concern's subject, as the concern form finds them; and whether this row made the record."""
         name = tidy_name(adult_name(values))
-        known = self.adults.get(folded(name))
+        known = self.adults.get("adults", folded(name))
         if known:
             return Person.objects.get(pk=known), False
         earlier = self._earlier(name)
@@ -190,7 +192,7 @@ class SettingWriter:
             recorded_at=recorded_at,
             context=self.audit_context,
         )
-        self.adults[folded(name)] = person.pk
+        self.adults.put("adults", folded(name), person.pk)
         return person, earlier is None
 
     def event_details(self, checked: CheckedRow) -> dict[str, Any]:
@@ -250,6 +252,10 @@ class SettingWriter:
 
     def finish_batch(self) -> None:
         """Nothing waits for a batch's end: a setting's rows write their clocks as they go (a few to a row)."""
+
+    def close(self) -> None:
+        """Forget the adults the run has met (their ledger's file goes with it)."""
+        self.adults.close()
 
     def _audit(self, record: Concern | Allegation, action: str, checked: CheckedRow, **details: Any) -> None:
         audit_record(

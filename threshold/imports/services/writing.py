@@ -151,8 +151,6 @@ class Writer:
             self.employers[key] = None if key in self.employers else organisation
         self.members = members_of([self.local_authority])
         self.unallocated = 0
-        # The adults a dry run has counted (it writes no person to find again).
-        self.counted: set[object] = set()
         self._hidden: set[int] | None = None
         self.people = ServiceAdults(local_authority=self.local_authority, recorded_by=recorded_by, members=self.members)
         # The batch's new records, whose clocks are written together at its end (``finish_batch``).
@@ -202,10 +200,11 @@ class Writer:
         lado = self.ladoes.get(email) if email else None
         self.unallocated += bool(email) and (lado is None or self.could_be(lado, values))
         key = adult_key(values)
-        if key is not None and key in self.counted:
+        # The adults a dry run has counted (it writes no person to find again), beside those the run has met.
+        if key is not None and ("counted", key) in self.people.ledger:
             return False
         if key is not None:
-            self.counted.add(key)
+            self.people.ledger.put("counted", key)
         return self.people.earlier(tidy_name(adult_name(values)), values.get("adult_date_of_birth")) is None
 
     def created_counts(self, records: QuerySet[ImportedRecord]) -> Counter[str]:
@@ -301,6 +300,10 @@ class Writer:
         cases_deadlines_sync(self.new_cases, new=True)
         contacts_deadlines_sync(self.new_contacts, new=True)
         self.new_cases, self.new_contacts = [], []
+
+    def close(self) -> None:
+        """Forget the adults the run has met (their ledger's file goes with it)."""
+        self.people.ledger.close()
 
     def decide(self, checked: CheckedRow, contact: Contact, case: Case | None, supersedes: Decision | None) -> None:
         """The row's decision, recorded on the day decided, superseding ``supersedes`` if given."""
