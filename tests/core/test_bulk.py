@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation
@@ -76,3 +77,18 @@ def test_a_row_inserted_alone_gets_its_id_as_save_would_give_it(persona: Any) ->
     assert not event._state.adding
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.sequence, stored.details, stored.actor_id) == (10**9, {"row": 3}, persona("mo").pk)
+
+
+def test_a_row_already_stored_is_never_inserted_again(persona: Any) -> None:
+    context = AuditContext.for_user(persona("mo"))
+    event = AuditEvent(
+        sequence=10**9 + 1, occurred_at=timezone.now(), actor=context.actor.user, actor_label=context.actor.label,
+        action="test.inserted", details={}, previous_hash="0" * 64, content_hash="2" * 64,
+    )  # fmt: skip
+    row_insert(event)
+    stored = AuditEvent.objects.count()
+
+    with pytest.raises(PermissionError, match="Only a new row"):
+        row_insert(event)
+
+    assert AuditEvent.objects.count() == stored

@@ -2,9 +2,9 @@
 
 One adult in several rows is one person: the same name and date of birth (or the same name, both without a
 date of birth) within a run, or an adult of this service recorded with the same name and date of birth before.
-A name alone never joins an adult to an earlier record (ADR 0034). What is kept grows with the number of
-different adults, and is kept on disk (``imports.ledger``, ADR 0038); a batch's earlier adults are read in one
-query before it is written.
+A name alone never joins an adult to an earlier record (ADR 0034). What a run remembers of each adult is kept
+on disk (``imports.ledger``, ADR 0038), not in memory; a batch's earlier adults are read in one query before it
+is written.
 """
 
 from __future__ import annotations
