@@ -50,6 +50,25 @@ def throwaway_demo_database(*, path: str | None = None, database_url: str | None
     return workdir
 
 
+def setup_reused(path: str | None, database_url: str | None) -> str:
+    """Django on a world an earlier run built: a SQLite file (``--keep``) or the bench's PostgreSQL database."""
+    workdir = tempfile.mkdtemp(prefix="threshold-bench-")
+    os.environ["THRESHOLD_DATA_DIR"] = workdir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    if path:
+        settings.DATABASES["default"]["NAME"] = path
+    return workdir
+
+
 def timed(label: str, function: Callable[[], object], repeat: int = 5) -> None:
     """Run ``function`` ``repeat`` times and print the median and best wall-clock times."""
     samples = []

@@ -26,7 +26,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import throwaway_demo_database  # noqa: E402
+from bench.common import setup_reused, throwaway_demo_database  # noqa: E402
 from bench.generate import POSTGRES_DATABASE, POSTGRES_SERVER, generate, postgres_url  # noqa: E402
 
 TRIVIAL = "trivial page (accessibility statement)"
@@ -56,25 +55,6 @@ class Target:
     queries: int = 0
     times: list[float] = field(default_factory=list)
     per_second: float = 0.0
-
-
-def setup_reused(path: str | None, database_url: str | None) -> str:
-    """Django on a world an earlier run built: a SQLite file (``--keep``) or the bench's PostgreSQL database."""
-    workdir = tempfile.mkdtemp(prefix="threshold-bench-")
-    os.environ["THRESHOLD_DATA_DIR"] = workdir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    if path:
-        settings.DATABASES["default"]["NAME"] = path
-    return workdir
 
 
 def _targets() -> list[Target]:

@@ -8,6 +8,7 @@ import re
 from django.urls import reverse
 
 from tests.allegations.conftest import update_details
+from threshold.allegations import selectors
 from threshold.allegations.models import Allegation, OutcomeRecord, Referral, Step, StepRecord
 from threshold.allegations.services import referral_make
 from threshold.core.record_ids import encode as rid
@@ -176,6 +177,19 @@ def test_the_home_panel_lists_open_allegations_and_overdue_steps(
     assert "Overdue" in html
     referral_make(actor=persona("hana"), allegation=chris_allegation)
     assert "Allegations" not in signed_in("tom").get("/").content.decode().split("Your account")[0].split("Home")[-1]
+
+
+def test_a_lado_s_home_page_builds_no_allegation_list_she_could_never_manage(
+    signed_in, persona, chris_allegation, settings, monkeypatch
+) -> None:
+    settings.HOME_PANELS = ["threshold.allegations.home.panel"]
+    asked: list[str] = []
+    real = selectors.open_allegations_managed
+    monkeypatch.setattr(selectors, "open_allegations_managed", lambda user: asked.append(user.email) or real(user))
+    assert signed_in("lara").get("/").status_code == 200
+    assert asked == []  # Lara changes no employer's allegations: the panel stops before building its lists
+    signed_in("hana").get("/")
+    assert asked == [persona("hana").email]
 
 
 def test_a_started_referral_asks_for_the_data_set_on_the_allegation_page(signed_in, persona, chris_allegation) -> None:

@@ -8,8 +8,10 @@ nothing. Every read (``view``, ``view_report``, ``view_summary``,
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from functools import wraps
+from typing import Any, Literal, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -31,10 +33,55 @@ from threshold.people.models import Person
 from threshold.timescales.models import Deadline
 
 M = TypeVar("M", bound=Model)
+F = TypeVar("F", bound=Callable[..., QuerySet[Any]])
+
+# The lists each ``visible_*`` built, kept for the process by what they were built from (``_kept``), the oldest
+# dropped first past ``KEPT_LISTS``.
+KEPT_LISTS = 512
+_kept_lists: dict[tuple[Any, ...], QuerySet[Any]] = {}
+_kept_lock = threading.Lock()
 
 
 def _scope(user: Any) -> Scope:
     return scope_for(user)
+
+
+def _kept(build: F) -> F:
+    """Build a ``visible_*`` list once for everything it is built from, and hand each caller a copy of it.
+
+    A list's condition is a pure function of the reader's scope (its fingerprint: the account's id and every
+    organisation each capability reaches), rule 2's people as this request names them
+    (``policies.rule_two_key``) and the function's own arguments; it reads nothing else. Building it (resolving
+    a rule's ``Q`` and its ``EXISTS`` subqueries into a query) cost more than running it on a page that runs
+    several (bench/work_lists.py), and a person opens page after page with the same scope. So the built
+    queryset is kept under that key, for the process, and each call returns a copy (``QuerySet.all``, as a
+    class-level queryset of a Django list view is copied for every request): a caller chains onto its copy and
+    never changes the kept one. A change of membership, name, address, possible match or clearance changes the
+    key; nothing has to be forgotten.
+    """
+
+    @wraps(build)
+    def visible(user: Any, *arguments: Any, **named: Any) -> QuerySet[Any]:
+        if getattr(user, "pk", None) is None or not getattr(user, "is_authenticated", False):
+            return build(user, *arguments, **named)
+        scope = _scope(user)
+        key = (
+            build.__name__,
+            arguments,
+            tuple(sorted(named.items())),
+            scope.fingerprint(),
+            policies.rule_two_key(scope),
+        )
+        kept = _kept_lists.get(key)
+        if kept is None:
+            kept = build(user, *arguments, **named)
+            with _kept_lock:
+                while len(_kept_lists) >= KEPT_LISTS:
+                    _kept_lists.pop(next(iter(_kept_lists)))
+                _kept_lists[key] = kept
+        return kept.all()
+
+    return cast(F, visible)
 
 
 def _visible(model: type[M], condition: Q, *, repeats: bool = True) -> QuerySet[M]:
@@ -104,6 +151,7 @@ def owning_organisation(record: Model) -> Organisation | None:
     return None
 
 
+@_kept
 def visible_concerns(user: User, action: Action = "view") -> QuerySet[Concern]:
     """Concerns the user may see (``view``) or whose report they raised (``view_report``)."""
     return _visible(Concern, policies.concern_condition(_scope(user), action))
@@ -114,6 +162,7 @@ def access_concern(user: User, concern_id: object, action: Action, *, request: H
     return _fetch(user, visible_concerns(user, action), concern_id, action, "concern", request)
 
 
+@_kept
 def visible_allegations(user: User, action: Action = "view") -> QuerySet[Allegation]:
     """Allegations the user may see or act on."""
     return _visible(Allegation, policies.allegation_condition(_scope(user), action))
@@ -126,6 +175,7 @@ def access_allegation(
     return _fetch(user, visible_allegations(user, action), allegation_id, action, "allegation", request)
 
 
+@_kept
 def visible_contacts(user: User, action: Action = "view") -> QuerySet[Contact]:
     """LADO contacts the user may see or act on."""
     return _visible(Contact, policies.contact_condition(_scope(user), action))
@@ -136,6 +186,7 @@ def access_contact(user: User, contact_id: object, action: Action, *, request: H
     return _fetch(user, visible_contacts(user, action), contact_id, action, "contact", request)
 
 
+@_kept
 def visible_cases(user: User, action: Action = "view") -> QuerySet[Case]:
     """LADO cases the user may see or act on."""
     return _visible(Case, policies.case_condition(_scope(user), action))
@@ -146,6 +197,7 @@ def access_case(user: User, case_id: object, action: Action, *, request: HttpReq
     return _fetch(user, visible_cases(user, action), case_id, action, "case", request)
 
 
+@_kept
 def visible_meetings(user: User, action: Action = "view") -> QuerySet[Meeting]:
     """Meetings the user may see or act on."""
     return _visible(Meeting, policies.meeting_condition(_scope(user), action))
@@ -156,6 +208,7 @@ def access_meeting(user: User, meeting_id: object, action: Action, *, request: H
     return _fetch(user, visible_meetings(user, action), meeting_id, action, "meeting", request)
 
 
+@_kept
 def visible_people(user: User, action: Action = "view") -> QuerySet[Person]:
     """Person records the user may see or change."""
     return _visible(Person, policies.person_condition(_scope(user), action))
@@ -166,6 +219,7 @@ def access_person(user: User, person_id: object, action: Action, *, request: Htt
     return _fetch(user, visible_people(user, action), person_id, action, "person", request)
 
 
+@_kept
 def visible_documents(user: User) -> QuerySet[Document]:
     """Documents on records the user may see in full: a document follows its record."""
     scope = _scope(user)
@@ -197,6 +251,7 @@ def access_document(
     return _fetch(user, visible_documents(user), document_id, action, "document", request)
 
 
+@_kept
 def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]:
     """Deadlines on records the user may see (``view``) or act on (``change``): a deadline follows its record.
 
@@ -239,6 +294,7 @@ def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]
     return _visible(Deadline, policies.pruned(condition), repeats=False)
 
 
+@_kept
 def actionable_deadlines(user: User) -> QuerySet[Deadline]:
     """The deadlines that are the user's to act on: those they own, and those nobody owns on a record they change.
 
@@ -283,6 +339,7 @@ def access_deadline(
     return _fetch(user, visible_deadlines(user, action), deadline_id, action, "deadline", request)
 
 
+@_kept
 def visible_notifications(user: User) -> QuerySet[Notification]:
     """The user's own notifications, never one about a record about them (rule 2, decided at this read)."""
     if not getattr(user, "is_authenticated", False):

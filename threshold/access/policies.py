@@ -112,15 +112,27 @@ def about_user(scope: Scope, prefix: str = "subject__") -> Q:
     subquery also lets the database work the small set of people out once, rather than join every
     record's subject to test it.
     """
+    people = rule_two_key(scope)
+    if people[0] == "ids":
+        return Q(**{f"{prefix}pk__in": people[1]})
+    # Django compiled this SQL from the ORM condition above; its values stay parameters.
+    return Q(**{f"{prefix}pk__in": RawSQL(people[1], people[2], output_field=IntegerField())})  # noqa: S611
+
+
+def rule_two_key(scope: Scope) -> tuple[Any, ...]:
+    """How rule 2 names the people it hides in this request's conditions: ``("ids", ids)`` or ``("sql", sql, params)``.
+
+    A page that only reads sends the set, read once for the request, as values (ADR 0033); a set too large to
+    send as values in every query, and any request that writes, use the subquery, whose text names no one.
+    ``about_user`` builds its condition from this, and ``threshold.access.fetch`` keys the conditions it keeps
+    on it: the same key, the same condition.
+    """
     if snapshot_of_people():
-        # A page that only reads: the set, read once for the request, as values (ADR 0033); a set too large
-        # to send as values in every query stays a subquery.
         ids = _about_user_ids(scope)
         if len(ids) <= MAX_SNAPSHOT_PEOPLE:
-            return Q(**{f"{prefix}pk__in": ids})
+            return ("ids", ids)
     sql, params = _about_user_sql(scope)
-    # Django compiled this SQL from the ORM condition above; its values stay parameters.
-    return Q(**{f"{prefix}pk__in": RawSQL(sql, params, output_field=IntegerField())})  # noqa: S611
+    return ("sql", sql, params)
 
 
 def _addresses(user: Any) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
 
@@ -71,6 +71,26 @@ class Scope:
     about_user_ids: tuple[tuple[str, str, int | None], tuple[int, ...]] | None = field(
         default=None, repr=False, compare=False
     )
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Everything the rules read from the scope but rule 2's people: the account's id and every other field.
+
+        Two scopes with the same fingerprint give the same access conditions (``threshold.access.fetch``
+        keeps the conditions it built under it). A field added to ``Scope`` is part of it unless it is one of
+        the two rule 2 caches, so a new kind of reach can never be left out of the key.
+        """
+        values: list[Any] = [self.user.pk]
+        for each in fields(self):
+            if each.name in _NOT_FINGERPRINTED:
+                continue
+            value = getattr(self, each.name)
+            values.append(frozenset(value) if isinstance(value, set) else value)
+        return tuple(values)
+
+
+# The fields of ``Scope`` its fingerprint leaves out: the account (its id stands for it) and rule 2's caches,
+# which ``policies.rule_two_key`` reads for the key as the rules use them.
+_NOT_FINGERPRINTED = frozenset({"user", "about_user_sql", "about_user_ids"})
 
 
 def _trust_members(trust_id: int) -> set[int]:

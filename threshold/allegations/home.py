@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from threshold.access.scope import scope_for
 from threshold.accounts.models import User
 from threshold.allegations import listing, selectors
 from threshold.allegations.models import Allegation
@@ -38,9 +39,17 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         return None
-    allegations = list(selectors.open_allegations_managed(user).order_by("-created_at", "-pk")[:PANEL_LIMIT])
-    following_up = listing.concluded_with_follow_ups(user, PANEL_LIMIT)
+    scope = scope_for(user)
+    # The sets the ``change`` rule for allegations is made of (``policies.allegation_condition``): without one,
+    # both lists are empty, and a LADO's or a partner's home page need not build their queries.
+    manages = bool(scope.allegation_change_plain or scope.allegation_change_routed or scope.governed)
     restrictions = bool(selectors.restriction_trusts(user))
+    if not manages and not restrictions:
+        return None
+    allegations = (
+        list(selectors.open_allegations_managed(user).order_by("-created_at", "-pk")[:PANEL_LIMIT]) if manages else []
+    )
+    following_up = listing.concluded_with_follow_ups(user, PANEL_LIMIT) if manages else []
     if not allegations and not following_up and not restrictions:
         return None
     shown = allegations + following_up
