@@ -32,6 +32,7 @@ from threshold.lado.presenters.employer import employer_outcome_tag, listed_outc
 from threshold.lado.selectors import advice_due
 from threshold.people.models import Person
 from threshold.timescales.models import Deadline
+from threshold.timescales.views.work import WORK_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -223,16 +224,17 @@ def test_my_work_pages_each_group_by_its_own_parameter_and_audits_what_it_shows(
             deadline(case, kind="evaluation-meeting", due_on=MONDAY - dt.timedelta(days=1 + n), owner=lara)
             deadline(case, kind="monitoring-review", due_on=MONDAY + dt.timedelta(days=30 + n), owner=lara)
         page = signed_in("lara").get(reverse("my_work"), {"overdue_page": "2", "kind": ""}).content.decode()
-    assert f"Showing {PAGE_SIZE + 1} to {MANY} of {MANY} steps." in page  # the overdue steps' second page
-    assert f"Showing 1 to {PAGE_SIZE} of {MANY} steps." in page  # those due later, on their first
+    size = WORK_PAGE_SIZE  # My work shows 25 of each group a page
+    assert f"Showing {size + 1} to {2 * size} of {MANY} steps." in page  # the overdue steps' second page
+    assert f"Showing 1 to {size} of {MANY} steps." in page  # those due later, on their first
     assert "?overdue_page=2&kind=&later_page=2" in page.replace("&amp;", "&")
     assert 'aria-label="Pages of overdue steps"' in page
     assert 'aria-label="Pages of steps due later"' in page
     event = AuditEvent.objects.filter(action="records.listed", actor=lara, details__list="my_work").latest("sequence")
-    # The page shows 55 steps: the five oldest-numbered cases' overdue steps and the first fifty cases' later ones.
-    # The event names each record once, and counts the steps.
-    assert event.details["count"] == (MANY - PAGE_SIZE) + PAGE_SIZE
-    assert set(event.details["records"]) == {f"case:{case.pk}" for case in cases[:PAGE_SIZE]}
+    # Overdue steps run oldest first, so their second page holds cases 29 down to 5; those due later run soonest
+    # first, so their first page holds cases 0 to 24. The event names each record once, and counts the steps.
+    assert event.details["count"] == 2 * size
+    assert set(event.details["records"]) == {f"case:{case.pk}" for case in cases[:30]}
 
 
 def test_the_case_page_pages_its_meetings_and_the_printed_file_holds_them_all(ids, persona, signed_in) -> None:

@@ -91,14 +91,21 @@ def test_a_list_counted_beforehand_is_not_counted_again_and_an_empty_one_runs_no
 
 
 @pytest.mark.django_db
-def test_consecutive_parts_of_one_list_are_each_paged_by_their_own_parameter_in_one_query(
+def test_parts_of_a_list_are_each_paged_by_their_own_parameter_and_their_rows_read_in_one_query(
     django_assert_num_queries: object,
 ) -> None:
-    # Groups "a 000".."a 119", "b 000".."b 009" and "c 000".."c 059": three parts in the list's own order.
+    # Groups "a 000".."a 119", "b 000".."b 009" and "c 000".."c 059": three parts, their keys read by the caller.
     names = [f"{part} {n:03}" for part, size in (("a", 120), ("b", 10), ("c", 60)) for n in range(size)]
     Group.objects.bulk_create([Group(name=name) for name in names])
-    parts = [Segment(total=120, parameter="a_page", label="A"), Segment(total=10, parameter="b_page", label="B")]
-    parts.append(Segment(total=60, parameter="c_page", label="C"))
+    keys = {
+        part: list(Group.objects.filter(name__startswith=part).order_by("name").values_list("pk", flat=True))
+        for part in "abc"
+    }
+    parts = [
+        Segment(keys=keys["a"], parameter="a_page", label="A"),
+        Segment(keys=keys["b"], parameter="b_page", label="B"),
+    ]
+    parts.append(Segment(keys=keys["c"], parameter="c_page", label="C"))
     request = factory.get("/list", {"a_page": "3", "b_page": "7", "c_page": "two", "kind": "x"})
     with django_assert_num_queries(1):  # type: ignore[operator]
         a, b, c = pages_of_segments(Group.objects.order_by("name"), request, parts)
@@ -111,7 +118,19 @@ def test_consecutive_parts_of_one_list_are_each_paged_by_their_own_parameter_in_
 
 @pytest.mark.django_db
 def test_parts_with_nothing_in_them_are_empty_pages_and_run_no_query(django_assert_num_queries: object) -> None:
-    parts = [Segment(total=0, parameter="a_page", label="A"), Segment(total=0, parameter="b_page", label="B")]
+    parts = [Segment(keys=[], parameter="a_page", label="A"), Segment(keys=[], parameter="b_page", label="B")]
     with django_assert_num_queries(0):  # type: ignore[operator]
         pages = pages_of_segments(Group.objects.order_by("name"), factory.get("/list"), parts)
     assert [(page.rows, page.number, page.pages, page.total) for page in pages] == [([], 1, 1, 0), ([], 1, 1, 0)]
+
+
+@pytest.mark.django_db
+def test_a_row_no_longer_in_the_list_is_left_off_its_page_and_the_rest_keep_their_order() -> None:
+    Group.objects.bulk_create([Group(name=f"g {n:02}") for n in range(30)])
+    keys = list(Group.objects.order_by("-name").values_list("pk", flat=True))  # the caller's order, not the table's
+    gone = Group.objects.get(name="g 28").pk
+    (page,) = pages_of_segments(
+        Group.objects.exclude(pk=gone), factory.get("/list"), [Segment(keys=keys, parameter="page", label="G")], size=5
+    )
+    assert [group.name for group in page.rows] == ["g 29", "g 27", "g 26", "g 25"]
+    assert (page.total, page.pages) == (30, 6)

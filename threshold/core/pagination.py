@@ -13,14 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import F, OrderBy, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 T = TypeVar("T")
@@ -172,68 +169,41 @@ def page_of(
 
 @dataclass(frozen=True)
 class Segment:
-    """One part of a list paged on its own (``pages_of_segments``): how many rows it holds, and its links."""
+    """One part of a list paged on its own (``pages_of_segments``): the keys of its rows in order, and its links."""
 
-    total: int
+    keys: Sequence[Any]
     parameter: str
     label: str
-
-
-# The annotation numbering a list's rows in its own order (``pages_of_segments``).
-POSITION = "list_position"
 
 
 def pages_of_segments(
     rows: QuerySet[Any], request: HttpRequest, segments: Sequence[Segment], *, size: int = PAGE_SIZE
 ) -> list[ListPage[Any]]:
-    """A page of each consecutive part of one ordered list, each part paged by its own parameter, in one query.
+    """A page of each part of a list, each part paged by its own parameter, the pages' rows read in one query.
 
-    ``segments`` are the list's first ``total`` rows, then the next ``total``, and so on, in the list's own order
-    (My work's overdue steps, then those due today, this week and later: its order starts with the due date),
-    counted by the caller in one aggregate. Each part's page is a window of the whole list; the windows are
-    read together, the rows numbered by ``ROW_NUMBER()`` in the list's order, so four paged groups cost one
-    query instead of four, and the list's condition (an access rule) is compiled once. Page numbers are read
-    as ``page_of`` reads them (the first page for anything that is not a number, the last past the end).
+    The caller has read each part's keys, in order, with whatever counts and groups them (My work reads its
+    open steps' keys, kinds and due dates in one light query and groups them by when they fall due); this pages
+    each part by its own parameter, then reads the rows on those pages from ``rows`` (the caller's list, with
+    its access condition) in one query by key. A row no longer in ``rows`` (closed since) is left out; page
+    numbers are read as ``page_of`` reads them (the first page for anything that is not a number, the last past
+    the end). Nothing to show runs no query.
     """
-    if not rows.ordered:
-        raise ValueError("A paged list must be ordered, so each row is on exactly one page.")
     placed = []
-    start = 0
     for segment in segments:
-        paginator = Paginator(range(segment.total), size, allow_empty_first_page=True)
-        page = paginator.get_page(request.GET.get(segment.parameter))
-        first = start + (page.number - 1) * size
-        placed.append(
-            (segment, paginator.num_pages, page.number, first, start + min(page.number * size, segment.total))
-        )
-        start += segment.total
-    windows = [Q(**{f"{POSITION}__gt": first, f"{POSITION}__lte": last}) for *_, first, last in placed if last > first]
-    found: dict[int, Any] = {}
-    if windows:
-        numbered = rows.annotate(**{POSITION: Window(RowNumber(), order_by=_ordering_of(rows))})
-        found = {getattr(row, POSITION): row for row in numbered.filter(reduce(or_, windows))}
+        paginator = Paginator(segment.keys, size, allow_empty_first_page=True)
+        placed.append((segment, paginator, paginator.get_page(request.GET.get(segment.parameter))))
+    wanted = [key for *_, page in placed for key in page.object_list]
+    found = {row.pk: row for row in rows.order_by().filter(pk__in=wanted)} if wanted else {}
     return [
         ListPage(
-            rows=[found[position] for position in range(first + 1, last + 1) if position in found],
-            number=number,
-            pages=pages,
-            total=segment.total,
+            rows=[found[key] for key in page.object_list if key in found],
+            number=page.number,
+            pages=paginator.num_pages,
+            total=paginator.count,
             size=size,
             query=_kept_query(request, segment.parameter),
             parameter=segment.parameter,
             label=segment.label,
         )
-        for segment, pages, number, first, last in placed
+        for segment, paginator, page in placed
     ]
-
-
-def _ordering_of(rows: QuerySet[Any]) -> list[Any]:
-    """The queryset's ``order_by`` as expressions, for a window numbering its rows in the same order."""
-    ordering: list[Any] = []
-    for term in rows.query.order_by or rows.model._meta.ordering:
-        if isinstance(term, str):
-            name = term.removeprefix("-")
-            ordering.append(OrderBy(F(name), descending=term.startswith("-")))
-        else:
-            ordering.append(term)
-    return ordering

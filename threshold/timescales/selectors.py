@@ -18,7 +18,7 @@ from django.utils import timezone
 from threshold.access.fetch import actionable_deadlines, visible_deadlines
 from threshold.accounts.models import User
 from threshold.core.record_ids import record_url
-from threshold.timescales.models import Deadline, DeadlineState
+from threshold.timescales.models import Deadline, DeadlineState, due_status
 
 # The work list's groups, in the order a person meets them.
 STATUSES = ("overdue", "today", "week", "later")
@@ -112,9 +112,32 @@ def count_by_status(rows: QuerySet[Deadline], today: dt.date | None = None) -> d
     return {status: counted[status] or 0 for status in STATUSES}
 
 
-def kinds_in(rows: QuerySet[Deadline]) -> list[tuple[str, str]]:
-    """The kinds of deadline among ``rows`` (``open_deadlines``), as (kind, label) for a filter (one query)."""
+# One open step as the work list first reads it: its key, kind, label and due date.
+Entry = tuple[int, str, str, dt.date]
+
+
+def entries_of(rows: QuerySet[Deadline]) -> list[Entry]:
+    """The open steps of ``rows`` (``open_deadlines``) in its order, as (key, kind, label, due date): one light query.
+
+    Enough to count the steps, group them by when they fall due, offer their kinds and page each group
+    (``threshold.core.pagination.pages_of_segments``) without building a record for each, and without
+    evaluating the list's access condition once for a count, once for the kinds and once for the pages. The
+    list holds open steps only, so it is as long as the work in hand, not the history.
+    """
+    return list(rows.values_list("pk", "kind", "label", "due_on"))
+
+
+def kinds_of(entries: Iterable[Entry]) -> list[tuple[str, str]]:
+    """The kinds of step among ``entries``, as (kind, label) for a filter, in the order of their labels."""
     seen: dict[str, str] = {}
-    for kind, label in rows.order_by().values_list("kind", "label").distinct():
+    for _, kind, label, _ in entries:
         seen.setdefault(kind, label)
     return sorted(seen.items(), key=lambda pair: pair[1])
+
+
+def keys_by_status(entries: Iterable[Entry], today: dt.date) -> dict[str, list[int]]:
+    """The keys of ``entries`` in each group of the work list on ``today`` (``due_status``), in the list's order."""
+    groups: dict[str, list[int]] = {status: [] for status in STATUSES}
+    for key, _, _, due_on in entries:
+        groups[due_status(due_on, today)].append(key)
+    return groups

@@ -2,9 +2,10 @@
 
 Both read the stored deadlines through ``threshold.access`` (``visible_deadlines``), so a row follows its
 record's rule, subject exclusion included, and each page is a fixed number of queries however many records the
-person can see: My work's four groups are counted in one query and each paged in the database
-(``threshold.core.pagination``, a parameter each, so paging the overdue steps keeps the page of those due
-later). Each list is an audited read naming the records it shows.
+person can see: My work reads its open steps' keys and due dates in one light query, counts and groups them,
+and reads the rows on each group's page in one more (``threshold.core.pagination``, a parameter a group, so
+paging the overdue steps keeps the page of those due later). Each list is an audited read naming the records
+it shows.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from threshold.timescales.selectors import (
     STATUS_LABELS,
     STATUSES,
     WorkItem,
-    count_by_status,
     deadline_url,
-    kinds_in,
+    entries_of,
+    keys_by_status,
+    kinds_of,
     open_deadlines,
 )
 
@@ -47,6 +49,15 @@ EMPTY = {
     "week": "Nothing is due in the next 7 days.",
     "later": "Nothing is due later.",
 }
+# What a row of My work shows and links to (``work_table``, ``deadline_url``, ``Deadline.status_on``, the audit
+# event's ``record_key``), and whose it is in the list of everything.
+WORK_ROW_FIELDS = (
+    "id", "record_key", "contact_id", "case_id", "meeting_id", "allegation_id", "concern_id",
+    "reference", "label", "due_on", "due_at", "state", "owner",
+)  # fmt: skip
+# Rows of each group a page shows: four groups of 25 keep the page one a person can scan (a LADO with hundreds
+# of open steps met 150 rows at 50 a group), and each group pages on its own.
+WORK_PAGE_SIZE = 25
 # Each group's pages, named for the landmark of its links (four paged lists on one page).
 PAGES_OF = {
     "overdue": "Pages of overdue steps",
@@ -63,25 +74,28 @@ def my_work(request: HttpRequest) -> HttpResponse:
     chosen = WorkFilterForm(request.GET or None).chosen()
     kind, everything = chosen["kind"], chosen["everything"]
     today = timezone.localdate()
-    kinds_wanted = [kind] if kind else []
-    rows = open_deadlines(user, everything=everything, kinds=kinds_wanted)
-    # The four groups counted in one query, then a page of each read together: they are consecutive parts of
-    # the one list, whose order starts with the due date. One access condition is built for the count, the
-    # pages and the kinds.
-    totals = count_by_status(rows, today)
-    # Whose each row is shows only in the list of everything.
-    listed = rows.select_related("owner") if everything else rows
-    segments = [
-        Segment(total=totals[status], parameter=f"{status}_page", label=PAGES_OF[status]) for status in STATUSES
-    ]
-    pages = dict(zip(STATUSES, pages_of_segments(listed, request, segments), strict=True))
+    # One light read of the list (key, kind, label, due date) counts and groups it, offers its kinds and
+    # chooses each group's page; a second reads the rows on those pages. The list's access condition is
+    # evaluated twice, whatever the groups and pages.
+    rows = open_deadlines(user, everything=everything)
+    entries = entries_of(rows)
     # The filter offers the kinds in the list shown; once narrowed to one, every kind the person may see.
-    kinds = kinds_in(open_deadlines(user, everything=True) if kind else rows)
+    if kind:
+        everything_entries = entries if everything else entries_of(open_deadlines(user, everything=True))
+        kinds = kinds_of(everything_entries)
+        entries = [entry for entry in entries if entry[1] == kind]
+    else:
+        kinds = kinds_of(entries)
+    groups = keys_by_status(entries, today)
+    # Whose each row is shows only in the list of everything.
+    listed = (rows.select_related("owner") if everything else rows).only(*WORK_ROW_FIELDS)
+    segments = [Segment(keys=groups[status], parameter=f"{status}_page", label=PAGES_OF[status]) for status in STATUSES]
+    pages = dict(zip(STATUSES, pages_of_segments(listed, request, segments, size=WORK_PAGE_SIZE), strict=True))
     items = {
         status: [
             WorkItem(deadline=deadline, status=status, url=deadline_url(deadline))
             for deadline in pages[status].rows
-            # A step added or closed between the count and the read shifts the groups' windows.
+            # A step whose due date moved between the two reads is left out of a group it no longer falls in.
             if deadline.status_on(today) == status
         ]
         for status in STATUSES
