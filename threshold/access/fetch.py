@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any, Literal, TypeVar, cast
 
@@ -42,7 +43,14 @@ _kept_lists: dict[tuple[Any, ...], QuerySet[Any]] = {}
 _kept_lock = threading.Lock()
 
 
+# The scope a kept list is being built for (``_kept``): its builder reads the same one, not the memberships again.
+_building: ContextVar[Scope | None] = ContextVar("threshold_access_building", default=None)
+
+
 def _scope(user: Any) -> Scope:
+    building = _building.get()
+    if building is not None and building.user is user:
+        return building
     return scope_for(user)
 
 
@@ -74,7 +82,11 @@ def _kept(build: F) -> F:
         )
         kept = _kept_lists.get(key)
         if kept is None:
-            kept = build(user, *arguments, **named)
+            token = _building.set(scope)
+            try:
+                kept = build(user, *arguments, **named)
+            finally:
+                _building.reset(token)
             with _kept_lock:
                 while len(_kept_lists) >= KEPT_LISTS:
                     _kept_lists.pop(next(iter(_kept_lists)))

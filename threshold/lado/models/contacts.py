@@ -84,7 +84,12 @@ class Contact(UniqueReference, models.Model):
     """
 
     reference = models.CharField(max_length=24, unique=True, default=new_contact_reference, editable=False)
-    local_authority = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="lado_contacts")
+    # No index of its own (nor ``allocated_to``'s): each leads a composite index below, which serves the same
+    # look-ups; with both, SQLite without statistics chose the narrower one and read the authority's every
+    # contact to count the few waiting (the team view: 7 ms instead of 0.1 at 18,000 contacts).
+    local_authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="lado_contacts", db_index=False
+    )
     subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="lado_contacts")
     employer = models.ForeignKey(
         "accounts.Organisation",
@@ -127,7 +132,7 @@ class Contact(UniqueReference, models.Model):
     )
     # The LADO who holds the contact while it waits for advice or a decision (the manager allocates it).
     allocated_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
