@@ -40,6 +40,16 @@ from threshold.lado.views.meetings import meetings_panel
 from threshold.lado.views.monitoring import monitoring_panel
 from threshold.people.panels import hidden_context
 
+# What a row of a case list shows (``_rows``, ``lado/case_list.html``): a page reads these of each case and its
+# adult and LADO, not the case's whole recording data set.
+ROW_FIELDS = (
+    "id", "reference", "tier", "status", "opened_at", "local_authority_id",
+    # A person's and an account's ``__init__`` read their name and address (to notice a change of either).
+    "subject__id", "subject__full_name", "subject__email",
+    "lado__id", "lado__full_name", "lado__email",
+    "local_authority__id", "local_authority__name",
+)  # fmt: skip
+
 
 def _rows(cases: list[Case]) -> list[dict[str, Any]]:
     """What each list row shows: reference, adult, tier, status, LADO, opened, overdue (``with_overdue``)."""
@@ -77,7 +87,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     scope = scope_for(user)
     mine = lists_own_cases(user)
-    page = page_of(listed(my_cases(user)), request, by_key=True)
+    page = page_of(listed(my_cases(user)).only(*ROW_FIELDS), request, by_key=True)
     rows = page.rows
     _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
     return render(
@@ -107,7 +117,7 @@ def case_list_all(request: HttpRequest) -> HttpResponse:
     cases = managed_cases(user)
     form = CaseFilterForm(request.GET or None, statuses=CaseStatus.choices, employers=case_employers(cases))
     chosen = form.chosen()
-    page = page_of(filtered_cases(cases, chosen), request, by_key=True)
+    page = page_of(filtered_cases(cases, chosen).only(*ROW_FIELDS), request, by_key=True)
     rows = page.rows
     _audit_list(user, request, rows, {"list": "all", "filters": chosen})
     return render(
