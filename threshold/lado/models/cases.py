@@ -132,6 +132,9 @@ class Case(UniqueReference, models.Model):
         indexes = [
             models.Index(fields=["local_authority", "status", "opened_at"], name="lado_case_la_status_opened"),
             models.Index(fields=["lado", "status", "opened_at"], name="lado_case_lado_status_opened"),
+            # All cases' employer filter offers the employers an authority's cases name, in order: read from this
+            # index alone (the subject for rule 2 included), not from every case (5 ms at 6,000 cases, now 1).
+            models.Index(fields=["local_authority", "employer_name", "subject"], name="lado_case_la_employer"),
         ]
 
     def __str__(self) -> str:
