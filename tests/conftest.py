@@ -117,6 +117,16 @@ def _fresh_cache(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_access_lists() -> None:
+    """Start each test with no access list kept from an earlier one (ADR 0039), so a test that changes a rule
+    (a monkeypatched policy, a setting) meets the rule it made, not a list built before it."""
+    from threshold.access import fetch
+
+    with fetch._kept_lock:
+        fetch._kept_lists.clear()
+
+
+@pytest.fixture(autouse=True)
 def _audit_trail_cleared_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """Empty the audit table at the end of a transactional test, before pytest-django flushes the database.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import fields, replace
 
 import pytest
@@ -11,7 +12,7 @@ from threshold.access.scope import Scope, scope_for, scopes_remembered
 from threshold.accounts.models import Membership, Organisation
 from threshold.accounts.roles import Role
 from threshold.demo import world
-from threshold.lado.models import Contact
+from threshold.lado.models import Case, Contact
 from threshold.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def built(monkeypatch) -> list[str]:
         return real(scope, action)
 
     monkeypatch.setattr(policies, "contact_condition", counted)
-    monkeypatch.setattr(fetch, "_kept_lists", {})
+    monkeypatch.setattr(fetch, "_kept_lists", OrderedDict())
     return made
 
 
@@ -59,9 +60,10 @@ def test_each_caller_gets_its_own_copy_and_chaining_on_it_leaves_the_kept_list_a
 def test_another_action_is_another_list(persona, built) -> None:
     lara = persona("lara")
     fetch.visible_contacts(lara)
+    fetch.visible_contacts(lara, "view")
     fetch.visible_contacts(lara, "change")
     fetch.visible_contacts(lara, action="change")
-    assert built == ["view", "change", "change"]  # the action named or not: two keys, the same list
+    assert built == ["view", "change"]  # the action left to its default, given, or named: one list each
 
 
 def test_lara_losing_her_membership_loses_her_contacts_at_once(records, persona, northshire, built) -> None:
@@ -121,3 +123,23 @@ def test_a_role_given_in_the_same_request_counts_at_once(records, persona, north
         assert not fetch.visible_contacts(hana).exists()
         Membership.objects.create(user=hana, organisation=northshire, role=Role.LADO)
         assert fetch.visible_contacts(hana).exists()
+
+
+def test_a_copy_combined_with_a_case_s_meetings_leaves_nothing_of_that_case_in_the_kept_list(records, persona) -> None:
+    lara = persona("lara")
+    case = Case.objects.get(pk=records["case_chris"])
+    combined = fetch.visible_meetings(lara) & case.meetings.all().distinct()
+    assert combined._known_related_objects  # type: ignore[attr-defined]  # Django pins the case on its meetings
+    assert fetch.visible_meetings(lara)._known_related_objects == {}  # type: ignore[attr-defined]
+
+
+def test_the_least_recently_used_list_is_dropped_first(persona, built, monkeypatch) -> None:
+    monkeypatch.setattr(fetch, "KEPT_LISTS", 2)
+    lara = persona("lara")
+    fetch.visible_contacts(lara)
+    fetch.visible_contacts(lara, "change")
+    fetch.visible_contacts(lara)  # used again: now the newer of the two
+    fetch.visible_contacts(lara, "decide")  # a third: "change" goes
+    fetch.visible_contacts(lara)
+    fetch.visible_contacts(lara, "change")
+    assert built == ["view", "change", "decide", "change"]

@@ -8,7 +8,9 @@ nothing. Every read (``view``, ``view_report``, ``view_summary``,
 
 from __future__ import annotations
 
+import inspect
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
@@ -36,10 +38,10 @@ from threshold.timescales.models import Deadline
 M = TypeVar("M", bound=Model)
 F = TypeVar("F", bound=Callable[..., QuerySet[Any]])
 
-# The lists each ``visible_*`` built, kept for the process by what they were built from (``_kept``), the oldest
-# dropped first past ``KEPT_LISTS``.
+# The lists each ``visible_*`` built, kept for the process by what they were built from (``_kept``), the least
+# recently used dropped first past ``KEPT_LISTS`` (each some tens of kilobytes with rule 2's people).
 KEPT_LISTS = 512
-_kept_lists: dict[tuple[Any, ...], QuerySet[Any]] = {}
+_kept_lists: OrderedDict[tuple[Any, ...], QuerySet[Any]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
@@ -67,20 +69,23 @@ def _kept(build: F) -> F:
     never changes the kept one. A change of membership, name, address, possible match or clearance changes the
     key; nothing has to be forgotten.
     """
+    signature = inspect.signature(build)
 
     @wraps(build)
     def visible(user: Any, *arguments: Any, **named: Any) -> QuerySet[Any]:
         if getattr(user, "pk", None) is None or not getattr(user, "is_authenticated", False):
             return build(user, *arguments, **named)
         scope = _scope(user)
-        key = (
-            build.__name__,
-            arguments,
-            tuple(sorted(named.items())),
-            scope.fingerprint(),
-            policies.rule_two_key(scope),
-        )
-        kept = _kept_lists.get(key)
+        # The arguments as the function sees them, defaults filled in: ``(lara)``, ``(lara, "view")`` and
+        # ``(lara, action="view")`` are one list.
+        bound = signature.bind(user, *arguments, **named)
+        bound.apply_defaults()
+        asked = tuple(bound.arguments.items())[1:]  # the reader is in the fingerprint
+        key = (build.__name__, asked, scope.fingerprint(), policies.rule_two_key(scope))
+        with _kept_lock:
+            kept = _kept_lists.get(key)
+            if kept is not None:
+                _kept_lists.move_to_end(key)  # the least recently used goes first
         if kept is None:
             token = _building.set(scope)
             try:
@@ -88,10 +93,14 @@ def _kept(build: F) -> F:
             finally:
                 _building.reset(token)
             with _kept_lock:
-                while len(_kept_lists) >= KEPT_LISTS:
-                    _kept_lists.pop(next(iter(_kept_lists)))
                 _kept_lists[key] = kept
-        return kept.all()
+                while len(_kept_lists) > KEPT_LISTS:
+                    _kept_lists.popitem(last=False)
+        copy = kept.all()
+        # ``QuerySet._clone`` hands this dictionary on by reference, and ``&`` or ``|`` with a related manager's
+        # queryset writes into it: the copy gets its own, so nothing a caller does reaches the kept list.
+        copy._known_related_objects = {}  # type: ignore[attr-defined]
+        return copy
 
     return cast(F, visible)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from threshold.access import policies
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
 from threshold.allegations import listing, selectors
@@ -39,10 +40,9 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         return None
-    scope = scope_for(user)
-    # The sets the ``change`` rule for allegations is made of (``policies.allegation_condition``): without one,
-    # both lists are empty, and a LADO's or a partner's home page need not build their queries.
-    manages = bool(scope.allegation_change_plain or scope.allegation_change_routed or scope.governed)
+    # The ``change`` rule for allegations itself says whether this person reaches any: for a LADO or a partner it
+    # is nothing, both lists are empty, and the home page need not build their queries.
+    manages = policies.allegation_condition(scope_for(user), "change") != policies.NOTHING
     restrictions = bool(selectors.restriction_trusts(user))
     if not manages and not restrictions:
         return None
