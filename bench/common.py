@@ -14,13 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def throwaway_demo_database(*, path: str | None = None, database_url: str | None = None) -> str:
-    """Set Django up on a new database, migrated, with the demo world; return the temporary folder it uses.
-
-    Never the configured database: benches write thousands of synthetic rows. SQLite by default, in the
-    folder (or at ``path``, replaced if it exists); ``database_url`` names a PostgreSQL database instead,
-    which the caller has created empty (``bench/generate.py --database postgres`` does).
-    """
+def _django_set_up(database_url: str | None) -> str:
+    """Django set up with the test settings, its data in a new temporary folder (returned), on SQLite unless
+    ``database_url`` names a PostgreSQL database."""
     workdir = tempfile.mkdtemp(prefix="threshold-bench-")
     os.environ["THRESHOLD_DATA_DIR"] = workdir
     os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
@@ -31,6 +27,17 @@ def throwaway_demo_database(*, path: str | None = None, database_url: str | None
     import django
 
     django.setup()
+    return workdir
+
+
+def throwaway_demo_database(*, path: str | None = None, database_url: str | None = None) -> str:
+    """Set Django up on a new database, migrated, with the demo world; return the temporary folder it uses.
+
+    Never the configured database: benches write thousands of synthetic rows. SQLite by default, in the
+    folder (or at ``path``, replaced if it exists); ``database_url`` names a PostgreSQL database instead,
+    which the caller has created empty (``bench/generate.py --database postgres`` does).
+    """
+    workdir = _django_set_up(database_url)
     from django.conf import settings
     from django.core.management import call_command
 
@@ -52,16 +59,7 @@ def throwaway_demo_database(*, path: str | None = None, database_url: str | None
 
 def setup_reused(path: str | None, database_url: str | None) -> str:
     """Django on a world an earlier run built: a SQLite file (``--keep``) or the bench's PostgreSQL database."""
-    workdir = tempfile.mkdtemp(prefix="threshold-bench-")
-    os.environ["THRESHOLD_DATA_DIR"] = workdir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "threshold.settings.test"
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
+    workdir = _django_set_up(database_url)
     from django.conf import settings
 
     if path:
