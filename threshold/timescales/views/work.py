@@ -76,7 +76,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # One light read of the list (key, kind, label, due date) counts and groups it, offers its kinds and
     # chooses each group's page; a second reads the rows on those pages. The list's access condition is
-    # evaluated twice, whatever the groups and pages.
+    # evaluated twice whatever the groups and pages (three times when "yours" is narrowed to one kind).
     rows = open_deadlines(user, everything=everything)
     entries = entries_of(rows)
     # The filter offers the kinds in the list shown; once narrowed to one, every kind the person may see.
