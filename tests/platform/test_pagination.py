@@ -72,25 +72,6 @@ def test_the_summary_says_which_rows_are_shown_and_the_links_are_govuk_paginatio
 
 
 @pytest.mark.django_db
-def test_a_list_counted_beforehand_is_not_counted_again_and_an_empty_one_runs_no_query() -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for name in ("first", "second", "third"):
-        Group.objects.create(name=name)
-    groups = Group.objects.order_by("name")
-    with CaptureQueriesContext(connection) as queries:
-        page = page_of(groups, factory.get("/list"), total=3)
-    assert [group.name for group in page.rows] == ["first", "second", "third"]
-    assert page.total == 3
-    assert len(queries) == 1
-    assert "COUNT" not in queries[0]["sql"]
-    with CaptureQueriesContext(connection) as queries:
-        empty = page_of(groups.filter(name="nobody"), factory.get("/list"), total=0)
-    assert (empty.rows, empty.total, len(queries)) == ([], 0, 0)
-
-
-@pytest.mark.django_db
 def test_parts_of_a_list_are_each_paged_by_their_own_parameter_and_their_rows_read_in_one_query(
     django_assert_num_queries: object,
 ) -> None:

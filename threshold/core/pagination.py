@@ -106,20 +106,6 @@ class _KeysFirst:
         return [found[key] for key in keys if key in found]
 
 
-class _Counted:
-    """A list whose length the caller has counted already (several lists counted in one aggregate)."""
-
-    def __init__(self, rows: Any, total: int) -> None:
-        self.rows, self.total = rows, total
-
-    def count(self) -> int:
-        """The count the caller made."""
-        return self.total
-
-    def __getitem__(self, window: slice) -> Any:
-        return self.rows[window]
-
-
 def _numbers_shown(current: int, pages: int) -> list[int]:
     shown = {1, pages, *range(current - AROUND, current + AROUND + 1)}
     return sorted(number for number in shown if 1 <= number <= pages)
@@ -137,7 +123,6 @@ def page_of(
     parameter: str = "page",
     label: str = "Pages of results",
     by_key: bool = False,
-    total: int | None = None,
 ) -> ListPage[Any]:
     """The page of ``rows`` that ``?page=`` names: one ``COUNT`` and one sliced query for a queryset.
 
@@ -145,14 +130,11 @@ def page_of(
     queryset is refused rather than paged unpredictably. ``by_key`` pages a queryset of model instances by its
     primary keys (``_KeysFirst``: one more query, each far cheaper on a ``DISTINCT`` list). ``parameter`` names
     the page in the query string and ``label`` the links' landmark, for a page holding more than one list.
-    ``total``: how many rows there are, when the caller counted several lists in one query (My work's groups);
-    no ``COUNT`` is run then, and an empty list runs no query at all.
+    Several parts of one list, each paged on its own, are ``pages_of_segments``.
     """
     if isinstance(rows, QuerySet) and not rows.ordered:
         raise ValueError("A paged list must be ordered, so each row is on exactly one page.")
     listed: Any = _KeysFirst(rows) if by_key and isinstance(rows, QuerySet) else rows
-    if total is not None:
-        listed = _Counted(listed, total)
     paginator = Paginator(listed, size, allow_empty_first_page=True)
     page = paginator.get_page(request.GET.get(parameter))
     return ListPage(

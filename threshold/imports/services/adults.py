@@ -131,6 +131,17 @@ class ServiceAdults:
             return None
         return earlier
 
+    def counted_before(self, key: tuple[str, dt.date | None]) -> bool:
+        """Whether a dry run has counted this adult already (it writes no person to find again); counted now."""
+        if ("counted", key) in self.ledger:
+            return True
+        self.ledger.put("counted", key)
+        return False
+
+    def close(self) -> None:
+        """Forget the adults the run has met (their ledger's file goes with it)."""
+        self.ledger.close()
+
     def _person(self, pk: int) -> Person:
         """A person this run has met, from the few kept in memory or read again."""
         person = self.recent.pop(pk, None) or Person.objects.get(pk=pk)

@@ -200,11 +200,8 @@ class Writer:
         lado = self.ladoes.get(email) if email else None
         self.unallocated += bool(email) and (lado is None or self.could_be(lado, values))
         key = adult_key(values)
-        # The adults a dry run has counted (it writes no person to find again), beside those the run has met.
-        if key is not None and ("counted", key) in self.people.ledger:
+        if key is not None and self.people.counted_before(key):
             return False
-        if key is not None:
-            self.people.ledger.put("counted", key)
         return self.people.earlier(tidy_name(adult_name(values)), values.get("adult_date_of_birth")) is None
 
     def created_counts(self, records: QuerySet[ImportedRecord]) -> Counter[str]:
@@ -303,7 +300,7 @@ class Writer:
 
     def close(self) -> None:
         """Forget the adults the run has met (their ledger's file goes with it)."""
-        self.people.ledger.close()
+        self.people.close()
 
     def decide(self, checked: CheckedRow, contact: Contact, case: Case | None, supersedes: Decision | None) -> None:
         """The row's decision, recorded on the day decided, superseding ``supersedes`` if given."""
