@@ -21,6 +21,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from threshold.access import policies
+from threshold.access.compiled import CompiledWhere
 from threshold.access.guard import scoped
 from threshold.access.policies import Action
 from threshold.access.scope import Scope, scope_for
@@ -92,6 +93,8 @@ def _kept(build: F) -> F:
                 kept = build(user, *arguments, **named)
             finally:
                 _building.reset(token)
+            # Its condition compiled once too, for every copy (ADR 0040).
+            kept.query.where = CompiledWhere.keep(kept.query.where)
             with _kept_lock:
                 _kept_lists[key] = kept
                 while len(_kept_lists) > KEPT_LISTS:
