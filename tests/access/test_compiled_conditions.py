@@ -140,3 +140,15 @@ def test_past_its_limit_of_shapes_a_condition_is_compiled_each_time_and_remember
     assert sql_of(inner) == sql_of(Case._default_manager.filter(pk__in=afresh(fetch.visible_cases)(lara)))
     node: Any = fetch.visible_cases(lara).query.where.children[0]
     assert len(node._compiled) == 1
+
+
+def test_using_a_copy_in_every_way_leaves_the_kept_condition_as_it_was(records, persona, monkeypatch) -> None:
+    lara = persona("lara")
+    with monkeypatch.context() as plain:
+        plain.setattr(CompiledWhere, "as_sql", WhereNode.as_sql)
+        before = sql_of(fetch.visible_deadlines(lara))
+    for _use, shaped in USES:
+        list(shaped(fetch.visible_deadlines(lara)))
+    with monkeypatch.context() as plain:
+        plain.setattr(CompiledWhere, "as_sql", WhereNode.as_sql)  # the kept nodes themselves, compiled again
+        assert sql_of(fetch.visible_deadlines(lara)) == before
