@@ -114,6 +114,23 @@ def test_all_cases_keeps_its_filters_from_page_to_page_and_exports_every_filtere
     assert references(rows) == {case.reference for case in sexual}
 
 
+def test_all_cases_lists_open_then_concluded_then_closed_cases_each_newest_first(persona, signed_in) -> None:
+    closed, concluded, open_ = (
+        _cases(2, status=CaseStatus.CLOSED),
+        _cases(2, status=CaseStatus.CONCLUDED),
+        _cases(2),
+    )
+    page = signed_in("mo").get(reverse("case_list_all")).content.decode()
+    mine = closed + concluded + open_
+    shown = sorted(mine, key=lambda case: page.index(case.reference))
+    assert shown == [case for group in (open_, concluded, closed) for case in reversed(group)]
+
+
+def test_the_case_statuses_sort_backwards_in_the_lists_order_so_the_index_serves_it() -> None:
+    # ``list_selectors.LIST_ORDER`` sorts by the status's value, descending: a new status must fit that order.
+    assert sorted(CaseStatus.values, reverse=True) == [CaseStatus.OPEN, CaseStatus.CONCLUDED, CaseStatus.CLOSED]
+
+
 def test_the_employer_filter_is_typed_once_there_are_more_employers_than_a_list_offers(
     persona, signed_in, monkeypatch
 ) -> None:

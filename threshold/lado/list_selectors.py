@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -23,20 +22,17 @@ from threshold.access import fetch
 from threshold.access.figures import standing_decision
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
-from threshold.lado.models import Case, CaseStatus, ConsultationReason, Contact, ContactStatus, Level
+from threshold.lado.models import Case, ConsultationReason, Contact, ContactStatus, Level
 from threshold.lado.selectors import with_overdue
 from threshold.policy import add_working_days
 
 # Contacts still waiting in the inbox: new, or advised and not yet decided.
 OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.ADVISED)
-# Open cases first, then concluded, then closed.
-STATUS_RANK = models.Case(
-    models.When(status=CaseStatus.OPEN, then=models.Value(0)),
-    models.When(status=CaseStatus.CONCLUDED, then=models.Value(1)),
-    models.When(status=CaseStatus.CLOSED, then=models.Value(2)),
-    default=models.Value(3),
-    output_field=models.IntegerField(),
-)
+# Open cases first, then concluded, then closed, newest first. The statuses' own values sort that way backwards
+# ("open" > "concluded" > "closed"; tests/lado/test_list_pages.py holds them to it), so the order is the index
+# (local authority, status, opened) read backwards, and a page reads its rows rather than sorting every case
+# of the authority by a worked-out rank (bench/pages.py: 6.4 ms to 0.07 ms for all cases at 6,000).
+LIST_ORDER = ("-status", "-opened_at", "-pk")
 # The filters of all cases that pick rows by a field's own value (category and overdue are worked out).
 FIELD_FILTERS = ("tier", "status", "sector")
 # The most employers the all-cases filter offers as a list; an authority naming more has the manager type
@@ -133,11 +129,7 @@ def case_employers(cases: QuerySet[Case]) -> list[str] | None:
 
 def listed(cases: QuerySet[Case], *, only_overdue: bool = False) -> QuerySet[Case]:
     """Cases in a list's order, each with ``overdue``: open first, then concluded, then closed; newest first."""
-    return (
-        with_overdue(cases, only_overdue=only_overdue)
-        .annotate(status_rank=STATUS_RANK)
-        .order_by("status_rank", "-opened_at", "-pk")
-    )
+    return with_overdue(cases, only_overdue=only_overdue).order_by(*LIST_ORDER)
 
 
 def filtered_cases(cases: QuerySet[Case], chosen: Mapping[str, Any]) -> QuerySet[Case]:
