@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.timescales.work_helpers import MONDAY, MONDAY_MORNING, deadline
 from threshold.accounts.models import Organisation, User
@@ -18,7 +19,7 @@ from threshold.demo import world
 from threshold.lado.models import Case, Contact, ContactStatus
 from threshold.people.models import Person
 from threshold.timescales.models import Deadline
-from threshold.timescales.selectors import count_by_status, open_deadlines
+from threshold.timescales.selectors import entries_of, keys_by_status, open_deadlines
 
 pytestmark = pytest.mark.django_db
 
@@ -103,12 +104,26 @@ def test_my_work_reads_its_open_steps_once_lightly_and_the_rows_on_its_pages_in_
     reads = [query["sql"] for query in queries.captured_queries if 'FROM "timescales_deadline"' in query["sql"]]
     light = [sql for sql in reads if sql.startswith('SELECT "timescales_deadline"."id" AS "pk"')]
     pages = [sql for sql in reads if sql not in light]
-    groups_with_steps = [status for status, total in count_by_status(open_deadlines(persona("lara"))).items() if total]
+    groups = keys_by_status(entries_of(open_deadlines(persona("lara"))), timezone.localdate())
+    groups_with_steps = [status for status, keys in groups.items() if keys]
     assert len(groups_with_steps) > 1, "the demo world gives Lara steps in more than one group"
     assert (len(light), len(pages)) == (1, 1)
     # The light read names four columns and builds no record; the pages' read asks for rows by key.
     assert light[0].split(" FROM ")[0].count(",") == 3
     assert '"timescales_deadline"."id" IN (' in pages[0]
+
+
+def test_laras_home_panel_reads_her_open_steps_once_lightly_and_the_few_it_shows_by_key(records, signed_in) -> None:
+    client: Client = signed_in("lara")
+    assert client.get(reverse("home")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        home = client.get(reverse("home")).content.decode()
+    reads = [query["sql"] for query in queries.captured_queries if 'FROM "timescales_deadline"' in query["sql"]]
+    light = [sql for sql in reads if sql.startswith('SELECT "timescales_deadline"."id" AS "pk"')]
+    shown = [sql for sql in reads if sql not in light]
+    assert "Due soonest" in home or "Overdue" in home
+    assert (len(light), len(shown)) == (1, 1)  # the access condition over the open steps once, not once a figure
+    assert '"timescales_deadline"."id" IN (' in shown[0]
 
 
 def test_my_work_narrowed_to_a_kind_reads_every_kind_lara_may_see_for_the_filter(records, signed_in) -> None:

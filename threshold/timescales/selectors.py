@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,27 +89,6 @@ def work_list(
         status = deadline.status_on(today)
         groups[status].append(WorkItem(deadline=deadline, status=status, url=deadline_url(deadline)))
     return groups
-
-
-def due_in(status: str, today: dt.date) -> Q:
-    """The open deadlines in one group of the work list on ``today``, as ``due_status`` places them, for a filter."""
-    week_end = today + dt.timedelta(days=7)
-    return {
-        "overdue": Q(due_on__lt=today),
-        "today": Q(due_on=today),
-        "week": Q(due_on__gt=today, due_on__lte=week_end),
-        "later": Q(due_on__gt=week_end),
-    }[status]
-
-
-def count_by_status(rows: QuerySet[Deadline], today: dt.date | None = None) -> dict[str, int]:
-    """How many of ``rows`` (``open_deadlines``) are overdue, due today, due this week and later (one query).
-
-    Given the rows, not the user, so a page that lists them too works their access condition out once.
-    """
-    today = today or timezone.localdate()
-    counted = rows.order_by().aggregate(**{status: Count("pk", filter=due_in(status, today)) for status in STATUSES})
-    return {status: counted[status] or 0 for status in STATUSES}
 
 
 # One open step as the work list first reads it: its key, kind, label and due date.
