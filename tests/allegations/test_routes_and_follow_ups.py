@@ -491,8 +491,8 @@ def test_the_police_authority_to_proceed_is_shown(signed_in, persona, chris_alle
 def test_the_home_panel_is_an_audited_list_of_the_allegations_shown(signed_in, chris_allegation, settings) -> None:
     settings.HOME_PANELS = ["threshold.allegations.home.panel"]
     signed_in("hana").get("/")
-    event = AuditEvent.objects.filter(action="records.listed", details__list="home_panel").get()
-    assert chris_allegation.pk in event.details["ids"]
+    event = AuditEvent.objects.filter(action="records.listed", details__list="home").get()
+    assert chris_allegation.pk in event.details["allegations"]
 
 
 def test_the_persons_copy_is_a_printable_page_and_an_audited_read(signed_in, persona, chris_allegation) -> None:

@@ -166,8 +166,8 @@ def test_the_home_panel_lists_open_low_level_concerns_and_audits_what_it_shows(
     home = signed_in("hana").get(reverse("home")).content.decode()
     assert reverse("concern_detail", args=[open_one.pk]) in home
     assert "record to complete" in home
-    event = AuditEvent.objects.filter(action="records.listed", details__list="home_panel").latest("pk")
-    assert event.details["ids"] == sorted([new.pk, open_one.pk])
+    event = AuditEvent.objects.filter(action="records.listed", details__list="home").latest("pk")
+    assert event.details["concerns"] == sorted([new.pk, open_one.pk])
 
 
 def test_priya_triages_only_the_concerns_routed_to_the_trust(share, persona) -> None:

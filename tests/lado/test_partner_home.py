@@ -73,11 +73,12 @@ def test_nobody_but_partners_has_the_panel(signed_in, key: str) -> None:
 
 def test_reading_the_panel_is_audited_as_a_list(signed_in, persona, strategy_meeting: Meeting) -> None:
     signed_in("pat").get("/")
-    event = AuditEvent.objects.filter(action="records.listed", actor=persona("pat"), record_type="meeting").latest(
-        "sequence"
-    )
-    assert event.details["ids"] == [strategy_meeting.pk]
+    event = AuditEvent.objects.filter(action="records.listed", actor=persona("pat")).latest("sequence")
+    # One event for the home page, naming what its panels showed: the meeting shared with Pat.
+    assert event.details["list"] == "home"
+    assert event.details["meetings"] == [strategy_meeting.pk]
     assert event.details["count"] == 1
+    assert AuditEvent.objects.filter(action="records.listed", actor=persona("pat")).count() == 1
 
 
 def test_an_empty_panel_writes_no_list_event(signed_in, persona, strategy_meeting: Meeting) -> None:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from tests.timescales.work_helpers import LONDON, MONDAY, MONDAY_MORNING, deadline
 from threshold.accounts.models import Organisation
 from threshold.allegations.models import Allegation
+from threshold.audit import selectors as audit_selectors
+from threshold.audit.index import index_pending_lists
 from threshold.audit.models import AuditEvent
 from threshold.concerns.models import Concern
 from threshold.demo import world
@@ -227,6 +229,33 @@ def test_the_home_page_leads_with_the_work_list_and_lara_sees_her_open_cases(chr
     assert reverse("my_work") in page
     open_cases = Case.objects.filter(lado=lara, status="open").count()
     assert f"My cases</a>: {open_cases} open." in page
+
+
+def test_hanas_home_page_is_one_audited_read_naming_what_each_of_its_panels_showed(
+    chris_case, records, persona, signed_in
+) -> None:
+    allegation = Allegation.objects.get(pk=records["allegation_chris"])
+    deadline(allegation, kind="lado-referral", due_on=MONDAY, owner=persona("hana"))
+    before = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+
+    with time_machine.travel(MONDAY_MORNING, tick=False):
+        page = signed_in("hana").get(reverse("home")).content.decode()
+
+    events = list(AuditEvent.objects.filter(sequence__gt=before, action="records.listed"))
+    assert len(events) == 1  # one write for the page, not one a panel
+    event = events[0]
+    assert event.details["list"] == "home"
+    assert event.details["records"] == [f"allegation:{allegation.pk}"]  # what the work panel's step is on
+    assert allegation.pk in event.details["allegations"]  # the allegations panel
+    assert "concerns" in event.details  # the concerns panel, which names even an empty list
+    shown = Concern.objects.filter(pk__in=event.details["concerns"])
+    assert all(concern.reference in page for concern in shown)
+    assert event.details["count"] == len(
+        {("allegation", allegation.pk), *(("allegation", pk) for pk in event.details["allegations"])}
+    ) + len(event.details["concerns"])
+    # "Who has looked at this allegation" still finds the page's read.
+    index_pending_lists()
+    assert event in audit_selectors.record_events(record_type="allegation", record_id=allegation.pk)
 
 
 def test_a_home_page_without_case_work_has_no_work_panel(signed_in) -> None:

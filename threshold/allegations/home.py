@@ -17,22 +17,9 @@ from threshold.access import policies
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
 from threshold.allegations import listing, selectors
-from threshold.allegations.models import Allegation
-from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_listed
 
 # Enough for a home page; the rest are one click away on each allegation.
 PANEL_LIMIT = 20
-
-
-def _audit(user: User, request: HttpRequest, allegations: list[Allegation]) -> None:
-    """Reading a list of protected records is audited, as the allegation list is."""
-    audit_listed(
-        context=AuditContext.from_request(request),
-        record_type="allegation",
-        list_name="home_panel",
-        ids=[a.pk for a in allegations],
-    )
 
 
 def panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -53,10 +40,10 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     if not allegations and not following_up and not restrictions:
         return None
     shown = allegations + following_up
-    if shown:
-        _audit(user, request, shown)
     return {
         "template": "allegations/_home_panel.html",
+        # Reading a list of allegations is audited, as the allegation list is: in the page's one event.
+        **({"listed": {"allegations": [allegation.pk for allegation in shown]}} if shown else {}),
         "open_allegations": allegations,
         "following_up": following_up,
         "allegations_due": listing.due_on_panel(user, shown),

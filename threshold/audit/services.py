@@ -16,6 +16,8 @@ from threshold.audit.sensitive import split_changes
 from threshold.core.bulk import row_insert
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from threshold.accounts.models import Organisation
 
 # A stable key for PostgreSQL's advisory lock that serialises appends to the chain.
@@ -152,6 +154,23 @@ def audit_listed(
         record_id=record_id,
         organisation=organisation,
         details=described,
+    )
+
+
+def audit_home_listed(request: HttpRequest, listed: Mapping[str, Iterable[int | str]]) -> AuditEvent:
+    """One event naming what the home page's panels listed (``threshold.core.views.home_panels``).
+
+    ``listed`` holds lists named after a record type (``{"concerns": [...], "allegations": [...]}``) and
+    ``records``, ``"kind:id"`` keys (the records a work panel's steps are on); a panel that showed nothing
+    still names its empty list, so the trail says it did.
+    """
+    records = listed.get("records", ())
+    return audit_listed(
+        context=AuditContext.from_request(request),
+        record_type="",
+        list_name="home",
+        records=[str(key) for key in records],
+        details={key: sorted(values) for key, values in listed.items() if key != "records"},
     )
 
 

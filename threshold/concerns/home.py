@@ -14,8 +14,6 @@ from django.utils import timezone
 from threshold.accounts.models import User
 from threshold.accounts.roles import Role
 from threshold.accounts.selectors import current_memberships
-from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_listed
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern
 
@@ -65,18 +63,14 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     awaiting = [_waiting(concern, today) for concern in selectors.awaiting_triage(user)[:PANEL_LIMIT]]
     open_low_level = list(selectors.open_low_level(user)[:PANEL_LIMIT])
     actions_due = list(selectors.actions_due(user)[:PANEL_LIMIT])
-    # The panel shows concerns (names of the adults concerned): the read is audited like any list.
+    # The panel shows concerns (names of the adults concerned): the read is audited like any list, in the page's one
+    # event (``core.views.home_panels``), an empty list included.
     shown = sorted(
         {row["concern"].pk for row in awaiting} | {c.pk for c in open_low_level} | {a.concern_id for a in actions_due}
     )
-    audit_listed(
-        context=AuditContext.from_request(request),
-        record_type="concern",
-        list_name="home_panel",
-        ids=shown,
-    )
     return {
         "template": "concerns/_home_panel.html",
+        "listed": {"concerns": shown},
         "awaiting_triage": awaiting,
         "open_low_level": [{"concern": concern, "state": _low_level_state(concern)} for concern in open_low_level],
         "actions_due": actions_due,

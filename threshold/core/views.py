@@ -29,12 +29,23 @@ def home_panels(request: HttpRequest) -> list[str]:
     overdue) without editing the home page. A panel is a fragment of the page,
     so it is rendered without the request: the layout's context processors
     (navigation, unread count) run once for the page, not once more per panel.
+
+    A panel that shows records names them under ``listed`` (``{"concerns": [ids], "records": ["case:7"]}``, as
+    an audit event's details name them), and the page's reading is one audit event naming every panel's
+    (``settings.HOME_LISTED``): one write a page, not one a panel.
     """
     rendered: list[str] = []
+    listed: dict[str, set[Any]] | None = None
     for dotted in settings.HOME_PANELS:
         panel = import_string(dotted)(request)
         if panel:
+            if "listed" in panel:
+                listed = listed if listed is not None else {}
+                for key, values in panel.pop("listed").items():
+                    listed.setdefault(key, set()).update(values)
             rendered.append(render_to_string(panel["template"], {**panel, "panel": panel}))
+    if listed is not None:
+        import_string(settings.HOME_LISTED)(request, listed)
     return rendered
 
 

@@ -9,22 +9,10 @@ from django.http import HttpRequest
 from threshold.access import fetch
 from threshold.access.scope import scope_for
 from threshold.accounts.models import User
-from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_listed
-from threshold.lado.models import Case, Meeting
+from threshold.lado.models import Meeting
 
 # Enough for a home page; a partner is rarely invited to more at once.
 PANEL_LIMIT = 20
-
-
-def _audit(user: User, request: HttpRequest, record_type: str, records: list[Case] | list[Meeting]) -> None:
-    """Reading a list of protected records is audited, as the case list is."""
-    audit_listed(
-        context=AuditContext.from_request(request),
-        record_type=record_type,
-        list_name="shared_with_me",
-        ids=[record.pk for record in records],
-    )
 
 
 def _kind(meeting: Meeting) -> str:
@@ -56,12 +44,12 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
         .distinct()
         .order_by("-held_at", "-pk")[:PANEL_LIMIT]
     )
-    if cases:
-        _audit(user, request, "case", cases)
-    if meetings:
-        _audit(user, request, "meeting", meetings)
+    # Reading them is audited as the case list is, in the page's one event (``core.views.home_panels``).
+    listed = {"cases": [case.pk for case in cases]} if cases else {}
+    listed |= {"meetings": [meeting.pk for meeting in meetings]} if meetings else {}
     return {
         "template": "lado/partner_panel.html",
+        **({"listed": listed} if listed else {}),
         "shared_cases": [{"case": case, "reference": case.reference} for case in cases],
         "shared_meetings": [
             {

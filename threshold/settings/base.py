@@ -347,7 +347,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "threshold_cache"}
 }
 
-# Panels on the home page, from each feature: functions (request) -> dict | None.
+# Panels on the home page, from each feature: functions (request) -> dict | None. A panel that lists records
+# says which under "listed", and the page writes one audit event naming them all (HOME_LISTED).
 HOME_PANELS: list[str] = [
     "threshold.timescales.home.panel",
     "threshold.concerns.home.panel",
@@ -355,6 +356,7 @@ HOME_PANELS: list[str] = [
     "threshold.lado.home.panel",
     "threshold.lado.partner_home.panel",
 ]
+HOME_LISTED = "threshold.audit.services.audit_home_listed"
 
 # Who the privacy notice and accessibility statement name. The defaults are
 # synthetic (the demo world's); a deployment sets its own (README, production).

@@ -13,8 +13,6 @@ from django.utils import timezone
 
 from threshold.access.scope import Scope, scope_for
 from threshold.accounts.models import User
-from threshold.audit.context import AuditContext
-from threshold.audit.services import audit_listed
 from threshold.timescales.models import Deadline
 from threshold.timescales.selectors import (
     STATUSES,
@@ -82,16 +80,10 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     counts, first = _summary(user)
     if not worker and not any(counts.values()):
         return None
-    if first:
-        audit_listed(
-            context=AuditContext.from_request(request),
-            record_type="deadline",
-            list_name="home_work",
-            records=[item.deadline.record_key for item in first],
-            details={"count": len(first)},
-        )
     return {
         "template": "timescales/_home_panel.html",
+        # The records the steps shown are on: the page's one audit event names them (``core.views.home_panels``).
+        **({"listed": {"records": [item.deadline.record_key for item in first]}} if first else {}),
         **counts,
         "first": first,
         "first_overdue": bool(counts["overdue"]),
