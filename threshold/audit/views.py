@@ -123,9 +123,10 @@ def organisation_events(request: HttpRequest) -> HttpResponse:
     )
     viewer = signed_in_user(request)
     form, filters = _filters(request)
-    events = selectors.organisation_events(viewer=viewer, **(filters or {}))
+    hidden = selectors.records_hidden_from(viewer)
+    events = selectors.organisation_events(viewer=viewer, hidden=hidden, **(filters or {}))
     # A filter with mistakes shows the errors, not every event as if unfiltered.
-    walks = selectors.organisation_event_walks(viewer=viewer, **filters) if filters is not None else []
+    walks = selectors.organisation_event_walks(viewer=viewer, hidden=hidden, **filters) if filters is not None else []
     page = event_page(events, walks, request)
     return render(
         request,
