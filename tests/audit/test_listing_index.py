@@ -25,7 +25,7 @@ from threshold.audit import index, selectors
 from threshold.audit.context import AuditContext
 from threshold.audit.index import index_pending_lists, indexed_through
 from threshold.audit.models import AuditEvent, AuditRecordRef
-from threshold.audit.services import audit_listed
+from threshold.audit.services import audit_home_listed, audit_listed
 from threshold.audit.verify import verify_chain
 from threshold.demo import world
 from threshold.lado.models import Case
@@ -187,3 +187,12 @@ def test_a_search_is_indexed_at_once(persona) -> None:
     )
     assert searched.action == "records.searched"
     assert AuditRecordRef.objects.filter(sequence=searched.sequence).count() == 2
+
+
+def test_a_home_panel_naming_its_records_under_a_name_the_index_cannot_read_is_refused(rf, persona) -> None:
+    request = rf.get("/")
+    request.user = persona("hana")
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValueError, match="deadlines"):
+        audit_home_listed(request, {"concerns": [1], "deadlines": [2]})
+    assert AuditEvent.objects.count() == before  # nothing written for a list the index would not find

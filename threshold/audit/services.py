@@ -162,8 +162,12 @@ def audit_home_listed(request: HttpRequest, listed: Mapping[str, Iterable[int | 
 
     ``listed`` holds lists named after a record type (``{"concerns": [...], "allegations": [...]}``) and
     ``records``, ``"kind:id"`` keys (the records a work panel's steps are on); a panel that showed nothing
-    still names its empty list, so the trail says it did.
+    still names its empty list, so the trail says it did. Any other name is refused: the record index would not
+    find the records under it, and "who has looked at this record" would miss the page.
     """
+    unknown = sorted(set(listed) - PLURAL_KEYS.keys() - {"records"})
+    if unknown:
+        raise ValueError(f"A home panel listed records under names the record index does not read: {unknown}")
     records = listed.get("records", ())
     return audit_listed(
         context=AuditContext.from_request(request),
