@@ -60,13 +60,15 @@ def django_db_modify_db_settings(
     # A database a run before this one migrated, when the migrations are the same (tests/database_cache.py).
     MigratedCopy.wanted = not (request.config.getvalue("nomigrations") or request.config.getvalue("create_db"))
     engine = default["ENGINE"] if MigratedCopy.wanted else ""
+    # Made once for the machine (the first worker to get here; the others wait for it), then copied by each.
     if engine == "django.db.backends.sqlite3":
-        MigratedCopy.used = database_cache.restore(Path(default["TEST"]["NAME"]))
+        database_cache.migrated_copy(Path(default["TEST"]["NAME"]))
+        MigratedCopy.used = True
     elif engine == "django.db.backends.postgresql":
         with django_db_blocker.unblock():
-            if database_cache.postgres_template_exists(connection):
-                default.setdefault("TEST", {})["TEMPLATE"] = database_cache.postgres_template()
-                MigratedCopy.used = True
+            template = database_cache.postgres_template_ready(connection, os.environ["DATABASE_URL"])
+        default.setdefault("TEST", {})["TEMPLATE"] = template
+        MigratedCopy.used = True
     yield
     shutil.rmtree(folder, ignore_errors=True)  # after pytest-django has destroyed the database (it depends on this)
 
@@ -87,18 +89,6 @@ def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_setting
     """
     copied = MigratedCopy.used and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     return bool(request.config.getvalue("reuse_db")) or copied
-
-
-@pytest.fixture(scope="session")
-def _migrated_database_kept(django_db_setup: None, django_db_blocker) -> None:
-    """Keep this worker's freshly migrated database for the next run, before any test writes to it."""
-    if MigratedCopy.used or not MigratedCopy.wanted:
-        return
-    with django_db_blocker.unblock():
-        if connection.vendor == "sqlite":
-            database_cache.keep(connection)
-        elif connection.vendor == "postgresql":
-            database_cache.keep_postgres(connection)
 
 
 @pytest.fixture(autouse=True)
@@ -243,9 +233,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def _demo_base(
-    request: pytest.FixtureRequest, django_db_setup: None, _migrated_database_kept: None, django_db_blocker
-) -> Iterator[None]:
+def _demo_base(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker) -> Iterator[None]:
     """Commit the base this test needs before its transaction opens (see ``DemoBase``)."""
     need = demo_base_needed(request.node, set(request.fixturenames)) or EMPTY  # django_db via getfixturevalue
     with django_db_blocker.unblock():
