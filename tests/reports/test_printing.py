@@ -185,6 +185,28 @@ def test_the_case_file_downloads_as_a_pdf_named_by_its_reference_and_the_export_
     assert [event.action for event in reads_after(before)] == ["record.view"]
 
 
+def test_the_case_file_pdf_with_its_stylesheet_parsed_once_is_the_pdf_weasyprint_makes_following_the_link(
+    signed_in, chris_case: Case
+) -> None:
+    # The case file has the most print rules (its own @page, running headers from string-set, the summary lists
+    # as tables); the stylesheet moved from the page's own origin to WeasyPrint's "user" origin must change none.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    from threshold.reports.pdf import _BASE_URL, _static_file, html_to_pdf
+
+    class StaticFiles(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            body, mime_type = _static_file(url)
+            return URLFetcherResponse(url, body, {"Content-Type": mime_type})
+
+    html = signed_in("lara").get(reverse("case_print", args=[chris_case.pk])).content.decode()
+    assert html.count('rel="stylesheet"') == 1
+    followed = HTML(string=html, base_url=_BASE_URL, url_fetcher=StaticFiles()).write_pdf()
+    assert html_to_pdf(html) == followed
+    assert html_to_pdf(html) == followed  # the second time, from the kept stylesheet
+
+
 def test_the_case_page_links_to_its_print_page_and_its_pdf(signed_in, chris_case: Case) -> None:
     html = signed_in("ada").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
     assert f'href="{reverse("case_print", args=[chris_case.pk])}">Print this case</a>' in html
