@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.access.expected_access import expected
-from tests.access.routes import PERSONAS, path_for, routes
+from tests.access.routes import PERSONAS, is_download, path_for, routes
 from threshold.audit.models import AuditEvent
 from threshold.core.record_ids import decode
 
@@ -30,7 +30,12 @@ def test_each_persona_gets_what_the_table_says(route, records, signed_in) -> Non
     actual = {}
     for key in PERSONAS:
         client: Client = signed_in(key)
-        actual[key] = client.get(path).status_code
+        response = client.get(path)
+        actual[key] = response.status_code
+        if response.status_code == 200:
+            # A download by its name is a file to save, never a page (tests/access/routes.py, is_download).
+            attachment = response.get("Content-Disposition", "").startswith("attachment")
+            assert attachment == is_download(route), f"{route.name}: attachment {attachment} for {key}"
     mismatches = {key: (row[key], actual[key]) for key in PERSONAS if row[key] != actual[key]}
     assert not mismatches, f"{route.name} at {path}: persona -> (expected, actual): {mismatches}"
 

@@ -28,7 +28,6 @@ ROUTES = routes()
 MAY_CHANGE = {
     ("organisation_switch", "*"): "switching organisation changes the session, and is audited",
     ("account_logout", "*"): "signing out",
-    ("audit_events_csv", "ada"): "the audit CSV export is itself audited",
     ("lado_search", "*"): "a search is audited as a read",
     ("meeting_update_add", "pat"): "Pat adds updates to the strategy meeting shared with her police force",
     ("notification_settings", "*"): "everyone chooses their own emails; an empty POST lacks the version the"

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from threshold.access import fetch
 from threshold.audit import selectors
@@ -135,6 +136,7 @@ def organisation_events(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def organisation_events_csv(request: HttpRequest) -> HttpResponse:
     """The same events as CSV. The export is itself an audit event."""

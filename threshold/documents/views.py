@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
 
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
@@ -76,6 +77,7 @@ def _document_upload(
     )
 
 
+@require_safe
 @login_required
 def document_download(request: HttpRequest, document_id: int) -> FileResponse:
     """Send the file with a safe name, never rendered inline by the browser."""

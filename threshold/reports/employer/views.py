@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from threshold.accounts.models import User
 from threshold.core.http import signed_in_user
@@ -40,6 +41,7 @@ def _chosen(request: HttpRequest, kind: Kind) -> tuple[User, PeriodForm, Dashboa
     return user, form, dashboard_for(user, kind, token), len(choices) > 1
 
 
+@require_safe
 @login_required
 def dashboard(request: HttpRequest, kind: Kind) -> HttpResponse:
     """The dashboard: the chooser, then every figure as a chart beside its table, and the links out."""
@@ -103,6 +105,7 @@ def _print_html(request: HttpRequest, produced: Produced) -> str:
     return render_to_string(PRINT, {**context, "bare": True, "today": produced.today}, request=request)
 
 
+@require_safe
 @login_required
 def dashboard_print(request: HttpRequest, kind: Kind) -> HttpResponse:
     """The print view: the figures alone, no navigation or chooser, laid out for paper."""
@@ -112,6 +115,7 @@ def dashboard_print(request: HttpRequest, kind: Kind) -> HttpResponse:
     return HttpResponse(_print_html(request, produced))
 
 
+@require_safe
 @login_required
 def dashboard_pdf(request: HttpRequest, kind: Kind) -> HttpResponse:
     """The print view as a PDF (WeasyPrint, ADR 0027)."""
@@ -122,6 +126,7 @@ def dashboard_pdf(request: HttpRequest, kind: Kind) -> HttpResponse:
     return pdf_response(_print_html(request, produced), filename=name)
 
 
+@require_safe
 @login_required
 def dashboard_xlsx(request: HttpRequest, kind: Kind) -> HttpResponseBase:
     """The figures as a workbook: a sheet saying what they are, then one sheet per table."""
@@ -135,6 +140,7 @@ def dashboard_xlsx(request: HttpRequest, kind: Kind) -> HttpResponseBase:
     )
 
 
+@require_safe
 @login_required
 def dashboard_csv(request: HttpRequest, kind: Kind) -> HttpResponseBase:
     """The figures as one CSV, a line per figure, row and column."""

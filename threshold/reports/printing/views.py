@@ -6,7 +6,8 @@ or one about them, is the same 404 as one that does not exist), so the read
 is audited as any view of it. A PDF is a copy that leaves the service, so it
 also writes ``records.exported`` naming the record and the format. A PDF's
 file name is the record's reference, never a name: files end up in Downloads
-folders and email attachments.
+folders and email attachments. Each is read with GET (``require_safe``): a POST
+is refused (405), never made into a file or an export event.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
 
 from threshold.access import fetch
 from threshold.allegations.models import Allegation
@@ -51,6 +53,7 @@ def _pdf(
     return response
 
 
+@require_safe
 @login_required
 def case_print(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file laid out for paper, with the browser's print offered."""
@@ -59,6 +62,7 @@ def case_print(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, CASE_TEMPLATE, case_file(user, case))
 
 
+@require_safe
 @login_required
 def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file as a PDF, named by the case's reference."""
@@ -69,6 +73,7 @@ def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def contact_print(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The LADO contact laid out for paper."""
@@ -77,6 +82,7 @@ def contact_print(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, CONTACT_TEMPLATE, contact_paper(user, contact))
 
 
+@require_safe
 @login_required
 def contact_pdf(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The LADO contact as a PDF, named by its reference."""
@@ -102,6 +108,7 @@ def _referral(request: HttpRequest, allegation_id: int) -> tuple[Allegation, dic
     return allegation, context
 
 
+@require_safe
 @login_required
 def referral_print(request: HttpRequest, allegation_id: int) -> HttpResponse:
     """The employer's referral to the LADO, as sent, laid out for paper."""
@@ -109,6 +116,7 @@ def referral_print(request: HttpRequest, allegation_id: int) -> HttpResponse:
     return render(request, REFERRAL_TEMPLATE, context)
 
 
+@require_safe
 @login_required
 def referral_pdf(request: HttpRequest, allegation_id: int) -> HttpResponse:
     """The employer's referral to the LADO as a PDF, named by the referral's reference."""
