@@ -57,10 +57,11 @@ def django_db_modify_db_settings(
         if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
             database.setdefault("TEST", {})["NAME"] = str(folder / "test-database.sqlite3")
     default = settings.DATABASES["default"]
-    # A database a run before this one migrated, when the migrations are the same (tests/database_cache.py).
-    MigratedCopy.wanted = not (request.config.getvalue("nomigrations") or request.config.getvalue("create_db"))
-    engine = default["ENGINE"] if MigratedCopy.wanted else ""
-    # Made once for the machine (the first worker to get here; the others wait for it), then copied by each.
+    # A database migrated once for these migrations (tests/database_cache.py): made by the first worker of the
+    # machine to get here (the others wait for it), then copied by each. Not with --nomigrations (a database made
+    # without migrations is not the migrations') or --create-db.
+    wanted = not (request.config.getvalue("nomigrations") or request.config.getvalue("create_db"))
+    engine = default["ENGINE"] if wanted else ""
     if engine == "django.db.backends.sqlite3":
         database_cache.migrated_copy(Path(default["TEST"]["NAME"]))
         MigratedCopy.used = True
@@ -68,17 +69,14 @@ def django_db_modify_db_settings(
         with django_db_blocker.unblock():
             template = database_cache.postgres_template_ready(connection, os.environ["DATABASE_URL"])
         default.setdefault("TEST", {})["TEMPLATE"] = template
-        MigratedCopy.used = True
     yield
     shutil.rmtree(folder, ignore_errors=True)  # after pytest-django has destroyed the database (it depends on this)
 
 
 class MigratedCopy:
-    """Whether this worker's test database started as a copy of one migrated before (``database_cache``)."""
+    """Whether this worker's SQLite test database started as a copy of the migrated one (``database_cache``)."""
 
     used = False
-    # Not with --nomigrations (a database made without migrations is not the migrations') or --create-db.
-    wanted = True
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ is made. Drop it to make the next run migrate afresh.
 When there is none yet (a fresh machine, as every CI run is, or new migrations), the first worker to need it
 migrates one in a process of its own, without coverage's tracing, while the others wait on a lock
 (``migrated_copy``, ``postgres_template_ready``); then every worker copies it. Before, each of the three workers
-migrated its own at once: 44 seconds each on two cores under coverage, against about 12 for the one.
+migrated its own at once: 44 seconds of each worker's first test on two cores under coverage, now about 21.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import django
 from django.db import DatabaseError
@@ -44,6 +45,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 # How many fingerprints' databases are kept (a branch switch back and forth need not migrate again).
 KEPT = 3
 ROOT = Path(__file__).resolve().parents[1]
+# How long making the migrated database may take before the run gives up (about 20 s on a 2-core machine).
+MIGRATING_TIMEOUT_SECONDS = 600
 
 
 def folder() -> Path:
@@ -103,26 +106,46 @@ def keep(source: Path) -> None:
 
 @contextmanager
 def _migrating_alone() -> Iterator[None]:
-    """One process of this machine at a time (an xdist worker, another run) makes a migrated database."""
+    """One process of this machine at a time (an xdist worker, another run) makes a migrated database.
+
+    When the one making it fails, the others of its run (pytest-xdist's run id) fail at once with its error
+    instead of each trying again.
+    """
     folder().mkdir(parents=True, exist_ok=True)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    failed = folder() / f"failed-{run}.txt" if run else None
     with open(folder() / "migrating.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            if failed is not None and failed.exists():
+                raise RuntimeError(failed.read_text())
+            try:
+                yield
+            except Exception as error:
+                if failed is not None:
+                    failed.write_text(str(error))
+                raise
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _migrate(database_url: str) -> None:
     """Make the database at ``database_url`` as pytest-django makes a test database: ``migrate`` (with
-    ``--run-syncdb``) and ``createcachetable``, under the test settings, in a process of its own.
+    ``--run-syncdb``, without the system checks) and ``createcachetable``, under this run's settings, in a process
+    of its own.
 
     Not traced by coverage (pytest-cov does not follow subprocesses): a migration's coverage is what every run
     after the first on a machine measures anyway, the kept copy being used.
     """
-    environment = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "threshold.settings.test"}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        # pytest-django has put the run's settings module here (``--ds``, the environment or pyproject.toml).
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "threshold.settings.test"),
+    }
     environment.pop("THRESHOLD_TEST_SERVER_DATABASE", None)
-    for command in (["migrate", "--run-syncdb", "--no-input"], ["createcachetable"]):
+    # createcachetable runs no system checks of its own (and refuses --skip-checks).
+    for command in (["migrate", "--run-syncdb", "--no-input", "--skip-checks"], ["createcachetable"]):
         # Our own manage.py, with our own interpreter.
         done = subprocess.run(
             [sys.executable, "manage.py", *command, "--verbosity", "0"],
@@ -131,9 +154,18 @@ def _migrate(database_url: str) -> None:
             capture_output=True,
             text=True,
             check=False,
+            timeout=MIGRATING_TIMEOUT_SECONDS,
         )
         if done.returncode:
             raise RuntimeError(f"manage.py {command[0]} failed making the test database:\n{done.stderr}")
+
+
+def _is_migrated(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` holds applied migrations (not an empty file left by a wrong address)."""
+    with sqlite3.connect(path) as database:
+        found = database.execute("SELECT 1 FROM sqlite_master WHERE name = 'django_migrations'").fetchone()
+    database.close()
+    return found is not None
 
 
 def migrated_copy(destination: Path) -> None:
@@ -145,7 +177,9 @@ def migrated_copy(destination: Path) -> None:
             descriptor, temporary = tempfile.mkstemp(dir=folder(), prefix="migrating-", suffix=".sqlite3")
             os.close(descriptor)
             try:
-                _migrate(f"sqlite:///{temporary}")
+                _migrate(f"sqlite:///{quote(temporary)}")  # a folder named with "#", "?" or "%" stays that folder
+                if not _is_migrated(Path(temporary)):
+                    raise RuntimeError(f"manage.py migrate did not migrate {temporary}.")
                 keep(Path(temporary))
             finally:
                 for leftover in (temporary, f"{temporary}-wal", f"{temporary}-shm"):
@@ -158,6 +192,10 @@ def _prune() -> None:
     copies = sorted(folder().glob("migrated-*.sqlite3"), key=lambda path: path.stat().st_mtime, reverse=True)
     for old in copies[KEPT:]:
         old.unlink(missing_ok=True)
+    day_ago = time.time() - 24 * 60 * 60
+    for failure in folder().glob("failed-*.txt"):  # a failed run's note to its own workers
+        if failure.stat().st_mtime < day_ago:
+            failure.unlink(missing_ok=True)
 
 
 PREFIX = "threshold_test_template_"
@@ -186,33 +224,45 @@ def postgres_template_ready(connection: BaseDatabaseWrapper, database_url: str) 
     template = postgres_template()
     if postgres_template_exists(connection):
         return template
-    quote = connection.ops.quote_name
-    building = f"{template}_building_{os.getpid()}"
+    quote_name = connection.ops.quote_name
+    building = f"{template}_building_{os.getpid()}_"  # the last "_": no other process's name starts with it
     with _migrating_alone():
         if postgres_template_exists(connection):
             return template
+        _drop_quietly(connection, f"{template}_building_")  # left by a run of this machine stopped half-way
         with connection._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {quote(building)}")
-            cursor.execute(f"CREATE DATABASE {quote(building)}")
+            cursor.execute(f"CREATE DATABASE {quote_name(building)}")
         try:
-            parts = urlsplit(database_url)
-            _migrate(urlunsplit(parts._replace(path=f"/{building}")))
+            _migrate(urlunsplit(urlsplit(database_url)._replace(path=f"/{building}")))
             with connection._nodb_cursor() as cursor:
-                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
-                cursor.execute(
-                    "SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY oid DESC", [PREFIX]
-                )
-                templates = [name for (name,) in cursor.fetchall() if TEMPLATE_NAME.fullmatch(name)]
-                for name in templates[KEPT:]:
-                    try:
-                        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
-                    except DatabaseError:  # in use by another run: a later one drops it
-                        continue
-        except DatabaseError:  # another run made it first: this one's copy is not needed
-            pass
+                cursor.execute(f"ALTER DATABASE {quote_name(building)} RENAME TO {quote_name(template)}")
+        except DatabaseError as error:
+            if not postgres_template_exists(connection):  # not made by another run at the same moment: a failure
+                raise RuntimeError(f"The template database {template} could not be made.") from error
         finally:
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(building)}")
-    if not postgres_template_exists(connection):
-        raise RuntimeError(f"No template database {template} was made on the PostgreSQL server.")
+            _drop_quietly(connection, building)
+        _prune_templates(connection)
     return template
+
+
+def _drop_quietly(connection: BaseDatabaseWrapper, prefix: str) -> None:
+    """Drop the databases whose names start with ``prefix``; one still in use is left for a later run."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix])
+        for (name,) in cursor.fetchall():
+            try:
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+            except DatabaseError:
+                continue
+
+
+def _prune_templates(connection: BaseDatabaseWrapper) -> None:
+    """Keep the newest ``KEPT`` templates; one in use by another run is dropped by a later one."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY oid DESC", [PREFIX])
+        templates = [name for (name,) in cursor.fetchall() if TEMPLATE_NAME.fullmatch(name)]
+        for name in templates[KEPT:]:
+            try:
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+            except DatabaseError:
+                continue

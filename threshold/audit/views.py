@@ -136,8 +136,8 @@ def organisation_events(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def organisation_events_csv(request: HttpRequest) -> HttpResponse:
     """The same events as CSV. The export is itself an audit event."""
     _require_auditor(request)

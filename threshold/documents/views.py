@@ -77,8 +77,8 @@ def _document_upload(
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def document_download(request: HttpRequest, document_id: int) -> FileResponse:
     """Send the file with a safe name, never rendered inline by the browser."""
     document = fetch.access_document(signed_in_user(request), document_id, "download", request=request)

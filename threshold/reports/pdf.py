@@ -9,7 +9,10 @@ The stylesheet (GOV.UK Frontend's and ours, 140 kB) is parsed once a process and
 0.3 s of the 1.8 s the 28-page LADO report takes, and more of a short case file's. WeasyPrint takes an already
 parsed stylesheet only as a "user" stylesheet, not as the page's own ("author") one; with the page's only
 stylesheet moved there, every rule still beats the browser defaults and loses to a ``style`` attribute as before,
-and the PDF is byte for byte the same (``tests/reports/test_shared_outputs.py`` compares the two).
+and the PDF is byte for byte the same (``tests/reports/test_printing.py`` compares the two). A stylesheet link
+that names anything but a static file now fails the PDF (before, WeasyPrint left the page unstyled). A sheet
+parsed on its own would lose ``@font-face`` and ``@counter-style`` rules (the page's font and counter settings are
+not its own); the project's stylesheet has none.
 """
 
 from __future__ import annotations
@@ -78,7 +81,8 @@ def html_to_pdf(html: str) -> bytes:
         if digest not in kept:
             if len(kept) >= _KEPT_SHEETS:
                 kept.clear()  # stylesheets rebuilt while the process runs (development): the old are not used again
-            kept[digest] = CSS(string=body.decode(), base_url=url, url_fetcher=fetcher)
+            # utf-8-sig: the built stylesheet starts with a byte-order mark, which would spoil its first selector.
+            kept[digest] = CSS(string=body.decode("utf-8-sig"), base_url=url, url_fetcher=fetcher)
         stylesheets.append(kept[digest])
     page = _STYLESHEET_LINK.sub("", html)
     return HTML(string=page, base_url=_BASE_URL, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)

@@ -41,8 +41,8 @@ def _chosen(request: HttpRequest, kind: Kind) -> tuple[User, PeriodForm, Dashboa
     return user, form, dashboard_for(user, kind, token), len(choices) > 1
 
 
-@require_safe
 @login_required
+@require_safe
 def dashboard(request: HttpRequest, kind: Kind) -> HttpResponse:
     """The dashboard: the chooser, then every figure as a chart beside its table, and the links out."""
     user, form, chosen, several = _chosen(request, kind)
@@ -105,8 +105,8 @@ def _print_html(request: HttpRequest, produced: Produced) -> str:
     return render_to_string(PRINT, {**context, "bare": True, "today": produced.today}, request=request)
 
 
-@require_safe
 @login_required
+@require_safe
 def dashboard_print(request: HttpRequest, kind: Kind) -> HttpResponse:
     """The print view: the figures alone, no navigation or chooser, laid out for paper."""
     produced = _produce(request, kind, "print")
@@ -115,8 +115,8 @@ def dashboard_print(request: HttpRequest, kind: Kind) -> HttpResponse:
     return HttpResponse(_print_html(request, produced))
 
 
-@require_safe
 @login_required
+@require_safe
 def dashboard_pdf(request: HttpRequest, kind: Kind) -> HttpResponse:
     """The print view as a PDF (WeasyPrint, ADR 0027)."""
     produced = _produce(request, kind, "pdf")
@@ -126,8 +126,8 @@ def dashboard_pdf(request: HttpRequest, kind: Kind) -> HttpResponse:
     return pdf_response(_print_html(request, produced), filename=name)
 
 
-@require_safe
 @login_required
+@require_safe
 def dashboard_xlsx(request: HttpRequest, kind: Kind) -> HttpResponseBase:
     """The figures as a workbook: a sheet saying what they are, then one sheet per table."""
     produced = _produce(request, kind, "xlsx")
@@ -140,8 +140,8 @@ def dashboard_xlsx(request: HttpRequest, kind: Kind) -> HttpResponseBase:
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def dashboard_csv(request: HttpRequest, kind: Kind) -> HttpResponseBase:
     """The figures as one CSV, a line per figure, row and column."""
     produced = _produce(request, kind, "csv")

@@ -53,8 +53,8 @@ def _pdf(
     return response
 
 
-@require_safe
 @login_required
+@require_safe
 def case_print(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file laid out for paper, with the browser's print offered."""
     user = signed_in_user(request)
@@ -62,8 +62,8 @@ def case_print(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, CASE_TEMPLATE, case_file(user, case))
 
 
-@require_safe
 @login_required
+@require_safe
 def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file as a PDF, named by the case's reference."""
     user = signed_in_user(request)
@@ -73,8 +73,8 @@ def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def contact_print(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The LADO contact laid out for paper."""
     user = signed_in_user(request)
@@ -82,8 +82,8 @@ def contact_print(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, CONTACT_TEMPLATE, contact_paper(user, contact))
 
 
-@require_safe
 @login_required
+@require_safe
 def contact_pdf(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The LADO contact as a PDF, named by its reference."""
     user = signed_in_user(request)
@@ -108,16 +108,16 @@ def _referral(request: HttpRequest, allegation_id: int) -> tuple[Allegation, dic
     return allegation, context
 
 
-@require_safe
 @login_required
+@require_safe
 def referral_print(request: HttpRequest, allegation_id: int) -> HttpResponse:
     """The employer's referral to the LADO, as sent, laid out for paper."""
     _allegation, context = _referral(request, allegation_id)
     return render(request, REFERRAL_TEMPLATE, context)
 
 
-@require_safe
 @login_required
+@require_safe
 def referral_pdf(request: HttpRequest, allegation_id: int) -> HttpResponse:
     """The employer's referral to the LADO as a PDF, named by the referral's reference."""
     allegation, context = _referral(request, allegation_id)
