@@ -189,10 +189,9 @@ def test_a_search_is_indexed_at_once(persona) -> None:
     assert AuditRecordRef.objects.filter(sequence=searched.sequence).count() == 2
 
 
-def test_a_home_panel_naming_its_records_under_a_name_the_index_cannot_read_is_refused(rf, persona) -> None:
-    request = rf.get("/")
-    request.user = persona("hana")
+def test_a_home_panel_naming_its_records_under_a_name_the_index_cannot_read_is_refused(persona) -> None:
+    context = AuditContext.for_user(persona("hana"))
     before = AuditEvent.objects.count()
     with pytest.raises(ValueError, match="deadlines"):
-        audit_home_listed(request, {"concerns": [1], "deadlines": [2]})
+        audit_home_listed(context=context, listed={"concerns": [1], "deadlines": [2]})
     assert AuditEvent.objects.count() == before  # nothing written for a list the index would not find

@@ -16,8 +16,6 @@ from threshold.audit.sensitive import split_changes
 from threshold.core.bulk import row_insert
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from threshold.accounts.models import Organisation
 
 # A stable key for PostgreSQL's advisory lock that serialises appends to the chain.
@@ -157,8 +155,8 @@ def audit_listed(
     )
 
 
-def audit_home_listed(request: HttpRequest, listed: Mapping[str, Iterable[int | str]]) -> AuditEvent:
-    """One event naming what the home page's panels listed (``threshold.core.views.home_panels``).
+def audit_home_listed(*, context: AuditContext, listed: Mapping[str, Iterable[int | str]]) -> AuditEvent:
+    """One event naming what the home page's panels listed (``core.views.home_panels``, via ``views.home_listed``).
 
     ``listed`` holds lists named after a record type (``{"concerns": [...], "allegations": [...]}``) and
     ``records``, ``"kind:id"`` keys (the records a work panel's steps are on); a panel that showed nothing
@@ -170,7 +168,7 @@ def audit_home_listed(request: HttpRequest, listed: Mapping[str, Iterable[int | 
         raise ValueError(f"A home panel listed records under names the record index does not read: {unknown}")
     records = listed.get("records", ())
     return audit_listed(
-        context=AuditContext.from_request(request),
+        context=context,
         record_type="",
         list_name="home",
         records=[str(key) for key in records],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from threshold.audit.forms import EventFilterForm
 from threshold.audit.models import AuditEvent
 from threshold.audit.paging import event_page
 from threshold.audit.presenters import described, kind_words
-from threshold.audit.services import audit_record
+from threshold.audit.services import audit_home_listed, audit_record
 from threshold.core.exports import csv_safe
 from threshold.core.http import signed_in_user
 from threshold.core.record_ids import token_of
@@ -28,6 +29,14 @@ from threshold.core.record_ids import token_of
 def _require_auditor(request: HttpRequest) -> None:
     if not fetch.audit_scope(signed_in_user(request)):
         raise PermissionDenied
+
+
+def home_listed(request: HttpRequest, listed: Mapping[str, Iterable[int | str]]) -> None:
+    """The home page's one audit event for what its panels listed (``settings.HOME_LISTED``).
+
+    ``threshold.core`` names this through a setting because it imports no ``audit``; the event is the service's.
+    """
+    audit_home_listed(context=AuditContext.from_request(request), listed=listed)
 
 
 @login_required

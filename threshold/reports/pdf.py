@@ -70,20 +70,24 @@ def html_to_pdf(html: str) -> bytes:
             return URLFetcherResponse(url, body, {"Content-Type": mime_type})
 
     fetcher = StaticOnly()
-    stylesheets = []
-    for link in _STYLESHEET_LINK.findall(html):
+
+    def parsed(link: str) -> CSS:
+        """The stylesheet a link names, parsed the first time this thread meets its text."""
         found = _HREF.search(link)
         url = _BASE_URL.rstrip("/") + found.group(1) if found and found.group(1).startswith("/") else ""
         body, _type = _static_file(url)
-        kept: dict[str, Any] = getattr(_parsed, "sheets", None) or {}
-        _parsed.sheets = kept
+        if not hasattr(_parsed, "sheets"):
+            _parsed.sheets = {}
+        kept: dict[str, CSS] = _parsed.sheets
         digest = hashlib.sha256(body).hexdigest()
         if digest not in kept:
             if len(kept) >= _KEPT_SHEETS:
                 kept.clear()  # stylesheets rebuilt while the process runs (development): the old are not used again
             # utf-8-sig: the built stylesheet starts with a byte-order mark, which would spoil its first selector.
             kept[digest] = CSS(string=body.decode("utf-8-sig"), base_url=url, url_fetcher=fetcher)
-        stylesheets.append(kept[digest])
+        return kept[digest]
+
+    stylesheets = [parsed(link) for link in _STYLESHEET_LINK.findall(html)]
     page = _STYLESHEET_LINK.sub("", html)
     return HTML(string=page, base_url=_BASE_URL, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)
 

@@ -356,7 +356,7 @@ HOME_PANELS: list[str] = [
     "threshold.lado.home.panel",
     "threshold.lado.partner_home.panel",
 ]
-HOME_LISTED = "threshold.audit.services.audit_home_listed"
+HOME_LISTED = "threshold.audit.views.home_listed"
 
 # Who the privacy notice and accessibility statement name. The defaults are
 # synthetic (the demo world's); a deployment sets its own (README, production).
