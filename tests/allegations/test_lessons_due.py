@@ -108,11 +108,15 @@ def test_the_review_waits_for_the_outcome(persona, chris_allegation) -> None:
     assert raised.value.message_dict["__all__"] == ["Record the outcome before the review of the case"]
 
 
-def test_the_review_due_is_on_hanas_home_page_until_it_is_done(signed_in, persona, chris_allegation, settings) -> None:
-    settings.HOME_PANELS = ["threshold.allegations.home.panel"]
+def test_the_review_due_is_in_hanas_work_and_keeps_the_allegation_on_her_home_page_until_done(
+    signed_in, persona, chris_allegation
+) -> None:
     _investigate_and_conclude(persona, chris_allegation)
-    assert "Review the case for lessons learned" in signed_in("hana").get("/").content.decode()
+    hana = signed_in("hana")
+    home = hana.get("/").content.decode()
+    assert chris_allegation.reference in home.split("Concluded allegations still to follow up")[1].split("</ul>")[0]
+    assert "Review the case for lessons learned" in hana.get(reverse("my_work")).content.decode()
     services.lessons_review_record(
         actor=persona("hana"), allegation=chris_allegation, reviewed_on=TODAY(), reviewed_with="The LADO"
     )
-    assert "Review the case for lessons learned" not in signed_in("hana").get("/").content.decode()
+    assert "Review the case for lessons learned" not in hana.get(reverse("my_work")).content.decode()

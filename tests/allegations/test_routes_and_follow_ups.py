@@ -291,16 +291,16 @@ def test_a_reason_for_not_referring_also_ends_the_follow_up(persona, chris_alleg
     assert selectors.due_items(chris_allegation) == []
 
 
-def test_a_teacher_who_resigned_leaves_the_tra_referral_to_consider_on_the_home_page(
-    signed_in, persona, chris_allegation, settings
+def test_a_teacher_who_resigned_leaves_the_tra_referral_in_hanas_work_and_the_allegation_on_her_home_page(
+    signed_in, persona, chris_allegation
 ) -> None:
-    settings.HOME_PANELS = ["threshold.allegations.home.panel"]
     Allegation.objects.filter(pk=chris_allegation.pk).update(subject_is_teacher=True)
     chris_allegation.refresh_from_db()
     _conclude(persona, chris_allegation, removed_from_regulated_activity=False, resigned_before_conclusion=True)
     html = signed_in("hana").get("/").content.decode()
-    assert "Concluded allegations still to follow up" in html
-    assert "TRA referral" in html
+    assert chris_allegation.reference in html.split("Concluded allegations still to follow up")[1].split("</ul>")[0]
+    work = signed_in("hana").get(reverse("my_work")).content.decode()
+    assert "TRA referral, or why none is made" in work
     detail = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
     assert reverse("allegation_follow_up", args=[chris_allegation.pk, "tra"]) in detail
 

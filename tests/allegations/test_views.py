@@ -6,12 +6,14 @@ import datetime as dt
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.allegations.conftest import update_details
 from threshold.allegations import selectors
 from threshold.allegations.models import Allegation, OutcomeRecord, Referral, Step, StepRecord
 from threshold.allegations.services import referral_make
 from threshold.core.record_ids import encode as rid
+from threshold.timescales.models import Deadline, DeadlineState
 
 
 def _date(prefix: str, day: dt.date) -> dict[str, str]:
@@ -123,7 +125,7 @@ def test_a_child_without_a_name_gets_the_error_beside_its_own_row(signed_in, chr
 def test_a_step_form_with_errors_saves_nothing(signed_in, chris_allegation) -> None:
     response = signed_in("hana").post(
         reverse("allegation_step", args=[chris_allegation.pk, "no-further-action"]),
-        {**_date("done_on", dt.date.today()), "decision": "No further action."},
+        {**_date("done_on", timezone.localdate()), "decision": "No further action."},
     )
     assert response.status_code == 200
     assert "Enter the justification for taking no further action" in response.content.decode()
@@ -142,7 +144,7 @@ def test_the_outcome_form_shows_each_outcome_with_the_packs_definition(signed_in
 
 
 def test_posting_an_outcome_concludes_the_allegation(signed_in, chris_allegation) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     response = signed_in("hana").post(
         reverse("allegation_outcome", args=[chris_allegation.pk]),
         {
@@ -166,15 +168,20 @@ def test_tom_cannot_post_to_any_allegation_form(signed_in, chris_allegation) -> 
     assert not Referral.objects.exists()
 
 
-def test_the_home_panel_lists_open_allegations_and_overdue_steps(
-    signed_in, persona, chris_allegation, settings
+def test_the_home_page_lists_hanas_open_allegations_and_counts_their_overdue_steps_once(
+    signed_in, persona, chris_allegation
 ) -> None:
-    settings.HOME_PANELS = ["threshold.allegations.home.panel"]
     # Through the service, so the stored clocks move with the date, as they do when Hana corrects it.
     chris_allegation = update_details(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
     html = signed_in("hana").get("/").content.decode()
-    assert chris_allegation.reference in html
-    assert "Overdue" in html
+    panel = html.split('id="allegations-panel"')[1].split("</section>")[0]
+    assert chris_allegation.reference in panel
+    # What is overdue is said once on the page, by the work panel that leads it, with the step's link.
+    work = html.split('id="work-panel"')[1].split("</section>")[0]
+    assert "overdue</strong>" in work
+    assert "Inform the LADO" in work
+    assert reverse("allegation_detail", args=[chris_allegation.pk]) in work
+    assert "overdue" not in panel.lower()
     referral_make(actor=persona("hana"), allegation=chris_allegation)
     assert "Allegations" not in signed_in("tom").get("/").content.decode().split("Your account")[0].split("Home")[-1]
 
@@ -235,7 +242,7 @@ def test_a_referral_form_loaded_before_someone_else_referred_gets_a_conflict_pag
 def test_the_allegation_page_prompts_a_dbs_referral_when_the_adult_resigned_before_the_end(
     signed_in, chris_allegation
 ) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     client = signed_in("hana")
     client.post(
         reverse("allegation_outcome", args=[chris_allegation.pk]),
@@ -288,7 +295,7 @@ def test_the_paused_investigation_shows_on_the_checklist_and_step_8_is_refused(
     assert "Paused (police investigation)" in html
     response = client.post(
         reverse("allegation_step", args=[chris_allegation.pk, "investigation"]),
-        {**_date("done_on", dt.date.today()), "decision": "Start."},
+        {**_date("done_on", timezone.localdate()), "decision": "Start."},
     )
     assert response.status_code == 200
     assert "authorised the case manager to commence internal proceedings" in response.content.decode()
@@ -317,7 +324,6 @@ def test_paused_steps_are_not_overdue_on_the_home_page_or_the_list(
 ) -> None:
     from threshold.allegations import services
 
-    settings.HOME_PANELS = ["threshold.allegations.home.panel"]
     # Through the service, so the stored clocks move with the date, as they do when Hana corrects it.
     chris_allegation = update_details(persona, chris_allegation, came_to_attention_on=dt.date(2026, 1, 2))
     services.step_record(
@@ -329,7 +335,14 @@ def test_paused_steps_are_not_overdue_on_the_home_page_or_the_list(
         route="investigation",
     )
     client = signed_in("hana")
-    assert "8. Investigate the allegation" in client.get("/").content.decode()
+    overdue = re.compile(r"(\d+) overdue</strong>")
+    home = overdue.findall(client.get("/").content.decode())
+    investigation = Deadline.objects.get(allegation=chris_allegation, kind="investigation-report")
+    assert investigation.state == DeadlineState.OPEN
+    assert investigation.due_on < timezone.localdate()
+    overdue_steps = set(
+        Deadline.objects.filter(allegation=chris_allegation, state=DeadlineState.OPEN, due_on__lt=timezone.localdate())
+    )
     listed = client.get(reverse("allegation_list")).content.decode()
     services.police_record(
         actor=persona("hana"),
@@ -339,7 +352,10 @@ def test_paused_steps_are_not_overdue_on_the_home_page_or_the_list(
         consent_to_share="requested",
         notes="",
     )
-    assert "8. Investigate the allegation" not in client.get("/").content.decode()
+    investigation.refresh_from_db()
+    assert investigation.state == DeadlineState.PAUSED
+    # The paused steps leave the overdue count of the home page's work panel, and the list's.
+    paused = [step for step in overdue_steps if Deadline.objects.get(pk=step.pk).state == DeadlineState.PAUSED]
+    assert int(overdue.findall(client.get("/").content.decode())[0]) == int(home[0]) - len(paused)
     after = client.get(reverse("allegation_list")).content.decode()
-    overdue = re.compile(r"(\d+) overdue</strong>")
     assert int(overdue.findall(after)[0]) == int(overdue.findall(listed)[0]) - 1

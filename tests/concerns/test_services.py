@@ -25,6 +25,7 @@ from threshold.concerns.models import (
     Routing,
     Triage,
 )
+from threshold.jinja2 import govuk_date
 from threshold.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +244,7 @@ def test_a_termly_review_records_findings_escalates_a_pattern_and_completes(shar
     first = share(persona("tom"))
     share(persona("hana"))
     term = selectors.term_of(timezone.localdate())
-    assert selectors.next_review_due(user=dev, organisation=oakfield) == term.end
+    assert selectors.reviews_due(user=dev, organisations=[oakfield])[0].due == term.end
     review = services.pattern_review_start(
         actor=dev, organisation=oakfield, period_start=term.start, period_end=term.end
     )
@@ -273,7 +274,8 @@ def test_a_termly_review_records_findings_escalates_a_pattern_and_completes(shar
         assert AuditEvent.objects.filter(action="concern.escalated", record_id=str(concern.pk)).exists()
     services.pattern_review_complete(actor=dev, review=review, summary="One pattern escalated.")
     assert PatternReview.objects.get(pk=review.pk).completed_at is not None
-    assert selectors.next_review_due(user=dev, organisation=oakfield) > term.end
+    # Completing it moves the stored deadline on to next term's: the home panel and the work list both say so.
+    assert selectors.reviews_due(user=dev, organisations=[oakfield])[0].due == selectors.next_term(term).end
     with pytest.raises(ValidationError):
         services.pattern_finding_escalate(actor=dev, finding=finding)
 
@@ -341,7 +343,7 @@ def test_a_typed_name_that_is_a_colleagues_is_linked_to_their_account(share, per
     assert not fetch.visible_concerns(hana).filter(pk=concern.pk).exists()
 
 
-def test_a_further_action_is_due_on_the_home_panel_until_it_is_done(share, persona) -> None:
+def test_a_further_action_is_overdue_on_hanas_home_page_until_it_is_done(share, persona, signed_in) -> None:
     hana = persona("hana")
     concern = share(persona("tom"))
     _triage(hana, concern)
@@ -350,12 +352,21 @@ def test_a_further_action_is_due_on_the_home_panel_until_it_is_done(share, perso
     services.low_level_record_save(
         actor=hana, concern=concern, expected_version=0, values={**RECORD, "action_due_on": due}
     )
-    assert [record.concern for record in selectors.actions_due(hana)] == [concern]
+    page = signed_in("hana").get("/").content.decode()
+    # The open low-level concern shows its action overdue, from its own row ...
+    row = next(line for line in page.split('id="open-low-level"')[1].splitlines() if concern.reference in line)
+    assert f"Overdue</strong> since {govuk_date(due)}" in row
+    # ... and the work panel above counts it and lists it first: one place on the page for what falls due.
+    work = page.split('id="work-panel"')[1].split("</section>")[0]
+    assert "1 overdue" in work
+    assert concern.reference in work
     services.low_level_record_save(
         actor=hana, concern=concern, expected_version=1,
         values={**RECORD, "action_due_on": due, "action_done_on": timezone.localdate()},
     )  # fmt: skip
-    assert list(selectors.actions_due(hana)) == []
+    page = signed_in("hana").get("/").content.decode()
+    assert concern.reference not in page.split('id="concerns-panel"')[1]  # done: no longer open
+    assert "Nothing overdue" in page.split('id="work-panel"')[1].split("</section>")[0]
 
 
 def test_a_pattern_escalated_from_concerns_routed_to_the_trust_stays_hidden_from_the_headteacher(

@@ -1,10 +1,11 @@
-"""The allegations panel on the home page: open allegations the user manages, with what is due and overdue.
+"""The allegations panel on the home page: open allegations the user manages, and concluded ones still to follow up.
 
-Concluded allegations join the panel while a DBS or TRA referral, or the
-outcome for a supply worker's agency, is still to be followed up. The panel
-names adults, so showing it is an audited read of the allegations listed. It is bounded (``PANEL_LIMIT`` of
-each, a link to the full list) and reads what is due from the stored deadlines (``listing``), so its queries
-are the same for an authority's first allegation and its thousandth.
+Concluded allegations join the panel while a DBS or TRA referral, the lessons-learned review, the outcome for a
+supply worker's agency or the personnel file is still to be done (``listing.concluded_with_follow_ups``). What
+falls due on them is the work panel's, above this one, read from the stored deadlines: the page says it once.
+The panel names adults, so showing it is an audited read of the allegations listed. It is bounded
+(``PANEL_LIMIT`` of each, a link to the full list), so its queries are the same for an authority's first
+allegation and its thousandth.
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
         # Reading a list of allegations is audited, as the allegation list is: in the page's one event.
         **({"listed": {"allegations": [allegation.pk for allegation in shown]}} if shown else {}),
         "open_allegations": allegations,
-        "following_up": following_up,
-        "allegations_due": listing.due_on_panel(user, shown),
+        # The follow-ups without a clock are in nobody's work list: the panel says what they are.
+        "following_up": [
+            {"allegation": allegation, "to_do": [item.text for item in listing.unclocked(allegation)]}
+            for allegation in following_up
+        ],
         "show_restrictions": restrictions,
     }

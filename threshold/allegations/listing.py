@@ -3,14 +3,16 @@
 Both once asked each allegation for its due items (``selectors.due_items``: the checklist and the records behind
 it, a dozen queries an allegation), so a page's queries grew with its rows (issue 15: "no per-row queries"). They
 now read the stored deadlines the services keep (ADR 0024): the list counts each row's overdue clocks in its own
-query (``fetch.deadlines_of_listed``), and the panel reads the open rows of the allegations it shows in one query.
+query (``fetch.deadlines_of_listed``), and the panel finds the concluded allegations still to follow up by
+counting theirs. What is due on each is the work list's (``threshold.timescales``): the home page's work panel.
 
 The same things are due as before: on an open allegation, the checklist's clocks (section 6's steps, the
 suspension risk assessment's review, a supply worker's replacement cover); after the outcome, the follow-ups
 (the DBS and TRA referrals, the lessons-learned review). Two follow-ups have no clock, so no stored row: the
 outcome still to send to a supply worker's agency (appendix 4) and, for a malicious or false outcome, the
 personnel file (section 8). They are read from the outcomes, agency records and personnel file decisions
-prefetched for the page: three queries however many rows it has.
+prefetched for the page (three queries however many rows it has), and shown on the list and the panel, as no
+work list has them.
 """
 
 from __future__ import annotations
@@ -27,28 +29,19 @@ from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.allegations.checklist import STEP_TIMESCALES
 from threshold.allegations.duties import OFF_THE_FILE
-from threshold.allegations.models import Allegation, AllegationStatus, Step
-from threshold.allegations.selectors import FOLLOW_UP_LABELS, DueItem
+from threshold.allegations.models import Allegation, AllegationStatus
+from threshold.allegations.selectors import DueItem
 from threshold.allegations.services.deadlines import (
     FOLLOW_UP_KINDS,
     LESSONS_REVIEW,
     REPLACEMENT_COVER,
     RISK_REVIEW,
 )
-from threshold.timescales.models import Deadline, DeadlineState
+from threshold.timescales.models import DeadlineState
 
-# What each stored clock is called on the home panel, and where on the allegation page it links: the
-# checklist's own words, as the panel has always shown them.
-STEP_KINDS = {kind: step for step, kind in STEP_TIMESCALES.items()}
-DUE_WORDS = {
-    RISK_REVIEW: ("Review the suspension risk assessment", "suspension"),
-    REPLACEMENT_COVER: ("Replacement cover expected from the agency", "agency"),
-    LESSONS_REVIEW: ("Review the case for lessons learned", "lessons"),
-}
-REFERRAL_KINDS = {kind: body for body, kind in FOLLOW_UP_KINDS.items()}
 # The clocks due on an open allegation, and the follow-ups due once it is concluded.
-OPEN_KINDS = (*STEP_KINDS, RISK_REVIEW, REPLACEMENT_COVER)
-FOLLOW_UP_CLOCKS = (*REFERRAL_KINDS, LESSONS_REVIEW)
+OPEN_KINDS = (*STEP_TIMESCALES.values(), RISK_REVIEW, REPLACEMENT_COVER)
+FOLLOW_UP_CLOCKS = (*FOLLOW_UP_KINDS.values(), LESSONS_REVIEW)
 # Concluded allegations the panel looks through for a follow-up still due: the newest few, as before.
 FOLLOW_UP_SCAN = 5
 # The sub-records the two follow-ups without a clock are read from.
@@ -90,7 +83,7 @@ def with_overdue(allegations: QuerySet[Allegation]) -> QuerySet[Allegation]:
 def overdue_count(allegation: Allegation) -> int:
     """How many things are overdue on a row of ``with_overdue``: its stored clocks and the follow-ups without one."""
     today = timezone.localdate()
-    late = [item for item in _unclocked(allegation) if item.due < today]
+    late = [item for item in unclocked(allegation) if item.due < today]
     return int(getattr(allegation, "stored_overdue", 0)) + len(late)
 
 
@@ -99,8 +92,11 @@ def _latest(rows: Iterable[Any]) -> Any:
     return max(rows, key=lambda row: (row.recorded_at, row.pk), default=None)
 
 
-def _unclocked(allegation: Allegation) -> list[DueItem]:
+def unclocked(allegation: Allegation) -> list[DueItem]:
     """After the outcome: the outcome to send to the agency and the personnel file, when still to do.
+
+    Neither has a clock, so neither is a stored deadline in anyone's work list: the lists and the home panel show
+    them from here.
 
     As ``selectors.follow_up_items`` and ``selectors.duty_items`` decide them, from the prefetched records.
     """
@@ -117,20 +113,6 @@ def _unclocked(allegation: Allegation) -> list[DueItem]:
         text = "Archive from the personnel file, or record the consent to keep it"
         items.append(DueItem(allegation, text, outcome.concluded_on, "personnel-file"))
     return items
-
-
-def _item(allegation: Allegation, row: Deadline) -> DueItem:
-    """A stored clock in the words and with the link the panel has always given it."""
-    due: dt.date | dt.datetime = row.due_at or row.due_on
-    if row.kind in STEP_KINDS:
-        step = STEP_KINDS[row.kind]
-        return DueItem(allegation, str(Step(step).label), due, f"step-{step}")
-    if row.kind in REFERRAL_KINDS:
-        body = REFERRAL_KINDS[row.kind]
-        need = "required" if row.source.startswith("Referral required") else "to consider"
-        return DueItem(allegation, f"{FOLLOW_UP_LABELS[body]} referral {need}", due, f"prompt-{body}")
-    text, anchor = DUE_WORDS.get(row.kind, (row.label, ""))
-    return DueItem(allegation, text, due, anchor)
 
 
 def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
@@ -161,23 +143,4 @@ def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
 
 
 def _following_up(allegation: Allegation) -> bool:
-    return bool(getattr(allegation, "open_clocks", 0)) or bool(_unclocked(allegation))
-
-
-def due_on_panel(user: User, allegations: list[Allegation]) -> list[DueItem]:
-    """What is due on the allegations the panel shows, overdue first then soonest: one query for the clocks.
-
-    The concluded ones must come from ``concluded_with_follow_ups`` (their follow-up records prefetched).
-    """
-    shown = {allegation.pk: allegation for allegation in allegations}
-    if not shown:
-        return []
-    rows = (
-        fetch.visible_deadlines(user, "view")
-        .filter(_due(), allegation__in=list(shown))
-        .only("allegation", "kind", "label", "source", "due_on", "due_at")
-        .order_by("due_on", "pk")
-    )
-    items = [_item(shown[row.allegation_id], row) for row in rows if row.allegation_id in shown]
-    items.extend(item for allegation in allegations for item in _unclocked(allegation))
-    return sorted(items, key=lambda item: (not item.overdue, str(item.due)))
+    return bool(getattr(allegation, "open_clocks", 0)) or bool(unclocked(allegation))

@@ -33,13 +33,13 @@ def pattern_review_list(request: HttpRequest) -> HttpResponse:
     """Pattern reviews for each organisation this person reviews, and when the next is due."""
     organisations = _reviewer_organisations(request)
     user = signed_in_user(request)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
-            "organisation": organisation,
-            "due": selectors.next_review_due(user=user, organisation=organisation),
-            "reviews": selectors.reviews_of(user=user, organisation=organisation),
+            "organisation": due.organisation,
+            "due": due.due,
+            "reviews": selectors.reviews_of(user=user, organisation=due.organisation),
         }
-        for organisation in organisations
+        for due in selectors.reviews_due(user=user, organisations=organisations)
     ]
     audit_listed(
         context=AuditContext.from_request(request),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from threshold.access import fetch, reviews, subrecords
+from threshold.access import fetch, reviews
 
 # Who reviews an organisation's concerns is an access rule, so it lives with the review door (no cycle);
 # re-exported for the concerns pages, which use it to show the reviews link and to refuse a review.
@@ -32,6 +32,7 @@ from threshold.concerns.models import (
 from threshold.people.adults import group_same_adults, same_adult_reasons
 from threshold.people.models import Person
 from threshold.people.subjects import users_not_about
+from threshold.timescales.models import DeadlineState
 
 
 def concerns_handled(user: User, *, query: str = "") -> QuerySet[Concern]:
@@ -253,12 +254,50 @@ def previous_term(term: Term) -> Term:
     return term_of(term.start - dt.timedelta(days=1))
 
 
-def next_review_due(*, user: User, organisation: Organisation, today: dt.date | None = None) -> dt.date:
-    """When the next pattern review is due: the end of this term, or of next term if this term's is done."""
+# The stored deadline of an organisation's termly pattern review (``concerns.services.deadlines`` keeps it).
+PATTERN_REVIEW = "pattern-review"
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """When an organisation's next pattern review is due, and last term's if it was missed (None: it was not)."""
+
+    organisation: Organisation
+    due: dt.date
+    overdue: dt.date | None
+
+
+def reviews_due(*, user: User, organisations: list[Organisation], today: dt.date | None = None) -> list[ReviewDue]:
+    """Each organisation's next pattern review, and last term's review when it is still open: one query.
+
+    Read from the stored deadlines that the review services and the daily reminder pass keep
+    (``concerns.services.deadlines.pattern_review_deadline_sync``: this term's, last term's when there were
+    concerns to review by its end, and next term's once this term's is done), so the home panel, the reviews page
+    and the person's work list say the same. An organisation the pass has not reached yet has no row: its review
+    is due at the end of this term, as the pass would write.
+    """
     today = today or timezone.localdate()
-    term = term_of(today)
-    completed = reviews.visible_pattern_reviews(user).filter(organisation=organisation, completed_at__isnull=False)
-    return next_term(term).end if covering_review(completed, term) is not None else term.end
+    rows: dict[int, list[dt.date]] = {organisation.pk: [] for organisation in organisations}
+    open_reviews = (
+        fetch.visible_deadlines(user, "view")
+        .filter(
+            kind=PATTERN_REVIEW,
+            state=DeadlineState.OPEN,
+            organisation__in=list(rows),
+        )
+        .order_by("due_on")
+        .values_list("organisation_id", "due_on")
+    )
+    for organisation_id, due_on in open_reviews:
+        rows[organisation_id].append(due_on)
+    this_term = term_of(today).end
+    due = []
+    for organisation in organisations:
+        dates = rows[organisation.pk]
+        missed = [day for day in dates if day < today]
+        coming = [day for day in dates if day >= today]
+        due.append(ReviewDue(organisation, coming[0] if coming else this_term, missed[-1] if missed else None))
+    return due
 
 
 def _setting_handled(user: User) -> list[int]:
@@ -315,29 +354,6 @@ def open_low_level(user: User) -> QuerySet[Concern]:
         .filter(unfinished, status=ConcernStatus.LOW_LEVEL)
         .select_related("subject", "low_level_record")
         .order_by("raised_on", "pk")
-    )
-
-
-def review_overdue(*, user: User, organisation: Organisation, today: dt.date | None = None) -> dt.date | None:
-    """The end of last term if there were concerns by then and no completed review covered it; otherwise None."""
-    today = today or timezone.localdate()
-    last = previous_term(term_of(today))
-    # Nothing to review, nothing missed: a setting with no concerns by the end of last term.
-    if not fetch.visible_concerns(user, "view").filter(organisation=organisation, raised_on__lte=last.end).exists():
-        return None
-    completed = reviews.visible_pattern_reviews(user).filter(organisation=organisation, completed_at__isnull=False)
-    return None if covering_review(completed, last) is not None else last.end
-
-
-def actions_due(user: User, *, within_days: int = 14) -> QuerySet[LowLevelRecord]:
-    """Low-level concerns whose further action is not done and is due soon or overdue, soonest first."""
-    horizon = timezone.localdate() + dt.timedelta(days=within_days)
-    return (
-        subrecords.visible_low_level_records(user, "change")
-        .filter(action_due_on__isnull=False, action_due_on__lte=horizon, action_done_on__isnull=True)
-        .exclude(further_action="none")
-        .select_related("concern__subject")
-        .order_by("action_due_on", "pk")
     )
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from threshold.accounts.models import Organisation
 from threshold.concerns.models import Concern, ConcernStatus, FurtherAction, HeadSignOff, LowLevelRecord, PatternReview
 from threshold.concerns.recipients import signers
-from threshold.concerns.selectors import Term, covering_review, next_term, previous_term, term_of
+from threshold.concerns.selectors import PATTERN_REVIEW, Term, covering_review, next_term, previous_term, term_of
 from threshold.policy.calendar import add_working_days
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
@@ -36,7 +36,6 @@ HEAD_SIGN_OFF = "head-sign-off"
 HEAD_SIGN_OFF_KINDS = (HEAD_SIGN_OFF,)
 HEAD_SIGN_OFF_LABEL = "Sign off the DSL's decision"
 HEAD_SIGN_OFF_SOURCE = "Policy 13.3: the headteacher will make the ultimate decision"
-PATTERN_REVIEW = "pattern-review"
 LOW_LEVEL_REVIEW = "low-level-review"
 LOW_LEVEL_REVIEW_LABEL = "Low-level concern: review"
 CONCERN_KINDS = (LOW_LEVEL_ACTION, LOW_LEVEL_REVIEW)
