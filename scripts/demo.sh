@@ -14,6 +14,8 @@ PY=.venv/bin/python
 if [ "${LOAD_DEMO:-1}" = "1" ]; then
   "$PY" manage.py load_demo
 fi
+# The query planner's statistics, as a deployment's nightly run refreshes them (README).
+"$PY" manage.py analyze >/dev/null
 
 pids=()
 stop() {

@@ -264,6 +264,18 @@ def demo_record_ids() -> dict[str, int]:
 
 
 @pytest.fixture
+def records(demo_world: None) -> dict[str, int]:
+    """Ids of the demo world's protected records, by name (see ``threshold/demo/records.py``)."""
+    return demo_record_ids()
+
+
+@pytest.fixture
+def ids(records: dict[str, int]) -> dict[str, int]:
+    """The demo records' ids, by name (the same as ``records``, under the name the LADO and allegation tests use)."""
+    return records
+
+
+@pytest.fixture
 def persona(demo_world: None):
     """Look up a demo persona by key: ``persona("hana")``."""
 

@@ -6,15 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import demo_record_ids
 from threshold.allegations import services
 from threshold.allegations.models import Allegation
-
-
-@pytest.fixture
-def ids(demo_world: None) -> dict[str, int]:
-    """The demo records' ids."""
-    return demo_record_ids()
 
 
 @pytest.fixture

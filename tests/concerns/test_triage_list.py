@@ -15,6 +15,9 @@ import time_machine
 from django.urls import reverse
 
 from tests.concerns.test_pages import _date_boxes, _share_form
+from threshold.access import fetch
+from threshold.accounts.models import Membership
+from threshold.accounts.roles import Role
 from threshold.allegations.models import Allegation
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern
@@ -84,3 +87,27 @@ def test_an_allegation_hidden_from_hana_does_not_mark_a_concern(signed_in: Any, 
     )  # fmt: skip
     row = selectors.awaiting_triage(about_hana_user).get(pk=concern.pk)
     assert row.open_allegation is False  # type: ignore[attr-defined]  # the trust's, not hers: it says nothing to her
+
+
+def test_hanas_list_is_built_once_for_page_after_page_and_still_shows_what_arrives_between_them(
+    signed_in: Any, persona: Any
+) -> None:
+    tom, hana = signed_in("tom"), signed_in("hana")
+    first = share(tom, "Dan Driver", dt.date(2026, 12, 21))
+    assert first.reference in hana.get(reverse("home")).content.decode()
+    kept = set(fetch._kept_lists)
+    assert "threshold.concerns.selectors._awaiting_triage" in {key[0] for key in kept}  # module and function
+    # The list's query is kept (ADR 0039, ADR 0041), never its rows: the next page reads the concern shared since.
+    later = share(tom, "Eve Extra", dt.date(2026, 12, 22))
+    page = hana.get(reverse("home")).content.decode()
+    assert set(fetch._kept_lists) == kept  # nothing built again
+    assert later.reference in page.split('id="awaiting-triage"')[1].split("</ul>")[0]
+
+
+def test_hana_no_longer_a_head_at_oakfield_stops_triaging_its_concerns_at_once(signed_in: Any, persona: Any) -> None:
+    tom, hana = signed_in("tom"), persona("hana")
+    concern = share(tom, "Dan Driver", dt.date(2026, 12, 21))
+    assert list(selectors.awaiting_triage(hana)) == [concern]
+    # The settings she handles are in the key the list is kept under: a new role is a new list.
+    Membership.objects.filter(user=hana, organisation=concern.organisation).update(role=Role.STAFF)
+    assert list(selectors.awaiting_triage(persona("hana"))) == []

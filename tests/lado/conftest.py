@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import demo_record_ids
 from threshold.accounts.models import Organisation
 from threshold.demo import world
 from threshold.lado.models import Case, Contact
-
-
-@pytest.fixture
-def ids(demo_world: None) -> dict[str, int]:
-    """The demo records' ids."""
-    return demo_record_ids()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.concerns.conftest import TIER_2_FACTS
-from tests.conftest import demo_record_ids
 from threshold.chronology.models import ChronologyEntry, EntryKind
 from threshold.concerns.models import Concern, LowLevelRecord
 from threshold.core.models import Submission
@@ -39,12 +38,6 @@ A_CALL = {"adult_name": "Sol Swimcoach", "summary": "A parent rang about the swi
 def a_call(**overrides: str) -> dict[str, str]:
     """A parent's call about the swimming coach, received just after midnight today."""
     return {**A_CALL, **_date_boxes("received", timezone.localdate()), "received_time": "00:01", **overrides}
-
-
-@pytest.fixture
-def records(demo_world: None) -> dict[str, int]:
-    """The demo world's records, by name."""
-    return demo_record_ids()
 
 
 def token_on(client: Client, url: str) -> str:

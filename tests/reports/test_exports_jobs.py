@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import demo_record_ids
 from tests.reports.exports_helpers import csv_rows, download, northshire, northshire_case, references, xlsx_rows
 from threshold.accounts.models import Membership
 from threshold.accounts.roles import Role
@@ -25,12 +24,6 @@ from threshold.reports.exports.services import export_job_run, exports_sweep
 from threshold.reports.models import ExportJob, ExportStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def records(demo_world: None) -> dict[str, int]:
-    """The demo records' ids."""
-    return demo_record_ids()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import io
 import openpyxl
 import pytest
 
-from tests.conftest import demo_record_ids
 from tests.reports.exports_helpers import csv_rows, download, last_export, northshire_case, references, xlsx_rows
 from threshold.audit.models import AuditEvent
 from threshold.lado.models import Case, Contact
@@ -16,12 +15,6 @@ from threshold.people.models import Person
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://evil.example","Open me")'
-
-
-@pytest.fixture
-def records(demo_world: None) -> dict[str, int]:
-    """The demo records' ids."""
-    return demo_record_ids()
 
 
 @pytest.fixture

@@ -39,14 +39,14 @@ from threshold.timescales.models import Deadline
 M = TypeVar("M", bound=Model)
 F = TypeVar("F", bound=Callable[..., QuerySet[Any]])
 
-# The lists each ``visible_*`` built, kept for the process by what they were built from (``_kept``), the least
+# The lists each ``visible_*`` built, kept for the process by what they were built from (``kept``), the least
 # recently used dropped first past ``KEPT_LISTS`` (each some tens of kilobytes with rule 2's people).
 KEPT_LISTS = 512
 _kept_lists: OrderedDict[tuple[Any, ...], QuerySet[Any]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
-# The scope a kept list is being built for (``_kept``): its builder reads the same one, not the memberships again.
+# The scope a kept list is being built for (``kept``): its builder reads the same one, not the memberships again.
 _building: ContextVar[Scope | None] = ContextVar("threshold_access_building", default=None)
 
 
@@ -57,8 +57,8 @@ def _scope(user: Any) -> Scope:
     return scope_for(user)
 
 
-def _kept(build: F) -> F:
-    """Build a ``visible_*`` list once for everything it is built from, and hand each caller a copy of it.
+def kept(build: F) -> F:
+    """Build a ``visible_*`` list, or a selector's list on them, once for what it is built from; copy it for each.
 
     A list's condition is a pure function of the reader's scope (its fingerprint: the account's id and every
     organisation each capability reaches), rule 2's people as this request names them
@@ -69,8 +69,14 @@ def _kept(build: F) -> F:
     class-level queryset of a Django list view is copied for every request): a caller chains onto its copy and
     never changes the kept one. A change of membership, name, address, possible match or clearance changes the
     key; nothing has to be forgotten.
+
+    A selector whose list is built on ``visible_*`` lists and conditions in SQL alone may be kept too (the
+    home page's lists: ADR 0041). Whatever else it reads in Python (the settings a person handles, today's
+    date) must be one of its arguments, so that it is in the key; its name in the key is the module's and the
+    function's.
     """
     signature = inspect.signature(build)
+    name = f"{build.__module__}.{build.__qualname__}"
 
     @wraps(build)
     def visible(user: Any, *arguments: Any, **named: Any) -> QuerySet[Any]:
@@ -82,7 +88,7 @@ def _kept(build: F) -> F:
         bound = signature.bind(user, *arguments, **named)
         bound.apply_defaults()
         asked = tuple(bound.arguments.items())[1:]  # the reader is in the fingerprint
-        key = (build.__name__, asked, scope.fingerprint(), policies.rule_two_key(scope))
+        key = (name, asked, scope.fingerprint(), policies.rule_two_key(scope))
         with _kept_lock:
             kept = _kept_lists.get(key)
             if kept is not None:
@@ -175,7 +181,7 @@ def owning_organisation(record: Model) -> Organisation | None:
     return None
 
 
-@_kept
+@kept
 def visible_concerns(user: User, action: Action = "view") -> QuerySet[Concern]:
     """Concerns the user may see (``view``) or whose report they raised (``view_report``)."""
     return _visible(Concern, policies.concern_condition(_scope(user), action))
@@ -186,7 +192,7 @@ def access_concern(user: User, concern_id: object, action: Action, *, request: H
     return _fetch(user, visible_concerns(user, action), concern_id, action, "concern", request)
 
 
-@_kept
+@kept
 def visible_allegations(user: User, action: Action = "view") -> QuerySet[Allegation]:
     """Allegations the user may see or act on."""
     return _visible(Allegation, policies.allegation_condition(_scope(user), action))
@@ -199,7 +205,7 @@ def access_allegation(
     return _fetch(user, visible_allegations(user, action), allegation_id, action, "allegation", request)
 
 
-@_kept
+@kept
 def visible_contacts(user: User, action: Action = "view") -> QuerySet[Contact]:
     """LADO contacts the user may see or act on."""
     return _visible(Contact, policies.contact_condition(_scope(user), action))
@@ -210,7 +216,7 @@ def access_contact(user: User, contact_id: object, action: Action, *, request: H
     return _fetch(user, visible_contacts(user, action), contact_id, action, "contact", request)
 
 
-@_kept
+@kept
 def visible_cases(user: User, action: Action = "view") -> QuerySet[Case]:
     """LADO cases the user may see or act on."""
     return _visible(Case, policies.case_condition(_scope(user), action))
@@ -221,7 +227,7 @@ def access_case(user: User, case_id: object, action: Action, *, request: HttpReq
     return _fetch(user, visible_cases(user, action), case_id, action, "case", request)
 
 
-@_kept
+@kept
 def visible_meetings(user: User, action: Action = "view") -> QuerySet[Meeting]:
     """Meetings the user may see or act on."""
     return _visible(Meeting, policies.meeting_condition(_scope(user), action))
@@ -232,7 +238,7 @@ def access_meeting(user: User, meeting_id: object, action: Action, *, request: H
     return _fetch(user, visible_meetings(user, action), meeting_id, action, "meeting", request)
 
 
-@_kept
+@kept
 def visible_people(user: User, action: Action = "view") -> QuerySet[Person]:
     """Person records the user may see or change."""
     return _visible(Person, policies.person_condition(_scope(user), action))
@@ -243,7 +249,7 @@ def access_person(user: User, person_id: object, action: Action, *, request: Htt
     return _fetch(user, visible_people(user, action), person_id, action, "person", request)
 
 
-@_kept
+@kept
 def visible_documents(user: User) -> QuerySet[Document]:
     """Documents on records the user may see in full: a document follows its record."""
     scope = _scope(user)
@@ -275,7 +281,7 @@ def access_document(
     return _fetch(user, visible_documents(user), document_id, action, "document", request)
 
 
-@_kept
+@kept
 def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]:
     """Deadlines on records the user may see (``view``) or act on (``change``): a deadline follows its record.
 
@@ -318,7 +324,7 @@ def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]
     return _visible(Deadline, policies.pruned(condition), repeats=False)
 
 
-@_kept
+@kept
 def actionable_deadlines(user: User) -> QuerySet[Deadline]:
     """The deadlines that are the user's to act on: those they own, and those nobody owns on a record they change.
 
@@ -363,7 +369,7 @@ def access_deadline(
     return _fetch(user, visible_deadlines(user, action), deadline_id, action, "deadline", request)
 
 
-@_kept
+@kept
 def visible_notifications(user: User) -> QuerySet[Notification]:
     """The user's own notifications, never one about a record about them (rule 2, decided at this read)."""
     if not getattr(user, "is_authenticated", False):

@@ -121,6 +121,13 @@ def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
     The newest ``limit * FOLLOW_UP_SCAN`` concluded allegations are looked through, each with its stored
     follow-up clocks counted in the same query and its follow-up records prefetched.
     """
+    found: list[Allegation] = [row for row in _concluded(user)[: limit * FOLLOW_UP_SCAN] if _following_up(row)]
+    return found[:limit]
+
+
+@fetch.kept
+def _concluded(user: User) -> QuerySet[Allegation]:
+    """The concluded allegations the user may change, newest first, with their follow-ups (built once a reach)."""
     open_clocks = (
         fetch.deadlines_of_listed("allegation")
         .filter(_due())
@@ -129,7 +136,7 @@ def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    concluded = (
+    return (
         fetch.visible_allegations(user, "change")
         .filter(status=AllegationStatus.CONCLUDED, outcomes__isnull=False)
         .distinct()
@@ -138,8 +145,6 @@ def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
         .prefetch_related(*FOLLOW_UP_RECORDS)
         .order_by("-created_at", "-pk")
     )
-    found: list[Allegation] = [row for row in concluded[: limit * FOLLOW_UP_SCAN] if _following_up(row)]
-    return found[:limit]
 
 
 def _following_up(allegation: Allegation) -> bool:

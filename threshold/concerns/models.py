@@ -66,6 +66,11 @@ class Concern(UniqueReference, models.Model):
             models.Index(fields=["status", "raised_on"], name="concerns_status_raised"),
             models.Index(fields=["reporter", "raised_on"], name="concerns_reporter_raised"),
             models.Index(fields=["organisation", "raised_on"], name="concerns_org_raised"),
+            # A setting's concerns of one status by the day raised: the home panel's open low-level concerns.
+            # Without it the panel walked every low-level concern of the authority's history by
+            # ``concerns_status_raised`` to find a setting's few (3.5 ms for 22,000 at the large authority, for
+            # none found); with it, and the planner's statistics (``manage.py analyze``), 0.07 ms.
+            models.Index(fields=["organisation", "status", "raised_on"], name="concerns_org_status_raised"),
         ]
 
     def __str__(self) -> str:

@@ -322,8 +322,17 @@ def awaiting_triage(user: User) -> QuerySet[Concern]:
     rest; within each, the concern waiting longest (since it was shared, whatever day it says it was
     raised). Each row carries ``open_allegation`` and ``earlier_concerns``, counted among the records this
     user may see (nobody learns of one hidden from them).
+
+    Built once for each reach and the settings the user handles (``fetch.kept``, ADR 0039): the home page asks
+    for it on every visit, and building its two ``EXISTS`` cost more than running them.
     """
-    mine = Q(routed_to_trust=True) | Q(organisation__in=_setting_handled(user))
+    return _awaiting_triage(user, tuple(_setting_handled(user)))
+
+
+@fetch.kept
+def _awaiting_triage(user: User, handled: tuple[int, ...]) -> QuerySet[Concern]:
+    """``awaiting_triage`` for the settings the user handles, which are in the key it is kept under."""
+    mine = Q(routed_to_trust=True) | Q(organisation__in=handled)
     live = (AllegationStatus.OPEN, AllegationStatus.REFERRED)
     allegations = fetch.visible_allegations(user).filter(subject=OuterRef("subject"), status__in=live)
     earlier = fetch.visible_concerns(user).filter(
@@ -341,8 +350,12 @@ def awaiting_triage(user: User) -> QuerySet[Concern]:
     )
 
 
+@fetch.kept
 def open_low_level(user: User) -> QuerySet[Concern]:
-    """Low-level concerns still open, oldest first: the record is missing or unfinished, or its action not done."""
+    """Low-level concerns still open, oldest first: the record is missing or unfinished, or its action not done.
+
+    Kept for each reach (``fetch.kept``): a pure function of the user's scope, asked for on every home page.
+    """
     unfinished = (
         Q(low_level_record__isnull=True)
         | Q(low_level_record__further_action="")
