@@ -111,6 +111,10 @@ def _targets() -> list[Target]:
         Target("audit trail page 1 (Ada)", "ada", reverse("audit_events")),
         Target("audit trail page 50 (Ada)", "ada", reverse("audit_events") + "?page=50", empty=b">No events.<"),
         Target("employer home (Hana)", "hana", reverse("home")),
+        # The other home pages issue 12 holds to 3×: a DSL of two schools, a trust's director, the LADO manager.
+        Target("DSL home (Dev)", "dev", reverse("home")),
+        Target("trust home (Priya)", "priya", reverse("home")),
+        Target("LADO manager home (Mo)", "mo", reverse("home")),
         Target("concern list (Hana)", "hana", reverse("concern_list")),
         Target("allegation page (Hana)", "hana", reverse("allegation_detail", args=[allegation.pk])),
     ]
