@@ -15,6 +15,8 @@ from django.db.models.sql.where import WhereNode
 from threshold.access import compiled, fetch
 from threshold.access.compiled import CompiledWhere
 from threshold.access.scope import scopes_remembered
+from threshold.allegations import listing as allegation_listing
+from threshold.concerns import selectors as concern_selectors
 from threshold.lado.models import Case, Contact
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,11 @@ LISTS: list[tuple[str, Callable[..., QuerySet[Any]], tuple[Any, ...]]] = [
     ("deadlines", fetch.visible_deadlines, ("view",)),
     ("deadlines to act on", fetch.actionable_deadlines, ()),
     ("notifications", fetch.visible_notifications, ()),
+    # Selectors kept as the lists are (ADR 0041): joins, an excluded relation, EXISTS and subquery annotations.
+    ("concerns awaiting triage", concern_selectors._awaiting_triage, ((),)),
+    ("open low-level concerns", concern_selectors.open_low_level, ()),
+    ("open allegations on the home page", allegation_listing.open_managed, ()),
+    ("concluded allegations", allegation_listing._concluded, ()),
 ]
 
 # What callers do with a list: read it, narrow it, count it, use it in another query, combine it.

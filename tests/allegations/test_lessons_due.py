@@ -108,7 +108,7 @@ def test_the_review_waits_for_the_outcome(persona, chris_allegation) -> None:
     assert raised.value.message_dict["__all__"] == ["Record the outcome before the review of the case"]
 
 
-def test_the_review_due_is_in_hanas_work_and_keeps_the_allegation_on_her_home_page_until_done(
+def test_the_review_due_is_in_hanas_work_until_done_and_keeps_the_allegation_on_her_home_page(
     signed_in, persona, chris_allegation
 ) -> None:
     _investigate_and_conclude(persona, chris_allegation)

@@ -162,6 +162,20 @@ def test_a_missed_review_last_term_with_concerns_to_review_shows_overdue_until_o
     assert "last term's review was due" not in home
 
 
+def test_a_review_missed_only_for_a_concern_about_hana_is_not_overdue_on_her_home_page(
+    persona, oakfield, share, signed_in
+) -> None:
+    today = timezone.localdate()
+    last = selectors.term_of(selectors.term_of(today).start - dt.timedelta(days=1))
+    about_hana = share(persona("tom"), subject_user=persona("hana"), subject_name="Hana Head")
+    Concern.objects.filter(pk=about_hana.pk).update(raised_on=last.start)
+    pattern_review_deadline_sync(oakfield)  # the setting had a concern last term: its review is overdue
+    # The trust's director, who may see the concern, is told; Hana, whom it is about, is not (rule 2).
+    assert selectors.reviews_due(user=persona("priya"), organisations=[oakfield])[0].overdue == last.end
+    assert selectors.reviews_due(user=persona("hana"), organisations=[oakfield])[0].overdue is None
+    assert "last term's review was due" not in signed_in("hana").get(reverse("home")).content.decode()
+
+
 def test_the_home_panel_lists_open_low_level_concerns_and_audits_what_it_shows(
     share, persona, signed_in, settings
 ) -> None:

@@ -108,6 +108,6 @@ def test_hana_no_longer_a_head_at_oakfield_stops_triaging_its_concerns_at_once(s
     tom, hana = signed_in("tom"), persona("hana")
     concern = share(tom, "Dan Driver", dt.date(2026, 12, 21))
     assert list(selectors.awaiting_triage(hana)) == [concern]
-    # The settings she handles are in the key the list is kept under: a new role is a new list.
+    # A new role is a new list at once (her reach, and the settings she handles, are in the key it is kept under).
     Membership.objects.filter(user=hana, organisation=concern.organisation).update(role=Role.STAFF)
     assert list(selectors.awaiting_triage(persona("hana"))) == []

@@ -62,7 +62,10 @@ def test_the_team_view_shows_each_ladOs_open_cases_by_tier_overdue_steps_and_con
     held_before = Contact.objects.filter(
         local_authority=northshire, allocated_to=lara, status__in=(ContactStatus.NEW, ContactStatus.ADVISED)
     ).count()
-    Contact.objects.filter(pk=records["contact_chris"]).update(allocated_to=lara, status=ContactStatus.ADVISED)
+    # Two contacts waiting with Lara: each is counted, not just her name once.
+    waiting = [records["contact_chris"], records["contact_consultation"]]
+    assert Contact.objects.filter(pk__in=waiting, local_authority=northshire).count() == 2
+    Contact.objects.filter(pk__in=waiting).update(allocated_to=lara, status=ContactStatus.ADVISED)
 
     with time_machine.travel(MONDAY_MORNING, tick=False):
         response = signed_in("mo").get(reverse("lado_team"))
@@ -70,7 +73,7 @@ def test_the_team_view_shows_each_ladOs_open_cases_by_tier_overdue_steps_and_con
     page = response.content.decode()
     assert response.status_code == 200
     open_cases = tier_1 + tier_2
-    assert _row(page, "Lara Lado") == [str(tier_1), str(tier_2), str(open_cases), "2", str(held_before + 1)]
+    assert _row(page, "Lara Lado") == [str(tier_1), str(tier_2), str(open_cases), "2", str(held_before + 2)]
     assert _row(page, "Mo Manager")[:4] == ["0", "0", "0", "0"]
     assert _row(page, "Not allocated")[3] == "1"  # the inbox contact's overdue clock
     unallocated = page.split('id="unallocated-contacts"', 1)[1].split('id="unallocated-cases"', 1)[0]

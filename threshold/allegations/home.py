@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from threshold.access import policies
 from threshold.access.scope import scope_for
@@ -34,9 +35,7 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     restrictions = bool(selectors.restriction_trusts(user))
     if not manages and not restrictions:
         return None
-    allegations = (
-        list(selectors.open_allegations_managed(user).order_by("-created_at", "-pk")[:PANEL_LIMIT]) if manages else []
-    )
+    allegations = list(listing.open_managed(user)[:PANEL_LIMIT]) if manages else []
     following_up = listing.concluded_with_follow_ups(user, PANEL_LIMIT) if manages else []
     if not allegations and not following_up and not restrictions:
         return None
@@ -52,4 +51,5 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
             for allegation in following_up
         ],
         "show_restrictions": restrictions,
+        "today": timezone.localdate(),
     }

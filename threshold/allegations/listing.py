@@ -21,12 +21,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, IntegerField, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.models import User
+from threshold.allegations import selectors
 from threshold.allegations.checklist import STEP_TIMESCALES
 from threshold.allegations.duties import OFF_THE_FILE
 from threshold.allegations.models import Allegation, AllegationStatus
@@ -116,13 +117,29 @@ def unclocked(allegation: Allegation) -> list[DueItem]:
 
 
 def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
-    """Concluded allegations this user may change with a DBS, TRA, lessons or agency follow-up still due.
+    """Concluded allegations this user may change with a DBS, TRA, lessons, agency or personnel file follow-up due.
 
     The newest ``limit * FOLLOW_UP_SCAN`` concluded allegations are looked through, each with its stored
     follow-up clocks counted in the same query and its follow-up records prefetched.
     """
     found: list[Allegation] = [row for row in _concluded(user)[: limit * FOLLOW_UP_SCAN] if _following_up(row)]
     return found[:limit]
+
+
+def _next_due() -> Subquery:
+    """The earliest open step's due day of each row (``next_due``): whoever owns it, so a DSL or a trust sees it too."""
+    soonest = fetch.deadlines_of_listed("allegation").filter(_due()).order_by("due_on").values("due_on")[:1]
+    return Subquery(soonest, output_field=DateField())
+
+
+@fetch.kept
+def open_managed(user: User) -> QuerySet[Allegation]:
+    """Open allegations the user may change, newest first, each with its next step's due day (built once a reach).
+
+    The home panel lists them; the work panel above it lists only the steps the reader owns or nobody does, so the
+    row says when the allegation's next step is due whoever owns it (the case manager, most often).
+    """
+    return selectors.open_allegations_managed(user).annotate(next_due=_next_due()).order_by("-created_at", "-pk")
 
 
 @fetch.kept
@@ -141,7 +158,7 @@ def _concluded(user: User) -> QuerySet[Allegation]:
         .filter(status=AllegationStatus.CONCLUDED, outcomes__isnull=False)
         .distinct()
         .select_related("subject", "organisation")
-        .annotate(open_clocks=Coalesce(Subquery(open_clocks, output_field=IntegerField()), 0))
+        .annotate(open_clocks=Coalesce(Subquery(open_clocks, output_field=IntegerField()), 0), next_due=_next_due())
         .prefetch_related(*FOLLOW_UP_RECORDS)
         .order_by("-created_at", "-pk")
     )

@@ -205,12 +205,8 @@ def allegations_listed(user: User) -> QuerySet[Allegation]:
     )
 
 
-@fetch.kept
 def open_allegations_managed(user: User) -> QuerySet[Allegation]:
-    """Open allegations this user may change (case manager, DSL, trust, HR), for the home page.
-
-    Kept for each reach (``fetch.kept``): a pure function of the user's scope, asked for on every home page.
-    """
+    """Open allegations this user may change (case manager, DSL, trust, HR), as ``listing.open_managed`` lists them."""
     return (
         fetch.visible_allegations(user, "change")
         .exclude(status=AllegationStatus.CONCLUDED)

@@ -81,5 +81,4 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
         "may_review": bool(organisations),
         "may_share": selectors.may_share(getattr(request, "membership", None)),
         "reviews_due": selectors.reviews_due(user=user, organisations=organisations, today=today),
-        "today": today,
     }

@@ -260,7 +260,7 @@ PATTERN_REVIEW = "pattern-review"
 
 @dataclass(frozen=True)
 class ReviewDue:
-    """When an organisation's next pattern review is due, and last term's if it was missed (None: it was not)."""
+    """When an organisation's next pattern review is due, and the end of a term whose review was missed (or None)."""
 
     organisation: Organisation
     due: dt.date
@@ -268,34 +268,36 @@ class ReviewDue:
 
 
 def reviews_due(*, user: User, organisations: list[Organisation], today: dt.date | None = None) -> list[ReviewDue]:
-    """Each organisation's next pattern review, and last term's review when it is still open: one query.
+    """Each organisation's next pattern review, and a past term's review still open: one query.
 
     Read from the stored deadlines that the review services and the daily reminder pass keep
     (``concerns.services.deadlines.pattern_review_deadline_sync``: this term's, last term's when there were
     concerns to review by its end, and next term's once this term's is done), so the home panel, the reviews page
-    and the person's work list say the same. An organisation the pass has not reached yet has no row: its review
-    is due at the end of this term, as the pass would write.
+    and the work list agree on when it is due. An organisation the pass has not reached yet has no row: its review
+    is due at the end of this term, as the pass would write. A missed review is shown only where this reader may
+    see a concern it should have covered: the stored row counts every concern of the setting, one about the reader
+    (or sent past them to the trust) among them, and nobody learns of a record about them from a reminder.
     """
     today = today or timezone.localdate()
-    rows: dict[int, list[dt.date]] = {organisation.pk: [] for organisation in organisations}
+    rows: dict[int, list[tuple[dt.date, bool]]] = {organisation.pk: [] for organisation in organisations}
+    covered = fetch.visible_concerns(user).filter(
+        organisation=OuterRef("organisation"), raised_on__lte=OuterRef("due_on"), imported=False
+    )
     open_reviews = (
         fetch.visible_deadlines(user, "view")
-        .filter(
-            kind=PATTERN_REVIEW,
-            state=DeadlineState.OPEN,
-            organisation__in=list(rows),
-        )
+        .filter(kind=PATTERN_REVIEW, state=DeadlineState.OPEN, organisation__in=list(rows))
+        .annotate(seen=Exists(covered))
         .order_by("due_on")
-        .values_list("organisation_id", "due_on")
+        .values_list("organisation_id", "due_on", "seen")
     )
-    for organisation_id, due_on in open_reviews:
-        rows[organisation_id].append(due_on)
+    for organisation_id, due_on, seen in open_reviews:
+        rows[organisation_id].append((due_on, seen))
     this_term = term_of(today).end
     due = []
     for organisation in organisations:
         dates = rows[organisation.pk]
-        missed = [day for day in dates if day < today]
-        coming = [day for day in dates if day >= today]
+        missed = [day for day, seen in dates if day < today and seen]
+        coming = [day for day, _ in dates if day >= today]
         due.append(ReviewDue(organisation, coming[0] if coming else this_term, missed[-1] if missed else None))
     return due
 
@@ -326,7 +328,7 @@ def awaiting_triage(user: User) -> QuerySet[Concern]:
     Built once for each reach and the settings the user handles (``fetch.kept``, ADR 0039): the home page asks
     for it on every visit, and building its two ``EXISTS`` cost more than running them.
     """
-    return _awaiting_triage(user, tuple(_setting_handled(user)))
+    return _awaiting_triage(user, tuple(sorted(_setting_handled(user))))
 
 
 @fetch.kept
