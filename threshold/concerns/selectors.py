@@ -268,7 +268,7 @@ class ReviewDue:
 
 
 def reviews_due(*, user: User, organisations: list[Organisation], today: dt.date | None = None) -> list[ReviewDue]:
-    """Each organisation's next pattern review, and a past term's review still open: one query.
+    """Each organisation's next pattern review, and a past term's review still open: one query (two if one was missed).
 
     Read from the stored deadlines that the review services and the daily reminder pass keep
     (``concerns.services.deadlines.pattern_review_deadline_sync``: this term's, last term's when there were
@@ -279,26 +279,27 @@ def reviews_due(*, user: User, organisations: list[Organisation], today: dt.date
     (or sent past them to the trust) among them, and nobody learns of a record about them from a reminder.
     """
     today = today or timezone.localdate()
-    rows: dict[int, list[tuple[dt.date, bool]]] = {organisation.pk: [] for organisation in organisations}
-    covered = fetch.visible_concerns(user).filter(
-        organisation=OuterRef("organisation"), raised_on__lte=OuterRef("due_on"), imported=False
+    rows: dict[int, list[dt.date]] = {organisation.pk: [] for organisation in organisations}
+    open_reviews = fetch.visible_deadlines(user, "view").filter(
+        kind=PATTERN_REVIEW, state=DeadlineState.OPEN, organisation__in=list(rows)
     )
-    open_reviews = (
-        fetch.visible_deadlines(user, "view")
-        .filter(kind=PATTERN_REVIEW, state=DeadlineState.OPEN, organisation__in=list(rows))
-        .annotate(seen=Exists(covered))
-        .order_by("due_on")
-        .values_list("organisation_id", "due_on", "seen")
-    )
-    for organisation_id, due_on, seen in open_reviews:
-        rows[organisation_id].append((due_on, seen))
+    for organisation_id, due_on in open_reviews.order_by("due_on").values_list("organisation_id", "due_on"):
+        rows[organisation_id].append(due_on)
+    # Only when a review was missed (seldom): was there a concern this reader may see for it to have covered?
+    seen: set[tuple[int, dt.date]] = set()
+    if any(day < today for dates in rows.values() for day in dates):
+        covered = fetch.visible_concerns(user).filter(
+            organisation=OuterRef("organisation"), raised_on__lte=OuterRef("due_on"), imported=False
+        )
+        missed = open_reviews.filter(due_on__lt=today).filter(Exists(covered)).order_by()
+        seen = set(missed.values_list("organisation_id", "due_on"))
     this_term = term_of(today).end
     due = []
     for organisation in organisations:
         dates = rows[organisation.pk]
-        missed = [day for day, seen in dates if day < today and seen]
-        coming = [day for day, _ in dates if day >= today]
-        due.append(ReviewDue(organisation, coming[0] if coming else this_term, missed[-1] if missed else None))
+        overdue = [day for day in dates if day < today and (organisation.pk, day) in seen]
+        coming = [day for day in dates if day >= today]
+        due.append(ReviewDue(organisation, coming[0] if coming else this_term, overdue[-1] if overdue else None))
     return due
 
 
