@@ -220,3 +220,16 @@ def test_a_decision_overtaken_by_an_escalation_cannot_be_signed_off_only_sent_ba
     assert error.value.messages == ["The concern is now allegation: send the decision back instead"]
     _sign_off(persona("hana"), concern, agree=False, reason="Escalated by the pattern review.")
     assert not Triage.objects.filter(concern=concern).exists()
+
+
+def test_a_decision_dev_asks_hana_to_sign_off_on_christmas_eve_is_due_the_first_working_day_after_boxing_day(
+    share, persona, time_machine
+) -> None:
+    # Christmas Eve 2026 is a Thursday: Christmas Day, the weekend and the Boxing Day holiday (Monday 28) follow.
+    time_machine.move_to(dt.datetime(2026, 12, 24, 15, tzinfo=dt.UTC), tick=False)
+    concern = share(persona("tom"), raised_on=dt.date(2026, 12, 24))
+    _triage(persona("dev"), concern)
+    row = Deadline.objects.get(concern=concern, kind="head-sign-off")
+    assert (row.due_on, row.owner, row.state) == (dt.date(2026, 12, 29), persona("hana"), DeadlineState.OPEN)
+    assert row.status_on(dt.date(2026, 12, 29)) == "today"
+    assert row.status_on(dt.date(2026, 12, 30)) == "overdue"

@@ -25,6 +25,7 @@ from threshold.concerns.models import Concern
 from threshold.lado.models import Case, ChaseStage, Contact, InformationChase, Meeting
 from threshold.lado.services.requests import information_request
 from threshold.notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationKind
+from threshold.notifications.preferences import preference_for
 from threshold.notifications.services.reminders import remind
 from threshold.people.models import Person
 from threshold.policy import working_day_before
@@ -198,6 +199,10 @@ def test_role_defaults_a_lado_gets_immediate_emails_a_dsl_the_digest_only(person
     }
     assert {k for row in EmailDelivery.objects.filter(recipient=dev) for k in row.kinds} == {"digest"}
     assert len(notes_for(dev, NotificationKind.DEADLINE_MISSED)) == 1
+    # The police's and children's social care's liaisons hear at once too: a meeting shared with them cannot wait.
+    assert preference_for(persona("pat")).immediate
+    assert preference_for(persona("cara")).immediate
+    assert not preference_for(persona("henry")).immediate
 
 
 # Digests, the summary, running twice ------------------------------------------------------------------------------

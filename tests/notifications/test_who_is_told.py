@@ -132,13 +132,13 @@ def test_the_same_key_tells_nobody_twice(persona) -> None:
     assert Notification.objects.filter(recipient=lara, key="once").count() == 1
 
 
-def test_a_shared_meeting_tells_the_partner_and_their_update_tells_the_lado(
+def test_a_shared_meeting_emails_the_partner_at_once_by_default_and_their_update_tells_the_lado(
     persona, ids: dict[str, int], django_capture_on_commit_callbacks
 ) -> None:
     lara, cara = persona("lara"), persona("cara")
     meeting = Meeting.objects.get(pk=ids["meeting_chris"])
     case = meeting.case
-    NotificationPreference.objects.create(user=cara, daily_digest=True, immediate=True)
+    assert not NotificationPreference.objects.filter(user=cara).exists()  # her role's default: digest and immediate
     with django_capture_on_commit_callbacks(execute=True):
         meeting_share(actor=lara, meeting=meeting, user=cara)
     shared = told(NotificationKind.MEETING_SHARED)
@@ -150,7 +150,7 @@ def test_a_shared_meeting_tells_the_partner_and_their_update_tells_the_lado(
     assert told(NotificationKind.PARTNER_UPDATE) == {
         lara.email: f"Update from a partner on {case.reference}: {meeting_label(meeting)}"
     }
-    # An update is not urgent: in the product, in tomorrow's digest, not emailed at once.
+    # An update is not urgent: in the product (the header's count, the notifications page), not emailed at once.
     assert [message.to for message in mail.outbox] == [[cara.email]]
     # The LADO's own update tells nobody.
     meeting_add_update(actor=lara, meeting=meeting, text="Noted.")

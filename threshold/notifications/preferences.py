@@ -6,10 +6,13 @@ A person who never chose has their roles' defaults:
   a new referral waits in the LADO inbox for advice within one working day, and a case manager's missed
   step delays a case the LADO is monitoring. An email the moment something arrives or is missed is what
   lets them act the same day.
-- **Everyone else (partners, DSLs, directors of school, HR, auditors, staff): digest only.** Their part is
+- **The police's and children's social care's liaisons: digest and immediate.** Issue 12 names "a meeting
+  shared with police or children's social care" among what cannot wait: a strategy meeting is often within
+  days, and the digest lists only what falls due, not what was shared. They are sent little else at once (a
+  step of theirs passing its date).
+- **Everyone else (DSLs, directors of school, HR, auditors, staff): digest only.** Their part is
   oversight or contribution at a pace of days: the morning digest lists what is due and overdue, and the
   notifications page holds the rest. An email for every event would teach them to ignore Threshold's mail.
-  A partner still hears at once about a meeting shared with them if they turn immediate emails on.
 
 A person with several roles gets the most attentive default of them (a DSL who is also a case manager gets
 immediate emails). In-product notifications are always kept; the preference chooses only the emails.
@@ -32,7 +35,7 @@ from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
 
 # Roles whose work cannot wait a day: immediate emails as well as the digest, unless they choose otherwise.
-IMMEDIATE_ROLES = frozenset({Role.LADO, Role.LADO_MANAGER, Role.CASE_MANAGER})
+IMMEDIATE_ROLES = frozenset({Role.LADO, Role.LADO_MANAGER, Role.CASE_MANAGER, Role.POLICE_LIAISON, Role.CSC_MANAGER})
 
 
 @dataclass(frozen=True)
