@@ -143,3 +143,21 @@ def test_the_least_recently_used_list_is_dropped_first(persona, built, monkeypat
     fetch.visible_contacts(lara)
     fetch.visible_contacts(lara, "change")
     assert built == ["view", "change", "decide", "change"]
+
+
+def test_a_list_that_compares_with_today_is_kept_for_its_day_and_built_again_the_next(persona, monkeypatch) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    monkeypatch.setattr(fetch, "_kept_lists", OrderedDict())
+    lara = persona("lara")
+    with time_machine.travel(dt.datetime(2026, 12, 24, 12, tzinfo=dt.UTC), tick=False):
+        fetch.visible_deadlines(lara)
+        fetch.visible_deadlines(lara)  # the same day: the same list
+    with time_machine.travel(dt.datetime(2026, 12, 29, 9, tzinfo=dt.UTC), tick=False):
+        fetch.visible_deadlines(lara)
+    days = [key[-1] for key in fetch._kept_lists if key[0] == "threshold.access.fetch.visible_deadlines"]
+    assert days == [dt.date(2026, 12, 24), dt.date(2026, 12, 29)]
+    # A list that reads no date is kept whatever the day.
+    assert {key[-1] for key in fetch._kept_lists if key[0] != "threshold.access.fetch.visible_deadlines"} <= {None}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests.concerns.conftest import TIER_2_FACTS
 from threshold.access import fetch
 from threshold.accounts.models import Membership, Organisation
+from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.concerns import presenters, selectors, services
@@ -20,6 +21,10 @@ from threshold.concerns.models import Concern, ConcernStatus, PatternFinding, Ro
 from threshold.concerns.services.deadlines import pattern_review_deadline_sync
 from threshold.demo import world
 from threshold.jinja2 import govuk_date
+from threshold.notifications.models import Notification, NotificationKind
+from threshold.notifications.services.reminders import remind
+from threshold.timescales.models import Deadline
+from threshold.timescales.selectors import open_deadlines
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +179,15 @@ def test_a_review_missed_only_for_a_concern_about_hana_is_not_overdue_on_her_hom
     assert selectors.reviews_due(user=persona("priya"), organisations=[oakfield])[0].overdue == last.end
     assert selectors.reviews_due(user=persona("hana"), organisations=[oakfield])[0].overdue is None
     assert "last term's review was due" not in signed_in("hana").get(reverse("home")).content.decode()
+    # Nor in her work list, its counts or the reminders: the missed review's row is not hers to see.
+    missed = Deadline.objects.get(record_key=f"organisation:{oakfield.pk}", kind="pattern-review", due_on=last.end)
+    assert missed not in open_deadlines(persona("hana"), everything=True)
+    assert missed in open_deadlines(persona("priya"))
+    # The reminder pass the day after the term ended, when the missed review is told.
+    remind(on=last.end + dt.timedelta(days=1), audit_context=AuditContext.system("remind"))
+    told = Notification.objects.filter(kind=NotificationKind.DEADLINE_MISSED, url__isnull=False)
+    assert not told.filter(recipient=persona("hana"), text__contains=oakfield.name[:40]).exists()
+    assert told.filter(recipient=persona("priya"), text__startswith="Deadline missed: Termly pattern review").exists()
 
 
 def test_the_home_panel_lists_open_low_level_concerns_and_audits_what_it_shows(

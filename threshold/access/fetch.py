@@ -8,6 +8,7 @@ nothing. Every read (``view``, ``view_report``, ``view_summary``,
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import threading
 from collections import OrderedDict
@@ -19,6 +20,7 @@ from typing import Any, Literal, TypeVar, cast
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from threshold.access import policies
 from threshold.access.compiled import CompiledWhere
@@ -71,10 +73,32 @@ def kept(build: F) -> F:
     key; nothing has to be forgotten.
 
     A selector whose list is built on ``visible_*`` lists and conditions in SQL alone may be kept too (the
-    home page's lists: ADR 0041). Whatever else it reads in Python (the settings a person handles, today's
-    date) must be one of its arguments, so that it is in the key; its name in the key is the module's and the
-    function's.
+    home page's lists: ADR 0041). Whatever else it reads in Python (the settings a person handles) must be one of
+    its arguments, so that it is in the key, and a list that compares a date with today is ``kept_for_the_day``;
+    its name in the key is the module's and the function's.
     """
+    return _keeper(build, dated=False)
+
+
+def kept_for_the_day(build: F) -> F:
+    """``kept``, and keyed by today's date too: for a list whose condition compares a date with today (``today``).
+
+    Today is the one input such a condition reads besides the scope, rule 2's key and its arguments; in the key,
+    a list kept yesterday is never used today, and a test's frozen clock meets a list of its own day.
+    """
+    return _keeper(build, dated=True)
+
+
+# The day a dated list is being built for (``kept_for_the_day``): its builder reads the day its key holds.
+_building_day: ContextVar[dt.date | None] = ContextVar("threshold_access_building_day", default=None)
+
+
+def today() -> dt.date:
+    """Today, as the list being built is kept for (``kept_for_the_day``), else the local date now."""
+    return _building_day.get() or timezone.localdate()
+
+
+def _keeper(build: F, *, dated: bool) -> F:
     signature = inspect.signature(build)
     name = f"{build.__module__}.{build.__qualname__}"
 
@@ -88,17 +112,19 @@ def kept(build: F) -> F:
         bound = signature.bind(user, *arguments, **named)
         bound.apply_defaults()
         asked = tuple(bound.arguments.items())[1:]  # the reader is in the fingerprint
-        key = (name, asked, scope.fingerprint(), policies.rule_two_key(scope))
+        day = timezone.localdate() if dated else None
+        key = (name, asked, scope.fingerprint(), policies.rule_two_key(scope), day)
         with _kept_lock:
             kept = _kept_lists.get(key)
             if kept is not None:
                 _kept_lists.move_to_end(key)  # the least recently used goes first
         if kept is None:
-            token = _building.set(scope)
+            token, day_token = _building.set(scope), _building_day.set(day)
             try:
                 kept = build(user, *arguments, **named)
             finally:
                 _building.reset(token)
+                _building_day.reset(day_token)
             # Its condition compiled once too, for every copy (ADR 0040).
             kept.query.where = CompiledWhere.keep(kept.query.where)
             with _kept_lock:
@@ -281,7 +307,7 @@ def access_document(
     return _fetch(user, visible_documents(user), document_id, action, "document", request)
 
 
-@kept
+@kept_for_the_day
 def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]:
     """Deadlines on records the user may see (``view``) or act on (``change``): a deadline follows its record.
 
@@ -318,13 +344,33 @@ def visible_deadlines(user: User, action: Action = "view") -> QuerySet[Deadline]
         if rule != policies.NOTHING:
             condition |= Q(Exists(model._default_manager.filter(rule, pk=OuterRef(column))))
     if handlers:
-        condition |= Q(record_key__startswith="organisation:", organisation_id__in=handlers)
+        condition |= Q(record_key__startswith="organisation:", organisation_id__in=handlers) & _review_may_be_told(
+            scope
+        )
     # Every branch is an EXISTS or a test of the row's own columns: no join, so no row can repeat, and a work
     # list need not sort and de-duplicate whole rows to page them (``threshold.core.pagination``).
     return _visible(Deadline, policies.pruned(condition), repeats=False)
 
 
-@kept
+def _review_may_be_told(scope: Scope) -> Q:
+    """An organisation's own deadline before its day, or after it where the reader may see a concern it was for.
+
+    The termly pattern review of a term that has ended is kept (and is overdue) because the setting had concerns
+    to review by the term's end (``concerns.services.deadlines``). Where every one of them is hidden from the
+    reader (about them, rule 2, or sent past them to the trust), showing them the missed review would tell them
+    those concerns exist: it is left out of their lists, counts, reminders and digests. The reviewers who may see
+    a concern it covers are told as before.
+    """
+    covered = Concern._default_manager.filter(
+        policies.concern_condition(scope, "view"),
+        organisation=OuterRef("organisation"),
+        raised_on__lte=OuterRef("due_on"),
+        imported=False,
+    )
+    return Q(due_on__gte=today()) | Q(Exists(covered))
+
+
+@kept_for_the_day
 def actionable_deadlines(user: User) -> QuerySet[Deadline]:
     """The deadlines that are the user's to act on: those they own, and those nobody owns on a record they change.
 

@@ -268,15 +268,15 @@ class ReviewDue:
 
 
 def reviews_due(*, user: User, organisations: list[Organisation], today: dt.date | None = None) -> list[ReviewDue]:
-    """Each organisation's next pattern review, and a past term's review still open: one query (two if one was missed).
+    """Each organisation's next pattern review, and a past term's review still open: one query.
 
     Read from the stored deadlines that the review services and the daily reminder pass keep
     (``concerns.services.deadlines.pattern_review_deadline_sync``: this term's, last term's when there were
     concerns to review by its end, and next term's once this term's is done), so the home panel, the reviews page
     and the work list agree on when it is due. An organisation the pass has not reached yet has no row: its review
-    is due at the end of this term, as the pass would write. A missed review is shown only where this reader may
-    see a concern it should have covered: the stored row counts every concern of the setting, one about the reader
-    (or sent past them to the trust) among them, and nobody learns of a record about them from a reminder.
+    is due at the end of this term, as the pass would write. A missed review reaches only a reader who may see a
+    concern it should have covered (``fetch.visible_deadlines``): the stored row counts every concern of the
+    setting, one about the reader (or sent past them to the trust) among them.
     """
     today = today or timezone.localdate()
     rows: dict[int, list[dt.date]] = {organisation.pk: [] for organisation in organisations}
@@ -285,19 +285,11 @@ def reviews_due(*, user: User, organisations: list[Organisation], today: dt.date
     )
     for organisation_id, due_on in open_reviews.order_by("due_on").values_list("organisation_id", "due_on"):
         rows[organisation_id].append(due_on)
-    # Only when a review was missed (seldom): was there a concern this reader may see for it to have covered?
-    seen: set[tuple[int, dt.date]] = set()
-    if any(day < today for dates in rows.values() for day in dates):
-        covered = fetch.visible_concerns(user).filter(
-            organisation=OuterRef("organisation"), raised_on__lte=OuterRef("due_on"), imported=False
-        )
-        missed = open_reviews.filter(due_on__lt=today).filter(Exists(covered)).order_by()
-        seen = set(missed.values_list("organisation_id", "due_on"))
     this_term = term_of(today).end
     due = []
     for organisation in organisations:
         dates = rows[organisation.pk]
-        overdue = [day for day in dates if day < today and (organisation.pk, day) in seen]
+        overdue = [day for day in dates if day < today]
         coming = [day for day in dates if day >= today]
         due.append(ReviewDue(organisation, coming[0] if coming else this_term, overdue[-1] if overdue else None))
     return due
