@@ -161,3 +161,21 @@ def test_a_list_that_compares_with_today_is_kept_for_its_day_and_built_again_the
     assert days == [dt.date(2026, 12, 24), dt.date(2026, 12, 29)]
     # A list that reads no date is kept whatever the day.
     assert {key[-1] for key in fetch._kept_lists if key[0] != "threshold.access.fetch.visible_deadlines"} <= {None}
+
+
+def test_a_list_kept_without_a_day_may_not_read_today_nor_be_built_on_one_that_does(persona, monkeypatch) -> None:
+    monkeypatch.setattr(fetch, "_kept_lists", OrderedDict())
+
+    @fetch.kept
+    def reads_today(user):
+        fetch.today()
+        return fetch.visible_cases(user)
+
+    @fetch.kept
+    def built_on_deadlines(user):
+        return fetch.visible_deadlines(user)
+
+    with pytest.raises(RuntimeError, match="kept_for_the_day"):
+        reads_today(persona("lara"))
+    with pytest.raises(RuntimeError, match="kept_for_the_day"):
+        built_on_deadlines(persona("lara"))

@@ -183,6 +183,8 @@ def test_a_review_missed_only_for_a_concern_about_hana_is_not_overdue_on_her_hom
     missed = Deadline.objects.get(record_key=f"organisation:{oakfield.pk}", kind="pattern-review", due_on=last.end)
     assert missed not in open_deadlines(persona("hana"), everything=True)
     assert missed in open_deadlines(persona("priya"))
+    this_term = Deadline.objects.get(record_key=f"organisation:{oakfield.pk}", kind="pattern-review", due_on__gte=today)
+    assert this_term in open_deadlines(persona("hana"))  # this term's review is still hers to do
     # The reminder pass the day after the term ended, when the missed review is told.
     remind(on=last.end + dt.timedelta(days=1), audit_context=AuditContext.system("remind"))
     told = Notification.objects.filter(kind=NotificationKind.DEADLINE_MISSED, url__isnull=False)
@@ -326,3 +328,19 @@ def test_the_share_page_and_triage_show_the_packs_examples(share, persona, signe
     ).content.decode()  # fmt: skip
     assert "Examples the policy gives for" in advice
     assert "Physical" in advice
+
+
+def test_this_terms_review_leaves_hanas_work_when_its_day_passes_if_its_only_concern_is_about_her(
+    persona, oakfield, share, time_machine
+) -> None:
+    time_machine.move_to(dt.datetime(2026, 12, 30, 9, tzinfo=dt.UTC), tick=False)  # the day before the term's end
+    about_hana = share(persona("tom"), subject_user=persona("hana"), subject_name="Hana Head")
+    Concern.objects.filter(pk=about_hana.pk).update(raised_on=dt.date(2026, 12, 1))
+    pattern_review_deadline_sync(oakfield)
+    row = Deadline.objects.get(
+        record_key=f"organisation:{oakfield.pk}", kind="pattern-review", due_on=dt.date(2026, 12, 31)
+    )
+    assert row in open_deadlines(persona("hana"))  # due tomorrow: hers, as every term's is
+    time_machine.move_to(dt.datetime(2027, 1, 1, 9, tzinfo=dt.UTC), tick=False)  # its day has passed
+    assert row not in open_deadlines(persona("hana"))  # overdue only for a concern she may not know of
+    assert row in open_deadlines(persona("priya"))

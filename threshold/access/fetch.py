@@ -94,8 +94,16 @@ _building_day: ContextVar[dt.date | None] = ContextVar("threshold_access_buildin
 
 
 def today() -> dt.date:
-    """Today, as the list being built is kept for (``kept_for_the_day``), else the local date now."""
-    return _building_day.get() or timezone.localdate()
+    """Today, as the list being built is kept for (``kept_for_the_day``), else the local date now.
+
+    Refused inside a list kept without a day (``kept``): the date would be kept in its SQL for the process.
+    """
+    day = _building_day.get()
+    if day is not None:
+        return day
+    if _building.get() is not None:
+        raise RuntimeError("A list whose condition reads today must be kept_for_the_day, not kept.")
+    return timezone.localdate()
 
 
 def _keeper(build: F, *, dated: bool) -> F:
@@ -112,7 +120,11 @@ def _keeper(build: F, *, dated: bool) -> F:
         bound = signature.bind(user, *arguments, **named)
         bound.apply_defaults()
         asked = tuple(bound.arguments.items())[1:]  # the reader is in the fingerprint
-        day = timezone.localdate() if dated else None
+        # A dated list built inside another (actionable_deadlines on visible_deadlines) takes the outer one's day;
+        # inside a list kept without a day, its date would be kept in that list's SQL for the process: refused.
+        if dated and _building.get() is not None and _building_day.get() is None:
+            raise RuntimeError(f"{name} compares with today: a list built on it must be kept_for_the_day.")
+        day = (_building_day.get() or timezone.localdate()) if dated else None
         key = (name, asked, scope.fingerprint(), policies.rule_two_key(scope), day)
         with _kept_lock:
             kept = _kept_lists.get(key)

@@ -131,8 +131,10 @@ def _term_key(term: Term) -> str:
 def pattern_review_deadline_sync(organisation: Organisation, *, today: dt.date | None = None) -> None:
     """Make the organisation's stored termly pattern review deadlines match its completed reviews.
 
-    The terms move with the calendar, so the daily reminder pass runs this for every setting (``today`` is
-    the day it reminds for) as well as the services that start and complete a review.
+    The terms move with the calendar, so ``manage.py deadlines_sync`` (cron, before the reminder pass) runs this
+    for every setting on today's date, as do the services that start and complete a review. ``today`` is for
+    tests and must not be a day to come: who may be told of a missed review is decided against the real date
+    (``access.fetch.visible_deadlines``), so rows written for a future day would reach readers early.
     """
     completed = PatternReview.objects.filter(organisation=organisation, completed_at__isnull=False)
     current = term_of(today or timezone.localdate())
