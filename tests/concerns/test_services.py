@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from threshold.concerns.models import (
 )
 from threshold.jinja2 import govuk_date
 from threshold.people.models import Person
+from threshold.timescales.models import Deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -445,3 +447,19 @@ def test_escalating_a_pattern_leaves_a_closed_or_already_escalated_concern_as_it
     later = escalate("Seen again next review.")
     assert later != earlier
     assert Concern.objects.get(pk=first.pk).escalated_to == earlier
+
+
+def test_a_low_level_concerns_review_chosen_for_good_friday_stays_on_good_friday(persona, share) -> None:
+    with time_machine.travel(dt.datetime(2027, 3, 22, 10, tzinfo=dt.UTC), tick=False):
+        concern = share(persona("tom"), raised_on=dt.date(2027, 3, 22))
+        _triage(persona("hana"), concern)
+        concern.refresh_from_db()
+        services.low_level_record_save(
+            actor=persona("hana"), concern=concern, expected_version=0,
+            values={**RECORD, "action_due_on": dt.date(2027, 3, 25), "review_on": dt.date(2027, 3, 26)},
+        )  # fmt: skip  # the Thursday before Easter, and Good Friday
+    rows = {row.kind: row for row in Deadline.objects.filter(concern=concern)}
+    # Dates a person chose: not carried past the Easter holidays.
+    assert rows["low-level-review"].due_on == dt.date(2027, 3, 26)
+    assert rows["low-level-action"].due_on == dt.date(2027, 3, 25)
+    assert rows["low-level-review"].status_on(dt.date(2027, 3, 29)) == "overdue"  # on Easter Monday

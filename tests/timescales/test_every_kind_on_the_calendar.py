@@ -147,3 +147,17 @@ def test_a_supply_workers_cover_after_a_removal_on_good_friday_is_due_48_hours_l
         dt.date(2027, 3, 28),
         DeadlineState.OPEN,
     )
+
+
+def test_the_lessons_review_of_a_case_concluded_on_the_late_may_bank_holiday_is_due_that_day(persona, records) -> None:
+    allegation = _open(persona, records, dt.date(2027, 5, 24))
+    with on(dt.date(2027, 5, 24)):
+        services.step_record(
+            actor=persona("hana"), allegation=allegation, step=Step.DISCUSS_WITH_LADO,
+            done_on=dt.date(2027, 5, 24), decision="Agreed with the LADO: investigate.", route="investigation",
+        )  # fmt: skip
+    _conclude(persona, allegation, LATE_MAY_BANK_HOLIDAY, outcome="unsubstantiated")
+    review = _rows(allegation)["lessons-review"]
+    # Section 11's review falls due the day of the outcome, holiday or not, and is overdue the day after.
+    assert (review.due_on, review.state) == (LATE_MAY_BANK_HOLIDAY, DeadlineState.OPEN)
+    assert review.status_on(dt.date(2027, 6, 1)) == "overdue"
