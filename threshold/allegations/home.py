@@ -1,11 +1,11 @@
 """The allegations panel on the home page: open allegations the user manages, and concluded ones still to follow up.
 
 Concluded allegations join the panel while a DBS or TRA referral, the lessons-learned review, the outcome for a
-supply worker's agency or the personnel file is still to be done (``listing.concluded_with_follow_ups``). What
-falls due on them is the work panel's, above this one, read from the stored deadlines: the page says it once.
-The panel names adults, so showing it is an audited read of the allegations listed. It is bounded
-(``PANEL_LIMIT`` of each, a link to the full list), so its queries are the same for an authority's first
-allegation and its thousandth.
+supply worker's agency or the personnel file is still to be done (``listing.concluded_with_follow_ups``). The
+work panel above this one lists the steps the reader owns; each row here says when its allegation's next step is
+due, whoever owns it (``listing.open_managed``), and names the follow-ups no work list holds. The panel names
+adults, so showing it is an audited read of the allegations listed. It is bounded (``PANEL_LIMIT`` of each, a
+link to the full list), so its queries are the same for an authority's first allegation and its thousandth.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Both once asked each allegation for its due items (``selectors.due_items``: the checklist and the records behind
 it, a dozen queries an allegation), so a page's queries grew with its rows (issue 15: "no per-row queries"). They
 now read the stored deadlines the services keep (ADR 0024): the list counts each row's overdue clocks in its own
-query (``fetch.deadlines_of_listed``), and the panel finds the concluded allegations still to follow up by
-counting theirs. What is due on each is the work list's (``threshold.timescales``): the home page's work panel.
+query (``fetch.deadlines_of_listed``), and the home panel reads each row's next open step's day as a subquery of
+its list (``open_managed``, ``_concluded``), finding the concluded allegations still to follow up by counting
+their open follow-ups. The steps themselves are listed by the work list (``threshold.timescales``).
 
 The same things are due as before: on an open allegation, the checklist's clocks (section 6's steps, the
 suspension risk assessment's review, a supply worker's replacement cover); after the outcome, the follow-ups
