@@ -9,10 +9,11 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, PrefixLoader
 from markupsafe import Markup
 
 from threshold.core.record_ids import token_of
+from threshold.govuk_components import GovukEnvironment, govuk_attributes, govuk_loader, govuk_select_options
 from threshold.policy import retention_in_words
 
 
@@ -102,11 +103,11 @@ def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader(
         [
             options["loader"],
-            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
+            PrefixLoader({"govuk_frontend_jinja": govuk_loader()}),
         ]
     )
     options.setdefault("autoescape", True)
-    env = Environment(**options)  # noqa: S701 - autoescape is switched on just above
+    env = GovukEnvironment(**options)
     env.globals.update(
         {
             "url": url,
@@ -115,6 +116,8 @@ def environment(**options: Any) -> Environment:
             "error_list": error_list,
             "select_items": select_items,
             "link": link,
+            "govuk_attributes": govuk_attributes,
+            "govuk_select_options": govuk_select_options,
             "record_token": token_of,
             "service_name": "Threshold",
             "demo_mode": settings.DEMO_MODE,
