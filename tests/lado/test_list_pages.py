@@ -13,7 +13,9 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +131,22 @@ def test_all_cases_lists_open_then_concluded_then_closed_cases_each_newest_first
 def test_the_case_statuses_sort_backwards_in_the_lists_order_so_the_index_serves_it() -> None:
     # ``list_selectors.LIST_ORDER`` sorts by the status's value, descending: a new status must fit that order.
     assert sorted(CaseStatus.values, reverse=True) == [CaseStatus.OPEN, CaseStatus.CONCLUDED, CaseStatus.CLOSED]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="reads SQLite's query plan; PostgreSQL plans by its statistics"
+)
+def test_mo_counting_cases_of_one_category_reads_an_index_not_every_case(persona, signed_in) -> None:
+    _cases(3, abuse_categories=["sexual"])
+    with CaptureQueriesContext(connection) as queries:
+        signed_in("mo").get(reverse("case_list_all"), {"category": "sexual"})
+    count = next(
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "sexual" in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {count}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX lado_case_la_categories" in plan
 
 
 def test_the_employer_filter_is_typed_once_there_are_more_employers_than_a_list_offers(
