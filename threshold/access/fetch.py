@@ -18,7 +18,7 @@ from functools import wraps
 from typing import Any, Literal, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -456,21 +456,43 @@ def records_about_person(person: Person) -> dict[str, set[str]]:
 
 
 def _record_ids_about(person_ids: list[int]) -> dict[str, set[str]]:
-    about = {
-        "person": person_ids,
-        "concern": Concern.objects.filter(subject__in=person_ids).values_list("pk", flat=True),
-        "allegation": Allegation.objects.filter(subject__in=person_ids).values_list("pk", flat=True),
-        "contact": Contact.objects.filter(subject__in=person_ids).values_list("pk", flat=True),
-        "case": Case.objects.filter(subject__in=person_ids).values_list("pk", flat=True),
-        "meeting": Meeting.objects.filter(case__subject__in=person_ids).values_list("pk", flat=True),
-        "document": Document.objects.filter(
-            Q(concern__subject__in=person_ids)
-            | Q(allegation__subject__in=person_ids)
-            | Q(case__subject__in=person_ids)
-            | Q(meeting__case__subject__in=person_ids)
-        ).values_list("pk", flat=True),
-    }
-    return {kind: {str(pk) for pk in ids} for kind, ids in about.items()}
+    """Ids of the records about these people, by type, in one query (a ``UNION ALL`` of one select per type).
+
+    The audit trail asks this on every page; six queries cost more to build and run than the one.
+    """
+    about: dict[str, set[str]] = {kind: set() for kind in _RECORDS_ABOUT}
+    about["person"] = {str(pk) for pk in person_ids}
+    if not person_ids:
+        return about
+    selects = [
+        model._default_manager.filter(condition(person_ids))
+        .annotate(record_type=Value(kind, output_field=CharField()))
+        .values_list("record_type", "pk")
+        .order_by()
+        for kind, (model, condition) in _RECORDS_ABOUT.items()
+    ]
+    for kind, pk in selects[0].union(*selects[1:], all=True):
+        about[kind].add(str(pk))
+    return about
+
+
+# Each kind of record about a person, and the condition naming the people's records of that kind.
+_RECORDS_ABOUT: dict[str, tuple[type[Model], Callable[[list[int]], Q]]] = {
+    "concern": (Concern, lambda ids: Q(subject__in=ids)),
+    "allegation": (Allegation, lambda ids: Q(subject__in=ids)),
+    "contact": (Contact, lambda ids: Q(subject__in=ids)),
+    "case": (Case, lambda ids: Q(subject__in=ids)),
+    "meeting": (Meeting, lambda ids: Q(case__subject__in=ids)),
+    "document": (
+        Document,
+        lambda ids: (
+            Q(concern__subject__in=ids)
+            | Q(allegation__subject__in=ids)
+            | Q(case__subject__in=ids)
+            | Q(meeting__case__subject__in=ids)
+        ),
+    ),
+}
 
 
 def can(user: User, action: Action, record: Model) -> bool:

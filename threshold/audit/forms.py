@@ -38,9 +38,9 @@ class EventFilterForm(WrittenForm):
     from_day, from_month, from_year = _date_boxes("start")
     to_day, to_month, to_year = _date_boxes("end")
 
-    def __init__(self, *args: Any, actors: Any, actions: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actors: list[tuple[int, str]], actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", "Anyone"), *[(u.pk, u.full_name) for u in actors]]  # type: ignore[attr-defined]
+        self.fields["actor"].choices = [("", "Anyone"), *actors]  # type: ignore[attr-defined]
         # Each action in words; its code is the value (what the filter and the export use).
         self.fields["action"].choices = [  # type: ignore[attr-defined]
             ("", "Any action"),
