@@ -13,6 +13,7 @@ changes, each giving the package's own HTML (whitespace between attributes aside
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +37,7 @@ def govuk_attributes(attributes: Any) -> Markup:
     output, less the stray whitespace its template leaves between attributes
     (``tests/core/test_govuk_rendering.py`` compares the two). A string is passed through as it is; a mapping's
     value may be a plain value (a boolean as ``true``/``false``) or ``{"value": ..., "optional": True}``, which is
-    left out when empty or false and written as a bare name when true.
+    left out when None, false or undefined and written as a bare name when true.
     """
     if isinstance(attributes, str):
         # As the package does: a string is the template author's own HTML, never a user's value.
@@ -84,9 +85,10 @@ class GovukEnvironment(Environment):
 def govuk_select_options(params: Mapping[str, Any]) -> Markup:
     """The ``<option>`` elements of a ``govukSelect``, as the package's template writes them.
 
-    An option is selected when its item says so, or when the select's ``value`` equals the item's value (its
-    text when it has none) and the item does not say ``"selected": False``. An item without a value has no
-    ``value`` attribute (the browser then sends its text); an empty item is skipped.
+    Each item is a dict (``select_items`` makes them). An option is selected when its item says so, or when the
+    select's ``value`` equals the item's value (its text when it has none) and the item does not say
+    ``"selected": False``. An item without a value has no ``value`` attribute (the browser then sends its text);
+    an empty item is skipped.
     """
     items = params.get("items")
     if not items:
@@ -135,14 +137,28 @@ _SELECT_OPTIONS_LOOP = (
 )
 
 
+# The SHA-256 of the package's ``macros/attributes.html`` that ``govuk_attributes`` was written from
+# (govuk-frontend-jinja 4.1.0), which ``govuk_loader`` replaces whole.
+_ATTRIBUTES_MACRO_SHA256 = "482f5ee47cdbd7da6f6dfc08237c750e864c430ce3ecdfb637bb7a027ba39a4d"
+
+
 def govuk_loader() -> BaseLoader:
     """The package's templates, with ``govukAttributes`` and a select's options loop in Python.
 
-    The select keeps the package's own template but for the loop, found by its exact text: if an upgrade of the
-    package changes the loop, starting Threshold fails here rather than rendering selects a different way.
+    The select keeps the package's own template but for the loop, found by its exact text; the attributes macro
+    is replaced whole, so its text must be the one ``govuk_attributes`` was written from. If an upgrade of the
+    package changes either, starting Threshold fails here rather than rendering a different way.
     """
     package = PackageLoader("govuk_frontend_jinja", "templates")
-    select, _, _ = package.get_source(Environment(autoescape=True), "components/select/macro.html")
+    source = Environment(autoescape=True)
+    attributes, _, _ = package.get_source(source, "macros/attributes.html")
+    if hashlib.sha256(attributes.encode()).hexdigest() != _ATTRIBUTES_MACRO_SHA256:
+        raise ImproperlyConfigured(
+            "govuk-frontend-jinja's govukAttributes (macros/attributes.html) is not the one "
+            "threshold.govuk_components.govuk_attributes was written from: compare the two, then update "
+            "_ATTRIBUTES_MACRO_SHA256"
+        )
+    select, _, _ = package.get_source(source, "components/select/macro.html")
     if _SELECT_OPTIONS_LOOP not in select:
         raise ImproperlyConfigured(
             "govuk-frontend-jinja's select (components/select/macro.html) no longer has the options loop "

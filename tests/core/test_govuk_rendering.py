@@ -93,6 +93,12 @@ def test_an_upgrade_that_changes_the_select_stops_threshold_starting(monkeypatch
         govuk_components.govuk_loader()
 
 
+def test_an_upgrade_that_changes_the_attributes_macro_stops_threshold_starting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(govuk_components, "_ATTRIBUTES_MACRO_SHA256", "0" * 64)
+    with pytest.raises(ImproperlyConfigured, match="is not the one"):
+        govuk_components.govuk_loader()
+
+
 def test_an_undefined_attributes_parameter_writes_nothing() -> None:
     assert govuk_attributes(Undefined(name="attributes")) == ""
 
