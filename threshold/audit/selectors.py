@@ -27,7 +27,8 @@ def records_hidden_from(viewer: User) -> dict[str, set[str]]:
     """The records about the viewer, by type: what the audit pages leave out (rule 2 reaches the audit trail).
 
     Read once for a page and handed to ``organisation_events`` and ``organisation_event_walks`` (``hidden``): a
-    page of events walks two indexes an organisation, and each read it afresh (7 queries each).
+    page of events walks two indexes an organisation, and each would read it afresh (two queries each: the
+    people who could be the viewer, then their records).
     """
     return fetch.records_about(viewer)
 
