@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.template import engines
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
+from threshold.access import fetch
+from threshold.access.guard import scoped
 from threshold.core.pagination import PAGE_SIZE, Segment, page_of, pages_of_segments
+from threshold.lado.models import Case, CaseShare
 
 factory = RequestFactory()
 EXAMPLE = (
@@ -115,3 +120,36 @@ def test_a_row_no_longer_in_the_list_is_left_off_its_page_and_the_rest_keep_thei
     )
     assert [group.name for group in page.rows] == ["g 29", "g 27", "g 26", "g 25"]
     assert (page.total, page.pages) == (30, 6)
+
+
+def _keys_sql(rows: object) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        page_of(rows, factory.get("/list"), by_key=True)  # type: ignore[arg-type]
+    return [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_list_of_one_table_is_counted_and_paged_by_key_without_distinct(persona, records) -> None:
+    # Mo's all cases: DISTINCT changes nothing on one table, but PostgreSQL hashed every case to reach a page.
+    cases = fetch.visible_cases(persona("mo")).order_by("-opened_at", "-pk")
+    count, keys, rows = _keys_sql(cases)
+    assert "COUNT(*)" in count
+    assert "DISTINCT" not in count
+    assert "DISTINCT" not in keys
+    assert "DISTINCT" in rows  # the page's rows are still read from the list as the access layer gives it
+
+
+@pytest.mark.django_db
+def test_a_list_whose_condition_joins_another_table_stays_distinct(persona, ids) -> None:
+    # A case shared twice is two rows of the join: its key is counted and shown once, as before.
+    case = Case.objects.get(pk=ids["case_chris"])
+    for partner in ("pat", "pat"):
+        CaseShare.objects.create(case=case, user=persona(partner), shared_by=persona("lara"))
+    # Marked as scoped as an access list is: the pagination evaluates it (threshold.access.guard).
+    rows = scoped(Case.objects.filter(shares__ended_at__isnull=True).distinct().order_by("pk"))
+    count, keys, _rows = _keys_sql(rows)
+    assert "DISTINCT" in count
+    assert "DISTINCT" in keys
+    page = page_of(rows, factory.get("/list"), by_key=True)
+    assert page.total == len(page.rows) == Case.objects.filter(shares__ended_at__isnull=True).distinct().count()
+    assert [row.pk for row in page.rows].count(case.pk) == 1

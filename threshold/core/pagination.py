@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
 T = TypeVar("T")
@@ -88,22 +89,45 @@ class _KeysFirst:
     counting them, or sorting them to reach a page, de-duplicates whole rows, annotations and all, for every
     record the reader may see. Here the count and the page's slice de-duplicate primary keys alone, and only the
     page's rows are then read whole (one more query): at a large authority's six thousand cases, all cases'
-    first page took 57 ms instead of 229 ms and the count 41 ms instead of 108 ms (SQLite).
+    first page took 57 ms instead of 229 ms and the count 41 ms instead of 108 ms (SQLite). A list read from its
+    own table alone (``_one_table``) cannot repeat a key, so its keys are read without ``DISTINCT`` at all.
     """
 
     def __init__(self, rows: QuerySet[Any]) -> None:
         self.rows = rows
+        self.keys = rows.values_list("pk", flat=True)
+        if _one_table(self.keys):
+            # A list read from one table, its conditions all on that table's columns or in subqueries, cannot
+            # repeat a primary key: DISTINCT would change nothing, but PostgreSQL would still hash every record
+            # the reader may see before sorting them to reach a page (7 ms at 6,000 cases), where without it
+            # it walks the list's index and stops at the page.
+            self.keys.query.distinct = False
 
     def count(self) -> int:
         """How many rows the list holds."""
-        return int(self.rows.values("pk").count())
+        return int(self.keys.count())
 
     def __getitem__(self, window: slice) -> list[Any]:
-        keys = list(self.rows.values_list("pk", flat=True)[window])
+        keys = list(self.keys[window])
         if not keys:
             return []
         found = {row.pk: row for row in self.rows.filter(pk__in=keys)}
         return [found[key] for key in keys if key in found]
+
+
+def _one_table(rows: QuerySet[Any]) -> bool:
+    """Whether the list reads its own table alone: no join in its conditions and none in its order.
+
+    A join a query set up but no longer uses (a ``select_related`` of the full list, dropped when only keys are
+    read) has no references and is not in its SQL.
+    """
+    query = rows.query
+    base = query.get_initial_alias()
+    if query.extra or query.distinct_fields or query.combinator:
+        return False
+    if any(query.alias_refcount[alias] for alias in query.alias_map if alias != base):
+        return False
+    return all(isinstance(field, str) and LOOKUP_SEP not in field for field in query.order_by)
 
 
 def _numbers_shown(current: int, pages: int) -> list[int]:
