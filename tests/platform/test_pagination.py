@@ -137,6 +137,9 @@ def test_a_list_of_one_table_is_counted_and_paged_by_key_without_distinct(person
     assert "DISTINCT" not in count
     assert "DISTINCT" not in keys
     assert "DISTINCT" in rows  # the page's rows are still read from the list as the access layer gives it
+    page = page_of(cases, factory.get("/list"), by_key=True)
+    assert page.total == cases.count()
+    assert [case.pk for case in page.rows] == list(cases.values_list("pk", flat=True)[:PAGE_SIZE])
 
 
 @pytest.mark.django_db
@@ -153,3 +156,24 @@ def test_a_list_whose_condition_joins_another_table_stays_distinct(persona, ids)
     page = page_of(rows, factory.get("/list"), by_key=True)
     assert page.total == len(page.rows) == Case.objects.filter(shares__ended_at__isnull=True).distinct().count()
     assert [row.pk for row in page.rows].count(case.pk) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "joined",
+    [
+        lambda cases: cases.order_by("-shares", "pk"),  # a related name sorts through a join made when compiled
+        lambda cases: cases.extra(tables=["lado_caseshare"], where=["lado_caseshare.case_id = lado_case.id"]).order_by(
+            "pk"
+        ),
+    ],
+    ids=["ordered by a related name", "an extra table"],
+)
+def test_a_list_joined_only_when_compiled_stays_distinct(persona, ids, joined) -> None:
+    case = Case.objects.get(pk=ids["case_chris"])
+    for _ in range(2):
+        CaseShare.objects.create(case=case, user=persona("pat"), shared_by=persona("lara"))
+    rows = scoped(joined(Case.objects.filter(pk=case.pk).distinct()))
+    count, keys, _rows = _keys_sql(rows)
+    assert "DISTINCT" in count
+    assert "DISTINCT" in keys

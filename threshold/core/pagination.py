@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
@@ -119,15 +120,32 @@ def _one_table(rows: QuerySet[Any]) -> bool:
     """Whether the list reads its own table alone: no join in its conditions and none in its order.
 
     A join a query set up but no longer uses (a ``select_related`` of the full list, dropped when only keys are
-    read) has no references and is not in its SQL.
+    read) has no references and is not in its SQL. Its order may name its own columns, its annotations and
+    forward keys (a key sorts by its own column); a related name or an ``extra`` table would join at compile time.
     """
     query = rows.query
     base = query.get_initial_alias()
-    if query.extra or query.distinct_fields or query.combinator:
+    if query.extra or query.extra_tables or query.distinct_fields or query.combinator:
         return False
     if any(query.alias_refcount[alias] for alias in query.alias_map if alias != base):
         return False
-    return all(isinstance(field, str) and LOOKUP_SEP not in field for field in query.order_by)
+    return all(_own_column(rows.model, query, field) for field in query.order_by)
+
+
+def _own_column(model: type[Model], query: Any, field: object) -> bool:
+    """Whether an ``order_by`` entry sorts by a column of the list's own table (or an annotation of it)."""
+    if not isinstance(field, str):
+        return False
+    name = field.lstrip("-")
+    if name in ("pk", "?") or name in query.annotations:
+        return True
+    if LOOKUP_SEP in name:
+        return False
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return bool(found.concrete) and not found.many_to_many
 
 
 def _numbers_shown(current: int, pages: int) -> list[int]:
