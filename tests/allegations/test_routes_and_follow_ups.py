@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -515,3 +517,20 @@ def test_the_persons_copy_is_a_printable_page_and_an_audited_read(signed_in, per
     assert "A pupil alleged Chris grabbed his arm." in html
     assert "govuk-service-navigation" not in html
     assert AuditEvent.objects.filter(action="record.view", record_id=str(chris_allegation.pk)).count() == before + 1
+
+
+def test_the_allegation_page_reads_the_police_involvement_and_the_outcome_once_each(persona, chris_allegation) -> None:
+    _police(persona, chris_allegation)
+    _conclude(persona, chris_allegation)
+    chris_allegation.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        state = selectors.allegation_state(chris_allegation)
+    tables = [
+        query["sql"].split(" FROM ", 1)[1].split()[0] for query in queries.captured_queries if " FROM " in query["sql"]
+    ]
+    assert tables.count('"allegations_policeinvolvement"') == 1
+    assert tables.count('"allegations_outcomerecord"') == 1
+    # What it read once is what each reader would have read on its own.
+    assert state["paused"] == services.investigation_paused(chris_allegation)
+    assert state["follow_ups"] == selectors.referral_follow_ups(chris_allegation)
+    assert state["follow_ups"]["dbs"]["open"]

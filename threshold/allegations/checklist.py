@@ -25,6 +25,7 @@ from threshold.allegations.models import (
     Employment,
     OutcomeRecord,
     ParentUpdate,
+    PoliceInvolvement,
     ReferralFollowUp,
     RiskAssessment,
     Route,
@@ -41,7 +42,13 @@ def investigation_paused(allegation: Allegation) -> bool:
     """Whether the police are involved and have not yet authorised internal proceedings."""
     if allegation.status == AllegationStatus.CONCLUDED:
         return False
-    police = allegation.police_records.order_by("recorded_at", "pk").last()
+    return paused_by(allegation, latest(allegation.police_records.all()))
+
+
+def paused_by(allegation: Allegation, police: PoliceInvolvement | None) -> bool:
+    """``investigation_paused``, given the police involvement that stands (a caller that has read it already)."""
+    if allegation.status == AllegationStatus.CONCLUDED:
+        return False
     return bool(police and police.involved and not police.proceedings_authorised)
 
 
@@ -307,7 +314,11 @@ def referral_follow_ups(allegation: Allegation) -> dict[str, dict[str, Any]]:
     ``made`` is the referral's date and reference (on the outcome or recorded
     after it), ``reason`` why it was not made; ``open`` while neither exists.
     """
-    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
+    return follow_ups_after(allegation, latest(allegation.outcomes.all()))
+
+
+def follow_ups_after(allegation: Allegation, outcome: OutcomeRecord | None) -> dict[str, dict[str, Any]]:
+    """``referral_follow_ups``, given the outcome that stands (a caller that has read it already)."""
     if outcome is None:
         return {}
     advice = outcome.assessment.get("referrals", {}) if isinstance(outcome.assessment, dict) else {}

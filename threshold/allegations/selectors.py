@@ -34,6 +34,7 @@ from threshold.allegations.checklist import checklist as checklist
 from threshold.allegations.checklist import chosen_route as chosen_route
 from threshold.allegations.checklist import cover_due as cover_due
 from threshold.allegations.checklist import due_from as due_from
+from threshold.allegations.checklist import follow_ups_after, paused_by
 from threshold.allegations.checklist import latest as latest
 from threshold.allegations.checklist import referral_follow_ups as referral_follow_ups
 from threshold.allegations.models import (
@@ -47,7 +48,6 @@ from threshold.allegations.models import (
     StepRecord,
     SuspensionDecision,
 )
-from threshold.allegations.services import investigation_paused
 from threshold.policy.pack import Pack
 from threshold.timescales.models import Deadline
 
@@ -123,7 +123,7 @@ def follow_up_items(allegation: Allegation) -> list[DueItem]:
             outcome.concluded_on,
             f"prompt-{body}",
         )
-        for body, entry in referral_follow_ups(allegation).items()
+        for body, entry in follow_ups_after(allegation, outcome).items()
         if entry["open"]
     ]
     agency: AgencyRecord | None = latest(allegation.agency_records.all())
@@ -154,7 +154,9 @@ def allegation_state(allegation: Allegation, *, steps: list[ChecklistItem] | Non
 
     ``steps``: the allegation's ``checklist`` when the caller has it (its records give the route chosen).
     """
+    # Each read once, though several parts of the page ask for it.
     police: PoliceInvolvement | None = latest(allegation.police_records.all())
+    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
     assessment: RiskAssessment | None = latest(allegation.risk_assessments.prefetch_related("rows"))
     return {
         "referral": allegation.referrals.select_related("local_authority").prefetch_related("children").first(),
@@ -163,13 +165,13 @@ def allegation_state(allegation: Allegation, *, steps: list[ChecklistItem] | Non
         "support": latest(allegation.support_records.all()),
         "progress_updates": list(allegation.progress_updates.select_related("recorded_by")),
         "police": police,
-        "paused": investigation_paused(allegation),
+        "paused": paused_by(allegation, police),
         "cover_due": cover_due(allegation),
-        "outcome": latest(allegation.outcomes.all()),
+        "outcome": outcome,
         "file_record": latest(allegation.file_records.all()),
         "lessons": list(allegation.lessons.select_related("recorded_by")),
         "agency_record": latest(allegation.agency_records.select_related("agency")),
-        "follow_ups": referral_follow_ups(allegation),
+        "follow_ups": follow_ups_after(allegation, outcome),
         "route": chosen_route(
             _records_by_step(allegation) if steps is None else {item.step: item.records for item in steps}
         ),
