@@ -22,12 +22,12 @@ from markupsafe import Markup
 from threshold import govuk_components
 from threshold.govuk_components import GovukEnvironment, govuk_attributes
 
-# The package's templates as they ship, in Jinja's own environment: what Threshold's rendering is held to.
+# The package's templates as they ship, in Jinja's own environment (none of Threshold's replacements): what
+# Threshold's rendering is held to.
 PACKAGE = Environment(
     loader=PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
     autoescape=True,
 )
-PACKAGE.globals["govuk_attributes"] = govuk_attributes
 
 
 def _ours() -> Environment:
