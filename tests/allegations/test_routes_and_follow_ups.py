@@ -519,18 +519,26 @@ def test_the_persons_copy_is_a_printable_page_and_an_audited_read(signed_in, per
     assert AuditEvent.objects.filter(action="record.view", record_id=str(chris_allegation.pk)).count() == before + 1
 
 
-def test_the_allegation_page_reads_the_police_involvement_and_the_outcome_once_each(persona, chris_allegation) -> None:
+def test_the_allegation_page_reads_each_record_that_stands_once_for_all_its_parts(
+    persona, signed_in, chris_allegation
+) -> None:
+    # The checklist, what stands, what is due, the pack's advice and the duties each ask for these.
     _police(persona, chris_allegation)
     _conclude(persona, chris_allegation)
-    chris_allegation.refresh_from_db()
+    client = signed_in("hana")
+    url = reverse("allegation_detail", args=[chris_allegation.pk])
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
-        state = selectors.allegation_state(chris_allegation)
+        assert client.get(url).status_code == 200
     tables = [
         query["sql"].split(" FROM ", 1)[1].split()[0] for query in queries.captured_queries if " FROM " in query["sql"]
     ]
-    assert tables.count('"allegations_policeinvolvement"') == 1
-    assert tables.count('"allegations_outcomerecord"') == 1
-    # What it read once is what each reader would have read on its own.
+    for table in ("policeinvolvement", "outcomerecord", "riskassessment", "referral"):
+        assert tables.count(f'"allegations_{table}"') == 1, table
+    # What the page read once is what each reader reads on its own.
+    allegation = selectors.allegation_for_page(persona("hana"), chris_allegation.pk, request=None)
+    state = selectors.allegation_state(allegation)
+    chris_allegation.refresh_from_db()
     assert state["paused"] == services.investigation_paused(chris_allegation)
     assert state["follow_ups"] == selectors.referral_follow_ups(chris_allegation)
     assert state["follow_ups"]["dbs"]["open"]

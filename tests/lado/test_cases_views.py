@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +44,26 @@ def _adult(case: Case, **overrides: str) -> dict[str, str]:
     }
     data.update(overrides)
     return data
+
+
+def _tables_read(queries: CaptureQueriesContext) -> list[str]:
+    """The table each SELECT reads first (``"lado_casechild"``), in order."""
+    return [query["sql"].split(" FROM ", 1)[1].split()[0] for query in queries if query["sql"].startswith("SELECT")]
+
+
+def test_the_case_page_reads_each_of_the_cases_own_tables_once_for_all_its_panels(signed_in, chris_case) -> None:
+    # The data set cards, "Still to record", the decisions panel and the timescales each read these rows.
+    client = signed_in("lara")
+    url = reverse("case_detail", args=[chris_case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    tables = _tables_read(queries)
+    for table in ("lado_casechild", "lado_investigation", "lado_bodyreferral", "lado_riskmeasure", "lado_conclusion"):
+        assert tables.count(f'"{table}"') == 1, table
+    # The adult, the LADO, the employer and the contact come with the case, not one query each.
+    assert tables.count('"people_person"') == 1  # rule 2's own read of who Lara is
+    assert chris_case.subject.full_name in html
 
 
 def test_the_case_page_shows_the_recording_data_set_under_the_protocols_headings(signed_in, chris_case) -> None:

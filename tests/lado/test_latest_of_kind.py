@@ -1,4 +1,5 @@
-"""`latest_of_kind` gives the row that stands for each kind, in one query, on any queryset.
+"""`latest_of_kind` gives the row that stands for each kind, in one query, on any queryset; `latest_of_each` and
+`last_recorded` give the same answers from rows already read.
 
 The rows are a case's risk measures, written straight into the demo case about Chris Coach with chosen times, so
 that "latest" is decided by the data and not by the order the test happened to write them in.
@@ -11,7 +12,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from threshold.core.querysets import latest_of_kind
+from threshold.core.querysets import last_recorded, latest_of_each, latest_of_kind
 from threshold.lado.models import Case, RiskMeasure
 from threshold.lado.models.cases import RiskMeasureKind
 
@@ -96,3 +97,28 @@ def test_a_related_manager_of_a_fetched_record_stays_scoped(chris_case, measures
 def test_an_empty_order_is_refused(chris_case) -> None:
     with pytest.raises(ValueError, match="needs an order"):
         latest_of_kind(chris_case.risk_measures.all(), "kind", order_by=())
+
+
+def test_rows_already_read_give_the_same_standing_rows_oldest_first(chris_case, measures, persona) -> None:
+    measure(chris_case, RiskMeasureKind.REDEPLOYED, 4, "Redeployed, typed a second time", persona("lara"))
+    in_sql = list(latest_of_kind(chris_case.risk_measures.all(), "kind").order_by("recorded_at", "pk"))
+
+    assert latest_of_each(chris_case.risk_measures.all(), "kind") == in_sql
+
+
+def test_the_last_recorded_row_is_the_latest_and_of_two_in_one_instant_the_later_written(chris_case, measures) -> None:
+    assert last_recorded(chris_case.risk_measures.all()) == measures["later_suspension"]
+    tie = measure(
+        chris_case, RiskMeasureKind.REDEPLOYED, 5, "Redeployed the same minute", measures["redeployed"].recorded_by
+    )
+
+    assert last_recorded(chris_case.risk_measures.all()) == tie
+    assert last_recorded(chris_case.risk_measures.none()) is None
+
+
+def test_rows_read_once_are_not_read_again(chris_case, measures, django_assert_num_queries) -> None:
+    case = Case.objects.prefetch_related("risk_measures").get(pk=chris_case.pk)
+
+    with django_assert_num_queries(0):
+        assert len(latest_of_each(case.risk_measures.all(), "kind")) == 3
+        assert last_recorded(case.risk_measures.all()) == measures["later_suspension"]

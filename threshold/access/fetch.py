@@ -12,10 +12,10 @@ import datetime as dt
 import inspect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from functools import wraps
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet, Value
@@ -152,6 +152,13 @@ def _keeper(build: F, *, dated: bool) -> F:
     return cast(F, visible)
 
 
+class Accessor(Protocol):
+    """An ``access_*`` function, for code that picks one by record type (``access_case`` may take more)."""
+
+    def __call__(self, user: User, record_id: object, action: Action, /, *, request: HttpRequest | None = None) -> Any:
+        """The record, if ``user`` may perform ``action`` on it (a read audited); else 404."""
+
+
 def _visible(model: type[M], condition: Q, *, repeats: bool = True) -> QuerySet[M]:
     # Conditions that follow many-valued relations (shares) can repeat a row, so the list is DISTINCT, unless
     # the caller knows its condition joins nothing (``repeats=False``). Marked as scoped, so the guard lets
@@ -167,12 +174,15 @@ def _fetch(
     action: Action,
     record_type: str,
     request: HttpRequest | None,
+    related: Sequence[str] = (),
 ) -> M:
     if action in policies.COUNT_ACTIONS:
         # Counting opens no record: a figure is an aggregate over ``visible_*``, never a record fetched by id.
         raise Http404("No such record.")
     try:
-        record = queryset.get(pk=int(str(record_id)))
+        # ``related``: records the page shows with it, reached by its own keys (its subject, its contact), read in
+        # the same query; ``record.subject`` would read them anyway, one query each.
+        record = (queryset.select_related(*related) if related else queryset).get(pk=int(str(record_id)))
     except (ValueError, ObjectDoesNotExist):
         raise Http404("No such record.") from None
     if action in policies.READ_ACTIONS:
@@ -237,10 +247,15 @@ def visible_allegations(user: User, action: Action = "view") -> QuerySet[Allegat
 
 
 def access_allegation(
-    user: User, allegation_id: object, action: Action, *, request: HttpRequest | None = None
+    user: User,
+    allegation_id: object,
+    action: Action,
+    *,
+    request: HttpRequest | None = None,
+    related: Sequence[str] = (),
 ) -> Allegation:
-    """One allegation, if the user may perform ``action`` on it."""
-    return _fetch(user, visible_allegations(user, action), allegation_id, action, "allegation", request)
+    """One allegation, if the user may perform ``action`` on it (with the records its keys name in ``related``)."""
+    return _fetch(user, visible_allegations(user, action), allegation_id, action, "allegation", request, related)
 
 
 @kept
@@ -260,9 +275,11 @@ def visible_cases(user: User, action: Action = "view") -> QuerySet[Case]:
     return _visible(Case, policies.case_condition(_scope(user), action))
 
 
-def access_case(user: User, case_id: object, action: Action, *, request: HttpRequest | None = None) -> Case:
-    """One LADO case, if the user may perform ``action`` on it."""
-    return _fetch(user, visible_cases(user, action), case_id, action, "case", request)
+def access_case(
+    user: User, case_id: object, action: Action, *, request: HttpRequest | None = None, related: Sequence[str] = ()
+) -> Case:
+    """One LADO case, if the user may perform ``action`` on it (with the records its keys name in ``related``)."""
+    return _fetch(user, visible_cases(user, action), case_id, action, "case", request, related)
 
 
 @kept

@@ -20,9 +20,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from threshold.allegations.checklist import latest
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord
 from threshold.allegations.services.common import checked_facts, pack_for, triage_of
+from threshold.core.querysets import last_recorded
 from threshold.policy import HARM_THRESHOLD_FACTS, assess
 from threshold.policy.clocks import Clock, clock, timescales_at_level
 from threshold.policy.results import Assessment
@@ -74,7 +74,7 @@ def resolution_targets(allegation: Allegation, assessment: Assessment, today: dt
     concluded allegation without an outcome row (never in practice) leaves them not met rather than overdue.
     """
     pack = pack_for(allegation)
-    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
+    outcome: OutcomeRecord | None = last_recorded(allegation.outcomes.all())
     done_on = outcome.concluded_on if outcome is not None else None
     running = allegation.status != AllegationStatus.CONCLUDED
     return [

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from threshold.accounts.roles import OrganisationKind
@@ -33,7 +32,7 @@ from threshold.allegations.models import (
     StepRecord,
     SuspensionDecision,
 )
-from threshold.core.querysets import latest_of_kind
+from threshold.core.querysets import last_recorded, latest_of_kind
 from threshold.policy import add_calendar_days, add_months, add_working_days, get_pack
 from threshold.policy.pack import Pack
 
@@ -42,7 +41,7 @@ def investigation_paused(allegation: Allegation) -> bool:
     """Whether the police are involved and have not yet authorised internal proceedings."""
     if allegation.status == AllegationStatus.CONCLUDED:
         return False
-    return paused_by(allegation, latest(allegation.police_records.all()))
+    return paused_by(allegation, last_recorded(allegation.police_records.all()))
 
 
 def paused_by(allegation: Allegation, police: PoliceInvolvement | None) -> bool:
@@ -202,11 +201,6 @@ def due_from(pack: Pack, timescale_id: str, start: dt.date) -> tuple[dt.date, st
     return None
 
 
-def latest(queryset: QuerySet[Any]) -> Any:
-    """The record that stands: the last one recorded."""
-    return queryset.order_by("recorded_at", "pk").last()
-
-
 def chosen_route(records: dict[str, list[StepRecord]]) -> str:
     """The course of action last agreed at step 2 or 5 (``Route``), or "" while undecided."""
     chosen = [record for step in ROUTE_STEPS for record in records.get(step, []) if record.route]
@@ -225,7 +219,7 @@ def checklist(allegation: Allegation) -> list[ChecklistItem]:
     records: dict[str, list[StepRecord]] = {}
     for record in allegation.step_records.select_related("recorded_by"):
         records.setdefault(record.step, []).append(record)
-    assessment: RiskAssessment | None = latest(allegation.risk_assessments.all())
+    assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
     paused = investigation_paused(allegation)
     referral = allegation.referrals.first()
     route = chosen_route(records)
@@ -314,7 +308,7 @@ def referral_follow_ups(allegation: Allegation) -> dict[str, dict[str, Any]]:
     ``made`` is the referral's date and reference (on the outcome or recorded
     after it), ``reason`` why it was not made; ``open`` while neither exists.
     """
-    return follow_ups_after(allegation, latest(allegation.outcomes.all()))
+    return follow_ups_after(allegation, last_recorded(allegation.outcomes.all()))
 
 
 def follow_ups_after(allegation: Allegation, outcome: OutcomeRecord | None) -> dict[str, dict[str, Any]]:
@@ -357,7 +351,7 @@ def cover_clock(allegation: Allegation) -> tuple[dt.datetime, dt.date | None] | 
     """
     if allegation.subject_employment != Employment.SUPPLY:
         return None
-    agency: AgencyRecord | None = latest(allegation.agency_records.all())
+    agency: AgencyRecord | None = last_recorded(allegation.agency_records.all())
     if agency is None or agency.removed_on is None:
         return None
     start = dt.datetime.combine(agency.removed_on, dt.time.min, tzinfo=timezone.get_current_timezone())

@@ -33,6 +33,7 @@ from threshold.allegations.models import (
     Route,
     Step,
 )
+from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
 
 # Section 8: the outcomes whose records leave the personnel file unless the individual consents.
@@ -51,14 +52,9 @@ def agreed_with_words(values: list[str]) -> str:
     return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
 
 
-def _latest(rows: list[object]) -> object | None:
-    return rows[-1] if rows else None
-
-
 def confidentiality(allegation: Allegation) -> ConfidentialityRecord | None:
     """The confidentiality arrangements that stand (the latest record), if any."""
-    record = _latest(list(allegation.confidentiality_records.select_related("recorded_by")))
-    return record if isinstance(record, ConfidentialityRecord) else None
+    return last_recorded(allegation.confidentiality_records.select_related("recorded_by"))
 
 
 def press_office_applies(allegation: Allegation) -> bool:
@@ -76,8 +72,7 @@ def press_office_outstanding(record: ConfidentialityRecord | None, allegation: A
 
 def latest_outcome(allegation: Allegation) -> OutcomeRecord | None:
     """The outcome that stands, if one was recorded."""
-    record = _latest(list(allegation.outcomes.all()))
-    return record if isinstance(record, OutcomeRecord) else None
+    return last_recorded(allegation.outcomes.all())
 
 
 def personnel_file_applies(allegation: Allegation) -> bool:
@@ -88,8 +83,7 @@ def personnel_file_applies(allegation: Allegation) -> bool:
 
 def personnel_file_decision(allegation: Allegation) -> PersonnelFileDecision | None:
     """The removal from the personnel file, or the individual's consent to keep the records, that stands."""
-    record = _latest(list(allegation.personnel_file_decisions.select_related("recorded_by")))
-    return record if isinstance(record, PersonnelFileDecision) else None
+    return last_recorded(allegation.personnel_file_decisions.select_related("recorded_by"))
 
 
 def investigated(allegation: Allegation) -> bool:

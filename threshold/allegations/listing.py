@@ -19,8 +19,6 @@ work list has them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Count, DateField, IntegerField, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -39,6 +37,7 @@ from threshold.allegations.services.deadlines import (
     REPLACEMENT_COVER,
     RISK_REVIEW,
 )
+from threshold.core.querysets import last_recorded
 from threshold.timescales.models import DeadlineState
 
 # The clocks due on an open allegation, and the follow-ups due once it is concluded.
@@ -89,11 +88,6 @@ def overdue_count(allegation: Allegation) -> int:
     return int(getattr(allegation, "stored_overdue", 0)) + len(late)
 
 
-def _latest(rows: Iterable[Any]) -> Any:
-    """The record that stands among prefetched rows: the last recorded."""
-    return max(rows, key=lambda row: (row.recorded_at, row.pk), default=None)
-
-
 def unclocked(allegation: Allegation) -> list[DueItem]:
     """After the outcome: the outcome to send to the agency and the personnel file, when still to do.
 
@@ -104,11 +98,11 @@ def unclocked(allegation: Allegation) -> list[DueItem]:
     """
     if allegation.status != AllegationStatus.CONCLUDED:
         return []
-    outcome = _latest(allegation.outcomes.all())
+    outcome = last_recorded(allegation.outcomes.all())
     if outcome is None:
         return []
     items = []
-    agency = _latest(allegation.agency_records.all())
+    agency = last_recorded(allegation.agency_records.all())
     if agency is not None and agency.outcome_sent_on is None:
         items.append(DueItem(allegation, "Send the outcome to the agency", outcome.concluded_on, "agency"))
     if outcome.outcome in OFF_THE_FILE and not list(allegation.personnel_file_decisions.all()):

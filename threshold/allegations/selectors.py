@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
+from django.http import HttpRequest
 from django.utils import timezone
 
 from threshold.access import fetch
@@ -35,7 +36,6 @@ from threshold.allegations.checklist import chosen_route as chosen_route
 from threshold.allegations.checklist import cover_due as cover_due
 from threshold.allegations.checklist import due_from as due_from
 from threshold.allegations.checklist import follow_ups_after, paused_by
-from threshold.allegations.checklist import latest as latest
 from threshold.allegations.checklist import referral_follow_ups as referral_follow_ups
 from threshold.allegations.models import (
     AgencyRecord,
@@ -48,6 +48,7 @@ from threshold.allegations.models import (
     StepRecord,
     SuspensionDecision,
 )
+from threshold.core.querysets import last_recorded as last_recorded
 from threshold.policy.pack import Pack
 from threshold.timescales.models import Deadline
 
@@ -102,7 +103,7 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
         for item in (checklist(allegation) if steps is None else steps)
         if item.applies and not item.done and item.due is not None
     ]
-    assessment: RiskAssessment | None = latest(allegation.risk_assessments.all())
+    assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
     if assessment is not None:
         items.append(DueItem(allegation, "Review the suspension risk assessment", assessment.review_on, "suspension"))
     cover = cover_due(allegation)
@@ -113,7 +114,7 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
 
 def follow_up_items(allegation: Allegation) -> list[DueItem]:
     """After the outcome: referrals to make or reason, and the outcome to send to a supply worker's agency."""
-    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
+    outcome: OutcomeRecord | None = last_recorded(allegation.outcomes.all())
     if outcome is None:
         return []
     items = [
@@ -126,7 +127,7 @@ def follow_up_items(allegation: Allegation) -> list[DueItem]:
         for body, entry in follow_ups_after(allegation, outcome).items()
         if entry["open"]
     ]
-    agency: AgencyRecord | None = latest(allegation.agency_records.all())
+    agency: AgencyRecord | None = last_recorded(allegation.agency_records.all())
     if agency is not None and agency.outcome_sent_on is None:
         items.append(DueItem(allegation, "Send the outcome to the agency", outcome.concluded_on, "agency"))
     items.extend(duty_items(allegation, outcome))
@@ -149,28 +150,51 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return timezone.localdate(value) if isinstance(value, dt.datetime) else value
 
 
+# The records the allegation page shows with the allegation, read in the query that fetches it
+# (``access_allegation(related=...)``): the employer (whose pack it is), the adult and the case manager.
+ALLEGATION_PAGE_RELATED = ("organisation", "subject", "case_manager")
+# The rows that several parts of the page read (the checklist, what stands, what is due, the pack's advice, the
+# duties), each read once for all of them.
+ALLEGATION_PAGE_ROWS = ("police_records", "outcomes", "risk_assessments__rows", "referrals__children")
+
+
+def allegation_for_page(user: User, allegation_id: object, *, request: HttpRequest | None) -> Allegation:
+    """The allegation for its page, fetched for ``view`` (404 otherwise), with the rows its parts share read once.
+
+    With it, in the same query, the records its keys name (``ALLEGATION_PAGE_RELATED``); then the history rows
+    that several parts of the page read (``ALLEGATION_PAGE_ROWS``, the referrals with their local authority), one
+    query per table. The related managers of a fetched allegation are scoped (``threshold.access.guard``), so this
+    reads nothing its reader could not. The parts read them through ``.all()`` (``last_recorded``, ``.first()``,
+    ``.count()``), which these rows answer.
+    """
+    allegation = fetch.access_allegation(user, allegation_id, "view", request=request, related=ALLEGATION_PAGE_RELATED)
+    referrals = Prefetch("referrals", queryset=allegation.referrals.select_related("local_authority"))
+    prefetch_related_objects([allegation], referrals, *ALLEGATION_PAGE_ROWS)
+    return allegation
+
+
 def allegation_state(allegation: Allegation, *, steps: list[ChecklistItem] | None = None) -> dict[str, Any]:
     """The latest records that stand on an allegation, for its page.
 
     ``steps``: the allegation's ``checklist`` when the caller has it (its records give the route chosen).
     """
     # Each read once, though several parts of the page ask for it.
-    police: PoliceInvolvement | None = latest(allegation.police_records.all())
-    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
-    assessment: RiskAssessment | None = latest(allegation.risk_assessments.prefetch_related("rows"))
+    police: PoliceInvolvement | None = last_recorded(allegation.police_records.all())
+    outcome: OutcomeRecord | None = last_recorded(allegation.outcomes.all())
+    assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
     return {
-        "referral": allegation.referrals.select_related("local_authority").prefetch_related("children").first(),
+        "referral": allegation.referrals.first(),
         "referral_count": allegation.referrals.count(),
         "risk_assessment": assessment,
-        "support": latest(allegation.support_records.all()),
+        "support": last_recorded(allegation.support_records.all()),
         "progress_updates": list(allegation.progress_updates.select_related("recorded_by")),
         "police": police,
         "paused": paused_by(allegation, police),
         "cover_due": cover_due(allegation),
         "outcome": outcome,
-        "file_record": latest(allegation.file_records.all()),
+        "file_record": last_recorded(allegation.file_records.all()),
         "lessons": list(allegation.lessons.select_related("recorded_by")),
-        "agency_record": latest(allegation.agency_records.select_related("agency")),
+        "agency_record": last_recorded(allegation.agency_records.select_related("agency")),
         "follow_ups": follow_ups_after(allegation, outcome),
         "route": chosen_route(
             _records_by_step(allegation) if steps is None else {item.step: item.records for item in steps}

@@ -17,7 +17,7 @@ import these, never the other way round.
   case concludes. Past three months an open case is reviewed monthly with the reason for delay (National LADO
   Network minimum standards, restated in the pack);
 - investigations and referrals to other bodies: the row that stands for each line (``current_investigations``,
-  ``latest_body_referrals``);
+  ``latest_body_referrals``); the case page's case, its rows read once for all its panels (``case_for_page``);
 - candidates: who a case may be allocated to (``lado_candidates``) or shared with (``partner_candidates``).
 """
 
@@ -27,14 +27,34 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.http import HttpRequest
 from django.utils import timezone
 
-from threshold.access.fetch import deadlines_of_listed, visible_deadlines
+from threshold.access.fetch import access_case, deadlines_of_listed, visible_deadlines
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
-from threshold.core.querysets import latest_of_kind
-from threshold.lado.models import BodyReferral, Case, CaseStatus, Contact, Decision, DelayReview, Investigation
+from threshold.core.querysets import latest_of_each
+from threshold.lado.models import (
+    BodyReferral,
+    Case,
+    CaseChild,
+    CaseStatus,
+    Contact,
+    Decision,
+    DelayReview,
+    Investigation,
+)
 from threshold.lado.models.meetings import Meeting, MeetingKind
 from threshold.people.subjects import exclude_possible_subjects, users_not_about
 from threshold.policy import FactsError, Pack, add_months, add_working_days, get_pack, parse_facts
@@ -273,14 +293,48 @@ def case_open_deadlines(user: User, case: Case) -> QuerySet[Deadline]:
 # ---------------------------------------------------------------- the rows that stand
 
 
+# A case's history rows are few (a line of investigation recorded a handful of times): they are read whole through
+# ``.all()`` and the standing row picked here, so the case page, which reads them once for all its panels
+# (``case_for_page``), asks nothing more.
+
+
 def current_investigations(case: Case) -> list[Investigation]:
     """The row that stands for each line of investigation (a later row for a line supersedes the earlier)."""
-    return list(latest_of_kind(case.investigations.all(), "kind").order_by("recorded_at", "pk"))
+    return latest_of_each(case.investigations.all(), "kind")
 
 
 def latest_body_referrals(case: Case) -> dict[str, BodyReferral]:
     """The row that stands for each body the case was referred to (DBS, TRA, Ofsted…), by body."""
-    return {row.body: row for row in latest_of_kind(case.body_referrals.all(), "body")}
+    return {row.body: row for row in latest_of_each(case.body_referrals.all(), "body")}
+
+
+def children_in_order(case: Case) -> list[CaseChild]:
+    """The case's children (victims) in the order they were added (child 1 first)."""
+    return sorted(case.children.all(), key=lambda child: child.pk)
+
+
+# The records the case page shows with the case, read in the query that fetches it (``access_case(related=...)``):
+# its local authority (whose pack it is), the adult, the LADO, the employer and the contact it came from.
+CASE_PAGE_RELATED = ("local_authority", "subject", "lado", "employer", "contact")
+# What the case page's panels read of the case's own rows, each read once for all of them.
+CASE_PAGE_ROWS = ("children", "investigations", "body_referrals", "risk_measures", "conclusions", "tier_changes")
+
+
+def case_for_page(user: User, case_id: object, *, request: HttpRequest | None) -> Case:
+    """The case for its page and its printed file, fetched for ``view`` (404 otherwise), its rows read once.
+
+    With it, in the same query, the records its keys name (``CASE_PAGE_RELATED``); then each of its own rows the
+    panels read (``CASE_PAGE_ROWS`` and its decisions: the data set, "Still to record", the decisions panel,
+    monitoring), one query per table. The related managers of a fetched case are scoped
+    (``threshold.access.guard``), so this reads nothing the case's reader could not. The panels read them
+    through ``.all()`` (and ``.first()``, ``.exists()`` on it), which these rows answer; a reader that filters
+    or orders in SQL reads again.
+    """
+    case = access_case(user, case_id, "view", request=request, related=CASE_PAGE_RELATED)
+    # The decisions that opened the case, for its decisions panel and its clocks, with whom each names.
+    decisions = Prefetch("decisions", queryset=case.decisions.select_related("contact", "recorded_by", "prompted_by"))
+    prefetch_related_objects([case], *CASE_PAGE_ROWS, decisions)
+    return case
 
 
 # ---------------------------------------------------------------- candidates

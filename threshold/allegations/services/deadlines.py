@@ -37,13 +37,13 @@ from threshold.allegations.checklist import (
     ChecklistItem,
     checklist,
     cover_clock,
-    latest,
     not_recorded_kind,
     pack_for,
     referral_follow_ups,
 )
 from threshold.allegations.duties import lessons_due
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
+from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
@@ -95,7 +95,7 @@ def allegation_deadlines_sync(allegation: Allegation) -> None:
 def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     """What the allegation's records say about each of its employer clocks now."""
     owner = allegation.case_manager
-    outcome: OutcomeRecord | None = latest(allegation.outcomes.all())
+    outcome: OutcomeRecord | None = last_recorded(allegation.outcomes.all())
     pack = pack_for(allegation)
     sources = {timescale.id: timescale.description[:300] for timescale in pack.timescales}
     specs: list[DeadlineSpec] = []

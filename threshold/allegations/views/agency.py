@@ -39,7 +39,7 @@ def allegation_agency(request: HttpRequest, allegation_id: int) -> HttpResponse:
         )
 
     def make_form(allegation: Allegation, data: Any) -> AgencyForm:
-        current = selectors.latest(allegation.agency_records.all())
+        current = selectors.last_recorded(allegation.agency_records.all())
         initial: dict[str, Any] = {"notified_on": timezone.localdate()}
         if current is not None:
             local = timezone.localtime(current.notified_at)
@@ -86,7 +86,7 @@ def allegation_agency_hr_manager(request: HttpRequest, allegation_id: int) -> Ht
     """Appendix 4: the supply agency's HR manager or nominated person, a contact (not an account)."""
 
     def make_form(allegation: Allegation, data: Any) -> AgencyHrManagerForm:
-        current = selectors.latest(allegation.agency_hr_managers.all())
+        current = selectors.last_recorded(allegation.agency_hr_managers.all())
         initial = {"name": current.name, "email": current.email} if current is not None else {}
         return AgencyHrManagerForm(data, initial=initial)
 
@@ -133,7 +133,7 @@ def allegation_agency_reply(request: HttpRequest, allegation_id: int) -> HttpRes
     """Appendix 4: the agency's outcome, factual references, assurances and updated letter of comfort."""
 
     def make_form(allegation: Allegation, data: Any) -> AgencyReplyForm:
-        current = selectors.latest(allegation.agency_replies.all())
+        current = selectors.last_recorded(allegation.agency_replies.all())
         initial: dict[str, Any] = {}
         if current is not None:
             for date_field, notes_field, _ in services.REPLY_PARTS:

@@ -44,7 +44,7 @@ def allegation_list(request: HttpRequest) -> HttpResponse:
 def allegation_detail(request: HttpRequest, allegation_id: int) -> HttpResponse:
     """One allegation, for the people who manage it: the checklist, what stands, what is due."""
     user = signed_in_user(request)
-    allegation = fetch.access_allegation(user, allegation_id, "view", request=request)
+    allegation = selectors.allegation_for_page(user, allegation_id, request=request)
     can_change = fetch.can(user, "change", allegation)
     return render(
         request,

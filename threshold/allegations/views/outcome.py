@@ -111,14 +111,14 @@ def allegation_file_copy(request: HttpRequest, allegation_id: int) -> HttpRespon
     """Section 8: a printable copy of the summary kept on file, as the person receives it (an audited read)."""
     user = signed_in_user(request)
     allegation = fetch.access_allegation(user, allegation_id, "view", request=request)
-    file_record = selectors.latest(allegation.file_records.all())
+    file_record = selectors.last_recorded(allegation.file_records.all())
     return render(
         request,
         "allegations/file_record_copy.html",
         {
             "allegation": allegation,
             "file_record": file_record,
-            "outcome": selectors.latest(allegation.outcomes.all()),
+            "outcome": selectors.last_recorded(allegation.outcomes.all()),
             "bare": True,
         },
     )

@@ -42,7 +42,7 @@ def _row_count(data: Any) -> int:
 
 def _from_latest(allegation: Allegation, alternatives: list[str]) -> tuple[dict[str, Any], int]:
     """A review starts from the latest assessment: its context, rows, notes, period and alternatives."""
-    latest = selectors.latest(allegation.risk_assessments.prefetch_related("rows"))
+    latest = selectors.last_recorded(allegation.risk_assessments.prefetch_related("rows"))
     initial: dict[str, Any] = {"decided_on": timezone.localdate()}
     if latest is None:
         return initial, RISK_ROWS
@@ -135,7 +135,7 @@ def allegation_support(request: HttpRequest, allegation_id: int) -> HttpResponse
         )
 
     def make_form(allegation: Allegation, data: Any) -> SupportForm:
-        current = selectors.latest(allegation.support_records.all())
+        current = selectors.last_recorded(allegation.support_records.all())
         initial = {}
         if current is not None:
             initial = {name: getattr(current, name) for name in SupportForm.base_fields} | {

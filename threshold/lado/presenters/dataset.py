@@ -18,7 +18,7 @@ from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, G
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import Case
 from threshold.lado.models.cases import Body, CaseManager, Injury, InvestigationKind, RiskMeasureKind, Sector
-from threshold.lado.selectors import current_investigations, lado_pack
+from threshold.lado.selectors import children_in_order, current_investigations, lado_pack
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
 
 NOT_RECORDED = "Not recorded"
@@ -129,7 +129,7 @@ def dataset_cards(case: Case, *, may_change: bool) -> list[Card]:
             else [],
             f"dataset-child-{child.pk}",
         )
-        for number, child in enumerate(case.children.order_by("pk"), start=1)
+        for number, child in enumerate(children_in_order(case), start=1)
     ]
     victims = Card(
         "Name, Address, Date of Birth, gender and ethnicity of the victim",

@@ -14,15 +14,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from threshold.allegations.duties import latest_outcome
 from threshold.allegations.models import Allegation
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import Contact
-from threshold.lado.services.employer_link import (
-    employer_next_steps,
-    latest_outcome,
-    managing_contact,
-    outcome_agreement,
-)
+from threshold.lado.services.employer_link import employer_next_steps, managing_contact, outcome_agreement
 
 
 def _row(key: str, value: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from threshold.lado.models import Case
 from threshold.lado.models.cases import Body, InvestigationKind
-from threshold.lado.selectors import current_investigations, latest_body_referrals
+from threshold.lado.selectors import children_in_order, current_investigations, latest_body_referrals
 from threshold.lado.services.case_agencies import ONGOING
 from threshold.lado.services.common import text
 
@@ -70,7 +70,7 @@ def _adult_items(case: Case) -> list[MissingItem]:
 
 
 def _child_items(case: Case) -> list[MissingItem]:
-    children = list(case.children.order_by("pk"))
+    children = children_in_order(case)
     if not children:
         return [MissingItem("children", "The child (victim)", "case_add_child")]
     items = []

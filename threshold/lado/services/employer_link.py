@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from threshold.accounts.models import User
 from threshold.accounts.roles import Role
+from threshold.allegations.duties import latest_outcome
 from threshold.allegations.models import Allegation, OutcomeRecord
 from threshold.audit.context import AuditContext
 from threshold.chronology.services import chronology_record_event
@@ -90,11 +91,6 @@ def managing_contact(allegation: Allegation) -> Contact | None:
     Reached through the allegation the caller fetched through ``threshold.access``.
     """
     return allegation.lado_contacts.select_related("local_authority").order_by("-received_at", "-pk").first()
-
-
-def latest_outcome(allegation: Allegation) -> OutcomeRecord | None:
-    """The employer's outcome now: the latest recorded supersedes earlier ones."""
-    return allegation.outcomes.order_by("-recorded_at", "-pk").first()
 
 
 def outcome_agreement(outcome: OutcomeRecord) -> Agreement:

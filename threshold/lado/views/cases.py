@@ -33,7 +33,7 @@ from threshold.lado.models import Case, CaseStatus
 from threshold.lado.presenters.case import case_page_context, summary_rows
 from threshold.lado.presenters.dataset import tier_label
 from threshold.lado.presenters.employer import employer_outcome_section
-from threshold.lado.selectors import lado_candidates
+from threshold.lado.selectors import case_for_page, lado_candidates
 from threshold.lado.views import case_changes, case_management
 from threshold.lado.views.contacts import decisions_panel
 from threshold.lado.views.meetings import meetings_panel
@@ -139,7 +139,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     """One case: in full for the LADO service and partners it is shared with; else its summary."""
     user = signed_in_user(request)
     try:
-        case = fetch.access_case(user, case_id, "view", request=request)
+        case = case_for_page(user, case_id, request=request)
     except Http404:
         # Not theirs in full: a partner invited to one of its meetings reads its summary (or nothing: a 404).
         case = None

@@ -322,10 +322,11 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 def decisions_panel(user: User, case: Case) -> dict[str, Any]:
     """Context for ``lado/case/_decisions.html``: the contacts and decisions that opened the case.
 
-    Reached through the case the viewer already holds: its decisions, and
-    the contacts they were taken on if the viewer may see those too.
+    Reached through the case the viewer already holds (``case_for_page``, which reads its decisions with their
+    contacts and recorders once for this panel and the case's clocks): its decisions, and the contacts they were
+    taken on if the viewer may see those too.
     """
-    decisions = list(case.decisions.select_related("contact", "recorded_by", "prompted_by").order_by("recorded_at"))
+    decisions = sorted(case.decisions.all(), key=lambda decision: (decision.recorded_at, decision.pk))
     visible = set(
         fetch.visible_contacts(user, "view")
         .filter(pk__in=[d.contact_id for d in decisions])

@@ -11,13 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
 
 from threshold.access import fetch
+from threshold.allegations.duties import latest_outcome
 from threshold.audit.context import AuditContext
 from threshold.core import pages
 from threshold.core.http import signed_in_user
 from threshold.lado.forms.employer import DecisionLetterForm, EmployerOutcomeForm
 from threshold.lado.models import LetterMethod
 from threshold.lado.presenters.employer import employer_outcome_section
-from threshold.lado.services.employer_link import employer_outcome_agree, latest_outcome
+from threshold.lado.services.employer_link import employer_outcome_agree
 from threshold.lado.services.letters import (
     decision_letter_content,
     decision_letter_issue,

@@ -26,6 +26,7 @@ from threshold.allegations.models import Allegation
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.core.http import signed_in_user
+from threshold.lado.selectors import case_for_page
 from threshold.reports.pdf import pdf_response
 from threshold.reports.printing.presenters import case_file, contact_paper, referral_paper
 
@@ -58,7 +59,7 @@ def _pdf(
 def case_print(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file laid out for paper, with the browser's print offered."""
     user = signed_in_user(request)
-    case = fetch.access_case(user, case_id, "view", request=request)
+    case = case_for_page(user, case_id, request=request)
     return render(request, CASE_TEMPLATE, case_file(user, case))
 
 
@@ -67,7 +68,7 @@ def case_print(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file as a PDF, named by the case's reference."""
     user = signed_in_user(request)
-    case = fetch.access_case(user, case_id, "view", request=request)
+    case = case_for_page(user, case_id, request=request)
     return _pdf(
         request, CASE_TEMPLATE, case_file(user, case), record_type="case", record_id=case.pk, name=case.reference
     )
