@@ -7,7 +7,10 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from threshold.accounts.middleware import MFA_VERIFIED_KEY
@@ -351,3 +354,20 @@ def test_the_contact_page_shows_what_the_employer_sent_in_the_threshold_referral
     assert "Police involved Yes" in text
     assert "social care involved No" in text
     assert "Agency (supply staff) Tots Staffing Agency" in text
+
+
+def test_the_contact_page_reads_its_decisions_and_the_employers_outcome_once(signed_in, ids: dict[str, int]) -> None:
+    # Oakfield's referral of Chris: its decision panel, the letter, the outcome's section and its tag all ask.
+    client = signed_in("lara")
+    url = reverse("contact_detail", args=[ids["contact_chris"]])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    # The rows of each table read on their own (a subquery of another table's query is not a read of its rows).
+    reads = [re.match(r'SELECT (DISTINCT )?"(\w+)"\.', q["sql"]) for q in queries]
+    tables = [read.group(2) for read in reads if read]
+    assert tables.count("lado_decision") == 1
+    assert tables.count("allegations_outcomerecord") <= 1
+    # The adult, the referral, the allegation and its employer come with the contact.
+    for table in ("allegations_referral", "allegations_allegation", "accounts_organisation"):
+        assert table not in tables, table

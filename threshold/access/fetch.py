@@ -264,9 +264,11 @@ def visible_contacts(user: User, action: Action = "view") -> QuerySet[Contact]:
     return _visible(Contact, policies.contact_condition(_scope(user), action))
 
 
-def access_contact(user: User, contact_id: object, action: Action, *, request: HttpRequest | None = None) -> Contact:
-    """One LADO contact, if the user may perform ``action`` on it."""
-    return _fetch(user, visible_contacts(user, action), contact_id, action, "contact", request)
+def access_contact(
+    user: User, contact_id: object, action: Action, *, request: HttpRequest | None = None, related: Sequence[str] = ()
+) -> Contact:
+    """One LADO contact, if the user may perform ``action`` on it (with the records its keys name in ``related``)."""
+    return _fetch(user, visible_contacts(user, action), contact_id, action, "contact", request, related)
 
 
 @kept

@@ -59,9 +59,11 @@ OUTCOME_TAGS = {
 }
 
 
-def employer_outcome_tag(contact: Contact) -> str:
-    """The words beside the contact's status once the employer has recorded an outcome (else empty)."""
-    section = employer_outcome_section(contact, may_decide=False)
+def employer_outcome_tag(section: dict[str, Any] | None) -> str:
+    """The words beside the contact's status once the employer has recorded an outcome (else empty).
+
+    ``section`` is the contact's ``employer_outcome_section``, which the page shows too.
+    """
     if section is None or section["state"] is None:
         return ""
     return OUTCOME_TAGS[section["state"]]

@@ -44,7 +44,6 @@ from threshold.lado.services.contacts import (
     contact_record_advice,
     recording_local_authorities,
 )
-from threshold.lado.services.decisions import current_decision
 from threshold.lado.services.employer_timeliness import contact_record_employer_facts, employer_timeliness
 from threshold.lado.views import decisions as decision_views
 from threshold.lado.views import employer as employer_views
@@ -128,11 +127,16 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     return render(request, "lado/contact_new.html", {"form": form, "local_authority": local_authority})
 
 
+# What the contact page shows with the contact, read in the query that fetches it: its local authority, the adult,
+# and the employer's referral and allegation it came from (with the employer whose outcome it shows).
+CONTACT_PAGE_RELATED = ("local_authority", "subject", "referral", "allegation__organisation")
+
+
 @login_required
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     """One contact: what was said, the advice clock, the decision, and earlier records about the same adult."""
     user = signed_in_user(request)
-    contact = fetch.access_contact(user, contact_id, "view", request=request)
+    contact = fetch.access_contact(user, contact_id, "view", request=request, related=CONTACT_PAGE_RELATED)
     matches = previous_about(
         user,
         local_authority=contact.local_authority,
@@ -167,13 +171,16 @@ def contact_record_context(contact: Contact, *, may_change: bool, may_decide: bo
     The contact page shows it with the reader's own rights; the printed contact
     (``threshold.reports``) with none, so the paper copy offers no action.
     """
-    decision = current_decision(contact)
+    # Newest first (``Decision.Meta.ordering``): the first is the decision now (as ``current_decision``).
+    decisions = list(contact.decisions.select_related("case", "recorded_by", "prompted_by"))
+    decision = decisions[0] if decisions else None
+    employer_outcome = employer_outcome_section(contact, may_decide=may_decide)
     return {
         "contact": contact,
         "may_change": may_change,
         "may_decide": may_decide,
         "decision": decision,
-        "decisions": list(contact.decisions.select_related("case", "recorded_by", "prompted_by")),
+        "decisions": decisions,
         "clock": advice_due(contact),
         "is_consultation": decision is not None and decision.level == Level.CONSULTATION,
         # The weighing answers the decision recorded (Working Together, restraint, criterion 3's balancing).
@@ -182,8 +189,8 @@ def contact_record_context(contact: Contact, *, may_change: bool, may_decide: bo
         "employer_duty_rows": employer_duty_rows(contact),
         "teacher": teacher_answer(contact),
         # Two sides of one matter: the employer's outcome to agree, or a letter for an employer outside Threshold.
-        "employer_outcome": employer_outcome_section(contact, may_decide=may_decide),
-        "employer_outcome_tag": employer_outcome_tag(contact),
+        "employer_outcome": employer_outcome,
+        "employer_outcome_tag": employer_outcome_tag(employer_outcome),
         "may_send_letter": decision is not None and contact.allegation_id is None and may_decide,
     }
 
