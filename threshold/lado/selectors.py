@@ -314,8 +314,9 @@ def children_in_order(case: Case) -> list[CaseChild]:
 
 
 # The records the case page shows with the case, read in the query that fetches it (``access_case(related=...)``):
-# its local authority (whose pack it is), the adult, the LADO, the employer and the contact it came from.
-CASE_PAGE_RELATED = ("local_authority", "subject", "lado", "employer", "contact")
+# its local authority (whose pack it is), the adult, the LADO, the employer, and the contact it came from with the
+# employer's allegation behind it (whose outcome the page shows).
+CASE_PAGE_RELATED = ("local_authority", "subject", "lado", "employer", "contact__allegation__organisation")
 # What the case page's panels read of the case's own rows, each read once for all of them.
 CASE_PAGE_ROWS = ("children", "investigations", "body_referrals", "risk_measures", "conclusions", "tier_changes")
 
