@@ -27,7 +27,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Model, OuterRef, QuerySet, Subquery, Sum, Value, When
@@ -51,7 +51,6 @@ from threshold.people.likeness import (
 )
 from threshold.people.models import adult_key_rows
 from threshold.people.record_keys import CANDIDATES, birth_query, employer_query, name_query, surnames_of
-from threshold.people.services import adult_of
 
 __all__ = [
     "SIMILAR_EMPLOYER",
@@ -130,37 +129,65 @@ def _ranked(
     )
 
 
-# What scoring a candidate and showing a match read of it (``adult_of``, ``_contact_match``, ``_case_match``): up to
-# 400 candidates are read for each look, so not the whole record. The person's email is read because a person
-# remembers its keyed name and email when it is made (``Person.__init__``); deferred, each would be a query.
-ADULT_FIELDS = ("adult_name", "adult_date_of_birth", "employer_name", "reference", "summary")
-SUBJECT_FIELDS = ("subject__full_name", "subject__date_of_birth", "subject__email")
+@dataclass(frozen=True)
+class _Candidate:
+    """A contact or case as matching reads it: the adult as ``adult_of`` reads a record, and what a match shows."""
+
+    kind: str  # "contact" or "case"
+    record_id: int
+    reference: str
+    name: str
+    born: dt.date | None
+    employer: str
+    summary: str
+    at: dt.datetime  # when the contact was received or the case opened
+    level: str | None  # a contact's standing decision (``_contact_kind``); None for a case
+
+
+# What scoring a candidate and showing a match read of it: up to 400 candidates are read for each look, as plain
+# rows (the record's own name and date of birth, else its subject's, as ``adult_of`` reads them), not as model
+# instances: making a contact and its person into objects cost more than the query that found them.
+_COLUMNS = ("pk", "reference", "adult_name", "adult_date_of_birth", "employer_name", "summary")
+_SUBJECT = ("subject__full_name", "subject__date_of_birth")
+
+
+def _read(records: QuerySet[Any], kind: str) -> list[_Candidate]:
+    """The candidates of one kind, in the order the query gives them."""
+    at = "received_at" if kind == "contact" else "opened_at"
+    level = ("latest_level",) if kind == "contact" else ()
+    rows = records.values_list(*_COLUMNS, at, *_SUBJECT, *level)
+    return [
+        _Candidate(
+            kind=kind,
+            record_id=pk,
+            reference=reference,
+            name=name or subject_name,
+            born=born if born is not None else subject_born,
+            employer=employer,
+            summary=summary,
+            at=at_value,
+            level=rest[0] if rest else None,
+        )
+        for pk, reference, name, born, employer, summary, at_value, subject_name, subject_born, *rest in rows
+    ]
 
 
 def _candidates(user: User, local_authority: Organisation | None) -> tuple[QuerySet[Contact], QuerySet[Case]]:
     # Each contact's standing decision comes with it, as its level alone (``_contact_kind``): a decision's facts
-    # and assessment are the table's largest columns, and a prefetch read them for every matched contact.
-    contacts = (
-        fetch.visible_contacts(user, "view")
-        .select_related("subject")
-        .only(*ADULT_FIELDS, "received_at", *SUBJECT_FIELDS)
-        .annotate(latest_level=standing_decision("level"))
-    )
-    cases = (
-        fetch.visible_cases(user, "view").select_related("subject").only(*ADULT_FIELDS, "opened_at", *SUBJECT_FIELDS)
-    )
+    # and assessment are the table's largest columns.
+    contacts = fetch.visible_contacts(user, "view").annotate(latest_level=standing_decision("level"))
+    cases = fetch.visible_cases(user, "view")
     if local_authority is not None:
         contacts = contacts.filter(local_authority=local_authority)
         cases = cases.filter(local_authority=local_authority)
     return contacts, cases
 
 
-def _contact_kind(contact: Contact) -> str | None:
+def _contact_kind(contact: _Candidate) -> str | None:
     """Consultations and undecided contacts are shown; a contact that became a case shows as its case."""
-    level = contact.latest_level  # type: ignore[attr-defined]  # the standing decision's (``_candidates``)
-    if level is None:
+    if contact.level is None:
         return "contact"
-    return "consultation" if level == Level.CONSULTATION else None
+    return "consultation" if contact.level == Level.CONSULTATION else None
 
 
 def previous_about(
@@ -187,67 +214,49 @@ def previous_about(
         # The contact's own case is not an earlier record either.
         contacts, cases = contacts.exclude(pk=exclude_contact), cases.exclude(contact_id=exclude_contact)
     similar = surnames_of(name)
-    records: list[Contact | Case] = [
-        *_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"),
-        *_ranked(cases, "case", wanted, similar=similar, newest="opened_at"),
+    records = [
+        *_read(_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"), "contact"),
+        *_read(_ranked(cases, "case", wanted, similar=similar, newest="opened_at"), "case"),
     ]
-    verdicts = []
-    for record in records:
-        their_name, their_birth, their_employer = adult_of(record)
-        found = likeness(
-            name=name,
-            date_of_birth=date_of_birth,
-            employer_name=employer_name,
-            their_name=their_name,
-            their_birth=their_birth,
-            their_employer=their_employer,
+    verdicts = [
+        (
+            likeness(
+                name=name,
+                date_of_birth=date_of_birth,
+                employer_name=employer_name,
+                their_name=record.name,
+                their_birth=record.born,
+                their_employer=record.employer,
+            ),
+            record.name,
+            record.born,
         )
-        verdicts.append((found, their_name, their_birth))
-    matched = [
-        (record, found, level)
-        for record, (found, _name, _birth), level in zip(records, verdicts, settle(verdicts), strict=True)
-        if level is not None
+        for record in records
     ]
     found_matches: list[Match] = []
-    for record, found, level in matched:
-        if isinstance(record, Case):
-            found_matches.append(_case_match(record, found.reasons, found.score, level))
-        elif (kind := _contact_kind(record)) is not None:
-            found_matches.append(_contact_match(record, kind, found.reasons, found.score, level))
+    for record, (found, _name, _birth), level in zip(records, verdicts, settle(verdicts), strict=True):
+        if level is None:
+            continue
+        kind = "case" if record.kind == "case" else _contact_kind(record)
+        if kind is not None:
+            found_matches.append(_match(record, kind, found.reasons, found.score, level))
     return sorted(
         found_matches,
         key=lambda match: (match.level != PROBABLY, -len(match.reasons), -match.score, -match.on.toordinal()),
     )
 
 
-def _contact_match(contact: Contact, kind: str, reasons: tuple[str, ...], score: float, level: str | None) -> Match:
-    name, born, employer = adult_of(contact)
+def _match(record: _Candidate, kind: str, reasons: tuple[str, ...], score: float, level: str | None) -> Match:
+    """A candidate shown as a match: ``kind`` is "contact", "consultation" or "case"."""
     return Match(
         kind=kind,
-        record_id=contact.pk,
-        reference=contact.reference,
-        name=name,
-        date_of_birth=born,
-        employer_name=employer,
-        on=timezone.localdate(contact.received_at),
-        summary=contact.summary,
-        reasons=reasons,
-        score=score,
-        level=level,
-    )
-
-
-def _case_match(case: Case, reasons: tuple[str, ...], score: float, level: str | None) -> Match:
-    name, born, employer = adult_of(case)
-    return Match(
-        kind="case",
-        record_id=case.pk,
-        reference=case.reference,
-        name=name,
-        date_of_birth=born,
-        employer_name=employer,
-        on=timezone.localdate(case.opened_at),
-        summary=case.summary,
+        record_id=record.record_id,
+        reference=record.reference,
+        name=record.name,
+        date_of_birth=record.born,
+        employer_name=record.employer,
+        on=timezone.localdate(record.at),
+        summary=record.summary,
         reasons=reasons,
         score=score,
         level=level,
@@ -280,41 +289,29 @@ def search_records(user: User, *, name: str = "", reference: str = "", employer_
         return []
     contacts, cases = _candidates(user, None)
     if reference:
-        chosen_contacts = list(contacts.filter(reference=_stored_reference(reference)))
-        chosen_cases = list(cases.filter(reference=_stored_reference(reference)))
+        stored = _stored_reference(reference)
+        chosen = [*_read(contacts.filter(reference=stored), "contact"), *_read(cases.filter(reference=stored), "case")]
     else:
         wanted = {**name_query(name), **employer_query(employer_name)}
         similar = [*surnames_of(name), *employer_query(employer_name)]
-        chosen_contacts = list(_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"))
-        chosen_cases = list(_ranked(cases, "case", wanted, similar=similar, newest="opened_at"))
+        chosen = [
+            *_read(_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"), "contact"),
+            *_read(_ranked(cases, "case", wanted, similar=similar, newest="opened_at"), "case"),
+        ]
     results: list[Match] = []
-    matched: list[tuple[Contact, tuple[str, ...], float]] = []
-    for contact in chosen_contacts:
-        their_name, _born, their_employer = adult_of(contact)
+    for record in chosen:
         reasons = _search_reasons(
             name=name,
             reference=reference,
             employer_name=employer_name,
-            their_name=their_name,
-            their_reference=contact.reference,
-            their_employer=their_employer,
+            their_name=record.name,
+            their_reference=record.reference,
+            their_employer=record.employer,
         )
         if reasons is not None:
-            matched.append((contact, reasons, name_similarity(name, their_name)))
-    for contact, reasons, score in matched:
-        results.append(_contact_match(contact, _contact_kind(contact) or "contact", reasons, score, None))
-    for case in chosen_cases:
-        their_name, _born, their_employer = adult_of(case)
-        reasons = _search_reasons(
-            name=name,
-            reference=reference,
-            employer_name=employer_name,
-            their_name=their_name,
-            their_reference=case.reference,
-            their_employer=their_employer,
-        )
-        if reasons is not None:
-            results.append(_case_match(case, reasons, name_similarity(name, their_name), None))
+            # A contact that became a case is shown as a contact here: a search finds every record.
+            kind = "case" if record.kind == "case" else (_contact_kind(record) or "contact")
+            results.append(_match(record, kind, reasons, name_similarity(name, record.name), None))
     return sorted(results, key=lambda match: (-match.score, -match.on.toordinal(), match.reference))
 
 
