@@ -12,10 +12,10 @@ import datetime as dt
 import inspect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet, Value
@@ -152,13 +152,6 @@ def _keeper(build: F, *, dated: bool) -> F:
     return cast(F, visible)
 
 
-class Accessor(Protocol):
-    """An ``access_*`` function, for code that picks one by record type (``access_case`` may take more)."""
-
-    def __call__(self, user: User, record_id: object, action: Action, /, *, request: HttpRequest | None = None) -> Any:
-        """The record, if ``user`` may perform ``action`` on it (a read audited); else 404."""
-
-
 def _visible(model: type[M], condition: Q, *, repeats: bool = True) -> QuerySet[M]:
     # Conditions that follow many-valued relations (shares) can repeat a row, so the list is DISTINCT, unless
     # the caller knows its condition joins nothing (``repeats=False``). Marked as scoped, so the guard lets
@@ -174,15 +167,12 @@ def _fetch(
     action: Action,
     record_type: str,
     request: HttpRequest | None,
-    related: Sequence[str] = (),
 ) -> M:
     if action in policies.COUNT_ACTIONS:
         # Counting opens no record: a figure is an aggregate over ``visible_*``, never a record fetched by id.
         raise Http404("No such record.")
     try:
-        # ``related``: records the page shows with it, reached by its own keys (its subject, its contact), read in
-        # the same query; ``record.subject`` would read them anyway, one query each.
-        record = (queryset.select_related(*related) if related else queryset).get(pk=int(str(record_id)))
+        record = queryset.get(pk=int(str(record_id)))
     except (ValueError, ObjectDoesNotExist):
         raise Http404("No such record.") from None
     if action in policies.READ_ACTIONS:
@@ -247,15 +237,10 @@ def visible_allegations(user: User, action: Action = "view") -> QuerySet[Allegat
 
 
 def access_allegation(
-    user: User,
-    allegation_id: object,
-    action: Action,
-    *,
-    request: HttpRequest | None = None,
-    related: Sequence[str] = (),
+    user: User, allegation_id: object, action: Action, *, request: HttpRequest | None = None
 ) -> Allegation:
-    """One allegation, if the user may perform ``action`` on it (with the records its keys name in ``related``)."""
-    return _fetch(user, visible_allegations(user, action), allegation_id, action, "allegation", request, related)
+    """One allegation, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_allegations(user, action), allegation_id, action, "allegation", request)
 
 
 @kept
@@ -264,11 +249,9 @@ def visible_contacts(user: User, action: Action = "view") -> QuerySet[Contact]:
     return _visible(Contact, policies.contact_condition(_scope(user), action))
 
 
-def access_contact(
-    user: User, contact_id: object, action: Action, *, request: HttpRequest | None = None, related: Sequence[str] = ()
-) -> Contact:
-    """One LADO contact, if the user may perform ``action`` on it (with the records its keys name in ``related``)."""
-    return _fetch(user, visible_contacts(user, action), contact_id, action, "contact", request, related)
+def access_contact(user: User, contact_id: object, action: Action, *, request: HttpRequest | None = None) -> Contact:
+    """One LADO contact, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_contacts(user, action), contact_id, action, "contact", request)
 
 
 @kept
@@ -277,11 +260,9 @@ def visible_cases(user: User, action: Action = "view") -> QuerySet[Case]:
     return _visible(Case, policies.case_condition(_scope(user), action))
 
 
-def access_case(
-    user: User, case_id: object, action: Action, *, request: HttpRequest | None = None, related: Sequence[str] = ()
-) -> Case:
-    """One LADO case, if the user may perform ``action`` on it (with the records its keys name in ``related``)."""
-    return _fetch(user, visible_cases(user, action), case_id, action, "case", request, related)
+def access_case(user: User, case_id: object, action: Action, *, request: HttpRequest | None = None) -> Case:
+    """One LADO case, if the user may perform ``action`` on it."""
+    return _fetch(user, visible_cases(user, action), case_id, action, "case", request)
 
 
 @kept

@@ -150,9 +150,6 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return timezone.localdate(value) if isinstance(value, dt.datetime) else value
 
 
-# The records the allegation page shows with the allegation, read in the query that fetches it
-# (``access_allegation(related=...)``): the employer (whose pack it is), the adult and the case manager.
-ALLEGATION_PAGE_RELATED = ("organisation", "subject", "case_manager")
 # The rows that several parts of the page read (the checklist, what stands, what is due, the pack's advice, the
 # duties), each read once for all of them.
 ALLEGATION_PAGE_ROWS = ("police_records", "outcomes", "risk_assessments__rows", "referrals__children")
@@ -161,13 +158,13 @@ ALLEGATION_PAGE_ROWS = ("police_records", "outcomes", "risk_assessments__rows", 
 def allegation_for_page(user: User, allegation_id: object, *, request: HttpRequest | None) -> Allegation:
     """The allegation for its page, fetched for ``view`` (404 otherwise), with the rows its parts share read once.
 
-    With it, in the same query, the records its keys name (``ALLEGATION_PAGE_RELATED``); then the history rows
-    that several parts of the page read (``ALLEGATION_PAGE_ROWS``, the referrals with their local authority), one
-    query per table. The related managers of a fetched allegation are scoped (``threshold.access.guard``), so this
-    reads nothing its reader could not. The parts read them through ``.all()`` (``last_recorded``, ``.first()``,
-    ``.count()``), which these rows answer.
+    The history rows that several parts of the page read (``ALLEGATION_PAGE_ROWS``, the referrals with their local
+    authority) are read once, one query per table (as ``lado.selectors.case_for_page``, which says why the records
+    its keys name are not joined to the fetch). The related managers of a fetched allegation are scoped
+    (``threshold.access.guard``), so this reads nothing its reader could not. The parts read them through
+    ``.all()`` (``last_recorded``, ``.first()``, ``.count()``), which these rows answer.
     """
-    allegation = fetch.access_allegation(user, allegation_id, "view", request=request, related=ALLEGATION_PAGE_RELATED)
+    allegation = fetch.access_allegation(user, allegation_id, "view", request=request)
     referrals = Prefetch("referrals", queryset=allegation.referrals.select_related("local_authority"))
     prefetch_related_objects([allegation], referrals, *ALLEGATION_PAGE_ROWS)
     return allegation

@@ -15,7 +15,7 @@ from django.urls import reverse
 from threshold.access import fetch
 from threshold.accounts.models import User
 
-_ACCESS: dict[str, fetch.Accessor] = {
+_ACCESS = {
     "concern": fetch.access_concern,
     "allegation": fetch.access_allegation,
     "case": fetch.access_case,

@@ -53,7 +53,7 @@ def _int(value: object) -> int:
 def person_match_clear(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
     """Decide that a record's possible match with a colleague is not them, so the record shows to them (ADR 0018)."""
     actor = signed_in_user(request)
-    fetchers: dict[str, tuple[fetch.Accessor, str]] = {
+    fetchers = {
         "concern": (fetch.access_concern, "concern_detail"),
         "allegation": (fetch.access_allegation, "allegation_detail"),
         "contact": (fetch.access_contact, "contact_detail"),

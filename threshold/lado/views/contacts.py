@@ -127,16 +127,11 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     return render(request, "lado/contact_new.html", {"form": form, "local_authority": local_authority})
 
 
-# What the contact page shows with the contact, read in the query that fetches it: its local authority, the adult,
-# and the employer's referral and allegation it came from (with the employer whose outcome it shows).
-CONTACT_PAGE_RELATED = ("local_authority", "subject", "referral", "allegation__organisation")
-
-
 @login_required
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     """One contact: what was said, the advice clock, the decision, and earlier records about the same adult."""
     user = signed_in_user(request)
-    contact = fetch.access_contact(user, contact_id, "view", request=request, related=CONTACT_PAGE_RELATED)
+    contact = fetch.access_contact(user, contact_id, "view", request=request)
     matches = previous_about(
         user,
         local_authority=contact.local_authority,

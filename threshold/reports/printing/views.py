@@ -27,7 +27,6 @@ from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 from threshold.core.http import signed_in_user
 from threshold.lado.selectors import case_for_page
-from threshold.lado.views.contacts import CONTACT_PAGE_RELATED
 from threshold.reports.pdf import pdf_response
 from threshold.reports.printing.presenters import case_file, contact_paper, referral_paper
 
@@ -80,7 +79,7 @@ def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 def contact_print(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The LADO contact laid out for paper."""
     user = signed_in_user(request)
-    contact = fetch.access_contact(user, contact_id, "view", request=request, related=CONTACT_PAGE_RELATED)
+    contact = fetch.access_contact(user, contact_id, "view", request=request)
     return render(request, CONTACT_TEMPLATE, contact_paper(user, contact))
 
 
@@ -89,7 +88,7 @@ def contact_print(request: HttpRequest, contact_id: int) -> HttpResponse:
 def contact_pdf(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The LADO contact as a PDF, named by its reference."""
     user = signed_in_user(request)
-    contact = fetch.access_contact(user, contact_id, "view", request=request, related=CONTACT_PAGE_RELATED)
+    contact = fetch.access_contact(user, contact_id, "view", request=request)
     return _pdf(
         request,
         CONTACT_TEMPLATE,
