@@ -114,7 +114,8 @@ def about_user(scope: Scope, prefix: str = "subject__") -> Q:
     """
     people = rule_two_key(scope)
     if people[0] == "ids":
-        return Q(**{f"{prefix}pk__in": people[1]})
+        # One array parameter on PostgreSQL, not one parameter a person (``threshold.core.lookups``).
+        return Q(**{f"{prefix}pk__in_set": people[1]})
     # Django compiled this SQL from the ORM condition above; its values stay parameters.
     return Q(**{f"{prefix}pk__in": RawSQL(people[1], people[2], output_field=IntegerField())})  # noqa: S611
 

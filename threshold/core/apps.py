@@ -10,9 +10,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        """Register the ``record`` path converter before any URLconf is read (ADR 0017)."""
+        """Register the ``record`` path converter before any URLconf is read (ADR 0017), and ``in_set``."""
         from django.urls import register_converter
 
+        import threshold.core.lookups  # noqa: F401  # registers the ``in_set`` lookup on every field
         from threshold.core.record_ids import RecordIdConverter
 
         register_converter(RecordIdConverter, "record")
