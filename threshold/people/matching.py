@@ -51,6 +51,7 @@ from threshold.people.likeness import (
 )
 from threshold.people.models import adult_key_rows
 from threshold.people.record_keys import CANDIDATES, birth_query, employer_query, name_query, surnames_of
+from threshold.people.services import adult_name_and_birth
 
 __all__ = [
     "SIMILAR_EMPLOYER",
@@ -145,7 +146,7 @@ class _Candidate:
 
 
 # What scoring a candidate and showing a match read of it: up to 400 candidates are read for each look, as plain
-# rows (the record's own name and date of birth, else its subject's, as ``adult_of`` reads them), not as model
+# rows (the record's own name and date of birth, else its subject's: ``adult_name_and_birth``), not as model
 # instances: making a contact and its person into objects cost more than the query that found them.
 _COLUMNS = ("pk", "reference", "adult_name", "adult_date_of_birth", "employer_name", "summary")
 _SUBJECT = ("subject__full_name", "subject__date_of_birth")
@@ -156,20 +157,23 @@ def _read(records: QuerySet[Any], kind: str) -> list[_Candidate]:
     at = "received_at" if kind == "contact" else "opened_at"
     level = ("latest_level",) if kind == "contact" else ()
     rows = records.values_list(*_COLUMNS, at, *_SUBJECT, *level)
-    return [
-        _Candidate(
-            kind=kind,
-            record_id=pk,
-            reference=reference,
-            name=name or subject_name,
-            born=born if born is not None else subject_born,
-            employer=employer,
-            summary=summary,
-            at=at_value,
-            level=rest[0] if rest else None,
+    candidates = []
+    for pk, reference, name, born, employer, summary, at_value, subject_name, subject_born, *rest in rows:
+        adult_name, adult_born = adult_name_and_birth(name, born, subject_name, subject_born)
+        candidates.append(
+            _Candidate(
+                kind=kind,
+                record_id=pk,
+                reference=reference,
+                name=adult_name,
+                born=adult_born,
+                employer=employer,
+                summary=summary,
+                at=at_value,
+                level=rest[0] if rest else None,
+            )
         )
-        for pk, reference, name, born, employer, summary, at_value, subject_name, subject_born, *rest in rows
-    ]
+    return candidates
 
 
 def _candidates(user: User, local_authority: Organisation | None) -> tuple[QuerySet[Contact], QuerySet[Case]]:

@@ -39,10 +39,15 @@ def adult_of(record: Contact | Case) -> tuple[str, dt.date | None, str]:
     """The adult as matching reads a record: its own name and date of birth, else its subject's; its employer."""
     name, born = record.adult_name, record.adult_date_of_birth
     if not name or born is None:
-        subject = record.subject
-        name = name or subject.full_name
-        born = born if born is not None else subject.date_of_birth
+        name, born = adult_name_and_birth(name, born, record.subject.full_name, record.subject.date_of_birth)
     return name, born, record.employer_name
+
+
+def adult_name_and_birth(
+    name: str, born: dt.date | None, subject_name: str, subject_born: dt.date | None
+) -> tuple[str, dt.date | None]:
+    """A record's own name and date of birth for its adult, each else its subject's (``adult_of`` on a row)."""
+    return name or subject_name, born if born is not None else subject_born
 
 
 def _owner(record: Contact | Case) -> dict[str, Contact | Case]:
