@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from threshold.accounts.models import Organisation
 from threshold.demo import world
+from threshold.lado.models import Case
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,12 @@ def test_on_postgresql_the_values_are_one_array_parameter_and_elsewhere_an_in_li
     else:
         assert '"trust_id" IN (' in sql
         assert len(params) == len(many)
+
+
+def test_unhashable_values_such_as_a_json_fields_lists_find_what_in_finds(ids: dict[str, int]) -> None:
+    categories = [list(found) for found in Case.objects.values_list("abuse_categories", flat=True)]
+
+    assert Case.objects.filter(abuse_categories__in_set=categories).count() == len(categories)
+    assert Case.objects.filter(abuse_categories__in_set=categories).count() == (
+        Case.objects.filter(abuse_categories__in=categories).count()
+    )

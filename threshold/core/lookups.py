@@ -36,8 +36,12 @@ class InSet(In):
             return super().as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         # As ``In.process_rhs``: None is dropped (never equal to anything), and nothing left matches nothing.
-        values = OrderedSet(self.rhs)
-        values.discard(None)
+        values: Any
+        try:
+            values = OrderedSet(self.rhs)
+            values.discard(None)
+        except TypeError:  # unhashable values (a JSON field's), as ``In`` allows
+            values = [value for value in self.rhs if value is not None]
         if not values:
             raise EmptyResultSet
         _placeholders, prepared = self.batch_process_rhs(compiler, connection, values)

@@ -329,7 +329,8 @@ def case_for_page(user: User, case_id: object, *, request: HttpRequest | None) -
     or orders in SQL reads again.
     """
     case = access_case(user, case_id, "view", request=request)
-    # The decisions that opened the case, for its decisions panel and its clocks, with whom each names.
+    # The decisions that opened the case, with whom each names: its decisions panel and the facts its clocks read
+    # (``_facts``). The first decision on its contact (``_decided_on``) is the contact's, read on its own.
     decisions = Prefetch("decisions", queryset=case.decisions.select_related("contact", "recorded_by", "prompted_by"))
     prefetch_related_objects([case], *CASE_PAGE_ROWS, decisions)
     return case
