@@ -24,6 +24,7 @@ from threshold.core.locking import bump_version
 from threshold.core.record_ids import encode as rid
 from threshold.lado.models import Case, Contact, ContactStatus, Level
 from threshold.lado.services.contacts import contact_record
+from threshold.policy import add_working_days
 
 ROBYN: dict[str, Any] = {
     "method": "email",
@@ -39,8 +40,16 @@ ROBYN: dict[str, Any] = {
 
 @pytest.fixture
 def second_concern(persona, ids: dict[str, int], northshire: Organisation) -> Contact:
-    """A later contact about the adult of the demo consultation, spelled differently, received three days ago."""
-    received = timezone.now() - dt.timedelta(days=3)
+    """A later contact about the adult of the demo consultation, spelled differently, its advice overdue.
+
+    Received three days ago or more: the latest such day whose one working day has run out by today, so it is
+    overdue on a Monday (received the Thursday before) and after a bank holiday as on any other day.
+    """
+    today = timezone.localdate()
+    day = today - dt.timedelta(days=3)
+    while add_working_days(day, 1) >= today:
+        day -= dt.timedelta(days=1)
+    received = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
     return contact_record(actor=persona("lara"), local_authority=northshire, **{**ROBYN, "received_at": received})
 
 
@@ -240,7 +249,7 @@ def test_the_home_page_shows_lara_her_inbox_and_what_is_overdue(signed_in, secon
     client: Client = signed_in("lara")
     text = text_of(client.get("/"))
     assert "LADO service" in text
-    # The demo's call from a parent, received today, and the later concern from three days ago.
+    # The demo's call from a parent, received today, and the later concern, received days ago and overdue.
     assert "2 contacts waiting" in text
     assert "1 overdue" in text
 
