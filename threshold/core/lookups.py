@@ -4,10 +4,11 @@ Rule 2 hides the people who are or could be the reader in every access condition
 ids read once for the request (ADR 0033). ``subject_id IN (%s, %s, …)`` carries each id as its own parameter:
 at six authorities a LADO's list held 190 people, and a case page's fifteen conditions made some 3,000
 parameters. Django prepared each one, psycopg parsed the long text afresh for every query (it keeps the parsed
-form only of queries under 50 parameters), and PostgreSQL read the literals back. On PostgreSQL ``in_set``
+form only of queries of at most 50 parameters), and PostgreSQL read each literal back. On PostgreSQL ``in_set``
 writes ``subject_id = ANY(%s)`` with the list as one array parameter: the same rows, the same plan (PostgreSQL
-turns an ``IN`` list into that same ``= ANY`` of an array), the text short and the same for every request.
-Elsewhere (SQLite) it is Django's own ``IN``.
+turns an ``IN`` list into that same ``= ANY`` of an array). Django prepares one value and psycopg keeps the
+short query's parsed form; with client-side binding it still writes the array into the text it sends, as one
+literal (ADR 0043). Elsewhere (SQLite) it is Django's own ``IN``.
 
 ``NULL`` is never equal to anything either way, so ``NOT`` (``~Q(subject__pk__in_set=ids)``) keeps the rows it
 kept. An empty list matches nothing, as ``IN`` with nothing does. Registered on plain fields (a key named through

@@ -187,6 +187,16 @@ def _candidates(user: User, local_authority: Organisation | None) -> tuple[Query
     return contacts, cases
 
 
+def _chosen(
+    contacts: QuerySet[Contact], cases: QuerySet[Case], wanted: dict[str, int], *, similar: Sequence[str]
+) -> list[_Candidate]:
+    """The contacts, then the cases, holding the most weight of the ``wanted`` keys (``_ranked``), as candidates."""
+    return [
+        *_read(_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"), "contact"),
+        *_read(_ranked(cases, "case", wanted, similar=similar, newest="opened_at"), "case"),
+    ]
+
+
 def _contact_kind(contact: _Candidate) -> str | None:
     """Consultations and undecided contacts are shown; a contact that became a case shows as its case."""
     if contact.level is None:
@@ -217,11 +227,7 @@ def previous_about(
     if exclude_contact is not None:
         # The contact's own case is not an earlier record either.
         contacts, cases = contacts.exclude(pk=exclude_contact), cases.exclude(contact_id=exclude_contact)
-    similar = surnames_of(name)
-    records = [
-        *_read(_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"), "contact"),
-        *_read(_ranked(cases, "case", wanted, similar=similar, newest="opened_at"), "case"),
-    ]
+    records = _chosen(contacts, cases, wanted, similar=surnames_of(name))
     verdicts = [
         (
             likeness(
@@ -297,11 +303,7 @@ def search_records(user: User, *, name: str = "", reference: str = "", employer_
         chosen = [*_read(contacts.filter(reference=stored), "contact"), *_read(cases.filter(reference=stored), "case")]
     else:
         wanted = {**name_query(name), **employer_query(employer_name)}
-        similar = [*surnames_of(name), *employer_query(employer_name)]
-        chosen = [
-            *_read(_ranked(contacts, "contact", wanted, similar=similar, newest="received_at"), "contact"),
-            *_read(_ranked(cases, "case", wanted, similar=similar, newest="opened_at"), "case"),
-        ]
+        chosen = _chosen(contacts, cases, wanted, similar=[*surnames_of(name), *employer_query(employer_name)])
     results: list[Match] = []
     for record in chosen:
         reasons = _search_reasons(
