@@ -30,6 +30,9 @@ from threshold.demo.world import PERSONAS_BY_KEY, load_demo_world
 # tampering) writes to a temporary directory instead.
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="threshold-hypothesis-"))
 
+# ``no_cover`` tests run untraced in xdist workers as well (tests/untraced.py).
+pytest_plugins = ["tests.untraced"]
+
 
 # Where the SQLite test database lives: in memory-backed files where the system has them (Linux's /dev/shm).
 # A commit there skips the disk's fsync, which made a disk-backed test database about a quarter slower.
