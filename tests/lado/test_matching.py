@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation
@@ -67,6 +69,20 @@ def test_a_new_contact_finds_the_earlier_consultation_and_case_about_the_same_ad
     chris = previous_about(persona("lara"), local_authority=northshire, name="Christopher Coach")
     assert [(match.kind, match.record_id) for match in chris] == [("case", ids["case_chris"])]
     assert previous_about(persona("lara"), local_authority=northshire, name="Chris Cook") == []
+
+
+def test_the_candidates_are_weighed_once_each_and_ordered_by_that_weight(
+    persona, ids: dict[str, int], northshire: Organisation
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        previous_about(
+            persona("lara"), local_authority=northshire, name="Robyn Youthleader", date_of_birth=dt.date(1996, 2, 11)
+        )
+    ranked = [query["sql"] for query in queries.captured_queries if "SUM(CASE" in query["sql"]]
+    # One ranked read of the contacts and one of the cases, each summing a candidate's key weights once: ordered
+    # by the weight's place in the select list, not by the sum written out again (which SQLite works out twice).
+    assert len(ranked) == 2
+    assert all(sql.count("SUM(CASE") == 1 for sql in ranked)
 
 
 def test_matching_never_shows_another_local_authoritys_records(
