@@ -30,7 +30,7 @@ from threshold.demo.world import PERSONAS_BY_KEY, load_demo_world
 # tampering) writes to a temporary directory instead.
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="threshold-hypothesis-"))
 
-# ``no_cover`` tests run untraced in xdist workers as well (tests/untraced.py).
+# Tests marked ``untraced`` run with coverage's tracing paused (tests/untraced.py).
 pytest_plugins = ["tests.untraced"]
 
 

@@ -1,11 +1,15 @@
-"""Tests marked ``no_cover`` run untraced in an xdist worker too (a pytest plugin, loaded by tests/conftest.py).
+"""Tests marked ``untraced`` run with coverage's tracing paused (a pytest plugin, loaded by tests/conftest.py).
 
-pytest-cov's ``no_cover`` stops its controller's ``Coverage`` for the test. In an xdist worker pytest-cov has
-started two: one when it loaded (as if the worker were the run's master) and the worker's own. Coverage keeps its
-collectors on a stack, and stopping the worker's one resumes the other, so the test ran traced all the same: the
-access matrix took as long with the marker as without it (435 and 470 s of the workers' time in two runs). This
-pauses whichever collector is tracing once pytest-cov has paused its own, and resumes it after the test, so the
-marker does what it says with or without workers. It only ever stops tracing: what the test runs is the same.
+For the tests that walk every URL for several personas: their pages are code other tests measure, and coverage's
+tracer made them about 60% slower. The test runs the same; only coverage does not watch it.
+
+Not pytest-cov's own ``no_cover`` marker, for two reasons found on trying it. In an xdist worker pytest-cov starts
+two ``Coverage`` objects (one when it loads, as if the worker were the run's master, and the worker's own) and
+``no_cover`` stops only the second: coverage keeps its collectors on a stack, stopping one resumes the one under
+it, and the test ran traced all the same (the access matrix 470 s of the workers' time with the marker, 436 s
+without). And with ``--no-cov`` after ``--cov`` (CI's PostgreSQL pass) pytest-cov has no controller, and a
+``no_cover`` test fails on pausing it. This pauses the collector that is tracing, whichever it is, and resumes it
+after the test; with no coverage running it does nothing.
 """
 
 from __future__ import annotations
@@ -22,15 +26,16 @@ def _tracing_collector() -> Any:
         from coverage.collector import Collector
     except ImportError:  # pragma: no cover - coverage is in the lock; a run without it traces nothing
         return None
-    # Coverage's own stack of collectors: the last is the one tracing, the others wait paused under it.
+    # Coverage's own stack of collectors (a private name; coverage is pinned in the lock): the last is the one
+    # tracing, the others wait paused under it.
     stack = getattr(Collector, "_collectors", None)
     return stack[-1] if stack else None
 
 
-@pytest.hookimpl(hookwrapper=True, trylast=True)
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """Inside pytest-cov's own pause (``trylast``: the innermost wrapper), pause what still traces."""
-    collector = _tracing_collector() if item.get_closest_marker("no_cover") else None
+    """Pause the tracing collector for the call of a test marked ``untraced``, and resume it after."""
+    collector = _tracing_collector() if item.get_closest_marker("untraced") else None
     if collector is None:
         yield
         return

@@ -20,10 +20,9 @@ from tests.access.routes import PERSONAS
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 
-# Not measured by coverage (pytest-cov's ``no_cover``, tests/untraced.py): this walks every URL for several
-# personas, code the other tests measure, and coverage's tracer made it about 60% slower (README, "Test suite
-# speed").
-pytestmark = [pytest.mark.django_db, pytest.mark.no_cover]
+# Not measured by coverage (``untraced``, tests/untraced.py): this walks every URL for several personas, code
+# the other tests measure, and coverage's tracer made it about 60% slower (README, "Test suite speed").
+pytestmark = [pytest.mark.django_db, pytest.mark.untraced]
 
 EXPECTED = expected()
 ARGS = url_args()

@@ -19,10 +19,9 @@ import pytest
 from tests.access.routes import path_for, routes
 from threshold.audit.models import AuditEvent
 
-# Not measured by coverage (pytest-cov's ``no_cover``, tests/untraced.py): this walks every URL for several
-# personas, code the other tests measure, and coverage's tracer made it about 60% slower (README, "Test suite
-# speed").
-pytestmark = [pytest.mark.django_db, pytest.mark.no_cover]
+# Not measured by coverage (``untraced``, tests/untraced.py): this walks every URL for several personas, code
+# the other tests measure, and coverage's tracer made it about 60% slower (README, "Test suite speed").
+pytestmark = [pytest.mark.django_db, pytest.mark.untraced]
 
 POSTERS = ("ada", "pat", "cara", "sid", "olu", "tom")
 ROUTES = routes()
