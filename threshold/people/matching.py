@@ -156,9 +156,10 @@ def _read(records: QuerySet[Any], kind: str, *, ranked: bool = False) -> list[_C
     """The candidates of one kind, in the order the query gives them (``ranked``: as ``_ranked`` orders them)."""
     at = "received_at" if kind == "contact" else "opened_at"
     level = ("latest_level",) if kind == "contact" else ()
-    # A ranked list's weight is read too, though unused: selected, it is ordered by its place in the select list,
-    # where SQLite would otherwise work the correlated sum out a second time for every holder (10–12 ms to 6 for a
-    # contact page's 344 holders at the large authority; PostgreSQL matches the two itself).
+    # A ranked list's weight is read too, though unused. The list is DISTINCT (``threshold.access``), so Django
+    # would add the weight to the select list unnamed and write it out again in ORDER BY, where SQLite works the
+    # correlated sum out a second time for every holder; selected by name, the order names its place (10–12 ms to
+    # 6 for a contact page's 344 holders at the large authority; PostgreSQL matches the two itself).
     weight = ("match_weight",) if ranked else ()
     rows = records.values_list(*_COLUMNS, at, *_SUBJECT, *level, *weight)
     candidates = []
