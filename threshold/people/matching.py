@@ -164,7 +164,6 @@ def _read(records: QuerySet[Any], kind: str, *, ranked: bool = False) -> list[_C
     rows = records.values_list(*_COLUMNS, at, *_SUBJECT, *level, *weight)
     candidates = []
     for pk, reference, name, born, employer, summary, at_value, subject_name, subject_born, *rest in rows:
-        levels = rest[: len(level)]  # the weight, if read, comes after
         adult_name, adult_born = adult_name_and_birth(name, born, subject_name, subject_born)
         candidates.append(
             _Candidate(
@@ -176,7 +175,7 @@ def _read(records: QuerySet[Any], kind: str, *, ranked: bool = False) -> list[_C
                 employer=employer,
                 summary=summary,
                 at=at_value,
-                level=levels[0] if levels else None,
+                level=rest[0] if level else None,  # a contact's level comes before the weight, if read
             )
         )
     return candidates
