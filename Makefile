@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PORT
+# Python's bytecode cache, kept in each package's __pycache__ (git-ignored) even where the machine turns it off (some
+# set PYTHONDONTWRITEBYTECODE): without it every process of a run, each test worker, gunicorn and manage.py, compiles
+# every module again and pytest rewrites every test module's asserts again (collecting the tests took 17 s, not 7).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install demo serve dev test test-fast lint bench clean
 

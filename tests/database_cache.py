@@ -49,10 +49,14 @@ ROOT = Path(__file__).resolve().parents[1]
 MIGRATING_TIMEOUT_SECONDS = 600
 
 
+# What the test runs keep between them, outside the repository: the migrated databases, Hypothesis's caches.
+USER_CACHE = Path.home() / ".cache" / "threshold"
+
+
 def folder() -> Path:
     """Where migrated databases are kept."""
     configured = os.environ.get("THRESHOLD_TEST_DATABASE_CACHE", "")
-    return Path(configured) if configured else Path.home() / ".cache" / "threshold" / "test-databases"
+    return Path(configured) if configured else USER_CACHE / "test-databases"
 
 
 @cache

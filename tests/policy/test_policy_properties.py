@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import date, timedelta
 from typing import Any
 
 import holidays
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from threshold.policy import (
     FACTS,
@@ -24,12 +22,6 @@ from threshold.policy import (
 )
 from threshold.policy.facts import Kind
 from threshold.policy.pension import state_pension_date
-
-# Hypothesis keeps more than its example database in its home directory (a cache of
-# the constants it finds in the code under test), and by default that is
-# ``.hypothesis/`` in the working directory, the repository. Point it at a temporary
-# directory so that these tests write nothing into the checkout.
-set_hypothesis_home_dir(tempfile.mkdtemp(prefix="threshold-hypothesis-"))
 
 PACKS = list_packs()
 # No example database either: every run starts from the same search.
@@ -149,7 +141,8 @@ def test_retention_never_ends_before_ten_years_from_an_allegation(
 
 
 def test_hypothesis_keeps_its_files_outside_the_repository() -> None:
-    """Its constants cache and any database go to a temporary directory, never ``.hypothesis/`` here."""
+    """Its constants cache goes to the user's cache (tests/conftest.py), never ``.hypothesis/`` here, and no
+    property test keeps an example database."""
     from pathlib import Path
 
     from hypothesis.configuration import storage_directory
@@ -158,3 +151,6 @@ def test_hypothesis_keeps_its_files_outside_the_repository() -> None:
     home = storage_directory(intent_to_write=False).home_directory
     assert not home.resolve().is_relative_to(repository)
     assert CHECK.database is None
+    default = settings.default  # the profile the other property tests (audit tampering) run under
+    assert default is not None
+    assert default.database is None
