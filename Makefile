@@ -1,16 +1,19 @@
 # Threshold: the two commands are `make demo` and `make test`. See README.md.
 SHELL := /bin/bash
-# Debian's own Python 3.11 where there is one (ADR 0044): built with profile-guided and link-time optimisation, it
-# ran tests/lado and tests/concerns on a fifth less CPU than the python3 first on these machines' PATH (pyenv's,
-# built without). Elsewhere, or with PYTHON=..., python3.
+# Debian's own Python 3.11 where there is one (ADR 0044): Debian's optimised build, linked statically, ran
+# tests/lado and tests/concerns on a fifth less CPU than the python3 first on these machines' PATH (pyenv's, built
+# without optimisation). Elsewhere python3; `make PYTHON=...` chooses another (a PYTHON in the environment, which
+# some set for other tools, does not: it would make the virtualenv again whenever it came and went).
 DEBIAN_PYTHON := /usr/bin/python3.11
-PYTHON ?= $(if $(wildcard $(DEBIAN_PYTHON)),$(DEBIAN_PYTHON),python3)
+ifneq ($(origin PYTHON),command line)
+PYTHON := $(if $(wildcard $(DEBIAN_PYTHON)),$(DEBIAN_PYTHON),python3)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
-# The interpreter the virtualenv was made from, and the one it should be: a virtualenv made from another (before
-# ADR 0044, or with another PYTHON) is made again.
-VENV_BASE := $(shell test -x $(PY) && $(PY) -c 'import os, sys; print(os.path.realpath(sys._base_executable))' 2>/dev/null)
-WANTED_BASE := $(shell $(PYTHON) -c 'import os, sys; print(os.path.realpath(sys.executable))' 2>/dev/null)
+# The interpreter the virtualenv was made from ("broken" when its python no longer runs) and the one it should be:
+# a virtualenv made from another (before ADR 0044, or with another PYTHON) is made again.
+VENV_BASE := $(shell if [ -e $(PY) ] || [ -L $(PY) ]; then $(PY) -I -c 'import os, sys; print(os.path.realpath(sys._base_executable))' 2>/dev/null || echo broken; fi)
+WANTED_BASE := $(shell $(PYTHON) -I -c 'import os, sys; print(os.path.realpath(sys.executable))' 2>/dev/null)
 VENV_REMADE := $(if $(filter-out $(WANTED_BASE),$(VENV_BASE)),FORCE)
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
@@ -26,15 +29,17 @@ FORCE:
 ## install: Debian's libraries for PDFs (WeasyPrint), Python and npm dependencies (pinned), and the compiled
 ## front-end assets. Quick when nothing changed.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	$(if $(filter $(DEBIAN_PYTHON),$(PYTHON)),python3.11-venv)
+	$(if $(filter $(DEBIAN_PYTHON),$(WANTED_BASE)),python3.11-venv)
 install: debian-packages $(VENV)/.installed node_modules/.installed threshold/static/build/.built
 
 .PHONY: debian-packages
 debian-packages:
 	@./scripts/debian_packages.sh $(DEBIAN_PACKAGES)
 
-$(VENV)/.installed: requirements.lock $(VENV_REMADE)
+# After the Debian packages (python3.11-venv), and only once the interpreter can make a virtualenv is the old one removed.
+$(VENV)/.installed: requirements.lock $(VENV_REMADE) | debian-packages
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Threshold needs Python 3.11 or newer.")'
+	@$(PYTHON) -c 'import ensurepip, venv' || { echo "$(PYTHON) cannot make a virtualenv (on Debian: the python3.X-venv package)."; exit 1; }
 	@if [ -n "$(VENV_REMADE)" ] && [ -d $(VENV) ]; then echo "Making $(VENV) again, on $(PYTHON)"; rm -rf $(VENV); fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock

@@ -27,12 +27,12 @@ from threshold.demo.records import load_demo_records
 from threshold.demo.world import PERSONAS_BY_KEY, load_demo_world
 
 # Hypothesis keeps its example database and caches in ``.hypothesis/`` in the
-# working directory, the repository: its home is the user's cache instead,
-# beside the migrated test databases. There it keeps what it reads of every
+# working directory, the repository: its home is the user's cache instead
+# (``~/.cache/threshold/hypothesis``). There it keeps what it reads of every
 # module's source (the constants it tries first) between runs: each test
 # worker parsed every module of the project again, 12 s of a run's time. No
-# example database: a property test (policy, audit tampering) draws its own
-# examples each run, as when the home was a new temporary folder each run.
+# example database: a property test (policy, audit tampering) replays nothing
+# an earlier run found, as when the home was a new temporary folder each run.
 set_hypothesis_home_dir(database_cache.USER_CACHE / "hypothesis")
 hypothesis_settings.register_profile("threshold", database=None)
 hypothesis_settings.load_profile("threshold")

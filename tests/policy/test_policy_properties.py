@@ -24,7 +24,7 @@ from threshold.policy.facts import Kind
 from threshold.policy.pension import state_pension_date
 
 PACKS = list_packs()
-# No example database either: every run starts from the same search.
+# No example database: a run does not replay the examples an earlier run found (tests/conftest.py's profile too).
 CHECK = settings(max_examples=150, deadline=None, database=None)
 
 
