@@ -166,7 +166,7 @@ def test_the_report_opens_on_this_financial_year(year: None, signed_in) -> None:
     response = signed_in("mo").get(PAGE)
     text = text_of(response)
     assert "Figures for the financial year 2026 to 2027 (1 April 2026 to 31 March 2027)." in text
-    assert "This period has not ended: the figures are those recorded up to 1 May 2026." in text
+    assert "This period has not ended: the figures are those recorded up to 1 May 2026 at midday." in text
     assert 'value="this_year" checked' in response.content.decode()
 
 
@@ -256,7 +256,7 @@ def test_the_print_view_is_the_report_without_navigation_or_the_chooser(year: No
     assert response.status_code == 200
     page = response.content.decode()
     text = text_of(response)
-    assert "Produced on 1 May 2026." in text
+    assert "Produced on 1 May 2026; figures counted on 1 May 2026 at midday." in text
     assert "Contacts received 9 Up 6 from 3" in text
     assert 'id="by_category-heading">Referrals by category of abuse</h2>' in page
     assert "govuk-service-navigation" not in page
@@ -349,6 +349,8 @@ def test_each_page_and_download_is_audited_as_a_report_produced(
         "to": "2026-03-31",
         "format": output,
         "suppress_below": None,
+        "counted_at": "2026-05-01T11:00:00+00:00",
+        "counted": "now",
     }
     assert events_since(before, "records.listed") == []
 

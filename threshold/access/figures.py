@@ -11,11 +11,13 @@ included, and the rows are never read on their own.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, TypeVar
 
 from django.db.models import Model, OuterRef, QuerySet, Subquery
 
 from threshold.access.guard import scoped
+from threshold.access.policies import people_hidden_from
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
@@ -67,6 +69,27 @@ def report_authorities(user: User) -> QuerySet[Organisation]:
 def may_report_on(user: User, authority: Organisation) -> bool:
     """Whether the user may count the local authority's contacts and cases for its report."""
     return authority.pk in scope_for(user).lado_report
+
+
+def reader_key(user: User) -> str:
+    """A digest of all that decides which records a reader's figures count, besides the records themselves.
+
+    Their reach (every field of their scope: memberships, roles, restrictions) and the person records rule 2
+    hides from them now. Figures kept for a reader (``threshold.reports.lado_report.kept``) are shown again only
+    under the same key: a reader whose reach changed, or who became the possible subject of a record, is
+    counted afresh, so a kept figure never counts a record their figures would now leave out.
+    """
+    scope = scope_for(user)
+    parts = [_stable(value) for value in scope.fingerprint()]
+    parts.append(people_hidden_from(scope))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _stable(value: object) -> object:
+    """A fingerprint's value written the same way in every process (a set's order is not)."""
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(value, key=repr))
+    return value
 
 
 def authority_records_for_system_report(authority: Organisation) -> tuple[QuerySet[Contact], QuerySet[Case]]:

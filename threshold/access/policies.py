@@ -204,6 +204,11 @@ def _about_user_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
     return scope.about_user_sql[1], scope.about_user_sql[2]
 
 
+def people_hidden_from(scope: Scope) -> tuple[int, ...]:
+    """The ids of the person records rule 2 hides from the scope's account now, in order (read once a request)."""
+    return _about_user_ids(scope)
+
+
 def _about_user_ids(scope: Scope) -> tuple[int, ...]:
     """``people_about_user`` read once for a request that only reads (``threshold.access.scope.snapshot_of_people``).
 

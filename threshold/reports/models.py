@@ -1,8 +1,9 @@
-"""The reports app's own records: an authority's report settings, and the jobs writing long lists out.
+"""The reports app's own records: an authority's report settings, the jobs writing long lists out, and kept figures.
 
 An authority's settings apply to the reports that leave the service; an ``ExportJob`` writes a long list to a
-spreadsheet in the background (``threshold.reports.exports``). Figures themselves are never stored: they are
-counted afresh, through ``threshold.access``, each time a report is produced (docs/reports.md).
+spreadsheet in the background (``threshold.reports.exports``). A LADO report's figures are counted through
+``threshold.access`` for the person who asks, and kept for them alone for a quarter of an hour
+(``CountedReport``, ADR 0045), so that its page and its downloads show the same figures (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -93,3 +94,36 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"Export job {self.pk}"
+
+
+class CountedReport(models.Model):
+    """A LADO report's figures as one reader counted them, kept a short while for their page and downloads (ADR 0045).
+
+    ``figures`` and ``previous`` are the unsuppressed figures of the period and of the period before
+    (``LadoReport.counted``); ``key`` is the digest of what decided which records they count for this reader
+    (``threshold.access.figures.reader_key``) and of the counting code. Read only by the reader who counted them,
+    for the same authority, period and key, until ``KEPT_FOR`` after ``counted_at``; then counted again.
+    Aggregates only: no record, no person named.
+    """
+
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    authority = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    key = models.CharField(max_length=64)
+    counted_at = models.DateTimeField()
+    # JSON as text, not a JSON column: PostgreSQL's jsonb keeps no key order, and a breakdown's order is its rows'.
+    figures = models.TextField()
+    previous = models.TextField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["reader", "authority", "period_start", "period_end", "counted_at"],
+                name="reports_counted_reader_idx",
+            ),
+            models.Index(fields=["counted_at"], name="reports_counted_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Counted report {self.pk}"

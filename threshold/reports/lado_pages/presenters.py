@@ -17,14 +17,18 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.text import slugify
 
+from threshold.jinja2 import govuk_datetime
 from threshold.reports.charts import Figure, figures
 from threshold.reports.lado_report import LadoReport
+from threshold.reports.lado_report.kept import KEPT_FOR
 from threshold.reports.lado_report.suppression import reader_note
 from threshold.reports.periods import Period, is_financial_year
 from threshold.reports.spreadsheets import Sheet, tables_to_sheets
 from threshold.reports.tables import Table, Value
 
 CSV_HEADER = ("Table", "Row", "Column", "Value")
+# The page's parameter asking for the figures to be counted afresh rather than shown as kept (ADR 0045).
+COUNT, AGAIN = "count", "again"
 HOW_COUNTED = (
     "Counted in Threshold over the local authority's LADO contacts and cases that the person producing the report "
     "may count: a record about them is never counted. Each table says by which date it counts (the date a contact "
@@ -146,9 +150,10 @@ def _url(name: str, query: dict[str, str]) -> str:
 
 
 def links(query: dict[str, str]) -> dict[str, Any]:
-    """The links that keep the chosen period: the page, its print view and the downloads."""
+    """The links that keep the chosen period: the page, counting it again, its print view and the downloads."""
     return {
         "page": _url("lado_report", query),
+        "count_again": _url("lado_report", {**query, COUNT: AGAIN}),
         "print": _url("lado_report_print", query),
         "pdf": _url("lado_report_pdf", query),
         "downloads": [
@@ -167,6 +172,8 @@ def report_context(report: LadoReport, *, today: dt.date) -> dict[str, Any]:
         "previous_words": period_words(report.previous_period),
         "unfinished": report.period.end > today,
         "today": today,
+        "counted_words": govuk_datetime(report.counted_at),
+        "kept_minutes": int(KEPT_FOR.total_seconds() // 60),
         "headlines": headlines(report),
         "suppression_note": suppression_note(report),
         "figures": report_figures(report),
@@ -188,6 +195,7 @@ def about_rows(report: LadoReport, *, produced_on: dt.date) -> list[tuple[str, s
         ("Period", period_words(report.period)),
         ("Compared with", period_words(report.previous_period)),
         ("Date produced", day(produced_on)),
+        ("Figures counted", govuk_datetime(report.counted_at)),
         ("How counted", HOW_COUNTED),
         ("Small numbers", suppression_note(report) or "Not suppressed: every count is shown."),
     ]

@@ -2,8 +2,9 @@
 
 Thin: the reader's authority is the one they act for (the current organisation, else the first whose report they
 may produce); anyone who may produce no LADO report gets the 404 of a page that is not there. The figures are
-counted by ``lado_report``, which also writes the ``report.produced`` event of each page and download (the
-authority, the period, the format and the suppression; never a record or a person).
+counted by ``lado_report`` (or shown again as the reader counted them in the last quarter of an hour, ADR 0045),
+which also writes the ``report.produced`` event of each page and download (the authority, the period, the format,
+the suppression and when the figures were counted; never a record or a person).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from threshold.reports.pdf import PDF_TYPE
 from threshold.reports.report_settings import may_change_report_settings, report_settings_for, report_settings_save
 from threshold.reports.spreadsheets import csv_response, xlsx_response
 
-# The report and its downloads are read with GET (``require_safe``): a POST is refused (405), never counted.
+# The report and its downloads are read with GET (``require_safe``): a POST is refused (405), never counted. A
+# reader's figures are kept a quarter of an hour (ADR 0045): the print view and downloads show what the page showed.
 PAGE = "reports/lado_report.html"
 SETTINGS_PAGE = "reports/lado_report_settings.html"
 
@@ -81,8 +83,8 @@ def _chosen(request: HttpRequest) -> Chosen:
     return Chosen(user=user, authority=authority, form=form, settings=report_settings_for(authority), today=today)
 
 
-def _report(request: HttpRequest, chosen: Chosen, output: ReportFormat) -> LadoReport:
-    """Count the report for the chosen period (audited as produced in ``output``)."""
+def _report(request: HttpRequest, chosen: Chosen, output: ReportFormat, *, count_again: bool = False) -> LadoReport:
+    """The report for the chosen period: the reader's figures of the last quarter of an hour, or counted now."""
     return lado_report(
         user=chosen.user,
         authority=chosen.authority,
@@ -90,6 +92,7 @@ def _report(request: HttpRequest, chosen: Chosen, output: ReportFormat) -> LadoR
         suppress_below=chosen.suppress_below(),
         output=output,
         audit_context=AuditContext.from_request(request),
+        count_again=count_again,
     )
 
 
@@ -108,10 +111,14 @@ def report_page(request: HttpRequest) -> HttpResponse:
     }
     if chosen.form.is_valid():
         query = chosen.query()
-        if "period" in request.GET and request.GET.dict() != query:
+        # "Count again" (ADR 0045): the reader's kept figures are counted afresh, and kept in their place.
+        count_again = request.GET.get(presenters.COUNT) == presenters.AGAIN
+        asked = {name: value for name, value in request.GET.dict().items() if name != presenters.COUNT}
+        if "period" in request.GET and asked != query:
             # A GET form sends every box, empty or not: the link to keep is the period alone.
-            return HttpResponseRedirect(f"{reverse('lado_report')}?{urlencode(query)}")
-        report = _report(request, chosen, "page")
+            kept = {**query, presenters.COUNT: presenters.AGAIN} if count_again else query
+            return HttpResponseRedirect(f"{reverse('lado_report')}?{urlencode(kept)}")
+        report = _report(request, chosen, "page", count_again=count_again)
         context.update(presenters.report_context(report, today=chosen.today), links=presenters.links(query))
     return render(request, PAGE, context)
 

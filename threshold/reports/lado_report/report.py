@@ -2,17 +2,21 @@
 
 ``lado_report(user=..., authority=..., period=...)`` counts in the database, over the local authority's contacts
 and cases the reader may count (``threshold.access``, action ``report``: its LADOs, LADO managers and auditors;
-a record about the reader is never counted for them). It writes one ``report.produced`` event naming the
-authority, the period and the format, and no record and no person. The figures and every key are described in
-``docs/reports.md``.
+a record about the reader is never counted for them), and keeps the figures for that reader a quarter of an hour
+(``kept``, ADR 0045): their page, print view and downloads show the figures counted at one time. It writes one
+``report.produced`` event naming the authority, the period, the format and when its figures were counted, and no
+record and no person. The figures and every key are described in ``docs/reports.md``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -29,6 +33,7 @@ from threshold.reports.lado_report.conclusions import outcome_figures
 from threshold.reports.lado_report.contacts import contact_figures, repeat_figures
 from threshold.reports.lado_report.counting import Counting, percent
 from threshold.reports.lado_report.figure_tables import Counted, report_tables
+from threshold.reports.lado_report.kept import Kept, keep_figures, kept_figures
 from threshold.reports.lado_report.suppression import suppress
 from threshold.reports.lado_report.workload import workload_figures
 from threshold.reports.periods import Period, previous
@@ -48,7 +53,7 @@ class LadoReport:
 
     ``figures`` and ``previous`` are JSON-able dicts with the same keys (docs/reports.md), with counts below
     ``suppress_below`` already suppressed when it is set. ``suppressed(n)`` gives the same report suppressed
-    at another threshold.
+    at another threshold. ``counted_at`` is when the figures were counted (kept figures were counted earlier).
     """
 
     authority: Organisation
@@ -57,6 +62,7 @@ class LadoReport:
     pack: Pack
     figures: dict[str, Any]
     previous: dict[str, Any]
+    counted_at: dt.datetime = field(default_factory=timezone.now)
     suppress_below: int | None = None
     # The unsuppressed figures of both periods, which ``suppressed`` starts from (never shown as they are).
     counted: tuple[dict[str, Any], dict[str, Any]] = field(default_factory=lambda: ({}, {}), repr=False)
@@ -134,25 +140,32 @@ def lado_report(
     suppress_below: int | None = None,
     output: ReportFormat = "page",
     audit_context: AuditContext | None = None,
+    count_again: bool = False,
 ) -> LadoReport:
     """The LADO report of ``authority`` for ``period`` (and the period before it), as ``user`` may count it.
 
     Refuses (``PermissionDenied``) a user who may not count the authority's records. ``output`` says what the
-    report is produced as (a page, a PDF, a workbook…), for the audit event.
+    report is produced as (a page, a PDF, a workbook…), for the audit event. The figures this reader counted for
+    the same period in the last quarter of an hour are shown again (ADR 0045) unless ``count_again``; figures
+    counted now are kept for them.
     """
     if not may_report_on(user, authority):
         raise PermissionDenied("You cannot see this local authority's report.")
-    contacts = visible_contacts(user, "report").filter(local_authority=authority)
-    cases = visible_cases(user, "report").filter(local_authority=authority)
+
+    def records() -> tuple[QuerySet[Contact], QuerySet[Case]]:
+        contacts = visible_contacts(user, "report").filter(local_authority=authority)
+        return contacts, visible_cases(user, "report").filter(local_authority=authority)
+
     return _produced(
-        contacts=contacts,
-        cases=cases,
+        records=records,
         authority=authority,
         period=period,
         suppress_below=suppress_below,
         output=output,
         context=context_for(user, audit_context),
         details={},
+        reader=user,
+        count_again=count_again,
     )
 
 
@@ -170,10 +183,8 @@ def lado_report_for_system(
     reader, so no one is left out as a subject. ``operator`` is the operating-system account that ran it, kept
     in the audit event beside the job's name.
     """
-    contacts, cases = authority_records_for_system_report(authority)
     return _produced(
-        contacts=contacts,
-        cases=cases,
+        records=lambda: authority_records_for_system_report(authority),
         authority=authority,
         period=period,
         suppress_below=suppress_below,
@@ -185,20 +196,36 @@ def lado_report_for_system(
 
 def _produced(
     *,
-    contacts: QuerySet[Contact],
-    cases: QuerySet[Case],
+    records: Callable[[], tuple[QuerySet[Contact], QuerySet[Case]]],
     authority: Organisation,
     period: Period,
     suppress_below: int | None,
     output: ReportFormat,
     context: AuditContext,
     details: dict[str, Any],
+    reader: User | None = None,
+    count_again: bool = False,
 ) -> LadoReport:
-    """Count both periods over the given records, suppress, and write the one ``report.produced`` event."""
+    """Count both periods over the ``records`` (or show the reader's kept figures), suppress, and audit it.
+
+    ``records`` gives the contacts and cases to count, built only when figures are counted. ``reader``: the
+    person the figures are counted for, whose figures are kept and shown again (ADR 0045); none for the
+    ``system:report`` job, which always counts. The figures kept and the one ``report.produced`` event are
+    written in one transaction.
+    """
     pack = _pack(authority, period)
     before = previous(period)
-    this_counts = count_figures(Counting(contacts=contacts, cases=cases, period=period, pack=pack))
-    before_counts = count_figures(Counting(contacts=contacts, cases=cases, period=before, pack=pack))
+    kept = None
+    if reader is not None and not count_again:
+        kept = kept_figures(user=reader, authority=authority, period=period)
+    counted_now = kept is None
+    if kept is None:
+        contacts, cases = records()
+        kept = Kept(
+            counted_at=timezone.now(),
+            figures=count_figures(Counting(contacts=contacts, cases=cases, period=period, pack=pack)),
+            previous=count_figures(Counting(contacts=contacts, cases=cases, period=before, pack=pack)),
+        )
     report = LadoReport(
         authority=authority,
         period=period,
@@ -206,21 +233,27 @@ def _produced(
         pack=pack,
         figures={},
         previous={},
-        counted=(this_counts, before_counts),
+        counted_at=kept.counted_at,
+        counted=(kept.figures, kept.previous),
     ).suppressed(suppress_below)
-    audit_record(
-        context=context,
-        action="report.produced",
-        record_type="report",
-        organisation=authority,
-        details={
-            "report": REPORT,
-            "authority": authority.pk,
-            "from": period.start.isoformat(),
-            "to": period.end.isoformat(),
-            "format": output,
-            "suppress_below": report.suppress_below,
-            **details,
-        },
-    )
+    with transaction.atomic():
+        if reader is not None and counted_now:
+            keep_figures(user=reader, authority=authority, period=period, kept=kept)
+        audit_record(
+            context=context,
+            action="report.produced",
+            record_type="report",
+            organisation=authority,
+            details={
+                "report": REPORT,
+                "authority": authority.pk,
+                "from": period.start.isoformat(),
+                "to": period.end.isoformat(),
+                "format": output,
+                "suppress_below": report.suppress_below,
+                "counted_at": kept.counted_at.isoformat(),
+                "counted": "now" if counted_now else "kept",
+                **details,
+            },
+        )
     return report

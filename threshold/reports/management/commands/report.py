@@ -155,6 +155,8 @@ class Command(BaseCommand):
                 suppress_below=below,
                 output=output_format,
                 audit_context=AuditContext.for_user(reader, authority),
+                # A return a command produces is counted when it runs, never taken from a page's kept figures.
+                count_again=True,
             )
         except PermissionDenied:
             raise CommandError(f"{reader.email} may not count {authority.name}'s records for its report.") from None

@@ -1,0 +1,94 @@
+"""A reader's counted figures, kept for a quarter of an hour so that the report's page and downloads agree (ADR 0045).
+
+Counting a period and the period before takes a second or more at an authority with ten years of records. A LADO
+reads the page, then prints it, downloads the PDF for the partnership and the workbook for their own tables: each
+counted again, and each could differ from the page they checked if a record changed in between. So the figures
+one reader counted are kept (``CountedReport``) and shown again, with the time they were counted, to that reader
+for the same authority and period, until ``KEPT_FOR`` has passed or the reader asks to count again.
+
+Kept figures are never shown to anyone else, nor to the same reader once what decides their reach has changed:
+the key is ``threshold.access.figures.reader_key`` (their scope and the people rule 2 hides from them) with the
+counting code's own digest, so a figure kept under other rules, or by other code, is counted afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from threshold.access.figures import reader_key
+from threshold.accounts.models import Organisation, User
+from threshold.reports.models import CountedReport
+from threshold.reports.periods import Period
+
+# How long a reader's figures are shown again before they are counted afresh.
+KEPT_FOR = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Figures counted for a reader: when, and the unsuppressed figures of the period and of the period before."""
+
+    counted_at: dt.datetime
+    figures: dict[str, Any]
+    previous: dict[str, Any]
+
+
+@cache
+def _counting_digest() -> str:
+    """A digest of the code that counts the figures: a deployment that changes it counts everything afresh."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(user: User) -> str:
+    return hashlib.sha256(f"{reader_key(user)}:{_counting_digest()}".encode()).hexdigest()
+
+
+def _whose(user: User, authority: Organisation, period: Period) -> dict[str, Any]:
+    """The reader, authority and period a row of kept figures is for."""
+    return {"reader": user, "authority": authority, "period_start": period.start, "period_end": period.end}
+
+
+def kept_figures(*, user: User, authority: Organisation, period: Period, now: dt.datetime | None = None) -> Kept | None:
+    """The figures this reader counted for the authority and period in the last ``KEPT_FOR``, under the same key."""
+    now = now or timezone.now()
+    row = (
+        CountedReport.objects.filter(
+            **_whose(user, authority, period), key=_key(user), counted_at__gt=now - KEPT_FOR, counted_at__lte=now
+        )
+        .order_by("-counted_at", "-pk")
+        .only("counted_at", "figures", "previous")
+        .first()
+    )
+    if row is None:
+        return None
+    return Kept(counted_at=row.counted_at, figures=json.loads(row.figures), previous=json.loads(row.previous))
+
+
+def keep_figures(*, user: User, authority: Organisation, period: Period, kept: Kept) -> None:
+    """Keep the figures just counted for this reader, and remove everyone's figures past their time.
+
+    Called inside the transaction that writes the report's audit event. The reader's own earlier figures for
+    the same period go too: only the newest is ever shown.
+    """
+    whose = _whose(user, authority, period)
+    CountedReport.objects.filter(Q(counted_at__lte=kept.counted_at - KEPT_FOR) | Q(**whose)).delete()
+    CountedReport.objects.create(
+        **whose,
+        key=_key(user),
+        counted_at=kept.counted_at,
+        figures=json.dumps(kept.figures),
+        previous=json.dumps(kept.previous),
+    )
