@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,8 +27,9 @@ from threshold.accounts.models import Organisation
 from threshold.audit.models import AuditEvent
 from threshold.demo import world
 from threshold.lado.models import Contact
-from threshold.people.models import Person
+from threshold.people.models import Person, SubjectClearance
 from threshold.reports.lado_report import lado_report
+from threshold.reports.lado_report import report as report_module
 from threshold.reports.lado_report.kept import KEPT_FOR
 from threshold.reports.models import CountedReport
 from threshold.reports.periods import financial_year
@@ -185,19 +189,98 @@ def test_the_page_says_when_its_figures_were_counted_and_counts_them_again_on_re
     assert "Contacts received 9 " in page
     assert "Counted on 1 May 2026 at midday." in page
     assert "Your figures are kept for 15 minutes" in page
+    assert 'href="/reports/lado/?period=last_year&amp;count=again"' in mo.get(PAGE).content.decode()
     # The print view shows the figures the page showed, and says when they were counted.
     printed = words(mo.get(reverse("lado_report_print") + "?period=last_year"))
     assert "figures counted on 1 May 2026 at midday." in printed
     assert "Contacts received 9 " in printed
     again = mo.get(PAGE + "&count=again")
-    assert again.status_code == 200
-    recounted = words(again)
+    assert (again.status_code, again["Location"]) == (303, PAGE)
+    assert last_produced()["format"] == "count"
+    assert last_produced()["counted"] == "now"
+    recounted = words(mo.get(PAGE))
     assert "Counted on 1 May 2026 at 12:05pm." in recounted
     assert "Contacts received 8 " in recounted
-    assert 'href="/reports/lado/?period=last_year&amp;count=again"' in again.content.decode()
+    assert last_produced()["counted"] == "kept"
 
 
-def test_count_again_from_the_chooser_keeps_the_period_and_counts(year: time_machine.Traveller, signed_in: Any) -> None:
-    response = signed_in("mo").get(PAGE + "&quarter=&from_day=&count=again")
-    assert response.status_code == 302
-    assert response["Location"] == PAGE + "&count=again"
+def test_count_again_from_the_chooser_counts_the_period_chosen_and_shows_it_at_its_own_link(
+    year: time_machine.Traveller, signed_in: Any, northshire: Organisation
+) -> None:
+    mo = signed_in("mo")
+    mo.get(PAGE)
+    move_a_contact_out_of_the_year(northshire)
+    response = mo.get(PAGE + "&quarter=&from_day=&count=again")
+    assert (response.status_code, response["Location"]) == (303, PAGE)
+    assert "Contacts received 8 " in words(mo.get(response["Location"]))
+
+
+def run_report_command(*arguments: str) -> dict[str, Any]:
+    out = io.StringIO()
+    call_command(
+        "report", "lado-annual", "--from", "2025-04-01", "--to", "2026-03-31", "--authority", "northshire-council",
+        *arguments, stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    return dict(json.loads(out.getvalue()))
+
+
+def test_the_command_counts_afresh_and_keeps_what_it_counted_for_the_person_named(
+    persona: Any, year: Any, northshire: Organisation
+) -> None:
+    assert contacts_counted(persona, "mo", northshire) == 9
+    move_a_contact_out_of_the_year(northshire)
+    assert run_report_command("--as", persona("mo").email)["contacts"] == 8
+    assert last_produced()["counted"] == "now"
+    assert contacts_counted(persona, "mo", northshire) == 8
+    assert last_produced()["counted"] == "kept"
+
+
+def test_the_report_job_keeps_no_figures(persona: Any, year: Any) -> None:
+    assert run_report_command()["contacts"] == 9
+    assert not CountedReport.objects.exists()
+
+
+def test_mo_is_counted_afresh_once_an_adult_counted_is_renamed_to_a_name_that_could_be_his(
+    persona: Any, year: Any, northshire: Organisation
+) -> None:
+    assert contacts_counted(persona, "mo", northshire) == 9
+    adult = a_contact_of_the_year(northshire).subject
+    assert adult is not None
+    adult.full_name = "Mo Manager"
+    adult.save()
+    # Quentin Zephyr's two contacts of the year are now hidden from Mo.
+    assert contacts_counted(persona, "mo", northshire) == 7
+    assert last_produced()["counted"] == "now"
+
+
+def test_a_clearance_lifting_a_possible_match_counts_afresh(persona: Any, year: Any, northshire: Organisation) -> None:
+    adult = a_contact_of_the_year(northshire).subject
+    assert adult is not None
+    adult.full_name = "Mo Manager"
+    adult.save()
+    assert contacts_counted(persona, "mo", northshire) == 7
+    SubjectClearance.objects.create(person=adult, user=persona("mo"), cleared_by=persona("lara"), reason="Not Mo.")
+    assert contacts_counted(persona, "mo", northshire) == 9
+    assert last_produced()["counted"] == "now"
+
+
+def test_figures_are_kept_under_the_rules_they_were_counted_under(
+    persona: Any, year: Any, northshire: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record that becomes about Mo while his figures are counted: they are kept under the rules they counted by."""
+    adult = a_contact_of_the_year(northshire).subject
+    assert adult is not None
+    counting = report_module.count_figures
+
+    def counted_while_the_adult_is_renamed(*arguments: Any, **named: Any) -> dict[str, Any]:
+        figures = counting(*arguments, **named)
+        adult.full_name = "Mo Manager"
+        adult.save()
+        return figures
+
+    monkeypatch.setattr(report_module, "count_figures", counted_while_the_adult_is_renamed)
+    assert run_report_command("--as", persona("mo").email)["contacts"] == 9
+    monkeypatch.setattr(report_module, "count_figures", counting)
+    # Kept under the key read before counting: now that the adult could be Mo, his figures are counted afresh.
+    assert contacts_counted(persona, "mo", northshire) == 7
+    assert last_produced()["counted"] == "now"

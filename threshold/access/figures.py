@@ -74,10 +74,10 @@ def may_report_on(user: User, authority: Organisation) -> bool:
 def reader_key(user: User) -> str:
     """A digest of all that decides which records a reader's figures count, besides the records themselves.
 
-    Their reach (every field of their scope: memberships, roles, restrictions) and the person records rule 2
-    hides from them now. Figures kept for a reader (``threshold.reports.lado_report.kept``) are shown again only
-    under the same key: a reader whose reach changed, or who became the possible subject of a record, is
-    counted afresh, so a kept figure never counts a record their figures would now leave out.
+    Their reach (every field of their scope: the organisations and roles of their memberships) and the person
+    records rule 2 hides from them now. Figures kept for a reader (``threshold.reports.lado_report.kept``, ADR
+    0045) are shown again only under the key they were counted under: a reader whose reach changed, or who may
+    now be the subject of a person record the figures counted, is counted afresh.
     """
     scope = scope_for(user)
     parts = [_stable(value) for value in scope.fingerprint()]

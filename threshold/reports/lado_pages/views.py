@@ -111,14 +111,17 @@ def report_page(request: HttpRequest) -> HttpResponse:
     }
     if chosen.form.is_valid():
         query = chosen.query()
-        # "Count again" (ADR 0045): the reader's kept figures are counted afresh, and kept in their place.
-        count_again = request.GET.get(presenters.COUNT) == presenters.AGAIN
-        asked = {name: value for name, value in request.GET.dict().items() if name != presenters.COUNT}
-        if "period" in request.GET and asked != query:
+        kept_link = f"{reverse('lado_report')}?{urlencode(query)}"
+        if request.GET.get(presenters.COUNT) == presenters.AGAIN:
+            # "Count the figures again" (ADR 0045): count afresh, keep the figures in place of the earlier ones,
+            # then show them at the period's own link, so that reloading it or coming back to it shows them
+            # rather than counting once more.
+            _report(request, chosen, "count", count_again=True)
+            return HttpResponseRedirect(kept_link, status=303)
+        if "period" in request.GET and request.GET.dict() != query:
             # A GET form sends every box, empty or not: the link to keep is the period alone.
-            kept = {**query, presenters.COUNT: presenters.AGAIN} if count_again else query
-            return HttpResponseRedirect(f"{reverse('lado_report')}?{urlencode(kept)}")
-        report = _report(request, chosen, "page", count_again=count_again)
+            return HttpResponseRedirect(kept_link)
+        report = _report(request, chosen, "page")
         context.update(presenters.report_context(report, today=chosen.today), links=presenters.links(query))
     return render(request, PAGE, context)
 

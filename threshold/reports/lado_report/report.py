@@ -33,13 +33,14 @@ from threshold.reports.lado_report.conclusions import outcome_figures
 from threshold.reports.lado_report.contacts import contact_figures, repeat_figures
 from threshold.reports.lado_report.counting import Counting, percent
 from threshold.reports.lado_report.figure_tables import Counted, report_tables
-from threshold.reports.lado_report.kept import Kept, keep_figures, kept_figures
+from threshold.reports.lado_report.kept import Kept, figures_key, keep_figures, kept_figures
 from threshold.reports.lado_report.suppression import suppress
 from threshold.reports.lado_report.workload import workload_figures
 from threshold.reports.periods import Period, previous
 from threshold.reports.tables import Table
 
-ReportFormat = Literal["page", "print", "pdf", "xlsx", "csv", "json"]
+# "count": figures counted again on request, shown by the page the request then goes to (ADR 0045).
+ReportFormat = Literal["page", "count", "print", "pdf", "xlsx", "csv", "json"]
 REPORT = "lado"
 # The named system job that produces the report when a command names no person (ADR 0029).
 SYSTEM_JOB = "report"
@@ -215,9 +216,10 @@ def _produced(
     """
     pack = _pack(authority, period)
     before = previous(period)
+    key = figures_key(user=reader, pack=pack) if reader is not None else ""
     kept = None
     if reader is not None and not count_again:
-        kept = kept_figures(user=reader, authority=authority, period=period)
+        kept = kept_figures(user=reader, authority=authority, period=period, key=key)
     counted_now = kept is None
     if kept is None:
         contacts, cases = records()
@@ -238,7 +240,7 @@ def _produced(
     ).suppressed(suppress_below)
     with transaction.atomic():
         if reader is not None and counted_now:
-            keep_figures(user=reader, authority=authority, period=period, kept=kept)
+            keep_figures(user=reader, authority=authority, period=period, key=key, kept=kept)
         audit_record(
             context=context,
             action="report.produced",
