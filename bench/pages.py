@@ -121,6 +121,9 @@ def _targets() -> list[Target]:
         Target("trust home (Priya)", "priya", reverse("home")),
         Target("LADO manager home (Mo)", "mo", reverse("home")),
         Target("concern list (Hana)", "hana", reverse("concern_list")),
+        # The employers' reports (issue 14): the trust's picture and a school's own.
+        Target("trust dashboard (Priya)", "priya", reverse("employer_trust_dashboard")),
+        Target("school dashboard (Hana)", "hana", reverse("employer_school_dashboard")),
         Target("allegation page (Hana)", "hana", reverse("allegation_detail", args=[allegation.pk])),
     ]
 

@@ -259,6 +259,8 @@ def test_priyas_dashboard_shows_each_figure_and_the_concerns_she_can_open(year: 
             "from": "2026-09-01",
             "to": "2027-08-31",
             "format": "page",
+            "counted_at": "2027-03-10T12:00:00+00:00",
+            "counted": "now",
         }
     ]
     listed = events_since(before, "records.listed")

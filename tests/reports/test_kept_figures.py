@@ -28,9 +28,9 @@ from threshold.audit.models import AuditEvent
 from threshold.demo import world
 from threshold.lado.models import Contact
 from threshold.people.models import Person, SubjectClearance
+from threshold.reports.kept import KEPT_FOR
 from threshold.reports.lado_report import lado_report
 from threshold.reports.lado_report import report as report_module
-from threshold.reports.lado_report.kept import KEPT_FOR
 from threshold.reports.models import CountedReport
 from threshold.reports.periods import financial_year
 

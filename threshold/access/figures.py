@@ -75,7 +75,7 @@ def reader_key(user: User) -> str:
     """A digest of all that decides which records a reader's figures count, besides the records themselves.
 
     Their reach (every field of their scope: the organisations and roles of their memberships) and the person
-    records rule 2 hides from them now. Figures kept for a reader (``threshold.reports.lado_report.kept``, ADR
+    records rule 2 hides from them now. Figures kept for a reader (``threshold.reports.kept``, ADR
     0045) are shown again only under the key they were counted under: a reader whose reach changed, or who may
     now be the subject of a person record the figures counted, is counted afresh.
     """

@@ -3,7 +3,8 @@
 An authority's settings apply to the reports that leave the service; an ``ExportJob`` writes a long list to a
 spreadsheet in the background (``threshold.reports.exports``). A LADO report's figures are counted through
 ``threshold.access`` for the person who asks, and kept for them alone for a quarter of an hour
-(``CountedReport``, ADR 0045), so that its page and its downloads show the same figures (docs/reports.md).
+(``CountedReport``, ADR 0045), as are an employer dashboard's, so that a report's page and its downloads show the
+same figures (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -97,29 +98,30 @@ class ExportJob(models.Model):
 
 
 class CountedReport(models.Model):
-    """A LADO report's figures as one reader counted them, kept a short while for their page and downloads (ADR 0045).
+    """A report's figures as one reader counted them, kept a short while for its page and downloads (ADR 0045).
 
-    ``figures`` and ``previous`` are the unsuppressed figures of the period and of the period before
-    (``LadoReport.counted``); ``key`` is the digest of what decided which records they count for this reader
-    (``threshold.access.figures.reader_key``) and of the counting code. Read only by the reader who counted them,
-    for the same authority, period and key, until ``KEPT_FOR`` after ``counted_at``; then counted again.
-    Aggregates only: no record, no person named.
+    ``report`` names the report (``lado``, ``employer-trust``, ``employer-school``) and ``organisation`` whose it is
+    (the local authority, the trust, the setting); ``figures`` is what that report keeps, as JSON (the LADO
+    report's unsuppressed figures of the period and of the period before; a dashboard's tables). ``key`` is the
+    digest of what decided which records they count for this reader (``threshold.reports.kept.figures_key``).
+    Read only by the reader who counted them, for the same report, organisation, period and key, until
+    ``KEPT_FOR`` after ``counted_at``; then counted again. Aggregates only: no record, no person named.
     """
 
     reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    authority = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    report = models.CharField(max_length=32)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     period_start = models.DateField()
     period_end = models.DateField()
     key = models.CharField(max_length=64)
     counted_at = models.DateTimeField()
     # JSON as text, not a JSON column: PostgreSQL's jsonb keeps no key order, and a breakdown's order is its rows'.
     figures = models.TextField()
-    previous = models.TextField()
 
     class Meta:
         indexes = [
             models.Index(
-                fields=["reader", "authority", "period_start", "period_end", "counted_at"],
+                fields=["reader", "report", "organisation", "period_start", "period_end", "counted_at"],
                 name="reports_counted_reader_idx",
             ),
             models.Index(fields=["counted_at"], name="reports_counted_at_idx"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Value = int | float | str | None
 
@@ -66,4 +66,32 @@ def counts_table(
         rows=tuple(Row(label=label, values=(count,), key=row_key) for row_key, label, count in counts),
         chart=chart,
         summary=summary,
+    )
+
+
+def table_as_json(table: Table) -> dict[str, Any]:
+    """A table as JSON (figures kept for their reader, ADR 0045); ``table_from_json`` gives the same table back."""
+    return {
+        "key": table.key,
+        "title": table.title,
+        "counted_by": table.counted_by,
+        "columns": list(table.columns),
+        "rows": [{"label": row.label, "values": list(row.values), "key": row.key} for row in table.rows],
+        "chart": table.chart,
+        "summary": table.summary,
+        "notes": list(table.notes),
+    }
+
+
+def table_from_json(data: dict[str, Any]) -> Table:
+    """The table ``table_as_json`` wrote."""
+    return Table(
+        key=data["key"],
+        title=data["title"],
+        counted_by=data["counted_by"],
+        columns=tuple(data["columns"]),
+        rows=tuple(Row(label=row["label"], values=tuple(row["values"]), key=row["key"]) for row in data["rows"]),
+        chart=data["chart"],
+        summary=data["summary"],
+        notes=tuple(data["notes"]),
     )

@@ -1,11 +1,14 @@
 """The dashboard's reads in the audit trail (docs/audit.md).
 
-Each page, print view and download is one ``report.produced`` event naming the organisation, the period and the
-format, never a record: a figure is a count. The page alone also names records, the concerns of adults with
-more than one, which it lists by reference: one ``records.listed`` event names them, as every list does.
+Each page, print view and download is one ``report.produced`` event naming the organisation, the period, the
+format and when its figures were counted, never a record: a figure is a count. The page alone also names
+records, the concerns of adults with more than one, which it lists by reference: one ``records.listed`` event
+names them, as every list does.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.http import HttpRequest
 
@@ -17,8 +20,19 @@ from threshold.reports.employer.readers import Dashboard
 from threshold.reports.periods import Period
 
 
-def report_produced(request: HttpRequest, *, dashboard: Dashboard, period: Period, fmt: Format) -> None:
-    """One ``report.produced`` event: which dashboard, of which organisation, for which period, in which format."""
+def report_produced(
+    request: HttpRequest,
+    *,
+    dashboard: Dashboard,
+    period: Period,
+    fmt: Format,
+    counted_at: dt.datetime,
+    counted_now: bool,
+) -> None:
+    """One ``report.produced`` event: which dashboard, of which organisation, for which period and format.
+
+    With when its figures were counted, and whether now or kept for the reader (ADR 0045).
+    """
     audit_record(
         context=AuditContext.from_request(request),
         action="report.produced",
@@ -30,6 +44,8 @@ def report_produced(request: HttpRequest, *, dashboard: Dashboard, period: Perio
             "from": period.start.isoformat(),
             "to": period.end.isoformat(),
             "format": fmt,
+            "counted_at": counted_at.isoformat(),
+            "counted": "now" if counted_now else "kept",
         },
     )
 

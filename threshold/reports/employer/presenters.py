@@ -17,16 +17,12 @@ from django.urls import reverse
 
 from threshold.accounts.models import User
 from threshold.accounts.roles import OrganisationKind
+from threshold.jinja2 import govuk_datetime
 from threshold.reports.charts import Figure, figures
-from threshold.reports.employer.allegation_figures import allegation_tables
-from threshold.reports.employer.concern_figures import (
-    RepeatAdult,
-    concern_tables,
-    period_concerns,
-    repeat_adults,
-)
+from threshold.reports.employer.concern_figures import RepeatAdult, period_concerns, repeat_adults
 from threshold.reports.employer.forms import period_query
 from threshold.reports.employer.readers import Dashboard
+from threshold.reports.kept import KEPT_MINUTES
 from threshold.reports.periods import Period
 from threshold.reports.spreadsheets import Sheet, tables_to_sheets
 from threshold.reports.tables import Table
@@ -35,7 +31,10 @@ from threshold.reports.terms import academic_year_label, academic_year_period, d
 # Said on every dashboard, its print view and its downloads, whoever reads them and whatever they hold: a
 # sentence that appeared only when something was left out would tell the reader a record about them exists.
 COUNTED_FROM = "Counted from the records you can see: records about you are never included."
-Format = Literal["page", "print", "pdf", "xlsx", "csv"]
+# "count": the figures counted again on request, shown by the page the request then goes to (ADR 0045).
+Format = Literal["page", "count", "print", "pdf", "xlsx", "csv"]
+# The dashboard's parameter asking for its figures to be counted afresh rather than shown as kept.
+COUNT, AGAIN = "count", "again"
 CSV_HEADER = ("Figure", "Counted by", "Row", "Column", "Value")
 
 
@@ -55,19 +54,11 @@ def heading(dashboard: Dashboard) -> str:
     return "School dashboard" if dashboard.organisation.kind == OrganisationKind.SCHOOL else "Setting dashboard"
 
 
-def sections(*, user: User, dashboard: Dashboard, period: Period, today: dt.date) -> list[Section]:
-    """The dashboard's two parts, low-level concerns then allegations, each figure counted over what the reader sees."""
+def sections(*, concerns: list[Table], allegations: list[Table]) -> list[Section]:
+    """The dashboard's two parts, low-level concerns then allegations, each figure a chart beside its table."""
     return [
-        Section(
-            key="concerns",
-            heading="Low-level concerns",
-            figures=figures(concern_tables(user=user, dashboard=dashboard, period=period)),
-        ),
-        Section(
-            key="allegations",
-            heading="Allegations",
-            figures=figures(allegation_tables(user=user, dashboard=dashboard, period=period, today=today)),
-        ),
+        Section(key="concerns", heading="Low-level concerns", figures=figures(concerns)),
+        Section(key="allegations", heading="Allegations", figures=figures(allegations)),
     ]
 
 
@@ -106,6 +97,7 @@ def links(*, dashboard: Dashboard, period: Period, several: bool) -> dict[str, A
     query = _query(dashboard, period, several)
     prefix = f"employer_{dashboard.kind}"
     return {
+        "count_again": _url(f"{prefix}_dashboard", {**query, COUNT: AGAIN}),
         "print": _url(f"{prefix}_print", query),
         "dashboard": _url(f"{prefix}_dashboard", query),
         "downloads": [
@@ -117,10 +109,21 @@ def links(*, dashboard: Dashboard, period: Period, several: bool) -> dict[str, A
 
 
 def page_context(
-    *, dashboard: Dashboard, period: Period, several: bool, today: dt.date, parts: list[Section]
+    *,
+    dashboard: Dashboard,
+    period: Period,
+    several: bool,
+    today: dt.date,
+    parts: list[Section],
+    counted_at: dt.datetime,
 ) -> dict[str, Any]:
-    """The dashboard page and its print view: names, the period, the sentence, the figures and the links."""
+    """The dashboard page and its print view: names, the period, the sentence, the figures and the links.
+
+    With when the figures were counted (kept for the reader a quarter of an hour, ADR 0045).
+    """
     return {
+        "counted_words": govuk_datetime(counted_at),
+        "kept_minutes": KEPT_MINUTES,
         "heading": heading(dashboard),
         "dashboard": dashboard,
         "period": period,
@@ -142,12 +145,18 @@ def filename(dashboard: Dashboard, period: Period, extension: str) -> str:
     return f"{dashboard.kind}-dashboard-{period.start.isoformat()}-to-{period.end.isoformat()}.{extension}"
 
 
-def workbook_sheets(dashboard: Dashboard, period: Period, tables: list[Table]) -> list[Sheet]:
+def workbook_sheets(
+    dashboard: Dashboard, period: Period, tables: list[Table], *, counted_at: dt.datetime
+) -> list[Sheet]:
     """The XLSX: a sheet saying what the figures are, then one sheet per table."""
     about = Sheet(
         title="About these figures",
         header=(heading(dashboard), dashboard.organisation.name),
-        rows=[("Period", days_of(period.start, period.end)), ("Counted from", COUNTED_FROM)]
+        rows=[
+            ("Period", days_of(period.start, period.end)),
+            ("Figures counted", govuk_datetime(counted_at)),
+            ("Counted from", COUNTED_FROM),
+        ]
         + [(table.title, table.counted_by) for table in tables],
     )
     return [about, *tables_to_sheets(tables)]

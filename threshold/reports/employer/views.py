@@ -1,13 +1,15 @@
 """The employer's dashboards: the page, its print view, and the PDF, XLSX and CSV of the same figures.
 
 Thin: ``readers`` decides who reads which dashboard (404 for everyone else), ``forms`` the period,
-``presenters`` what is shown; each page and download writes its ``report.produced`` event (``employer.audit``).
+``counted`` the reader's figures (kept for them a quarter of an hour, ADR 0045) with each page's and download's
+``report.produced`` event, ``presenters`` what is shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from threshold.accounts.models import User
 from threshold.core.http import signed_in_user
-from threshold.reports.employer import audit, presenters
+from threshold.reports.employer import audit, counted, presenters
 from threshold.reports.employer.forms import PeriodForm, period_form
 from threshold.reports.employer.readers import Dashboard, Kind, dashboard_for, dashboard_organisations, token_of
 from threshold.reports.pdf import pdf_response
@@ -56,15 +58,15 @@ def dashboard(request: HttpRequest, kind: Kind) -> HttpResponse:
         ),
     }
     if form.is_valid():
-        today = timezone.localdate()
-        parts = presenters.sections(user=user, dashboard=chosen, period=form.period, today=today)
+        if request.GET.get(presenters.COUNT) == presenters.AGAIN:
+            # "Count the figures again" (ADR 0045): count afresh, keep them, then show them at the period's own
+            # link, so that reloading it or coming back to it shows them rather than counting once more.
+            _counted(request, user=user, chosen=chosen, period=form.period, several=several, fmt="count", again=True)
+            links = presenters.links(dashboard=chosen, period=form.period, several=several)
+            return HttpResponseRedirect(links["dashboard"], status=303)
+        produced = _counted(request, user=user, chosen=chosen, period=form.period, several=several, fmt="page")
         adults = presenters.listed_repeats(user=user, dashboard=chosen, period=form.period)
-        context.update(
-            presenters.page_context(dashboard=chosen, period=form.period, several=several, today=today, parts=parts),
-            form=form,
-            repeat_adults=adults,
-        )
-        audit.report_produced(request, dashboard=chosen, period=form.period, fmt="page")
+        context.update(_page_context(produced), form=form, repeat_adults=adults)
         audit.repeats_listed(request, adults)
     return render(request, PAGE, context)
 
@@ -79,29 +81,59 @@ class Produced:
     several: bool
     today: dt.date
     parts: list[presenters.Section]
+    counted_at: dt.datetime
 
 
-def _produce(request: HttpRequest, kind: Kind, fmt: presenters.Format) -> Produced | HttpResponseRedirect:
-    """Count the figures for a print view or download and audit it; a changed link goes back to the chooser."""
-    user, form, chosen, several = _chosen(request, kind)
-    if not form.is_valid():
-        # Only an edited link gets here: the page shows the chooser with the errors beside the fields.
-        return HttpResponseRedirect(f"{reverse(f'employer_{kind}_dashboard')}?{urlencode(request.GET)}")
+def _counted(
+    request: HttpRequest,
+    *,
+    user: User,
+    chosen: Dashboard,
+    period: Period,
+    several: bool,
+    fmt: presenters.Format,
+    again: bool = False,
+) -> Produced:
+    """The reader's figures, kept or counted now (``again``: always now), audited as produced in ``fmt``."""
     today = timezone.localdate()
-    parts = presenters.sections(user=user, dashboard=chosen, period=form.period, today=today)
-    audit.report_produced(request, dashboard=chosen, period=form.period, fmt=fmt)
-    return Produced(user=user, dashboard=chosen, period=form.period, several=several, today=today, parts=parts)
+    figures = counted.produce(
+        request, user=user, dashboard=chosen, period=period, today=today, fmt=fmt, count_again=again
+    )
+    return Produced(
+        user=user,
+        dashboard=chosen,
+        period=period,
+        several=several,
+        today=today,
+        parts=presenters.sections(concerns=figures.concerns, allegations=figures.allegations),
+        counted_at=figures.counted_at,
+    )
 
 
-def _print_html(request: HttpRequest, produced: Produced) -> str:
-    """The print page's HTML: the print view and the PDF are one template (ADR 0027)."""
-    context = presenters.page_context(
+def _page_context(produced: Produced) -> dict[str, Any]:
+    """What the page and the print view show of the figures (``presenters.page_context``)."""
+    return presenters.page_context(
         dashboard=produced.dashboard,
         period=produced.period,
         several=produced.several,
         today=produced.today,
         parts=produced.parts,
+        counted_at=produced.counted_at,
     )
+
+
+def _produce(request: HttpRequest, kind: Kind, fmt: presenters.Format) -> Produced | HttpResponseRedirect:
+    """The figures for a print view or download, audited; a changed link goes back to the chooser."""
+    user, form, chosen, several = _chosen(request, kind)
+    if not form.is_valid():
+        # Only an edited link gets here: the page shows the chooser with the errors beside the fields.
+        return HttpResponseRedirect(f"{reverse(f'employer_{kind}_dashboard')}?{urlencode(request.GET)}")
+    return _counted(request, user=user, chosen=chosen, period=form.period, several=several, fmt=fmt)
+
+
+def _print_html(request: HttpRequest, produced: Produced) -> str:
+    """The print page's HTML: the print view and the PDF are one template (ADR 0027)."""
+    context = _page_context(produced)
     return render_to_string(PRINT, {**context, "bare": True, "today": produced.today}, request=request)
 
 
@@ -135,7 +167,7 @@ def dashboard_xlsx(request: HttpRequest, kind: Kind) -> HttpResponseBase:
         return produced
     tables = presenters.tables_of(produced.parts)
     return xlsx_response(
-        presenters.workbook_sheets(produced.dashboard, produced.period, tables),
+        presenters.workbook_sheets(produced.dashboard, produced.period, tables, counted_at=produced.counted_at),
         filename=presenters.filename(produced.dashboard, produced.period, "xlsx"),
     )
 

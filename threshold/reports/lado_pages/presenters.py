@@ -19,8 +19,8 @@ from django.utils.text import slugify
 
 from threshold.jinja2 import govuk_datetime
 from threshold.reports.charts import Figure, figures
+from threshold.reports.kept import KEPT_MINUTES
 from threshold.reports.lado_report import LadoReport
-from threshold.reports.lado_report.kept import KEPT_FOR
 from threshold.reports.lado_report.suppression import reader_note
 from threshold.reports.periods import Period, is_financial_year
 from threshold.reports.spreadsheets import Sheet, tables_to_sheets
@@ -173,7 +173,7 @@ def report_context(report: LadoReport, *, today: dt.date) -> dict[str, Any]:
         "unfinished": report.period.end > today,
         "today": today,
         "counted_words": govuk_datetime(report.counted_at),
-        "kept_minutes": int(KEPT_FOR.total_seconds() // 60),
+        "kept_minutes": KEPT_MINUTES,
         "headlines": headlines(report),
         "suppression_note": suppression_note(report),
         "figures": report_figures(report),

@@ -3,9 +3,9 @@
 ``lado_report(user=..., authority=..., period=...)`` counts in the database, over the local authority's contacts
 and cases the reader may count (``threshold.access``, action ``report``: its LADOs, LADO managers and auditors;
 a record about the reader is never counted for them), and keeps the figures for that reader a quarter of an hour
-(``kept``, ADR 0045): their page, print view and downloads show the figures counted at one time. It writes one
-``report.produced`` event naming the authority, the period, the format and when its figures were counted, and no
-record and no person. The figures and every key are described in ``docs/reports.md``.
+(``threshold.reports.kept``, ADR 0045): their page, print view and downloads show the figures counted at one
+time. It writes one ``report.produced`` event naming the authority, the period, the format and when its figures
+were counted, and no record and no person. The figures and every key are described in ``docs/reports.md``.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.lado.models import Case, Contact
 from threshold.policy import Pack, UnknownPackError, get_pack
+from threshold.reports.kept import Kept, figures_key, keep_figures, kept_figures
 from threshold.reports.lado_report.agencies import body_figures, meeting_figures
 from threshold.reports.lado_report.cases import referral_figures
 from threshold.reports.lado_report.conclusions import outcome_figures
 from threshold.reports.lado_report.contacts import contact_figures, repeat_figures
 from threshold.reports.lado_report.counting import Counting, percent
 from threshold.reports.lado_report.figure_tables import Counted, report_tables
-from threshold.reports.lado_report.kept import Kept, figures_key, keep_figures, kept_figures
 from threshold.reports.lado_report.suppression import suppress
 from threshold.reports.lado_report.workload import workload_figures
 from threshold.reports.periods import Period, previous
@@ -216,18 +216,17 @@ def _produced(
     """
     pack = _pack(authority, period)
     before = previous(period)
-    key = figures_key(user=reader, pack=pack) if reader is not None else ""
+    whose: dict[str, Any] = {"report": REPORT, "organisation": authority, "period": period}
+    key = figures_key(user=reader, packs=[pack]) if reader is not None else ""
     kept = None
     if reader is not None and not count_again:
-        kept = kept_figures(user=reader, authority=authority, period=period, key=key)
+        kept = kept_figures(user=reader, key=key, **whose)
     counted_now = kept is None
     if kept is None:
         contacts, cases = records()
-        kept = Kept(
-            counted_at=timezone.now(),
-            figures=count_figures(Counting(contacts=contacts, cases=cases, period=period, pack=pack)),
-            previous=count_figures(Counting(contacts=contacts, cases=cases, period=before, pack=pack)),
-        )
+        this_period = count_figures(Counting(contacts=contacts, cases=cases, period=period, pack=pack))
+        before_period = count_figures(Counting(contacts=contacts, cases=cases, period=before, pack=pack))
+        kept = Kept(counted_at=timezone.now(), figures={"figures": this_period, "previous": before_period})
     report = LadoReport(
         authority=authority,
         period=period,
@@ -236,11 +235,11 @@ def _produced(
         figures={},
         previous={},
         counted_at=kept.counted_at,
-        counted=(kept.figures, kept.previous),
+        counted=(kept.figures["figures"], kept.figures["previous"]),
     ).suppressed(suppress_below)
     with transaction.atomic():
         if reader is not None and counted_now:
-            keep_figures(user=reader, authority=authority, period=period, key=key, kept=kept)
+            keep_figures(user=reader, key=key, kept=kept, **whose)
         audit_record(
             context=context,
             action="report.produced",
