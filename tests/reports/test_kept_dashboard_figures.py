@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -17,9 +18,14 @@ import pytest
 import time_machine
 
 from tests.reports.employer_year import NOW, Year, build_year
+from threshold.accounts.models import Organisation
 from threshold.audit.models import AuditEvent
 from threshold.concerns.models import Concern
+from threshold.demo import world
+from threshold.people.models import Person
+from threshold.reports.employer.readers import token_of
 from threshold.reports.models import CountedReport
+from threshold.reports.tables import Row, Table, table_as_json, table_from_json
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +84,49 @@ def test_priyas_print_view_and_downloads_show_the_figures_her_page_showed_until_
     assert CountedReport.objects.filter(report="employer-trust").count() == 1
 
 
-def test_hanas_school_figures_are_her_own_not_priyas(year: Any, signed_in: Any) -> None:
-    signed_in("priya").get(TRUST)
-    signed_in("hana").get(SCHOOL)
-    assert [(each["report"], each["counted"]) for each in produced()] == [
-        ("employer-trust", "now"),
-        ("employer-school", "now"),
-    ]
-    assert CountedReport.objects.filter(report="employer-school").count() == 1
+def csv_of(client: Any, query: dict[str, str] | None = None) -> str:
+    response = client.get(SCHOOL + "figures.csv", query or {})
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+
+
+def test_hana_is_never_shown_devs_oakfield_figures_which_count_the_concern_about_her(year: Any, signed_in: Any) -> None:
+    oakfield = token_of(Organisation.objects.get(name=world.OAKFIELD))
+    devs = csv_of(signed_in("dev"), {"organisation": oakfield})
+    hanas = csv_of(signed_in("hana"))
+    assert [each["counted"] for each in produced()] == ["now", "now"]
+    # The same school, counted for each: Dev's count has the concern about Hana, hers leaves it out.
+    assert devs != hanas
+
+
+def test_dev_switching_between_his_schools_is_shown_each_schools_own_figures(year: Any, signed_in: Any) -> None:
+    dev = signed_in("dev")
+    oakfield = {"organisation": token_of(Organisation.objects.get(name=world.OAKFIELD))}
+    hillcrest = {"organisation": token_of(Organisation.objects.get(name=world.HILLCREST))}
+    first = csv_of(dev, oakfield)
+    assert csv_of(dev, hillcrest) != first
+    assert csv_of(dev, oakfield) == first
+    assert [each["counted"] for each in produced()] == ["now", "now", "kept"]
+    again = dev.get(SCHOOL, {**oakfield, "count": "again"})
+    assert again.status_code == 303
+    assert f"organisation={oakfield['organisation']}" in again["Location"]
+
+
+def test_priya_is_counted_afresh_once_a_person_named_like_her_could_be_the_subject_of_a_concern(
+    year: Any, signed_in: Any
+) -> None:
+    priya = signed_in("priya")
+    priya.get(TRUST)
+    Person.objects.create(organisation=Organisation.objects.get(name=world.OAKFIELD), full_name="Priya Director")
+    priya.get(TRUST)
+    assert [each["counted"] for each in produced()] == ["now", "now"]
+
+
+def test_a_school_leaving_the_trust_counts_the_trusts_figures_afresh(year: Any, signed_in: Any) -> None:
+    priya = signed_in("priya")
+    priya.get(TRUST)
+    Organisation.objects.filter(name=world.MEADOW_LANE).update(trust=None)
+    priya.get(TRUST)
+    assert [each["counted"] for each in produced()] == ["now", "now"]
 
 
 def test_after_a_quarter_of_an_hour_the_figures_are_counted_afresh(
@@ -97,3 +138,19 @@ def test_after_a_quarter_of_an_hour_the_figures_are_counted_afresh(
     clock.shift(dt.timedelta(minutes=15))
     assert "Counted on 10 March 2027 at 12:15pm." in words(priya.get(TRUST))
     assert [each["counted"] for each in produced()] == ["now", "now"]
+
+
+def test_a_table_kept_as_json_is_the_same_table_with_the_same_kinds_of_value() -> None:
+    table = Table(
+        key="mixed",
+        title="Every kind of value",
+        counted_by="Counted by nothing.",
+        columns=("What", "Count", "Per cent", "Shown"),
+        rows=(Row(label="One", values=(3, 33.3, None), key="one"), Row(label="Two", values=(0, 100.0, "fewer than 5"))),
+        chart="none",
+        summary="A summary.",
+        notes=("A note.",),
+    )
+    again = table_from_json(json.loads(json.dumps(table_as_json(table))))
+    assert again == table
+    assert [type(value) for value in again.rows[0].values] == [int, float, type(None)]

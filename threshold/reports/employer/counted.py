@@ -9,6 +9,7 @@ trust reads and the PDF or workbook they take from it hold the same figures.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from threshold.reports.employer.concern_figures import concern_tables
 from threshold.reports.employer.presenters import Format
 from threshold.reports.employer.readers import Dashboard
 from threshold.reports.kept import Kept, Report, figures_key, keep_figures, kept_figures
+from threshold.reports.lado_report.counting import FALLBACK_PACK
 from threshold.reports.periods import Period
 from threshold.reports.tables import Table, table_as_json, table_from_json
 
@@ -38,8 +40,12 @@ class Counted:
 
 
 def _packs(dashboard: Dashboard, today: dt.date) -> list[Pack]:
-    """The packs the figures are counted under: each counted organisation's, as in force today."""
-    return [get_pack(each.policy_pack, on=today) for each in {dashboard.organisation, *dashboard.schools}]
+    """The packs the figures are counted under: each organisation's as in force today, and the national pack.
+
+    The national pack is the one a timescale falls back to (``pack_timescale``).
+    """
+    own = [get_pack(each.policy_pack, on=today) for each in {dashboard.organisation, *dashboard.schools}]
+    return [*own, get_pack(FALLBACK_PACK)]
 
 
 def produce(
@@ -65,7 +71,8 @@ def produce(
             "concerns": [table_as_json(table) for table in concerns],
             "allegations": [table_as_json(table) for table in allegations],
         }
-        kept = Kept(counted_at=timezone.now(), figures=figures)
+        # Read back as a kept view reads it, so that a first view and a kept one show the same values.
+        kept = Kept(counted_at=timezone.now(), figures=json.loads(json.dumps(figures)))
     with transaction.atomic():
         if counted_now:
             keep_figures(user=user, key=key, kept=kept, **whose)
