@@ -20,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -37,6 +38,8 @@ from threshold.reports.periods import Period
 # How long a reader's figures are shown again before they are counted afresh.
 KEPT_FOR = dt.timedelta(minutes=15)
 KEPT_MINUTES = int(KEPT_FOR.total_seconds() // 60)
+# A report page's parameter asking for its figures to be counted afresh rather than shown as kept ("count again").
+COUNT, AGAIN = "count", "again"
 # The reports whose figures are kept, as ``CountedReport.report`` names them.
 Report = Literal["lado", "employer-trust", "employer-school"]
 
@@ -67,14 +70,11 @@ def _source_digest() -> str:
 _SOURCE = _source_digest()
 
 
-def figures_key(*, user: User, packs: Iterable[Pack], counted_over: Iterable[int] = ()) -> str:
+def _figures_key(*, user: User, packs: Iterable[Pack], counted_over: Iterable[int] = ()) -> str:
     """What a reader's kept figures are kept under: all that decides which records they count, and how.
 
     The reader's reach and rule 2's people now (``reader_key``), each pack the figures are counted under (its
-    id, version and digest), the organisations they are counted over, and the code. Worked out once, before
-    counting, and used both to look kept figures up and to keep new ones: a key read after counting could file
-    figures counted under the old rules under the new (a record that became about the reader while it was
-    counted).
+    id, version and digest), the organisations they are counted over, and the code.
     """
     named = sorted({f"{pack.ref}:{pack.digest}" for pack in packs})
     parts = f"{reader_key(user)}:{named}:{sorted(set(counted_over))}:{_SOURCE}"
@@ -92,7 +92,7 @@ def _whose(user: User, report: Report, organisation: Organisation, period: Perio
     }
 
 
-def kept_figures(
+def _kept_figures(
     *,
     user: User,
     report: Report,
@@ -117,7 +117,7 @@ def kept_figures(
     return Kept(counted_at=row.counted_at, figures=json.loads(row.figures)) if row is not None else None
 
 
-def keep_figures(
+def _keep_figures(
     *, user: User, report: Report, organisation: Organisation, period: Period, key: str, kept: Kept
 ) -> None:
     """Keep the figures just counted for this reader under ``key``, and remove everyone's figures past their time.
@@ -128,3 +128,37 @@ def keep_figures(
     whose = _whose(user, report, organisation, period)
     CountedReport.objects.filter(Q(counted_at__lte=kept.counted_at - KEPT_FOR) | Q(**whose)).delete()
     CountedReport.objects.create(**whose, key=key, counted_at=kept.counted_at, figures=json.dumps(kept.figures))
+
+
+def figures_for(
+    *,
+    user: User,
+    report: Report,
+    organisation: Organisation,
+    period: Period,
+    packs: Iterable[Pack],
+    count: Callable[[], Any],
+    record: Callable[[Kept, bool], None],
+    counted_over: Iterable[int] = (),
+    count_again: bool = False,
+) -> Kept:
+    """The reader's figures of a report: kept from the last ``KEPT_FOR``, else ``count()`` now and kept.
+
+    The one way every kept report gets its figures. The key is worked out once, before counting, and used both to
+    look kept figures up and to keep new ones: a key read after counting could file figures counted under the old
+    rules under the new (a record that became about the reader while it was counted). Figures counted now are read
+    back from JSON as kept ones are, so a first view and a kept one show the same values. ``record(kept,
+    counted_now)`` writes the report's audit event, in the same transaction as the figures kept.
+    ``count_again``: count now whatever is kept.
+    """
+    whose: dict[str, Any] = {"user": user, "report": report, "organisation": organisation, "period": period}
+    key = _figures_key(user=user, packs=packs, counted_over=counted_over)
+    kept = None if count_again else _kept_figures(key=key, **whose)
+    counted_now = kept is None
+    if kept is None:
+        kept = Kept(counted_at=timezone.now(), figures=json.loads(json.dumps(count())))
+    with transaction.atomic():
+        if counted_now:
+            _keep_figures(key=key, kept=kept, **whose)
+        record(kept, counted_now)
+    return kept

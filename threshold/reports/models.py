@@ -103,7 +103,7 @@ class CountedReport(models.Model):
     ``report`` names the report (``lado``, ``employer-trust``, ``employer-school``) and ``organisation`` whose it is
     (the local authority, the trust, the setting); ``figures`` is what that report keeps, as JSON (the LADO
     report's unsuppressed figures of the period and of the period before; a dashboard's tables). ``key`` is the
-    digest of what decided which records they count for this reader (``threshold.reports.kept.figures_key``).
+    digest of what decided which records they count for this reader (``threshold.reports.kept.figures_for``).
     Read only by the reader who counted them, for the same report, organisation, period and key, until
     ``KEPT_FOR`` after ``counted_at``; then counted again. Aggregates only: no record, no person named.
     """

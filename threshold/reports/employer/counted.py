@@ -1,21 +1,18 @@
 """A dashboard's figures for its reader: counted now, or kept from the last quarter of an hour (ADR 0045).
 
 ``produce`` is what each page, print view and download of a dashboard asks for: the reader's figures of the same
-dashboard and period counted in the last ``KEPT_FOR`` under the same key (``threshold.reports.kept``), else
-counted now and kept; with its ``report.produced`` event, in one transaction. So the page a headteacher or a
-trust reads and the PDF or workbook they take from it hold the same figures.
+dashboard and period counted in the last ``KEPT_FOR`` under the same key, else counted now and kept
+(``threshold.reports.kept.figures_for``); with its ``report.produced`` event, in one transaction. So the page a
+headteacher or a trust reads and the PDF or workbook they take from it hold the same figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.policy import Pack, get_pack
@@ -24,7 +21,7 @@ from threshold.reports.employer.allegation_figures import allegation_tables
 from threshold.reports.employer.concern_figures import concern_tables
 from threshold.reports.employer.presenters import Format
 from threshold.reports.employer.readers import Dashboard
-from threshold.reports.kept import Kept, Report, figures_key, keep_figures, kept_figures
+from threshold.reports.kept import Kept, Report, figures_for
 from threshold.reports.lado_report.counting import FALLBACK_PACK
 from threshold.reports.periods import Period
 from threshold.reports.tables import Table, table_as_json, table_from_json
@@ -60,25 +57,31 @@ def produce(
 ) -> Counted:
     """The dashboard's figures for its reader, kept or counted now (``count_again``: always now), audited as ``fmt``."""
     report: Report = "employer-trust" if dashboard.kind == "trust" else "employer-school"
-    whose: dict[str, Any] = {"report": report, "organisation": dashboard.organisation, "period": period}
-    key = figures_key(user=user, packs=_packs(dashboard, today), counted_over=dashboard.organisation_ids)
-    kept = None if count_again else kept_figures(user=user, key=key, **whose)
-    counted_now = kept is None
-    if kept is None:
+
+    def count() -> dict[str, Any]:
         concerns = concern_tables(user=user, dashboard=dashboard, period=period)
         allegations = allegation_tables(user=user, dashboard=dashboard, period=period, today=today)
-        figures = {
+        return {
             "concerns": [table_as_json(table) for table in concerns],
             "allegations": [table_as_json(table) for table in allegations],
         }
-        # Read back as a kept view reads it, so that a first view and a kept one show the same values.
-        kept = Kept(counted_at=timezone.now(), figures=json.loads(json.dumps(figures)))
-    with transaction.atomic():
-        if counted_now:
-            keep_figures(user=user, key=key, kept=kept, **whose)
+
+    def record(kept: Kept, counted_now: bool) -> None:
         audit.report_produced(
             request, dashboard=dashboard, period=period, fmt=fmt, counted_at=kept.counted_at, counted_now=counted_now
         )
+
+    kept = figures_for(
+        user=user,
+        report=report,
+        organisation=dashboard.organisation,
+        period=period,
+        packs=_packs(dashboard, today),
+        counted_over=dashboard.organisation_ids,
+        count=count,
+        record=record,
+        count_again=count_again,
+    )
     return Counted(
         counted_at=kept.counted_at,
         concerns=[table_from_json(table) for table in kept.figures["concerns"]],

@@ -22,7 +22,7 @@ from threshold.reports.charts import Figure, figures
 from threshold.reports.employer.concern_figures import RepeatAdult, period_concerns, repeat_adults
 from threshold.reports.employer.forms import period_query
 from threshold.reports.employer.readers import Dashboard
-from threshold.reports.kept import KEPT_MINUTES
+from threshold.reports.kept import AGAIN, COUNT, KEPT_MINUTES
 from threshold.reports.periods import Period
 from threshold.reports.spreadsheets import Sheet, tables_to_sheets
 from threshold.reports.tables import Table
@@ -33,8 +33,6 @@ from threshold.reports.terms import academic_year_label, academic_year_period, d
 COUNTED_FROM = "Counted from the records you can see: records about you are never included."
 # "count": the figures counted again on request, shown by the page the request then goes to (ADR 0045).
 Format = Literal["page", "count", "print", "pdf", "xlsx", "csv"]
-# The dashboard's parameter asking for its figures to be counted afresh rather than shown as kept.
-COUNT, AGAIN = "count", "again"
 CSV_HEADER = ("Figure", "Counted by", "Row", "Column", "Value")
 
 

@@ -25,6 +25,7 @@ from threshold.core.http import signed_in_user
 from threshold.reports.employer import audit, counted, presenters
 from threshold.reports.employer.forms import PeriodForm, period_form
 from threshold.reports.employer.readers import Dashboard, Kind, dashboard_for, dashboard_organisations, token_of
+from threshold.reports.kept import AGAIN, COUNT
 from threshold.reports.pdf import pdf_response
 from threshold.reports.periods import Period
 from threshold.reports.spreadsheets import csv_response, xlsx_response
@@ -58,7 +59,7 @@ def dashboard(request: HttpRequest, kind: Kind) -> HttpResponse:
         ),
     }
     if form.is_valid():
-        if request.GET.get(presenters.COUNT) == presenters.AGAIN:
+        if request.GET.get(COUNT) == AGAIN:
             # "Count the figures again" (ADR 0045): count afresh, keep them, then show them at the period's own
             # link, so that reloading it or coming back to it shows them rather than counting once more.
             _counted(request, user=user, chosen=chosen, period=form.period, several=several, fmt="count", again=True)

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from threshold.jinja2 import govuk_datetime
 from threshold.reports.charts import Figure, figures
-from threshold.reports.kept import KEPT_MINUTES
+from threshold.reports.kept import AGAIN, COUNT, KEPT_MINUTES
 from threshold.reports.lado_report import LadoReport
 from threshold.reports.lado_report.suppression import reader_note
 from threshold.reports.periods import Period, is_financial_year
@@ -27,8 +27,6 @@ from threshold.reports.spreadsheets import Sheet, tables_to_sheets
 from threshold.reports.tables import Table, Value
 
 CSV_HEADER = ("Table", "Row", "Column", "Value")
-# The page's parameter asking for the figures to be counted afresh rather than shown as kept (ADR 0045).
-COUNT, AGAIN = "count", "again"
 HOW_COUNTED = (
     "Counted in Threshold over the local authority's LADO contacts and cases that the person producing the report "
     "may count: a record about them is never counted. Each table says by which date it counts (the date a contact "

@@ -28,6 +28,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext
 from threshold.core.http import signed_in_user
 from threshold.core.pages import form_page
+from threshold.reports.kept import AGAIN, COUNT
 from threshold.reports.lado_pages import presenters
 from threshold.reports.lado_pages.forms import ReportPeriodForm, ReportSettingsForm, period_form, this_and_last_year
 from threshold.reports.lado_pages.printing import lado_report_pdf, lado_report_print_html
@@ -112,7 +113,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     if chosen.form.is_valid():
         query = chosen.query()
         kept_link = f"{reverse('lado_report')}?{urlencode(query)}"
-        if request.GET.get(presenters.COUNT) == presenters.AGAIN:
+        if request.GET.get(COUNT) == AGAIN:
             # "Count the figures again" (ADR 0045): count afresh, keep the figures in place of the earlier ones,
             # then show them at the period's own link, so that reloading it or coming back to it shows them
             # rather than counting once more.

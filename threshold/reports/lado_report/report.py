@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -27,7 +26,7 @@ from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.lado.models import Case, Contact
 from threshold.policy import Pack, UnknownPackError, get_pack
-from threshold.reports.kept import Kept, figures_key, keep_figures, kept_figures
+from threshold.reports.kept import Kept, Report, figures_for
 from threshold.reports.lado_report.agencies import body_figures, meeting_figures
 from threshold.reports.lado_report.cases import referral_figures
 from threshold.reports.lado_report.conclusions import outcome_figures
@@ -41,7 +40,7 @@ from threshold.reports.tables import Table
 
 # "count": figures counted again on request, shown by the page the request then goes to (ADR 0045).
 ReportFormat = Literal["page", "count", "print", "pdf", "xlsx", "csv", "json"]
-REPORT = "lado"
+REPORT: Report = "lado"
 # The named system job that produces the report when a command names no person (ADR 0029).
 SYSTEM_JOB = "report"
 # Suppressing "below 1" would suppress nothing: a threshold is 2 or more (as the authority's setting).
@@ -87,7 +86,7 @@ class LadoReport:
         Counts from 1 to ``below``-1 are "fewer than N", and counts that would give one back are withheld with
         them (``suppression``).
         """
-        below = below if below and below >= MIN_SUPPRESSION else None
+        below = _threshold(below)
         figures, previous = suppress(*self.counted, below)
         return replace(self, figures=figures, previous=previous, suppress_below=below)
 
@@ -99,6 +98,11 @@ class LadoReport:
             "suppress_below": self.suppress_below,
             "previous": self.previous,
         }
+
+
+def _threshold(below: int | None) -> int | None:
+    """The suppression threshold that applies: none below ``MIN_SUPPRESSION``."""
+    return below if below and below >= MIN_SUPPRESSION else None
 
 
 def _period_json(period: Period) -> dict[str, str]:
@@ -211,35 +215,21 @@ def _produced(
 
     ``records`` gives the contacts and cases to count, built only when figures are counted. ``reader``: the
     person the figures are counted for, whose figures are kept and shown again (ADR 0045); none for the
-    ``system:report`` job, which always counts. The figures kept and the one ``report.produced`` event are
-    written in one transaction.
+    ``system:report`` job, which always counts and keeps nothing. The figures kept and the one
+    ``report.produced`` event are written in one transaction (``threshold.reports.kept.figures_for``).
     """
     pack = _pack(authority, period)
     before = previous(period)
-    whose: dict[str, Any] = {"report": REPORT, "organisation": authority, "period": period}
-    key = figures_key(user=reader, packs=[pack]) if reader is not None else ""
-    kept = None
-    if reader is not None and not count_again:
-        kept = kept_figures(user=reader, key=key, **whose)
-    counted_now = kept is None
-    if kept is None:
+    below = _threshold(suppress_below)
+
+    def count() -> dict[str, Any]:
         contacts, cases = records()
-        this_period = count_figures(Counting(contacts=contacts, cases=cases, period=period, pack=pack))
-        before_period = count_figures(Counting(contacts=contacts, cases=cases, period=before, pack=pack))
-        kept = Kept(counted_at=timezone.now(), figures={"figures": this_period, "previous": before_period})
-    report = LadoReport(
-        authority=authority,
-        period=period,
-        previous_period=before,
-        pack=pack,
-        figures={},
-        previous={},
-        counted_at=kept.counted_at,
-        counted=(kept.figures["figures"], kept.figures["previous"]),
-    ).suppressed(suppress_below)
-    with transaction.atomic():
-        if reader is not None and counted_now:
-            keep_figures(user=reader, key=key, kept=kept, **whose)
+        return {
+            "figures": count_figures(Counting(contacts=contacts, cases=cases, period=period, pack=pack)),
+            "previous": count_figures(Counting(contacts=contacts, cases=cases, period=before, pack=pack)),
+        }
+
+    def record(kept: Kept, counted_now: bool) -> None:
         audit_record(
             context=context,
             action="report.produced",
@@ -251,10 +241,36 @@ def _produced(
                 "from": period.start.isoformat(),
                 "to": period.end.isoformat(),
                 "format": output,
-                "suppress_below": report.suppress_below,
+                "suppress_below": below,
                 "counted_at": kept.counted_at.isoformat(),
                 "counted": "now" if counted_now else "kept",
                 **details,
             },
         )
+
+    if reader is None:
+        # The system job: nobody reads it as a person, so nothing is kept; its figures are counted each time.
+        kept = Kept(counted_at=timezone.now(), figures=count())
+        record(kept, True)
+    else:
+        kept = figures_for(
+            user=reader,
+            report=REPORT,
+            organisation=authority,
+            period=period,
+            packs=[pack],
+            count=count,
+            record=record,
+            count_again=count_again,
+        )
+    report = LadoReport(
+        authority=authority,
+        period=period,
+        previous_period=before,
+        pack=pack,
+        figures={},
+        previous={},
+        counted_at=kept.counted_at,
+        counted=(kept.figures["figures"], kept.figures["previous"]),
+    ).suppressed(below)
     return report
