@@ -31,6 +31,8 @@ MAY_CHANGE = {
     ("organisation_switch", "*"): "switching organisation changes the session, and is audited",
     ("account_logout", "*"): "signing out",
     ("lado_search", "*"): "a search is audited as a read",
+    ("lado_report", "ada"): "the auditor reads the LADO report, so may count its figures again (a POST, ADR 0045):"
+    " figures kept for her alone, and a report.produced event; no record changes",
     ("meeting_update_add", "pat"): "Pat adds updates to the strategy meeting shared with her police force",
     ("notification_settings", "*"): "everyone chooses their own emails; an empty POST lacks the version the"
     " form was loaded at, so it gets the conflict notice (409) and saves nothing",

@@ -360,7 +360,8 @@ def test_the_csv_has_a_line_per_figure_row_and_column(year: Year, signed_in) -> 
     response = signed_in("hana").get(f"{SCHOOL}figures.csv")
     assert response.status_code == 200
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert lines[0] == ["Figure", "Counted by", "Row", "Column", "Value"]
+    assert lines[0] == ["Figure", "Counted by", "Row", "Column", "Value", "Counted at"]
+    assert {line[5] for line in lines[1:]} == {"2027-03-10T12:00:00+00:00"}  # when its figures were counted
     by_term = {line[2]: line[4] for line in lines[1:] if line[0] == "Low-level concerns, by term"}
     assert by_term == {"Autumn term 2026": "2", "Spring term 2027": "1", "Summer term 2027": "0"}
     assert all(line[1].endswith(COUNTED_FROM) for line in lines[1:])

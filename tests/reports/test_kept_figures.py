@@ -75,6 +75,10 @@ def words(response: Any) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
+def produced_events() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action="report.produced").order_by("sequence"))
+
+
 def last_produced() -> dict[str, Any]:
     event = AuditEvent.objects.filter(action="report.produced").order_by("-sequence").first()
     assert event is not None
@@ -189,12 +193,13 @@ def test_the_page_says_when_its_figures_were_counted_and_counts_them_again_on_re
     assert "Contacts received 9 " in page
     assert "Counted on 1 May 2026 at midday." in page
     assert "Your figures are kept for 15 minutes" in page
-    assert 'href="/reports/lado/?period=last_year&amp;count=again"' in mo.get(PAGE).content.decode()
+    # Counting writes, so it is a button that posts to the period's own page, never a link.
+    assert '<form method="post" action="/reports/lado/?period=last_year" novalidate>' in mo.get(PAGE).content.decode()
     # The print view shows the figures the page showed, and says when they were counted.
     printed = words(mo.get(reverse("lado_report_print") + "?period=last_year"))
     assert "figures counted on 1 May 2026 at midday." in printed
     assert "Contacts received 9 " in printed
-    again = mo.get(PAGE + "&count=again")
+    again = mo.post(PAGE)
     assert (again.status_code, again["Location"]) == (303, PAGE)
     assert last_produced()["format"] == "count"
     assert last_produced()["counted"] == "now"
@@ -210,9 +215,25 @@ def test_count_again_from_the_chooser_counts_the_period_chosen_and_shows_it_at_i
     mo = signed_in("mo")
     mo.get(PAGE)
     move_a_contact_out_of_the_year(northshire)
-    response = mo.get(PAGE + "&quarter=&from_day=&count=again")
+    response = mo.post(PAGE + "&quarter=&from_day=")
     assert (response.status_code, response["Location"]) == (303, PAGE)
     assert "Contacts received 8 " in words(mo.get(response["Location"]))
+
+
+def test_a_link_never_counts_mos_figures_again_only_his_button_does(
+    year: time_machine.Traveller, signed_in: Any, northshire: Organisation
+) -> None:
+    mo = signed_in("mo")
+    mo.get(PAGE)
+    move_a_contact_out_of_the_year(northshire)
+    # An old link that asked to count again, a link checker following it, a prefetch or a HEAD request: shown as
+    # kept, and nothing counted.
+    old_link = mo.get(PAGE + "&count=again")
+    assert (old_link.status_code, old_link["Location"]) == (302, PAGE)
+    assert mo.head(PAGE + "&count=again").status_code == 302
+    assert mo.head(PAGE).status_code == 200
+    assert "Contacts received 9 " in words(mo.get(PAGE))
+    assert [event.details["counted"] for event in produced_events()] == ["now", "kept", "kept"]
 
 
 def run_report_command(*arguments: str) -> dict[str, Any]:

@@ -314,10 +314,13 @@ def test_the_csv_has_every_figure_as_a_line(year: None, signed_in) -> None:
         'attachment; filename="lado-report-northshire-council-2025-04-01-to-2026-03-31.csv"'
     )
     lines = csv_lines(response)
-    assert lines[0] == ["Table", "Row", "Column", "Value"]
-    assert ["The year at a glance", "Contacts received", "2025 to 2026", "9"] in lines
-    assert ["The year at a glance", "Contacts received", "2024 to 2025", "3"] in lines
-    assert ["Referrals by tier", "Tier 1", "2025 to 2026", "2"] in lines
+    assert lines[0] == ["Table", "Row", "Column", "Value", "Counted at"]
+    # Every line says when its figures were counted (kept figures may be older than the file: ADR 0045).
+    counted = "2026-05-01T12:00:00+01:00"  # the clock, in British Summer Time
+    assert {line[4] for line in lines[1:]} == {counted}
+    assert ["The year at a glance", "Contacts received", "2025 to 2026", "9", counted] in lines
+    assert ["The year at a glance", "Contacts received", "2024 to 2025", "3", counted] in lines
+    assert ["Referrals by tier", "Tier 1", "2025 to 2026", "2", counted] in lines
     assert len({line[0] for line in lines[1:]}) > 15  # every table, not one
 
 

@@ -38,10 +38,17 @@ from threshold.reports.periods import Period
 # How long a reader's figures are shown again before they are counted afresh.
 KEPT_FOR = dt.timedelta(minutes=15)
 KEPT_MINUTES = int(KEPT_FOR.total_seconds() // 60)
-# A report page's parameter asking for its figures to be counted afresh rather than shown as kept ("count again").
-COUNT, AGAIN = "count", "again"
 # The reports whose figures are kept, as ``CountedReport.report`` names them.
 Report = Literal["lado", "employer-trust", "employer-school"]
+
+
+def counted_at_in_files(counted_at: dt.datetime) -> str:
+    """When figures were counted, as a CSV line states it: local time in ISO 8601, to the second, with its offset.
+
+    Kept figures may be up to a quarter of an hour older than the file, so a CSV says on every line when its figures
+    were counted (the page, print view and workbook say it in words).
+    """
+    return timezone.localtime(counted_at).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from threshold.reports.charts import Figure, figures
 from threshold.reports.employer.concern_figures import RepeatAdult, period_concerns, repeat_adults
 from threshold.reports.employer.forms import period_query
 from threshold.reports.employer.readers import Dashboard
-from threshold.reports.kept import AGAIN, COUNT, KEPT_MINUTES
+from threshold.reports.kept import KEPT_MINUTES, counted_at_in_files
 from threshold.reports.periods import Period
 from threshold.reports.spreadsheets import Sheet, tables_to_sheets
 from threshold.reports.tables import Table
@@ -33,7 +33,7 @@ from threshold.reports.terms import academic_year_label, academic_year_period, d
 COUNTED_FROM = "Counted from the records you can see: records about you are never included."
 # "count": the figures counted again on request, shown by the page the request then goes to (ADR 0045).
 Format = Literal["page", "count", "print", "pdf", "xlsx", "csv"]
-CSV_HEADER = ("Figure", "Counted by", "Row", "Column", "Value")
+CSV_HEADER = ("Figure", "Counted by", "Row", "Column", "Value", "Counted at")
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,14 @@ def quick_periods(*, dashboard: Dashboard, several: bool, today: dt.date, shown:
 
 
 def links(*, dashboard: Dashboard, period: Period, several: bool) -> dict[str, Any]:
-    """The links that keep the period: back to the page, the print view and the downloads."""
+    """The links that keep the period: the page (where "Count the figures again" posts), the print view, downloads."""
     query = _query(dashboard, period, several)
     prefix = f"employer_{dashboard.kind}"
+    page = _url(f"{prefix}_dashboard", query)
     return {
-        "count_again": _url(f"{prefix}_dashboard", {**query, COUNT: AGAIN}),
+        "count_again": page,
         "print": _url(f"{prefix}_print", query),
-        "dashboard": _url(f"{prefix}_dashboard", query),
+        "dashboard": page,
         "downloads": [
             {"text": "Download as PDF", "href": _url(f"{prefix}_pdf", query)},
             {"text": "Download as a spreadsheet (XLSX)", "href": _url(f"{prefix}_xlsx", query)},
@@ -160,10 +161,11 @@ def workbook_sheets(
     return [about, *tables_to_sheets(tables)]
 
 
-def csv_rows(tables: list[Table]) -> Iterator[list[Any]]:
-    """The CSV: one line per figure, row and column (every table in one file, long form)."""
+def csv_rows(tables: list[Table], *, counted_at: dt.datetime) -> Iterator[list[Any]]:
+    """The CSV: one line per figure, row and column (every table in one file, long form), saying when counted."""
+    counted = counted_at_in_files(counted_at)
     for table in tables:
         counted_by = f"{table.counted_by} {COUNTED_FROM}"
         for row in table.rows:
             for column, value in zip(table.columns[1:], row.values, strict=True):
-                yield [table.title, counted_by, row.label, column, "" if value is None else value]
+                yield [table.title, counted_by, row.label, column, "" if value is None else value, counted]

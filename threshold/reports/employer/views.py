@@ -18,14 +18,14 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from threshold.accounts.models import User
 from threshold.core.http import signed_in_user
+from threshold.core.submissions import HttpResponseSeeOther
 from threshold.reports.employer import audit, counted, presenters
 from threshold.reports.employer.forms import PeriodForm, period_form
 from threshold.reports.employer.readers import Dashboard, Kind, dashboard_for, dashboard_organisations, token_of
-from threshold.reports.kept import AGAIN, COUNT
 from threshold.reports.pdf import pdf_response
 from threshold.reports.periods import Period
 from threshold.reports.spreadsheets import csv_response, xlsx_response
@@ -45,9 +45,13 @@ def _chosen(request: HttpRequest, kind: Kind) -> tuple[User, PeriodForm, Dashboa
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def dashboard(request: HttpRequest, kind: Kind) -> HttpResponse:
-    """The dashboard: the chooser, then every figure as a chart beside its table, and the links out."""
+    """The dashboard: the chooser, then every figure as a chart beside its table, and the links out.
+
+    A POST (its period in the address, as the page's own link has it) counts the figures again: counting writes,
+    so it is never a link. The print view and downloads refuse a POST (405).
+    """
     user, form, chosen, several = _chosen(request, kind)
     context = {
         "form": form,
@@ -59,12 +63,22 @@ def dashboard(request: HttpRequest, kind: Kind) -> HttpResponse:
         ),
     }
     if form.is_valid():
-        if request.GET.get(COUNT) == AGAIN:
-            # "Count the figures again" (ADR 0045): count afresh, keep them, then show them at the period's own
-            # link, so that reloading it or coming back to it shows them rather than counting once more.
-            _counted(request, user=user, chosen=chosen, period=form.period, several=several, fmt="count", again=True)
-            links = presenters.links(dashboard=chosen, period=form.period, several=several)
-            return HttpResponseRedirect(links["dashboard"], status=303)
+        if request.method == "POST":
+            # "Count the figures again" (ADR 0045): count afresh and keep them (no chart is drawn), then show them
+            # at the period's own link, so that reloading it or coming back to it shows them rather than counting
+            # once more.
+            counted.produce(
+                request,
+                user=user,
+                dashboard=chosen,
+                period=form.period,
+                today=timezone.localdate(),
+                fmt="count",
+                count_again=True,
+            )
+            return HttpResponseSeeOther(
+                presenters.links(dashboard=chosen, period=form.period, several=several)["dashboard"]
+            )
         produced = _counted(request, user=user, chosen=chosen, period=form.period, several=several, fmt="page")
         adults = presenters.listed_repeats(user=user, dashboard=chosen, period=form.period)
         context.update(_page_context(produced), form=form, repeat_adults=adults)
@@ -93,13 +107,10 @@ def _counted(
     period: Period,
     several: bool,
     fmt: presenters.Format,
-    again: bool = False,
 ) -> Produced:
-    """The reader's figures, kept or counted now (``again``: always now), audited as produced in ``fmt``."""
+    """The reader's figures, kept or counted now, audited as produced in ``fmt``."""
     today = timezone.localdate()
-    figures = counted.produce(
-        request, user=user, dashboard=chosen, period=period, today=today, fmt=fmt, count_again=again
-    )
+    figures = counted.produce(request, user=user, dashboard=chosen, period=period, today=today, fmt=fmt)
     return Produced(
         user=user,
         dashboard=chosen,
@@ -182,6 +193,6 @@ def dashboard_csv(request: HttpRequest, kind: Kind) -> HttpResponseBase:
         return produced
     return csv_response(
         presenters.CSV_HEADER,
-        presenters.csv_rows(presenters.tables_of(produced.parts)),
+        presenters.csv_rows(presenters.tables_of(produced.parts), counted_at=produced.counted_at),
         filename=presenters.filename(produced.dashboard, produced.period, "csv"),
     )

@@ -19,14 +19,14 @@ from django.utils.text import slugify
 
 from threshold.jinja2 import govuk_datetime
 from threshold.reports.charts import Figure, figures
-from threshold.reports.kept import AGAIN, COUNT, KEPT_MINUTES
+from threshold.reports.kept import KEPT_MINUTES, counted_at_in_files
 from threshold.reports.lado_report import LadoReport
 from threshold.reports.lado_report.suppression import reader_note
 from threshold.reports.periods import Period, is_financial_year
 from threshold.reports.spreadsheets import Sheet, tables_to_sheets
 from threshold.reports.tables import Table, Value
 
-CSV_HEADER = ("Table", "Row", "Column", "Value")
+CSV_HEADER = ("Table", "Row", "Column", "Value", "Counted at")
 HOW_COUNTED = (
     "Counted in Threshold over the local authority's LADO contacts and cases that the person producing the report "
     "may count: a record about them is never counted. Each table says by which date it counts (the date a contact "
@@ -148,10 +148,11 @@ def _url(name: str, query: dict[str, str]) -> str:
 
 
 def links(query: dict[str, str]) -> dict[str, Any]:
-    """The links that keep the chosen period: the page, counting it again, its print view and the downloads."""
+    """The links keeping the period: the page ("Count the figures again" posts to it), print view, downloads."""
+    page = _url("lado_report", query)
     return {
-        "page": _url("lado_report", query),
-        "count_again": _url("lado_report", {**query, COUNT: AGAIN}),
+        "page": page,
+        "count_again": page,
         "print": _url("lado_report_print", query),
         "pdf": _url("lado_report_pdf", query),
         "downloads": [
@@ -208,9 +209,10 @@ def workbook_sheets(report: LadoReport, *, produced_on: dt.date) -> list[Sheet]:
     return [about, *tables_to_sheets(report.tables())]
 
 
-def csv_rows(tables: list[Table]) -> Iterator[list[Any]]:
-    """Every figure as one CSV line: its table, its row, its column (the period) and its value."""
+def csv_rows(tables: list[Table], *, counted_at: dt.datetime) -> Iterator[list[Any]]:
+    """Every figure as one CSV line: its table, its row, its column (the period), its value and when it was counted."""
+    counted = counted_at_in_files(counted_at)
     for table in tables:
         for row in table.rows:
             for column, value in zip(table.columns[1:], row.values, strict=True):
-                yield [table.title, row.label, column, "" if value is None else value]
+                yield [table.title, row.label, column, "" if value is None else value, counted]

@@ -20,7 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from threshold.access.figures import report_authorities
 from threshold.access.scope import scope_for
@@ -28,7 +28,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.audit.context import AuditContext
 from threshold.core.http import signed_in_user
 from threshold.core.pages import form_page
-from threshold.reports.kept import AGAIN, COUNT
+from threshold.core.submissions import HttpResponseSeeOther
 from threshold.reports.lado_pages import presenters
 from threshold.reports.lado_pages.forms import ReportPeriodForm, ReportSettingsForm, period_form, this_and_last_year
 from threshold.reports.lado_pages.printing import lado_report_pdf, lado_report_print_html
@@ -38,8 +38,9 @@ from threshold.reports.pdf import PDF_TYPE
 from threshold.reports.report_settings import may_change_report_settings, report_settings_for, report_settings_save
 from threshold.reports.spreadsheets import csv_response, xlsx_response
 
-# The report and its downloads are read with GET (``require_safe``): a POST is refused (405), never counted. A
-# reader's figures are kept a quarter of an hour (ADR 0045): the print view and downloads show what the page showed.
+# The report and its downloads are read with GET (``require_safe``): a POST to a print view or download is refused
+# (405), never counted. A reader's figures are kept a quarter of an hour (ADR 0045): the print view and downloads
+# show what the page showed. The page alone takes a POST: "Count the figures again", which writes, so is never a link.
 PAGE = "reports/lado_report.html"
 SETTINGS_PAGE = "reports/lado_report_settings.html"
 
@@ -98,9 +99,12 @@ def _report(request: HttpRequest, chosen: Chosen, output: ReportFormat, *, count
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_page(request: HttpRequest) -> HttpResponse:
-    """The report: the period chooser, then the summary, the contents and every figure, and the links out."""
+    """The report: the period chooser, then the summary, the contents and every figure, and the links out.
+
+    A POST (its period in the address, as the page's own link has it) counts the figures again.
+    """
     chosen = _chosen(request)
     this_year, last_year = this_and_last_year(chosen.today)
     context: dict[str, Any] = {
@@ -113,14 +117,15 @@ def report_page(request: HttpRequest) -> HttpResponse:
     if chosen.form.is_valid():
         query = chosen.query()
         kept_link = f"{reverse('lado_report')}?{urlencode(query)}"
-        if request.GET.get(COUNT) == AGAIN:
+        if request.method == "POST":
             # "Count the figures again" (ADR 0045): count afresh, keep the figures in place of the earlier ones,
             # then show them at the period's own link, so that reloading it or coming back to it shows them
             # rather than counting once more.
             _report(request, chosen, "count", count_again=True)
-            return HttpResponseRedirect(kept_link, status=303)
+            return HttpResponseSeeOther(kept_link)
         if "period" in request.GET and request.GET.dict() != query:
-            # A GET form sends every box, empty or not: the link to keep is the period alone.
+            # A GET form sends every box, empty or not: the link to keep is the period alone (an old link's
+            # ``count=again`` too: counting is a POST).
             return HttpResponseRedirect(kept_link)
         report = _report(request, chosen, "page")
         context.update(presenters.report_context(report, today=chosen.today), links=presenters.links(query))
@@ -186,7 +191,9 @@ def report_csv(request: HttpRequest) -> HttpResponseBase:
         return produced
     _, report = produced
     return csv_response(
-        presenters.CSV_HEADER, presenters.csv_rows(report.tables()), filename=presenters.filename(report, "csv")
+        presenters.CSV_HEADER,
+        presenters.csv_rows(report.tables(), counted_at=report.counted_at),
+        filename=presenters.filename(report, "csv"),
     )
 
 
