@@ -18,6 +18,8 @@ import pytest
 import time_machine
 
 from tests.reports.employer_year import NOW, Year, build_year
+from threshold.access.policies import people_hidden_from
+from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation
 from threshold.audit.models import AuditEvent
 from threshold.concerns.models import Concern
@@ -121,6 +123,20 @@ def test_priya_is_counted_afresh_once_a_person_named_like_her_could_be_the_subje
     priya.get(TRUST)
     Person.objects.create(organisation=Organisation.objects.get(name=world.OAKFIELD), full_name="Priya Director")
     priya.get(TRUST)
+    assert [each["counted"] for each in produced()] == ["now", "now"]
+
+
+def test_hana_is_counted_afresh_once_a_counted_concern_is_corrected_to_name_her(
+    year: tuple[Year, time_machine.Traveller], signed_in: Any, persona: Any
+) -> None:
+    built, _clock = year
+    hana = signed_in("hana")
+    hana.get(SCHOOL)
+    # One of Chris's concerns is corrected to name a person record hidden from Hana (one that is, or could be,
+    # her): the people hidden from her are the same, but her kept figures count a concern now about her.
+    hidden_from_hana = people_hidden_from(scope_for(persona("hana")))
+    Concern.objects.filter(pk=built.concerns["chris_1"].pk).update(subject_id=hidden_from_hana[0])
+    hana.get(SCHOOL)
     assert [each["counted"] for each in produced()] == ["now", "now"]
 
 

@@ -132,6 +132,18 @@ def test_mo_is_counted_afresh_once_a_counted_record_could_be_about_him(
     assert last_produced()["counted"] == "now"
 
 
+def test_lara_is_counted_afresh_once_a_counted_record_is_corrected_to_name_her(
+    persona: Any, year: Any, northshire: Organisation
+) -> None:
+    assert contacts_counted(persona, "lara", northshire) == 8  # C7, about her, is never counted for her
+    lara_herself = Contact.objects.get(local_authority=northshire, subject__user=persona("lara")).subject
+    # Quentin Zephyr's contact is corrected to name the person record linked to her account: the people hidden from
+    # her are the same, but her kept figures count a record that is now about her, so they are not shown again.
+    Contact.objects.filter(pk=a_contact_of_the_year(northshire).pk).update(subject=lara_herself)
+    assert contacts_counted(persona, "lara", northshire) == 7
+    assert last_produced()["counted"] == "now"
+
+
 def test_a_change_of_reach_counts_afresh(persona: Any, year: Any, northshire: Organisation) -> None:
     assert contacts_counted(persona, "mo", northshire) == 9
     mo = persona("mo")

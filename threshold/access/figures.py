@@ -21,6 +21,8 @@ from threshold.access.policies import people_hidden_from
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.models import Allegation
+from threshold.concerns.models import Concern
 from threshold.lado.models import BodyReferral, Case, Contact, Decision, Investigation, Meeting, RiskMeasure
 
 R = TypeVar("R", bound=Model)
@@ -71,18 +73,42 @@ def may_report_on(user: User, authority: Organisation) -> bool:
     return authority.pk in scope_for(user).lado_report
 
 
+# The records a report counts that name an adult (``subject``): rule 2 leaves out those about the reader.
+SUBJECT_RECORDS: tuple[type[Model], ...] = (Contact, Case, Concern, Allegation)
+
+
 def reader_key(user: User) -> str:
     """A digest of all that decides which records a reader's figures count, besides the records themselves.
 
-    Their reach (every field of their scope: the organisations and roles of their memberships) and the person
-    records rule 2 hides from them now. Figures kept for a reader (``threshold.reports.kept``, ADR
-    0045) are shown again only under the key they were counted under: a reader whose reach changed, or who may
-    now be the subject of a person record the figures counted, is counted afresh.
+    Their reach (every field of their scope: the organisations and roles of their memberships), the person
+    records rule 2 hides from them now, and which records are about those people. Figures kept for a reader
+    (``threshold.reports.kept``, ADR 0045) are shown again only under the key they were counted under: a reader
+    whose reach changed, who may now be the subject of a person record the figures counted, or one of whose
+    records was re-pointed to or from a person hidden from them (a contact corrected to name the reader's own
+    person record, say), is counted afresh, so a kept figure never counts a record about its reader.
     """
     scope = scope_for(user)
     parts = [_stable(value) for value in scope.fingerprint()]
-    parts.append(people_hidden_from(scope))
+    hidden = people_hidden_from(scope)
+    parts.append(hidden)
+    parts.append(_records_about(hidden))
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _records_about(people: tuple[int, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The ids of each kind of record whose subject is one of ``people`` (one query a kind, by its subject index).
+
+    Only digested (``reader_key``): the reader is never shown them.
+    """
+    if not people:
+        return ()
+    return tuple(
+        (
+            model._meta.label,
+            tuple(model._default_manager.filter(subject_id__in=people).order_by("pk").values_list("pk", flat=True)),
+        )
+        for model in SUBJECT_RECORDS
+    )
 
 
 def _stable(value: object) -> object:
