@@ -21,6 +21,7 @@ from tests.reports.employer_year import NOW, Year, build_year
 from threshold.access.policies import people_hidden_from
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation
+from threshold.allegations.models import Allegation
 from threshold.audit.models import AuditEvent
 from threshold.concerns.models import Concern
 from threshold.demo import world
@@ -138,6 +139,35 @@ def test_hana_is_counted_afresh_once_a_counted_concern_is_corrected_to_name_her(
     Concern.objects.filter(pk=built.concerns["chris_1"].pk).update(subject_id=hidden_from_hana[0])
     hana.get(SCHOOL)
     assert [each["counted"] for each in produced()] == ["now", "now"]
+
+
+def test_hana_is_counted_afresh_once_a_counted_allegation_is_corrected_to_name_her(
+    year: tuple[Year, time_machine.Traveller], signed_in: Any, persona: Any
+) -> None:
+    built, _clock = year
+    hana = signed_in("hana")
+    hana.get(SCHOOL)
+    hidden_from_hana = people_hidden_from(scope_for(persona("hana")))
+    Allegation.objects.filter(pk=built.allegations["a1"].pk).update(subject_id=hidden_from_hana[0])
+    hana.get(SCHOOL)
+    assert [each["counted"] for each in produced()] == ["now", "now"]
+
+
+def test_a_link_or_a_head_request_never_counts_priyas_figures_again(
+    year: tuple[Year, time_machine.Traveller], signed_in: Any
+) -> None:
+    built, _clock = year
+    priya = signed_in("priya")
+    priya.get(TRUST)
+    move_a_concern_out_of_the_year(built)
+    # An old "count again" link, a link checker or a prefetch following it, a HEAD request: the kept figures.
+    assert priya.get(TRUST + "?count=again").status_code == 200
+    assert priya.head(TRUST + "?count=again").status_code == 200
+    assert [(each["format"], each["counted"]) for each in produced()] == [
+        ("page", "now"),
+        ("page", "kept"),
+        ("page", "kept"),
+    ]
 
 
 def test_a_school_leaving_the_trust_counts_the_trusts_figures_afresh(year: Any, signed_in: Any) -> None:

@@ -8,11 +8,12 @@ An employer's dashboard is the same for a headteacher or a trust. So the figures
 organisation and period, until ``KEPT_FOR`` has passed or the reader asks to count again.
 
 Kept figures are never shown to anyone else, nor to the same reader once what decides their reach has changed:
-the key (``figures_key``) is ``threshold.access.figures.reader_key`` (their scope and the people rule 2 hides
-from them), the packs the figures are counted under and a digest of the code, so figures kept under other rules,
-other packs or other code are counted afresh. Kept figures are as at the time they were counted, which the page
-states: a record that changes in another way in those minutes (a subject re-pointed to another person record) is
-shown as it was counted.
+the key (``figures_key``) is ``threshold.access.figures.reader_key`` (their scope, the people rule 2 hides from
+them, and which of the records the report counts are about those people), the packs the figures are counted
+under and a digest of the code, so figures kept under other rules, other packs or other code, or that could
+count a record now about their reader, are counted afresh. Kept figures are as at the time they were counted,
+which the page states: a record that changes in any other way in those minutes (received on another day, given
+another tier) is shown as it was counted.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from threshold.access.figures import reader_key
 from threshold.accounts.models import Organisation, User
+from threshold.allegations.models import Allegation
+from threshold.concerns.models import Concern
+from threshold.lado.models import Case, Contact
 from threshold.policy import Pack
 from threshold.reports.models import CountedReport
 from threshold.reports.periods import Period
@@ -40,6 +44,12 @@ KEPT_FOR = dt.timedelta(minutes=15)
 KEPT_MINUTES = int(KEPT_FOR.total_seconds() // 60)
 # The reports whose figures are kept, as ``CountedReport.report`` names them.
 Report = Literal["lado", "employer-trust", "employer-school"]
+# The records each report counts that name an adult: which of them are about its reader is part of its key.
+COUNTED_SUBJECTS: dict[Report, tuple[type[Model], ...]] = {
+    "lado": (Contact, Case),
+    "employer-trust": (Concern, Allegation),
+    "employer-school": (Concern, Allegation),
+}
 
 
 def counted_at_in_files(counted_at: dt.datetime) -> str:
@@ -77,14 +87,14 @@ def _source_digest() -> str:
 _SOURCE = _source_digest()
 
 
-def _figures_key(*, user: User, packs: Iterable[Pack], counted_over: Iterable[int] = ()) -> str:
+def _figures_key(*, user: User, report: Report, packs: Iterable[Pack], counted_over: Iterable[int] = ()) -> str:
     """What a reader's kept figures are kept under: all that decides which records they count, and how.
 
-    The reader's reach and rule 2's people now (``reader_key``), each pack the figures are counted under (its
-    id, version and digest), the organisations they are counted over, and the code.
+    The reader's reach, rule 2's people now and the report's records about them (``reader_key``), each pack the
+    figures are counted under (its id, version and digest), the organisations they are counted over, and the code.
     """
     named = sorted({f"{pack.ref}:{pack.digest}" for pack in packs})
-    parts = f"{reader_key(user)}:{named}:{sorted(set(counted_over))}:{_SOURCE}"
+    parts = f"{reader_key(user, counted=COUNTED_SUBJECTS[report])}:{named}:{sorted(set(counted_over))}:{_SOURCE}"
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -159,7 +169,7 @@ def figures_for(
     ``count_again``: count now whatever is kept.
     """
     whose: dict[str, Any] = {"user": user, "report": report, "organisation": organisation, "period": period}
-    key = _figures_key(user=user, packs=packs, counted_over=counted_over)
+    key = _figures_key(user=user, report=report, packs=packs, counted_over=counted_over)
     kept = None if count_again else _kept_figures(key=key, **whose)
     counted_now = kept is None
     if kept is None:
