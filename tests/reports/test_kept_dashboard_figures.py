@@ -127,28 +127,18 @@ def test_priya_is_counted_afresh_once_a_person_named_like_her_could_be_the_subje
     assert [each["counted"] for each in produced()] == ["now", "now"]
 
 
-def test_hana_is_counted_afresh_once_a_counted_concern_is_corrected_to_name_her(
-    year: tuple[Year, time_machine.Traveller], signed_in: Any, persona: Any
+@pytest.mark.parametrize(("model", "record"), [(Concern, "chris_1"), (Allegation, "a1")], ids=["concern", "allegation"])
+def test_hana_is_counted_afresh_once_a_counted_record_is_corrected_to_name_her(
+    year: tuple[Year, time_machine.Traveller], signed_in: Any, persona: Any, model: Any, record: str
 ) -> None:
     built, _clock = year
     hana = signed_in("hana")
     hana.get(SCHOOL)
-    # One of Chris's concerns is corrected to name a person record hidden from Hana (one that is, or could be,
-    # her): the people hidden from her are the same, but her kept figures count a concern now about her.
-    hidden_from_hana = people_hidden_from(scope_for(persona("hana")))
-    Concern.objects.filter(pk=built.concerns["chris_1"].pk).update(subject_id=hidden_from_hana[0])
-    hana.get(SCHOOL)
-    assert [each["counted"] for each in produced()] == ["now", "now"]
-
-
-def test_hana_is_counted_afresh_once_a_counted_allegation_is_corrected_to_name_her(
-    year: tuple[Year, time_machine.Traveller], signed_in: Any, persona: Any
-) -> None:
-    built, _clock = year
-    hana = signed_in("hana")
-    hana.get(SCHOOL)
-    hidden_from_hana = people_hidden_from(scope_for(persona("hana")))
-    Allegation.objects.filter(pk=built.allegations["a1"].pk).update(subject_id=hidden_from_hana[0])
+    # One of Chris's concerns (or allegations) is corrected to name a person record hidden from Hana (one that
+    # is, or could be, her): the people hidden from her are the same, but her kept figures count a record now
+    # about her.
+    counted = built.concerns[record] if model is Concern else built.allegations[record]
+    model.objects.filter(pk=counted.pk).update(subject_id=people_hidden_from(scope_for(persona("hana")))[0])
     hana.get(SCHOOL)
     assert [each["counted"] for each in produced()] == ["now", "now"]
 
