@@ -233,9 +233,11 @@ def test_the_page_says_when_its_figures_were_counted_and_counts_them_again_on_re
     assert last_produced()["format"] == "count"
     assert last_produced()["counted"] == "now"
     recounted = words(mo.get(PAGE))
+    assert "Success Your figures were counted again." in recounted  # the banner a screen reader announces
     assert "Counted on 1 May 2026 at 12:05pm." in recounted
     assert "Contacts received 8 " in recounted
     assert last_produced()["counted"] == "kept"
+    assert "counted again" not in words(mo.get(PAGE))  # said once
 
 
 def test_count_again_from_the_chooser_counts_the_period_chosen_and_shows_it_at_its_own_link(

@@ -135,6 +135,7 @@ def test_mo_chooses_a_year_reads_its_report_and_downloads_it_as_a_workbook_and_a
     page.go_back()
     period_address = page.url.split("#")[0]  # she had followed the contents to a table
     page.get_by_role("button", name="Count the figures again").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your figures were counted again.")
     expect(page.get_by_text(re.compile(r"^Counted on .* Your figures are kept for 15 minutes"))).to_be_visible()
     assert page.url == period_address
     expect(page.locator("#report-summary-heading + p + dl")).to_contain_text(f"Contacts received {contacts.value}")

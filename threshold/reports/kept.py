@@ -42,6 +42,8 @@ from threshold.reports.periods import Period
 # How long a reader's figures are shown again before they are counted afresh.
 KEPT_FOR = dt.timedelta(minutes=15)
 KEPT_MINUTES = int(KEPT_FOR.total_seconds() // 60)
+# What the page says after "Count the figures again" (a success banner, which a screen reader announces).
+COUNTED_AGAIN = "Your figures were counted again."
 # The reports whose figures are kept, as ``CountedReport.report`` names them.
 Report = Literal["lado", "employer-trust", "employer-school"]
 # The records each report counts that name an adult: which of them are about its reader is part of its key.

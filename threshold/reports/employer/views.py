@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
@@ -26,6 +27,7 @@ from threshold.core.submissions import HttpResponseSeeOther
 from threshold.reports.employer import audit, counted, presenters
 from threshold.reports.employer.forms import PeriodForm, period_form
 from threshold.reports.employer.readers import Dashboard, Kind, dashboard_for, dashboard_organisations, token_of
+from threshold.reports.kept import COUNTED_AGAIN
 from threshold.reports.pdf import pdf_response
 from threshold.reports.periods import Period
 from threshold.reports.spreadsheets import csv_response, xlsx_response
@@ -76,6 +78,7 @@ def dashboard(request: HttpRequest, kind: Kind) -> HttpResponse:
                 fmt="count",
                 count_again=True,
             )
+            messages.success(request, COUNTED_AGAIN)
             return HttpResponseSeeOther(
                 presenters.links(dashboard=chosen, period=form.period, several=several)["dashboard"]
             )

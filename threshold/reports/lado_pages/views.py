@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -29,6 +30,7 @@ from threshold.audit.context import AuditContext
 from threshold.core.http import signed_in_user
 from threshold.core.pages import form_page
 from threshold.core.submissions import HttpResponseSeeOther
+from threshold.reports.kept import COUNTED_AGAIN
 from threshold.reports.lado_pages import presenters
 from threshold.reports.lado_pages.forms import ReportPeriodForm, ReportSettingsForm, period_form, this_and_last_year
 from threshold.reports.lado_pages.printing import lado_report_pdf, lado_report_print_html
@@ -122,6 +124,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             # then show them at the period's own link, so that reloading it or coming back to it shows them
             # rather than counting once more.
             _report(request, chosen, "count", count_again=True)
+            messages.success(request, COUNTED_AGAIN)
             return HttpResponseSeeOther(kept_link)
         if "period" in request.GET and request.GET.dict() != query:
             # A GET form sends every box, empty or not: the link to keep is the period alone (an old link's
