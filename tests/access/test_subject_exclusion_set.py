@@ -16,7 +16,7 @@ from threshold.accounts.models import Organisation, User
 from threshold.demo import world
 from threshold.lado.models import Contact
 from threshold.people.models import Person
-from threshold.people.subjects import hidden_from, subject_clear
+from threshold.people.subjects import could_be_user, hidden_from, subject_clear, users_not_about
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,51 @@ def test_the_check_of_writes_knows_a_write_to_the_people_from_a_read_of_them() -
     assert not writes_reach('INSERT INTO "audit_auditevent" ("actor_id") VALUES (%s)')
     assert not writes_reach('SAVEPOINT "s1"')
     assert not writes_reach('(SELECT "people_person"."id" FROM "people_person") UNION (SELECT 1)')
+
+
+def _cleared_for_lara_then_given_her_new_address(northshire: Organisation, lara: User, mo: User) -> Person:
+    person = Person.objects.create(organisation=northshire, full_name="Lara Lado", email="lara.home@example.net")
+    subject_clear(actor=mo, person=person, user=lara, reason="Another Lara Lado.", organisation=None)
+    EmailAddress.objects.create(user=lara, email="lara.home@example.net", verified=False, primary=False)
+    return person
+
+
+# Each way a person can be, or could be, Lara, or not be: the forms, the handlers' list and the choice of who is
+# told or offered a record (``people.subjects``) must answer as the access rules do (``people_about_user``).
+PEOPLE = {
+    "her name": lambda northshire, lara, mo: Person.objects.create(organisation=northshire, full_name="Lara Lado"),
+    "her name, cleared": lambda northshire, lara, mo: _cleared(northshire, lara, mo, Person.objects.create(
+        organisation=northshire, full_name="Lara Lado")),
+    "a former address of hers": lambda northshire, lara, mo: _given_former_address(northshire, lara),
+    "an address added to her account after a clearance": _cleared_for_lara_then_given_her_new_address,
+    "her address in capitals": lambda northshire, lara, mo: Person.objects.create(
+        organisation=northshire, full_name="Someone Else", email=lara.email.upper()),
+    "linked to her account": lambda northshire, lara, mo: Person.objects.create(
+        organisation=northshire, full_name="Someone Else", user=lara),
+    "somebody else": lambda northshire, lara, mo: Person.objects.create(organisation=northshire, full_name="Ola Other"),
+}  # fmt: skip
+
+
+def _cleared(northshire: Organisation, lara: User, mo: User, person: Person) -> Person:
+    subject_clear(actor=mo, person=person, user=lara, reason="Another Lara Lado.", organisation=None)
+    return person
+
+
+def _given_former_address(northshire: Organisation, lara: User) -> Person:
+    User.objects.filter(pk=lara.pk).update(former_emails=["lara.old@example.net"])
+    return Person.objects.create(organisation=northshire, full_name="Quite Different", email="lara.old@example.net")
+
+
+@pytest.mark.parametrize("made", PEOPLE.values(), ids=PEOPLE.keys())
+def test_who_is_told_or_offered_a_record_is_decided_as_the_access_rules_decide_who_sees_it(
+    persona, northshire, made
+) -> None:
+    lara, mo = persona("lara"), persona("mo")
+    person = made(northshire, lara, mo)
+    contact = Contact.objects.create(local_authority=northshire, subject=person, summary="A contact.")
+    lara = User.objects.get(pk=lara.pk)  # her addresses and former addresses as stored now
+    hidden = not _sees(lara, contact)
+    assert could_be_user(person, lara) is hidden
+    assert (lara not in users_not_about(person, [lara, mo])) is hidden
+    assert mo in users_not_about(person, [lara, mo])
+    assert (lara in [user for user, _why in hidden_from(person, [northshire])]) is hidden

@@ -176,3 +176,30 @@ def test_a_notification_links_to_its_record_and_names_only_its_reference(persona
     assert "Chris" not in note.text
     assert "interviewed" not in note.text
     assert note.reference == meeting.case.reference
+
+
+def test_nobody_is_emailed_about_a_record_carrying_an_address_of_theirs_even_after_a_clearance_of_the_name(
+    persona, django_capture_on_commit_callbacks
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    from threshold.people.subjects import subject_clear
+
+    lara, mo = persona("lara"), persona("mo")
+    # Mo decided this Lara Lado is someone else; then Lara's account gains the address the record carries.
+    person = _person_called("Lara Lado")
+    person.email = "lara.home@example.net"
+    person.save()
+    subject_clear(actor=mo, person=person, user=lara, reason="Another Lara Lado.", organisation=None)
+    EmailAddress.objects.create(user=lara, email="lara.home@example.net", verified=False, primary=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_in_transaction(
+            recipients=[lara, mo],
+            kind=NotificationKind.NEW_REFERRAL,
+            text="New referral in the inbox: CT-0000-0001",
+            key="new_referral:contact:carries-her-address",
+            subject=person,
+        )
+    assert told(NotificationKind.NEW_REFERRAL) == {mo.email: "New referral in the inbox: CT-0000-0001"}
+    assert [message.to for message in mail.outbox] == [[mo.email]]

@@ -38,36 +38,51 @@ NOT_A_MEMBER = "none"
 POSSIBLE = "the adult's name or email could be theirs"
 
 
+# Why a record about a person is hidden from an account, in the words its handlers read (``hidden_from``).
+LINKED = "the record is about them"
+ADDRESS = "the record has their email address"
+
+
+def _why_about(person: Person, user: User, keys: set[str], cleared: set[int]) -> str | None:
+    """Why ``person`` is, or could be, ``user`` (``LINKED``, ``ADDRESS`` or ``POSSIBLE``), or None: rule 2's answer.
+
+    The same answer as the access rules' ``people_about_user`` gives in SQL: linked to the account; carrying any
+    address of the account (its own, former ones, allauth's), which no clearance lifts; or sharing a match key
+    with it, unless someone who handles the record cleared this pair. ``keys`` are the person's match keys and
+    ``cleared`` the accounts cleared for them; the account's keys and addresses are read (``user_keys``) or were
+    remembered for a list (``remember_keys``).
+    """
+    if person.user_id is not None and person.user_id == user.pk:
+        return LINKED
+    email = (person.email or "").strip().casefold()
+    if email and email in {address.casefold() for address in user_addresses(user)}:
+        return ADDRESS
+    if user.pk not in cleared and keys & user_keys(user):
+        return POSSIBLE
+    return None
+
+
+def _keys_and_clearances(person: Person) -> tuple[set[str], set[int]]:
+    keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
+    cleared = set(SubjectClearance.objects.filter(person=person).values_list("user_id", flat=True))
+    return keys, cleared
+
+
 def could_be_user(person: Person, user: User) -> bool:
     """Whether ``person`` is, or could be, ``user``: linked, one of their addresses, or a shared match key.
 
     A clearance for this pair (someone who handles the record decided it is not
     them) answers no for a possible match, never for a link or an address.
     """
-    if person.user_id is not None and person.user_id == user.pk:
-        return True
-    if person.email and person.email.casefold() == (user.email or "").casefold():
-        return True
-    keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
-    if not keys & user_keys(user):
-        return False
-    return not SubjectClearance.objects.filter(person=person, user=user).exists()
+    return _why_about(person, user, *_keys_and_clearances(person)) is not None
 
 
 def users_not_about(person: Person, users: Iterable[User]) -> list[User]:
     """``users`` without anyone ``person`` is or could be: who may be offered a record about ``person``."""
-    keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
-    cleared = set(SubjectClearance.objects.filter(person=person).values_list("user_id", flat=True))
+    keys, cleared = _keys_and_clearances(person)
     users = list(users)
     remember_keys(users)
-    kept = []
-    for user in users:
-        if person.user_id == user.pk or (person.email and person.email.casefold() == user.email.casefold()):
-            continue
-        if user.pk not in cleared and keys & user_keys(user):
-            continue
-        kept.append(user)
-    return kept
+    return [user for user in users if _why_about(person, user, keys, cleared) is None]
 
 
 def exclude_possible_subjects(person: Person, users: QuerySet[User]) -> QuerySet[User]:
@@ -195,17 +210,9 @@ def subject_confirmation_record(
 
 def hidden_from(person: Person, organisations: Iterable[Organisation]) -> list[tuple[User, str]]:
     """Members of ``organisations`` a record about ``person`` is hidden from, each with why (for its handlers)."""
-    hidden = []
-    keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
-    cleared = set(SubjectClearance.objects.filter(person=person).values_list("user_id", flat=True))
-    for user in members_of(organisations):
-        if person.user_id == user.pk:
-            hidden.append((user, "the record is about them"))
-        elif person.email and person.email.casefold() == user.email.casefold():
-            hidden.append((user, "the record has their email address"))
-        elif user.pk not in cleared and keys & user_keys(user):
-            hidden.append((user, POSSIBLE))
-    return hidden
+    keys, cleared = _keys_and_clearances(person)
+    reasons = [(user, _why_about(person, user, keys, cleared)) for user in members_of(organisations)]
+    return [(user, why) for user, why in reasons if why is not None]
 
 
 def subject_clear(
@@ -228,8 +235,7 @@ def subject_clear(
         raise ValidationError({"reason": "Enter why the record is not about them"})
     if actor.pk == user.pk:
         raise ValidationError({"reason": "Someone else must decide whether a record is about you"})
-    theirs = {address.casefold() for address in user_addresses(user)}
-    if person.user_id == user.pk or (person.email and person.email.strip().casefold() in theirs):
+    if _why_about(person, user, set(), set()) in (LINKED, ADDRESS):
         # Any address of theirs (a former one, another on the account) is theirs: only a possible match clears.
         raise ValidationError({"reason": "The record is linked to them: it cannot be shown to them"})
     with transaction.atomic(durable=True):
