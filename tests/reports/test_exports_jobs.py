@@ -216,3 +216,39 @@ def test_a_written_export_is_not_downloaded_by_someone_who_has_since_lost_the_li
     response = mo.get(reverse("export_job_download", args=[job.pk]))
     assert response.status_code == 410
     assert not AuditEvent.objects.filter(action="export.downloaded").exists()
+
+
+@pytest.mark.parametrize("becomes_his", ["linked to his account", "renamed to his name"])
+def test_a_written_export_is_not_given_to_mo_once_a_case_in_it_is_about_him(
+    records, long_lists, signed_in, persona, django_capture_on_commit_callbacks, becomes_his: str
+) -> None:
+    case = northshire_case("Tess Tutor")
+    northshire_case("Sol Supplyteacher")
+    mo = signed_in("mo")
+    job = written(mo, "export_all_cases", "csv", django_capture_on_commit_callbacks)
+    # The case is corrected: its adult is Mo (his own person record, or a name that could be his).
+    person = case.subject
+    if becomes_his == "linked to his account":
+        person.user = persona("mo")
+    else:
+        person.full_name = "Mo Manager"
+    person.save()
+    assert mo.get(reverse("case_detail", args=[case.pk])).status_code == 404
+    # Neither the file, nor its page's count of rows, which counts the case.
+    download_response = mo.get(reverse("export_job_download", args=[job.pk]))
+    assert download_response.status_code == 410
+    assert "What you may see has changed since this spreadsheet was written" in download_response.content.decode()
+    page = mo.get(reverse("export_job", args=[job.pk]))
+    assert page.status_code == 410
+    assert "rows" not in page.content.decode()
+    assert not AuditEvent.objects.filter(action="export.downloaded").exists()
+
+
+def test_a_written_export_is_still_mos_when_nothing_about_him_has_changed(
+    records, long_lists, signed_in, persona, django_capture_on_commit_callbacks
+) -> None:
+    northshire_case("Tess Tutor")
+    mo = signed_in("mo")
+    job = written(mo, "export_all_cases", "csv", django_capture_on_commit_callbacks)
+    northshire_case("Sol Supplyteacher")  # a new case: the file is as at when it was written
+    assert mo.get(reverse("export_job_download", args=[job.pk])).status_code == 200

@@ -47,6 +47,6 @@ def export_job_context(job: ExportJob, spec: ListExport) -> dict[str, Any]:
     return context
 
 
-def export_gone_context(job: ExportJob, spec: ListExport) -> dict[str, Any]:
-    """The page of an expired export (410): why it is gone, and the list to download again."""
-    return {"list_url": spec.page(job.filters), "list_title": spec.title, "kept_for": _hours()}
+def export_gone_context(job: ExportJob, spec: ListExport, *, changed: bool = False) -> dict[str, Any]:
+    """The page of an export no longer downloaded (410): expired, or ``changed`` for its requester; the list again."""
+    return {"list_url": spec.page(job.filters), "list_title": spec.title, "kept_for": _hours(), "changed": changed}

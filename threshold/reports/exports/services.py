@@ -6,7 +6,7 @@ the task (``threshold.reports.tasks.run_export``) calls ``export_job_run``, whic
 ``threshold.access`` **as the requester** (their scope and subject exclusion apply, as on the page), writes the
 file outside the web root, and records one ``records.exported`` event by the system job ``list-export`` naming
 the requester and every record in the file. Only the requester downloads it (``export.downloaded``), until it
-expires; ``exports_sweep`` deletes expired files.
+expires or what decides their reach changes (``jobs.is_changed_for``); ``exports_sweep`` deletes expired files.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.reports.exports import storage
 from threshold.reports.exports.base import Filters
-from threshold.reports.exports.jobs import is_gone
+from threshold.reports.exports.jobs import is_changed_for, is_gone, requester_key
 from threshold.reports.exports.registry import LISTS, list_export
 from threshold.reports.exports.writing import audit_export, export_rows, record_ids, write_export
 from threshold.reports.models import ExportFormat, ExportJob, ExportStatus
@@ -40,6 +40,10 @@ RUN_TASK = "threshold.reports.tasks.run_export"
 
 class ExportGone(Exception):
     """The export has expired or its file is no longer there: it cannot be downloaded."""
+
+
+class ExportChanged(ExportGone):
+    """What the requester may see has changed since the file was written: it is not given to them again."""
 
 
 def export_job_start(
@@ -94,6 +98,9 @@ def export_job_run(*, job_id: int) -> str:
     spec = list_export(job.kind)
     stored_name = storage.new_stored_name()
     try:
+        # What decides the file's records, worked out before reading them (a key read after could file records
+        # read under old rules under new ones: ADR 0045).
+        key = requester_key(job.requester)
         # Read as the requester: the list's own rules, their subject exclusion included.
         records = spec.records(job.requester, job.filters)
         ids = record_ids(records)
@@ -120,6 +127,7 @@ def export_job_run(*, job_id: int) -> str:
             status=ExportStatus.DONE,
             stored_name=stored_name,
             rows_done=written,
+            reader_key=key,
             finished_at=now,
             expires_at=now + storage.valid_for(),
         )
@@ -151,6 +159,9 @@ def export_job_download(*, actor: User, job: ExportJob, audit_context: AuditCont
         list_export(job.kind).filters(actor, {key: str(value) for key, value in job.filters.items()})
     except (PermissionDenied, Http404) as refused:
         raise ExportGone from refused
+    if is_changed_for(job, actor):
+        # A record in it may now be about them, or beyond their reach: the list is there to export again.
+        raise ExportChanged
     with transaction.atomic(durable=True):
         audit_record(
             context=context_for(actor, audit_context),

@@ -20,10 +20,10 @@ from threshold.accounts.models import User
 from threshold.audit.context import AuditContext
 from threshold.core.http import signed_in_user
 from threshold.reports.exports.base import ListExport
-from threshold.reports.exports.jobs import is_gone, requested_export
+from threshold.reports.exports.jobs import is_changed_for, is_gone, requested_export
 from threshold.reports.exports.presenters import export_gone_context, export_job_context
 from threshold.reports.exports.registry import list_export
-from threshold.reports.exports.services import ExportGone, export_job_download, export_job_start
+from threshold.reports.exports.services import ExportChanged, ExportGone, export_job_download, export_job_start
 from threshold.reports.exports.storage import inline_limit
 from threshold.reports.exports.writing import audit_export, export_filename, export_rows, record_ids
 from threshold.reports.models import ExportJob
@@ -67,8 +67,8 @@ def meeting_actions_download(request: HttpRequest, meeting_id: int, file_format:
     return _export(request, user, list_export("meeting-actions"), {"meeting": str(meeting_id)}, file_format)
 
 
-def _gone(request: HttpRequest, job: ExportJob) -> HttpResponse:
-    context = export_gone_context(job, list_export(job.kind))
+def _gone(request: HttpRequest, job: ExportJob, *, changed: bool = False) -> HttpResponse:
+    context = export_gone_context(job, list_export(job.kind), changed=changed)
     return render(request, "reports/exports/gone.html", context, status=410)
 
 
@@ -76,9 +76,12 @@ def _gone(request: HttpRequest, job: ExportJob) -> HttpResponse:
 @require_GET
 def export_job_page(request: HttpRequest, job_id: int) -> HttpResponse:
     """A background export's progress ("Check again"), then its download link; only for the person who asked."""
-    job = requested_export(signed_in_user(request), job_id)
+    user = signed_in_user(request)
+    job = requested_export(user, job_id)
     if is_gone(job):
         return _gone(request, job)
+    if is_changed_for(job, user):
+        return _gone(request, job, changed=True)  # not even its row count: a record in it may be about them
     return render(request, "reports/exports/job.html", export_job_context(job, list_export(job.kind)))
 
 
@@ -90,6 +93,8 @@ def export_job_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
     job = requested_export(user, job_id)
     try:
         path = export_job_download(actor=user, job=job, audit_context=AuditContext.from_request(request))
+    except ExportChanged:
+        return _gone(request, job, changed=True)
     except ExportGone:
         if not is_gone(job) and not job.stored_name:
             return redirect("export_job", job_id=job.pk)  # not written yet: its page says how far it has got
