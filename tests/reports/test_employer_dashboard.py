@@ -298,6 +298,26 @@ def test_a_period_with_a_missing_or_backwards_date_is_refused_beside_the_field(y
     assert response["Location"].startswith(TRUST + "?")
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("1/9/2027", "31/8/2028"), ("1/1/9999", "2/1/9999"), ("31/12/9999", "31/12/9999")],
+    ids=["next year", "the calendar's last year", "its last day"],
+)
+def test_a_period_starting_after_today_is_refused_beside_the_start(year: Year, signed_in, start: str, end: str) -> None:
+    (from_day, from_month, from_year), (to_day, to_month, to_year) = start.split("/"), end.split("/")
+    query = {
+        "from_day": from_day, "from_month": from_month, "from_year": from_year,
+        "to_day": to_day, "to_month": to_month, "to_year": to_year,
+    }  # fmt: skip
+    for reader, page in (("priya", TRUST), ("hana", SCHOOL)):
+        response = signed_in(reader).get(page, query)
+        assert response.status_code == 200
+        shown = response.content.decode()
+        assert "The start of the period must be today or in the past" in shown
+        assert 'href="#id_from_day"' in shown
+        assert signed_in(reader).get(f"{page}figures.csv", query).status_code == 302
+
+
 def test_the_chosen_period_is_kept_by_the_print_and_download_links(year: Year, signed_in) -> None:
     query = {
         "from_day": "1",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from threshold.policy import add_months
+from threshold.policy.calendar import add_years_rolling_forward
 
 LONDON = ZoneInfo("Europe/London")
 # The financial year starts on 1 April; its quarters are April to June (Q1) … January to March (Q4).
@@ -141,3 +142,23 @@ def utc_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     first = dt.datetime.combine(period.start, dt.time(0), tzinfo=LONDON)
     after = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
     return first.astimezone(dt.UTC), after.astimezone(dt.UTC)
+
+
+# A report's or dashboard's period over more than this is refused: they compare years and terms, not decades.
+LONGEST_PERIOD_YEARS = 5
+
+
+def period_problems(start: dt.date, end: dt.date, *, today: dt.date) -> list[tuple[str, str]]:
+    """What is wrong with a chosen period, as ``(box, message)`` for beside the day box of the date it is about.
+
+    The start today or earlier (a period starting later has nothing in it yet, and a date near the calendar's end
+    could not have its longest period worked out), the end on or after the start, and at most
+    ``LONGEST_PERIOD_YEARS`` long: the LADO report's chooser and the employers' dashboards ask the same.
+    """
+    if start > today:
+        return [("from_day", "The start of the period must be today or in the past")]
+    if end < start:
+        return [("to_day", "The end of the period must be the same as or after the start")]
+    if end >= add_years_rolling_forward(start, LONGEST_PERIOD_YEARS):
+        return [("to_day", f"The period must be {LONGEST_PERIOD_YEARS} years or shorter")]
+    return []

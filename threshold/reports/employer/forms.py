@@ -12,12 +12,8 @@ from typing import Any
 from django import forms
 
 from threshold.core.forms import CaseForm
-from threshold.policy.calendar import add_years_rolling_forward
-from threshold.reports.periods import Period
+from threshold.reports.periods import Period, period_problems
 from threshold.reports.terms import academic_year_period, employer_period
-
-# Figures over more than this are refused: a dashboard compares terms and years, not decades.
-LONGEST_PERIOD_YEARS = 5
 
 
 class PeriodForm(CaseForm):
@@ -28,8 +24,11 @@ class PeriodForm(CaseForm):
         "to": ("The end of the period", "Enter the end of the period"),
     }
 
-    def __init__(self, *args: Any, organisations: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, today: dt.date, organisations: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         if organisations and len(organisations) > 1:
             self.fields["organisation"] = forms.ChoiceField(
                 choices=organisations,
@@ -38,14 +37,12 @@ class PeriodForm(CaseForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        """Both dates real, the end on or after the start, and no longer than the longest period."""
+        """Both dates real, the start today or earlier, the end on or after it, no longer than the longest period."""
         data = super().clean()
         start, end = data.get("from"), data.get("to")
         if isinstance(start, dt.date) and isinstance(end, dt.date):
-            if end < start:
-                self.add_error("to_day", "The end of the period must be the same as or after the start")
-            elif end >= add_years_rolling_forward(start, LONGEST_PERIOD_YEARS):
-                self.add_error("to_day", f"The period must be {LONGEST_PERIOD_YEARS} years or shorter")
+            for box, message in period_problems(start, end, today=self.today):
+                self.add_error(box, message)
         return data
 
     @property
@@ -58,7 +55,7 @@ def period_form(query: Any, *, today: dt.date, organisations: list[tuple[str, st
     """The chooser bound to the page's query; with no period chosen, bound to the academic year ``today`` is in."""
     has_period = any(key.startswith(("from_", "to_")) for key in query)
     data = query.copy() if has_period else {**period_query(academic_year_period(today)), **query.dict()}
-    return PeriodForm(data, organisations=organisations)
+    return PeriodForm(data, today=today, organisations=organisations)
 
 
 def period_query(period: Period) -> dict[str, str]:

@@ -14,8 +14,7 @@ from typing import Any, Literal
 from django import forms
 
 from threshold.core.forms import CaseForm, VersionedForm
-from threshold.policy.calendar import add_years_rolling_forward
-from threshold.reports.periods import Period, between, financial_year, quarters
+from threshold.reports.periods import Period, between, financial_year, period_problems, quarters
 from threshold.reports.report_settings import LARGEST_THRESHOLD, SMALLEST_THRESHOLD
 
 Choice = Literal["this_year", "last_year", "quarter", "dates"]
@@ -25,8 +24,6 @@ CHOICES: list[tuple[Choice, str]] = [
     ("quarter", "A quarter"),
     ("dates", "Between two dates"),
 ]
-# A report compares years and quarters, not decades: a longer period is refused rather than counted slowly.
-LONGEST_PERIOD_YEARS = 5
 
 
 def this_and_last_year(today: dt.date) -> tuple[Period, Period]:
@@ -98,10 +95,8 @@ class ReportPeriodForm(CaseForm):
         if isinstance(start, dt.date) and start > self.today:
             self.add_error("from_day", "The start of the period must be today or in the past")
         elif isinstance(start, dt.date) and isinstance(end, dt.date):
-            if end < start:
-                self.add_error("to_day", "The end of the period must be the same as or after the start")
-            elif end >= add_years_rolling_forward(start, LONGEST_PERIOD_YEARS):
-                self.add_error("to_day", f"The period must be {LONGEST_PERIOD_YEARS} years or shorter")
+            for box, message in period_problems(start, end, today=self.today):
+                self.add_error(box, message)
 
     @property
     def chosen(self) -> Period:
