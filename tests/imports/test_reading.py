@@ -8,8 +8,11 @@ import io
 import tracemalloc
 from collections.abc import Sequence
 
+import pytest
+
 from threshold.imports import reading
 from threshold.imports.reading import open_table
+from threshold.imports.values import CellError, read_date
 
 
 def test_a_csv_excel_saved_on_windows_reads_its_pound_signs_and_accents() -> None:
@@ -102,3 +105,34 @@ def test_a_sheet_being_read_holds_no_more_at_its_last_row_than_near_its_first() 
     # openpyxl's own reader kept each row it had read: 97 KB more here by the last row. Numbers only, so
     # the workbook has no strings to share; what is left is the parser's read-ahead (a few KB either way).
     assert _held_while_reading(3_000) < 30_000
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_own_limit_is_read_whole() -> None:
+    # The csv module refuses a field over 128 KB unless told: a long summary further down the file is still read,
+    # on every page that reads the rows (the values, the check, the rows to fix), not only the header's.
+    summary = "A long account of what was seen. " * 6_500  # about 210,000 characters
+    rows = "".join(f"C-{number},Zephyr,Short\r\n" for number in range(30))
+    content = f"Reference,Surname,Summary\r\n{rows}C-30,Zephyr,{summary}\r\n".encode()
+
+    table = open_table(content)
+
+    cells = [row.cells for row in table.rows()]
+    assert len(cells) == 31
+    assert cells[-1]["Summary"] == summary
+
+
+def test_a_header_row_of_thousands_of_repeated_titles_is_numbered_in_one_pass() -> None:
+    headers = reading._headers(["Notes"] * 3_000 + ["Notes (2)", "", "Summary"])
+
+    assert headers[:3] == ("Notes", "Notes (2)", "Notes (3)")
+    assert headers[2_999] == "Notes (3000)"
+    assert headers[3_000] == "Notes (2) (2)"  # a title that is already a numbered one is numbered in turn
+    assert headers[3_001:] == (f"Column {reading._letter(3_001)}", "Summary")
+    assert len(set(headers)) == len(headers)
+
+
+@pytest.mark.parametrize("slip", ["01/01/0001", "0219-03-27", "27/03/1066", dt.date(1899, 12, 31)])
+def test_a_date_before_1900_is_a_typing_slip_refused_as_the_forms_refuse_it(slip: object) -> None:
+    assert read_date("01/01/1900") == dt.date(1900, 1, 1)
+    with pytest.raises(CellError, match=r"^must be 1900 or later, like 27/03/2024$"):
+        read_date(slip)

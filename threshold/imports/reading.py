@@ -153,6 +153,10 @@ def _encoding(content: bytes) -> str:
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
+    # A cell may be as long as the file (a long summary): the csv module refuses fields over 128 KB unless told.
+    # The limit is the process's, and only ever raised, to no more than the largest file taken in.
+    if csv.field_size_limit() < len(content):
+        csv.field_size_limit(len(content))
     # Decoded as it is read: the file's text is never held whole beside its bytes.
     text = io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), errors="replace", newline="")
     try:
@@ -234,11 +238,17 @@ def _raw_rows(content: bytes, file_format: str, sheet: str) -> Iterator[tuple[in
 def _headers(values: Sequence[object]) -> tuple[str, ...]:
     """Each header as text; a blank one named by its column letter, a repeated one numbered."""
     headers: list[str] = []
+    used: set[str] = set()
+    # The next number to try for each repeated title: a row of thousands of "Notes" is numbered in one pass,
+    # not by trying every number from 2 again for each (which took minutes).
+    following: dict[str, int] = {}
     for index, value in enumerate(values):
         header = cell_text(value) or f"Column {_letter(index)}"
-        base, n = header, 2
-        while header in headers:
+        base, n = header, following.get(header, 2)
+        while header in used:
             header, n = f"{base} ({n})", n + 1
+        following[base] = n
+        used.add(header)
         headers.append(header)
     while headers and headers[-1].startswith("Column ") and not cell_text(values[len(headers) - 1]):
         headers.pop()

@@ -60,8 +60,19 @@ def cell_text(raw: object) -> str:
     return without_hidden_characters(str(raw)).strip()
 
 
+# The earliest year a date may have, as the forms' date inputs ask (``core.forms``): "0219" is a typing slip.
+EARLIEST_YEAR = 1900
+
+
 def read_date(raw: object) -> dt.date | None:
-    """A date from a spreadsheet date, a serial number, ISO, ``dd/mm/yyyy`` or ``27 March 2024``."""
+    """A date from a spreadsheet date, a serial number, ISO, ``dd/mm/yyyy`` or ``27 March 2024``; 1900 or later."""
+    day = _read_date(raw)
+    if day is not None and day.year < EARLIEST_YEAR:
+        raise CellError(f"must be {EARLIEST_YEAR} or later, like {EXAMPLE_DATE}")
+    return day
+
+
+def _read_date(raw: object) -> dt.date | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, dt.datetime):
