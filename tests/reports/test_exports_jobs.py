@@ -252,3 +252,21 @@ def test_a_written_export_is_still_mos_when_nothing_about_him_has_changed(
     job = written(mo, "export_all_cases", "csv", django_capture_on_commit_callbacks)
     northshire_case("Sol Supplyteacher")  # a new case: the file is as at when it was written
     assert mo.get(reverse("export_job_download", args=[job.pk])).status_code == 200
+
+
+def test_asking_again_for_an_export_still_being_written_is_the_same_export(
+    records, long_lists, signed_in, django_capture_on_commit_callbacks
+) -> None:
+    northshire_case("Tess Tutor", tier="tier-2")
+    northshire_case("Sol Supplyteacher", tier="tier-2")
+    mo = signed_in("mo")
+    # A second click, a reload or a browser fetching the link ahead, while the first is waiting to be written.
+    with django_capture_on_commit_callbacks(execute=False):
+        first = download(mo, "export_all_cases", "csv")
+        again = download(mo, "export_all_cases", "csv")
+        other_format = download(mo, "export_all_cases", "xlsx")
+        other_filter = download(mo, "export_all_cases", "csv", query="tier=tier-2")
+    assert first["Location"] == again["Location"]
+    assert len({first["Location"], other_format["Location"], other_filter["Location"]}) == 3
+    assert ExportJob.objects.count() == 3
+    assert AuditEvent.objects.filter(action="export.requested").count() == 3

@@ -58,7 +58,8 @@ def export_job_start(
     """Record a background export of the list ``kind`` with ``filters`` for ``actor``, and queue it on commit.
 
     The caller read the filters through the list's own rules (refusing someone the list is not for);
-    the task reads the list again when it runs.
+    the task reads the list again when it runs. The same export asked for again while it is still waiting or
+    being written (a second click, a reload, a browser fetching the link ahead) is that job, not another.
     """
     if kind not in LISTS:
         raise ValidationError({"kind": "Choose a list to export"})
@@ -66,6 +67,9 @@ def export_job_start(
         raise ValidationError({"file_format": "Choose XLSX or CSV"})
     context = context_for(actor, audit_context)
     with transaction.atomic(durable=True):
+        waiting = _waiting_export(actor=actor, kind=kind, file_format=file_format, filters=filters)
+        if waiting is not None:
+            return waiting
         job = ExportJob.objects.create(
             requester=actor,
             organisation=context.organisation,
@@ -83,6 +87,21 @@ def export_job_start(
         )
         transaction.on_commit(lambda: import_string(RUN_TASK).enqueue(job.pk))
     return job
+
+
+def _waiting_export(*, actor: User, kind: str, file_format: str, filters: Filters) -> ExportJob | None:
+    """The requester's export of this list, format and filters still waiting or being written, if there is one.
+
+    Compared in Python: a requester has few jobs in a day, and JSON equality differs between databases.
+    """
+    in_flight = ExportJob.objects.filter(
+        requester=actor,
+        kind=kind,
+        file_format=file_format,
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING],
+        created_at__gt=timezone.now() - storage.valid_for(),
+    ).order_by("-pk")
+    return next((job for job in in_flight if job.filters == dict(filters)), None)
 
 
 def export_job_run(*, job_id: int) -> str:
