@@ -219,3 +219,20 @@ def test_a_partner_a_meeting_is_shared_with_cannot_close_the_lados_meeting_actio
     action.refresh_from_db()
     assert (action.state, action.closed_by) == (DeadlineState.OPEN, None)
     assert signed_in("lara").get(url).status_code == 200
+
+
+def test_a_step_met_while_hana_was_writing_why_it_is_not_needed_stays_met(persona, allegation) -> None:
+    from django.core.exceptions import ValidationError
+
+    from threshold.timescales.services import deadline_close
+
+    inform = _inform(allegation)  # as her form was loaded
+    # Meanwhile the record's clocks meet it (a sync changes its state, not its version: it is no person's edit).
+    Deadline.objects.filter(pk=inform.pk).update(state=DeadlineState.MET, met_on=dt.date(2027, 1, 6))
+    with pytest.raises(ValidationError, match="This is already closed"):
+        deadline_close(
+            actor=persona("hana"), deadline=inform, reason="Told the LADO by phone.", expected_version=inform.version
+        )
+    inform.refresh_from_db()
+    assert inform.state == DeadlineState.MET
+    assert not ChronologyEntry.objects.filter(text__contains="marked as not needed").exists()

@@ -231,6 +231,10 @@ def deadline_close(
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
         bump_version(deadline, expected_version)
+        # Read again with the row held: the clocks' sync may have met it since it was fetched, without moving its
+        # version (a clock is not a person's edit), and "not needed" must not overwrite "met".
+        if deadline.state not in (DeadlineState.OPEN, DeadlineState.PAUSED):
+            raise ValidationError({"__all__": "This is already closed"})
         previous = deadline.state
         deadline.state = DeadlineState.NOT_NEEDED
         deadline.reason = reason
