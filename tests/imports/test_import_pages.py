@@ -253,3 +253,21 @@ def test_a_run_waiting_to_be_checked_says_so_and_offers_to_look_again(signed_in:
     assert "A large file is checked in the background" in page
     assert "Check again" in page
     assert "Import the rows without problems" not in page
+
+
+def test_every_value_of_a_coded_column_is_offered_those_threshold_cannot_read_first(signed_in: Any) -> None:
+    # Seventy outcomes typed seventy ways, and one Threshold recognises: each can be given its meaning.
+    rows = "".join(f"{1 + number % 28}/11/2024,Zephyr,A contact.,Code Q{number}\r\n" for number in range(70))
+    rows += "01/12/2024,Zephyr,A contact.,Substantiated\r\n"
+    mo = signed_in("mo")
+    upload(mo, f"Date received,Surname,Summary,Outcome\r\n{rows}".encode(), name="log.csv")
+    run = ImportRun.objects.get()
+    assert run.mapping["outcome"] == "Outcome"
+    mo.post(reverse("import_columns", args=[run.pk]), {"version": run.version, **run.mapping})
+    run.refresh_from_db()
+    outcomes = value_choices(run)["outcome"]
+    assert len(outcomes) == 71
+    assert [choice.value for choice in outcomes][-1] == "Substantiated"  # recognised: after those needing a person
+    assert {choice.suggested for choice in outcomes[:70]} == {None}
+    page = mo.get(reverse("import_values", args=[run.pk])).content.decode()
+    assert "“Code Q69” means" in page

@@ -158,8 +158,13 @@ class ValueChoice:
     suggested: str | None
 
 
-def value_choices(run: ImportRun, *, limit: int = 60) -> dict[str, list[ValueChoice]]:
-    """For each coded column mapped, the distinct values the file holds there (the commonest ``limit``)."""
+def value_choices(run: ImportRun) -> dict[str, list[ValueChoice]]:
+    """For each coded column mapped, every distinct value the file holds there: those Threshold cannot read first.
+
+    Every value, not the commonest few: a value the page did not offer could be neither given a meaning (its
+    rows stayed problems however often the file was mapped) nor checked (its suggestion was applied unseen).
+    Those with no suggestion come first, as they need the person; then the rest, commonest first.
+    """
     by_name = kind_rules(run.kind).columns.by_name
     columns = [name for name in kind_rules(run.kind).columns.coded if name in run.mapping]
     if not columns:
@@ -181,15 +186,16 @@ def value_choices(run: ImportRun, *, limit: int = 60) -> dict[str, list[ValueCho
     choices: dict[str, list[ValueChoice]] = {}
     for name in columns:
         told = run.translations.get(name, {})
-        choices[name] = [
+        found = [
             ValueChoice(
                 value=shown[(name, key)],
                 key=key,
                 count=count,
                 suggested=told.get(key, suggested_code(by_name[name], shown[(name, key)])),
             )
-            for key, count in counts[name].most_common(limit)
+            for key, count in counts[name].most_common()
         ]
+        choices[name] = sorted(found, key=lambda choice: choice.suggested is not None)  # stable: commonest first
     return choices
 
 
