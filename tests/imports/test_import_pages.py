@@ -271,3 +271,21 @@ def test_every_value_of_a_coded_column_is_offered_those_threshold_cannot_read_fi
     assert {choice.suggested for choice in outcomes[:70]} == {None}
     page = mo.get(reverse("import_values", args=[run.pk])).content.decode()
     assert "“Code Q69” means" in page
+
+
+@pytest.mark.parametrize("version", [None, "", "not a number"], ids=["dropped", "blank", "tampered"])
+def test_a_columns_form_sent_without_its_version_says_to_open_it_again_and_saves_nothing(
+    signed_in: Any, version: str | None
+) -> None:
+    mo = signed_in("mo")
+    upload(mo, messy_workbook())
+    run = ImportRun.objects.get()
+    before = (run.version, run.status, run.mapping)
+    data = {**run.mapping, "adult_last_name": "", **({} if version is None else {"version": version})}
+    response = mo.post(reverse("import_columns", args=[run.pk]), data)
+    assert response.status_code == 400
+    assert "This form was sent without the version of the record it was opened at: open it again" in (
+        response.content.decode()
+    )
+    run.refresh_from_db()
+    assert (run.version, run.status, run.mapping) == before

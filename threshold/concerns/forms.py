@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from threshold.concerns.models import SHARED_HOW_AROSE, BreachCategory, Decision, FurtherAction, MatrixColumn
-from threshold.core.forms import VersionedForm, WrittenForm
+from threshold.core.forms import VersionedForm, WrittenForm, opened_at_version
 from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS
 
@@ -294,7 +294,7 @@ class LowLevelRecordForm(DateInputsForm):
     )
     advice_given = forms.CharField(label="Advice given to the individual", max_length=10000, required=False)
     formal_plan = forms.CharField(label="Formal plan for addressing the behaviour", max_length=10000, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = opened_at_version()
 
     def clean(self) -> dict[str, Any]:
         """Further action needs an owner and a due date."""

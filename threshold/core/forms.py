@@ -193,6 +193,16 @@ class CaseForm(WrittenForm):
         return f"{name}_day" if name in self.DATES else name
 
 
+def opened_at_version() -> forms.IntegerField:
+    """The hidden version of the record a form was opened at, for ``bump_version``: required, and said so.
+
+    Required: a form without the version it was loaded with (dropped, or tampered with) is refused, never saved
+    over someone else's change, with a message that says what to do rather than "Enter version".
+    """
+    missing = "This form was sent without the version of the record it was opened at: open it again"
+    return forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": missing, "invalid": missing})
+
+
 class VersionedForm(CaseForm):
     """A form that changes a record's editable facts: it carries the version the person saw (optimistic locking).
 
@@ -200,12 +210,5 @@ class VersionedForm(CaseForm):
     gets the conflict page (HTTP 409), never a silent overwrite.
     """
 
-    # Required: a form without the version it was loaded with is refused, never saved over someone else's
-    # change (``core.pages.form_page`` answers it with the conflict notice).
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": "This form was sent without the version of the record it was opened at: open it again",
-            "invalid": "This form was sent without the version of the record it was opened at: open it again",
-        },
-    )
+    # ``core.pages.form_page`` answers a form sent without it with the conflict notice.
+    version = opened_at_version()

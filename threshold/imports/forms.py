@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from threshold.accounts.models import Organisation
-from threshold.core.forms import CleanCharField, WrittenForm
+from threshold.core.forms import CleanCharField, WrittenForm, opened_at_version
 from threshold.imports.columns import Column
 from threshold.imports.models import SavedMapping
 from threshold.imports.reading import max_bytes
@@ -65,7 +65,7 @@ class UploadForm(WrittenForm):
 class ColumnsForm(WrittenForm):
     """For each of Threshold's fields, the file's column that holds it (or none)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = opened_at_version()
 
     def __init__(
         self,
@@ -97,7 +97,7 @@ class ColumnsForm(WrittenForm):
 class ValuesForm(WrittenForm):
     """For each value the file holds in a coded column, what it means in Threshold."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = opened_at_version()
 
     def __init__(
         self, *args: Any, values: Mapping[str, list[ValueChoice]], columns: Mapping[str, Column], **kwargs: Any
@@ -151,4 +151,4 @@ class SaveMappingForm(WrittenForm):
 class VersionForm(WrittenForm):
     """A button's form: the version of the run the page showed."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "Open the page again"})
+    version = opened_at_version()
