@@ -49,11 +49,14 @@ def test_hana_uploads_and_downloads_investigation_notes_then_adds_to_and_correct
     expect(link).to_be_visible()
     axe.check(page)
 
-    # When she downloads them, she gets the same file back under its own name
+    # When she downloads them, she gets the same file back, named by the allegation's reference (a file's own name
+    # often names a person, and a download's name travels)
     with page.expect_download() as download_info:
         link.click()
     download = download_info.value
-    assert download.suggested_filename == "witness-interviews.pdf"
+    reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Allegation ")
+    assert download.suggested_filename.startswith(f"{reference}-document-")
+    assert download.suggested_filename.endswith(".pdf")
     assert Path(download.path()).read_bytes() == notes.read_bytes()
 
     # When she adds a note of a phone call to the chronology

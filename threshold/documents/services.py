@@ -32,6 +32,7 @@ from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
+from threshold.core.record_ids import token_of
 from threshold.documents.models import Document
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -303,9 +304,10 @@ def document_upload(
                 action="document.uploaded",
                 record_type=field,
                 record_id=record.pk,
+                # Never its title: people name documents after whom they are about, and the trail outlives the
+                # record (the title is in the record's chronology, which goes with it).
                 details={
                     "document": document.pk,
-                    "title": title,
                     "content_type": kind.content_type,
                     "size": size,
                     "sha256": sha256,
@@ -326,5 +328,17 @@ def document_upload(
 
 
 def document_download_name(document: Document) -> str:
-    """The name a download is offered under: the original name, made safe again."""
-    return safe_filename(document.original_name, fallback=f"document-{document.pk}")
+    """The name a download is offered under: its record's reference and its own token, with its kind's extension.
+
+    Never the name it was uploaded under, nor its title: people name files after whom they are about ("Statement
+    of Jamie Smith"), and a download's name travels (the Downloads folder, an email attachment), as the product's
+    PDFs are named by reference. The page lists the document by its title.
+    """
+    meeting = document.meeting
+    record = document.allegation or document.concern or document.case or (meeting.case if meeting else None)
+    reference = getattr(record, "reference", "") or "record"
+    kind = next((kind for kind in ACCEPTED_KINDS if kind.content_type == document.content_type), None)
+    extension = _extension(document.original_name)
+    if kind is not None and extension not in kind.extensions:
+        extension = kind.extensions[0]
+    return safe_filename(f"{reference}-document-{token_of(document.pk)}{extension}")
