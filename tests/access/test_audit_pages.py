@@ -135,3 +135,41 @@ def test_the_export_keeps_the_codes_beside_the_words_and_the_reference(records, 
     read = next(row for row in rows if row["Action"] == "record.view" and row["Record id"] == str(case.pk))
     assert read["Record reference"] == case.reference
     assert read["What happened"] == f"Lara Lado viewed case {case.reference}"
+
+
+def test_the_trails_filters_never_offer_someone_or_something_seen_only_on_a_record_about_the_auditor(
+    records, signed_in, persona
+) -> None:
+    from threshold.audit.context import AuditContext
+    from threshold.audit.services import audit_record
+
+    mo = persona("mo")
+    northshire = Case.objects.get(pk=records["case_chris"]).local_authority
+    about_mo = Person.objects.create(organisation=northshire, full_name="Mo Manager", user=mo)
+    case = Case.objects.create(local_authority=northshire, subject=about_mo, summary="About Mo")
+    # Sid, who acts on nothing else in the trail Mo reads, does one thing, found nowhere else, to the case about Mo.
+    audit_record(
+        context=AuditContext.for_user(persona("sid"), organisation=northshire),
+        action="case.quality_assured",
+        record_type="case",
+        record_id=case.pk,
+    )
+    offered_to_mo = signed_in("mo").get(reverse("audit_events")).content.decode()
+    assert "Sid " not in offered_to_mo
+    assert 'value="case.quality_assured"' not in offered_to_mo
+    # Ada, who is not the subject, is offered both.
+    offered_to_ada = signed_in("ada").get(reverse("audit_events")).content.decode()
+    assert f'value="{persona("sid").pk}"' in offered_to_ada
+    assert 'value="case.quality_assured"' in offered_to_ada
+
+
+def test_viewing_or_exporting_the_trail_keeps_the_filters_as_read_never_the_address(records, signed_in) -> None:
+    signed_in("lara").get(reverse("case_detail", args=[records["case_chris"]]))  # a record.view to filter by
+    ada = signed_in("ada")
+    ada.get(reverse("audit_events") + "?action=record.view&note=looking+into+Chris+Coach")
+    ada.get(reverse("audit_events_csv") + "?from_day=1&from_month=1&from_year=2020&note=Chris+Coach")
+    viewed = AuditEvent.objects.filter(action="audit.events_viewed").latest("sequence")
+    exported = AuditEvent.objects.filter(action="audit.events_exported").latest("sequence")
+    assert viewed.details == {"action": "record.view"}
+    assert exported.details["date_from"] == "2020-01-01"
+    assert "Chris" not in str(viewed.details) + str(exported.details)

@@ -125,22 +125,47 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def filter_choices(*, viewer: User) -> dict[str, Any]:
+def filter_choices(*, viewer: User, hidden: Mapping[str, set[str]] | None = None) -> dict[str, Any]:
     """The people (as their id and name, in name order) and actions that appear in the events this viewer may audit.
 
     Two queries however long the trail: each skips from one distinct value to the next down an index
     (``_distinct_in_scope``), so it reads one index entry per person or action, not one row per event. The
     people are read as their id and name: a trail names a hundred people or more, and the select needs no more.
+    Rule 2: a person or action found only in events about records about the viewer is not offered (it would say
+    who acted on a record about them, and filtering by it would show "No events").
     """
     orgs = fetch.audit_scope(viewer)
+    hidden = hidden if hidden is not None else records_hidden_from(viewer)
+    actor_ids = _shown_only(viewer, "actor_id", _distinct_in_scope("actor_id", orgs), orgs, hidden)
     return {
         "actors": list(
-            User.objects.filter(pk__in=_distinct_in_scope("actor_id", orgs))
-            .order_by("full_name", "pk")
-            .values_list("pk", "full_name")
+            User.objects.filter(pk__in=actor_ids).order_by("full_name", "pk").values_list("pk", "full_name")
         ),
-        "actions": sorted(_distinct_in_scope("action", orgs)),
+        "actions": sorted(_shown_only(viewer, "action", _distinct_in_scope("action", orgs), orgs, hidden)),
     }
+
+
+def _shown_only(
+    viewer: User, column: str, values: list[Any], orgs: set[int], hidden: Mapping[str, set[str]]
+) -> list[Any]:
+    """``values`` of ``column`` that appear in an event the viewer may read, not only in events rule 2 hides.
+
+    Only the few values found on the hidden records' events are checked again (an indexed ``EXISTS`` each);
+    a viewer with no record about them costs nothing more.
+    """
+    about = Q()
+    for record_type, ids in hidden.items():
+        if ids:
+            about |= Q(record_type=record_type, record_id__in=ids)
+    if not about:
+        return values
+    in_scope = AuditEvent.objects.filter(_in_scope(orgs))
+    suspects = set(in_scope.filter(about).values_list(column, flat=True).distinct())
+    return [
+        value
+        for value in values
+        if value not in suspects or _hide_records_about(viewer, in_scope.filter(**{column: value}), hidden).exists()
+    ]
 
 
 # One walk of a skip scan: the smallest value of the column in scope, then the smallest above it, and so on, each

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -17,7 +17,6 @@ from threshold.access import fetch
 from threshold.audit import selectors
 from threshold.audit.context import AuditContext
 from threshold.audit.forms import EventFilterForm
-from threshold.audit.models import AuditEvent
 from threshold.audit.paging import event_page
 from threshold.audit.presenters import described, kind_words
 from threshold.audit.services import audit_home_listed, audit_record
@@ -93,9 +92,11 @@ def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _filters(request: HttpRequest) -> tuple[EventFilterForm, dict[str, Any] | None]:
+def _filters(
+    request: HttpRequest, hidden: Mapping[str, set[str]] | None = None
+) -> tuple[EventFilterForm, dict[str, Any] | None]:
     """The filter form, and what it asks for: ``None`` when it has mistakes (no events, not all of them)."""
-    choices = selectors.filter_choices(viewer=signed_in_user(request))
+    choices = selectors.filter_choices(viewer=signed_in_user(request), hidden=hidden)
     form = EventFilterForm(request.GET or None, actors=choices["actors"], actions=choices["actions"])
     if not form.is_bound:
         return form, {}
@@ -109,10 +110,14 @@ def _filters(request: HttpRequest) -> tuple[EventFilterForm, dict[str, Any] | No
     }
 
 
-def _filtered(request: HttpRequest) -> tuple[EventFilterForm, QuerySet[AuditEvent]]:
-    form, filters = _filters(request)
-    events = selectors.organisation_events(viewer=signed_in_user(request), **(filters or {}))
-    return form, events if filters is not None else events.none()
+def _asked(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """What a viewing or an export of the trail asked for, as its event keeps it: the filters as read.
+
+    Never the raw query string, which could carry anything typed into an address, a name included.
+    """
+    if filters is None:
+        return {"filters": "not valid"}
+    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in filters.items() if value}
 
 
 def _without_paging(request: HttpRequest) -> str:
@@ -126,14 +131,10 @@ def _without_paging(request: HttpRequest) -> str:
 def organisation_events(request: HttpRequest) -> HttpResponse:
     """The organisation's audit events, filterable by person, action and date."""
     _require_auditor(request)
-    audit_record(
-        context=AuditContext.from_request(request),
-        action="audit.events_viewed",
-        details={key: value for key, value in request.GET.items() if key not in ("page", "before", "after")},
-    )
     viewer = signed_in_user(request)
-    form, filters = _filters(request)
     hidden = selectors.records_hidden_from(viewer)
+    form, filters = _filters(request, hidden)
+    audit_record(context=AuditContext.from_request(request), action="audit.events_viewed", details=_asked(filters))
     events = selectors.organisation_events(viewer=viewer, hidden=hidden, **(filters or {}))
     # A filter with mistakes shows the errors, not every event as if unfiltered.
     walks = selectors.organisation_event_walks(viewer=viewer, hidden=hidden, **filters) if filters is not None else []
@@ -150,12 +151,13 @@ def organisation_events(request: HttpRequest) -> HttpResponse:
 def organisation_events_csv(request: HttpRequest) -> HttpResponse:
     """The same events as CSV. The export is itself an audit event."""
     _require_auditor(request)
-    _form, events = _filtered(request)
-    rows = list(events[:100_000])
+    _form, filters = _filters(request)
+    events = selectors.organisation_events(viewer=signed_in_user(request), **(filters or {}))
+    rows = list(events[:100_000]) if filters is not None else []
     audit_record(
         context=AuditContext.from_request(request),
         action="audit.events_exported",
-        details={"count": len(rows), **{key: value for key, value in request.GET.items()}},
+        details={"count": len(rows), **_asked(filters)},
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
