@@ -340,3 +340,16 @@ def test_who_is_told_or_offered_a_record_is_decided_as_the_access_rules_decide_w
     assert (lara not in users_not_about(person, [lara, mo])) is hidden
     assert mo in users_not_about(person, [lara, mo])
     assert (lara in [user for user, _why in hidden_from(person, [northshire])]) is hidden
+
+
+def test_an_address_equal_to_hers_in_any_databases_capitals_is_hers_and_cannot_be_cleared(persona, northshire) -> None:
+    # PostgreSQL's upper('ı') is 'I', Python's casefold keeps 'ı': who is told, offered or cleared never trusts
+    # the looser of the two comparisons (the access rule, in the database, may use either).
+    lara, mo = persona("lara"), persona("mo")
+    dotless = lara.email.replace("i", "ı")
+    assert dotless != lara.email
+    person = Person.objects.create(organisation=northshire, full_name="Someone Else", email=dotless)
+    assert could_be_user(person, lara)
+    assert users_not_about(person, [lara, mo]) == [mo]
+    with pytest.raises(ValidationError):
+        subject_clear(actor=mo, person=person, user=lara, reason="Not her.", organisation=None)

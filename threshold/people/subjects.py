@@ -54,12 +54,23 @@ def _why_about(person: Person, user: User, keys: set[str], cleared: set[int]) ->
     """
     if person.user_id is not None and person.user_id == user.pk:
         return LINKED
-    email = (person.email or "").strip().casefold()
-    if email and email in {address.casefold() for address in user_addresses(user)}:
+    email = (person.email or "").strip()
+    if email and any(_same_address(email, address) for address in user_addresses(user)):
         return ADDRESS
     if user.pk not in cleared and keys & user_keys(user):
         return POSSIBLE
     return None
+
+
+def _same_address(first: str, second: str) -> bool:
+    """Whether two addresses are the same to either database's ``UPPER`` or to Python's ``casefold``.
+
+    The access rules compare addresses in the database's capitals, which differ between databases and from
+    Python's folding (PostgreSQL's ``upper('ı')`` is ``I``; SQLite's ``upper`` changes ASCII letters only): a
+    match by any of them counts, so this is never looser than the rule (it may call an address one it only
+    calls a possible match, which no clearance then lifts: the safer way to differ).
+    """
+    return first.casefold() == second.casefold() or first.upper() == second.upper()
 
 
 def _keys_and_clearances(person: Person) -> tuple[set[str], set[int]]:
