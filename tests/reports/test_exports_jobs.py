@@ -237,20 +237,23 @@ def test_a_written_export_is_not_given_to_mo_once_a_case_in_it_is_about_him(
     # Neither the file, nor its page's count of rows, which counts the case.
     download_response = mo.get(reverse("export_job_download", args=[job.pk]))
     assert download_response.status_code == 410
-    assert "What you may see has changed since this spreadsheet was written" in download_response.content.decode()
+    assert "Something in this spreadsheet is no longer yours to see" in download_response.content.decode()
     page = mo.get(reverse("export_job", args=[job.pk]))
     assert page.status_code == 410
     assert "rows" not in page.content.decode()
     assert not AuditEvent.objects.filter(action="export.downloaded").exists()
 
 
-def test_a_written_export_is_still_mos_when_nothing_about_him_has_changed(
+def test_a_written_export_is_still_mos_when_nothing_in_it_has_become_his(
     records, long_lists, signed_in, persona, django_capture_on_commit_callbacks
 ) -> None:
-    northshire_case("Tess Tutor")
+    case = northshire_case("Tess Tutor")
     mo = signed_in("mo")
     job = written(mo, "export_all_cases", "csv", django_capture_on_commit_callbacks)
     northshire_case("Sol Supplyteacher")  # a new case: the file is as at when it was written
+    Case.objects.filter(pk=case.pk).update(status="closed")  # one that has moved on is still his to hold
+    # A namesake of his recorded anywhere else turns nothing away (and so tells him nothing).
+    Person.objects.create(organisation=northshire(), full_name="Moe Manger")
     assert mo.get(reverse("export_job_download", args=[job.pk])).status_code == 200
 
 
@@ -270,3 +273,21 @@ def test_asking_again_for_an_export_still_being_written_is_the_same_export(
     assert len({first["Location"], other_format["Location"], other_filter["Location"]}) == 3
     assert ExportJob.objects.count() == 3
     assert AuditEvent.objects.filter(action="export.requested").count() == 3
+
+
+def test_a_job_a_stopped_worker_left_running_does_not_stop_mo_asking_again(
+    records, long_lists, signed_in, django_capture_on_commit_callbacks
+) -> None:
+    northshire_case("Tess Tutor")
+    northshire_case("Sol Supplyteacher")
+    mo = signed_in("mo")
+    with django_capture_on_commit_callbacks(execute=False):
+        first = download(mo, "export_all_cases", "csv")
+    stuck = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=stuck.pk).update(
+        status=ExportStatus.RUNNING, created_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        again = download(mo, "export_all_cases", "csv")
+    assert again["Location"] != first["Location"]
+    assert ExportJob.objects.count() == 2

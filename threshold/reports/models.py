@@ -74,7 +74,7 @@ class ExportJob(models.Model):
     employer offered by the filter), never a person's name: the task reads the list again, through
     ``threshold.access`` as the requester, when it runs. The file is kept outside the web root
     (``EXPORT_ROOT``) under a random ``stored_name`` until ``expires_at``, then swept away; it is downloaded only
-    while what decides the requester's reach, and which records are about them, is as it was (``reader_key``).
+    while its requester may still see every record in it (``record_ids``).
     """
 
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -87,9 +87,9 @@ class ExportJob(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     stored_name = models.CharField(max_length=64, blank=True)
-    # What decided which records the file could hold for its requester when it was written
-    # (``threshold.access.figures.reader_key``): a download is refused once it differs (``jobs.is_changed_for``).
-    reader_key = models.CharField(max_length=64, blank=True)
+    # The ids of the records the file holds (of the list's record type): a download is refused once any of them
+    # is no longer one its requester may see (``jobs.is_changed_for``).
+    record_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

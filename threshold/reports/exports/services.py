@@ -6,11 +6,13 @@ the task (``threshold.reports.tasks.run_export``) calls ``export_job_run``, whic
 ``threshold.access`` **as the requester** (their scope and subject exclusion apply, as on the page), writes the
 file outside the web root, and records one ``records.exported`` event by the system job ``list-export`` naming
 the requester and every record in the file. Only the requester downloads it (``export.downloaded``), until it
-expires or what decides their reach changes (``jobs.is_changed_for``); ``exports_sweep`` deletes expired files.
+expires or a record in it is one they may no longer see (``jobs.is_changed_for``); ``exports_sweep`` deletes
+expired files.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 
@@ -25,7 +27,7 @@ from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.reports.exports import storage
 from threshold.reports.exports.base import Filters
-from threshold.reports.exports.jobs import is_changed_for, is_gone, requester_key
+from threshold.reports.exports.jobs import is_changed_for, is_gone
 from threshold.reports.exports.registry import LISTS, list_export
 from threshold.reports.exports.writing import audit_export, export_rows, record_ids, write_export
 from threshold.reports.models import ExportFormat, ExportJob, ExportStatus
@@ -67,7 +69,7 @@ def export_job_start(
         raise ValidationError({"file_format": "Choose XLSX or CSV"})
     context = context_for(actor, audit_context)
     with transaction.atomic(durable=True):
-        waiting = _waiting_export(actor=actor, kind=kind, file_format=file_format, filters=filters)
+        waiting = _waiting_export(context=context, kind=kind, file_format=file_format, filters=filters)
         if waiting is not None:
             return waiting
         job = ExportJob.objects.create(
@@ -89,17 +91,24 @@ def export_job_start(
     return job
 
 
-def _waiting_export(*, actor: User, kind: str, file_format: str, filters: Filters) -> ExportJob | None:
-    """The requester's export of this list, format and filters still waiting or being written, if there is one.
+# A job asked for again within this long of its start is the same job: a second click, a reload, a prefetch. Older,
+# it may be one a stopped worker left running (the sweep ends those after a day), so the request starts another.
+SAME_REQUEST_WITHIN = dt.timedelta(minutes=10)
 
-    Compared in Python: a requester has few jobs in a day, and JSON equality differs between databases.
+
+def _waiting_export(*, context: AuditContext, kind: str, file_format: str, filters: Filters) -> ExportJob | None:
+    """The requester's export of this list, format and filters, for the same organisation, waiting or being written.
+
+    Only one started in the last ``SAME_REQUEST_WITHIN``. Compared in Python: a requester has few jobs in a day,
+    and JSON equality differs between databases.
     """
     in_flight = ExportJob.objects.filter(
-        requester=actor,
+        requester=context.actor.user,
+        organisation=context.organisation,
         kind=kind,
         file_format=file_format,
         status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING],
-        created_at__gt=timezone.now() - storage.valid_for(),
+        created_at__gt=timezone.now() - SAME_REQUEST_WITHIN,
     ).order_by("-pk")
     return next((job for job in in_flight if job.filters == dict(filters)), None)
 
@@ -117,9 +126,6 @@ def export_job_run(*, job_id: int) -> str:
     spec = list_export(job.kind)
     stored_name = storage.new_stored_name()
     try:
-        # What decides the file's records, worked out before reading them (a key read after could file records
-        # read under old rules under new ones: ADR 0045).
-        key = requester_key(job.requester)
         # Read as the requester: the list's own rules, their subject exclusion included.
         records = spec.records(job.requester, job.filters)
         ids = record_ids(records)
@@ -146,7 +152,7 @@ def export_job_run(*, job_id: int) -> str:
             status=ExportStatus.DONE,
             stored_name=stored_name,
             rows_done=written,
-            reader_key=key,
+            record_ids=ids,
             finished_at=now,
             expires_at=now + storage.valid_for(),
         )
@@ -178,7 +184,7 @@ def export_job_download(*, actor: User, job: ExportJob, audit_context: AuditCont
         list_export(job.kind).filters(actor, {key: str(value) for key, value in job.filters.items()})
     except (PermissionDenied, Http404) as refused:
         raise ExportGone from refused
-    if is_changed_for(job, actor):
+    if is_changed_for(job, actor, list_export(job.kind).record_type):
         # A record in it may now be about them, or beyond their reach: the list is there to export again.
         raise ExportChanged
     with transaction.atomic(durable=True):

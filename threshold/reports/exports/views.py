@@ -80,7 +80,7 @@ def export_job_page(request: HttpRequest, job_id: int) -> HttpResponse:
     job = requested_export(user, job_id)
     if is_gone(job):
         return _gone(request, job)
-    if is_changed_for(job, user):
+    if is_changed_for(job, user, list_export(job.kind).record_type):
         return _gone(request, job, changed=True)  # not even its row count: a record in it may be about them
     return render(request, "reports/exports/job.html", export_job_context(job, list_export(job.kind)))
 
