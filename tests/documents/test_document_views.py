@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.documents import files
+from threshold.allegations.models import Allegation
 from threshold.audit.models import AuditEvent
 from threshold.core.record_ids import token_of
 from threshold.documents.models import Document
@@ -121,7 +122,7 @@ def test_a_download_is_an_audited_attachment_with_a_safe_name(records, signed_in
     assert b"".join(response.streaming_content) == content
     assert response["Content-Type"] == "application/pdf"
     # Named by its allegation's reference and its own token, never as uploaded: file names name people.
-    allegation_reference = Document.objects.get(pk=document.pk).allegation.reference
+    allegation_reference = Allegation.objects.get(pk=records["allegation_chris"]).reference
     assert response["Content-Disposition"] == (
         f'attachment; filename="{allegation_reference}-document-{token_of(document.pk)}.pdf"'
     )
