@@ -289,3 +289,23 @@ def test_a_columns_form_sent_without_its_version_says_to_open_it_again_and_saves
     )
     run.refresh_from_db()
     assert (run.version, run.status, run.mapping) == before
+
+
+def test_a_column_of_more_values_than_a_coded_column_can_hold_is_sent_back_to_the_columns(signed_in: Any) -> None:
+    # A free-text column mapped as the outcome: 150 different values. The page says so instead of asking about
+    # each, and the file cannot be checked until the column is mapped again.
+    rows = "".join(f"{1 + number % 28}/11/2024,Zephyr,A contact.,Said something {number}\r\n" for number in range(150))
+    mo = signed_in("mo")
+    upload(mo, f"Date received,Surname,Summary,Outcome\r\n{rows}".encode(), name="log.csv")
+    run = ImportRun.objects.get()
+    mo.post(reverse("import_columns", args=[run.pk]), {"version": run.version, **run.mapping})
+    run.refresh_from_db()
+    message = "Outcome holds 150 different values, more than a coded column can: go back to the columns"
+    page = mo.get(reverse("import_values", args=[run.pk])).content.decode()
+    assert message in page
+    assert "“Said something 1” means" not in page
+    response = mo.post(reverse("import_values", args=[run.pk]), {"version": run.version})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    run.refresh_from_db()
+    assert run.status != RunStatus.CHECKING

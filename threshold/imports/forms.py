@@ -94,8 +94,17 @@ class ColumnsForm(WrittenForm):
         }
 
 
+# The most different values a coded column may hold: more, and it is not a coded column (a free-text column mapped
+# to one). Nine coded columns of this many stay within the fields Django takes in one form (1,000).
+MOST_VALUES = 100
+
+
 class ValuesForm(WrittenForm):
-    """For each value the file holds in a coded column, what it means in Threshold."""
+    """For each value the file holds in a coded column, what it means in Threshold.
+
+    A column holding more than ``MOST_VALUES`` different values is not offered value by value: the form says so
+    beside nothing it could send, and cannot be sent until the column is mapped again (``too_many``).
+    """
 
     version = opened_at_version()
 
@@ -105,8 +114,11 @@ class ValuesForm(WrittenForm):
         super().__init__(*args, **kwargs)
         self.by_name = columns
         self.keys: dict[str, tuple[str, str]] = {}
+        self.too_many = {columns[name].label: len(found) for name, found in values.items() if len(found) > MOST_VALUES}
         for name, found in values.items():
             column = columns[name]
+            if len(found) > MOST_VALUES:
+                continue
             choices = [("", "Choose what it means"), (NOT_RECORDED, "Not recorded (leave it blank)"), *column.choices]
             for index, value in enumerate(found):
                 field = f"{name}-{index}"
@@ -118,6 +130,21 @@ class ValuesForm(WrittenForm):
                     initial=initial,
                     error_messages={"required": f"Choose what “{value.value}” means in {column.label.lower()}"},
                 )
+
+    def clean(self) -> dict[str, Any]:
+        """Refused while a coded column holds more values than a coded column can (``too_many``)."""
+        data = super().clean()
+        for message in self.too_many_messages():
+            self.add_error(None, message)
+        return data
+
+    def too_many_messages(self) -> list[str]:
+        """What to do about each column with too many values, in words."""
+        return [
+            f"{label} holds {count:,} different values, more than a coded column can: go back to the columns and "
+            "check which column of the file holds it"
+            for label, count in self.too_many.items()
+        ]
 
     def groups(self) -> list[tuple[str, list[Any]]]:
         """The fields by column, for the page: (the column's label, its bound fields)."""

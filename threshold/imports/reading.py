@@ -154,9 +154,9 @@ def _encoding(content: bytes) -> str:
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
     # A cell may be as long as the file (a long summary): the csv module refuses fields over 128 KB unless told.
-    # The limit is the process's, and only ever raised, to no more than the largest file taken in.
-    if csv.field_size_limit() < len(content):
-        csv.field_size_limit(len(content))
+    # The limit is the process's: raised, once, to the largest file taken in (``IMPORT_MAX_BYTES``).
+    if csv.field_size_limit() < max_bytes():
+        csv.field_size_limit(max_bytes())
     # Decoded as it is read: the file's text is never held whole beside its bytes.
     text = io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), errors="replace", newline="")
     try:
