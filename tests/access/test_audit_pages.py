@@ -173,3 +173,26 @@ def test_viewing_or_exporting_the_trail_keeps_the_filters_as_read_never_the_addr
     assert viewed.details == {"action": "record.view"}
     assert exported.details["date_from"] == "2020-01-01"
     assert "Chris" not in str(viewed.details) + str(exported.details)
+
+
+def test_a_pattern_reviews_finding_about_the_auditor_is_hidden_from_them(records, signed_in, persona) -> None:
+    from threshold.access import fetch
+    from threshold.accounts.models import Organisation
+    from threshold.audit.context import AuditContext
+    from threshold.audit.selectors import organisation_events
+    from threshold.audit.services import audit_record
+
+    ada = persona("ada")
+    organisation = Organisation.objects.get(pk=sorted(fetch.audit_scope(ada))[0])
+    about_ada = Person.objects.create(organisation=organisation, full_name="Ada Auditor", user=ada)
+    someone_else = Person.objects.create(organisation=organisation, full_name="Ola Other")
+    for person, review in ((about_ada, 91_001), (someone_else, 91_002)):
+        audit_record(
+            context=AuditContext.for_user(persona("mo"), organisation=organisation),
+            action="pattern_review.escalated",
+            record_type="pattern_review",
+            record_id=review,
+            details={"person": person.pk, "allegation": 1},
+        )
+    shown = organisation_events(viewer=ada, action="pattern_review.escalated").values_list("record_id", flat=True)
+    assert set(shown) == {"91002"}

@@ -41,6 +41,11 @@ def _hide_records_about(
     for record_type, ids in about.items():
         if ids:
             events = events.exclude(record_type=record_type, record_id__in=ids)
+    if about.get("person"):
+        # A pattern review's finding and escalation are about one of its people, named in the event's details
+        # (the review itself is about the setting): hidden from whoever that person is, or could be.
+        people = sorted(int(pk) for pk in about["person"])
+        events = events.exclude(record_type="pattern_review", details__person__in=people)
     return events
 
 
