@@ -82,3 +82,46 @@ def test_a_police_liaison_who_leaves_the_force_loses_what_was_shared(demo_world,
     assert not MeetingShare.objects.filter(user=pat, ended_at__isnull=True).exists()
     assert not CaseShare.objects.filter(user=pat, ended_at__isnull=True).exists()
     assert not fetch.visible_meetings(pat).filter(pk=records["meeting_chris"]).exists()
+
+
+def test_a_social_care_manager_who_moves_to_another_areas_social_care_loses_what_was_shared(
+    demo_world, persona
+) -> None:
+    from threshold.accounts.roles import OrganisationKind
+
+    records = load_demo_records().ids
+    cara = persona("cara")
+    assert CaseShare.objects.filter(user=cara, ended_at__isnull=True).exists()
+    southvale = Organisation.objects.create(
+        name="Southvale Children's Social Care", kind=OrganisationKind.CHILDRENS_SOCIAL_CARE
+    )
+    Membership.objects.create(user=cara, organisation=southvale, role=Role.CSC_MANAGER)
+    # Still a social care manager, in another area: what Northshire shared with her there ends with her role there.
+    services.membership_end(
+        actor=persona("sid"), membership=Membership.objects.get(user=cara, organisation__name__contains="Northshire")
+    )
+    assert not CaseShare.objects.filter(user=cara, ended_at__isnull=True).exists()
+    assert not fetch.visible_cases(cara, "view").filter(pk=records["case_chris"]).exists()
+
+
+def test_a_police_liaison_given_another_role_or_deactivated_loses_what_was_shared_and_does_not_get_it_back(
+    demo_world, persona
+) -> None:
+    records = load_demo_records().ids
+    pat, sid = persona("pat"), persona("sid")
+    membership = Membership.objects.get(user=pat)
+    services.membership_change_role(
+        actor=sid, membership=membership, role=Role.ORG_ADMIN, expected_version=membership.version
+    )
+    assert not MeetingShare.objects.filter(user=pat, ended_at__isnull=True).exists()
+    membership.refresh_from_db()
+    services.membership_change_role(
+        actor=sid, membership=membership, role=Role.POLICE_LIAISON, expected_version=membership.version
+    )
+    assert not fetch.visible_meetings(pat).filter(pk=records["meeting_chris"]).exists()
+
+    MeetingShare.objects.create(meeting_id=records["meeting_chris"], user=pat, shared_by=persona("lara"))
+    services.user_deactivate(actor=sid, user=pat)
+    services.user_reactivate(actor=sid, user=pat)
+    assert not MeetingShare.objects.filter(user=pat, ended_at__isnull=True).exists()
+    assert not fetch.visible_meetings(pat).filter(pk=records["meeting_chris"]).exists()

@@ -93,9 +93,12 @@ def membership_change_role(
         current.role = role
         current.save(update_fields=["role"])
         hr_shares_ended = _end_hr_shares_no_longer_partnered(user=current.user)
+        shares_ended = _end_partner_shares(user=current.user) if old_role in PARTNER_ROLES else 0
         details: dict[str, object] = {"role_grant": grant.pk} if grant else {}
         if hr_shares_ended:
             details["hr_shares_ended"] = hr_shares_ended
+        if shares_ended:
+            details["shares_ended"] = shares_ended
         audit_record(
             context=context_for(actor, audit_context),
             action="membership.role_changed",
@@ -135,7 +138,7 @@ def role_grant_approve(
                 "A second administrator must approve this: not the one who granted it or the person receiving it."
             )
         changes: dict[str, tuple[str, str]] = {}
-        hr_shares_ended = 0
+        hr_shares_ended = shares_ended = 0
         invitation = current.invitation
         if invitation is not None:
             invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -159,6 +162,8 @@ def role_grant_approve(
             membership.save(update_fields=["role", "version"])
             changes["role"] = (current.previous_role, current.role)
             hr_shares_ended = _end_hr_shares_no_longer_partnered(user=membership.user)
+            if current.previous_role in PARTNER_ROLES:
+                shares_ended = _end_partner_shares(user=membership.user)
         current.status = RoleGrant.Status.APPROVED
         current.decided_by = actor
         current.decided_at = timezone.now()
@@ -176,6 +181,7 @@ def role_grant_approve(
                 "membership": current.membership_id,
                 "invitation": current.invitation_id,
                 "hr_shares_ended": hr_shares_ended,
+                "shares_ended": shares_ended,
             },
         )
     return current
@@ -238,13 +244,15 @@ def user_deactivate(*, actor: User, user: User, audit_context: AuditContext | No
         locked.deactivated_at = timezone.now()
         locked.save(update_fields=["is_active", "deactivated_at"])
         ended = sessions_end(user=locked)
+        # What was shared with them ends with the account: reactivated, they have it back only if shared again.
+        shares_ended = _end_partner_shares(user=locked)
         audit_record(
             context=context_for(actor, audit_context),
             action="user.deactivated",
             record_type="user",
             record_id=locked.pk,
             changes={"is_active": (True, False)},
-            details={"sessions_ended": ended},
+            details={"sessions_ended": ended, "shares_ended": shares_ended},
         )
     return locked
 
@@ -283,7 +291,7 @@ def membership_end(*, actor: User, membership: Membership, audit_context: AuditC
         current.ended_at = timezone.now()
         current.version += 1
         current.save(update_fields=["is_active", "ended_at", "version"])
-        ended_shares = _end_partner_shares_if_no_longer_a_partner(user=current.user)
+        ended_shares = _end_partner_shares(user=current.user) if current.role in PARTNER_ROLES else 0
         ended_shares += _end_hr_shares_no_longer_partnered(user=current.user)
         audit_record(
             context=context_for(actor, audit_context),
@@ -296,16 +304,17 @@ def membership_end(*, actor: User, membership: Membership, audit_context: AuditC
         )
 
 
-def _end_partner_shares_if_no_longer_a_partner(*, user: User) -> int:
-    """End the cases and meetings shared with someone who no longer works for a partner agency.
+def _end_partner_shares(*, user: User) -> int:
+    """End every case and meeting shared with someone whose partner role has ended or changed.
 
-    Shares name a person, so a police liaison who leaves the force must not
-    keep what was shared with them in that role.
+    Shares name a person, given in a role at an agency: a police liaison who leaves the force, or a social care
+    manager who moves to another area's, must not keep what was shared with them there, even while they hold a
+    partner role elsewhere (the access rule asks only "a partner at all, with an open share?"). A share does not
+    say through which membership it was given, so all of them end; the LADO shares again what is still theirs to
+    see. Nor do they return when the role or the account does.
     """
     from threshold.lado.models import CaseShare, MeetingShare
 
-    if Membership.objects.filter(user=user, is_active=True, role__in=PARTNER_ROLES).exists():
-        return 0
     now = timezone.now()
     ended = CaseShare.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
     ended += MeetingShare.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
