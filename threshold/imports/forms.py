@@ -133,7 +133,7 @@ class ValuesForm(WrittenForm):
 
     def clean(self) -> dict[str, Any]:
         """Refused while a coded column holds more values than a coded column can (``too_many``)."""
-        data = super().clean()
+        data = super().clean() or {}
         for message in self.too_many_messages():
             self.add_error(None, message)
         return data
