@@ -141,6 +141,20 @@ def test_a_case_manager_who_could_be_the_adult_concerned_is_never_asked(persona,
     assert not Notification.objects.filter(recipient=persona("nina"), kind="information_request").exists()
 
 
+def test_a_case_manager_who_has_left_the_employer_is_never_asked_nor_chased(persona, nursery_case, ids) -> None:
+    from threshold.accounts.models import Membership
+
+    with time_machine.travel(_at(dt.date(2027, 5, 17)), tick=False):
+        request = _ask(persona, nursery_case, dt.date(2027, 6, 1), chase_every_days=3, chase_limit=2)
+    # Nina leaves the nursery: the allegation still names her as its case manager.
+    Membership.objects.filter(user=persona("nina")).update(is_active=False)
+    with pytest.raises(ValidationError) as refused:
+        _ask(persona, nursery_case, dt.date.today())
+    assert "no case manager who can be asked" in refused.value.message_dict["__all__"][0]
+    requests_chase(on=dt.date(2027, 6, 4), audit_context=SYSTEM)
+    assert [stage for stage, _number, _on in _stages(request)] == [ChaseStage.REQUESTED]
+
+
 def test_only_the_lado_service_of_the_case_may_ask(persona, nursery_case: Case) -> None:
     for outsider in ("sam", "nina", "ada"):
         with pytest.raises(PermissionDenied):

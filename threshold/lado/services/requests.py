@@ -48,11 +48,15 @@ REPLY_LIMIT = 10000
 
 
 def addressee(allegation: Allegation) -> User | None:
-    """Who a request on ``allegation`` goes to: its case manager, unless they are or could be its subject."""
+    """Who a request on ``allegation`` goes to: its case manager, while they may still act on it.
+
+    Not one who is or could be its subject, nor one who has left the employer (the allegation still names them as
+    its case manager): they would be told its reference and chased, and nobody who could answer would be.
+    """
     manager = allegation.case_manager
-    if manager is None or not manager.is_active:
+    if manager is None or not manager.is_active or not users_not_about(allegation.subject, [manager]):
         return None
-    return manager if users_not_about(allegation.subject, [manager]) else None
+    return manager if fetch.visible_allegations(manager, "change").filter(pk=allegation.pk).exists() else None
 
 
 def request_allegation(case: Case) -> Allegation | None:
