@@ -337,3 +337,23 @@ def test_no_risk_measure_reads_the_same_on_the_case_as_on_the_referral(signed_in
     assert "None (no action taken)" in risk
     form = signed_in("lara").get(reverse("case_add_risk_measure", args=[chris_case.pk])).content.decode()
     assert "None (no action taken)" in form
+
+
+def test_a_partner_who_sees_a_case_only_in_summary_is_never_told_it_is_overdue(signed_in, chris_case) -> None:
+    from threshold.timescales.models import Deadline, DeadlineState
+
+    # One of the case's steps fell due a week ago and is still open: the LADO's list says the case is overdue.
+    step = Deadline.objects.filter(case=chris_case).first()
+    assert step is not None
+    Deadline.objects.filter(pk=step.pk).update(
+        state=DeadlineState.OPEN, due_on=timezone.localdate() - dt.timedelta(days=7)
+    )
+    assert "Overdue</strong>" in signed_in("lara").get(reverse("case_list")).content.decode()
+    # Pat sees the case's summary (one of its meetings is shared with him), which shows no timescale.
+    pat = signed_in("pat")
+    listed = pat.get(reverse("case_list")).content.decode()
+    assert chris_case.reference in listed
+    assert "Overdue</strong>" not in listed
+    exported = pat.get(reverse("export_my_cases", args=["csv"])).getvalue().decode()
+    assert f"{chris_case.reference}," in exported
+    assert ",Yes," not in exported

@@ -127,9 +127,17 @@ def case_employers(cases: QuerySet[Case]) -> list[str] | None:
     return None if len(names) > EMPLOYER_CHOICES else names
 
 
-def listed(cases: QuerySet[Case], *, only_overdue: bool = False) -> QuerySet[Case]:
+def listed(
+    cases: QuerySet[Case], *, only_overdue: bool = False, seen_in_full: QuerySet[Case] | None = None
+) -> QuerySet[Case]:
     """Cases in a list's order, each with ``overdue``: open first, then concluded, then closed; newest first."""
-    return with_overdue(cases, only_overdue=only_overdue).order_by(*LIST_ORDER)
+    return with_overdue(cases, only_overdue=only_overdue, seen_in_full=seen_in_full).order_by(*LIST_ORDER)
+
+
+def my_cases_listed(user: User) -> QuerySet[Case]:
+    """My cases in the list's order: for a partner, only the cases shared with them in full may be overdue."""
+    seen_in_full = None if lists_own_cases(user) else fetch.visible_cases(user, "view")
+    return listed(my_cases(user), seen_in_full=seen_in_full)
 
 
 def filtered_cases(cases: QuerySet[Case], chosen: Mapping[str, Any]) -> QuerySet[Case]:

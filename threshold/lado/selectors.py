@@ -269,19 +269,28 @@ def case_overdue(case: Case, today: dt.date | None = None) -> bool:
     )
 
 
-def with_overdue(cases: QuerySet[Case], today: dt.date | None = None, *, only_overdue: bool = False) -> QuerySet[Case]:
+def with_overdue(
+    cases: QuerySet[Case],
+    today: dt.date | None = None,
+    *,
+    only_overdue: bool = False,
+    seen_in_full: QuerySet[Case] | None = None,
+) -> QuerySet[Case]:
     """``cases`` (built on ``visible_cases``) with ``overdue``: open, with a stored deadline open past its date.
 
     One annotation on the list's own query (an ``Exists`` over the case's rows: the list is scoped, and a
     deadline follows its record), so a list of two hundred cases costs what a list of two does, and ``overdue``
     can be filtered on in the database. The rows are written by the services that change a case
     (``threshold.lado.services.deadlines``): the pack's clocks, the reviews of delay, Tier 2 monitoring reviews
-    and meeting actions. ``only_overdue`` keeps only the overdue cases.
+    and meeting actions. ``only_overdue`` keeps only the overdue cases. ``seen_in_full``: the cases the reader
+    may see in full, when the list also holds some they see only in summary (a partner's): a summary shows no
+    timescale, so those are never called overdue.
     """
     late = deadlines_of_listed("case").filter(state=DeadlineState.OPEN, due_on__lt=_today(today))
-    annotated = cases.annotate(
-        overdue=ExpressionWrapper(Q(status=CaseStatus.OPEN) & Exists(late), output_field=BooleanField())
-    )
+    condition = Q(status=CaseStatus.OPEN) & Exists(late)
+    if seen_in_full is not None:
+        condition &= Q(pk__in=seen_in_full.values("pk"))
+    annotated = cases.annotate(overdue=ExpressionWrapper(condition, output_field=BooleanField()))
     return annotated.filter(overdue=True) if only_overdue else annotated
 
 

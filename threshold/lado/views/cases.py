@@ -24,10 +24,9 @@ from threshold.lado.forms.cases import CaseFilterForm, ReassignForm
 from threshold.lado.list_selectors import (
     case_employers,
     filtered_cases,
-    listed,
     lists_own_cases,
     managed_cases,
-    my_cases,
+    my_cases_listed,
 )
 from threshold.lado.models import Case, CaseStatus
 from threshold.lado.presenters.case import case_page_context, summary_rows
@@ -87,7 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     scope = scope_for(user)
     mine = lists_own_cases(user)
-    page = page_of(listed(my_cases(user)).only(*ROW_FIELDS), request, by_key=True)
+    page = page_of(my_cases_listed(user).only(*ROW_FIELDS), request, by_key=True)
     rows = page.rows
     _audit_list(user, request, rows, {"list": "mine" if mine else "visible"})
     return render(

@@ -27,9 +27,8 @@ from threshold.lado.list_selectors import (
     consultations,
     filtered_cases,
     inbox_contacts,
-    listed,
     managed_cases,
-    my_cases,
+    my_cases_listed,
     require_lado_reader,
 )
 from threshold.lado.models import Case, CaseStatus, Contact, Meeting, MeetingAction
@@ -132,7 +131,7 @@ MY_CASES = ListExport(
     title="My cases",
     record_type="case",
     header=("Reference", "Adult", "Tier", "Status", "Overdue", "LADO", "Opened"),
-    records=lambda user, filters: listed(my_cases(user)),
+    records=lambda user, filters: my_cases_listed(user),
     row=lambda case: [*_case_cells(case), london_day(case.opened_at)],
     page=lambda filters: reverse("case_list"),
 )
