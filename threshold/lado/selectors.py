@@ -287,9 +287,10 @@ def with_overdue(
     timescale, so those are never called overdue.
     """
     late = deadlines_of_listed("case").filter(state=DeadlineState.OPEN, due_on__lt=_today(today))
-    condition = Q(status=CaseStatus.OPEN) & Exists(late)
+    may_be_late = Q(status=CaseStatus.OPEN)
     if seen_in_full is not None:
-        condition &= Q(pk__in=seen_in_full.values("pk"))
+        may_be_late &= Q(pk__in=seen_in_full.values("pk"))
+    condition = may_be_late & Exists(late)
     annotated = cases.annotate(overdue=ExpressionWrapper(condition, output_field=BooleanField()))
     return annotated.filter(overdue=True) if only_overdue else annotated
 
