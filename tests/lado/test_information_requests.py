@@ -251,6 +251,15 @@ def test_a_missed_reminder_is_caught_up_before_the_date_but_not_after(persona, i
 # The reply and withdrawal
 
 
+def test_a_reply_is_announced_only_to_a_lado_who_asked_while_they_may_still_see_the_case(persona, nursery_case) -> None:
+    from threshold.accounts.models import Membership
+
+    request = _ask(persona, nursery_case, dt.date.today() + dt.timedelta(days=5))
+    Membership.objects.filter(user=persona("lara")).update(is_active=False)  # Lara has left the LADO service
+    information_reply(actor=persona("nina"), request=request, reply="Sent.", expected_version=1)
+    assert not Notification.objects.filter(recipient=persona("lara"), kind="information_reply").exists()
+
+
 def test_ninas_reply_lands_on_the_case_and_meets_the_deadline(persona, signed_in, nursery_case, ids) -> None:
     request = _ask(persona, nursery_case, dt.date.today() + dt.timedelta(days=5))
     information_reply(

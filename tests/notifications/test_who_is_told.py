@@ -157,6 +157,18 @@ def test_a_shared_meeting_emails_the_partner_at_once_by_default_and_their_update
     assert Notification.objects.filter(kind=NotificationKind.PARTNER_UPDATE).count() == 1
 
 
+def test_a_partners_update_is_told_to_the_cases_lado_only_while_they_may_see_the_case(
+    persona, ids: dict[str, int]
+) -> None:
+    from threshold.accounts.models import Membership
+
+    meeting = Meeting.objects.get(pk=ids["meeting_chris"])
+    assert meeting.case.lado == persona("lara")
+    Membership.objects.filter(user=persona("lara")).update(is_active=False)  # she has left the LADO service
+    meeting_add_update(actor=persona("pat"), meeting=meeting, text="We spoke to the school.")
+    assert told(NotificationKind.PARTNER_UPDATE) == {}
+
+
 def test_a_case_allocated_to_another_lado_tells_them(persona, ids: dict[str, int]) -> None:
     mo = persona("mo")
     case = Case.objects.get(pk=ids["case_chris"])

@@ -287,6 +287,7 @@ def information_reply(
             url=reverse("case_detail", args=[case.pk]) + "#information-requests",
             reference=case.reference,
             subject=case.subject,
+            about=case,  # the LADO who asked may have left the service since
         )
         request_deadlines_sync(allegation)
     return request

@@ -213,6 +213,7 @@ def meeting_add_update(
                 url=reverse("meeting_detail", args=[meeting.pk]),
                 reference=case.reference,
                 subject=case.subject,
+                about=case,  # the case's LADO may have left the service since
             )
     return update
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from threshold.access import fetch
 from threshold.access.fetch import visible_notifications
 from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
@@ -44,14 +46,24 @@ def notify_in_transaction(
     url: str = "",
     reference: str = "",
     subject: Person | None = None,
+    about: Model | None = None,
 ) -> list[Notification]:
     """Add one notification per recipient (once per ``key``), never for someone ``subject`` is or could be.
 
     Joins the caller's transaction. ``text`` names what happened and the record's reference, never a
-    person or what is alleged: it may be emailed. Returns the notifications made this time.
+    person or what is alleged: it may be emailed. ``about``: the record it is about, when a recipient was chosen
+    by a role they may since have left (the LADO who asked, the case's LADO): told only if they may still see it.
+    Returns the notifications made this time.
     """
     return notify_and_email_in_transaction(
-        recipients=recipients, kind=kind, text=text, key=key, url=url, reference=reference, subject=subject
+        recipients=recipients,
+        kind=kind,
+        text=text,
+        key=key,
+        url=url,
+        reference=reference,
+        subject=subject,
+        about=about,
     )[0]
 
 
@@ -64,11 +76,14 @@ def notify_and_email_in_transaction(
     url: str = "",
     reference: str = "",
     subject: Person | None = None,
+    about: Model | None = None,
 ) -> tuple[list[Notification], list[EmailDelivery]]:
     """``notify_in_transaction``, also returning the immediate emails it decided to send (for the reminder pass)."""
     people = [user for user in recipients if user.is_active]
     if subject is not None:
         people = users_not_about(subject, people)
+    if about is not None:
+        people = [user for user in people if fetch.can(user, "view", about)]
     made = []
     now = timezone.now()
     for user in {user.pk: user for user in people}.values():
