@@ -353,3 +353,19 @@ def test_an_address_equal_to_hers_in_any_databases_capitals_is_hers_and_cannot_b
     assert users_not_about(person, [lara, mo]) == [mo]
     with pytest.raises(ValidationError):
         subject_clear(actor=mo, person=person, user=lara, reason="Not her.", organisation=None)
+
+
+def test_the_people_who_may_be_offered_a_record_are_found_in_the_same_queries_however_many(persona, northshire) -> None:
+    from threshold.people.subjects import exclude_possible_subjects
+
+    person = Person.objects.create(organisation=northshire, full_name="Lara Lado")
+    few = User.objects.filter(pk__in=[persona("lara").pk, persona("mo").pk])
+    many = User.objects.filter(is_active=True)
+    with CaptureQueriesContext(connection) as for_few:
+        offered_few = list(exclude_possible_subjects(person, few))
+    with CaptureQueriesContext(connection) as for_many:
+        offered_many = list(exclude_possible_subjects(person, many))
+    assert persona("lara") not in offered_few + offered_many
+    assert persona("mo") in offered_few
+    assert many.count() > 10
+    assert len(for_many.captured_queries) == len(for_few.captured_queries)

@@ -97,9 +97,13 @@ def users_not_about(person: Person, users: Iterable[User]) -> list[User]:
 
 
 def exclude_possible_subjects(person: Person, users: QuerySet[User]) -> QuerySet[User]:
-    """``users`` without anyone ``person`` is or could be, still a queryset (choices, further filters)."""
-    about = [user.pk for user in users if user not in users_not_about(person, [user])]
-    return users.exclude(pk__in=about)
+    """``users`` without anyone ``person`` is or could be, still a queryset (choices, further filters).
+
+    The person's keys and clearances and the users' addresses are read once for all of them, not once a user.
+    """
+    listed = list(users)
+    kept = {user.pk for user in users_not_about(person, listed)}
+    return users.exclude(pk__in=[user.pk for user in listed if user.pk not in kept])
 
 
 def members_of(organisations: Iterable[Organisation]) -> list[User]:
