@@ -151,8 +151,10 @@ def organisation_events(request: HttpRequest) -> HttpResponse:
 def organisation_events_csv(request: HttpRequest) -> HttpResponse:
     """The same events as CSV. The export is itself an audit event."""
     _require_auditor(request)
-    _form, filters = _filters(request)
-    events = selectors.organisation_events(viewer=signed_in_user(request), **(filters or {}))
+    viewer = signed_in_user(request)
+    hidden = selectors.records_hidden_from(viewer)  # read once for the filters' choices and the rows
+    _form, filters = _filters(request, hidden)
+    events = selectors.organisation_events(viewer=viewer, hidden=hidden, **(filters or {}))
     rows = list(events[:100_000]) if filters is not None else []
     audit_record(
         context=AuditContext.from_request(request),
