@@ -69,6 +69,10 @@ def export_job_start(
         raise ValidationError({"file_format": "Choose XLSX or CSV"})
     context = context_for(actor, audit_context)
     with transaction.atomic(durable=True):
+        # Two requests at once (a double click that beats the button's guard, two tabs) must not both find no job
+        # and both start one: holding the requester's row, the second waits, then finds the first's job. SQLite
+        # admits one writer at a time already (BEGIN IMMEDIATE, ADR 0003); this is for PostgreSQL.
+        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
         waiting = _waiting_export(context=context, kind=kind, file_format=file_format, filters=filters)
         if waiting is not None:
             return waiting
