@@ -68,6 +68,7 @@ class DeliveryStatus(models.TextChoices):
     """Where an email stands."""
 
     QUEUED = "queued", "Queued"
+    SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed (will be retried)"
 
@@ -88,6 +89,9 @@ class EmailDelivery(models.Model):
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a worker last took the row to send it (``sending``): a claim older than a send can take is a worker that
+    # stopped mid-send, and the row is sent again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

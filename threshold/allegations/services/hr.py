@@ -53,5 +53,7 @@ def hr_tell_in_transaction(*, actor: User, allegation: Allegation, event: str) -
         url=reverse("allegation_detail", args=[allegation.pk]),
         reference=allegation.reference,
         subject=allegation.subject,
+        # A setting's own HR partners do not reach an allegation routed past the setting to its trust.
+        about=allegation,
     )
     return len(made)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.accounts.roles import Role
 from threshold.allegations.duties import latest_outcome
@@ -35,6 +36,7 @@ from threshold.lado.services.common import record_contact_event, text
 from threshold.notifications.models import NotificationKind
 from threshold.notifications.recipients import members_in_roles
 from threshold.notifications.services import notify_in_transaction
+from threshold.people.models import Person
 
 # What the employer does next at each level, in the protocol's words (Case Management Model).
 NEXT_STEPS = {
@@ -182,21 +184,27 @@ def employer_tell_in_transaction(*, actor: User, contact: Contact, event: str) -
         key=f"lado:{event}:contact:{contact.pk}:v{contact.version}",
         url=reverse("allegation_detail", args=[allegation.pk]) + "#lado-word",
         reference=allegation.reference,
-        allegation=allegation,
+        # The employer's record of the adult; told only while they may still see the allegation (a case manager
+        # who has left the employer is still named on it).
+        subject=allegation.subject,
+        about=allegation,
     )
 
 
 def lado_tell_outcome_in_transaction(*, actor: User, allegation: Allegation, outcome: OutcomeRecord) -> int:
     """Tell the LADO service that the employer recorded an outcome on an allegation it manages.
 
-    The LADO who holds the contact is told (or who decided it); with neither, the service's LADOs and
-    managers. Joins the caller's transaction; nothing when the allegation was not referred in Threshold.
+    The LADO who holds the contact is told (or who decided it); with neither, or when they may no longer see
+    it (they have left the service), the service's LADOs and managers. Joins the caller's transaction; nothing
+    when the allegation was not referred in Threshold.
     """
     contact = managing_contact(allegation)
     if contact is None:
         return 0
     decision = contact.decisions.select_related("recorded_by").first()
     holder = contact.allocated_to or (decision.recorded_by if decision else None)
+    if holder is not None and not fetch.can(holder, "view", contact):
+        holder = None
     recipients = [holder] if holder else members_in_roles(contact.local_authority, [Role.LADO, Role.LADO_MANAGER])
     return _tell(
         actor=actor,
@@ -206,7 +214,10 @@ def lado_tell_outcome_in_transaction(*, actor: User, allegation: Allegation, out
         key=f"employer:outcome:{outcome.pk}",
         url=reverse("contact_detail", args=[contact.pk]) + "#employer-outcome",
         reference=contact.reference,
-        allegation=allegation,
+        # The LADO service's own record of the adult (the employer's may be named otherwise), and only those who
+        # may still see the contact: the LADO who decided it may have left the service.
+        subject=contact.subject,
+        about=contact,
     )
 
 
@@ -219,11 +230,13 @@ def _tell(
     key: str,
     url: str,
     reference: str,
-    allegation: Allegation,
+    subject: Person,
+    about: Allegation | Contact,
 ) -> int:
     """Notify each recipient once (emailed at once to those who want it: the kind is immediate).
 
-    Never the actor, never someone the allegation is or could be about; only what happened, and a link.
+    Never the actor, never someone ``subject`` is or could be, never someone who may not see ``about``; only what
+    happened, and a link.
     """
     return len(
         notify_in_transaction(
@@ -233,6 +246,7 @@ def _tell(
             key=key,
             url=url,
             reference=reference,
-            subject=allegation.subject,
+            subject=subject,
+            about=about,
         )
     )

@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -66,6 +66,9 @@ SUBJECT_PREFIX = "Threshold: "
 SEND_TASK = "threshold.notifications.tasks.send_email"
 # A queued row younger than this is left to the task its commit enqueued.
 RETRY_AFTER = dt.timedelta(minutes=1)
+# A row being sent for longer than this was taken by a worker that stopped mid-send (the mail server's wait is
+# bounded: ``EMAIL_TIMEOUT``): it is sent again, so an email can arrive twice only after a worker died sending it.
+CLAIM_LASTS = dt.timedelta(minutes=10)
 # The emails decided while a reminder pass runs (``collecting``), for its summary.
 _decided: ContextVar[list[EmailDelivery] | None] = ContextVar("threshold_emails_decided", default=None)
 
@@ -159,20 +162,18 @@ def enqueue(ids: Iterable[int]) -> None:
 def delivery_send(delivery_id: int) -> str:
     """Send one email by id; ``sent``, ``failed`` or ``skipped`` (already sent, or being sent elsewhere).
 
-    The attempt is claimed with a conditional update, so two workers never send the same row at once. A
+    The row is claimed by moving it to ``sending`` with a conditional update, so two workers never send the same
+    row at once: a second task for it (the reminder pass enqueues again what is still waiting) finds it taken. A
     failure keeps only the exception's class and leaves the row ``failed`` for the next pass; it is not
     raised, so nothing a mail server said reaches the task's stored result.
     """
-    row = EmailDelivery.objects.filter(pk=delivery_id).select_related("recipient").first()
-    if row is None or row.status == DeliveryStatus.SENT:
-        return "skipped"
-    claimed = (
-        EmailDelivery.objects.filter(pk=row.pk, attempts=row.attempts)
-        .exclude(status=DeliveryStatus.SENT)
-        .update(attempts=F("attempts") + 1)
+    now = timezone.now()
+    claimed = EmailDelivery.objects.filter(_claimable(now), pk=delivery_id).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if claimed != 1:
         return "skipped"
+    row = EmailDelivery.objects.select_related("recipient").get(pk=delivery_id)
     if not row.recipient.is_active or not row.recipient.email:
         EmailDelivery.objects.filter(pk=row.pk).update(status=DeliveryStatus.FAILED, last_error="InactiveRecipient")
         return "failed"
@@ -188,15 +189,23 @@ def delivery_send(delivery_id: int) -> str:
     return "sent"
 
 
-def deliveries_retry(*, now: dt.datetime | None = None) -> list[int]:
-    """Enqueue again every email still queued or failed a minute after it was decided; their ids.
+def _claimable(now: dt.datetime) -> Q:
+    """Rows waiting to be sent: queued, failed, or taken by a worker that stopped mid-send (``CLAIM_LASTS``)."""
+    return Q(status__in=(DeliveryStatus.QUEUED, DeliveryStatus.FAILED)) | Q(
+        status=DeliveryStatus.SENDING, claimed_at__lte=now - CLAIM_LASTS
+    )
 
-    An inactive recipient's rows are left as they are: nobody reads that address for Threshold now.
+
+def deliveries_retry(*, now: dt.datetime | None = None) -> list[int]:
+    """Enqueue again every email still waiting to be sent a minute after it was decided; their ids.
+
+    Waiting: queued, failed, or taken by a worker that stopped mid-send. An inactive recipient's rows are left as
+    they are: nobody reads that address for Threshold now.
     """
     now = now or timezone.now()
     ids = list(
         EmailDelivery.objects.filter(
-            status__in=(DeliveryStatus.QUEUED, DeliveryStatus.FAILED),
+            _claimable(now),
             created_at__lte=now - RETRY_AFTER,
             recipient__is_active=True,
         )

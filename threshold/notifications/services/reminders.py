@@ -30,6 +30,7 @@ nothing new, because every message has a key made once per person (``deadline:<i
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,12 +129,26 @@ def _members(organisation_ids: set[int]) -> list[User]:
 
 
 def _who_acts(deadlines: list[Deadline]) -> dict[int, list[User]]:
-    """For each deadline, who is told: its owner, or (nobody owning it) those who may act on its record."""
+    """For each deadline, who is told: its owner, or (nobody owning it) those who may act on its record.
+
+    An owner is told only while they may still see the record: one who has left the organisation, or whose role
+    no longer reaches it, still owns its deadlines until someone takes the record on, and those deadlines are told
+    to whoever may act on the record instead, as if nobody owned them.
+    """
     told: dict[int, list[User]] = {}
-    unowned = [deadline for deadline in deadlines if deadline.owner_id is None]
+    by_owner: defaultdict[int, list[Deadline]] = defaultdict(list)
+    owners: dict[int, User] = {}
     for deadline in deadlines:
         if deadline.owner is not None:
-            told[deadline.pk] = [deadline.owner]
+            owners[deadline.owner.pk] = deadline.owner
+            by_owner[deadline.owner.pk].append(deadline)
+    for owner_id, owned in by_owner.items():
+        owner = owners[owner_id]
+        # One query per owner: bounded by the day's deadlines.
+        seen = visible_deadlines(owner, "view").filter(pk__in=[deadline.pk for deadline in owned])
+        for deadline_id in seen.values_list("pk", flat=True):
+            told[deadline_id] = [owner]
+    unowned = [deadline for deadline in deadlines if deadline.pk not in told]
     if unowned:
         ids = [deadline.pk for deadline in unowned]
         for user in _members(_organisations_of(unowned)):
