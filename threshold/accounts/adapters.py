@@ -11,6 +11,8 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 
+from threshold.audit.context import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Nobody signs themselves up: accounts come only from invitations."""
@@ -18,6 +20,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Self-service sign-up is closed; administrators invite people."""
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address allauth's rate limits count by: the one the audit trail and django-axes use.
+
+        allauth reads forwarded addresses only by its own setting; left to it, behind the proxy production
+        runs behind every sign-in and reset counted against the proxy's one address, so thirty strangers a
+        minute kept everyone out (``TRUSTED_PROXY_COUNT``, as the audit trail honours it).
+        """
+        return client_ip(request) or super().get_client_ip(request)
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Ask for the password again before security changes, unless it was typed in the last few minutes.
