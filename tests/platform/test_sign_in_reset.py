@@ -6,6 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -33,6 +34,28 @@ def test_removing_the_authenticator_app_sends_hana_to_set_up_a_new_one_before_an
     home = hana.get(reverse("home"))
     assert home.status_code == 302
     assert home["Location"] == reverse("mfa_activate_totp")
+
+
+def test_once_hana_has_removed_her_app_her_password_alone_in_another_browser_sets_up_nothing(
+    demo_world, django_capture_on_commit_callbacks
+) -> None:
+    hana = really_sign_in("hana")
+    with django_capture_on_commit_callbacks(execute=True):
+        hana.post(reverse("mfa_deactivate_totp"))
+    # She is told by email, in case it was not her.
+    assert mail.outbox[-1].to == [PERSONAS_BY_KEY["hana"].email]
+    assert mail.outbox[-1].subject == "Threshold: your authenticator app was removed"
+    removed = {
+        event.details["type"]: event.details for event in AuditEvent.objects.filter(action="mfa.authenticator_removed")
+    }
+    assert removed["totp"]["sign_in_reset"]
+    # Interrupted before scanning the new code; someone who knows only her password, on another computer:
+    other = Client(REMOTE_ADDR="203.0.113.50")
+    other.post(reverse("account_login"), {"login": PERSONAS_BY_KEY["hana"].email, "password": DEMO_PASSWORD})
+    assert other.get(reverse("mfa_activate_totp"))["Location"] == reverse("sign_in_reset_check_email")
+    assert other.get(reverse("home"))["Location"] == reverse("sign_in_reset_check_email")
+    # Her own browser sets up the new app.
+    assert hana.get(reverse("mfa_activate_totp")).status_code == 200
 
 
 def test_the_account_page_says_replace_and_the_replace_page_says_what_happens(demo_world) -> None:

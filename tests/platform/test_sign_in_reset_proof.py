@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tests.platform.reauth import reauthenticated
 from threshold.accounts import mfa_services
+from threshold.accounts.middleware import SIGN_IN_RESET_PROVEN_KEY
 from threshold.accounts.models import SignInReset, User, token_digest
 from threshold.audit.models import AuditEvent
 from threshold.demo.world import DEMO_PASSWORD
@@ -102,7 +103,10 @@ def test_the_emailed_link_lets_henry_set_up_a_new_authenticator_once(henry_reset
     used = browser.post(reverse("sign_in_reset_confirm"))
     assert used["Location"] == reverse("mfa_activate_totp")
     assert browser.get(reverse("mfa_activate_totp")).status_code == 200
-    assert mfa_services.sign_in_reset_pending(user=henry_reset) is None
+    # Proved in this browser alone: another with only his password must follow a link of its own.
+    proven_here = browser.session[SIGN_IN_RESET_PROVEN_KEY]
+    assert mfa_services.sign_in_reset_pending(user=henry_reset, proven_here=proven_here) is None
+    assert mfa_services.sign_in_reset_pending(user=henry_reset) is not None
     event = AuditEvent.objects.get(action="user.sign_in_reset_email_proven")
     assert event.record_id == str(henry_reset.pk)
 
@@ -166,3 +170,31 @@ def test_people_whose_sign_in_was_not_reset_have_nothing_to_prove(signed_in) -> 
     sid = reauthenticated(signed_in("sid"))
     assert sid.get(reverse("sign_in_reset_check_email"))["Location"] == reverse("home")
     assert sid.post(reverse("sign_in_reset_resend"))["Location"] == reverse("home")
+
+
+def test_after_henry_proves_his_address_only_his_browser_may_set_up_the_new_app(henry_reset) -> None:
+    henrys_browser = password_only(henry_reset)
+    henrys_browser.get(emailed_link())
+    assert henrys_browser.post(reverse("sign_in_reset_confirm"))["Location"] == reverse("mfa_activate_totp")
+    # Before he has scanned the code, someone else with only his password, in another browser:
+    stranger = password_only(henry_reset)
+    assert stranger.get(reverse("mfa_activate_totp"))["Location"] == reverse("sign_in_reset_check_email")
+    assert stranger.get(reverse("home"))["Location"] == reverse("sign_in_reset_check_email")
+    # Henry's own browser goes on.
+    assert henrys_browser.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_a_link_asked_for_in_another_browser_leaves_henrys_proof_in_his_own(
+    henry_reset, django_capture_on_commit_callbacks
+) -> None:
+    henrys_browser = password_only(henry_reset)
+    henrys_browser.get(emailed_link())
+    henrys_browser.post(reverse("sign_in_reset_confirm"))
+    other = password_only(henry_reset)
+    SignInReset.objects.filter(user=henry_reset).update(link_sent_at=timezone.now() - timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert other.post(reverse("sign_in_reset_resend"))["Location"] == reverse("sign_in_reset_check_email")
+    assert henrys_browser.get(reverse("mfa_activate_totp")).status_code == 200
+    # The new link, followed in the other browser (it reached Henry's mailbox), proves it there too.
+    other.get(emailed_link())
+    assert other.post(reverse("sign_in_reset_confirm"))["Location"] == reverse("mfa_activate_totp")

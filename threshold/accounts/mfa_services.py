@@ -84,11 +84,15 @@ def user_reset_sign_in(
 
 
 def sign_in_reset_send_link(
-    *, user: User, audit_context: AuditContext | None = None, base_url: str = ""
+    *, user: User, proven_here: object = None, audit_context: AuditContext | None = None, base_url: str = ""
 ) -> SignInReset:
-    """Email a new link (the old one stops working); for someone signed in with their password after a reset."""
+    """Email a new link (the old one stops working); for someone signed in with their password after a reset.
+
+    ``proven_here``: the reset the asking browser proved, if any. A reset proved in another browser is asked
+    to be proved again here: the new link is this browser's (the other keeps its own proof).
+    """
     with transaction.atomic(durable=True):
-        reset = sign_in_reset_pending(user=user)
+        reset = sign_in_reset_pending(user=user, proven_here=proven_here)
         if reset is None:
             raise ValidationError("Your sign-in has not been reset, so there is no link to send.")
         reset = SignInReset.objects.select_for_update().get(pk=reset.pk)
@@ -107,15 +111,18 @@ def sign_in_reset_send_link(
     return reset
 
 
-def sign_in_reset_prove(*, user: User, token: str, audit_context: AuditContext | None = None) -> SignInReset:
-    """Accept the emailed link for the signed-in person: they may now set up a new authenticator.
+def sign_in_reset_prove(
+    *, user: User, token: str, proven_here: object = None, audit_context: AuditContext | None = None
+) -> SignInReset:
+    """Accept the emailed link for the signed-in person: they may now set up a new authenticator, in this browser.
 
     The token must be the latest one sent for this person's pending reset and
-    not expired; it is cleared as it is used, so the link works once.
+    not expired; it is cleared as it is used, so the link works once. The caller
+    marks its session with the reset proved (``SIGN_IN_RESET_PROVEN_KEY``).
     """
     refused = ValidationError("This link has expired or has already been used. Ask for a new one.")
     with transaction.atomic(durable=True):
-        reset = sign_in_reset_pending(user=user)
+        reset = sign_in_reset_pending(user=user, proven_here=proven_here)
         if reset is None or not token:
             raise refused
         reset = SignInReset.objects.select_for_update().get(pk=reset.pk)
@@ -135,13 +142,18 @@ def sign_in_reset_prove(*, user: User, token: str, audit_context: AuditContext |
 
 
 def _new_link(*, reset: SignInReset) -> str:
-    """Make a new token for the reset, keep only its digest, and return it to be emailed."""
+    """Make a new token for the reset, keep only its digest, and return it to be emailed.
+
+    The reset is waiting to be proved again (by whichever browser follows the new link); a browser that proved it
+    before keeps its own proof in its session.
+    """
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     reset.token_digest = token_digest(token)
     reset.link_sent_at = now
     reset.link_expires_at = now + timedelta(minutes=settings.SIGN_IN_RESET_LINK_VALID_MINUTES)
-    reset.save(update_fields=["token_digest", "link_sent_at", "link_expires_at"])
+    reset.proven_at = None
+    reset.save(update_fields=["token_digest", "link_sent_at", "link_expires_at", "proven_at"])
     return token
 
 
@@ -178,6 +190,35 @@ def _send_link(*, user: User, reset: SignInReset, link: str) -> None:
             f"Hello {user.full_name},\n\n"
             + _link_paragraph(reset=reset, link=link)
             + "If you did not ask for this link, tell your organisation's administrator and change your password.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def authenticator_app_removed_by_owner(*, user: User) -> SignInReset:
+    """The person removed their own authenticator app ("Replace"): only this browser may set up the next one.
+
+    Recorded as a reset they made themselves, proved in this browser (they passed the second factor in it, and
+    confirmed it is them, to remove the app); the caller marks the session (``SIGN_IN_RESET_PROVEN_KEY``). Any
+    other browser signed in with the password alone must follow a link emailed to the address first, as after
+    an administrator's reset (ADR 0016). The person is told by email, so a removal they did not make is noticed.
+    Joins the caller's transaction (allauth's removal); its audit event is the removal's own.
+    """
+    reset = SignInReset.objects.create(user=user, reset_by=user, proven_at=timezone.now())
+    transaction.on_commit(lambda: _tell_of_removal(user=user, reset=reset))
+    return reset
+
+
+def _tell_of_removal(*, user: User, reset: SignInReset) -> None:
+    when = timezone.localtime(reset.created_at)
+    send_mail(
+        subject="Threshold: your authenticator app was removed",
+        message=(
+            f"Hello {user.full_name},\n\n"
+            f"The authenticator app on your Threshold account was removed on {when:%d %B %Y at %H:%M}, from a browser"
+            " signed in to your account. Only that browser can set up a new app without a link we email you.\n\n"
+            "If you did not do this, tell your organisation's administrator straight away and change your password.\n"
         ),
         from_email=None,
         recipient_list=[user.email],

@@ -13,6 +13,7 @@ from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 
 from threshold.accounts import selectors
+from threshold.accounts.models import SignInReset
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
 
@@ -22,6 +23,8 @@ SESSION_LAST_SEEN_KEY = "threshold_session_last_seen"
 # the idle limit when that is shorter, so a one-minute limit still holds an active session.
 LAST_SEEN_RESOLUTION_SECONDS = 60
 MFA_VERIFIED_KEY = "threshold_mfa_verified_user"
+# The sign-in reset this session proved the address for (ADR 0016): only it may then set up the new app.
+SIGN_IN_RESET_PROVEN_KEY = "threshold_sign_in_reset_proven"
 CURRENT_ORGANISATION_KEY = "threshold_current_organisation"
 TIMED_OUT_KEY = "threshold_timed_out"
 
@@ -127,6 +130,14 @@ def _url_name(request: HttpRequest) -> str | None:
         return None
 
 
+def reset_pending_here(request: HttpRequest) -> SignInReset | None:
+    """The signed-in person's sign-in reset this browser has still to prove (``selectors.sign_in_reset_pending``)."""
+    return selectors.sign_in_reset_pending(
+        user=request.user,  # type: ignore[arg-type]
+        proven_here=request.session.get(SIGN_IN_RESET_PROVEN_KEY),
+    )
+
+
 class MFARequiredMiddleware:
     """Send a signed-in user who has not completed MFA in this session to set it up.
 
@@ -150,12 +161,12 @@ class MFARequiredMiddleware:
                     # through allauth): start again rather than trust it.
                     logout(request)
                     return HttpResponseRedirect(reverse("account_login"))
-                if selectors.sign_in_reset_pending(user=user) is not None:
+                if reset_pending_here(request) is not None:
                     return HttpResponseRedirect(reverse("sign_in_reset_check_email"))
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
-            if name == "mfa_activate_totp" and selectors.sign_in_reset_pending(user=user) is not None:
+            if name == "mfa_activate_totp" and reset_pending_here(request) is not None:
                 # The password alone does not set up a new authenticator after
-                # a reset: the emailed link must be followed first.
+                # a reset: the emailed link must be followed first, in this browser.
                 return HttpResponseRedirect(reverse("sign_in_reset_check_email"))
         return self.get_response(request)
 

@@ -15,7 +15,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from threshold.accounts.middleware import MFA_VERIFIED_KEY, TIMED_OUT_KEY
+from threshold.accounts.middleware import MFA_VERIFIED_KEY, SIGN_IN_RESET_PROVEN_KEY, TIMED_OUT_KEY
 from threshold.accounts.models import User, UserSession
 from threshold.audit.context import Actor, AuditContext
 from threshold.audit.services import audit_record
@@ -119,18 +119,26 @@ def record_authenticator_removed(
 
     Clearing the mark that this session passed MFA makes the MFA middleware
     send the person to set up a new app before anything else, so removing the
-    last one never leaves a session working on a password alone.
+    last one never leaves a session working on a password alone; and only this
+    session may set it up without an emailed link.
     """
+    from threshold.accounts.mfa_services import authenticator_app_removed_by_owner
     from threshold.accounts.selectors import user_has_totp
 
+    details: dict[str, Any] = {"type": authenticator.type}
     if request is not None and not user_has_totp(user=user):
         request.session.pop(MFA_VERIFIED_KEY, None)
+        if authenticator.type == "totp":
+            # Only this browser may set up the next app; any other must follow an emailed link (ADR 0016).
+            reset = authenticator_app_removed_by_owner(user=user)
+            request.session[SIGN_IN_RESET_PROVEN_KEY] = reset.pk
+            details["sign_in_reset"] = reset.pk
     audit_record(
         context=_context(request, user),
         action="mfa.authenticator_removed",
         record_type="user",
         record_id=user.pk,
-        details={"type": authenticator.type},
+        details=details,
     )
 
 

@@ -190,10 +190,16 @@ def pending_role_grant(*, organisation: Organisation, grant_id: int) -> RoleGran
         raise Http404("No such role grant.") from None
 
 
-def sign_in_reset_pending(*, user: User) -> SignInReset | None:
-    """The reset the person has not yet proved their address for, if their latest reset is one."""
+def sign_in_reset_pending(*, user: User, proven_here: object = None) -> SignInReset | None:
+    """The reset this browser has still to prove the person's address for, before setting up a new app; or None.
+
+    A reset (an administrator's, or the person's own removal of their app) stands until an authenticator app is
+    set up again. It is proved in one browser, the one that followed its emailed link (``proven_here``: the
+    reset the session proved, ``SIGN_IN_RESET_PROVEN_KEY``); any other browser signed in with the password alone
+    must follow a link of its own, so the password alone never sets up an app after one was removed.
+    """
     latest = SignInReset.objects.filter(user=user).order_by("-created_at", "-pk").first()
-    if latest is None or latest.proven_at is not None:
+    if latest is None or latest.pk == proven_here or user_has_totp(user=user):
         return None
     return latest
 

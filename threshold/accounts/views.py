@@ -20,7 +20,12 @@ from django.views.decorators.http import require_POST
 
 from threshold.accounts import invitations, mfa_services, selectors, services
 from threshold.accounts.forms import AcceptInvitationForm, InvitationForm, RoleChangeForm, SwitchOrganisationForm
-from threshold.accounts.middleware import CURRENT_ORGANISATION_KEY, MFA_VERIFIED_KEY
+from threshold.accounts.middleware import (
+    CURRENT_ORGANISATION_KEY,
+    MFA_VERIFIED_KEY,
+    SIGN_IN_RESET_PROVEN_KEY,
+    reset_pending_here,
+)
 from threshold.accounts.models import RoleGrant, User
 from threshold.accounts.role_grants import is_checked_role
 from threshold.accounts.roles import ROLE_DESCRIPTIONS
@@ -297,7 +302,7 @@ SIGN_IN_RESET_SESSION_KEY = "threshold_sign_in_reset_token"
 def sign_in_reset_check_email(request: HttpRequest) -> HttpResponse:
     """After a reset: tell the person to open the link we emailed them, with a button to send a new one."""
     user: User = request.user  # type: ignore[assignment]
-    if mfa_services.sign_in_reset_pending(user=user) is None:
+    if reset_pending_here(request) is None:
         return redirect("home")
     return render(request, "accounts/sign_in_reset_check_email.html", {"email": user.email})
 
@@ -309,10 +314,13 @@ def sign_in_reset_resend(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
         mfa_services.sign_in_reset_send_link(
-            user=user, audit_context=AuditContext.from_request(request), base_url=request.build_absolute_uri("/")
+            user=user,
+            proven_here=request.session.get(SIGN_IN_RESET_PROVEN_KEY),
+            audit_context=AuditContext.from_request(request),
+            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
-        if mfa_services.sign_in_reset_pending(user=user) is None:
+        if reset_pending_here(request) is None:
             return redirect("home")
         return render(
             request,
@@ -344,17 +352,24 @@ def sign_in_reset_confirm(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/sign_in_reset_link_invalid.html", status=404)
         return render(request, "accounts/sign_in_reset_sign_in_first.html")
     user: User = request.user
-    reset = mfa_services.sign_in_reset_pending(user=user)
+    reset = reset_pending_here(request)
     if reset is None or not token or not reset.link_is_usable():
         request.session.pop(SIGN_IN_RESET_SESSION_KEY, None)
         return render(request, "accounts/sign_in_reset_link_invalid.html", {"signed_in": reset is not None}, status=404)
     if request.method == "POST":
         try:
-            mfa_services.sign_in_reset_prove(user=user, token=token, audit_context=AuditContext.from_request(request))
+            proven = mfa_services.sign_in_reset_prove(
+                user=user,
+                token=token,
+                proven_here=request.session.get(SIGN_IN_RESET_PROVEN_KEY),
+                audit_context=AuditContext.from_request(request),
+            )
         except ValidationError:
             request.session.pop(SIGN_IN_RESET_SESSION_KEY, None)
             return render(request, "accounts/sign_in_reset_link_invalid.html", {"signed_in": True}, status=404)
         request.session.pop(SIGN_IN_RESET_SESSION_KEY, None)
+        # This browser, and no other, may now set up the new app.
+        request.session[SIGN_IN_RESET_PROVEN_KEY] = proven.pk
         messages.success(request, "Thank you: your email address is confirmed. Now set up your authenticator app.")
         return redirect("mfa_activate_totp")
     return render(request, "accounts/sign_in_reset_confirm.html", {"email": user.email})
@@ -462,7 +477,7 @@ class ActivateTOTPView(allauth_totp_views.ActivateTOTPView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """After an administrator's reset, the emailed link must be followed before a new authenticator (ADR 0016)."""
-        if request.user.is_authenticated and mfa_services.sign_in_reset_pending(user=request.user) is not None:
+        if request.user.is_authenticated and reset_pending_here(request) is not None:
             return redirect("sign_in_reset_check_email")
         return super().dispatch(request, *args, **kwargs)
 
