@@ -297,20 +297,6 @@ def test_the_dry_run_promises_what_the_import_will_refuse(persona: Any, tmp_path
     assert dry["errors"][0]["message"].startswith("Someone has worked on this record in Threshold")
 
 
-def test_a_name_corrected_on_one_row_leaves_the_person_other_rows_share(persona: Any, tmp_path: Path) -> None:
-    second = row(Ref="NL-002", Date_received="2020-01-10", Date_decided="2020-01-10", Date_closed="2020-06-30")
-    lado_import(write(tmp_path, "first.xlsx", [FIRST, second]), *as_mo(persona))
-    person = contact_of("NL-001").subject
-    assert contact_of("NL-002").subject_id == person.pk
-    corrected = row(
-        Ref="NL-002", Date_received="2020-01-10", Date_decided="2020-01-10", Date_closed="2020-06-30", Forename="Jon"
-    )
-    lado_import(write(tmp_path, "corrected.xlsx", [FIRST, corrected]), *as_mo(persona))
-    person.refresh_from_db()
-    assert person.full_name == "John Smith"
-    assert contact_of("NL-002").adult_name == "Jon Smith"
-
-
 def test_what_only_a_case_keeps_is_a_problem_on_a_consultation(persona: Any, tmp_path: Path) -> None:
     consultation = row(Ref="C-8", Tier="C", Why_consultation="Practice issue", Outcome="", Date_closed="")
     summary = lado_import(write(tmp_path, "c.xlsx", [consultation]), "--dry-run")

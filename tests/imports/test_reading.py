@@ -26,6 +26,16 @@ def test_a_csv_excel_saved_on_windows_reads_its_pound_signs_and_accents() -> Non
     ]
 
 
+def test_a_utf_8_csv_with_one_windows_byte_pasted_in_is_refused_not_read_with_its_names_garbled() -> None:
+    # Zoë and Siân in UTF-8, and a "£" pasted in from a Windows file on the last row.
+    content = "Reference,Surname,Summary\r\nC-1,Zoë,x\r\nC-2,Siân,y\r\n".encode() + "C-3,Ng,Lent £20\r\n".encode(
+        "cp1252"
+    )
+
+    with pytest.raises(reading.UnreadableFile, match="save it again as CSV UTF-8"):
+        open_table(content)
+
+
 def test_excels_byte_order_mark_is_not_part_of_the_first_header() -> None:
     content = "\ufeffReference;Surname\r\nC-1;Zoë\r\n".encode()
 
@@ -129,6 +139,20 @@ def test_a_header_row_of_thousands_of_repeated_titles_is_numbered_in_one_pass() 
     assert headers[3_000] == "Notes (2) (2)"  # a title that is already a numbered one is numbered in turn
     assert headers[3_001:] == (f"Column {reading._letter(3_001)}", "Summary")
     assert len(set(headers)) == len(headers)
+
+
+@pytest.mark.parametrize("year", [1975, 1975.0, "1975", 2019])
+def test_a_year_alone_is_refused_not_read_as_a_day_in_1905(year: object) -> None:
+    # Excel keeps "1975" typed in a General cell as the number 1975: as a serial date, 28 May 1905.
+    with pytest.raises(CellError, match=r"^is a year only: enter the full date, like 27/03/2024$"):
+        read_date(year)
+
+
+@pytest.mark.parametrize("number", [1, 365, 9999, 2100])
+def test_a_number_before_a_five_digit_serial_is_not_a_date(number: int) -> None:
+    with pytest.raises(CellError, match=r"^must be a date, like 27/03/2024$"):
+        read_date(number)
+    assert read_date(43845) == read_date("43845") == dt.date(2020, 1, 15)
 
 
 @pytest.mark.parametrize("slip", ["01/01/0001", "0219-03-27", "27/03/1066", dt.date(1899, 12, 31)])

@@ -17,6 +17,7 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,12 @@ _MAX_RATIO = 200
 _MAX_PART_READ = 1024 * 1024
 _HEADER_SCAN = 20
 _DECODE_SLICE = 64 * 1024
+# A letter beyond ASCII written as UTF-8 (two or three bytes): Windows text almost never holds such a pair.
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+_MIXED = (
+    "The file mixes two kinds of text encoding, so some names in it cannot be read: open it in Excel and save it "
+    "again as CSV UTF-8 (Comma delimited), or as .xlsx"
+)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _MACRO_TYPES = ("macroEnabled", "vbaProject")
@@ -148,6 +155,10 @@ def _encoding(content: bytes) -> str:
             decoder.decode(view[start : start + _DECODE_SLICE])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
+        if _UTF8_LETTER.search(content):
+            # Mostly UTF-8 with a stray byte (a cell pasted from a Windows file): read as Windows text, every
+            # accented name in it would be stored garbled ("Zoë" as "ZoÃ«"), and names are what matching reads.
+            raise UnreadableFile(_MIXED) from None
         return "cp1252"  # what Excel on Windows saves as "CSV" (not "CSV UTF-8")
     return "utf-8"
 

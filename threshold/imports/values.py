@@ -18,8 +18,11 @@ from threshold.imports.columns import Column, Kind, folded, suggested_code
 
 # Excel's day 0 (its 1900 leap-year bug is why it is the 30th, not the 31st).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Serial numbers of dates from 1900 to 2099, so a stray number is not read as a date in another century.
-_SERIALS = range(1, 73051)
+# Serial numbers of dates from 18 May 1927 (10000, the first of five digits) to 2099: no adult working with
+# children now was born before, and a smaller number is a stray one, most often a year alone (1975 would be
+# 28 May 1905), not a date in another century. The same range whether Excel keeps the number or a CSV spells it.
+_SERIALS = range(10000, 73051)
+_YEARS = range(1900, 2100)
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _TEXT_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%d %B, %Y")
@@ -82,6 +85,8 @@ def _read_date(raw: object) -> dt.date | None:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if int(raw) in _SERIALS:
             return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+        if raw == int(raw) and int(raw) in _YEARS:
+            raise CellError(f"is a year only: enter the full date, like {EXAMPLE_DATE}")
         raise CellError(f"must be a date, like {EXAMPLE_DATE}")
     text = cell_text(raw)
     if not text:
@@ -95,6 +100,8 @@ def _read_date(raw: object) -> dt.date | None:
             return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     except ValueError:
         raise CellError(f"must be a real date, like {EXAMPLE_DATE}") from None
+    if text.isdigit() and len(text) == 4 and int(text) in _YEARS:
+        raise CellError(f"is a year only: enter the full date, like {EXAMPLE_DATE}")
     for pattern in _TEXT_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern).date()

@@ -29,11 +29,18 @@ from threshold.imports.services.writing import source_rerun, tidy_name
 from threshold.imports.setting_checking import RECORD_COLUMNS
 from threshold.imports.setting_columns import SETTING_COLUMNS
 from threshold.people.models import Person
+from threshold.people.subjects import possible_members
 
 _DECIDED = ("decision", "rationale", "previous_concerns")
 _CONCLUDED = ("outcome", "concluded_on", "dbs_referred_on", "tra_referred_on")
 _NAME = ("adult_first_name", "adult_last_name", "adult_name")
 _RECORD_FIELDS = {name: name for name in RECORD_COLUMNS}
+
+
+def _adult_is_the_concerns_own(concern: Concern) -> bool:
+    """Whether the concern's person record is about no other concern or allegation (its own allegation aside)."""
+    person = Person.objects.get(pk=concern.subject_id)
+    return not (person.concerns.exclude(pk=concern.pk).exists() or person.allegations.exclude(concern=concern).exists())
 
 
 class SettingRows(SettingWriter):
@@ -71,6 +78,17 @@ class SettingRows(SettingWriter):
                                  "change the allegation in Threshold, not by import")  # fmt: skip
         concern = record.concern
         assert concern is not None  # a setting's record is a concern's
+        renamed = [name for name in _NAME if values.get(name) != previous.get(name)]
+        if renamed and not (record.made_person and _adult_is_the_concerns_own(concern)):
+            # The concern would stay with the old person record, which rule 2 and the routing read.
+            return self._problem(checked, renamed[0], f"{SETTING_COLUMNS.by_name[renamed[0]].label} has changed "
+                                 "since it was imported, and other records are about the same person: correct "
+                                 "the person in Threshold")  # fmt: skip
+        if renamed and self._could_be_the_head(adult_name(values)) != self._could_be_the_head(adult_name(previous)):
+            # Who the concern goes to (section 13.3) was decided by the name first imported.
+            return self._problem(checked, renamed[0], f"{SETTING_COLUMNS.by_name[renamed[0]].label} has changed "
+                                 "whether the concern could be about the headteacher or manager: undo the import "
+                                 "and import the corrected file")  # fmt: skip
         if worked_on_since(
             since=record.imported_at,
             concerns=[concern.pk],
@@ -157,11 +175,13 @@ class SettingRows(SettingWriter):
             allegation = Allegation.objects.select_for_update().get(pk=record.allegation_id)
             self._audit_update(allegation, checked, apply_changes(allegation, {"summary": values["summary"]}))
 
+    def _could_be_the_head(self, name: str) -> bool:
+        """Whether a concern about someone of this name goes above the setting (section 13.3), as ``create`` asks."""
+        return bool(possible_members(name=tidy_name(name), organisations=(), members=self.heads))
+
     def _person_follows(self, checked: CheckedRow, concern: Concern) -> None:
-        """The person this row's import made follows the corrected name, while no other record is about them."""
+        """The person this row's import made follows the corrected name (``update_problems``: theirs alone)."""
         person = Person.objects.select_for_update().get(pk=concern.subject_id)
-        if person.concerns.exclude(pk=concern.pk).exists() or person.allegations.exclude(concern=concern).exists():
-            return
         changes = apply_changes(person, {"full_name": tidy_name(adult_name(checked.values))})
         self._audit_update(person, checked, changes)
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.allegations.models import Allegation, OutcomeRecord
 from threshold.audit.context import AuditContext, context_for
@@ -29,7 +30,7 @@ from threshold.people.models import Person
 
 
 def undo_problem(run: ImportRun) -> str:
-    """Why the run cannot be undone now, or "" when it can."""
+    """Why the run cannot be undone now by its starter (the only one who may), or "" when it can."""
     if run.status not in (RunStatus.IMPORTED, RunStatus.FAILED):
         return "Only a finished or stopped import can be undone"
     if ImportedRecord.objects.filter(last_run=run).exclude(run=run).exists():
@@ -37,6 +38,10 @@ def undo_problem(run: ImportRun) -> str:
     records = ImportedRecord.objects.filter(run=run)
     if records.exclude(last_run=run).exists():
         return "A later import has changed records this one brought in: undo that one first"
+    # Before whether anyone has worked on them: a record about the starter (written, and hidden from them) is one
+    # they may neither remove nor be told a colleague is working on. Said from the start, it tells them nothing new.
+    if not _none_about_the_starter(run):
+        return "This import brought in records you may not change: it cannot be undone as a whole"
     if worked_on_since(since=run.created_at, **_brought_in(run), people=_people_made(run)):
         return "Someone has worked on records this import brought in since: it can no longer be undone as a whole"
     return ""
@@ -54,6 +59,15 @@ def _brought_in(run: ImportRun) -> dict[str, list[int]]:
         "contacts": list(records.values_list("contact_id", flat=True)),
         "cases": list(records.exclude(case=None).values_list("case_id", flat=True)),
     }
+
+
+def _none_about_the_starter(run: ImportRun) -> bool:
+    """Whether no record the run brought in is about its starter, or could be (rule 2: written, hidden from them)."""
+    if run.started_by is None:  # a run started on the command line without ``--as``: nobody's own records
+        return True
+    about = fetch.records_about(run.started_by)
+    kinds = {"contacts": "contact", "cases": "case", "concerns": "concern", "allegations": "allegation"}
+    return not any({str(pk) for pk in ids} & about[kinds[kind]] for kind, ids in _brought_in(run).items())
 
 
 def _people_made(run: ImportRun) -> set[int]:
@@ -92,7 +106,9 @@ def import_undo(
         run.status = RunStatus.UNDONE
         run.undone_at = timezone.now()
         run.upload = b""
-        run.save(update_fields=["status", "undone_at", "upload"])
+        # The problems go with the file: their messages may quote its cells.
+        run.problems = []
+        run.save(update_fields=["status", "undone_at", "upload", "problems"])
         audit_run_event(
             context=context_for(actor, audit_context),
             run=run,

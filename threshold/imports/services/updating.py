@@ -41,6 +41,8 @@ _DATE_FIELDS = frozenset({"adult_date_of_birth", "incident_date", "concluded_on"
 # The columns a decision is made of: a change to any of them is recorded as a new decision superseding the last.
 _DECISION_COLUMNS = ("decision", "decided_on", "consultation_reason", "police_involved", "csc_involved")
 _CONCLUSION_COLUMNS = ("outcome", "concluded_on")
+# The columns that say who the adult is: their person record follows them, or the row is refused.
+_ADULT_COLUMNS = ("adult_last_name", "adult_first_name", "adult_name", "adult_date_of_birth")
 
 
 def _problem(writer: Writer, checked: CheckedRow, column: str, message: str) -> list[Problem]:
@@ -104,6 +106,12 @@ def update_problems(writer: Writer, record: ImportedRecord, checked: CheckedRow)
     # A LADO service's record is a contact's.
     assert contact is not None
     assert record.contact_id is not None
+    adult = [column for column in _ADULT_COLUMNS if checked.values.get(column) != previous.get(column)]
+    if adult and not (record.made_person and _adult_is_the_contacts_own(contact)):
+        # The contact and case would say one adult and their person record another, and rule 2 reads the person
+        # record: a row corrected to name a colleague would stay in front of them.
+        return _problem(writer, checked, adult[0], f"{BY_NAME[adult[0]].label} has changed since it was imported, "
+                        "and other records are about the same adult: correct the adult in Threshold")  # fmt: skip
     cases = [record.case_id] if record.case_id else []
     people = [contact.subject_id] if record.made_person else []
     if worked_on_since(since=record.imported_at, contacts=[record.contact_id], cases=cases, people=people):
@@ -126,25 +134,55 @@ def row_update(
     changed = {name for name in {*values, *previous} if values.get(name) != previous.get(name)}
     name = tidy_name(adult_name(values))
     _contact_follows(writer, checked, contact, changed, name)
-    if record.made_person and changed & {"adult_first_name", "adult_last_name", "adult_name", "adult_date_of_birth"}:
+    if record.made_person and changed & set(_ADULT_COLUMNS):
         _person_follows(writer, checked, contact, name)
     level = values.get("decision", "")
     opened = False
+    added: list[str] = []
     if level and changed & set(_DECISION_COLUMNS):
         if level in CASE_LEVELS and case is None:
             case = writer.open_case(checked, contact, writer.lado(values, contact.subject))
             record.case, opened = case, True
         writer.decide(checked, contact, case, supersedes=contact.decisions.order_by("-recorded_at", "-pk").first())
+        added.append("decision")
     if case is not None:
         if opened:
             # A consultation corrected to a case: the case starts with everything the row gives.
-            writer.case_rows(checked, case, previous=None)
+            added += writer.case_rows(checked, case, previous=None)
         else:
-            _case_follows(writer, checked, case, previous, changed, name)
+            added += _case_follows(writer, checked, case, previous, changed, name)
         case_deadlines_sync(case)
+    if added:
+        _audit_added(writer, checked, contact, case, added)
     contact_deadlines_sync(contact)
     source_rerun(record, writer.run, checked, "case")
     return []
+
+
+def _audit_added(writer: Writer, checked: CheckedRow, contact: Contact, case: Case | None, added: list[str]) -> None:
+    """Audit the history rows a re-run added (a superseding decision, an investigation, a referral...), by kind.
+
+    Fields that changed are audited as they change; these rows are new, so the event names what was added.
+    """
+    details = {**writer.event_details(checked), "added": added}
+    if case is None:
+        record_contact_event(
+            actor=writer.recorded_by,
+            contact=contact,
+            action="contact.import_updated",
+            audit_context=writer.audit_context,
+            details=details,
+        )
+        return
+    record_case_event(
+        actor=writer.recorded_by,
+        case=case,
+        action="case.import_updated",
+        audit_context=writer.audit_context,
+        details=details,
+        text=f"Added from the service's earlier records ({source_text(writer.run, checked.number)}): "
+        f"{', '.join(dict.fromkeys(added))}.",
+    )
 
 
 def _contact_follows(writer: Writer, checked: CheckedRow, contact: Contact, changed: set[str], name: str) -> None:
@@ -180,13 +218,11 @@ def _contact_follows(writer: Writer, checked: CheckedRow, contact: Contact, chan
 def _person_follows(writer: Writer, checked: CheckedRow, contact: Contact, name: str) -> None:
     """The adult's person record, made by this row's import, follows its corrected name and date of birth.
 
-    Only while it is this contact's alone: a person other rows (or cases) share is another row's adult too,
-    and keeps its name. Saved, so a new name rewrites its keys (and a clearance of it must be decided again);
-    audited by field name.
+    ``update_problems`` has refused the row unless the person is this contact's alone (a person other rows or
+    cases share is another row's adult too). Saved, so a new name rewrites its keys (and a clearance of it must
+    be decided again); audited by field name.
     """
     person = Person.objects.select_for_update().get(pk=contact.subject_id)
-    if person.lado_contacts.exclude(pk=contact.pk).exists() or person.lado_cases.exclude(contact=contact).exists():
-        return
     changes = apply_changes(person, {"full_name": name, "date_of_birth": checked.values.get("adult_date_of_birth")})
     if changes:
         # The batch's earlier adults were read before this row renamed one: later rows look them up afresh.
@@ -203,9 +239,18 @@ def _person_follows(writer: Writer, checked: CheckedRow, contact: Contact, name:
         )
 
 
+def _adult_is_the_contacts_own(contact: Contact) -> bool:
+    """Whether the contact's person record is about no other contact or case (its own case aside)."""
+    person = Person.objects.get(pk=contact.subject_id)
+    return not (
+        person.lado_contacts.exclude(pk=contact.pk).exists() or person.lado_cases.exclude(contact=contact).exists()
+    )
+
+
 def _case_follows(
     writer: Writer, checked: CheckedRow, case: Case, previous: Mapping[str, Any], changed: set[str], name: str
-) -> None:
+) -> list[str]:
+    """The case follows the row's changed fields (audited as they change); the history rows added, by kind."""
     values = checked.values
     fresh = writer.case_values(values)
     wanted: dict[str, Any] = {
@@ -238,7 +283,7 @@ def _case_follows(
             details=writer.event_details(checked),
             text=f"Updated from the service's earlier records ({source_text(writer.run, checked.number)}): {named}.",
         )
-    writer.case_rows(checked, case, previous)
+    return writer.case_rows(checked, case, previous)
 
 
 def _label(field: str) -> str:

@@ -366,13 +366,15 @@ class Writer:
             ).save()
         return case
 
-    def case_rows(self, checked: CheckedRow, case: Case, previous: Mapping[str, Any] | None) -> None:
+    def case_rows(self, checked: CheckedRow, case: Case, previous: Mapping[str, Any] | None) -> list[str]:
         """The risk measure, investigations, referrals, conclusion and notes the row gives that ``previous`` did not.
 
         "Police involved" is a criminal investigation and "children's social care involved" a strategy
-        discussion, as the LADO report counts them; the log does not say more, and their notes say so.
+        discussion, as the LADO report counts them; the log does not say more, and their notes say so. Returns
+        what it added, by kind of row ("investigation", "chronology entry", ...), for a re-run's audit event.
         """
         values, before = checked.values, previous or {}
+        added: list[str] = []
         for column, kind in _INVOLVED:
             if values.get(column) and not before.get(column):
                 Investigation(
@@ -382,6 +384,7 @@ class Writer:
                     recorded_at=at_midday(values.get("decided_on") or values["received_on"]),
                     recorded_by=self.recorded_by,
                 ).save()
+                added.append("investigation")
         notes = values.get("chronology_notes")
         if notes and notes != before.get("chronology_notes"):
             chronology_record_event(
@@ -390,6 +393,7 @@ class Writer:
                 actor=self.recorded_by,
                 occurred_at=at_midday(values["received_on"]),
             )
+            added.append("chronology entry")
         suspended = values.get("suspended_on")
         if suspended and suspended != before.get("suspended_on"):
             RiskMeasure(
@@ -400,6 +404,7 @@ class Writer:
                 recorded_at=at_midday(suspended),
                 recorded_by=self.recorded_by,
             ).save()
+            added.append("risk measure")
         for column, body in _BODIES:
             day = values.get(column)
             if day and day != before.get(column):
@@ -411,6 +416,7 @@ class Writer:
                     recorded_at=at_midday(day),
                     recorded_by=self.recorded_by,
                 ).save()
+                added.append("referral")
         outcome, concluded = str(values.get("outcome") or ""), values.get("concluded_on")
         if concluded and (outcome, concluded) != (before.get("outcome"), before.get("concluded_on")):
             Conclusion(
@@ -421,5 +427,7 @@ class Writer:
                 recorded_at=at_midday(concluded),
                 recorded_by=self.recorded_by,
             ).save()
+            added.append("conclusion")
+        return added
 
     # ------------------------------------------------------------------ updating
