@@ -152,6 +152,21 @@ def test_an_upload_over_the_limit_is_stopped_as_it_arrives_and_explained(records
     assert not store.exists() or list(store.iterdir()) == []
 
 
+def test_many_files_in_one_upload_are_received_only_up_to_the_limit_between_them(
+    records, signed_in, store, settings
+) -> None:
+    settings.DOCUMENT_MAX_BYTES = 64 * 1024
+    parts = [files.upload(f"part{n}.pdf", b"%PDF-1.4\n" + b"0" * (40 * 1024)) for n in range(5)]
+
+    response = signed_in("hana").post(
+        _upload_url("allegation", records["allegation_chris"]), {"uploaded_file": parts, "title": "Parts"}
+    )
+
+    assert response.status_code == 200
+    assert "The selected file must be smaller than 64 KB" in response.content.decode()
+    assert not Document.objects.filter(title="Parts").exists()
+
+
 def test_an_upload_without_the_form_token_is_refused(records, signed_in, store) -> None:
     client = signed_in("hana", Client(enforce_csrf_checks=True))
 

@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 import time_machine
+from django.core.files.uploadhandler import FileUploadHandler
 from django.core.management import call_command
 from django.test import Client, TestCase
 from django.urls import reverse
@@ -160,6 +161,37 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_beside_the_field(signed_in:
     page = response.content.decode()
     assert "There is a problem" in page
     assert "The file is not a spreadsheet" in page
+    assert not ImportRun.objects.exists()
+
+
+class Received(FileUploadHandler):
+    """After the limit's handler: how much of the upload reached the handlers that write it to memory or disk."""
+
+    seen = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        Received.seen += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def test_a_file_over_the_limit_is_refused_beside_the_field_as_it_arrives(signed_in: Any, settings: Any) -> None:
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    settings.FILE_UPLOAD_HANDLERS = ["tests.imports.test_import_pages.Received", *settings.FILE_UPLOAD_HANDLERS]
+    Received.seen = 0
+    response = upload(signed_in("mo"), b"Reference,Surname\n" + b"C-1,Smith\n" * 200_000)
+    assert response.status_code == 400
+    assert "The file must be smaller than 1 MB: split it into parts" in response.content.decode()
+    assert not ImportRun.objects.exists()
+    # Nothing past the limit was written anywhere (the file was 2 MB).
+    assert Received.seen <= 1024 * 1024
+
+
+def test_an_upload_without_the_form_token_is_refused(signed_in: Any) -> None:
+    mo = signed_in("mo", Client(enforce_csrf_checks=True))
+    assert upload(mo, messy_workbook()).status_code == 403
     assert not ImportRun.objects.exists()
 
 

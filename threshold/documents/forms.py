@@ -33,6 +33,13 @@ class DocumentUploadForm(WrittenForm):
 
     def __init__(self, *args: Any, file_too_large: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.file_too_large = file_too_large
         if file_too_large:
-            # The upload handler stopped receiving the file, so it arrives missing: say why.
+            # The upload handler stopped receiving the file, so it may arrive missing: say why.
             self.fields["uploaded_file"].error_messages["required"] = too_large_message()
+
+    def clean_uploaded_file(self) -> Any:
+        """Refuse a request whose files were received only up to the limit (``core.uploads``), whatever came whole."""
+        if self.file_too_large:
+            raise forms.ValidationError(too_large_message())
+        return self.cleaned_data["uploaded_file"]

@@ -8,45 +8,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
-from threshold.core.submissions import submission_protect
+from threshold.core.uploads import size_limited_upload, upload_too_large
 from threshold.documents import services
 from threshold.documents.forms import DocumentUploadForm
 from threshold.documents.records import record_for_change, record_label, record_page
-from threshold.documents.uploads import SizeLimitUploadHandler
 
 
 @login_required
-@csrf_exempt
+@size_limited_upload(services.max_upload_bytes)
 def document_upload(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
     """Upload investigation notes, minutes or a letter to a record the user may change.
 
-    The size limit is enforced while the upload arrives, which means adding an
-    upload handler before the CSRF check reads the body: the view is exempted
-    from the middleware and ``csrf_protect`` checks the token inside, as
-    Django's documentation on modifying upload handlers describes.
+    The size limit is enforced while the upload arrives (``core.uploads``).
     """
-    limiter = SizeLimitUploadHandler(request, limit=services.max_upload_bytes())
-    request.upload_handlers = [limiter, *request.upload_handlers]
-    return _document_upload(request, record_type, record_id, limiter)
-
-
-@csrf_protect
-@submission_protect
-def _document_upload(
-    request: HttpRequest, record_type: str, record_id: int, limiter: SizeLimitUploadHandler
-) -> HttpResponse:
     user = signed_in_user(request)
     record = record_for_change(
         user=user, record_type=record_type, record_id=record_id, allowed=services.RECORD_TYPES, request=request
     )
-    form = DocumentUploadForm(request.POST or None, request.FILES or None, file_too_large=limiter.exceeded)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, file_too_large=upload_too_large(request))
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_upload(

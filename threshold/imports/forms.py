@@ -34,9 +34,18 @@ class UploadForm(WrittenForm):
     saved_mapping = forms.ChoiceField(label="Use a saved mapping", required=False)
 
     def __init__(
-        self, *args: Any, organisations: Sequence[Organisation], mappings: Sequence[SavedMapping], **kwargs: Any
+        self,
+        *args: Any,
+        organisations: Sequence[Organisation],
+        mappings: Sequence[SavedMapping],
+        file_too_large: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.file_too_large = file_too_large
+        if file_too_large:
+            # The upload stopped being received at the limit (``core.uploads``), so it may arrive missing: say why.
+            self.fields["file"].error_messages["required"] = _too_large()
         organisation = cast(forms.ChoiceField, self.fields["organisation"])
         saved = cast(forms.ChoiceField, self.fields["saved_mapping"])
         organisation.choices = [(str(org.pk), org.name) for org in organisations]
@@ -53,13 +62,15 @@ class UploadForm(WrittenForm):
         return str(self.cleaned_data.get("organisation") or self.only)
 
     def clean_file(self) -> Any:
-        """Refuse a file over the size limit before reading it."""
+        """Refuse a file over the size limit before reading it (received only up to it: ``core.uploads``)."""
         upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
-            raise forms.ValidationError(
-                f"The file must be smaller than {max_bytes() // (1024 * 1024)} MB: split it into parts"
-            )
+        if self.file_too_large or upload.size > max_bytes():
+            raise forms.ValidationError(_too_large())
         return upload
+
+
+def _too_large() -> str:
+    return f"The file must be smaller than {max_bytes() // (1024 * 1024)} MB: split it into parts"
 
 
 class ColumnsForm(WrittenForm):

@@ -23,10 +23,12 @@ from threshold.core.errors import ConflictError
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
 from threshold.core.pages import conflict_page
+from threshold.core.uploads import size_limited_upload, upload_too_large
 from threshold.imports.forms import ColumnsForm, SaveMappingForm, UploadForm, ValuesForm, VersionForm
 from threshold.imports.kinds import LADO, SETTING, kind_for, kind_rules
 from threshold.imports.models import ImportRun
 from threshold.imports.presenters import run_page_context
+from threshold.imports.reading import max_bytes
 from threshold.imports.selectors import importing_organisations, my_run, my_runs, saved_mappings
 from threshold.imports.services.mapping import import_map, import_start, mapping_save, value_choices
 from threshold.imports.services.running import check_queue, import_queue, problem_rows
@@ -49,17 +51,27 @@ def _conflict(request: HttpRequest, run: ImportRun, page: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@size_limited_upload(max_bytes)
 def import_list(request: HttpRequest) -> HttpResponse:
     """The person's recent imports, and the form to upload a spreadsheet.
 
-    For LADO managers, and for who handles a setting's concerns (its head and DSLs, the trust's leads).
+    For LADO managers, and for who handles a setting's concerns (its head and DSLs, the trust's leads). The file
+    is received only up to the size limit (``core.uploads``).
     """
     user = signed_in_user(request)
     organisations = importing_organisations(user)
     if not organisations:
         raise PermissionDenied
     mappings = list(saved_mappings(user).order_by("name"))
-    form = UploadForm(request.POST or None, request.FILES or None, organisations=organisations, mappings=mappings)
+    # Bound on any POST: one whose only file was cut off at the limit arrives with nothing in it at all.
+    posted = request.method == "POST"
+    form = UploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        organisations=organisations,
+        mappings=mappings,
+        file_too_large=upload_too_large(request),
+    )
     if request.method == "POST" and form.is_valid():
         organisation = next(org for org in organisations if str(org.pk) == form.cleaned_data["organisation"])
         saved = next((m for m in mappings if str(m.pk) == form.cleaned_data["saved_mapping"]), None)
