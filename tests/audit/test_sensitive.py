@@ -5,10 +5,15 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from tests.lado.test_contacts import COMPLETE
+from threshold.allegations.models import Allegation
+from threshold.allegations.services import ReferralDetails, referral_make
 from threshold.audit.context import Actor, AuditContext
+from threshold.audit.models import AuditEvent
 from threshold.audit.sensitive import sensitive_fields
 from threshold.audit.services import audit_record
 from threshold.audit.verify import verify_chain
+from threshold.lado.models import Contact
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +71,11 @@ def test_an_adults_name_on_a_case_is_not_hidden_by_the_registry(persona) -> None
         ("person", "date_of_birth"),
         ("user", "password"),
         ("child", "full_name"),
+        ("contact", "referrer_contact"),
+        ("contact", "referrer_name"),
+        ("allegation", "agency_contact"),
+        ("support", "representative_contact"),
+        ("person", "email"),
     ],
 )
 def test_the_registry_names_the_sensitive_fields_of_each_record_type(record_type: str, field: str) -> None:
@@ -79,3 +89,18 @@ def test_an_unauthenticated_user_as_actor_is_refused_clearly() -> None:
         audit_record(context=AuditContext(actor=Actor.anonymous()), action="auth.sign_in_failed").actor_label
         == "anonymous"
     )
+
+
+def test_a_superseding_referral_keeps_the_referrers_name_and_contact_details_out_of_the_trail(persona, ids) -> None:
+    allegation = Allegation.objects.get(pk=ids["allegation_nell"])
+    contact = Contact.objects.get(referral=referral_make(actor=persona("nina"), allegation=allegation))
+    details: ReferralDetails = {
+        **COMPLETE,
+        "referrer_name": "Rita Referrer",
+        "referrer_contact": "rita.referrer@example.com 07700 900123",
+    }
+    referral_make(actor=persona("nina"), allegation=allegation, details=details)
+    event = AuditEvent.objects.get(action="contact.referral_updated", record_id=str(contact.pk))
+    assert {"referrer_name", "referrer_contact"} <= set(event.excluded_fields)
+    assert "Rita" not in str(event.changes)
+    assert "07700" not in str(event.changes)

@@ -39,6 +39,12 @@ ALWAYS: frozenset[str] = frozenset(
         # Where someone lives.
         "address",
         "adult_address",
+        # Third parties' names and how to reach them: a referrer, an agency's contact, the adult's representative.
+        "referrer_name",
+        "referrer_contact",
+        "agency_contact",
+        "representative_name",
+        "representative_contact",
     }
 )
 
@@ -49,6 +55,8 @@ BY_RECORD_TYPE: Mapping[str, frozenset[str]] = {
     "case_child": frozenset({"full_name", "gender", "ethnicity"}),
     "case": frozenset({"adult_gender", "adult_ethnicity"}),
     "concern": frozenset({"how_arose"}),
+    # An adult's own email address, kept to link their records to an account (rule 2).
+    "person": frozenset({"email"}),
     "meeting": frozenset({"agenda", "update"}),
     "lesson": frozenset({"lesson", "lessons"}),
 }
