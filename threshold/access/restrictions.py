@@ -31,6 +31,9 @@ class Restriction:
     name: str
     trust: str
     since: dt.datetime
+    # For the audit trail alone (who has seen this bar): the page shows neither.
+    allegation_id: int
+    person_id: int
 
 
 def restriction_trusts(user: User) -> set[int]:
@@ -64,6 +67,8 @@ def trust_restrictions(user: User) -> list[Restriction]:
                 name=allegation.subject.full_name,
                 trust=allegation.organisation.trust.name if allegation.organisation.trust else "",
                 since=allegation.barred_from_trust_since or allegation.created_at,
+                allegation_id=allegation.pk,
+                person_id=allegation.subject_id,
             )
             for allegation in barred
         ),

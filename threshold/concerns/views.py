@@ -115,7 +115,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
         context = {
             "concern": concern,
             "may_change": may_change,
-            "prior": selectors.prior_concerns(user=user, concern=concern),
+            "prior": _prior_listed(request, concern),
             "escalated_reference": _allegation_reference(user, concern.escalated_to_id),
             "triage_allegation_reference": _allegation_reference(
                 user, getattr(getattr(concern, "triage", None), "allegation_id", None)
@@ -137,6 +137,20 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
         {"concern": concern, "lado_note": lado_note, "governance_text": governance_text,
          "governance_reached": governance_reached},
     )  # fmt: skip
+
+
+def _prior_listed(request: HttpRequest, concern: Concern) -> list[selectors.PriorConcern]:
+    """The earlier concerns about the same adult the page lists, each a read: audited by name on the concern."""
+    prior = selectors.prior_concerns(user=signed_in_user(request), concern=concern)
+    audit_listed(
+        context=AuditContext.from_request(request),
+        record_type="concern",
+        record_id=concern.pk,
+        organisation=concern.organisation,
+        list_name="prior_concerns",
+        ids=[earlier.concern.pk for earlier in prior],
+    )
+    return prior
 
 
 def _allegation_reference(user: User, allegation_id: int | None) -> str:
@@ -250,7 +264,7 @@ def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
     # A decision awaiting the head's sign-off is not triaged again until they send it back (ADR 0025).
     if concern.status != ConcernStatus.NEW or services.awaiting_sign_off(concern) is not None:
         return redirect("concern_detail", concern_id=concern.pk)
-    prior = selectors.prior_concerns(user=user, concern=concern)
+    prior = _prior_listed(request, concern)
     form = TriageForm(request.POST or None, initial={"version": concern.version})
     advice = None
     if request.method == "POST" and form.is_valid():

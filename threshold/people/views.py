@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
+from threshold.audit.services import audit_listed
 from threshold.core.http import signed_in_user
 from threshold.core.pagination import page_of
 from threshold.people import panels
@@ -34,6 +35,15 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         kind: page_of(rows, request, parameter=f"{kind}_page", label=f"Pages of {kind}")
         for kind, rows in records.items()
     }
+    # The page lists the records about the person: a read of each, so audited by name (as every list is).
+    audit_listed(
+        context=AuditContext.from_request(request),
+        record_type="person",
+        record_id=person.pk,
+        organisation=person.organisation,
+        list_name="person_records",
+        details={kind: [record.pk for record in page.rows] for kind, page in pages.items()},
+    )
     return render(
         request,
         "people/person_detail.html",

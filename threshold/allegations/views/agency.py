@@ -72,11 +72,17 @@ def restrictions(request: HttpRequest) -> HttpResponse:
     if not selectors.restriction_trusts(user):
         raise Http404("No such page.")
     rows = selectors.trust_restrictions(user)
+    # Each name shown comes from an allegation the reader may not open: the trail names both, so the allegation's
+    # and the person's access logs say who has seen the bar.
     audit_record(
         context=AuditContext.from_request(request),
         action="restrictions.viewed",
         record_type="restriction",
-        details={"count": len(rows)},
+        details={
+            "count": len(rows),
+            "allegations": sorted(row.allegation_id for row in rows),
+            "people": sorted(row.person_id for row in rows),
+        },
     )
     return render(request, "allegations/restrictions.html", {"restrictions": rows})
 
