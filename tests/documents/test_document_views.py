@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
@@ -35,6 +36,19 @@ def test_the_case_manager_uploads_notes_and_returns_to_the_allegations_documents
     assert response.status_code == 302
     assert response["Location"] == reverse("allegation_detail", args=[records["allegation_chris"]]) + "#documents"
     assert Document.objects.filter(allegation_id=records["allegation_chris"], title="Investigation notes").exists()
+
+
+def test_the_upload_banner_keeps_the_documents_title_out_of_the_session(records, signed_in, store) -> None:
+    hana = signed_in("hana")
+    url = _upload_url("allegation", records["allegation_chris"])
+    upload = files.upload("notes.pdf", files.pdf_bytes())
+
+    response = hana.post(url, {"title": "Statement of Jamie Smith", "uploaded_file": upload})
+
+    assert response.status_code == 302
+    # People name documents after whom they are about; the banner waits in the session until the next page.
+    assert "Jamie Smith" not in " ".join(str(session.get_decoded()) for session in Session.objects.all())
+    assert "The document was uploaded." in hana.get(response["Location"]).content.decode()
 
 
 def test_a_refused_file_is_explained_beside_the_field_and_nothing_is_saved(records, signed_in, store) -> None:

@@ -70,6 +70,20 @@ def test_a_workbook_has_a_sheet_per_table_and_keeps_formulas_as_text() -> None:
     assert cell.data_type == "s"
 
 
+def test_a_control_character_pasted_into_a_cell_becomes_a_space_not_a_refused_workbook() -> None:
+    roles = counts_table(
+        key="roles",
+        title="Roles",
+        counted_by="",
+        label_heading="Role",
+        value_heading="Cases",
+        counts=[("coach", "Football\x0bcoach", 1)],
+    )
+    target = io.BytesIO()
+    xlsx_write(tables_to_sheets([roles]), target)
+    assert openpyxl.load_workbook(io.BytesIO(target.getvalue()))["Roles"]["A2"].value == "Football coach"
+
+
 def test_sheet_names_are_unique_and_short_enough_for_excel() -> None:
     taken: set[str] = set()
     first = sheet_name("A very long title that Excel would refuse to open", taken)

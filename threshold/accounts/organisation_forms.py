@@ -9,7 +9,7 @@ from django import forms
 from threshold.accounts.models import Organisation
 from threshold.accounts.organisation_services import policy_pack_choices
 from threshold.accounts.roles import OrganisationKind
-from threshold.core.forms import WrittenForm
+from threshold.core.forms import CleanCharField, WrittenForm
 from threshold.core.vocabularies import SchoolPhase
 
 
@@ -31,7 +31,7 @@ class PolicyPackField(forms.ChoiceField):
 class OrganisationForm(WrittenForm):
     """An organisation's name, kind, trust, local authority area, phase, policy pack and whether it is active."""
 
-    name = forms.CharField(
+    name = CleanCharField(
         label="Name",
         max_length=200,
         error_messages={"required": "Enter the organisation's name"},

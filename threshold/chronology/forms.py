@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
-from threshold.core.forms import WrittenForm
+from threshold.core.forms import CleanCharField, WrittenForm
 
 LONDON = ZoneInfo("Europe/London")
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
@@ -51,7 +51,7 @@ class ChronologyEntryForm(WrittenForm):
     occurred_month = forms.CharField(required=False)
     occurred_year = forms.CharField(required=False)
     occurred_time = forms.CharField(required=False)
-    text = forms.CharField(
+    text = CleanCharField(
         label="What happened",
         max_length=5000,
         error_messages={
@@ -99,7 +99,7 @@ class ChronologyEntryForm(WrittenForm):
 class ChronologyCorrectionForm(WrittenForm):
     """What the entry should have said."""
 
-    text = forms.CharField(
+    text = CleanCharField(
         label="Correction",
         max_length=5000,
         error_messages={

@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from threshold.concerns.models import SHARED_HOW_AROSE, BreachCategory, Decision, FurtherAction, MatrixColumn
-from threshold.core.forms import VersionedForm, WrittenForm, opened_at_version
+from threshold.core.forms import CleanCharField, VersionedForm, WrittenForm, opened_at_version
 from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS
 
@@ -120,15 +120,15 @@ class ShareConcernForm(ConfirmsSubject, DateInputsForm):
             "invalid_choice": "Choose who the concern is about",
         }
     )
-    subject_name = forms.CharField(label="Their name", max_length=200, required=False)
-    subject_role = forms.CharField(label="Their role", max_length=200, required=False)
+    subject_name = CleanCharField(label="Their name", max_length=200, required=False)
+    subject_role = CleanCharField(label="Their role", max_length=200, required=False)
     how_arose = forms.ChoiceField(
         label="How did the concern arise?",
         choices=SHARED_HOW_AROSE,
         error_messages={"required": "Choose how the concern arose"},
     )
-    raised_by = forms.CharField(label="Who raised it", max_length=300, required=False)
-    details = forms.CharField(
+    raised_by = CleanCharField(label="Who raised it", max_length=300, required=False)
+    details = CleanCharField(
         label="Details of the concern",
         max_length=10000,
         error_messages={"required": "Enter the details of the concern"},
@@ -212,14 +212,14 @@ class TriageForm(VersionedForm):
         choices=Decision.choices,
         required=False,
     )
-    rationale = forms.CharField(label="Your reasons for the decision", max_length=10000, required=False)
-    override_reason = forms.CharField(
+    rationale = CleanCharField(label="Your reasons for the decision", max_length=10000, required=False)
+    override_reason = CleanCharField(
         label="Why you decided differently from the policy's advice", max_length=10000, required=False
     )
     advice_hr = forms.BooleanField(required=False)
     advice_trust = forms.BooleanField(required=False)
     advice_lado = forms.BooleanField(required=False)
-    advice_notes = forms.CharField(label="Notes of the advice taken", max_length=10000, required=False)
+    advice_notes = CleanCharField(label="Notes of the advice taken", max_length=10000, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -267,12 +267,12 @@ class LowLevelRecordForm(DateInputsForm):
     spoke_to_raiser = forms.BooleanField(required=False)
     spoke_to_person = forms.BooleanField(required=False)
     spoke_to_witnesses = forms.BooleanField(required=False)
-    investigation_steps = forms.CharField(
+    investigation_steps = CleanCharField(
         label="Details of the steps taken",
         max_length=10000,
         error_messages={"required": "Enter the steps taken to investigate the concern"},
     )
-    individual_response = forms.CharField(
+    individual_response = CleanCharField(
         label="The individual's response to the concern", max_length=10000, required=False
     )
     breach_category = forms.ChoiceField(
@@ -285,15 +285,15 @@ class LowLevelRecordForm(DateInputsForm):
         choices=FurtherAction.choices,
         error_messages={"required": "Choose the further action"},
     )
-    action_owner = forms.CharField(label="Who owns the further action", max_length=150, required=False)
+    action_owner = CleanCharField(label="Who owns the further action", max_length=150, required=False)
     substantiated = forms.BooleanField(required=False)
     matrix_column = forms.ChoiceField(
         choices=MatrixColumn.choices,
         required=False,
         error_messages={"invalid_choice": "Choose accidental or neglectful"},
     )
-    advice_given = forms.CharField(label="Advice given to the individual", max_length=10000, required=False)
-    formal_plan = forms.CharField(label="Formal plan for addressing the behaviour", max_length=10000, required=False)
+    advice_given = CleanCharField(label="Advice given to the individual", max_length=10000, required=False)
+    formal_plan = CleanCharField(label="Formal plan for addressing the behaviour", max_length=10000, required=False)
     version = opened_at_version()
 
     def clean(self) -> dict[str, Any]:
@@ -338,13 +338,13 @@ class PatternFindingForm(WrittenForm):
         choices=[("no", "No pattern"), ("yes", "A pattern of concerning behaviour")],
         error_messages={"required": "Choose whether there is a pattern"},
     )
-    findings = forms.CharField(label="Findings", max_length=10000, error_messages={"required": "Enter the findings"})
+    findings = CleanCharField(label="Findings", max_length=10000, error_messages={"required": "Enter the findings"})
 
 
 class PatternReviewCompleteForm(WrittenForm):
     """Completing a review, with a summary of what it found."""
 
-    summary = forms.CharField(
+    summary = CleanCharField(
         label="Summary of the review", max_length=10000, error_messages={"required": "Enter a summary of the review"}
     )
 
@@ -362,7 +362,7 @@ class ConcernReasonForm(VersionedForm):
     ERROR_FIELDS = {"reroute_reason": "reason", "came_to_light": "reason"}
 
     # Each page asks its own question ("Why is the concern being closed?"); the messages name the answer.
-    reason = forms.CharField(label="The reason", max_length=5000, error_messages={"required": "Enter the reason"})
+    reason = CleanCharField(label="The reason", max_length=5000, error_messages={"required": "Enter the reason"})
 
     def __init__(self, *args: Any, required_message: str = "Enter the reason", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from threshold.core.forms import CaseForm, VersionedForm
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm
 
 AGREE = "yes"
 SEND_BACK = "no"
@@ -23,7 +23,7 @@ class SignOffForm(VersionedForm):
             "invalid_choice": "Choose whether you sign off the decision",
         },
     )
-    reason = forms.CharField(label="Your reason for sending it back", required=False, max_length=5000)
+    reason = CleanCharField(label="Your reason for sending it back", required=False, max_length=5000)
 
 
 class ShareWithHrForm(CaseForm):
@@ -37,7 +37,7 @@ class ShareWithHrForm(CaseForm):
             "invalid_choice": "Choose the HR business partner to ask for advice",
         },
     )
-    question = forms.CharField(
+    question = CleanCharField(
         label="What you would like advice on",
         max_length=5000,
         error_messages={"required": "Enter what you would like advice on"},
@@ -51,4 +51,4 @@ class ShareWithHrForm(CaseForm):
 class HrAdviceForm(CaseForm):
     """The HR business partner's advice on a concern shared with them."""
 
-    advice = forms.CharField(label="Your advice", max_length=10000, error_messages={"required": "Enter your advice"})
+    advice = CleanCharField(label="Your advice", max_length=10000, error_messages={"required": "Enter your advice"})

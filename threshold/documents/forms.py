@@ -6,14 +6,14 @@ from typing import Any
 
 from django import forms
 
-from threshold.core.forms import WrittenForm
+from threshold.core.forms import CleanCharField, WrittenForm
 from threshold.documents.services import MAX_TITLE_LENGTH, too_large_message
 
 
 class DocumentUploadForm(WrittenForm):
     """A title and a file. Size, type and name are checked by ``document_upload``."""
 
-    title = forms.CharField(
+    title = CleanCharField(
         label="Title",
         max_length=MAX_TITLE_LENGTH,
         error_messages={

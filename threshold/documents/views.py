@@ -34,7 +34,7 @@ def document_upload(request: HttpRequest, record_type: str, record_id: int) -> H
     form = DocumentUploadForm(request.POST or None, request.FILES or None, file_too_large=upload_too_large(request))
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.document_upload(
+            services.document_upload(
                 actor=user,
                 record=record,
                 title=form.cleaned_data["title"],
@@ -44,7 +44,8 @@ def document_upload(request: HttpRequest, record_type: str, record_id: int) -> H
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"Document uploaded: {document.title}.")
+            # Not its title: people name documents after whom they are about, and messages wait in the session.
+            messages.success(request, "The document was uploaded.")
             return HttpResponseRedirect(record_page(record_type, record.pk, "documents"))
     if request.method != "POST":
         # The page names the record it adds to: that is a read, and is audited.

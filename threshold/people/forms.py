@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from threshold.core.forms import WrittenForm
+from threshold.core.forms import CleanCharField, WrittenForm
 from threshold.core.names import has_hidden_characters
 from threshold.people.subjects import NOT_A_MEMBER, SubjectToConfirm
 
@@ -26,7 +26,7 @@ class ConfirmsSubject(WrittenForm):
     # The question ``people/_who_is_it.html`` asks; the typed box only carries an earlier answer back.
     WHO_IS_IT = "Is this someone who uses Threshold?"
 
-    subject_confirmation = forms.CharField(
+    subject_confirmation = CleanCharField(
         label=WHO_IS_IT,
         required=False,
         max_length=20,

@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -55,7 +56,9 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Write
         value = value.replace(tzinfo=None)  # Excel has no time zones; callers pass London time
     cell = WriteOnlyCell(sheet, value=value if not isinstance(value, str) else None)
     if isinstance(value, str):
-        cell.value = value
+        # A control character a workbook cannot hold (one pasted into a role, say) would refuse the whole file, and
+        # the error would quote the text into the server's log: it becomes a space.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
         cell.data_type = "s"  # openpyxl would otherwise read "=..." as a formula
     if bold:
         cell.font = Font(bold=True)

@@ -16,7 +16,7 @@ from django.urls import path
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.core import pages
-from threshold.core.forms import VersionedForm
+from threshold.core.forms import CleanCharField, VersionedForm
 from threshold.core.http import signed_in_user
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.selectors import deadline_url
@@ -26,7 +26,7 @@ from threshold.timescales.services import deadline_close
 class DeadlineCloseForm(VersionedForm):
     """Why the step is not needed (required: a step is never closed without a reason)."""
 
-    reason = forms.CharField(
+    reason = CleanCharField(
         label="Why is this not needed?",
         widget=forms.Textarea,
         max_length=2000,
