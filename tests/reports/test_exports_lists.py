@@ -11,10 +11,14 @@ from django.utils import timezone
 
 from tests.conftest import demo_record_ids
 from tests.reports.exports_helpers import csv_rows, download, last_export, northshire_case, references, xlsx_rows
+from threshold.accounts.models import Organisation
 from threshold.allegations.models import Allegation
 from threshold.audit.models import AuditEvent
+from threshold.audit.selectors import organisation_events
 from threshold.concerns.models import Concern
-from threshold.lado.models import Case, Contact, Meeting, MeetingAction
+from threshold.demo import world
+from threshold.lado.models import Case, CaseShare, Contact, Meeting, MeetingAction
+from threshold.people.models import Person
 from threshold.timescales.models import Deadline
 
 pytestmark = pytest.mark.django_db
@@ -201,6 +205,26 @@ def test_each_export_writes_exactly_one_audit_event_naming_its_records(records, 
     assert event.actor == persona("mo")
     assert set(Case.objects.filter(pk__in=event.details["ids"]).values_list("reference", flat=True)) == references(rows)
     assert event.details["count"] == len(rows) - 1
+
+
+def test_caras_file_of_two_councils_cases_is_on_each_councils_audit_page(records, signed_in, persona) -> None:
+    southvale = Organisation.objects.get(name=world.SOUTHVALE)
+    person = Person.objects.create(organisation=southvale, full_name="Sam Southvale")
+    theirs = Case.objects.create(
+        local_authority=southvale, subject=person, adult_name="Sam Southvale", summary="Shared with Cara."
+    )
+    CaseShare.objects.create(case=theirs, user=persona("cara"), shared_by=persona("mo"))
+    rows = csv_rows(download(signed_in("cara"), "export_my_cases", "csv"))
+    assert {reference_of(Case, records["case_chris"]), theirs.reference} <= references(rows)
+    # One event for each council's records, each on that council's audit page, naming only its own.
+    events = AuditEvent.objects.filter(action="records.exported", actor=persona("cara"))
+    assert {event.details["record_organisation"] for event in events} == {
+        Case.objects.get(pk=records["case_chris"]).local_authority_id,
+        southvale.pk,
+    }
+    assert all(event.details["of"] == len(rows) - 1 for event in events)
+    seen = organisation_events(viewer=persona("ada"), action="records.exported", actor_id=persona("cara").pk)
+    assert [event.details["ids"] for event in seen] == [[records["case_chris"]]]
 
 
 def test_a_format_that_is_not_xlsx_or_csv_is_not_a_page(signed_in) -> None:

@@ -19,6 +19,7 @@ from tests.conftest import demo_record_ids
 from threshold.allegations.models import Allegation, Referral
 from threshold.allegations.services import referral_make
 from threshold.audit.models import AuditEvent
+from threshold.audit.selectors import organisation_events
 from threshold.lado.models import Case, Contact
 from threshold.people.models import Person
 from threshold.reports.printing.presenters import MARKING
@@ -181,7 +182,11 @@ def test_the_case_file_downloads_as_a_pdf_named_by_its_reference_and_the_export_
     (export,) = exports_after(before)
     assert export.actor == persona("lara")
     assert (export.record_type, export.record_id) == ("case", str(chris_case.pk))
-    assert export.details == {"ids": [chris_case.pk], "format": "pdf"}
+    assert export.details == {
+        "ids": [chris_case.pk],
+        "format": "pdf",
+        "record_organisation": chris_case.local_authority_id,
+    }
     assert [event.action for event in reads_after(before)] == ["record.view"]
 
 
@@ -274,7 +279,8 @@ def test_the_contact_pdf_is_named_by_its_reference_and_audited(signed_in, chris_
     assert response["Content-Disposition"] == f'attachment; filename="{chris_contact.reference}.pdf"'
     (export,) = exports_after(before)
     assert (export.record_type, export.record_id) == ("contact", str(chris_contact.pk))
-    assert export.details == {"ids": [chris_contact.pk], "format": "pdf"}
+    owner = chris_contact.local_authority_id
+    assert export.details == {"ids": [chris_contact.pk], "format": "pdf", "record_organisation": owner}
 
 
 def test_the_contact_page_links_to_its_print_page_and_its_pdf(signed_in, chris_contact: Contact) -> None:
@@ -309,7 +315,7 @@ def test_the_referral_pdf_is_named_by_the_referrals_reference_and_audited_on_the
     assert response["Content-Disposition"] == f'attachment; filename="referral-{referral.reference}.pdf"'
     (export,) = exports_after(before)
     assert (export.record_type, export.record_id) == ("allegation", str(referred.pk))
-    assert export.details == {"ids": [referred.pk], "format": "pdf"}
+    assert export.details == {"ids": [referred.pk], "format": "pdf", "record_organisation": referred.organisation_id}
 
 
 def test_the_allegation_page_offers_the_referral_to_print_once_it_is_made(
@@ -330,3 +336,11 @@ def test_tom_who_reads_no_allegation_cannot_print_its_referral(signed_in, referr
     before = last_sequence()
     assert signed_in("tom").get(reverse("referral_pdf", args=[referred.pk])).status_code == 404
     assert exports_after(before) == []
+
+
+def test_caras_pdf_of_northshires_case_is_on_northshires_audit_page(records, signed_in, persona) -> None:
+    case = Case.objects.get(pk=records["case_chris"])
+    assert signed_in("cara").get(reverse("case_pdf", args=[case.pk])).content.startswith(PDF_MAGIC)
+    # Cara (children's social care) took a copy away: Ada, Northshire's auditor, sees it beside her read of it.
+    seen = organisation_events(viewer=persona("ada"), action="records.exported", actor_id=persona("cara").pk)
+    assert seen.filter(record_id=str(case.pk)).exists()

@@ -73,19 +73,56 @@ def audit_export(
     file_format: str,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """The one ``records.exported`` event of an export, naming every record in it (docs/audit.md)."""
-    named = spec.named(records, ids, filters)
-    audit_record(
-        context=context,
-        action="records.exported",
-        record_type=spec.record_type,
-        record_id=named.get("record_id", ""),
-        details={
+    """The ``records.exported`` event of an export, naming every record in it (docs/audit.md).
+
+    One event for each organisation whose records the file holds, naming that organisation's records (as a read
+    keeps the record's organisation): a partner's file of two councils' cases is on each council's audit page.
+    A file of one organisation's records, as nearly every file is, is one event.
+    """
+    groups = _by_owner(records, ids)
+    for owner, group in groups:
+        part = records.filter(pk__in=group) if len(groups) > 1 else records
+        named = spec.named(part, group, filters)
+        details: dict[str, Any] = {
             "list": spec.kind,
             "format": file_format,
             "filters": filters,
-            "count": len(ids),
+            "count": len(group),
             **named["details"],
             **(extra or {}),
-        },
-    )
+        }
+        if len(groups) > 1:
+            details["of"] = len(ids)  # the file's whole count, across the events
+        if owner is not None:
+            details["record_organisation"] = owner
+        audit_record(
+            context=context,
+            action="records.exported",
+            record_type=spec.record_type,
+            record_id=named.get("record_id", ""),
+            details=details,
+        )
+
+
+# Where each kind of listed row finds the organisation that owns it (``access.fetch.owning_organisation``).
+_OWNER_FIELDS = {
+    "contact": "local_authority_id",
+    "case": "local_authority_id",
+    "meeting": "case__local_authority_id",
+    "meetingaction": "meeting__case__local_authority_id",
+    "concern": "organisation_id",
+    "allegation": "organisation_id",
+    "deadline": "organisation_id",
+}
+
+
+def _by_owner(records: QuerySet[Any], ids: list[int]) -> list[tuple[int | None, list[int]]]:
+    """The ids grouped by their records' owning organisation, in the file's order (one group when none is known)."""
+    field = _OWNER_FIELDS.get(records.model._meta.model_name or "")
+    if field is None or not ids:
+        return [(None, ids)]
+    owners = dict(records.filter(pk__in=ids).order_by().values_list("pk", field))
+    groups: dict[int | None, list[int]] = {}
+    for pk in ids:
+        groups.setdefault(owners.get(pk), []).append(pk)
+    return list(groups.items())

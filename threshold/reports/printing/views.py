@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -39,17 +40,22 @@ REFERRAL_TEMPLATE = "reports/print/referral.html"
 
 
 def _pdf(
-    request: HttpRequest, template: str, context: dict[str, Any], *, record_type: str, record_id: int, name: str
+    request: HttpRequest, template: str, context: dict[str, Any], *, record_type: str, record: Model, name: str
 ) -> HttpResponse:
-    """The print page as a PDF download, and the export of it in the audit trail (once it is made)."""
+    """The print page as a PDF download, and the export of it in the audit trail (once it is made).
+
+    Under the record's organisation too: a partner's copy of a council's case is on the council's audit page, as
+    their read of it is.
+    """
     html = render_to_string(template, {**context, "for_pdf": True}, request=request)
     response = pdf_response(_HREF.sub(r"\1", html), filename=f"{name}.pdf")
+    owner = fetch.owning_organisation(record)
     audit_record(
         context=AuditContext.from_request(request),
         action="records.exported",
         record_type=record_type,
-        record_id=record_id,
-        details={"ids": [record_id], "format": "pdf"},
+        record_id=record.pk,
+        details={"ids": [record.pk], "format": "pdf", "record_organisation": owner.pk if owner is not None else None},
     )
     return response
 
@@ -69,9 +75,7 @@ def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file as a PDF, named by the case's reference."""
     user = signed_in_user(request)
     case = case_for_page(user, case_id, request=request)
-    return _pdf(
-        request, CASE_TEMPLATE, case_file(user, case), record_type="case", record_id=case.pk, name=case.reference
-    )
+    return _pdf(request, CASE_TEMPLATE, case_file(user, case), record_type="case", record=case, name=case.reference)
 
 
 @login_required
@@ -94,7 +98,7 @@ def contact_pdf(request: HttpRequest, contact_id: int) -> HttpResponse:
         CONTACT_TEMPLATE,
         contact_paper(user, contact),
         record_type="contact",
-        record_id=contact.pk,
+        record=contact,
         name=contact.reference,
     )
 
@@ -127,6 +131,6 @@ def referral_pdf(request: HttpRequest, allegation_id: int) -> HttpResponse:
         REFERRAL_TEMPLATE,
         context,
         record_type="allegation",
-        record_id=allegation.pk,
+        record=allegation,
         name=f"referral-{context['reference']}",
     )
