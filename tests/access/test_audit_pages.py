@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -62,7 +63,23 @@ def test_a_half_filled_date_is_an_error_beside_the_field(records, signed_in) -> 
     response = signed_in("ada").get(reverse("audit_events"), {"from_day": "3"})
     text = response.content.decode()
     assert "There is a problem" in text
-    assert "The start date must include a day, month and year" in text
+    assert "The start date must include a month and a year" in text
+
+
+def test_a_month_of_13_is_said_beside_the_date_itself_in_words_that_are_true(records, signed_in) -> None:
+    response = signed_in("ada").get(reverse("audit_events"), {"from_day": "1", "from_month": "13", "from_year": "2026"})
+    text = response.content.decode()
+    assert "<title>Error: Audit trail" in text
+    beside = re.search(r'<p id="id_from-error" class="govuk-error-message">(.*?)</p>', text, re.S)
+    assert beside is not None
+    assert "The start date must be a real date" in beside.group(1)
+    assert 'govuk-input--error" id="id_from_month"' in text
+
+
+def test_a_date_in_a_year_past_the_trails_is_an_error_not_a_failure(records, signed_in) -> None:
+    response = signed_in("ada").get(reverse("audit_events"), {"to_day": "31", "to_month": "12", "to_year": "9999"})
+    assert response.status_code == 200
+    assert "The end date must be between 2000 and 2100" in response.content.decode()
 
 
 def test_the_events_export_is_itself_audited(records, signed_in, persona) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -312,6 +313,27 @@ def test_a_possible_match_is_cleared_by_someone_who_handles_the_record_and_is_au
     assert response.status_code == 302
     assert fetch.visible_concerns(dev).filter(pk=concern.pk).exists()
     assert AuditEvent.objects.filter(action="person.match_cleared", actor=hana).exists()
+
+
+def test_hana_leaving_the_reason_empty_is_asked_again_with_the_error_beside_the_box(
+    persona, signed_in, oakfield: Organisation
+) -> None:
+    concern = tom_shares_about(persona("tom"), oakfield, "Devendra Dsl")
+    url = reverse("person_match_clear", args=["concern", concern.pk])
+    response = signed_in("hana").post(url, {"user": persona("dev").pk, "reason": "  "})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: Why the record is not about Dev Dsl" in page
+    assert 'class="govuk-error-summary' in page
+    assert 'href="#id_reason"' in page
+    assert re.search(
+        r'<p id="id_reason-error" class="govuk-error-message">.*Enter why the record is not about them', page, re.S
+    )
+    assert not fetch.visible_concerns(persona("dev")).filter(pk=concern.pk).exists()
+    # Sent again from that page with a reason, it is cleared.
+    again = signed_in("hana").post(url, {"user": persona("dev").pk, "reason": "A visiting music tutor, not our DSL"})
+    assert again.status_code == 302
+    assert fetch.visible_concerns(persona("dev")).filter(pk=concern.pk).exists()
 
 
 def test_a_linked_colleague_cannot_be_cleared(persona, oakfield: Organisation) -> None:

@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 
 from threshold.audit.presenters import action_label
-from threshold.core.forms import WrittenForm
+from threshold.core.forms import CaseForm
+
+# The years a filter's date may name: the service's trail starts after the first, and a year past the last is a slip.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def _date_boxes(date: str) -> tuple[forms.IntegerField, forms.IntegerField, forms.IntegerField]:
-    """A date's day, month and year boxes, each named by its date in messages ("The day of the start date").
+class EventFilterForm(CaseForm):
+    """Who, what and when: every field optional. The dates are GOV.UK date inputs read as every form's are."""
 
-    As the form's own messages are ("The start date must be a real date"): never a bare "Day" or "Year".
-    """
-    year = f"The year of the {date} date"
-    return (
-        forms.IntegerField(label=f"The day of the {date} date", required=False, min_value=1, max_value=31),
-        forms.IntegerField(label=f"The month of the {date} date", required=False, min_value=1, max_value=12),
-        forms.IntegerField(
-            label=year,
-            required=False,
-            min_value=2000,
-            max_value=2100,
-            error_messages={"invalid": f"{year} must be a whole number, like 2024"},
-        ),
-    )
-
-
-class EventFilterForm(WrittenForm):
-    """Who, what and when: every field optional."""
+    DATES = {"from": ("The start date", None), "to": ("The end date", None)}
 
     actor = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label="Action", required=False)
-    from_day, from_month, from_year = _date_boxes("start")
-    to_day, to_month, to_year = _date_boxes("end")
 
     def __init__(self, *args: Any, actors: list[tuple[int, str]], actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,24 +30,15 @@ class EventFilterForm(WrittenForm):
             *sorted(((a, action_label(a)) for a in actions), key=lambda choice: choice[1]),
         ]
 
-    def _date(self, prefix: str, label: str) -> dt.date | None:
-        parts = [self.cleaned_data.get(f"{prefix}_{part}") for part in ("day", "month", "year")]
-        if all(part is None for part in parts):
-            return None
-        if any(part is None for part in parts):
-            self.add_error(f"{prefix}_day", f"{label} must include a day, month and year")
-            return None
-        try:
-            return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))  # type: ignore[arg-type]
-        except ValueError:
-            self.add_error(f"{prefix}_day", f"{label} must be a real date")
-            return None
-
     def clean(self) -> dict[str, Any]:
-        """Turn the day, month and year boxes into dates; the end cannot be before the start."""
-        data = super().clean() or {}
-        data["date_from"] = self._date("from", "The start date")
-        data["date_to"] = self._date("to", "The end date")
+        """The dates as ``date_from`` and ``date_to``, within the trail's years; the end not before the start."""
+        data = super().clean()
+        for name, key, label in (("from", "date_from", "The start date"), ("to", "date_to", "The end date")):
+            day = data.pop(name, None)
+            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(f"{name}_day", f"{label} must be between {FIRST_YEAR} and {LAST_YEAR}")
+                day = None
+            data[key] = day
         if data["date_from"] and data["date_to"] and data["date_to"] < data["date_from"]:
             self.add_error("to_day", "The end date must be the same as or after the start date")
         return data

@@ -133,10 +133,21 @@ def pattern_review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
                 else:
                     messages.success(request, "Findings recorded.")
                     return redirect("pattern_review_detail", review_id=review.pk)
+    # An escalated finding's allegation, by its reference where the reader may open it (never its database id).
+    escalated = [row.finding.allegation_id for row in people if row.finding is not None and row.finding.allegation_id]
+    escalated_references = dict(
+        fetch.visible_allegations(user, "view").filter(pk__in=escalated).values_list("pk", "reference")
+    )
     return render(
         request,
         "concerns/pattern_review_detail.html",
-        {"review": review, "people": people, "form": form, "posted_subject": request.POST.get("subject")},
+        {
+            "review": review,
+            "people": people,
+            "form": form,
+            "posted_subject": request.POST.get("subject"),
+            "escalated_references": escalated_references,
+        },
     )
 
 

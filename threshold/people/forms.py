@@ -61,3 +61,13 @@ class ConfirmsSubject(WrittenForm):
         )
         # The form was already cleaned: drop the bound text field Django cached, so the radios render.
         self._bound_fields_cache.pop("subject_confirmation", None)  # type: ignore[attr-defined]
+
+
+class MatchClearForm(WrittenForm):
+    """Why a record whose adult's name could be a colleague's is not about them (ADR 0018)."""
+
+    reason = CleanCharField(
+        label="Why the record is not about them",
+        max_length=2000,
+        error_messages={"required": "Enter why the record is not about them"},
+    )

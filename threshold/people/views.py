@@ -9,14 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
+from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
 from threshold.core.pagination import page_of
 from threshold.people import panels
+from threshold.people.forms import MatchClearForm
 from threshold.people.subjects import subject_clear
 
 
@@ -82,17 +85,32 @@ def person_match_clear(request: HttpRequest, record_type: str, record_id: int) -
     colleague = possible.get(_int(request.POST.get("user")))
     if colleague is None:
         raise Http404("No such person.")
-    try:
-        subject_clear(
-            actor=actor,
-            person=record.subject,
-            user=colleague,
-            reason=request.POST.get("reason", ""),
-            organisation=panels.record_organisations(record, record_type)[0],
-            audit_context=AuditContext.from_request(request),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The record is now shown to your colleague.")
-    return redirect(page, record_id)
+    form = MatchClearForm(request.POST)
+    if form.is_valid():
+        try:
+            subject_clear(
+                actor=actor,
+                person=record.subject,
+                user=colleague,
+                reason=form.cleaned_data["reason"],
+                organisation=panels.record_organisations(record, record_type)[0],
+                audit_context=AuditContext.from_request(request),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "The record is now shown to your colleague.")
+            return redirect(page, record_id)
+    # The question again on a page of its own, the error beside the box and what was typed kept (GOV.UK's pattern).
+    return render(
+        request,
+        "people/match_clear.html",
+        {
+            "form": form,
+            "colleague": colleague,
+            "record_type": record_type,
+            "record_id": record_id,
+            "record_url": reverse(page, args=[record_id]) + "#hidden-from",
+        },
+        status=400,
+    )
