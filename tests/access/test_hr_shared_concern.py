@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from threshold.access import fetch, subrecords
 from threshold.accounts.models import Membership, Organisation, User
+from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.concerns import recipients, services
 from threshold.concerns.models import Concern, ConcernHrShare
@@ -152,6 +153,13 @@ def test_a_share_ends_with_henrys_membership_and_does_not_return_when_he_is_made
     membership_end(actor=persona("olu"), membership=membership)
     share.refresh_from_db()
     assert share.ended_at is not None
+    # The concern's own trail says so, on Oakfield's audit page, naming who ended it.
+    ended = AuditEvent.objects.get(action="concern.hr_share_ended", record_id=str(concern.pk))
+    assert (ended.actor, ended.organisation, ended.details["reason"]) == (
+        persona("olu"),
+        concern.organisation,
+        "hr_role_ended",
+    )
     # Made the trust's HR business partner again, Henry does not get the old share back.
     Membership.objects.create(user=persona("henry"), organisation=riverside, role="hr_business_partner")
     assert signed_in("henry").get(reverse("concern_detail", args=[concern.pk])).status_code == 404

@@ -11,9 +11,10 @@ from django.utils import timezone
 from threshold.access import fetch
 from threshold.accounts.models import Membership, Organisation, User
 from threshold.accounts.roles import OrganisationKind, Role
+from threshold.accounts.services import user_deactivate
 from threshold.audit.models import AuditEvent
 from threshold.demo import world
-from threshold.lado.models import Case, Meeting, MeetingKind
+from threshold.lado.models import Case, CaseShare, Meeting, MeetingKind, MeetingShare
 from threshold.lado.selectors import partner_candidates
 from threshold.lado.services import meetings as meeting_services
 from threshold.lado.services import sharing as services
@@ -236,3 +237,18 @@ def test_every_active_police_liaison_user_is_offered_listed_by_force_then_name(p
         ("Cara Csc", "Northshire Children's Social Care"),
         ("Pat Police", "Northshire Police"),
     ]
+
+
+def test_deactivating_pat_and_cara_ends_their_shares_each_on_its_cases_own_trail(persona, ids) -> None:
+    shared = {share.case_id for share in CaseShare.objects.filter(user=persona("cara"), ended_at__isnull=True)}
+    shared_meetings = {share.meeting_id for share in MeetingShare.objects.filter(user=persona("pat"), ended_at=None)}
+    assert shared
+    assert shared_meetings
+    for partner in ("pat", "cara"):
+        user_deactivate(actor=persona("sid"), user=persona(partner))
+    unshared = AuditEvent.objects.filter(action="case.unshared", actor=persona("sid"))
+    assert {int(event.record_id) for event in unshared} == shared
+    assert {event.organisation.name for event in unshared if event.organisation is not None} == {world.NORTHSHIRE}
+    meetings = AuditEvent.objects.filter(action="meeting.unshared", actor=persona("sid"))
+    assert {event.details["meeting"] for event in meetings} == shared_meetings
+    assert {event.details["reason"] for event in [*unshared, *meetings]} == {"partner_role_ended"}

@@ -16,7 +16,6 @@ from threshold.accounts.invitations import send_invitation_on_commit
 from threshold.accounts.models import (
     Invitation,
     Membership,
-    Organisation,
     RoleGrant,
     User,
     UserSession,
@@ -25,6 +24,7 @@ from threshold.accounts.models import (
 from threshold.accounts.permissions import check_role, require_admin_of
 from threshold.accounts.role_grants import is_checked_role, may_approve, needs_second_admin, role_grant_record
 from threshold.accounts.roles import PARTNER_ROLES, Role
+from threshold.accounts.share_endings import end_hr_shares_no_longer_partnered, end_partner_shares
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.core.errors import ConflictError
@@ -92,8 +92,14 @@ def membership_change_role(
             return current
         current.role = role
         current.save(update_fields=["role"])
-        hr_shares_ended = _end_hr_shares_no_longer_partnered(user=current.user)
-        shares_ended = _end_partner_shares(user=current.user) if old_role in PARTNER_ROLES else 0
+        hr_shares_ended = end_hr_shares_no_longer_partnered(
+            user=current.user, context=context_for(actor, audit_context)
+        )
+        shares_ended = (
+            end_partner_shares(user=current.user, context=context_for(actor, audit_context))
+            if old_role in PARTNER_ROLES
+            else 0
+        )
         details: dict[str, object] = {"role_grant": grant.pk} if grant else {}
         if hr_shares_ended:
             details["hr_shares_ended"] = hr_shares_ended
@@ -161,9 +167,11 @@ def role_grant_approve(
             membership.version += 1
             membership.save(update_fields=["role", "version"])
             changes["role"] = (current.previous_role, current.role)
-            hr_shares_ended = _end_hr_shares_no_longer_partnered(user=membership.user)
+            hr_shares_ended = end_hr_shares_no_longer_partnered(
+                user=membership.user, context=context_for(actor, audit_context)
+            )
             if current.previous_role in PARTNER_ROLES:
-                shares_ended = _end_partner_shares(user=membership.user)
+                shares_ended = end_partner_shares(user=membership.user, context=context_for(actor, audit_context))
         current.status = RoleGrant.Status.APPROVED
         current.decided_by = actor
         current.decided_at = timezone.now()
@@ -245,7 +253,7 @@ def user_deactivate(*, actor: User, user: User, audit_context: AuditContext | No
         locked.save(update_fields=["is_active", "deactivated_at"])
         ended = sessions_end(user=locked)
         # What was shared with them ends with the account: reactivated, they have it back only if shared again.
-        shares_ended = _end_partner_shares(user=locked)
+        shares_ended = end_partner_shares(user=locked, context=context_for(actor, audit_context))
         audit_record(
             context=context_for(actor, audit_context),
             action="user.deactivated",
@@ -291,8 +299,12 @@ def membership_end(*, actor: User, membership: Membership, audit_context: AuditC
         current.ended_at = timezone.now()
         current.version += 1
         current.save(update_fields=["is_active", "ended_at", "version"])
-        ended_shares = _end_partner_shares(user=current.user) if current.role in PARTNER_ROLES else 0
-        ended_shares += _end_hr_shares_no_longer_partnered(user=current.user)
+        ended_shares = (
+            end_partner_shares(user=current.user, context=context_for(actor, audit_context))
+            if current.role in PARTNER_ROLES
+            else 0
+        )
+        ended_shares += end_hr_shares_no_longer_partnered(user=current.user, context=context_for(actor, audit_context))
         audit_record(
             context=context_for(actor, audit_context),
             action="membership.ended",
@@ -302,45 +314,6 @@ def membership_end(*, actor: User, membership: Membership, audit_context: AuditC
             changes={"is_active": (True, False)},
             details={"shares_ended": ended_shares},
         )
-
-
-def _end_partner_shares(*, user: User) -> int:
-    """End every case and meeting shared with someone whose partner role has ended or changed.
-
-    Shares name a person, given in a role at an agency: a police liaison who leaves the force, or a social care
-    manager who moves to another area's, must not keep what was shared with them there, even while they hold a
-    partner role elsewhere (the access rule asks only "a partner at all, with an open share?"). A share does not
-    say through which membership it was given, so all of them end; the LADO shares again what is still theirs to
-    see. Nor do they return when the role or the account does.
-    """
-    from threshold.lado.models import CaseShare, MeetingShare
-
-    now = timezone.now()
-    ended = CaseShare.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
-    ended += MeetingShare.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
-    return ended
-
-
-def _end_hr_shares_no_longer_partnered(*, user: User) -> int:
-    """End the low-level concerns shared for advice with someone no longer HR business partner of their setting.
-
-    A share names a person in their HR role (section 13.3): one who leaves the trust, or moves to another
-    role, must not have it back if they are made HR business partner there again later.
-    """
-    from threshold.concerns.models import ConcernHrShare
-
-    partnered = set(
-        Membership.objects.filter(user=user, is_active=True, role=Role.HR_BUSINESS_PARTNER).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    # A trust's HR business partner partners its schools too.
-    partnered |= set(Organisation.objects.filter(trust_id__in=partnered).values_list("pk", flat=True))
-    return (
-        ConcernHrShare.objects.filter(user=user, ended_at__isnull=True)
-        .exclude(concern__organisation_id__in=partnered)
-        .update(ended_at=timezone.now())
-    )
 
 
 def organisation_switch(*, user: User, membership_id: int, audit_context: AuditContext | None = None) -> Membership:
