@@ -13,10 +13,10 @@ from threshold.accounts.models import User
 from threshold.allegations.models import Allegation
 from threshold.allegations.services import referral_make
 from threshold.lado.models import Case, Contact
-from threshold.lado.services.contacts import contact_from_referral
 from threshold.lado.services.dataset_missing import missing_at_conclusion
 from threshold.lado.services.decisions import contact_decide
 from threshold.lado.services.monitoring import case_quality_assure
+from threshold.lado.services.referral_intake import contact_from_referral
 
 # The protocol's own Tier 2 example: a nursery worker handled a 3-year-old roughly, no injury.
 NURSERY_FACTS = {

@@ -267,7 +267,7 @@ def referral_make_in_transaction(
             )
         # The referral arrives in the LADO service's inbox in the same transaction (issue 6).
         # Imported here: the LADO services import the access module, which imports this app's models.
-        from threshold.lado.services.contacts import contact_from_referral
+        from threshold.lado.services.referral_intake import contact_from_referral
 
         contact_from_referral(referral=referral)
         if allegation.status == AllegationStatus.OPEN:

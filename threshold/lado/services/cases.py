@@ -38,6 +38,7 @@ from threshold.lado.services.case_children import case_add_child, case_change_ch
 from threshold.lado.services.case_rules import CASE_TIERS, require_decider, require_not_closed
 from threshold.lado.services.common import (
     record_case_event,
+    record_person_event,
     require_case,
     text,
 )
@@ -341,6 +342,14 @@ def case_update_dataset(
             adult.full_name = current.adult_name
             adult.user = member or adult.user
             adult.save(update_fields=["full_name", "user"])
+            record_person_event(
+                actor=actor,
+                person=adult,
+                action="person.updated",
+                audit_context=audit_context,
+                changed=["full_name"],
+                details={"case": current.pk},
+            )
             subject_confirmation_record(
                 actor=actor,
                 person=adult,

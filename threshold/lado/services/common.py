@@ -14,6 +14,7 @@ from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.lado.models import Case, Contact
+from threshold.people.models import Person
 
 
 def require_case(actor: User, case: Case, action: Action = "change") -> None:
@@ -86,3 +87,31 @@ def record_contact_event(
 def text(value: object) -> str:
     """A form value as stripped text."""
     return str(value or "").strip()
+
+
+def record_person_event(
+    *,
+    actor: User | None,
+    person: Person,
+    action: str,
+    audit_context: AuditContext | None = None,
+    changed: Iterable[str] = (),
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Audit the LADO service's own record of an adult: recorded (``person.recorded``) or changed (field names only).
+
+    A person record is case data (its name is matched, rule 2 reads it): recorded or renamed with a contact or
+    case, it has its own event, as the employers' side writes. ``actor`` None: the system (an employer's
+    referral arriving); ``changed`` names fields without their values.
+    """
+    context = context_for(actor, audit_context) if actor is not None else AuditContext.system("referral-intake")
+    audit_record(
+        context=context,
+        action=action,
+        record_type="person",
+        record_id=person.pk,
+        organisation=person.organisation,
+        changes={name: (None, None) for name in changed},
+        excluded_fields=list(changed),
+        details={"kind": person.kind, "linked_to_account": person.user_id is not None, **(details or {})},
+    )

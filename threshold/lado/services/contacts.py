@@ -16,27 +16,25 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from threshold.access.scope import scope_for
 from threshold.accounts.models import Organisation, User
-from threshold.allegations.models import Referral
 from threshold.audit.context import AuditContext
 from threshold.core.locking import bump_version
 from threshold.lado.models import Contact, ContactMethod, ContactSource, ContactStatus
 from threshold.lado.selectors import AdviceClock as AdviceClock
 from threshold.lado.selectors import advice_due as advice_due
 from threshold.lado.services.common import (
-    record_case_event,
     record_contact_event,
+    record_person_event,
     require_contact,
     text,
 )
-from threshold.lado.services.deadlines import case_deadlines_sync, contact_deadlines_sync
+from threshold.lado.services.deadlines import contact_deadlines_sync
 from threshold.lado.services.employer_link import employer_tell_in_transaction
-from threshold.lado.services.employer_timeliness import employer_knew_errors, referral_employer_facts
+from threshold.lado.services.employer_timeliness import employer_knew_errors
 from threshold.notifications.models import NotificationKind
 from threshold.notifications.recipients import lado_inbox_team
 from threshold.notifications.services import notify_in_transaction
@@ -45,18 +43,6 @@ from threshold.people.subjects import SubjectToConfirm, subject_confirmation_rec
 
 # Sources that are a member of the public rather than a professional: no agency to name.
 PUBLIC_SOURCES = frozenset({ContactSource.PARENT, ContactSource.PUBLIC})
-
-# What a superseding referral may change on the contact it updates.
-REFERRAL_FIELDS = (
-    "referrer_name",
-    "referrer_agency",
-    "referrer_contact",
-    "adult_name",
-    "adult_date_of_birth",
-    "adult_role",
-    "employer_name",
-    "summary",
-)
 
 
 def adult_person(*, local_authority: Organisation, name: str, born: dt.date | None, role: str, **extra: Any) -> Person:
@@ -113,7 +99,7 @@ def member_named_exactly(*, local_authority: Organisation, name: str, members: l
     return member
 
 
-def _notify_new_contact(contact: Contact, recorded_by: User | None = None) -> None:
+def notify_new_contact(contact: Contact, recorded_by: User | None = None) -> None:
     """Tell the authority's LADOs and managers (not who recorded it, nor its subject) of a new contact in the inbox."""
     notify_in_transaction(
         recipients=[user for user in lado_inbox_team(contact.local_authority) if user != recorded_by],
@@ -124,111 +110,6 @@ def _notify_new_contact(contact: Contact, recorded_by: User | None = None) -> No
         reference=contact.reference,
         subject=contact.subject,
     )
-
-
-def contact_from_referral(*, referral: Referral) -> Contact:
-    """Put an employer's referral in the inbox of the LADO service it was made to (inside ``referral_make``).
-
-    The contact carries what the employer recorded. The local authority
-    records the adult as its own person, keeping the employer person's
-    account link and email so the adult never sees the contact (subject
-    exclusion). A superseding referral updates the contact already made for
-    the allegation rather than adding a second one. A referral started
-    without its data set arrives too: ``referral.is_complete`` tells the
-    LADO it is awaiting the data set.
-    """
-    allegation = referral.allegation
-    local_authority = referral.local_authority
-    employer_person = allegation.subject
-    values = {
-        "referrer_name": referral.referrer_name,
-        "referrer_agency": referral.referring_organisation,
-        "referrer_contact": referral.referrer_contact,
-        "adult_name": referral.adult_name,
-        "adult_date_of_birth": referral.adult_date_of_birth,
-        "adult_role": referral.adult_role,
-        "employer_name": referral.employer_name,
-        "summary": referral.summary,
-        **referral_employer_facts(referral),
-    }
-    with transaction.atomic():
-        contact = (
-            Contact.objects.select_for_update()
-            .filter(allegation=allegation, local_authority=local_authority)
-            .order_by("pk")
-            .first()
-        )
-        if contact is None:
-            subject = adult_person(
-                local_authority=local_authority,
-                name=referral.adult_name,
-                born=referral.adult_date_of_birth,
-                role=referral.adult_role,
-                employer=employer_person.employer or allegation.organisation,
-                # An adult unknown to the employer's Threshold may still be a member of this service.
-                user=employer_person.user
-                or member_named_exactly(local_authority=local_authority, name=referral.adult_name),
-                email=employer_person.email,
-            )
-            contact = Contact.objects.create(
-                local_authority=local_authority,
-                subject=subject,
-                employer=employer_person.employer or allegation.organisation,
-                allegation=allegation,
-                referral=referral,
-                received_at=referral.recorded_at,
-                method=ContactMethod.THRESHOLD,
-                source=ContactSource.THRESHOLD,
-                recorded_by=referral.recorded_by,
-                **values,
-            )
-            record_contact_event(
-                actor=referral.recorded_by,
-                contact=contact,
-                action="contact.received",
-                details={"referral": referral.pk, "allegation": allegation.pk, "complete": referral.is_complete},
-            )
-            _notify_new_contact(contact)
-            contact_deadlines_sync(contact)
-            return contact
-        changes = {
-            name: (getattr(contact, name), value) for name, value in values.items() if getattr(contact, name) != value
-        }
-        for name, value in values.items():
-            setattr(contact, name, value)
-        contact.referral = referral
-        contact.save(update_fields=[*values, "referral"])
-        Contact.objects.filter(pk=contact.pk).update(version=F("version") + 1)
-        contact.refresh_from_db(fields=["version"])
-        # The adult's own record follows the latest referral, keeping its account link.
-        # Saved, not updated in bulk: a new name rewrites the match keys (ADR 0018).
-        adult = Person.objects.select_for_update().get(pk=contact.subject_id)
-        adult.full_name = referral.adult_name
-        adult.date_of_birth = referral.adult_date_of_birth
-        adult.role_title = referral.adult_role
-        adult.version += 1
-        adult.save(update_fields=["full_name", "date_of_birth", "role_title", "version"])
-        record_contact_event(
-            actor=referral.recorded_by,
-            contact=contact,
-            action="contact.referral_updated",
-            changes=changes,
-            details={"referral": referral.pk, "supersedes": referral.supersedes_id, "complete": referral.is_complete},
-        )
-        # Already decided: the case shows the update in its chronology and the LADO decides what it changes.
-        for case in contact.cases.all():
-            record_case_event(
-                actor=referral.recorded_by,
-                case=case,
-                action="case.referral_updated",
-                text=f"The employer updated the referral ({referral.reference}): "
-                + (", ".join(name.replace("_", " ") for name in changes) or "no change to the details")
-                + ".",
-                details={"referral": referral.pk, "contact": contact.pk},
-            )
-            case_deadlines_sync(case)
-        contact_deadlines_sync(contact)
-    return contact
 
 
 def recording_local_authorities(actor: User) -> list[Organisation]:
@@ -360,6 +241,10 @@ def contact_record(
             subject_is_teacher=subject_is_teacher,
             recorded_by=actor,
         )
+        record_person_event(
+            actor=actor, person=subject, action="person.recorded", audit_context=audit_context,
+            details={"contact": contact.pk},
+        )  # fmt: skip
         subject_confirmation_record(
             actor=actor,
             person=subject,
@@ -375,7 +260,7 @@ def contact_record(
             audit_context=audit_context,
             details={"method": method, "source": source},
         )
-        _notify_new_contact(contact, recorded_by=actor)
+        notify_new_contact(contact, recorded_by=actor)
         contact_deadlines_sync(contact)
     return contact
 
