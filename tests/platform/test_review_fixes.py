@@ -61,6 +61,9 @@ def test_changing_email_does_not_reveal_records_that_matched_the_old_address(dem
     assert not fetch.visible_concerns(tom, "view_report").filter(pk=concern.pk).exists()
     event = AuditEvent.objects.get(action="account.email_changed")
     assert event.details == {"person_records_linked": 1}
+    # The person record linked is its organisation's case data: its own event, on that organisation.
+    linked = AuditEvent.objects.get(action="person.linked_to_account")
+    assert (linked.record_id, linked.organisation) == (str(concern.subject_id), concern.organisation)
 
 
 def test_a_read_names_the_readers_organisation_and_keeps_the_records_own(demo_world, signed_in) -> None:

@@ -207,7 +207,18 @@ def record_email_changed(
         # it to the account itself, so the person still never sees them.
         from threshold.people.models import Person
 
-        relinked = Person.objects.filter(user__isnull=True, email__iexact=old_email).update(user=user)
+        linking = list(Person.objects.filter(user__isnull=True, email__iexact=old_email).select_related("organisation"))
+        relinked = Person.objects.filter(pk__in=[person.pk for person in linking]).update(user=user)
+        for person in linking:
+            # Each person record is its organisation's case data: its own event, on its own organisation.
+            audit_record(
+                context=_context(request, user),
+                action="person.linked_to_account",
+                record_type="person",
+                record_id=person.pk,
+                organisation=person.organisation,
+                details={"user": user.pk, "reason": "email_changed"},
+            )
     audit_record(
         context=_context(request, user),
         action="account.email_changed",
