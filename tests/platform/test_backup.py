@@ -7,6 +7,7 @@ test is the same whichever database the rest of the suite runs on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -181,6 +182,21 @@ def test_the_manifest_lists_every_file_with_its_checksum(backup_during_writes: t
     assert set(manifest["files"]) == {"database.sqlite3", "documents/" + "a" * 64}
     assert all(len(entry["sha256"]) == 64 for entry in manifest["files"].values())
     assert oct((backup / "database.sqlite3").stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_the_backup_is_itself_in_the_trail_naming_who_ran_it_and_its_manifest(
+    backup_during_writes: tuple[Path, list[int]], source: Path
+) -> None:
+    backup, _before = backup_during_writes
+    with sqlite3.connect(source / "threshold.sqlite3") as database:
+        rows = database.execute(
+            "SELECT actor_label, details FROM audit_auditevent WHERE action = 'backup.taken'"
+        ).fetchall()
+    assert len(rows) == 1
+    actor, details = rows[0][0], json.loads(rows[0][1])
+    assert actor == "system:backup"
+    assert details["operator"]
+    assert details["manifest_sha256"] == hashlib.sha256((backup / "manifest.json").read_bytes()).hexdigest()
 
 
 @pytest.mark.parametrize("damaged", ["database.sqlite3", "documents/" + "a" * 64])

@@ -2,7 +2,11 @@
 
 DEST is a new directory (threshold.core.backups). Safe to run while the
 service is serving and the task worker is writing. Exits non-zero, having
-left nothing at DEST, if any part fails.
+left nothing at DEST, if any part fails. A backup is a copy of every record:
+it is audited (``backup.taken`` by the system job ``backup``, naming the
+operating-system account that ran it and the manifest's digest), after the
+copy, so the event is in the trail the next backup holds. A command of the
+audit app for that reason (core does not write the trail).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from threshold.audit.context import AuditContext, operating_account
+from threshold.audit.services import audit_record
 from threshold.core.backups import BackupError, take_backup
 
 
@@ -30,6 +36,17 @@ class Command(BaseCommand):
             summary = take_backup(Path(options["destination"]))
         except BackupError as error:
             raise CommandError(str(error)) from error
+        audit_record(
+            context=AuditContext.system("backup"),
+            action="backup.taken",
+            details={
+                "operator": operating_account(),
+                "engine": summary.engine,
+                "documents": summary.documents,
+                "files": summary.files,
+                "manifest_sha256": summary.manifest_sha256,
+            },
+        )
         self.stdout.write(
             f"Backed up the {summary.engine} database and {summary.documents} document(s) to {summary.path} "
             f"({summary.files} files in the manifest).\n"
