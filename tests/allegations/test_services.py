@@ -540,7 +540,20 @@ def test_the_investigation_step_also_shows_the_disciplinary_hearing_clock(person
     )
     item = next(i for i in selectors.checklist(allegation) if i.step == Step.INVESTIGATION)
     assert item.due == dt.date(2026, 3, 16)  # investigation report: 10 working days
-    assert item.also_due[0][0] == dt.date(2026, 3, 23)  # disciplinary hearing: 15 working days
+    # No hearing is due while the investigation runs: the pack's 15 working days are for a hearing needed without
+    # one (KCSIE), so after one they run from its report.
+    assert item.also_due == []
+    assert item.hearing_due is None
+    services.step_record(
+        actor=persona("hana"),
+        allegation=allegation,
+        step=Step.INVESTIGATION,
+        done_on=dt.date(2026, 3, 20),
+        decision="The investigation's report is in.",
+    )
+    item = next(i for i in selectors.checklist(allegation) if i.step == Step.INVESTIGATION)
+    # Fifteen working days from Friday 20 March 2026, over Good Friday and Easter Monday (3 and 6 April).
+    assert item.hearing_due == dt.date(2026, 4, 14)
 
 
 # ---------------------------------------------------------------- the case manager

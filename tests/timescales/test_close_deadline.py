@@ -188,6 +188,13 @@ def test_the_hearing_that_goes_with_step_8_can_be_closed_from_the_checklist_too(
         decision="Agreed with the LADO.",
         route="investigation",
     )
+    services.step_record(
+        actor=persona("hana"),
+        allegation=allegation,
+        step="investigation",
+        done_on=dt.date(2027, 1, 5),
+        decision="The investigation's report is in.",
+    )
     hearing = Deadline.objects.get(record_key=f"allegation:{allegation.pk}", kind="disciplinary-hearing")
     hana = signed_in("hana")
     row = _page(hana, allegation).split('id="step-investigation"', 1)[1].split("</tr>", 1)[0]

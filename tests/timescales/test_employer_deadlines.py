@@ -144,10 +144,25 @@ def test_agreeing_an_investigation_meets_step_2_starts_the_report_and_hearing_an
         dt.date(2027, 1, 12),
         DeadlineState.OPEN,
     )
-    assert rows["disciplinary-hearing"].due_on == dt.date(2027, 1, 19)
+    # No hearing falls due while the investigation runs (its 15 working days run from the report).
+    assert "disciplinary-hearing" not in rows
     no_further_action = rows["no-further-action-employer-action"]
     assert no_further_action.state == DeadlineState.STOPPED
     assert "Not the course of action agreed: Investigate the allegation" in no_further_action.reason
+
+
+def test_the_hearing_after_an_investigation_is_due_15_working_days_from_its_report_and_met_by_the_outcome(
+    persona, records
+) -> None:
+    allegation = _open(persona, records, CHRISTMAS_EVE)
+    _step(persona, allegation, Step.DISCUSS_WITH_LADO, dt.date(2026, 12, 29), route="investigation")
+    # The report arrives on Friday 19 March 2027: fifteen working days on, over Good Friday and Easter Monday.
+    _step(persona, allegation, Step.INVESTIGATION, dt.date(2027, 3, 19))
+    hearing = _rows(allegation)["disciplinary-hearing"]
+    assert (hearing.due_on, hearing.state) == (dt.date(2027, 4, 13), DeadlineState.OPEN)
+    _conclude(persona, allegation, dt.date(2027, 4, 8))
+    hearing = _rows(allegation)["disciplinary-hearing"]
+    assert (hearing.state, hearing.met_on) == (DeadlineState.MET, dt.date(2027, 4, 8))
 
 
 def test_written_confirmation_of_a_suspension_decided_before_easter_falls_due_after_easter_monday(
@@ -202,7 +217,7 @@ def test_no_further_action_agreed_before_the_late_may_bank_holiday_is_due_three_
         DeadlineState.OPEN,
     )
     assert rows["investigation-report"].state == DeadlineState.STOPPED
-    assert rows["disciplinary-hearing"].state == DeadlineState.STOPPED
+    assert "disciplinary-hearing" not in rows  # there is no investigation's report for it to follow
 
 
 # ---------------------------------------------------------------- paused while the police investigate
@@ -253,11 +268,8 @@ def test_concluding_leaves_every_step_nobody_recorded_open_and_the_dbs_referral_
         not_recorded["step-parents-informed"].label
         == "4. Inform the parents or carers: not recorded before the outcome"
     )
-    # The outcome names a disciplinary route: the hearing's question is settled by it.
-    assert (rows["disciplinary-hearing"].state, rows["disciplinary-hearing"].met_on) == (
-        DeadlineState.MET,
-        dt.date(2027, 1, 20),
-    )
+    # No investigation's report was recorded, so no hearing's clock ever started.
+    assert "disciplinary-hearing" not in rows
     dbs = rows["dbs-referral"]
     assert (dbs.state, dbs.due_on, dbs.owner) == (DeadlineState.OPEN, dt.date(2027, 1, 20), persona("hana"))
 

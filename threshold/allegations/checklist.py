@@ -261,8 +261,11 @@ def checklist(allegation: Allegation) -> list[ChecklistItem]:
         if timescale and clock_start is not None:
             clock = due_from(pack, timescale, clock_start)
             item.clock_due = clock[0] if clock else None
-        if step == Step.INVESTIGATION and clock_start is not None:
-            hearing = due_from(pack, "disciplinary-hearing", start)
+        if step == Step.INVESTIGATION and clock_start is not None and item.latest is not None:
+            # The pack's 15 working days are for a hearing "needed without further investigation"; on this route
+            # (KCSIE: decide within two working days of the report, then hold it within 15) the clock runs from the
+            # investigation's report, never from the day the allegation came to attention while it is investigated.
+            hearing = due_from(pack, "disciplinary-hearing", item.latest.done_on)
             if hearing:
                 item.hearing_due = hearing[0]
                 if step_start is not None:

@@ -90,7 +90,10 @@ def allegation_open_in_transaction(
             case_manager=case_manager or actor,
             summary=summary.strip(),
             routed_to_trust=routed_to_trust or bool(concern and concern.routed_to_trust),
-            came_to_attention_on=timezone.localdate(concern.created_at) if concern else timezone.localdate(),
+            # Appendix 5: the LADO is told of allegations "that come to an organisation's attention": the day the
+            # concern was raised with the school (Appendix 2's "date the concern was raised"), not the day it was
+            # typed in, as the triage's own advice and the imports count it.
+            came_to_attention_on=concern.raised_on if concern else timezone.localdate(),
             **starting,
         )
         audit_record(
