@@ -215,6 +215,8 @@ def case_deadlines(case: Case, today: dt.date | None = None) -> list[CaseDeadlin
     for timescale in timescales_at_level(pack, case.tier, ids=CASE_TIMESCALES, facts=_facts(case)):
         name, stopped_by = CASE_TIMESCALES[timescale.id]
         start = _contact_received_on(case) if timescale.id == INITIAL_DECISION else case.received_on
+        if timescale.id == EVALUATION_MEETING:
+            start = _tier_reached_on(case)
         deadlines.append(
             CaseDeadline(
                 name=name,
@@ -223,6 +225,17 @@ def case_deadlines(case: Case, today: dt.date | None = None) -> list[CaseDeadlin
             )
         )
     return deadlines
+
+
+def _tier_reached_on(case: Case) -> dt.date:
+    """The day the case reached its tier: its latest move to it, else the day it was received.
+
+    The protocol manages a case as Tier 1 when, say, "a pattern of allegations are emerging": the meeting Tier 1
+    holds is due from the day the case became Tier 1, not (overdue at once) from a receipt weeks before.
+    """
+    moves = [change for change in case.tier_changes.all() if change.to_tier == case.tier]
+    latest = max(moves, key=lambda change: (change.recorded_at, change.pk), default=None)
+    return max(case.received_on, timezone.localdate(latest.recorded_at)) if latest is not None else case.received_on
 
 
 def three_months_on(case: Case) -> dt.date:
