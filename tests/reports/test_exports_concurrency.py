@@ -5,18 +5,13 @@ SQLite admits one writer at a time (BEGIN IMMEDIATE), so the race is PostgreSQL'
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from tests.concurrency import at_once
 from threshold.audit.models import AuditEvent
 from threshold.reports.exports.services import export_job_start
 from threshold.reports.models import ExportJob
-
-# Three at once: with the test's own, as many connections as the pool holds (4), so none waits for another to end.
-REQUESTS = 3
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -28,18 +23,11 @@ def test_three_requests_at_once_for_mos_export_make_one_job(persona, settings) -
     # The job waits to be written (queued, not run at once) while the other requests arrive, as in production.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     mo = persona("mo")
-    start = threading.Barrier(REQUESTS)
 
-    def ask(_number: int) -> int:
-        start.wait(timeout=30)
-        try:
-            return export_job_start(actor=mo, kind="all-cases", file_format="csv", filters={}, rows_total=0).pk
-        finally:
-            connections.close_all()
+    def ask() -> int:
+        return export_job_start(actor=mo, kind="all-cases", file_format="csv", filters={}, rows_total=0).pk
 
     for _round in range(10):
-        with ThreadPoolExecutor(max_workers=REQUESTS) as executor:
-            jobs = set(executor.map(ask, range(REQUESTS)))
-        assert len(jobs) == 1
+        assert len(set(at_once(ask, ask, ask))) == 1
     assert ExportJob.objects.count() == 1
     assert AuditEvent.objects.filter(action="export.requested").count() == 1

@@ -30,6 +30,20 @@ def require_not_closed(case: Case, refused: str = "its record can no longer be c
         raise ValidationError({"__all__": f"This case is closed: {refused}."})
 
 
+def held_case(case: Case, *, open_for: str | None = None) -> Case:
+    """The case's row as it is now, held until the caller's transaction ends (call it inside one).
+
+    ``open_for``: refused (``require_not_closed``) if closed by then, saying what can no longer be done. A page's
+    form was read before the request queued behind another's change: two LADOs sharing the same case with the
+    same partner at once both found no share, and a case closed a moment before still took a meeting. Held, the
+    second waits for the first and then reads what it did.
+    """
+    held = Case.objects.select_for_update().get(pk=case.pk)
+    if open_for is not None:
+        require_not_closed(held, open_for)
+    return held
+
+
 def require_decider(actor: User, contact: Contact) -> None:
     """Refuse unless the actor may decide this contact: a LADO or LADO manager of its local authority.
 

@@ -30,7 +30,7 @@ from threshold.lado.models import (
     MeetingKind,
 )
 from threshold.lado.models.meetings import AttendanceStatus
-from threshold.lado.services.case_rules import require_not_closed
+from threshold.lado.services.case_rules import held_case, require_not_closed
 from threshold.lado.services.common import record_case_event, require_case, text
 from threshold.lado.services.deadlines import case_deadlines_sync
 
@@ -154,6 +154,7 @@ def meeting_record(
     )
     _require_after_referral(case, values)
     with transaction.atomic(durable=True):
+        case = held_case(case, open_for=CLOSED_MEETINGS)  # not closed by another since the page was read
         meeting = Meeting.objects.create(case=case, created_by=actor, **values)
         record_case_event(
             actor=actor,

@@ -26,7 +26,7 @@ from threshold.accounts.models import Membership, User
 from threshold.audit.context import AuditContext
 from threshold.lado.models import Case, CaseShare, Meeting, MeetingShare, MeetingUpdate
 from threshold.lado.selectors import partner_candidates
-from threshold.lado.services.case_rules import require_not_closed
+from threshold.lado.services.case_rules import held_case, require_not_closed
 from threshold.lado.services.common import record_case_event, require_case
 from threshold.lado.services.common import text as clean_text
 from threshold.lado.services.meetings import meeting_label
@@ -70,6 +70,7 @@ def meeting_share(
     require_not_closed(case, CLOSED_SHARING)
     agency = _require_partner(case, user)
     with transaction.atomic(durable=True):
+        case = held_case(case, open_for=CLOSED_SHARING)
         if meeting.shares.filter(user=user, ended_at__isnull=True).exists():
             raise ValidationError({"user": f"The meeting is already shared with {user.full_name}"})
         share = MeetingShare.objects.create(meeting=meeting, user=user, shared_by=actor)
@@ -104,11 +105,12 @@ def meeting_unshare(
     case = meeting.case
     require_case(actor, case, "change")
     with transaction.atomic(durable=True):
+        held_case(case)  # a share being made at this moment ends too, not after
         share = meeting.shares.filter(user=user, ended_at__isnull=True).first()
         if share is None:
             raise ValidationError({"user": "The meeting is not shared with this person"})
-        share.ended_at = timezone.now()
-        share.save(update_fields=["ended_at"])
+        # Every live share with them ends (there is one; a share made before shares were held made a second).
+        meeting.shares.filter(user=user, ended_at__isnull=True).update(ended_at=timezone.now())
         record_case_event(
             actor=actor,
             case=case,
@@ -127,6 +129,7 @@ def case_share(*, actor: User, case: Case, user: User, audit_context: AuditConte
     require_not_closed(case, CLOSED_SHARING)
     agency = _require_partner(case, user)
     with transaction.atomic(durable=True):
+        case = held_case(case, open_for=CLOSED_SHARING)
         if case.shares.filter(user=user, ended_at__isnull=True).exists():
             raise ValidationError({"user": f"The case is already shared with {user.full_name}"})
         share = CaseShare.objects.create(case=case, user=user, shared_by=actor)
@@ -158,11 +161,12 @@ def case_unshare(*, actor: User, case: Case, user: User, audit_context: AuditCon
     """
     require_case(actor, case, "change")
     with transaction.atomic(durable=True):
+        held_case(case)  # a share being made at this moment ends too, not after
         share = case.shares.filter(user=user, ended_at__isnull=True).first()
         if share is None:
             raise ValidationError({"user": "The case is not shared with this person"})
-        share.ended_at = timezone.now()
-        share.save(update_fields=["ended_at"])
+        # Every live share with them ends (there is one; a share made before shares were held made a second).
+        case.shares.filter(user=user, ended_at__isnull=True).update(ended_at=timezone.now())
         record_case_event(
             actor=actor,
             case=case,
