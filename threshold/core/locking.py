@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db.models import F, Model
 
 from threshold.core.errors import ConflictError
@@ -26,3 +28,19 @@ def bump_version(record: Model, expected: int) -> None:
         raise ConflictError(model._default_manager.get(pk=record.pk))  # access-lint: allow the same record, fresh
     # The row is now held by this transaction (the UPDATE locks it): continue with it as it is.
     record.refresh_from_db()
+
+
+M = TypeVar("M", bound=Model)
+
+
+def hold(record: M) -> M:
+    """``record``'s row as it is now, held until the caller's transaction ends (call it inside one).
+
+    For a change whose check reads other rows first ("is it already shared?", "is there a record yet?"): on
+    PostgreSQL two requests at once would both pass the check on what they read before either wrote. Holding the
+    row they both change first, the second waits for the first to commit, then reads what it did. (SQLite admits
+    one writer at a time already.)
+    """
+    model = type(record)
+    # access-lint: allow the record the service was given, whatever its model, held as it is now
+    return model._default_manager.select_for_update().get(pk=record.pk)

@@ -22,6 +22,7 @@ from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns import recipients
 from threshold.concerns.models import Concern, ConcernHrShare, ConcernStatus
+from threshold.core.locking import hold
 from threshold.notifications.models import NotificationKind
 from threshold.notifications.services import notify_in_transaction
 
@@ -49,6 +50,10 @@ def concern_share_with_hr(
         raise ValidationError(errors)
     assert partner is not None
     with transaction.atomic(durable=True):
+        # The head and a DSL asking Henry at once: the second waits for the first, then finds its share.
+        hold(concern)
+        if concern.hr_shares.filter(user=partner, ended_at__isnull=True).exists():
+            raise ValidationError({"partner": "This concern is already shared with that HR business partner"})
         # A share that ended when the partner stopped partnering the setting is shared afresh, not revived as it was.
         share = ConcernHrShare.objects.filter(concern=concern, user=partner).first() or ConcernHrShare(
             concern=concern, user=partner

@@ -24,7 +24,7 @@ from threshold.concerns.models import (
 )
 from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.core.errors import ConflictError
-from threshold.core.locking import bump_version
+from threshold.core.locking import bump_version, hold
 from threshold.policy import (
     Facts,
     decide_reference,
@@ -163,12 +163,13 @@ def low_level_record_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
+        # Two first saves at once: the second waits for the first, then meets the conflict page (not a 500).
+        hold(concern)
         record = LowLevelRecord.objects.filter(concern=concern).first()
         if record is not None:
             bump_version(record, expected_version)
         elif expected_version != 0:
             raise ConflictError(record)
-        # A first record: its one-to-one row refuses a second writer (the other gets an IntegrityError).
         old = {name: getattr(record, name) for name in RECORD_FIELDS} if record else {}
         if record is None:
             record = LowLevelRecord(concern=concern, updated_by=actor)

@@ -23,6 +23,7 @@ from threshold.concerns.models import (
     PatternReview,
 )
 from threshold.concerns.services.deadlines import pattern_review_deadline_sync
+from threshold.core.locking import hold
 from threshold.people.models import Person
 
 
@@ -74,6 +75,7 @@ def pattern_finding_record(
     if not findings.strip():
         raise ValidationError({"findings": "Enter the findings"})
     with transaction.atomic(durable=True):
+        hold(review)  # two reviewers recording the same person at once: the second is told, not a 500
         if PatternFinding.objects.filter(review=review, subject=subject).exists():
             raise ValidationError({"findings": "The findings about this person are already recorded"})
         finding = PatternFinding.objects.create(

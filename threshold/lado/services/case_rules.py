@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.accounts.roles import OrganisationKind
+from threshold.core.locking import hold
 from threshold.lado.models import Case, CaseStatus, Contact, Level
 from threshold.lado.models.cases import Sector
 
@@ -38,7 +39,7 @@ def held_case(case: Case, *, open_for: str | None = None) -> Case:
     same partner at once both found no share, and a case closed a moment before still took a meeting. Held, the
     second waits for the first and then reads what it did.
     """
-    held = Case.objects.select_for_update().get(pk=case.pk)
+    held = hold(case)
     if open_for is not None:
         require_not_closed(held, open_for)
     return held

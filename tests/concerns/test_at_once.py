@@ -1,0 +1,90 @@
+"""Two people doing the same thing to one concern at once: the second is told (a message or the conflict page),
+never a 500. Each service holds the row both change first (``core.locking.hold``). PostgreSQL only: SQLite
+admits one writer at a time already."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection
+from django.utils import timezone
+
+from tests.concerns.conftest import TIER_2_FACTS
+from tests.concerns.test_review_and_close import COMPLETE_RECORD
+from tests.concurrency import at_once
+from threshold.concerns import selectors, services
+from threshold.concerns.models import Concern, ConcernHrShare, LowLevelRecord, PatternFinding
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises every writer already"),
+]
+
+
+def _low_level(share, persona) -> Concern:
+    concern = share(persona("tom"))
+    services.concern_triage(
+        actor=persona("hana"), concern=concern, expected_version=concern.version, raw_facts=TIER_2_FACTS,
+        decision="low_level", rationale="Tier 2.",
+    )  # fmt: skip
+    concern.refresh_from_db()
+    return concern
+
+
+def _no_500s(results: list[object]) -> None:
+    # core.pages.form_page answers ValidationError (errors beside the fields) and ConflictError (the 409 page);
+    # anything else is a 500 for the person who pressed the button.
+    crashes = [result for result in results if isinstance(result, IntegrityError)]
+    assert not crashes, f"the second person gets a 500: {crashes}"
+
+
+def test_the_head_and_the_dsl_asking_henry_at_once_is_not_a_500(share, persona) -> None:
+    concern = _low_level(share, persona)
+    henry = persona("henry")
+    results = at_once(
+        lambda: services.concern_share_with_hr(
+            actor=persona("hana"), concern=Concern.objects.get(pk=concern.pk), partner=henry, question="Disciplinary?"
+        ),
+        lambda: services.concern_share_with_hr(
+            actor=persona("dev"), concern=Concern.objects.get(pk=concern.pk), partner=henry, question="Advice?"
+        ),
+    )
+    assert ConcernHrShare.objects.filter(concern=concern).count() == 1
+    _no_500s(results)
+
+
+def test_two_first_saves_of_the_low_level_record_give_the_conflict_page_not_a_500(share, persona) -> None:
+    concern = _low_level(share, persona)
+    results = at_once(
+        lambda: services.low_level_record_save(
+            actor=persona("hana"),
+            concern=Concern.objects.get(pk=concern.pk),
+            expected_version=0,
+            values=COMPLETE_RECORD,
+        ),
+        lambda: services.low_level_record_save(
+            actor=persona("dev"),
+            concern=Concern.objects.get(pk=concern.pk),
+            expected_version=0,
+            values=COMPLETE_RECORD,
+        ),
+    )
+    assert LowLevelRecord.objects.filter(concern=concern).count() == 1
+    _no_500s(results)
+
+
+def test_two_reviewers_recording_findings_about_one_person_at_once_is_not_a_500(share, persona, oakfield) -> None:
+    first = share(persona("tom"))
+    term = selectors.term_of(timezone.localdate())
+    review = services.pattern_review_start(
+        actor=persona("dev"), organisation=oakfield, period_start=term.start, period_end=term.end
+    )
+    results = at_once(
+        lambda: services.pattern_finding_record(
+            actor=persona("dev"), review=review, subject=first.subject, pattern_found=False, findings="None."
+        ),
+        lambda: services.pattern_finding_record(
+            actor=persona("hana"), review=review, subject=first.subject, pattern_found=True, findings="A pattern."
+        ),
+    )
+    assert PatternFinding.objects.filter(review=review).count() == 1
+    _no_500s(results)
