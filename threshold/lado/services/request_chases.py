@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_record
+from threshold.core.locking import hold
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import CaseStatus, ChaseStage, InformationChase, InformationRequest, RequestStatus
 from threshold.lado.services.requests import addressee, notify_case_manager
@@ -78,6 +79,8 @@ def requests_chase(*, on: dt.date, audit_context: AuditContext) -> list[Informat
         if recipient is None:
             continue
         with transaction.atomic(durable=True):
+            # Two passes at once (cron's and one run by hand): the second waits on the request, then finds the chase.
+            hold(request)
             if InformationChase.objects.filter(request=request, stage=stage, number=number).exists():
                 continue
             # Sent by the reminder pass on behalf of the LADO who asked (the row's author).
