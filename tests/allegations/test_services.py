@@ -684,3 +684,19 @@ def test_each_alternative_without_a_reason_is_named(persona: Any, chris_allegati
     ]
     assert messages["alternative_1_reason"] == ["Say why “Providing an assistant” was or was not used"]
     assert messages["alternative_2_reason"] == ["Say why “your own alternative” was or was not used"]
+
+
+def test_a_step_sent_from_a_page_read_before_the_outcome_is_refused_not_written_after_it(
+    persona, chris_allegation
+) -> None:
+    page = Allegation.objects.get(pk=chris_allegation.pk)  # Dev's page, read before Hana records the outcome
+    _outcome(persona, chris_allegation)
+    with pytest.raises(ValidationError, match="concluded"):
+        services.step_record(
+            actor=persona("hana"),
+            allegation=page,
+            step=Step.BASIC_ENQUIRIES,
+            done_on=timezone.localdate(),
+            decision="Spoke to the class teacher.",
+        )
+    assert not StepRecord.objects.filter(allegation=chris_allegation, step=Step.BASIC_ENQUIRIES).exists()

@@ -17,13 +17,18 @@ from threshold.lado.models import Case, CaseShare, CaseStatus, Meeting, MeetingK
 from threshold.lado.services.conclusion import case_close, case_conclude
 from threshold.lado.services.meetings import meeting_record
 from threshold.lado.services.sharing import case_share, case_unshare
+from threshold.timescales.models import Deadline, DeadlineState
 
 
 def closable_case(persona, ids) -> Case:
     """The nursery's case, concluded and ready to close."""
     case = open_nursery_case(persona, ids)
     accept_employers_outcome(persona, case)
-    case = Case.objects.get(pk=case.pk)
+    return closable_case_concluded(persona, Case.objects.get(pk=case.pk))
+
+
+def closable_case_concluded(persona, case: Case) -> Case:
+    """``case`` (its employer's outcome accepted) concluded by Lara today."""
     case_conclude(
         actor=persona("lara"), case=case, outcome="unsubstantiated", concluded_on=timezone.localdate(),
         summary="Insufficient evidence either way.", lessons="",
@@ -68,3 +73,26 @@ def test_lara_and_mo_sharing_the_case_with_pat_at_once_share_it_once_and_stop_sh
     assert CaseShare.objects.filter(case_id=case_id, user=pat, ended_at__isnull=True).count() == 1
     case_unshare(actor=lara, case=Case.objects.get(pk=case_id), user=pat)
     assert not fetch.visible_cases(pat, "view").filter(pk=case_id).exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_recorded_from_a_page_read_before_lara_concluded_the_case_leaves_its_targets_met(
+    persona, ids
+) -> None:
+    case = open_nursery_case(persona, ids)
+    accept_employers_outcome(persona, case)
+    mos_page = Case.objects.get(pk=case.pk)  # read before the conclusion
+    concluded = closable_case_concluded(persona, Case.objects.get(pk=case.pk))
+    met = _targets(concluded)
+    assert met
+    assert set(met.values()) == {DeadlineState.MET}
+    meeting_record(
+        actor=persona("mo"), case=mos_page, kind=MeetingKind.REVIEW, held_at=timezone.now() - dt.timedelta(hours=1),
+        chair_name="Mo Manager", chair_agency="Northshire Council LADO service",
+    )  # fmt: skip
+    # Worked out from the case as it is now, not as Mo's page read it: still met, not open again.
+    assert _targets(concluded) == met
+
+
+def _targets(case: Case) -> dict[str, str]:
+    return {row.kind: row.state for row in Deadline.objects.filter(case=case, kind__startswith="resolve-target")}

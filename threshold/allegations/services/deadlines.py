@@ -82,7 +82,12 @@ PAUSED_REASON = "Paused while the police investigate: internal proceedings wait 
 
 
 def allegation_deadlines_sync(allegation: Allegation) -> None:
-    """Make the allegation's stored employer deadlines match its records (inside the caller's transaction)."""
+    """Make the allegation's stored employer deadlines match its records (inside the caller's transaction).
+
+    From the allegation as it is now: the caller's copy may have been read before another request concluded it
+    (the service's audit event queued it behind that one), and its clocks would be worked out from the old state.
+    """
+    allegation.refresh_from_db()
     deadlines_sync(
         record=allegation,
         organisation=allegation.organisation,

@@ -18,6 +18,7 @@ from threshold.allegations.models import Allegation, ContactMethod, ParentUpdate
 from threshold.allegations.services.common import _record, _text, investigation_paused, require_change, require_open
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext
+from threshold.core.locking import hold
 from threshold.lado.services.employer_link import managing_contact
 
 # The steps at which the case manager chooses the route: with the LADO (step 2) or with HR (step 5).
@@ -100,6 +101,9 @@ def step_record(
         raise ValidationError(errors)
     assert done_on is not None
     with transaction.atomic(durable=True):
+        # Concluded since the page was read (the outcome recorded a moment ago): refused, not written after it.
+        allegation = hold(allegation)
+        require_open(allegation)
         record = StepRecord.objects.create(
             allegation=allegation,
             step=step,

@@ -332,7 +332,13 @@ def case_specs(case: Case, today: dt.date | None = None) -> list[DeadlineSpec]:
 
 
 def case_deadlines_sync(case: Case, *, new: bool = False) -> None:
-    """Keep the case's stored clocks in step with it (inside the caller's transaction; ``new``: just inserted)."""
+    """Keep the case's stored clocks in step with it (inside the caller's transaction; ``new``: just inserted).
+
+    From the case as it is now: the caller's copy may have been read before another request concluded or closed
+    it (the service's audit event queued it behind that one), and its clocks would be set open again.
+    """
+    if not new:
+        case.refresh_from_db()
     cases_deadlines_sync([case], new=new)
 
 
