@@ -13,6 +13,7 @@ from tests.concerns.test_review_and_close import COMPLETE_RECORD
 from tests.concurrency import at_once
 from threshold.concerns import selectors, services
 from threshold.concerns.models import Concern, ConcernHrShare, LowLevelRecord, PatternFinding
+from threshold.people.models import Person
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -35,6 +36,12 @@ def _no_500s(results: list[object]) -> None:
     # anything else is a 500 for the person who pressed the button.
     crashes = [result for result in results if isinstance(result, IntegrityError)]
     assert not crashes, f"the second person gets a 500: {crashes}"
+
+
+def test_hana_and_dev_sharing_concerns_about_tom_at_once_record_him_once(share, persona, oakfield) -> None:
+    tom = persona("tom")
+    at_once(lambda: share(persona("hana"), subject_user=tom), lambda: share(persona("dev"), subject_user=tom))
+    assert Person.objects.filter(organisation=oakfield, user=tom).count() == 1
 
 
 def test_the_head_and_the_dsl_asking_henry_at_once_is_not_a_500(share, persona) -> None:
