@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests.lado.nursery import lara_decides
 from threshold.allegations import selectors
 from threshold.allegations.models import Allegation, AllegationStatus, Referral, Step
 from threshold.allegations.services import ReferralDetails, referral_make
 from threshold.audit.models import AuditEvent
+from threshold.lado.models import Contact
 
 
 def test_a_referral_without_details_is_started_with_what_is_known_but_is_incomplete(
@@ -149,3 +151,18 @@ def test_a_trust_level_allegation_is_referred_to_the_local_authority_of_the_scho
     allegation = allegation_open(actor=persona("priya"), organisation=trust, subject=subject, summary="At the trust.")
     referral = referral_make(actor=persona("priya"), allegation=allegation)
     assert referral.local_authority.name == "Northshire Council"
+
+
+def test_the_childs_address_goes_with_the_referral_into_the_lados_case(persona, ids: dict[str, int]) -> None:
+    # Protocol, Suggested Recording Data Set: "Name, Address, Date of Birth, gender and ethnicity of the adult and
+    # the victim".
+    allegation = Allegation.objects.get(pk=ids["allegation_nell"])
+    referral = referral_make(
+        actor=persona("nina"),
+        allegation=allegation,
+        details=COMPLETE,
+        children=[{"full_name": "Pupil B", "address": "1 Example Road, Northshire NS1 1AA"}],
+    )
+    assert referral.children.get().address == "1 Example Road, Northshire NS1 1AA"
+    case = lara_decides(persona, Contact.objects.get(referral=referral), "tier-2")
+    assert case.children.get().address == "1 Example Road, Northshire NS1 1AA"

@@ -29,7 +29,7 @@ RISK_ROWS = 3
 MAX_RISK_ROWS = 30
 CHILD_ROWS = 3
 RISK_FIELDS = ("area", "responsibilities", "potential_risks", "mitigation", "monitoring")
-CHILD_FIELDS = ("full_name", "gender", "ethnicity")
+CHILD_FIELDS = ("full_name", "address", "gender", "ethnicity")
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 5000) -> forms.CharField:
@@ -127,6 +127,7 @@ class ReferralForm(CaseForm):
         super().__init__(*args, **kwargs)
         for i in range(CHILD_ROWS):
             self.fields[f"child_{i}_full_name"] = _text("Child's name", None, 200)
+            self.fields[f"child_{i}_address"] = _text("Child's address", None, 1000)
             self.fields[f"child_{i}_gender"] = _choice("Gender", Gender.choices)
             self.fields[f"child_{i}_ethnicity"] = _choice("Ethnicity", Ethnicity.choices)
 
@@ -134,7 +135,7 @@ class ReferralForm(CaseForm):
         """A child row with anything in it needs the child's name."""
         data = super().clean()
         for i in range(CHILD_ROWS):
-            others = [data.get(f"child_{i}_{f}") for f in ("gender", "ethnicity", "date_of_birth")]
+            others = [data.get(f"child_{i}_{f}") for f in ("address", "gender", "ethnicity", "date_of_birth")]
             others.append(any(self.data.get(f"child_{i}_date_of_birth_{p}") for p in ("day", "month", "year")))
             if any(others) and not data.get(f"child_{i}_full_name"):
                 self.add_error(f"child_{i}_full_name", "Enter the child's name")

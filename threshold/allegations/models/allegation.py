@@ -201,6 +201,8 @@ class ReferralChild(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="children")
     full_name = models.CharField(max_length=200)
+    # The protocol's data set: "Name, Address, Date of Birth, gender and ethnicity of the adult and the victim".
+    address = models.TextField(blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)

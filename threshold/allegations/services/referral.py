@@ -138,6 +138,7 @@ class ChildOnReferral(TypedDict, total=False):
     """One child (victim) named on a referral; the name is required."""
 
     full_name: str
+    address: str
     gender: str
     ethnicity: str
     date_of_birth: dt.date | None
@@ -261,6 +262,7 @@ def referral_make_in_transaction(
             ReferralChild.objects.create(
                 referral=referral,
                 full_name=_text(child.get("full_name")),
+                address=_text(child.get("address")),
                 date_of_birth=child.get("date_of_birth"),
                 gender=_text(child.get("gender")),
                 ethnicity=_text(child.get("ethnicity")),

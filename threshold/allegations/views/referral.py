@@ -30,6 +30,7 @@ def allegation_referral(request: HttpRequest, allegation_id: int) -> HttpRespons
             initial.update(
                 {
                     f"child_{i}_full_name": child.full_name,
+                    f"child_{i}_address": child.address,
                     f"child_{i}_date_of_birth": child.date_of_birth,
                     f"child_{i}_gender": child.gender,
                     f"child_{i}_ethnicity": child.ethnicity,

@@ -205,6 +205,7 @@ def case_open_from_contact(
                 CaseChild.objects.create(
                     case=case,
                     full_name=child.full_name,
+                    address=child.address,
                     date_of_birth=child.date_of_birth,
                     gender=child.gender,
                     ethnicity=child.ethnicity,
