@@ -27,6 +27,7 @@ from threshold.allegations.models import (
     SupportRecord,
 )
 from threshold.allegations.services import common as services_common
+from threshold.allegations.services import referral_make
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 
@@ -700,3 +701,19 @@ def test_a_step_sent_from_a_page_read_before_the_outcome_is_refused_not_written_
             decision="Spoke to the class teacher.",
         )
     assert not StepRecord.objects.filter(allegation=chris_allegation, step=Step.BASIC_ENQUIRIES).exists()
+
+
+def test_a_referral_sent_from_a_page_read_before_the_outcome_does_not_turn_the_allegation_back_to_referred(
+    persona, ids
+) -> None:
+    allegation = Allegation.objects.get(pk=ids["allegation_nell"])
+    page = Allegation.objects.get(pk=allegation.pk)  # open when Nina's page read it
+    services.outcome_record(
+        actor=persona("nina"),
+        allegation=allegation,
+        report="Nothing in it.",
+        outcome="unfounded",
+        concluded_on=TODAY(),
+    )
+    referral_make(actor=persona("nina"), allegation=page)
+    assert Allegation.objects.get(pk=allegation.pk).status == AllegationStatus.CONCLUDED

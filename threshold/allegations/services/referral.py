@@ -32,6 +32,7 @@ from threshold.allegations.services.common import (
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.allegations.services.hr import hr_tell_in_transaction
 from threshold.audit.context import AuditContext
+from threshold.core.locking import hold
 from threshold.core.vocabularies import AbuseCategory, CameToLight
 from threshold.policy import assess, non_recent
 
@@ -223,7 +224,8 @@ def referral_make_in_transaction(
     )
     assessment = assess(pack, facts)
     with transaction.atomic():
-        Allegation.objects.select_for_update().filter(pk=allegation.pk).first()
+        # Held, and read as it is now: an outcome recorded a moment ago must not be turned back into "referred".
+        status_now = hold(allegation).status
         previous = allegation.referrals.first()
         if expected_previous != "any" and (previous.pk if previous else None) != expected_previous:
             raise ReferralConflict(previous)
@@ -272,7 +274,7 @@ def referral_make_in_transaction(
         from threshold.lado.services.referral_intake import contact_from_referral
 
         contact_from_referral(referral=referral)
-        if allegation.status == AllegationStatus.OPEN:
+        if status_now == AllegationStatus.OPEN:
             Allegation.objects.filter(pk=allegation.pk).update(status=AllegationStatus.REFERRED)
             allegation.status = AllegationStatus.REFERRED
         if complete:
