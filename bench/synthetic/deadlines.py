@@ -279,7 +279,9 @@ class Rows:
                 if (
                     step == Step.INVESTIGATION
                     and clock_start is not None
-                    and (hearing := due_from(pack, HEARING, start)) is not None
+                    and record is not None
+                    # As the checklist: the hearing after an investigation runs from its report.
+                    and (hearing := due_from(pack, HEARING, record.done_on)) is not None
                 ):
                     base = {
                         "kind": HEARING,

@@ -15,7 +15,7 @@ from tests.lado.nursery import accept_employers_outcome, not_known_reasons, open
 from threshold.access import fetch
 from threshold.lado.models import Case, CaseShare, CaseStatus, Meeting, MeetingKind
 from threshold.lado.services.conclusion import case_close, case_conclude
-from threshold.lado.services.meetings import meeting_record
+from threshold.lado.services.meetings import meeting_add_action, meeting_record
 from threshold.lado.services.sharing import case_share, case_unshare
 from threshold.timescales.models import Deadline, DeadlineState
 
@@ -96,3 +96,20 @@ def test_a_meeting_recorded_from_a_page_read_before_lara_concluded_the_case_leav
 
 def _targets(case: Case) -> dict[str, str]:
     return {row.kind: row.state for row in Deadline.objects.filter(case=case, kind__startswith="resolve-target")}
+
+
+@pytest.mark.django_db
+def test_an_action_added_to_a_meeting_on_a_page_read_before_the_case_closed_is_refused(persona, ids) -> None:
+    case = closable_case(persona, ids)
+    meeting = meeting_record(
+        actor=persona("lara"), case=case, kind=MeetingKind.REVIEW, held_at=timezone.now() - dt.timedelta(hours=1),
+        chair_name="Lara Lado", chair_agency="Northshire Council LADO service",
+    )  # fmt: skip
+    mos_page = Meeting.objects.select_related("case").get(pk=meeting.pk)  # read before the close
+    case_close(actor=persona("lara"), case=Case.objects.get(pk=case.pk), expected_version=case.version)
+    with pytest.raises(ValidationError, match="This case is closed"):
+        meeting_add_action(
+            actor=persona("mo"), meeting=mos_page, description="Send the minutes.", owner="Mo Manager",
+            due_on=timezone.localdate() + dt.timedelta(days=7),
+        )  # fmt: skip
+    assert not meeting.actions.exists()

@@ -207,6 +207,7 @@ def meeting_update(
         # Moved to another day: never to before the referral (a meeting recorded before this rule keeps its day).
         _require_after_referral(case, values)
     with transaction.atomic(durable=True):
+        held_case(case, open_for=CLOSED_CHANGES)  # not closed by another since the page was read
         bump_version(meeting, expected_version)
         changes = {
             name: (str(getattr(meeting, name)), str(value))
@@ -268,6 +269,7 @@ def meeting_add_attendee(
     name, agency = _attendee_values(name, agency)
     status = _status(status)
     with transaction.atomic(durable=True):
+        held_case(meeting.case, open_for=CLOSED_CHANGES)  # not closed since the page was read
         attendee = MeetingAttendee.objects.create(meeting=meeting, name=name, agency=agency, status=status)
         record_case_event(
             actor=actor,
@@ -296,6 +298,7 @@ def meeting_set_attendance(
         raise ValidationError({"attendee": "Choose someone invited to this meeting"})
     status = _status(status)
     with transaction.atomic(durable=True):
+        held_case(meeting.case, open_for=CLOSED_CHANGES)  # not closed since the page was read
         before = attendee.status
         attendee.status = status
         attendee.save(update_fields=["status"])
@@ -342,6 +345,7 @@ def meeting_add_action(
         raise ValidationError(errors)
     assert due_on is not None
     with transaction.atomic(durable=True):
+        held_case(meeting.case, open_for=CLOSED_CHANGES)  # not closed since the page was read
         action = MeetingAction.objects.create(meeting=meeting, description=description, owner=owner, due_on=due_on)
         record_case_event(
             actor=actor,
