@@ -8,14 +8,12 @@ Tuesday 1 December 2026 and typed in by Hana on Friday 4 December is due to the 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import time_machine
 
+from tests.allegations.test_triage_follows import TIER_4
+from tests.clock import on
 from threshold.accounts.models import Organisation
 from threshold.allegations.checklist import checklist
 from threshold.allegations.models import Allegation, Step
@@ -25,22 +23,6 @@ from threshold.demo import world
 from threshold.policy import add_working_days
 
 pytestmark = pytest.mark.django_db
-
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-TIER_4 = {
-    "harmed_or_may_have_harmed_child": True,
-    "possible_criminal_offence": False,
-    "behaviour_indicates_risk_of_harm": True,
-    "may_be_unsuitable_to_work_with_children": True,
-    "injury": "visible",
-    "corroborating_evidence": True,
-}
-
-
-@contextmanager
-def on(day: dt.date) -> Iterator[None]:
-    with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=LONDON), tick=False):
-        yield
 
 
 def parents_complaint(persona, *, raised_on: dt.date, recorded_on: dt.date) -> Concern:

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.allegations.conftest import update_details
+from tests.clock import on
 from threshold.accounts.models import Organisation
 from threshold.allegations import services
 from threshold.allegations.advice import allegation_advice, resolution_targets
@@ -35,7 +32,6 @@ from threshold.policy.clocks import ClockState
 
 pytestmark = pytest.mark.django_db
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 OPENED = dt.date(2026, 12, 1)
 # "Allegation made with corroborating evidence, where a pupil has been injured or harmed" (Tier 4).
 TIER_4 = {
@@ -50,13 +46,6 @@ SUSPENSION_CONSIDERED = "Suspension should be considered in any case where there
 NO_LONGER_TEACHING = (
     "Any allegations against a supply worker who is no longer teaching should be referred to the police."
 )
-
-
-@contextmanager
-def on(day: dt.date) -> Iterator[None]:
-    """The clock stopped at ten o'clock in London on ``day``."""
-    with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=LONDON), tick=False):
-        yield
 
 
 def triaged(persona, *, how_arose: str = "suspicion", **facts: Any) -> Allegation:

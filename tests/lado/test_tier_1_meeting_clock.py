@@ -8,25 +8,15 @@ the LADO will be held" (the pack: within 5 working days).
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-import time_machine
 
+from tests.clock import on
 from tests.lado.nursery import lara_decides, refer_nursery_allegation
 from threshold.lado.selectors import case_deadlines
 from threshold.lado.services.case_allocation import case_change_tier
 
 pytestmark = pytest.mark.django_db
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-
-
-@contextmanager
-def on(day: dt.date) -> Iterator[None]:
-    with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=LONDON), tick=False):
-        yield
 
 
 def test_a_case_moved_to_tier_1_is_not_overdue_for_its_evaluation_meeting_on_the_day_it_moves(persona, ids) -> None:

@@ -8,14 +8,11 @@ May bank holiday (31 May 2027).
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import time_machine
 
+from tests.clock import LONDON, on
 from threshold.access.fetch import visible_deadlines
 from threshold.accounts.models import Organisation
 from threshold.allegations import services
@@ -28,17 +25,9 @@ from threshold.timescales.models import Deadline, DeadlineState
 
 pytestmark = pytest.mark.django_db
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 CHRISTMAS_EVE = dt.date(2026, 12, 24)  # a Thursday
 EASTER_THURSDAY = dt.date(2027, 3, 25)  # the day before Good Friday
 BEFORE_LATE_MAY = dt.date(2027, 5, 27)  # the Thursday before the late May bank holiday
-
-
-@contextmanager
-def on(day: dt.date, hour: int = 10) -> Iterator[None]:
-    """The clock stopped at ``hour`` o'clock in London on ``day``."""
-    with time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON), tick=False):
-        yield
 
 
 def _open(persona, records: dict[str, int], day: dt.date, *, nursery: bool = False) -> Allegation:
