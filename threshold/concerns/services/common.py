@@ -15,7 +15,6 @@ from threshold.concerns import selectors
 from threshold.concerns.models import (
     Routing,
 )
-from threshold.core.locking import hold
 from threshold.people.models import Person, PersonKind
 from threshold.policy import get_pack
 
@@ -37,9 +36,6 @@ def subject_person(
     single out the sender, so the anonymous-intake job records it later
     (ADR 0012).
     """
-    # Two staff sharing concerns about Tom at once: the second waits, then finds the first's record of him (one
-    # record of a person per organisation). Inside the caller's transaction.
-    hold(organisation)
     if user is not None:
         person = Person.objects.filter(organisation=organisation, user=user).first()
     else:

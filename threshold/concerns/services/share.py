@@ -21,6 +21,7 @@ from threshold.concerns.models import (
     Routing,
 )
 from threshold.concerns.services.common import _day_only, routing_of, subject_person
+from threshold.core.locking import hold
 from threshold.notifications.models import NotificationKind
 from threshold.notifications.services import notify_in_transaction
 from threshold.people.subjects import SubjectToConfirm, subject_confirmation_record, typed_subject
@@ -132,6 +133,10 @@ def concern_share(
     # An anonymous share is audited later, by a system job (ADR 0012): nothing of this request goes in.
     context = None if anonymous else context_for(actor, audit_context)
     with transaction.atomic(durable=True):
+        # Two staff sharing concerns about Tom at once: the second waits, then finds the first's record of him (one
+        # record of a person per organisation). First, before any audit event: an import's batch takes the trail
+        # first and records people after, so holding the setting there would deadlock with a share.
+        hold(organisation)
         subject = subject_person(
             organisation=organisation,
             user=subject_user,
