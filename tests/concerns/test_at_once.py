@@ -4,8 +4,12 @@ admits one writer at a time already."""
 
 from __future__ import annotations
 
+import threading
+import time
+from typing import Any
+
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from tests.concerns.conftest import TIER_2_FACTS
@@ -95,3 +99,62 @@ def test_two_reviewers_recording_findings_about_one_person_at_once_is_not_a_500(
     )
     assert PatternFinding.objects.filter(review=review).count() == 1
     _no_500s(results)
+
+
+def test_a_share_holding_its_setting_and_an_audited_read_there_at_the_same_moment_both_finish(
+    share, persona, oakfield, monkeypatch
+) -> None:
+    """The share holds Oakfield; the read takes the trail's lock and inserts an event naming Oakfield. With a plain
+    FOR UPDATE the event's insert waited on the share's hold while the share waited on the trail: a deadlock."""
+    from threshold.audit import services as audit_services
+    from threshold.audit.context import AuditContext
+    from threshold.concerns.services import share as share_services
+
+    held, chained = threading.Event(), threading.Event()
+    real_hold, real_lock_chain = share_services.hold, audit_services.lock_chain
+
+    def slow_hold(record: Any) -> Any:
+        row = real_hold(record)
+        held.set()
+        chained.wait(5)
+        time.sleep(0.3)  # the read now inserts its event, naming the setting this share holds
+        return row
+
+    def signalling_lock_chain() -> None:
+        real_lock_chain()
+        if threading.current_thread().name == "reader":
+            chained.set()
+
+    monkeypatch.setattr(share_services, "hold", slow_hold)
+    monkeypatch.setattr(audit_services, "lock_chain", signalling_lock_chain)
+    results: dict[str, object] = {}
+
+    def sharer() -> None:
+        try:
+            results["share"] = share(persona("hana"))
+        except Exception as error:
+            results["share"] = error
+        finally:
+            connections.close_all()
+
+    def reader() -> None:
+        held.wait(5)
+        try:
+            with transaction.atomic():
+                results["read"] = audit_services.audit_record(
+                    context=AuditContext.system("reader", organisation=oakfield),
+                    action="record.view",
+                    organisation=oakfield,
+                )
+        except Exception as error:
+            results["read"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sharer, name="sharer"), threading.Thread(target=reader, name="reader")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not [repr(value) for value in results.values() if isinstance(value, Exception)]
+    assert set(results) == {"share", "read"}

@@ -42,5 +42,8 @@ def hold(record: M) -> M:
     one writer at a time already.)
     """
     model = type(record)
+    # FOR NO KEY UPDATE: holds out another hold or change of the row, but not an insert elsewhere that points at it
+    # (an audit event names its organisation and actor): with a plain FOR UPDATE, a share holding its setting and
+    # an audited read there at the same moment each waited on the other's lock, a deadlock.
     # access-lint: allow the record the service was given, whatever its model, held as it is now
-    return model._default_manager.select_for_update().get(pk=record.pk)
+    return model._default_manager.select_for_update(no_key=True).get(pk=record.pk)

@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
+from threshold.core.locking import hold
 from threshold.reports.exports import storage
 from threshold.reports.exports.base import Filters
 from threshold.reports.exports.jobs import is_changed_for, is_gone
@@ -72,7 +73,7 @@ def export_job_start(
         # Two requests at once (a double click that beats the button's guard, two tabs) must not both find no job
         # and both start one: holding the requester's row, the second waits, then finds the first's job. SQLite
         # admits one writer at a time already (BEGIN IMMEDIATE, ADR 0003); this is for PostgreSQL.
-        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+        hold(actor)
         waiting = _waiting_export(context=context, kind=kind, file_format=file_format, filters=filters)
         if waiting is not None:
             return waiting
