@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.db.models import F, Model
 
@@ -41,7 +41,7 @@ def hold(record: M) -> M:
     row they both change first, the second waits for the first to commit, then reads what it did. (SQLite admits
     one writer at a time already.)
     """
-    model = type(record)
+    model = cast(type[M], record._meta.model)  # not type(): the signed-in user comes as a lazy object
     # FOR NO KEY UPDATE: holds out another hold or change of the row, but not an insert elsewhere that points at it
     # (an audit event names its organisation and actor): with a plain FOR UPDATE, a share holding its setting and
     # an audited read there at the same moment each waited on the other's lock, a deadlock.
