@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -51,6 +53,11 @@ def test_tom_types_a_name_that_could_be_devs_and_hana_clears_the_match(
     expect(page.locator("#hidden-from")).to_contain_text("Not shown to Dev Dsl")
     axe.check(page)
     page.get_by_text("It is not Dev Dsl").click()
+    # Sent without a reason, she is asked again on a page of its own, the error beside the box
+    page.get_by_role("button", name="Show it to Dev Dsl").click()
+    expect(page).to_have_title(re.compile(r"^Error: Why the record is not about Dev Dsl"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the record is not about them")
+    axe.check(page)
     page.get_by_label("Why the record is not about Dev Dsl").fill("A visiting music tutor from the county service.")
     page.get_by_role("button", name="Show it to Dev Dsl").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("now shown to your colleague")

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
-from threshold.core.forms import apply_validation_error
+from threshold.core import pages
 from threshold.core.http import signed_in_user
 from threshold.core.pagination import page_of
 from threshold.people import panels
@@ -85,32 +84,27 @@ def person_match_clear(request: HttpRequest, record_type: str, record_id: int) -
     colleague = possible.get(_int(request.POST.get("user")))
     if colleague is None:
         raise Http404("No such person.")
-    form = MatchClearForm(request.POST)
-    if form.is_valid():
-        try:
-            subject_clear(
-                actor=actor,
-                person=record.subject,
-                user=colleague,
-                reason=form.cleaned_data["reason"],
-                organisation=panels.record_organisations(record, record_type)[0],
-                audit_context=AuditContext.from_request(request),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "The record is now shown to your colleague.")
-            return redirect(page, record_id)
-    # The question again on a page of its own, the error beside the box and what was typed kept (GOV.UK's pattern).
-    return render(
+    # The one form page (``core.pages``): sent without a reason, the question again on a page of its own, the error
+    # beside the box and what was typed kept (GOV.UK's pattern), not an unannounced banner over a closed box.
+    return pages.form_page(
         request,
-        "people/match_clear.html",
-        {
-            "form": form,
+        record,
+        make_form=lambda _record, data: MatchClearForm(data),
+        save=lambda form: subject_clear(
+            actor=actor,
+            person=record.subject,
+            user=colleague,
+            reason=form.cleaned_data["reason"],
+            organisation=panels.record_organisations(record, record_type)[0],
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="people/match_clear.html",
+        message="The record is now shown to your colleague.",
+        redirect_to=reverse(page, args=[record_id]),
+        context={
             "colleague": colleague,
             "record_type": record_type,
             "record_id": record_id,
             "record_url": reverse(page, args=[record_id]) + "#hidden-from",
         },
-        status=400,
     )

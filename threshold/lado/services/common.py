@@ -111,7 +111,6 @@ def record_person_event(
         record_type="person",
         record_id=person.pk,
         organisation=person.organisation,
-        changes={name: (None, None) for name in changed},
-        excluded_fields=list(changed),
+        excluded_fields=changed,
         details={"kind": person.kind, "linked_to_account": person.user_id is not None, **(details or {})},
     )

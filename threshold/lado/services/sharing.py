@@ -111,6 +111,7 @@ def meeting_unshare(
             raise ValidationError({"user": "The meeting is not shared with this person"})
         # Every live share with them ends (there is one; a share made before shares were held made a second).
         meeting.shares.filter(user=user, ended_at__isnull=True).update(ended_at=timezone.now())
+        share.refresh_from_db(fields=["ended_at"])
         record_case_event(
             actor=actor,
             case=case,
@@ -167,6 +168,7 @@ def case_unshare(*, actor: User, case: Case, user: User, audit_context: AuditCon
             raise ValidationError({"user": "The case is not shared with this person"})
         # Every live share with them ends (there is one; a share made before shares were held made a second).
         case.shares.filter(user=user, ended_at__isnull=True).update(ended_at=timezone.now())
+        share.refresh_from_db(fields=["ended_at"])
         record_case_event(
             actor=actor,
             case=case,
