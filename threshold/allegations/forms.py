@@ -13,6 +13,7 @@ from threshold.allegations.models import (
     ConsentToShare,
     ContactMethod,
     Employment,
+    InformingObjection,
     RiskManaged,
     Route,
     SuspensionDecision,
@@ -260,6 +261,12 @@ class SupportForm(CaseForm):
 
     DATES = {"informed_on": ("The date the adult was informed", None)}
     informed_of = _text("What the adult was told")
+    objection = _choice(
+        "Do the police or children's social care object to the adult being told?",
+        InformingObjection.choices,
+        "Choose whether the police or children's social care object to the adult being told",
+    )
+    objection_detail = _text("What they asked, and when it is reviewed")
     representative_name = _text("Named representative", "Enter the named representative", 200)
     representative_contact = _text(
         "Representative's contact details", "Enter the representative's contact details", 200

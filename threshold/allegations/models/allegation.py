@@ -313,12 +313,27 @@ class RiskRow(models.Model):
 # ---------------------------------------------------------------- support (6.2) and police
 
 
+class InformingObjection(models.TextChoices):
+    """Who, if anyone, objects to the adult being told (section 6.2).
+
+    The adult is told "as soon as possible ... unless there is an objection by the police or social care".
+    """
+
+    NONE = "none", "No objection"
+    POLICE = "police", "The police object"
+    SOCIAL_CARE = "social-care", "Children's social care object"
+    BOTH = "both", "The police and children's social care object"
+
+
 class SupportRecord(Immutable):
     """How the adult is supported (section 6.2); the latest record stands."""
 
     allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="support_records")
     informed_on = models.DateField(null=True, blank=True)
     informed_of = models.TextField(blank=True)
+    # Why the adult has not been told yet, when that is the police's or social care's wish (section 6.2).
+    objection = models.CharField(max_length=16, choices=InformingObjection.choices, default=InformingObjection.NONE)
+    objection_detail = models.TextField(blank=True)
     representative_name = models.CharField(max_length=200)
     representative_contact = models.CharField(max_length=200)
     union_advised = models.BooleanField(default=False)

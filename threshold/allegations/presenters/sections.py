@@ -11,6 +11,7 @@ from threshold.allegations.models import (
     AgencyRecord,
     Allegation,
     Employment,
+    InformingObjection,
     PoliceInvolvement,
     Referral,
     RiskAssessment,
@@ -103,6 +104,13 @@ def support_section(allegation: Allegation, support: SupportRecord | None, updat
         informed = "Not yet informed"
         if support.informed_on:
             informed = f"{govuk_date(support.informed_on)}: {support.informed_of}"
+        elif support.objection != InformingObjection.NONE:
+            # Section 6.2: told "as soon as possible ... unless there is an objection by the police or social care".
+            objection = InformingObjection(support.objection).label
+            informed = (
+                f"Not yet informed: {objection[0].lower()}{objection[1:]} to the adult being told."
+                f" {support.objection_detail}"
+            )
         rows = [
             row("Informed", informed),
             row("Named representative", f"{support.representative_name}, {support.representative_contact}"),

@@ -14,6 +14,7 @@ from threshold.accounts.models import User
 from threshold.allegations.models import (
     Allegation,
     ConsentToShare,
+    InformingObjection,
     PoliceInvolvement,
     ProgressUpdate,
     RiskAssessment,
@@ -156,9 +157,15 @@ def support_record(
     union_advised: bool,
     eap_offered: bool,
     occupational_health_offered: bool,
+    objection: str = InformingObjection.NONE,
+    objection_detail: str = "",
     audit_context: AuditContext | None = None,
 ) -> SupportRecord:
-    """Record how the adult is informed and supported; a later record supersedes."""
+    """Record how the adult is informed and supported; a later record supersedes.
+
+    Section 6.2: the adult is told "as soon as possible ... unless there is an objection by the police or social
+    care". An objection is recorded with what was asked, and the adult cannot be recorded as told while it stands.
+    """
     require_change(actor=actor, allegation=allegation)
     require_open(allegation)
     errors = _required(
@@ -170,6 +177,18 @@ def support_record(
     )
     if informed_on and not _text(informed_of):
         errors["informed_of"] = "Enter what the adult was told"
+    if objection not in InformingObjection.values:
+        errors["objection"] = "Choose whether the police or children's social care object to the adult being told"
+    elif objection != InformingObjection.NONE:
+        if not _text(objection_detail):
+            errors["objection_detail"] = (
+                "Enter what the police or children's social care asked, and when it is reviewed"
+            )
+        if informed_on:
+            errors["informed_on"] = (
+                "Leave the date blank while the police or children's social care object to the adult being told,"
+                " or choose 'No objection' if they have agreed"
+            )
     if informed_on and informed_on > timezone.localdate():
         errors["informed_on"] = "The date must be today or in the past"
     if errors:
@@ -184,15 +203,21 @@ def support_record(
             union_advised=union_advised,
             eap_offered=eap_offered,
             occupational_health_offered=occupational_health_offered,
+            objection=objection,
+            objection_detail=_text(objection_detail) if objection != InformingObjection.NONE else "",
             recorded_by=actor,
         )
+        held_back = ""
+        if objection != InformingObjection.NONE:
+            held_back = f" Not told yet: {InformingObjection(objection).label.lower()} to the adult being told."
         _record(
             actor=actor,
             allegation=allegation,
             action="allegation.support_recorded",
-            text=f"Support for the adult recorded; named representative {record.representative_name}.",
+            text=f"Support for the adult recorded; named representative {record.representative_name}.{held_back}",
             audit_context=audit_context,
             record_id=record.pk,
+            details={"objection": objection},
         )
     return record
 

@@ -131,6 +131,8 @@ def allegation_support(request: HttpRequest, allegation_id: int) -> HttpResponse
             union_advised=data["union_advised"],
             eap_offered=data["eap_offered"],
             occupational_health_offered=data["occupational_health_offered"],
+            objection=data["objection"],
+            objection_detail=data["objection_detail"],
             audit_context=AuditContext.from_request(request),
         )
 

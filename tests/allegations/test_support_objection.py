@@ -1,0 +1,131 @@
+"""Section 6.2: "Individuals will be informed of the concerns or allegations made against them as soon as possible
+and given an explanation of the likely course of action unless there is an objection by the police or social care."
+
+The case manager records who objects and what they asked; while the objection stands, the adult is not recorded as
+told, and the allegation page says why they have not been.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from threshold.allegations import selectors, services
+from threshold.allegations.models import Allegation, InformingObjection, SupportRecord
+from threshold.audit.models import AuditEvent
+from threshold.chronology.models import ChronologyEntry
+
+pytestmark = pytest.mark.django_db
+
+ASKED = "Not to tell the adult until they have been interviewed; reviewed at the strategy meeting."
+
+
+def record(persona, allegation: Allegation, **values) -> SupportRecord:
+    """Hana records the support for Chris, with Henry as the named representative."""
+    given = {
+        "informed_on": None,
+        "informed_of": "",
+        "representative_name": "Henry Hr",
+        "representative_contact": "henry.hr@riverside.example",
+        "union_advised": True,
+        "eap_offered": True,
+        "occupational_health_offered": False,
+    } | values
+    return services.support_record(actor=persona("hana"), allegation=allegation, **given)
+
+
+def test_an_objection_by_the_police_is_recorded_and_the_page_says_why_the_adult_is_not_told(
+    persona, signed_in, chris_allegation
+) -> None:
+    record(persona, chris_allegation, objection=InformingObjection.POLICE, objection_detail=ASKED)
+
+    html = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    support = html[html.index('id="support"') :]
+    support = support[: support.index("<h2", 1)]
+    assert "Not yet informed: the police object to the adult being told." in support
+    assert "reviewed at the strategy meeting" in support
+    event = AuditEvent.objects.filter(action="allegation.support_recorded").latest("pk")
+    assert event.details["objection"] == "police"
+    assert ChronologyEntry.objects.filter(
+        text__endswith="Not told yet: the police object to the adult being told."
+    ).exists()
+
+
+def test_while_an_objection_stands_the_adult_is_not_recorded_as_told_and_nothing_is_saved(
+    persona, chris_allegation
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        record(
+            persona,
+            chris_allegation,
+            objection=InformingObjection.SOCIAL_CARE,
+            objection_detail="",
+            informed_on=timezone.localdate(),
+            informed_of="The allegation and the likely course of action.",
+        )
+    assert set(raised.value.message_dict) == {"objection_detail", "informed_on"}
+    assert "choose 'No objection' if they have agreed" in raised.value.message_dict["informed_on"][0]
+    with pytest.raises(ValidationError) as unknown:
+        record(persona, chris_allegation, objection="the head objects")
+    assert "objection" in unknown.value.message_dict
+    assert not SupportRecord.objects.filter(allegation=chris_allegation).exists()
+
+
+def test_once_they_agree_the_adult_is_told_and_the_objection_is_no_longer_shown(
+    persona, signed_in, chris_allegation
+) -> None:
+    record(persona, chris_allegation, objection=InformingObjection.BOTH, objection_detail=ASKED)
+    record(
+        persona,
+        chris_allegation,
+        objection=InformingObjection.NONE,
+        objection_detail="left over from the last record",
+        informed_on=timezone.localdate(),
+        informed_of="The allegation and the likely course of action, as agreed with the police.",
+    )
+
+    current = selectors.allegation_state(chris_allegation)["support"]
+    assert (current.objection, current.objection_detail) == ("none", "")
+    html = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    support = html[html.index('id="support"') :]
+    support = support[: support.index("<h2", 1)]
+    assert "as agreed with the police" in support
+    assert "object to the adult being told" not in support
+
+
+def test_the_support_form_asks_about_an_objection_and_shows_its_errors_beside_the_fields(
+    signed_in, chris_allegation
+) -> None:
+    client = signed_in("hana")
+    url = reverse("allegation_support", args=[chris_allegation.pk])
+    form = client.get(url).content.decode()
+    assert "Do the police or children&#39;s social care object to the adult being told?" in form
+
+    blank = client.post(url, {"representative_name": "Henry Hr", "representative_contact": "01632 960000"})
+    assert blank.status_code == 200
+    assert "Choose whether the police or children&#39;s social care object to the adult being told" in (
+        blank.content.decode()
+    )
+
+    unexplained = client.post(
+        url, {"representative_name": "Henry Hr", "representative_contact": "01632 960000", "objection": "police"}
+    )
+    assert unexplained.status_code == 200
+    assert 'id="id_objection_detail-error"' in unexplained.content.decode()
+    assert not SupportRecord.objects.filter(allegation=chris_allegation).exists()
+
+    saved = client.post(
+        url,
+        {
+            "representative_name": "Henry Hr",
+            "representative_contact": "01632 960000",
+            "objection": "police",
+            "objection_detail": ASKED,
+        },
+    )
+    assert saved.status_code == 302
+    assert SupportRecord.objects.get(allegation=chris_allegation).objection == "police"
+    again = client.get(url).content.decode()
+    assert 'value="police" checked' in again
