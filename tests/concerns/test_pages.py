@@ -184,6 +184,30 @@ def test_the_low_level_record_shows_retention_and_references_from_the_pack(signe
     assert "Asked the coach to apologise." in differs  # what Hana typed, given back
 
 
+def test_hana_records_that_a_low_level_concern_is_misconduct_a_reference_would_include(signed_in) -> None:
+    """Section 13.5's exception, asked on the record's form and shown with the pack's words on the concern."""
+    signed_in("tom").post(reverse("concern_share"), _share_form())
+    concern = Concern.objects.get()
+    hana = signed_in("hana")
+    hana.post(
+        reverse("concern_triage", args=[concern.pk]),
+        {**_facts_form(), "version": concern.version, "step": "decide", "decision": "low_level", "rationale": "x"},
+    )
+    url = reverse("concern_low_level", args=[concern.pk])
+    assert "such as misconduct or poor performance" in hana.get(url).content.decode()
+    response = hana.post(
+        url,
+        {"version": "0", "investigation_steps": "Spoke to Chris.", "breach_category": "other",
+         "further_action": "none", "ordinarily_in_reference": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    detail = hana.get(reverse("concern_detail", args=[concern.pk])).content.decode()
+    in_references = detail[detail.index("In references") :]
+    assert in_references.index("May be mentioned.") < in_references.index("</dd>")
+    assert "relates to issues which would ordinarily be included in a reference" in in_references
+    assert "Policy pack lead-academy-trust version 1.2" in detail
+
+
 def test_hana_never_sees_the_concern_about_her_in_list_detail_count_or_search(signed_in) -> None:
     signed_in("tom").post(reverse("concern_share"), _share_form(about="other", subject_name="Someone Else"))
     from threshold.accounts.models import User

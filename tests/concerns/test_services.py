@@ -417,6 +417,29 @@ def test_the_low_level_record_keeps_the_packs_retention_and_reference_decisions(
     assert record.reference_facts["record_type"] == "low_level_concern"
 
 
+def test_a_low_level_concern_about_misconduct_may_be_mentioned_in_references_and_the_trail_says_so(
+    share, persona
+) -> None:
+    """Section 13.5: Hana records that the concern is misconduct a reference would ordinarily include."""
+    hana = persona("hana")
+    concern = share(persona("tom"))
+    _triage(hana, concern)
+    concern.refresh_from_db()
+    record = services.low_level_record_save(
+        actor=hana, concern=concern, expected_version=0, values={**RECORD, "ordinarily_in_reference": True}
+    )
+    assert (record.pack_version, record.reference_facts["ordinarily_in_reference"]) == ("1.2", True)
+    assert record.reference_result["may_mention"] is True
+    event = AuditEvent.objects.filter(action="concern.low_level_record_saved").latest("pk")
+    assert event.details["may_mention_in_references"] is True
+    assert event.changes["ordinarily_in_reference"] == [None, True]
+
+    values: services.LowLevelDetails = {**RECORD, "ordinarily_in_reference": False}
+    again = services.low_level_record_save(actor=hana, concern=concern, expected_version=record.version, values=values)
+    assert again.reference_result["may_mention"] is False
+    assert "ordinarily_in_reference" not in again.reference_facts
+
+
 def test_a_new_person_concerned_is_recorded_in_the_audit_trail(share, persona) -> None:
     tom = persona("tom")
     concern = share(tom, subject_name="Pat Newcomer")

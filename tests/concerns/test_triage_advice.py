@@ -116,6 +116,6 @@ def test_a_concern_raised_yesterday_is_triaged_with_the_pack_in_force_on_the_day
         rationale="Inappropriate but not harmful.",
     )
     assert isinstance(triage, Triage), "Hana is the headteacher: her decision needs no sign-off"
-    assert (triage.pack_id, triage.pack_version) == ("lead-academy-trust", "1.1")
+    assert (triage.pack_id, triage.pack_version) == ("lead-academy-trust", "1.2")
     assert triage.result["complete"] is True
     assert triage.facts["reported_on"] == concern.raised_on.isoformat()

@@ -17,8 +17,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError
 
-from tests.imports.concern_log import HEADER, ROWS, concern_log, log_row
+from tests.imports.concern_log import FIRST, HEADER, ROWS, concern_log, log_row
 from tests.imports.test_import_command import import_command
+from tests.imports.workbook import titled_workbook
 from threshold.access import fetch
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord
 from threshold.audit.models import AuditEvent
@@ -401,3 +402,21 @@ def test_a_concern_about_a_manager_nobody_above_would_receive_is_not_brought_in(
     Membership.objects.filter(user=persona("gina")).update(is_active=False)
     nobody = import_command(path, "--setting", "Little Acorns Nursery", "--dry-run")
     assert "nobody in its governance role uses Threshold yet" in nobody["errors"][0]["message"]
+
+
+def test_a_log_s_column_for_misconduct_a_reference_would_include_sets_the_records_reference_decision(
+    persona: Any, tmp_path: Path
+) -> None:
+    """Section 13.5: a low-level concern which is misconduct or poor performance may be mentioned in references."""
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(
+        titled_workbook(
+            sheet="Concerns", title="Oakfield", groups=[None], merged=[],
+            header=[*HEADER, "Include in references"], rows=[[*FIRST, "Yes"]],
+        )
+    )  # fmt: skip
+    summary = setting_import(path, *as_dev(persona))
+    assert summary["created"]["low_level_records"] == 1
+    record = LowLevelRecord.objects.get(concern=concern_of("LC-01"))
+    assert record.ordinarily_in_reference is True
+    assert record.reference_result["may_mention"] is True

@@ -34,8 +34,10 @@ def test_policy_list_prints_every_version_of_the_three_shipped_packs() -> None:
         ("bedford-luton-lado", "1.1"),
         ("kcsie", "2025.1"),
         ("kcsie", "2025.2"),
+        ("kcsie", "2025.3"),
         ("lead-academy-trust", "1.0"),
         ("lead-academy-trust", "1.1"),
+        ("lead-academy-trust", "1.2"),
     ]
 
 

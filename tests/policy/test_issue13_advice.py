@@ -38,7 +38,10 @@ def _rules(result: Any, agency: str) -> set[str]:
 
 
 def test_new_decisions_use_version_1_1_and_version_1_0_stays_to_replay_stored_decisions() -> None:
-    assert (TRUST.version, LADO.version) == ("1.1", "1.1")
+    """Version 1.2 of the trust's pack (section 13.5's references) keeps every piece of 1.1's advice."""
+    assert (TRUST.version, LADO.version) == ("1.2", "1.1")
+    assert get_pack("lead-academy-trust", on=date(2026, 12, 6)).version == "1.1"
+    assert get_pack("lead-academy-trust", on=date(2026, 12, 7)).version == "1.2"
     assert get_pack("lead-academy-trust", on=date(2026, 12, 4)).version == "1.1"
     assert get_pack("lead-academy-trust", on=date(2026, 12, 3)).version == "1.0"
     assert get_pack("bedford-luton-lado", on=date(2026, 12, 3)).version == "1.0"
@@ -310,7 +313,7 @@ def test_the_national_pack_asks_for_the_harm_threshold_questions_rather_than_adv
     """KCSIE's low-level concern "does not meet the allegation threshold": until someone answers the questions,
     nobody has said so (kcsie 2025.2; decisions made under 2025.1 replay as they were)."""
     current = assess(get_pack("kcsie"), {"inconsistent_with_code_of_conduct": True})
-    assert (current.pack.version, current.complete) == ("2025.2", False)
+    assert (current.pack.version, current.complete) == ("2025.3", False)
     assert [question.text for question in current.needs_answers] == ["Answer the harm threshold questions"]
     earlier = assess(get_pack("kcsie@2025.1"), {"inconsistent_with_code_of_conduct": True})
     assert (earlier.level, earlier.complete) == ("low-level-concern", True)

@@ -42,8 +42,10 @@ def test_list_prints_every_pack_with_id_version_and_title() -> None:
         ("bedford-luton-lado", "1.1"),
         ("kcsie", "2025.1"),
         ("kcsie", "2025.2"),
+        ("kcsie", "2025.3"),
         ("lead-academy-trust", "1.0"),
         ("lead-academy-trust", "1.1"),
+        ("lead-academy-trust", "1.2"),
     ]
     assert all(p["title"] for p in packs)
 

@@ -342,16 +342,20 @@ def test_three_packs_ship_and_each_reads_back_in_readable_form() -> None:
         "bedford-luton-lado@1.1",
         "kcsie@2025.1",
         "kcsie@2025.2",
+        "kcsie@2025.3",
         "lead-academy-trust@1.0",
         "lead-academy-trust@1.1",
+        "lead-academy-trust@1.2",
     ]
     assert {path.name for path in PACKS_DIRECTORY.glob("*.toml")} == {
         "bedford-luton-lado.toml",
         "bedford-luton-lado-1.1.toml",
         "kcsie.toml",
         "kcsie-2025.2.toml",
+        "kcsie-2025.3.toml",
         "lead-academy-trust.toml",
         "lead-academy-trust-1.1.toml",
+        "lead-academy-trust-1.2.toml",
     }
     shown: Any = describe_pack(get_pack("bedford-luton-lado"))
     assert shown["referrals"]["police"][0]["when"] == "injury is reported or visible"
@@ -413,6 +417,7 @@ def _quoted_texts(pack: Pack, prefix: str) -> list[tuple[str, str]]:
         ("bedford-luton-lado@1.1", "000_225d90eadca72b0f.txt", "Protocol"),
         ("lead-academy-trust@1.0", "003_0785a01ade157731.txt", "Policy"),
         ("lead-academy-trust@1.1", "003_0785a01ade157731.txt", "Policy"),
+        ("lead-academy-trust@1.2", "003_0785a01ade157731.txt", "Policy"),
     ],
 )
 def test_every_text_a_seed_pack_attributes_to_its_seed_is_the_seed_s_exact_words(

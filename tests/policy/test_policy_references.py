@@ -47,6 +47,20 @@ def test_a_low_level_concern_is_not_mentioned_unless_substantiated(pack: Pack) -
     assert substantiated.may_mention is True
 
 
+@pytest.mark.parametrize("pack", [PACKS[0], PACKS[2]], ids=lambda p: p.id)
+def test_a_low_level_concern_about_misconduct_or_poor_performance_may_be_mentioned(pack: Pack) -> None:
+    """Section 13.5: "or where the concern (or group of concerns) relates to issues which would ordinarily be
+    included in a reference, such as misconduct or poor performance" (KCSIE Part 4 says the same)."""
+    facts = {"record_type": "low_level_concern", "ordinarily_in_reference": True}
+    result = decide_reference(pack, facts)
+    assert (result.may_mention, result.reasons[-1].criterion) == (True, "low-level-concern-ordinarily-in-reference")
+    assert "misconduct or poor performance" in result.reasons[-1].text
+    # Versions 1.1 and 2025.2 ruled every unsubstantiated one out; a decision they made replays as it was.
+    earlier = get_pack(f"{pack.id}@{ {'kcsie': '2025.2', 'lead-academy-trust': '1.1'}[pack.id] }")
+    assert decide_reference(earlier, facts).may_mention is False
+    assert decide_reference(pack, {**facts, "ordinarily_in_reference": False}).may_mention is False
+
+
 def test_a_bedford_consultation_record_is_not_mentioned() -> None:
     result = decide_reference(PACKS[1], {"record_type": "consultation"})
     assert result.may_mention is False

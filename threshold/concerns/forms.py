@@ -287,6 +287,7 @@ class LowLevelRecordForm(DateInputsForm):
     )
     action_owner = CleanCharField(label="Who owns the further action", max_length=150, required=False)
     substantiated = forms.BooleanField(required=False)
+    ordinarily_in_reference = forms.BooleanField(required=False)
     matrix_column = forms.ChoiceField(
         choices=MatrixColumn.choices,
         required=False,

@@ -212,6 +212,9 @@ class LowLevelRecord(models.Model):
     action_done_on = models.DateField(null=True, blank=True)
     # The leaving date retention counts from is the person's (``Person.left_employment_on``), recorded once.
     substantiated = models.BooleanField(default=False)
+    # Section 13.5: "or where the concern (or group of concerns) relates to issues which would ordinarily be
+    # included in a reference, such as misconduct or poor performance" — the head's judgement, read by the pack.
+    ordinarily_in_reference = models.BooleanField(default=False)
     matrix_column = models.CharField(max_length=16, choices=MatrixColumn.choices, blank=True)
     met_individual_on = models.DateField(null=True, blank=True)
     advice_given = models.TextField(blank=True)

@@ -16,7 +16,8 @@ from threshold.imports.setting_columns import SETTING_COLUMNS
 
 # The low-level concern record (appendix 2, questions 5 and 6, and "Details of further action required").
 RECORD_COLUMNS = ("investigation_steps", "individual_response", "breach_category", "further_action",
-                  "action_owner", "action_due_on", "action_done_on", "substantiated")  # fmt: skip
+                  "action_owner", "action_due_on", "action_done_on", "substantiated",
+                  "ordinarily_in_reference")  # fmt: skip
 # How an allegation concluded: only an allegation has them.
 ALLEGATION_COLUMNS = ("outcome", "concluded_on", "dbs_referred_on", "tra_referred_on")
 _NOT_FUTURE = ("raised_on", "action_done_on", "closed_on", "concluded_on", "dbs_referred_on", "tra_referred_on")

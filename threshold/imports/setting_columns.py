@@ -153,6 +153,13 @@ SETTING_COLUMNS = ColumnSet(
             variants=("actioncompleted", "datecompleted", "actiondone", "completedon", "datedone"),
         ),
         Column("substantiated", "Substantiated", Kind.YES_NO, variants=("wassubstantiated", "concernsubstantiated")),
+        # Section 13.5: also mentioned in references when it is misconduct or poor performance.
+        Column(
+            "ordinarily_in_reference",
+            "Misconduct or poor performance a reference would include",
+            Kind.YES_NO,
+            variants=("misconductorpoorperformance", "inreferences", "includeinreferences", "mentioninreferences"),
+        ),
         Column("closed_on", "Date closed", Kind.DATE, variants=("dateclosed", "closed", "closedon", "closuredate")),
         Column(
             "outcome",

@@ -177,6 +177,11 @@ _SPECS: tuple[FactSpec, ...] = (
     _c("outcome", OUTCOMES, "The outcome of the allegation."),
     _b("removed_from_regulated_activity", "The adult was removed from regulated activity because of the concern."),
     _b("resigned_before_conclusion", "The adult resigned or left before the process concluded."),
+    _b(
+        "ordinarily_in_reference",
+        "The low-level concern (or group of concerns) relates to issues which would ordinarily be included in a"
+        " reference, such as misconduct or poor performance (a person decides).",
+    ),
     # The record a retention or reference question is about.
     _c("record_type", RECORD_TYPES, "The kind of record a retention or reference question is about."),
     # Derived by the engine, never given.

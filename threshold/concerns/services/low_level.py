@@ -48,6 +48,7 @@ class LowLevelDetails(TypedDict, total=False):
     action_due_on: dt.date | None
     action_done_on: dt.date | None
     substantiated: bool
+    ordinarily_in_reference: bool
     matrix_column: str
     met_individual_on: dt.date | None
     advice_given: str
@@ -68,6 +69,7 @@ RECORD_FIELDS = (
     "action_due_on",
     "action_done_on",
     "substantiated",
+    "ordinarily_in_reference",
     "matrix_column",
     "met_individual_on",
     "advice_given",
@@ -100,11 +102,13 @@ def low_level_decision_facts(record: LowLevelRecord) -> tuple[Facts, Facts]:
     """
     left_on = record.concern.subject.left_employment_on
     left = {"left_employment_on": left_on.isoformat()} if left_on else {}
-    outcome = {"outcome": "substantiated"} if record.substantiated else {}
-    return (
-        parse_facts({"record_type": "low_level_concern", **left}),
-        parse_facts({"record_type": "low_level_concern", **outcome}),
-    )
+    reference: dict[str, object] = {"record_type": "low_level_concern"}
+    if record.substantiated:
+        reference["outcome"] = "substantiated"
+    if record.ordinarily_in_reference:
+        # Section 13.5's exception: misconduct or poor performance, which a reference would ordinarily include.
+        reference["ordinarily_in_reference"] = True
+    return (parse_facts({"record_type": "low_level_concern", **left}), parse_facts(reference))
 
 
 def low_level_decisions_set(record: LowLevelRecord) -> None:
@@ -139,7 +143,13 @@ def low_level_record_save(
         fields[name] = (fields[name] or "").strip()
     for name in ("advice_given", "formal_plan"):
         fields[name] = (fields[name] or "").strip()
-    for name in ("spoke_to_raiser", "spoke_to_person", "spoke_to_witnesses", "substantiated"):
+    for name in (
+        "spoke_to_raiser",
+        "spoke_to_person",
+        "spoke_to_witnesses",
+        "substantiated",
+        "ordinarily_in_reference",
+    ):
         fields[name] = bool(fields[name])
     errors = {}
     if concern.status != ConcernStatus.LOW_LEVEL:

@@ -201,6 +201,7 @@ class SettingRows(SettingWriter):
             for column, field in _RECORD_FIELDS.items()
         }
         wanted["substantiated"] = bool(values.get("substantiated"))
+        wanted["ordinarily_in_reference"] = bool(values.get("ordinarily_in_reference"))
         wanted["action_owner"] = str(values.get("action_owner") or "")[:150]
         changes = apply_changes(record, wanted)
         if changes:

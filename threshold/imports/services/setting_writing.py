@@ -345,6 +345,7 @@ class SettingWriter:
             action_due_on=values.get("action_due_on"),
             action_done_on=values.get("action_done_on"),
             substantiated=bool(values.get("substantiated")),
+            ordinarily_in_reference=bool(values.get("ordinarily_in_reference")),
             updated_by=self.recorded_by,
             updated_at=concern.created_at,
         )
