@@ -41,14 +41,15 @@ else
     .venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:${PORT}" threshold.wsgi &
 fi
 pids+=("$!")
-# Anonymous concerns reach the audit trail in a batch after the day they were
-# shared (ADR 0012); a deployment runs this from cron, the demo every hour.
+# Anonymous concerns reach the audit trail, and those a concern about a head is
+# routed to, in a batch after the day they were shared (ADR 0012); a deployment
+# runs this from cron, the demo every hour.
 (
   trap 'kill $(jobs -p) 2>/dev/null; exit 0' TERM
   while true; do
     sleep 3600 &
     wait $!
-    "$PY" manage.py audit record_anonymous >/dev/null
+    "$PY" manage.py anonymous_intake >/dev/null
   done
 ) &
 pids+=("$!")

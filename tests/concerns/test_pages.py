@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.concerns.conftest import TIER_2_FACTS
-from threshold.audit.anonymous import audit_record_anonymous_shares
 from threshold.audit.models import AuditEvent
 from threshold.concerns import selectors
 from threshold.concerns.models import Concern, ConcernStatus, PatternReview
+from threshold.concerns.services import anonymous_intake
 from threshold.jinja2 import govuk_date
 
 pytestmark = pytest.mark.django_db
@@ -278,7 +278,7 @@ def test_dev_runs_a_review_and_escalates_a_pattern(signed_in) -> None:
 
 def test_an_anonymous_share_records_no_address_or_request_in_the_audit_trail(signed_in) -> None:
     signed_in("tom").post(reverse("concern_share"), _share_form(anonymous="yes"), REMOTE_ADDR="203.0.113.7")
-    audit_record_anonymous_shares(before=timezone.now() + dt.timedelta(days=1))
+    anonymous_intake(before=timezone.now() + dt.timedelta(days=1))
     event = AuditEvent.objects.get(action="concern.shared")
     assert event.actor is None
     assert event.actor_label == "system:anonymous-intake"
@@ -364,7 +364,7 @@ def test_an_anonymous_share_leaves_nothing_that_names_or_times_the_reporter(sign
     # event would name Tom. The nightly anonymous-intake batch records it.
     assert not AuditEvent.objects.filter(sequence__gt=before).exclude(actor=tom_user).exists()
     after_request = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
-    audit_record_anonymous_shares(before=timezone.now() + dt.timedelta(days=1))
+    anonymous_intake(before=timezone.now() + dt.timedelta(days=1))
     concern = Concern.objects.get()
     identifying = (tom_user.email, tom_user.full_name, address, f"user:{tom_user.pk}")
     events = list(AuditEvent.objects.filter(sequence__gt=after_request))

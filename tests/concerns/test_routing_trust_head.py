@@ -8,9 +8,13 @@ reads it beside Priya, and handles nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from threshold.access import fetch
 from threshold.accounts.middleware import MFA_VERIFIED_KEY
@@ -93,11 +97,33 @@ def test_the_chair_of_governors_never_sees_a_concern_about_themselves(share, per
     assert gil not in recipients.routed_recipients(concern)
 
 
-def test_an_anonymous_concern_about_the_head_tells_nobody_at_the_moment_it_is_shared(share, persona, gil) -> None:
-    """ADR 0012: a notification's time would pin an anonymous report; the chair still reads it."""
+def test_an_anonymous_concern_about_the_head_is_told_to_the_trust_and_chair_by_the_next_night_s_batch(
+    share, persona, gil, trust_dsl
+) -> None:
+    """ADR 0012: a notification's time would pin an anonymous report, so nobody is told while it is shared; the
+    nightly anonymous-intake job tells them all, with the day's other anonymous concerns."""
     concern = share(persona("tom"), subject_user=persona("hana"), anonymous=True)
     assert not Notification.objects.filter(key=f"concern:routed:{concern.pk}").exists()
     assert fetch.visible_concerns(gil, "view").filter(pk=concern.pk).exists()
+    about_chris = share(persona("tom"), subject_name="Chris Coach", anonymous=True)
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1, hours=1), tick=False):
+        assert services.anonymous_intake() == 2
+        assert services.anonymous_intake() == 0
+    told = Notification.objects.filter(key=f"concern:routed:{concern.pk}")
+    assert {notification.recipient for notification in told} == {persona("priya"), trust_dsl, gil}
+    assert all(notification.created_at.date() > concern.created_at.date() for notification in told)
+    assert all("Hana" not in notification.text and concern.reference in notification.text for notification in told)
+    # A concern the school handles itself tells nobody beyond it.
+    assert not Notification.objects.filter(key=f"concern:routed:{about_chris.pk}").exists()
+
+
+def test_the_batch_tells_a_trust_dsl_who_shared_the_anonymous_concern_too(share, persona, trust_dsl) -> None:
+    """Leaving the sharer out of those told would name them."""
+    concern = share(trust_dsl, subject_user=persona("hana"), anonymous=True)
+    services.anonymous_intake(before=timezone.now() + dt.timedelta(days=1))
+    told = set(Notification.objects.filter(key=f"concern:routed:{concern.pk}").values_list("recipient", flat=True))
+    assert trust_dsl.pk in told
 
 
 def test_a_concern_re_routed_for_a_conflict_of_interest_tells_the_trust_and_the_chair(share, persona, gil) -> None:

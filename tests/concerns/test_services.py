@@ -12,7 +12,6 @@ from django.utils import timezone
 from tests.concerns.conftest import TIER_2_FACTS
 from threshold.access import fetch
 from threshold.allegations.models import Allegation
-from threshold.audit.anonymous import audit_record_anonymous_shares
 from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
@@ -26,6 +25,7 @@ from threshold.concerns.models import (
     Routing,
     Triage,
 )
+from threshold.concerns.services import anonymous_intake
 from threshold.jinja2 import govuk_date
 from threshold.people.models import Person
 from threshold.timescales.models import Deadline
@@ -79,7 +79,7 @@ def test_an_anonymous_concern_stores_no_identity_anywhere(share, persona, rf) ->
     concern = share(tom, anonymous=True, audit_context=AuditContext.from_request(request))
     # Nothing in the request itself: its time and place in the trail would name Tom.
     assert AuditEvent.objects.count() == before
-    audit_record_anonymous_shares(before=timezone.now() + dt.timedelta(days=1))
+    anonymous_intake(before=timezone.now() + dt.timedelta(days=1))
     details = ConcernDetails.objects.get(concern=concern)
     assert concern.reporter is None
     assert concern.is_anonymous

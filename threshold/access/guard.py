@@ -70,7 +70,6 @@ TRUSTED_MODULES = frozenset(
         # The audit trail's own reads and its chain: scoped by fetch.audit_scope, or system jobs.
         "threshold.audit.selectors",
         "threshold.audit.verify",
-        "threshold.audit.anonymous",
         "threshold.audit.index",
         # Subject exclusion's match keys and clearances (ADR 0018): keys reveal nothing readable, and the
         # person rows it reads are those a service or an access rule already holds.

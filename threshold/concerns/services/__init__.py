@@ -11,6 +11,7 @@ them), and record ids rise in order: those remain the residual links.
 
 from __future__ import annotations
 
+from threshold.concerns.services.anonymous_intake import anonymous_intake
 from threshold.concerns.services.common import LONDON
 from threshold.concerns.services.escalate import concern_escalate, escalate_problem
 from threshold.concerns.services.hr_share import concern_hr_advise, concern_share_with_hr
@@ -33,6 +34,7 @@ __all__ = [
     "ConflictError",
     "LowLevelDetails",
     "advised_decision",
+    "anonymous_intake",
     "awaiting_sign_off",
     "concern_assess",
     "concern_close",

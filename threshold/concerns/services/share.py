@@ -43,16 +43,16 @@ def _member_meant(*, organisation: Organisation, name: str, confirmation: str) -
     )
 
 
-def routed_recipients_tell_in_transaction(*, concern: Concern, actor: User) -> None:
+def routed_recipients_tell_in_transaction(*, concern: Concern, actor: User | None) -> None:
     """Tell those a concern routed past the head goes to (13.3); joins the caller's transaction.
 
     In a trust's school: the trust's directors of school and DSLs and the school's chair of governors; with
-    no trust, the governance role. Not for an anonymous share: the notification's time would pin it (ADR
-    0012); those recipients find it among the concerns awaiting triage, and the school's chair among its
-    concerns.
+    no trust, the governance role. A named share tells them at once, all but the sharer; an anonymous one
+    (``actor`` None) the next night, from the anonymous-intake job: the notification's time would pin the
+    sharer (ADR 0012).
     """
     notify_in_transaction(
-        recipients=[user for user in recipients.routed_recipients(concern) if user.pk != actor.pk],
+        recipients=[user for user in recipients.routed_recipients(concern) if actor is None or user.pk != actor.pk],
         kind=NotificationKind.CONCERN_ROUTED,
         text=f"A concern has been routed to you: concern {concern.reference}.",
         key=f"concern:routed:{concern.pk}",
@@ -179,8 +179,8 @@ def concern_share(
         if not anonymous:
             # Named shares are audited now. An anonymous one is not: an event's
             # exact time and its place next to the reporter's own events would
-            # identify them. The nightly anonymous-intake batch records it
-            # (threshold.audit.anonymous, ADR 0012).
+            # identify them. The nightly anonymous-intake batch records it, and tells those it is routed to
+            # (threshold.concerns.services.anonymous_intake, ADR 0012).
             audit_record(
                 context=context_for(actor, audit_context),
                 action="concern.shared",

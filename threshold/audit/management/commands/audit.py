@@ -12,10 +12,7 @@ hash as JSON, to keep somewhere the database's administrators cannot rewrite.
 The export is itself an audit event, appended just after the checkpoint it
 describes (so the next checkpoint covers it).
 
-``audit record_anonymous`` writes the delayed audit events of anonymous
-concerns that no job has recorded yet (``threshold.audit.anonymous``) and
-prints how many; the background job does the same, so it is safe to run any
-time, and a nightly run catches up a lost job.
+The anonymous concerns' delayed events are the concerns app's job (``manage.py anonymous_intake``).
 
 ``audit index_lists`` writes the record index rows of the list events the task
 worker has not reached yet (ADR 0031) and prints how many; safe at any time.
@@ -31,7 +28,6 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from threshold.audit.anonymous import audit_record_anonymous_shares
 from threshold.audit.context import AuditContext
 from threshold.audit.index import index_pending_lists
 from threshold.audit.services import audit_record
@@ -48,10 +44,8 @@ class Command(BaseCommand):
     help = "Verify the audit trail's hash chain (audit verify), or export a checkpoint of it (audit checkpoint)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """Four subcommands: ``verify``, ``checkpoint``, ``record_anonymous`` and ``index_lists``."""
-        subcommands = parser.add_subparsers(
-            dest="subcommand", required=True, metavar="{verify,checkpoint,record_anonymous,index_lists}"
-        )
+        """Three subcommands: ``verify``, ``checkpoint`` and ``index_lists``."""
+        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,checkpoint,index_lists}")
         verify = subcommands.add_parser(
             "verify", help="Check the events since the last verification; exit 1 naming the first bad one."
         )
@@ -69,17 +63,11 @@ class Command(BaseCommand):
             help="Write to this new file (never overwritten) instead of standard output.",
         )
 
-        subcommands.add_parser(
-            "record_anonymous", help="Record anonymous concerns missing from the trail (the anonymous-intake job)."
-        )
         subcommands.add_parser("index_lists", help="Index the list events the task worker has not reached yet.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen subcommand."""
-        if options["subcommand"] == "record_anonymous":
-            recorded = audit_record_anonymous_shares()
-            self.stdout.write(f"Recorded {recorded} anonymous concern(s).")
-        elif options["subcommand"] == "index_lists":
+        if options["subcommand"] == "index_lists":
             self.stdout.write(f"Indexed {index_pending_lists()} list event(s).")
         elif options["subcommand"] == "verify":
             self._verify(options.get("checkpoint"), full=bool(options.get("full")))

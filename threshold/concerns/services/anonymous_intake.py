@@ -1,22 +1,22 @@
-"""Auditing anonymous concerns in a nightly batch, so the trail cannot time or place the reporter.
+"""The anonymous-intake job: anonymous concerns reach the audit trail, and those they are routed to, the next night.
 
 An anonymous concern keeps only the day it was shared. An audit event written
 in the sharing request would undo that: its exact time, and a sequence number
 next to the reporter's own events (the page they opened just before), point
 at who shared it. A job queued by the request would too (the task row keeps
-when it was queued). So the sharing request writes and queues nothing; the
-system job ``anonymous-intake`` (``manage.py audit record_anonymous``, run
-nightly) records ``concern.shared`` for every anonymous concern shared on an
-earlier day that has none yet. ADR 0012 records the trade-off against writing
-the event in the same transaction.
+when it was queued), and so would an email sent from it. So the sharing request
+writes and queues nothing; the system job ``anonymous-intake`` (``manage.py
+anonymous_intake``, run nightly) records ``concern.shared`` for every anonymous
+concern shared on an earlier day that has none yet, and tells those a concern
+routed past the head goes to (policy section 13.3), all in one batch whose
+time says nothing about any one concern. ADR 0012 records the trade-off against
+writing the event in the same transaction.
 """
 
 from __future__ import annotations
 
-# access-lint: allow-module a system job (anonymous-intake): it reads anonymous concerns to audit them.
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,34 +24,33 @@ from django.utils import timezone
 from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
 from threshold.audit.services import audit_record, lock_chain
-from threshold.concerns.models import Concern, ConcernDetails
+from threshold.concerns.models import Concern, ConcernDetails, Routing
+from threshold.concerns.services.common import _day_only
+from threshold.concerns.services.share import routed_recipients_tell_in_transaction
 
 logger = logging.getLogger(__name__)
 
 INTAKE_JOB = "anonymous-intake"
-LONDON = ZoneInfo("Europe/London")
-
-
-def start_of_today() -> dt.datetime:
-    """Midnight (Europe/London) today, in UTC: the batch records concerns shared before it."""
-    return dt.datetime.combine(timezone.localdate(), dt.time(), tzinfo=LONDON).astimezone(dt.UTC)
 
 
 def _recorded_ids(action: str, record_type: str) -> set[str]:
     return set(AuditEvent.objects.filter(action=action, record_type=record_type).values_list("record_id", flat=True))
 
 
-def audit_record_anonymous_shares(*, before: dt.datetime | None = None) -> int:
+def anonymous_intake(*, before: dt.datetime | None = None) -> int:
     """Write ``concern.shared`` (and the subject's ``person.recorded``) for anonymous concerns missing it.
 
     Only concerns shared before ``before`` (default: midnight today, London)
     are recorded, so a day's anonymous shares reach the trail together, the
     next day, in one batch whose time says nothing about any one of them.
+    A concern routed past the head is told to those it goes to in the same
+    batch (a named share tells them at once).
     Runs as the system job ``anonymous-intake``, in one transaction holding
     the chain's lock, so two runs at once cannot record a concern twice.
     Returns how many concerns it recorded.
     """
-    cutoff = before or start_of_today()
+    # Midnight today: the batch takes in concerns shared on earlier days.
+    cutoff = before or _day_only(timezone.now())
     context = AuditContext.system(INTAKE_JOB)
     with transaction.atomic():
         lock_chain()
@@ -91,6 +90,9 @@ def audit_record_anonymous_shares(*, before: dt.datetime | None = None) -> int:
                     "shared_on": timezone.localdate(concern.created_at).isoformat(),
                 },
             )
+            if routing.get(concern.pk, Routing.SETTING) != Routing.SETTING:
+                # Everyone it is routed to, the sharer too if they are one: leaving one out would name them.
+                routed_recipients_tell_in_transaction(concern=concern, actor=None)
     if missing:
         logger.info("Recorded %d anonymous concern(s) in the audit trail.", len(missing))
     return len(missing)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
-from tests.audit.conftest import run_audit
 from threshold.accounts.models import Organisation, User
-from threshold.audit.anonymous import audit_record_anonymous_shares
 from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
 from threshold.audit.verify import verify_chain
 from threshold.chronology.models import ChronologyEntry
 from threshold.concerns.models import Concern, ConcernDetails
-from threshold.concerns.services import concern_share
+from threshold.concerns.services import anonymous_intake, concern_share
 from threshold.demo.world import OAKFIELD
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_an_anonymous_share_writes_and_queues_nothing_in_the_request(share, djan
 def test_the_nightly_batch_records_the_share_as_a_named_system_job_with_no_address_or_request(share, persona) -> None:
     tom: User = persona("tom")
     concern = share()
-    assert audit_record_anonymous_shares(before=tomorrow()) == 1
+    assert anonymous_intake(before=tomorrow()) == 1
     [event] = shared_events(concern)
     assert event.actor is None
     assert event.actor_label == INTAKE
@@ -86,9 +86,9 @@ def test_the_nightly_batch_records_the_share_as_a_named_system_job_with_no_addre
 
 def test_the_batch_leaves_todays_shares_for_tomorrow_night(share) -> None:
     concern = share()
-    assert audit_record_anonymous_shares() == 0
+    assert anonymous_intake() == 0
     assert shared_events(concern) == []
-    assert audit_record_anonymous_shares(before=tomorrow()) == 1
+    assert anonymous_intake(before=tomorrow()) == 1
 
 
 def test_a_named_share_is_still_audited_in_the_request_as_its_sharer(share, persona) -> None:
@@ -103,25 +103,26 @@ def test_a_missed_night_is_caught_up_by_the_next(share) -> None:
     Concern.objects.filter(pk__in=[concern.pk for concern in missed]).update(
         created_at=timezone.now() - dt.timedelta(days=3)
     )
-    assert audit_record_anonymous_shares() == 2
+    assert anonymous_intake() == 2
     for concern in missed:
         assert [event.actor_label for event in shared_events(concern)] == [INTAKE]
 
 
-def test_the_record_anonymous_command_records_earlier_days_each_concern_once(share) -> None:
+def test_the_anonymous_intake_command_records_earlier_days_each_concern_once(share) -> None:
     concern = share()
     Concern.objects.filter(pk=concern.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
-    first = run_audit("record_anonymous")
-    assert (first.code, first.out) == (0, "Recorded 1 anonymous concern(s).\n")
-    again = run_audit("record_anonymous")
-    assert again.out == "Recorded 0 anonymous concern(s).\n"
+    first, again = io.StringIO(), io.StringIO()
+    call_command("anonymous_intake", stdout=first)
+    assert first.getvalue() == "Took in 1 anonymous concern(s).\n"
+    call_command("anonymous_intake", stdout=again)
+    assert again.getvalue() == "Took in 0 anonymous concern(s).\n"
     assert len(shared_events(concern)) == 1
 
 
 def test_the_subject_first_recorded_by_an_anonymous_share_is_recorded_by_the_batch_not_the_request(share) -> None:
     concern = share(subject_name="Nobody Known")
     assert not AuditEvent.objects.filter(action="person.recorded", record_id=str(concern.subject_id)).exists()
-    audit_record_anonymous_shares(before=tomorrow())
+    anonymous_intake(before=tomorrow())
     events = AuditEvent.objects.filter(action="person.recorded", record_id=str(concern.subject_id))
     assert [event.actor_label for event in events] == [INTAKE]
 

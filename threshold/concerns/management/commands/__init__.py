@@ -1,0 +1,1 @@
+"""The concerns app's commands: the anonymous-intake job."""
