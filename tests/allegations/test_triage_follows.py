@@ -292,3 +292,50 @@ def test_the_details_form_records_when_the_adult_left(persona, signed_in) -> Non
     assert response.status_code == 302
     allegation.refresh_from_db()
     assert allegation.left_employment_on == dt.date(2026, 12, 2)
+
+
+# ---------------------------------------------------------------- what the policy says, as the allegation stands
+
+
+def _guidance(html: str) -> str:
+    """The allegation's advice box from "What the policy says" to its end."""
+    advice = html[html.index('id="advice"') :]
+    advice = advice[: advice.index("</div>")]
+    return advice[advice.index('id="guidance"') :] if 'id="guidance"' in advice else ""
+
+
+def test_an_incident_years_before_it_was_raised_brings_the_policy_s_words_on_non_recent_allegations(
+    persona, signed_in
+) -> None:
+    """Sections 4 and 12: "Abuse can be reported, no matter how long ago it happened." Triage asks when it happened."""
+    allegation = triaged(persona, incident_date="2019-05-01")
+    assert Triage.objects.get(allegation=allegation).facts["incident_date"] == "2019-05-01"
+
+    said = _guidance(page(signed_in, allegation))
+    assert "Abuse can be reported, no matter how long ago it happened." in said
+    assert "we will advise the individual to report the allegation to the police" in said
+    assert "Policy, sections 4 and 12" in said
+    assert "no matter how long ago" not in _guidance(page(signed_in, triaged(persona)))
+
+
+def test_once_the_outcome_is_recorded_the_advice_says_what_the_policy_says_of_it(persona, signed_in) -> None:
+    """Section 6.5: "Where an investigation concludes that there is evidence to suggest the allegation may be
+    substantiated, internal disciplinary proceedings will commence"; section 11, lessons learned."""
+    allegation = triaged(persona)
+    before = _guidance(page(signed_in, allegation))
+    assert "internal disciplinary proceedings will commence" not in before
+    services.outcome_record(
+        actor=persona("hana"),
+        allegation=allegation,
+        report="Two witnesses and CCTV.",
+        outcome="substantiated",
+        concluded_on=dt.date.today(),
+        removed_from_regulated_activity=True,
+        disciplinary_route="A disciplinary hearing under the trust's procedure.",
+    )
+    html = page(signed_in, allegation)
+    said = _guidance(html)
+    assert "internal disciplinary proceedings will commence" in said
+    assert "review the circumstances of the case with the LADO and Headteacher" in said
+    advice = html[html.index('id="advice"') :]
+    assert re.search(r"Required</strong> Referral to the DBS", advice[: advice.index('id="guidance"')])

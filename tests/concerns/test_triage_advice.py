@@ -8,6 +8,7 @@ questions are answered.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -119,3 +120,44 @@ def test_a_concern_raised_yesterday_is_triaged_with_the_pack_in_force_on_the_day
     assert (triage.pack_id, triage.pack_version) == ("lead-academy-trust", "1.2")
     assert triage.result["complete"] is True
     assert triage.facts["reported_on"] == concern.raised_on.isoformat()
+
+
+def test_triage_asks_when_the_incident_happened_and_says_when_it_is_non_recent(signed_in, concern: Concern) -> None:
+    """An incident more than 12 months before the concern was raised is non-recent (historic), and the advice
+    quotes what the policy says of such allegations (sections 4 and 12)."""
+    client = signed_in("hana")
+    url = reverse("concern_triage", args=[concern.pk])
+    assert "When did the incident happen?" in client.get(url).content.decode()
+    answers = {**TIER_4_ANSWERS, "version": concern.version, "step": "assess"}
+    years_ago = concern.raised_on.replace(year=concern.raised_on.year - 3)
+    page = client.post(
+        url,
+        {**answers, "incident_date_day": "1", "incident_date_month": "5", "incident_date_year": str(years_ago.year)},
+    )
+    body = page.content.decode()
+    advice = body[body.index('id="advice"') :]
+    assert "Yes: the incident was long before the concern was raised" in advice
+    assert "Abuse can be reported, no matter how long ago it happened." in advice
+    recent = client.post(url, answers).content.decode()
+    assert "Non-recent (historic)" not in recent[recent.index('id="advice"') :]  # not given: not said either way
+
+
+def test_an_incident_after_the_concern_was_raised_is_refused_beside_its_date(signed_in, concern: Concern) -> None:
+    later = concern.raised_on + dt.timedelta(days=1)
+    page = signed_in("hana").post(
+        reverse("concern_triage", args=[concern.pk]),
+        {
+            **TIER_4_ANSWERS,
+            "version": concern.version,
+            "step": "decide",
+            "decision": "allegation",
+            "rationale": "Tier 4.",
+            "incident_date_day": str(later.day),
+            "incident_date_month": str(later.month),
+            "incident_date_year": str(later.year),
+        },
+    )
+    body = page.content.decode()
+    beside = body[body.index('id="incident_date-date-error"') :]
+    assert "The date of the incident must be on or before the day the concern was raised" in beside[:300]
+    assert not Triage.objects.filter(concern=concern).exists()

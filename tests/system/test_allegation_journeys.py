@@ -250,6 +250,7 @@ def test_hana_records_support_for_the_adult_and_police_involvement_pauses_the_in
     # When she records how Chris is informed and supported (section 6.2)
     page.get_by_role("link", name="Record support").click()
     axe.check(page)
+    page.get_by_role("radio", name="No objection").check()
     fill_date(page, "informed_on", dt.date.today())
     page.get_by_label("What the adult was told").fill("The allegation and the likely course of action, as agreed.")
     page.get_by_label("Named representative").fill("Henry Hr")

@@ -49,10 +49,18 @@ class AllegationAdvice:
     triage_level_title: str
 
 
-def allegation_advice(allegation: Allegation) -> AllegationAdvice:
-    """The pack's advice on the allegation now: triage's answers, the allegation's facts, the referral's."""
+def allegation_advice(allegation: Allegation, *, outcome: OutcomeRecord | None = None) -> AllegationAdvice:
+    """The pack's advice on the allegation now: triage's answers, the allegation's facts, the referral's.
+
+    ``outcome``, the latest outcome recorded (the page has it already): with it the advice follows the case to
+    its end (the DBS and TRA, and what the policy says of disciplinary action and lessons learned).
+    """
     referral = allegation.referrals.first()  # the latest version
     extra: dict[str, Any] = {}
+    if outcome is not None:
+        extra["outcome"] = outcome.outcome or None
+        extra["removed_from_regulated_activity"] = outcome.removed_from_regulated_activity
+        extra["resigned_before_conclusion"] = outcome.resigned_before_conclusion
     if referral is not None:
         extra["abuse_categories"] = list(referral.abuse_categories) or None
         extra["incident_date"] = referral.incident_date.isoformat() if referral.incident_date else None

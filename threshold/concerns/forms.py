@@ -207,6 +207,10 @@ YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
 class TriageForm(VersionedForm):
     """The policy-engine facts, then the decision (appendix 2, questions 7 and 8)."""
 
+    # A non-recent (historic) allegation has its own advice (the police; Appendix 4 for supply workers and
+    # volunteers): the pack reads it from when the incident happened against the day the concern was raised.
+    DATES = {"incident_date": ("The date of the incident", None)}
+
     decision = forms.ChoiceField(
         label="Is this concern ‘low level’ or should it be treated as an allegation?",
         choices=Decision.choices,
@@ -250,6 +254,8 @@ class TriageForm(VersionedForm):
             if not value:
                 continue
             raw[name] = {"yes": True, "no": False}.get(value, value) if isinstance(value, str) else list(value)
+        if self.cleaned_data.get("incident_date"):
+            raw["incident_date"] = self.cleaned_data["incident_date"].isoformat()
         return raw
 
 

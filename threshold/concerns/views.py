@@ -305,11 +305,18 @@ def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
         except services.ConflictError as conflict:
             return concern_conflict(request, form, conflict.current)
         except ValidationError as error:
-            apply_validation_error(form, error, getattr(form, "error_field", None))
+            form.apply_errors(error)
     return render(
         request,
         "concerns/concern_triage.html",
-        {"concern": concern, "form": form, "advice": advice, "prior": prior, "decisions": Decision.choices},
+        {
+            "concern": concern,
+            "form": form,
+            "advice": advice,
+            "prior": prior,
+            "decisions": Decision.choices,
+            "non_recent_months": services.triage_pack(concern).non_recent_after_months,
+        },
     )
 
 

@@ -63,6 +63,8 @@ def advice_section(advice: AllegationAdvice) -> dict[str, Any]:
         "action": assessment.level_action or "",
         "actions": [action for action in actions if action is not None],
         "questions": [question.text for question in assessment.needs_answers],
+        # What the policy says for this allegation as it now stands (non-recent, police involved, the outcome...).
+        "guidance": list(assessment.guidance),
         "moved": moved,
         "source": (
             f"Worked out by the {assessment.pack.id} policy pack (version {assessment.pack.version}) from {basis}"

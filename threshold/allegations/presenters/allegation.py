@@ -48,7 +48,7 @@ def allegation_page(
     state = selectors.allegation_state(allegation, steps=steps)
     is_open = allegation.status != AllegationStatus.CONCLUDED
     deadlines = deadlines or {}
-    advice = allegation_advice(allegation)
+    advice = allegation_advice(allegation, outcome=state["outcome"])
 
     def links(*items: tuple[str, str, str], open_only: bool = False) -> list[Link]:
         if not can_change or (open_only and not is_open):

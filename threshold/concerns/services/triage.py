@@ -35,6 +35,7 @@ from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
 from threshold.policy import (
     FactsError,
+    Pack,
     assess,
     get_pack,
     parse_facts,
@@ -51,6 +52,11 @@ def advised_decision(assessment: Assessment) -> str:
     return Decision.LOW_LEVEL
 
 
+def triage_pack(concern: Concern) -> Pack:
+    """The pack a triage decision on the concern uses: its organisation's, in the version in force today."""
+    return get_pack(concern.organisation.policy_pack, on=timezone.localdate())
+
+
 def concern_assess(*, concern: Concern, raw_facts: dict[str, Any]) -> tuple[Any, Assessment]:
     """The pack's advice for a concern: the organisation's pack in force on the day of the triage decision.
 
@@ -58,10 +64,14 @@ def concern_assess(*, concern: Concern, raw_facts: dict[str, Any]) -> tuple[Any,
     before a corrected version came into force is triaged with the correction; deadlines still count
     from the day the concern was raised.
     """
-    pack = get_pack(concern.organisation.policy_pack, on=timezone.localdate())
+    pack = triage_pack(concern)
     try:
         facts = parse_facts({**raw_facts, "reported_on": concern.raised_on.isoformat()})
     except FactsError as error:
+        if error.fact == "incident_date":
+            raise ValidationError(
+                {"incident_date": "The date of the incident must be on or before the day the concern was raised"}
+            ) from error
         raise ValidationError({"__all__": str(error)}) from error
     assessment = assess(pack, facts)
     if not assessment.complete:
