@@ -57,16 +57,59 @@ from threshold.lado.models import (
 )
 from threshold.lado.models.meetings import Meeting, MeetingKind
 from threshold.people.subjects import exclude_possible_subjects, users_not_about
-from threshold.policy import FactsError, Pack, add_months, add_working_days, get_pack, parse_facts
+from threshold.policy import (
+    FactsError,
+    Pack,
+    add_months,
+    add_working_days,
+    decide_retention,
+    get_pack,
+    parse_facts,
+)
 from threshold.policy.clocks import Clock, clock, delay_review_due, timescales_at_level
 from threshold.policy.engine import due_date
 from threshold.policy.facts import FactValue
+from threshold.policy.results import RetentionDecision
 from threshold.timescales.models import Deadline, DeadlineState
 
 
 def lado_pack(local_authority: Organisation) -> Pack:
     """The policy pack the LADO service works under, as in force today."""
     return get_pack(local_authority.policy_pack, on=timezone.localdate())
+
+
+def case_retention(case: Case) -> RetentionDecision:
+    """How long the LADO service keeps the case's record, by its pack.
+
+    KCSIE: "at least until the adult has reached normal pension age or for 10 years from the date of the
+    allegation if that is longer". The allegation's date is the day the referral reached the service; the
+    record is preserved whatever the period when the pack holds it (the IICSA instruction on child sexual
+    abuse). Worked out afresh on each reading, from the case as it now is: a date of birth recorded later
+    gives the date.
+    """
+    facts: dict[str, object] = {
+        "record_type": "allegation",
+        "reported_on": case.received_on.isoformat(),
+        "allegation_date": case.received_on.isoformat(),
+    }
+    if case.adult_date_of_birth and case.adult_date_of_birth < case.received_on:
+        facts["subject_date_of_birth"] = case.adult_date_of_birth.isoformat()
+    if case.abuse_categories:
+        facts["abuse_categories"] = list(case.abuse_categories)
+    if case.outcome:
+        facts["outcome"] = case.outcome
+    return decide_retention(lado_pack(case.local_authority), parse_facts(facts))
+
+
+def consultation_retention(contact: Contact) -> RetentionDecision:
+    """How long the LADO service keeps a consultation's record, by its pack.
+
+    The protocol sets no period: "It is important that these details are recorded and could be drawn upon if
+    further concerns come about in relation to that individual."
+    """
+    received = timezone.localdate(contact.received_at).isoformat()
+    facts = {"record_type": "consultation", "reported_on": received, "allegation_date": received}
+    return decide_retention(lado_pack(contact.local_authority), parse_facts(facts))
 
 
 # ---------------------------------------------------------------- deadlines and the review of delay

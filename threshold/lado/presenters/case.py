@@ -9,6 +9,9 @@ from threshold.lado.models import Case
 from threshold.lado.presenters.dataset import dataset_cards, tier_label
 from threshold.lado.presenters.dataset_missing import still_to_record
 from threshold.lado.presenters.requests import case_requests
+from threshold.lado.selectors import case_retention
+from threshold.policy import retention_in_words
+from threshold.policy.results import RetentionDecision
 
 
 def summary_rows(case: Case) -> list[dict[str, Any]]:
@@ -22,8 +25,23 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
         ("Referral received", govuk_date(case.received_on)),
         ("Opened", govuk_date(case.opened_at)),
         ("Summary", case.summary),
+        ("Keep the record until", keep_until_words(case_retention(case))),
     ]
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
+
+
+def keep_until_words(retention: RetentionDecision) -> str:
+    """How long the record is kept, in words: a hold, a date and the pack's rule, or what is still missing."""
+    if retention.holds:
+        return f"Preserved (no end date). {retention.holds[0].text}"
+    rule = retention_in_words(retention.reasons[0].text) if retention.reasons else ""
+    if retention.keep_until:
+        return f"{govuk_date(retention.keep_until)}. {rule}"
+    if "subject_date_of_birth" in retention.waiting_for:
+        return f"Cannot be worked out until the adult's date of birth is recorded. {rule}"
+    if not retention.undetermined:
+        return f"No end date is set. {rule}"
+    return rule
 
 
 def allocation_lines(case: Case) -> list[str]:

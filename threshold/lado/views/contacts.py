@@ -37,7 +37,9 @@ from threshold.lado.list_selectors import (
     require_lado_reader,
 )
 from threshold.lado.models import Case, Contact, Level
+from threshold.lado.presenters.case import keep_until_words
 from threshold.lado.presenters.employer import employer_outcome_section, employer_outcome_tag, listed_outcome_tag
+from threshold.lado.selectors import consultation_retention
 from threshold.lado.services.contacts import (
     advice_due,
     contact_record,
@@ -178,6 +180,9 @@ def contact_record_context(contact: Contact, *, may_change: bool, may_decide: bo
         "decisions": decisions,
         "clock": advice_due(contact),
         "is_consultation": decision is not None and decision.level == Level.CONSULTATION,
+        "consultation_kept": keep_until_words(consultation_retention(contact))
+        if decision is not None and decision.level == Level.CONSULTATION
+        else "",
         # The weighing answers the decision recorded (Working Together, restraint, criterion 3's balancing).
         "decision_answers": recorded_answers(decision.facts) if decision is not None else [],
         "referral_rows": referral_rows(contact),

@@ -1,0 +1,74 @@
+"""How long the LADO service keeps a case's record, from its pack, on the case page.
+
+The Bedford and Luton protocol sets no period, so the pack restates KCSIE: "Keep the record at least until the
+adult has reached normal pension age or for 10 years from the date of the allegation if that is longer"; a
+record of child sexual abuse is preserved (the IICSA instruction) whatever the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from threshold.lado.models import Case
+from threshold.lado.selectors import case_retention
+
+pytestmark = pytest.mark.django_db
+
+
+def kept_until(signed_in, case: Case) -> str:
+    """The "Keep the record until" row of the case page as Lara sees it."""
+    html = signed_in("lara").get(reverse("case_detail", args=[case.pk])).content.decode()
+    row = html[html.index("Keep the record until") :]
+    return row[: row.index("</dd>")]
+
+
+def test_the_record_is_kept_until_the_adult_s_pension_age_when_that_is_later_than_ten_years(
+    signed_in, chris_case
+) -> None:
+    Case.objects.filter(pk=chris_case.pk).update(
+        adult_date_of_birth=dt.date(1980, 2, 1), received_on=dt.date(2026, 1, 5), abuse_categories=["physical"]
+    )
+    chris_case.refresh_from_db()
+    assert case_retention(chris_case).keep_until == dt.date(2048, 2, 1)  # State Pension age 68 (born 1980)
+    row = kept_until(signed_in, chris_case)
+    assert "1 February 2048" in row
+    assert "normal pension age or for 10 years from the date of the allegation" in row
+
+
+def test_ten_years_from_the_referral_when_the_adult_reaches_pension_age_sooner(signed_in, chris_case) -> None:
+    Case.objects.filter(pk=chris_case.pk).update(
+        adult_date_of_birth=dt.date(1962, 6, 1), received_on=dt.date(2026, 1, 5), abuse_categories=["physical"]
+    )
+    chris_case.refresh_from_db()
+    assert "5 January 2036" in kept_until(signed_in, chris_case)
+
+
+def test_without_the_adult_s_date_of_birth_no_date_is_given_that_may_be_too_early(signed_in, chris_case) -> None:
+    Case.objects.filter(pk=chris_case.pk).update(adult_date_of_birth=None, abuse_categories=["physical"])
+    chris_case.refresh_from_db()
+    assert "Cannot be worked out until the adult&#39;s date of birth is recorded" in kept_until(signed_in, chris_case)
+
+
+def test_a_case_of_sexual_abuse_is_preserved_whatever_the_period(signed_in, chris_case) -> None:
+    Case.objects.filter(pk=chris_case.pk).update(
+        adult_date_of_birth=dt.date(1980, 2, 1), abuse_categories=["physical", "sexual"]
+    )
+    chris_case.refresh_from_db()
+    row = kept_until(signed_in, chris_case)
+    assert "Preserved (no end date)" in row
+    assert "Independent Inquiry into Child Sexual Abuse" in row
+
+
+def test_a_consultation_says_the_protocol_keeps_it_with_no_end_date(signed_in, ids) -> None:
+    """Protocol, consultation: "It is important that these details are recorded and could be drawn upon if
+    further concerns come about in relation to that individual" (no period is set)."""
+    html = signed_in("lara").get(reverse("contact_detail", args=[ids["contact_consultation"]])).content.decode()
+    row = html[html.index("Keep the record until") :]
+    row = row[: row.index("</dd>")]
+    assert "No end date is set." in row
+    assert "could be drawn upon if further concerns come about" in row
+    referral = signed_in("lara").get(reverse("contact_detail", args=[ids["contact_chris"]])).content.decode()
+    assert "Keep the record until" not in referral  # the case keeps it, on the case page
