@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
@@ -141,3 +143,20 @@ def test_nothing_written_at_an_anonymous_share_carries_the_time_of_day(share) ->
         assert entry.recorded_by is None
         assert local_time(entry.occurred_at) == midnight
         assert local_time(entry.recorded_at) == midnight
+
+
+def test_the_nightly_batch_reads_only_the_trail_s_events_about_its_own_concerns(share) -> None:
+    """The trail grows every night: the batch asks it about the concerns still missing their event, by index,
+    rather than reading every ``concern.shared`` and ``person.recorded`` event ever written."""
+    for name in ("Chris Coach", "Pat Painter", "Sam Singer"):
+        share(anonymous=False, subject_name=name)
+    waiting = share()
+    with CaptureQueriesContext(connection) as queries:
+        assert anonymous_intake(before=tomorrow()) == 1
+    reads = [
+        query["sql"] for query in queries if "audit_auditevent" in query["sql"] and query["sql"].startswith("SELECT")
+    ]
+    # Only correlated EXISTS probes, and the chain's head (the last event) that every append reads.
+    whole_trail = [sql for sql in reads if "EXISTS" not in sql.upper() and "LIMIT 1" not in sql.upper()]
+    assert whole_trail == [], whole_trail
+    assert [event.actor_label for event in shared_events(waiting)] == [INTAKE]

@@ -19,6 +19,8 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from threshold.audit.context import AuditContext
@@ -27,14 +29,18 @@ from threshold.audit.services import audit_record, lock_chain
 from threshold.concerns.models import Concern, ConcernDetails, Routing
 from threshold.concerns.services.common import _day_only
 from threshold.concerns.services.share import routed_recipients_tell_in_transaction
+from threshold.people.models import Person
 
 logger = logging.getLogger(__name__)
 
 INTAKE_JOB = "anonymous-intake"
 
 
-def _recorded_ids(action: str, record_type: str) -> set[str]:
-    return set(AuditEvent.objects.filter(action=action, record_type=record_type).values_list("record_id", flat=True))
+def _recorded(action: str, record_type: str) -> QuerySet[AuditEvent]:
+    """The events of one kind about the outer query's row (the trail's index on record type and id finds them)."""
+    return AuditEvent.objects.filter(
+        action=action, record_type=record_type, record_id=Cast(OuterRef("pk"), output_field=CharField())
+    )
 
 
 def anonymous_intake(*, before: dt.datetime | None = None) -> int:
@@ -54,16 +60,21 @@ def anonymous_intake(*, before: dt.datetime | None = None) -> int:
     context = AuditContext.system(INTAKE_JOB)
     with transaction.atomic():
         lock_chain()
-        shared = _recorded_ids("concern.shared", "concern")
-        people = _recorded_ids("person.recorded", "person")
-        missing = [
-            concern
+        # Only the concerns still missing their event are read, never the whole trail: it grows every night.
+        missing = list(
             # An imported concern was not shared in Threshold (a log's blank "raised by"): its import is its event.
-            for concern in Concern.objects.filter(is_anonymous=True, imported=False, created_at__lt=cutoff)
+            Concern.objects.filter(is_anonymous=True, imported=False, created_at__lt=cutoff)
+            .filter(~Exists(_recorded("concern.shared", "concern")))
             .select_related("organisation", "subject")
             .order_by("pk")
-            if str(concern.pk) not in shared
-        ]
+        )
+        subjects = {concern.subject_id for concern in missing}
+        people = {
+            str(pk)
+            for pk in Person.objects.filter(pk__in=subjects)
+            .filter(Exists(_recorded("person.recorded", "person")))
+            .values_list("pk", flat=True)
+        }
         routing = dict(ConcernDetails.objects.filter(concern__in=missing).values_list("concern_id", "routing"))
         for concern in missing:
             # A subject first recorded by this share (same day-only time) is audited here too, for the same reason.
