@@ -225,6 +225,21 @@ def test_the_sweep_leaves_a_run_being_imported_and_stops_one_whose_worker_died(p
     assert (run.status, bytes(run.upload), run.problems) == (RunStatus.ABANDONED, b"", [])
 
 
+def test_the_sweep_leaves_a_run_renewed_after_it_was_listed(persona: Any, tmp_path: Path) -> None:
+    """The sweep lists the expired runs, then empties each: one queued again in between (its time renewed) keeps
+    its file, rather than being emptied and marked abandoned on what the sweep read before."""
+    from threshold.imports.services.running import forget_run
+
+    lado_import(write(tmp_path, "log.xlsx", [FIRST]), "--dry-run")
+    run = ImportRun.objects.get()
+    now = dt.datetime(2024, 12, 24, 10, tzinfo=dt.UTC)
+    # Listed by the sweep as expired; then Mo asks for it to be imported, which renews its time.
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED, expires_at=now + dt.timedelta(hours=1))
+    assert forget_run(run_id=run.pk, now=now) is False
+    run.refresh_from_db()
+    assert (run.status, bool(bytes(run.upload))) == (RunStatus.QUEUED, True)
+
+
 def test_mos_figures_do_not_tell_him_a_hidden_record_about_him_exists(persona: Any, tmp_path: Path) -> None:
     from threshold.accounts.models import Organisation
     from threshold.demo import world

@@ -281,17 +281,32 @@ def import_forget(*, now: dt.datetime | None = None) -> int:
     # A busy run's time is renewed each time it is queued or claimed: one still busy when it runs out was
     # stopped with its worker, and is stopped here (it can be checked again, or undone).
     expired = ImportRun.objects.filter(expires_at__lte=now).exclude(upload=b"")
-    count = 0
-    for run in expired.only("pk", "status"):
-        with transaction.atomic(durable=True):
-            status: str
-            if run.status in BUSY:
-                status = RunStatus.FAILED if ImportedRecord.objects.filter(run=run).exists() else RunStatus.ABANDONED
-            elif run.status in (RunStatus.IMPORTED, RunStatus.FAILED, RunStatus.UNDONE):
-                status = run.status
-            else:
-                status = RunStatus.ABANDONED
-            # The problems go with the file: their messages may quote its cells.
-            ImportRun.objects.filter(pk=run.pk).update(upload=b"", problems=[], status=status)
-            count += 1
-    return count
+    return sum(forget_run(run_id=pk, now=now) for pk in expired.values_list("pk", flat=True))
+
+
+def forget_run(*, run_id: int, now: dt.datetime) -> bool:
+    """Empty one run's file if it is still past its time, read again under its lock; True if it was emptied.
+
+    The sweep lists the runs first: one queued, claimed or finished since (its time renewed, its status moved
+    on) is left alone rather than emptied and given the status the sweep read before.
+    """
+    with transaction.atomic(durable=True):
+        run = (
+            ImportRun.objects.select_for_update(no_key=True)
+            .filter(pk=run_id, expires_at__lte=now)
+            .exclude(upload=b"")
+            .only("pk", "status")
+            .first()
+        )
+        if run is None:
+            return False
+        status: str
+        if run.status in BUSY:
+            status = RunStatus.FAILED if ImportedRecord.objects.filter(run=run).exists() else RunStatus.ABANDONED
+        elif run.status in (RunStatus.IMPORTED, RunStatus.FAILED, RunStatus.UNDONE):
+            status = run.status
+        else:
+            status = RunStatus.ABANDONED
+        # The problems go with the file: their messages may quote its cells.
+        ImportRun.objects.filter(pk=run.pk).update(upload=b"", problems=[], status=status)
+    return True
