@@ -171,6 +171,13 @@ def test_a_backup_taken_during_writes_restores_every_acknowledged_write_and_veri
     # The restored copy is one snapshot: its writes are a run with no gaps.
     assert present == set(range(1, max(present) + 1))
     assert (target / "documents" / ("a" * 64)).read_bytes() == b"%PDF-1.7 a document that must come back\n"
+    # The restore is itself in the restored trail, after every restored event, and the trail verifies with it.
+    with sqlite3.connect(target / "threshold.sqlite3") as database:
+        last = database.execute(
+            "SELECT action, actor_label, details FROM audit_auditevent ORDER BY sequence DESC"
+        ).fetchone()
+    assert last[:2] == ("backup.restored", "system:restore")
+    assert json.loads(last[2])["manifest_sha256"] == hashlib.sha256((backup / "manifest.json").read_bytes()).hexdigest()
 
 
 def test_the_manifest_lists_every_file_with_its_checksum(backup_during_writes: tuple[Path, list[int]]) -> None:
@@ -257,7 +264,8 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(
     with sqlite3.connect(backup / "database.sqlite3") as database:
         in_backup = database.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0]
     with sqlite3.connect(target / "threshold.sqlite3") as database:
-        assert database.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] == in_backup
+        # The backup's events, and the restore's own.
+        assert database.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] == in_backup + 1
 
 
 def test_backup_refuses_a_destination_that_holds_files(source: Path, tmp_path: Path) -> None:
