@@ -108,7 +108,8 @@ def test_a_deadline_missed_over_easter_is_told_the_day_after_and_emailed_at_once
     summary = run(dt.date(2027, 3, 26))
     missed = notes_for(lara, NotificationKind.DEADLINE_MISSED)
     assert [note.key for note in missed] == [f"deadline:{row.pk}:overdue"]
-    assert summary["sent"] == [{"to": lara.email, "kinds": ["deadline_missed"], "items": 1}]
+    assert summary["sent"] == [{"user": lara.pk, "kinds": ["deadline_missed"], "items": 1}]
+    assert lara.email not in str(summary)  # printed to cron's mail and logs: no addresses
     assert [message.to for message in mail.outbox] == [[lara.email]]
     assert mail.outbox[0].subject == "Threshold: A deadline has passed"
     assert case.reference in mail.outbox[0].body
@@ -237,9 +238,10 @@ def test_remind_prints_the_summary_and_sends_nothing_the_second_time(persona, id
     assert set(summary) == {"date", "sent", "skipped"}
     assert summary["date"] == "2026-12-07"
     assert isinstance(summary["skipped"], int)
-    sent = {entry["to"]: entry for entry in summary["sent"]}
-    assert sent[lara.email] == {"to": lara.email, "kinds": ["deadline_missed", "digest"], "items": 3}
-    assert sent[mo.email]["kinds"] == ["digest"]
+    sent = {entry["user"]: entry for entry in summary["sent"]}
+    assert sent[lara.pk] == {"user": lara.pk, "kinds": ["deadline_missed", "digest"], "items": 3}
+    assert sent[mo.pk]["kinds"] == ["digest"]
+    assert "@" not in out.getvalue()  # cron mails and logs what it prints: no addresses
     count = len(mail.outbox)
     assert count == sum(len(entry["kinds"]) for entry in summary["sent"])
     again = StringIO()
@@ -388,6 +390,6 @@ def test_the_pass_chases_a_request_for_information_and_reports_the_email_it_caus
 
     summary = run(dt.date(2026, 12, 7))  # the first chase: three days after the Friday it was due
 
-    assert {"to": nina.email, "kinds": ["digest", "information_request"], "items": 2} in summary["sent"]
+    assert {"user": nina.pk, "kinds": ["digest", "information_request"], "items": 2} in summary["sent"]
     assert "Threshold: Request for information" in [message.subject for message in mail.outbox]
     assert InformationChase.objects.filter(stage=ChaseStage.CHASE, number=1, sent_on=dt.date(2026, 12, 7)).exists()

@@ -283,7 +283,10 @@ def _chase(on: dt.date, audit_context: AuditContext) -> int:
 
 
 def remind(*, on: dt.date, audit_context: AuditContext) -> dict[str, Any]:
-    """Send everything due for ``on``; the summary ``{"date", "sent": [{"to", "kinds", "items"}], "skipped"}``."""
+    """Send everything due for ``on``; the summary ``{"date", "sent": [{"user", "kinds", "items"}], "skipped"}``.
+
+    ``user`` is the recipient's account id, never their address: the summary goes to cron's mail and logs.
+    """
     summary = _Summary()
     with collecting() as decided:
         _deadline_notifications(on, summary)
@@ -292,7 +295,7 @@ def remind(*, on: dt.date, audit_context: AuditContext) -> dict[str, Any]:
     retried = deliveries_retry()
     sent: dict[int, dict[str, Any]] = {}
     for delivery in decided:
-        entry = sent.setdefault(delivery.recipient_id, {"to": delivery.recipient.email, "kinds": [], "items": 0})
+        entry = sent.setdefault(delivery.recipient_id, {"user": delivery.recipient_id, "kinds": [], "items": 0})
         for kind in delivery.kinds:
             if kind not in entry["kinds"]:
                 entry["kinds"].append(kind)
@@ -315,8 +318,8 @@ def remind(*, on: dt.date, audit_context: AuditContext) -> dict[str, Any]:
     result: dict[str, Any] = {
         "date": on.isoformat(),
         "sent": [
-            {"to": entry["to"], "kinds": sorted(entry["kinds"]), "items": entry["items"]}
-            for entry in sorted(sent.values(), key=lambda entry: entry["to"])
+            {"user": entry["user"], "kinds": sorted(entry["kinds"]), "items": entry["items"]}
+            for entry in sorted(sent.values(), key=lambda entry: entry["user"])
         ],
         "skipped": summary.skipped,
     }

@@ -3,8 +3,9 @@
 Run it once a day from cron (README); the demo runs it every few minutes. Running it again for the same date
 sends nothing new.
 
-The summary: ``{"date": "2026-12-07", "sent": [{"to": email, "kinds": [...], "items": n}], "skipped": n}``.
-``sent`` is the emails this run decided, one entry per person (``kinds``: ``digest``, ``deadline_missed``,
+The summary: ``{"date": "2026-12-07", "sent": [{"user": id, "kinds": [...], "items": n}], "skipped": n}``.
+``sent`` is the emails this run decided, one entry per person by account id (no address: cron mails and logs
+what it prints) (``kinds``: ``digest``, ``deadline_missed``,
 ``information_request``...; ``items``: how many things they list). ``skipped`` counts what was due but not
 sent again: a reminder or digest already sent for that date, or a digest the person turned off. Emails still
 failing from earlier runs are retried too (and counted in the audit event, not here).
