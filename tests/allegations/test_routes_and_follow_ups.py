@@ -347,6 +347,7 @@ def test_steps_risk_assessments_and_support_are_refused_after_conclusion(persona
             union_advised=False,
             eap_offered=True,
             occupational_health_offered=False,
+            opened_at=0,
         )
     with pytest.raises(ValidationError):
         services.progress_update_add(actor=hana, allegation=chris_allegation, given_on=TODAY(), text="x")

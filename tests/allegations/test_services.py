@@ -227,6 +227,7 @@ def test_support_and_progress_updates_are_logged(persona, chris_allegation) -> N
         union_advised=True,
         eap_offered=True,
         occupational_health_offered=True,
+        opened_at=0,
     )
     services.progress_update_add(
         actor=persona("hana"), allegation=chris_allegation, given_on=TODAY(), text="Meeting held."
@@ -245,6 +246,7 @@ def test_support_and_progress_updates_are_logged(persona, chris_allegation) -> N
             union_advised=False,
             eap_offered=False,
             occupational_health_offered=False,
+            opened_at=SupportRecord.objects.get().pk,
         )
     assert SupportRecord.objects.count() == 1
 

@@ -33,6 +33,8 @@ def record(persona, allegation: Allegation, **values) -> SupportRecord:
         "eap_offered": True,
         "occupational_health_offered": False,
     } | values
+    standing = SupportRecord.objects.filter(allegation=allegation).order_by("recorded_at", "pk").last()
+    given.setdefault("opened_at", standing.pk if standing is not None else 0)
     return services.support_record(actor=persona("hana"), allegation=allegation, **given)
 
 
@@ -103,15 +105,19 @@ def test_the_support_form_asks_about_an_objection_and_shows_its_errors_beside_th
     form = client.get(url).content.decode()
     assert "Do the police or children&#39;s social care object to the adult being told?" in form
 
-    blank = client.post(url, {"representative_name": "Henry Hr", "representative_contact": "01632 960000"})
+    blank = client.post(
+        url, {"version": "0", "representative_name": "Henry Hr", "representative_contact": "01632 960000"}
+    )
     assert blank.status_code == 200
     assert "Choose whether the police or children&#39;s social care object to the adult being told" in (
         blank.content.decode()
     )
 
     unexplained = client.post(
-        url, {"representative_name": "Henry Hr", "representative_contact": "01632 960000", "objection": "police"}
-    )
+        url,
+        {"version": "0", "representative_name": "Henry Hr", "representative_contact": "01632 960000",
+         "objection": "police"},
+    )  # fmt: skip
     assert unexplained.status_code == 200
     assert 'id="id_objection_detail-error"' in unexplained.content.decode()
     assert not SupportRecord.objects.filter(allegation=chris_allegation).exists()
@@ -119,6 +125,7 @@ def test_the_support_form_asks_about_an_objection_and_shows_its_errors_beside_th
     saved = client.post(
         url,
         {
+            "version": "0",
             "representative_name": "Henry Hr",
             "representative_contact": "01632 960000",
             "objection": "police",
@@ -129,3 +136,38 @@ def test_the_support_form_asks_about_an_objection_and_shows_its_errors_beside_th
     assert SupportRecord.objects.get(allegation=chris_allegation).objection == "police"
     again = client.get(url).content.decode()
     assert 'value="police" checked' in again
+
+
+def test_once_the_adult_has_been_told_an_objection_is_refused_and_the_telling_stays(persona, chris_allegation) -> None:
+    told = record(
+        persona,
+        chris_allegation,
+        informed_on=timezone.localdate(),
+        informed_of="The allegation and the likely course of action.",
+    )
+    with pytest.raises(ValidationError) as refused:
+        record(persona, chris_allegation, objection=InformingObjection.POLICE, objection_detail=ASKED)
+    assert "an objection can no longer keep them from being told" in refused.value.message_dict["objection"][0]
+    assert selectors.allegation_state(chris_allegation)["support"] == told
+
+
+def test_a_form_opened_before_an_objection_was_recorded_meets_the_conflict_page_and_saves_nothing(
+    persona, signed_in, chris_allegation
+) -> None:
+    """Hana opens the form; meanwhile the police's objection is recorded; her form, sent as it was, must not
+    quietly lift it."""
+    client = signed_in("hana")
+    url = reverse("allegation_support", args=[chris_allegation.pk])
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    objection = record(persona, chris_allegation, objection=InformingObjection.POLICE, objection_detail=ASKED)
+
+    stale = client.post(
+        url,
+        {"version": "0", "representative_name": "Henry Hr", "representative_contact": "01632 960001",
+         "objection": "none"},
+    )  # fmt: skip
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "01632 960001" in body  # what she typed, given back
+    assert f'name="version" value="{objection.pk}"' in body
+    assert list(SupportRecord.objects.filter(allegation=chris_allegation)) == [objection]

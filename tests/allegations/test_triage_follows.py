@@ -339,3 +339,25 @@ def test_once_the_outcome_is_recorded_the_advice_says_what_the_policy_says_of_it
     assert "review the circumstances of the case with the LADO and Headteacher" in said
     advice = html[html.index('id="advice"') :]
     assert re.search(r"Required</strong> Referral to the DBS", advice[: advice.index('id="guidance"')])
+
+
+def test_the_date_it_came_to_attention_cannot_be_moved_before_the_incident_triage_recorded(persona) -> None:
+    """Else the pack's facts would not fit together, and the triage's answers (the tier) would be dropped."""
+    allegation = triaged(persona, incident_date="2026-11-20")
+    with pytest.raises(ValidationError) as refused:
+        update_details(persona, allegation, came_to_attention_on=dt.date(2026, 11, 1))
+    assert (
+        "on or after the date of the incident (20 November 2026)"
+        in refused.value.message_dict["came_to_attention_on"][0]
+    )
+    allegation.refresh_from_db()
+    assert allegation.attention_date() == OPENED
+    assert allegation_advice(allegation).assessment.level_title.startswith("Tier 4")
+
+
+def test_the_referral_to_the_lado_starts_from_the_incident_date_triage_was_told(persona, signed_in) -> None:
+    allegation = triaged(persona, incident_date="2019-05-01")
+    form = signed_in("hana").get(reverse("allegation_referral", args=[allegation.pk])).content.decode()
+    assert 'value="1"' in form[form.index('name="incident_date_day"') :][:200]
+    assert 'value="5"' in form[form.index('name="incident_date_month"') :][:200]
+    assert 'value="2019"' in form[form.index('name="incident_date_year"') :][:200]

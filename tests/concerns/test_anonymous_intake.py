@@ -160,3 +160,14 @@ def test_the_nightly_batch_reads_only_the_trail_s_events_about_its_own_concerns(
     whole_trail = [sql for sql in reads if "EXISTS" not in sql.upper() and "LIMIT 1" not in sql.upper()]
     assert whole_trail == [], whole_trail
     assert [event.actor_label for event in shared_events(waiting)] == [INTAKE]
+
+
+def test_the_old_audit_record_anonymous_still_runs_the_intake_and_says_it_moved(share) -> None:
+    """A deployment's nightly cron line chains its steps with ``&&``: the old name must not stop the chain."""
+    concern = share()
+    Concern.objects.filter(pk=concern.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("audit", "record_anonymous", stdout=out, stderr=err)
+    assert out.getvalue() == "Took in 1 anonymous concern(s).\n"
+    assert "now 'anonymous_intake'" in err.getvalue()
+    assert len(shared_events(concern)) == 1

@@ -415,8 +415,10 @@ def test_a_log_s_column_for_misconduct_a_reference_would_include_sets_the_record
             header=[*HEADER, "Include in references"], rows=[[*FIRST, "Yes"]],
         )
     )  # fmt: skip
-    summary = setting_import(path, *as_dev(persona))
+    # Imported once version 1.2 of the trust's pack (section 13.5 read whole) is in force.
+    with time_machine.travel(dt.datetime(2026, 12, 8, 10, tzinfo=dt.UTC), tick=False):
+        summary = setting_import(path, *as_dev(persona))
     assert summary["created"]["low_level_records"] == 1
     record = LowLevelRecord.objects.get(concern=concern_of("LC-01"))
-    assert record.ordinarily_in_reference is True
+    assert (record.ordinarily_in_reference, record.pack_version) == (True, "1.2")
     assert record.reference_result["may_mention"] is True

@@ -72,3 +72,26 @@ def test_a_consultation_says_the_protocol_keeps_it_with_no_end_date(signed_in, i
     assert "could be drawn upon if further concerns come about" in row
     referral = signed_in("lara").get(reverse("contact_detail", args=[ids["contact_chris"]])).content.decode()
     assert "Keep the record until" not in referral  # the case keeps it, on the case page
+
+
+def test_a_sexual_interest_in_children_found_at_the_decision_preserves_the_record(signed_in, chris_case) -> None:
+    """The pack's IICSA hold is for "a sexual interest in children" as well as sexual abuse: the decision that
+    opened the case answered it, even where the data set's categories do not say so."""
+    Case.objects.filter(pk=chris_case.pk).update(adult_date_of_birth=dt.date(1980, 2, 1), abuse_categories=["conduct"])
+    decision = chris_case.decisions.order_by("-recorded_at", "-pk").first()
+    assert decision is not None
+    type(decision).objects.filter(pk=decision.pk).update(
+        facts={**decision.facts, "sexual_interest_in_children_concern": True}
+    )
+    chris_case.refresh_from_db()
+    assert "Preserved (no end date)" in kept_until(signed_in, chris_case)
+
+
+def test_a_partner_who_sees_only_the_summary_is_not_shown_how_long_it_is_kept(signed_in, chris_case) -> None:
+    """From the date (State Pension age) the adult's date of birth could be worked out."""
+    Case.objects.filter(pk=chris_case.pk).update(adult_date_of_birth=dt.date(1980, 2, 1))
+    page = signed_in("pat").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    assert chris_case.summary in page
+    assert "Recording data set" not in page  # the summary only
+    assert "Keep the record until" not in page
+    assert "2048" not in page

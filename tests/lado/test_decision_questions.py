@@ -190,3 +190,17 @@ def test_the_recorded_answers_fill_the_decision_form_again() -> None:
     )
     assert (initial["working_together"], initial["physical_intervention"]) == ("no", "yes")
     assert "adult_vulnerable" not in initial
+
+
+def test_the_advice_quotes_what_the_protocol_says_for_the_matter(signed_in, contact: Contact) -> None:
+    """The protocol's guidance that applies, in its words, under "What the policy says": a physical allegation
+    brings "a need to distinguish between allegations of assault and the legitimate use of physical intervention"."""
+    page = _assess(
+        signed_in("lara"),
+        contact,
+        {"works_with_children": "yes", "abuse_categories": ["physical"], "harmed_or_may_have_harmed_child": "yes"},
+    )
+    body = page.content.decode()
+    said = _text(page)[_text(page).index("What the policy says") :]
+    assert body.count('id="guidance"') == 1
+    assert "distinguish between allegations of assault and the legitimate use of physical intervention" in said

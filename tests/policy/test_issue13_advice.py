@@ -321,3 +321,18 @@ def test_the_national_pack_asks_for_the_harm_threshold_questions_rather_than_adv
     assert (answered.level, answered.complete) == ("low-level-concern", True)
     allegation = assess(get_pack("kcsie"), {"harmed_or_may_have_harmed_child": True})
     assert (allegation.level, allegation.complete) == ("allegation", True)
+
+
+def test_an_organisation_decides_with_the_version_in_force_today_and_the_first_before_any_was() -> None:
+    """Version 1.2 is not used before its day; a clock set before any version's day gets the first version."""
+    import time_machine
+
+    from threshold.accounts.models import Organisation
+
+    oakfield = Organisation(name="Oakfield Primary School", policy_pack="lead-academy-trust")
+    for day, version in ((date(2026, 12, 6), "1.1"), (date(2026, 12, 7), "1.2"), (date(2020, 1, 1), "1.0")):
+        with time_machine.travel(day, tick=False):
+            assert oakfield.pack_in_force().version == version
+    national = Organisation(name="A setting on the national pack", policy_pack="kcsie")
+    with time_machine.travel(date(2024, 12, 24), tick=False):  # before KCSIE 2025's first day
+        assert national.pack_in_force().version == "2025.1"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from threshold.accounts.roles import ROLES_BY_KIND, SETTING_KINDS, OrganisationKind, Role
 from threshold.core.vocabularies import SchoolPhase
+from threshold.policy import Pack, UnknownPackError, get_pack, list_packs
 
 DEFAULT_POLICY_PACK = "kcsie"
 
@@ -141,6 +142,21 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def pack_in_force(self) -> Pack:
+        """The version of the organisation's policy pack in force today: what a decision made now uses.
+
+        docs/policy-packs.md, "How a pack version is chosen": a version coming into force later is not used before
+        its day, and a stored decision replays with the version it recorded (``get_pack("id@version")``). Before
+        the first version's day (a record dated back, as an import's clock may be), the first version.
+        """
+        try:
+            return get_pack(self.policy_pack, on=timezone.localdate())
+        except UnknownPackError:
+            versions = [pack for pack in list_packs() if pack.id == self.policy_pack]
+            if not versions:
+                raise  # no such pack at all: a setting to correct, not a date
+            return versions[0]
 
     def clean(self) -> None:
         """A trust link must point at a trust, an area link at a local authority; only a school has a phase."""

@@ -33,7 +33,7 @@ from threshold.allegations.models import (
     SuspensionDecision,
 )
 from threshold.core.querysets import last_recorded, latest_of_kind
-from threshold.policy import add_calendar_days, add_months, add_working_days, get_pack
+from threshold.policy import add_calendar_days, add_months, add_working_days
 from threshold.policy.pack import Pack
 
 
@@ -53,7 +53,7 @@ def paused_by(allegation: Allegation, police: PoliceInvolvement | None) -> bool:
 
 def pack_for(allegation: Allegation) -> Pack:
     """The organisation's policy pack, as in force today."""
-    return get_pack(allegation.organisation.policy_pack, on=timezone.localdate())
+    return allegation.organisation.pack_in_force()
 
 
 # Which of the pack's timescales gives each step its due date.

@@ -256,8 +256,8 @@ class RiskAssessmentForm(CaseForm):
         return rows
 
 
-class SupportForm(CaseForm):
-    """Section 6.2: informing and supporting the adult."""
+class SupportForm(VersionedForm):
+    """Section 6.2: informing and supporting the adult; ``version`` is the id of the record standing when opened."""
 
     DATES = {"informed_on": ("The date the adult was informed", None)}
     informed_of = _text("What the adult was told")

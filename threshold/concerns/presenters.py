@@ -57,7 +57,7 @@ def lado_note(organisation: Organisation) -> str:
 
 def guidance(organisation: Organisation) -> dict[str, Any]:
     """The spectrum of behaviour (appendix 1) and the low-level concern definition, from the organisation's pack."""
-    pack = get_pack(organisation.policy_pack)
+    pack = organisation.pack_in_force()
     spectrum = [
         {"title": title, "text": pack.spectrum[key].text, "source": pack.spectrum[key].source}
         for key, title in SPECTRUM_ORDER
@@ -92,7 +92,7 @@ def level_examples(level: Level) -> list[dict[str, Any]]:
 
 def threshold_examples(organisation: Organisation) -> dict[str, list[dict[str, Any]]]:
     """For the share page: the pack's examples of concerns that do and do not meet the harm threshold."""
-    pack = get_pack(organisation.policy_pack)
+    pack = organisation.pack_in_force()
     met: list[dict[str, Any]] = []
     not_met: list[dict[str, Any]] = []
     for level in pack.levels:
@@ -186,7 +186,7 @@ def _pack_of(record: LowLevelRecord, concern: Concern) -> Pack:
     try:
         return get_pack(f"{record.pack_id}@{record.pack_version}")
     except (KeyError, LookupError):
-        return get_pack(concern.organisation.policy_pack)
+        return concern.organisation.pack_in_force()
 
 
 def leaving_words(pack: Pack) -> str:
@@ -215,7 +215,7 @@ def _keep_until_text(retention: dict[str, Any], pack: Pack) -> str:
 
 def leaving_page(concern: Concern) -> dict[str, Any]:
     """What the leaving-date page says: whose date it is and how the organisation's pack counts retention from it."""
-    pack = get_pack(concern.organisation.policy_pack)
+    pack = concern.organisation.pack_in_force()
     rule = pack.retention.records.get("low_level_concern")
     return {"person": concern.subject, "retention_rule": rule.text if rule else "", "kept": leaving_words(pack)}
 
@@ -239,7 +239,7 @@ def _stored_decisions(concern: Concern, record: LowLevelRecord) -> dict[str, Any
         "pack_changed": None,
     }
     context["retention"]["keep_until_text"] = _keep_until_text(context["retention"], _pack_of(record, concern))
-    pack = get_pack(concern.organisation.policy_pack)
+    pack = concern.organisation.pack_in_force()
     if pack.digest != record.pack_digest:
         retention_facts, reference_facts = low_level_decision_facts(record)
         retention = decide_retention(pack, retention_facts)

@@ -63,7 +63,6 @@ from threshold.policy import (
     add_months,
     add_working_days,
     decide_retention,
-    get_pack,
     parse_facts,
 )
 from threshold.policy.clocks import Clock, clock, delay_review_due, timescales_at_level
@@ -75,7 +74,7 @@ from threshold.timescales.models import Deadline, DeadlineState
 
 def lado_pack(local_authority: Organisation) -> Pack:
     """The policy pack the LADO service works under, as in force today."""
-    return get_pack(local_authority.policy_pack, on=timezone.localdate())
+    return local_authority.pack_in_force()
 
 
 def case_retention(case: Case) -> RetentionDecision:
@@ -94,8 +93,14 @@ def case_retention(case: Case) -> RetentionDecision:
     }
     if case.adult_date_of_birth and case.adult_date_of_birth < case.received_on:
         facts["subject_date_of_birth"] = case.adult_date_of_birth.isoformat()
-    if case.abuse_categories:
-        facts["abuse_categories"] = list(case.abuse_categories)
+    # What the decision that opened the case answered counts too: the IICSA hold is for "a sexual interest in
+    # children" as much as for sexual abuse, and the data set's categories may not say so.
+    decided = case.decisions.order_by("-recorded_at", "-pk").values_list("facts", flat=True).first() or {}
+    categories = sorted({*case.abuse_categories, *(decided.get("abuse_categories") or [])})
+    if categories:
+        facts["abuse_categories"] = categories
+    if decided.get("sexual_interest_in_children_concern") is True:
+        facts["sexual_interest_in_children_concern"] = True
     if case.outcome:
         facts["outcome"] = case.outcome
     return decide_retention(lado_pack(case.local_authority), parse_facts(facts))

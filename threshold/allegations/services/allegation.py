@@ -18,13 +18,20 @@ from django.utils import timezone
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import Allegation, Employment
-from threshold.allegations.services.common import _record, case_manager_candidates, concern_part, require_change
+from threshold.allegations.services.common import (
+    _record,
+    case_manager_candidates,
+    concern_part,
+    incident_date,
+    require_change,
+)
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
 from threshold.concerns.models import Concern, HowArose
 from threshold.core.locking import bump_version
+from threshold.jinja2 import govuk_date
 from threshold.lado.services.requests import request_deadlines_sync
 from threshold.people.models import Person
 
@@ -202,6 +209,11 @@ def allegation_update(
         errors["agency"] = "Choose a supply or recruitment agency"
     if came_to_attention_on and came_to_attention_on > timezone.localdate():
         errors["came_to_attention_on"] = "The date it came to attention must be today or in the past"
+    elif came_to_attention_on and (happened := incident_date(allegation)) and came_to_attention_on < happened:
+        # The pack reads the incident against this date: one before the incident would not fit together.
+        errors["came_to_attention_on"] = (
+            f"The date it came to attention must be on or after the date of the incident ({govuk_date(happened)})"
+        )
     if isinstance(left_employment_on, dt.date) and left_employment_on > timezone.localdate():
         errors["left_employment_on"] = "The date the adult left must be today or in the past"
     if errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -91,6 +92,15 @@ def triage_facts(allegation: Allegation) -> dict[str, Any]:
     """The facts the concern was triaged on (empty for an allegation opened without a triaged concern)."""
     triage = triage_of(allegation)
     return dict(triage.facts) if triage is not None and isinstance(triage.facts, dict) else {}
+
+
+def incident_date(allegation: Allegation) -> dt.date | None:
+    """When the incident happened, as the referral (the latest) or else the triage recorded it."""
+    referral = allegation.referrals.first()
+    if referral is not None and referral.incident_date:
+        return referral.incident_date
+    given = triage_facts(allegation).get("incident_date")
+    return dt.date.fromisoformat(given) if isinstance(given, str) else None
 
 
 def allegation_facts(allegation: Allegation, **extra: Any) -> dict[str, Any]:

@@ -72,6 +72,10 @@ def referral_initial(*, actor: User, allegation: Allegation) -> dict[str, Any]:
     return {
         "came_to_light": details.how_arose if details is not None and details.how_arose in CameToLight.values else "",
         "abuse_categories": [c for c in triage_facts.get("abuse_categories") or [] if c in AbuseCategory.values],
+        # When the incident happened, if triage was told (non-recent allegations).
+        "incident_date": dt.date.fromisoformat(given)
+        if isinstance(given := triage_facts.get("incident_date"), str)
+        else None,
         "adult_name": subject.full_name,
         "adult_date_of_birth": subject.date_of_birth,
         "adult_role": subject.role_title or (details.subject_role if details is not None else ""),

@@ -27,6 +27,10 @@ from threshold.allegations.models import (
 from threshold.allegations.services.common import _record, _required, _text, require_change, require_open
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext
+from threshold.core.errors import ConflictError
+from threshold.core.locking import hold
+from threshold.core.querysets import last_recorded
+from threshold.jinja2 import govuk_date
 
 
 def _shortened(text: str, limit: int = 70) -> str:
@@ -157,6 +161,7 @@ def support_record(
     union_advised: bool,
     eap_offered: bool,
     occupational_health_offered: bool,
+    opened_at: int,
     objection: str = InformingObjection.NONE,
     objection_detail: str = "",
     audit_context: AuditContext | None = None,
@@ -164,10 +169,14 @@ def support_record(
     """Record how the adult is informed and supported; a later record supersedes.
 
     Section 6.2: the adult is told "as soon as possible ... unless there is an objection by the police or social
-    care". An objection is recorded with what was asked, and the adult cannot be recorded as told while it stands.
+    care". An objection is recorded with what was asked, and the adult cannot be recorded as told while it stands;
+    once they have been told, an objection can no longer keep them from it. ``opened_at`` is the id of the record
+    that stood when the form was opened (0 for none): a form opened before someone else recorded support (an
+    objection, say) meets the conflict page rather than quietly replacing it.
     """
     require_change(actor=actor, allegation=allegation)
     require_open(allegation)
+    standing = last_recorded(allegation.support_records.all())
     errors = _required(
         {"representative_name": _text(representative_name), "representative_contact": _text(representative_contact)},
         {
@@ -189,11 +198,21 @@ def support_record(
                 "Leave the date blank while the police or children's social care object to the adult being told,"
                 " or choose 'No objection' if they have agreed"
             )
+        elif standing is not None and standing.informed_on:
+            errors["objection"] = (
+                f"The adult was told on {govuk_date(standing.informed_on)}: an objection can no longer keep them from"
+                " being told. Record what the police or children's social care asked as a progress update"
+            )
     if informed_on and informed_on > timezone.localdate():
         errors["informed_on"] = "The date must be today or in the past"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
+        # One record stands at a time: a second form sent at once waits here, then meets the conflict page.
+        hold(allegation)
+        now = last_recorded(allegation.support_records.all())
+        if (now.pk if now is not None else 0) != opened_at:
+            raise ConflictError(allegation)
         record = SupportRecord.objects.create(
             allegation=allegation,
             informed_on=informed_on,

@@ -133,15 +133,18 @@ def allegation_support(request: HttpRequest, allegation_id: int) -> HttpResponse
             occupational_health_offered=data["occupational_health_offered"],
             objection=data["objection"],
             objection_detail=data["objection_detail"],
+            opened_at=data["version"],
             audit_context=AuditContext.from_request(request),
         )
 
     def make_form(allegation: Allegation, data: Any) -> SupportForm:
         current = selectors.last_recorded(allegation.support_records.all())
-        initial = {}
+        initial: dict[str, Any] = {"version": 0}
         if current is not None:
-            initial = {name: getattr(current, name) for name in SupportForm.base_fields} | {
-                "informed_on": current.informed_on
+            shown = [name for name in SupportForm.base_fields if name != "version"]
+            initial = {name: getattr(current, name) for name in shown} | {
+                "informed_on": current.informed_on,
+                "version": current.pk,
             }
         return SupportForm(data, initial=initial)
 

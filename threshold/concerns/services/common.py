@@ -16,7 +16,6 @@ from threshold.concerns.models import (
     Routing,
 )
 from threshold.people.models import Person, PersonKind
-from threshold.policy import get_pack
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -91,4 +90,4 @@ def routing_of(
     if organisation.trust_id or organisation.kind == OrganisationKind.ACADEMY_TRUST:
         return Routing.TRUST
     # No trust: the organisation's pack names who receives it (``[routing] no_trust_recipient``).
-    return Routing(get_pack(organisation.policy_pack).no_trust_recipient)
+    return Routing(organisation.pack_in_force().no_trust_recipient)

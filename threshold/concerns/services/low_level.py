@@ -29,7 +29,6 @@ from threshold.policy import (
     Facts,
     decide_reference,
     decide_retention,
-    get_pack,
     parse_facts,
 )
 
@@ -116,7 +115,7 @@ def low_level_decisions_set(record: LowLevelRecord) -> None:
 
     Saving the record calls it, and so does recording the person's leaving date (``services.leaving``).
     """
-    pack = get_pack(record.concern.organisation.policy_pack)
+    pack = record.concern.organisation.pack_in_force()
     retention_facts, reference_facts = low_level_decision_facts(record)
     record.pack_id, record.pack_version, record.pack_digest = pack.id, pack.version, pack.digest
     record.retention_facts = retention_facts.as_json()

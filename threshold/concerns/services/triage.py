@@ -37,7 +37,6 @@ from threshold.policy import (
     FactsError,
     Pack,
     assess,
-    get_pack,
     parse_facts,
 )
 from threshold.policy.results import Assessment
@@ -54,7 +53,7 @@ def advised_decision(assessment: Assessment) -> str:
 
 def triage_pack(concern: Concern) -> Pack:
     """The pack a triage decision on the concern uses: its organisation's, in the version in force today."""
-    return get_pack(concern.organisation.policy_pack, on=timezone.localdate())
+    return concern.organisation.pack_in_force()
 
 
 def concern_assess(*, concern: Concern, raw_facts: dict[str, Any]) -> tuple[Any, Assessment]:

@@ -25,7 +25,6 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
         ("Referral received", govuk_date(case.received_on)),
         ("Opened", govuk_date(case.opened_at)),
         ("Summary", case.summary),
-        ("Keep the record until", keep_until_words(case_retention(case))),
     ]
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
 
@@ -55,8 +54,10 @@ def allocation_lines(case: Case) -> list[str]:
 
 def case_page_context(case: Case, *, may_change: bool) -> dict[str, Any]:
     """What the full case page shows of the case itself: summary, data set and allocation."""
+    # Only on the full page: from the date a summary-only partner could work out the adult's date of birth.
+    kept = {"key": {"text": "Keep the record until"}, "value": {"text": keep_until_words(case_retention(case))}}
     return {
-        "summary_rows": summary_rows(case),
+        "summary_rows": [*summary_rows(case), kept],
         "dataset_cards": [
             {"anchor": card.anchor, "params": card.params()} for card in dataset_cards(case, may_change=may_change)
         ],

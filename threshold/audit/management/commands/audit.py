@@ -12,7 +12,10 @@ hash as JSON, to keep somewhere the database's administrators cannot rewrite.
 The export is itself an audit event, appended just after the checkpoint it
 describes (so the next checkpoint covers it).
 
-The anonymous concerns' delayed events are the concerns app's job (``manage.py anonymous_intake``).
+The anonymous concerns' delayed events are the concerns app's job (``manage.py anonymous_intake``);
+``audit record_anonymous``, its name until 2026-12-07, still runs it (saying so on stderr), so that a
+deployment's nightly cron line, which chains every step with ``&&``, does not stop at it. Remove it once
+deployments have moved (README, "Upgrading").
 
 ``audit index_lists`` writes the record index rows of the list events the task
 worker has not reached yet (ADR 0031) and prints how many; safe at any time.
@@ -25,6 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -44,7 +48,7 @@ class Command(BaseCommand):
     help = "Verify the audit trail's hash chain (audit verify), or export a checkpoint of it (audit checkpoint)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """Three subcommands: ``verify``, ``checkpoint`` and ``index_lists``."""
+        """Three subcommands: ``verify``, ``checkpoint`` and ``index_lists`` (and the old ``record_anonymous``)."""
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,checkpoint,index_lists}")
         verify = subcommands.add_parser(
             "verify", help="Check the events since the last verification; exit 1 naming the first bad one."
@@ -63,11 +67,16 @@ class Command(BaseCommand):
             help="Write to this new file (never overwritten) instead of standard output.",
         )
 
+        subcommands.add_parser("record_anonymous", help="The old name of 'manage.py anonymous_intake', which it runs.")
         subcommands.add_parser("index_lists", help="Index the list events the task worker has not reached yet.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen subcommand."""
-        if options["subcommand"] == "index_lists":
+        if options["subcommand"] == "record_anonymous":
+            self.stderr.write("'audit record_anonymous' is now 'anonymous_intake': change the cron line (README).")
+            # By name, not by import: the job is the concerns app's, above the audit app's layer.
+            call_command("anonymous_intake", stdout=self.stdout)
+        elif options["subcommand"] == "index_lists":
             self.stdout.write(f"Indexed {index_pending_lists()} list event(s).")
         elif options["subcommand"] == "verify":
             self._verify(options.get("checkpoint"), full=bool(options.get("full")))
