@@ -24,7 +24,7 @@ from tests.clock import on
 from threshold.accounts.models import Organisation
 from threshold.allegations import services
 from threshold.allegations.advice import allegation_advice, resolution_targets
-from threshold.allegations.models import Allegation
+from threshold.allegations.models import Allegation, Route, Step
 from threshold.concerns import services as concern_services
 from threshold.concerns.models import Triage
 from threshold.demo import world
@@ -75,6 +75,19 @@ def triaged(persona, *, how_arose: str = "suspicion", **facts: Any) -> Allegatio
     allegation = triage.allegation
     assert allegation is not None
     return Allegation.objects.get(pk=allegation.pk)
+
+
+def lado_discussed(persona, allegation: Allegation, on_day: dt.date = OPENED) -> None:
+    """Hana records step 2: she rang the LADO, who agreed an investigation (the LADO has been told)."""
+    with on(on_day):
+        services.step_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            step=Step.DISCUSS_WITH_LADO,
+            done_on=on_day,
+            decision="Discussed with the LADO by phone: investigate.",
+            route=Route.INVESTIGATION,
+        )
 
 
 def page(signed_in, allegation: Allegation) -> str:
@@ -250,6 +263,7 @@ def test_a_target_passed_without_an_outcome_is_overdue_and_the_outcome_meets_the
         "resolve-target-twelve-months": ClockState.DUE,
     }
 
+    lado_discussed(persona, allegation)
     with on(dt.date(2026, 12, 20)):
         services.outcome_record(
             actor=persona("hana"),
@@ -324,6 +338,7 @@ def test_once_the_outcome_is_recorded_the_advice_says_what_the_policy_says_of_it
     allegation = triaged(persona)
     before = _guidance(page(signed_in, allegation))
     assert "internal disciplinary proceedings will commence" not in before
+    lado_discussed(persona, allegation)
     services.outcome_record(
         actor=persona("hana"),
         allegation=allegation,
@@ -361,3 +376,30 @@ def test_the_referral_to_the_lado_starts_from_the_incident_date_triage_was_told(
     assert 'value="1"' in form[form.index('name="incident_date_day"') :][:200]
     assert 'value="5"' in form[form.index('name="incident_date_month"') :][:200]
     assert 'value="2019"' in form[form.index('name="incident_date_year"') :][:200]
+
+
+def test_a_tier_4_allegation_cannot_conclude_until_the_lado_has_been_told(persona, signed_in) -> None:
+    """Appendix 5: "The Local Authority Designated Officer(s) should be informed of all allegations that come to an
+    organisation's attention that appear to meet the criteria." A referral, or step 2 recorded, tells them."""
+    allegation = triaged(persona)
+    client = signed_in("hana")
+    refused = client.post(
+        reverse("allegation_outcome", args=[allegation.pk]),
+        {"report": "Not supported by the witness.", "outcome": "unfounded", "concluded_on_day": "2",
+         "concluded_on_month": "12", "concluded_on_year": "2026"},
+    )  # fmt: skip
+    assert refused.status_code == 200
+    assert "The LADO has not been told of this allegation" in refused.content.decode()
+    allegation.refresh_from_db()
+    assert allegation.status != "concluded"
+
+    lado_discussed(persona, allegation)
+    services.outcome_record(
+        actor=persona("hana"),
+        allegation=allegation,
+        report="Not supported by the witness.",
+        outcome="unfounded",
+        concluded_on=dt.date.today(),
+    )
+    allegation.refresh_from_db()
+    assert allegation.status == "concluded"

@@ -18,6 +18,7 @@ from threshold.allegations.models import (
     Lesson,
     OutcomeRecord,
     ReferralFollowUp,
+    Step,
 )
 from threshold.allegations.services.common import _record, _required, _text, checked_facts, pack_for, require_change
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
@@ -26,6 +27,24 @@ from threshold.audit.context import AuditContext
 from threshold.core.vocabularies import Outcome
 from threshold.lado.services.employer_link import lado_tell_outcome_in_transaction
 from threshold.policy import assess, decide_reference, decide_retention
+
+
+def lado_not_told(allegation: Allegation) -> str:
+    """Why the allegation cannot conclude yet, when the LADO was never told of it ("" when they were).
+
+    Appendix 5: "The Local Authority Designated Officer(s) should be informed of all allegations that come to an
+    organisation's attention that appear to meet the criteria"; step 1: "This is not a full investigation until the
+    LADO referral has been completed". Where the pack says the allegation is for the LADO, it concludes only once
+    the referral is made here or the discussion with the LADO (step 2, a call, say) is recorded.
+    """
+    if allegation.referrals.exists() or allegation.step_records.filter(step=Step.DISCUSS_WITH_LADO).exists():
+        return ""
+    if not assess(pack_for(allegation), checked_facts(allegation)).refer_to_lado:
+        return ""
+    return (
+        "The LADO has not been told of this allegation, which the policy says is for the LADO: make the referral"
+        " to the LADO, or record the discussion with the LADO (step 2), before recording the outcome"
+    )
 
 
 def outcome_advice(*, allegation: Allegation, outcome: str, removed: bool, resigned: bool) -> dict[str, Any]:
@@ -84,6 +103,8 @@ def outcome_record(
         errors["disciplinary_route"] = "Enter the disciplinary route for a substantiated allegation"
     if outcome == Outcome.MALICIOUS and not _text(malicious_action):
         errors["malicious_action"] = "Enter the action regarding the malicious allegation"
+    if "outcome" not in errors and (unreferred := lado_not_told(allegation)):
+        errors["outcome"] = unreferred
     if errors:
         raise ValidationError(errors)
     assert concluded_on is not None
