@@ -32,7 +32,10 @@ def _reroute(actor: User, concern: Concern) -> None:
 
 
 def _told(user: User, concern: Concern) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user, reference=concern.reference))
+    """What ``user`` was told of the concern after it was shared (when the head, not yet conflicted, was told it
+    waited for triage at her school, as everyone who triages there is)."""
+    told = Notification.objects.filter(recipient=user, reference=concern.reference)
+    return list(told.exclude(key=f"concern:shared:{concern.pk}"))
 
 
 def test_a_decision_awaiting_the_heads_sign_off_is_the_directors_to_sign_off_once_rerouted_past_her(

@@ -6,6 +6,7 @@ partners it may be shared with for advice. Accounts and memberships only: no pro
 
 from __future__ import annotations
 
+from threshold.access.scope import SETTING_HANDLERS
 from threshold.accounts.models import Membership, User
 from threshold.accounts.roles import OrganisationKind, Role
 from threshold.concerns.models import Concern
@@ -32,6 +33,21 @@ def routed_recipients(concern: Concern) -> list[User]:
     ordered = list(members.distinct().order_by("full_name"))
     ordered += [user for user in governance_recipients(organisation) if user not in ordered]
     return users_not_about(concern.subject, ordered)
+
+
+def handlers(concern: Concern) -> list[User]:
+    """Who triages a concern the setting handles itself: its headteacher (case manager) and DSLs.
+
+    Never anyone the concern's adult is or could be. A concern routed past the head goes to
+    ``routed_recipients`` instead.
+    """
+    members = User.objects.filter(
+        memberships__organisation=concern.organisation,
+        memberships__role__in=SETTING_HANDLERS,
+        memberships__is_active=True,
+        is_active=True,
+    )
+    return users_not_about(concern.subject, list(members.distinct().order_by("full_name")))
 
 
 def signers(concern: Concern) -> list[User]:

@@ -30,6 +30,7 @@ class NotificationKind(models.TextChoices):
     INFORMATION_REQUEST = "information_request", "Request for information"
     INFORMATION_REPLY = "information_reply", "Reply to a request"
     CONCERN_ROUTED = "concern_routed", "Concern routed to you"
+    CONCERN_SHARED = "concern_shared", "New concern to triage"
     HR_INFORMED = "hr_informed", "For HR: an allegation has moved on"
     HR_ADVICE = "hr_advice", "HR advice on a concern"
     LADO_DECISION = "lado_decision", "From the LADO"

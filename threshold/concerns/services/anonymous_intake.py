@@ -26,9 +26,9 @@ from django.utils import timezone
 from threshold.audit.context import AuditContext
 from threshold.audit.models import AuditEvent
 from threshold.audit.services import audit_record, lock_chain
-from threshold.concerns.models import Concern, ConcernDetails, Routing
+from threshold.concerns.models import Concern, ConcernDetails
 from threshold.concerns.services.common import _day_only
-from threshold.concerns.services.share import routed_recipients_tell_in_transaction
+from threshold.concerns.services.share import shared_tell_in_transaction
 from threshold.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -101,9 +101,9 @@ def anonymous_intake(*, before: dt.datetime | None = None) -> int:
                     "shared_on": timezone.localdate(concern.created_at).isoformat(),
                 },
             )
-            if routing.get(concern.pk, Routing.SETTING) != Routing.SETTING:
-                # Everyone it is routed to, the sharer too if they are one: leaving one out would name them.
-                routed_recipients_tell_in_transaction(concern=concern, actor=None)
+            # Everyone who triages it (or it is routed to), the sharer too if they are one: leaving one out would
+            # name them. Its triage clock starts here too, not in the sharing request.
+            shared_tell_in_transaction(concern=concern, actor=None)
     if missing:
         logger.info("Recorded %d anonymous concern(s) in the audit trail.", len(missing))
     return len(missing)

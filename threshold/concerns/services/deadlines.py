@@ -24,13 +24,27 @@ from dataclasses import replace
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation
-from threshold.concerns.models import Concern, ConcernStatus, FurtherAction, HeadSignOff, LowLevelRecord, PatternReview
+from threshold.concerns.models import (
+    Concern,
+    ConcernStatus,
+    FurtherAction,
+    HeadSignOff,
+    LowLevelRecord,
+    PatternReview,
+    Triage,
+)
 from threshold.concerns.recipients import signers
 from threshold.concerns.selectors import PATTERN_REVIEW, Term, covering_review, next_term, previous_term, term_of
 from threshold.policy.calendar import add_working_days
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
 
+TRIAGE = "concern-triage"
+TRIAGE_LABEL = "Triage the concern"
+TRIAGE_SOURCE = (
+    'Policy 13: "responding to and dealing with any concerns in a timely manner"; an allegation goes to the LADO'
+    " within one working day of coming to attention (KCSIE)"
+)
 LOW_LEVEL_ACTION = "low-level-action"
 HEAD_SIGN_OFF = "head-sign-off"
 HEAD_SIGN_OFF_KINDS = (HEAD_SIGN_OFF,)
@@ -38,7 +52,7 @@ HEAD_SIGN_OFF_LABEL = "Sign off the DSL's decision"
 HEAD_SIGN_OFF_SOURCE = "Policy 13.3: the headteacher will make the ultimate decision"
 LOW_LEVEL_REVIEW = "low-level-review"
 LOW_LEVEL_REVIEW_LABEL = "Low-level concern: review"
-CONCERN_KINDS = (LOW_LEVEL_ACTION, LOW_LEVEL_REVIEW)
+CONCERN_KINDS = (TRIAGE, LOW_LEVEL_ACTION, LOW_LEVEL_REVIEW)
 PATTERN_REVIEW_KINDS = (PATTERN_REVIEW,)
 LOW_LEVEL_ACTION_LABEL = "Low-level concern: further action"
 PATTERN_REVIEW_LABEL = "Termly pattern review of concerns"
@@ -46,10 +60,37 @@ IMPORTED_NOT_DONE = "The concern was closed before it came into Threshold, and i
 PATTERN_REVIEW_SOURCE = "Policy: low-level concerns are reviewed at least once a term to identify patterns"
 
 
+def _triage_spec(concern: Concern) -> DeadlineSpec | None:
+    """Triage, due the working day after the concern was raised: if it is an allegation, the LADO's day runs from then.
+
+    Met by the decision, or a DSL's decision sent to the head to sign off (their own row follows it). A concern
+    moved on without a triage here (escalated from a pattern review) has none. An anonymous concern's row is first
+    written by the nightly intake (or the daily sync), never by its share: its time would pin the sharer.
+    """
+    if concern.is_anonymous and timezone.localdate(concern.created_at) >= timezone.localdate():
+        # Shared today: a row written now (by any sync, the demo's every five minutes) would time the share.
+        return None
+    spec = DeadlineSpec(
+        kind=TRIAGE, label=TRIAGE_LABEL, due_on=add_working_days(concern.raised_on, 1), source=TRIAGE_SOURCE
+    )
+    decided = Triage.objects.filter(concern=concern).values_list("decided_at", flat=True).first()
+    if decided is None:
+        decided = (
+            HeadSignOff.objects.filter(concern=concern)
+            .order_by("requested_at")
+            .values_list("requested_at", flat=True)
+            .first()
+        )
+    if decided is not None:
+        return replace(spec, state=DeadlineState.MET, met_on=timezone.localdate(decided))
+    return spec if concern.status == ConcernStatus.NEW else None
+
+
 def concern_deadlines_sync(concern: Concern) -> None:
-    """Make the concern's stored deadlines (the record's further action, the matrix's review) match the record."""
+    """Make the concern's stored deadlines (triage, the record's further action, the matrix's review) match it."""
     record: LowLevelRecord | None = LowLevelRecord.objects.filter(concern=concern).first()
-    specs = []
+    triage = _triage_spec(concern)
+    specs = [triage] if triage is not None else []
     if (
         record is not None
         and record.further_action

@@ -21,6 +21,7 @@ from threshold.concerns.models import (
     Routing,
 )
 from threshold.concerns.services.common import _day_only, routing_of, subject_person
+from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.core.locking import hold
 from threshold.notifications.models import NotificationKind
 from threshold.notifications.services import notify_in_transaction
@@ -40,6 +41,29 @@ def _member_meant(*, organisation: Organisation, name: str, confirmation: str) -
     organisations = [organisation, *([organisation.trust] if organisation.trust is not None else [])]
     return typed_subject(
         name=name, organisations=organisations, confirmation=confirmation, field="subject_confirmation"
+    )
+
+
+def shared_tell_in_transaction(*, concern: Concern, actor: User | None) -> None:
+    """Tell those who will triage a new concern that it is waiting for them, and start its triage clock.
+
+    A concern the setting handles goes to its head and DSLs; one routed past the head to those 13.3 names
+    (``routed_recipients_tell_in_transaction``). A named share tells them at once, all but the sharer; an
+    anonymous one (``actor`` None) the next night, from the anonymous-intake job, everyone (ADR 0012).
+    Joins the caller's transaction.
+    """
+    concern_deadlines_sync(concern)
+    if concern.routed_to_trust:
+        routed_recipients_tell_in_transaction(concern=concern, actor=actor)
+        return
+    notify_in_transaction(
+        recipients=[user for user in recipients.handlers(concern) if actor is None or user.pk != actor.pk],
+        kind=NotificationKind.CONCERN_SHARED,
+        text=f"A concern has been shared with your setting, to triage: concern {concern.reference}.",
+        key=f"concern:shared:{concern.pk}",
+        url=reverse("concern_triage", args=[concern.pk]),
+        reference=concern.reference,
+        subject=concern.subject,
     )
 
 
@@ -189,8 +213,7 @@ def concern_share(
                 organisation=organisation,
                 details={"routing": routing, "anonymous": anonymous, "self_referral": is_self_referral},
             )
-            if routing != Routing.SETTING:
-                routed_recipients_tell_in_transaction(concern=concern, actor=actor)
+            shared_tell_in_transaction(concern=concern, actor=actor)
         if anonymous:
             # This entry keeps the day only, like the concern itself.
             chronology_record_event(

@@ -26,6 +26,7 @@ from threshold.concerns.models import (
     SignOffKind,
     Triage,
 )
+from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.concerns.services.sign_off import (
     STATUS_FOR_DECISION,
     awaiting_sign_off,
@@ -156,6 +157,7 @@ def concern_triage(
                 " awaiting the headteacher's sign-off."
             )
             chronology_record_event(record=current, text=text, actor=actor)
+            concern_deadlines_sync(current)  # triage is done; the head's sign-off has its own row
             return sign_off
         allegation = None
         if decision == Decision.ALLEGATION:
@@ -190,6 +192,7 @@ def concern_triage(
         )
         text = f"Triaged as {Decision(decision).label.lower()} (the policy advised {assessment.level_title})."
         chronology_record_event(record=current, text=text, actor=actor)
+        concern_deadlines_sync(current)
         if needs_sign_off:
             # An allegation does not wait (the one-working-day LADO duty): the head is asked to confirm it.
             sign_off_request_in_transaction(

@@ -1,0 +1,86 @@
+"""A concern shared with a school is waiting for someone: "We recognise the importance of responding to and
+dealing with any concerns in a timely manner to safeguard the welfare of children" (policy 13).
+
+Hana (the head) and Dev (the DSL) are told at once that a concern waits to be triaged (its reference only), and
+its triage falls due the working day after it was raised: if it is an allegation, the LADO's one working day
+runs from then. An anonymous concern's clock and notifications come from the nightly intake, never its share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from tests.concerns.conftest import TIER_2_FACTS
+from threshold.concerns import services
+from threshold.concerns.services.deadlines import concern_deadlines_sync
+from threshold.notifications.models import Notification
+from threshold.timescales.models import Deadline, DeadlineState
+
+pytestmark = pytest.mark.django_db
+
+FRIDAY_BEFORE_CHRISTMAS = dt.date(2026, 12, 18)
+
+
+def told(concern) -> set[str]:
+    return {n.recipient.email for n in Notification.objects.filter(key=f"concern:shared:{concern.pk}")}
+
+
+def test_the_head_and_dsl_are_told_a_concern_waits_and_triage_is_due_the_next_working_day(
+    share, persona, django_capture_on_commit_callbacks
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 12, 18, 15, tzinfo=dt.UTC), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            concern = share(persona("tom"), raised_on=FRIDAY_BEFORE_CHRISTMAS)
+    assert told(concern) == {persona("hana").email, persona("dev").email}
+    text = Notification.objects.filter(key=f"concern:shared:{concern.pk}").first().text
+    assert concern.reference in text and "Chris" not in text
+    row = Deadline.objects.get(concern=concern, kind="concern-triage")
+    assert (row.state, row.due_on) == (DeadlineState.OPEN, dt.date(2026, 12, 21))  # the Monday after
+    assert all("Chris" not in message.body + message.subject for message in mail.outbox)
+
+    services.concern_triage(
+        actor=persona("hana"), concern=concern, expected_version=concern.version, raw_facts=TIER_2_FACTS,
+        decision="low_level", rationale="Tier 2: a breach of the code of conduct.",
+    )  # fmt: skip
+    row.refresh_from_db()
+    assert (row.state, row.met_on) == (DeadlineState.MET, timezone.localdate())
+
+
+def test_triage_on_christmas_eve_counts_past_the_bank_holidays(share, persona) -> None:
+    with time_machine.travel(dt.datetime(2026, 12, 24, 10, tzinfo=dt.UTC), tick=False):
+        concern = share(persona("tom"), raised_on=dt.date(2026, 12, 24))
+    assert Deadline.objects.get(concern=concern, kind="concern-triage").due_on == dt.date(2026, 12, 29)
+
+
+def test_a_dsl_s_decision_sent_to_the_head_meets_triage_and_the_head_s_sign_off_falls_due(share, persona) -> None:
+    concern = share(persona("tom"))
+    services.concern_triage(
+        actor=persona("dev"), concern=concern, expected_version=concern.version, raw_facts=TIER_2_FACTS,
+        decision="low_level", rationale="Tier 2.",
+    )  # fmt: skip
+    kinds = dict(Deadline.objects.filter(concern=concern).values_list("kind", "state"))
+    assert kinds == {"concern-triage": DeadlineState.MET, "head-sign-off": DeadlineState.OPEN}
+
+
+def test_the_sharer_and_the_adult_are_not_told(share, persona) -> None:
+    by_dev = share(persona("dev"))
+    assert told(by_dev) == {persona("hana").email}
+    about_dev = share(persona("tom"), subject_user=persona("dev"), subject_name="")
+    assert persona("dev").email not in told(about_dev)
+
+
+def test_an_anonymous_concern_is_told_and_falls_due_from_the_nightly_intake_not_its_share(share, persona) -> None:
+    concern = share(persona("tom"), anonymous=True)
+    assert told(concern) == set()
+    assert not Deadline.objects.filter(concern=concern).exists()
+    concern_deadlines_sync(concern)  # the day's sync (the demo's, every five minutes) writes nothing about it yet
+    assert not Deadline.objects.filter(concern=concern).exists()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):  # the night after
+        services.anonymous_intake()
+    assert told(concern) == {persona("hana").email, persona("dev").email}
+    assert Deadline.objects.get(concern=concern, kind="concern-triage").due_on > concern.raised_on
