@@ -33,15 +33,17 @@ def told(concern) -> set[str]:
 def test_the_head_and_dsl_are_told_a_concern_waits_and_triage_is_due_the_next_working_day(
     share, persona, django_capture_on_commit_callbacks
 ) -> None:
-    with time_machine.travel(dt.datetime(2026, 12, 18, 15, tzinfo=dt.UTC), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            concern = share(persona("tom"), raised_on=FRIDAY_BEFORE_CHRISTMAS)
+    friday = time_machine.travel(dt.datetime(2026, 12, 18, 15, tzinfo=dt.UTC), tick=False)
+    with friday, django_capture_on_commit_callbacks(execute=True):
+        concern = share(persona("tom"), raised_on=FRIDAY_BEFORE_CHRISTMAS)
     assert told(concern) == {persona("hana").email, persona("dev").email}
-    text = Notification.objects.filter(key=f"concern:shared:{concern.pk}").first().text
-    assert concern.reference in text and "Chris" not in text
+    notification = Notification.objects.filter(key=f"concern:shared:{concern.pk}").first()
+    assert notification is not None
+    assert concern.reference in notification.text
+    assert "Chris" not in notification.text
     row = Deadline.objects.get(concern=concern, kind="concern-triage")
     assert (row.state, row.due_on) == (DeadlineState.OPEN, dt.date(2026, 12, 21))  # the Monday after
-    assert all("Chris" not in message.body + message.subject for message in mail.outbox)
+    assert all("Chris" not in f"{message.subject} {message.body}" for message in mail.outbox)
 
     services.concern_triage(
         actor=persona("hana"), concern=concern, expected_version=concern.version, raw_facts=TIER_2_FACTS,
