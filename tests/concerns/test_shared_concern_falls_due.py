@@ -43,6 +43,7 @@ def test_the_head_and_dsl_are_told_a_concern_waits_and_triage_is_due_the_next_wo
     assert "Chris" not in notification.text
     row = Deadline.objects.get(concern=concern, kind="concern-triage")
     assert (row.state, row.due_on) == (DeadlineState.OPEN, dt.date(2026, 12, 21))  # the Monday after
+    assert mail.outbox  # told at once (immediate emails), by reference only
     assert all("Chris" not in f"{message.subject} {message.body}" for message in mail.outbox)
 
     services.concern_triage(
