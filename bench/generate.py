@@ -230,6 +230,7 @@ class _Run:
             stored.contacts(rows)
             stored.cases(lives)
             stored.allegations(managed)
+            stored.concerns()
             return stored.write()
 
         self.count("deadlines", self.phase("deadlines", deadline_rows))

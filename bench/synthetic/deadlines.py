@@ -23,9 +23,17 @@ from bench.synthetic.insert import insert_values
 from bench.synthetic.lado import Decided
 from bench.synthetic.organisations import LADO_PACK, Authority
 from threshold.allegations.checklist import HEARING, ROUTE_UNDECIDED, STEP_TIMESCALES, due_from, not_recorded_kind
+from threshold.allegations.duties import OFF_THE_FILE
 from threshold.allegations.models import Route, Step
-from threshold.allegations.services.deadlines import FOLLOW_UP_KINDS, LABELS, LESSONS_REVIEW, NOT_RECORDED_SOURCE
-from threshold.concerns.services.deadlines import pattern_review_deadline_sync
+from threshold.allegations.services.deadlines import (
+    FILE_RECORD,
+    FOLLOW_UP_KINDS,
+    LABELS,
+    LESSONS_REVIEW,
+    NOT_RECORDED_SOURCE,
+)
+from threshold.concerns.models import Concern, ConcernStatus, Triage
+from threshold.concerns.services.deadlines import TRIAGE, TRIAGE_LABEL, TRIAGE_SOURCE, pattern_review_deadline_sync
 from threshold.core.vocabularies import Outcome
 from threshold.lado.models import CaseStatus
 from threshold.lado.selectors import (
@@ -337,6 +345,45 @@ class Rows:
                 }
                 lessons = item.lessons
                 add(**base, state=DONE, met_on=lessons.reviewed_on) if lessons else add(**base)
+            if outcome.outcome not in OFF_THE_FILE:
+                # Section 8's record on file: the generator keeps none, so each is still due.
+                add(
+                    kind=FILE_RECORD,
+                    label=LABELS[FILE_RECORD],
+                    due_on=outcome.concluded_on,
+                    source="Policy, section 8: the information kept on the file, with a declaration on references",
+                )
+
+    # ------------------------------------------------------------ concerns
+
+    def concerns(self) -> None:
+        """``concern_deadlines_sync``'s triage: due the working day after raised, met on the day it was decided."""
+        schools = [school.organisation.pk for school in self.authority.schools]
+        decided = dict(
+            Triage.objects.filter(concern__organisation_id__in=schools).values_list("concern_id", "decided_at")
+        )
+        today = timezone.localdate()
+        shared = Concern.objects.filter(organisation_id__in=schools).only(
+            "pk", "reference", "organisation_id", "raised_on", "created_at", "is_anonymous", "status"
+        )
+        for concern in shared.order_by("pk"):
+            if concern.is_anonymous and timezone.localdate(concern.created_at) >= today:
+                continue
+            at = decided.get(concern.pk)
+            if at is None and concern.status != ConcernStatus.NEW:
+                continue
+            self.add(
+                "concern",
+                concern,
+                concern.organisation_id,
+                concern.reference,
+                kind=TRIAGE,
+                label=TRIAGE_LABEL,
+                due_on=add_working_days(concern.raised_on, 1),
+                source=TRIAGE_SOURCE,
+                state=DONE if at else OPEN,
+                met_on=timezone.localdate(at) if at else None,
+            )
 
     def write(self) -> int:
         """Insert the rows, then each setting's termly pattern review rows through the service itself.

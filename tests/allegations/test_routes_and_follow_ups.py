@@ -28,6 +28,7 @@ from threshold.allegations.models import (
     SupportRecord,
 )
 from threshold.audit.models import AuditEvent
+from threshold.timescales.models import Deadline, DeadlineState
 
 TODAY = timezone.localdate
 
@@ -263,7 +264,7 @@ def test_a_required_dbs_referral_stays_due_after_conclusion_until_it_is_recorded
     chris_allegation.refresh_from_db()
     assert chris_allegation.status == AllegationStatus.CONCLUDED
     due = selectors.due_items(chris_allegation)
-    assert [item.text for item in due] == ["DBS referral required"]
+    assert [item.text for item in due] == ["DBS referral required", "Record what is kept on the confidential file"]
     services.referral_follow_up_record(
         actor=persona("hana"),
         allegation=chris_allegation,
@@ -271,7 +272,9 @@ def test_a_required_dbs_referral_stays_due_after_conclusion_until_it_is_recorded
         referred_on=TODAY(),
         reference="DBS-77",
     )
-    assert selectors.due_items(chris_allegation) == []
+    assert [item.text for item in selectors.due_items(chris_allegation)] == [
+        "Record what is kept on the confidential file"
+    ]
     assert selectors.referral_follow_ups(chris_allegation)["dbs"]["reference"] == "DBS-77"
     assert AuditEvent.objects.filter(action="allegation.referral_followed_up").count() == 1
 
@@ -291,7 +294,9 @@ def test_a_reason_for_not_referring_also_ends_the_follow_up(persona, chris_alleg
         referred_on=None,
         not_referred_reason="The DBS confirmed no referral is needed.",
     )
-    assert selectors.due_items(chris_allegation) == []
+    assert [item.text for item in selectors.due_items(chris_allegation)] == [
+        "Record what is kept on the confidential file"
+    ]
 
 
 def test_a_teacher_who_resigned_leaves_the_tra_referral_in_hanas_work_and_the_allegation_on_her_home_page(
@@ -542,3 +547,41 @@ def test_the_allegation_page_reads_each_record_that_stands_once_for_all_its_part
     assert state["paused"] == services.investigation_paused(chris_allegation)
     assert state["follow_ups"] == selectors.referral_follow_ups(chris_allegation)
     assert state["follow_ups"]["dbs"]["open"]
+
+
+# ---------------------------------------------------------------- section 8: the record kept on file
+
+
+def test_the_record_kept_on_file_falls_due_with_the_outcome_and_recording_it_meets_it(
+    persona, chris_allegation
+) -> None:
+    """Section 8: "For all other allegations (which are not found to be malicious or false), the following
+    information will be kept on the file … A declaration on whether the information will be referred to in any
+    future reference. In these cases, the academy will provide a copy to the individual"."""
+    _conclude(persona, chris_allegation, outcome="unsubstantiated", disciplinary_route="")
+    row = Deadline.objects.get(allegation=chris_allegation, kind="file-record")
+    assert (row.state, row.due_on, row.owner) == (DeadlineState.OPEN, TODAY(), chris_allegation.case_manager)
+    assert "Record what is kept on the confidential file" in [i.text for i in selectors.due_items(chris_allegation)]
+    services.file_record_make(
+        actor=persona("hana"),
+        allegation=chris_allegation,
+        summary="A pupil alleged Chris grabbed his arm.",
+        follow_up="Investigated with HR.",
+        actions="No further action.",
+        copy_given_on=TODAY(),
+    )
+    row.refresh_from_db()
+    assert (row.state, row.met_on) == (DeadlineState.MET, TODAY())
+    assert "Record what is kept on the confidential file" not in [
+        item.text for item in selectors.due_items(chris_allegation)
+    ]
+
+
+def test_a_malicious_allegation_is_kept_off_the_file_so_no_record_on_file_falls_due(persona, chris_allegation) -> None:
+    _conclude(
+        persona, chris_allegation, outcome="malicious", disciplinary_route="", malicious_action="Pupil spoken to."
+    )
+    assert not Deadline.objects.filter(allegation=chris_allegation, kind="file-record").exists()
+    texts = [item.text for item in selectors.due_items(chris_allegation)]
+    assert "Archive from the personnel file, or record the consent to keep it" in texts
+    assert "Record what is kept on the confidential file" not in texts

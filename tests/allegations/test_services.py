@@ -298,7 +298,9 @@ def test_a_substantiated_outcome_concludes_the_allegation_with_the_engines_dbs_a
     assert chris_allegation.status == AllegationStatus.CONCLUDED
     assert record.assessment["referrals"]["dbs"]["required"] is True
     assert record.pack == "lead-academy-trust"
-    assert selectors.due_items(chris_allegation) == []
+    assert [item.text for item in selectors.due_items(chris_allegation)] == [
+        "Record what is kept on the confidential file"
+    ]
 
 
 def test_the_engine_advises_a_tra_referral_for_a_teacher_who_resigned_before_the_end(persona, chris_allegation) -> None:

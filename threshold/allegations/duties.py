@@ -129,3 +129,26 @@ def lessons_due(allegation: Allegation) -> LessonsDue | None:
     if reviews:
         return LessonsDue(outcome.concluded_on, reviews[-1].reviewed_on, no_lessons=True)
     return LessonsDue(outcome.concluded_on, None)
+
+
+@dataclass(frozen=True)
+class FileRecordDue:
+    """Section 8's record on the adult's confidential file, due on the day of an outcome not malicious or false."""
+
+    due_on: dt.date
+    # When the record was kept; None while it is not.
+    done_on: dt.date | None
+
+
+def file_record_due(allegation: Allegation) -> FileRecordDue | None:
+    """The record kept on file, once concluded; None when none is due (not concluded, or malicious or false).
+
+    Section 8: "For all other allegations (which are not found to be malicious or false), the following
+    information will be kept on the file … A declaration on whether the information will be referred to in any
+    future reference".
+    """
+    outcome = latest_outcome(allegation)
+    if outcome is None or allegation.status != AllegationStatus.CONCLUDED or outcome.outcome in OFF_THE_FILE:
+        return None
+    kept = last_recorded(allegation.file_records.all())
+    return FileRecordDue(outcome.concluded_on, timezone.localdate(kept.recorded_at) if kept is not None else None)

@@ -135,11 +135,14 @@ def follow_up_items(allegation: Allegation) -> list[DueItem]:
 
 
 def duty_items(allegation: Allegation, outcome: OutcomeRecord) -> list[DueItem]:
-    """After the outcome: the lessons-learned review (section 11) and the personnel file (section 8)."""
+    """After the outcome: the lessons-learned review (section 11), the record on file and the personnel file (8)."""
     items = []
     lessons = duties.lessons_due(allegation)
     if lessons is not None and lessons.done_on is None:
         items.append(DueItem(allegation, "Review the case for lessons learned", lessons.due_on, "lessons"))
+    kept = duties.file_record_due(allegation)
+    if kept is not None and kept.done_on is None:
+        items.append(DueItem(allegation, "Record what is kept on the confidential file", kept.due_on, "records"))
     if duties.personnel_file_applies(allegation) and duties.personnel_file_decision(allegation) is None:
         text = "Archive from the personnel file, or record the consent to keep it"
         items.append(DueItem(allegation, text, outcome.concluded_on, "personnel-file"))

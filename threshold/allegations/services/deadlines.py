@@ -16,6 +16,7 @@ on calls it at the end of its transaction.
 - A supply worker's replacement cover, 48 hours after the suspension or removal (appendix 4).
 - The DBS and TRA referrals the pack advised on at the outcome.
 - The lessons-learned review after an investigated case (section 11; ``threshold.allegations.duties``).
+- The record kept on the confidential file after an outcome other than malicious or false (section 8).
 
 The owner is the allegation's case manager. Labels carry no personal data: they go into emails.
 Only the kinds in ``ALLEGATION_KINDS`` are touched: other clocks on the allegation (the LADO's
@@ -41,7 +42,7 @@ from threshold.allegations.checklist import (
     pack_for,
     referral_follow_ups,
 )
-from threshold.allegations.duties import lessons_due
+from threshold.allegations.duties import file_record_due, lessons_due
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
 from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
@@ -53,6 +54,7 @@ RISK_REVIEW = "risk-assessment-review"
 REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
 LESSONS_REVIEW = "lessons-review"
+FILE_RECORD = "file-record"
 # Every kind this module writes: the sync never touches another kind on the allegation.
 ALLEGATION_KINDS = (
     *STEP_TIMESCALES.values(),
@@ -61,6 +63,7 @@ ALLEGATION_KINDS = (
     REPLACEMENT_COVER,
     *FOLLOW_UP_KINDS.values(),
     LESSONS_REVIEW,
+    FILE_RECORD,
     *(not_recorded_kind(step) for step in Step.values),
 )
 # What each clock is called in work lists and reminders: no name, nothing about the allegation.
@@ -76,6 +79,7 @@ LABELS = {
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",
     LESSONS_REVIEW: "Review the case for lessons learned",
+    FILE_RECORD: "Record what is kept on the confidential file",
 }
 NOT_RECORDED_SOURCE = "Section 6: each of the case manager's steps is recorded, or why it was not needed"
 PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."
@@ -116,6 +120,7 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
     specs.extend(_lessons_specs(allegation, owner))
+    specs.extend(_file_record_specs(allegation, owner))
     if allegation.imported and allegation.status == AllegationStatus.CONCLUDED:
         specs = missed_before_import(specs, IMPORTED_NOT_DONE)
     return specs
@@ -134,6 +139,21 @@ def _lessons_specs(allegation: Allegation, owner: User | None) -> list[DeadlineS
         source="Policy, section 11: after any case where an investigation has been conducted",
     )
     return [replace(base, state=DeadlineState.MET, met_on=review.done_on)] if review.done_on else [base]
+
+
+def _file_record_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:
+    """Section 8's record on the confidential file, due on the day of an outcome not malicious or false."""
+    kept = file_record_due(allegation)
+    if kept is None:
+        return []
+    base = DeadlineSpec(
+        kind=FILE_RECORD,
+        label=LABELS[FILE_RECORD],
+        due_on=kept.due_on,
+        owner=owner,
+        source="Policy, section 8: the information kept on the file, with a declaration on references",
+    )
+    return [replace(base, state=DeadlineState.MET, met_on=kept.done_on)] if kept.done_on else [base]
 
 
 def _not_recorded_specs(

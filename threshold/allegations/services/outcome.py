@@ -286,6 +286,8 @@ def file_record_make(
             audit_context=audit_context,
             record_id=record.pk,
         )
+        # It meets section 8's record on file, due since the outcome.
+        allegation_deadlines_sync(allegation)
     return record
 
 

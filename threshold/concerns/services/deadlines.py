@@ -1,6 +1,9 @@
-"""The concerns side's clocks, stored as deadlines (ADR 0024): further actions and termly pattern reviews.
+"""The concerns side's clocks, stored as deadlines (ADR 0024): triage, further actions and termly pattern reviews.
 
 Each function joins the caller's transaction and touches only its own kinds.
+
+- ``concern_deadlines_sync``'s triage: due the working day after the concern was raised (policy 13, "in a
+  timely manner"; an allegation is the LADO's within one working day), met by the decision.
 
 - ``concern_deadlines_sync``: the further action a low-level concern record sets (appendix 2) is due on
   its ``action_due_on`` and met on its ``action_done_on``. Its owner is named on the record in words, not
