@@ -27,9 +27,11 @@ from threshold.allegations.duties import OFF_THE_FILE
 from threshold.allegations.models import Route, Step
 from threshold.allegations.services.deadlines import (
     FILE_RECORD,
+    FILE_RECORD_SOURCE,
     FOLLOW_UP_KINDS,
     LABELS,
     LESSONS_REVIEW,
+    LESSONS_SOURCE,
     NOT_RECORDED_SOURCE,
 )
 from threshold.concerns.models import Concern, ConcernStatus, Triage
@@ -341,7 +343,7 @@ class Rows:
                     "kind": LESSONS_REVIEW,
                     "label": LABELS[LESSONS_REVIEW],
                     "due_on": outcome.concluded_on,
-                    "source": "Policy, section 11: after any case where an investigation has been conducted",
+                    "source": LESSONS_SOURCE,
                 }
                 lessons = item.lessons
                 add(**base, state=DONE, met_on=lessons.reviewed_on) if lessons else add(**base)
@@ -351,7 +353,7 @@ class Rows:
                     kind=FILE_RECORD,
                     label=LABELS[FILE_RECORD],
                     due_on=outcome.concluded_on,
-                    source="Policy, section 8: the information kept on the file, with a declaration on references",
+                    source=FILE_RECORD_SOURCE,
                 )
 
     # ------------------------------------------------------------ concerns

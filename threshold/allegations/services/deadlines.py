@@ -42,7 +42,7 @@ from threshold.allegations.checklist import (
     pack_for,
     referral_follow_ups,
 )
-from threshold.allegations.duties import file_record_due, lessons_due
+from threshold.allegations.duties import FileRecordDue, LessonsDue, file_record_due, lessons_due
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
 from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
@@ -55,6 +55,8 @@ REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
 LESSONS_REVIEW = "lessons-review"
 FILE_RECORD = "file-record"
+LESSONS_SOURCE = "Policy, section 11: after any case where an investigation has been conducted"
+FILE_RECORD_SOURCE = "Policy, section 8: the information kept on the file, with a declaration on references"
 # Every kind this module writes: the sync never touches another kind on the allegation.
 ALLEGATION_KINDS = (
     *STEP_TIMESCALES.values(),
@@ -119,41 +121,22 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     specs.extend(_risk_review_specs(allegation, outcome, owner))
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
-    specs.extend(_lessons_specs(allegation, owner))
-    specs.extend(_file_record_specs(allegation, owner))
+    # Section 11's review after an investigated case, met by a lesson or "none"; section 8's record on file.
+    specs.extend(_duty_spec(LESSONS_REVIEW, lessons_due(allegation), owner, LESSONS_SOURCE))
+    specs.extend(_duty_spec(FILE_RECORD, file_record_due(allegation), owner, FILE_RECORD_SOURCE))
     if allegation.imported and allegation.status == AllegationStatus.CONCLUDED:
         specs = missed_before_import(specs, IMPORTED_NOT_DONE)
     return specs
 
 
-def _lessons_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:
-    """Section 11's review after an investigated case: due on the day of the outcome, met by a lesson or "none"."""
-    review = lessons_due(allegation)
-    if review is None:
+def _duty_spec(
+    kind: str, due: LessonsDue | FileRecordDue | None, owner: User | None, source: str
+) -> list[DeadlineSpec]:
+    """A duty after the outcome (``threshold.allegations.duties``): due on the day of the outcome, met when done."""
+    if due is None:
         return []
-    base = DeadlineSpec(
-        kind=LESSONS_REVIEW,
-        label=LABELS[LESSONS_REVIEW],
-        due_on=review.due_on,
-        owner=owner,
-        source="Policy, section 11: after any case where an investigation has been conducted",
-    )
-    return [replace(base, state=DeadlineState.MET, met_on=review.done_on)] if review.done_on else [base]
-
-
-def _file_record_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:
-    """Section 8's record on the confidential file, due on the day of an outcome not malicious or false."""
-    kept = file_record_due(allegation)
-    if kept is None:
-        return []
-    base = DeadlineSpec(
-        kind=FILE_RECORD,
-        label=LABELS[FILE_RECORD],
-        due_on=kept.due_on,
-        owner=owner,
-        source="Policy, section 8: the information kept on the file, with a declaration on references",
-    )
-    return [replace(base, state=DeadlineState.MET, met_on=kept.done_on)] if kept.done_on else [base]
+    base = DeadlineSpec(kind=kind, label=LABELS[kind], due_on=due.due_on, owner=owner, source=source)
+    return [replace(base, state=DeadlineState.MET, met_on=due.done_on)] if due.done_on else [base]
 
 
 def _not_recorded_specs(

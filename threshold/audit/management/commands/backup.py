@@ -16,8 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from threshold.audit.context import AuditContext, operating_account
-from threshold.audit.services import audit_record
+from threshold.audit.backup_events import backup_recorded
 from threshold.core.backups import BackupError, take_backup
 
 
@@ -36,17 +35,7 @@ class Command(BaseCommand):
             summary = take_backup(Path(options["destination"]))
         except BackupError as error:
             raise CommandError(str(error)) from error
-        audit_record(
-            context=AuditContext.system("backup"),
-            action="backup.taken",
-            details={
-                "operator": operating_account(),
-                "engine": summary.engine,
-                "documents": summary.documents,
-                "files": summary.files,
-                "manifest_sha256": summary.manifest_sha256,
-            },
-        )
+        backup_recorded(job="backup", action="backup.taken", summary=summary)
         self.stdout.write(
             f"Backed up the {summary.engine} database and {summary.documents} document(s) to {summary.path} "
             f"({summary.files} files in the manifest).\n"

@@ -20,8 +20,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from threshold.audit.context import AuditContext, operating_account
-from threshold.audit.services import audit_record
+from threshold.audit.backup_events import backup_recorded
 from threshold.core.backups import BackupError, restore_backup
 
 
@@ -47,17 +46,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         # The trail's table must have this code's columns before anything is appended to it.
         call_command("migrate", interactive=False, verbosity=0)
-        audit_record(
-            context=AuditContext.system("restore"),
-            action="backup.restored",
-            details={
-                "operator": operating_account(),
-                "engine": summary.engine,
-                "documents": summary.documents,
-                "files": summary.files,
-                "manifest_sha256": summary.manifest_sha256,
-            },
-        )
+        backup_recorded(job="restore", action="backup.restored", summary=summary)
         self.stdout.write(
             f"Restored the {summary.engine} database and {summary.documents} document(s) from {summary.path}, "
             "brought it up to date and recorded the restore in its audit trail.\n"
