@@ -58,8 +58,10 @@ def test_tom_raises_a_low_level_concern_and_hana_triages_it_with_the_tier_2_advi
     sign_in_quickly(page, live_demo, "hana")
     page.goto(f"{live_demo}/")
     expect(page.get_by_role("heading", name="Awaiting triage")).to_be_visible()
+    # And its triage is due: the next working day after it was raised
+    expect(page.get_by_role("region", name="Due soonest").get_by_role("link", name=reference)).to_be_visible()
     axe.check(page)
-    page.get_by_role("link", name=reference).click()
+    page.locator("#awaiting-triage").get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", name=f"Triage concern {reference}")).to_be_visible()
     axe.check(page)
     # When she answers what she knows and asks for the advice
