@@ -69,7 +69,7 @@ def test_the_letter_is_made_from_the_record_the_decision_the_level_what_to_do_ne
     assert "Send the referrer a decision letter" in contact_page
     assert f"Reference: {decided_call.reference}" in letter
     assert "To: Kim Clubmanager, Northshire Youth Club" in letter
-    assert "On 2 December 2026 the LADO decided: Tier 2" in letter
+    assert "On 2 December 2026 the LADO decided: Tier 2 referral (monitoring only), under the LADO's protocol" in letter
     assert "What the employer should do next" in letter
     assert "The employer is best placed to manage the matter to its conclusions" in letter
     assert "Lara Lado, Northshire Council LADO service lara.lado@northshire.example" in letter

@@ -92,7 +92,10 @@ def test_hanas_referral_lara_decides_hana_concludes_and_lara_agrees_with_both_si
     sign_in_quickly(page, live_demo, "hana")
     page.goto(allegation)
     lado_word = page.locator("#lado-word + dl")
-    expect(lado_word).to_contain_text(f"Tier 1, on {on_today}")
+    expect(lado_word).to_contain_text(
+        "Tier 1 referral (active case), under the LADO's protocol (its tiers are not the same as your policy's),"
+        f" on {on_today}"
+    )
     expect(lado_word).to_contain_text("requires active management by the LADO and other agencies")
     axe.check(page)
 

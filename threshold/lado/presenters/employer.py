@@ -18,7 +18,12 @@ from threshold.allegations.duties import latest_outcome
 from threshold.allegations.models import Allegation
 from threshold.jinja2 import govuk_date
 from threshold.lado.models import Contact
-from threshold.lado.services.employer_link import employer_next_steps, managing_contact, outcome_agreement
+from threshold.lado.services.employer_link import (
+    employer_next_steps,
+    level_for_employer,
+    managing_contact,
+    outcome_agreement,
+)
 
 
 def _row(key: str, value: str) -> dict[str, Any]:
@@ -100,7 +105,7 @@ def lado_word_section(allegation: Allegation) -> dict[str, Any] | None:
     if decision is None:
         rows.append(_row("Decision", "Not decided yet"))
     else:
-        rows.append(_row("Decision", f"{decision.get_level_display()}, on {govuk_date(decision.recorded_at)}"))
+        rows.append(_row("Decision", f"{level_for_employer(decision)}, on {govuk_date(decision.recorded_at)}"))
         rows.append(_row("What the LADO asks you to do", " ".join(employer_next_steps(decision))))
     return {"rows": rows}
 

@@ -37,6 +37,7 @@ from threshold.notifications.models import NotificationKind
 from threshold.notifications.recipients import members_in_roles
 from threshold.notifications.services import notify_in_transaction
 from threshold.people.models import Person
+from threshold.policy import UnknownPackError, get_pack
 
 # What the employer does next at each level, in the protocol's words (Case Management Model).
 NEXT_STEPS = {
@@ -75,6 +76,22 @@ class Agreement:
         if self.response.agreed:
             return f"Agreed with the LADO on {when}"
         return f"Not agreed by the LADO on {when}: {self.response.reason}"
+
+
+def level_for_employer(decision: Decision) -> str:
+    """The LADO's decision as an employer reads it: the protocol's own title, said to be the LADO's.
+
+    The two seed documents number their tiers in opposite directions (the trust's "Tier 2: Low Level concern
+    incident that does not require a referral to LADO"; the LADO's "Tier 2 referral – The referral does meet the
+    definition of an allegation"), so a bare "Tier 2" on the employer's allegation would mislead.
+    """
+    try:
+        title = get_pack(f"{decision.pack}@{decision.pack_version}").level(decision.level).title
+    except (UnknownPackError, KeyError):  # a decision imported without a pack, or a level the pack lacks
+        title = Level(decision.level).label
+    if decision.level == Level.CONSULTATION:
+        return f"{title}: not an allegation under the LADO's protocol"
+    return f"{title}, under the LADO's protocol (its tiers are not the same as your policy's)"
 
 
 def employer_next_steps(decision: Decision) -> list[str]:

@@ -27,7 +27,7 @@ from threshold.audit.context import AuditContext
 from threshold.lado.models import Contact, Decision, DecisionLetter, LetterMethod
 from threshold.lado.services.case_rules import require_decider
 from threshold.lado.services.common import record_contact_event, text
-from threshold.lado.services.employer_link import employer_next_steps
+from threshold.lado.services.employer_link import employer_next_steps, level_for_employer
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def decision_letter_content(contact: Contact, decision: Decision) -> dict[str, A
         "received": contact.received_at,
         "adult": contact.adult_name or contact.subject.full_name,
         "role": contact.adult_role,
-        "level": decision.get_level_display(),
+        "level": level_for_employer(decision),
         "decided": decision.recorded_at,
         "consultation_reason": decision.get_consultation_reason_display() if decision.consultation_reason else "",
         "next_steps": employer_next_steps(decision),
