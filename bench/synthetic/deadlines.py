@@ -26,6 +26,8 @@ from threshold.allegations.checklist import HEARING, ROUTE_UNDECIDED, STEP_TIMES
 from threshold.allegations.duties import OFF_THE_FILE
 from threshold.allegations.models import Route, Step
 from threshold.allegations.services.deadlines import (
+    ADULT_INFORMED,
+    ADULT_INFORMED_SOURCE,
     FILE_RECORD,
     FILE_RECORD_SOURCE,
     FOLLOW_UP_KINDS,
@@ -315,6 +317,18 @@ class Rows:
                     stored.add(HEARING)
                 if record is None and applies:
                     open_steps.append((step, kind))
+            if not item.concluded:
+                # Section 6.2: the adult told once the LADO was consulted (the referral, or step 2); the generator
+                # records no support, so it is still due.
+                consulted = [timezone.localdate(item.referral.recorded_at)]
+                if (discussed := steps.get(Step.DISCUSS_WITH_LADO)) is not None:
+                    consulted.append(discussed.done_on)
+                add(
+                    kind=ADULT_INFORMED,
+                    label=LABELS[ADULT_INFORMED],
+                    due_on=min(consulted),
+                    source=ADULT_INFORMED_SOURCE,
+                )
             if outcome is None or not item.concluded:
                 continue
             for step, kind in open_steps:

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from threshold.allegations import selectors, services
-from threshold.allegations.models import Allegation, InformingObjection, SupportRecord
+from threshold.allegations.models import Allegation, InformingObjection, Route, Step, SupportRecord
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
+from threshold.timescales.models import Deadline, DeadlineState
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +172,47 @@ def test_a_form_opened_before_an_objection_was_recorded_meets_the_conflict_page_
     assert "01632 960001" in body  # what she typed, given back
     assert f'name="version" value="{objection.pk}"' in body
     assert list(SupportRecord.objects.filter(allegation=chris_allegation)) == [objection]
+
+
+# ---------------------------------------------------------------- telling the adult falls due
+
+
+def _discussed_with_the_lado(persona, allegation: Allegation, on_day) -> None:
+    services.step_record(
+        actor=persona("hana"),
+        allegation=allegation,
+        step=Step.DISCUSS_WITH_LADO,
+        done_on=on_day,
+        decision="Discussed with the LADO: what can be shared with the adult agreed.",
+        route=Route.INVESTIGATION,
+    )
+
+
+def test_telling_the_adult_falls_due_once_the_lado_was_consulted_and_an_objection_stops_it(
+    persona, chris_allegation
+) -> None:
+    """Appendix 4: "The case manager should inform the accused person about the allegation as soon as possible
+    after consulting with the LADO about what information can be shared at that stage"; 6.2: "unless there is an
+    objection by the police or social care"."""
+    today = timezone.localdate()
+    _discussed_with_the_lado(persona, chris_allegation, today)
+    row = Deadline.objects.get(allegation=chris_allegation, kind="adult-informed")
+    assert (row.state, row.owner) == (DeadlineState.OPEN, chris_allegation.case_manager)
+    assert row.due_on <= today
+    assert "Inform the adult of the allegation and name their representative" in [
+        item.text for item in selectors.due_items(chris_allegation)
+    ]
+
+    record(persona, chris_allegation, objection=InformingObjection.POLICE, objection_detail=ASKED)
+    row.refresh_from_db()
+    assert (row.state, row.reason) == (
+        DeadlineState.STOPPED,
+        "Not told yet: the police object to the adult being told (section 6.2)",
+    )
+    assert "Inform the adult of the allegation and name their representative" not in [
+        item.text for item in selectors.due_items(chris_allegation)
+    ]
+
+    record(persona, chris_allegation, informed_on=today, informed_of="The allegation, as agreed with the police.")
+    row.refresh_from_db()
+    assert (row.state, row.met_on) == (DeadlineState.MET, today)

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.checklist import ChecklistItem
 from threshold.allegations.models import (
     Allegation,
     AllegationStatus,
     ConfidentialityRecord,
     Consulted,
+    InformingObjection,
     OutcomeRecord,
     PersonnelFileDecision,
     Route,
@@ -152,3 +154,39 @@ def file_record_due(allegation: Allegation) -> FileRecordDue | None:
         return None
     kept = last_recorded(allegation.file_records.all())
     return FileRecordDue(outcome.concluded_on, timezone.localdate(kept.recorded_at) if kept is not None else None)
+
+
+@dataclass(frozen=True)
+class AdultInformedDue:
+    """Section 6.2: the adult told of the allegation, with a named representative, once the LADO was consulted."""
+
+    due_on: dt.date
+    # When the adult was told; None while not.
+    done_on: dt.date | None
+    # Why they are not to be told yet: the police's or children's social care's objection, as recorded.
+    held_back: str = ""
+
+
+def adult_informed_due(allegation: Allegation, steps: list[ChecklistItem]) -> AdultInformedDue | None:
+    """When the adult falls due to be told of the allegation; None before the LADO was consulted, or once concluded.
+
+    Section 6.2: "Individuals will be informed of the concerns or allegations made against them as soon as
+    possible … unless there is an objection by the police or social care"; appendix 4: "The case manager should
+    inform the accused person about the allegation as soon as possible after consulting with the LADO about what
+    information can be shared". Due on the day the LADO was consulted (step 2, or the referral made here).
+    ``steps``: the allegation's ``checklist``, which holds step 2's records already.
+    """
+    if allegation.status == AllegationStatus.CONCLUDED:
+        return None
+    consulted = [record.done_on for item in steps if item.step == Step.DISCUSS_WITH_LADO for record in item.records] + [
+        timezone.localdate(referral.recorded_at) for referral in allegation.referrals.all()
+    ]
+    if not consulted:
+        return None
+    support = last_recorded(allegation.support_records.all())
+    due = AdultInformedDue(min(consulted), support.informed_on if support is not None else None)
+    if support is not None and support.informed_on is None and support.objection != InformingObjection.NONE:
+        objector = InformingObjection(support.objection).label
+        held_back = f"Not told yet: {objector[0].lower()}{objector[1:]} to the adult being told (section 6.2)"
+        return AdultInformedDue(due.due_on, None, held_back)
+    return due

@@ -98,9 +98,10 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
     """
     if allegation.status == AllegationStatus.CONCLUDED:
         return follow_up_items(allegation)
+    steps = checklist(allegation) if steps is None else steps
     items = [
         DueItem(allegation, item.label, item.due, f"step-{item.step}")
-        for item in (checklist(allegation) if steps is None else steps)
+        for item in steps
         if item.applies and not item.done and item.due is not None
     ]
     assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
@@ -109,7 +110,13 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
     cover = cover_due(allegation)
     if cover is not None:
         items.append(DueItem(allegation, "Replacement cover expected from the agency", cover, "agency"))
+    told = duties.adult_informed_due(allegation, steps)
+    if told is not None and told.done_on is None and not told.held_back:
+        items.append(DueItem(allegation, ADULT_INFORMED_LABEL, told.due_on, "support"))
     return sorted(items, key=lambda item: _as_date(item.due))
+
+
+ADULT_INFORMED_LABEL = "Inform the adult of the allegation and name their representative"
 
 
 def follow_up_items(allegation: Allegation) -> list[DueItem]:

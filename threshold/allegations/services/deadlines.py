@@ -42,7 +42,13 @@ from threshold.allegations.checklist import (
     pack_for,
     referral_follow_ups,
 )
-from threshold.allegations.duties import FileRecordDue, LessonsDue, file_record_due, lessons_due
+from threshold.allegations.duties import (
+    FileRecordDue,
+    LessonsDue,
+    adult_informed_due,
+    file_record_due,
+    lessons_due,
+)
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
 from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
@@ -55,7 +61,11 @@ REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
 LESSONS_REVIEW = "lessons-review"
 FILE_RECORD = "file-record"
+ADULT_INFORMED = "adult-informed"
 LESSONS_SOURCE = "Policy, section 11: after any case where an investigation has been conducted"
+ADULT_INFORMED_SOURCE = (
+    "Policy 6.2: individuals will be informed as soon as possible unless the police or social care object"
+)
 FILE_RECORD_SOURCE = "Policy, section 8: the information kept on the file, with a declaration on references"
 # Every kind this module writes: the sync never touches another kind on the allegation.
 ALLEGATION_KINDS = (
@@ -66,6 +76,7 @@ ALLEGATION_KINDS = (
     *FOLLOW_UP_KINDS.values(),
     LESSONS_REVIEW,
     FILE_RECORD,
+    ADULT_INFORMED,
     *(not_recorded_kind(step) for step in Step.values),
 )
 # What each clock is called in work lists and reminders: no name, nothing about the allegation.
@@ -82,6 +93,7 @@ LABELS = {
     "tra-referral": "TRA referral, or why none is made",
     LESSONS_REVIEW: "Review the case for lessons learned",
     FILE_RECORD: "Record what is kept on the confidential file",
+    ADULT_INFORMED: "Inform the adult of the allegation and name their representative",
 }
 NOT_RECORDED_SOURCE = "Section 6: each of the case manager's steps is recorded, or why it was not needed"
 PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."
@@ -124,6 +136,7 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     # Section 11's review after an investigated case, met by a lesson or "none"; section 8's record on file.
     specs.extend(_duty_spec(LESSONS_REVIEW, lessons_due(allegation), owner, LESSONS_SOURCE))
     specs.extend(_duty_spec(FILE_RECORD, file_record_due(allegation), owner, FILE_RECORD_SOURCE))
+    specs.extend(_adult_informed_specs(allegation, items, owner))
     if allegation.imported and allegation.status == AllegationStatus.CONCLUDED:
         specs = missed_before_import(specs, IMPORTED_NOT_DONE)
     return specs
@@ -137,6 +150,28 @@ def _duty_spec(
         return []
     base = DeadlineSpec(kind=kind, label=LABELS[kind], due_on=due.due_on, owner=owner, source=source)
     return [replace(base, state=DeadlineState.MET, met_on=due.done_on)] if due.done_on else [base]
+
+
+def _adult_informed_specs(allegation: Allegation, steps: list[ChecklistItem], owner: User | None) -> list[DeadlineSpec]:
+    """Section 6.2: telling the adult, due once the LADO was consulted, met on the day they were told.
+
+    Stopped while the police or children's social care object, with the objection as the reason.
+    """
+    told = adult_informed_due(allegation, steps)
+    if told is None:
+        return []
+    base = DeadlineSpec(
+        kind=ADULT_INFORMED,
+        label=LABELS[ADULT_INFORMED],
+        due_on=told.due_on,
+        owner=owner,
+        source=ADULT_INFORMED_SOURCE,
+    )
+    if told.done_on is not None:
+        return [replace(base, state=DeadlineState.MET, met_on=told.done_on)]
+    if told.held_back:
+        return [replace(base, state=DeadlineState.STOPPED, reason=told.held_back)]
+    return [base]
 
 
 def _not_recorded_specs(

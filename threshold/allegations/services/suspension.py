@@ -238,6 +238,8 @@ def support_record(
             record_id=record.pk,
             details={"objection": objection},
         )
+        # Telling the adult (6.2) is met, or stopped by an objection.
+        allegation_deadlines_sync(allegation)
     return record
 
 
