@@ -19,6 +19,7 @@ from tests.concerns.conftest import TIER_2_FACTS
 from threshold.concerns import services
 from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.notifications.models import Notification
+from threshold.policy import add_working_days
 from threshold.timescales.models import Deadline, DeadlineState
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,15 @@ def test_a_dsl_s_decision_sent_to_the_head_meets_triage_and_the_head_s_sign_off_
     )  # fmt: skip
     kinds = dict(Deadline.objects.filter(concern=concern).values_list("kind", "state"))
     assert kinds == {"concern-triage": DeadlineState.MET, "head-sign-off": DeadlineState.OPEN}
+
+    # Hana sends it back: it is Dev's to decide again, by the working day after.
+    concern.refresh_from_db()
+    services.concern_sign_off(
+        actor=persona("hana"), concern=concern, expected_version=concern.version, agree=False,
+        reason="Speak to the pupil first.",
+    )  # fmt: skip
+    triage = Deadline.objects.get(concern=concern, kind="concern-triage")
+    assert (triage.state, triage.due_on) == (DeadlineState.OPEN, add_working_days(timezone.localdate(), 1))
 
 
 def test_the_sharer_and_the_adult_are_not_told(share, persona) -> None:

@@ -34,6 +34,8 @@ from threshold.concerns.models import (
     HeadSignOff,
     LowLevelRecord,
     PatternReview,
+    SignOffKind,
+    SignOffState,
     Triage,
 )
 from threshold.concerns.recipients import signers
@@ -66,7 +68,8 @@ PATTERN_REVIEW_SOURCE = "Policy: low-level concerns are reviewed at least once a
 def _triage_spec(concern: Concern) -> DeadlineSpec | None:
     """Triage, due the working day after the concern was raised: if it is an allegation, the LADO's day runs from then.
 
-    Met by the decision, or a DSL's decision sent to the head to sign off (their own row follows it). A concern
+    Met by the decision, or a DSL's decision sent to the head to sign off (their own row follows it); due again
+    the working day after the head sends it back. A concern
     moved on without a triage here (escalated from a pattern review) has none. An anonymous concern's row is first
     written by the nightly intake (or the daily sync), never by its share: its time would pin the sharer.
     """
@@ -77,15 +80,15 @@ def _triage_spec(concern: Concern) -> DeadlineSpec | None:
         kind=TRIAGE, label=TRIAGE_LABEL, due_on=add_working_days(concern.raised_on, 1), source=TRIAGE_SOURCE
     )
     decided = Triage.objects.filter(concern=concern).values_list("decided_at", flat=True).first()
-    if decided is None:
-        decided = (
-            HeadSignOff.objects.filter(concern=concern)
-            .order_by("requested_at")
-            .values_list("requested_at", flat=True)
-            .first()
-        )
     if decided is not None:
         return replace(spec, state=DeadlineState.MET, met_on=timezone.localdate(decided))
+    asked = HeadSignOff.objects.filter(concern=concern, kind=SignOffKind.TRIAGE).order_by("-requested_at", "-pk")
+    latest = asked.values("state", "requested_at", "decided_at").first()
+    if latest is not None and latest["state"] != SignOffState.SENT_BACK:
+        return replace(spec, state=DeadlineState.MET, met_on=timezone.localdate(latest["requested_at"]))
+    if latest is not None and concern.status == ConcernStatus.NEW:
+        # Sent back by the head: to be decided again, by the working day after.
+        return replace(spec, due_on=add_working_days(timezone.localdate(latest["decided_at"]), 1))
     return spec if concern.status == ConcernStatus.NEW else None
 
 

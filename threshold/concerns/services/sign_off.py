@@ -176,8 +176,8 @@ def concern_sign_off(
         )
         chronology_record_event(record=current, text=text, actor=actor)
         concern_sign_off_deadline_sync(current)
-        if current.status == ConcernStatus.CLOSED:
-            concern_deadlines_sync(current)
+        # Closed, signed off, or sent back to be triaged again: the concern's own clocks follow.
+        concern_deadlines_sync(current)
     return sign_off
 
 
