@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Min
 from django.utils import timezone
 
 from bench.synthetic.allegations import Managed
@@ -39,7 +40,7 @@ from threshold.allegations.services.deadlines import (
 from threshold.concerns.models import Concern, ConcernStatus, Triage
 from threshold.concerns.services.deadlines import TRIAGE, TRIAGE_LABEL, TRIAGE_SOURCE, pattern_review_deadline_sync
 from threshold.core.vocabularies import Outcome
-from threshold.lado.models import CaseStatus
+from threshold.lado.models import CaseStatus, Contact
 from threshold.lado.selectors import (
     CASE_TIMESCALES,
     EVALUATION_KINDS,
@@ -237,6 +238,16 @@ class Rows:
         """``allegation_deadline_specs`` for the generated shapes (no risk assessment, police record or agency)."""
         pack = self.trust_pack
         sources = {timescale.id: timescale.description[:300] for timescale in pack.timescales}
+        managed = list(managed)
+        # The LADO's advice and first decision on each allegation's referral, written by the generator already.
+        lado_consulted: dict[int, list[dt.date]] = {}
+        linked = Contact.objects.filter(allegation__in=[item.allegation.pk for item in managed])
+        for allegation_id, advised, decided in linked.values_list("allegation_id", "advice_given_at").annotate(
+            decided=Min("decisions__recorded_at")
+        ):
+            lado_consulted.setdefault(allegation_id, []).extend(
+                timezone.localdate(moment) for moment in (advised, decided) if moment is not None
+            )
         for item in managed:
             allegation, start, steps, outcome = item.allegation, item.start, item.steps, item.outcome
             route = next(
@@ -317,12 +328,12 @@ class Rows:
                     stored.add(HEARING)
                 if record is None and applies:
                     open_steps.append((step, kind))
-            if not item.concluded:
-                # Section 6.2: the adult told once the LADO was consulted (the referral, or step 2); the generator
-                # records no support, so it is still due.
-                consulted = [timezone.localdate(item.referral.recorded_at)]
-                if (discussed := steps.get(Step.DISCUSS_WITH_LADO)) is not None:
-                    consulted.append(discussed.done_on)
+            # Section 6.2: the adult told once the LADO was consulted (step 2, or the LADO's advice or decision on
+            # the referral); the generator records no support, so it is due, concluded or not.
+            consulted = list(lado_consulted.get(allegation.pk, []))
+            if (discussed := steps.get(Step.DISCUSS_WITH_LADO)) is not None:
+                consulted.append(discussed.done_on)
+            if consulted:
                 add(
                     kind=ADULT_INFORMED,
                     label=LABELS[ADULT_INFORMED],

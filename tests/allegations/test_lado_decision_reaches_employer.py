@@ -38,11 +38,8 @@ def test_the_lados_tier_2_decision_shows_on_the_nurserys_allegation_with_what_to
         open_nursery_case(persona, ids)
         page = text_of(signed_in("nina").get(f"/allegations/{rid(ids['allegation_nell'])}/"))
     assert "The LADO's advice and decision" in page
-    # The protocol's own title, said to be the LADO's: the trust's policy numbers its tiers the other way round.
-    assert (
-        "Decision Tier 2 referral (monitoring only), under the LADO's protocol (its tiers are not the same as your"
-        " policy's), on 1 December 2026"
-    ) in page
+    # The protocol's own title, said to be the LADO's (the nursery's national policy has no tiers of its own).
+    assert "Decision Tier 2 referral (monitoring only), under the LADO's protocol, on 1 December 2026" in page
     assert "The employer is best placed to manage the matter to its conclusions" in page
     # The LADO's own notes stay on the LADO's side.
     assert "The protocol's own Tier 2 example." not in page

@@ -216,3 +216,16 @@ def test_telling_the_adult_falls_due_once_the_lado_was_consulted_and_an_objectio
     record(persona, chris_allegation, informed_on=today, informed_of="The allegation, as agreed with the police.")
     row.refresh_from_db()
     assert (row.state, row.met_on) == (DeadlineState.MET, today)
+
+
+def test_telling_the_adult_stays_due_after_the_outcome_until_done_or_closed_with_a_reason(
+    persona, chris_allegation
+) -> None:
+    """Nothing is decided "not needed" by the product: the case manager closes it with a reason, or records it."""
+    _discussed_with_the_lado(persona, chris_allegation, timezone.localdate())
+    services.outcome_record(
+        actor=persona("hana"), allegation=chris_allegation, report="Not supported.", outcome="unfounded",
+        concluded_on=timezone.localdate(),
+    )  # fmt: skip
+    row = Deadline.objects.get(allegation=chris_allegation, kind="adult-informed")
+    assert row.state == DeadlineState.OPEN

@@ -97,3 +97,34 @@ def test_an_anonymous_concern_is_told_and_falls_due_from_the_nightly_intake_not_
         services.anonymous_intake()
     assert told(concern) == {persona("hana").email, persona("dev").email}
     assert Deadline.objects.get(concern=concern, kind="concern-triage").due_on > concern.raised_on
+
+
+def test_a_concern_escalated_by_a_pattern_review_before_triage_has_its_triage_met_that_day(
+    share, persona, oakfield
+) -> None:
+    from threshold.concerns import selectors
+
+    concern = share(persona("tom"))
+    assert Deadline.objects.get(concern=concern, kind="concern-triage").state == DeadlineState.OPEN
+    term = selectors.term_of(timezone.localdate())
+    review = services.pattern_review_start(
+        actor=persona("dev"), organisation=oakfield, period_start=term.start, period_end=term.end
+    )
+    finding = services.pattern_finding_record(
+        actor=persona("dev"), review=review, subject=concern.subject, pattern_found=True, findings="Two alike."
+    )
+    services.pattern_finding_escalate(actor=persona("dev"), finding=finding)
+    row = Deadline.objects.get(concern=concern, kind="concern-triage")
+    assert (row.state, row.met_on) == (DeadlineState.MET, timezone.localdate())
+
+
+def test_an_anonymous_concern_triaged_the_day_it_was_shared_tells_nobody_at_night(share, persona) -> None:
+    concern = share(persona("tom"), anonymous=True)
+    services.concern_triage(
+        actor=persona("hana"), concern=concern, expected_version=concern.version, raw_facts=TIER_2_FACTS,
+        decision="low_level", rationale="Tier 2.",
+    )  # fmt: skip
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):
+        services.anonymous_intake()
+    assert told(concern) == set()
+    assert Deadline.objects.get(concern=concern, kind="concern-triage").state == DeadlineState.MET

@@ -422,3 +422,17 @@ def test_a_log_s_column_for_misconduct_a_reference_would_include_sets_the_record
     record = LowLevelRecord.objects.get(concern=concern_of("LC-01"))
     assert (record.ordinarily_in_reference, record.pack_version) == (True, "1.2")
     assert record.reference_result["may_mention"] is True
+
+
+def test_a_concern_imported_still_to_be_decided_is_due_for_triage_not_marked_missed(
+    persona: Any, tmp_path: Path
+) -> None:
+    """A log's row with no decision yet is waiting for triage now, like any other concern (only what was closed
+    before it came in is marked missed)."""
+    blank = ("Reasons", "Steps_taken", "Response", "Breach", "Further_action", "Action_owner", "Action_due")
+    waiting = log_row(
+        Ref="LC-09", LLC_or_allegation="", Action_completed="", Date_closed="", **dict.fromkeys(blank, "")
+    )
+    setting_import(write(tmp_path, "log.xlsx", [waiting]), *as_dev(persona))
+    row = Deadline.objects.get(concern=concern_of("LC-09"), kind="concern-triage")
+    assert row.state == DeadlineState.OPEN

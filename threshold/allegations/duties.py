@@ -168,19 +168,24 @@ class AdultInformedDue:
 
 
 def adult_informed_due(allegation: Allegation, steps: list[ChecklistItem]) -> AdultInformedDue | None:
-    """When the adult falls due to be told of the allegation; None before the LADO was consulted, or once concluded.
+    """When the adult falls due to be told of the allegation; None before the LADO was consulted.
 
     Section 6.2: "Individuals will be informed of the concerns or allegations made against them as soon as
     possible … unless there is an objection by the police or social care"; appendix 4: "The case manager should
     inform the accused person about the allegation as soon as possible after consulting with the LADO about what
-    information can be shared". Due on the day the LADO was consulted (step 2, or the referral made here).
-    ``steps``: the allegation's ``checklist``, which holds step 2's records already.
+    information can be shared". Due on the day the LADO was consulted: step 2 recorded, or the LADO's advice or
+    decision on the referral made here (a referral only started is not a consultation). It stays after the
+    outcome: an unmet duty is closed by a person, with a reason, never by the product. ``steps``: the
+    allegation's ``checklist``, which holds step 2's records already.
     """
-    if allegation.status == AllegationStatus.CONCLUDED:
-        return None
-    consulted = [record.done_on for item in steps if item.step == Step.DISCUSS_WITH_LADO for record in item.records] + [
-        timezone.localdate(referral.recorded_at) for referral in allegation.referrals.all()
-    ]
+    consulted = [record.done_on for item in steps if item.step == Step.DISCUSS_WITH_LADO for record in item.records]
+    # access-lint: allow the dates the LADO advised or decided on the referral of an allegation the caller holds
+    for contact in allegation.lado_contacts.all():
+        if contact.advice_given_at is not None:
+            consulted.append(timezone.localdate(contact.advice_given_at))
+        decided = contact.decisions.order_by("recorded_at").values_list("recorded_at", flat=True).first()
+        if decided is not None:
+            consulted.append(timezone.localdate(decided))
     if not consulted:
         return None
     support = last_recorded(allegation.support_records.all())

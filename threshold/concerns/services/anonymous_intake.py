@@ -7,9 +7,10 @@ at who shared it. A job queued by the request would too (the task row keeps
 when it was queued), and so would an email sent from it. So the sharing request
 writes and queues nothing; the system job ``anonymous-intake`` (``manage.py
 anonymous_intake``, run nightly) records ``concern.shared`` for every anonymous
-concern shared on an earlier day that has none yet, and tells those a concern
-routed past the head goes to (policy section 13.3), all in one batch whose
-time says nothing about any one concern. ADR 0012 records the trade-off against
+concern shared on an earlier day that has none yet, tells those who triage it
+(the setting's head and DSLs, or those a concern routed past the head goes to,
+policy section 13.3) and starts its triage clock, all in one batch whose time
+says nothing about any one concern. ADR 0012 records the trade-off against
 writing the event in the same transaction.
 """
 

@@ -27,6 +27,7 @@ from dataclasses import replace
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation
+from threshold.allegations.models import Allegation
 from threshold.concerns.models import (
     Concern,
     ConcernStatus,
@@ -89,6 +90,10 @@ def _triage_spec(concern: Concern) -> DeadlineSpec | None:
     if latest is not None and concern.status == ConcernStatus.NEW:
         # Sent back by the head: to be decided again, by the working day after.
         return replace(spec, due_on=add_working_days(timezone.localdate(latest["decided_at"]), 1))
+    if concern.escalated_to_id is not None:
+        # Escalated by a pattern review before anyone triaged it: dealt with the day the allegation opened.
+        opened = Allegation.objects.filter(pk=concern.escalated_to_id).values_list("created_at", flat=True).get()
+        return replace(spec, state=DeadlineState.MET, met_on=timezone.localdate(opened))
     return spec if concern.status == ConcernStatus.NEW else None
 
 
@@ -129,7 +134,9 @@ def concern_deadlines_sync(concern: Concern) -> None:
                 source="Response matrix: Monitor, Review",
             )
         )
-    if concern.imported and concern.status != ConcernStatus.LOW_LEVEL:
+    if concern.imported and concern.status not in (ConcernStatus.LOW_LEVEL, ConcernStatus.NEW):
+        # Closed or decided before it came in: what its log does not show as done was missed then. One still
+        # waiting for triage (a blank decision) is due now, as any other.
         specs = missed_before_import(specs, IMPORTED_NOT_DONE)
     deadlines_sync(
         record=concern,

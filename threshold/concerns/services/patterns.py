@@ -22,7 +22,7 @@ from threshold.concerns.models import (
     PatternFinding,
     PatternReview,
 )
-from threshold.concerns.services.deadlines import pattern_review_deadline_sync
+from threshold.concerns.services.deadlines import concern_deadlines_sync, pattern_review_deadline_sync
 from threshold.core.locking import hold
 from threshold.people.models import Person
 
@@ -181,6 +181,8 @@ def pattern_finding_escalate(
                 text=f"Escalated to allegation {allegation.reference} after the pattern review of {period}.",
                 actor=actor,
             )
+            # A concern still waiting for triage is dealt with: its triage is met by the escalation.
+            concern_deadlines_sync(concern)
         current.allegation = allegation
         current.save(update_fields=["allegation"])
         audit_record(

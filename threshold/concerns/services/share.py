@@ -18,6 +18,7 @@ from threshold.concerns.models import (
     SHARED_HOW_AROSE,
     Concern,
     ConcernDetails,
+    ConcernStatus,
     Routing,
 )
 from threshold.concerns.services.common import _day_only, routing_of, subject_person
@@ -53,6 +54,8 @@ def shared_tell_in_transaction(*, concern: Concern, actor: User | None) -> None:
     Joins the caller's transaction.
     """
     concern_deadlines_sync(concern)
+    if concern.status != ConcernStatus.NEW:
+        return  # triaged already (an anonymous one, the day it was shared): nothing waits for anyone
     if concern.routed_to_trust:
         routed_recipients_tell_in_transaction(concern=concern, actor=actor)
         return

@@ -105,7 +105,9 @@ def lado_word_section(allegation: Allegation) -> dict[str, Any] | None:
     if decision is None:
         rows.append(_row("Decision", "Not decided yet"))
     else:
-        rows.append(_row("Decision", f"{level_for_employer(decision)}, on {govuk_date(decision.recorded_at)}"))
+        tiers = any(level.id.startswith("tier-") for level in allegation.organisation.pack_in_force().levels)
+        decided = level_for_employer(decision, employer_tiers=tiers)
+        rows.append(_row("Decision", f"{decided}, on {govuk_date(decision.recorded_at)}"))
         rows.append(_row("What the LADO asks you to do", " ".join(employer_next_steps(decision))))
     return {"rows": rows}
 

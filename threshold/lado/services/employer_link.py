@@ -78,12 +78,13 @@ class Agreement:
         return f"Not agreed by the LADO on {when}: {self.response.reason}"
 
 
-def level_for_employer(decision: Decision) -> str:
+def level_for_employer(decision: Decision, *, employer_tiers: bool = False) -> str:
     """The LADO's decision as an employer reads it: the protocol's own title, said to be the LADO's.
 
     The two seed documents number their tiers in opposite directions (the trust's "Tier 2: Low Level concern
     incident that does not require a referral to LADO"; the LADO's "Tier 2 referral – The referral does meet the
     definition of an allegation"), so a bare "Tier 2" on the employer's allegation would mislead.
+    ``employer_tiers``: the employer's own policy numbers tiers too (so the words say they differ).
     """
     try:
         title = get_pack(f"{decision.pack}@{decision.pack_version}").level(decision.level).title
@@ -91,7 +92,9 @@ def level_for_employer(decision: Decision) -> str:
         title = Level(decision.level).label
     if decision.level == Level.CONSULTATION:
         return f"{title}: not an allegation under the LADO's protocol"
-    return f"{title}, under the LADO's protocol (its tiers are not the same as your policy's)"
+    if employer_tiers:
+        return f"{title}, under the LADO's protocol (its tiers are not the same as your policy's)"
+    return f"{title}, under the LADO's protocol"
 
 
 def employer_next_steps(decision: Decision) -> list[str]:
