@@ -403,3 +403,17 @@ def test_a_tier_4_allegation_cannot_conclude_until_the_lado_has_been_told(person
     )
     allegation.refresh_from_db()
     assert allegation.status == "concluded"
+
+
+def test_telling_the_adult_is_not_due_on_a_referral_the_lado_has_not_yet_answered(persona) -> None:
+    """Appendix 4: "as soon as possible after consulting with the LADO about what information can be shared": a
+    referral sent is not yet a consultation; the LADO's advice or decision, or step 2 recorded, is."""
+    from threshold.lado.models import Contact
+    from threshold.timescales.models import Deadline
+
+    allegation = triaged(persona)
+    services.referral_make(actor=persona("hana"), allegation=allegation)
+    assert Contact.objects.filter(allegation=allegation, advice_given_at__isnull=True).exists()
+    assert not Deadline.objects.filter(allegation=allegation, kind="adult-informed").exists()
+    lado_discussed(persona, allegation)
+    assert Deadline.objects.filter(allegation=allegation, kind="adult-informed").exists()
