@@ -383,6 +383,9 @@ def test_a_tier_4_allegation_cannot_conclude_until_the_lado_has_been_told(person
     organisation's attention that appear to meet the criteria." A referral, or step 2 recorded, tells them."""
     allegation = triaged(persona)
     client = signed_in("hana")
+    # Said on the outcome page before anything is typed, as a warning.
+    form = client.get(reverse("allegation_outcome", args=[allegation.pk])).content.decode()
+    assert "The LADO has not been told of this allegation" in form[: form.index('name="report"')]
     refused = client.post(
         reverse("allegation_outcome", args=[allegation.pk]),
         {"report": "Not supported by the witness.", "outcome": "unfounded", "concluded_on_day": "2",
@@ -394,6 +397,8 @@ def test_a_tier_4_allegation_cannot_conclude_until_the_lado_has_been_told(person
     assert allegation.status != "concluded"
 
     lado_discussed(persona, allegation)
+    told = client.get(reverse("allegation_outcome", args=[allegation.pk])).content.decode()
+    assert "The LADO has not been told" not in told
     services.outcome_record(
         actor=persona("hana"),
         allegation=allegation,

@@ -39,6 +39,7 @@ from threshold.allegations.services.lessons import lessons_review_record
 from threshold.allegations.services.outcome import (
     file_advice,
     file_record_make,
+    lado_not_told,
     lesson_record,
     outcome_advice,
     outcome_record,
@@ -86,6 +87,7 @@ __all__ = [
     "file_advice",
     "file_record_make",
     "investigation_paused",
+    "lado_not_told",
     "lesson_record",
     "lessons_review_record",
     "outcome_advice",

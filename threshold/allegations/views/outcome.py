@@ -62,6 +62,8 @@ def allegation_outcome(request: HttpRequest, allegation_id: int) -> HttpResponse
             "dbs": advice.referrals["dbs"],
             "tra": advice.referrals["tra"],
             "settlement_warning": selectors.settlement_warning(pack),
+            # Said before the form is filled in, not only after it is sent.
+            "lado_not_told": services.lado_not_told(allegation),
         }
 
     return form_page(
