@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
+from tests.clock import on
 from threshold.allegations import services
-from threshold.allegations.models import Allegation
+from threshold.allegations.models import Allegation, Route, Step
 
 
 @pytest.fixture
@@ -31,3 +33,16 @@ def update_details(persona, allegation: Allegation, **changes: Any) -> Allegatio
     return services.allegation_update(
         actor=persona("hana"), allegation=allegation, expected_version=allegation.version, **values
     )
+
+
+def lado_discussed(persona, allegation: Allegation, on_day: dt.date) -> None:
+    """Hana records step 2: she rang the LADO, who agreed an investigation and what the adult may be told."""
+    with on(on_day):
+        services.step_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            step=Step.DISCUSS_WITH_LADO,
+            done_on=on_day,
+            decision="Discussed with the LADO by phone: investigate.",
+            route=Route.INVESTIGATION,
+        )

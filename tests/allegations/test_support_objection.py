@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.allegations.conftest import lado_discussed
 from threshold.allegations import selectors, services
-from threshold.allegations.models import Allegation, InformingObjection, Route, Step, SupportRecord
+from threshold.allegations.models import Allegation, InformingObjection, SupportRecord
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.timescales.models import Deadline, DeadlineState
@@ -177,17 +178,6 @@ def test_a_form_opened_before_an_objection_was_recorded_meets_the_conflict_page_
 # ---------------------------------------------------------------- telling the adult falls due
 
 
-def _discussed_with_the_lado(persona, allegation: Allegation, on_day) -> None:
-    services.step_record(
-        actor=persona("hana"),
-        allegation=allegation,
-        step=Step.DISCUSS_WITH_LADO,
-        done_on=on_day,
-        decision="Discussed with the LADO: what can be shared with the adult agreed.",
-        route=Route.INVESTIGATION,
-    )
-
-
 def test_telling_the_adult_falls_due_once_the_lado_was_consulted_and_an_objection_stops_it(
     persona, chris_allegation
 ) -> None:
@@ -195,7 +185,7 @@ def test_telling_the_adult_falls_due_once_the_lado_was_consulted_and_an_objectio
     after consulting with the LADO about what information can be shared at that stage"; 6.2: "unless there is an
     objection by the police or social care"."""
     today = timezone.localdate()
-    _discussed_with_the_lado(persona, chris_allegation, today)
+    lado_discussed(persona, chris_allegation, today)
     row = Deadline.objects.get(allegation=chris_allegation, kind="adult-informed")
     assert (row.state, row.owner) == (DeadlineState.OPEN, chris_allegation.case_manager)
     assert row.due_on <= today
@@ -222,7 +212,7 @@ def test_telling_the_adult_stays_due_after_the_outcome_until_done_or_closed_with
     persona, chris_allegation
 ) -> None:
     """Nothing is decided "not needed" by the product: the case manager closes it with a reason, or records it."""
-    _discussed_with_the_lado(persona, chris_allegation, timezone.localdate())
+    lado_discussed(persona, chris_allegation, timezone.localdate())
     services.outcome_record(
         actor=persona("hana"), allegation=chris_allegation, report="Not supported.", outcome="unfounded",
         concluded_on=timezone.localdate(),

@@ -19,12 +19,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.allegations.conftest import update_details
+from tests.allegations.conftest import lado_discussed, update_details
 from tests.clock import on
 from threshold.accounts.models import Organisation
 from threshold.allegations import services
 from threshold.allegations.advice import allegation_advice, resolution_targets
-from threshold.allegations.models import Allegation, Route, Step
+from threshold.allegations.models import Allegation
 from threshold.concerns import services as concern_services
 from threshold.concerns.models import Triage
 from threshold.demo import world
@@ -75,19 +75,6 @@ def triaged(persona, *, how_arose: str = "suspicion", **facts: Any) -> Allegatio
     allegation = triage.allegation
     assert allegation is not None
     return Allegation.objects.get(pk=allegation.pk)
-
-
-def lado_discussed(persona, allegation: Allegation, on_day: dt.date = OPENED) -> None:
-    """Hana records step 2: she rang the LADO, who agreed an investigation (the LADO has been told)."""
-    with on(on_day):
-        services.step_record(
-            actor=persona("hana"),
-            allegation=allegation,
-            step=Step.DISCUSS_WITH_LADO,
-            done_on=on_day,
-            decision="Discussed with the LADO by phone: investigate.",
-            route=Route.INVESTIGATION,
-        )
 
 
 def page(signed_in, allegation: Allegation) -> str:
@@ -263,7 +250,7 @@ def test_a_target_passed_without_an_outcome_is_overdue_and_the_outcome_meets_the
         "resolve-target-twelve-months": ClockState.DUE,
     }
 
-    lado_discussed(persona, allegation)
+    lado_discussed(persona, allegation, OPENED)
     with on(dt.date(2026, 12, 20)):
         services.outcome_record(
             actor=persona("hana"),
@@ -338,7 +325,7 @@ def test_once_the_outcome_is_recorded_the_advice_says_what_the_policy_says_of_it
     allegation = triaged(persona)
     before = _guidance(page(signed_in, allegation))
     assert "internal disciplinary proceedings will commence" not in before
-    lado_discussed(persona, allegation)
+    lado_discussed(persona, allegation, OPENED)
     services.outcome_record(
         actor=persona("hana"),
         allegation=allegation,
@@ -396,7 +383,7 @@ def test_a_tier_4_allegation_cannot_conclude_until_the_lado_has_been_told(person
     allegation.refresh_from_db()
     assert allegation.status != "concluded"
 
-    lado_discussed(persona, allegation)
+    lado_discussed(persona, allegation, OPENED)
     told = client.get(reverse("allegation_outcome", args=[allegation.pk])).content.decode()
     assert "The LADO has not been told" not in told
     services.outcome_record(
@@ -420,5 +407,5 @@ def test_telling_the_adult_is_not_due_on_a_referral_the_lado_has_not_yet_answere
     services.referral_make(actor=persona("hana"), allegation=allegation)
     assert Contact.objects.filter(allegation=allegation, advice_given_at__isnull=True).exists()
     assert not Deadline.objects.filter(allegation=allegation, kind="adult-informed").exists()
-    lado_discussed(persona, allegation)
+    lado_discussed(persona, allegation, OPENED)
     assert Deadline.objects.filter(allegation=allegation, kind="adult-informed").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -141,7 +142,8 @@ def test_a_stale_triage_form_gets_the_conflict_page(signed_in) -> None:
     assert response.status_code == 409
 
 
-def test_the_low_level_record_shows_retention_and_references_from_the_pack(signed_in) -> None:
+def _triaged_low_level(signed_in: Any) -> tuple[Concern, Any]:
+    """Tom shares a concern through the page; Hana triages it as low level: the concern, and Hana's client."""
     signed_in("tom").post(reverse("concern_share"), _share_form())
     concern = Concern.objects.get()
     hana = signed_in("hana")
@@ -149,6 +151,11 @@ def test_the_low_level_record_shows_retention_and_references_from_the_pack(signe
         reverse("concern_triage", args=[concern.pk]),
         {**_facts_form(), "version": concern.version, "step": "decide", "decision": "low_level", "rationale": "x"},
     )
+    return concern, hana
+
+
+def test_the_low_level_record_shows_retention_and_references_from_the_pack(signed_in) -> None:
+    concern, hana = _triaged_low_level(signed_in)
     url = reverse("concern_low_level", args=[concern.pk])
     response = hana.post(
         url,
@@ -186,13 +193,7 @@ def test_the_low_level_record_shows_retention_and_references_from_the_pack(signe
 
 def test_hana_records_that_a_low_level_concern_is_misconduct_a_reference_would_include(signed_in) -> None:
     """Section 13.5's exception, asked on the record's form and shown with the pack's words on the concern."""
-    signed_in("tom").post(reverse("concern_share"), _share_form())
-    concern = Concern.objects.get()
-    hana = signed_in("hana")
-    hana.post(
-        reverse("concern_triage", args=[concern.pk]),
-        {**_facts_form(), "version": concern.version, "step": "decide", "decision": "low_level", "rationale": "x"},
-    )
+    concern, hana = _triaged_low_level(signed_in)
     url = reverse("concern_low_level", args=[concern.pk])
     assert "such as misconduct or poor performance" in hana.get(url).content.decode()
     response = hana.post(
