@@ -38,6 +38,11 @@ from threshold.allegations.models import (
 from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
 
+# The duties as work lists, reminders and the allegation page name them: no name, nothing about the allegation.
+LESSONS_LABEL = "Review the case for lessons learned"
+FILE_RECORD_LABEL = "Record what is kept on the confidential file"
+ADULT_INFORMED_LABEL = "Inform the adult of the allegation and name their representative"
+
 # Section 8: the outcomes whose records leave the personnel file unless the individual consents.
 OFF_THE_FILE = frozenset({Outcome.MALICIOUS, Outcome.FALSE})
 # Section 7's advisers as a sentence names them.
@@ -191,7 +196,6 @@ def adult_informed_due(allegation: Allegation, steps: list[ChecklistItem]) -> Ad
     support = last_recorded(allegation.support_records.all())
     due = AdultInformedDue(min(consulted), support.informed_on if support is not None else None)
     if support is not None and support.informed_on is None and support.objection != InformingObjection.NONE:
-        objector = InformingObjection(support.objection).label
-        held_back = f"Not told yet: {objector[0].lower()}{objector[1:]} to the adult being told (section 6.2)"
+        held_back = f"Not told yet: {InformingObjection(support.objection).held_back} (section 6.2)"
         return AdultInformedDue(due.due_on, None, held_back)
     return due

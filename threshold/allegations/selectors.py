@@ -112,11 +112,8 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
         items.append(DueItem(allegation, "Replacement cover expected from the agency", cover, "agency"))
     told = duties.adult_informed_due(allegation, steps)
     if told is not None and told.done_on is None and not told.held_back:
-        items.append(DueItem(allegation, ADULT_INFORMED_LABEL, told.due_on, "support"))
+        items.append(DueItem(allegation, duties.ADULT_INFORMED_LABEL, told.due_on, "support"))
     return sorted(items, key=lambda item: _as_date(item.due))
-
-
-ADULT_INFORMED_LABEL = "Inform the adult of the allegation and name their representative"
 
 
 def follow_up_items(allegation: Allegation) -> list[DueItem]:
@@ -146,10 +143,10 @@ def duty_items(allegation: Allegation, outcome: OutcomeRecord) -> list[DueItem]:
     items = []
     lessons = duties.lessons_due(allegation)
     if lessons is not None and lessons.done_on is None:
-        items.append(DueItem(allegation, "Review the case for lessons learned", lessons.due_on, "lessons"))
+        items.append(DueItem(allegation, duties.LESSONS_LABEL, lessons.due_on, "lessons"))
     kept = duties.file_record_due(allegation)
     if kept is not None and kept.done_on is None:
-        items.append(DueItem(allegation, "Record what is kept on the confidential file", kept.due_on, "records"))
+        items.append(DueItem(allegation, duties.FILE_RECORD_LABEL, kept.due_on, "records"))
     if duties.personnel_file_applies(allegation) and duties.personnel_file_decision(allegation) is None:
         text = "Archive from the personnel file, or record the consent to keep it"
         items.append(DueItem(allegation, text, outcome.concluded_on, "personnel-file"))

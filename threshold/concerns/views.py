@@ -315,7 +315,7 @@ def concern_triage(request: HttpRequest, concern_id: int) -> HttpResponse:
             "advice": advice,
             "prior": prior,
             "decisions": Decision.choices,
-            "non_recent_months": services.triage_pack(concern).non_recent_after_months,
+            "non_recent_months": concern.organisation.pack_in_force().non_recent_after_months,
         },
     )
 

@@ -324,6 +324,11 @@ class InformingObjection(models.TextChoices):
     SOCIAL_CARE = "social-care", "Children's social care object"
     BOTH = "both", "The police and children's social care object"
 
+    @property
+    def held_back(self) -> str:
+        """Why the adult is not told yet, as a sentence says it ("the police object to the adult being told")."""
+        return f"{self.label[0].lower()}{self.label[1:]} to the adult being told"
+
 
 class SupportRecord(Immutable):
     """How the adult is supported (section 6.2); the latest record stands."""

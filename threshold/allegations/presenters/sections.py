@@ -106,10 +106,8 @@ def support_section(allegation: Allegation, support: SupportRecord | None, updat
             informed = f"{govuk_date(support.informed_on)}: {support.informed_of}"
         elif support.objection != InformingObjection.NONE:
             # Section 6.2: told "as soon as possible ... unless there is an objection by the police or social care".
-            objection = InformingObjection(support.objection).label
             informed = (
-                f"Not yet informed: {objection[0].lower()}{objection[1:]} to the adult being told."
-                f" {support.objection_detail}"
+                f"Not yet informed: {InformingObjection(support.objection).held_back}. {support.objection_detail}"
             )
         rows = [
             row("Informed", informed),

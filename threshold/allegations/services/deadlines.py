@@ -43,6 +43,9 @@ from threshold.allegations.checklist import (
     referral_follow_ups,
 )
 from threshold.allegations.duties import (
+    ADULT_INFORMED_LABEL,
+    FILE_RECORD_LABEL,
+    LESSONS_LABEL,
     FileRecordDue,
     LessonsDue,
     adult_informed_due,
@@ -91,9 +94,9 @@ LABELS = {
     REPLACEMENT_COVER: "Replacement cover from the agency",
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",
-    LESSONS_REVIEW: "Review the case for lessons learned",
-    FILE_RECORD: "Record what is kept on the confidential file",
-    ADULT_INFORMED: "Inform the adult of the allegation and name their representative",
+    LESSONS_REVIEW: LESSONS_LABEL,
+    FILE_RECORD: FILE_RECORD_LABEL,
+    ADULT_INFORMED: ADULT_INFORMED_LABEL,
 }
 NOT_RECORDED_SOURCE = "Section 6: each of the case manager's steps is recorded, or why it was not needed"
 PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."

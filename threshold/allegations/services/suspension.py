@@ -228,7 +228,7 @@ def support_record(
         )
         held_back = ""
         if objection != InformingObjection.NONE:
-            held_back = f" Not told yet: {InformingObjection(objection).label.lower()} to the adult being told."
+            held_back = f" Not told yet: {InformingObjection(objection).held_back}."
         _record(
             actor=actor,
             allegation=allegation,

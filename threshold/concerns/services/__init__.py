@@ -26,7 +26,7 @@ from threshold.concerns.services.patterns import (
 )
 from threshold.concerns.services.share import concern_share
 from threshold.concerns.services.sign_off import awaiting_sign_off, concern_sign_off, may_sign_off
-from threshold.concerns.services.triage import advised_decision, concern_assess, concern_triage, triage_pack
+from threshold.concerns.services.triage import advised_decision, concern_assess, concern_triage
 from threshold.core.errors import ConflictError
 
 __all__ = [
@@ -54,5 +54,4 @@ __all__ = [
     "pattern_review_complete",
     "pattern_review_start",
     "person_leaving_date_record",
-    "triage_pack",
 ]

@@ -50,8 +50,9 @@ def anonymous_intake(*, before: dt.datetime | None = None) -> int:
     Only concerns shared before ``before`` (default: midnight today, London)
     are recorded, so a day's anonymous shares reach the trail together, the
     next day, in one batch whose time says nothing about any one of them.
-    A concern routed past the head is told to those it goes to in the same
-    batch (a named share tells them at once).
+    Each is told in the same batch to those who triage it, and its triage
+    clock starts (``shared_tell_in_transaction``; a named share does both at
+    once).
     Runs as the system job ``anonymous-intake``, in one transaction holding
     the chain's lock, so two runs at once cannot record a concern twice.
     Returns how many concerns it recorded.

@@ -36,7 +36,6 @@ from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
 from threshold.policy import (
     FactsError,
-    Pack,
     assess,
     parse_facts,
 )
@@ -52,11 +51,6 @@ def advised_decision(assessment: Assessment) -> str:
     return Decision.LOW_LEVEL
 
 
-def triage_pack(concern: Concern) -> Pack:
-    """The pack a triage decision on the concern uses: its organisation's, in the version in force today."""
-    return concern.organisation.pack_in_force()
-
-
 def concern_assess(*, concern: Concern, raw_facts: dict[str, Any]) -> tuple[Any, Assessment]:
     """The pack's advice for a concern: the organisation's pack in force on the day of the triage decision.
 
@@ -64,7 +58,7 @@ def concern_assess(*, concern: Concern, raw_facts: dict[str, Any]) -> tuple[Any,
     before a corrected version came into force is triaged with the correction; deadlines still count
     from the day the concern was raised.
     """
-    pack = triage_pack(concern)
+    pack = concern.organisation.pack_in_force()
     try:
         facts = parse_facts({**raw_facts, "reported_on": concern.raised_on.isoformat()})
     except FactsError as error:
