@@ -67,16 +67,25 @@ dev: install
 	SERVER=runserver ./scripts/demo.sh
 
 ## test: every test, browser journeys included (on PostgreSQL when DATABASE_URL is set), with branch coverage
-## of threshold/ that fails under COVERAGE_FLOOR. PYTEST_ARGS adds to pytest's arguments (.ci/run uses it).
+## of threshold/ (SlipCover, ADR 0047) that fails under COVERAGE_FLOOR. PYTEST_ARGS adds to pytest's arguments
+## (.ci/run uses it); COVERAGE=no runs without coverage (CI's PostgreSQL pass).
 COVERAGE_FLOOR ?= 90
+COVERAGE ?= yes
+COVERAGE_DATA := .coverage.json
 PYTEST_ARGS ?=
 # Three workers on two cores: a worker waiting on a journey's browser or server leaves a core to the others.
 # Work stealing: the long tests (migrations, PDFs, journeys) do not leave one worker finishing alone.
 WORKERS ?= -n 3 --dist worksteal
+# SlipCover reads [tool.slipcover] in pyproject.toml (branches, threshold/) and measures each xdist worker.
+# It warns, before pytest starts, that it cannot measure branches in test files, which it is not asked to measure.
+TEST_RUNNER := $(if $(filter no,$(COVERAGE)),$(PY) -m pytest,PYTHONWARNINGS="ignore:Unable to activate pytest branch coverage" \
+	$(PY) -m slipcover --json --out $(COVERAGE_DATA) -m pytest)
 test: install
 	@test -x "$(CHROMIUM)" || ./scripts/debian_packages.sh chromium
 	@test -x "$(CHROMIUM)" || { echo "The browser tests need Debian's chromium at $(CHROMIUM) (or set CHROMIUM=/path/to/chromium)."; exit 1; }
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(WORKERS) -q --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
+	@rm -f $(COVERAGE_DATA)
+	CHROMIUM=$(CHROMIUM) $(TEST_RUNNER) $(WORKERS) -q $(PYTEST_ARGS)
+	$(if $(filter no,$(COVERAGE)),,$(PY) scripts/coverage_floor.py $(COVERAGE_DATA) --floor $(COVERAGE_FLOOR))
 
 ## test-fast: every test except the browser journeys, without coverage.
 test-fast: install

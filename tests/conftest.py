@@ -37,9 +37,6 @@ set_hypothesis_home_dir(database_cache.USER_CACHE / "hypothesis")
 hypothesis_settings.register_profile("threshold", database=None)
 hypothesis_settings.load_profile("threshold")
 
-# Tests marked ``untraced`` run with coverage's tracing paused (tests/untraced.py).
-pytest_plugins = ["tests.untraced"]
-
 
 # Where the SQLite test database lives: in memory-backed files where the system has them (Linux's /dev/shm).
 # A commit there skips the disk's fsync, which made a disk-backed test database about a quarter slower.

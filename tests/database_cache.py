@@ -15,7 +15,7 @@ On PostgreSQL the migrated database is kept on the server as a template database
 is made. Drop it to make the next run migrate afresh.
 
 When there is none yet (a fresh machine, as every CI run is, or new migrations), the first worker to need it
-migrates one in a process of its own, without coverage's tracing, while the others wait on a lock
+migrates one in a process of its own, not measured by coverage, while the others wait on a lock
 (``migrated_copy``, ``postgres_template_ready``); then every worker copies it. Before, each of the three workers
 migrated its own at once: 44 seconds of each worker's first test on two cores under coverage, now about 21.
 """
@@ -138,7 +138,7 @@ def _migrate(database_url: str) -> None:
     ``--run-syncdb``, without the system checks) and ``createcachetable``, under this run's settings, in a process
     of its own.
 
-    Not traced by coverage (pytest-cov does not follow subprocesses): a migration's coverage is what every run
+    Not measured by coverage (a process the run did not start as a worker): a migration's coverage is what every run
     after the first on a machine measures anyway, the kept copy being used.
     """
     environment = {

@@ -20,9 +20,7 @@ from tests.access.routes import PERSONAS
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 
-# Not measured by coverage (``untraced``, tests/untraced.py): this walks every URL for several personas, code
-# the other tests measure, and coverage's tracer made it about 60% slower (README, "Test suite speed").
-pytestmark = [pytest.mark.django_db, pytest.mark.untraced]
+pytestmark = pytest.mark.django_db
 
 EXPECTED = expected()
 ARGS = url_args()

@@ -10,9 +10,7 @@ from tests.access.routes import PERSONAS, is_download, path_for, routes
 from threshold.audit.models import AuditEvent
 from threshold.core.record_ids import decode
 
-# Not measured by coverage (``untraced``, tests/untraced.py): this walks every URL for several personas, code
-# the other tests measure, and coverage's tracer made it about 60% slower (README, "Test suite speed").
-pytestmark = [pytest.mark.django_db, pytest.mark.untraced]
+pytestmark = pytest.mark.django_db
 
 EXPECTED = expected()
 ROUTES = routes()

@@ -19,6 +19,9 @@ from threshold.access import guard
 from threshold.access.guard import GuardedQuerySet, UnscopedQueryError
 from threshold.accounts.models import Organisation
 from threshold.concerns.models import Concern
+from threshold.core.names import record_keys
+from threshold.demo import world
+from threshold.people.models import Person, PersonKey
 
 PLANTED = """
 from jinja2 import Environment
@@ -161,3 +164,22 @@ def test_the_guard_and_the_lint_protect_the_same_apps() -> None:
     finally:
         sys.path.remove(scripts)
     assert lint_access_index.PROTECTED_APPS == guard.PROTECTED_APPS
+
+
+def test_a_models_own_save_stays_trusted_when_its_code_object_is_replaced(
+    demo_world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given Person.save running as a copy of its code, as under the suite's coverage (SlipCover swaps each
+    # function's code for an instrumented copy: ADR 0047)
+    original = Person.save.__code__
+    copy = original.replace()
+    assert copy is not original
+    monkeypatch.setattr(Person.save, "__code__", copy)
+    northshire = Organisation.objects.get(name=world.NORTHSHIRE)
+    person = Person.objects.create(organisation=northshire, full_name="Someone Else")
+    # When the person is renamed: their save removes their clearances and keys, guarded queries
+    person.full_name = "Another Name"
+    person.save()
+    # Then the guard trusts the model's own save, as it does the original code, and the keys follow the name
+    keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
+    assert keys == record_keys(name="Another Name", email=person.email)

@@ -21,9 +21,7 @@ from tests.access.expected_access import expected
 from tests.access.routes import PERSONAS, is_download, path_for, routes
 from threshold.people.models import Person, PersonKind
 
-# Not measured by coverage (``untraced``, tests/untraced.py): this walks every URL for several personas, code
-# the other tests measure, and coverage's tracer made it about 60% slower (README, "Test suite speed").
-pytestmark = [pytest.mark.django_db, pytest.mark.untraced]
+pytestmark = pytest.mark.django_db
 
 EXPECTED = expected()
 # Pages about one contact, case, concern or allegation: their titles carry its reference.

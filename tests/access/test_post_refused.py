@@ -19,9 +19,7 @@ import pytest
 from tests.access.routes import path_for, routes
 from threshold.audit.models import AuditEvent
 
-# Not measured by coverage (``untraced``, tests/untraced.py): this walks every URL for several personas, code
-# the other tests measure, and coverage's tracer made it about 60% slower (README, "Test suite speed").
-pytestmark = [pytest.mark.django_db, pytest.mark.untraced]
+pytestmark = pytest.mark.django_db
 
 POSTERS = ("ada", "pat", "cara", "sid", "olu", "tom")
 ROUTES = routes()

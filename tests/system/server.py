@@ -6,10 +6,9 @@ its document store, and writing mail as files the journeys read back
 (``Server.sent_emails``). What the tests commit the server sees; what a test
 changes in its own process (settings, mocks, the locmem outbox) it does not.
 
-When the test process measures coverage, the server does too: coverage.py
-starts in the gunicorn process from the test process's configuration, follows
-the fork into each gunicorn worker, and writes its data beside the test
-process's, where pytest-cov combines it.
+When the run measures coverage, the server does too: it runs gunicorn through
+``tests/system/covered_server.py``, which measures gunicorn's workers and
+writes their data where the run's report counts it.
 """
 
 from __future__ import annotations
@@ -26,6 +25,8 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+
+from tests.system import covered_server
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # Two sync workers: the browser asks for a page's styles, scripts and images at once.
@@ -82,25 +83,6 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _coverage_environment() -> dict[str, str]:
-    """Coverage's configuration for the server when this process measures coverage, else nothing."""
-    try:
-        import coverage
-    except ImportError:
-        return {}
-    current = coverage.Coverage.current()
-    if current is None:
-        return {}
-    config = current.config
-    config.data_file = os.path.abspath(config.data_file)  # the server runs from the repository, not from here
-    patch = list(config.patch)
-    config.patch = [*patch, *(name for name in ("fork", "_exit") if name not in patch)]
-    try:
-        return {"COVERAGE_PROCESS_CONFIG": config.serialize()}
-    finally:
-        config.patch = patch
-
-
 def start_server(*, database: str, document_root: Path, folder: Path) -> Server:
     """Start gunicorn on a free port serving ``database``, and wait until ``/health/`` answers."""
     outbox = folder / "outbox"
@@ -113,13 +95,14 @@ def start_server(*, database: str, document_root: Path, folder: Path) -> Server:
         "THRESHOLD_TEST_SERVER_DATABASE": database,
         "THRESHOLD_TEST_SERVER_DOCUMENTS": str(document_root),
         "THRESHOLD_TEST_SERVER_OUTBOX": str(outbox),
-        **_coverage_environment(),
+        covered_server.WORKER: os.environ.get("PYTEST_XDIST_WORKER", ""),
     }
     environment.pop("PYTEST_XDIST_WORKER", None)
+    measured = bool(environment.get(covered_server.FOLDER))  # the run measures coverage in xdist workers
     command = [
         sys.executable,
         "-m",
-        "gunicorn",
+        "tests.system.covered_server" if measured else "gunicorn",
         "--config",
         str(REPOSITORY / "gunicorn.conf.py"),
         "--bind",

@@ -86,6 +86,10 @@ _TRUSTED, _TEST, _SERVING, _OTHER = "trusted", "test", "serving", "other"
 # The entry holds the code object, so its id cannot be reused while cached.
 _verdicts: dict[int, tuple[CodeType, tuple[str, str]]] = {}
 _WRITES = ("save", "delete")  # a protected model's own save() and delete() keep its derived rows in step
+# Those methods, by where their source is (file, qualified name, first line), not by code object: a function's
+# code object can be replaced while it runs (the test suite's coverage, SlipCover, swaps in instrumented code
+# and back, ADR 0047), and the method stays the method it was.
+_trusted_writes: dict[tuple[str, str, int], str] = {}
 
 Q = TypeVar("Q", bound=QuerySet[Any])
 
@@ -100,7 +104,8 @@ def _classify(frame: FrameType) -> tuple[str, str]:
     cached = _verdicts.get(id(code))
     if cached is not None and cached[0] is code:
         return cached[1]
-    verdict = _verdict(frame.f_globals.get("__name__"), code.co_filename)
+    written = _trusted_writes.get((code.co_filename, code.co_qualname, code.co_firstlineno))
+    verdict = (_TRUSTED, written) if written else _verdict(frame.f_globals.get("__name__"), code.co_filename)
     _verdicts[id(code)] = (code, verdict)
     return verdict
 
@@ -312,7 +317,8 @@ def install() -> None:
                     method = vars(cls).get(name) if cls.__module__.startswith("threshold.") else None
                     if method is not None and hasattr(method, "__code__"):
                         code = method.__code__
-                        _verdicts[id(code)] = (code, (_TRUSTED, f"{cls.__module__}.{cls.__name__}.{name}"))
+                        where = (code.co_filename, code.co_qualname, code.co_firstlineno)
+                        _trusted_writes[where] = f"{cls.__module__}.{cls.__name__}.{name}"
             for manager in model._meta.managers:
                 if not getattr(manager, "_threshold_guarded", False):
                     manager.__class__ = _guarded_manager_class(type(manager))
