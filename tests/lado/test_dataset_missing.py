@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from tests.lado.nursery import accept_employers_outcome, not_known_reasons, open_nursery_case
 from threshold.lado.models import Case, CaseStatus
+from threshold.lado.selectors import standing_decision
+from threshold.lado.services.case_agencies import case_record_investigation
 from threshold.lado.services.cases import case_update_dataset
 from threshold.lado.services.conclusion import case_conclude
-from threshold.lado.services.dataset_missing import missing_at_conclusion, missing_items
+from threshold.lado.services.dataset_missing import missing_at_conclusion, missing_errors, missing_items
 
 TODAY = timezone.localdate()
 
@@ -129,3 +131,58 @@ def test_lara_concludes_with_a_reason_for_each_missing_item_and_the_reasons_are_
     assert "Not recorded at conclusion" in page
     label = next(item.label for item in missing_at_conclusion(nursery_case))
     assert f"{label}: Not known".replace("'", "&#39;") in page or f"{label}: Not known" in page
+
+
+# "We would always refer to the police in cases where: 1. There is injury or reported injury (to include minor
+# injury such as a red mark) …" (the protocol). Chris's case was decided on a red mark: the pack required the
+# police referral (``Decision.police_advised``).
+
+
+def test_the_case_page_asks_for_the_police_referral_the_protocol_always_makes(signed_in, chris_case: Case) -> None:
+    decision = standing_decision(chris_case)
+    assert decision is not None
+    assert decision.police_advised
+    assert "police_referral" in _keys(chris_case)
+    page = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
+    assert "The referral to the police, which the protocol always makes for an allegation like this" in page
+    assert reverse("case_record_investigation", args=[chris_case.pk, "criminal"]) in page
+
+
+def test_the_police_referral_stands_for_how_it_was_investigated_until_one_is_recorded(chris_case: Case) -> None:
+    # Asked once: recording the referral to the police records how the allegation was investigated
+    assert "investigation" not in _keys(chris_case)
+
+
+def test_lara_records_the_referral_to_the_police_and_the_list_asks_for_its_outcome_instead(
+    persona, chris_case: Case
+) -> None:
+    case_record_investigation(
+        actor=persona("lara"),
+        case=chris_case,
+        kind="criminal",
+        outcome="ongoing",
+        referred_on=TODAY,
+        reference="DEMO/0001",
+        expected_version=chris_case.version,
+    )
+    chris_case.refresh_from_db()
+    keys = _keys(chris_case)
+    assert "police_referral" not in keys
+    assert "outcome_criminal" in keys
+
+
+def test_a_case_the_pack_did_not_require_the_police_for_is_not_asked_for_a_police_referral(
+    nursery_case: Case,
+) -> None:
+    decision = standing_decision(nursery_case)
+    assert decision is not None
+    assert not decision.police_advised
+    assert "police_referral" not in _keys(nursery_case)
+
+
+def test_conclusion_asks_for_the_police_referral_or_why_none_was_made(chris_case: Case) -> None:
+    asked = {item.key: item for item in missing_at_conclusion(chris_case)}
+    assert "police_referral" in asked
+    errors, kept = missing_errors(list(asked.values()), {"police_referral": "Police consulted by phone: no crime."})
+    assert "missing_police_referral" not in errors
+    assert kept["police_referral"] == "Police consulted by phone: no crime."

@@ -209,9 +209,14 @@ def evaluation_meetings(case: Case) -> list[Meeting]:
     return sorted(meetings, key=lambda meeting: (meeting.held_at, meeting.pk))
 
 
+def standing_decision(case: Case) -> Decision | None:
+    """The case's latest decision, the one that stands (read from ``case.decisions``, prefetched on the page)."""
+    return max(case.decisions.all(), key=_in_order, default=None)
+
+
 def _facts(case: Case) -> dict[str, FactValue]:
     """The facts the LADO decided the case on (for timescales whose ``when`` looks at facts)."""
-    decision = max(case.decisions.all(), key=_in_order, default=None)
+    decision = standing_decision(case)
     if decision is None or not isinstance(decision.facts, dict):
         return {}
     try:

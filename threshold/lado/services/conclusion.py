@@ -31,7 +31,7 @@ from threshold.core.locking import bump_version
 from threshold.core.vocabularies import Outcome
 from threshold.lado.models import BodyReferral, Case, CaseStatus, Conclusion
 from threshold.lado.models.cases import Body
-from threshold.lado.selectors import lado_pack, latest_body_referrals
+from threshold.lado.selectors import lado_pack, latest_body_referrals, standing_decision
 from threshold.lado.services.case_rules import is_early_years
 from threshold.lado.services.closing_rules import closing_errors, closing_rules
 from threshold.lado.services.common import record_case_event, require_case, text
@@ -107,7 +107,7 @@ def referral_advice(case: Case, outcome: str = "", regulated_activity: str = "")
         own["setting_type"] = "early_years"
     if is_teacher(case):
         own["subject_is_teacher"] = True
-    decision = case.decisions.order_by("-recorded_at", "-pk").first()
+    decision = standing_decision(case)
     decided = dict(decision.facts) if decision is not None and isinstance(decision.facts, dict) else {}
     try:
         facts = parse_facts({**decided, **own})

@@ -22,8 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from threshold.lado.models import Case
-from threshold.lado.models.cases import Body, InvestigationKind
-from threshold.lado.selectors import children_in_order, current_investigations, latest_body_referrals
+from threshold.lado.models.cases import Body, Investigation, InvestigationKind
+from threshold.lado.selectors import (
+    children_in_order,
+    current_investigations,
+    latest_body_referrals,
+    standing_decision,
+)
 from threshold.lado.services.case_agencies import ONGOING
 from threshold.lado.services.common import text
 
@@ -111,12 +116,37 @@ def _allegation_items(case: Case) -> list[MissingItem]:
     ]
 
 
+def _police_item(case: Case, investigations: list[Investigation]) -> list[MissingItem]:
+    """The referral to the police, where the decision that stands says the protocol always makes one.
+
+    The protocol: "We would always refer to the police in cases where" (an injury, sexual abuse, battery with
+    aggravating factors, the child's or parent's wishes, the child's additional vulnerability). The decision
+    records that the pack required it (``police_advised``); the referral is the criminal line of investigation,
+    with the date it was referred and, later, what the police decided ("No further action" included).
+    """
+    decision = standing_decision(case)
+    if decision is None or not decision.police_advised:
+        return []
+    if any(row.kind == InvestigationKind.CRIMINAL for row in investigations):
+        return []
+    return [
+        MissingItem(
+            "police_referral",
+            "The referral to the police, which the protocol always makes for an allegation like this",
+            "case_record_investigation",
+            (InvestigationKind.CRIMINAL.value,),
+        )
+    ]
+
+
 def _agency_items(case: Case) -> list[MissingItem]:
     items = []
     if not case.risk_measures.exists():
         items.append(MissingItem("risk", "How the risk was managed", "case_add_risk_measure"))
     investigations = current_investigations(case)
-    if not investigations:
+    police = _police_item(case, investigations)
+    items.extend(police)
+    if not investigations and not police:  # recording the police referral records how it was investigated
         items.append(
             MissingItem(
                 "investigation", "How the allegation was investigated", "case_detail", anchor="dataset-investigations"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from threshold.lado.models import Case
 from threshold.lado.models.cases import RegulatedActivity
+from threshold.lado.selectors import standing_decision
 from threshold.policy.facts import FactValue
 
 REMOVED = "removed_from_regulated_activity"
@@ -48,7 +49,7 @@ def regulated_activity_errors(answer: str) -> dict[str, str]:
 
 def is_teacher(case: Case) -> bool:
     """Whether the adult is a teacher, as recorded: on the contact, or confirmed in the LADO's latest decision."""
-    decision = case.decisions.order_by("-recorded_at", "-pk").first()
+    decision = standing_decision(case)
     if decision is not None and isinstance(decision.facts, dict) and decision.facts.get("subject_is_teacher") is True:
         return True
     return case.contact is not None and case.contact.subject_is_teacher is True
