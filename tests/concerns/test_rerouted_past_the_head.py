@@ -32,10 +32,23 @@ def _reroute(actor: User, concern: Concern) -> None:
 
 
 def _told(user: User, concern: Concern) -> list[Notification]:
-    """What ``user`` was told of the concern after it was shared (when the head, not yet conflicted, was told it
-    waited for triage at her school, as everyone who triages there is)."""
-    told = Notification.objects.filter(recipient=user, reference=concern.reference)
-    return list(told.exclude(key=f"concern:shared:{concern.pk}"))
+    """What ``user`` has been told of the concern, and may still read."""
+    return list(Notification.objects.filter(recipient=user, reference=concern.reference))
+
+
+def test_the_heads_notification_that_the_concern_waits_for_her_triage_is_taken_back_once_rerouted(
+    share, persona
+) -> None:
+    concern = share(persona("tom"))
+    # Shared: Hana (the head) and Dev (a DSL) are told it waits for their triage
+    assert _told(persona("hana"), concern)
+    assert _told(persona("dev"), concern)
+    _reroute(persona("dev"), concern)
+    # Re-routed past them: neither keeps a notification linking to a concern no longer theirs to open
+    assert not _told(persona("hana"), concern)
+    assert not _told(persona("dev"), concern)
+    # while the trust's director is told it has been routed to her
+    assert [row.kind for row in _told(persona("priya"), concern)] == ["concern_routed"]
 
 
 def test_a_decision_awaiting_the_heads_sign_off_is_the_directors_to_sign_off_once_rerouted_past_her(

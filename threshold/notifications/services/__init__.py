@@ -110,6 +110,19 @@ def notify_and_email_in_transaction(
     return made, emails
 
 
+def notifications_withdraw_in_transaction(*, key: str, about: Model) -> int:
+    """Take back what ``key`` told those who may no longer see ``about``; how many notifications went.
+
+    A record can leave the people it was announced to (a concern re-routed past the setting's head and DSLs
+    for a conflict of interest, 13.3): their notification would link to a page that is no longer theirs to
+    open. Emails already sent stay sent; a digest not yet sent no longer counts it. Joins the caller's
+    transaction.
+    """
+    told = Notification.objects.filter(key=key).select_related("recipient")
+    gone = [row.pk for row in told if not fetch.can(row.recipient, "view", about)]
+    return Notification.objects.filter(pk__in=gone).delete()[0] if gone else 0
+
+
 def _immediate_emails(made: list[Notification]) -> list[EmailDelivery]:
     """Decide the immediate email of each new notification whose recipient wants one; sent after commit."""
     wanted = preferences_for([notification.recipient for notification in made])
