@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from threshold.accounts.models import Organisation
 from threshold.demo import world
 from threshold.lado.models import Case, Contact
+from threshold.lado.services.contacts import contact_record
 
 
 @pytest.fixture
@@ -25,3 +29,21 @@ def chris_case(ids: dict[str, int]) -> Case:
 def chris_contact(ids: dict[str, int]) -> Contact:
     """The demo contact (Oakfield's referral) that opened Chris's case."""
     return Contact.objects.get(pk=ids["contact_chris"])
+
+
+@pytest.fixture
+def new_contact(persona, northshire: Organisation) -> Contact:
+    """A phone call Lara has just recorded about a youth club volunteer."""
+    return contact_record(
+        actor=persona("lara"),
+        local_authority=northshire,
+        received_at=timezone.now() - dt.timedelta(hours=2),
+        method="phone",
+        source="employer",
+        referrer_name="Kim Clubmanager",
+        referrer_agency="Northshire Youth Club",
+        adult_name="Robyn Youthleader",
+        adult_date_of_birth=dt.date(1996, 2, 11),
+        employer_name="Northshire Youth Club",
+        summary="The volunteer was seen pushing a young person against a wall.",
+    )

@@ -6,18 +6,24 @@ should be captured: Name, Address, Date of Birth, gender and ethnicity of the ad
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.lado.nursery import accept_employers_outcome, not_known_reasons, open_nursery_case
-from threshold.lado.models import Case, CaseStatus
-from threshold.lado.selectors import standing_decision
+from tests.lado.test_decisions import INJURY
+from threshold.accounts.models import Organisation, User
+from threshold.lado.models import Case, CaseStatus, ConsultationReason, Contact, Decision, Level
+from threshold.lado.selectors import police_required, standing_decision
 from threshold.lado.services.case_agencies import case_record_investigation
 from threshold.lado.services.cases import case_update_dataset
 from threshold.lado.services.conclusion import case_conclude
+from threshold.lado.services.contacts import contact_record
 from threshold.lado.services.dataset_missing import missing_at_conclusion, missing_errors, missing_items
+from threshold.lado.services.decisions import contact_decide, contact_reopen
 
 TODAY = timezone.localdate()
 
@@ -144,7 +150,7 @@ def test_the_case_page_asks_for_the_police_referral_the_protocol_always_makes(si
     assert decision.police_advised
     assert "police_referral" in _keys(chris_case)
     page = signed_in("lara").get(reverse("case_detail", args=[chris_case.pk])).content.decode()
-    assert "The referral to the police, which the protocol always makes for an allegation like this" in page
+    assert "The referral to the police (the protocol always refers an allegation like this)" in page
     assert reverse("case_record_investigation", args=[chris_case.pk, "criminal"]) in page
 
 
@@ -186,3 +192,81 @@ def test_conclusion_asks_for_the_police_referral_or_why_none_was_made(chris_case
     errors, kept = missing_errors(list(asked.values()), {"police_referral": "Police consulted by phone: no crime."})
     assert "missing_police_referral" not in errors
     assert kept["police_referral"] == "Police consulted by phone: no crime."
+
+
+def _consultation_on_an_injury(lara: User, contact: Contact) -> Decision:
+    """Lara decides a contact about an injury is only a consultation (the pack required the police referral)."""
+    decision = contact_decide(
+        actor=lara, contact=contact, facts=INJURY, level=Level.CONSULTATION,
+        override_reason="Spoke to the employer: it was accidental.",
+        consultation_reason=ConsultationReason.values[0], rationale="Accidental contact.",
+        expected_version=contact.version,
+    )  # fmt: skip
+    assert decision.police_advised
+    contact.refresh_from_db()
+    return decision
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["on its own", "for a later contact"])
+def test_a_consultation_reopened_as_a_referral_is_asked_for_the_police_referral_its_facts_required(
+    persona, new_contact: Contact, northshire: Organisation, later: bool
+) -> None:
+    lara = persona("lara")
+    _consultation_on_an_injury(lara, new_contact)
+    prompted = contact_record(
+        actor=lara, local_authority=northshire, received_at=timezone.now(), method="phone", source="parent",
+        referrer_name="A parent", adult_name="Robyn Youthleader", summary="A second report of the same injury.",
+    ) if later else None  # fmt: skip
+    reopened = contact_reopen(
+        actor=lara, contact=new_contact, prompted_by=prompted, level=Level.TIER_1,
+        reason="The child's parent has now reported the injury.", expected_version=new_contact.version,
+    )  # fmt: skip
+    assert reopened.police_advised  # the reopened decision keeps what the pack said on the facts it keeps
+    case = Case.objects.get(decisions=reopened)
+    assert standing_decision(case) == reopened  # not the later contact's decision, which carries no facts
+    assert "police_referral" in _keys(case)
+
+
+def test_a_consultation_reopened_before_the_flag_was_copied_still_asks_for_the_police_referral(
+    persona, new_contact: Contact
+) -> None:
+    lara = persona("lara")
+    _consultation_on_an_injury(lara, new_contact)
+    reopened = contact_reopen(
+        actor=lara, contact=new_contact, prompted_by=None, level=Level.TIER_1,
+        reason="The child's parent has now reported the injury.", expected_version=new_contact.version,
+    )  # fmt: skip
+    # As a reopened decision was written before 2026-12-07: without the flag, over the same facts
+    Decision.objects.filter(pk=reopened.pk).update(police_advised=False)
+    reopened.refresh_from_db()
+    assert police_required(reopened)
+    assert "police_referral" in _keys(Case.objects.get(decisions=reopened))
+
+
+def test_a_case_concluded_before_the_police_referral_was_asked_keeps_the_reasons_it_concluded_with(
+    persona, ids, signed_in
+) -> None:
+    case = open_nursery_case(persona, ids)
+    accept_employers_outcome(persona, case)
+    case.refresh_from_db()
+    reasons = not_known_reasons(case)
+    assert "police_referral" not in reasons
+    case_conclude(
+        actor=persona("lara"), case=case, outcome="unsubstantiated", concluded_on=TODAY,
+        summary="Not enough evidence either way.", lessons="",
+        referrals=[
+            {"body": "dbs", "referred": False, "explanation": "Not removed from regulated activity."},
+            {"body": "ofsted", "referred": False, "explanation": "The nursery notified Ofsted itself."},
+        ],
+        missing_reasons={**reasons, "investigation": "Police consulted by phone: no crime, no referral."},
+        expected_version=case.version,
+    )  # fmt: skip
+    # As a case concluded before the question was asked, on a decision that required the police referral
+    standing = standing_decision(case)
+    assert standing is not None
+    Decision.objects.filter(pk=standing.pk).update(police_advised=True)
+    case.refresh_from_db()
+    assert "police_referral" not in _keys(case)
+    page = html.unescape(signed_in("lara").get(reverse("case_detail", args=[case.pk])).content.decode())
+    assert "How the allegation was investigated: Police consulted by phone" in page
+    assert "The referral to the police" not in page

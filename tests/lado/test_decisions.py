@@ -29,24 +29,6 @@ RISK_OF_HARM = {"works_with_children": True, "behaviour_indicates_risk_of_harm":
 PRACTICE_ISSUE = {"works_with_children": True, "safeguarding_concern": False, "practice_issue_only": True}
 
 
-@pytest.fixture
-def new_contact(persona, northshire: Organisation) -> Contact:
-    """A phone call Lara has just recorded about a youth club volunteer."""
-    return contact_record(
-        actor=persona("lara"),
-        local_authority=northshire,
-        received_at=timezone.now() - dt.timedelta(hours=2),
-        method="phone",
-        source="employer",
-        referrer_name="Kim Clubmanager",
-        referrer_agency="Northshire Youth Club",
-        adult_name="Robyn Youthleader",
-        adult_date_of_birth=dt.date(1996, 2, 11),
-        employer_name="Northshire Youth Club",
-        summary="The volunteer was seen pushing a young person against a wall.",
-    )
-
-
 def test_an_injury_is_advised_tier_1_with_the_police_always_referred(new_contact: Contact) -> None:
     pack, assessment = decision_advice(new_contact, INJURY)
     assert pack.id == "bedford-luton-lado"

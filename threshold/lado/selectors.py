@@ -210,8 +210,27 @@ def evaluation_meetings(case: Case) -> list[Meeting]:
 
 
 def standing_decision(case: Case) -> Decision | None:
-    """The case's latest decision, the one that stands (read from ``case.decisions``, prefetched on the page)."""
-    return max(case.decisions.all(), key=_in_order, default=None)
+    """The decision that stands on the case: its latest that carries the LADO's assessment, else its latest.
+
+    Read from ``case.decisions`` (prefetched on the page). A consultation reopened because a later contact
+    came in records two decisions at once: the reopened one, keeping the consultation's facts and assessment,
+    and one on the later contact that led to it, which carries none; the first is what the case was decided on.
+    """
+    decisions = list(case.decisions.all())
+    assessed = [decision for decision in decisions if decision.facts]
+    return max(assessed or decisions, key=_in_order, default=None)
+
+
+def police_required(decision: Decision) -> bool:
+    """Whether the pack required the referral to the police on the facts ``decision`` stands on.
+
+    A reopened consultation keeps its first decision's facts; until 2026-12-07 the reopened decision did not
+    copy the flag, so a reopened decision also answers with the one it supersedes.
+    """
+    if decision.police_advised:
+        return True
+    earlier = decision.supersedes if decision.supersedes_id is not None else None
+    return earlier is not None and earlier.police_advised and earlier.facts == decision.facts
 
 
 def _facts(case: Case) -> dict[str, FactValue]:

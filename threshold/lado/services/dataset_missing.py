@@ -27,6 +27,7 @@ from threshold.lado.selectors import (
     children_in_order,
     current_investigations,
     latest_body_referrals,
+    police_required,
     standing_decision,
 )
 from threshold.lado.services.case_agencies import ONGOING
@@ -125,14 +126,19 @@ def _police_item(case: Case, investigations: list[Investigation]) -> list[Missin
     with the date it was referred and, later, what the police decided ("No further action" included).
     """
     decision = standing_decision(case)
-    if decision is None or not decision.police_advised:
+    if decision is None or not police_required(decision):
         return []
     if any(row.kind == InvestigationKind.CRIMINAL for row in investigations):
+        return []
+    conclusion = case.conclusions.first()
+    if conclusion is not None and "police_referral" not in conclusion.missing_reasons:
+        # Concluded before the question was asked (a conclusion asks it, or keeps the reason for its absence):
+        # the case keeps the answers it concluded with, "How the allegation was investigated" among them.
         return []
     return [
         MissingItem(
             "police_referral",
-            "The referral to the police, which the protocol always makes for an allegation like this",
+            "The referral to the police (the protocol always refers an allegation like this)",
             "case_record_investigation",
             (InvestigationKind.CRIMINAL.value,),
         )

@@ -293,6 +293,9 @@ def contact_reopen(
             case=case,
             facts=earlier.facts,
             assessment=earlier.assessment,
+            # What the pack said of the police and children's social care on the facts it keeps.
+            police_advised=earlier.police_advised,
+            childrens_social_care_advised=earlier.childrens_social_care_advised,
             recorded_by=actor,
             **stamp,
         )
