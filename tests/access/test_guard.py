@@ -183,3 +183,14 @@ def test_a_models_own_save_stays_trusted_when_its_code_object_is_replaced(
     # Then the guard trusts the model's own save, as it does the original code, and the keys follow the name
     keys = set(PersonKey.objects.filter(person=person).values_list("key", flat=True))
     assert keys == record_keys(name="Another Name", email=person.email)
+
+
+def test_the_guard_survives_the_app_registrys_cache_being_cleared(records: dict[str, int], view: Any) -> None:
+    # Django clears it when a model is registered late or the installed apps change (a test's isolate_apps or
+    # override_settings): each model's managers are then copied afresh from the classes that declare them
+    apps.clear_cache()
+    for label in guard.PROTECTED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            assert isinstance(model._default_manager.all(), GuardedQuerySet), f"{model.__name__} is not guarded"
+    with pytest.raises(UnscopedQueryError):
+        view.run("count")

@@ -7,8 +7,8 @@ that nobody has thought of yet. A leak here is a safeguarding data breach, so
 the rule is also enforced where it cannot be missed: when the query runs.
 
 Every manager of every model of the protected apps (``PROTECTED_APPS``, the
-same list as the lint's) is switched, when the app registry is ready, to one
-that hands out a ``GuardedQuerySet``. Django builds reverse related managers
+same list as the lint's) is switched, when the app registry is ready (and
+again whenever Django remakes them), to one that hands out a ``GuardedQuerySet``. Django builds reverse related managers
 (``organisation.concerns``) from a model's default manager, so they are guarded
 too. Evaluating a guarded queryset (fetching, iterating, ``get``, ``count``,
 ``exists``, ``aggregate``, ``iterator``, ``in_bulk``, ``update``, ``delete``…)
@@ -305,11 +305,32 @@ def _guarded_manager_class(original: type[Manager[Any]]) -> type[Manager[Any]]:
 
 
 def install() -> None:
-    """Guard every manager of every protected model (called once, from ``AccessConfig.ready``)."""
+    """Guard every manager of every protected model (from ``AccessConfig.ready``), and again when they are remade.
+
+    Each model's managers (``_meta.managers``) are copies Django makes from the classes that declare them, and
+    it makes them again whenever the app registry's cache is cleared (a model registered late, the installed
+    apps changed by a test's ``isolate_apps`` or ``override_settings``): the new copies would be plain
+    managers, every protected model unguarded. So clearing the cache guards them again at once.
+    """
     if "mypy_django_plugin" in sys.modules:
         # django-stubs' mypy plugin starts Django in its own process to read the models, and cannot type a
         # manager generated here (``as_manager()`` ones above all). Type checking runs no queries.
         return
+    _guard_managers()
+    if not getattr(apps.clear_cache, "_threshold_guards", False):
+        clear_cache = apps.clear_cache
+
+        def clear_cache_and_guard() -> None:
+            clear_cache()
+            if apps.ready:
+                _guard_managers()
+
+        clear_cache_and_guard._threshold_guards = True  # type: ignore[attr-defined]
+        apps.clear_cache = clear_cache_and_guard  # type: ignore[method-assign]
+
+
+def _guard_managers() -> None:
+    """Trust the protected models' own save and delete, and switch each of their managers to a guarded one."""
     for label in PROTECTED_APPS:
         for model in apps.get_app_config(label).get_models():
             for cls in model.__mro__:
