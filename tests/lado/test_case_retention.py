@@ -11,9 +11,12 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from threshold.lado.models import Case
+from threshold.lado.models import Case, ConsultationReason, Level
 from threshold.lado.selectors import case_retention
+from threshold.lado.services.contacts import contact_record
+from threshold.lado.services.decisions import contact_decide, contact_reopen
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,29 @@ def test_a_partner_who_sees_only_the_summary_is_not_shown_how_long_it_is_kept(si
     assert "Recording data set" not in page  # the summary only
     assert "Keep the record until" not in page
     assert "2048" not in page
+
+
+def test_a_consultation_reopened_for_a_later_contact_is_kept_by_the_facts_it_was_decided_on(
+    persona, new_contact, northshire
+) -> None:
+    # Lara recorded a concern about a sexual interest in children as a consultation; a later contact reopens it
+    lara = persona("lara")
+    contact_decide(
+        actor=lara, contact=new_contact, level=Level.CONSULTATION, expected_version=new_contact.version,
+        facts={"works_with_children": True, "sexual_interest_in_children_concern": True},
+        override_reason="Hearsay at the time.", consultation_reason=ConsultationReason.values[0],
+        rationale="Nothing to act on yet.",
+    )  # fmt: skip
+    new_contact.refresh_from_db()
+    later = contact_record(
+        actor=lara, local_authority=northshire, received_at=timezone.now(), method="phone", source="parent",
+        referrer_name="A parent", adult_name="Robyn Youthleader", summary="A second report.",
+    )  # fmt: skip
+    reopened = contact_reopen(
+        actor=lara, contact=new_contact, prompted_by=later, level=Level.TIER_1,
+        reason="A second report: a pattern is emerging.", expected_version=new_contact.version,
+    )  # fmt: skip
+    case = Case.objects.get(decisions=reopened)
+    # The case keeps the record under the IICSA hold, read from the reopened decision's facts (the later
+    # contact's own decision, recorded in the same moment, carries none)
+    assert case_retention(case).holds

@@ -95,7 +95,8 @@ def case_retention(case: Case) -> RetentionDecision:
         facts["subject_date_of_birth"] = case.adult_date_of_birth.isoformat()
     # What the decision that opened the case answered counts too: the IICSA hold is for "a sexual interest in
     # children" as much as for sexual abuse, and the data set's categories may not say so.
-    decided = case.decisions.order_by("-recorded_at", "-pk").values_list("facts", flat=True).first() or {}
+    standing = standing_decision(case)
+    decided = standing.facts if standing is not None and isinstance(standing.facts, dict) else {}
     categories = sorted({*case.abuse_categories, *(decided.get("abuse_categories") or [])})
     if categories:
         facts["abuse_categories"] = categories
