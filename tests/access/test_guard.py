@@ -186,11 +186,25 @@ def test_a_models_own_save_stays_trusted_when_its_code_object_is_replaced(
 
 
 def test_the_guard_survives_the_app_registrys_cache_being_cleared(records: dict[str, int], view: Any) -> None:
-    # Django clears it when a model is registered late or the installed apps change (a test's isolate_apps or
+    # Django clears it when a model is registered late or the installed apps change (a test's available_apps or
     # override_settings): each model's managers are then copied afresh from the classes that declare them
     apps.clear_cache()
     for label in guard.PROTECTED_APPS:
         for model in apps.get_app_config(label).get_models():
             assert isinstance(model._default_manager.all(), GuardedQuerySet), f"{model.__name__} is not guarded"
+    with pytest.raises(UnscopedQueryError):
+        view.run("count")
+
+
+def test_the_guard_survives_a_test_narrowing_the_installed_apps_and_putting_them_back(
+    records: dict[str, int], view: Any
+) -> None:
+    # A transactional test's available_apps: Django keeps only these apps, then restores the others
+    apps.set_available_apps(["django.contrib.contenttypes", "django.contrib.auth", "threshold.accounts"])
+    try:
+        assert "people" not in apps.app_configs
+    finally:
+        apps.unset_available_apps()
+    assert isinstance(Person.objects.all(), GuardedQuerySet)
     with pytest.raises(UnscopedQueryError):
         view.run("count")

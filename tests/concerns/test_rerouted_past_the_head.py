@@ -18,7 +18,8 @@ from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.concerns import services
 from threshold.concerns.models import Concern, HeadSignOff
-from threshold.notifications.models import Notification
+from threshold.concerns.services.deadlines import TRIAGE
+from threshold.notifications.models import DeliveryStatus, EmailDelivery, Notification
 from threshold.timescales.models import Deadline
 
 pytestmark = pytest.mark.django_db
@@ -79,4 +80,23 @@ def test_hr_advice_on_a_concern_rerouted_past_the_head_who_shared_it_is_not_anno
     concern.refresh_from_db()
     services.concern_hr_advise(actor=persona("henry"), concern=concern, advice="A conversation and a note.")
     assert not Notification.objects.filter(recipient=persona("hana"), key__startswith="hr:advice-given").exists()
+    assert not _told(persona("hana"), concern)
+
+
+def test_an_email_to_the_head_waiting_to_be_sent_again_is_not_sent_once_rerouted_past_her(share, persona) -> None:
+    concern = share(persona("tom"))
+    emails = EmailDelivery.objects.filter(recipient=persona("hana"), key=f"concern:shared:{concern.pk}")
+    assert emails.exists()  # Hana is emailed at once, as her role is by default
+    # The mail server was down when it was shared: the email waits for the next pass
+    emails.update(status=DeliveryStatus.FAILED, attempts=1)
+    _reroute(persona("dev"), concern)
+    assert not emails.exists()
+
+
+def test_the_heads_missed_triage_deadline_notification_is_taken_back_once_rerouted(share, persona) -> None:
+    concern = share(persona("tom"))
+    row = Deadline.objects.get(concern=concern, kind=TRIAGE)
+    run(row.due_on + dt.timedelta(days=1))  # the reminder pass tells the head it was missed
+    assert "deadline_missed" in {notification.kind for notification in _told(persona("hana"), concern)}
+    _reroute(persona("dev"), concern)
     assert not _told(persona("hana"), concern)

@@ -270,3 +270,10 @@ def test_a_case_concluded_before_the_police_referral_was_asked_keeps_the_reasons
     page = html.unescape(signed_in("lara").get(reverse("case_detail", args=[case.pk])).content.decode())
     assert "How the allegation was investigated: Police consulted by phone" in page
     assert "The referral to the police" not in page
+
+
+def test_an_import_re_run_that_says_the_police_were_not_involved_is_not_asked_for_a_police_referral() -> None:
+    # An import's re-run supersedes the log's earlier answer with what the log says now, and assesses nothing
+    earlier = Decision(level=Level.CONSULTATION, police_advised=True, facts={})
+    now = Decision(level=Level.TIER_1, police_advised=False, facts={}, supersedes=earlier)
+    assert not police_required(now)

@@ -309,7 +309,7 @@ def install() -> None:
 
     Each model's managers (``_meta.managers``) are copies Django makes from the classes that declare them, and
     it makes them again whenever the app registry's cache is cleared (a model registered late, the installed
-    apps changed by a test's ``isolate_apps`` or ``override_settings``): the new copies would be plain
+    apps changed by a test's ``available_apps`` or ``override_settings``): the new copies would be plain
     managers, every protected model unguarded. So clearing the cache guards them again at once.
     """
     if "mypy_django_plugin" in sys.modules:
@@ -330,8 +330,14 @@ def install() -> None:
 
 
 def _guard_managers() -> None:
-    """Trust the protected models' own save and delete, and switch each of their managers to a guarded one."""
+    """Trust the protected models' own save and delete, and switch each of their managers to a guarded one.
+
+    Only the installed apps: a test narrowing them (``available_apps``, ``override_settings``) has Django remake
+    the managers of those it keeps, and of the others when it puts them back.
+    """
     for label in PROTECTED_APPS:
+        if label not in apps.app_configs:
+            continue
         for model in apps.get_app_config(label).get_models():
             for cls in model.__mro__:
                 for name in _WRITES:

@@ -54,6 +54,7 @@ from threshold.lado.models import (
     Decision,
     DelayReview,
     Investigation,
+    Level,
 )
 from threshold.lado.models.meetings import Meeting, MeetingKind
 from threshold.people.subjects import exclude_possible_subjects, users_not_about
@@ -211,27 +212,38 @@ def evaluation_meetings(case: Case) -> list[Meeting]:
 
 
 def standing_decision(case: Case) -> Decision | None:
-    """The decision that stands on the case: its latest that carries the LADO's assessment, else its latest.
+    """The decision that stands on the case: its latest, leaving out a decision that only led to reopening.
 
     Read from ``case.decisions`` (prefetched on the page). A consultation reopened because a later contact
-    came in records two decisions at once: the reopened one, keeping the consultation's facts and assessment,
-    and one on the later contact that led to it, which carries none; the first is what the case was decided on.
+    came in records two decisions at once: the reopened one (keeping the consultation's facts, assessment and
+    advice) and one on the later contact that led to it ("Led to reopening …", named by the first's
+    ``prompted_by``), which assesses nothing; the first is what the case was decided on.
     """
     decisions = list(case.decisions.all())
-    assessed = [decision for decision in decisions if decision.facts]
-    return max(assessed or decisions, key=_in_order, default=None)
+    prompting = {decision.prompted_by_id for decision in decisions if decision.prompted_by_id is not None}
+    own = [decision for decision in decisions if decision.contact_id not in prompting]
+    return max(own or decisions, key=_in_order, default=None)
 
 
 def police_required(decision: Decision) -> bool:
     """Whether the pack required the referral to the police on the facts ``decision`` stands on.
 
-    A reopened consultation keeps its first decision's facts; until 2026-12-07 the reopened decision did not
-    copy the flag, so a reopened decision also answers with the one it supersedes.
+    A consultation reopened as a referral keeps its first decision's facts; until 2026-12-07 the reopened
+    decision did not copy the flag, so such a decision also answers with the consultation it supersedes. Only
+    then: an import's re-run also supersedes a decision, with what the log says now (``police_advised`` from
+    its "Police involved" column, and no facts), and the row it supersedes says nothing of it.
     """
     if decision.police_advised:
         return True
     earlier = decision.supersedes if decision.supersedes_id is not None else None
-    return earlier is not None and earlier.police_advised and earlier.facts == decision.facts
+    return bool(
+        earlier is not None
+        and earlier.level == Level.CONSULTATION
+        and decision.level != Level.CONSULTATION
+        and decision.facts
+        and earlier.facts == decision.facts
+        and earlier.police_advised
+    )
 
 
 def _facts(case: Case) -> dict[str, FactValue]:

@@ -13,7 +13,7 @@ from threshold.concerns import recipients, selectors
 from threshold.concerns.models import Concern, ConcernDetails, ConcernStatus, Routing, SignOffKind
 from threshold.concerns.services.common import routing_of
 from threshold.concerns.services.deadlines import concern_deadlines_sync, concern_sign_off_deadline_sync
-from threshold.concerns.services.share import routed_recipients_tell_in_transaction, shared_key
+from threshold.concerns.services.share import routed_recipients_tell_in_transaction
 from threshold.concerns.services.sign_off import awaiting_sign_off, closable_problem, sign_off_request_in_transaction
 from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
@@ -127,8 +127,8 @@ def concern_reroute(
             actor=actor,
         )
         routed_recipients_tell_in_transaction(concern=current, actor=actor)
-        # "Shared with your setting, to triage" no longer holds for the handlers it is now kept from.
-        notifications_withdraw_in_transaction(key=shared_key(current), about=current)
+        # What the setting's handlers were told of it (it waits for their triage, its deadline) is no longer theirs.
+        notifications_withdraw_in_transaction(reference=current.reference, about=current)
         # A decision still waiting for the head's sign-off is now the trust's (or governance's) to answer and be
         # reminded of: the head it is kept from must not stay the owner of its deadline.
         concern_sign_off_deadline_sync(current)

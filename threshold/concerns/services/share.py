@@ -45,11 +45,6 @@ def _member_meant(*, organisation: Organisation, name: str, confirmation: str) -
     )
 
 
-def shared_key(concern: Concern) -> str:
-    """The key of the notification telling a setting's handlers a new concern waits for their triage."""
-    return f"concern:shared:{concern.pk}"
-
-
 def shared_tell_in_transaction(*, concern: Concern, actor: User | None) -> None:
     """Tell those who will triage a new concern that it is waiting for them, and start its triage clock.
 
@@ -68,7 +63,7 @@ def shared_tell_in_transaction(*, concern: Concern, actor: User | None) -> None:
         recipients=[user for user in recipients.handlers(concern) if actor is None or user.pk != actor.pk],
         kind=NotificationKind.CONCERN_SHARED,
         text=f"A concern has been shared with your setting, to triage: concern {concern.reference}.",
-        key=shared_key(concern),
+        key=f"concern:shared:{concern.pk}",
         url=reverse("concern_triage", args=[concern.pk]),
         reference=concern.reference,
         subject=concern.subject,

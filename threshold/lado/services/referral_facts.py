@@ -48,7 +48,7 @@ def regulated_activity_errors(answer: str) -> dict[str, str]:
 
 
 def is_teacher(case: Case) -> bool:
-    """Whether the adult is a teacher, as recorded: on the contact, or confirmed in the LADO's latest decision."""
+    """Whether the adult is a teacher, as recorded: on the contact, or confirmed in the LADO's decision that stands."""
     decision = standing_decision(case)
     if decision is not None and isinstance(decision.facts, dict) and decision.facts.get("subject_is_teacher") is True:
         return True

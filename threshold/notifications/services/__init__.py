@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from threshold.access import fetch
@@ -25,7 +25,7 @@ from threshold.access.fetch import visible_notifications
 from threshold.accounts.models import User
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
-from threshold.notifications.models import EmailDelivery, Notification
+from threshold.notifications.models import DeliveryStatus, EmailDelivery, Notification
 from threshold.notifications.preferences import preferences_for
 from threshold.notifications.services.delivery import (
     IMMEDIATE_KINDS,
@@ -110,17 +110,24 @@ def notify_and_email_in_transaction(
     return made, emails
 
 
-def notifications_withdraw_in_transaction(*, key: str, about: Model) -> int:
-    """Take back what ``key`` told those who may no longer see ``about``; how many notifications went.
+def notifications_withdraw_in_transaction(*, reference: str, about: Model) -> int:
+    """Take back what was said of ``about`` (by its reference) to those who may no longer see it; how many went.
 
     A record can leave the people it was announced to (a concern re-routed past the setting's head and DSLs
-    for a conflict of interest, 13.3): their notification would link to a page that is no longer theirs to
-    open. Emails already sent stay sent; a digest not yet sent no longer counts it. Joins the caller's
-    transaction.
+    for a conflict of interest, 13.3): their notifications (it waits for their triage, its deadline was
+    missed) would link to a page that is no longer theirs to open, and an email not yet sent (queued, or
+    failed and waiting for the next pass) would still go. Both go; an email already sent, or being sent, stays;
+    a digest not yet sent no longer counts them. Joins the caller's transaction.
     """
-    told = Notification.objects.filter(key=key).select_related("recipient")
-    gone = [row.pk for row in told if not fetch.can(row.recipient, "view", about)]
-    return Notification.objects.filter(pk__in=gone).delete()[0] if gone else 0
+    told = Notification.objects.filter(reference=reference).select_related("recipient")
+    gone = [row for row in told if not fetch.can(row.recipient, "view", about)]
+    if not gone:
+        return 0
+    unsent = Q()
+    for row in gone:
+        unsent |= Q(recipient_id=row.recipient_id, key=row.key)
+    EmailDelivery.objects.filter(unsent, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED]).delete()
+    return Notification.objects.filter(pk__in=[row.pk for row in gone]).delete()[0]
 
 
 def _immediate_emails(made: list[Notification]) -> list[EmailDelivery]:
