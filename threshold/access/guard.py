@@ -8,7 +8,8 @@ the rule is also enforced where it cannot be missed: when the query runs.
 
 Every manager of every model of the protected apps (``PROTECTED_APPS``, the
 same list as the lint's) is switched, when the app registry is ready (and
-again whenever Django remakes them), to one that hands out a ``GuardedQuerySet``. Django builds reverse related managers
+again whenever Django remakes them), to one that hands out a
+``GuardedQuerySet``. Django builds reverse related managers
 (``organisation.concerns``) from a model's default manager, so they are guarded
 too. Evaluating a guarded queryset (fetching, iterating, ``get``, ``count``,
 ``exists``, ``aggregate``, ``iterator``, ``in_bulk``, ``update``, ``delete``…)

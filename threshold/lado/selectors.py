@@ -229,9 +229,9 @@ def police_required(decision: Decision) -> bool:
     """Whether the pack required the referral to the police on the facts ``decision`` stands on.
 
     A consultation reopened as a referral keeps its first decision's facts; until 2026-12-07 the reopened
-    decision did not copy the flag, so such a decision also answers with the consultation it supersedes. Only
-    then: an import's re-run also supersedes a decision, with what the log says now (``police_advised`` from
-    its "Police involved" column, and no facts), and the row it supersedes says nothing of it.
+    decision did not copy the flag, so such a decision also answers with the consultation it supersedes. Not
+    any superseded row: an import's re-run supersedes a decision too, with what the log says now
+    (``police_advised`` from its "Police involved" column, and no facts), and what it replaced no longer counts.
     """
     if decision.police_advised:
         return True
