@@ -1,7 +1,7 @@
 """The pack's advice on an allegation as it stands, and its resolution targets (policy 6.4).
 
 Starts from an allegation the caller fetched through ``threshold.access``. The advice is the engine's
-answer on the allegation's facts (``services.common.checked_facts``): the answers given at triage, then
+answer on the allegation's facts (``threshold.allegations.facts.checked_facts``): the answers given at triage, then
 what the allegation records (employment, the day the adult left, an interim prohibition order) and, once
 the LADO referral is made, its categories of abuse and incident date. So the tier and the "consider
 suspension / police / children's social care / Ofsted" advice show from the moment the allegation opens,
@@ -20,19 +20,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from threshold.allegations.checklist import pack_for
+from threshold.allegations.facts import checked_facts, triage_of
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord
-from threshold.allegations.services.common import checked_facts, pack_for, triage_of
 from threshold.core.querysets import last_recorded
 from threshold.policy import HARM_THRESHOLD_FACTS, assess
-from threshold.policy.clocks import Clock, clock, timescales_at_level
+from threshold.policy.clocks import RESOLUTION_TARGETS, Clock, clock, timescales_at_level
 from threshold.policy.results import Assessment
-
-# The pack timescales of policy 6.4 ("these targets should be achieved in all but truly exceptional cases").
-RESOLUTION_TARGETS = (
-    "resolve-target-one-month",
-    "resolve-target-three-months",
-    "resolve-target-twelve-months",
-)
 
 
 @dataclass(frozen=True)

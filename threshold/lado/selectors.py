@@ -66,7 +66,7 @@ from threshold.policy import (
     decide_retention,
     parse_facts,
 )
-from threshold.policy.clocks import Clock, clock, delay_review_due, timescales_at_level
+from threshold.policy.clocks import RESOLUTION_TARGETS, Clock, clock, delay_review_due, timescales_at_level
 from threshold.policy.engine import due_date
 from threshold.policy.facts import FactValue
 from threshold.policy.results import RetentionDecision
@@ -157,9 +157,7 @@ THREE_MONTHS = "resolve-target-three-months"
 CASE_TIMESCALES = {
     INITIAL_DECISION: ("Initial decision", "decision"),
     EVALUATION_MEETING: ("Evaluation meeting", "evaluation meeting"),
-    "resolve-target-one-month": ("Resolved within one month", "conclusion"),
-    THREE_MONTHS: ("Resolved within three months", "conclusion"),
-    "resolve-target-twelve-months": ("Resolved within twelve months", "conclusion"),
+    **{target: (name, "conclusion") for target, name in RESOLUTION_TARGETS.items()},
 }
 
 

@@ -26,6 +26,17 @@ from .engine import counting, due_date
 from .facts import FactValue
 from .pack import Pack, Timescale
 
+# The resolution targets both sides keep ("these targets should be achieved in all but truly exceptional
+# cases", the trust's policy 6.4; the LADO protocol's one-, three- and twelve-month targets), by their pack id,
+# with the short name work lists and reminders give them: a target, not a step, so it says what was hoped for.
+RESOLUTION_TARGETS = MappingProxyType(
+    {
+        "resolve-target-one-month": "Resolved within one month",
+        "resolve-target-three-months": "Resolved within three months",
+        "resolve-target-twelve-months": "Resolved within twelve months",
+    }
+)
+
 
 class ClockState(StrEnum):
     """Where a clock stands on a given day."""

@@ -11,6 +11,7 @@ The services are split by part of the policy; every name is importable from
 
 from __future__ import annotations
 
+from threshold.allegations.facts import allegation_facts, checked_facts
 from threshold.allegations.services.agency import (
     REPLY_PARTS,
     agency_hr_manager_record,
@@ -26,9 +27,7 @@ from threshold.allegations.services.allegation import (
 )
 from threshold.allegations.services.common import (
     MANAGING_ROLES,
-    allegation_facts,
     case_manager_candidates,
-    checked_facts,
     investigation_paused,
     pack_for,
     require_change,

@@ -17,14 +17,9 @@ from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.facts import concern_part, incident_date
 from threshold.allegations.models import Allegation, Employment
-from threshold.allegations.services.common import (
-    _record,
-    case_manager_candidates,
-    concern_part,
-    incident_date,
-    require_change,
-)
+from threshold.allegations.services.common import _record, case_manager_candidates, require_change
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record

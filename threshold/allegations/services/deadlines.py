@@ -17,6 +17,9 @@ on calls it at the end of its transaction.
 - The DBS and TRA referrals the pack advised on at the outcome.
 - The lessons-learned review after an investigated case (section 11; ``threshold.allegations.duties``).
 - The record kept on the confidential file after an outcome other than malicious or false (section 8).
+- The 1, 3 and 12-month resolution targets of policy 6.4 at the advised level (``advice.resolution_targets``,
+  the calculator the allegation page shows them with), met by the outcome. They are targets, not steps: an
+  allegation concluded without an outcome row (never in practice) stops them rather than leaving them open.
 
 The owner is the allegation's case manager. Labels carry no personal data: they go into emails.
 Only the kinds in ``ALLEGATION_KINDS`` are touched: other clocks on the allegation (the LADO's
@@ -31,6 +34,7 @@ from dataclasses import replace
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.allegations.advice import allegation_advice, resolution_targets
 from threshold.allegations.checklist import (
     HEARING,
     PAUSED_STEPS,
@@ -55,6 +59,7 @@ from threshold.allegations.duties import (
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
 from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
+from threshold.policy.clocks import RESOLUTION_TARGETS, ClockState
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
 
@@ -80,6 +85,7 @@ ALLEGATION_KINDS = (
     LESSONS_REVIEW,
     FILE_RECORD,
     ADULT_INFORMED,
+    *RESOLUTION_TARGETS,
     *(not_recorded_kind(step) for step in Step.values),
 )
 # What each clock is called in work lists and reminders: no name, nothing about the allegation.
@@ -97,7 +103,9 @@ LABELS = {
     LESSONS_REVIEW: LESSONS_LABEL,
     FILE_RECORD: FILE_RECORD_LABEL,
     ADULT_INFORMED: ADULT_INFORMED_LABEL,
+    **RESOLUTION_TARGETS,
 }
+TARGET_NOT_MET = "The allegation concluded without an outcome recorded"
 NOT_RECORDED_SOURCE = "Section 6: each of the case manager's steps is recorded, or why it was not needed"
 PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."
 
@@ -140,8 +148,36 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     specs.extend(_duty_spec(LESSONS_REVIEW, lessons_due(allegation), owner, LESSONS_SOURCE))
     specs.extend(_duty_spec(FILE_RECORD, file_record_due(allegation), owner, FILE_RECORD_SOURCE))
     specs.extend(_adult_informed_specs(allegation, items, owner))
+    specs.extend(_target_specs(allegation, outcome, owner))
     if allegation.imported and allegation.status == AllegationStatus.CONCLUDED:
         specs = missed_before_import(specs, IMPORTED_NOT_DONE)
+    return specs
+
+
+def _target_specs(allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None) -> list[DeadlineSpec]:
+    """Policy 6.4's resolution targets at the advised level, as the allegation page shows them.
+
+    None until a harm-threshold question is answered for the allegation (a tier worked out from nothing is not
+    advice, so the page shows no targets either). Met on the outcome's conclusion date, late or not.
+    """
+    advice = allegation_advice(allegation, outcome=outcome)
+    if not advice.answered:
+        return []
+    specs = []
+    for target in resolution_targets(allegation, advice.assessment):
+        base = DeadlineSpec(
+            kind=target.id,
+            label=LABELS[target.id],
+            due_on=target.due,
+            owner=owner,
+            source=target.description[:300],
+        )
+        if target.done_on is not None:
+            specs.append(replace(base, state=DeadlineState.MET, met_on=target.done_on))
+        elif target.state is ClockState.NOT_MET:
+            specs.append(replace(base, state=DeadlineState.STOPPED, reason=TARGET_NOT_MET))
+        else:
+            specs.append(base)
     return specs
 
 

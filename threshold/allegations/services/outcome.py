@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.allegations.facts import checked_facts
 from threshold.allegations.models import (
     Allegation,
     AllegationStatus,
@@ -20,7 +21,7 @@ from threshold.allegations.models import (
     ReferralFollowUp,
     Step,
 )
-from threshold.allegations.services.common import _record, _required, _text, checked_facts, pack_for, require_change
+from threshold.allegations.services.common import _record, _required, _text, pack_for, require_change
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.allegations.services.hr import hr_tell_in_transaction
 from threshold.audit.context import AuditContext

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
+from threshold.allegations.facts import checked_facts, concern_part_of
 from threshold.allegations.models import (
     Allegation,
     AllegationStatus,
@@ -20,15 +21,7 @@ from threshold.allegations.models import (
     Step,
     StepRecord,
 )
-from threshold.allegations.services.common import (
-    _concern_part,
-    _record,
-    _required,
-    _text,
-    checked_facts,
-    pack_for,
-    require_change,
-)
+from threshold.allegations.services.common import _record, _required, _text, pack_for, require_change
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.allegations.services.hr import hr_tell_in_transaction
 from threshold.audit.context import AuditContext
@@ -66,8 +59,8 @@ def referral_initial(*, actor: User, allegation: Allegation) -> dict[str, Any]:
         initial["abuse_categories"] = list(latest.abuse_categories)
         return initial
     concern = allegation.concern
-    details = _concern_part(allegation, "details")
-    triage = _concern_part(allegation, "triage")
+    details = concern_part_of(allegation, "details")
+    triage = concern_part_of(allegation, "triage")
     triage_facts = triage.facts if triage is not None and isinstance(triage.facts, dict) else {}
     return {
         "came_to_light": details.how_arose if details is not None and details.how_arose in CameToLight.values else "",

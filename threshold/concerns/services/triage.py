@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.allegations import services as allegation_services
+from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.audit.context import AuditContext, context_for
 from threshold.audit.services import audit_record
 from threshold.chronology.services import chronology_record_event
@@ -166,6 +167,9 @@ def concern_triage(
                 starting_facts=values["facts"],
             )
         triage = Triage.objects.create(concern=current, allegation=allegation, decided_by=actor, **values)
+        if allegation is not None:
+            # Its advice (the tier, and so policy 6.4's resolution targets) is the triage's answers, stored now.
+            allegation_deadlines_sync(allegation)
         old_status = current.status
         current.status = STATUS_FOR_DECISION[Decision(decision)]
         current.save(update_fields=["status"])
