@@ -66,6 +66,8 @@ class Managed:
     facts: dict[str, Any]
     facts_key: str
     concluded: bool
+    # The level the pack advises on the referral's facts (the resolution targets of policy 6.4 follow from it).
+    level: str = ""
     steps: dict[str, StepRecord] = field(default_factory=dict)
     outcome: OutcomeRecord | None = None
     lessons: LessonsReview | None = None
@@ -112,7 +114,7 @@ def build_allegations(build: Build, trail: Trail, authority: Authority, triaged:
         pack = build.pack(TRUST_PACK, timezone.localdate(referred_at))
         base = _facts(item.facts_key, teacher)
         facts = {**base, "abuse_categories": [CATEGORIES[item.facts_key]]}
-        _assessment, stored_facts, stored = build.assessor.assess(
+        assessment, stored_facts, stored = build.assessor.assess(
             pack, facts, start, key=f"referral-{item.facts_key}-{teacher}", dated=("reported_on", "allegation_date")
         )
         referral = make(
@@ -138,7 +140,17 @@ def build_allegations(build: Build, trail: Trail, authority: Authority, triaged:
             facts=stored_facts,
             assessment=stored,
         )
-        managed.append(Managed(allegation, referral, start, facts=base, facts_key=item.facts_key, concluded=concluded))
+        managed.append(
+            Managed(
+                allegation,
+                referral,
+                start,
+                facts=base,
+                facts_key=item.facts_key,
+                concluded=concluded,
+                level=assessment.level,
+            )
+        )
     insert_objects(Allegation, [item.allegation for item in managed])
     insert_objects(Referral, [item.referral for item in managed])
     for made, source in zip(managed, triaged, strict=True):

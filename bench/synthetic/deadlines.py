@@ -58,11 +58,10 @@ from threshold.lado.services.deadlines import (
     NO_MEETING,
     OFSTED_LABEL,
     OFSTED_NOTIFICATION,
-    RESOLUTION_TARGETS,
     SOURCE_LENGTH,
 )
 from threshold.policy import add_working_days, get_pack, parse_facts
-from threshold.policy.clocks import ClockState, clock, timescales_at_level
+from threshold.policy.clocks import RESOLUTION_TARGETS, ClockState, clock, timescales_at_level
 from threshold.policy.engine import due_date
 from threshold.timescales.models import Deadline, DeadlineState
 
@@ -340,6 +339,18 @@ class Rows:
                     due_on=min(consulted),
                     source=ADULT_INFORMED_SOURCE,
                 )
+            # Policy 6.4's targets at the referral's advised level, met by the outcome (``_target_specs``).
+            for timescale in timescales_at_level(pack, item.level, ids=RESOLUTION_TARGETS):
+                target = {
+                    "kind": timescale.id,
+                    "label": LABELS[timescale.id],
+                    "due_on": due_date(timescale, start),
+                    "source": timescale.description[:300],
+                }
+                if outcome is not None and item.concluded:
+                    add(**target, state=DONE, met_on=outcome.concluded_on)
+                else:
+                    add(**target)
             if outcome is None or not item.concluded:
                 continue
             for step, kind in open_steps:

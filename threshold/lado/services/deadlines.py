@@ -56,7 +56,7 @@ from threshold.lado.selectors import (
 )
 from threshold.lado.services.case_rules import is_early_years
 from threshold.lado.services.requests import request_deadlines_sync
-from threshold.policy.clocks import ClockState, delay_review_due
+from threshold.policy.clocks import RESOLUTION_TARGETS, ClockState, delay_review_due
 from threshold.policy.engine import due_date
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, RecordClocks, deadlines_sync_all, missed_before_import
@@ -69,11 +69,8 @@ OFSTED_NOTIFICATION = "ofsted-notification"
 # The kinds each sync owns (``deadlines_sync`` touches no other row of the record).
 CONTACT_KINDS = (INITIAL_DECISION,)
 CASE_KINDS = (*CASE_TIMESCALES, DELAY_REVIEW, MONITORING_REVIEW, MEETING_ACTION, OFSTED_NOTIFICATION)
-# The clocks that are targets, not steps: a case concluded without meeting them stops them.
-RESOLUTION_TARGETS = frozenset(
-    kind for kind, (_name, stopped_by) in CASE_TIMESCALES.items() if stopped_by == "conclusion"
-)
-# The steps someone does: one nobody recorded stays open until a person closes it with a reason.
+# The steps someone does (the resolution targets are not: a case concluded without them stops them); one nobody
+# recorded stays open until a person closes it with a reason.
 STEP_KINDS = frozenset(kind for kind in CASE_KINDS if kind not in RESOLUTION_TARGETS)
 
 CONTACT_LABEL = "Advice or initial decision"
