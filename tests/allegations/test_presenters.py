@@ -106,7 +106,12 @@ def test_an_unanswered_referral_item_reads_not_given(persona, chris_allegation) 
 def test_police_involvement_pauses_the_investigation_until_they_authorise_proceedings(
     persona, chris_allegation
 ) -> None:
-    police: dict[str, Any] = {"police_reference": "NP/123", "consent_to_share": "requested", "notes": ""}
+    police: dict[str, Any] = {
+        "police_reference": "NP/123",
+        "consent_to_share": "requested",
+        "notes": "",
+        "next_review_on": timezone.localdate() + dt.timedelta(days=28),
+    }
     services.police_record(actor=persona("hana"), allegation=chris_allegation, involved=True, **police)
     page = allegation_page(chris_allegation, can_change=True)
     assert _rows(page["summary_rows"])["Status"].endswith("(internal investigation paused: police involved)")

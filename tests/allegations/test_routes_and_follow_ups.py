@@ -63,6 +63,7 @@ def _police(persona, allegation: Allegation, *, authorised: bool = False) -> Non
         consent_to_share="requested",
         notes="",
         proceedings_authorised=authorised,
+        next_review_on=timezone.localdate() + dt.timedelta(days=28),
     )
 
 

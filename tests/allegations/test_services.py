@@ -259,6 +259,7 @@ def test_police_involvement_pauses_the_internal_investigation(persona, chris_all
         police_reference="NP/123",
         consent_to_share="requested",
         notes="",
+        next_review_on=timezone.localdate() + dt.timedelta(days=28),
     )
     assert selectors.allegation_state(chris_allegation)["paused"]
     services.police_record(
@@ -622,6 +623,7 @@ def _police(persona, allegation: Allegation, *, involved: bool = True, authorise
         consent_to_share="requested",
         notes="",
         proceedings_authorised=authorised,
+        next_review_on=timezone.localdate() + dt.timedelta(days=28) if involved else None,
     )
 
 

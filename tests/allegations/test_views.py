@@ -293,7 +293,11 @@ def test_the_paused_investigation_shows_on_the_checklist_and_step_8_is_refused(
     client = signed_in("hana")
     client.post(
         reverse("allegation_police", args=[chris_allegation.pk]),
-        {"involved": "yes", "consent_to_share": "requested"},
+        {
+            "involved": "yes",
+            "consent_to_share": "requested",
+            **_date("next_review_on", timezone.localdate() + dt.timedelta(days=28)),
+        },
     )
     html = client.get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
     assert "Paused (police investigation)" in html
@@ -353,6 +357,7 @@ def test_paused_steps_are_not_overdue_on_the_home_page_or_the_list(signed_in, pe
         police_reference="",
         consent_to_share="requested",
         notes="",
+        next_review_on=timezone.localdate() + dt.timedelta(days=28),
     )
     investigation.refresh_from_db()
     assert investigation.state == DeadlineState.PAUSED

@@ -278,6 +278,13 @@ def test_hana_records_support_for_the_adult_and_police_involvement_pauses_the_in
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label("Asked the police to obtain consent").check()
     page.get_by_role("button", name="Record police involvement").click()
+    # And is asked when she will next review the police investigation's progress (policy 5.3)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter when you will next review the progress of the police investigation"
+    )
+    axe.check(page)
+    fill_date(page, "next_review_on", dt.date.today() + dt.timedelta(days=28))
+    page.get_by_role("button", name="Record police involvement").click()
     # Then the internal investigation shows as paused, and step 8 has no due date
     expect(page.locator("#paused")).to_contain_text("the internal investigation is paused")
     expect(page.locator("#step-investigation")).to_contain_text("Paused (police investigation)")
@@ -290,6 +297,7 @@ def test_hana_records_support_for_the_adult_and_police_involvement_pauses_the_in
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label("Consent given").check()
     page.locator("#id_proceedings_authorised").check()
+    fill_date(page, "next_review_on", dt.date.today() + dt.timedelta(days=28))
     page.get_by_role("button", name="Record police involvement").click()
     # Then the investigation is no longer paused
     expect(page.get_by_text("Police involvement recorded.", exact=True)).to_be_visible()

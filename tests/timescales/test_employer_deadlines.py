@@ -70,7 +70,10 @@ def _risk(persona, allegation: Allegation, decided_on: dt.date, review_on: dt.da
         )
 
 
-def _police(persona, allegation: Allegation, day: dt.date, *, authorised: bool = False) -> None:
+def _police(
+    persona, allegation: Allegation, day: dt.date, *, authorised: bool = False, next_review_on: dt.date | None = None
+) -> None:
+    """Hana records that the police are involved, with the next review of their progress four weeks on unless given."""
     with on(day):
         services.police_record(
             actor=persona("hana"),
@@ -80,6 +83,7 @@ def _police(persona, allegation: Allegation, day: dt.date, *, authorised: bool =
             consent_to_share="requested",
             notes="",
             proceedings_authorised=authorised,
+            next_review_on=next_review_on or day + dt.timedelta(days=28),
         )
 
 

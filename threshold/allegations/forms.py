@@ -292,8 +292,11 @@ class ParentUpdateForm(CaseForm):
     note = _text("What they were told", "Enter what they were told about the progress of the case")
 
 
-class PoliceForm(WrittenForm):
-    """Police involvement and consent to share statements."""
+class PoliceForm(CaseForm):
+    """Police involvement, consent to share statements, and when their investigation's progress is next reviewed."""
+
+    # Required while the police are involved: the service says so beside the date (policy 5.3).
+    DATES = {"next_review_on": ("The date of the next review", None)}
 
     involved = forms.TypedChoiceField(
         label="Are the police involved?",

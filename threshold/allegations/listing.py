@@ -8,8 +8,9 @@ its list (``open_managed``, ``_concluded``), finding the concluded allegations s
 their open follow-ups. The steps themselves are listed by the work list (``threshold.timescales``).
 
 The same things are due as before: on an open allegation, the checklist's clocks (section 6's steps, the
-suspension risk assessment's review, a supply worker's replacement cover); after the outcome, the follow-ups
-(the DBS and TRA referrals, the lessons-learned review). Two follow-ups have no clock, so no stored row: the
+suspension risk assessment's review, the review of the police investigation's progress, a supply worker's
+replacement cover); after the outcome, the follow-ups (the DBS and TRA referrals, the lessons-learned review).
+Two follow-ups have no clock, so no stored row: the
 outcome still to send to a supply worker's agency (appendix 4) and, for a malicious or false outcome, the
 personnel file (section 8). They are read from the outcomes, agency records and personnel file decisions
 prefetched for the page (three queries however many rows it has), and shown on the list and the panel, as no
@@ -34,6 +35,7 @@ from threshold.allegations.selectors import DueItem
 from threshold.allegations.services.deadlines import (
     FOLLOW_UP_KINDS,
     LESSONS_REVIEW,
+    POLICE_REVIEW,
     REPLACEMENT_COVER,
     RISK_REVIEW,
 )
@@ -41,7 +43,7 @@ from threshold.core.querysets import last_recorded
 from threshold.timescales.models import DeadlineState
 
 # The clocks due on an open allegation, and the follow-ups due once it is concluded.
-OPEN_KINDS = (*STEP_TIMESCALES.values(), RISK_REVIEW, REPLACEMENT_COVER)
+OPEN_KINDS = (*STEP_TIMESCALES.values(), RISK_REVIEW, POLICE_REVIEW, REPLACEMENT_COVER)
 FOLLOW_UP_CLOCKS = (*FOLLOW_UP_KINDS.values(), LESSONS_REVIEW)
 # Concluded allegations the panel looks through for a follow-up still due: the newest few, as before.
 FOLLOW_UP_SCAN = 5

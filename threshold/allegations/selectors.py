@@ -89,7 +89,7 @@ class DueItem:
 
 
 def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = None) -> list[DueItem]:
-    """What is due: unrecorded steps with due dates, the risk assessment review, replacement cover.
+    """What is due: unrecorded steps with due dates, the risk assessment and police progress reviews, cover.
 
     After the outcome: the DBS and TRA referrals still to be made (or a reason
     recorded), the outcome still to be sent to the agency, the lessons-learned review
@@ -107,6 +107,9 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
     assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
     if assessment is not None:
         items.append(DueItem(allegation, "Review the suspension risk assessment", assessment.review_on, "suspension"))
+    police: PoliceInvolvement | None = last_recorded(allegation.police_records.all())
+    if police is not None and police.next_review_on is not None:
+        items.append(DueItem(allegation, "Review the police investigation's progress", police.next_review_on, "police"))
     cover = cover_due(allegation)
     if cover is not None:
         items.append(DueItem(allegation, "Replacement cover expected from the agency", cover, "agency"))

@@ -67,6 +67,9 @@ class PoliceInvolvement(Immutable):
         default=False, help_text="The police have authorised the case manager to commence internal proceedings."
     )
     notes = models.TextField(blank=True)
+    # Policy 5.3: academies "review the progress of cases in which there is a Police Officer investigation".
+    # The policy gives no interval, so the case manager names the next review each time; the next record meets it.
+    next_review_on = models.DateField("next review of the police investigation's progress", null=True, blank=True)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -135,6 +135,8 @@ def police_section(police: PoliceInvolvement | None) -> dict[str, Any] | None:
     text += f" Consent to share statements: {police.get_consent_to_share_display().lower()}."
     if police.notes:
         text += f" {police.notes}"
+    if police.involved and police.next_review_on is not None:
+        text += f" Next review of the police investigation's progress: {govuk_date(police.next_review_on)}."
     authority = None
     if police.involved and police.proceedings_authorised:
         authority = {

@@ -13,6 +13,8 @@ on calls it at the end of its transaction.
   was chosen or the adult was not suspended, otherwise open, concluded or not: nothing here ever
   decides a step is "not needed" (a person does, with a reason: ``timescales.services.deadline_close``).
 - The review of each suspension risk assessment, on its agreed review date.
+- The review of the police investigation's progress (policy 5.3), on the date the case manager chose when
+  recording the police's involvement; the next police record meets it.
 - A supply worker's replacement cover, 48 hours after the suspension or removal (appendix 4).
 - The DBS and TRA referrals the pack advised on at the outcome.
 - The lessons-learned review after an investigated case (section 11; ``threshold.allegations.duties``).
@@ -29,7 +31,7 @@ requests for information, ``information-request``) belong to other sync function
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
@@ -56,7 +58,14 @@ from threshold.allegations.duties import (
     file_record_due,
     lessons_due,
 )
-from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, RiskAssessment, Step
+from threshold.allegations.models import (
+    Allegation,
+    AllegationStatus,
+    OutcomeRecord,
+    PoliceInvolvement,
+    RiskAssessment,
+    Step,
+)
 from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
 from threshold.policy.clocks import RESOLUTION_TARGETS, ClockState
@@ -65,6 +74,7 @@ from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_b
 
 IMPORTED_NOT_DONE = "The allegation concluded before it came into Threshold, and its records do not show this as done"
 RISK_REVIEW = "risk-assessment-review"
+POLICE_REVIEW = "police-progress-review"
 REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
 LESSONS_REVIEW = "lessons-review"
@@ -80,6 +90,7 @@ ALLEGATION_KINDS = (
     *STEP_TIMESCALES.values(),
     HEARING,
     RISK_REVIEW,
+    POLICE_REVIEW,
     REPLACEMENT_COVER,
     *FOLLOW_UP_KINDS.values(),
     LESSONS_REVIEW,
@@ -97,6 +108,7 @@ LABELS = {
     HEARING: "Disciplinary hearing",
     "ofsted-notification": "Notify Ofsted",
     RISK_REVIEW: "Review the suspension risk assessment",
+    POLICE_REVIEW: "Review the police investigation's progress",
     REPLACEMENT_COVER: "Replacement cover from the agency",
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",
@@ -106,6 +118,7 @@ LABELS = {
     **RESOLUTION_TARGETS,
 }
 TARGET_NOT_MET = "The allegation concluded without an outcome recorded"
+POLICE_REVIEW_SOURCE = "Policy 5.3: review the progress of cases in which there is a Police Officer investigation"
 NOT_RECORDED_SOURCE = "Section 6: each of the case manager's steps is recorded, or why it was not needed"
 PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."
 
@@ -142,6 +155,7 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     if allegation.status == AllegationStatus.CONCLUDED and outcome is not None:
         specs.extend(_not_recorded_specs(items, {spec.kind for spec in specs}, outcome, owner))
     specs.extend(_risk_review_specs(allegation, outcome, owner))
+    specs.extend(_police_review_specs(allegation, outcome, owner))
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
     # Section 11's review after an investigated case, met by a lesson or "none"; section 8's record on file.
@@ -269,36 +283,83 @@ def _hearing_spec(
     return base
 
 
-def _risk_review_specs(allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None) -> list[DeadlineSpec]:
-    """Each suspension risk assessment's agreed review date (one row per assessment, keyed by it).
+@dataclass(frozen=True)
+class _Review:
+    """A review someone agreed to hold: its row's key, the date agreed, and the day the next record met it."""
 
-    A later assessment meets the review of the one before, on its decision date. The latest stays open
-    until its review date; after the outcome, a review that would fall later than the outcome no longer
-    applies (the outcome is named), while one already due before the outcome stays open.
+    key: str
+    due_on: dt.date
+    met_on: dt.date | None
+
+
+def _review_specs(
+    kind: str,
+    source: str,
+    reviews: list[_Review],
+    allegation: Allegation,
+    outcome: OutcomeRecord | None,
+    owner: User | None,
+) -> list[DeadlineSpec]:
+    """A chain of agreed reviews, each met by the record after it; the latest stays open until done.
+
+    After the outcome, a review that would fall later than the outcome no longer applies (the outcome is named),
+    while one already due before the outcome stays open.
     """
-    assessments: list[RiskAssessment] = list(allegation.risk_assessments.order_by("recorded_at", "pk"))
+    concluded = outcome if outcome is not None and allegation.status == AllegationStatus.CONCLUDED else None
     specs = []
-    for index, assessment in enumerate(assessments):
+    for review in reviews:
         base = DeadlineSpec(
-            kind=RISK_REVIEW,
-            key=f"assessment-{assessment.pk}",
-            label=LABELS[RISK_REVIEW],
-            due_on=assessment.review_on,
-            owner=owner,
-            source="Policy, appendix 3: the agreed review date of the risk assessment",
+            kind=kind, key=review.key, label=LABELS[kind], due_on=review.due_on, owner=owner, source=source
         )
-        following = assessments[index + 1] if index + 1 < len(assessments) else None
-        if following is not None:
-            specs.append(replace(base, state=DeadlineState.MET, met_on=following.decided_on))
-        elif outcome is not None and allegation.status == AllegationStatus.CONCLUDED:
-            if assessment.review_on > outcome.concluded_on:
-                reason = f"The outcome was recorded on {outcome.concluded_on:%-d %B %Y}, before the review date."
-                specs.append(replace(base, state=DeadlineState.STOPPED, reason=reason))
-            else:
-                specs.append(base)
+        if review.met_on is not None:
+            specs.append(replace(base, state=DeadlineState.MET, met_on=review.met_on))
+        elif concluded is not None and review.due_on > concluded.concluded_on:
+            reason = f"The outcome was recorded on {concluded.concluded_on:%-d %B %Y}, before the review date."
+            specs.append(replace(base, state=DeadlineState.STOPPED, reason=reason))
         else:
             specs.append(base)
     return specs
+
+
+def _risk_review_specs(allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None) -> list[DeadlineSpec]:
+    """Each suspension risk assessment's agreed review date (one row per assessment, keyed by it).
+
+    A later assessment meets the review of the one before, on its decision date.
+    """
+    assessments: list[RiskAssessment] = list(allegation.risk_assessments.order_by("recorded_at", "pk"))
+    reviews = [
+        _Review(
+            key=f"assessment-{assessment.pk}",
+            due_on=assessment.review_on,
+            met_on=assessments[index + 1].decided_on if index + 1 < len(assessments) else None,
+        )
+        for index, assessment in enumerate(assessments)
+    ]
+    source = "Policy, appendix 3: the agreed review date of the risk assessment"
+    return _review_specs(RISK_REVIEW, source, reviews, allegation, outcome, owner)
+
+
+def _police_review_specs(
+    allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None
+) -> list[DeadlineSpec]:
+    """Policy 5.3's review of the police investigation's progress, on the date chosen with each police record.
+
+    The next police record (an update, the police's authority, or that they are no longer involved) meets it, on
+    the day it was recorded. Records before the date was asked for carry none, and make no row.
+    """
+    records: list[PoliceInvolvement] = sorted(
+        allegation.police_records.all(), key=lambda row: (row.recorded_at, row.pk)
+    )
+    reviews = [
+        _Review(
+            key=f"police-{record.pk}",
+            due_on=record.next_review_on,
+            met_on=timezone.localdate(records[index + 1].recorded_at) if index + 1 < len(records) else None,
+        )
+        for index, record in enumerate(records)
+        if record.next_review_on is not None
+    ]
+    return _review_specs(POLICE_REVIEW, POLICE_REVIEW_SOURCE, reviews, allegation, outcome, owner)
 
 
 def _cover_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:

@@ -288,6 +288,7 @@ def police_record(
     consent_to_share: str,
     notes: str,
     proceedings_authorised: bool = False,
+    next_review_on: dt.date | None = None,
     audit_context: AuditContext | None = None,
 ) -> PoliceInvolvement:
     """Record police involvement: while the police are involved the internal investigation is paused.
@@ -295,6 +296,10 @@ def police_record(
     Internal investigations may be delayed until the case manager is
     authorised to commence proceedings: ``proceedings_authorised`` records
     that the police have given that authority, which ends the pause.
+
+    While the police are involved, ``next_review_on`` is when the case manager will next review the progress
+    of their investigation (policy 5.3; the policy gives no interval, so they choose it): a deadline on the
+    allegation that the next police record meets (``services.deadlines``).
     """
     require_change(actor=actor, allegation=allegation)
     errors: dict[str, str] = {}
@@ -302,8 +307,14 @@ def police_record(
         errors["consent_to_share"] = "Choose whether consent to share statements was obtained"
     if proceedings_authorised and not involved:
         errors["proceedings_authorised"] = "Only the police's authority matters while the police are involved"
+    if involved and next_review_on is None:
+        errors["next_review_on"] = "Enter when you will next review the progress of the police investigation"
+    elif involved and next_review_on is not None and next_review_on < timezone.localdate():
+        errors["next_review_on"] = "The next review of the police investigation must be today or in the future"
     if errors:
         raise ValidationError(errors)
+    if not involved:
+        next_review_on = None  # a date typed before answering "No" is ignored, as GOV.UK asks of hidden answers
     with transaction.atomic(durable=True):
         record = PoliceInvolvement.objects.create(
             allegation=allegation,
@@ -312,6 +323,7 @@ def police_record(
             consent_to_share=consent_to_share,
             proceedings_authorised=proceedings_authorised,
             notes=_text(notes),
+            next_review_on=next_review_on,
             recorded_by=actor,
         )
         _record(
@@ -331,6 +343,7 @@ def police_record(
                 "involved": involved,
                 "consent_to_share": consent_to_share,
                 "proceedings_authorised": proceedings_authorised,
+                "next_review_on": next_review_on.isoformat() if next_review_on else None,
             },
         )
         allegation_deadlines_sync(allegation)

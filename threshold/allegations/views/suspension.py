@@ -194,6 +194,7 @@ def allegation_police(request: HttpRequest, allegation_id: int) -> HttpResponse:
             consent_to_share=form.cleaned_data["consent_to_share"],
             proceedings_authorised=form.cleaned_data["proceedings_authorised"],
             notes=form.cleaned_data["notes"],
+            next_review_on=form.cleaned_data["next_review_on"],
             audit_context=AuditContext.from_request(request),
         ),
         template="allegations/police_form.html",

@@ -1,0 +1,139 @@
+"""Policy 5.3: the academy reviews "the progress of cases in which there is a Police Officer investigation".
+
+The policy gives no interval, so when Hana (the head, case manager) records that the police are involved she is
+asked when she will next review their investigation's progress. That date is a deadline on the allegation, in her
+work list and reminders, and on the allegation page; the next police record (an update, the police's authority
+to proceed, or that they are no longer involved) meets it. A date a person chose is never moved by a holiday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.clock import LONDON, on
+from threshold.allegations import services
+from threshold.allegations.models import Allegation, PoliceInvolvement
+from threshold.timescales.models import Deadline, DeadlineState
+from threshold.timescales.selectors import work_list
+
+pytestmark = pytest.mark.django_db
+
+REVIEW = "police-progress-review"
+
+
+def _police(persona, allegation: Allegation, day: dt.date, *, involved: bool = True, **extra) -> PoliceInvolvement:
+    with on(day):
+        return services.police_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            involved=involved,
+            police_reference="NP/55",
+            consent_to_share="requested",
+            notes="",
+            **extra,
+        )
+
+
+def _reviews(allegation: Allegation) -> list[tuple[dt.date, str, dt.date | None]]:
+    rows = Deadline.objects.filter(allegation=allegation, kind=REVIEW).order_by("due_on")
+    return [(row.due_on, row.state, row.met_on) for row in rows]
+
+
+def _form(day: dt.date | None = None) -> dict[str, str]:
+    data = {"involved": "yes", "police_reference": "NP/55", "consent_to_share": "requested", "notes": ""}
+    if day is not None:
+        data |= {"next_review_on_day": str(day.day), "next_review_on_month": str(day.month)}
+        data["next_review_on_year"] = str(day.year)
+    return data
+
+
+def test_recording_the_police_involved_without_a_review_date_says_so_beside_the_date_and_saves_nothing(
+    signed_in, chris_allegation
+) -> None:
+    client = signed_in("hana")
+    url = reverse("allegation_police", args=[chris_allegation.pk])
+
+    with on(dt.date(2026, 12, 1)):
+        response = client.post(url, _form())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    message = "Enter when you will next review the progress of the police investigation"
+    assert f'href="#id_next_review_on_day">{message}' in html
+    beside = r'id="next_review_on-date-error"[^>]*>\s*<span class="govuk-visually-hidden">Error:</span> '
+    assert re.search(beside + message, html)
+    assert not PoliceInvolvement.objects.filter(allegation=chris_allegation).exists()
+
+    with on(dt.date(2026, 12, 1)):
+        response = client.post(url, _form(dt.date(2026, 11, 30)))
+    assert "The next review of the police investigation must be today or in the future" in response.content.decode()
+    assert not PoliceInvolvement.objects.filter(allegation=chris_allegation).exists()
+
+
+def test_the_review_hana_chooses_falls_due_on_christmas_eve_and_each_police_record_meets_the_one_before(
+    persona, signed_in, chris_allegation
+) -> None:
+    # 1 December: the police are investigating; Hana will review their progress on Christmas Eve.
+    with on(dt.date(2026, 12, 1)):
+        response = signed_in("hana").post(
+            reverse("allegation_police", args=[chris_allegation.pk]), _form(dt.date(2026, 12, 24))
+        )
+    assert response.status_code == 302
+    row = Deadline.objects.get(allegation=chris_allegation, kind=REVIEW)
+    assert (row.due_on, row.state, row.owner, row.label) == (
+        dt.date(2026, 12, 24),
+        DeadlineState.OPEN,
+        persona("hana"),
+        "Review the police investigation's progress",
+    )
+    assert row.source.startswith("Policy 5.3")
+    with on(dt.date(2026, 12, 2)):
+        page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    assert "Next review of the police investigation&#39;s progress: 24 December 2026." in page
+
+    # Tuesday 29 December, the first working day after Christmas: it is overdue in her work list.
+    with time_machine.travel(dt.datetime(2026, 12, 29, 9, tzinfo=LONDON), tick=False):
+        overdue = work_list(persona("hana"))["overdue"]
+    assert REVIEW in {item.deadline.kind for item in overdue if item.deadline.allegation_id == chris_allegation.pk}
+
+    # 5 January 2027: Hana records the police's update and the next review, after Easter Monday.
+    _police(persona, chris_allegation, dt.date(2027, 1, 5), next_review_on=dt.date(2027, 3, 29))
+    assert _reviews(chris_allegation) == [
+        (dt.date(2026, 12, 24), DeadlineState.MET, dt.date(2027, 1, 5)),
+        (dt.date(2027, 3, 29), DeadlineState.OPEN, None),  # Easter Monday: the date she chose, not moved
+    ]
+
+    # 27 May 2027: the police are no longer involved; that meets the review and asks for no other.
+    _police(persona, chris_allegation, dt.date(2027, 5, 27), involved=False, next_review_on=dt.date(2027, 5, 31))
+    assert _reviews(chris_allegation) == [
+        (dt.date(2026, 12, 24), DeadlineState.MET, dt.date(2027, 1, 5)),
+        (dt.date(2027, 3, 29), DeadlineState.MET, dt.date(2027, 5, 27)),
+    ]
+    # A date typed before answering "No" is not kept.
+    assert PoliceInvolvement.objects.filter(allegation=chris_allegation).latest("pk").next_review_on is None
+
+
+def test_a_review_due_after_the_outcome_no_longer_applies_once_the_outcome_is_recorded(
+    persona, chris_allegation
+) -> None:
+    _police(persona, chris_allegation, dt.date(2027, 5, 20), next_review_on=dt.date(2027, 6, 30))
+    with on(dt.date(2027, 5, 28)):
+        services.outcome_record(
+            actor=persona("hana"),
+            allegation=chris_allegation,
+            report="The police took no further action; the internal investigation found no evidence.",
+            outcome="unfounded",
+            concluded_on=dt.date(2027, 5, 28),
+        )
+
+    row = Deadline.objects.get(allegation=chris_allegation, kind=REVIEW)
+    assert (row.state, row.reason) == (
+        DeadlineState.STOPPED,
+        "The outcome was recorded on 28 May 2027, before the review date.",
+    )
