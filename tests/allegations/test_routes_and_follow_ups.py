@@ -387,6 +387,7 @@ def _risk_post(**extra: str) -> dict[str, str]:
         "decided_on_year": str(today.year),
         "decision": "alternatives",
         "decision_reason": "Redeployment is enough.",
+        "not_discussed_reason": "The LADO and HR were told the same day, after the decision.",
         "alternative_0_reason": "Not needed.",
         "alternative_1_reason": "Not needed.",
         "alternative_2_reason": "Not needed.",

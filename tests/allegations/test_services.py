@@ -59,6 +59,9 @@ def _risk(persona, allegation: Allegation, **overrides: Any) -> RiskAssessment:
         "decision_reason": "Injury to a child; police consulted.",
     }
     values.update(overrides)
+    # Section 6.1: the options weighed with HR and the LADO on the day of the decision, unless a test says otherwise.
+    values.setdefault("hr_discussed_on", values["decided_on"])
+    values.setdefault("lado_reviewed_on", values["decided_on"])
     return services.risk_assessment_record(actor=persona("hana"), allegation=allegation, **values)
 
 

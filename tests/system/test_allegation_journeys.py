@@ -74,6 +74,9 @@ def test_hana_manages_an_allegation_through_suspension_referral_and_a_substantia
         page.locator(f"#id_alternative_{index}_reason").fill("Does not remove contact with pupils in PE.")
     page.locator("#id_period_for_measures").fill("Until the evaluation meeting")
     fill_date(page, "review_on", today + dt.timedelta(days=14))
+    # Section 6.1: the options discussed with HR and reviewed with the LADO before deciding
+    fill_date(page, "hr_discussed_on", today)
+    fill_date(page, "lado_reviewed_on", today)
     page.get_by_label("Suspend", exact=True).check()
     page.locator("#id_decision_reason").fill("An injury to a child; the police are consulted.")
     page.get_by_role("button", name="Record the risk assessment").click()

@@ -67,6 +67,8 @@ def _risk(persona, allegation: Allegation, decided_on: dt.date, review_on: dt.da
             decision=decision,
             decided_on=decided_on,
             decision_reason="Injury to a child.",
+            hr_discussed_on=decided_on,
+            lado_reviewed_on=decided_on,
         )
 
 

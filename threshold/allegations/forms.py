@@ -213,6 +213,9 @@ class RiskAssessmentForm(CaseForm):
 
     DATES = {
         "review_on": ("The agreed review date", "Enter the agreed review date"),
+        # Each, or the reason below: the service says which is missing (policy 6.1).
+        "hr_discussed_on": ("The date the options were discussed with HR", None),
+        "lado_reviewed_on": ("The date the options were reviewed with the LADO", None),
         "decided_on": ("The date of the decision", "Enter the date of the decision"),
     }
     context = _text("Context", "Enter the context of the risk assessment")
@@ -220,6 +223,7 @@ class RiskAssessmentForm(CaseForm):
     period_for_measures = _text("Period for measures", "Enter the period for the measures", 200)
     decision = _choice("The suspension decision", SuspensionDecision.choices, "Choose the decision")
     decision_reason = _text("Why this decision was taken", "Enter why the decision was taken")
+    not_discussed_reason = _text("Why the options were not discussed with HR or the LADO before the decision")
 
     def __init__(self, *args: Any, alternatives: list[str], row_count: int = RISK_ROWS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -288,6 +288,11 @@ class RiskAssessment(Immutable):
     decision = models.CharField(max_length=16, choices=SuspensionDecision.choices)
     decided_on = models.DateField()
     decision_reason = models.TextField()
+    # Policy 6.1: "The case manager should discuss all options with the HR team prior to making any decisions on
+    # suspension in addition to reviewing these options with the LADO." When each happened, or why not before.
+    hr_discussed_on = models.DateField("options discussed with HR on", null=True, blank=True)
+    lado_reviewed_on = models.DateField("options reviewed with the LADO on", null=True, blank=True)
+    not_discussed_reason = models.TextField("why the options were not discussed before the decision", blank=True)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -73,6 +73,13 @@ def referral_section(
     }
 
 
+def _discussed(day: dt.date | None, reason: str) -> str:
+    """Policy 6.1's discussion before a suspension decision: its date, or why it was not held before."""
+    if day is not None:
+        return govuk_date(day)
+    return f"Not before the decision: {reason}" if reason else "Not recorded"
+
+
 def suspension_section(assessment: RiskAssessment | None) -> dict[str, Any] | None:
     """The suspension risk assessment that stands: the decision, the areas of risk and the alternatives weighed."""
     if assessment is None:
@@ -82,6 +89,11 @@ def suspension_section(assessment: RiskAssessment | None) -> dict[str, Any] | No
             row("Decision", f"{assessment.get_decision_display()}, {govuk_date(assessment.decided_on)}"),
             row("Context", assessment.context or "Not recorded"),
             row("Why", assessment.decision_reason),
+            row("Options discussed with HR", _discussed(assessment.hr_discussed_on, assessment.not_discussed_reason)),
+            row(
+                "Options reviewed with the LADO",
+                _discussed(assessment.lado_reviewed_on, assessment.not_discussed_reason),
+            ),
             row("Period for measures", assessment.period_for_measures),
             row("Agreed review date", govuk_date(assessment.review_on)),
             row("Additional notes", assessment.additional_notes or "None"),

@@ -53,11 +53,17 @@ def risk_assessment_record(
     decided_on: dt.date | None,
     decision_reason: str,
     context: str = "",
+    hr_discussed_on: dt.date | None = None,
+    lado_reviewed_on: dt.date | None = None,
+    not_discussed_reason: str = "",
     audit_context: AuditContext | None = None,
 ) -> RiskAssessment:
     """Record the suspension risk assessment (its context and any number of rows), the alternatives and the decision.
 
-    Rows left wholly empty are ignored. Refused once the allegation is concluded.
+    Rows left wholly empty are ignored. Refused once the allegation is concluded. Policy 6.1: the options are
+    discussed with HR and reviewed with the LADO before the decision; ``hr_discussed_on`` and
+    ``lado_reviewed_on`` say when (on or before the decision), or ``not_discussed_reason`` why one was not (an
+    interim prohibition order's immediate suspension, say).
     """
     require_change(actor=actor, allegation=allegation)
     require_open(allegation)
@@ -96,6 +102,7 @@ def risk_assessment_record(
         errors["review_on"] = "The review date must be on or after the decision"
     if not _text(decision_reason):
         errors["decision_reason"] = "Enter why the decision was taken"
+    errors |= _discussion_errors(hr_discussed_on, lado_reviewed_on, _text(not_discussed_reason), decided_on)
     if allegation.interim_prohibition_order and decision != SuspensionDecision.SUSPEND:
         errors["decision"] = "An interim prohibition order has been made: the adult must be suspended immediately"
     if errors:
@@ -116,6 +123,9 @@ def risk_assessment_record(
             decision=decision,
             decided_on=decided_on,
             decision_reason=_text(decision_reason),
+            hr_discussed_on=hr_discussed_on,
+            lado_reviewed_on=lado_reviewed_on,
+            not_discussed_reason=_text(not_discussed_reason),
             recorded_by=actor,
         )
         for row in filled:
@@ -144,10 +154,32 @@ def risk_assessment_record(
             ),
             audit_context=audit_context,
             record_id=assessment.pk,
-            details={"decision": decision},
+            details={
+                "decision": decision,
+                "hr_discussed_on": hr_discussed_on.isoformat() if hr_discussed_on else None,
+                "lado_reviewed_on": lado_reviewed_on.isoformat() if lado_reviewed_on else None,
+            },
         )
         allegation_deadlines_sync(allegation)
     return assessment
+
+
+# Who policy 6.1 asks the case manager to weigh the options with before deciding, by the field that says when.
+_DISCUSSED_WITH = {"hr_discussed_on": "discussed with HR", "lado_reviewed_on": "reviewed with the LADO"}
+
+
+def _discussion_errors(
+    hr_discussed_on: dt.date | None, lado_reviewed_on: dt.date | None, reason: str, decided_on: dt.date | None
+) -> dict[str, str]:
+    """Policy 6.1's discussions: each on or before the decision, or a reason why one was not held before it."""
+    errors: dict[str, str] = {}
+    latest = decided_on or timezone.localdate()
+    for name, day in (("hr_discussed_on", hr_discussed_on), ("lado_reviewed_on", lado_reviewed_on)):
+        if day is None and not reason:
+            errors[name] = f"Enter the date the options were {_DISCUSSED_WITH[name]}, or say why they were not"
+        elif day is not None and day > latest:
+            errors[name] = f"The date the options were {_DISCUSSED_WITH[name]} must be on or before the decision"
+    return errors
 
 
 def support_record(

@@ -81,6 +81,9 @@ def allegation_risk_assessment(request: HttpRequest, allegation_id: int) -> Http
             decision=data["decision"],
             decided_on=data["decided_on"],
             decision_reason=data["decision_reason"],
+            hr_discussed_on=data["hr_discussed_on"],
+            lado_reviewed_on=data["lado_reviewed_on"],
+            not_discussed_reason=data["not_discussed_reason"],
             audit_context=AuditContext.from_request(request),
         )
 

@@ -1,0 +1,86 @@
+"""Policy 6.1: the options are weighed with HR and the LADO before any decision on suspension.
+
+"The case manager should discuss all options with the HR team prior to making any decisions on suspension in
+addition to reviewing these options with the LADO." Hana, the head and case manager, records on the appendix 3
+risk assessment when she discussed the options with HR and reviewed them with the LADO, or why she could not
+before deciding (an interim prohibition order means suspending at once). The allegation page shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests.allegations.test_routes_and_follow_ups import _risk_post
+from tests.allegations.test_services import _risk
+from tests.clock import on
+from threshold.allegations.models import RiskAssessment, Step, StepRecord
+
+pytestmark = pytest.mark.django_db
+
+DECIDED = dt.date(2026, 12, 3)
+
+
+def test_a_decision_with_neither_discussion_nor_a_reason_is_refused_for_each_and_nothing_is_saved(
+    persona, chris_allegation
+) -> None:
+    with on(DECIDED), pytest.raises(ValidationError) as refused:
+        _risk(persona, chris_allegation, decided_on=DECIDED, hr_discussed_on=None, lado_reviewed_on=None)
+
+    assert refused.value.message_dict == {
+        "hr_discussed_on": ["Enter the date the options were discussed with HR, or say why they were not"],
+        "lado_reviewed_on": ["Enter the date the options were reviewed with the LADO, or say why they were not"],
+    }
+    assert not RiskAssessment.objects.filter(allegation=chris_allegation).exists()
+    assert not StepRecord.objects.filter(allegation=chris_allegation, step=Step.SUSPENSION_CONSIDERED).exists()
+
+
+def test_a_discussion_after_the_decision_is_not_a_discussion_before_it(persona, chris_allegation) -> None:
+    with on(DECIDED + dt.timedelta(days=1)), pytest.raises(ValidationError) as refused:
+        _risk(persona, chris_allegation, decided_on=DECIDED, lado_reviewed_on=DECIDED + dt.timedelta(days=1))
+
+    assert refused.value.message_dict == {
+        "lado_reviewed_on": ["The date the options were reviewed with the LADO must be on or before the decision"]
+    }
+
+
+def test_the_page_shows_when_hr_and_the_lado_were_consulted_or_why_not(persona, signed_in, chris_allegation) -> None:
+    with on(DECIDED):
+        _risk(persona, chris_allegation, decided_on=DECIDED, hr_discussed_on=dt.date(2026, 12, 2))
+        page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    suspension = page[page.index('id="suspension"') :]
+    assert "Options discussed with HR" in suspension
+    assert "2 December 2026" in suspension
+    assert "Options reviewed with the LADO" in suspension
+
+    # An interim prohibition order: suspended at once, HR told afterwards.
+    reason = "An interim prohibition order was made: suspended at once, HR told the same afternoon."
+    with on(DECIDED + dt.timedelta(days=1)):
+        _risk(
+            persona,
+            chris_allegation,
+            decided_on=DECIDED + dt.timedelta(days=1),
+            hr_discussed_on=None,
+            not_discussed_reason=reason,
+        )
+        page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    assert f"Not before the decision: {reason}" in page
+
+
+def test_the_form_says_beside_each_date_what_is_missing_and_keeps_what_hana_typed(signed_in, chris_allegation) -> None:
+    client = signed_in("hana")
+    data = _risk_post()
+    del data["not_discussed_reason"]
+
+    response = client.post(reverse("allegation_risk_assessment", args=[chris_allegation.pk]), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_hr_discussed_on_day">Enter the date the options were discussed with HR' in html
+    assert 'href="#id_lado_reviewed_on_day">Enter the date the options were reviewed with the LADO' in html
+    assert 'id="hr_discussed_on-date-error"' in html
+    assert "Redeployment is enough." in html
+    assert not RiskAssessment.objects.filter(allegation=chris_allegation).exists()
