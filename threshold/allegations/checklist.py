@@ -44,6 +44,12 @@ def investigation_paused(allegation: Allegation) -> bool:
     return paused_by(allegation, last_recorded(allegation.police_records.all()))
 
 
+def suspended(allegation: Allegation) -> bool:
+    """Whether the risk assessment that stands decided to suspend the adult (section 6.5's return to work)."""
+    assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
+    return assessment is not None and assessment.decision == SuspensionDecision.SUSPEND
+
+
 def paused_by(allegation: Allegation, police: PoliceInvolvement | None) -> bool:
     """``investigation_paused``, given the police involvement that stands (a caller that has read it already)."""
     if allegation.status == AllegationStatus.CONCLUDED:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.allegations.checklist import suspended
 from threshold.allegations.facts import checked_facts
 from threshold.allegations.models import (
     Allegation,
@@ -104,6 +105,13 @@ def outcome_record(
         errors["disciplinary_route"] = "Enter the disciplinary route for a substantiated allegation"
     if outcome == Outcome.MALICIOUS and not _text(malicious_action):
         errors["malicious_action"] = "Enter the action regarding the malicious allegation"
+    if (
+        suspended(allegation)
+        and not (removed_from_regulated_activity or resigned_before_conclusion)
+        and not _text(return_to_work)
+    ):
+        # Policy 6.5: "The case manager, in conjunction with HR, will consider how best to facilitate this return".
+        errors["return_to_work"] = "Enter how the adult's return to work after suspension will be facilitated, with HR"
     if "outcome" not in errors and (unreferred := lado_not_told(allegation)):
         errors["outcome"] = unreferred
     if errors:

@@ -1,14 +1,18 @@
-"""Policy 6.1: the options are weighed with HR and the LADO before any decision on suspension.
+"""Policy 6.1 and 6.5: HR and the LADO before a decision on suspension, and HR on the return to work after it.
 
 "The case manager should discuss all options with the HR team prior to making any decisions on suspension in
 addition to reviewing these options with the LADO." Hana, the head and case manager, records on the appendix 3
 risk assessment when she discussed the options with HR and reviewed them with the LADO, or why she could not
 before deciding (an interim prohibition order means suspending at once). The allegation page shows it.
+
+"Individuals returning to work after suspension: The case manager, in conjunction with HR, will consider how best
+to facilitate this return to work" (6.5): an outcome that leaves a suspended adult in post says how.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,7 +21,8 @@ from django.urls import reverse
 from tests.allegations.test_routes_and_follow_ups import _risk_post
 from tests.allegations.test_services import _risk
 from tests.clock import on
-from threshold.allegations.models import RiskAssessment, Step, StepRecord
+from threshold.allegations import services
+from threshold.allegations.models import AllegationStatus, RiskAssessment, Step, StepRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +89,48 @@ def test_the_form_says_beside_each_date_what_is_missing_and_keeps_what_hana_type
     assert 'id="hr_discussed_on-date-error"' in html
     assert "Redeployment is enough." in html
     assert not RiskAssessment.objects.filter(allegation=chris_allegation).exists()
+
+
+def test_an_outcome_that_leaves_a_suspended_adult_in_post_says_how_their_return_to_work_is_facilitated(
+    persona, chris_allegation
+) -> None:
+    with on(DECIDED):
+        _risk(persona, chris_allegation, decided_on=DECIDED, decision="suspend")
+    outcome: dict[str, Any] = {
+        "report": "The pupil's account was not supported by the witnesses.",
+        "outcome": "unfounded",
+        "concluded_on": dt.date(2027, 1, 8),
+    }
+
+    with on(dt.date(2027, 1, 8)), pytest.raises(ValidationError) as refused:
+        services.outcome_record(actor=persona("hana"), allegation=chris_allegation, **outcome)
+    assert refused.value.message_dict == {
+        "return_to_work": ["Enter how the adult's return to work after suspension will be facilitated, with HR"]
+    }
+    chris_allegation.refresh_from_db()
+    assert chris_allegation.status != AllegationStatus.CONCLUDED
+
+    plan = "Phased return agreed with HR; no longer teaches the pupil's class this term."
+    with on(dt.date(2027, 1, 8)):
+        record = services.outcome_record(
+            actor=persona("hana"), allegation=chris_allegation, return_to_work=plan, **outcome
+        )
+    assert record.return_to_work == plan
+
+
+def test_an_adult_removed_from_regulated_activity_is_not_returning_so_nothing_is_asked(
+    persona, chris_allegation
+) -> None:
+    with on(DECIDED):
+        _risk(persona, chris_allegation, decided_on=DECIDED, decision="suspend")
+    with on(dt.date(2027, 1, 8)):
+        record = services.outcome_record(
+            actor=persona("hana"),
+            allegation=chris_allegation,
+            report="CCTV and two witnesses confirm it.",
+            outcome="substantiated",
+            concluded_on=dt.date(2027, 1, 8),
+            removed_from_regulated_activity=True,
+            disciplinary_route="Disciplinary hearing; dismissed.",
+        )
+    assert record.return_to_work == ""
