@@ -16,10 +16,13 @@ import time_machine
 from django.urls import reverse
 
 from tests.clock import LONDON, on
+from tests.notifications.test_reminders import run
 from threshold.allegations import services
 from threshold.allegations.models import Allegation, PoliceInvolvement
+from threshold.notifications.models import EmailDelivery, Notification
 from threshold.timescales.models import Deadline, DeadlineState
 from threshold.timescales.selectors import work_list
+from threshold.timescales.services import deadline_close
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +93,7 @@ def test_the_review_hana_chooses_falls_due_on_christmas_eve_and_each_police_reco
         dt.date(2026, 12, 24),
         DeadlineState.OPEN,
         persona("hana"),
-        "Review the police investigation's progress",
+        "Progress review (policy 5.3)",  # emailed: nothing says the police are involved
     )
     assert row.source.startswith("Policy 5.3")
     with on(dt.date(2026, 12, 2)):
@@ -137,3 +140,76 @@ def test_a_review_due_after_the_outcome_no_longer_applies_once_the_outcome_is_re
         DeadlineState.STOPPED,
         "The outcome was recorded on 28 May 2027, before the review date.",
     )
+
+
+def test_the_reminder_of_a_missed_review_names_neither_the_adult_nor_the_police(persona, chris_allegation) -> None:
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 24))
+
+    run(dt.date(2026, 12, 29))
+
+    notes = Notification.objects.filter(recipient=persona("hana"), key__endswith=":overdue")
+    said = [note.text for note in notes if "Progress review" in note.text]
+    assert said == [
+        f"Deadline missed: Progress review (policy 5.3) on {chris_allegation.reference} was due 24 December 2026"
+    ]
+    emails = [delivery.body for delivery in EmailDelivery.objects.filter(recipient=persona("hana"))]
+    assert emails
+    assert not any("police" in body.lower() or "Chris" in body for body in emails)
+
+
+def test_a_missed_review_counts_on_the_allegation_list_until_the_police_are_recorded_again(
+    persona, signed_in, chris_allegation
+) -> None:
+    overdue = re.compile(r"(\d+) overdue</strong>")
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
+    with on(dt.date(2026, 12, 10)):
+        missed = int(overdue.findall(signed_in("hana").get(reverse("allegation_list")).content.decode())[0])
+        page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    assert "Review the police investigation&#39;s progress" in page[page.index('id="due"') :]
+
+    _police(persona, chris_allegation, dt.date(2026, 12, 10), next_review_on=dt.date(2027, 1, 7))
+    with on(dt.date(2026, 12, 10)):
+        reviewed = int(overdue.findall(signed_in("hana").get(reverse("allegation_list")).content.decode())[0])
+    assert reviewed == missed - 1
+
+
+def test_a_review_hana_closes_as_not_needed_leaves_the_allegation_page_too(
+    persona, signed_in, chris_allegation
+) -> None:
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
+    row = Deadline.objects.get(allegation=chris_allegation, kind=REVIEW)
+    with on(dt.date(2026, 12, 10)):
+        deadline_close(
+            actor=persona("hana"),
+            deadline=row,
+            reason="The police charged the adult; the LADO reviews progress at the case's meetings.",
+            expected_version=row.version,
+        )
+        page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    assert "Review the police investigation&#39;s progress" not in page[page.index('id="due"') :]
+
+
+def test_every_missing_answer_shows_at_once_and_a_date_is_not_asked_once_the_police_are_not_involved(
+    signed_in, chris_allegation
+) -> None:
+    client = signed_in("hana")
+    url = reverse("allegation_police", args=[chris_allegation.pk])
+    with on(dt.date(2026, 12, 1)):
+        both = client.post(url, {"involved": "yes"}).content.decode()
+        # "No", with a date half typed before changing the answer: saved, the date ignored.
+        saved = client.post(url, {"involved": "no", "consent_to_share": "given", "next_review_on_day": "31"})
+    assert 'href="#id_consent_to_share">' in both
+    assert 'href="#id_next_review_on_day">Enter when you will next review' in both
+    assert saved.status_code == 302
+    record = PoliceInvolvement.objects.get(allegation=chris_allegation)
+    assert (record.involved, record.next_review_on) == (False, None)
+
+
+def test_a_police_record_made_before_the_date_was_asked_for_says_no_review_is_set(
+    persona, signed_in, chris_allegation
+) -> None:
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 24))
+    PoliceInvolvement.objects.filter(allegation=chris_allegation).update(next_review_on=None)  # as migrated rows are
+    with on(dt.date(2026, 12, 2)):
+        page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    assert "No review of the police investigation&#39;s progress is set" in page

@@ -14,6 +14,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from tests.allegations.conftest import lado_discussed
 from tests.allegations.test_attention_date import parents_complaint, triage_tier_4
@@ -22,6 +23,10 @@ from tests.timescales.test_employer_deadlines import _open, _rows
 from threshold.allegations import services
 from threshold.allegations.advice import allegation_advice, resolution_targets
 from threshold.allegations.models import Allegation
+from threshold.concerns import services as concern_services
+from threshold.concerns.models import Triage
+from threshold.reports.employer.allegation_figures import overdue_steps
+from threshold.reports.employer.readers import dashboard_for
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.selectors import work_list
 
@@ -103,3 +108,49 @@ def test_an_allegation_opened_without_any_harm_threshold_answer_keeps_no_targets
 
     assert _targets(allegation) == {}
     assert not allegation_advice(allegation).answered
+
+
+def test_a_missed_target_is_not_an_overdue_step_on_the_dashboard_or_the_trusts_view(persona, signed_in) -> None:
+    """The dashboard's "Allegations with a step overdue" and Priya's trust view list steps someone must take."""
+    allegation = _tier_4(persona, dt.date(2026, 12, 24))
+    hana = persona("hana")
+    target = _rows(allegation)["resolve-target-one-month"]
+
+    with time_machine.travel(dt.datetime(2027, 1, 25, 9, tzinfo=LONDON), tick=False):
+        steps = overdue_steps(user=hana, dashboard=dashboard_for(hana, "school"), today=dt.date(2027, 1, 25))
+        trust = signed_in("priya").get(reverse("trust_work")).content.decode()
+
+    assert target.status_on(dt.date(2027, 1, 25)) == "overdue"
+    assert "Inform the LADO" in {row.label for row in steps.rows}  # step 2, overdue too: the table is not empty
+    assert "Resolved within one month" not in {row.label for row in steps.rows}
+    assert allegation.reference in trust
+    assert "Resolved within one month" not in trust
+
+
+def test_an_allegation_triaged_at_tier_2_keeps_no_targets(persona) -> None:
+    """Policy 6.4's targets apply from Tier 3 in the trust's pack: conduct inconsistent with the code, no harm."""
+    concern = parents_complaint(persona, raised_on=dt.date(2027, 3, 25), recorded_on=dt.date(2027, 3, 25))
+    with on(dt.date(2027, 3, 25)):
+        triage = concern_services.concern_triage(
+            actor=persona("hana"),
+            concern=concern,
+            expected_version=concern.version,
+            raw_facts={
+                "harmed_or_may_have_harmed_child": False,
+                "possible_criminal_offence": False,
+                "behaviour_indicates_risk_of_harm": False,
+                "may_be_unsuitable_to_work_with_children": False,
+                "inconsistent_with_code_of_conduct": True,
+            },
+            decision="allegation",
+            rationale="The parent has complained to the LADO; handled as an allegation.",
+            override_reason="The parent took the complaint to the LADO, who asked for it to be handled as one.",
+        )
+    assert isinstance(triage, Triage)
+    assert triage.allegation is not None
+    allegation = Allegation.objects.get(pk=triage.allegation.pk)
+
+    advice = allegation_advice(allegation)
+    assert advice.answered
+    assert advice.assessment.level == "tier-2"
+    assert _targets(allegation) == {}

@@ -36,6 +36,22 @@ from threshold.core.querysets import last_recorded, latest_of_kind
 from threshold.policy import add_calendar_days, add_months, add_working_days
 from threshold.policy.pack import Pack
 
+# Policy 5.3: academies "review the progress of cases in which there is a Police Officer investigation". The
+# deadline's kind, and what the allegation page calls it (its label in emails says less: ``services.deadlines``).
+POLICE_REVIEW = "police-progress-review"
+POLICE_REVIEW_TEXT = "Review the police investigation's progress"
+
+
+def police_review_due(allegation: Allegation, police: PoliceInvolvement | None) -> dt.date | None:
+    """When the police record that stands says their investigation's progress is next reviewed (policy 5.3).
+
+    None when the police are not involved, the record set no date (one made before the date was asked for), or
+    the allegation is concluded.
+    """
+    if police is None or not police.involved or allegation.status == AllegationStatus.CONCLUDED:
+        return None
+    return police.next_review_on
+
 
 def investigation_paused(allegation: Allegation) -> bool:
     """Whether the police are involved and have not yet authorised internal proceedings."""

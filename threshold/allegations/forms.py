@@ -18,6 +18,7 @@ from threshold.allegations.models import (
     Route,
     SuspensionDecision,
 )
+from threshold.allegations.services.suspension import POLICE_REVIEW_MISSING
 from threshold.chronology.forms import parse_time
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
@@ -297,9 +298,12 @@ class ParentUpdateForm(CaseForm):
 
 
 class PoliceForm(CaseForm):
-    """Police involvement, consent to share statements, and when their investigation's progress is next reviewed."""
+    """Police involvement, consent to share statements, and when their investigation's progress is next reviewed.
 
-    # Required while the police are involved: the service says so beside the date (policy 5.3).
+    The date is asked while the police are involved on an open allegation (policy 5.3), and ignored otherwise, even
+    half typed (GOV.UK: an answer to a question that no longer applies is not checked).
+    """
+
     DATES = {"next_review_on": ("The date of the next review", None)}
 
     involved = forms.TypedChoiceField(
@@ -316,6 +320,20 @@ class PoliceForm(CaseForm):
     )
     proceedings_authorised = forms.BooleanField(required=False)
     notes = _text("Notes")
+
+    def __init__(self, *args: Any, concluded: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.concluded = concluded
+
+    def clean(self) -> dict[str, Any]:
+        """The review date with the other answers, so every error shows at once; dropped where it is not asked."""
+        data = super().clean()
+        if not data.get("involved") or self.concluded:
+            self.errors.pop("next_review_on_day", None)
+            data["next_review_on"] = None
+        elif data.get("next_review_on") is None and "next_review_on_day" not in self.errors:
+            self.add_error("next_review_on_day", POLICE_REVIEW_MISSING)
+        return data
 
 
 class OutcomeForm(CaseForm):

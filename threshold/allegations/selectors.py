@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -25,6 +25,13 @@ from threshold.allegations import duties
 from threshold.allegations.checklist import FOLLOW_UP_LABELS as FOLLOW_UP_LABELS
 from threshold.allegations.checklist import PAUSED as PAUSED
 from threshold.allegations.checklist import PAUSED_STEPS as PAUSED_STEPS
+from threshold.allegations.checklist import (
+    POLICE_REVIEW,
+    POLICE_REVIEW_TEXT,
+    follow_ups_after,
+    paused_by,
+    police_review_due,
+)
 from threshold.allegations.checklist import REPLACEMENT_COVER as REPLACEMENT_COVER
 from threshold.allegations.checklist import ROUTE_STEPS as ROUTE_STEPS
 from threshold.allegations.checklist import ROUTE_UNDECIDED as ROUTE_UNDECIDED
@@ -35,7 +42,6 @@ from threshold.allegations.checklist import checklist as checklist
 from threshold.allegations.checklist import chosen_route as chosen_route
 from threshold.allegations.checklist import cover_due as cover_due
 from threshold.allegations.checklist import due_from as due_from
-from threshold.allegations.checklist import follow_ups_after, paused_by
 from threshold.allegations.checklist import referral_follow_ups as referral_follow_ups
 from threshold.allegations.models import (
     AgencyRecord,
@@ -108,8 +114,8 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
     if assessment is not None:
         items.append(DueItem(allegation, "Review the suspension risk assessment", assessment.review_on, "suspension"))
     police: PoliceInvolvement | None = last_recorded(allegation.police_records.all())
-    if police is not None and police.next_review_on is not None:
-        items.append(DueItem(allegation, "Review the police investigation's progress", police.next_review_on, "police"))
+    if (review_on := police_review_due(allegation, police)) is not None:
+        items.append(DueItem(allegation, POLICE_REVIEW_TEXT, review_on, "police"))
     cover = cover_due(allegation)
     if cover is not None:
         items.append(DueItem(allegation, "Replacement cover expected from the agency", cover, "agency"))
@@ -219,9 +225,13 @@ def _records_by_step(allegation: Allegation) -> dict[str, list[StepRecord]]:
 
 
 def allegation_deadlines(user: User, allegation: Allegation) -> dict[str, Deadline]:
-    """The allegation's stored one-off deadlines the user may see, by kind (the checklist's steps, the hearing)."""
-    rows = fetch.visible_deadlines(user, "view").filter(allegation=allegation, key="")
-    return {row.kind: row for row in rows}
+    """The allegation's stored deadlines the user may see, by kind, and its police progress reviews by key.
+
+    One-off rows by kind (the checklist's steps, the hearing); each review of the police investigation's progress
+    by its key (``police-<record id>``).
+    """
+    rows = fetch.visible_deadlines(user, "view").filter(Q(key="") | Q(kind=POLICE_REVIEW), allegation=allegation)
+    return {row.key or row.kind: row for row in rows}
 
 
 def allegations_listed(user: User) -> QuerySet[Allegation]:

@@ -26,6 +26,7 @@ from threshold.allegations.presenters.sections import (
     support_section,
     suspension_section,
 )
+from threshold.core.querysets import last_recorded
 from threshold.jinja2 import govuk_date, link
 from threshold.lado.presenters.employer import lado_word_section
 from threshold.lado.presenters.requests import allegation_requests
@@ -106,7 +107,7 @@ def allegation_page(
             ("allegation_progress_update", "Log a progress update", "given to the adult"),
             open_only=True,
         ),
-        "police": police_section(state["police"]),
+        "police": police_section(allegation, state["police"]),
         "police_links": links(("allegation_police", "Record police involvement", "")),
         "agency": agency_section(allegation, state["agency_record"], state["cover_due"], can_change=can_change),
         "outcome": outcome_section(allegation, state["outcome"], state["follow_ups"], can_change=can_change),
@@ -176,11 +177,17 @@ def due_list(
 
     ``steps``: the allegation's checklist, when the page has worked it out already.
     """
+    deadlines = deadlines or {}
     closed = {
         f"step-{step}"
         for step, kind in selectors.STEP_TIMESCALES.items()
-        if (deadlines or {}).get(kind) is not None and (deadlines or {})[kind].state == DeadlineState.NOT_NEEDED
+        if deadlines.get(kind) is not None and deadlines[kind].state == DeadlineState.NOT_NEEDED
     }
+    # The police's progress review that stands, if a person closed it as not needed.
+    police = last_recorded(allegation.police_records.all())
+    review = deadlines.get(f"police-{police.pk}") if police is not None else None
+    if review is not None and review.state == DeadlineState.NOT_NEEDED:
+        closed.add("police")
     return [
         {
             "tag": "Overdue" if item.overdue else "Due",

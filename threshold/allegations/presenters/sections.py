@@ -7,9 +7,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from threshold.allegations.checklist import police_review_due
 from threshold.allegations.models import (
     AgencyRecord,
     Allegation,
+    AllegationStatus,
     Employment,
     InformingObjection,
     PoliceInvolvement,
@@ -137,8 +139,12 @@ def support_section(allegation: Allegation, support: SupportRecord | None, updat
     }
 
 
-def police_section(police: PoliceInvolvement | None) -> dict[str, Any] | None:
-    """Whether the police are involved and, if they are, whether they have authorised internal proceedings."""
+def police_section(allegation: Allegation, police: PoliceInvolvement | None) -> dict[str, Any] | None:
+    """Whether the police are involved and, if they are, whether they have authorised internal proceedings.
+
+    While they are involved on an open allegation: when their investigation's progress is next reviewed (policy
+    5.3), or, on a record made before that date was asked for, that none is set.
+    """
     if police is None:
         return None
     text = "The police are involved." if police.involved else "The police are not involved."
@@ -147,8 +153,10 @@ def police_section(police: PoliceInvolvement | None) -> dict[str, Any] | None:
     text += f" Consent to share statements: {police.get_consent_to_share_display().lower()}."
     if police.notes:
         text += f" {police.notes}"
-    if police.involved and police.next_review_on is not None:
-        text += f" Next review of the police investigation's progress: {govuk_date(police.next_review_on)}."
+    if (review_on := police_review_due(allegation, police)) is not None:
+        text += f" Next review of the police investigation's progress: {govuk_date(review_on)}."
+    elif police.involved and allegation.status != AllegationStatus.CONCLUDED:
+        text += " No review of the police investigation's progress is set: record police involvement to set one."
     authority = None
     if police.involved and police.proceedings_authorised:
         authority = {

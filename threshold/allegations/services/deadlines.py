@@ -40,6 +40,7 @@ from threshold.allegations.advice import allegation_advice, resolution_targets
 from threshold.allegations.checklist import (
     HEARING,
     PAUSED_STEPS,
+    POLICE_REVIEW,
     STEP_TIMESCALES,
     ChecklistItem,
     checklist,
@@ -74,7 +75,6 @@ from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_b
 
 IMPORTED_NOT_DONE = "The allegation concluded before it came into Threshold, and its records do not show this as done"
 RISK_REVIEW = "risk-assessment-review"
-POLICE_REVIEW = "police-progress-review"
 REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
 LESSONS_REVIEW = "lessons-review"
@@ -108,7 +108,8 @@ LABELS = {
     HEARING: "Disciplinary hearing",
     "ofsted-notification": "Notify Ofsted",
     RISK_REVIEW: "Review the suspension risk assessment",
-    POLICE_REVIEW: "Review the police investigation's progress",
+    # Not "the police investigation's": the label goes into emails, which say nothing about the allegation.
+    POLICE_REVIEW: "Progress review (policy 5.3)",
     REPLACEMENT_COVER: "Replacement cover from the agency",
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",

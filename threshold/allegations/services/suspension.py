@@ -13,6 +13,7 @@ from django.utils import timezone
 from threshold.accounts.models import User
 from threshold.allegations.models import (
     Allegation,
+    AllegationStatus,
     ConsentToShare,
     InformingObjection,
     PoliceInvolvement,
@@ -311,6 +312,9 @@ def progress_update_add(
     return update
 
 
+POLICE_REVIEW_MISSING = "Enter when you will next review the progress of the police investigation"
+
+
 def police_record(
     *,
     actor: User,
@@ -339,13 +343,15 @@ def police_record(
         errors["consent_to_share"] = "Choose whether consent to share statements was obtained"
     if proceedings_authorised and not involved:
         errors["proceedings_authorised"] = "Only the police's authority matters while the police are involved"
-    if involved and next_review_on is None:
-        errors["next_review_on"] = "Enter when you will next review the progress of the police investigation"
-    elif involved and next_review_on is not None and next_review_on < timezone.localdate():
+    # Asked while the police investigate an open allegation; after the outcome there is nothing left to review.
+    asked = involved and allegation.status != AllegationStatus.CONCLUDED
+    if asked and next_review_on is None:
+        errors["next_review_on"] = POLICE_REVIEW_MISSING
+    elif asked and next_review_on is not None and next_review_on < timezone.localdate():
         errors["next_review_on"] = "The next review of the police investigation must be today or in the future"
     if errors:
         raise ValidationError(errors)
-    if not involved:
+    if not asked:
         next_review_on = None  # a date typed before answering "No" is ignored, as GOV.UK asks of hidden answers
     with transaction.atomic(durable=True):
         record = PoliceInvolvement.objects.create(

@@ -42,6 +42,7 @@ from threshold.allegations.models import Allegation, AllegationStatus, Step
 from threshold.core.vocabularies import Outcome
 from threshold.lado.services.employer_timeliness import INFORM_LADO
 from threshold.policy import get_pack
+from threshold.policy.clocks import RESOLUTION_TARGETS
 from threshold.reports.employer.readers import Dashboard
 from threshold.reports.lado_report.counting import Tally, pack_timescale, percent
 from threshold.reports.lado_report.dates import days_between, iso_weekday, london_day, within_working_days
@@ -131,7 +132,10 @@ def allegations_open(allegations: QuerySet[Allegation], today: dt.date) -> Table
 
 
 def overdue_steps(*, user: User, dashboard: Dashboard, today: dt.date) -> Table:
-    """The case manager's steps overdue today on allegations, by step: the stored deadlines (ADR 0024)."""
+    """The case manager's steps overdue today on allegations, by step: the stored deadlines (ADR 0024).
+
+    Policy 6.4's resolution targets are kept as deadlines too, but are not steps: they are left out.
+    """
     grouped = (
         visible_deadlines(user, "view")
         .filter(
@@ -140,6 +144,7 @@ def overdue_steps(*, user: User, dashboard: Dashboard, today: dt.date) -> Table:
             state=DeadlineState.OPEN,
             due_on__lt=today,
         )
+        .exclude(kind__in=RESOLUTION_TARGETS)
         .values_list("kind")
         .annotate(label=Min("label"), n=Count("allegation_id", distinct=True))
         .order_by("label", "kind")

@@ -27,6 +27,7 @@ from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
 from threshold.core.http import signed_in_user
 from threshold.core.pagination import Segment, pages_of_segments
+from threshold.policy.clocks import RESOLUTION_TARGETS
 from threshold.timescales.forms import SHOW_CHOICES, WorkFilterForm
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.selectors import (
@@ -145,7 +146,10 @@ def trust_organisations(user: User) -> list[Organisation]:
 
 @login_required
 def trust_work(request: HttpRequest) -> HttpResponse:
-    """The trust's view: the employer's overdue steps across the trust's schools, grouped by school."""
+    """The trust's view: the employer's overdue steps across the trust's schools, grouped by school.
+
+    Steps, not policy 6.4's resolution targets (kept as deadlines beside them): a missed target is not an action.
+    """
     user = signed_in_user(request)
     trusts = trust_organisations(user)
     if not trusts:
@@ -156,6 +160,7 @@ def trust_work(request: HttpRequest) -> HttpResponse:
         visible_deadlines(user, "view")
         .filter(state=DeadlineState.OPEN, due_on__lt=today)
         .filter(organisation__trust_id__in=trust_ids)
+        .exclude(kind__in=RESOLUTION_TARGETS)
         .select_related("organisation", "owner")
         .order_by("organisation__name", "due_on", "reference", "pk")
     )
