@@ -60,10 +60,10 @@ def investigation_paused(allegation: Allegation) -> bool:
     return paused_by(allegation, last_recorded(allegation.police_records.all()))
 
 
-def suspended(allegation: Allegation) -> bool:
-    """Whether the risk assessment that stands decided to suspend the adult (section 6.5's return to work)."""
+def standing_suspension(allegation: Allegation) -> RiskAssessment | None:
+    """The risk assessment that stands, if it decided to suspend the adult (6.5's return to work, app. 4's cover)."""
     assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
-    return assessment is not None and assessment.decision == SuspensionDecision.SUSPEND
+    return assessment if assessment is not None and assessment.decision == SuspensionDecision.SUSPEND else None
 
 
 def paused_by(allegation: Allegation, police: PoliceInvolvement | None) -> bool:
@@ -371,16 +371,21 @@ def follow_ups_after(allegation: Allegation, outcome: OutcomeRecord | None) -> d
 def cover_clock(allegation: Allegation) -> tuple[dt.datetime, dt.date | None] | None:
     """A supply worker's replacement cover: when it is expected, and the day it was arranged (or None).
 
-    Expected 48 hours after the suspension or removal. None when the adult is not a supply worker or the
-    date of suspension or removal is not recorded.
+    Expected 48 hours after the suspension or removal: the day the agency record gives, or else the day the risk
+    assessment that stands decided to suspend (appendix 4: "If suspension is deemed appropriate, the agency must
+    be notified and will be required to provide a replacement", whether or not the agency's part is recorded
+    yet). None when the adult is not a supply worker, or neither says they were suspended or removed.
     """
     if allegation.subject_employment != Employment.SUPPLY:
         return None
     agency: AgencyRecord | None = last_recorded(allegation.agency_records.all())
-    if agency is None or agency.removed_on is None:
-        return None
-    start = dt.datetime.combine(agency.removed_on, dt.time.min, tzinfo=timezone.get_current_timezone())
-    return start + REPLACEMENT_COVER, agency.cover_arranged_on
+    removed_on = agency.removed_on if agency is not None else None
+    if removed_on is None:
+        if (suspension := standing_suspension(allegation)) is None:
+            return None
+        removed_on = suspension.decided_on
+    start = dt.datetime.combine(removed_on, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return start + REPLACEMENT_COVER, agency.cover_arranged_on if agency is not None else None
 
 
 def cover_due(allegation: Allegation) -> dt.datetime | None:

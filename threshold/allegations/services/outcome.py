@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.checklist import suspended
+from threshold.allegations.checklist import standing_suspension
 from threshold.allegations.facts import checked_facts
 from threshold.allegations.models import (
     Allegation,
@@ -106,7 +106,7 @@ def outcome_record(
     if outcome == Outcome.MALICIOUS and not _text(malicious_action):
         errors["malicious_action"] = "Enter the action regarding the malicious allegation"
     if (
-        suspended(allegation)
+        standing_suspension(allegation) is not None
         and not (removed_from_regulated_activity or resigned_before_conclusion)
         and not _text(return_to_work)
     ):

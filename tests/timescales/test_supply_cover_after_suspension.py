@@ -1,0 +1,79 @@
+"""Appendix 4: "If suspension is deemed appropriate, the agency must be notified and will be required to provide a
+replacement."
+
+The replacement cover fell due only once the agency's part was recorded with the day the supply worker was
+suspended or removed, so a supply worker suspended on the risk assessment alone left nothing due: nobody was told
+the agency must be notified and cover found. Now the suspension decided on the risk assessment starts the 48
+hours too, until the agency's part says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.clock import LONDON, on
+from tests.timescales.test_employer_deadlines import EASTER_THURSDAY, _open, _risk, _rows
+from threshold.allegations import services
+from threshold.allegations.models import Allegation
+from threshold.timescales.models import DeadlineState
+
+pytestmark = pytest.mark.django_db
+
+
+def _supply(persona, records: dict[str, int], day: dt.date) -> Allegation:
+    """Chris, engaged through Supply Teachers Ltd, came to attention at Oakfield on ``day``."""
+    allegation = _open(persona, records, day)
+    with on(day):
+        return services.allegation_update(
+            actor=persona("hana"),
+            allegation=allegation,
+            expected_version=allegation.version,
+            came_to_attention_on=day,
+            subject_employment="supply",
+            agency=None,
+            agency_name="Supply Teachers Ltd",
+            agency_contact="bookings@supply.example",
+            subject_is_teacher=False,
+            accused_by_pupil=False,
+            reporting_restriction_ended_on=None,
+            interim_prohibition_order=False,
+        )
+
+
+def test_a_supply_worker_suspended_before_easter_needs_cover_48_hours_on_though_the_agency_is_not_yet_recorded(
+    persona, records
+) -> None:
+    allegation = _supply(persona, records, EASTER_THURSDAY)
+    assert "replacement-cover" not in _rows(allegation)
+
+    _risk(persona, allegation, EASTER_THURSDAY, EASTER_THURSDAY + dt.timedelta(days=14), decision="suspend")
+
+    cover = _rows(allegation)["replacement-cover"]
+    # 48 hours from the start of Thursday: Saturday, Good Friday or not (the agency works to hours).
+    assert (cover.due_at, cover.state, cover.owner) == (
+        dt.datetime(2027, 3, 27, 0, 0, tzinfo=LONDON),
+        DeadlineState.OPEN,
+        persona("hana"),
+    )
+
+    # Easter Monday: Hana records the agency told on Thursday and cover arranged.
+    with on(dt.date(2027, 3, 29)):
+        services.agency_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            notified_at=dt.datetime(2027, 3, 25, 11, tzinfo=LONDON),
+            suspension_discussed="Suspended from the placement, as the risk assessment decided.",
+            cover_arranged_on=dt.date(2027, 3, 29),
+        )
+    cover = _rows(allegation)["replacement-cover"]
+    assert (cover.state, cover.met_on) == (DeadlineState.MET, dt.date(2027, 3, 29))
+
+
+def test_alternative_arrangements_instead_of_suspension_ask_for_no_cover(persona, records) -> None:
+    allegation = _supply(persona, records, EASTER_THURSDAY)
+
+    _risk(persona, allegation, EASTER_THURSDAY, EASTER_THURSDAY + dt.timedelta(days=14), decision="alternatives")
+
+    assert "replacement-cover" not in _rows(allegation)
