@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from threshold.allegations import selectors
-from threshold.allegations.advice import allegation_advice, resolution_targets
+from threshold.allegations.advice import AllegationAdvice, allegation_advice, resolution_targets
 from threshold.allegations.checklist import HEARING, ChecklistItem, not_recorded_kind
 from threshold.allegations.models import Allegation, AllegationStatus, Step
 from threshold.allegations.presenters.advice import (
@@ -135,7 +135,30 @@ def allegation_page(
         # The banners every allegation page shows (``_banners.html``) read these two.
         "paused": state["paused"],
         "suspend_now": state["suspend_now"],
+        "trust_bar": trust_bar_prompt(allegation, advice),
     }
+
+
+# The pack's appendix 4 guidance for supply workers, which includes the bar across the trust's academies.
+SUPPLY_GUIDANCE = "supply-workers"
+
+
+def trust_bar_prompt(allegation: Allegation, advice: AllegationAdvice) -> str:
+    """Appendix 4's bar across the trust, where the pack gives it: what the case manager should do, if anything.
+
+    "If a supply worker is under investigation and/or suspended from any Academy, the Trust will not accept the
+    individual in any Trust Academies until there is an outcome of an investigation." ``"bar"`` while an open
+    allegation about a supply worker is not barred; ``"review"`` once there is an outcome and the bar stands
+    (it was until the outcome); ``""`` otherwise.
+    """
+    if allegation.organisation.trust_id is None:
+        return ""
+    if SUPPLY_GUIDANCE not in {quoted.id for quoted in advice.assessment.guidance}:
+        return ""
+    concluded = allegation.status == AllegationStatus.CONCLUDED
+    if not concluded and not allegation.barred_from_trust:
+        return "bar"
+    return "review" if concluded and allegation.barred_from_trust else ""
 
 
 def summary_rows(allegation: Allegation, *, paused: bool) -> list[dict[str, Any]]:

@@ -1,0 +1,72 @@
+"""Appendix 4: "If a supply worker is under investigation and/or suspended from any Academy, the Trust will not
+accept the individual in any Trust Academies until there is an outcome of an investigation."
+
+The bar across the trust was a box on the allegation's details that nothing asked anyone to tick. Now an open
+allegation about a supply worker at one of the trust's academies says, until the bar is recorded, that the adult
+is not yet barred; and once there is an outcome, that the bar was until then, so Hana lifts it or keeps it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.allegations.conftest import update_details
+from tests.clock import on
+from threshold.allegations import services
+from threshold.allegations.models import Allegation
+
+pytestmark = pytest.mark.django_db
+
+NOT_BARRED = "is not yet barred from them"
+REVIEW = "There is an outcome: the bar on"
+
+
+def _page(signed_in, allegation: Allegation, who: str = "hana") -> str:
+    return signed_in(who).get(reverse("allegation_detail", args=[allegation.pk])).content.decode()
+
+
+def _supply(persona, allegation: Allegation, **changes) -> Allegation:
+    """Hana records that Chris is engaged through an agency (and, if asked, bars him across the trust)."""
+    return update_details(
+        persona,
+        allegation,
+        subject_employment="supply",
+        agency_name="Supply Teachers Ltd",
+        agency_contact="bookings@supply.example",
+        **changes,
+    )
+
+
+def test_an_open_allegation_about_a_supply_worker_asks_for_the_bar_until_it_is_recorded(
+    persona, signed_in, chris_allegation
+) -> None:
+    assert NOT_BARRED not in _page(signed_in, chris_allegation)  # an employee: no bar across the trust
+
+    allegation = _supply(persona, chris_allegation)
+    page = _page(signed_in, allegation)
+    warning = page[page.index('id="trust-bar"') :]
+    assert f"{allegation.subject.full_name} {NOT_BARRED}" in warning
+    assert f'href="{reverse("allegation_edit", args=[allegation.pk])}">Bar them from the Trust' in warning
+
+    allegation = _supply(persona, allegation, barred_from_trust=True)
+    assert 'id="trust-bar"' not in _page(signed_in, allegation)
+
+
+def test_once_there_is_an_outcome_the_bar_is_for_hana_to_lift_or_keep(persona, signed_in, chris_allegation) -> None:
+    allegation = _supply(persona, chris_allegation, barred_from_trust=True)
+    with on(dt.date(2027, 1, 8)):
+        services.outcome_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            report="The witnesses did not support the account.",
+            outcome="unfounded",
+            concluded_on=dt.date(2027, 1, 8),
+        )
+
+    page = _page(signed_in, allegation)
+    assert REVIEW in page
+    assert "Lift the bar, or keep it" in page
+    assert NOT_BARRED not in page
