@@ -36,6 +36,8 @@ from threshold.allegations.services.deadlines import (
     LESSONS_REVIEW,
     LESSONS_SOURCE,
     NOT_RECORDED_SOURCE,
+    OUTCOME_TOLD,
+    OUTCOME_TOLD_SOURCE,
 )
 from threshold.concerns.models import Concern, ConcernStatus, Triage
 from threshold.concerns.services.deadlines import TRIAGE, TRIAGE_LABEL, TRIAGE_SOURCE, pattern_review_deadline_sync
@@ -391,6 +393,13 @@ class Rows:
                     due_on=outcome.concluded_on,
                     source=FILE_RECORD_SOURCE,
                 )
+            # The adult told the outcome: the generator logs no update after it, so each is still due.
+            add(
+                kind=OUTCOME_TOLD,
+                label=LABELS[OUTCOME_TOLD],
+                due_on=outcome.concluded_on,
+                source=OUTCOME_TOLD_SOURCE,
+            )
 
     # ------------------------------------------------------------ concerns
 

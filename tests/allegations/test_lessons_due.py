@@ -92,9 +92,10 @@ def test_logging_a_lesson_also_meets_the_review(persona, chris_allegation) -> No
     row = _review(chris_allegation)
     assert row is not None
     assert row.state == DeadlineState.MET
-    # What stays due is section 8's record on file, not the review.
+    # What stays due is section 8's record on file and telling the adult the outcome, not the review.
     assert [item.text for item in selectors.due_items(chris_allegation)] == [
-        "Record what is kept on the confidential file"
+        "Record what is kept on the confidential file",
+        "Tell the adult the outcome",
     ]
 
 

@@ -52,7 +52,7 @@ def test_the_individuals_consent_to_keep_the_records_is_recorded_with_its_date(
     services.personnel_file_record(
         actor=persona("hana"), allegation=chris_allegation, choice="consented", decided_on=TODAY()
     )
-    assert selectors.due_items(chris_allegation) == []
+    assert [item.text for item in selectors.due_items(chris_allegation)] == ["Tell the adult the outcome"]
     html = _page(signed_in, chris_allegation)
     assert PROMPT not in html
     assert f"the individual consented on {TODAY():%-d %B %Y}" in html

@@ -191,7 +191,8 @@ def test_a_concluded_allegation_takes_no_new_risk_assessment_support_or_step(per
     _conclude(persona, chris_allegation)
     page = allegation_page(chris_allegation, can_change=True)
     assert page["suspension_links"] == []
-    assert page["support_links"] == []
+    # Only the update that tells the adult the outcome (Tier 3): no new support record.
+    assert [link.text for link in page["support_links"]] == ["Log that the adult was told the outcome"]
     assert all(row["links"] == [] for row in page["steps"] if row["step"] != Step.PARENTS_KEPT_INFORMED)
     # The parents or carers are still told how the case ended (step 9 is a log of contacts).
     assert [link.text for link in _steps(page)[Step.PARENTS_KEPT_INFORMED]["links"]] == ["Log a contact"]

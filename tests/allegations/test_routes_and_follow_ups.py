@@ -265,7 +265,11 @@ def test_a_required_dbs_referral_stays_due_after_conclusion_until_it_is_recorded
     chris_allegation.refresh_from_db()
     assert chris_allegation.status == AllegationStatus.CONCLUDED
     due = selectors.due_items(chris_allegation)
-    assert [item.text for item in due] == ["DBS referral required", "Record what is kept on the confidential file"]
+    assert [item.text for item in due] == [
+        "DBS referral required",
+        "Record what is kept on the confidential file",
+        "Tell the adult the outcome",
+    ]
     services.referral_follow_up_record(
         actor=persona("hana"),
         allegation=chris_allegation,
@@ -274,7 +278,8 @@ def test_a_required_dbs_referral_stays_due_after_conclusion_until_it_is_recorded
         reference="DBS-77",
     )
     assert [item.text for item in selectors.due_items(chris_allegation)] == [
-        "Record what is kept on the confidential file"
+        "Record what is kept on the confidential file",
+        "Tell the adult the outcome",
     ]
     assert selectors.referral_follow_ups(chris_allegation)["dbs"]["reference"] == "DBS-77"
     assert AuditEvent.objects.filter(action="allegation.referral_followed_up").count() == 1
@@ -296,7 +301,8 @@ def test_a_reason_for_not_referring_also_ends_the_follow_up(persona, chris_alleg
         not_referred_reason="The DBS confirmed no referral is needed.",
     )
     assert [item.text for item in selectors.due_items(chris_allegation)] == [
-        "Record what is kept on the confidential file"
+        "Record what is kept on the confidential file",
+        "Tell the adult the outcome",
     ]
 
 
@@ -335,6 +341,7 @@ def test_the_follow_up_form_is_recorded_after_conclusion(signed_in, persona, chr
 
 
 def test_steps_risk_assessments_and_support_are_refused_after_conclusion(persona, chris_allegation) -> None:
+    """A progress update is not: after the outcome it tells the adult how the case ended (Tier 3)."""
     _conclude(persona, chris_allegation)
     hana = persona("hana")
     with pytest.raises(ValidationError) as raised:
@@ -355,8 +362,6 @@ def test_steps_risk_assessments_and_support_are_refused_after_conclusion(persona
             occupational_health_offered=False,
             opened_at=0,
         )
-    with pytest.raises(ValidationError):
-        services.progress_update_add(actor=hana, allegation=chris_allegation, given_on=TODAY(), text="x")
     assert not StepRecord.objects.filter(step=Step.HR_STRATEGY).exists()
     assert not SupportRecord.objects.exists()
 

@@ -303,7 +303,8 @@ def test_a_substantiated_outcome_concludes_the_allegation_with_the_engines_dbs_a
     assert record.assessment["referrals"]["dbs"]["required"] is True
     assert record.pack == "lead-academy-trust"
     assert [item.text for item in selectors.due_items(chris_allegation)] == [
-        "Record what is kept on the confidential file"
+        "Record what is kept on the confidential file",
+        "Tell the adult the outcome",
     ]
 
 

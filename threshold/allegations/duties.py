@@ -12,7 +12,10 @@ it imports no service):
   personnel file (unless the individual consents for the records to be retained on the file)": whether the
   removal or the consent is still to be recorded;
 - section 11, "After any cases where an investigation has been conducted, the case manager will review the
-  circumstances of the case with the LADO and Headteacher": whether that review is due, and when it was done.
+  circumstances of the case with the LADO and Headteacher": whether that review is due, and when it was done;
+- Tier 3, "It is essential in these cases that there is a clear outcome and this is communicated to the
+  professional/volunteer" (and step 7, "agree with the LADO what information should be put in writing to the
+  individual"): whether the adult has been told the outcome.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from threshold.core.vocabularies import Outcome
 LESSONS_LABEL = "Review the case for lessons learned"
 FILE_RECORD_LABEL = "Record what is kept on the confidential file"
 ADULT_INFORMED_LABEL = "Inform the adult of the allegation and name their representative"
+OUTCOME_TOLD_LABEL = "Tell the adult the outcome"
 
 # Section 8: the outcomes whose records leave the personnel file unless the individual consents.
 OFF_THE_FILE = frozenset({Outcome.MALICIOUS, Outcome.FALSE})
@@ -199,3 +203,26 @@ def adult_informed_due(allegation: Allegation, steps: list[ChecklistItem]) -> Ad
         held_back = f"Not told yet: {InformingObjection(support.objection).held_back} (section 6.2)"
         return AdultInformedDue(due.due_on, None, held_back)
     return due
+
+
+@dataclass(frozen=True)
+class OutcomeToldDue:
+    """The adult told the outcome: due on the day of the outcome."""
+
+    due_on: dt.date
+    # The day the first update logged after the outcome was given to them; None while none is.
+    done_on: dt.date | None
+
+
+def outcome_told_due(allegation: Allegation) -> OutcomeToldDue | None:
+    """The adult told the outcome, once concluded; None before.
+
+    The policy gives no number of days, so, as with the lessons review, it falls due on the day of the outcome.
+    A progress update given to the adult and logged after the outcome was recorded is the outcome told (an update
+    logged before it told them how the case was going, not how it ended).
+    """
+    outcome = latest_outcome(allegation)
+    if outcome is None or allegation.status != AllegationStatus.CONCLUDED:
+        return None
+    told = [update.given_on for update in allegation.progress_updates.all() if update.recorded_at > outcome.recorded_at]
+    return OutcomeToldDue(outcome.concluded_on, min(told, default=None))

@@ -35,15 +35,16 @@ from threshold.allegations.selectors import DueItem
 from threshold.allegations.services.deadlines import (
     FOLLOW_UP_KINDS,
     LESSONS_REVIEW,
+    OUTCOME_TOLD,
     REPLACEMENT_COVER,
-    RISK_REVIEW,
 )
+from threshold.allegations.services.review_deadlines import RISK_REVIEW
 from threshold.core.querysets import last_recorded
 from threshold.timescales.models import DeadlineState
 
 # The clocks due on an open allegation, and the follow-ups due once it is concluded.
 OPEN_KINDS = (*STEP_TIMESCALES.values(), RISK_REVIEW, POLICE_REVIEW, REPLACEMENT_COVER)
-FOLLOW_UP_CLOCKS = (*FOLLOW_UP_KINDS.values(), LESSONS_REVIEW)
+FOLLOW_UP_CLOCKS = (*FOLLOW_UP_KINDS.values(), LESSONS_REVIEW, OUTCOME_TOLD)
 # Concluded allegations the panel looks through for a follow-up still due: the newest few, as before.
 FOLLOW_UP_SCAN = 5
 # The sub-records the two follow-ups without a clock are read from.

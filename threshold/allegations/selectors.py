@@ -148,7 +148,7 @@ def follow_up_items(allegation: Allegation) -> list[DueItem]:
 
 
 def duty_items(allegation: Allegation, outcome: OutcomeRecord) -> list[DueItem]:
-    """After the outcome: the lessons-learned review (section 11), the record on file and the personnel file (8)."""
+    """After the outcome: the lessons review (11), the record on file, the adult told, the personnel file (8)."""
     items = []
     lessons = duties.lessons_due(allegation)
     if lessons is not None and lessons.done_on is None:
@@ -156,6 +156,9 @@ def duty_items(allegation: Allegation, outcome: OutcomeRecord) -> list[DueItem]:
     kept = duties.file_record_due(allegation)
     if kept is not None and kept.done_on is None:
         items.append(DueItem(allegation, duties.FILE_RECORD_LABEL, kept.due_on, "records"))
+    told = duties.outcome_told_due(allegation)
+    if told is not None and told.done_on is None:
+        items.append(DueItem(allegation, duties.OUTCOME_TOLD_LABEL, told.due_on, "support"))
     if duties.personnel_file_applies(allegation) and duties.personnel_file_decision(allegation) is None:
         text = "Archive from the personnel file, or record the consent to keep it"
         items.append(DueItem(allegation, text, outcome.concluded_on, "personnel-file"))

@@ -102,11 +102,15 @@ def allegation_page(
             open_only=True,
         ),
         "support": support_section(allegation, state["support"], state["progress_updates"]),
-        "support_links": links(
-            ("allegation_support", "Record support", "for the adult"),
-            ("allegation_progress_update", "Log a progress update", "given to the adult"),
-            open_only=True,
-        ),
+        "support_links": [
+            *links(("allegation_support", "Record support", "for the adult"), open_only=True),
+            # After the outcome too: the update that tells the adult how the case ended (Tier 3).
+            *links(
+                ("allegation_progress_update", "Log a progress update", "given to the adult")
+                if is_open
+                else ("allegation_progress_update", "Log that the adult was told the outcome", "")
+            ),
+        ],
         "police": police_section(allegation, state["police"]),
         "police_links": links(("allegation_police", "Record police involvement", "")),
         "agency": agency_section(allegation, state["agency_record"], state["cover_due"], can_change=can_change),

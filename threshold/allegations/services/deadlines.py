@@ -19,6 +19,8 @@ on calls it at the end of its transaction.
 - The DBS and TRA referrals the pack advised on at the outcome.
 - The lessons-learned review after an investigated case (section 11; ``threshold.allegations.duties``).
 - The record kept on the confidential file after an outcome other than malicious or false (section 8).
+- The adult told the outcome (Tier 3: "a clear outcome and this is communicated to the professional/volunteer"),
+  met by a progress update given to them after the outcome (``threshold.allegations.duties``).
 - The 1, 3 and 12-month resolution targets of policy 6.4 at the advised level (``advice.resolution_targets``,
   the calculator the allegation page shows them with), met by the outcome. They are targets, not steps: an
   allegation concluded without an outcome row (never in practice) stops them rather than leaving them open.
@@ -31,7 +33,7 @@ requests for information, ``information-request``) belong to other sync function
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from django.utils import timezone
 
@@ -53,19 +55,27 @@ from threshold.allegations.duties import (
     ADULT_INFORMED_LABEL,
     FILE_RECORD_LABEL,
     LESSONS_LABEL,
+    OUTCOME_TOLD_LABEL,
     FileRecordDue,
     LessonsDue,
+    OutcomeToldDue,
     adult_informed_due,
     file_record_due,
     lessons_due,
+    outcome_told_due,
 )
 from threshold.allegations.models import (
     Allegation,
     AllegationStatus,
     OutcomeRecord,
-    PoliceInvolvement,
-    RiskAssessment,
     Step,
+)
+from threshold.allegations.services.review_deadlines import (
+    POLICE_REVIEW_LABEL,
+    RISK_REVIEW,
+    RISK_REVIEW_LABEL,
+    police_review_specs,
+    risk_review_specs,
 )
 from threshold.core.querysets import last_recorded
 from threshold.core.vocabularies import Outcome
@@ -74,12 +84,13 @@ from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec, deadlines_sync, missed_before_import
 
 IMPORTED_NOT_DONE = "The allegation concluded before it came into Threshold, and its records do not show this as done"
-RISK_REVIEW = "risk-assessment-review"
 REPLACEMENT_COVER = "replacement-cover"
 FOLLOW_UP_KINDS = {"dbs": "dbs-referral", "tra": "tra-referral"}
 LESSONS_REVIEW = "lessons-review"
 FILE_RECORD = "file-record"
 ADULT_INFORMED = "adult-informed"
+OUTCOME_TOLD = "outcome-told"
+OUTCOME_TOLD_SOURCE = "Policy, Tier 3: a clear outcome, communicated to the professional or volunteer"
 LESSONS_SOURCE = "Policy, section 11: after any case where an investigation has been conducted"
 ADULT_INFORMED_SOURCE = (
     "Policy 6.2: individuals will be informed as soon as possible unless the police or social care object"
@@ -96,6 +107,7 @@ ALLEGATION_KINDS = (
     LESSONS_REVIEW,
     FILE_RECORD,
     ADULT_INFORMED,
+    OUTCOME_TOLD,
     *RESOLUTION_TARGETS,
     *(not_recorded_kind(step) for step in Step.values),
 )
@@ -107,19 +119,18 @@ LABELS = {
     "investigation-report": "Investigation report",
     HEARING: "Disciplinary hearing",
     "ofsted-notification": "Notify Ofsted",
-    RISK_REVIEW: "Review the suspension risk assessment",
-    # Not "the police investigation's": the label goes into emails, which say nothing about the allegation.
-    POLICE_REVIEW: "Progress review (policy 5.3)",
+    RISK_REVIEW: RISK_REVIEW_LABEL,
+    POLICE_REVIEW: POLICE_REVIEW_LABEL,
     REPLACEMENT_COVER: "Replacement cover from the agency",
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",
     LESSONS_REVIEW: LESSONS_LABEL,
     FILE_RECORD: FILE_RECORD_LABEL,
     ADULT_INFORMED: ADULT_INFORMED_LABEL,
+    OUTCOME_TOLD: OUTCOME_TOLD_LABEL,
     **RESOLUTION_TARGETS,
 }
 TARGET_NOT_MET = "The allegation concluded without an outcome recorded"
-POLICE_REVIEW_SOURCE = "Policy 5.3: review the progress of cases in which there is a Police Officer investigation"
 NOT_RECORDED_SOURCE = "Section 6: each of the case manager's steps is recorded, or why it was not needed"
 PAUSED_REASON = "Paused while the police investigate: internal proceedings wait for their authority."
 
@@ -155,13 +166,14 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
             specs.append(_hearing_spec(item, item.hearing_due, outcome, owner, sources.get(HEARING, "")))
     if allegation.status == AllegationStatus.CONCLUDED and outcome is not None:
         specs.extend(_not_recorded_specs(items, {spec.kind for spec in specs}, outcome, owner))
-    specs.extend(_risk_review_specs(allegation, outcome, owner))
-    specs.extend(_police_review_specs(allegation, outcome, owner))
+    specs.extend(risk_review_specs(allegation, outcome, owner))
+    specs.extend(police_review_specs(allegation, outcome, owner))
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
     # Section 11's review after an investigated case, met by a lesson or "none"; section 8's record on file.
     specs.extend(_duty_spec(LESSONS_REVIEW, lessons_due(allegation), owner, LESSONS_SOURCE))
     specs.extend(_duty_spec(FILE_RECORD, file_record_due(allegation), owner, FILE_RECORD_SOURCE))
+    specs.extend(_duty_spec(OUTCOME_TOLD, outcome_told_due(allegation), owner, OUTCOME_TOLD_SOURCE))
     specs.extend(_adult_informed_specs(allegation, items, owner))
     specs.extend(_target_specs(allegation, outcome, owner))
     if allegation.imported and allegation.status == AllegationStatus.CONCLUDED:
@@ -197,7 +209,7 @@ def _target_specs(allegation: Allegation, outcome: OutcomeRecord | None, owner: 
 
 
 def _duty_spec(
-    kind: str, due: LessonsDue | FileRecordDue | None, owner: User | None, source: str
+    kind: str, due: LessonsDue | FileRecordDue | OutcomeToldDue | None, owner: User | None, source: str
 ) -> list[DeadlineSpec]:
     """A duty after the outcome (``threshold.allegations.duties``): due on the day of the outcome, met when done."""
     if due is None:
@@ -282,85 +294,6 @@ def _hearing_spec(
     if not item.applies:
         return replace(base, state=DeadlineState.STOPPED, reason=item.note)
     return base
-
-
-@dataclass(frozen=True)
-class _Review:
-    """A review someone agreed to hold: its row's key, the date agreed, and the day the next record met it."""
-
-    key: str
-    due_on: dt.date
-    met_on: dt.date | None
-
-
-def _review_specs(
-    kind: str,
-    source: str,
-    reviews: list[_Review],
-    allegation: Allegation,
-    outcome: OutcomeRecord | None,
-    owner: User | None,
-) -> list[DeadlineSpec]:
-    """A chain of agreed reviews, each met by the record after it; the latest stays open until done.
-
-    After the outcome, a review that would fall later than the outcome no longer applies (the outcome is named),
-    while one already due before the outcome stays open.
-    """
-    concluded = outcome if outcome is not None and allegation.status == AllegationStatus.CONCLUDED else None
-    specs = []
-    for review in reviews:
-        base = DeadlineSpec(
-            kind=kind, key=review.key, label=LABELS[kind], due_on=review.due_on, owner=owner, source=source
-        )
-        if review.met_on is not None:
-            specs.append(replace(base, state=DeadlineState.MET, met_on=review.met_on))
-        elif concluded is not None and review.due_on > concluded.concluded_on:
-            reason = f"The outcome was recorded on {concluded.concluded_on:%-d %B %Y}, before the review date."
-            specs.append(replace(base, state=DeadlineState.STOPPED, reason=reason))
-        else:
-            specs.append(base)
-    return specs
-
-
-def _risk_review_specs(allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None) -> list[DeadlineSpec]:
-    """Each suspension risk assessment's agreed review date (one row per assessment, keyed by it).
-
-    A later assessment meets the review of the one before, on its decision date.
-    """
-    assessments: list[RiskAssessment] = list(allegation.risk_assessments.order_by("recorded_at", "pk"))
-    reviews = [
-        _Review(
-            key=f"assessment-{assessment.pk}",
-            due_on=assessment.review_on,
-            met_on=assessments[index + 1].decided_on if index + 1 < len(assessments) else None,
-        )
-        for index, assessment in enumerate(assessments)
-    ]
-    source = "Policy, appendix 3: the agreed review date of the risk assessment"
-    return _review_specs(RISK_REVIEW, source, reviews, allegation, outcome, owner)
-
-
-def _police_review_specs(
-    allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None
-) -> list[DeadlineSpec]:
-    """Policy 5.3's review of the police investigation's progress, on the date chosen with each police record.
-
-    The next police record (an update, the police's authority, or that they are no longer involved) meets it, on
-    the day it was recorded. Records before the date was asked for carry none, and make no row.
-    """
-    records: list[PoliceInvolvement] = sorted(
-        allegation.police_records.all(), key=lambda row: (row.recorded_at, row.pk)
-    )
-    reviews = [
-        _Review(
-            key=f"police-{record.pk}",
-            due_on=record.next_review_on,
-            met_on=timezone.localdate(records[index + 1].recorded_at) if index + 1 < len(records) else None,
-        )
-        for index, record in enumerate(records)
-        if record.next_review_on is not None
-    ]
-    return _review_specs(POLICE_REVIEW, POLICE_REVIEW_SOURCE, reviews, allegation, outcome, owner)
 
 
 def _cover_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:

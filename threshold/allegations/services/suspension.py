@@ -284,9 +284,8 @@ def progress_update_add(
     text: str,
     audit_context: AuditContext | None = None,
 ) -> ProgressUpdate:
-    """Log a progress update given to the adult."""
+    """Log a progress update given to the adult; after the outcome, the one that tells them the outcome (Tier 3)."""
     require_change(actor=actor, allegation=allegation)
-    require_open(allegation)
     errors: dict[str, str] = {}
     if given_on is None:
         errors["given_on"] = "Enter the date of the update"
@@ -309,6 +308,7 @@ def progress_update_add(
             audit_context=audit_context,
             record_id=update.pk,
         )
+        allegation_deadlines_sync(allegation)  # after the outcome, it is the outcome told (Tier 3)
     return update
 
 
