@@ -10,14 +10,18 @@ and what. The policy gives no number of days; a date Hana chooses is never moved
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
+from tests.allegations.conftest import update_details
 from tests.clock import LONDON, on
 from threshold.allegations import services
-from threshold.allegations.models import Allegation
+from threshold.allegations.models import Allegation, OutcomeRecord
 from threshold.timescales.models import Deadline, DeadlineState
 from threshold.timescales.selectors import work_list
 
@@ -95,3 +99,63 @@ def test_an_update_given_before_the_outcome_was_recorded_did_not_tell_the_adult_
     row = _row(chris_allegation)
     assert (row.due_on, row.state) == (dt.date(2027, 3, 25), DeadlineState.OPEN)
     assert row.status_on(dt.date(2027, 3, 30)) == "overdue"  # the Tuesday after Easter Monday
+
+
+def test_an_update_dated_before_the_outcome_is_refused_once_the_allegation_is_concluded(
+    persona, chris_allegation
+) -> None:
+    _conclude(persona, chris_allegation, dt.date(2027, 2, 1))
+    with on(dt.date(2027, 2, 3)), pytest.raises(ValidationError) as refused:
+        services.progress_update_add(
+            actor=persona("hana"),
+            allegation=chris_allegation,
+            given_on=dt.date(2027, 1, 20),
+            text="A catch-up from before the outcome.",
+        )
+    assert refused.value.message_dict == {
+        "given_on": ["The allegation is concluded: the adult is told the outcome on or after 1 February 2027"]
+    }
+    assert _row(chris_allegation).state == DeadlineState.OPEN
+
+
+def test_while_the_police_object_to_the_adult_being_told_the_outcome_waits(persona, chris_allegation) -> None:
+    with on(dt.date(2027, 1, 6)):
+        services.support_record(
+            actor=persona("hana"),
+            allegation=chris_allegation,
+            informed_on=None,
+            informed_of="",
+            representative_name="Sam Rep",
+            representative_contact="sam.rep@union.example",
+            union_advised=True,
+            eap_offered=True,
+            occupational_health_offered=False,
+            opened_at=0,
+            objection="police",
+            objection_detail="Not until the police have interviewed the adult.",
+        )
+    _conclude(persona, chris_allegation, dt.date(2027, 2, 1))
+
+    row = _row(chris_allegation)
+    assert row.state == DeadlineState.STOPPED
+    assert row.reason.startswith("Not told yet: ")
+
+
+def test_a_supply_workers_outcome_is_told_by_the_agency_and_an_old_outcome_asks_nothing(
+    persona, chris_allegation
+) -> None:
+    supply = update_details(
+        persona,
+        chris_allegation,
+        subject_employment="supply",
+        agency_name="Supply Teachers Ltd",
+        agency_contact="bookings@supply.example",
+    )
+    _conclude(persona, supply, dt.date(2027, 2, 1))
+    assert not Deadline.objects.filter(allegation=supply, kind=TOLD).exists()  # "Send the outcome to the agency"
+
+    # An outcome recorded before Threshold asked (as the migration marks them): nothing falls due on a re-sync.
+    employed = update_details(persona, Allegation.objects.get(pk=supply.pk), subject_employment="employed")
+    OutcomeRecord.objects.filter(allegation=employed).update(adult_told_asked=False)
+    call_command("deadlines_sync", stdout=StringIO())
+    assert not Deadline.objects.filter(allegation=employed, kind=TOLD).exists()

@@ -213,3 +213,36 @@ def test_a_police_record_made_before_the_date_was_asked_for_says_no_review_is_se
     with on(dt.date(2026, 12, 2)):
         page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
     assert "No review of the police investigation&#39;s progress is set" in page
+
+
+def test_a_past_review_date_is_said_with_the_forms_other_errors(signed_in, chris_allegation) -> None:
+    with on(dt.date(2026, 12, 1)):
+        html = (
+            signed_in("hana")
+            .post(
+                reverse("allegation_police", args=[chris_allegation.pk]),
+                {"involved": "yes", **{k: v for k, v in _form(dt.date(2026, 11, 30)).items() if k.startswith("next")}},
+            )
+            .content.decode()
+        )
+    assert 'href="#id_consent_to_share">' in html
+    assert 'href="#id_next_review_on_day">The next review of the police investigation must be today' in html
+
+
+def test_once_concluded_the_police_form_asks_no_review_date(persona, signed_in, chris_allegation) -> None:
+    with on(dt.date(2027, 1, 8)):
+        services.outcome_record(
+            actor=persona("hana"),
+            allegation=chris_allegation,
+            report="The witnesses did not support the account.",
+            outcome="unfounded",
+            concluded_on=dt.date(2027, 1, 8),
+        )
+    url = reverse("allegation_police", args=[chris_allegation.pk])
+    with on(dt.date(2027, 1, 11)):
+        form = signed_in("hana").get(url).content.decode()
+        saved = signed_in("hana").post(url, {"involved": "yes", "consent_to_share": "given"})
+    assert "When will you next review" not in form
+    assert saved.status_code == 302
+    assert PoliceInvolvement.objects.get(allegation=chris_allegation).next_review_on is None
+    assert not Deadline.objects.filter(allegation=chris_allegation, kind=REVIEW).exists()

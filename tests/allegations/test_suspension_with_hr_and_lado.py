@@ -18,11 +18,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.allegations.conftest import update_details
 from tests.allegations.test_routes_and_follow_ups import _risk_post
 from tests.allegations.test_services import _risk
 from tests.clock import on
 from threshold.allegations import services
+from threshold.allegations.checklist import returns_from_suspension
 from threshold.allegations.models import AllegationStatus, RiskAssessment, Step, StepRecord
+from threshold.allegations.presenters.sections import _discussed
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +51,24 @@ def test_a_discussion_after_the_decision_is_not_a_discussion_before_it(persona, 
         _risk(persona, chris_allegation, decided_on=DECIDED, lado_reviewed_on=DECIDED + dt.timedelta(days=1))
 
     assert refused.value.message_dict == {
-        "lado_reviewed_on": ["The date the options were reviewed with the LADO must be on or before the decision"]
+        "lado_reviewed_on": [
+            "The date the options were reviewed with the LADO must be on or before the decision, or say why not"
+        ]
     }
+
+    # With the reason, the review's real date is kept, and the page says it came after.
+    with on(DECIDED + dt.timedelta(days=1)):
+        assessment = _risk(
+            persona,
+            chris_allegation,
+            decided_on=DECIDED,
+            lado_reviewed_on=DECIDED + dt.timedelta(days=1),
+            not_discussed_reason="The LADO was on leave; the duty LADO reviewed it the next morning.",
+        )
+    assert (assessment.hr_discussed_on, assessment.lado_reviewed_on) == (DECIDED, DECIDED + dt.timedelta(days=1))
+    assert _discussed(assessment.lado_reviewed_on, assessment.not_discussed_reason, DECIDED) == (
+        "4 December 2026, after the decision: The LADO was on leave; the duty LADO reviewed it the next morning."
+    )
 
 
 def test_the_page_shows_when_hr_and_the_lado_were_consulted_or_why_not(persona, signed_in, chris_allegation) -> None:
@@ -134,3 +153,40 @@ def test_an_adult_removed_from_regulated_activity_is_not_returning_so_nothing_is
             disciplinary_route="Disciplinary hearing; dismissed.",
         )
     assert record.return_to_work == ""
+
+
+def test_no_return_to_work_is_asked_when_the_adult_does_not_return_from_the_suspension(
+    persona, chris_allegation
+) -> None:
+    """Resigned, or the suspension lifted by a later assessment: nothing to facilitate."""
+    with on(DECIDED):
+        _risk(persona, chris_allegation, decided_on=DECIDED, decision="suspend")
+    outcome: dict[str, Any] = {
+        "report": "The witnesses did not support the account.",
+        "outcome": "unfounded",
+        "concluded_on": dt.date(2027, 1, 8),
+    }
+    with on(dt.date(2027, 1, 8)):
+        assert not returns_from_suspension(chris_allegation, removed=False, resigned=True)
+        assert returns_from_suspension(chris_allegation, removed=False, resigned=False)
+    with on(dt.date(2027, 1, 5)):
+        _risk(persona, chris_allegation, decided_on=dt.date(2027, 1, 5), decision="alternatives")
+    with on(dt.date(2027, 1, 8)):
+        record = services.outcome_record(actor=persona("hana"), allegation=chris_allegation, **outcome)
+    assert record.return_to_work == ""
+
+
+def test_an_interim_prohibition_order_or_a_supply_worker_asks_no_return_to_work(persona, chris_allegation) -> None:
+    with on(DECIDED):
+        _risk(persona, chris_allegation, decided_on=DECIDED, decision="suspend")
+    prohibited = update_details(persona, chris_allegation, interim_prohibition_order=True)
+    assert not returns_from_suspension(prohibited, removed=False, resigned=False)
+    supply = update_details(
+        persona,
+        prohibited,
+        interim_prohibition_order=False,
+        subject_employment="supply",
+        agency_name="Supply Teachers Ltd",
+        agency_contact="bookings@supply.example",
+    )
+    assert not returns_from_suspension(supply, removed=False, resigned=False)

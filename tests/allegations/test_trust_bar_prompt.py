@@ -3,7 +3,7 @@ accept the individual in any Trust Academies until there is an outcome of an inv
 
 The bar across the trust was a box on the allegation's details that nothing asked anyone to tick. Now an open
 allegation about a supply worker at one of the trust's academies says, until the bar is recorded, that the adult
-is not yet barred; and once there is an outcome, that the bar was until then, so Hana lifts it or keeps it.
+is not yet barred; and the summary shows the bar that stands after the outcome.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from django.urls import reverse
 
 from tests.allegations.conftest import update_details
 from tests.clock import on
+from threshold.accounts.models import Organisation
 from threshold.allegations import services
 from threshold.allegations.models import Allegation
 
 pytestmark = pytest.mark.django_db
 
 NOT_BARRED = "is not yet barred from them"
-REVIEW = "There is an outcome: the bar on"
 
 
 def _page(signed_in, allegation: Allegation, who: str = "hana") -> str:
@@ -55,8 +55,8 @@ def test_an_open_allegation_about_a_supply_worker_asks_for_the_bar_until_it_is_r
     assert 'id="trust-bar"' not in _page(signed_in, allegation)
 
 
-def test_once_there_is_an_outcome_the_bar_is_for_hana_to_lift_or_keep(persona, signed_in, chris_allegation) -> None:
-    allegation = _supply(persona, chris_allegation, barred_from_trust=True)
+def test_no_warning_once_there_is_an_outcome(persona, signed_in, chris_allegation) -> None:
+    allegation = _supply(persona, chris_allegation)
     with on(dt.date(2027, 1, 8)):
         services.outcome_record(
             actor=persona("hana"),
@@ -65,8 +65,11 @@ def test_once_there_is_an_outcome_the_bar_is_for_hana_to_lift_or_keep(persona, s
             outcome="unfounded",
             concluded_on=dt.date(2027, 1, 8),
         )
+    assert 'id="trust-bar"' not in _page(signed_in, allegation)
 
-    page = _page(signed_in, allegation)
-    assert REVIEW in page
-    assert "Lift the bar, or keep it" in page
-    assert NOT_BARRED not in page
+
+def test_no_warning_at_a_setting_outside_a_trust(persona, signed_in, chris_allegation) -> None:
+    # Oakfield as a maintained school: a bar across a trust's academies means nothing there.
+    Organisation.objects.filter(pk=chris_allegation.organisation_id).update(trust=None)
+    allegation = _supply(persona, Allegation.objects.get(pk=chris_allegation.pk))
+    assert 'id="trust-bar"' not in _page(signed_in, allegation)

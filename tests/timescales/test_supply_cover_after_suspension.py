@@ -77,3 +77,24 @@ def test_alternative_arrangements_instead_of_suspension_ask_for_no_cover(persona
     _risk(persona, allegation, EASTER_THURSDAY, EASTER_THURSDAY + dt.timedelta(days=14), decision="alternatives")
 
     assert "replacement-cover" not in _rows(allegation)
+
+
+def test_a_later_removal_date_or_a_lifted_suspension_does_not_move_or_remove_a_missed_cover(persona, records) -> None:
+    allegation = _supply(persona, records, dt.date(2027, 1, 4))
+    _risk(persona, allegation, dt.date(2027, 1, 4), dt.date(2027, 1, 18), decision="suspend")
+    due = dt.datetime(2027, 1, 6, 0, 0, tzinfo=LONDON)
+    assert _rows(allegation)["replacement-cover"].due_at == due
+
+    with on(dt.date(2027, 1, 8)):
+        services.agency_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            notified_at=dt.datetime(2027, 1, 7, 9, tzinfo=LONDON),
+            suspension_discussed="Removed from the placement.",
+            removed_on=dt.date(2027, 1, 7),
+        )
+    assert _rows(allegation)["replacement-cover"].due_at == due  # the first day counts, not the later one
+
+    _risk(persona, allegation, dt.date(2027, 1, 11), dt.date(2027, 1, 25), decision="alternatives")
+    cover = _rows(allegation)["replacement-cover"]
+    assert (cover.due_at, cover.state) == (due, DeadlineState.OPEN)  # still to be arranged, or closed with a reason

@@ -42,15 +42,40 @@ POLICE_REVIEW = "police-progress-review"
 POLICE_REVIEW_TEXT = "Review the police investigation's progress"
 
 
+POLICE_REVIEW_MISSING = "Enter when you will next review the progress of the police investigation"
+POLICE_REVIEW_PAST = "The next review of the police investigation must be today or in the future"
+
+
+def police_review_asked(allegation: Allegation, *, involved: bool) -> bool:
+    """Whether recording the police asks when their progress is next reviewed: while involved on an open allegation.
+
+    After the outcome there is nothing left for the employer to review (policy 5.3).
+    """
+    return involved and allegation.status != AllegationStatus.CONCLUDED
+
+
 def police_review_due(allegation: Allegation, police: PoliceInvolvement | None) -> dt.date | None:
     """When the police record that stands says their investigation's progress is next reviewed (policy 5.3).
 
-    None when the police are not involved, the record set no date (one made before the date was asked for), or
-    the allegation is concluded.
+    None when the review is not asked (``police_review_asked``) or the record set no date (one made before the
+    date was asked for).
     """
-    if police is None or not police.involved or allegation.status == AllegationStatus.CONCLUDED:
+    if police is None or not police_review_asked(allegation, involved=police.involved):
         return None
     return police.next_review_on
+
+
+def returns_from_suspension(allegation: Allegation, *, removed: bool, resigned: bool) -> bool:
+    """Whether an outcome leaves a suspended employee to return to work (policy 6.5, with HR).
+
+    "Individuals returning to work after suspension: The case manager, in conjunction with HR, will consider how
+    best to facilitate this return to work." Not an adult removed from regulated activity or who resigned; not
+    one under an interim prohibition order (prohibited from teaching whatever the outcome); not a supply worker
+    ("the agency will inform the supply worker of the outcome" and of next steps, appendix 4).
+    """
+    if removed or resigned or allegation.interim_prohibition_order:
+        return False
+    return allegation.subject_employment != Employment.SUPPLY and standing_suspension(allegation) is not None
 
 
 def investigation_paused(allegation: Allegation) -> bool:
@@ -371,20 +396,25 @@ def follow_ups_after(allegation: Allegation, outcome: OutcomeRecord | None) -> d
 def cover_clock(allegation: Allegation) -> tuple[dt.datetime, dt.date | None] | None:
     """A supply worker's replacement cover: when it is expected, and the day it was arranged (or None).
 
-    Expected 48 hours after the suspension or removal: the day the agency record gives, or else the day the risk
-    assessment that stands decided to suspend (appendix 4: "If suspension is deemed appropriate, the agency must
-    be notified and will be required to provide a replacement", whether or not the agency's part is recorded
-    yet). None when the adult is not a supply worker, or neither says they were suspended or removed.
+    Expected 48 hours after the suspension or removal: the first of the day the agency record gives and the first
+    day a risk assessment decided to suspend (appendix 4: "If suspension is deemed appropriate, the agency must be
+    notified and will be required to provide a replacement", whether or not the agency's part is recorded yet). A
+    later date recorded for the agency, or a later assessment lifting the suspension, does not move or remove a
+    clock that had started. None when the adult is not a supply worker, or nothing says they were suspended or
+    removed.
     """
     if allegation.subject_employment != Employment.SUPPLY:
         return None
     agency: AgencyRecord | None = last_recorded(allegation.agency_records.all())
-    removed_on = agency.removed_on if agency is not None else None
-    if removed_on is None:
-        if (suspension := standing_suspension(allegation)) is None:
-            return None
-        removed_on = suspension.decided_on
-    start = dt.datetime.combine(removed_on, dt.time.min, tzinfo=timezone.get_current_timezone())
+    starts = [agency.removed_on] if agency is not None and agency.removed_on is not None else []
+    starts += [
+        assessment.decided_on
+        for assessment in allegation.risk_assessments.all()
+        if assessment.decision == SuspensionDecision.SUSPEND
+    ]
+    if not starts:
+        return None
+    start = dt.datetime.combine(min(starts), dt.time.min, tzinfo=timezone.get_current_timezone())
     return start + REPLACEMENT_COVER, agency.cover_arranged_on if agency is not None else None
 
 

@@ -32,6 +32,7 @@ from threshold.allegations.models import (
     AllegationStatus,
     ConfidentialityRecord,
     Consulted,
+    Employment,
     InformingObjection,
     OutcomeRecord,
     PersonnelFileDecision,
@@ -212,17 +213,32 @@ class OutcomeToldDue:
     due_on: dt.date
     # The day the first update logged after the outcome was given to them; None while none is.
     done_on: dt.date | None
+    # Why they are not to be told yet: the police's or children's social care's objection that stands (6.2).
+    held_back: str = ""
 
 
 def outcome_told_due(allegation: Allegation) -> OutcomeToldDue | None:
-    """The adult told the outcome, once concluded; None before.
+    """The adult told the outcome, once concluded; None before, and None where the case manager does not tell them.
 
     The policy gives no number of days, so, as with the lessons review, it falls due on the day of the outcome.
-    A progress update given to the adult and logged after the outcome was recorded is the outcome told (an update
-    logged before it told them how the case was going, not how it ended).
+    A progress update logged after the outcome was recorded, and given on or after the day of the outcome, is the
+    outcome told (one logged before told them how the case was going, not how it ended). Not asked of a supply
+    worker (appendix 4: "The agency will inform the supply worker of the outcome", which "Send the outcome to the
+    agency" asks for), nor of an outcome recorded before Threshold asked (``adult_told_asked``). Held back while
+    the police's or children's social care's objection to telling the adult stands (section 6.2).
     """
     outcome = latest_outcome(allegation)
-    if outcome is None or allegation.status != AllegationStatus.CONCLUDED:
+    if outcome is None or allegation.status != AllegationStatus.CONCLUDED or not outcome.adult_told_asked:
         return None
-    told = [update.given_on for update in allegation.progress_updates.all() if update.recorded_at > outcome.recorded_at]
-    return OutcomeToldDue(outcome.concluded_on, min(told, default=None))
+    if allegation.subject_employment == Employment.SUPPLY:
+        return None
+    told = [
+        update.given_on
+        for update in allegation.progress_updates.all()
+        if update.recorded_at > outcome.recorded_at and update.given_on >= outcome.concluded_on
+    ]
+    due = OutcomeToldDue(outcome.concluded_on, min(told, default=None))
+    support = last_recorded(allegation.support_records.all())
+    if due.done_on is None and support is not None and support.objection != InformingObjection.NONE:
+        return OutcomeToldDue(due.due_on, None, f"Not told yet: {InformingObjection(support.objection).held_back}")
+    return due

@@ -6,10 +6,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
+from threshold.allegations.checklist import POLICE_REVIEW_MISSING, POLICE_REVIEW_PAST, police_review_asked
 from threshold.allegations.models import (
+    Allegation,
     ConsentToShare,
     ContactMethod,
     Employment,
@@ -18,7 +21,6 @@ from threshold.allegations.models import (
     Route,
     SuspensionDecision,
 )
-from threshold.allegations.services.suspension import POLICE_REVIEW_MISSING
 from threshold.chronology.forms import parse_time
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
@@ -321,18 +323,25 @@ class PoliceForm(CaseForm):
     proceedings_authorised = forms.BooleanField(required=False)
     notes = _text("Notes")
 
-    def __init__(self, *args: Any, concluded: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allegation: Allegation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.concluded = concluded
+        self.allegation = allegation
+        # Whether the page shows the date at all: not once the allegation is concluded.
+        self.asks_review = police_review_asked(allegation, involved=True)
 
     def clean(self) -> dict[str, Any]:
         """The review date with the other answers, so every error shows at once; dropped where it is not asked."""
         data = super().clean()
-        if not data.get("involved") or self.concluded:
+        review_on = data.get("next_review_on")
+        if not police_review_asked(self.allegation, involved=bool(data.get("involved"))):
             self.errors.pop("next_review_on_day", None)
             data["next_review_on"] = None
-        elif data.get("next_review_on") is None and "next_review_on_day" not in self.errors:
+        elif "next_review_on_day" in self.errors:
+            pass  # not a real date: said already
+        elif review_on is None:
             self.add_error("next_review_on_day", POLICE_REVIEW_MISSING)
+        elif review_on < timezone.localdate():
+            self.add_error("next_review_on_day", POLICE_REVIEW_PAST)
         return data
 
 

@@ -157,7 +157,7 @@ def duty_items(allegation: Allegation, outcome: OutcomeRecord) -> list[DueItem]:
     if kept is not None and kept.done_on is None:
         items.append(DueItem(allegation, duties.FILE_RECORD_LABEL, kept.due_on, "records"))
     told = duties.outcome_told_due(allegation)
-    if told is not None and told.done_on is None:
+    if told is not None and told.done_on is None and not told.held_back:
         items.append(DueItem(allegation, duties.OUTCOME_TOLD_LABEL, told.due_on, "support"))
     if duties.personnel_file_applies(allegation) and duties.personnel_file_decision(allegation) is None:
         text = "Archive from the personnel file, or record the consent to keep it"

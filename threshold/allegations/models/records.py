@@ -103,6 +103,9 @@ class OutcomeRecord(Immutable):
     pack_digest = models.CharField(max_length=80)  # "sha256:" and 64 hex digits
     facts = models.JSONField(default=dict)
     assessment = models.JSONField(default=dict)
+    # Whether telling the adult the outcome falls due (Tier 3): False for outcomes recorded before Threshold asked,
+    # which could not have logged it (the migration sets them so), so an upgrade adds no overdue duty to old cases.
+    adult_told_asked = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

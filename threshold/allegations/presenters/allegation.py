@@ -136,7 +136,7 @@ def allegation_page(
         # Issue 13: confidentiality (7), the personnel file (8), the lessons review (11), the agency's HR (app. 4).
         **duty_parts(allegation, can_change=can_change),
         "information_requests": allegation_requests(allegation, can_change=can_change),
-        # The banners every allegation page shows (``_banners.html``) read these two.
+        # The banners every allegation page shows (``_banners.html``) read these three.
         "paused": state["paused"],
         "suspend_now": state["suspend_now"],
         "trust_bar": trust_bar_prompt(allegation, advice),
@@ -152,17 +152,15 @@ def trust_bar_prompt(allegation: Allegation, advice: AllegationAdvice) -> str:
 
     "If a supply worker is under investigation and/or suspended from any Academy, the Trust will not accept the
     individual in any Trust Academies until there is an outcome of an investigation." ``"bar"`` while an open
-    allegation about a supply worker is not barred; ``"review"`` once there is an outcome and the bar stands
-    (it was until the outcome); ``""`` otherwise.
+    allegation about a supply worker is not barred; ``""`` otherwise. (After the outcome the summary shows the bar
+    that stands: a prompt to lift it would stay on every case where the trust keeps it, with nothing to record.)
     """
     if allegation.organisation.trust_id is None:
         return ""
     if SUPPLY_GUIDANCE not in {quoted.id for quoted in advice.assessment.guidance}:
         return ""
     concluded = allegation.status == AllegationStatus.CONCLUDED
-    if not concluded and not allegation.barred_from_trust:
-        return "bar"
-    return "review" if concluded and allegation.barred_from_trust else ""
+    return "bar" if not concluded and not allegation.barred_from_trust else ""
 
 
 def summary_rows(allegation: Allegation, *, paused: bool) -> list[dict[str, Any]]:

@@ -7,11 +7,10 @@ from typing import Any
 
 from django.urls import reverse
 
-from threshold.allegations.checklist import police_review_due
+from threshold.allegations.checklist import police_review_asked, police_review_due
 from threshold.allegations.models import (
     AgencyRecord,
     Allegation,
-    AllegationStatus,
     Employment,
     InformingObjection,
     PoliceInvolvement,
@@ -75,10 +74,12 @@ def referral_section(
     }
 
 
-def _discussed(day: dt.date | None, reason: str) -> str:
-    """Policy 6.1's discussion before a suspension decision: its date, or why it was not held before."""
-    if day is not None:
+def _discussed(day: dt.date | None, reason: str, decided_on: dt.date) -> str:
+    """Policy 6.1's discussion before a suspension decision: its date, and why it was not before if it was not."""
+    if day is not None and day <= decided_on:
         return govuk_date(day)
+    if day is not None:
+        return f"{govuk_date(day)}, after the decision: {reason}"
     return f"Not before the decision: {reason}" if reason else "Not recorded"
 
 
@@ -91,10 +92,13 @@ def suspension_section(assessment: RiskAssessment | None) -> dict[str, Any] | No
             row("Decision", f"{assessment.get_decision_display()}, {govuk_date(assessment.decided_on)}"),
             row("Context", assessment.context or "Not recorded"),
             row("Why", assessment.decision_reason),
-            row("Options discussed with HR", _discussed(assessment.hr_discussed_on, assessment.not_discussed_reason)),
+            row(
+                "Options discussed with HR",
+                _discussed(assessment.hr_discussed_on, assessment.not_discussed_reason, assessment.decided_on),
+            ),
             row(
                 "Options reviewed with the LADO",
-                _discussed(assessment.lado_reviewed_on, assessment.not_discussed_reason),
+                _discussed(assessment.lado_reviewed_on, assessment.not_discussed_reason, assessment.decided_on),
             ),
             row("Period for measures", assessment.period_for_measures),
             row("Agreed review date", govuk_date(assessment.review_on)),
@@ -155,7 +159,7 @@ def police_section(allegation: Allegation, police: PoliceInvolvement | None) -> 
         text += f" {police.notes}"
     if (review_on := police_review_due(allegation, police)) is not None:
         text += f" Next review of the police investigation's progress: {govuk_date(review_on)}."
-    elif police.involved and allegation.status != AllegationStatus.CONCLUDED:
+    elif police_review_asked(allegation, involved=police.involved):
         text += " No review of the police investigation's progress is set: record police involvement to set one."
     authority = None
     if police.involved and police.proceedings_authorised:

@@ -173,7 +173,7 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     # Section 11's review after an investigated case, met by a lesson or "none"; section 8's record on file.
     specs.extend(_duty_spec(LESSONS_REVIEW, lessons_due(allegation), owner, LESSONS_SOURCE))
     specs.extend(_duty_spec(FILE_RECORD, file_record_due(allegation), owner, FILE_RECORD_SOURCE))
-    specs.extend(_duty_spec(OUTCOME_TOLD, outcome_told_due(allegation), owner, OUTCOME_TOLD_SOURCE))
+    specs.extend(_outcome_told_specs(allegation, owner))
     specs.extend(_adult_informed_specs(allegation, items, owner))
     specs.extend(_target_specs(allegation, outcome, owner))
     if allegation.imported and allegation.status == AllegationStatus.CONCLUDED:
@@ -216,6 +216,17 @@ def _duty_spec(
         return []
     base = DeadlineSpec(kind=kind, label=LABELS[kind], due_on=due.due_on, owner=owner, source=source)
     return [replace(base, state=DeadlineState.MET, met_on=due.done_on)] if due.done_on else [base]
+
+
+def _outcome_told_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:
+    """Tier 3's outcome told to the adult: due on the day of the outcome, stopped while an objection stands."""
+    told = outcome_told_due(allegation)
+    if told is None or not told.held_back:
+        return _duty_spec(OUTCOME_TOLD, told, owner, OUTCOME_TOLD_SOURCE)
+    base = DeadlineSpec(
+        kind=OUTCOME_TOLD, label=LABELS[OUTCOME_TOLD], due_on=told.due_on, owner=owner, source=OUTCOME_TOLD_SOURCE
+    )
+    return [replace(base, state=DeadlineState.STOPPED, reason=told.held_back)]
 
 
 def _adult_informed_specs(allegation: Allegation, steps: list[ChecklistItem], owner: User | None) -> list[DeadlineSpec]:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.checklist import standing_suspension
+from threshold.allegations.checklist import returns_from_suspension
 from threshold.allegations.facts import checked_facts
 from threshold.allegations.models import (
     Allegation,
@@ -105,12 +105,9 @@ def outcome_record(
         errors["disciplinary_route"] = "Enter the disciplinary route for a substantiated allegation"
     if outcome == Outcome.MALICIOUS and not _text(malicious_action):
         errors["malicious_action"] = "Enter the action regarding the malicious allegation"
-    if (
-        standing_suspension(allegation) is not None
-        and not (removed_from_regulated_activity or resigned_before_conclusion)
-        and not _text(return_to_work)
-    ):
-        # Policy 6.5: "The case manager, in conjunction with HR, will consider how best to facilitate this return".
+    if returns_from_suspension(
+        allegation, removed=removed_from_regulated_activity, resigned=resigned_before_conclusion
+    ) and not _text(return_to_work):
         errors["return_to_work"] = "Enter how the adult's return to work after suspension will be facilitated, with HR"
     if "outcome" not in errors and (unreferred := lado_not_told(allegation)):
         errors["outcome"] = unreferred

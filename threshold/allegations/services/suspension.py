@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
+from threshold.allegations.checklist import POLICE_REVIEW_MISSING, POLICE_REVIEW_PAST, police_review_asked
 from threshold.allegations.models import (
     Allegation,
     AllegationStatus,
@@ -172,14 +173,20 @@ _DISCUSSED_WITH = {"hr_discussed_on": "discussed with HR", "lado_reviewed_on": "
 def _discussion_errors(
     hr_discussed_on: dt.date | None, lado_reviewed_on: dt.date | None, reason: str, decided_on: dt.date | None
 ) -> dict[str, str]:
-    """Policy 6.1's discussions: each on or before the decision, or a reason why one was not held before it."""
+    """Policy 6.1's discussions: each on or before the decision, or a reason why one was not held before it.
+
+    With the reason, a discussion held after the decision keeps its real date.
+    """
     errors: dict[str, str] = {}
-    latest = decided_on or timezone.localdate()
+    today = timezone.localdate()
     for name, day in (("hr_discussed_on", hr_discussed_on), ("lado_reviewed_on", lado_reviewed_on)):
+        words = _DISCUSSED_WITH[name]
         if day is None and not reason:
-            errors[name] = f"Enter the date the options were {_DISCUSSED_WITH[name]}, or say why they were not"
-        elif day is not None and day > latest:
-            errors[name] = f"The date the options were {_DISCUSSED_WITH[name]} must be on or before the decision"
+            errors[name] = f"Enter the date the options were {words}, or say why they were not"
+        elif day is not None and day > today:
+            errors[name] = f"The date the options were {words} must be today or in the past"
+        elif day is not None and decided_on is not None and day > decided_on and not reason:
+            errors[name] = f"The date the options were {words} must be on or before the decision, or say why not"
     return errors
 
 
@@ -287,10 +294,15 @@ def progress_update_add(
     """Log a progress update given to the adult; after the outcome, the one that tells them the outcome (Tier 3)."""
     require_change(actor=actor, allegation=allegation)
     errors: dict[str, str] = {}
+    outcome = last_recorded(allegation.outcomes.all()) if allegation.status == AllegationStatus.CONCLUDED else None
     if given_on is None:
         errors["given_on"] = "Enter the date of the update"
     elif given_on > timezone.localdate():
         errors["given_on"] = "The date must be today or in the past"
+    elif outcome is not None and given_on < outcome.concluded_on:
+        errors["given_on"] = (
+            f"The allegation is concluded: the adult is told the outcome on or after {outcome.concluded_on:%-d %B %Y}"
+        )
     if not _text(text):
         errors["text"] = "Enter what the adult was told"
     if errors:
@@ -310,9 +322,6 @@ def progress_update_add(
         )
         allegation_deadlines_sync(allegation)  # after the outcome, it is the outcome told (Tier 3)
     return update
-
-
-POLICE_REVIEW_MISSING = "Enter when you will next review the progress of the police investigation"
 
 
 def police_record(
@@ -343,12 +352,11 @@ def police_record(
         errors["consent_to_share"] = "Choose whether consent to share statements was obtained"
     if proceedings_authorised and not involved:
         errors["proceedings_authorised"] = "Only the police's authority matters while the police are involved"
-    # Asked while the police investigate an open allegation; after the outcome there is nothing left to review.
-    asked = involved and allegation.status != AllegationStatus.CONCLUDED
+    asked = police_review_asked(allegation, involved=involved)
     if asked and next_review_on is None:
         errors["next_review_on"] = POLICE_REVIEW_MISSING
     elif asked and next_review_on is not None and next_review_on < timezone.localdate():
-        errors["next_review_on"] = "The next review of the police investigation must be today or in the future"
+        errors["next_review_on"] = POLICE_REVIEW_PAST
     if errors:
         raise ValidationError(errors)
     if not asked:

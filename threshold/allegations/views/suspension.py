@@ -19,7 +19,7 @@ from threshold.allegations.forms import (
     RiskAssessmentForm,
     SupportForm,
 )
-from threshold.allegations.models import Allegation, AllegationStatus
+from threshold.allegations.models import Allegation
 from threshold.allegations.views.common import form_page
 from threshold.audit.context import AuditContext
 
@@ -188,7 +188,7 @@ def allegation_police(request: HttpRequest, allegation_id: int) -> HttpResponse:
     return form_page(
         request,
         allegation_id,
-        make_form=lambda allegation, data: PoliceForm(data, concluded=allegation.status == AllegationStatus.CONCLUDED),
+        make_form=lambda allegation, data: PoliceForm(data, allegation=allegation),
         save=lambda user, allegation, form: services.police_record(
             actor=user,
             allegation=allegation,
