@@ -190,3 +190,27 @@ def test_an_interim_prohibition_order_or_a_supply_worker_asks_no_return_to_work(
         agency_contact="bookings@supply.example",
     )
     assert not returns_from_suspension(supply, removed=False, resigned=False)
+
+
+def test_the_forms_say_the_61_and_65_answers_with_their_other_errors_at_once(
+    persona, signed_in, chris_allegation
+) -> None:
+    client = signed_in("hana")
+    data = _risk_post(decided_on_day="31", decided_on_month="2")  # an impossible decision date, and no 6.1 answers
+    del data["not_discussed_reason"]
+    html = client.post(reverse("allegation_risk_assessment", args=[chris_allegation.pk]), data).content.decode()
+    assert 'href="#id_decided_on_day">The date of the decision must be a real date' in html
+    assert 'href="#id_hr_discussed_on_day">Enter the date the options were discussed with HR' in html
+    assert not RiskAssessment.objects.filter(allegation=chris_allegation).exists()
+
+    with on(DECIDED):
+        _risk(persona, chris_allegation, decided_on=DECIDED, decision="suspend")
+    with on(dt.date(2027, 1, 8)):
+        response = signed_in("hana").post(
+            reverse("allegation_outcome", args=[chris_allegation.pk]),
+            {"outcome": "unfounded", "concluded_on_day": "8", "concluded_on_month": "1", "concluded_on_year": "2027"},
+        )
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    assert 'href="#id_report">' in html
+    assert 'href="#id_return_to_work">Enter how the adult&#39;s return to work after suspension' in html

@@ -78,6 +78,33 @@ def returns_from_suspension(allegation: Allegation, *, removed: bool, resigned: 
     return allegation.subject_employment != Employment.SUPPLY and standing_suspension(allegation) is not None
 
 
+# Who policy 6.1 asks the case manager to weigh the options with before deciding, by the field that says when.
+_DISCUSSED_WITH = {"hr_discussed_on": "discussed with HR", "lado_reviewed_on": "reviewed with the LADO"}
+
+
+def discussion_errors(
+    hr_discussed_on: dt.date | None, lado_reviewed_on: dt.date | None, reason: str, decided_on: dt.date | None
+) -> dict[str, str]:
+    """Policy 6.1's discussions: each on or before the decision, or a reason why one was not held before it.
+
+    With the reason, a discussion held after the decision keeps its real date.
+    """
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    for name, day in (("hr_discussed_on", hr_discussed_on), ("lado_reviewed_on", lado_reviewed_on)):
+        words = _DISCUSSED_WITH[name]
+        if day is None and not reason:
+            errors[name] = f"Enter the date the options were {words}, or say why they were not"
+        elif day is not None and day > today:
+            errors[name] = f"The date the options were {words} must be today or in the past"
+        elif day is not None and decided_on is not None and day > decided_on and not reason:
+            errors[name] = f"The date the options were {words} must be on or before the decision, or say why not"
+    return errors
+
+
+RETURN_TO_WORK_MISSING = "Enter how the adult's return to work after suspension will be facilitated, with HR"
+
+
 def investigation_paused(allegation: Allegation) -> bool:
     """Whether the police are involved and have not yet authorised internal proceedings."""
     if allegation.status == AllegationStatus.CONCLUDED:

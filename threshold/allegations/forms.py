@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from threshold.accounts.models import Organisation, User
 from threshold.accounts.roles import OrganisationKind
-from threshold.allegations.checklist import POLICE_REVIEW_MISSING, POLICE_REVIEW_PAST, police_review_asked
+from threshold.allegations.checklist import (
+    POLICE_REVIEW_MISSING,
+    POLICE_REVIEW_PAST,
+    RETURN_TO_WORK_MISSING,
+    discussion_errors,
+    police_review_asked,
+    returns_from_suspension,
+)
 from threshold.allegations.models import (
     Allegation,
     ConsentToShare,
@@ -228,6 +235,20 @@ class RiskAssessmentForm(CaseForm):
     decision_reason = _text("Why this decision was taken", "Enter why the decision was taken")
     not_discussed_reason = _text("Why the options were not discussed with HR or the LADO before the decision")
 
+    def clean(self) -> dict[str, Any]:
+        """Section 6.1's discussions with the form's other answers, so every error shows at once."""
+        data = super().clean()
+        found = discussion_errors(
+            data.get("hr_discussed_on"),
+            data.get("lado_reviewed_on"),
+            data.get("not_discussed_reason", ""),
+            data.get("decided_on"),
+        )
+        for name, message in found.items():
+            if f"{name}_day" not in self.errors:
+                self.add_error(f"{name}_day", message)
+        return data
+
     def __init__(self, *args: Any, alternatives: list[str], row_count: int = RISK_ROWS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.alternative_texts = alternatives
@@ -363,6 +384,22 @@ class OutcomeForm(CaseForm):
     return_to_work = _text("Return to work after suspension")
     malicious_action = _text("Action regarding a malicious allegation")
     child_support = _text("Support for the child")
+
+    def __init__(self, *args: Any, allegation: Allegation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allegation = allegation
+
+    def clean(self) -> dict[str, Any]:
+        """Section 6.5's return to work with the form's other answers, so every error shows at once."""
+        data = super().clean()
+        returns = returns_from_suspension(
+            self.allegation,
+            removed=bool(data.get("removed_from_regulated_activity")),
+            resigned=bool(data.get("resigned_before_conclusion")),
+        )
+        if returns and not data.get("return_to_work"):
+            self.add_error("return_to_work", RETURN_TO_WORK_MISSING)
+        return data
 
 
 class FileRecordForm(CaseForm):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.checklist import returns_from_suspension
+from threshold.allegations.checklist import RETURN_TO_WORK_MISSING, returns_from_suspension
 from threshold.allegations.facts import checked_facts
 from threshold.allegations.models import (
     Allegation,
@@ -108,7 +108,7 @@ def outcome_record(
     if returns_from_suspension(
         allegation, removed=removed_from_regulated_activity, resigned=resigned_before_conclusion
     ) and not _text(return_to_work):
-        errors["return_to_work"] = "Enter how the adult's return to work after suspension will be facilitated, with HR"
+        errors["return_to_work"] = RETURN_TO_WORK_MISSING
     if "outcome" not in errors and (unreferred := lado_not_told(allegation)):
         errors["outcome"] = unreferred
     if errors:

@@ -11,7 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.checklist import POLICE_REVIEW_MISSING, POLICE_REVIEW_PAST, police_review_asked
+from threshold.allegations.checklist import (
+    POLICE_REVIEW_MISSING,
+    POLICE_REVIEW_PAST,
+    discussion_errors,
+    police_review_asked,
+)
 from threshold.allegations.models import (
     Allegation,
     AllegationStatus,
@@ -104,7 +109,7 @@ def risk_assessment_record(
         errors["review_on"] = "The review date must be on or after the decision"
     if not _text(decision_reason):
         errors["decision_reason"] = "Enter why the decision was taken"
-    errors |= _discussion_errors(hr_discussed_on, lado_reviewed_on, _text(not_discussed_reason), decided_on)
+    errors |= discussion_errors(hr_discussed_on, lado_reviewed_on, _text(not_discussed_reason), decided_on)
     if allegation.interim_prohibition_order and decision != SuspensionDecision.SUSPEND:
         errors["decision"] = "An interim prohibition order has been made: the adult must be suspended immediately"
     if errors:
@@ -164,30 +169,6 @@ def risk_assessment_record(
         )
         allegation_deadlines_sync(allegation)
     return assessment
-
-
-# Who policy 6.1 asks the case manager to weigh the options with before deciding, by the field that says when.
-_DISCUSSED_WITH = {"hr_discussed_on": "discussed with HR", "lado_reviewed_on": "reviewed with the LADO"}
-
-
-def _discussion_errors(
-    hr_discussed_on: dt.date | None, lado_reviewed_on: dt.date | None, reason: str, decided_on: dt.date | None
-) -> dict[str, str]:
-    """Policy 6.1's discussions: each on or before the decision, or a reason why one was not held before it.
-
-    With the reason, a discussion held after the decision keeps its real date.
-    """
-    errors: dict[str, str] = {}
-    today = timezone.localdate()
-    for name, day in (("hr_discussed_on", hr_discussed_on), ("lado_reviewed_on", lado_reviewed_on)):
-        words = _DISCUSSED_WITH[name]
-        if day is None and not reason:
-            errors[name] = f"Enter the date the options were {words}, or say why they were not"
-        elif day is not None and day > today:
-            errors[name] = f"The date the options were {words} must be today or in the past"
-        elif day is not None and decided_on is not None and day > decided_on and not reason:
-            errors[name] = f"The date the options were {words} must be on or before the decision, or say why not"
-    return errors
 
 
 def support_record(

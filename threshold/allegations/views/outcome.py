@@ -69,7 +69,9 @@ def allegation_outcome(request: HttpRequest, allegation_id: int) -> HttpResponse
     return form_page(
         request,
         allegation_id,
-        make_form=lambda allegation, data: OutcomeForm(data, initial={"concluded_on": timezone.localdate()}),
+        make_form=lambda allegation, data: OutcomeForm(
+            data, allegation=allegation, initial={"concluded_on": timezone.localdate()}
+        ),
         save=save,
         template="allegations/outcome_form.html",
         message="Outcome recorded.",
