@@ -23,8 +23,8 @@ from tests.allegations.test_routes_and_follow_ups import _risk_post
 from tests.allegations.test_services import _risk
 from tests.clock import on
 from threshold.allegations import services
-from threshold.allegations.checklist import returns_from_suspension
 from threshold.allegations.models import AllegationStatus, RiskAssessment, Step, StepRecord
+from threshold.allegations.police_and_suspension import returns_from_suspension
 from threshold.allegations.presenters.sections import _discussed
 
 pytestmark = pytest.mark.django_db

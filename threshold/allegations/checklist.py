@@ -36,86 +36,12 @@ from threshold.core.querysets import last_recorded, latest_of_kind
 from threshold.policy import add_calendar_days, add_months, add_working_days
 from threshold.policy.pack import Pack
 
-# Policy 5.3: academies "review the progress of cases in which there is a Police Officer investigation". The
-# deadline's kind, and what the allegation page calls it (its label in emails says less: ``services.deadlines``).
-POLICE_REVIEW = "police-progress-review"
-POLICE_REVIEW_TEXT = "Review the police investigation's progress"
-
-
-POLICE_REVIEW_MISSING = "Enter when you will next review the progress of the police investigation"
-POLICE_REVIEW_PAST = "The next review of the police investigation must be today or in the future"
-
-
-def police_review_asked(allegation: Allegation, *, involved: bool) -> bool:
-    """Whether recording the police asks when their progress is next reviewed: while involved on an open allegation.
-
-    After the outcome there is nothing left for the employer to review (policy 5.3).
-    """
-    return involved and allegation.status != AllegationStatus.CONCLUDED
-
-
-def police_review_due(allegation: Allegation, police: PoliceInvolvement | None) -> dt.date | None:
-    """When the police record that stands says their investigation's progress is next reviewed (policy 5.3).
-
-    None when the review is not asked (``police_review_asked``) or the record set no date (one made before the
-    date was asked for).
-    """
-    if police is None or not police_review_asked(allegation, involved=police.involved):
-        return None
-    return police.next_review_on
-
-
-def returns_from_suspension(allegation: Allegation, *, removed: bool, resigned: bool) -> bool:
-    """Whether an outcome leaves a suspended employee to return to work (policy 6.5, with HR).
-
-    "Individuals returning to work after suspension: The case manager, in conjunction with HR, will consider how
-    best to facilitate this return to work." Not an adult removed from regulated activity or who resigned; not
-    one under an interim prohibition order (prohibited from teaching whatever the outcome); not a supply worker
-    ("the agency will inform the supply worker of the outcome" and of next steps, appendix 4).
-    """
-    if removed or resigned or allegation.interim_prohibition_order:
-        return False
-    return allegation.subject_employment != Employment.SUPPLY and standing_suspension(allegation) is not None
-
-
-# Who policy 6.1 asks the case manager to weigh the options with before deciding, by the field that says when.
-_DISCUSSED_WITH = {"hr_discussed_on": "discussed with HR", "lado_reviewed_on": "reviewed with the LADO"}
-
-
-def discussion_errors(
-    hr_discussed_on: dt.date | None, lado_reviewed_on: dt.date | None, reason: str, decided_on: dt.date | None
-) -> dict[str, str]:
-    """Policy 6.1's discussions: each on or before the decision, or a reason why one was not held before it.
-
-    With the reason, a discussion held after the decision keeps its real date.
-    """
-    errors: dict[str, str] = {}
-    today = timezone.localdate()
-    for name, day in (("hr_discussed_on", hr_discussed_on), ("lado_reviewed_on", lado_reviewed_on)):
-        words = _DISCUSSED_WITH[name]
-        if day is None and not reason:
-            errors[name] = f"Enter the date the options were {words}, or say why they were not"
-        elif day is not None and day > today:
-            errors[name] = f"The date the options were {words} must be today or in the past"
-        elif day is not None and decided_on is not None and day > decided_on and not reason:
-            errors[name] = f"The date the options were {words} must be on or before the decision, or say why not"
-    return errors
-
-
-RETURN_TO_WORK_MISSING = "Enter how the adult's return to work after suspension will be facilitated, with HR"
-
 
 def investigation_paused(allegation: Allegation) -> bool:
     """Whether the police are involved and have not yet authorised internal proceedings."""
     if allegation.status == AllegationStatus.CONCLUDED:
         return False
     return paused_by(allegation, last_recorded(allegation.police_records.all()))
-
-
-def standing_suspension(allegation: Allegation) -> RiskAssessment | None:
-    """The risk assessment that stands, if it decided to suspend the adult (6.5's return to work, app. 4's cover)."""
-    assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
-    return assessment if assessment is not None and assessment.decision == SuspensionDecision.SUSPEND else None
 
 
 def paused_by(allegation: Allegation, police: PoliceInvolvement | None) -> bool:

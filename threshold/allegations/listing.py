@@ -28,9 +28,10 @@ from django.utils import timezone
 from threshold.access import fetch
 from threshold.accounts.models import User
 from threshold.allegations import selectors
-from threshold.allegations.checklist import POLICE_REVIEW, STEP_TIMESCALES
+from threshold.allegations.checklist import STEP_TIMESCALES
 from threshold.allegations.duties import OFF_THE_FILE
 from threshold.allegations.models import Allegation, AllegationStatus
+from threshold.allegations.police_and_suspension import POLICE_REVIEW
 from threshold.allegations.selectors import DueItem
 from threshold.allegations.services.deadlines import (
     FOLLOW_UP_KINDS,

@@ -25,13 +25,6 @@ from threshold.allegations import duties
 from threshold.allegations.checklist import FOLLOW_UP_LABELS as FOLLOW_UP_LABELS
 from threshold.allegations.checklist import PAUSED as PAUSED
 from threshold.allegations.checklist import PAUSED_STEPS as PAUSED_STEPS
-from threshold.allegations.checklist import (
-    POLICE_REVIEW,
-    POLICE_REVIEW_TEXT,
-    follow_ups_after,
-    paused_by,
-    police_review_due,
-)
 from threshold.allegations.checklist import REPLACEMENT_COVER as REPLACEMENT_COVER
 from threshold.allegations.checklist import ROUTE_STEPS as ROUTE_STEPS
 from threshold.allegations.checklist import ROUTE_UNDECIDED as ROUTE_UNDECIDED
@@ -42,6 +35,7 @@ from threshold.allegations.checklist import checklist as checklist
 from threshold.allegations.checklist import chosen_route as chosen_route
 from threshold.allegations.checklist import cover_due as cover_due
 from threshold.allegations.checklist import due_from as due_from
+from threshold.allegations.checklist import follow_ups_after, paused_by
 from threshold.allegations.checklist import referral_follow_ups as referral_follow_ups
 from threshold.allegations.models import (
     AgencyRecord,
@@ -54,6 +48,7 @@ from threshold.allegations.models import (
     StepRecord,
     SuspensionDecision,
 )
+from threshold.allegations.police_and_suspension import POLICE_REVIEW, POLICE_REVIEW_TEXT, police_review_due
 from threshold.core.querysets import last_recorded as last_recorded
 from threshold.policy.pack import Pack
 from threshold.timescales.models import Deadline

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.urls import reverse
 
-from threshold.allegations.checklist import police_review_asked, police_review_due
 from threshold.allegations.models import (
     AgencyRecord,
     Allegation,
@@ -18,6 +17,7 @@ from threshold.allegations.models import (
     RiskAssessment,
     SupportRecord,
 )
+from threshold.allegations.police_and_suspension import police_review_asked, police_review_due
 from threshold.allegations.presenters.common import Link, not_given, plural, row, yes_no
 from threshold.jinja2 import govuk_date, govuk_datetime
 

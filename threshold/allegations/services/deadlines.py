@@ -42,7 +42,6 @@ from threshold.allegations.advice import allegation_advice, resolution_targets
 from threshold.allegations.checklist import (
     HEARING,
     PAUSED_STEPS,
-    POLICE_REVIEW,
     STEP_TIMESCALES,
     ChecklistItem,
     checklist,
@@ -70,6 +69,7 @@ from threshold.allegations.models import (
     OutcomeRecord,
     Step,
 )
+from threshold.allegations.police_and_suspension import POLICE_REVIEW
 from threshold.allegations.services.review_deadlines import (
     POLICE_REVIEW_LABEL,
     RISK_REVIEW,

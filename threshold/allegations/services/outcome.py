@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.checklist import RETURN_TO_WORK_MISSING, returns_from_suspension
 from threshold.allegations.facts import checked_facts
 from threshold.allegations.models import (
     Allegation,
@@ -22,6 +21,7 @@ from threshold.allegations.models import (
     ReferralFollowUp,
     Step,
 )
+from threshold.allegations.police_and_suspension import RETURN_TO_WORK_MISSING, returns_from_suspension
 from threshold.allegations.services.common import _record, _required, _text, pack_for, require_change
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.allegations.services.hr import hr_tell_in_transaction

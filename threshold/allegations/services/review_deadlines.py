@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.checklist import POLICE_REVIEW
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, PoliceInvolvement, RiskAssessment
+from threshold.allegations.police_and_suspension import POLICE_REVIEW
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec
 

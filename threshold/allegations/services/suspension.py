@@ -11,12 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from threshold.accounts.models import User
-from threshold.allegations.checklist import (
-    POLICE_REVIEW_MISSING,
-    POLICE_REVIEW_PAST,
-    discussion_errors,
-    police_review_asked,
-)
 from threshold.allegations.models import (
     Allegation,
     AllegationStatus,
@@ -30,6 +24,12 @@ from threshold.allegations.models import (
     StepRecord,
     SupportRecord,
     SuspensionDecision,
+)
+from threshold.allegations.police_and_suspension import (
+    POLICE_REVIEW_MISSING,
+    POLICE_REVIEW_PAST,
+    discussion_errors,
+    police_review_asked,
 )
 from threshold.allegations.services.common import _record, _required, _text, require_change, require_open
 from threshold.allegations.services.deadlines import allegation_deadlines_sync

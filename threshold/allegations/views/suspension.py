@@ -10,16 +10,9 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.allegations import selectors, services
-from threshold.allegations.forms import (
-    MAX_RISK_ROWS,
-    RISK_FIELDS,
-    RISK_ROWS,
-    PoliceForm,
-    ProgressUpdateForm,
-    RiskAssessmentForm,
-    SupportForm,
-)
+from threshold.allegations.forms import MAX_RISK_ROWS, RISK_FIELDS, RISK_ROWS
 from threshold.allegations.models import Allegation
+from threshold.allegations.suspension_forms import PoliceForm, ProgressUpdateForm, RiskAssessmentForm, SupportForm
 from threshold.allegations.views.common import form_page
 from threshold.audit.context import AuditContext
 

@@ -1,0 +1,161 @@
+"""Forms for the suspension and the police: the risk assessment, the adult's support, police involvement.
+
+The appendix 3 risk assessment with section 6.1's discussions, support for the adult and its progress updates
+(6.2), and police involvement with 5.3's review date: each says the service's checks with its other errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from threshold.allegations.forms import MAX_RISK_ROWS, RISK_FIELDS, RISK_ROWS, _choice, _text
+from threshold.allegations.models import Allegation, ConsentToShare, InformingObjection, SuspensionDecision
+from threshold.allegations.police_and_suspension import (
+    POLICE_REVIEW_MISSING,
+    POLICE_REVIEW_PAST,
+    discussion_errors,
+    police_review_asked,
+)
+from threshold.core.forms import CaseForm, VersionedForm
+
+
+class RiskAssessmentForm(CaseForm):
+    """Appendix 3: the risk table, the alternatives to suspension and the decision."""
+
+    DATES = {
+        "review_on": ("The agreed review date", "Enter the agreed review date"),
+        # Each, or the reason below: the service says which is missing (policy 6.1).
+        "hr_discussed_on": ("The date the options were discussed with HR", None),
+        "lado_reviewed_on": ("The date the options were reviewed with the LADO", None),
+        "decided_on": ("The date of the decision", "Enter the date of the decision"),
+    }
+    context = _text("Context", "Enter the context of the risk assessment")
+    additional_notes = _text("Additional notes")
+    period_for_measures = _text("Period for measures", "Enter the period for the measures", 200)
+    decision = _choice("The suspension decision", SuspensionDecision.choices, "Choose the decision")
+    decision_reason = _text("Why this decision was taken", "Enter why the decision was taken")
+    not_discussed_reason = _text("Why the options were not discussed with HR or the LADO before the decision")
+
+    def clean(self) -> dict[str, Any]:
+        """Section 6.1's discussions with the form's other answers, so every error shows at once."""
+        data = super().clean()
+        found = discussion_errors(
+            data.get("hr_discussed_on"),
+            data.get("lado_reviewed_on"),
+            data.get("not_discussed_reason", ""),
+            data.get("decided_on"),
+        )
+        for name, message in found.items():
+            if f"{name}_day" not in self.errors:
+                self.add_error(f"{name}_day", message)
+        return data
+
+    def __init__(self, *args: Any, alternatives: list[str], row_count: int = RISK_ROWS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alternative_texts = alternatives
+        # How many rows the page shows; the page posts it back in a hidden ``row_count``.
+        self.row_count = max(1, min(row_count, MAX_RISK_ROWS))
+        for i in range(self.row_count):
+            for field in RISK_FIELDS:
+                self.fields[f"row_{i}_{field}"] = _text(field.replace("_", " ").capitalize())
+        for i in range(len(alternatives)):
+            self.fields[f"alternative_{i}_used"] = forms.BooleanField(required=False)
+            self.fields[f"alternative_{i}_reason"] = _text("Why it was or was not used")
+
+    def rows(self) -> list[dict[str, str]]:
+        """The appendix 3 rows, as typed."""
+        return [
+            {field: self.cleaned_data.get(f"row_{i}_{field}", "") for field in RISK_FIELDS}
+            for i in range(self.row_count)
+        ]
+
+    def alternatives(self) -> list[dict[str, Any]]:
+        """Each alternative with whether it was used and why."""
+        rows = [
+            {
+                "text": text,
+                "used": self.cleaned_data.get(f"alternative_{i}_used"),
+                "reason": self.cleaned_data.get(f"alternative_{i}_reason", ""),
+            }
+            for i, text in enumerate(self.alternative_texts)
+        ]
+        # The last row is the case manager's own option: left out when left empty.
+        if rows and not rows[-1]["used"] and not rows[-1]["reason"]:
+            rows.pop()
+        return rows
+
+
+class SupportForm(VersionedForm):
+    """Section 6.2: informing and supporting the adult; ``version`` is the id of the record standing when opened."""
+
+    DATES = {"informed_on": ("The date the adult was informed", None)}
+    informed_of = _text("What the adult was told")
+    objection = _choice(
+        "Do the police or children's social care object to the adult being told?",
+        InformingObjection.choices,
+        "Choose whether the police or children's social care object to the adult being told",
+    )
+    objection_detail = _text("What they asked, and when it is reviewed")
+    representative_name = _text("Named representative", "Enter the named representative", 200)
+    representative_contact = _text(
+        "Representative's contact details", "Enter the representative's contact details", 200
+    )
+    union_advised = forms.BooleanField(required=False)
+    eap_offered = forms.BooleanField(required=False)
+    occupational_health_offered = forms.BooleanField(required=False)
+
+
+class ProgressUpdateForm(CaseForm):
+    """A progress update given to the adult."""
+
+    DATES = {"given_on": ("The date of the update", "Enter the date of the update")}
+    text = _text("What the adult was told", "Enter what the adult was told")
+
+
+class PoliceForm(CaseForm):
+    """Police involvement, consent to share statements, and when their investigation's progress is next reviewed.
+
+    The date is asked while the police are involved on an open allegation (policy 5.3), and ignored otherwise, even
+    half typed (GOV.UK: an answer to a question that no longer applies is not checked).
+    """
+
+    DATES = {"next_review_on": ("The date of the next review", None)}
+
+    involved = forms.TypedChoiceField(
+        label="Are the police involved?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": "Choose whether the police are involved"},
+    )
+    police_reference = _text("Police reference", None, 100)
+    consent_to_share = _choice(
+        "Consent to share statements and evidence",
+        ConsentToShare.choices,
+        "Choose whether consent to share statements was obtained",
+    )
+    proceedings_authorised = forms.BooleanField(required=False)
+    notes = _text("Notes")
+
+    def __init__(self, *args: Any, allegation: Allegation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allegation = allegation
+        # Whether the page shows the date at all: not once the allegation is concluded.
+        self.asks_review = police_review_asked(allegation, involved=True)
+
+    def clean(self) -> dict[str, Any]:
+        """The review date with the other answers, so every error shows at once; dropped where it is not asked."""
+        data = super().clean()
+        review_on = data.get("next_review_on")
+        if not police_review_asked(self.allegation, involved=bool(data.get("involved"))):
+            self.errors.pop("next_review_on_day", None)
+            data["next_review_on"] = None
+        elif "next_review_on_day" in self.errors:
+            pass  # not a real date: said already
+        elif review_on is None:
+            self.add_error("next_review_on_day", POLICE_REVIEW_MISSING)
+        elif review_on < timezone.localdate():
+            self.add_error("next_review_on_day", POLICE_REVIEW_PAST)
+        return data
