@@ -24,11 +24,9 @@ from threshold.allegations.models import (
 from threshold.core.querysets import last_recorded
 
 # Policy 5.3: academies "review the progress of cases in which there is a Police Officer investigation". The
-# deadline's kind, and what the allegation page calls it (its label in emails says less: ``services.deadlines``).
+# deadline's kind, and what the allegation page calls it (its label in emails says less: ``review_deadlines``).
 POLICE_REVIEW = "police-progress-review"
 POLICE_REVIEW_TEXT = "Review the police investigation's progress"
-
-
 POLICE_REVIEW_MISSING = "Enter when you will next review the progress of the police investigation"
 POLICE_REVIEW_PAST = "The next review of the police investigation must be today or in the future"
 
@@ -93,6 +91,6 @@ RETURN_TO_WORK_MISSING = "Enter how the adult's return to work after suspension 
 
 
 def standing_suspension(allegation: Allegation) -> RiskAssessment | None:
-    """The risk assessment that stands, if it decided to suspend the adult (6.5's return to work, app. 4's cover)."""
+    """The risk assessment that stands, if it decided to suspend the adult (section 6.5's return to work)."""
     assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
     return assessment if assessment is not None and assessment.decision == SuspensionDecision.SUSPEND else None
