@@ -246,3 +246,24 @@ def test_once_concluded_the_police_form_asks_no_review_date(persona, signed_in, 
     assert saved.status_code == 302
     assert PoliceInvolvement.objects.get(allegation=chris_allegation).next_review_on is None
     assert not Deadline.objects.filter(allegation=chris_allegation, kind=REVIEW).exists()
+
+
+def test_a_review_missed_before_the_outcome_stays_on_the_concluded_allegations_page_as_in_the_work_list(
+    persona, signed_in, chris_allegation
+) -> None:
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
+    with on(dt.date(2026, 12, 10)):
+        services.outcome_record(
+            actor=persona("hana"),
+            allegation=chris_allegation,
+            report="The police took no further action; the witnesses did not support the account.",
+            outcome="unfounded",
+            concluded_on=dt.date(2026, 12, 10),
+        )
+    assert Deadline.objects.get(allegation=chris_allegation, kind=REVIEW).state == DeadlineState.OPEN
+
+    with on(dt.date(2026, 12, 11)):
+        page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
+    due = page[page.index('id="due"') :]
+    assert "Review the police investigation&#39;s progress" in due
+    assert "2 December 2026" in due

@@ -31,7 +31,7 @@ from threshold.allegations import selectors
 from threshold.allegations.checklist import STEP_TIMESCALES
 from threshold.allegations.duties import OFF_THE_FILE
 from threshold.allegations.models import Allegation, AllegationStatus
-from threshold.allegations.police_and_suspension import POLICE_REVIEW
+from threshold.allegations.police_and_suspension import POLICE_REVIEW, RISK_REVIEW
 from threshold.allegations.selectors import DueItem
 from threshold.allegations.services.deadlines import (
     FOLLOW_UP_KINDS,
@@ -39,7 +39,6 @@ from threshold.allegations.services.deadlines import (
     OUTCOME_TOLD,
     REPLACEMENT_COVER,
 )
-from threshold.allegations.services.review_deadlines import RISK_REVIEW
 from threshold.core.querysets import last_recorded
 from threshold.timescales.models import DeadlineState
 

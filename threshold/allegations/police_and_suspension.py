@@ -27,6 +27,9 @@ from threshold.core.querysets import last_recorded
 # deadline's kind, and what the allegation page calls it (its label in emails says less: ``review_deadlines``).
 POLICE_REVIEW = "police-progress-review"
 POLICE_REVIEW_TEXT = "Review the police investigation's progress"
+# Appendix 3: the review of each suspension risk assessment, on its agreed date.
+RISK_REVIEW = "risk-assessment-review"
+RISK_REVIEW_TEXT = "Review the suspension risk assessment"
 POLICE_REVIEW_MISSING = "Enter when you will next review the progress of the police investigation"
 POLICE_REVIEW_PAST = "The next review of the police investigation must be today or in the future"
 

@@ -48,7 +48,13 @@ from threshold.allegations.models import (
     StepRecord,
     SuspensionDecision,
 )
-from threshold.allegations.police_and_suspension import POLICE_REVIEW, POLICE_REVIEW_TEXT, police_review_due
+from threshold.allegations.police_and_suspension import (
+    POLICE_REVIEW,
+    POLICE_REVIEW_TEXT,
+    RISK_REVIEW,
+    RISK_REVIEW_TEXT,
+    police_review_due,
+)
 from threshold.core.querysets import last_recorded as last_recorded
 from threshold.policy.pack import Pack
 from threshold.timescales.models import Deadline
@@ -107,7 +113,7 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
     ]
     assessment: RiskAssessment | None = last_recorded(allegation.risk_assessments.all())
     if assessment is not None:
-        items.append(DueItem(allegation, "Review the suspension risk assessment", assessment.review_on, "suspension"))
+        items.append(DueItem(allegation, RISK_REVIEW_TEXT, assessment.review_on, "suspension"))
     police: PoliceInvolvement | None = last_recorded(allegation.police_records.all())
     if (review_on := police_review_due(allegation, police)) is not None:
         items.append(DueItem(allegation, POLICE_REVIEW_TEXT, review_on, "police"))
@@ -223,12 +229,14 @@ def _records_by_step(allegation: Allegation) -> dict[str, list[StepRecord]]:
 
 
 def allegation_deadlines(user: User, allegation: Allegation) -> dict[str, Deadline]:
-    """The allegation's stored deadlines the user may see, by kind, and its police progress reviews by key.
+    """The allegation's stored deadlines the user may see, by kind, and its agreed reviews by key.
 
     One-off rows by kind (the checklist's steps, the hearing); each review of the police investigation's progress
-    by its key (``police-<record id>``).
+    (``police-<record id>``) and of a suspension risk assessment (``assessment-<id>``) by its key.
     """
-    rows = fetch.visible_deadlines(user, "view").filter(Q(key="") | Q(kind=POLICE_REVIEW), allegation=allegation)
+    rows = fetch.visible_deadlines(user, "view").filter(
+        Q(key="") | Q(kind__in=(POLICE_REVIEW, RISK_REVIEW)), allegation=allegation
+    )
     return {row.key or row.kind: row for row in rows}
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from threshold.allegations import selectors
 from threshold.allegations.advice import AllegationAdvice, allegation_advice, resolution_targets
 from threshold.allegations.checklist import HEARING, ChecklistItem, not_recorded_kind
 from threshold.allegations.models import Allegation, AllegationStatus, Step
+from threshold.allegations.police_and_suspension import POLICE_REVIEW, POLICE_REVIEW_TEXT, RISK_REVIEW, RISK_REVIEW_TEXT
 from threshold.allegations.presenters.advice import (
     advice_section,
     parent_update_link,
@@ -213,7 +215,7 @@ def due_list(
     review = deadlines.get(f"police-{police.pk}") if police is not None else None
     if review is not None and review.state == DeadlineState.NOT_NEEDED:
         closed.add("police")
-    return [
+    due = [
         {
             "tag": "Overdue" if item.overdue else "Due",
             "colour": "red" if item.overdue else "blue",
@@ -224,6 +226,28 @@ def due_list(
         for item in selectors.due_items(allegation, steps=steps)
         if item.anchor not in closed
     ]
+    if allegation.status == AllegationStatus.CONCLUDED:
+        # A review that fell due before the outcome stays open until done or closed with a reason (the product
+        # never closes a step): listed here as the work list lists it.
+        today = timezone.localdate()
+        for row in deadlines.values():
+            if row.kind in REVIEWS and row.state == DeadlineState.OPEN:
+                overdue = row.due_on < today
+                text, anchor = REVIEWS[row.kind]
+                due.append(
+                    {
+                        "tag": "Overdue" if overdue else "Due",
+                        "colour": "red" if overdue else "blue",
+                        "anchor": anchor,
+                        "text": text,
+                        "when": when(row.due_on),
+                    }
+                )
+    return due
+
+
+# The agreed reviews a concluded allegation may still owe, by deadline kind: what the page calls each, and where.
+REVIEWS = {POLICE_REVIEW: (POLICE_REVIEW_TEXT, "police"), RISK_REVIEW: (RISK_REVIEW_TEXT, "suspension")}
 
 
 def step_status(item: ChecklistItem, deadline: Deadline | None = None, *, concluded: bool = False) -> tuple[str, str]:

@@ -69,10 +69,9 @@ from threshold.allegations.models import (
     OutcomeRecord,
     Step,
 )
-from threshold.allegations.police_and_suspension import POLICE_REVIEW
+from threshold.allegations.police_and_suspension import POLICE_REVIEW, RISK_REVIEW
 from threshold.allegations.services.review_deadlines import (
     POLICE_REVIEW_LABEL,
-    RISK_REVIEW,
     RISK_REVIEW_LABEL,
     police_review_specs,
     risk_review_specs,
