@@ -9,7 +9,7 @@ import pytest
 
 from tests.clock import on
 from threshold.allegations import services
-from threshold.allegations.models import Allegation, Route, Step
+from threshold.allegations.models import Allegation, OutcomeRecord, Route, Step
 
 
 @pytest.fixture
@@ -45,4 +45,17 @@ def lado_discussed(persona, allegation: Allegation, on_day: dt.date) -> None:
             done_on=on_day,
             decision="Discussed with the LADO by phone: investigate.",
             route=Route.INVESTIGATION,
+        )
+
+
+def concluded_unfounded(persona, allegation: Allegation, day: dt.date, **extra: Any) -> OutcomeRecord:
+    """Hana records on ``day`` that the allegation was unfounded: the witnesses did not support the account."""
+    with on(day):
+        return services.outcome_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            report="The witnesses did not support the pupil's account.",
+            outcome="unfounded",
+            concluded_on=day,
+            **extra,
         )

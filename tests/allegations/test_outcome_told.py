@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.allegations.conftest import update_details
+from tests.allegations.conftest import concluded_unfounded, update_details
 from tests.clock import LONDON, on
 from threshold.allegations import services
 from threshold.allegations.models import Allegation, OutcomeRecord
@@ -31,17 +31,6 @@ CHRISTMAS_EVE = dt.date(2026, 12, 24)
 TOLD = "outcome-told"
 
 
-def _conclude(persona, allegation: Allegation, day: dt.date) -> None:
-    with on(day):
-        services.outcome_record(
-            actor=persona("hana"),
-            allegation=allegation,
-            report="The witnesses did not support the pupil's account.",
-            outcome="unfounded",
-            concluded_on=day,
-        )
-
-
 def _row(allegation: Allegation) -> Deadline:
     return Deadline.objects.get(allegation=allegation, kind=TOLD)
 
@@ -49,7 +38,7 @@ def _row(allegation: Allegation) -> Deadline:
 def test_the_outcome_given_on_christmas_eve_is_told_to_the_adult_after_the_holiday_and_the_log_meets_it(
     persona, signed_in, chris_allegation
 ) -> None:
-    _conclude(persona, chris_allegation, CHRISTMAS_EVE)
+    concluded_unfounded(persona, chris_allegation, CHRISTMAS_EVE)
     row = _row(chris_allegation)
     assert (row.due_on, row.state, row.owner, row.label) == (
         CHRISTMAS_EVE,
@@ -94,7 +83,7 @@ def test_an_update_given_before_the_outcome_was_recorded_did_not_tell_the_adult_
             given_on=dt.date(2027, 3, 25),
             text="The investigation is nearly finished.",
         )
-    _conclude(persona, chris_allegation, dt.date(2027, 3, 25))
+    concluded_unfounded(persona, chris_allegation, dt.date(2027, 3, 25))
 
     row = _row(chris_allegation)
     assert (row.due_on, row.state) == (dt.date(2027, 3, 25), DeadlineState.OPEN)
@@ -104,7 +93,7 @@ def test_an_update_given_before_the_outcome_was_recorded_did_not_tell_the_adult_
 def test_an_update_dated_before_the_outcome_is_refused_once_the_allegation_is_concluded(
     persona, chris_allegation
 ) -> None:
-    _conclude(persona, chris_allegation, dt.date(2027, 2, 1))
+    concluded_unfounded(persona, chris_allegation, dt.date(2027, 2, 1))
     with on(dt.date(2027, 2, 3)), pytest.raises(ValidationError) as refused:
         services.progress_update_add(
             actor=persona("hana"),
@@ -134,7 +123,7 @@ def test_while_the_police_object_to_the_adult_being_told_the_outcome_waits(perso
             objection="police",
             objection_detail="Not until the police have interviewed the adult.",
         )
-    _conclude(persona, chris_allegation, dt.date(2027, 2, 1))
+    concluded_unfounded(persona, chris_allegation, dt.date(2027, 2, 1))
 
     row = _row(chris_allegation)
     assert row.state == DeadlineState.STOPPED
@@ -151,7 +140,7 @@ def test_a_supply_workers_outcome_is_told_by_the_agency_and_an_old_outcome_asks_
         agency_name="Supply Teachers Ltd",
         agency_contact="bookings@supply.example",
     )
-    _conclude(persona, supply, dt.date(2027, 2, 1))
+    concluded_unfounded(persona, supply, dt.date(2027, 2, 1))
     assert not Deadline.objects.filter(allegation=supply, kind=TOLD).exists()  # "Send the outcome to the agency"
 
     # An outcome recorded before Threshold asked (as the migration marks them): nothing falls due on a re-sync.

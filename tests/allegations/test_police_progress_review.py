@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests.allegations.conftest import concluded_unfounded
 from tests.clock import LONDON, on
 from tests.notifications.test_reminders import run
 from threshold.allegations import services
@@ -126,14 +127,7 @@ def test_a_review_due_after_the_outcome_no_longer_applies_once_the_outcome_is_re
     persona, chris_allegation
 ) -> None:
     _police(persona, chris_allegation, dt.date(2027, 5, 20), next_review_on=dt.date(2027, 6, 30))
-    with on(dt.date(2027, 5, 28)):
-        services.outcome_record(
-            actor=persona("hana"),
-            allegation=chris_allegation,
-            report="The police took no further action; the internal investigation found no evidence.",
-            outcome="unfounded",
-            concluded_on=dt.date(2027, 5, 28),
-        )
+    concluded_unfounded(persona, chris_allegation, dt.date(2027, 5, 28))
 
     row = Deadline.objects.get(allegation=chris_allegation, kind=REVIEW)
     assert (row.state, row.reason) == (
@@ -230,14 +224,7 @@ def test_a_past_review_date_is_said_with_the_forms_other_errors(signed_in, chris
 
 
 def test_once_concluded_the_police_form_asks_no_review_date(persona, signed_in, chris_allegation) -> None:
-    with on(dt.date(2027, 1, 8)):
-        services.outcome_record(
-            actor=persona("hana"),
-            allegation=chris_allegation,
-            report="The witnesses did not support the account.",
-            outcome="unfounded",
-            concluded_on=dt.date(2027, 1, 8),
-        )
+    concluded_unfounded(persona, chris_allegation, dt.date(2027, 1, 8))
     url = reverse("allegation_police", args=[chris_allegation.pk])
     with on(dt.date(2027, 1, 11)):
         form = signed_in("hana").get(url).content.decode()
@@ -252,14 +239,7 @@ def test_a_review_missed_before_the_outcome_stays_on_the_concluded_allegations_p
     persona, signed_in, chris_allegation
 ) -> None:
     _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
-    with on(dt.date(2026, 12, 10)):
-        services.outcome_record(
-            actor=persona("hana"),
-            allegation=chris_allegation,
-            report="The police took no further action; the witnesses did not support the account.",
-            outcome="unfounded",
-            concluded_on=dt.date(2026, 12, 10),
-        )
+    concluded_unfounded(persona, chris_allegation, dt.date(2026, 12, 10))
     assert Deadline.objects.get(allegation=chris_allegation, kind=REVIEW).state == DeadlineState.OPEN
 
     with on(dt.date(2026, 12, 11)):

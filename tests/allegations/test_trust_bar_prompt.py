@@ -13,10 +13,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.allegations.conftest import update_details
-from tests.clock import on
+from tests.allegations.conftest import concluded_unfounded, update_details
 from threshold.accounts.models import Organisation
-from threshold.allegations import services
 from threshold.allegations.models import Allegation
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +55,7 @@ def test_an_open_allegation_about_a_supply_worker_asks_for_the_bar_until_it_is_r
 
 def test_no_warning_once_there_is_an_outcome(persona, signed_in, chris_allegation) -> None:
     allegation = _supply(persona, chris_allegation)
-    with on(dt.date(2027, 1, 8)):
-        services.outcome_record(
-            actor=persona("hana"),
-            allegation=allegation,
-            report="The witnesses did not support the account.",
-            outcome="unfounded",
-            concluded_on=dt.date(2027, 1, 8),
-        )
+    concluded_unfounded(persona, allegation, dt.date(2027, 1, 8))
     assert 'id="trust-bar"' not in _page(signed_in, allegation)
 
 

@@ -16,11 +16,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.allegations.conftest import lado_discussed
+from tests.allegations.conftest import concluded_unfounded, lado_discussed
 from tests.allegations.test_attention_date import parents_complaint, triage_tier_4
 from tests.clock import LONDON, on
 from tests.timescales.test_employer_deadlines import _open, _rows
-from threshold.allegations import services
 from threshold.allegations.advice import allegation_advice, resolution_targets
 from threshold.allegations.models import Allegation
 from threshold.concerns import services as concern_services
@@ -85,14 +84,7 @@ def test_a_missed_one_month_target_is_overdue_in_hanas_work_list_and_the_outcome
     assert "resolve-target-three-months" not in hers
 
     lado_discussed(persona, allegation, dt.date(2026, 12, 29))
-    with on(dt.date(2027, 2, 10)):
-        services.outcome_record(
-            actor=persona("hana"),
-            allegation=allegation,
-            report="The pupil's account was not supported by the witness.",
-            outcome="unfounded",
-            concluded_on=dt.date(2027, 2, 10),
-        )
+    concluded_unfounded(persona, allegation, dt.date(2027, 2, 10))
 
     rows = _rows(allegation)
     assert {kind: (rows[kind].state, rows[kind].met_on) for kind in TARGETS} == {
