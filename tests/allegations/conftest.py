@@ -35,6 +35,18 @@ def update_details(persona, allegation: Allegation, **changes: Any) -> Allegatio
     )
 
 
+def engaged_through_agency(persona, allegation: Allegation, **changes: Any) -> Allegation:
+    """Hana records that the adult is a supply worker engaged through Supply Teachers Ltd (appendix 4)."""
+    return update_details(
+        persona,
+        allegation,
+        subject_employment="supply",
+        agency_name="Supply Teachers Ltd",
+        agency_contact="bookings@supply.example",
+        **changes,
+    )
+
+
 def lado_discussed(persona, allegation: Allegation, on_day: dt.date) -> None:
     """Hana records step 2: she rang the LADO, who agreed an investigation and what the adult may be told."""
     with on(on_day):

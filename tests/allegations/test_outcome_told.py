@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.allegations.conftest import concluded_unfounded, update_details
+from tests.allegations.conftest import concluded_unfounded, engaged_through_agency, update_details
 from tests.clock import LONDON, on
 from threshold.allegations import services
 from threshold.allegations.models import Allegation, OutcomeRecord
@@ -133,13 +133,7 @@ def test_while_the_police_object_to_the_adult_being_told_the_outcome_waits(perso
 def test_a_supply_workers_outcome_is_told_by_the_agency_and_an_old_outcome_asks_nothing(
     persona, chris_allegation
 ) -> None:
-    supply = update_details(
-        persona,
-        chris_allegation,
-        subject_employment="supply",
-        agency_name="Supply Teachers Ltd",
-        agency_contact="bookings@supply.example",
-    )
+    supply = engaged_through_agency(persona, chris_allegation)
     concluded_unfounded(persona, supply, dt.date(2027, 2, 1))
     assert not Deadline.objects.filter(allegation=supply, kind=TOLD).exists()  # "Send the outcome to the agency"
 

@@ -18,7 +18,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.allegations.conftest import update_details
+from tests.allegations.conftest import engaged_through_agency, update_details
 from tests.allegations.test_routes_and_follow_ups import _risk_post
 from tests.allegations.test_services import _risk
 from tests.clock import on
@@ -181,14 +181,7 @@ def test_an_interim_prohibition_order_or_a_supply_worker_asks_no_return_to_work(
         _risk(persona, chris_allegation, decided_on=DECIDED, decision="suspend")
     prohibited = update_details(persona, chris_allegation, interim_prohibition_order=True)
     assert not returns_from_suspension(prohibited, removed=False, resigned=False)
-    supply = update_details(
-        persona,
-        prohibited,
-        interim_prohibition_order=False,
-        subject_employment="supply",
-        agency_name="Supply Teachers Ltd",
-        agency_contact="bookings@supply.example",
-    )
+    supply = engaged_through_agency(persona, prohibited, interim_prohibition_order=False)
     assert not returns_from_suspension(supply, removed=False, resigned=False)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.allegations.conftest import engaged_through_agency
 from tests.clock import LONDON, on
 from threshold.access.fetch import visible_deadlines
 from threshold.accounts.models import Organisation
@@ -282,20 +283,7 @@ def supply_worker_removed(persona, records: dict[str, int], day: dt.date) -> All
     """Chris, a supply teacher from an agency, came to attention on ``day`` and was removed from the placement."""
     allegation = _open(persona, records, day)
     with on(day):
-        allegation = services.allegation_update(
-            actor=persona("hana"),
-            allegation=allegation,
-            expected_version=allegation.version,
-            came_to_attention_on=day,
-            subject_employment="supply",
-            agency=None,
-            agency_name="Supply Teachers Ltd",
-            agency_contact="bookings@supply.example",
-            subject_is_teacher=False,
-            accused_by_pupil=False,
-            reporting_restriction_ended_on=None,
-            interim_prohibition_order=False,
-        )
+        allegation = engaged_through_agency(persona, allegation, came_to_attention_on=day)
         services.agency_record(
             actor=persona("hana"),
             allegation=allegation,

@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 
+from tests.allegations.conftest import engaged_through_agency
 from tests.clock import LONDON, on
 from tests.timescales.test_employer_deadlines import EASTER_THURSDAY, _open, _risk, _rows
 from threshold.allegations import services
@@ -24,22 +25,8 @@ pytestmark = pytest.mark.django_db
 
 def _supply(persona, records: dict[str, int], day: dt.date) -> Allegation:
     """Chris, engaged through Supply Teachers Ltd, came to attention at Oakfield on ``day``."""
-    allegation = _open(persona, records, day)
     with on(day):
-        return services.allegation_update(
-            actor=persona("hana"),
-            allegation=allegation,
-            expected_version=allegation.version,
-            came_to_attention_on=day,
-            subject_employment="supply",
-            agency=None,
-            agency_name="Supply Teachers Ltd",
-            agency_contact="bookings@supply.example",
-            subject_is_teacher=False,
-            accused_by_pupil=False,
-            reporting_restriction_ended_on=None,
-            interim_prohibition_order=False,
-        )
+        return engaged_through_agency(persona, _open(persona, records, day), came_to_attention_on=day)
 
 
 def test_a_supply_worker_suspended_before_easter_needs_cover_48_hours_on_though_the_agency_is_not_yet_recorded(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from threshold.access.fetch import actionable_deadlines, visible_deadlines
 from threshold.accounts.models import User
 from threshold.core.record_ids import record_url
+from threshold.policy.clocks import RESOLUTION_TARGETS
 from threshold.timescales.models import Deadline, DeadlineState, due_status
 
 # The work list's groups, in the order a person meets them.
@@ -47,6 +48,15 @@ RECORD_PAGES = (
     ("allegation_id", "allegation_detail"),
     ("concern_id", "concern_detail"),
 )
+
+
+def steps_only(rows: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    """The rows that are steps someone takes: not policy 6.4's resolution targets, kept as deadlines beside them.
+
+    What counts as an overdue *step* (the employer dashboard, the trust's view) reads this; a missed target is
+    not an action.
+    """
+    return rows.exclude(kind__in=RESOLUTION_TARGETS)
 
 
 def deadline_url(deadline: Deadline) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -216,13 +217,7 @@ def due_list(
     if review is not None and review.state == DeadlineState.NOT_NEEDED:
         closed.add("police")
     due = [
-        {
-            "tag": "Overdue" if item.overdue else "Due",
-            "colour": "red" if item.overdue else "blue",
-            "anchor": item.anchor,
-            "text": item.text,
-            "when": when(item.due),
-        }
+        _due_row(item.text, item.anchor, item.due, overdue=item.overdue)
         for item in selectors.due_items(allegation, steps=steps)
         if item.anchor not in closed
     ]
@@ -232,18 +227,20 @@ def due_list(
         today = timezone.localdate()
         for row in deadlines.values():
             if row.kind in REVIEWS and row.state == DeadlineState.OPEN:
-                overdue = row.due_on < today
                 text, anchor = REVIEWS[row.kind]
-                due.append(
-                    {
-                        "tag": "Overdue" if overdue else "Due",
-                        "colour": "red" if overdue else "blue",
-                        "anchor": anchor,
-                        "text": text,
-                        "when": when(row.due_on),
-                    }
-                )
+                due.append(_due_row(text, anchor, row.due_on, overdue=row.due_on < today))
     return due
+
+
+def _due_row(text: str, anchor: str, due: dt.date | dt.datetime, *, overdue: bool) -> dict[str, Any]:
+    """One line of the page's "Due and overdue" list, linking to its section."""
+    return {
+        "tag": "Overdue" if overdue else "Due",
+        "colour": "red" if overdue else "blue",
+        "anchor": anchor,
+        "text": text,
+        "when": when(due),
+    }
 
 
 # The agreed reviews a concluded allegation may still owe, by deadline kind: what the page calls each, and where.

@@ -42,7 +42,6 @@ from threshold.allegations.models import Allegation, AllegationStatus, Step
 from threshold.core.vocabularies import Outcome
 from threshold.lado.services.employer_timeliness import INFORM_LADO
 from threshold.policy import get_pack
-from threshold.policy.clocks import RESOLUTION_TARGETS
 from threshold.reports.employer.readers import Dashboard
 from threshold.reports.lado_report.counting import Tally, pack_timescale, percent
 from threshold.reports.lado_report.dates import days_between, iso_weekday, london_day, within_working_days
@@ -51,6 +50,7 @@ from threshold.reports.periods import Period, utc_bounds
 from threshold.reports.tables import Row, Table, counts_table
 from threshold.reports.terms import days_of
 from threshold.timescales.models import DeadlineState
+from threshold.timescales.selectors import steps_only
 
 # KCSIE Part 4's "within one working day": the timescale counted should neither the organisation's pack nor the
 # national pack set ``inform-lado`` (every shipped pack sets it; one written later need not).
@@ -137,14 +137,13 @@ def overdue_steps(*, user: User, dashboard: Dashboard, today: dt.date) -> Table:
     Policy 6.4's resolution targets are kept as deadlines too, but are not steps: they are left out.
     """
     grouped = (
-        visible_deadlines(user, "view")
+        steps_only(visible_deadlines(user, "view"))
         .filter(
             allegation__isnull=False,
             organisation_id__in=dashboard.organisation_ids,
             state=DeadlineState.OPEN,
             due_on__lt=today,
         )
-        .exclude(kind__in=RESOLUTION_TARGETS)
         .values_list("kind")
         .annotate(label=Min("label"), n=Count("allegation_id", distinct=True))
         .order_by("label", "kind")

@@ -27,7 +27,6 @@ from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
 from threshold.core.http import signed_in_user
 from threshold.core.pagination import Segment, pages_of_segments
-from threshold.policy.clocks import RESOLUTION_TARGETS
 from threshold.timescales.forms import SHOW_CHOICES, WorkFilterForm
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.selectors import (
@@ -39,6 +38,7 @@ from threshold.timescales.selectors import (
     keys_by_status,
     kinds_of,
     open_deadlines,
+    steps_only,
 )
 
 # The trust-wide roles that oversee the employer's steps in every school of the trust.
@@ -157,10 +157,9 @@ def trust_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     trust_ids = [trust.pk for trust in trusts]
     rows = list(
-        visible_deadlines(user, "view")
+        steps_only(visible_deadlines(user, "view"))
         .filter(state=DeadlineState.OPEN, due_on__lt=today)
         .filter(organisation__trust_id__in=trust_ids)
-        .exclude(kind__in=RESOLUTION_TARGETS)
         .select_related("organisation", "owner")
         .order_by("organisation__name", "due_on", "reference", "pk")
     )
