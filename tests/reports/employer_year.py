@@ -178,7 +178,7 @@ def build_year() -> Year:
     _deadline(a2, "investigation-report", "Investigation report", dt.date(2027, 3, 1))
     a3 = _allegation(world.HILLCREST, sally, dt.date(2026, 12, 24), AllegationStatus.REFERRED)
     _referral(a3, dt.datetime(2026, 12, 29, 9, 0, tzinfo=LONDON))
-    _deadline(a3, "suspension-written-confirmation", "Confirm the suspension in writing", dt.date(2027, 1, 5))
+    _deadline(a3, "suspension-written-confirmation", "Written confirmation (step 6)", dt.date(2027, 1, 5))
     _deadline(a3, "investigation-report", "Investigation report", dt.date(2027, 3, 5))
     _deadline(a3, "disciplinary-hearing", "Disciplinary hearing", dt.date(2027, 3, 20))
     _deadline(a3, "inform-lado", "Inform the LADO", dt.date(2026, 12, 29), DeadlineState.MET)

@@ -120,7 +120,7 @@ def test_priya_sees_the_trusts_allegations_open_overdue_by_outcome_and_how_soon_
     }
     by_school = {row.label: row.values for row in tables["allegations_by_school"].rows}
     assert by_school == {world.HILLCREST: (2, 2), world.MEADOW_LANE: (0, 0), world.OAKFIELD: (2, 1)}
-    assert counts(tables["overdue_steps"]) == {"Confirm the suspension in writing": 1, "Investigation report": 2}
+    assert counts(tables["overdue_steps"]) == {"Written confirmation (step 6)": 1, "Investigation report": 2}
     assert counts(tables["allegations_by_outcome"]) == {
         "Substantiated": 1,  # recorded again over "unsubstantiated": the latest outcome stands
         "Malicious": 0,

@@ -110,17 +110,19 @@ ALLEGATION_KINDS = (
     *RESOLUTION_TARGETS,
     *(not_recorded_kind(step) for step in Step.values),
 )
-# What each clock is called in work lists and reminders: no name, nothing about the allegation.
+# What each clock is called in work lists and reminders: no name, nothing about the allegation, and nothing an
+# email's reader could learn of the adult's position (a suspension, the police, an agency's removal) from the
+# subject line of a reminder in a shared mailbox: the page it links to says the rest.
 LABELS = {
     "inform-lado": "Inform the LADO",
-    "suspension-written-confirmation": "Confirm the suspension in writing",
+    "suspension-written-confirmation": "Written confirmation (step 6)",
     "no-further-action-employer-action": "No further action: record the decision",
     "investigation-report": "Investigation report",
     HEARING: "Disciplinary hearing",
     "ofsted-notification": "Notify Ofsted",
     RISK_REVIEW: RISK_REVIEW_LABEL,
     POLICE_REVIEW: POLICE_REVIEW_LABEL,
-    REPLACEMENT_COVER: "Replacement cover from the agency",
+    REPLACEMENT_COVER: "Cover arrangements (appendix 4)",
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",
     LESSONS_REVIEW: LESSONS_LABEL,

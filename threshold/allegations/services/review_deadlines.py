@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, PoliceInvolvement, RiskAssessment
-from threshold.allegations.police_and_suspension import POLICE_REVIEW, RISK_REVIEW, RISK_REVIEW_TEXT
+from threshold.allegations.police_and_suspension import POLICE_REVIEW, RISK_REVIEW
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec
 
-RISK_REVIEW_LABEL = RISK_REVIEW_TEXT
+# The page says "Review the suspension risk assessment"; the emailed label does not say suspension.
+RISK_REVIEW_LABEL = "Risk assessment review (appendix 3)"
 # Not "the police investigation's": the label goes into emails, which say nothing about the allegation.
 POLICE_REVIEW_LABEL = "Progress review (policy 5.3)"
 POLICE_REVIEW_SOURCE = "Policy 5.3: review the progress of cases in which there is a Police Officer investigation"
