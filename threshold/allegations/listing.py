@@ -9,7 +9,8 @@ their open follow-ups. The steps themselves are listed by the work list (``thres
 
 The same things are due as before: on an open allegation, the checklist's clocks (section 6's steps, the
 suspension risk assessment's review, the review of the police investigation's progress, a supply worker's
-replacement cover); after the outcome, the follow-ups (the DBS and TRA referrals, the lessons-learned review).
+replacement cover); after the outcome, the follow-ups (the DBS and TRA referrals, the lessons-learned review); and
+on both, the sharing of information on the completion of the police's part.
 Two follow-ups have no clock, so no stored row: the
 outcome still to send to a supply worker's agency (appendix 4) and, for a malicious or false outcome, the
 personnel file (section 8). They are read from the outcomes, agency records and personnel file decisions
@@ -31,7 +32,7 @@ from threshold.allegations import selectors
 from threshold.allegations.checklist import STEP_TIMESCALES
 from threshold.allegations.duties import OFF_THE_FILE
 from threshold.allegations.models import Allegation, AllegationStatus
-from threshold.allegations.police_and_suspension import POLICE_REVIEW, RISK_REVIEW
+from threshold.allegations.police_and_suspension import POLICE_REVIEW, POLICE_SHARING, RISK_REVIEW
 from threshold.allegations.selectors import DueItem
 from threshold.allegations.services.deadlines import (
     FOLLOW_UP_KINDS,
@@ -43,8 +44,9 @@ from threshold.core.querysets import last_recorded
 from threshold.timescales.models import DeadlineState
 
 # The clocks due on an open allegation, and the follow-ups due once it is concluded.
-OPEN_KINDS = (*STEP_TIMESCALES.values(), RISK_REVIEW, POLICE_REVIEW, REPLACEMENT_COVER)
-FOLLOW_UP_CLOCKS = (*FOLLOW_UP_KINDS.values(), LESSONS_REVIEW, OUTCOME_TOLD)
+# Sharing on the police's completion is due on both: a prosecution may end after the outcome.
+OPEN_KINDS = (*STEP_TIMESCALES.values(), RISK_REVIEW, POLICE_REVIEW, POLICE_SHARING, REPLACEMENT_COVER)
+FOLLOW_UP_CLOCKS = (*FOLLOW_UP_KINDS.values(), LESSONS_REVIEW, OUTCOME_TOLD, POLICE_SHARING)
 # Concluded allegations the panel looks through for a follow-up still due: the newest few, as before.
 FOLLOW_UP_SCAN = 5
 # The sub-records the two follow-ups without a clock are read from.
@@ -114,7 +116,7 @@ def unclocked(allegation: Allegation) -> list[DueItem]:
 
 
 def concluded_with_follow_ups(user: User, limit: int) -> list[Allegation]:
-    """Concluded allegations this user may change with a DBS, TRA, lessons, agency or personnel file follow-up due.
+    """Concluded allegations this user may change with a follow-up due (a referral, lessons, the agency, the file…).
 
     The newest ``limit * FOLLOW_UP_SCAN`` concluded allegations are looked through, each with its stored
     follow-up clocks counted in the same query and its follow-up records prefetched.

@@ -10,6 +10,8 @@ records the caller fetched through ``threshold.access`` and imports no service.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -32,6 +34,47 @@ RISK_REVIEW = "risk-assessment-review"
 RISK_REVIEW_TEXT = "Review the suspension risk assessment"
 POLICE_REVIEW_MISSING = "Enter when you will next review the progress of the police investigation"
 POLICE_REVIEW_PAST = "The next review of the police investigation must be today or in the future"
+# Policy 5.3: academies "share information as appropriate, on completion of an investigation or related
+# prosecution". The deadline's kind, and what the allegation page calls it.
+POLICE_SHARING = "police-information-shared"
+POLICE_SHARING_TEXT = "Share information now the police investigation or prosecution is complete"
+
+
+@dataclass(frozen=True)
+class Completion:
+    """The police's part ending: the record that said so, when, and the day a record first said what was shared."""
+
+    record: PoliceInvolvement
+    on: dt.date
+    shared_on: dt.date | None
+
+
+def police_completions(records: Iterable[PoliceInvolvement]) -> list[Completion]:
+    """Each end of the police's involvement: a record saying they are not involved after one saying they were.
+
+    The information shared on completion (policy 5.3) is said on that record or on a later one that also says
+    the police are not involved (recorded once it is shared); the first such record meets it. If the police
+    become involved again, their next completion asks again, and what is shared then meets an earlier one too.
+    """
+    ordered = sorted(records, key=lambda row: (row.recorded_at, row.pk))
+    completions: list[Completion] = []
+    involved = False
+    for index, record in enumerate(ordered):
+        if record.involved:
+            involved = True
+            continue
+        if not involved:
+            continue
+        involved = False
+        shared = next((row for row in ordered[index:] if row.information_shared), None)
+        shared_on = None if shared is None else timezone.localdate(shared.recorded_at)
+        completions.append(Completion(record=record, on=timezone.localdate(record.recorded_at), shared_on=shared_on))
+    return completions
+
+
+def police_sharing_asked(records: Iterable[PoliceInvolvement], *, involved: bool) -> bool:
+    """Whether a police record asks what was shared on completion: saying "not involved" once they have been."""
+    return not involved and any(record.involved for record in records)
 
 
 def police_review_asked(allegation: Allegation, *, involved: bool) -> bool:

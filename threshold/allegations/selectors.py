@@ -51,6 +51,7 @@ from threshold.allegations.models import (
 from threshold.allegations.police_and_suspension import (
     POLICE_REVIEW,
     POLICE_REVIEW_TEXT,
+    POLICE_SHARING,
     RISK_REVIEW,
     RISK_REVIEW_TEXT,
     police_review_due,
@@ -89,6 +90,11 @@ class DueItem:
     anchor: str = ""
 
     @property
+    def day(self) -> dt.date:
+        """The day it is due (the local day of a moment)."""
+        return _as_date(self.due)
+
+    @property
     def overdue(self) -> bool:
         """Whether the date has passed."""
         now = timezone.now() if isinstance(self.due, dt.datetime) else timezone.localdate()
@@ -123,7 +129,7 @@ def due_items(allegation: Allegation, *, steps: list[ChecklistItem] | None = Non
     told = duties.adult_informed_due(allegation, steps)
     if told is not None and told.done_on is None and not told.held_back:
         items.append(DueItem(allegation, duties.ADULT_INFORMED_LABEL, told.due_on, "support"))
-    return sorted(items, key=lambda item: _as_date(item.due))
+    return sorted(items, key=lambda item: item.day)
 
 
 def follow_up_items(allegation: Allegation) -> list[DueItem]:
@@ -232,10 +238,11 @@ def allegation_deadlines(user: User, allegation: Allegation) -> dict[str, Deadli
     """The allegation's stored deadlines the user may see, by kind, and its agreed reviews by key.
 
     One-off rows by kind (the checklist's steps, the hearing); each review of the police investigation's progress
-    (``police-<record id>``) and of a suspension risk assessment (``assessment-<id>``) by its key.
+    (``police-<record id>``) and of a suspension risk assessment (``assessment-<id>``), and each sharing on the
+    police's completion (``completion-<record id>``), by its key.
     """
     rows = fetch.visible_deadlines(user, "view").filter(
-        Q(key="") | Q(kind__in=(POLICE_REVIEW, RISK_REVIEW)), allegation=allegation
+        Q(key="") | Q(kind__in=(POLICE_REVIEW, RISK_REVIEW, POLICE_SHARING)), allegation=allegation
     )
     return {row.key or row.kind: row for row in rows}
 

@@ -18,6 +18,7 @@ from threshold.allegations.police_and_suspension import (
     POLICE_REVIEW_PAST,
     discussion_errors,
     police_review_asked,
+    police_sharing_asked,
 )
 from threshold.core.forms import CaseForm, VersionedForm
 
@@ -119,7 +120,8 @@ class PoliceForm(CaseForm):
     """Police involvement, consent to share statements, and when their investigation's progress is next reviewed.
 
     The date is asked while the police are involved on an open allegation (policy 5.3), and ignored otherwise, even
-    half typed (GOV.UK: an answer to a question that no longer applies is not checked).
+    half typed (GOV.UK: an answer to a question that no longer applies is not checked). Once the police have been
+    involved, it asks what was shared on the completion of their part, kept only with the answer "No" (5.3).
     """
 
     DATES = {"next_review_on": ("The date of the next review", None)}
@@ -137,6 +139,7 @@ class PoliceForm(CaseForm):
         "Choose whether consent to share statements was obtained",
     )
     proceedings_authorised = forms.BooleanField(required=False)
+    information_shared = _text("Information shared on completion")
     notes = _text("Notes")
 
     def __init__(self, *args: Any, allegation: Allegation, **kwargs: Any) -> None:
@@ -144,10 +147,14 @@ class PoliceForm(CaseForm):
         self.allegation = allegation
         # Whether the page shows the date at all: not once the allegation is concluded.
         self.asks_review = police_review_asked(allegation, involved=True)
+        # Whether it asks what was shared on completion (policy 5.3): once the police have been involved.
+        self.asks_sharing = police_sharing_asked(allegation.police_records.all(), involved=False)
 
     def clean(self) -> dict[str, Any]:
         """The review date with the other answers, so every error shows at once; dropped where it is not asked."""
         data = super().clean()
+        if not (self.asks_sharing and data.get("involved") is False):
+            data["information_shared"] = ""  # answered "Yes", or never asked: not kept
         review_on = data.get("next_review_on")
         if not police_review_asked(self.allegation, involved=bool(data.get("involved"))):
             self.errors.pop("next_review_on_day", None)

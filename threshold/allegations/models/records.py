@@ -70,6 +70,9 @@ class PoliceInvolvement(Immutable):
     # Policy 5.3: academies "review the progress of cases in which there is a Police Officer investigation".
     # The policy gives no interval, so the case manager names the next review each time; the next record meets it.
     next_review_on = models.DateField("next review of the police investigation's progress", null=True, blank=True)
+    # Policy 5.3: academies "share information as appropriate, on completion of an investigation or related
+    # prosecution". Said on a record that the police are no longer involved; blank until something is shared.
+    information_shared = models.TextField("information shared on the completion of the police's part", blank=True)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -12,7 +12,14 @@ from threshold.allegations import selectors
 from threshold.allegations.advice import AllegationAdvice, allegation_advice, resolution_targets
 from threshold.allegations.checklist import HEARING, ChecklistItem, not_recorded_kind
 from threshold.allegations.models import Allegation, AllegationStatus, Step
-from threshold.allegations.police_and_suspension import POLICE_REVIEW, POLICE_REVIEW_TEXT, RISK_REVIEW, RISK_REVIEW_TEXT
+from threshold.allegations.police_and_suspension import (
+    POLICE_REVIEW,
+    POLICE_REVIEW_TEXT,
+    POLICE_SHARING,
+    POLICE_SHARING_TEXT,
+    RISK_REVIEW,
+    RISK_REVIEW_TEXT,
+)
 from threshold.allegations.presenters.advice import (
     advice_section,
     parent_update_link,
@@ -217,19 +224,21 @@ def due_list(
     if review is not None and review.state == DeadlineState.NOT_NEEDED:
         closed.add("police")
     due = [
-        _due_row(item.text, item.anchor, item.due, overdue=item.overdue)
+        (item.day, _due_row(item.text, item.anchor, item.due, overdue=item.overdue))
         for item in selectors.due_items(allegation, steps=steps)
         if item.anchor not in closed
     ]
-    if allegation.status == AllegationStatus.CONCLUDED:
-        # A review that fell due before the outcome stays open until done or closed with a reason (the product
-        # never closes a step): listed here as the work list lists it.
-        today = timezone.localdate()
-        for row in deadlines.values():
-            if row.kind in REVIEWS and row.state == DeadlineState.OPEN:
-                text, anchor = REVIEWS[row.kind]
-                due.append(_due_row(text, anchor, row.due_on, overdue=row.due_on < today))
-    return due
+    # Read from the stored rows, as the work list lists them: the sharing on the police's completion, open or
+    # concluded (a prosecution may end after the outcome); and, once concluded, a review that fell due before the
+    # outcome, which stays open until done or closed with a reason (the product never closes a step).
+    concluded = allegation.status == AllegationStatus.CONCLUDED
+    today = timezone.localdate()
+    for stored in deadlines.values():
+        kind = stored.kind
+        if stored.state == DeadlineState.OPEN and (kind == POLICE_SHARING or (concluded and kind in REVIEWS)):
+            text, anchor = STORED_DUE[kind]
+            due.append((stored.due_on, _due_row(text, anchor, stored.due_on, overdue=stored.due_on < today)))
+    return [line for _day, line in sorted(due, key=lambda pair: pair[0])]
 
 
 def _due_row(text: str, anchor: str, due: dt.date | dt.datetime, *, overdue: bool) -> dict[str, Any]:
@@ -245,6 +254,8 @@ def _due_row(text: str, anchor: str, due: dt.date | dt.datetime, *, overdue: boo
 
 # The agreed reviews a concluded allegation may still owe, by deadline kind: what the page calls each, and where.
 REVIEWS = {POLICE_REVIEW: (POLICE_REVIEW_TEXT, "police"), RISK_REVIEW: (RISK_REVIEW_TEXT, "suspension")}
+# Every stored row the due list reads, by kind.
+STORED_DUE = {**REVIEWS, POLICE_SHARING: (POLICE_SHARING_TEXT, "police")}
 
 
 def step_status(item: ChecklistItem, deadline: Deadline | None = None, *, concluded: bool = False) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from threshold.allegations.models import (
     RiskAssessment,
     SupportRecord,
 )
-from threshold.allegations.police_and_suspension import police_review_asked, police_review_due
+from threshold.allegations.police_and_suspension import police_completions, police_review_asked, police_review_due
 from threshold.allegations.presenters.common import Link, not_given, plural, row, yes_no
 from threshold.jinja2 import govuk_date, govuk_datetime
 
@@ -147,7 +147,8 @@ def police_section(allegation: Allegation, police: PoliceInvolvement | None) -> 
     """Whether the police are involved and, if they are, whether they have authorised internal proceedings.
 
     While they are involved on an open allegation: when their investigation's progress is next reviewed (policy
-    5.3), or, on a record made before that date was asked for, that none is set.
+    5.3), or, on a record made before that date was asked for, that none is set. Once their part is complete:
+    what was shared on its completion (5.3), or that it is not recorded yet.
     """
     if police is None:
         return None
@@ -161,6 +162,13 @@ def police_section(allegation: Allegation, police: PoliceInvolvement | None) -> 
         text += f" Next review of the police investigation's progress: {govuk_date(review_on)}."
     elif police_review_asked(allegation, involved=police.involved):
         text += " No review of the police investigation's progress is set: record police involvement to set one."
+    completions = police_completions(allegation.police_records.all())
+    shared = [record for record in allegation.police_records.all() if record.information_shared]
+    if completions and completions[-1].shared_on is None:
+        text += " What was shared on the completion of the police's part is not recorded yet."
+    elif shared and not police.involved:
+        latest = max(shared, key=lambda record: (record.recorded_at, record.pk))
+        text += f" Information shared on completion: {latest.information_shared}"
     authority = None
     if police.involved and police.proceedings_authorised:
         authority = {

@@ -14,7 +14,8 @@ on calls it at the end of its transaction.
   decides a step is "not needed" (a person does, with a reason: ``timescales.services.deadline_close``).
 - The review of each suspension risk assessment, on its agreed review date.
 - The review of the police investigation's progress (policy 5.3), on the date the case manager chose when
-  recording the police's involvement; the next police record meets it.
+  recording the police's involvement; the next police record meets it. When the police's part ends, sharing
+  information on its completion (5.3), due that day, met by a police record that says what was shared.
 - A supply worker's replacement cover, 48 hours after the suspension or removal (appendix 4).
 - The DBS and TRA referrals the pack advised on at the outcome.
 - The lessons-learned review after an investigated case (section 11; ``threshold.allegations.duties``).
@@ -69,11 +70,13 @@ from threshold.allegations.models import (
     OutcomeRecord,
     Step,
 )
-from threshold.allegations.police_and_suspension import POLICE_REVIEW, RISK_REVIEW
+from threshold.allegations.police_and_suspension import POLICE_REVIEW, POLICE_SHARING, RISK_REVIEW
 from threshold.allegations.services.review_deadlines import (
     POLICE_REVIEW_LABEL,
+    POLICE_SHARING_LABEL,
     RISK_REVIEW_LABEL,
     police_review_specs,
+    police_sharing_specs,
     risk_review_specs,
 )
 from threshold.core.querysets import last_recorded
@@ -101,6 +104,7 @@ ALLEGATION_KINDS = (
     HEARING,
     RISK_REVIEW,
     POLICE_REVIEW,
+    POLICE_SHARING,
     REPLACEMENT_COVER,
     *FOLLOW_UP_KINDS.values(),
     LESSONS_REVIEW,
@@ -122,6 +126,7 @@ LABELS = {
     "ofsted-notification": "Notify Ofsted",
     RISK_REVIEW: RISK_REVIEW_LABEL,
     POLICE_REVIEW: POLICE_REVIEW_LABEL,
+    POLICE_SHARING: POLICE_SHARING_LABEL,
     REPLACEMENT_COVER: "Cover arrangements (appendix 4)",
     "dbs-referral": "DBS referral, or why none is made",
     "tra-referral": "TRA referral, or why none is made",
@@ -169,6 +174,7 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
         specs.extend(_not_recorded_specs(items, {spec.kind for spec in specs}, outcome, owner))
     specs.extend(risk_review_specs(allegation, outcome, owner))
     specs.extend(police_review_specs(allegation, outcome, owner))
+    specs.extend(police_sharing_specs(allegation, owner))
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
     # Section 11's review after an investigated case, met by a lesson or "none"; section 8's record on file.

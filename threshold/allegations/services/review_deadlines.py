@@ -2,8 +2,9 @@
 
 Two chains (``services.deadlines`` adds them to the allegation's clocks): the review of each suspension risk
 assessment on its agreed review date (appendix 3), and the review of the police investigation's progress on the
-date chosen with each police record (policy 5.3). Labels go into emails: they say what is due and nothing about
-the allegation ("Progress review", not whose progress).
+date chosen with each police record (policy 5.3). With them, policy 5.3's sharing of information on the
+completion of the police's part, due the day it ended. Labels go into emails: they say what is due and nothing
+about the allegation ("Progress review", not whose progress).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from threshold.accounts.models import User
 from threshold.allegations.models import Allegation, AllegationStatus, OutcomeRecord, PoliceInvolvement, RiskAssessment
-from threshold.allegations.police_and_suspension import POLICE_REVIEW, RISK_REVIEW
+from threshold.allegations.police_and_suspension import POLICE_REVIEW, POLICE_SHARING, RISK_REVIEW, police_completions
 from threshold.timescales.models import DeadlineState
 from threshold.timescales.services import DeadlineSpec
 
@@ -24,6 +25,10 @@ RISK_REVIEW_LABEL = "Risk assessment review (appendix 3)"
 # Not "the police investigation's": the label goes into emails, which say nothing about the allegation.
 POLICE_REVIEW_LABEL = "Progress review (policy 5.3)"
 POLICE_REVIEW_SOURCE = "Policy 5.3: review the progress of cases in which there is a Police Officer investigation"
+POLICE_SHARING_LABEL = "Information sharing (policy 5.3)"
+POLICE_SHARING_SOURCE = (
+    "Policy 5.3: share information as appropriate, on completion of an investigation or related prosecution"
+)
 
 
 @dataclass(frozen=True)
@@ -102,3 +107,24 @@ def police_review_specs(
         if record.next_review_on is not None
     ]
     return review_specs(POLICE_REVIEW, POLICE_REVIEW_LABEL, POLICE_REVIEW_SOURCE, reviews, allegation, outcome, owner)
+
+
+def police_sharing_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:
+    """Policy 5.3's sharing on completion: one row for each end of the police's part, due the day it ended.
+
+    Met on the day a police record said what was shared. Its outcome does not stop it: a prosecution may end
+    after the employer's own outcome, and what it found is shared then.
+    """
+    return [
+        DeadlineSpec(
+            kind=POLICE_SHARING,
+            key=f"completion-{completion.record.pk}",
+            label=POLICE_SHARING_LABEL,
+            due_on=completion.on,
+            owner=owner,
+            source=POLICE_SHARING_SOURCE,
+            state=DeadlineState.OPEN if completion.shared_on is None else DeadlineState.MET,
+            met_on=completion.shared_on,
+        )
+        for completion in police_completions(allegation.police_records.all())
+    ]

@@ -30,6 +30,7 @@ from threshold.allegations.police_and_suspension import (
     POLICE_REVIEW_PAST,
     discussion_errors,
     police_review_asked,
+    police_sharing_asked,
 )
 from threshold.allegations.services.common import _record, _required, _text, require_change, require_open
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
@@ -315,6 +316,7 @@ def police_record(
     notes: str,
     proceedings_authorised: bool = False,
     next_review_on: dt.date | None = None,
+    information_shared: str = "",
     audit_context: AuditContext | None = None,
 ) -> PoliceInvolvement:
     """Record police involvement: while the police are involved the internal investigation is paused.
@@ -326,6 +328,10 @@ def police_record(
     While the police are involved, ``next_review_on`` is when the case manager will next review the progress
     of their investigation (policy 5.3; the policy gives no interval, so they choose it): a deadline on the
     allegation that the next police record meets (``services.deadlines``).
+
+    Once the police have been involved, a record that they no longer are may say ``information_shared``: what
+    was shared, and with whom, on the completion of their investigation or prosecution (policy 5.3). Until a
+    record says it, sharing is due on the allegation from the day the police's part ended.
     """
     require_change(actor=actor, allegation=allegation)
     errors: dict[str, str] = {}
@@ -342,6 +348,8 @@ def police_record(
         raise ValidationError(errors)
     if not asked:
         next_review_on = None  # a date typed before answering "No" is ignored, as GOV.UK asks of hidden answers
+    if not police_sharing_asked(allegation.police_records.all(), involved=involved):
+        information_shared = ""  # nothing is complete while the police are involved, or before they ever were
     with transaction.atomic(durable=True):
         record = PoliceInvolvement.objects.create(
             allegation=allegation,
@@ -351,6 +359,7 @@ def police_record(
             proceedings_authorised=proceedings_authorised,
             notes=_text(notes),
             next_review_on=next_review_on,
+            information_shared=_text(information_shared),
             recorded_by=actor,
         )
         _record(
@@ -371,6 +380,7 @@ def police_record(
                 "consent_to_share": consent_to_share,
                 "proceedings_authorised": proceedings_authorised,
                 "next_review_on": next_review_on.isoformat() if next_review_on else None,
+                "information_shared": bool(information_shared.strip()),
             },
         )
         allegation_deadlines_sync(allegation)

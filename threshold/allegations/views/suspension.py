@@ -191,6 +191,7 @@ def allegation_police(request: HttpRequest, allegation_id: int) -> HttpResponse:
             proceedings_authorised=form.cleaned_data["proceedings_authorised"],
             notes=form.cleaned_data["notes"],
             next_review_on=form.cleaned_data["next_review_on"],
+            information_shared=form.cleaned_data["information_shared"],
             audit_context=AuditContext.from_request(request),
         ),
         template="allegations/police_form.html",
