@@ -7,10 +7,16 @@ should be submitted" — not only through a pattern review.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.clock import on
+from threshold.allegations.advice import allegation_advice
+from threshold.allegations.checklist import pack_for
+from threshold.allegations.facts import allegation_facts
 from threshold.allegations.models import Allegation, Referral
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
@@ -18,12 +24,21 @@ from threshold.concerns import services
 from threshold.concerns.models import Concern, ConcernStatus
 from threshold.core.errors import ConflictError
 from threshold.lado.models import Contact
+from threshold.policy.clocks import RESOLUTION_TARGETS, timescales_at_level
+from threshold.timescales.models import Deadline
 
 from .conftest import TIER_2_FACTS
 
 pytestmark = pytest.mark.django_db
 
 MORE = "A second pupil now says Chris messaged them on social media late at night."
+# What has come to light may have harmed a child; the other limbs are not known yet.
+MAY_HAVE_HARMED: dict[str, bool | None] = {
+    "harmed_or_may_have_harmed_child": True,
+    "possible_criminal_offence": None,
+    "behaviour_indicates_risk_of_harm": True,
+    "may_be_unsuitable_to_work_with_children": False,
+}
 
 
 def _low_level(persona, concern: Concern) -> Concern:
@@ -40,7 +55,11 @@ def test_hana_escalates_a_low_level_concern_to_an_allegation_and_a_lado_referral
 ) -> None:
     concern = _low_level(persona, share(persona("tom")))
     allegation = services.concern_escalate(
-        actor=persona("hana"), concern=concern, expected_version=concern.version, came_to_light=MORE
+        actor=persona("hana"),
+        concern=concern,
+        expected_version=concern.version,
+        came_to_light=MORE,
+        threshold_answers=MAY_HAVE_HARMED,
     )
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.ALLEGATION
@@ -59,7 +78,11 @@ def test_nothing_is_escalated_without_what_came_to_light(share, persona) -> None
     before = Allegation.objects.count()
     with pytest.raises(ValidationError) as error:
         services.concern_escalate(
-            actor=persona("hana"), concern=concern, expected_version=concern.version, came_to_light="  "
+            actor=persona("hana"),
+            concern=concern,
+            expected_version=concern.version,
+            came_to_light="  ",
+            threshold_answers=MAY_HAVE_HARMED,
         )
     assert error.value.message_dict["came_to_light"] == ["Enter what has come to light since the concern was triaged"]
     assert Allegation.objects.count() == before
@@ -71,18 +94,34 @@ def test_a_concern_not_yet_triaged_is_triaged_not_escalated(share, persona) -> N
     concern = share(persona("tom"))
     with pytest.raises(ValidationError, match="Only a low-level concern can be escalated"):
         services.concern_escalate(
-            actor=persona("hana"), concern=concern, expected_version=concern.version, came_to_light=MORE
+            actor=persona("hana"),
+            concern=concern,
+            expected_version=concern.version,
+            came_to_light=MORE,
+            threshold_answers=MAY_HAVE_HARMED,
         )
 
 
 def test_escalating_twice_from_the_same_form_opens_one_allegation(share, persona) -> None:
     concern = _low_level(persona, share(persona("tom")))
     loaded_at = concern.version
-    services.concern_escalate(actor=persona("hana"), concern=concern, expected_version=loaded_at, came_to_light=MORE)
+    services.concern_escalate(
+        actor=persona("hana"),
+        concern=concern,
+        expected_version=loaded_at,
+        came_to_light=MORE,
+        threshold_answers=MAY_HAVE_HARMED,
+    )
     before = Allegation.objects.count()
     stale = Concern.objects.get(pk=concern.pk)
     with pytest.raises((ConflictError, ValidationError)):
-        services.concern_escalate(actor=persona("hana"), concern=stale, expected_version=loaded_at, came_to_light=MORE)
+        services.concern_escalate(
+            actor=persona("hana"),
+            concern=stale,
+            expected_version=loaded_at,
+            came_to_light=MORE,
+            threshold_answers=MAY_HAVE_HARMED,
+        )
     assert Allegation.objects.count() == before
 
 
@@ -97,7 +136,7 @@ def test_on_the_page_hana_escalates_with_the_error_beside_the_box_first_and_land
     refused = page.post(url, {"version": concern.version, "reason": ""}).content.decode()
     assert "Enter what has come to light since the concern was triaged" in refused
     assert "govuk-error-summary" in refused
-    done = page.post(url, {"version": concern.version, "reason": MORE})
+    done = page.post(url, {"version": concern.version, "reason": MORE, "harmed_or_may_have_harmed_child": "yes"})
     concern.refresh_from_db()
     assert done.status_code == 302
     assert done.url == reverse("allegation_detail", args=[concern.escalated_to_id])
@@ -106,3 +145,71 @@ def test_on_the_page_hana_escalates_with_the_error_beside_the_box_first_and_land
     allegation = Allegation.objects.get(pk=concern.escalated_to_id)
     assert f"Allegation {allegation.reference}" in after
     assert "Escalate to an allegation" not in after
+
+
+def test_the_escalated_allegation_is_a_tier_3_allegation_with_its_targets_not_the_low_level_concerns_tier_2(
+    share, persona, signed_in
+) -> None:
+    concern = _low_level(persona, share(persona("tom")))
+    with on(dt.date(2026, 12, 21)):
+        allegation = services.concern_escalate(
+            actor=persona("hana"),
+            concern=concern,
+            expected_version=concern.version,
+            came_to_light=MORE,
+            threshold_answers=MAY_HAVE_HARMED,
+        )
+
+    advice = allegation_advice(allegation)
+    assert advice.assessment.level == "tier-3"  # the trust's "requires referral to LADO"; triage gave Tier 2
+    assert allegation.threshold_answers == {
+        "harmed_or_may_have_harmed_child": True,
+        "behaviour_indicates_risk_of_harm": True,
+        "may_be_unsuitable_to_work_with_children": False,
+    }
+    # The facts the concern was triaged on otherwise stand: the code of conduct, the pattern.
+    assert allegation_facts(allegation)["inconsistent_with_code_of_conduct"] is True
+    targets = set(
+        Deadline.objects.filter(allegation=allegation, kind__startswith="resolve-target").values_list("kind", flat=True)
+    )
+    assert targets == {
+        timescale.id for timescale in timescales_at_level(pack_for(allegation), "tier-3", ids=RESOLUTION_TARGETS)
+    }
+    assert targets
+    with on(dt.date(2026, 12, 21)):
+        page = signed_in("hana").get(reverse("allegation_detail", args=[allegation.pk])).content.decode()
+    assert "Tier 3" in page
+    event = AuditEvent.objects.get(action="concern.escalated", record_id=str(concern.pk))
+    assert event.details["threshold"] == allegation.threshold_answers
+
+
+def test_without_a_yes_to_the_harm_threshold_nothing_is_escalated_and_both_errors_show_at_once(
+    share, persona, signed_in
+) -> None:
+    concern = _low_level(persona, share(persona("tom")))
+    before = Allegation.objects.count()
+    url = reverse("concern_escalate", args=[concern.pk])
+    form = signed_in("hana").get(url).content.decode()
+    assert "Has the adult behaved in a way that has harmed, or may have harmed, a child?" in form
+
+    refused = (
+        signed_in("hana")
+        .post(url, {"version": concern.version, "reason": "", "harmed_or_may_have_harmed_child": "no"})
+        .content.decode()
+    )
+
+    assert 'href="#id_reason">Enter what has come to light since the concern was triaged' in refused
+    assert "Answer Yes to at least one question about the harm threshold" in refused
+    assert 'href="#id_harmed_or_may_have_harmed_child">' in refused
+    with pytest.raises(ValidationError) as error:
+        services.concern_escalate(
+            actor=persona("hana"),
+            concern=concern,
+            expected_version=concern.version,
+            came_to_light=MORE,
+            threshold_answers=dict.fromkeys(MAY_HAVE_HARMED),
+        )
+    assert "harmed_or_may_have_harmed_child" in error.value.message_dict
+    assert Allegation.objects.count() == before
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.LOW_LEVEL

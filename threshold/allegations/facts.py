@@ -16,7 +16,7 @@ from threshold.accounts.models import Organisation
 from threshold.accounts.roles import OrganisationKind
 from threshold.allegations.models import Allegation
 from threshold.concerns.models import Concern
-from threshold.policy import Facts, FactsError, parse_facts
+from threshold.policy import HARM_THRESHOLD_FACTS, Facts, FactsError, parse_facts
 
 
 def _setting_type(organisation: Organisation) -> str:
@@ -62,18 +62,29 @@ def incident_date(allegation: Allegation) -> dt.date | None:
     return dt.date.fromisoformat(given) if isinstance(given, str) else None
 
 
+def escalation_answers(allegation: Allegation) -> dict[str, bool]:
+    """The harm threshold's limbs as answered when a low-level concern was escalated (empty otherwise).
+
+    The triage answered them so that the concern was low-level; escalating it says the threshold may now be met,
+    so these answers replace the triage's for the allegation's tier and its advice.
+    """
+    answers = allegation.threshold_answers if isinstance(allegation.threshold_answers, dict) else {}
+    return {name: value for name, value in answers.items() if name in HARM_THRESHOLD_FACTS and isinstance(value, bool)}
+
+
 def allegation_facts(allegation: Allegation, **extra: Any) -> dict[str, Any]:
     """The facts the policy engine is given about this allegation.
 
     Starts from the facts the concern was triaged on (harm-threshold limbs,
-    injury, pattern …), then adds what the allegation itself records. The
+    injury, pattern …), with the limbs answered again when a low-level concern
+    was escalated, then adds what the allegation itself records. The
     allegation's own yes/no facts started from the triage's answers when it
     was opened (``allegation_open_in_transaction``), so "Is the adult a
     teacher? Yes" at triage is still Yes here unless the case manager has
     since answered No on the allegation. A date the allegation leaves empty
     (the day the adult left) is left out, never given as a blank.
     """
-    facts = triage_facts(allegation)
+    facts = triage_facts(allegation) | escalation_answers(allegation)
     facts |= {
         "works_with_children": True,
         "adult_identified": True,
@@ -100,8 +111,9 @@ def checked_facts(allegation: Allegation, **extra: Any) -> Facts:
     except FactsError:
         triage = concern_part_of(allegation, "triage")
         own = allegation_facts(allegation, **extra)
+        kept = _OWN_FACTS | escalation_answers(allegation).keys()
         for key in triage.facts if triage is not None and isinstance(triage.facts, dict) else ():
-            if key not in extra and key not in _OWN_FACTS:
+            if key not in extra and key not in kept:
                 own.pop(key, None)
         return parse_facts(own)
 

@@ -13,9 +13,10 @@ from django import forms
 from django.utils import timezone
 
 from threshold.concerns.models import SHARED_HOW_AROSE, BreachCategory, Decision, FurtherAction, MatrixColumn
+from threshold.concerns.services.escalate import threshold_problems
 from threshold.core.forms import CleanCharField, VersionedForm, WrittenForm, opened_at_version
 from threshold.people.forms import ConfirmsSubject
-from threshold.policy import FACTS
+from threshold.policy import FACTS, HARM_THRESHOLD_FACTS
 
 if TYPE_CHECKING:
     from threshold.concerns.services.low_level import LowLevelDetails
@@ -374,3 +375,37 @@ class ConcernReasonForm(VersionedForm):
     def __init__(self, *args: Any, required_message: str = "Enter the reason", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = required_message
+
+
+# An answer as the engine reads it: Yes, No, or not known (None).
+_ANSWERS = {"yes": True, "no": False}
+
+
+class EscalateForm(ConcernReasonForm):
+    """What has come to light, and which of the harm threshold's limbs it may now meet (the allegation's tier).
+
+    The questions are triage's (``TRIAGE_QUESTIONS``); the service's check, at least one Yes, is said with the
+    form's other errors.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in HARM_THRESHOLD_FACTS:
+            self.fields[name] = forms.ChoiceField(
+                choices=YES_NO_UNKNOWN, required=False, label=TRIAGE_QUESTIONS[name], help_text=FACTS[name].meaning
+            )
+
+    def threshold_fields(self) -> list[forms.BoundField]:
+        """The harm threshold's questions, in order."""
+        return [self[name] for name in HARM_THRESHOLD_FACTS]
+
+    def threshold_answers(self) -> dict[str, bool | None]:
+        """Each limb as answered: True, False, or None where not known."""
+        return {name: _ANSWERS.get(self.cleaned_data.get(name) or "") for name in HARM_THRESHOLD_FACTS}
+
+    def clean(self) -> dict[str, Any]:
+        """At least one limb may now be met, said with the other errors."""
+        data = super().clean()
+        for name, message in threshold_problems(self.threshold_answers()).items():
+            self.add_error(name, message)
+        return data

@@ -12,7 +12,7 @@ from django.urls import reverse
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.concerns import services
-from threshold.concerns.forms import ConcernReasonForm
+from threshold.concerns.forms import ConcernReasonForm, EscalateForm
 from threshold.concerns.models import Concern, ConcernStatus
 from threshold.core import pages
 from threshold.core.http import signed_in_user
@@ -95,7 +95,7 @@ def _escalate_page(request: HttpRequest, concern: Concern, page: dict[str, str])
     return pages.form_page(
         request,
         concern,
-        make_form=lambda record, data: ConcernReasonForm(
+        make_form=lambda record, data: EscalateForm(
             data, initial={"version": record.version}, required_message=page["required"]
         ),
         save=lambda form: services.concern_escalate(
@@ -103,6 +103,7 @@ def _escalate_page(request: HttpRequest, concern: Concern, page: dict[str, str])
             concern=concern,
             expected_version=form.cleaned_data["version"],
             came_to_light=form.cleaned_data["reason"],
+            threshold_answers=form.threshold_answers(),
             audit_context=AuditContext.from_request(request),
         ),
         template="concerns/concern_reason.html",

@@ -70,6 +70,9 @@ class Allegation(UniqueReference, models.Model):
     accused_by_pupil = models.BooleanField(default=False)
     reporting_restriction_ended_on = models.DateField(null=True, blank=True)
     interim_prohibition_order = models.BooleanField(default=False)
+    # The harm threshold's limbs as answered when a low-level concern was escalated ("if the threshold for referral
+    # to LADO may be met"): fact name to True or False, in place of the triage's answers that made it low-level.
+    threshold_answers = models.JSONField(default=dict, blank=True)
     # Appendix 4: an agency or contracting company that is not an organisation in Threshold is
     # recorded by name with a contact (email or phone) instead of ``agency``.
     agency_name = models.CharField("agency or contracting company", max_length=200, blank=True)

@@ -74,6 +74,7 @@ def allegation_open_in_transaction(
     audit_context: AuditContext | None = None,
     case_manager: User | None = None,
     starting_facts: Mapping[str, Any] | None = None,
+    threshold_answers: Mapping[str, bool] | None = None,
 ) -> Allegation:
     """Open an allegation inside the caller's transaction: triage and a pattern review's escalation open one so.
 
@@ -81,7 +82,9 @@ def allegation_open_in_transaction(
     transaction, so the allegation commits or rolls back with its change.
     ``starting_facts`` are the facts the concern is being triaged on (triage
     opens the allegation before it stores its decision); without them the
-    concern's stored triage, if any, gives them.
+    concern's stored triage, if any, gives them. ``threshold_answers``: the
+    harm threshold's limbs answered when a low-level concern is escalated,
+    which replace the triage's (``facts.escalation_answers``).
     """
     starting = starting_values(concern, starting_facts)
     with transaction.atomic():
@@ -96,6 +99,7 @@ def allegation_open_in_transaction(
             # concern was raised with the school (Appendix 2's "date the concern was raised"), not the day it was
             # typed in, as the triage's own advice and the imports count it.
             came_to_attention_on=concern.raised_on if concern else timezone.localdate(),
+            threshold_answers=dict(threshold_answers or {}),
             **starting,
         )
         audit_record(

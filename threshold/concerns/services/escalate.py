@@ -10,6 +10,8 @@ runs from the moment the threshold may be met.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -23,10 +25,25 @@ from threshold.concerns.models import Concern, ConcernStatus
 from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.core.errors import ConflictError
 from threshold.core.locking import bump_version
+from threshold.policy import HARM_THRESHOLD_FACTS
 
 # What can be escalated: a concern triaged as low-level (an allegation is one already; a closed concern is
 # closed, and a new one is triaged, where "allegation" is one of the decisions).
 ESCALATABLE = frozenset({ConcernStatus.LOW_LEVEL})
+# Said beside the first of the harm threshold's questions when none is answered Yes.
+NO_LIMB_MET = (
+    "Answer Yes to at least one question about the harm threshold: if none may be met, the concern stays low-level"
+)
+
+
+def threshold_problems(answers: Mapping[str, bool | None]) -> dict[str, str]:
+    """What is wrong with the harm threshold's answers given to escalate: at least one limb may now be met.
+
+    Each answer is True, False or None (not known); the form says the same with its other errors.
+    """
+    if any(answers.get(name) is True for name in HARM_THRESHOLD_FACTS):
+        return {}
+    return {HARM_THRESHOLD_FACTS[0]: NO_LIMB_MET}
 
 
 def escalate_problem(concern: Concern) -> str:
@@ -44,9 +61,14 @@ def concern_escalate(
     concern: Concern,
     expected_version: int,
     came_to_light: str,
+    threshold_answers: Mapping[str, bool | None],
     audit_context: AuditContext | None = None,
 ) -> Allegation:
     """Open an allegation from a low-level concern, refer it to the LADO, and link the concern to it.
+
+    ``threshold_answers``: each of the harm threshold's limbs (``HARM_THRESHOLD_FACTS``) as it may now be met:
+    True, False or None (not known); at least one True. They replace the triage's answers, which made the concern
+    low-level, so the allegation's tier and advice are those of an allegation (the trust's Tier 3 or 4).
 
     The caller fetched the concern with "change". In one transaction: the allegation opens with the concern's
     summary and what has now come to light (and the concern's triage answers, as triage would give them), the
@@ -58,10 +80,12 @@ def concern_escalate(
     came_to_light = came_to_light.strip()
     if not came_to_light:
         errors["came_to_light"] = "Enter what has come to light since the concern was triaged"
+    errors |= threshold_problems(threshold_answers)
     if problem := escalate_problem(concern):
         errors["__all__"] = problem
     if errors:
         raise ValidationError(errors)
+    answered = {name: value for name in HARM_THRESHOLD_FACTS if isinstance(value := threshold_answers.get(name), bool)}
     with transaction.atomic(durable=True):
         seen = (concern.status, concern.escalated_to_id)
         bump_version(concern, expected_version)
@@ -77,6 +101,7 @@ def concern_escalate(
             # A concern routed past the head routes its allegation past the head too.
             routed_to_trust=current.routed_to_trust,
             audit_context=audit_context,
+            threshold_answers=answered,
         )
         referral = allegation_services.referral_make_in_transaction(
             actor=actor, allegation=allegation, audit_context=audit_context
@@ -92,7 +117,12 @@ def concern_escalate(
             record_id=current.pk,
             organisation=current.organisation,
             changes={"status": (old_status, current.status)},
-            details={"allegation": allegation.pk, "referral": referral.pk, "why": "came to light"},
+            details={
+                "allegation": allegation.pk,
+                "referral": referral.pk,
+                "why": "came to light",
+                "threshold": answered,
+            },
         )
         chronology_record_event(
             record=current,
