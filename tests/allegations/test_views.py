@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.allegations.conftest import update_details
+from tests.forms import date_boxes
 from threshold.allegations import selectors
 from threshold.allegations.models import Allegation, OutcomeRecord, Referral, Step, StepRecord
 from threshold.allegations.services import referral_make
@@ -16,15 +17,11 @@ from threshold.core.record_ids import encode as rid
 from threshold.timescales.models import Deadline, DeadlineState
 
 
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
-
-
 def _details(allegation: Allegation, **overrides: str) -> dict[str, str]:
     data = {
         "version": str(allegation.version),
         "case_manager": str(allegation.case_manager_id),
-        **_date("came_to_attention_on", allegation.attention_date()),
+        **date_boxes("came_to_attention_on", allegation.attention_date()),
         "subject_employment": "employed",
         "agency": "",
     }
@@ -104,7 +101,7 @@ def test_a_complete_referral_is_sent_with_a_child(signed_in, chris_allegation) -
             "summary": "Grabbed a pupil's arm; red mark.",
             "risk_managed": "suspended",
             "child_1_full_name": "Pupil B",
-            **_date("child_1_date_of_birth", dt.date(2017, 5, 4)),
+            **date_boxes("child_1_date_of_birth", dt.date(2017, 5, 4)),
         },
     )
     assert response.status_code == 302
@@ -125,7 +122,7 @@ def test_a_child_without_a_name_gets_the_error_beside_its_own_row(signed_in, chr
 def test_a_step_form_with_errors_saves_nothing(signed_in, chris_allegation) -> None:
     response = signed_in("hana").post(
         reverse("allegation_step", args=[chris_allegation.pk, "no-further-action"]),
-        {**_date("done_on", timezone.localdate()), "decision": "No further action."},
+        {**date_boxes("done_on", timezone.localdate()), "decision": "No further action."},
     )
     assert response.status_code == 200
     assert "Enter the justification for taking no further action" in response.content.decode()
@@ -150,10 +147,10 @@ def test_posting_an_outcome_concludes_the_allegation(signed_in, chris_allegation
         {
             "report": "Evidence proves it.",
             "outcome": "substantiated",
-            **_date("concluded_on", today),
+            **date_boxes("concluded_on", today),
             "removed_from_regulated_activity": "on",
             "disciplinary_route": "Dismissed after a hearing.",
-            **_date("dbs_referred_on", today),
+            **date_boxes("dbs_referred_on", today),
             "dbs_reference": "DBS-77",
         },
     )
@@ -253,7 +250,7 @@ def test_the_allegation_page_prompts_a_dbs_referral_when_the_adult_resigned_befo
         {
             "report": "Evidence proves it.",
             "outcome": "substantiated",
-            **_date("concluded_on", today),
+            **date_boxes("concluded_on", today),
             "resigned_before_conclusion": "on",
             "disciplinary_route": "Hearing cancelled: resigned.",
         },
@@ -296,14 +293,14 @@ def test_the_paused_investigation_shows_on_the_checklist_and_step_8_is_refused(
         {
             "involved": "yes",
             "consent_to_share": "requested",
-            **_date("next_review_on", timezone.localdate() + dt.timedelta(days=28)),
+            **date_boxes("next_review_on", timezone.localdate() + dt.timedelta(days=28)),
         },
     )
     html = client.get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
     assert "Paused (police investigation)" in html
     response = client.post(
         reverse("allegation_step", args=[chris_allegation.pk, "investigation"]),
-        {**_date("done_on", timezone.localdate()), "decision": "Start."},
+        {**date_boxes("done_on", timezone.localdate()), "decision": "Start."},
     )
     assert response.status_code == 200
     assert "authorised the case manager to commence internal proceedings" in response.content.decode()

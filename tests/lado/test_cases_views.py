@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.forms import date_boxes
 from tests.query_counts import tables_read
 from threshold.audit.models import AuditEvent
 from threshold.core.pagination import PAGE_SIZE
@@ -30,10 +31,6 @@ SEED_HEADINGS = (
 )
 
 
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
-
-
 def _adult(case: Case, **overrides: str) -> dict[str, str]:
     data = {
         "version": str(case.version),
@@ -41,7 +38,7 @@ def _adult(case: Case, **overrides: str) -> dict[str, str]:
         "adult_address": "1 Synthetic Street",
         "adult_gender": "male",
         "adult_ethnicity": "white_british",
-        **_date("adult_date_of_birth", dt.date(1990, 6, 21)),
+        **date_boxes("adult_date_of_birth", dt.date(1990, 6, 21)),
     }
     data.update(overrides)
     return data
@@ -104,7 +101,7 @@ def test_an_error_sits_beside_its_field_and_nothing_is_saved(signed_in, chris_ca
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = signed_in("lara").post(
         reverse("case_change_dataset", args=[chris_case.pk, "allegation"]),
-        {"version": str(chris_case.version), "summary": "New summary", **_date("incident_date", tomorrow)},
+        {"version": str(chris_case.version), "summary": "New summary", **date_boxes("incident_date", tomorrow)},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -143,8 +140,8 @@ def test_a_police_outcome_is_recorded_with_the_dbs_update(signed_in, chris_case)
         reverse("case_record_investigation", args=[chris_case.pk, "criminal"]),
         {
             "version": str(chris_case.version),
-            **_date("referred_on", today),
-            **_date("outcome_on", today),
+            **date_boxes("referred_on", today),
+            **date_boxes("outcome_on", today),
             "outcome": "no_further_action",
             "lead": "DC Synthetic",
             "dbs_information": "Intelligence recorded for future disclosure.",

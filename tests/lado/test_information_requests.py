@@ -13,6 +13,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tests.forms import date_boxes
 from tests.lado.nursery import nursery_allegation, open_nursery_case
 from threshold.allegations.models import Allegation
 from threshold.audit.context import AuditContext
@@ -376,10 +377,6 @@ def test_no_notification_carries_what_was_asked_or_a_name(persona, ids) -> None:
 # Pages
 
 
-def _date(name: str, day: dt.date) -> dict[str, str]:
-    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
-
-
 def test_the_request_form_puts_each_message_beside_its_field(signed_in, nursery_case) -> None:
     url = reverse("information_request_new", args=[nursery_case.pk])
     lara = signed_in("lara")
@@ -388,14 +385,14 @@ def test_the_request_form_puts_each_message_beside_its_field(signed_in, nursery_
     assert 'name="chase_every_days"' in form.content.decode()
     assert 'value="3"' in form.content.decode()
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    page = lara.post(url, {"what": "", **_date("due_on", yesterday), "chase_every_days": "40", "chase_limit": "3"})
+    page = lara.post(url, {"what": "", **date_boxes("due_on", yesterday), "chase_every_days": "40", "chase_limit": "3"})
     html = page.content.decode()
     assert page.status_code == 200
     assert "There is a problem" in html
     assert "Enter what you are asking the employer for" in html
     assert "Chase every 1 to 28 days" in html
     due = dt.date.today() + dt.timedelta(days=4)
-    sent = lara.post(url, {"what": WHAT, **_date("due_on", due), "chase_every_days": "3", "chase_limit": "3"})
+    sent = lara.post(url, {"what": WHAT, **date_boxes("due_on", due), "chase_every_days": "3", "chase_limit": "3"})
     assert sent.status_code == 302
     assert sent["Location"].endswith("#information-requests")
     assert InformationRequest.objects.get(case=nursery_case).due_on == due
@@ -405,7 +402,7 @@ def test_the_service_refusal_for_a_past_date_is_beside_the_date(signed_in, nurse
     url = reverse("information_request_new", args=[nursery_case.pk])
     past = dt.date.today() - dt.timedelta(days=2)
     html = signed_in("lara").post(
-        url, {"what": WHAT, **_date("due_on", past), "chase_every_days": "3", "chase_limit": "3"}
+        url, {"what": WHAT, **date_boxes("due_on", past), "chase_every_days": "3", "chase_limit": "3"}
     )
     assert "The date you need it by must be today or in the future" in html.content.decode()
     assert 'id="due_on-date-error"' in html.content.decode() or "govuk-error-message" in html.content.decode()

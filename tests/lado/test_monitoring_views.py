@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.forms import date_boxes
 from tests.lado.nursery import accept_employers_outcome, not_known_fields, nursery_allegation, open_nursery_case
 from threshold.allegations.services import outcome_record
 from threshold.audit.models import AuditEvent
@@ -26,10 +27,6 @@ TODAY = timezone.localdate
 def nursery_case(persona, ids: dict[str, int]) -> Case:
     """Little Acorns' referral about Nell, decided Tier 2 by Lara."""
     return open_nursery_case(persona, ids)
-
-
-def _date(name: str, day: dt.date) -> dict[str, str]:
-    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
 
 
 def _nina_records_the_outcome(persona, ids) -> None:
@@ -68,7 +65,7 @@ def test_lara_schedules_a_review_and_a_missing_date_is_shown_beside_the_field(si
     assert refused.status_code == 200
     assert "There is a problem" in refused.content.decode()
     assert "Enter the date of the review" in refused.content.decode()
-    done = client.post(url, _date("due_on", TODAY() + dt.timedelta(days=7)))
+    done = client.post(url, date_boxes("due_on", TODAY() + dt.timedelta(days=7)))
     assert done.status_code == 302
     assert done["Location"].endswith("#monitoring")
     assert MonitoringReview.objects.filter(case=nursery_case).count() == 1
@@ -79,8 +76,8 @@ def test_a_stale_review_form_gets_the_conflict_page(persona, signed_in, nursery_
     url = reverse("monitoring_complete", args=[nursery_case.pk, review.pk])
     client = signed_in("lara")
     assert client.get(url).status_code == 200
-    assert client.post(url, {"version": 1, "notes": "On track.", **_date("done_on", TODAY())}).status_code == 302
-    stale = client.post(url, {"version": 1, "notes": "Also on track.", **_date("done_on", TODAY())})
+    assert client.post(url, {"version": 1, "notes": "On track.", **date_boxes("done_on", TODAY())}).status_code == 302
+    stale = client.post(url, {"version": 1, "notes": "Also on track.", **date_boxes("done_on", TODAY())})
     assert stale.status_code == 409
     assert "Someone else recorded this review after you opened the form" in stale.content.decode()
     assert MonitoringReview.objects.get(pk=review.pk).notes == "On track."
@@ -132,7 +129,7 @@ def test_lara_concludes_and_nina_sees_the_lados_conclusion_on_her_allegation(
     answers = {
         "version": nursery_case.version,
         "outcome": "unsubstantiated",
-        **_date("concluded_on", TODAY()),
+        **date_boxes("concluded_on", TODAY()),
         "summary": "Not enough evidence either way; training refreshed.",
         "dbs_referred": "no",
         "dbs_explanation": "Not removed from regulated activity.",
@@ -142,7 +139,7 @@ def test_lara_concludes_and_nina_sees_the_lados_conclusion_on_her_allegation(
     refused = client.post(url, answers)
     assert refused.status_code == 200
     assert "Enter the date of the referral to Ofsted" in refused.content.decode()
-    done = client.post(url, {**answers, **_date("ofsted_referred_on", TODAY())})
+    done = client.post(url, {**answers, **date_boxes("ofsted_referred_on", TODAY())})
     assert done.status_code == 302
     nursery_case.refresh_from_db()
     assert nursery_case.status == CaseStatus.CONCLUDED
@@ -158,7 +155,7 @@ def test_a_stale_conclusion_form_gets_the_conflict_page(persona, signed_in, nurs
         {
             "version": nursery_case.version + 5,
             "outcome": "false",
-            **_date("concluded_on", TODAY()),
+            **date_boxes("concluded_on", TODAY()),
             "summary": "Disproved.",
             "dbs_referred": "no",
             "dbs_explanation": "No harm.",
@@ -187,7 +184,8 @@ def test_the_close_page_asks_for_the_conclusion_first_then_closes(persona, signe
 
 def test_the_delay_review_page_refuses_a_case_not_yet_past_three_months(signed_in, nursery_case) -> None:
     response = signed_in("lara").post(
-        reverse("case_delay_review", args=[nursery_case.pk]), {"reason": "Police.", **_date("reviewed_on", TODAY())}
+        reverse("case_delay_review", args=[nursery_case.pk]),
+        {"reason": "Police.", **date_boxes("reviewed_on", TODAY())},
     )
     assert response.status_code == 200
     assert "past three months" in response.content.decode()
@@ -252,10 +250,10 @@ def test_a_dbs_referral_recorded_then_confirmed_at_conclusion_shows_once(persona
         {
             "version": nursery_case.version,
             "outcome": "substantiated",
-            **_date("concluded_on", TODAY()),
+            **date_boxes("concluded_on", TODAY()),
             "summary": "Proved; referred to the DBS.",
             "dbs_referred": "yes",
-            **_date("dbs_referred_on", referred_on),
+            **date_boxes("dbs_referred_on", referred_on),
             "dbs_reference": "DBS-12",
             "ofsted_referred": "no",
             "ofsted_explanation": "The nursery notified Ofsted itself.",

@@ -22,16 +22,13 @@ from django.utils import timezone
 
 from tests.concerns.conftest import TIER_2_FACTS
 from tests.conftest import demo_record_ids
+from tests.forms import date_boxes
 from threshold.allegations.models import Allegation
 from threshold.audit.models import AuditEvent
 from threshold.concerns.models import Concern, ConcernStatus, LowLevelRecord
 from threshold.core import pages
 from threshold.core.forms import CaseForm
 from threshold.lado.models import Case, Contact
-
-
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
 
 
 def _loaded_version(client: Client, url: str) -> str:
@@ -76,7 +73,7 @@ def _details(allegation: Allegation, version: str, **overrides: str) -> dict[str
     return {
         "version": version,
         "case_manager": str(allegation.case_manager_id),
-        **_date("came_to_attention_on", allegation.attention_date()),
+        **date_boxes("came_to_attention_on", allegation.attention_date()),
         "subject_employment": "employed",
         "agency": "",
         **overrides,
@@ -88,12 +85,12 @@ def test_hana_saves_an_allegation_after_dev_and_gets_her_entries_back_beside_his
     hana, dev = signed_in("hana"), signed_in("dev")
     hanas_version, devs_version = _loaded_version(hana, url), _loaded_version(dev, url)
     devs_date, hanas_date = dt.date(2026, 3, 2), dt.date(2026, 2, 27)
-    devs = _details(chris_allegation, devs_version, **_date("came_to_attention_on", devs_date))
+    devs = _details(chris_allegation, devs_version, **date_boxes("came_to_attention_on", devs_date))
     assert dev.post(url, devs | {"agency_name": "Dev's Supply Co", "agency_contact": "01632 960001"}).status_code == 302
 
     stale = hana.post(
         url,
-        _details(chris_allegation, hanas_version, **_date("came_to_attention_on", hanas_date))
+        _details(chris_allegation, hanas_version, **date_boxes("came_to_attention_on", hanas_date))
         | {"agency_name": "Hana's Staffing Ltd", "agency_contact": "01632 960002"},
     )
 
@@ -128,7 +125,7 @@ def _low_level_concern(signed_in: Any) -> Concern:
     """Tom shares a concern and Hana triages it as low level, so it needs its low-level record."""
     signed_in("tom").post(
         reverse("concern_share"),
-        {"anonymous": "no", **_date("raised_on", timezone.localdate()), "about": "other",
+        {"anonymous": "no", **date_boxes("raised_on", timezone.localdate()), "about": "other",
          "subject_name": "Chris Coach", "subject_role": "Sports coach", "how_arose": "disclosure_child",
          "details": "A pupil told me Chris shouted at her in PE.", "declaration": "on"},
     )  # fmt: skip
@@ -185,7 +182,7 @@ def _adult(version: str, **overrides: str) -> dict[str, str]:
         "adult_address": "1 Synthetic Street",
         "adult_gender": "male",
         "adult_ethnicity": "white_british",
-        **_date("adult_date_of_birth", dt.date(1990, 6, 21)),
+        **date_boxes("adult_date_of_birth", dt.date(1990, 6, 21)),
         **overrides,
     }
 
@@ -197,7 +194,8 @@ def test_lara_saves_the_adults_details_after_mo_and_gets_her_entries_back_beside
     assert mo.post(url, _adult(mos_version, adult_address="2 Mo's Lane", adult_gender="female")).status_code == 302
 
     stale = lara.post(
-        url, _adult(laras_version, adult_address="3 Lara's Road", **_date("adult_date_of_birth", dt.date(1990, 6, 12)))
+        url,
+        _adult(laras_version, adult_address="3 Lara's Road", **date_boxes("adult_date_of_birth", dt.date(1990, 6, 12))),
     )
 
     assert stale.status_code == 409
@@ -276,7 +274,13 @@ class _Review(CaseForm):
 
 def test_the_table_names_choices_says_yes_or_no_writes_dates_in_words_and_skips_what_agrees() -> None:
     entered = _Review(
-        {"outcome": "met", "shared": "on", "notes": "Same", "version": "4", **_date("done_on", dt.date(2026, 5, 1))}
+        {
+            "outcome": "met",
+            "shared": "on",
+            "notes": "Same",
+            "version": "4",
+            **date_boxes("done_on", dt.date(2026, 5, 1)),
+        }
     )
     assert entered.is_valid(), entered.errors
     saved = {"outcome": "not_met", "shared": False, "notes": "Same", "version": 5, "done_on": None}

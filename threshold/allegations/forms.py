@@ -17,10 +17,8 @@ from threshold.allegations.models import (
     RiskManaged,
     Route,
 )
-from threshold.allegations.police_and_suspension import (
-    RETURN_TO_WORK_MISSING,
-    returns_from_suspension,
-)
+from threshold.allegations.services.outcome import outcome_errors
+from threshold.allegations.services.referral import referral_errors
 from threshold.chronology.forms import parse_time
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
@@ -127,13 +125,20 @@ class ReferralForm(CaseForm):
     police_involved = forms.BooleanField(required=False)
     childrens_social_care_involved = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allegation: Allegation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.allegation = allegation
         for i in range(CHILD_ROWS):
             self.fields[f"child_{i}_full_name"] = _text("Child's name", None, 200)
             self.fields[f"child_{i}_address"] = _text("Child's address", None, 1000)
             self.fields[f"child_{i}_gender"] = _choice("Gender", Gender.choices)
             self.fields[f"child_{i}_ethnicity"] = _choice("Ethnicity", Ethnicity.choices)
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The referral service's rules (a supply worker's agency, the incident's date), with the fields' errors."""
+        return referral_errors(
+            self.allegation, agency_name=data.get("agency_name") or "", incident_date=data.get("incident_date")
+        )
 
     def clean(self) -> dict[str, Any]:
         """A child row with anything in it needs the child's name."""
@@ -243,17 +248,23 @@ class OutcomeForm(CaseForm):
         super().__init__(*args, **kwargs)
         self.allegation = allegation
 
-    def clean(self) -> dict[str, Any]:
-        """Section 6.5's return to work with the form's other answers, so every error shows at once."""
-        data = super().clean()
-        returns = returns_from_suspension(
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The outcome service's rules (section 6.5's actions, the referrals, the LADO told), with the fields'."""
+        return outcome_errors(
             self.allegation,
-            removed=bool(data.get("removed_from_regulated_activity")),
-            resigned=bool(data.get("resigned_before_conclusion")),
+            report=data.get("report") or "",
+            outcome=data.get("outcome") or "",
+            concluded_on=data.get("concluded_on"),
+            removed_from_regulated_activity=bool(data.get("removed_from_regulated_activity")),
+            resigned_before_conclusion=bool(data.get("resigned_before_conclusion")),
+            disciplinary_route=data.get("disciplinary_route") or "",
+            dbs_referred_on=data.get("dbs_referred_on"),
+            dbs_reference=data.get("dbs_reference") or "",
+            tra_referred_on=data.get("tra_referred_on"),
+            tra_reference=data.get("tra_reference") or "",
+            return_to_work=data.get("return_to_work") or "",
+            malicious_action=data.get("malicious_action") or "",
         )
-        if returns and not data.get("return_to_work"):
-            self.add_error("return_to_work", RETURN_TO_WORK_MISSING)
-        return data
 
 
 class FileRecordForm(CaseForm):

@@ -181,7 +181,19 @@ class CaseForm(WrittenForm):
                 data[name] = dt.date(int(raw[2]), int(raw[1]), int(raw[0]))
             except ValueError:
                 self.add_error(f"{name}_day", f"{label} must be a real date")
+        for name, message in self.rule_errors(data).items():
+            field = self._error_field(name)
+            if field not in self.errors:  # a box already in error keeps its own message
+                self.add_error(field if field in self.fields else None, message)
         return data
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The service's own rules about these answers, keyed as the service keys its errors (none by default).
+
+        A form whose service checks more than each field alone says so here, from the same function the service
+        calls, so that every error shows at once (GOV.UK) rather than the service's after the fields' are fixed.
+        """
+        return {}
 
     def apply_errors(self, error: ValidationError) -> None:
         """Put a service's validation errors beside the fields (or date boxes) they belong to."""

@@ -61,27 +61,27 @@ def outcome_advice(*, allegation: Allegation, outcome: str, removed: bool, resig
     return {"pack": pack, "facts": facts, "assessment": assess(pack, facts)}
 
 
-def outcome_record(
-    *,
-    actor: User,
+def outcome_errors(
     allegation: Allegation,
+    *,
     report: str,
     outcome: str,
     concluded_on: dt.date | None,
-    removed_from_regulated_activity: bool = False,
-    resigned_before_conclusion: bool = False,
-    disciplinary_route: str = "",
-    dbs_referred_on: dt.date | None = None,
-    dbs_reference: str = "",
-    tra_referred_on: dt.date | None = None,
-    tra_reference: str = "",
-    return_to_work: str = "",
-    malicious_action: str = "",
-    child_support: str = "",
-    audit_context: AuditContext | None = None,
-) -> OutcomeRecord:
-    """Record the case manager's report, the outcome and the section 6.5 actions; concludes the allegation."""
-    require_change(actor=actor, allegation=allegation)
+    removed_from_regulated_activity: bool,
+    resigned_before_conclusion: bool,
+    disciplinary_route: str,
+    dbs_referred_on: dt.date | None,
+    dbs_reference: str,
+    tra_referred_on: dt.date | None,
+    tra_reference: str,
+    return_to_work: str,
+    malicious_action: str,
+) -> dict[str, str]:
+    """What is wrong with an outcome's answers, by field: the service refuses them; the form says them all at once.
+
+    Section 6.5's actions (the disciplinary route, the malicious allegation's action, the return to work), the
+    referrals' dates, the TRA for teachers only, and the LADO told of an allegation the policy says is theirs.
+    """
     errors: dict[str, str] = {}
     if not _text(report):
         errors["report"] = "Enter the case manager's report"
@@ -111,6 +111,45 @@ def outcome_record(
         errors["return_to_work"] = RETURN_TO_WORK_MISSING
     if "outcome" not in errors and (unreferred := lado_not_told(allegation)):
         errors["outcome"] = unreferred
+    return errors
+
+
+def outcome_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    report: str,
+    outcome: str,
+    concluded_on: dt.date | None,
+    removed_from_regulated_activity: bool = False,
+    resigned_before_conclusion: bool = False,
+    disciplinary_route: str = "",
+    dbs_referred_on: dt.date | None = None,
+    dbs_reference: str = "",
+    tra_referred_on: dt.date | None = None,
+    tra_reference: str = "",
+    return_to_work: str = "",
+    malicious_action: str = "",
+    child_support: str = "",
+    audit_context: AuditContext | None = None,
+) -> OutcomeRecord:
+    """Record the case manager's report, the outcome and the section 6.5 actions; concludes the allegation."""
+    require_change(actor=actor, allegation=allegation)
+    errors = outcome_errors(
+        allegation,
+        report=report,
+        outcome=outcome,
+        concluded_on=concluded_on,
+        removed_from_regulated_activity=removed_from_regulated_activity,
+        resigned_before_conclusion=resigned_before_conclusion,
+        disciplinary_route=disciplinary_route,
+        dbs_referred_on=dbs_referred_on,
+        dbs_reference=dbs_reference,
+        tra_referred_on=tra_referred_on,
+        tra_reference=tra_reference,
+        return_to_work=return_to_work,
+        malicious_action=malicious_action,
+    )
     if errors:
         raise ValidationError(errors)
     assert concluded_on is not None

@@ -163,6 +163,22 @@ def referral_make(
         )
 
 
+def referral_errors(
+    allegation: Allegation, *, agency_name: str | None, incident_date: dt.date | None
+) -> dict[str, str]:
+    """The referral's rules beyond each field alone; the service refuses them, and the form says them at once.
+
+    A supply worker's agency (``agency_name``; None when not asked), and an incident on or before the day the
+    allegation came to attention.
+    """
+    errors: dict[str, str] = {}
+    if agency_name is not None and allegation.subject_employment == Employment.SUPPLY and not _text(agency_name):
+        errors["agency_name"] = "Enter the agency that supplies the adult"
+    if incident_date and incident_date > allegation.attention_date():
+        errors["incident_date"] = "The date of the incident must be on or before the date it came to attention"
+    return errors
+
+
 def referral_make_in_transaction(
     *,
     actor: User,
@@ -198,14 +214,12 @@ def referral_make_in_transaction(
     if details is not None:
         data.update(details)
         errors = _required(data, REFERRAL_REQUIRED)
-        if allegation.subject_employment == Employment.SUPPLY and not _text(data.get("agency_name")):
-            errors["agency_name"] = "Enter the agency that supplies the adult"
+        errors |= referral_errors(allegation, agency_name=data.get("agency_name"), incident_date=None)
     else:
         errors = _required(data, {key: REFERRAL_REQUIRED[key] for key in ("adult_name", "employer_name", "summary")})
     categories = [value for value in data.get("abuse_categories") or [] if value in AbuseCategory.values]
     incident_date = data.get("incident_date")
-    if incident_date and incident_date > allegation.attention_date():
-        errors["incident_date"] = "The date of the incident must be on or before the date it came to attention"
+    errors |= referral_errors(allegation, agency_name=None, incident_date=incident_date)
     cleaned_children = []
     for index, child in enumerate(children):
         if not _text(child.get("full_name")):

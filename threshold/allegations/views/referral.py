@@ -37,7 +37,7 @@ def allegation_referral(request: HttpRequest, allegation_id: int) -> HttpRespons
                 }
             )
     initial["previous"] = latest.pk if latest else ""
-    form = ReferralForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ReferralForm(request.POST if request.method == "POST" else None, initial=initial, allegation=allegation)
     if request.method == "POST" and form.is_valid():
         rows = form.child_indexes()
         try:
