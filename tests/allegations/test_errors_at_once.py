@@ -16,7 +16,7 @@ from django.urls import reverse
 from tests.allegations.conftest import update_details
 from tests.clock import on
 from tests.forms import date_boxes
-from threshold.allegations.models import OutcomeRecord, Referral
+from threshold.allegations.models import OutcomeRecord, Referral, StepRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,20 @@ def test_a_tra_referral_for_someone_not_recorded_as_a_teacher_is_said_beside_its
     assert 'href="#id_report">' in html
     assert 'href="#id_concluded_on_day">Enter the date of the outcome' in html
     assert 'href="#id_tra_referred_on_day">TRA referrals are for teachers: record the adult as a teacher first' in html
+
+
+def test_no_further_action_asks_for_its_justification_and_what_goes_in_writing_with_the_missing_decision(
+    signed_in, chris_allegation
+) -> None:
+    with on(dt.date(2027, 1, 8)):
+        response = signed_in("hana").post(
+            reverse("allegation_step", args=[chris_allegation.pk, "no-further-action"]),
+            date_boxes("done_on", dt.date(2027, 1, 8)),
+        )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_decision">Enter what was done or decided' in html
+    assert 'href="#id_justification">Enter the justification for taking no further action' in html
+    assert 'href="#id_written_to">Enter to whom it is put in writing' in html
+    assert not StepRecord.objects.filter(allegation=chris_allegation).exists()

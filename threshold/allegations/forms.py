@@ -19,6 +19,7 @@ from threshold.allegations.models import (
 )
 from threshold.allegations.services.outcome import outcome_errors
 from threshold.allegations.services.referral import referral_errors
+from threshold.allegations.services.steps import step_errors
 from threshold.chronology.forms import parse_time
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, Outcome
@@ -214,6 +215,31 @@ class StepForm(CaseForm):
     )
     done_by = _text("Who notified Ofsted", None, 200)
     reference = _text("Ofsted's reference", None, 100)
+
+    def __init__(self, *args: Any, allegation: Allegation, step: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allegation, self.step = allegation, step
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The step service's rules (step 7's answers, the course agreed, Ofsted, the police), with the fields'."""
+        texts = (
+            "decision",
+            "justification",
+            "written_information",
+            "written_to",
+            "written_by",
+            "route",
+            "action_for_individual",
+            "action_for_allegers",
+            "done_by",
+        )
+        return step_errors(
+            self.allegation,
+            step=self.step,
+            done_on=data.get("done_on"),
+            agreed_with_lado=data.get("agreed_with_lado"),
+            **{name: data.get(name) or "" for name in texts},
+        )
 
 
 class ParentUpdateForm(CaseForm):

@@ -25,38 +25,27 @@ from threshold.lado.services.employer_link import managing_contact
 ROUTE_STEPS = frozenset({Step.DISCUSS_WITH_LADO, Step.HR_STRATEGY})
 
 
-def step_record(
-    *,
-    actor: User,
+def step_errors(
     allegation: Allegation,
+    *,
     step: str,
     done_on: dt.date | None,
     decision: str,
-    justification: str = "",
-    written_information: str = "",
-    written_to: str = "",
-    written_by: str = "",
-    route: str = "",
-    action_for_individual: str = "",
-    action_for_allegers: str = "",
-    agreed_with_lado: bool | None = None,
-    done_by: str = "",
-    reference: str = "",
-    audit_context: AuditContext | None = None,
-) -> StepRecord:
-    """Record what was done or decided at one of the case manager's steps; a later record supersedes.
+    justification: str,
+    written_information: str,
+    written_to: str,
+    written_by: str,
+    route: str,
+    action_for_individual: str,
+    action_for_allegers: str,
+    agreed_with_lado: bool | None,
+    done_by: str,
+) -> dict[str, str]:
+    """What is wrong with a step's answers, by field: the service refuses them; the form says them all at once.
 
-    ``route`` (steps 2 and 5) is the course of action agreed: it decides
-    whether step 7 or step 8 falls due. Step 7 also records the
-    justification, what goes in writing to whom and by whom, what follows for
-    the individual and for those who made the allegation, and whether that
-    was agreed with the LADO (asked only when the LADO is not in Threshold: for an
-    allegation referred in Threshold the LADO answers on the employer's outcome,
-    ``lado.services.employer_link.employer_outcome_agree``). The Ofsted notification records who notified
-    and Ofsted's reference. Refused once the allegation is concluded.
+    Step 7's justification and what goes in writing, the course agreed (steps 2 and 5), Ofsted for early years
+    only, and the investigation held back while the police investigate.
     """
-    require_change(actor=actor, allegation=allegation)
-    require_open(allegation)
     # Referred in Threshold, the LADO says whether they agree (on the employer's outcome): not the employer's say-so.
     lado_managed = managing_contact(allegation) is not None
     errors: dict[str, str] = {}
@@ -97,6 +86,58 @@ def step_record(
             errors["__all__"] = "Ofsted is notified by registered early years settings"
         if not _text(done_by):
             errors["done_by"] = "Enter who notified Ofsted"
+    return errors
+
+
+def step_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    step: str,
+    done_on: dt.date | None,
+    decision: str,
+    justification: str = "",
+    written_information: str = "",
+    written_to: str = "",
+    written_by: str = "",
+    route: str = "",
+    action_for_individual: str = "",
+    action_for_allegers: str = "",
+    agreed_with_lado: bool | None = None,
+    done_by: str = "",
+    reference: str = "",
+    audit_context: AuditContext | None = None,
+) -> StepRecord:
+    """Record what was done or decided at one of the case manager's steps; a later record supersedes.
+
+    ``route`` (steps 2 and 5) is the course of action agreed: it decides
+    whether step 7 or step 8 falls due. Step 7 also records the
+    justification, what goes in writing to whom and by whom, what follows for
+    the individual and for those who made the allegation, and whether that
+    was agreed with the LADO (asked only when the LADO is not in Threshold: for an
+    allegation referred in Threshold the LADO answers on the employer's outcome,
+    ``lado.services.employer_link.employer_outcome_agree``). The Ofsted notification records who notified
+    and Ofsted's reference. Refused once the allegation is concluded.
+    """
+    require_change(actor=actor, allegation=allegation)
+    require_open(allegation)
+    errors = step_errors(
+        allegation,
+        step=step,
+        done_on=done_on,
+        decision=decision,
+        justification=justification,
+        written_information=written_information,
+        written_to=written_to,
+        written_by=written_by,
+        route=route,
+        action_for_individual=action_for_individual,
+        action_for_allegers=action_for_allegers,
+        agreed_with_lado=agreed_with_lado,
+        done_by=done_by,
+    )
+    # Referred in Threshold, the LADO says whether they agree (on the employer's outcome): not the employer's say-so.
+    lado_managed = managing_contact(allegation) is not None
     if errors:
         raise ValidationError(errors)
     assert done_on is not None

@@ -64,7 +64,9 @@ def allegation_step(request: HttpRequest, allegation_id: int, step: str) -> Http
     return form_page(
         request,
         allegation_id,
-        make_form=lambda allegation, data: StepForm(data, initial={"done_on": timezone.localdate()}),
+        make_form=lambda allegation, data: StepForm(
+            data, initial={"done_on": timezone.localdate()}, allegation=allegation, step=step
+        ),
         save=save,
         template="allegations/step_form.html",
         message=f"{Step(step).label} recorded.",
