@@ -19,6 +19,7 @@ from tests.access.expected_access import expected, url_args
 from tests.access.routes import PERSONAS
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
+from threshold.concerns.models import PatternFinding
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,8 @@ def _target(kwargs: dict[str, Any]) -> tuple[str, str]:
                 return record_type, str(getattr(entry, f"{record_type}_id"))
     if "review_id" in kwargs and "case_id" not in kwargs:
         return "pattern_review", str(kwargs["review_id"])
+    if "finding_id" in kwargs:  # a finding is read as part of its review
+        return "pattern_review", str(PatternFinding.objects.get(pk=kwargs["finding_id"]).review_id)
     for parameter, record_type in RECORD_OF_PARAMETER.items():
         if parameter in kwargs:
             return record_type, str(kwargs[parameter])

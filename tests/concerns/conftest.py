@@ -41,6 +41,10 @@ def share(oakfield: Organisation):
     return _share
 
 
+# A pattern of low-level concerns that now meets the harm threshold: the adult may not be suitable to work with
+# children (the policy: "where a pattern of behaviour moves from a concern to meeting the harms threshold").
+UNSUITABLE: dict[str, bool | None] = {"may_be_unsuitable_to_work_with_children": True}
+
 TIER_2_FACTS = {
     "inconsistent_with_code_of_conduct": True,
     "harmed_or_may_have_harmed_child": False,

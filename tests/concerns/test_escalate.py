@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.clock import on
 from threshold.allegations.advice import allegation_advice
@@ -27,7 +28,7 @@ from threshold.lado.models import Contact
 from threshold.policy.clocks import RESOLUTION_TARGETS, timescales_at_level
 from threshold.timescales.models import Deadline
 
-from .conftest import TIER_2_FACTS
+from .conftest import TIER_2_FACTS, UNSUITABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +214,28 @@ def test_without_a_yes_to_the_harm_threshold_nothing_is_escalated_and_both_error
     assert Allegation.objects.count() == before
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.LOW_LEVEL
+
+
+def test_a_pattern_escalated_with_the_harm_threshold_answered_is_a_tier_3_allegation_with_its_targets(
+    share, persona
+) -> None:
+    concern = _low_level(persona, share(persona("tom")))
+    today = timezone.localdate()
+    review = services.pattern_review_start(
+        actor=persona("hana"),
+        organisation=concern.organisation,
+        period_start=today - dt.timedelta(days=60),
+        period_end=today,
+    )
+    finding = services.pattern_finding_record(
+        actor=persona("hana"), review=review, subject=concern.subject, pattern_found=True, findings="Alike concerns."
+    )
+
+    allegation = services.pattern_finding_escalate(actor=persona("hana"), finding=finding, threshold_answers=UNSUITABLE)
+
+    advice = allegation_advice(allegation)
+    # Opened without a triage of its own, it had no tier and no targets before the threshold was asked.
+    assert (advice.answered, advice.assessment.level) == (True, "tier-3")
+    assert Deadline.objects.filter(allegation=allegation, kind__startswith="resolve-target").exists()
+    event = AuditEvent.objects.get(action="pattern_review.escalated")
+    assert event.details["threshold"] == UNSUITABLE

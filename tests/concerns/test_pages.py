@@ -267,7 +267,11 @@ def test_dev_runs_a_review_and_escalates_a_pattern(signed_in) -> None:
     assert "Enter the findings" in no_findings.content.decode()
     dev.post(response.url, {"subject": person.pk, "pattern_found": "yes", "findings": "Two concerns alike."})
     finding = review.findings.get()
-    escalated = dev.post(reverse("pattern_finding_escalate", args=[finding.pk]))
+    escalate = reverse("pattern_finding_escalate", args=[finding.pk])
+    assert "Does the behaviour suggest they may not be suitable" in dev.get(escalate).content.decode()
+    unanswered = dev.post(escalate, {"may_be_unsuitable_to_work_with_children": "no"}).content.decode()
+    assert 'href="#id_harmed_or_may_have_harmed_child">Answer Yes to at least one question' in unanswered
+    escalated = dev.post(escalate, {"may_be_unsuitable_to_work_with_children": "yes"})
     finding.refresh_from_db()
     assert escalated.url == reverse("allegation_referral", args=[finding.allegation_id])
     assert AuditEvent.objects.filter(action="pattern_review.escalated").exists()
@@ -470,7 +474,11 @@ def test_priya_escalates_a_routed_pattern_to_a_referral_hana_cannot_open(signed_
     subject = Concern.objects.earliest("pk").subject
     priya.post(started.url, {"subject": subject.pk, "pattern_found": "yes", "findings": "Two alike."})
     finding = PatternReview.objects.get().findings.get()
-    escalated = priya.post(reverse("pattern_finding_escalate", args=[finding.pk]), follow=True)
+    escalated = priya.post(
+        reverse("pattern_finding_escalate", args=[finding.pk]),
+        {"may_be_unsuitable_to_work_with_children": "yes"},
+        follow=True,
+    )
     finding.refresh_from_db()
     referral_url = reverse("allegation_referral", args=[finding.allegation_id])
     assert escalated.redirect_chain[-1][0] == referral_url

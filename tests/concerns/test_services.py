@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.concerns.conftest import TIER_2_FACTS
+from tests.concerns.conftest import TIER_2_FACTS, UNSUITABLE
 from threshold.access import fetch
 from threshold.allegations.models import Allegation
 from threshold.audit.context import AuditContext
@@ -256,7 +256,7 @@ def test_a_termly_review_records_findings_escalates_a_pattern_and_completes(shar
     finding = services.pattern_finding_record(
         actor=dev, review=review, subject=first.subject, pattern_found=True, findings="Two one-to-one concerns."
     )
-    allegation = services.pattern_finding_escalate(actor=dev, finding=finding)
+    allegation = services.pattern_finding_escalate(actor=dev, finding=finding, threshold_answers=UNSUITABLE)
     finding.refresh_from_db()
     assert finding.allegation == allegation
     assert allegation.subject == first.subject
@@ -279,7 +279,7 @@ def test_a_termly_review_records_findings_escalates_a_pattern_and_completes(shar
     # Completing it moves the stored deadline on to next term's: the home panel and the work list both say so.
     assert selectors.reviews_due(user=dev, organisations=[oakfield])[0].due == selectors.next_term(term).end
     with pytest.raises(ValidationError):
-        services.pattern_finding_escalate(actor=dev, finding=finding)
+        services.pattern_finding_escalate(actor=dev, finding=finding, threshold_answers=UNSUITABLE)
 
 
 def test_only_the_settings_reviewers_start_a_review(persona, oakfield) -> None:
@@ -389,7 +389,7 @@ def test_a_pattern_escalated_from_concerns_routed_to_the_trust_stays_hidden_from
     finding = services.pattern_finding_record(
         actor=priya, review=review, subject=first.subject, pattern_found=True, findings="Two alike."
     )
-    allegation = services.pattern_finding_escalate(actor=priya, finding=finding)
+    allegation = services.pattern_finding_escalate(actor=priya, finding=finding, threshold_answers=UNSUITABLE)
     assert allegation.routed_to_trust
     assert fetch.visible_allegations(priya, "change").filter(pk=allegation.pk).exists()
     assert not fetch.visible_allegations(hana).filter(pk=allegation.pk).exists()
@@ -462,7 +462,7 @@ def test_escalating_a_pattern_leaves_a_closed_or_already_escalated_concern_as_it
         finding = services.pattern_finding_record(
             actor=dev, review=review, subject=first.subject, pattern_found=True, findings=findings
         )
-        return services.pattern_finding_escalate(actor=dev, finding=finding)
+        return services.pattern_finding_escalate(actor=dev, finding=finding, threshold_answers=UNSUITABLE)
 
     earlier = escalate("Two alike.")
     second.refresh_from_db()

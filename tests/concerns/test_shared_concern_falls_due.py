@@ -15,7 +15,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from tests.concerns.conftest import TIER_2_FACTS
+from tests.concerns.conftest import TIER_2_FACTS, UNSUITABLE
 from threshold.concerns import services
 from threshold.concerns.services.deadlines import concern_deadlines_sync
 from threshold.notifications.models import Notification
@@ -113,7 +113,7 @@ def test_a_concern_escalated_by_a_pattern_review_before_triage_has_its_triage_me
     finding = services.pattern_finding_record(
         actor=persona("dev"), review=review, subject=concern.subject, pattern_found=True, findings="Two alike."
     )
-    services.pattern_finding_escalate(actor=persona("dev"), finding=finding)
+    services.pattern_finding_escalate(actor=persona("dev"), finding=finding, threshold_answers=UNSUITABLE)
     row = Deadline.objects.get(concern=concern, kind="concern-triage")
     assert (row.state, row.met_on) == (DeadlineState.MET, timezone.localdate())
 

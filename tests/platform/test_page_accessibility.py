@@ -95,7 +95,7 @@ def test_an_escalated_pattern_names_its_allegation_by_reference(signed_in) -> No
     person = Concern.objects.earliest("pk").subject
     dev.post(page, {"subject": person.pk, "pattern_found": "yes", "findings": "Two concerns alike."})
     finding = review.findings.get()
-    dev.post(reverse("pattern_finding_escalate", args=[finding.pk]))
+    dev.post(reverse("pattern_finding_escalate", args=[finding.pk]), {"may_be_unsuitable_to_work_with_children": "yes"})
     finding.refresh_from_db()
     html = dev.get(page).content.decode()
     assert finding.allegation is not None

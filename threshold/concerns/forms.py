@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from threshold.concerns.models import SHARED_HOW_AROSE, BreachCategory, Decision, FurtherAction, MatrixColumn
 from threshold.concerns.services.escalate import threshold_problems
-from threshold.core.forms import CleanCharField, VersionedForm, WrittenForm, opened_at_version
+from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm, opened_at_version
 from threshold.people.forms import ConfirmsSubject
 from threshold.policy import FACTS, HARM_THRESHOLD_FACTS
 
@@ -381,11 +381,12 @@ class ConcernReasonForm(VersionedForm):
 _ANSWERS = {"yes": True, "no": False}
 
 
-class EscalateForm(ConcernReasonForm):
-    """What has come to light, and which of the harm threshold's limbs it may now meet (the allegation's tier).
+class ThresholdForm(CaseForm):
+    """The harm threshold's four limbs answered again to escalate low-level concerns to an allegation.
 
-    The questions are triage's (``TRIAGE_QUESTIONS``); the service's check, at least one Yes, is said with the
-    form's other errors.
+    The questions are triage's (``TRIAGE_QUESTIONS``). The escalation services' rule, at least one Yes
+    (``threshold_problems``), is said with the form's other errors. A pattern review's escalation asks only these;
+    one concern's escalation asks what came to light too (``EscalateForm``).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -401,11 +402,16 @@ class EscalateForm(ConcernReasonForm):
 
     def threshold_answers(self) -> dict[str, bool | None]:
         """Each limb as answered: True, False, or None where not known."""
-        return {name: _ANSWERS.get(self.cleaned_data.get(name) or "") for name in HARM_THRESHOLD_FACTS}
+        return _answers(self.cleaned_data)
 
-    def clean(self) -> dict[str, Any]:
-        """At least one limb may now be met, said with the other errors."""
-        data = super().clean()
-        for name, message in threshold_problems(self.threshold_answers()).items():
-            self.add_error(name, message)
-        return data
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """At least one limb may now be met."""
+        return threshold_problems(_answers(data))
+
+
+def _answers(data: dict[str, Any]) -> dict[str, bool | None]:
+    return {name: _ANSWERS.get(data.get(name) or "") for name in HARM_THRESHOLD_FACTS}
+
+
+class EscalateForm(ThresholdForm, ConcernReasonForm):
+    """What has come to light about one low-level concern, and the harm threshold answered again."""

@@ -10,13 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from threshold.access import fetch
 from threshold.audit.context import AuditContext
 from threshold.audit.services import audit_listed
 from threshold.concerns import selectors, services
-from threshold.concerns.forms import PatternFindingForm, PatternReviewCompleteForm, PatternReviewStartForm
+from threshold.concerns.forms import (
+    PatternFindingForm,
+    PatternReviewCompleteForm,
+    PatternReviewStartForm,
+    ThresholdForm,
+)
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
 
@@ -152,21 +156,38 @@ def pattern_review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def pattern_finding_escalate(request: HttpRequest, finding_id: int) -> HttpResponse:
-    """Escalate a pattern to an allegation and a started LADO referral, then complete the referral's data set."""
+    """Escalate a pattern to an allegation and a started LADO referral, the harm threshold answered again.
+
+    Then the referral's data set is completed. Shown only to those who may open the review, never about themselves.
+    """
     user = signed_in_user(request)
     finding = selectors.access_finding(user=user, finding_id=finding_id)
-    try:
-        allegation = services.pattern_finding_escalate(
-            actor=user, finding=finding, audit_context=AuditContext.from_request(request)
+    if request.method != "POST":
+        # The page shows the finding and whom it is about: a read of the review, audited as the review's page is.
+        fetch.audit_read(
+            user=user,
+            record=finding.review,
+            record_type="pattern_review",
+            request=request,
+            details={"finding": finding.pk},
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("pattern_review_detail", review_id=finding.review_id)
-    messages.success(
-        request,
-        f"Allegation {allegation.reference} opened and the referral to the LADO started. "
-        "Complete the referral's data set.",
-    )
-    return redirect("allegation_referral", allegation_id=allegation.pk)
+    form = ThresholdForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            allegation = services.pattern_finding_escalate(
+                actor=user,
+                finding=finding,
+                threshold_answers=form.threshold_answers(),
+                audit_context=AuditContext.from_request(request),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Allegation {allegation.reference} opened and the referral to the LADO started. "
+                "Complete the referral's data set.",
+            )
+            return redirect("allegation_referral", allegation_id=allegation.pk)
+    return render(request, "concerns/pattern_escalate.html", {"finding": finding, "form": form})

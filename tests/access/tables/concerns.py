@@ -43,6 +43,24 @@ def _review(ids: dict[str, int]) -> list[Any]:
     return [review.pk]
 
 
+def _pattern(ids: dict[str, int]) -> list[Any]:
+    """Hana's review finds a pattern in the concerns about Chris (the low-level concern shared for it)."""
+    concern = services.concern_share(
+        actor=_user("tom"), organisation=Organisation.objects.get(name=world.OAKFIELD), subject_user=None,
+        subject_name="Chris Coach", subject_role="Sports coach", anonymous=False,
+        raised_on=timezone.localdate() - dt.timedelta(days=1), how_arose="suspicion",
+        details="Chris stood too close to a pupil again.", headteacher_conflict=False,
+    )  # fmt: skip
+    review = services.pattern_review_start(
+        actor=_user("hana"), organisation=Organisation.objects.get(name=world.OAKFIELD),
+        period_start=timezone.localdate() - dt.timedelta(days=60), period_end=timezone.localdate(),
+    )  # fmt: skip
+    finding = services.pattern_finding_record(
+        actor=_user("hana"), review=review, subject=concern.subject, pattern_found=True, findings="Alike concerns."
+    )
+    return [finding.pk]
+
+
 ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "concern_triage": lambda ids: [ids["concern_anonymous"]],
     "concern_low_level": _low_level_concern,
@@ -52,7 +70,7 @@ ARGS: dict[str, Callable[[dict[str, int]], list[Any]]] = {
     "concern_reroute": lambda ids: [ids["concern_anonymous"]],
     "pattern_review_start": _oakfield,
     "pattern_review_detail": _review,
-    "pattern_finding_escalate": lambda ids: [1],
+    "pattern_finding_escalate": _pattern,
 }
 
 TABLE = """
@@ -68,5 +86,5 @@ concern_escalate          404   404   404   200   200   404   200   404   404   
 pattern_review_list       403   403   403   200   200   403   200   403   200   403   403   403   403   403   403
 pattern_review_start      403   403   403   200   200   403   404   403   404   403   403   403   403   403   403
 pattern_review_detail     404   404   404   200   200   404   404   404   404   404   404   404   404   404   404
-pattern_finding_escalate  405   405   405   405   405   405   405   405   405   405   405   405   405   405   405
+pattern_finding_escalate  404   404   404   200   200   404   404   404   404   404   404   404   404   404   404
 """

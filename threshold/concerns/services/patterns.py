@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,8 +24,10 @@ from threshold.concerns.models import (
     PatternReview,
 )
 from threshold.concerns.services.deadlines import concern_deadlines_sync, pattern_review_deadline_sync
+from threshold.concerns.services.escalate import threshold_problems
 from threshold.core.locking import hold
 from threshold.people.models import Person
+from threshold.policy import HARM_THRESHOLD_FACTS
 
 
 def pattern_review_start(
@@ -118,9 +121,17 @@ def _escalation_routed_to_trust(*, actor: User, finding: PatternFinding) -> bool
 
 
 def pattern_finding_escalate(
-    *, actor: User, finding: PatternFinding, audit_context: AuditContext | None = None
+    *,
+    actor: User,
+    finding: PatternFinding,
+    threshold_answers: Mapping[str, bool | None],
+    audit_context: AuditContext | None = None,
 ) -> Allegation:
     """Escalate a pattern to an allegation and a LADO referral in one step (section 13.4).
+
+    "Where a pattern of behaviour moves from a concern to meeting the harms threshold … it will be referred to
+    the LADO": ``threshold_answers`` are the harm threshold's limbs as the pattern may now meet them (True, False
+    or None for not known; at least one True), which give the allegation its tier and advice.
 
     In one transaction: the allegation is opened, the referral to the LADO of
     the setting's area is started (it reaches the LADO's inbox at once, with
@@ -132,6 +143,9 @@ def pattern_finding_escalate(
         raise ValidationError({"__all__": "This pattern has already been escalated"})
     if not finding.pattern_found:
         raise ValidationError({"__all__": "Only a pattern can be escalated to an allegation"})
+    if problems := threshold_problems(threshold_answers):
+        raise ValidationError(problems)
+    answered = {name: value for name in HARM_THRESHOLD_FACTS if isinstance(value := threshold_answers.get(name), bool)}
     concerns = selectors.finding_concerns(user=actor, finding=finding)
     review = finding.review
     period = f"{review.period_start:%-d %B %Y} to {review.period_end:%-d %B %Y}"
@@ -149,6 +163,7 @@ def pattern_finding_escalate(
             routed_to_trust=_escalation_routed_to_trust(actor=actor, finding=current)
             or any(concern.routed_to_trust for concern in concerns),
             audit_context=audit_context,
+            threshold_answers=answered,
         )
         referral = allegation_services.referral_make_in_transaction(
             actor=actor, allegation=allegation, audit_context=audit_context
@@ -196,6 +211,7 @@ def pattern_finding_escalate(
                 "allegation": allegation.pk,
                 "referral": referral.pk,
                 "concerns": sorted(c.pk for c in concerns),
+                "threshold": answered,
             },
         )
     return allegation
