@@ -17,10 +17,15 @@ from django.urls import reverse
 
 from tests.allegations.conftest import concluded_unfounded
 from tests.clock import on
+from tests.notifications.test_reminders import run
 from threshold.allegations import services
 from threshold.allegations.models import Allegation, PoliceInvolvement
+from threshold.allegations.services.deadlines import allegation_deadlines_sync
+from threshold.chronology.models import ChronologyEntry
+from threshold.notifications.models import EmailDelivery, Notification
 from threshold.timescales.models import Deadline, DeadlineState
 from threshold.timescales.selectors import work_list
+from threshold.timescales.services import deadline_close
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +169,7 @@ def test_a_prosecution_ending_after_the_outcome_still_asks_what_was_shared(
     assert _overdue_on_list(signed_in, dt.date(2027, 6, 1)) == before + 1
 
 
-def test_sharing_the_police_become_involved_again_before_is_met_by_what_is_shared_after_their_second_part(
+def test_the_police_involved_again_before_anything_is_shared_stops_that_sharing_and_their_next_end_asks_again(
     persona, chris_allegation
 ) -> None:
     _police(persona, chris_allegation, dt.date(2027, 1, 5), involved=True)
@@ -173,10 +178,98 @@ def test_sharing_the_police_become_involved_again_before_is_met_by_what_is_share
     second = _police(persona, chris_allegation, dt.date(2027, 3, 1), involved=False, information_shared=SHARED)
 
     rows = {
-        row.key: (row.due_on, row.state, row.met_on)
+        row.key: (row.due_on, row.state, row.met_on, row.reason)
         for row in Deadline.objects.filter(allegation=chris_allegation, kind=SHARING)
     }
     assert rows == {
-        f"completion-{first.pk}": (dt.date(2027, 1, 12), DeadlineState.MET, dt.date(2027, 3, 1)),
-        f"completion-{second.pk}": (dt.date(2027, 3, 1), DeadlineState.MET, dt.date(2027, 3, 1)),
+        f"completion-{first.pk}": (
+            dt.date(2027, 1, 12),
+            DeadlineState.STOPPED,
+            None,
+            "The police were involved again from 1 February 2027.",
+        ),
+        f"completion-{second.pk}": (dt.date(2027, 3, 1), DeadlineState.MET, dt.date(2027, 3, 1), ""),
     }
+
+
+def test_upgrading_asks_nothing_of_the_police_records_made_before_the_question(persona, chris_allegation) -> None:
+    _police(persona, chris_allegation, dt.date(2026, 1, 5), involved=True)
+    _police(persona, chris_allegation, dt.date(2026, 2, 2), involved=False)
+    # As the migration leaves the records made before this release.
+    PoliceInvolvement.objects.filter(allegation=chris_allegation).update(sharing_asked=False)
+    Deadline.objects.filter(allegation=chris_allegation, kind=SHARING).delete()
+
+    with on(dt.date(2026, 12, 1)):
+        allegation_deadlines_sync(chris_allegation)
+
+    assert not Deadline.objects.filter(allegation=chris_allegation, kind=SHARING).exists()
+
+
+def test_an_allegation_imported_concluded_is_asked_what_was_shared_when_the_police_finish_after_the_import(
+    persona, chris_allegation
+) -> None:
+    concluded_unfounded(persona, chris_allegation, dt.date(2026, 11, 2))
+    Allegation.objects.filter(pk=chris_allegation.pk).update(imported=True)  # as a spreadsheet brought it in
+    chris_allegation.refresh_from_db()
+    _police(persona, chris_allegation, dt.date(2026, 11, 20), involved=True)
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), involved=False)
+
+    row = Deadline.objects.get(allegation=chris_allegation, kind=SHARING)
+    assert (row.state, row.due_on) == (DeadlineState.OPEN, dt.date(2026, 12, 1))
+
+
+def test_hana_can_mark_sharing_as_not_needed_and_the_page_says_why(persona, signed_in, chris_allegation) -> None:
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), involved=True)
+    _police(persona, chris_allegation, dt.date(2026, 12, 10), involved=False)
+    row = Deadline.objects.get(allegation=chris_allegation, kind=SHARING)
+    page = _page(signed_in, chris_allegation, dt.date(2026, 12, 11))
+    assert reverse("deadline_close", args=[row.pk]) in page[page.index('id="police"') :]
+
+    with on(dt.date(2026, 12, 11)):
+        deadline_close(
+            actor=persona("hana"),
+            deadline=row,
+            reason="The LADO shares the police's result at the case's evaluation meeting.",
+            expected_version=row.version,
+        )
+
+    page = _page(signed_in, chris_allegation, dt.date(2026, 12, 11))
+    assert DUE_TEXT not in _due(page)
+    assert "not recorded yet" not in page
+    assert "marked as not needed: The LADO shares the police&#39;s result" in page
+    assert reverse("deadline_close", args=[row.pk]) not in page
+
+
+def test_the_chronology_says_what_a_record_made_to_say_what_was_shared_records(persona, chris_allegation) -> None:
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), involved=True)
+    _police(persona, chris_allegation, dt.date(2026, 12, 10), involved=False)
+    concluded_unfounded(persona, chris_allegation, dt.date(2026, 12, 14))
+    _police(persona, chris_allegation, dt.date(2026, 12, 15), involved=False, information_shared=SHARED)
+
+    texts = list(
+        ChronologyEntry.objects.filter(allegation=chris_allegation, text__startswith="Police")
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
+    assert texts[-2:] == [
+        "Police no longer involved: the internal investigation may proceed.",
+        "Police still not involved. Information shared on completion recorded.",
+    ]
+
+
+def test_the_reminder_of_missed_sharing_names_neither_the_adult_nor_the_police(persona, chris_allegation) -> None:
+    _police(persona, chris_allegation, dt.date(2026, 12, 1), involved=True, next_review_on=dt.date(2027, 2, 1))
+    _police(persona, chris_allegation, dt.date(2026, 12, 24), involved=False)
+
+    run(dt.date(2026, 12, 29))
+
+    said = [
+        note.text
+        for note in Notification.objects.filter(recipient=persona("hana"), key__endswith=":overdue")
+        if "Information sharing" in note.text
+    ]
+    reference = chris_allegation.reference
+    assert said == [f"Deadline missed: Information sharing (policy 5.3) on {reference} was due 24 December 2026"]
+    emails = [delivery.body for delivery in EmailDelivery.objects.filter(recipient=persona("hana"))]
+    assert any("Information sharing (policy 5.3)" in body for body in emails)
+    assert not any("police" in body.lower() or "Chris" in body for body in emails)

@@ -260,10 +260,7 @@ def test_concluding_leaves_every_step_nobody_recorded_open_and_the_dbs_referral_
     assert {(row.state, row.due_on, row.owner) for row in not_recorded.values()} == {
         (DeadlineState.OPEN, dt.date(2027, 1, 20), persona("hana"))
     }
-    assert (
-        not_recorded["step-parents-informed"].label
-        == "4. Inform the parents or carers: not recorded before the outcome"
-    )
+    assert not_recorded["step-parents-informed"].label == "Step 4: not recorded before the outcome"
     # No investigation's report was recorded, so no hearing's clock ever started.
     assert "disciplinary-hearing" not in rows
     dbs = rows["dbs-referral"]

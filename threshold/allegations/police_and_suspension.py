@@ -42,19 +42,24 @@ POLICE_SHARING_TEXT = "Share information now the police investigation or prosecu
 
 @dataclass(frozen=True)
 class Completion:
-    """The police's part ending: the record that said so, when, and the day a record first said what was shared."""
+    """The police's part ending: the record that said so, when, and what became of the sharing it asks for.
+
+    ``shared_on``: the day a record first said what was shared; ``involved_again_on``: the day the police became
+    involved again before anything was recorded as shared (their next completion asks again).
+    """
 
     record: PoliceInvolvement
     on: dt.date
     shared_on: dt.date | None
+    involved_again_on: dt.date | None = None
 
 
 def police_completions(records: Iterable[PoliceInvolvement]) -> list[Completion]:
     """Each end of the police's involvement: a record saying they are not involved after one saying they were.
 
     The information shared on completion (policy 5.3) is said on that record or on a later one that also says
-    the police are not involved (recorded once it is shared); the first such record meets it. If the police
-    become involved again, their next completion asks again, and what is shared then meets an earlier one too.
+    the police are not involved (recorded once it is shared); the first such record meets it. Only records made
+    since the question was asked count (``sharing_asked``): the upgrade asks nothing of older ones.
     """
     ordered = sorted(records, key=lambda row: (row.recorded_at, row.pk))
     completions: list[Completion] = []
@@ -66,9 +71,16 @@ def police_completions(records: Iterable[PoliceInvolvement]) -> list[Completion]
         if not involved:
             continue
         involved = False
-        shared = next((row for row in ordered[index:] if row.information_shared), None)
-        shared_on = None if shared is None else timezone.localdate(shared.recorded_at)
-        completions.append(Completion(record=record, on=timezone.localdate(record.recorded_at), shared_on=shared_on))
+        if not record.sharing_asked:
+            continue
+        after = next((row for row in ordered[index:] if row.involved or row.information_shared), None)
+        day = timezone.localdate(record.recorded_at)
+        if after is None:
+            completions.append(Completion(record=record, on=day, shared_on=None))
+        elif after.involved:
+            completions.append(Completion(record, day, None, involved_again_on=timezone.localdate(after.recorded_at)))
+        else:
+            completions.append(Completion(record=record, on=day, shared_on=timezone.localdate(after.recorded_at)))
     return completions
 
 

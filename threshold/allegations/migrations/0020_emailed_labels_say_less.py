@@ -1,4 +1,7 @@
-"""Three employer clocks' labels no longer say what the adult's position is (a suspension, an agency's removal).
+"""Employer clocks' labels no longer say what the adult's position is (a suspension, an agency's removal).
+
+Three clocks have new labels, and a step nobody recorded before the outcome is named by its number ("Step 6: not
+recorded before the outcome", where it was "6. Confirm suspension in writing: not recorded before the outcome").
 
 A label goes into reminder emails and notifications, which may be read in a shared mailbox; the page they link to
 says the rest. The sync writes the new labels whenever an allegation changes; this rewrites the rows already
@@ -15,10 +18,29 @@ RELABELLED = {
 }
 
 
+# A step nobody recorded: its kind, and its words then (the step's label as the model gives it).
+NOT_RECORDED = {
+    "step-basic-enquiries": "1. Conduct basic enquiries",
+    "step-discuss-with-lado": "2. Discuss the allegation with the LADO",
+    "step-suspension-considered": "3. Discuss suspension or alternative arrangements",
+    "step-parents-informed": "4. Inform the parents or carers",
+    "step-hr-strategy": "5. Discuss with HR and define a strategy",
+    "step-suspension-written-confirmation": "6. Confirm suspension in writing",
+    "step-no-further-action": "7. No further action: record the decision",
+    "step-investigation": "8. Investigate the allegation",
+    "step-parents-kept-informed": "9. Keep the parents or carers informed",
+}
+SUFFIX = ": not recorded before the outcome"
+
+
 def _relabel(apps, schema_editor, *, forwards: bool) -> None:
     deadline = apps.get_model("timescales", "Deadline")
     for kind, (before, after) in RELABELLED.items():
         old, new = (before, after) if forwards else (after, before)
+        deadline.objects.filter(kind=kind, label=old).update(label=new)
+    for kind, words in NOT_RECORDED.items():
+        numbered = f"Step {words.split('.', 1)[0]}{SUFFIX}"
+        old, new = (words + SUFFIX, numbered) if forwards else (numbered, words + SUFFIX)
         deadline.objects.filter(kind=kind, label=old).update(label=new)
 
 

@@ -73,6 +73,9 @@ class PoliceInvolvement(Immutable):
     # Policy 5.3: academies "share information as appropriate, on completion of an investigation or related
     # prosecution". Said on a record that the police are no longer involved; blank until something is shared.
     information_shared = models.TextField("information shared on the completion of the police's part", blank=True)
+    # Whether this record's end of the police's part asks what was shared: records made before the question was
+    # asked are added with False by the migration, so upgrading puts no sharing long past due on old allegations.
+    sharing_asked = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -59,6 +59,10 @@ def allegation_page(
     state = selectors.allegation_state(allegation, steps=steps)
     is_open = allegation.status != AllegationStatus.CONCLUDED
     deadlines = deadlines or {}
+    # The latest sharing on the police's completion (policy 5.3), if their part has ended since it was asked.
+    sharing = max(
+        (row for row in deadlines.values() if row.kind == POLICE_SHARING), key=lambda row: row.pk, default=None
+    )
     advice = allegation_advice(allegation, outcome=state["outcome"])
 
     def links(*items: tuple[str, str, str], open_only: bool = False) -> list[Link]:
@@ -121,8 +125,11 @@ def allegation_page(
                 else ("allegation_progress_update", "Log that the adult was told the outcome", "")
             ),
         ],
-        "police": police_section(allegation, state["police"]),
-        "police_links": links(("allegation_police", "Record police involvement", "")),
+        "police": police_section(allegation, state["police"], sharing),
+        "police_links": [
+            *links(("allegation_police", "Record police involvement", "")),
+            *sharing_links(sharing, can_close=can_change),
+        ],
         "agency": agency_section(allegation, state["agency_record"], state["cover_due"], can_change=can_change),
         "outcome": outcome_section(allegation, state["outcome"], state["follow_ups"], can_change=can_change),
         "outcome_links": links(
@@ -239,6 +246,13 @@ def due_list(
             text, anchor = STORED_DUE[kind]
             due.append((stored.due_on, _due_row(text, anchor, stored.due_on, overdue=stored.due_on < today)))
     return [line for _day, line in sorted(due, key=lambda pair: pair[0])]
+
+
+def sharing_links(sharing: Deadline | None, *, can_close: bool) -> list[Link]:
+    """While sharing on the police's completion is due: "Mark as not needed", as a step offers it (with a reason)."""
+    if not can_close or sharing is None or sharing.state not in CLOSABLE:
+        return []
+    return [Link(reverse("deadline_close", args=[sharing.pk]), "Mark as not needed", "sharing on the completion")]
 
 
 def _due_row(text: str, anchor: str, due: dt.date | dt.datetime, *, overdue: bool) -> dict[str, Any]:

@@ -17,9 +17,10 @@ from threshold.allegations.models import (
     RiskAssessment,
     SupportRecord,
 )
-from threshold.allegations.police_and_suspension import police_completions, police_review_asked, police_review_due
+from threshold.allegations.police_and_suspension import police_review_asked, police_review_due
 from threshold.allegations.presenters.common import Link, not_given, plural, row, yes_no
 from threshold.jinja2 import govuk_date, govuk_datetime
+from threshold.timescales.models import Deadline, DeadlineState
 
 
 def referral_section(
@@ -143,12 +144,15 @@ def support_section(allegation: Allegation, support: SupportRecord | None, updat
     }
 
 
-def police_section(allegation: Allegation, police: PoliceInvolvement | None) -> dict[str, Any] | None:
+def police_section(
+    allegation: Allegation, police: PoliceInvolvement | None, sharing: Deadline | None = None
+) -> dict[str, Any] | None:
     """Whether the police are involved and, if they are, whether they have authorised internal proceedings.
 
     While they are involved on an open allegation: when their investigation's progress is next reviewed (policy
     5.3), or, on a record made before that date was asked for, that none is set. Once their part is complete:
-    what was shared on its completion (5.3), or that it is not recorded yet.
+    what was shared on its completion (5.3), or, from its stored row (``sharing``, the latest), that it is not
+    recorded yet or why it was not needed.
     """
     if police is None:
         return None
@@ -162,10 +166,11 @@ def police_section(allegation: Allegation, police: PoliceInvolvement | None) -> 
         text += f" Next review of the police investigation's progress: {govuk_date(review_on)}."
     elif police_review_asked(allegation, involved=police.involved):
         text += " No review of the police investigation's progress is set: record police involvement to set one."
-    completions = police_completions(allegation.police_records.all())
     shared = [record for record in allegation.police_records.all() if record.information_shared]
-    if completions and completions[-1].shared_on is None:
+    if sharing is not None and sharing.state == DeadlineState.OPEN:
         text += " What was shared on the completion of the police's part is not recorded yet."
+    elif sharing is not None and sharing.state == DeadlineState.NOT_NEEDED:
+        text += f" Sharing information on completion was marked as not needed: {sharing.reason}"
     elif shared and not police.involved:
         latest = max(shared, key=lambda record: (record.recorded_at, record.pk))
         text += f" Information shared on completion: {latest.information_shared}"

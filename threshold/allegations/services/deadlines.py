@@ -174,7 +174,6 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
         specs.extend(_not_recorded_specs(items, {spec.kind for spec in specs}, outcome, owner))
     specs.extend(risk_review_specs(allegation, outcome, owner))
     specs.extend(police_review_specs(allegation, outcome, owner))
-    specs.extend(police_sharing_specs(allegation, owner))
     specs.extend(_cover_specs(allegation, owner))
     specs.extend(_follow_up_specs(allegation, outcome, owner))
     # Section 11's review after an investigated case, met by a lesson or "none"; section 8's record on file.
@@ -185,7 +184,8 @@ def allegation_deadline_specs(allegation: Allegation) -> list[DeadlineSpec]:
     specs.extend(_target_specs(allegation, outcome, owner))
     if allegation.imported and allegation.status == AllegationStatus.CONCLUDED:
         specs = missed_before_import(specs, IMPORTED_NOT_DONE)
-    return specs
+    # After that: no import brings police records, so the police's part ended here, after the import.
+    return [*specs, *police_sharing_specs(allegation, owner)]
 
 
 def _target_specs(allegation: Allegation, outcome: OutcomeRecord | None, owner: User | None) -> list[DeadlineSpec]:
@@ -269,7 +269,7 @@ def _not_recorded_specs(
     return [
         DeadlineSpec(
             kind=not_recorded_kind(item.step),
-            label=f"{item.label}: not recorded before the outcome"[:200],
+            label=not_recorded_label(item.label),
             due_on=outcome.concluded_on,
             owner=owner,
             source=NOT_RECORDED_SOURCE,
@@ -277,6 +277,15 @@ def _not_recorded_specs(
         for item in items
         if not item.done and item.applies and not (item.kind and item.kind in stored)
     ]
+
+
+def not_recorded_label(step_label: str) -> str:
+    """A step nobody recorded, as reminders name it: by its number ("Step 6"), not its words ("Confirm suspension").
+
+    The label goes into emails; the step's words can say what happened to the adult, and the page says them.
+    """
+    number = step_label.split(".", 1)[0]
+    return f"{f'Step {number}' if number.isdigit() else step_label}: not recorded before the outcome"[:200]
 
 
 def _step_spec(item: ChecklistItem, kind: str, due: dt.date, owner: User | None, source: str) -> DeadlineSpec:

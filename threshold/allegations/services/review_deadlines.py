@@ -112,19 +112,25 @@ def police_review_specs(
 def police_sharing_specs(allegation: Allegation, owner: User | None) -> list[DeadlineSpec]:
     """Policy 5.3's sharing on completion: one row for each end of the police's part, due the day it ended.
 
-    Met on the day a police record said what was shared. Its outcome does not stop it: a prosecution may end
-    after the employer's own outcome, and what it found is shared then.
+    Met on the day a police record said what was shared; stopped, with the reason, when the police became involved
+    again first (their next completion asks again). The employer's outcome does not stop it: a prosecution may
+    end after it, and what it found is shared then.
     """
-    return [
-        DeadlineSpec(
+    specs = []
+    for completion in police_completions(allegation.police_records.all()):
+        base = DeadlineSpec(
             kind=POLICE_SHARING,
             key=f"completion-{completion.record.pk}",
             label=POLICE_SHARING_LABEL,
             due_on=completion.on,
             owner=owner,
             source=POLICE_SHARING_SOURCE,
-            state=DeadlineState.OPEN if completion.shared_on is None else DeadlineState.MET,
-            met_on=completion.shared_on,
         )
-        for completion in police_completions(allegation.police_records.all())
-    ]
+        if completion.shared_on is not None:
+            specs.append(replace(base, state=DeadlineState.MET, met_on=completion.shared_on))
+        elif completion.involved_again_on is not None:
+            reason = f"The police were involved again from {completion.involved_again_on:%-d %B %Y}."
+            specs.append(replace(base, state=DeadlineState.STOPPED, reason=reason))
+        else:
+            specs.append(base)
+    return specs

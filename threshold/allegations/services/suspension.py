@@ -348,6 +348,7 @@ def police_record(
         raise ValidationError(errors)
     if not asked:
         next_review_on = None  # a date typed before answering "No" is ignored, as GOV.UK asks of hidden answers
+    earlier: PoliceInvolvement | None = last_recorded(allegation.police_records.all())
     if not police_sharing_asked(allegation.police_records.all(), involved=involved):
         information_shared = ""  # nothing is complete while the police are involved, or before they ever were
     with transaction.atomic(durable=True):
@@ -366,13 +367,7 @@ def police_record(
             actor=actor,
             allegation=allegation,
             action="allegation.police_recorded",
-            text=(
-                "Police no longer involved: the internal investigation may proceed."
-                if not involved
-                else "Police involved: they have authorised internal proceedings, which may proceed."
-                if proceedings_authorised
-                else "Police involved: the internal investigation is paused."
-            ),
+            text=_police_text(allegation, record, earlier),
             audit_context=audit_context,
             record_id=record.pk,
             details={
@@ -385,3 +380,17 @@ def police_record(
         )
         allegation_deadlines_sync(allegation)
     return record
+
+
+def _police_text(allegation: Allegation, record: PoliceInvolvement, earlier: PoliceInvolvement | None) -> str:
+    """What the chronology says of a police record: what changed, and what it means for the investigation."""
+    if record.involved:
+        if record.proceedings_authorised:
+            return "Police involved: they have authorised internal proceedings, which may proceed."
+        return "Police involved: the internal investigation is paused."
+    shared = " Information shared on completion recorded." if record.information_shared else ""
+    if earlier is not None and not earlier.involved:
+        return f"Police still not involved.{shared}"
+    if allegation.status == AllegationStatus.CONCLUDED:
+        return f"Police no longer involved.{shared}"
+    return f"Police no longer involved: the internal investigation may proceed.{shared}"
