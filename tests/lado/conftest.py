@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.lado.nursery import open_nursery_case
 from threshold.accounts.models import Organisation
 from threshold.demo import world
 from threshold.lado.models import Case, Contact
@@ -17,6 +18,15 @@ from threshold.lado.services.contacts import contact_record
 def northshire(demo_world: None) -> Organisation:
     """Northshire Council, whose LADO service Lara and Mo work in."""
     return Organisation.objects.get(name=world.NORTHSHIRE)
+
+
+@pytest.fixture
+def nursery_case(persona, ids: dict[str, int]) -> Case:
+    """Little Acorns' referral about Nell, decided Tier 2 by Lara (Nina is the nursery's case manager).
+
+    Some modules take it further under the same name (the nursery's outcome accepted by Lara).
+    """
+    return open_nursery_case(persona, ids)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from threshold.lado.models import Allocation, Case, CaseStatus, Contact, Investi
 from threshold.lado.selectors import current_investigations
 from threshold.lado.services import cases as services
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # asked when used, not when the module loads: a run may cross midnight
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def referred_contact(persona, ids, chris_contact: Contact) -> Contact:
             "adult_ethnicity": "white_british",
             "came_to_light": "disclosure_child",
             "abuse_categories": ["physical"],
-            "incident_date": TODAY - dt.timedelta(days=30),
+            "incident_date": TODAY() - dt.timedelta(days=30),
             "risk_managed": "suspended",
         },
         children=[{"full_name": "Pupil A", "date_of_birth": dt.date(2016, 3, 1), "gender": "female"}],
@@ -126,7 +126,7 @@ def test_an_incident_date_in_the_future_is_refused_and_nothing_is_saved(persona,
         services.case_update_dataset(
             actor=persona("lara"),
             case=chris_case,
-            dataset={"incident_date": TODAY + dt.timedelta(days=1), "summary": "Changed"},
+            dataset={"incident_date": TODAY() + dt.timedelta(days=1), "summary": "Changed"},
             expected_version=chris_case.version,
         )
     assert "incident_date" in error.value.message_dict
@@ -285,8 +285,8 @@ def test_a_risk_measure_needs_its_start_and_cannot_end_before_it_starts(persona,
             case=chris_case,
             expected_version=chris_case.version,
             kind="restricted",
-            started_on=TODAY,
-            ended_on=TODAY - dt.timedelta(days=1),
+            started_on=TODAY(),
+            ended_on=TODAY() - dt.timedelta(days=1),
         )
     assert "ended_on" in error.value.message_dict
     measure = services.case_add_risk_measure(
@@ -294,8 +294,8 @@ def test_a_risk_measure_needs_its_start_and_cannot_end_before_it_starts(persona,
         case=chris_case,
         expected_version=chris_case.version,
         kind="suspended",
-        started_on=TODAY - dt.timedelta(days=3),
-        ended_on=TODAY,
+        started_on=TODAY() - dt.timedelta(days=3),
+        ended_on=TODAY(),
     )
     assert list(chris_case.risk_measures.all()) == [measure]
     assert "Suspended" in chronology_of(chris_case)[-1].text
@@ -324,7 +324,7 @@ def test_each_line_of_investigation_has_its_own_outcomes(persona, chris_case) ->
             expected_version=chris_case.version,
             kind="criminal",
             outcome="dismissal",
-            referred_on=TODAY,
+            referred_on=TODAY(),
         )
     assert "outcome" in error.value.message_dict
     assert [value for value, _ in services.INVESTIGATION_OUTCOMES["criminal"]] == [
@@ -340,7 +340,7 @@ def test_a_later_record_of_a_line_supersedes_the_earlier_and_keeps_it(persona, c
         expected_version=chris_case.version,
         kind="criminal",
         outcome="ongoing",
-        referred_on=TODAY,
+        referred_on=TODAY(),
         lead="DC Synthetic",
     )
     second = services.case_record_investigation(
@@ -349,8 +349,8 @@ def test_a_later_record_of_a_line_supersedes_the_earlier_and_keeps_it(persona, c
         expected_version=chris_case.version,
         kind="criminal",
         outcome="caution",
-        referred_on=TODAY,
-        outcome_on=TODAY,
+        referred_on=TODAY(),
+        outcome_on=TODAY(),
         dbs_information="Caution recorded on police systems.",
     )
     disciplinary = services.case_record_investigation(
@@ -359,7 +359,7 @@ def test_a_later_record_of_a_line_supersedes_the_earlier_and_keeps_it(persona, c
         expected_version=chris_case.version,
         kind="disciplinary",
         outcome="ongoing",
-        referred_on=TODAY,
+        referred_on=TODAY(),
     )
     assert second.supersedes == first
     assert Investigation.objects.filter(case=chris_case).count() == 3
@@ -375,7 +375,7 @@ def test_an_outcome_other_than_ongoing_needs_its_date_and_dbs_information_is_the
             expected_version=chris_case.version,
             kind="section_47",
             outcome="substantiated",
-            referred_on=TODAY,
+            referred_on=TODAY(),
             dbs_information="Not for this line",
         )
     assert set(error.value.message_dict) == {"outcome_on", "dbs_information"}
@@ -400,7 +400,7 @@ def test_a_body_referral_is_dated_or_explained(persona, chris_case) -> None:
             expected_version=chris_case.version,
             body="regulator",
             referred=True,
-            referred_on=TODAY,
+            referred_on=TODAY(),
         )
     assert "body_name" in error.value.message_dict
     dbs = services.case_record_body_referral(
@@ -409,7 +409,7 @@ def test_a_body_referral_is_dated_or_explained(persona, chris_case) -> None:
         expected_version=chris_case.version,
         body="dbs",
         referred=True,
-        referred_on=TODAY,
+        referred_on=TODAY(),
         reference="DBS-123",
     )
     tra = services.case_record_body_referral(

@@ -25,7 +25,7 @@ from threshold.lado.services.contacts import contact_record
 from threshold.lado.services.dataset_missing import missing_at_conclusion, missing_errors, missing_items
 from threshold.lado.services.decisions import contact_decide, contact_reopen
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # asked when used, not when the module loads: a run may cross midnight
 
 
 @pytest.fixture
@@ -45,9 +45,9 @@ def _conclusion_answers(case: Case) -> dict:
     return {
         "version": case.version,
         "outcome": "unsubstantiated",
-        "concluded_on_day": TODAY.day,
-        "concluded_on_month": TODAY.month,
-        "concluded_on_year": TODAY.year,
+        "concluded_on_day": TODAY().day,
+        "concluded_on_month": TODAY().month,
+        "concluded_on_year": TODAY().year,
         "summary": "Not enough evidence either way.",
         "dbs_referred": "no",
         "dbs_explanation": "Not removed from regulated activity.",
@@ -90,7 +90,7 @@ def test_conclusion_asks_for_each_missing_item_or_a_reason(persona, nursery_case
             actor=persona("lara"),
             case=nursery_case,
             outcome="unsubstantiated",
-            concluded_on=TODAY,
+            concluded_on=TODAY(),
             summary="Not enough evidence either way.",
             lessons="",
             referrals=[
@@ -167,7 +167,7 @@ def test_lara_records_the_referral_to_the_police_and_the_list_asks_for_its_outco
         case=chris_case,
         kind="criminal",
         outcome="ongoing",
-        referred_on=TODAY,
+        referred_on=TODAY(),
         reference="DEMO/0001",
         expected_version=chris_case.version,
     )
@@ -252,7 +252,7 @@ def test_a_case_concluded_before_the_police_referral_was_asked_keeps_the_reasons
     reasons = not_known_reasons(case)
     assert "police_referral" not in reasons
     case_conclude(
-        actor=persona("lara"), case=case, outcome="unsubstantiated", concluded_on=TODAY,
+        actor=persona("lara"), case=case, outcome="unsubstantiated", concluded_on=TODAY(),
         summary="Not enough evidence either way.", lessons="",
         referrals=[
             {"body": "dbs", "referred": False, "explanation": "Not removed from regulated activity."},

@@ -21,8 +21,8 @@ from threshold.lado.services.cases import case_update_dataset
 from threshold.lado.services.contacts import contact_record
 from threshold.lado.services.decisions import contact_decide
 
-TODAY = timezone.localdate()
-A_WEEK_AGO = TODAY - dt.timedelta(days=7)
+TODAY = timezone.localdate  # asked when used, not when the module loads: a run may cross midnight
+A_WEEK_AGO = TODAY() - dt.timedelta(days=7)
 # A red mark on a child: the protocol's Tier 1 (police always referred), with the decision's own answers.
 DECIDED = {
     "works_with_children": True,

@@ -42,12 +42,6 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=LONDON)
 
 
-@pytest.fixture
-def nursery_case(persona, ids: dict[str, int]) -> Case:
-    """Little Acorns' referral about Nell, decided Tier 2 by Lara (Nina is the nursery's case manager)."""
-    return open_nursery_case(persona, ids)
-
-
 def _ask(
     persona, case: Case, due_on: dt.date, *, chase_every_days: int = 3, chase_limit: int = 3
 ) -> InformationRequest:

@@ -19,8 +19,8 @@ from django.utils import timezone
 from threshold.lado.models import Case, Investigation
 from threshold.lado.services.case_agencies import INVESTIGATION_OUTCOMES, case_record_investigation
 
-TODAY = timezone.localdate()
-LAST_MONTH = TODAY - dt.timedelta(days=30)
+TODAY = timezone.localdate  # asked when used, not when the module loads: a run may cross midnight
+LAST_MONTH = TODAY() - dt.timedelta(days=30)
 
 
 def _codes(kind: str) -> list[str]:
@@ -53,7 +53,7 @@ def test_a_coded_outcome_keeps_the_words_beside_it(persona, chris_case: Case) ->
         outcome="final_written_warning",
         outcome_detail="Twelve months on file.",
         referred_on=LAST_MONTH,
-        outcome_on=TODAY,
+        outcome_on=TODAY(),
         expected_version=chris_case.version,
     )
     assert (row.outcome, row.outcome_detail) == ("final_written_warning", "Twelve months on file.")
@@ -67,7 +67,7 @@ def test_an_other_outcome_must_be_described(persona, chris_case: Case) -> None:
             kind="criminal",
             outcome="other",
             referred_on=LAST_MONTH,
-            outcome_on=TODAY,
+            outcome_on=TODAY(),
             expected_version=chris_case.version,
         )
     assert refused.value.message_dict["outcome_detail"] == ["Describe the outcome"]
@@ -88,9 +88,9 @@ def test_the_case_page_shows_the_outcome_and_the_words_beside_it(signed_in, chri
             "referred_on_year": LAST_MONTH.year,
             "outcome": "other",
             "outcome_detail": "Community resolution agreed with the family.",
-            "outcome_on_day": TODAY.day,
-            "outcome_on_month": TODAY.month,
-            "outcome_on_year": TODAY.year,
+            "outcome_on_day": TODAY().day,
+            "outcome_on_month": TODAY().month,
+            "outcome_on_year": TODAY().year,
         },
     )
     assert done.status_code == 302

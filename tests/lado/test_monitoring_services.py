@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.lado.nursery import open_nursery_case
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.core.errors import ConflictError
@@ -20,12 +19,6 @@ from threshold.lado.services.monitoring import (
 )
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def nursery_case(persona, ids: dict[str, int]) -> Case:
-    """Little Acorns' referral about Nell, decided Tier 2 by Lara."""
-    return open_nursery_case(persona, ids)
 
 
 def _events(case: Case, action: str) -> int:

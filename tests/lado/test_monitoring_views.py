@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.forms import date_boxes
-from tests.lado.nursery import accept_employers_outcome, not_known_fields, nursery_allegation, open_nursery_case
+from tests.lado.nursery import accept_employers_outcome, not_known_fields, nursery_allegation
 from threshold.allegations.services import outcome_record
 from threshold.audit.models import AuditEvent
 from threshold.lado import selectors
@@ -21,12 +21,6 @@ from threshold.lado.services.monitoring import monitoring_schedule_review
 from threshold.policy import get_pack
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def nursery_case(persona, ids: dict[str, int]) -> Case:
-    """Little Acorns' referral about Nell, decided Tier 2 by Lara."""
-    return open_nursery_case(persona, ids)
 
 
 def _nina_records_the_outcome(persona, ids) -> None:

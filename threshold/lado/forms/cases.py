@@ -15,6 +15,7 @@ from threshold.accounts.models import User
 from threshold.core.forms import CleanCharField, VersionedForm, WrittenForm
 from threshold.core.vocabularies import AbuseCategory, CameToLight, Ethnicity, Gender, SchoolPhase
 from threshold.lado.models.cases import Body, CaseManager, Injury, RiskMeasureKind, Sector
+from threshold.lado.services.case_agencies import body_referral_errors, investigation_errors, risk_measure_errors
 from threshold.lado.services.cases import CASE_TIERS, INVESTIGATION_OUTCOMES
 from threshold.people.forms import ConfirmsSubject
 
@@ -115,6 +116,12 @@ class RiskMeasureForm(VersionedForm):
     kind = _choice("How is the risk managed?", RiskMeasureKind.choices, "Choose how the risk was managed")
     notes = _text("Notes")
 
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """A measure's start, and its end on or after it, with the form's other errors."""
+        return risk_measure_errors(
+            kind=data.get("kind") or "", started_on=data.get("started_on"), ended_on=data.get("ended_on")
+        )
+
 
 class InvestigationForm(VersionedForm):
     """One line of investigation and its outcome; the outcomes are those of the line chosen."""
@@ -134,10 +141,22 @@ class InvestigationForm(VersionedForm):
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.kind = kind
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
         outcome.choices = list(INVESTIGATION_OUTCOMES[kind])
         outcome.error_messages["invalid_choice"] = "Choose the outcome so far (or ongoing)"
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The outcome's date and description, the dates' order, the police's DBS information, with the rest."""
+        return investigation_errors(
+            kind=self.kind,
+            outcome=data.get("outcome") or "",
+            outcome_detail=data.get("outcome_detail") or "",
+            referred_on=data.get("referred_on"),
+            outcome_on=data.get("outcome_on"),
+            dbs_information=data.get("dbs_information") or "",
+        )
 
 
 class BodyReferralForm(VersionedForm):
@@ -156,6 +175,16 @@ class BodyReferralForm(VersionedForm):
     )
     reference = _text("Reference", None, 100)
     explanation = _text("Why was no referral made?")
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The body's name, the referral's date or why none was made, with the form's other errors."""
+        return body_referral_errors(
+            body=data.get("body") or "",
+            body_name=data.get("body_name") or "",
+            referred=data.get("referred"),
+            referred_on=data.get("referred_on"),
+            explanation=data.get("explanation") or "",
+        )
 
 
 class TierForm(VersionedForm):

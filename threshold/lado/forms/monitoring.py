@@ -8,17 +8,16 @@ service's errors beside the boxes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, WrittenForm, apply_validation_error
 from threshold.core.vocabularies import Outcome
+from threshold.lado.models import Case
 from threshold.lado.models.cases import QualityAssuranceDecision, RegulatedActivity
-
-if TYPE_CHECKING:
-    from threshold.lado.services.conclusion import BodyReferralAnswer
+from threshold.lado.services.conclusion import BodyReferralAnswer, conclusion_errors
 
 
 def _text(label: str, required_message: str | None = None, max_length: int = 10000) -> forms.CharField:
@@ -86,8 +85,8 @@ class ConclusionForm(VersionedForm):
     ``<body>_referred`` (yes or no), ``<body>_referred_on``,
     ``<body>_reference`` and ``<body>_explanation``. ``no_meeting_reason``
     and ``no_quality_assurance_reason`` are asked only when the case lacks
-    what its tier needs before it concludes (``closing_rules``); the service
-    says when one is missing.
+    what its tier needs before it concludes (``closing_rules``); the service's
+    rules (``conclusion_errors``) are said with the form's own errors.
     """
 
     outcome = _choice("Outcome", Outcome.choices, "Choose the outcome")
@@ -103,12 +102,14 @@ class ConclusionForm(VersionedForm):
     def __init__(
         self,
         *args: Any,
+        case: Case,
         bodies: Sequence[str],
         meeting_reason: bool = False,
         quality_assurance_reason: bool = False,
         missing: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
+        self.case = case
         self.bodies = list(bodies)
         # The data set items still missing (``dataset_missing``): each asks why it is not recorded.
         self.missing = list(missing)
@@ -130,6 +131,19 @@ class ConclusionForm(VersionedForm):
             )
         for key in self.missing:
             self.fields[f"missing_{key}"] = _text("Why it is not recorded", None, 1000)
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The conclusion's rules (each body's referral, what the tier and data set lack, the date's bounds)."""
+        return conclusion_errors(
+            self.case,
+            outcome=data.get("outcome") or "",
+            concluded_on=data.get("concluded_on"),
+            summary=data.get("summary") or "",
+            referrals=self.referrals(),
+            regulated_activity=data.get("regulated_activity") or "",
+            missing_reasons=self.missing_reasons(),
+            **self.reasons(),
+        )
 
     def missing_reasons(self) -> dict[str, str]:
         """The reason given for each data set item still missing, as ``case_conclude`` takes them."""

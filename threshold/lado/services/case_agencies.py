@@ -98,16 +98,7 @@ def case_add_risk_measure(
     """Record how the risk was managed (suspended, restricted duties, redeployed or none) and from when to when."""
     require_case(actor, case, "change")
     require_not_closed(case)
-    errors: dict[str, str] = {}
-    if kind not in RiskMeasureKind.values:
-        errors["kind"] = "Choose how the risk was managed"
-    elif kind != RiskMeasureKind.NONE and started_on is None:
-        errors["started_on"] = "Enter the date the measure started"
-    if ended_on is not None and started_on is not None and ended_on < started_on:
-        errors["ended_on"] = "The date the measure ended must be on or after the date it started"
-    if ended_on is not None and started_on is None and "started_on" not in errors:
-        errors["started_on"] = "Enter the date the measure started"
-    if errors:
+    if errors := risk_measure_errors(kind=kind, started_on=started_on, ended_on=ended_on):
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
         bump_version(case, expected_version)
@@ -155,24 +146,17 @@ def case_record_investigation(
     """
     require_case(actor, case, "change")
     require_not_closed(case)
-    errors: dict[str, str] = {}
     if kind not in INVESTIGATION_OUTCOMES:
         raise ValidationError({"kind": "Choose how the allegation was investigated"})
     outcomes = dict(INVESTIGATION_OUTCOMES[kind])
-    if outcome not in outcomes:
-        errors["outcome"] = "Choose the outcome so far (or ongoing)"
-    elif outcome != ONGOING and outcome_on is None:
-        errors["outcome_on"] = "Enter the date of the outcome"
-    if outcome == OTHER_OUTCOME and not text(outcome_detail):
-        errors["outcome_detail"] = "Describe the outcome"
-    if referred_on is None:
-        errors["referred_on"] = "Enter the date it was referred or started"
-    _not_future(errors, "referred_on", referred_on, "The date it was referred must be today or in the past")
-    _not_future(errors, "outcome_on", outcome_on, "The date of the outcome must be today or in the past")
-    if outcome_on is not None and referred_on is not None and outcome_on < referred_on:
-        errors["outcome_on"] = "The date of the outcome must be on or after the date it was referred"
-    if dbs_information and kind != InvestigationKind.CRIMINAL:
-        errors["dbs_information"] = "Only the police record information for future DBS disclosures"
+    errors = investigation_errors(
+        kind=kind,
+        outcome=outcome,
+        outcome_detail=outcome_detail,
+        referred_on=referred_on,
+        outcome_on=outcome_on,
+        dbs_information=dbs_information,
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
@@ -229,17 +213,9 @@ def case_record_body_referral(
     """Record a referral to the DBS, TRA, Ofsted, a regulator or another body with its date, or why none was made."""
     require_case(actor, case, "change")
     require_not_closed(case)
-    errors: dict[str, str] = {}
-    if body not in Body.values:
-        errors["body"] = "Choose the body"
-    elif body in (Body.REGULATOR, Body.OTHER) and not text(body_name):
-        errors["body_name"] = "Enter the name of the body"
-    if referred:
-        if referred_on is None:
-            errors["referred_on"] = "Enter the date of the referral"
-        _not_future(errors, "referred_on", referred_on, "The date of the referral must be today or in the past")
-    elif not text(explanation):
-        errors["explanation"] = "Explain why no referral was made"
+    errors = body_referral_errors(
+        body=body, body_name=body_name, referred=referred, referred_on=referred_on, explanation=explanation
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
@@ -269,3 +245,67 @@ def case_record_body_referral(
         # A referral to Ofsted meets (or, explained, stops) the early years notification clock.
         case_deadlines_sync(case)
     return row
+
+
+# The rules beyond each field alone: each service refuses what they find, and its form says them with its own
+# errors, all at once (``CaseForm.rule_errors``).
+
+
+def risk_measure_errors(*, kind: str, started_on: dt.date | None, ended_on: dt.date | None) -> dict[str, str]:
+    """How the risk was managed: a measure other than none has its start, and ends on or after it."""
+    errors: dict[str, str] = {}
+    if kind not in RiskMeasureKind.values:
+        errors["kind"] = "Choose how the risk was managed"
+    elif kind != RiskMeasureKind.NONE and started_on is None:
+        errors["started_on"] = "Enter the date the measure started"
+    if ended_on is not None and started_on is not None and ended_on < started_on:
+        errors["ended_on"] = "The date the measure ended must be on or after the date it started"
+    if ended_on is not None and started_on is None and "started_on" not in errors:
+        errors["started_on"] = "Enter the date the measure started"
+    return errors
+
+
+def investigation_errors(
+    *,
+    kind: str,
+    outcome: str,
+    outcome_detail: str,
+    referred_on: dt.date | None,
+    outcome_on: dt.date | None,
+    dbs_information: str,
+) -> dict[str, str]:
+    """A line of investigation: an outcome of the line's, dated unless ongoing, described if "other", in order."""
+    errors: dict[str, str] = {}
+    if outcome not in dict(INVESTIGATION_OUTCOMES.get(kind, ())):
+        errors["outcome"] = "Choose the outcome so far (or ongoing)"
+    elif outcome != ONGOING and outcome_on is None:
+        errors["outcome_on"] = "Enter the date of the outcome"
+    if outcome == OTHER_OUTCOME and not text(outcome_detail):
+        errors["outcome_detail"] = "Describe the outcome"
+    if referred_on is None:
+        errors["referred_on"] = "Enter the date it was referred or started"
+    _not_future(errors, "referred_on", referred_on, "The date it was referred must be today or in the past")
+    _not_future(errors, "outcome_on", outcome_on, "The date of the outcome must be today or in the past")
+    if outcome_on is not None and referred_on is not None and outcome_on < referred_on:
+        errors["outcome_on"] = "The date of the outcome must be on or after the date it was referred"
+    if dbs_information and kind != InvestigationKind.CRIMINAL:
+        errors["dbs_information"] = "Only the police record information for future DBS disclosures"
+    return errors
+
+
+def body_referral_errors(
+    *, body: str, body_name: str, referred: bool | None, referred_on: dt.date | None, explanation: str
+) -> dict[str, str]:
+    """A referral to a body: a regulator or other body named; referred with its date, or why not (None: not said)."""
+    errors: dict[str, str] = {}
+    if body not in Body.values:
+        errors["body"] = "Choose the body"
+    elif body in (Body.REGULATOR, Body.OTHER) and not text(body_name):
+        errors["body_name"] = "Enter the name of the body"
+    if referred:
+        if referred_on is None:
+            errors["referred_on"] = "Enter the date of the referral"
+        _not_future(errors, "referred_on", referred_on, "The date of the referral must be today or in the past")
+    elif referred is False and not text(explanation):
+        errors["explanation"] = "Explain why no referral was made"
+    return errors

@@ -177,6 +177,51 @@ class BodyReferralAnswer(TypedDict, total=False):
     explanation: str
 
 
+def conclusion_errors(
+    case: Case,
+    *,
+    outcome: str,
+    concluded_on: dt.date | None,
+    summary: str,
+    referrals: Sequence[BodyReferralAnswer],
+    no_meeting_reason: str,
+    no_quality_assurance_reason: str,
+    regulated_activity: str,
+    missing_reasons: Mapping[str, str],
+) -> dict[str, str]:
+    """What is wrong with a conclusion's answers, by field: ``case_conclude`` refuses them; the form says them at once.
+
+    The outcome and its date (not before the referral was received), the summary, regulated activity, each body's
+    referral confirmed or explained, and what the case's tier and data set still lack, each with a reason.
+    """
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if case.status != CaseStatus.OPEN:
+        errors["__all__"] = "This case has already been concluded"
+    if outcome not in Outcome.values:
+        errors["outcome"] = "Choose the outcome"
+    if concluded_on is None:
+        errors["concluded_on"] = "Enter the date the case concluded"
+    elif concluded_on > today:
+        errors["concluded_on"] = "The date the case concluded must be today or in the past"
+    elif concluded_on < case.received_on:
+        errors["concluded_on"] = "The date the case concluded must be on or after the referral was received"
+    if not text(summary):
+        errors["summary"] = "Enter a summary of the conclusion for the employer"
+    # Removed from regulated activity, or left: the DBS duty turns on it (``referral_facts``).
+    errors.update(regulated_activity_errors(regulated_activity))
+    questions = body_questions(case, outcome, regulated_activity)
+    errors.update(_check_referrals(referrals, [question.body for question in questions], today))
+    rules = closing_rules(case, today)
+    no_meeting_reason = text(no_meeting_reason) if rules.meeting_needed else ""
+    no_quality_assurance_reason = text(no_quality_assurance_reason) if rules.quality_assurance_needed else ""
+    missing, _kept = missing_errors(missing_at_conclusion(case), missing_reasons)
+    if case.status == CaseStatus.OPEN:
+        errors.update(closing_errors(rules, no_meeting_reason, no_quality_assurance_reason))
+        errors.update(missing)
+    return errors
+
+
 def case_conclude(
     *,
     actor: User,
@@ -207,34 +252,24 @@ def case_conclude(
     in ``missing_reasons`` (``dataset_missing``: "the following data should be captured").
     """
     require_case(actor, case, "change")
-    today = timezone.localdate()
-    errors: dict[str, str] = {}
-    if case.status != CaseStatus.OPEN:
-        errors["__all__"] = "This case has already been concluded"
-    if outcome not in Outcome.values:
-        errors["outcome"] = "Choose the outcome"
-    if concluded_on is None:
-        errors["concluded_on"] = "Enter the date the case concluded"
-    elif concluded_on > today:
-        errors["concluded_on"] = "The date the case concluded must be today or in the past"
-    elif concluded_on < case.received_on:
-        errors["concluded_on"] = "The date the case concluded must be on or after the referral was received"
-    if not text(summary):
-        errors["summary"] = "Enter a summary of the conclusion for the employer"
-    # Removed from regulated activity, or left: the DBS duty turns on it (``referral_facts``).
-    errors.update(regulated_activity_errors(regulated_activity))
-    questions = body_questions(case, outcome, regulated_activity)
-    errors.update(_check_referrals(referrals, [question.body for question in questions], today))
-    rules = closing_rules(case, today)
-    no_meeting_reason = text(no_meeting_reason) if rules.meeting_needed else ""
-    no_quality_assurance_reason = text(no_quality_assurance_reason) if rules.quality_assurance_needed else ""
-    missing, kept_reasons = missing_errors(missing_at_conclusion(case), missing_reasons or {})
-    if case.status == CaseStatus.OPEN:
-        errors.update(closing_errors(rules, no_meeting_reason, no_quality_assurance_reason))
-        errors.update(missing)
+    errors = conclusion_errors(
+        case,
+        outcome=outcome,
+        concluded_on=concluded_on,
+        summary=summary,
+        referrals=referrals,
+        no_meeting_reason=no_meeting_reason,
+        no_quality_assurance_reason=no_quality_assurance_reason,
+        regulated_activity=regulated_activity,
+        missing_reasons=missing_reasons or {},
+    )
     if errors:
         raise ValidationError(errors)
     assert concluded_on is not None
+    rules = closing_rules(case, timezone.localdate())
+    no_meeting_reason = text(no_meeting_reason) if rules.meeting_needed else ""
+    no_quality_assurance_reason = text(no_quality_assurance_reason) if rules.quality_assurance_needed else ""
+    _missing, kept_reasons = missing_errors(missing_at_conclusion(case), missing_reasons or {})
     pack = lado_pack(case.local_authority)
     choices, _ = outcome_definitions(pack)
     definition = next(choice.definition for choice in choices if choice.value == outcome)

@@ -50,6 +50,7 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
         questions = body_questions(record, _outcome(data), _answer(data, "regulated_activity"))
         return ConclusionForm(
             data,
+            case=record,
             bodies=[question.body for question in questions],
             meeting_reason=rules.meeting_needed,
             quality_assurance_reason=rules.quality_assurance_needed,

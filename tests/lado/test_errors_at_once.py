@@ -1,0 +1,62 @@
+"""Lara's forms say every error at once: the service's own rules with the fields' missing answers (GOV.UK).
+
+The conclusion, a line of investigation and a referral to a body each have rules beyond one field alone (a
+referral confirmed or explained for each body the case asks about, an outcome's date unless ongoing, a regulator
+named). They were said only once the fields' own errors were fixed, so Lara met a second round of errors after
+correcting the first.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.forms import date_boxes
+from threshold.lado.models import BodyReferral, CaseStatus, Investigation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_concluding_without_a_summary_also_asks_whether_each_body_was_referred(signed_in, nursery_case) -> None:
+    response = signed_in("lara").post(
+        reverse("case_conclusion", args=[nursery_case.pk]),
+        {
+            "version": nursery_case.version,
+            "outcome": "unsubstantiated",
+            **date_boxes("concluded_on", timezone.localdate()),
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_summary">Enter a summary of the conclusion for the employer' in html
+    assert 'href="#id_dbs_referred">Say whether a referral was made to the Disclosure and Barring Service' in html
+    assert 'href="#id_ofsted_referred">Say whether a referral was made to Ofsted' in html
+    nursery_case.refresh_from_db()
+    assert nursery_case.status == CaseStatus.OPEN
+
+
+def test_a_line_of_investigation_with_an_outcome_but_no_dates_says_both_dates_at_once(signed_in, nursery_case) -> None:
+    response = signed_in("lara").post(
+        reverse("case_record_investigation", args=[nursery_case.pk, "criminal"]),
+        {"version": nursery_case.version, "outcome": "other"},
+    )
+
+    html = response.content.decode()
+    assert 'href="#id_referred_on_day">Enter the date it was referred or started' in html
+    assert 'href="#id_outcome_on_day">Enter the date of the outcome' in html
+    assert 'href="#id_outcome_detail">Describe the outcome' in html
+    assert not Investigation.objects.filter(case=nursery_case).exists()
+
+
+def test_a_referral_to_a_regulator_asks_its_name_with_whether_one_was_made(signed_in, nursery_case) -> None:
+    response = signed_in("lara").post(
+        reverse("case_record_body_referral", args=[nursery_case.pk]),
+        {"version": nursery_case.version, "body": "regulator"},
+    )
+
+    html = response.content.decode()
+    assert 'href="#id_referred">Say whether a referral was made' in html
+    assert 'href="#id_body_name">Enter the name of the body' in html
+    assert not BodyReferral.objects.filter(case=nursery_case).exists()
