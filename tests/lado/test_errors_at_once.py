@@ -8,12 +8,14 @@ correcting the first.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.forms import date_boxes
-from threshold.lado.models import BodyReferral, CaseStatus, Investigation
+from threshold.lado.models import BodyReferral, CaseStatus, Contact, Investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +62,23 @@ def test_a_referral_to_a_regulator_asks_its_name_with_whether_one_was_made(signe
     assert 'href="#id_referred">Say whether a referral was made' in html
     assert 'href="#id_body_name">Enter the name of the body' in html
     assert not BodyReferral.objects.filter(case=nursery_case).exists()
+
+
+def test_a_professionals_contact_asks_for_their_name_and_agency_with_the_missing_circumstances(signed_in) -> None:
+    before = Contact.objects.count()
+    response = signed_in("lara").post(
+        "/lado/contacts/new/",
+        {
+            **date_boxes("received", timezone.localdate() + dt.timedelta(days=1)),
+            "received_time": "9am",
+            "method": "phone",
+            "source": "employer",
+        },
+    )
+
+    html = response.content.decode()
+    assert 'href="#id_received_day">The date and time the contact was received must be in the past' in html
+    assert 'href="#id_summary">Enter brief details of the circumstances' in html
+    assert 'href="#id_referrer_name">Enter the name of the professional making the contact' in html
+    assert 'href="#id_referrer_agency">Enter the agency making the contact' in html
+    assert Contact.objects.count() == before

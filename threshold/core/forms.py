@@ -181,11 +181,15 @@ class CaseForm(WrittenForm):
                 data[name] = dt.date(int(raw[2]), int(raw[1]), int(raw[0]))
             except ValueError:
                 self.add_error(f"{name}_day", f"{label} must be a real date")
-        for name, message in self.rule_errors(data).items():
+        return data
+
+    def _post_clean(self) -> None:
+        """After every ``clean`` (a subclass's too, with what it worked out or dropped): the service's rules."""
+        super()._post_clean()  # type: ignore[misc]  # Django's own hook, absent from its type stubs
+        for name, message in self.rule_errors(getattr(self, "cleaned_data", {})).items():
             field = self._error_field(name)
             if field not in self.errors:  # a box already in error keeps its own message
                 self.add_error(field if field in self.fields else None, message)
-        return data
 
     def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
         """The service's own rules about these answers, keyed as the service keys its errors (none by default).

@@ -22,7 +22,7 @@ from threshold.core.forms import CaseForm, CleanCharField, VersionedForm, Writte
 from threshold.core.vocabularies import AbuseCategory
 from threshold.lado.forms.decision_questions import ANSWERED_QUESTIONS, QUESTION_ERROR_FIELDS, question_field
 from threshold.lado.models import ConsultationReason, ContactMethod, ContactSource, Level
-from threshold.lado.services.contacts import ContactDetails
+from threshold.lado.services.contacts import ContactDetails, contact_errors
 from threshold.people.forms import ConfirmsSubject
 
 LONDON = ZoneInfo("Europe/London")
@@ -129,6 +129,26 @@ class ContactForm(ConfirmsSubject, MomentForm):
     )
     employer_name = _text("Employer", None, 200)
     summary = _text("Brief details of the circumstances", "Enter brief details of the circumstances")
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The contact service's rules (a professional named, with their agency; the dates' order) with the rest.
+
+        When it was received is the form's own question (``MomentForm``), said beside its boxes already.
+        """
+        details = self.service_data()
+        errors = contact_errors(
+            received_at=details["received_at"],
+            method=details["method"],
+            source=details["source"],
+            summary=details["summary"],
+            referrer_name=details["referrer_name"],
+            referrer_agency=details["referrer_agency"],
+            adult_date_of_birth=details["adult_date_of_birth"],
+            employer_knew_on=details["employer_knew_on"],
+            employer_knew_not_known=details["employer_knew_not_known"],
+        )
+        errors.pop("received_at", None)
+        return errors
 
     def service_data(self) -> ContactDetails:
         """What ``contact_record`` takes, by name."""

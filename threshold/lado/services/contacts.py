@@ -139,6 +139,50 @@ class ContactDetails(TypedDict):
     subject_is_teacher: bool | None
 
 
+def contact_errors(
+    *,
+    received_at: dt.datetime | None,
+    method: str,
+    source: str,
+    summary: str,
+    referrer_name: str,
+    referrer_agency: str,
+    adult_date_of_birth: dt.date | None,
+    employer_knew_on: dt.date | None,
+    employer_knew_not_known: bool,
+) -> dict[str, str]:
+    """What is wrong with a contact's answers, by field: ``contact_record`` refuses them; the form says them at once.
+
+    When it was received (in the past), how and from whom (a professional named, with their agency), the adult's
+    date of birth in the past, the circumstances, and when the employer first knew (``employer_knew_errors``).
+    """
+    errors: dict[str, str] = {}
+    if not isinstance(received_at, dt.datetime):
+        errors["received_at"] = "Enter the date and time the contact was received"
+    elif received_at > timezone.now():
+        errors["received_at"] = "The date and time received must be in the past"
+    method = text(method)
+    if method not in ContactMethod.values or method in (ContactMethod.THRESHOLD, ContactMethod.IMPORTED):
+        errors["method"] = "Choose how the contact was made"
+    source = text(source)
+    if source not in ContactSource.values or source in (ContactSource.THRESHOLD, ContactSource.NOT_RECORDED):
+        errors["source"] = "Choose who made the contact"
+    elif source not in PUBLIC_SOURCES:
+        if not text(referrer_name):
+            errors["referrer_name"] = "Enter the name of the professional making the contact"
+        if not text(referrer_agency):
+            errors["referrer_agency"] = "Enter the agency making the contact"
+    born = adult_date_of_birth
+    if born is not None and (not isinstance(born, dt.date) or born >= timezone.localdate()):
+        errors["adult_date_of_birth"] = "The adult's date of birth must be in the past"
+    if not text(summary):
+        errors["summary"] = "Enter brief details of the circumstances"
+    errors.update(
+        employer_knew_errors(knew_on=employer_knew_on, not_known=employer_knew_not_known, received_at=received_at)
+    )
+    return errors
+
+
 def contact_record(
     *,
     actor: User,
@@ -174,31 +218,18 @@ def contact_record(
     """
     if local_authority.pk not in scope_for(actor).lado_contact_change:
         raise PermissionDenied("You cannot record contacts for this LADO service.")
-    errors: dict[str, str] = {}
-    now = timezone.now()
-    if not isinstance(received_at, dt.datetime):
-        errors["received_at"] = "Enter the date and time the contact was received"
-    elif received_at > now:
-        errors["received_at"] = "The date and time received must be in the past"
-    method = text(method)
-    if method not in ContactMethod.values or method in (ContactMethod.THRESHOLD, ContactMethod.IMPORTED):
-        errors["method"] = "Choose how the contact was made"
-    source = text(source)
-    if source not in ContactSource.values or source in (ContactSource.THRESHOLD, ContactSource.NOT_RECORDED):
-        errors["source"] = "Choose who made the contact"
-    elif source not in PUBLIC_SOURCES:
-        if not text(referrer_name):
-            errors["referrer_name"] = "Enter the name of the professional making the contact"
-        if not text(referrer_agency):
-            errors["referrer_agency"] = "Enter the agency making the contact"
-    born = adult_date_of_birth
-    if born is not None and (not isinstance(born, dt.date) or born >= timezone.localdate()):
-        errors["adult_date_of_birth"] = "The adult's date of birth must be in the past"
-    if not text(summary):
-        errors["summary"] = "Enter brief details of the circumstances"
-    errors.update(
-        employer_knew_errors(knew_on=employer_knew_on, not_known=employer_knew_not_known, received_at=received_at)
+    errors = contact_errors(
+        received_at=received_at,
+        method=method,
+        source=source,
+        summary=summary,
+        referrer_name=referrer_name,
+        referrer_agency=referrer_agency,
+        adult_date_of_birth=adult_date_of_birth,
+        employer_knew_on=employer_knew_on,
+        employer_knew_not_known=employer_knew_not_known,
     )
+    method, source = text(method), text(source)
     member: User | None = None
     possible: list[User] = []
     try:
@@ -216,7 +247,7 @@ def contact_record(
         subject = adult_person(
             local_authority=local_authority,
             name=text(adult_name),
-            born=born,
+            born=adult_date_of_birth,
             role=text(adult_role),
             email=text(adult_email),
             # A member of the service is linked, so subject exclusion hides the contact from them.
@@ -232,7 +263,7 @@ def contact_record(
             referrer_agency=text(referrer_agency),
             referrer_contact=text(referrer_contact),
             adult_name=subject.full_name,
-            adult_date_of_birth=born,
+            adult_date_of_birth=adult_date_of_birth,
             adult_role=subject.role_title,
             employer_name=text(employer_name),
             summary=text(summary),
