@@ -16,7 +16,7 @@ from django.urls import reverse
 from tests.allegations.conftest import update_details
 from tests.clock import on
 from tests.forms import date_boxes
-from threshold.allegations.models import OutcomeRecord, Referral, StepRecord
+from threshold.allegations.models import OutcomeRecord, Referral, RiskAssessment, StepRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,20 @@ def test_no_further_action_asks_for_its_justification_and_what_goes_in_writing_w
     assert 'href="#id_justification">Enter the justification for taking no further action' in html
     assert 'href="#id_written_to">Enter to whom it is put in writing' in html
     assert not StepRecord.objects.filter(allegation=chris_allegation).exists()
+
+
+def test_a_risk_row_half_filled_is_said_with_the_risk_assessments_missing_context_and_decision(
+    signed_in, chris_allegation
+) -> None:
+    with on(dt.date(2027, 1, 8)):
+        response = signed_in("hana").post(
+            reverse("allegation_risk_assessment", args=[chris_allegation.pk]),
+            {"row_count": "1", "row_0_area": "PE lessons", **date_boxes("review_on", dt.date(2027, 1, 22))},
+        )
+
+    html = response.content.decode()
+    assert 'href="#id_context">Enter the context of the risk assessment' in html
+    assert 'href="#id_decision">Choose the decision' in html
+    assert 'href="#id_row_0_potential_risks">Risk 1: enter the potential risks' in html
+    assert 'href="#id_row_0_mitigation">Risk 1: enter the method of potential mitigation' in html
+    assert not RiskAssessment.objects.filter(allegation=chris_allegation).exists()

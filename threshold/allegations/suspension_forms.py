@@ -16,10 +16,10 @@ from threshold.allegations.models import Allegation, ConsentToShare, InformingOb
 from threshold.allegations.police_and_suspension import (
     POLICE_REVIEW_MISSING,
     POLICE_REVIEW_PAST,
-    discussion_errors,
     police_review_asked,
     police_sharing_asked,
 )
+from threshold.allegations.services.suspension import risk_assessment_errors
 from threshold.core.forms import CaseForm, VersionedForm
 
 
@@ -40,22 +40,36 @@ class RiskAssessmentForm(CaseForm):
     decision_reason = _text("Why this decision was taken", "Enter why the decision was taken")
     not_discussed_reason = _text("Why the options were not discussed with HR or the LADO before the decision")
 
-    def clean(self) -> dict[str, Any]:
-        """Section 6.1's discussions with the form's other answers, so every error shows at once."""
-        data = super().clean()
-        found = discussion_errors(
-            data.get("hr_discussed_on"),
-            data.get("lado_reviewed_on"),
-            data.get("not_discussed_reason", ""),
-            data.get("decided_on"),
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The service's rules (the rows, each alternative's reason, the dates, 6.1's discussions), with the rest."""
+        if self.allegation is None:
+            return {}
+        return risk_assessment_errors(
+            self.allegation,
+            rows=self.rows(),
+            alternatives=self.alternatives(),
+            context=data.get("context") or "",
+            period_for_measures=data.get("period_for_measures") or "",
+            review_on=data.get("review_on"),
+            decision=data.get("decision") or "",
+            decided_on=data.get("decided_on"),
+            decision_reason=data.get("decision_reason") or "",
+            hr_discussed_on=data.get("hr_discussed_on"),
+            lado_reviewed_on=data.get("lado_reviewed_on"),
+            not_discussed_reason=data.get("not_discussed_reason") or "",
         )
-        for name, message in found.items():
-            if f"{name}_day" not in self.errors:
-                self.add_error(f"{name}_day", message)
-        return data
 
-    def __init__(self, *args: Any, alternatives: list[str], row_count: int = RISK_ROWS, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        alternatives: list[str],
+        row_count: int = RISK_ROWS,
+        allegation: Allegation | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # None only for the page shown again with one more row, which checks nothing.
+        self.allegation = allegation
         self.alternative_texts = alternatives
         # How many rows the page shows; the page posts it back in a hidden ``row_count``.
         self.row_count = max(1, min(row_count, MAX_RISK_ROWS))

@@ -48,33 +48,26 @@ def _shortened(text: str, limit: int = 70) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def risk_assessment_record(
-    *,
-    actor: User,
+def risk_assessment_errors(
     allegation: Allegation,
+    *,
     rows: Sequence[Mapping[str, str]],
-    additional_notes: str,
+    alternatives: Sequence[Mapping[str, Any]],
+    context: str,
     period_for_measures: str,
     review_on: dt.date | None,
-    alternatives: Sequence[Mapping[str, Any]],
     decision: str,
     decided_on: dt.date | None,
     decision_reason: str,
-    context: str = "",
-    hr_discussed_on: dt.date | None = None,
-    lado_reviewed_on: dt.date | None = None,
-    not_discussed_reason: str = "",
-    audit_context: AuditContext | None = None,
-) -> RiskAssessment:
-    """Record the suspension risk assessment (its context and any number of rows), the alternatives and the decision.
+    hr_discussed_on: dt.date | None,
+    lado_reviewed_on: dt.date | None,
+    not_discussed_reason: str,
+) -> dict[str, str]:
+    """What is wrong with a risk assessment, by field: the service refuses it; the form says it all at once.
 
-    Rows left wholly empty are ignored. Refused once the allegation is concluded. Policy 6.1: the options are
-    discussed with HR and reviewed with the LADO before the decision; ``hr_discussed_on`` and
-    ``lado_reviewed_on`` say when (on or before the decision), or ``not_discussed_reason`` why one was not (an
-    interim prohibition order's immediate suspension, say).
+    Appendix 3's rows (each filled row whole, at least one), each alternative's reason, the period and the review
+    on or after the decision, policy 6.1's discussions, and an interim prohibition order's immediate suspension.
     """
-    require_change(actor=actor, allegation=allegation)
-    require_open(allegation)
     errors: dict[str, str] = {}
     if not _text(context):
         errors["context"] = "Enter the context of the risk assessment"
@@ -113,6 +106,51 @@ def risk_assessment_record(
     errors |= discussion_errors(hr_discussed_on, lado_reviewed_on, _text(not_discussed_reason), decided_on)
     if allegation.interim_prohibition_order and decision != SuspensionDecision.SUSPEND:
         errors["decision"] = "An interim prohibition order has been made: the adult must be suspended immediately"
+    return errors
+
+
+def risk_assessment_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    rows: Sequence[Mapping[str, str]],
+    additional_notes: str,
+    period_for_measures: str,
+    review_on: dt.date | None,
+    alternatives: Sequence[Mapping[str, Any]],
+    decision: str,
+    decided_on: dt.date | None,
+    decision_reason: str,
+    context: str = "",
+    hr_discussed_on: dt.date | None = None,
+    lado_reviewed_on: dt.date | None = None,
+    not_discussed_reason: str = "",
+    audit_context: AuditContext | None = None,
+) -> RiskAssessment:
+    """Record the suspension risk assessment (its context and any number of rows), the alternatives and the decision.
+
+    Rows left wholly empty are ignored. Refused once the allegation is concluded. Policy 6.1: the options are
+    discussed with HR and reviewed with the LADO before the decision; ``hr_discussed_on`` and
+    ``lado_reviewed_on`` say when (on or before the decision), or ``not_discussed_reason`` why one was not (an
+    interim prohibition order's immediate suspension, say).
+    """
+    require_change(actor=actor, allegation=allegation)
+    require_open(allegation)
+    errors = risk_assessment_errors(
+        allegation,
+        rows=rows,
+        alternatives=alternatives,
+        context=context,
+        period_for_measures=period_for_measures,
+        review_on=review_on,
+        decision=decision,
+        decided_on=decided_on,
+        decision_reason=decision_reason,
+        hr_discussed_on=hr_discussed_on,
+        lado_reviewed_on=lado_reviewed_on,
+        not_discussed_reason=not_discussed_reason,
+    )
+    filled = [row for row in rows if any(_text(value) for value in row.values())]
     if errors:
         raise ValidationError(errors)
     assert review_on is not None

@@ -83,7 +83,9 @@ def allegation_risk_assessment(request: HttpRequest, allegation_id: int) -> Http
     def make_form(allegation: Allegation, data: Any) -> RiskAssessmentForm:
         alternatives = _alternatives(allegation)
         if data is not None:
-            return RiskAssessmentForm(data, alternatives=alternatives, row_count=_row_count(data))
+            return RiskAssessmentForm(
+                data, alternatives=alternatives, row_count=_row_count(data), allegation=allegation
+            )
         initial, rows = _from_latest(allegation, alternatives)
         return RiskAssessmentForm(alternatives=alternatives, initial=initial, row_count=rows)
 
