@@ -12,11 +12,12 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.allegations.conftest import update_details
 from tests.clock import on
 from tests.forms import date_boxes
-from threshold.allegations.models import OutcomeRecord, Referral, RiskAssessment, StepRecord
+from threshold.allegations.models import ConfidentialityRecord, OutcomeRecord, Referral, RiskAssessment, StepRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,17 @@ def test_a_risk_row_half_filled_is_said_with_the_risk_assessments_missing_contex
     assert 'href="#id_row_0_potential_risks">Risk 1: enter the potential risks' in html
     assert 'href="#id_row_0_mitigation">Risk 1: enter the method of potential mitigation' in html
     assert not RiskAssessment.objects.filter(allegation=chris_allegation).exists()
+
+
+def test_whom_it_was_agreed_with_is_asked_with_the_confidentiality_forms_missing_answers(
+    signed_in, chris_allegation
+) -> None:
+    response = signed_in("hana").post(
+        reverse("allegation_confidentiality", args=[chris_allegation.pk]),
+        {**date_boxes("agreed_on", timezone.localdate()), "what_may_be_shared": "Nothing beyond the staff room."},
+    )
+
+    html = response.content.decode()
+    assert 'href="#id_who_needs_to_know">Enter who needs to know about the allegation' in html
+    assert 'href="#id_agreed_with">Choose who it was agreed with' in html
+    assert not ConfidentialityRecord.objects.filter(allegation=chris_allegation).exists()

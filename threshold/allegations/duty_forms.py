@@ -7,10 +7,13 @@ written for its field; the services check the rest and their errors are put besi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from threshold.allegations.forms import _choice, _text
-from threshold.allegations.models import Consulted, LiaisonKind, PersonnelFileChoice
+from threshold.allegations.models import Allegation, Consulted, LiaisonKind, PersonnelFileChoice
+from threshold.allegations.services.confidentiality import confidentiality_errors
 from threshold.core.forms import CaseForm, WrittenForm
 
 
@@ -30,6 +33,22 @@ class ConfidentialityForm(CaseForm):
     what_may_be_shared = _text("Exactly what information can be shared", "Enter exactly what information can be shared")
     speculation = _text("How speculation, leaks and gossip will be managed")
     press_office_not_contacted_reason = _text("Why the press office has not been contacted")
+
+    def __init__(self, *args: Any, allegation: Allegation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allegation = allegation
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """With whom it was agreed and the press office (a trust's academy), with the form's other errors."""
+        return confidentiality_errors(
+            self.allegation,
+            agreed_on=data.get("agreed_on"),
+            agreed_with=data.get("agreed_with") or [],
+            who_needs_to_know=data.get("who_needs_to_know") or "",
+            what_may_be_shared=data.get("what_may_be_shared") or "",
+            press_office_contacted_on=data.get("press_office_contacted_on"),
+            press_office_not_contacted_reason=data.get("press_office_not_contacted_reason") or "",
+        )
 
 
 class PersonnelFileForm(CaseForm):

@@ -33,26 +33,21 @@ from threshold.allegations.services.common import _record, _text, require_change
 from threshold.audit.context import AuditContext
 
 
-def confidentiality_record(
-    *,
-    actor: User,
+def confidentiality_errors(
     allegation: Allegation,
+    *,
     agreed_on: dt.date | None,
     agreed_with: Sequence[str],
     who_needs_to_know: str,
     what_may_be_shared: str,
-    speculation: str = "",
-    press_office_contacted_on: dt.date | None = None,
-    press_office_not_contacted_reason: str = "",
-    audit_context: AuditContext | None = None,
-) -> ConfidentialityRecord:
-    """Record who needs to know and what may be shared, as agreed, and the press office contact; supersedes.
+    press_office_contacted_on: dt.date | None,
+    press_office_not_contacted_reason: str,
+) -> dict[str, str]:
+    """What is wrong with section 7's arrangements, by field: the service refuses them; the form says them at once.
 
-    For a trust's academy the press office contact is recorded with its date, or why it was not made; a
-    setting outside a trust has no trust press office to contact. Allowed after the outcome too: what may
-    be shared can change when the case ends.
+    The date agreed and with whom, who needs to know and what may be shared, and, at a trust's academy, the press
+    office contacted with its date or why not (not both).
     """
-    require_change(actor=actor, allegation=allegation)
     errors: dict[str, str] = {}
     today = timezone.localdate()
     if agreed_on is None:
@@ -76,7 +71,41 @@ def confidentiality_record(
             errors["press_office_contacted_on"] = "The date the press office was contacted must be today or in the past"
         elif press_office_contacted_on is not None and reason:
             errors["press_office_not_contacted_reason"] = "Leave this empty when the press office was contacted"
-    else:
+    return errors
+
+
+def confidentiality_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    agreed_on: dt.date | None,
+    agreed_with: Sequence[str],
+    who_needs_to_know: str,
+    what_may_be_shared: str,
+    speculation: str = "",
+    press_office_contacted_on: dt.date | None = None,
+    press_office_not_contacted_reason: str = "",
+    audit_context: AuditContext | None = None,
+) -> ConfidentialityRecord:
+    """Record who needs to know and what may be shared, as agreed, and the press office contact; supersedes.
+
+    For a trust's academy the press office contact is recorded with its date, or why it was not made; a
+    setting outside a trust has no trust press office to contact. Allowed after the outcome too: what may
+    be shared can change when the case ends.
+    """
+    require_change(actor=actor, allegation=allegation)
+    errors = confidentiality_errors(
+        allegation,
+        agreed_on=agreed_on,
+        agreed_with=agreed_with,
+        who_needs_to_know=who_needs_to_know,
+        what_may_be_shared=what_may_be_shared,
+        press_office_contacted_on=press_office_contacted_on,
+        press_office_not_contacted_reason=press_office_not_contacted_reason,
+    )
+    chosen = [value for value in Consulted.values if value in agreed_with]
+    reason = _text(press_office_not_contacted_reason)
+    if not press_office_applies(allegation):
         press_office_contacted_on, reason = None, ""
     if errors:
         raise ValidationError(errors)

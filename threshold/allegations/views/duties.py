@@ -48,7 +48,7 @@ def allegation_confidentiality(request: HttpRequest, allegation_id: int) -> Http
                 "press_office_contacted_on": current.press_office_contacted_on,
                 "press_office_not_contacted_reason": current.press_office_not_contacted_reason,
             }
-        return ConfidentialityForm(data, initial=initial)
+        return ConfidentialityForm(data, initial=initial, allegation=allegation)
 
     return form_page(
         request,
