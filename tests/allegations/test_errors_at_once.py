@@ -117,3 +117,15 @@ def test_whom_it_was_agreed_with_is_asked_with_the_confidentiality_forms_missing
     assert 'href="#id_who_needs_to_know">Enter who needs to know about the allegation' in html
     assert 'href="#id_agreed_with">Choose who it was agreed with' in html
     assert not ConfidentialityRecord.objects.filter(allegation=chris_allegation).exists()
+
+
+def test_an_objection_without_what_was_asked_is_said_with_the_missing_representative(
+    signed_in, chris_allegation
+) -> None:
+    response = signed_in("hana").post(
+        reverse("allegation_support", args=[chris_allegation.pk]), {"version": "0", "objection": "police"}
+    )
+
+    html = response.content.decode()
+    assert 'href="#id_representative_name">Enter the named representative' in html
+    assert 'href="#id_objection_detail">Enter what the police or children&#39;s social care asked' in html

@@ -19,7 +19,7 @@ from threshold.allegations.police_and_suspension import (
     police_review_asked,
     police_sharing_asked,
 )
-from threshold.allegations.services.suspension import risk_assessment_errors
+from threshold.allegations.services.suspension import risk_assessment_errors, support_errors
 from threshold.core.forms import CaseForm, VersionedForm
 
 
@@ -121,6 +121,22 @@ class SupportForm(VersionedForm):
     union_advised = forms.BooleanField(required=False)
     eap_offered = forms.BooleanField(required=False)
     occupational_health_offered = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, allegation: Allegation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allegation = allegation
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """What was told with its date, and an objection with what was asked, with the form's other errors."""
+        return support_errors(
+            self.allegation,
+            informed_on=data.get("informed_on"),
+            informed_of=data.get("informed_of") or "",
+            representative_name=data.get("representative_name") or "",
+            representative_contact=data.get("representative_contact") or "",
+            objection=data.get("objection") or "",
+            objection_detail=data.get("objection_detail") or "",
+        )
 
 
 class ProgressUpdateForm(CaseForm):

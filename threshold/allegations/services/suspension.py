@@ -210,32 +210,21 @@ def risk_assessment_record(
     return assessment
 
 
-def support_record(
-    *,
-    actor: User,
+def support_errors(
     allegation: Allegation,
+    *,
     informed_on: dt.date | None,
     informed_of: str,
     representative_name: str,
     representative_contact: str,
-    union_advised: bool,
-    eap_offered: bool,
-    occupational_health_offered: bool,
-    opened_at: int,
-    objection: str = InformingObjection.NONE,
-    objection_detail: str = "",
-    audit_context: AuditContext | None = None,
-) -> SupportRecord:
-    """Record how the adult is informed and supported; a later record supersedes.
+    objection: str,
+    objection_detail: str,
+) -> dict[str, str]:
+    """What is wrong with section 6.2's answers, by field: the service refuses them; the form says them at once.
 
-    Section 6.2: the adult is told "as soon as possible ... unless there is an objection by the police or social
-    care". An objection is recorded with what was asked, and the adult cannot be recorded as told while it stands;
-    once they have been told, an objection can no longer keep them from it. ``opened_at`` is the id of the record
-    that stood when the form was opened (0 for none): a form opened before someone else recorded support (an
-    objection, say) meets the conflict page rather than quietly replacing it.
+    The representative, what the adult was told with the date, and an objection with what was asked (no date told
+    while it stands; none once the adult has been told, as the record that stands says).
     """
-    require_change(actor=actor, allegation=allegation)
-    require_open(allegation)
     standing = last_recorded(allegation.support_records.all())
     errors = _required(
         {"representative_name": _text(representative_name), "representative_contact": _text(representative_contact)},
@@ -265,6 +254,44 @@ def support_record(
             )
     if informed_on and informed_on > timezone.localdate():
         errors["informed_on"] = "The date must be today or in the past"
+    return errors
+
+
+def support_record(
+    *,
+    actor: User,
+    allegation: Allegation,
+    informed_on: dt.date | None,
+    informed_of: str,
+    representative_name: str,
+    representative_contact: str,
+    union_advised: bool,
+    eap_offered: bool,
+    occupational_health_offered: bool,
+    opened_at: int,
+    objection: str = InformingObjection.NONE,
+    objection_detail: str = "",
+    audit_context: AuditContext | None = None,
+) -> SupportRecord:
+    """Record how the adult is informed and supported; a later record supersedes.
+
+    Section 6.2: the adult is told "as soon as possible ... unless there is an objection by the police or social
+    care". An objection is recorded with what was asked, and the adult cannot be recorded as told while it stands;
+    once they have been told, an objection can no longer keep them from it. ``opened_at`` is the id of the record
+    that stood when the form was opened (0 for none): a form opened before someone else recorded support (an
+    objection, say) meets the conflict page rather than quietly replacing it.
+    """
+    require_change(actor=actor, allegation=allegation)
+    require_open(allegation)
+    errors = support_errors(
+        allegation,
+        informed_on=informed_on,
+        informed_of=informed_of,
+        representative_name=representative_name,
+        representative_contact=representative_contact,
+        objection=objection,
+        objection_detail=objection_detail,
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):

@@ -144,7 +144,7 @@ def allegation_support(request: HttpRequest, allegation_id: int) -> HttpResponse
                 "informed_on": current.informed_on,
                 "version": current.pk,
             }
-        return SupportForm(data, initial=initial)
+        return SupportForm(data, initial=initial, allegation=allegation)
 
     return form_page(
         request,
