@@ -9,7 +9,7 @@ import pytest
 
 from tests.clock import on
 from threshold.allegations import services
-from threshold.allegations.models import Allegation, OutcomeRecord, Route, Step
+from threshold.allegations.models import Allegation, OutcomeRecord, PoliceInvolvement, Route, Step
 
 
 @pytest.fixture
@@ -69,5 +69,21 @@ def concluded_unfounded(persona, allegation: Allegation, day: dt.date, **extra: 
             report="The witnesses did not support the pupil's account.",
             outcome="unfounded",
             concluded_on=day,
+            **extra,
+        )
+
+
+def police_recorded(
+    persona, allegation: Allegation, day: dt.date, *, involved: bool = True, **extra: Any
+) -> PoliceInvolvement:
+    """Hana records on ``day`` the police's part (reference NP/55, consent to share statements requested)."""
+    with on(day):
+        return services.police_record(
+            actor=persona("hana"),
+            allegation=allegation,
+            involved=involved,
+            police_reference="NP/55",
+            consent_to_share="requested",
+            notes="",
             **extra,
         )

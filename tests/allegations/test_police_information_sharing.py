@@ -15,10 +15,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.allegations.conftest import concluded_unfounded
+from tests.allegations.conftest import concluded_unfounded, police_recorded
 from tests.clock import on
 from tests.notifications.test_reminders import run
-from threshold.allegations import services
 from threshold.allegations.models import Allegation, PoliceInvolvement
 from threshold.allegations.services.deadlines import allegation_deadlines_sync
 from threshold.chronology.models import ChronologyEntry
@@ -38,16 +37,7 @@ def _police(persona, allegation: Allegation, day: dt.date, *, involved: bool, **
     """Hana records the police's part on ``day``; while they are involved, she reviews their progress in a week."""
     if involved and allegation.status != "concluded":
         extra.setdefault("next_review_on", day + dt.timedelta(days=7))
-    with on(day):
-        return services.police_record(
-            actor=persona("hana"),
-            allegation=allegation,
-            involved=involved,
-            police_reference="NP/55",
-            consent_to_share="given",
-            notes="",
-            **extra,
-        )
+    return police_recorded(persona, allegation, day, involved=involved, **extra)
 
 
 def _page(signed_in, allegation: Allegation, day: dt.date) -> str:

@@ -15,10 +15,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.allegations.conftest import concluded_unfounded
+from tests.allegations.conftest import concluded_unfounded, police_recorded
 from tests.clock import LONDON, on
 from tests.notifications.test_reminders import run
-from threshold.allegations import services
 from threshold.allegations.models import Allegation, PoliceInvolvement
 from threshold.notifications.models import EmailDelivery, Notification
 from threshold.timescales.models import Deadline, DeadlineState
@@ -28,19 +27,6 @@ from threshold.timescales.services import deadline_close
 pytestmark = pytest.mark.django_db
 
 REVIEW = "police-progress-review"
-
-
-def _police(persona, allegation: Allegation, day: dt.date, *, involved: bool = True, **extra) -> PoliceInvolvement:
-    with on(day):
-        return services.police_record(
-            actor=persona("hana"),
-            allegation=allegation,
-            involved=involved,
-            police_reference="NP/55",
-            consent_to_share="requested",
-            notes="",
-            **extra,
-        )
 
 
 def _reviews(allegation: Allegation) -> list[tuple[dt.date, str, dt.date | None]]:
@@ -107,14 +93,16 @@ def test_the_review_hana_chooses_falls_due_on_christmas_eve_and_each_police_reco
     assert REVIEW in {item.deadline.kind for item in overdue if item.deadline.allegation_id == chris_allegation.pk}
 
     # 5 January 2027: Hana records the police's update and the next review, after Easter Monday.
-    _police(persona, chris_allegation, dt.date(2027, 1, 5), next_review_on=dt.date(2027, 3, 29))
+    police_recorded(persona, chris_allegation, dt.date(2027, 1, 5), next_review_on=dt.date(2027, 3, 29))
     assert _reviews(chris_allegation) == [
         (dt.date(2026, 12, 24), DeadlineState.MET, dt.date(2027, 1, 5)),
         (dt.date(2027, 3, 29), DeadlineState.OPEN, None),  # Easter Monday: the date she chose, not moved
     ]
 
     # 27 May 2027: the police are no longer involved; that meets the review and asks for no other.
-    _police(persona, chris_allegation, dt.date(2027, 5, 27), involved=False, next_review_on=dt.date(2027, 5, 31))
+    police_recorded(
+        persona, chris_allegation, dt.date(2027, 5, 27), involved=False, next_review_on=dt.date(2027, 5, 31)
+    )
     assert _reviews(chris_allegation) == [
         (dt.date(2026, 12, 24), DeadlineState.MET, dt.date(2027, 1, 5)),
         (dt.date(2027, 3, 29), DeadlineState.MET, dt.date(2027, 5, 27)),
@@ -126,7 +114,7 @@ def test_the_review_hana_chooses_falls_due_on_christmas_eve_and_each_police_reco
 def test_a_review_due_after_the_outcome_no_longer_applies_once_the_outcome_is_recorded(
     persona, chris_allegation
 ) -> None:
-    _police(persona, chris_allegation, dt.date(2027, 5, 20), next_review_on=dt.date(2027, 6, 30))
+    police_recorded(persona, chris_allegation, dt.date(2027, 5, 20), next_review_on=dt.date(2027, 6, 30))
     concluded_unfounded(persona, chris_allegation, dt.date(2027, 5, 28))
 
     row = Deadline.objects.get(allegation=chris_allegation, kind=REVIEW)
@@ -137,7 +125,7 @@ def test_a_review_due_after_the_outcome_no_longer_applies_once_the_outcome_is_re
 
 
 def test_the_reminder_of_a_missed_review_names_neither_the_adult_nor_the_police(persona, chris_allegation) -> None:
-    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 24))
+    police_recorded(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 24))
 
     run(dt.date(2026, 12, 29))
 
@@ -155,13 +143,13 @@ def test_a_missed_review_counts_on_the_allegation_list_until_the_police_are_reco
     persona, signed_in, chris_allegation
 ) -> None:
     overdue = re.compile(r"(\d+) overdue</strong>")
-    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
+    police_recorded(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
     with on(dt.date(2026, 12, 10)):
         missed = int(overdue.findall(signed_in("hana").get(reverse("allegation_list")).content.decode())[0])
         page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
     assert "Review the police investigation&#39;s progress" in page[page.index('id="due"') :]
 
-    _police(persona, chris_allegation, dt.date(2026, 12, 10), next_review_on=dt.date(2027, 1, 7))
+    police_recorded(persona, chris_allegation, dt.date(2026, 12, 10), next_review_on=dt.date(2027, 1, 7))
     with on(dt.date(2026, 12, 10)):
         reviewed = int(overdue.findall(signed_in("hana").get(reverse("allegation_list")).content.decode())[0])
     assert reviewed == missed - 1
@@ -170,7 +158,7 @@ def test_a_missed_review_counts_on_the_allegation_list_until_the_police_are_reco
 def test_a_review_hana_closes_as_not_needed_leaves_the_allegation_page_too(
     persona, signed_in, chris_allegation
 ) -> None:
-    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
+    police_recorded(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
     row = Deadline.objects.get(allegation=chris_allegation, kind=REVIEW)
     with on(dt.date(2026, 12, 10)):
         deadline_close(
@@ -202,7 +190,7 @@ def test_every_missing_answer_shows_at_once_and_a_date_is_not_asked_once_the_pol
 def test_a_police_record_made_before_the_date_was_asked_for_says_no_review_is_set(
     persona, signed_in, chris_allegation
 ) -> None:
-    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 24))
+    police_recorded(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 24))
     PoliceInvolvement.objects.filter(allegation=chris_allegation).update(next_review_on=None)  # as migrated rows are
     with on(dt.date(2026, 12, 2)):
         page = signed_in("hana").get(reverse("allegation_detail", args=[chris_allegation.pk])).content.decode()
@@ -238,7 +226,7 @@ def test_once_concluded_the_police_form_asks_no_review_date(persona, signed_in, 
 def test_a_review_missed_before_the_outcome_stays_on_the_concluded_allegations_page_as_in_the_work_list(
     persona, signed_in, chris_allegation
 ) -> None:
-    _police(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
+    police_recorded(persona, chris_allegation, dt.date(2026, 12, 1), next_review_on=dt.date(2026, 12, 2))
     concluded_unfounded(persona, chris_allegation, dt.date(2026, 12, 10))
     assert Deadline.objects.get(allegation=chris_allegation, kind=REVIEW).state == DeadlineState.OPEN
 
