@@ -168,8 +168,11 @@ def test_the_escalated_allegation_is_a_tier_3_allegation_with_its_targets_not_th
         "behaviour_indicates_risk_of_harm": True,
         "may_be_unsuitable_to_work_with_children": False,
     }
-    # The facts the concern was triaged on otherwise stand: the code of conduct, the pattern.
-    assert allegation_facts(allegation)["inconsistent_with_code_of_conduct"] is True
+    # The facts the concern was triaged on otherwise stand: the code of conduct, the pattern. A limb not known now
+    # is not known: the triage's "No" to it does not stand either.
+    facts = allegation_facts(allegation)
+    assert facts["inconsistent_with_code_of_conduct"] is True
+    assert "possible_criminal_offence" not in facts
     targets = set(
         Deadline.objects.filter(allegation=allegation, kind__startswith="resolve-target").values_list("kind", flat=True)
     )
@@ -239,3 +242,23 @@ def test_a_pattern_escalated_with_the_harm_threshold_answered_is_a_tier_3_allega
     assert Deadline.objects.filter(allegation=allegation, kind__startswith="resolve-target").exists()
     event = AuditEvent.objects.get(action="pattern_review.escalated")
     assert event.details["threshold"] == UNSUITABLE
+
+
+def test_a_pattern_already_escalated_opens_no_form_and_goes_back_to_its_review(share, persona, signed_in) -> None:
+    concern = _low_level(persona, share(persona("tom")))
+    today = timezone.localdate()
+    review = services.pattern_review_start(
+        actor=persona("hana"),
+        organisation=concern.organisation,
+        period_start=today - dt.timedelta(days=60),
+        period_end=today,
+    )
+    finding = services.pattern_finding_record(
+        actor=persona("hana"), review=review, subject=concern.subject, pattern_found=True, findings="Alike concerns."
+    )
+    services.pattern_finding_escalate(actor=persona("hana"), finding=finding, threshold_answers=UNSUITABLE)
+
+    response = signed_in("hana").get(reverse("pattern_finding_escalate", args=[finding.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("pattern_review_detail", args=[review.pk])
+    assert "This pattern has already been escalated." in response.content.decode()

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.forms import date_boxes
 from threshold.lado.models import BodyReferral, CaseStatus, Contact, Investigation
+from threshold.lado.services.case_agencies import case_record_body_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +84,15 @@ def test_a_professionals_contact_asks_for_their_name_and_agency_with_the_missing
     assert 'href="#id_referrer_name">Enter the name of the professional making the contact' in html
     assert 'href="#id_referrer_agency">Enter the agency making the contact' in html
     assert Contact.objects.count() == before
+
+
+def test_the_service_refuses_a_referral_to_a_body_without_saying_whether_it_was_made(persona, nursery_case) -> None:
+    with pytest.raises(ValidationError) as refused:
+        case_record_body_referral(
+            actor=persona("lara"),
+            case=nursery_case,
+            body="dbs",
+            referred=None,  # type: ignore[arg-type]  # as a script or a stale form might send it
+            expected_version=nursery_case.version,
+        )
+    assert refused.value.message_dict == {"referred": ["Say whether a referral was made"]}

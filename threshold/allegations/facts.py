@@ -84,7 +84,10 @@ def allegation_facts(allegation: Allegation, **extra: Any) -> dict[str, Any]:
     since answered No on the allegation. A date the allegation leaves empty
     (the day the adult left) is left out, never given as a blank.
     """
-    facts = triage_facts(allegation) | escalation_answers(allegation)
+    facts = triage_facts(allegation)
+    if escalated := escalation_answers(allegation):
+        # The limbs answered again replace all four of the triage's: one "not known" now is not the triage's "No".
+        facts = {name: value for name, value in facts.items() if name not in HARM_THRESHOLD_FACTS} | escalated
     facts |= {
         "works_with_children": True,
         "adult_identified": True,

@@ -163,6 +163,11 @@ def pattern_finding_escalate(request: HttpRequest, finding_id: int) -> HttpRespo
     """
     user = signed_in_user(request)
     finding = selectors.access_finding(user=user, finding_id=finding_id)
+    if finding.allegation_id is not None or not finding.pattern_found:
+        # Nothing to answer: the review's page says what became of the finding (and links its allegation).
+        done = "This pattern has already been escalated" if finding.allegation_id else "Only a pattern can be escalated"
+        messages.error(request, f"{done}.")
+        return redirect("pattern_review_detail", review_id=finding.review_id)
     if request.method != "POST":
         # The page shows the finding and whom it is about: a read of the review, audited as the review's page is.
         fetch.audit_read(

@@ -32,7 +32,8 @@ from threshold.policy import HARM_THRESHOLD_FACTS
 ESCALATABLE = frozenset({ConcernStatus.LOW_LEVEL})
 # Said beside the first of the harm threshold's questions when none is answered Yes.
 NO_LIMB_MET = (
-    "Answer Yes to at least one question about the harm threshold: if none may be met, the concern stays low-level"
+    "Answer Yes to at least one question about the harm threshold. If none may be met, it stays a low-level"
+    " concern and is not escalated"
 )
 
 

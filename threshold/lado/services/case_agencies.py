@@ -296,16 +296,21 @@ def investigation_errors(
 def body_referral_errors(
     *, body: str, body_name: str, referred: bool | None, referred_on: dt.date | None, explanation: str
 ) -> dict[str, str]:
-    """A referral to a body: a regulator or other body named; referred with its date, or why not (None: not said)."""
+    """A referral to a body: a regulator or other body named, and whether it was made, with its date or why not.
+
+    ``referred`` is None when the question was not answered.
+    """
     errors: dict[str, str] = {}
     if body not in Body.values:
         errors["body"] = "Choose the body"
     elif body in (Body.REGULATOR, Body.OTHER) and not text(body_name):
         errors["body_name"] = "Enter the name of the body"
-    if referred:
+    if referred is None:
+        errors["referred"] = "Say whether a referral was made"
+    elif referred:
         if referred_on is None:
             errors["referred_on"] = "Enter the date of the referral"
         _not_future(errors, "referred_on", referred_on, "The date of the referral must be today or in the past")
-    elif referred is False and not text(explanation):
+    elif not text(explanation):
         errors["explanation"] = "Explain why no referral was made"
     return errors

@@ -42,12 +42,12 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
     """Conclude the case: the outcome (definitions beside), its date, referrals, lessons; sent to the employer."""
     user = signed_in_user(request)
     case = case_for_change(request, user, case_id)
-    rules = closing_rules(case)
-    missing = missing_at_conclusion(case)
 
     def make_form(record: Case, data: Any) -> ConclusionForm:
-        # The referral advice follows the outcome chosen (a substantiated outcome raises the DBS and TRA).
+        # The referral advice follows the outcome chosen (a substantiated outcome raises the DBS and TRA). The
+        # reasons asked follow the case as ``record`` holds it: on the conflict page, as someone else left it.
         questions = body_questions(record, _outcome(data), _answer(data, "regulated_activity"))
+        rules, missing = closing_rules(record), missing_at_conclusion(record)
         return ConclusionForm(
             data,
             case=record,
@@ -60,6 +60,7 @@ def case_conclusion(request: HttpRequest, case_id: int) -> HttpResponse:
 
     def context(form: ConclusionForm) -> dict[str, Any]:
         choices, definitions_note = outcome_definitions(lado_pack(case.local_authority))
+        rules, missing = closing_rules(form.case), missing_at_conclusion(form.case)
         return {
             "case": case,
             "back": case_page(case, "conclusion"),
