@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -202,6 +203,12 @@ def test_dev_escalates_a_pattern_after_a_termly_review(page: Page, live_demo: st
     review_url = page.url
     # Then he escalates it to an allegation and a LADO referral in one step, and lands on the referral, pre-filled
     page.get_by_role("button", name="Escalate this pattern to an allegation and LADO referral").click()
+    # The pattern as a whole now meets the harm threshold: Dev says which limb.
+    expect(page.get_by_role("heading", name="Escalate this pattern to an allegation")).to_be_visible()
+    axe.check(page)
+    unsuitable = "Does the behaviour suggest they may not be suitable to work with children"
+    page.get_by_role("group", name=re.compile(unsuitable)).get_by_label("Yes").check()
+    page.get_by_role("button", name="Escalate and refer to the LADO").click()
     expect(page.get_by_text("the referral to the LADO started")).to_be_visible()
     expect(page.locator("#id_adult_name")).to_have_value("Chris Coach")
     axe.check(page)
