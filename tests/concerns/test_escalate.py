@@ -22,7 +22,7 @@ from threshold.allegations.models import Allegation, Referral
 from threshold.audit.models import AuditEvent
 from threshold.chronology.models import ChronologyEntry
 from threshold.concerns import services
-from threshold.concerns.models import Concern, ConcernStatus
+from threshold.concerns.models import Concern, ConcernStatus, PatternFinding
 from threshold.core.errors import ConflictError
 from threshold.lado.models import Contact
 from threshold.policy.clocks import RESOLUTION_TARGETS, timescales_at_level
@@ -219,9 +219,8 @@ def test_without_a_yes_to_the_harm_threshold_nothing_is_escalated_and_both_error
     assert concern.status == ConcernStatus.LOW_LEVEL
 
 
-def test_a_pattern_escalated_with_the_harm_threshold_answered_is_a_tier_3_allegation_with_its_targets(
-    share, persona
-) -> None:
+def _pattern_found(persona, share) -> PatternFinding:
+    """Hana's review of the last two months finds a pattern in the low-level concerns about the adult Tom names."""
     concern = _low_level(persona, share(persona("tom")))
     today = timezone.localdate()
     review = services.pattern_review_start(
@@ -230,9 +229,15 @@ def test_a_pattern_escalated_with_the_harm_threshold_answered_is_a_tier_3_allega
         period_start=today - dt.timedelta(days=60),
         period_end=today,
     )
-    finding = services.pattern_finding_record(
+    return services.pattern_finding_record(
         actor=persona("hana"), review=review, subject=concern.subject, pattern_found=True, findings="Alike concerns."
     )
+
+
+def test_a_pattern_escalated_with_the_harm_threshold_answered_is_a_tier_3_allegation_with_its_targets(
+    share, persona
+) -> None:
+    finding = _pattern_found(persona, share)
 
     allegation = services.pattern_finding_escalate(actor=persona("hana"), finding=finding, threshold_answers=UNSUITABLE)
 
@@ -245,20 +250,10 @@ def test_a_pattern_escalated_with_the_harm_threshold_answered_is_a_tier_3_allega
 
 
 def test_a_pattern_already_escalated_opens_no_form_and_goes_back_to_its_review(share, persona, signed_in) -> None:
-    concern = _low_level(persona, share(persona("tom")))
-    today = timezone.localdate()
-    review = services.pattern_review_start(
-        actor=persona("hana"),
-        organisation=concern.organisation,
-        period_start=today - dt.timedelta(days=60),
-        period_end=today,
-    )
-    finding = services.pattern_finding_record(
-        actor=persona("hana"), review=review, subject=concern.subject, pattern_found=True, findings="Alike concerns."
-    )
+    finding = _pattern_found(persona, share)
     services.pattern_finding_escalate(actor=persona("hana"), finding=finding, threshold_answers=UNSUITABLE)
 
     response = signed_in("hana").get(reverse("pattern_finding_escalate", args=[finding.pk]), follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("pattern_review_detail", args=[review.pk])
+    assert response.redirect_chain[-1][0] == reverse("pattern_review_detail", args=[finding.review_id])
     assert "This pattern has already been escalated." in response.content.decode()

@@ -9,17 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from threshold.allegations.forms import MAX_RISK_ROWS, RISK_FIELDS, RISK_ROWS, _choice, _text
 from threshold.allegations.models import Allegation, ConsentToShare, InformingObjection, SuspensionDecision
 from threshold.allegations.police_and_suspension import (
-    POLICE_REVIEW_MISSING,
-    POLICE_REVIEW_PAST,
     police_review_asked,
     police_sharing_asked,
 )
-from threshold.allegations.services.suspension import risk_assessment_errors, support_errors
+from threshold.allegations.services.suspension import police_errors, risk_assessment_errors, support_errors
 from threshold.core.forms import CaseForm, VersionedForm
 
 
@@ -181,18 +178,21 @@ class PoliceForm(CaseForm):
         self.asks_sharing = police_sharing_asked(allegation.police_records.all(), involved=False)
 
     def clean(self) -> dict[str, Any]:
-        """The review date with the other answers, so every error shows at once; dropped where it is not asked."""
+        """Answers to questions that no longer apply are dropped, a half-typed review date's error with them."""
         data = super().clean()
         if not (self.asks_sharing and data.get("involved") is False):
             data["information_shared"] = ""  # answered "Yes", or never asked: not kept
-        review_on = data.get("next_review_on")
         if not police_review_asked(self.allegation, involved=bool(data.get("involved"))):
             self.errors.pop("next_review_on_day", None)
             data["next_review_on"] = None
-        elif "next_review_on_day" in self.errors:
-            pass  # not a real date: said already
-        elif review_on is None:
-            self.add_error("next_review_on_day", POLICE_REVIEW_MISSING)
-        elif review_on < timezone.localdate():
-            self.add_error("next_review_on_day", POLICE_REVIEW_PAST)
         return data
+
+    def rule_errors(self, data: dict[str, Any]) -> dict[str, str]:
+        """The police service's rules (the review date while involved, the authority), with the other errors."""
+        return police_errors(
+            self.allegation,
+            involved=bool(data.get("involved")),
+            consent_to_share=data.get("consent_to_share") or "",
+            proceedings_authorised=bool(data.get("proceedings_authorised")),
+            next_review_on=data.get("next_review_on"),
+        )

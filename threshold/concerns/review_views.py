@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from threshold.access import fetch
@@ -21,6 +22,7 @@ from threshold.concerns.forms import (
     PatternReviewStartForm,
     ThresholdForm,
 )
+from threshold.core import pages
 from threshold.core.forms import apply_validation_error
 from threshold.core.http import signed_in_user
 
@@ -177,22 +179,21 @@ def pattern_finding_escalate(request: HttpRequest, finding_id: int) -> HttpRespo
             request=request,
             details={"finding": finding.pk},
         )
-    form = ThresholdForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            allegation = services.pattern_finding_escalate(
-                actor=user,
-                finding=finding,
-                threshold_answers=form.threshold_answers(),
-                audit_context=AuditContext.from_request(request),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Allegation {allegation.reference} opened and the referral to the LADO started. "
-                "Complete the referral's data set.",
-            )
-            return redirect("allegation_referral", allegation_id=allegation.pk)
-    return render(request, "concerns/pattern_escalate.html", {"finding": finding, "form": form})
+    return pages.form_page(
+        request,
+        finding,
+        make_form=lambda record, data: ThresholdForm(data),
+        save=lambda form: services.pattern_finding_escalate(
+            actor=user,
+            finding=finding,
+            threshold_answers=form.threshold_answers(),
+            audit_context=AuditContext.from_request(request),
+        ),
+        template="concerns/pattern_escalate.html",
+        message=lambda allegation: (
+            f"Allegation {allegation.reference} opened and the referral to the LADO started."
+            " Complete the referral's data set."
+        ),
+        redirect_to=lambda allegation: reverse("allegation_referral", args=[allegation.pk]),
+        context={"finding": finding},
+    )

@@ -371,6 +371,32 @@ def progress_update_add(
     return update
 
 
+def police_errors(
+    allegation: Allegation,
+    *,
+    involved: bool,
+    consent_to_share: str,
+    proceedings_authorised: bool,
+    next_review_on: dt.date | None,
+) -> dict[str, str]:
+    """What is wrong with a police record's answers, by field: the service refuses them; the form says them at once.
+
+    Consent to share answered, the police's authority only while they are involved, and, while they are involved
+    on an open allegation, the next review of their progress today or later (policy 5.3).
+    """
+    errors: dict[str, str] = {}
+    if consent_to_share not in ConsentToShare.values:
+        errors["consent_to_share"] = "Choose whether consent to share statements was obtained"
+    if proceedings_authorised and not involved:
+        errors["proceedings_authorised"] = "Only the police's authority matters while the police are involved"
+    asked = police_review_asked(allegation, involved=involved)
+    if asked and next_review_on is None:
+        errors["next_review_on"] = POLICE_REVIEW_MISSING
+    elif asked and next_review_on is not None and next_review_on < timezone.localdate():
+        errors["next_review_on"] = POLICE_REVIEW_PAST
+    return errors
+
+
 def police_record(
     *,
     actor: User,
@@ -399,19 +425,16 @@ def police_record(
     record says it, sharing is due on the allegation from the day the police's part ended.
     """
     require_change(actor=actor, allegation=allegation)
-    errors: dict[str, str] = {}
-    if consent_to_share not in ConsentToShare.values:
-        errors["consent_to_share"] = "Choose whether consent to share statements was obtained"
-    if proceedings_authorised and not involved:
-        errors["proceedings_authorised"] = "Only the police's authority matters while the police are involved"
-    asked = police_review_asked(allegation, involved=involved)
-    if asked and next_review_on is None:
-        errors["next_review_on"] = POLICE_REVIEW_MISSING
-    elif asked and next_review_on is not None and next_review_on < timezone.localdate():
-        errors["next_review_on"] = POLICE_REVIEW_PAST
+    errors = police_errors(
+        allegation,
+        involved=involved,
+        consent_to_share=consent_to_share,
+        proceedings_authorised=proceedings_authorised,
+        next_review_on=next_review_on,
+    )
     if errors:
         raise ValidationError(errors)
-    if not asked:
+    if not police_review_asked(allegation, involved=involved):
         next_review_on = None  # a date typed before answering "No" is ignored, as GOV.UK asks of hidden answers
     earlier: PoliceInvolvement | None = last_recorded(allegation.police_records.all())
     if not police_sharing_asked(allegation.police_records.all(), involved=involved):
